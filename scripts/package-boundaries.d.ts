@@ -1,0 +1,1 @@
+export declare const packageBoundaries: Record<string, { allowed: string[]; forbiddenPackages: string[]; pure: boolean }>;
