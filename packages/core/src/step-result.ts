@@ -5,7 +5,8 @@ import type { Intent } from './intents.ts';
 import type { RequestSentEvent } from './events.ts';
 
 export type RiskDecision =
-  | { readonly allowed: true; readonly intent: Intent }
+  /** `orderId`: the order key the intent applies to (for a `new`, the key the core assigned on admission). */
+  | { readonly allowed: true; readonly intent: Intent; readonly orderId: number }
   | { readonly allowed: false; readonly intent: Intent; readonly reason: string };
 
 /**

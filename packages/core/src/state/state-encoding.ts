@@ -1,0 +1,141 @@
+/**
+ * The canonical encoding of the whole derived state fed to FNV-1a 64 (Engine.stateHash).
+ * Canonical = independent of Map insertion history and of lazy evaluation: instruments in
+ * configuration order, orders by ascending id, currencies and scopes sorted, the queue in
+ * admission order, rate buckets normalised to the current tsLocal. Floats are never hashed;
+ * every hashed number is an exact integer (or a string/bigint).
+ */
+import type { EngineState } from './engine-state.ts';
+import { Fnv1a64 } from './state-hash.ts';
+
+const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+export function hashEngineState(s: EngineState): string {
+  const h = new Fnv1a64();
+  // Control
+  h.str('control');
+  h.bool(s.sessionActive);
+  h.str(s.sessionId);
+  h.str(s.configVersion);
+  h.bool(s.killSwitch);
+  h.bool(s.strategyHalted);
+  h.bool(s.haltRequested);
+  h.num(s.consecutiveFailures);
+  h.str(s.lastReconciliation);
+  h.num(s.lastSeq);
+  h.big(s.nowNs);
+  for (let i = 0; i < s.eventCounts.length; i++) h.num(s.eventCounts[i]!);
+  for (const id of [...s.otherFeedsDegraded.keys()].sort(byString)) {
+    h.str(id);
+    h.bool(s.otherFeedsDegraded.get(id)!);
+  }
+  // Market + positions, per instrument in configuration order
+  for (const inst of s.instruments.values()) {
+    h.str('instrument');
+    h.str(inst.instrument.id);
+    h.bool(inst.feedDegraded);
+    const book = inst.book;
+    h.big(book.lastUpdateId);
+    for (const side of [book.bids, book.asks]) {
+      h.num(side.count);
+      for (let i = 0; i < side.count; i++) {
+        h.num(side.prices[i]!);
+        h.num(side.sizes[i]!);
+      }
+    }
+    h.num(book.bboBidPrice);
+    h.num(book.bboBidQty);
+    h.num(book.bboAskPrice);
+    h.num(book.bboAskQty);
+    h.big(book.bboUpdateId);
+    const t = inst.lastTrade;
+    if (t) {
+      h.num(t.seq);
+      h.str(t.tradeId);
+      h.num(t.priceUnits);
+      h.num(t.qtyUnits);
+      h.str(t.aggressor);
+    } else h.byte(0);
+    const p = inst.position;
+    h.num(p.qtyUnits);
+    h.big(p.costUnits);
+    h.big(p.realizedPnlUnits);
+    h.big(p.feesUnits);
+    h.num(p.fillCount);
+  }
+  // Execution
+  h.str('orders');
+  for (const id of [...s.orders.keys()].sort((a, b) => a - b)) {
+    const o = s.orders.get(id)!;
+    h.num(o.orderId);
+    h.str(o.instrument);
+    h.str(o.side);
+    h.str(o.orderType);
+    h.num(o.priceUnits);
+    h.num(o.qtyUnits);
+    h.num(o.filledQtyUnits);
+    h.str(o.status);
+    h.str(o.timeInForce);
+    h.bool(o.postOnly);
+    h.bool(o.reduceOnly);
+    h.str(o.clientTag);
+    h.str(o.inflight ?? '');
+    h.num(o.inflightSeq);
+    h.str(o.venueOrderId);
+    h.str(o.terminalReason);
+  }
+  h.str('queue');
+  for (const c of s.queue.values()) {
+    h.num(c.orderId);
+    h.str(c.request);
+    h.str(c.instrument);
+    h.str(c.side);
+    h.str(c.orderType);
+    h.num(c.priceUnits);
+    h.num(c.qtyUnits);
+    h.str(c.timeInForce);
+    h.bool(c.postOnly);
+    h.bool(c.reduceOnly);
+    h.str(c.clientTag);
+    h.num(c.admission);
+  }
+  h.str('balances');
+  for (const ccy of [...s.balances.keys()].sort(byString)) {
+    h.str(ccy);
+    h.big(s.balances.get(ccy)!);
+  }
+  h.str('buckets');
+  for (const scope of [...s.buckets.keys()].sort(byString)) {
+    const b = s.buckets.get(scope)!;
+    h.str(scope);
+    h.num(b.tokensAt(s.nowNs));
+    h.big(b.anchorAt(s.nowNs));
+  }
+  h.str('obligations');
+  for (const scope of [...s.obligations.keys()].sort(byString)) {
+    const o = s.obligations.get(scope)!;
+    h.str(scope);
+    h.big(o.dueTsLocalNs);
+    h.num(o.derivedAtSeq);
+  }
+  const c = s.counters;
+  h.str('counters');
+  for (const v of [
+    c.admitted,
+    c.denied,
+    c.superseded,
+    c.annihilated,
+    c.discarded,
+    c.dispatched,
+    c.droppedInvalid,
+    c.rateLimitedPasses,
+    c.lateEvents,
+    c.unknownOrderEvents,
+    c.refusedTransitions,
+  ])
+    h.num(v);
+  h.num(s.nextOrderId);
+  h.num(s.nextAdmission);
+  h.str(s.fillDigest.hex());
+  return h.hex();
+}
