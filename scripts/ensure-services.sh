@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the test suite runs for real (Prometheus + promtool, Redis,
+# Installs the Debian packages the test suite runs for real (Prometheus + promtool, Pushgateway, Redis,
 # Chromium) when they are missing. Called by `npm test`; safe to run repeatedly.
 set -euo pipefail
 need=()
 command -v prometheus >/dev/null 2>&1 || need+=(prometheus)
+command -v prometheus-pushgateway >/dev/null 2>&1 || need+=(prometheus-pushgateway)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
@@ -18,4 +19,4 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq >/dev/null 2>&1 || true
 $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 # Debian starts services on install in some environments; tests start their own on loopback.
-for svc in prometheus redis-server; do $SUDO service "$svc" stop >/dev/null 2>&1 || true; done
+for svc in prometheus prometheus-pushgateway redis-server; do $SUDO service "$svc" stop >/dev/null 2>&1 || true; done
