@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readdirSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { FsStorage } from '../backends/fs-storage.ts';
+import { openCatalog } from '../catalog.ts';
+import type { BookDeltaBatch, CanonicalBatch, TradeBatch } from './batches.ts';
+import { contentHash } from './content-hash.ts';
+import { canonicalPrefix, writeDataset } from './dataset-writer.ts';
+import type { DatasetMeta, InstrumentMeta } from './dataset.ts';
+import { readCanonical } from './reader.ts';
+
+const instrument: InstrumentMeta = {
+  venue: 'binance-usdm', symbol: 'BTCUSDT', contractType: 'linear', baseCurrency: 'BTC', quoteCurrency: 'USDT',
+  priceDecimals: 1, sizeDecimals: 3, tickSize: '0.1', lotSize: '0.001', multiplier: '1',
+};
+
+function bookDelta(n: number): BookDeltaBatch {
+  const b: BookDeltaBatch = {
+    kind: 'book_delta', length: n, tsEventNs: new BigInt64Array(n), tsLocalNs: new BigInt64Array(n), updateId: new BigInt64Array(n),
+    batchId: new BigInt64Array(n), isSnapshot: new Uint8Array(n), side: new Uint8Array(n), price: new Float64Array(n), size: new Float64Array(n),
+  };
+  for (let i = 0; i < n; i++) {
+    b.tsEventNs[i] = 1723075200000000000n + BigInt(i) * 1000n;
+    b.tsLocalNs[i] = b.tsEventNs[i]! + 7n;
+    b.updateId[i] = i % 5 === 0 ? -1n : BigInt(i);
+    b.batchId[i] = BigInt(i >> 2);
+    b.isSnapshot[i] = i < 10 ? 1 : 0;
+    b.side[i] = i & 1;
+    b.price[i] = 600_000 + (i % 977);
+    b.size[i] = (i * 7919) % 100_000;
+  }
+  return b;
+}
+
+function metaFor(batch: CanonicalBatch): Omit<DatasetMeta, 'files'> {
+  const hash = contentHash(batch, instrument);
+  const id = `ds_${hash.slice(0, 24)}`;
+  const base = { id, venue: instrument.venue, symbol: instrument.symbol, kind: batch.kind, day: '2024-08-08' };
+  return {
+    ...base, contentHash: hash, startNs: batch.tsEventNs[0]!, endNs: batch.tsEventNs[batch.length - 1]!, rows: batch.length, version: 1, segment: 0,
+    state: 'Promoted', prefix: canonicalPrefix(base), instrument, gaps: [], checks: [], transitions: [],
+    provenance: { rawKeys: [], sourceFiles: [], sourceSha256: [], tsLocalFromEvent: false }, createdAt: '2024-08-08T00:00:00Z',
+  };
+}
+
+async function collect(iter: AsyncIterable<CanonicalBatch>): Promise<CanonicalBatch[]> {
+  const out: CanonicalBatch[] = [];
+  for await (const b of iter) out.push(b);
+  return out;
+}
+
+describe('canonical Parquet round trip', () => {
+  it('reads back a book_delta dataset exactly, in order, in batches of the requested size', async () => {
+    const storage = new FsStorage(mkdtempSync(join(tmpdir(), 'chassis-st-')));
+    const batch = bookDelta(150_000);
+    const { meta } = await writeDataset(storage, batch, metaFor(batch));
+    const got = (await collect(readCanonical(storage, meta, { batchRows: 40_000 }))) as BookDeltaBatch[];
+    expect(got.map((b) => b.length)).toEqual([40_000, 40_000, 40_000, 30_000]);
+    let at = 0;
+    for (const b of got) {
+      for (const k of ['tsEventNs', 'tsLocalNs', 'updateId', 'batchId', 'isSnapshot', 'side', 'price', 'size'] as const) {
+        expect(Array.from(b[k] as ArrayLike<unknown>)).toEqual(Array.from((batch[k] as ArrayLike<unknown> & { subarray(a: number, b: number): ArrayLike<unknown> }).subarray(at, at + b.length)));
+      }
+      at += b.length;
+    }
+  });
+
+  it('keeps any trade prices, sizes and ids exact through Parquet DECIMAL', async () => {
+    const storage = new FsStorage(mkdtempSync(join(tmpdir(), 'chassis-st-')));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ price: fc.integer({ min: 1, max: 2 ** 52 }), size: fc.integer({ min: 0, max: 10 ** 15 }), aggr: fc.integer({ min: 0, max: 2 }), id: fc.string() }), { minLength: 1, maxLength: 300 }),
+        async (rows) => {
+          const n = rows.length;
+          const t: TradeBatch = {
+            kind: 'trade', length: n, tsEventNs: BigInt64Array.from(rows, (_r, i) => BigInt(i)), tsLocalNs: BigInt64Array.from(rows, (_r, i) => BigInt(i) + 1n),
+            tradeId: rows.map((r) => r.id), price: Float64Array.from(rows, (r) => r.price), size: Float64Array.from(rows, (r) => r.size), aggressor: Uint8Array.from(rows, (r) => r.aggr),
+          };
+          const { meta } = await writeDataset(storage, t, metaFor(t));
+          const [back] = (await collect(readCanonical(storage, meta))) as TradeBatch[];
+          expect(Array.from(back!.price)).toEqual(Array.from(t.price));
+          expect(Array.from(back!.size)).toEqual(Array.from(t.size));
+          expect(back!.tradeId).toEqual(t.tradeId);
+          expect(Array.from(back!.aggressor)).toEqual(Array.from(t.aggressor));
+        },
+      ),
+      { numRuns: 15 },
+    );
+  });
+
+  it('filters by event time window [from, to)', async () => {
+    const storage = new FsStorage(mkdtempSync(join(tmpdir(), 'chassis-st-')));
+    const batch = bookDelta(1000);
+    const { meta } = await writeDataset(storage, batch, metaFor(batch));
+    const got = await collect(readCanonical(storage, meta, { from: batch.tsEventNs[100]!, to: batch.tsEventNs[200]! }));
+    expect(got[0]!.length).toBe(100);
+    expect(got[0]!.tsEventNs[0]).toBe(batch.tsEventNs[100]);
+  });
+
+  it('leaves no canonical dataset and no catalog entry when a write fails mid-commit (full disk)', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'chassis-st-'));
+    const storage = new FsStorage(root, {
+      beforeWrite: (key) => {
+        if (key.endsWith('dataset.json')) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+      },
+    });
+    const batch = bookDelta(5000);
+    await expect(writeDataset(storage, batch, metaFor(batch))).rejects.toThrow(/ENOSPC/);
+    expect(existsSync(join(root, 'canonical'))).toBe(false);
+    expect(readdirSync(join(root, 'staging'))).toEqual([]);
+    expect(await openCatalog(storage).list()).toEqual([]);
+  });
+
+  it('gives the same content the same dataset id, and the catalog records it once', async () => {
+    const storage = new FsStorage(mkdtempSync(join(tmpdir(), 'chassis-st-')));
+    const catalog = openCatalog(storage);
+    const a = await writeDataset(storage, bookDelta(100), metaFor(bookDelta(100)));
+    const b = await writeDataset(storage, bookDelta(100), metaFor(bookDelta(100)));
+    expect(a.created).toBe(true);
+    expect(b.created).toBe(false);
+    expect((await catalog.add(a.meta)).alreadyPresent).toBe(false);
+    expect((await catalog.add(b.meta)).alreadyPresent).toBe(true);
+    const found = await catalog.find({ venue: 'binance-usdm', instrument: 'BTCUSDT', kind: 'book_delta' });
+    expect(found.map((d) => d.id)).toEqual([a.meta.id]);
+    expect(found[0]!.instrument.priceDecimals).toBe(1);
+    expect(found[0]!.startNs).toBe(1723075200000000000n);
+  });
+});
