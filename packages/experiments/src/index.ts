@@ -1,2 +1,16 @@
-// Public API of @chassis/experiments.
-export {};
+// Public API of @chassis/experiments: sweeps, local and distributed execution, experiment index.
+export type { RunBackend, RunContext, RunOutcome, RunStatus, HeadlineMetrics } from './run-backend.ts';
+export { loadRunBackend } from './run-backend.ts';
+export { loadSweepFile, parseSweep, parseDocument, sweepFileSchema, DEFAULT_SWEEP_LIMIT } from './sweep-file.ts';
+export type { SweepFile, LoadedSweep, DatasetWindow, Scalar } from './sweep-file.ts';
+export { expandSweep, sweepSize, axisValues, gridPoints, randomPoints, WINDOW_PATH } from './sweep-expansion.ts';
+export type { Experiment, SweepMember, ExpandOptions } from './sweep-expansion.ts';
+export { runSweepLocally, defaultWorkerCount } from './local-sweep.ts';
+export type { SweepResult, SweepRunResult, SweepRunStatus, SweepProgress, LocalSweepOptions } from './local-sweep.ts';
+export { runSweepOnQueue } from './queue-sweep.ts';
+export type { QueueSweepOptions, RunJobData } from './queue-sweep.ts';
+export { startQueueWorker } from './queue-worker.ts';
+export type { QueueWorker, QueueWorkerOptions } from './queue-worker.ts';
+export { RUN_QUEUE, redisConnection } from './queue-connection.ts';
+export { experimentDir, readExperimentIndex, writeIndexParquet, paramColumns } from './experiment-index.ts';
+export type { ExperimentIndex, ExperimentManifest, MemberRecord, MemberStatus } from './experiment-index.ts';

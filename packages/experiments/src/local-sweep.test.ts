@@ -1,0 +1,90 @@
+import { mkdtempSync, readFileSync, existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { backend } from '../test/fixtures/arithmetic-backend.ts';
+import { expandSweep } from './sweep-expansion.ts';
+import { parseSweep } from './sweep-file.ts';
+import { runSweepLocally } from './local-sweep.ts';
+import { readExperimentIndex } from './experiment-index.ts';
+
+const backendModule = fileURLToPath(new URL('../test/fixtures/arithmetic-backend.ts', import.meta.url));
+const base = { strategy: { params: { a: 1, b: 1, mode: 'ok' } }, window: { from: 'x', to: 'y' }, workMs: 0 };
+
+async function experiment(dataRoot: string, doc: Record<string, unknown>) {
+  return expandSweep(parseSweep({ base, ...doc }, 'sweep.yaml', dataRoot), backend, { dataRoot, baseDir: dataRoot });
+}
+
+function executions(dataRoot: string): string[] {
+  return existsSync(join(dataRoot, 'executions.log')) ? readFileSync(join(dataRoot, 'executions.log'), 'utf8').trim().split('\n').map((l) => l.split(' ')[0]!) : [];
+}
+
+describe('local sweep', () => {
+  it('runs every member in child processes, writes the index and reuses completed runs on a re-run', async () => {
+    const dataRoot = mkdtempSync(join(tmpdir(), 'chassis-local-'));
+    const exp = await experiment(dataRoot, { grid: { 'strategy.params.a': [1, 2, 3], 'strategy.params.b': [1, 2] } });
+    const first = await runSweepLocally(exp, { dataRoot, backend, backendModule, workers: 2 });
+    expect(first.runs.map((r) => r.status)).toEqual(Array(6).fill('completed'));
+    expect(first.runs[5]!.metrics).toEqual({ pnl: 26, sharpe: 1 });
+    expect(new Set(executions(dataRoot)).size).toBe(6);
+    const second = await runSweepLocally(exp, { dataRoot, backend, backendModule, workers: 2 });
+    expect(second.runs.map((r) => r.status)).toEqual(Array(6).fill('reused'));
+    expect(executions(dataRoot)).toHaveLength(6);
+    expect(second.runs).toEqual(first.runs.map((r) => ({ ...r, status: 'reused' })));
+  });
+
+  it('records a failing and a crashing run with their errors and completes the others', async () => {
+    const dataRoot = mkdtempSync(join(tmpdir(), 'chassis-local-'));
+    const exp = await experiment(dataRoot, { grid: { 'strategy.params.a': [1, 2], 'strategy.params.mode': ['ok', 'fail', 'crash'] } });
+    const res = await runSweepLocally(exp, { dataRoot, backend, backendModule, workers: 2 });
+    const byMode = (mode: string) => res.runs.filter((r) => r.params['strategy.params.mode'] === mode);
+    expect(byMode('ok').map((r) => r.status)).toEqual(['completed', 'completed']);
+    expect(byMode('fail').map((r) => r.status)).toEqual(['failed', 'failed']);
+    expect(byMode('fail')[0]!.error).toMatch(/E_FIXTURE: parameter a=1/);
+    expect(byMode('crash')[0]!.status).toBe('failed');
+    expect(byMode('crash')[0]!.error).toMatch(/exited with code 3/);
+    const index = readExperimentIndex(res.dir);
+    expect(index.records.filter((r) => r.status === 'failed')).toHaveLength(4);
+  });
+
+  it('stops on abort leaving unfinished runs pending, and a re-run completes only those', async () => {
+    const dataRoot = mkdtempSync(join(tmpdir(), 'chassis-local-'));
+    const exp = await experiment(dataRoot, { grid: { 'strategy.params.a': [1, 2, 3, 4, 5, 6] }, base: { ...base, workMs: 300 } });
+    const controller = new AbortController();
+    const first = await runSweepLocally(exp, {
+      dataRoot,
+      backend,
+      backendModule,
+      workers: 1,
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.done === 2) controller.abort();
+      },
+    });
+    expect(first.interrupted).toBe(true);
+    expect(first.runs).toHaveLength(2);
+    const pending = readExperimentIndex(first.dir).records.filter((r) => r.status === 'pending');
+    expect(pending).toHaveLength(4);
+    const second = await runSweepLocally(exp, { dataRoot, backend, backendModule, workers: 2 });
+    expect(second.runs.filter((r) => r.status === 'reused')).toHaveLength(2);
+    expect(second.runs.filter((r) => r.status === 'completed')).toHaveLength(4);
+    expect(new Set(executions(dataRoot)).size).toBe(6);
+  });
+
+  it('writes an index.parquet that SQL can query, one row per run with params and metrics as columns', async () => {
+    const dataRoot = mkdtempSync(join(tmpdir(), 'chassis-local-'));
+    const exp = await experiment(dataRoot, { grid: { 'strategy.params.a': [1, 2, 3], 'strategy.params.b': [1, 2] } });
+    const res = await runSweepLocally(exp, { dataRoot, backend, backendModule, workers: 2 });
+    expect(readdirSync(res.dir).filter((f) => f.endsWith('.tmp') || f.startsWith('.index'))).toEqual([]);
+    const db = await DuckDBInstance.create(':memory:');
+    const con = await db.connect();
+    const reader = await con.runAndReadAll(`SELECT a::INTEGER AS a, b::INTEGER AS b, pnl, status FROM read_parquet('${join(res.dir, 'index.parquet')}') ORDER BY pnl DESC LIMIT 2`);
+    expect(reader.getRowObjectsJson()).toEqual([
+      { a: 3, b: 1, pnl: 29, status: 'completed' },
+      { a: 3, b: 2, pnl: 26, status: 'completed' },
+    ]);
+    con.closeSync();
+  });
+});

@@ -1,0 +1,137 @@
+/**
+ * Runs an experiment's members on this machine: a pool of child processes (default one per
+ * core), each executing one run at a time. Completed runs (in this index, or anywhere under
+ * the data root with the same run id) are reused; a failing run is recorded and the others go
+ * on; an abort (Ctrl-C) stops the children and leaves unfinished runs pending for the next call.
+ */
+import { availableParallelism } from 'node:os';
+import type { RunBackend, RunContext, RunOutcome } from './run-backend.ts';
+import { RunProcess } from './run-process.ts';
+import type { Experiment, SweepMember } from './sweep-expansion.ts';
+import { datasetLabel, openExperiment, readMemberRecord, writeIndexParquet, writeMemberRecord, type MemberRecord } from './experiment-index.ts';
+import type { HeadlineMetrics } from './run-backend.ts';
+import type { Scalar } from './sweep-file.ts';
+
+export type SweepRunStatus = 'completed' | 'reused' | 'failed';
+
+export interface SweepRunResult {
+  readonly runId: string;
+  readonly status: SweepRunStatus;
+  readonly params: Readonly<Record<string, Scalar>>;
+  readonly outDir: string | null;
+  readonly metrics: HeadlineMetrics;
+  readonly error?: string;
+}
+
+export interface SweepResult {
+  readonly experimentId: string;
+  readonly dir: string;
+  /** Members that reached an outcome, in member order; members not reached (after an abort) are absent. */
+  readonly runs: readonly SweepRunResult[];
+  readonly interrupted: boolean;
+}
+
+export interface SweepProgress {
+  readonly done: number;
+  readonly total: number;
+  readonly last: SweepRunResult;
+}
+
+export interface LocalSweepOptions {
+  readonly dataRoot: string;
+  readonly backend: RunBackend;
+  /** Module path of the same backend, loaded by the child processes. */
+  readonly backendModule: string;
+  readonly workers?: number;
+  readonly timeoutMs?: number;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (p: SweepProgress) => void;
+}
+
+export function defaultWorkerCount(): number {
+  return Math.max(1, availableParallelism());
+}
+
+/** Records an outcome for a member; returns the public result. */
+export function recordOutcome(dir: string, member: SweepMember, outcome: RunOutcome | { error: string }, reused: boolean): SweepRunResult {
+  const ok = 'status' in outcome && outcome.status === 'completed';
+  const error = 'status' in outcome ? outcome.error : outcome.error;
+  const record: MemberRecord = {
+    runId: member.runId,
+    status: ok ? 'completed' : 'failed',
+    params: member.params,
+    dataset: datasetLabel(member.definition),
+    outDir: 'outDir' in outcome ? outcome.outDir : null,
+    metrics: 'metrics' in outcome ? outcome.metrics : {},
+    error: ok ? null : (error ?? 'failed without a message'),
+  };
+  writeMemberRecord(dir, record);
+  return {
+    runId: record.runId,
+    status: ok ? (reused ? 'reused' : 'completed') : 'failed',
+    params: record.params,
+    outDir: record.outDir,
+    metrics: record.metrics,
+    ...(record.error ? { error: record.error } : {}),
+  };
+}
+
+/** The result of a member already done: completed in this index or found by the backend. */
+export async function findReusable(dir: string, member: SweepMember, backend: RunBackend, ctx: RunContext): Promise<SweepRunResult | undefined> {
+  const rec = readMemberRecord(dir, member.runId);
+  if (rec?.status === 'completed') {
+    return { runId: rec.runId, status: 'reused', params: rec.params, outDir: rec.outDir, metrics: rec.metrics };
+  }
+  const found = await backend.findCompleted(member.runId, ctx);
+  if (found?.status === 'completed') return recordOutcome(dir, member, found, true);
+  return undefined;
+}
+
+export async function runSweepLocally(experiment: Experiment, options: LocalSweepOptions): Promise<SweepResult> {
+  const ctx: RunContext = { dataRoot: options.dataRoot, baseDir: experiment.baseDir };
+  const dir = openExperiment(options.dataRoot, experiment);
+  const total = experiment.members.length;
+  const results = new Map<string, SweepRunResult>();
+  let done = 0;
+  const report = (r: SweepRunResult) => {
+    results.set(r.runId, r);
+    done++;
+    options.onProgress?.({ done, total, last: r });
+  };
+  const todo: SweepMember[] = [];
+  for (const m of experiment.members) {
+    const reused = await findReusable(dir, m, options.backend, ctx);
+    if (reused) report(reused);
+    else todo.push(m);
+  }
+  const signal = options.signal;
+  const poolSize = Math.min(todo.length, Math.max(1, options.workers ?? defaultWorkerCount()));
+  const processes: RunProcess[] = [];
+  const onAbort = () => void Promise.all(processes.map((p) => p.stop()));
+  signal?.addEventListener('abort', onAbort, { once: true });
+  let next = 0;
+  const lane = async () => {
+    let proc = new RunProcess();
+    processes.push(proc);
+    while (next < todo.length && !signal?.aborted) {
+      const member = todo[next++]!;
+      if (!proc.alive) {
+        proc = new RunProcess();
+        processes.push(proc);
+      }
+      const reply = await proc.run({ runId: member.runId, definition: member.definition, backendModule: options.backendModule, ctx }, options.timeoutMs);
+      // A run cut short by the abort is not a failure: it stays pending and runs next time.
+      if (signal?.aborted) break;
+      report(recordOutcome(dir, member, reply.type === 'result' ? reply.outcome : { error: reply.message }, false));
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: poolSize }, lane));
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    await Promise.all(processes.map((p) => p.stop()));
+    await writeIndexParquet(dir);
+  }
+  const runs = experiment.members.flatMap((m) => results.get(m.runId) ?? []);
+  return { experimentId: experiment.experimentId, dir, runs, interrupted: signal?.aborted ?? false };
+}

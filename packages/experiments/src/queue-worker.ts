@@ -1,0 +1,70 @@
+/**
+ * A BullMQ worker that pulls runs and executes each in its own child process. Crash safety
+ * comes from BullMQ's job locks: a worker renews the lock of each active job every
+ * lockDuration/2; if the worker dies, the lock expires, another worker's stalled-job check
+ * moves the job back to waiting and it runs elsewhere (up to maxStalledCount times). A run
+ * already completed under the data root (same run id) is returned without running again.
+ */
+import { Worker } from 'bullmq';
+import { loadRunBackend, type RunContext, type RunOutcome } from './run-backend.ts';
+import { RunProcess } from './run-process.ts';
+import { RUN_QUEUE, redisConnection } from './queue-connection.ts';
+import type { RunJobData } from './queue-sweep.ts';
+
+export interface QueueWorkerOptions {
+  readonly queueUrl: string;
+  readonly dataRoot: string;
+  readonly backendModule: string;
+  readonly concurrency?: number;
+  /** How long a job stays owned by a silent worker, ms (default 30 000). */
+  readonly lockDurationMs?: number;
+  /** How often this worker looks for stalled jobs, ms (default 15 000). */
+  readonly stalledIntervalMs?: number;
+  readonly onEvent?: (e: { readonly kind: 'started' | 'completed' | 'reused' | 'retrying'; readonly runId: string; readonly detail?: string }) => void;
+}
+
+export interface QueueWorker {
+  /** Finishes active runs and disconnects. */
+  close(): Promise<void>;
+}
+
+export async function startQueueWorker(options: QueueWorkerOptions): Promise<QueueWorker> {
+  const backend = await loadRunBackend(options.backendModule);
+  const worker = new Worker<RunJobData, RunOutcome>(
+    RUN_QUEUE,
+    async (job) => {
+      const { runId, definition, baseDir, timeoutMs } = job.data;
+      const ctx: RunContext = { dataRoot: options.dataRoot, baseDir };
+      const done = await backend.findCompleted(runId, ctx);
+      if (done?.status === 'completed') {
+        options.onEvent?.({ kind: 'reused', runId });
+        return done;
+      }
+      options.onEvent?.({ kind: 'started', runId });
+      const proc = new RunProcess();
+      try {
+        const reply = await proc.run({ runId, definition, backendModule: options.backendModule, ctx }, timeoutMs);
+        // Infrastructure trouble (crash, timeout) throws so BullMQ retries; a run that failed on its own terms is a result.
+        if (reply.type === 'error') {
+          options.onEvent?.({ kind: 'retrying', runId, detail: reply.message });
+          throw new Error(reply.message);
+        }
+        options.onEvent?.({ kind: 'completed', runId });
+        return reply.outcome;
+      } finally {
+        await proc.stop();
+      }
+    },
+    {
+      connection: redisConnection(options.queueUrl),
+      concurrency: options.concurrency ?? 1,
+      lockDuration: options.lockDurationMs ?? 30_000,
+      stalledInterval: options.stalledIntervalMs ?? 15_000,
+      maxStalledCount: 2,
+    },
+  );
+  // Without a listener an error event would crash the process; connection trouble is retried by ioredis.
+  worker.on('error', (err) => process.stderr.write(`worker: ${err.message}\n`));
+  await worker.waitUntilReady();
+  return { close: () => worker.close() };
+}

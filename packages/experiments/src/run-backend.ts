@@ -1,0 +1,47 @@
+/**
+ * The contract between experiments and whatever executes one run. Sweeps never run a backtest
+ * themselves: they hand a validated run definition to a RunBackend, in a child process, and
+ * record its outcome. The shipped backend (backtest-backend.ts) is @chassis/backtesting; a
+ * backend is addressed by module path so a child process or a remote worker can load it.
+ */
+export type RunStatus = 'completed' | 'failed';
+
+/** Headline metrics of a run: flat numbers (or null when undefined, e.g. Sharpe of a flat run). */
+export type HeadlineMetrics = Readonly<Record<string, number | null>>;
+
+export interface RunOutcome {
+  readonly runId: string;
+  readonly status: RunStatus;
+  /** Directory holding the run's artifacts (manifest.json, metrics.json, ...). */
+  readonly outDir: string;
+  readonly metrics: HeadlineMetrics;
+  /** Human message when status is 'failed'. */
+  readonly error?: string;
+}
+
+export interface RunContext {
+  /** Data root (`experiments/`, `canonical/`, ... live below it). */
+  readonly dataRoot: string;
+  /** Directory against which relative paths inside the definition resolve (the run/sweep file's folder). */
+  readonly baseDir: string;
+}
+
+export interface RunBackend {
+  /** Validates a raw run definition; throws ChassisError naming the bad field. Returns the canonical form. */
+  parse(raw: unknown, source: string, ctx: RunContext): unknown;
+  /** Stable id of a validated definition (hash of canonical definition + dataset hashes + code version). */
+  runId(definition: unknown, ctx: RunContext): Promise<string>;
+  /** The outcome of an already completed run with this id, without running it; undefined if none. */
+  findCompleted(runId: string, ctx: RunContext): Promise<RunOutcome | undefined>;
+  /** Executes the run. Returns a failed outcome for a run that failed on its own terms; throws for infrastructure trouble. */
+  run(definition: unknown, ctx: RunContext): Promise<RunOutcome>;
+}
+
+/** Loads `export const backend: RunBackend` from a module path or URL. */
+export async function loadRunBackend(modulePath: string): Promise<RunBackend> {
+  const mod = (await import(modulePath)) as { backend?: RunBackend };
+  if (!mod.backend || typeof mod.backend.run !== 'function') {
+    throw new Error(`run backend module ${modulePath} does not export "backend"`);
+  }
+  return mod.backend;
+}
