@@ -1,0 +1,13 @@
+/** Which format module serves which venue id. */
+import { binanceFormat } from './binance.ts';
+import type { VenueId } from './records.ts';
+import type { VenueFormat } from './venue-mapper.ts';
+
+export const VENUE_FORMATS: readonly VenueFormat[] = [binanceFormat];
+
+export function formatForVenue(venue: VenueId): VenueFormat {
+  const family = venue.startsWith('binance-') ? 'binance' : venue === 'okx' ? 'okx' : 'bybit';
+  const f = VENUE_FORMATS.find((x) => x.family === family);
+  if (f === undefined) throw new Error(`no format module for ${venue}`);
+  return f;
+}
