@@ -11,3 +11,6 @@ export type { Container } from './formats/container.ts';
 // Simulated venue (backtest-side Venue Adapter) and the Venue Adapter contract.
 export * from './simulated/index.ts';
 export type * from './adapter.ts';
+// Simulated venue (backtest-side Venue Adapter) and the Venue Adapter contract.
+export * from './simulated/index.ts';
+export type * from './adapter.ts';
