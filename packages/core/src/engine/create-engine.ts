@@ -496,7 +496,7 @@ class CoreEngine implements Engine {
         intents = Object.freeze(out.slice());
         decisions = [];
         for (const intent of intents) {
-          const d = this.decideIntent(intent, event);
+          const d = this.decideIntent(intent);
           decisions.push(d);
           if (!d.allowed && this.config.recordIntentDenials) {
             const draft: EventDraft<IntentDeniedEvent> = {
@@ -556,7 +556,7 @@ class CoreEngine implements Engine {
     };
   }
 
-  private decideIntent(intent: Intent, event: Event): RiskDecision {
+  private decideIntent(intent: Intent): RiskDecision {
     const s = this.s;
     let verdict;
     try {
@@ -603,7 +603,6 @@ class CoreEngine implements Engine {
       };
     }
     this.control.admit(cmd);
-    void event;
     return { allowed: true, intent, orderId: cmd.orderId };
   }
 
