@@ -1,0 +1,376 @@
+import type { NormalizedRecord, VenueId } from '@chassis/venues';
+import {
+  canonicalPrefix,
+  contentHash,
+  utcDay,
+  writeDataset,
+  type CanonicalKind,
+  type Catalog,
+  type CheckResult,
+  type DatasetMeta,
+  type DatasetState,
+  type GapRecord,
+  type InstrumentMeta,
+  type Provenance,
+  type StateTransition,
+  type Storage,
+} from '@chassis/storage';
+import { BookChecker } from './book-checker.ts';
+import { CheckCounter } from './checks.ts';
+import { ColumnBuilder } from './column-builder.ts';
+import { DEFAULT_GATE_CONFIG, type GateConfig } from './gate-config.ts';
+import { defaultInstrumentMeta, type InstrumentResolver } from './instrument-meta.ts';
+
+const KINDS: readonly CanonicalKind[] = ['book_delta', 'trade', 'bbo'];
+const SIDE_ASK = 1;
+const AGGRESSOR: Record<string, number> = { buy: 0, sell: 1, unknown: 2 };
+
+interface Segment {
+  readonly builder: ColumnBuilder;
+  readonly index: number;
+  readonly day: string;
+  /** Segment this one continues without a gap (split at a UTC day boundary). */
+  readonly continuesFromIndex: number | undefined;
+  startsWithSnapshot: boolean | undefined;
+  readonly gapsBefore: GapRecord[];
+  gapAfter: GapRecord | undefined;
+  firstLine: string | undefined;
+  lastLine: string | undefined;
+}
+
+/** Everything the gate tracks for one venue+instrument of a source. */
+class InstrumentTrack {
+  readonly segments: Record<CanonicalKind, Segment[]> = { book_delta: [], trade: [], bbo: [] };
+  readonly book = new BookChecker();
+  lastUpdateId = -1n;
+  lastBboUpdateId = -2n;
+  lastTsLocal = -1n;
+  bookMessages = 0;
+  recentTradeIds: string[] = [];
+  readonly c = {
+    schema: new CheckCounter('schema', KINDS),
+    sequence: new CheckCounter('sequence', ['book_delta']),
+    checksum: new CheckCounter('checksum', ['book_delta']),
+    ordering: new CheckCounter('ordering', KINDS),
+    duplicates: new CheckCounter('duplicates', KINDS),
+    staleDropped: new CheckCounter('stale_dropped', ['book_delta']),
+    sizes: new CheckCounter('sizes', KINDS),
+    crossed: new CheckCounter('crossed_book', ['book_delta']),
+    tradeBand: new CheckCounter('trade_vs_book', ['trade']),
+    spread: new CheckCounter('spread', ['bbo']),
+  };
+  constructor(
+    readonly venue: VenueId,
+    readonly symbol: string,
+  ) {}
+
+  current(kind: CanonicalKind, tsEventNs: bigint, loc: string): Segment {
+    const list = this.segments[kind];
+    const last = list[list.length - 1];
+    const day = utcDay(tsEventNs);
+    if (last && last.gapAfter === undefined && last.day === day) return last;
+    const seg: Segment = {
+      builder: new ColumnBuilder(kind),
+      index: list.length,
+      day,
+      continuesFromIndex: last && last.gapAfter === undefined ? last.index : undefined,
+      startsWithSnapshot: undefined,
+      gapsBefore: last?.gapAfter ? [last.gapAfter] : [],
+      gapAfter: undefined,
+      firstLine: loc,
+      lastLine: loc,
+    };
+    list.push(seg);
+    return seg;
+  }
+}
+
+export interface GateSource {
+  readonly records: AsyncIterable<NormalizedRecord>;
+  readonly provenance: Provenance;
+  /** Venue/instrument override from the user (`--venue`, `--instrument`). */
+  readonly label: string;
+}
+
+export interface GateDatasetOutcome {
+  readonly meta: DatasetMeta;
+  readonly outcome: 'promoted' | 'already_present' | 'quarantined' | 'incomplete';
+  readonly reason: string;
+}
+
+export interface GateResult {
+  readonly datasets: readonly GateDatasetOutcome[];
+  /** Problems that concern the whole source (e.g. no usable record at all). */
+  readonly rejected: readonly { readonly reason: string }[];
+  readonly messages: number;
+}
+
+function now(): string {
+  return new Date().toISOString();
+}
+
+function loc(r: NormalizedRecord): string {
+  return `${r.source.file}:${r.source.line}`;
+}
+
+/** Records every state transition of a gate run in staging/quality/{runId}.json as it happens. */
+class GateJournal {
+  readonly transitions: StateTransition[] = [];
+  private state: DatasetState | null = null;
+  constructor(
+    private readonly storage: Storage,
+    private readonly key: string,
+  ) {}
+  async to(next: DatasetState, reason: string): Promise<void> {
+    this.transitions.push({ from: this.state, to: next, at: now(), reason });
+    this.state = next;
+    await this.storage.put(this.key, new TextEncoder().encode(JSON.stringify({ transitions: this.transitions }, null, 2)));
+  }
+}
+
+/**
+ * The quality gate: Discovered → In Validation → Validated → Normalized → Promotable →
+ * Promoted, or Quarantined / Incomplete / Rejected, for every dataset a source yields (one per
+ * venue, instrument, kind, UTC day and gap-free segment). Nothing reaches canonical/ otherwise.
+ */
+export async function runGate(
+  storage: Storage,
+  catalog: Catalog,
+  source: GateSource,
+  options: { config?: Partial<GateConfig>; instrumentMeta?: InstrumentResolver; runId: string },
+): Promise<GateResult> {
+  const config: GateConfig = { ...DEFAULT_GATE_CONFIG, ...options.config };
+  const journal = new GateJournal(storage, `staging/quality/${options.runId}.json`);
+  await journal.to('Discovered', `source ${source.label}`);
+  await journal.to('InValidation', 'reading records');
+
+  const tracks = new Map<string, InstrumentTrack>();
+  const globalSchema = new CheckCounter('schema', KINDS);
+  let messages = 0;
+  let batchId = 0n;
+
+  const trackOf = (r: NormalizedRecord): InstrumentTrack => {
+    const key = `${r.venue}|${r.instrument}`;
+    let t = tracks.get(key);
+    if (!t) tracks.set(key, (t = new InstrumentTrack(r.venue, r.instrument)));
+    return t;
+  };
+
+  for await (const r of source.records) {
+    messages++;
+    const where = loc(r);
+    if (r.kind === 'sync_issue') {
+      const t = r.instrument ? trackOf(r) : undefined;
+      switch (r.issue) {
+        case 'parse_error':
+        case 'unknown_field':
+          (t?.c.schema ?? globalSchema).hit(where, `${r.issue}: ${r.message}`);
+          break;
+        case 'gap':
+        case 'checksum_mismatch': {
+          if (!t) break;
+          (r.issue === 'gap' ? t.c.sequence : t.c.checksum).hit(where, r.message);
+          t.book.synced = false;
+          const segs = t.segments.book_delta;
+          const last = segs[segs.length - 1];
+          if (last && last.gapAfter === undefined) last.gapAfter = { atNs: r.tsEventNs, location: where, message: `${r.issue}: ${r.message}` };
+          break;
+        }
+        case 'duplicate':
+          t?.c.duplicates.hit(where, r.message);
+          break;
+        case 'stale_dropped':
+          t?.c.staleDropped.hit(where, r.message);
+          break;
+      }
+      continue;
+    }
+    const t = trackOf(r);
+    if (r.tsLocalNs < t.lastTsLocal) t.c.ordering.hit(where, `ts_local_ns ${r.tsLocalNs} < previous ${t.lastTsLocal}`);
+    else t.lastTsLocal = r.tsLocalNs;
+
+    if (r.kind === 'book_delta') {
+      const uid = r.updateId ?? -1n;
+      if (r.updateId !== null && !r.isSnapshot && uid <= t.lastUpdateId) {
+        if (uid === t.lastUpdateId) t.c.duplicates.hit(where, `book update ${uid} repeated`);
+        else t.c.sequence.hit(where, `book update ${uid} after ${t.lastUpdateId}`);
+        continue; // never store a repeated or backwards update: the book would apply it twice
+      }
+      if (r.updateId !== null) t.lastUpdateId = uid;
+      const seg = t.current('book_delta', r.tsEventNs, where);
+      seg.startsWithSnapshot ??= r.isSnapshot;
+      seg.lastLine = where;
+      const b = seg.builder;
+      const id = batchId++;
+      t.bookMessages++;
+      if (r.isSnapshot) {
+        t.book.clear();
+        t.book.synced = true;
+      }
+      for (let s = 0; s < 2; s++) {
+        const levels = s === 0 ? r.bids : r.asks;
+        for (const [px, sz] of levels) {
+          const i = b.row(r.tsEventNs, r.tsLocalNs);
+          b.updateId.data[i] = uid;
+          b.batchId.data[i] = id;
+          b.isSnapshot.data[i] = r.isSnapshot ? 1 : 0;
+          b.side.data[i] = s === 0 ? 0 : SIDE_ASK;
+          if (!b.setPrice(0, i, px) || !b.setSize(0, i, sz)) t.c.schema.hit(where, `not a decimal: ${px} ${sz}`);
+          const p = Number(px);
+          const q = Number(sz);
+          if (q < 0 || !(p > 0)) t.c.sizes.hit(where, `book level ${px} x ${sz}`);
+          t.book.set(s === 1, p, q);
+        }
+      }
+      if (t.book.synced && t.book.hasBothSides && t.book.bestBid >= t.book.bestAsk) {
+        t.c.crossed.hit(where, `${t.book.bestBid >= t.book.bestAsk && t.book.bestBid === t.book.bestAsk ? 'locked' : 'crossed'} book bid ${t.book.bestBid} ask ${t.book.bestAsk} after update ${uid}`);
+      }
+    } else if (r.kind === 'trade') {
+      if (t.recentTradeIds.includes(r.tradeId)) {
+        t.c.duplicates.hit(where, `trade ${r.tradeId} repeated`);
+        continue;
+      }
+      t.recentTradeIds.push(r.tradeId);
+      if (t.recentTradeIds.length > 64) t.recentTradeIds.shift();
+      const seg = t.current('trade', r.tsEventNs, where);
+      seg.lastLine = where;
+      const b = seg.builder;
+      const i = b.row(r.tsEventNs, r.tsLocalNs);
+      b.tradeId[i] = r.tradeId;
+      b.aggressor.data[i] = AGGRESSOR[r.aggressor] ?? 2;
+      if (!b.setPrice(0, i, r.price) || !b.setSize(0, i, r.size)) t.c.schema.hit(where, `not a decimal: ${r.price} ${r.size}`);
+      const p = Number(r.price);
+      if (!(p > 0) || !(Number(r.size) > 0)) t.c.sizes.hit(where, `trade ${r.tradeId} ${r.price} x ${r.size}`);
+      if (t.book.synced && t.book.hasBothSides && (p < t.book.bestBid * (1 - config.tradeBand) || p > t.book.bestAsk * (1 + config.tradeBand))) {
+        t.c.tradeBand.hit(where, `trade ${r.tradeId} at ${r.price} vs book ${t.book.bestBid}/${t.book.bestAsk}`);
+      }
+    } else {
+      const uid = r.updateId ?? -1n;
+      if (r.updateId !== null && uid === t.lastBboUpdateId) {
+        t.c.duplicates.hit(where, `bbo update ${uid} repeated`);
+        continue;
+      }
+      t.lastBboUpdateId = uid;
+      const seg = t.current('bbo', r.tsEventNs, where);
+      seg.lastLine = where;
+      const b = seg.builder;
+      const i = b.row(r.tsEventNs, r.tsLocalNs);
+      b.updateId.data[i] = uid;
+      if (!b.setPrice(0, i, r.bidPrice) || !b.setSize(0, i, r.bidSize) || !b.setPrice(1, i, r.askPrice) || !b.setSize(1, i, r.askSize)) {
+        t.c.schema.hit(where, `not a decimal in bbo`);
+      }
+      const bid = Number(r.bidPrice);
+      const ask = Number(r.askPrice);
+      if (!(bid > 0) || !(ask > 0) || Number(r.bidSize) < 0 || Number(r.askSize) < 0) t.c.sizes.hit(where, `bbo ${r.bidPrice}/${r.askPrice}`);
+      else if (ask < bid || (ask - bid) / ((ask + bid) / 2) > config.maxSpreadRatio) t.c.spread.hit(where, `bbo ${r.bidPrice}/${r.askPrice}`);
+    }
+  }
+
+  const result: GateDatasetOutcome[] = [];
+  const rejected: { reason: string }[] = [];
+  if (tracks.size === 0) {
+    const reason =
+      globalSchema.count > 0 ? `no usable record: ${globalSchema.count} schema problems, first at ${globalSchema.location}: ${globalSchema.firstDetail}` : 'no market records in source';
+    await journal.to('Rejected', reason);
+    rejected.push({ reason });
+    return { datasets: result, rejected, messages };
+  }
+  await journal.to('Validated', `${messages} records read, ${tracks.size} instrument(s)`);
+
+  for (const t of tracks.values()) {
+    if (globalSchema.count > 0) t.c.schema.hit(globalSchema.location!, globalSchema.firstDetail!);
+    const checks = evaluate(t, config);
+    let pd = 0;
+    let sd = 0;
+    for (const k of KINDS) for (const s of t.segments[k]) {
+      if (s.builder.length === 0) continue;
+      pd = Math.max(pd, s.builder.priceDecimals);
+      sd = Math.max(sd, s.builder.sizeDecimals);
+    }
+    const instrument: InstrumentMeta = (options.instrumentMeta ?? defaultInstrumentMeta)(t.venue, t.symbol, { priceDecimals: pd, sizeDecimals: sd });
+    await journal.to('Normalized', `${t.venue} ${t.symbol}: decimal strings scaled to ${instrument.priceDecimals}/${instrument.sizeDecimals} decimals`);
+    for (const kind of KINDS) {
+      const ids: string[] = [];
+      for (const seg of t.segments[kind]) {
+        if (seg.builder.length === 0) continue;
+        const batch = seg.builder.finish(instrument.priceDecimals, instrument.sizeDecimals);
+        const hash = contentHash(batch, instrument);
+        const id = `ds_${hash.slice(0, 24)}`;
+        ids[seg.index] = id;
+        const failing = checks.filter((c) => c.status === 'fail' && checkKinds(t, c.name).includes(kind));
+        const continuesFrom = seg.continuesFromIndex !== undefined ? ids[seg.continuesFromIndex] : undefined;
+        const incomplete = kind === 'book_delta' && !seg.startsWithSnapshot && continuesFrom === undefined;
+        let state: DatasetState = 'Promoted';
+        let reason = 'all checks passed';
+        if (failing.length > 0) {
+          state = 'Quarantined';
+          reason = failing.map((c) => `${c.name} failed (${c.count}${c.location ? ` at ${c.location}` : ''}): ${c.detail}`).join('; ');
+        } else if (incomplete) {
+          state = 'Incomplete';
+          reason = `book_delta segment ${seg.index} does not start with a snapshot${seg.gapsBefore[0] ? ` (after ${seg.gapsBefore[0].message} at ${seg.gapsBefore[0].location})` : ''}: the book cannot be rebuilt from it`;
+        }
+        const base = { id, venue: t.venue, symbol: t.symbol, kind, day: seg.day };
+        const transitions: StateTransition[] = [...journal.transitions];
+        if (state === 'Promoted') transitions.push({ from: 'Normalized', to: 'Promotable', at: now(), reason: 'checks passed' });
+        transitions.push({ from: state === 'Promoted' ? 'Promotable' : 'Normalized', to: state, at: now(), reason });
+        const gaps = [...seg.gapsBefore, ...(seg.gapAfter ? [seg.gapAfter] : [])];
+        const meta: Omit<DatasetMeta, 'files'> = {
+          ...base,
+          contentHash: hash,
+          startNs: batch.tsEventNs[0]!,
+          endNs: batch.tsEventNs[batch.length - 1]!,
+          rows: batch.length,
+          version: await catalog.nextVersion({ ...base, segment: seg.index, contentHash: hash }),
+          segment: seg.index,
+          state,
+          prefix: canonicalPrefix(base, state === 'Promoted' ? 'canonical' : 'quarantine'),
+          instrument,
+          ...(kind === 'book_delta' ? { startsWithSnapshot: seg.startsWithSnapshot ?? false } : {}),
+          ...(continuesFrom ? { continuesFrom } : {}),
+          gaps,
+          checks: checks.filter((c) => checkKinds(t, c.name).includes(kind)),
+          transitions,
+          provenance: { ...source.provenance, ...(seg.firstLine ? { firstLine: seg.firstLine } : {}), ...(seg.lastLine ? { lastLine: seg.lastLine } : {}) },
+          createdAt: now(),
+        };
+        const written = await writeDataset(storage, batch, meta);
+        const added = await catalog.add(written.meta);
+        const outcome: GateDatasetOutcome['outcome'] =
+          added.alreadyPresent || !written.created ? 'already_present' : state === 'Promoted' ? 'promoted' : state === 'Quarantined' ? 'quarantined' : 'incomplete';
+        result.push({ meta: added.meta, outcome, reason: outcome === 'already_present' ? `already present (${added.meta.state})` : reason });
+      }
+    }
+  }
+  const promoted = result.filter((d) => d.outcome === 'promoted' || d.outcome === 'already_present').length;
+  await journal.to(promoted === result.length ? 'Promoted' : 'Quarantined', `${promoted}/${result.length} datasets promoted or already present`);
+  return { datasets: result, rejected, messages };
+}
+
+function checkKinds(t: InstrumentTrack, name: string): readonly CanonicalKind[] {
+  return Object.values(t.c).find((c) => c.name === name)?.kinds ?? KINDS;
+}
+
+function evaluate(t: InstrumentTrack, config: GateConfig): CheckResult[] {
+  const c = t.c;
+  const trades = t.segments.trade.reduce((n, s) => n + s.builder.length, 0);
+  const gapCount = c.sequence.count + c.checksum.count;
+  const gapStatus = gapCount === 0 ? 'pass' : config.gapPolicy === 'split' ? 'warn' : 'fail';
+  return [
+    c.schema.result(c.schema.count ? 'fail' : 'pass', `${c.schema.count} unparseable or unknown-field messages`),
+    c.sequence.result(c.sequence.count ? gapStatus : 'pass', `${c.sequence.count} sequence gaps${c.sequence.count && config.gapPolicy === 'split' ? ' (dataset split at each)' : ''}`),
+    c.checksum.result(c.checksum.count ? gapStatus : 'pass', `${c.checksum.count} checksum mismatches`),
+    c.ordering.result(c.ordering.count ? 'warn' : 'pass', `${c.ordering.count} records with capture time going backwards`),
+    c.duplicates.result(c.duplicates.count ? 'warn' : 'pass', `${c.duplicates.count} duplicate messages dropped`),
+    c.staleDropped.result('pass', `${c.staleDropped.count} diffs before the snapshot dropped (normal sync)`),
+    c.sizes.result(c.sizes.count ? 'fail' : 'pass', `${c.sizes.count} negative or zero prices/sizes where not allowed`),
+    c.crossed.result(
+      c.crossed.count === 0 ? 'pass' : c.crossed.count > config.maxCrossedRatio * t.bookMessages ? 'fail' : 'warn',
+      `${c.crossed.count} of ${t.bookMessages} book messages left the book crossed or locked after sync`,
+    ),
+    c.tradeBand.result(
+      c.tradeBand.count === 0 ? 'pass' : c.tradeBand.count > config.maxTradesOutsideRatio * trades ? 'fail' : 'warn',
+      `${c.tradeBand.count} of ${trades} trades more than ${config.tradeBand * 100}% outside the book`,
+    ),
+    c.spread.result(c.spread.count ? 'warn' : 'pass', `${c.spread.count} bbo with crossed or > ${config.maxSpreadRatio * 100}% spread`),
+  ];
+}
