@@ -1,0 +1,51 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { L2Book } from './book.ts';
+
+describe('L2 book', () => {
+  it('matches a naive price→size map after any sequence of level updates', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 1, max: 200 }), fc.nat(5)), { maxLength: 300 }), (updates) => {
+        const book = new L2Book('x');
+        const ref = { bid: new Map<number, number>(), ask: new Map<number, number>() };
+        for (const [isBid, price, size] of updates) {
+          (isBid ? book.bids : book.asks).set(price, size);
+          const m = isBid ? ref.bid : ref.ask;
+          if (size === 0) m.delete(price);
+          else m.set(price, size);
+        }
+        const bids = [...ref.bid].sort((a, b) => b[0] - a[0]);
+        const asks = [...ref.ask].sort((a, b) => a[0] - b[0]);
+        expect(book.bidLevels).toBe(bids.length);
+        expect(book.askLevels).toBe(asks.length);
+        bids.forEach(([p, q], i) => expect([book.bidPrice(i), book.bidQty(i)]).toEqual([p, q]));
+        asks.forEach(([p, q], i) => expect([book.askPrice(i), book.askQty(i)]).toEqual([p, q]));
+        expect(book.bidPrice(bids.length)).toBeNaN();
+      }),
+    );
+  });
+
+  it('derives mid, spread, microprice and imbalance from the best levels', () => {
+    const book = new L2Book('x');
+    book.bids.set(100, 3);
+    book.bids.set(99, 5);
+    book.asks.set(102, 1);
+    book.asks.set(103, 7);
+    expect(book.mid()).toBe(101);
+    expect(book.spread()).toBe(2);
+    expect(book.microprice()).toBeCloseTo((100 * 1 + 102 * 3) / 4);
+    expect(book.imbalance()).toBeCloseTo((3 - 1) / 4);
+    expect(book.imbalance(2)).toBeCloseTo((8 - 8) / 16);
+  });
+
+  it('falls back to the BBO top only while an L2 side is empty, and BBO never changes L2 levels', () => {
+    const book = new L2Book('x');
+    book.bboBidPrice = 50;
+    book.bboAskPrice = 51;
+    expect(book.bidPrice()).toBe(50);
+    book.bids.set(49, 1);
+    expect(book.bidPrice()).toBe(49);
+    expect(book.askPrice()).toBe(51);
+    expect(book.bidLevels).toBe(1);
+  });
+});
