@@ -1,0 +1,282 @@
+/**
+ * One backtest, end to end: validate the run definition, resolve datasets and instruments from
+ * the catalog, load the strategy, build the engine and the simulated venue, drive the
+ * timeline, and publish the artifacts atomically under `<data root>/experiments/<run-id>/`
+ * (or the configured output directory). A run that cannot start or breaks writes only a
+ * manifest with status "failed" and the error.
+ */
+import { existsSync, mkdirSync, rmSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { ChassisError, createEngine, type Instrument } from '@chassis/core';
+import { openCatalog, openStorage, readCanonical, type CanonicalBatch, type CanonicalKind, type DatasetMeta, type Storage } from '@chassis/storage';
+import { createSimulatedVenue } from '@chassis/venues';
+import { parseRunDefinition, parseTimeNs, type RunDefinition } from './run-definition.ts';
+import { datasetRef, engineConfigOf, instrumentFromMeta, instrumentsOf, latencyModelOf, queueModelOf, runIdOf, type ResolvedRun } from './resolved-run.ts';
+import { instantiate, loadStrategy, resolveStrategyPath } from './strategy-loader.ts';
+import { HistoricalFeeder, repeatBatches, type FeedSource } from './feeder.ts';
+import { JournalWriter, type JournalSummary } from './journal/journal.ts';
+import { RunRecorder } from './recorder.ts';
+import { runTimeline, type TimelineOutcome } from './timeline.ts';
+import { outputHashOf, publish, stagingDirFor, writeJson, writeParquet } from './artifacts.ts';
+import { canonicalJson, sha256Hex } from './canonical-json.ts';
+import { writeSeries } from './series.ts';
+import { buildMetrics, type Metrics } from './metrics.ts';
+
+export type RunStatus = 'completed' | 'strategy_halted' | 'halted' | 'failed';
+
+export interface BacktestOptions {
+  /** Raw run data (a parsed run file with flag overrides applied). */
+  readonly definition: Record<string, unknown>;
+  /** Where relative strategy paths resolve from (the run file's directory, or the cwd). */
+  readonly baseDir: string;
+  readonly dataRoot: string;
+  /** e.g. `chassis@0.1.0`; part of the run id. */
+  readonly codeVersion: string;
+  /** Name of the definition's source for error messages. */
+  readonly where?: string;
+  /** Progress: market events so far and the fraction of the window covered (0..1). Wall-clock side channel only. */
+  readonly onProgress?: (marketEvents: number, fraction: number) => void;
+  /** Benchmarks: feed the input this many times with shifted timestamps. */
+  readonly repeat?: number;
+  /** Journal block size in bytes (tests). */
+  readonly journalBlockBytes?: number;
+}
+
+export interface BacktestResult {
+  readonly runId: string;
+  readonly outDir: string;
+  readonly status: RunStatus;
+  readonly events: number;
+  readonly marketEvents: number;
+  readonly orders: number;
+  readonly fills: number;
+  readonly pnl: number;
+  readonly eventsPerSecond: number;
+  readonly outputHash: string;
+  readonly metrics: Metrics;
+  readonly diagnostic: string | null;
+}
+
+const KINDS: readonly CanonicalKind[] = ['book_delta', 'trade', 'bbo'];
+
+function instrumentsOfDefinition(def: RunDefinition): string[] {
+  return def.data.instruments ?? (def.data.instrument ? [def.data.instrument] : []);
+}
+
+/** Finds the datasets of the run and checks the window is covered without gaps. */
+async function resolveDatasets(storage: Storage, def: RunDefinition, fromNs: bigint | undefined, toNs: bigint | undefined): Promise<DatasetMeta[]> {
+  const catalog = openCatalog(storage);
+  const out: DatasetMeta[] = [];
+  if (def.data.datasets) {
+    for (const id of def.data.datasets) {
+      const d = await catalog.get(id);
+      if (!d) throw new ChassisError('E_DATASET_NOT_FOUND', `dataset ${id} (data.datasets) is not in the catalog of ${storage.root}`);
+      if (d.state !== 'Promoted') throw new ChassisError('E_DATASET_NOT_PROMOTED', `dataset ${id} is ${d.state}, not Promoted`);
+      out.push(d);
+    }
+  } else {
+    const venue = def.data.venue!;
+    for (const instrument of instrumentsOfDefinition(def)) {
+      let found = 0;
+      for (const kind of KINDS) {
+        const ds = await catalog.find({ venue, instrument, kind, ...(fromNs !== undefined ? { from: fromNs } : {}), ...(toNs !== undefined ? { to: toNs } : {}) });
+        found += ds.length;
+        out.push(...ds);
+      }
+      if (found === 0) {
+        const window = fromNs !== undefined || toNs !== undefined ? ` in the window ${def.data.from ?? '-∞'} .. ${def.data.to ?? '+∞'}` : '';
+        throw new ChassisError('E_DATASET_NOT_FOUND', `no promoted canonical data for ${venue} ${instrument}${window} in ${storage.root} (import some with \`chassis import <file> --data ${storage.root}\`)`);
+      }
+    }
+  }
+  checkGaps(out, fromNs, toNs);
+  return out;
+}
+
+function checkGaps(datasets: readonly DatasetMeta[], fromNs: bigint | undefined, toNs: bigint | undefined): void {
+  const inWindow = (t: bigint) => (fromNs === undefined || t >= fromNs) && (toNs === undefined || t < toNs);
+  const groups = new Map<string, DatasetMeta[]>();
+  for (const d of datasets) {
+    for (const g of d.gaps) {
+      if (inWindow(g.atNs)) throw new ChassisError('E_DATASET_GAP', `dataset ${d.id} (${d.venue} ${d.symbol} ${d.kind}) has a gap inside the window at ${g.location}: ${g.message}`);
+    }
+    const key = `${d.venue}|${d.symbol}|${d.kind}`;
+    groups.set(key, [...(groups.get(key) ?? []), d]);
+  }
+  for (const list of groups.values()) {
+    list.sort((a, b) => (a.startNs < b.startNs ? -1 : a.startNs > b.startNs ? 1 : 0));
+    for (let i = 1; i < list.length; i++) {
+      const prev = list[i - 1]!;
+      const next = list[i]!;
+      if (next.continuesFrom === prev.id) continue;
+      const gapStart = prev.endNs;
+      if (next.startNs > gapStart && inWindow(next.startNs) && (fromNs === undefined || next.startNs > fromNs)) {
+        throw new ChassisError(
+          'E_DATASET_GAP',
+          `${next.venue} ${next.symbol} ${next.kind}: no data between ${prev.endNs} (end of ${prev.id}) and ${next.startNs} (start of ${next.id}) inside the window; narrow --from/--to or import the missing data`,
+        );
+      }
+    }
+  }
+}
+
+async function* concatDatasets(storage: Storage, datasets: readonly DatasetMeta[], fromNs: bigint | undefined, toNs: bigint | undefined): AsyncIterable<CanonicalBatch> {
+  for (const d of datasets) yield* readCanonical(storage, d, { ...(fromNs !== undefined ? { from: fromNs } : {}), ...(toNs !== undefined ? { to: toNs } : {}) });
+}
+
+function failedManifest(dir: string, runId: string, err: unknown, codeVersion: string): void {
+  // Never clobber a published run that happens to share the id.
+  if (existsSync(dir)) return;
+  mkdirSync(dir, { recursive: true });
+  const e = err instanceof ChassisError ? { code: err.code, message: err.message } : { code: 'E_INTERNAL', message: (err as Error)?.message ?? String(err) };
+  writeJson(join(dir, 'manifest.json'), { format: 'chassis-run-manifest-v1', runId, status: 'failed', error: e, codeVersion, endedAt: new Date().toISOString() });
+}
+
+/** Runs one backtest. Throws ChassisError for input problems (after writing a failed-status manifest). */
+export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
+  const experiments = join(o.dataRoot, 'experiments');
+  let runId = `failed-${sha256Hex(canonicalJson(o.definition)).slice(0, 16)}`;
+  let outDir = join(experiments, runId);
+  let staging: string | null = null;
+  try {
+    const def = parseRunDefinition(o.definition, o.where);
+    const fromNs = def.data.from !== undefined ? parseTimeNs(def.data.from, 'data.from') : undefined;
+    const toNs = def.data.to !== undefined ? parseTimeNs(def.data.to, 'data.to') : undefined;
+    if (fromNs !== undefined && toNs !== undefined && toNs <= fromNs) throw new ChassisError('E_RUN_DEFINITION', `data.to must be after data.from (in ${o.where ?? 'run definition'})`);
+    const storage = openStorage(o.dataRoot);
+    const datasets = await resolveDatasets(storage, def, fromNs, toNs);
+    const strategyPath = resolveStrategyPath(def.strategy.module, o.baseDir);
+    const loaded = await loadStrategy(strategyPath);
+
+    const instrumentMetas = new Map<string, Instrument>();
+    for (const d of datasets) {
+      const inst = instrumentFromMeta(d.instrument);
+      if (!instrumentMetas.has(inst.id)) instrumentMetas.set(inst.id, inst);
+    }
+    const { output: _output, ...definition } = def;
+    const resolved: ResolvedRun = {
+      format: 'chassis-run-v1',
+      definition,
+      instruments: [...instrumentMetas.values()].map((i) => ({ ...i, minNotionalUnits: i.minNotionalUnits.toString() })),
+      datasets: datasets.map(datasetRef),
+      window: { fromNs: fromNs?.toString() ?? null, toNs: toNs?.toString() ?? null },
+      strategy: { module: def.strategy.module, sha256: loaded.sha256 },
+      codeVersion: o.codeVersion,
+    };
+    runId = runIdOf(resolved);
+    outDir = def.output.dir ? resolve(def.output.dir) : join(experiments, runId);
+    mkdirSync(dirname(outDir), { recursive: true });
+    staging = stagingDirFor(outDir, `${runId}-${randomBytes(4).toString('hex')}`);
+
+    const config = engineConfigOf(resolved);
+    const instruments = instrumentsOf(resolved);
+    const strategy = instantiate(loaded, def.strategy.params);
+    const engine = createEngine(config, strategy);
+    const venue = createSimulatedVenue({
+      instruments,
+      queueModel: queueModelOf(resolved),
+      latency: latencyModelOf(resolved),
+      seed: def.seed,
+    });
+    venue.start();
+
+    const repeat = o.repeat ?? 1;
+    const startNs = datasets.reduce((m, d) => (d.startNs < m ? d.startNs : m), datasets[0]!.startNs);
+    const endNs = datasets.reduce((m, d) => (d.endNs > m ? d.endNs : m), datasets[0]!.endNs);
+    const spanNs = endNs - startNs + 1_000_000_000n;
+    const sources: FeedSource[] = [];
+    for (const inst of instruments) {
+      for (const kind of KINDS) {
+        const ds = datasets.filter((d) => `${d.venue}:${d.symbol}` === inst.id && d.kind === kind);
+        if (ds.length === 0) continue;
+        const open = () => concatDatasets(storage, ds, fromNs, toNs);
+        sources.push({
+          instrument: inst.id,
+          batches: repeat > 1 ? repeatBatches(open, repeat, spanNs) : open(),
+          feedLatencyNs: ds[0]!.provenance.tsLocalFromEvent ? BigInt(Math.round(def.venue.feedLatencyUs * 1000)) : undefined,
+        });
+      }
+    }
+    const feeder = await HistoricalFeeder.open(sources);
+    const journal = new JournalWriter(join(staging, 'journal.bin'), o.journalBlockBytes);
+    const recorder = new RunRecorder(journal, instruments);
+    const windowFrom = fromNs !== undefined && fromNs > startNs ? fromNs : startNs;
+    const windowTo = (toNs !== undefined && toNs < endNs ? toNs : endNs) + spanNs * BigInt(repeat - 1);
+    let lastTs = windowFrom;
+    const sink = {
+      append: (e: Parameters<RunRecorder['append']>[0]) => {
+        lastTs = e.tsLocalNs;
+        recorder.append(e);
+      },
+      stepped: recorder.stepped.bind(recorder),
+      checkpoint: recorder.checkpoint.bind(recorder),
+    };
+    const startedAt = new Date();
+    const wallStart = performance.now();
+    const outcome: TimelineOutcome = await runTimeline({
+      engine,
+      venue,
+      feeder,
+      sink,
+      checkpointInterval: def.journal.checkpointInterval,
+      sessionId: runId,
+      onProgress: (n) => o.onProgress?.(n, windowTo > windowFrom ? Number(lastTs - windowFrom) / Number(windowTo - windowFrom) : 1),
+    });
+    const wallSeconds = (performance.now() - wallStart) / 1000;
+    venue.stop();
+    const journalSummary: JournalSummary = journal.close();
+    recorder.finishOrders(engine.view);
+
+    const status: RunStatus = outcome.status === 'halted' ? 'halted' : recorder.counts.strategyHalted > 0 ? 'strategy_halted' : 'completed';
+    const diagnostic = outcome.violation ? `invariant ${outcome.violation.invariant} violated at seq ${outcome.violation.seq}: ${outcome.violation.message}` : null;
+    const metrics = buildMetrics({ runId, status, outcome, recorder, view: engine.view, instruments, wallSeconds });
+
+    writeJson(join(staging, 'run.json'), resolved);
+    writeJson(join(staging, 'checkpoints.json'), recorder.checkpoints);
+    writeJson(join(staging, 'metrics.json'), metrics);
+    await writeSeries(staging, recorder, writeParquet);
+    const files = readdirSync(staging).sort();
+    const { outputHash, files: outputs } = outputHashOf(staging, files);
+    const finalStateHash = engine.stateHash();
+    writeJson(join(staging, 'manifest.json'), {
+      format: 'chassis-run-manifest-v1',
+      runId,
+      status,
+      diagnostic,
+      codeVersion: o.codeVersion,
+      startedAt: startedAt.toISOString(),
+      endedAt: new Date().toISOString(),
+      datasets: resolved.datasets.map((d) => ({ id: d.id, contentHash: d.contentHash })),
+      events: { total: outcome.events, market: outcome.marketEvents, controlTime: outcome.controlTimeEvents, lastSeq: outcome.lastSeq },
+      journal: { file: 'journal.bin', ...journalSummary, checkpointInterval: def.journal.checkpointInterval, checkpoints: recorder.checkpoints.length },
+      finalStateHash,
+      outputs,
+      outputHash,
+    });
+    publish(staging, outDir);
+    staging = null;
+    return {
+      runId,
+      outDir,
+      status,
+      events: outcome.events,
+      marketEvents: outcome.marketEvents,
+      orders: recorder.orders.size,
+      fills: recorder.fills.length,
+      pnl: metrics.pnl.net,
+      eventsPerSecond: metrics.throughput.eventsPerSecond,
+      outputHash,
+      metrics,
+      diagnostic,
+    };
+  } catch (err) {
+    if (staging) rmSync(staging, { recursive: true, force: true });
+    try {
+      failedManifest(outDir, runId, err, o.codeVersion);
+    } catch {
+      // The original error matters more than a manifest we could not write.
+    }
+    throw err;
+  }
+}
