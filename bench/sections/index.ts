@@ -1,0 +1,6 @@
+// The benchmark registry: add a section by importing it and appending it here.
+import type { BenchSection } from '../types.ts';
+import { coreStep } from './core-step.ts';
+import { metricsOverhead } from './metrics-overhead.ts';
+
+export const sections: readonly BenchSection[] = [coreStep, metricsOverhead];
