@@ -67,13 +67,35 @@ async function zipSingleEntry(path: string): Promise<ZipEntry> {
     for (let n = 0; n < entries; n++) {
       if (cd.readUInt32LE(p) !== 0x02014b50) throw new ChassisError('E_CAPTURE_CORRUPT', `${path}: bad zip central directory entry at byte ${cdOffset + p}`, { details: { file: path, byte: cdOffset + p } });
       const nameLen = cd.readUInt16LE(p + 28);
+      const extraLen = cd.readUInt16LE(p + 30);
       const name = cd.toString('utf8', p + 46, p + 46 + nameLen);
-      if (!name.endsWith('/')) files.push({ name, method: cd.readUInt16LE(p + 10), compressedSize: cd.readUInt32LE(p + 20), localOffset: cd.readUInt32LE(p + 42) });
-      p += 46 + nameLen + cd.readUInt16LE(p + 30) + cd.readUInt16LE(p + 32);
+      let compressedSize = cd.readUInt32LE(p + 20);
+      let localOffset = cd.readUInt32LE(p + 42);
+      // Zip64: 0xffffffff fields live in the 0x0001 extra block, in the order uncompressed, compressed, offset.
+      if (compressedSize === 0xffffffff || localOffset === 0xffffffff || cd.readUInt32LE(p + 24) === 0xffffffff) {
+        let e = p + 46 + nameLen;
+        const end = e + extraLen;
+        while (e + 4 <= end) {
+          const id = cd.readUInt16LE(e);
+          const len = cd.readUInt16LE(e + 2);
+          if (id === 0x0001) {
+            let q = e + 4;
+            if (cd.readUInt32LE(p + 24) === 0xffffffff) q += 8;
+            if (compressedSize === 0xffffffff) {
+              compressedSize = Number(cd.readBigUInt64LE(q));
+              q += 8;
+            }
+            if (localOffset === 0xffffffff) localOffset = Number(cd.readBigUInt64LE(q));
+          }
+          e += 4 + len;
+        }
+      }
+      if (!name.endsWith('/')) files.push({ name, method: cd.readUInt16LE(p + 10), compressedSize, localOffset });
+      p += 46 + nameLen + extraLen + cd.readUInt16LE(p + 32);
     }
     if (files.length !== 1) throw new ChassisError('E_UNSUPPORTED_CONTAINER', `${path}: a capture zip must hold exactly one file, found ${files.length}`, { details: { file: path } });
     const f = files[0]!;
-    if (f.compressedSize === 0xffffffff) throw new ChassisError('E_UNSUPPORTED_CONTAINER', `${path}: zip64 archives are not supported`, { details: { file: path } });
+    if (f.compressedSize === 0xffffffff) throw new ChassisError('E_CAPTURE_CORRUPT', `${path}: zip64 entry without its size in the extra field`, { details: { file: path } });
     if (f.method !== 0 && f.method !== 8) throw new ChassisError('E_UNSUPPORTED_CONTAINER', `${path}: zip compression method ${f.method} is not supported (stored or deflate only)`, { details: { file: path } });
     const local = Buffer.alloc(30);
     await fh.read(local, 0, 30, f.localOffset);
