@@ -8,8 +8,8 @@
  * - at every recorded checkpoint the state hash must match.
  * The first difference is reported as { seq, expected, got } and replay stops there.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { ChassisError, createEngine, type Event, type EventDraft, type RequestSentEvent } from '@chassis/core';
 import { readJournal } from './journal/journal.ts';
 import { engineConfigOf, type ResolvedRun } from './resolved-run.ts';
@@ -39,7 +39,8 @@ function describe(e: Event | EventDraft | undefined): string {
   return canonicalJson(rest);
 }
 
-export async function replayRun(runDir: string, options: { baseDir?: string } = {}): Promise<ReplayResult> {
+/** `baseDirs`: where a relative strategy path may resolve from, in order (default: the cwd). */
+export async function replayRun(runDir: string, options: { baseDirs?: readonly string[] } = {}): Promise<ReplayResult> {
   let resolved: ResolvedRun;
   let checkpoints: Checkpoint[];
   try {
@@ -48,7 +49,9 @@ export async function replayRun(runDir: string, options: { baseDir?: string } = 
   } catch (err) {
     throw new ChassisError('E_RUN_DIR', `${runDir} is not a completed run directory (run.json, checkpoints.json): ${(err as Error).message}`);
   }
-  const loaded = await loadStrategy(resolveStrategyPath(resolved.strategy.module, options.baseDir ?? process.cwd()));
+  const bases = options.baseDirs ?? [process.cwd()];
+  const base = bases.find((b) => existsSync(resolve(b, resolved.strategy.module))) ?? bases[0]!;
+  const loaded = await loadStrategy(resolveStrategyPath(resolved.strategy.module, base));
   if (loaded.sha256 !== resolved.strategy.sha256) {
     throw new ChassisError('E_REPLAY_STRATEGY_CHANGED', `strategy ${resolved.strategy.module} changed since the run (sha256 ${loaded.sha256.slice(0, 12)}…, run used ${resolved.strategy.sha256.slice(0, 12)}…)`);
   }
