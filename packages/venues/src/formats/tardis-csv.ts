@@ -90,8 +90,14 @@ export async function* readTardisCsv(path: string, container: Container, options
       if (line.length === 0) continue;
       const f = line.split(',');
       const bad = (why: string): NormalizedRecord => syncIssue(venue ?? 'binance-spot', instrumentOf(f[1] ?? ''), ctxAt(lineNo, null), 'parse_error', `bad ${kind === 'book' ? 'incremental_book_L2' : 'trades'} row: ${why}`);
+      // A rejected row ends the open group first, so records stay in file order.
+      const reject = function* (why: string): Generator<NormalizedRecord> {
+        const open = flush();
+        if (open !== null) yield open;
+        yield bad(why);
+      };
       if (f.length !== 8) {
-        yield bad(`expected 8 comma-separated columns, got ${f.length}`);
+        yield* reject(`expected 8 comma-separated columns, got ${f.length}`);
         continue;
       }
       const [exchange, symbol, ts, local, fifth, side, price, amount] = f as [string, string, string, string, string, string, string, string];
@@ -100,16 +106,16 @@ export async function* readTardisCsv(path: string, container: Container, options
         if (venue === null) throw new ChassisError('E_UNSUPPORTED_VENUE', `${path}: line ${lineNo}: Tardis exchange "${exchange}" is not a supported venue (supported: ${Object.keys(TARDIS_EXCHANGES).join(', ')}); pass the venue explicitly if it is one of ${VENUE_IDS.join(', ')}`, { details: { file: path, line: lineNo } });
       }
       if (!INTEGER.test(ts) || !INTEGER.test(local)) {
-        yield bad('timestamp and local_timestamp must be integer microseconds');
+        yield* reject('timestamp and local_timestamp must be integer microseconds');
         continue;
       }
       if (!DECIMAL.test(price) || !DECIMAL.test(amount)) {
-        yield bad(`price "${price}" and amount "${amount}" must be plain decimals`);
+        yield* reject(`price "${price}" and amount "${amount}" must be plain decimals`);
         continue;
       }
       if (kind === 'trades') {
         if (side !== 'buy' && side !== 'sell' && side !== 'unknown') {
-          yield bad(`side must be buy, sell or unknown, got "${side}"`);
+          yield* reject(`side must be buy, sell or unknown, got "${side}"`);
           continue;
         }
         yield {
@@ -127,11 +133,11 @@ export async function* readTardisCsv(path: string, container: Container, options
         continue;
       }
       if (fifth !== 'true' && fifth !== 'false') {
-        yield bad(`is_snapshot must be true or false, got "${fifth}"`);
+        yield* reject(`is_snapshot must be true or false, got "${fifth}"`);
         continue;
       }
       if (side !== 'bid' && side !== 'ask') {
-        yield bad(`side must be bid or ask, got "${side}"`);
+        yield* reject(`side must be bid or ask, got "${side}"`);
         continue;
       }
       const snapshot = fifth === 'true';
