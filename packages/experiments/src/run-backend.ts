@@ -27,6 +27,8 @@ export interface RunContext {
 }
 
 export interface RunBackend {
+  /** Dotted path of the object holding a run's dataset window (`from`, `to`); default 'window'. */
+  readonly windowPath?: string;
   /** Validates a raw run definition; throws ChassisError naming the bad field. Returns the canonical form. */
   parse(raw: unknown, source: string, ctx: RunContext): unknown;
   /** Stable id of a validated definition (hash of canonical definition + dataset hashes + code version). */

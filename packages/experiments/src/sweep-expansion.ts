@@ -13,8 +13,14 @@ import { ChassisError } from '@chassis/core';
 import type { RunBackend, RunContext } from './run-backend.ts';
 import type { Axis, DatasetWindow, LoadedSweep, RandomParam, Scalar } from './sweep-file.ts';
 
-/** Where a dataset window is written in a run definition (`window: { from, to }`). */
+/** Where a dataset window is written in a run definition unless the backend says otherwise (`window: { from, to }`). */
 export const WINDOW_PATH = 'window';
+
+function getPath(obj: unknown, path: string): unknown {
+  let cur: unknown = obj;
+  for (const key of path.split('.')) cur = (cur as Record<string, unknown> | undefined)?.[key];
+  return cur;
+}
 
 export interface SweepMember {
   readonly runId: string;
@@ -141,8 +147,9 @@ export async function expandSweep(sweep: LoadedSweep, backend: RunBackend, ctx: 
       );
     }
   }
-  if (f.windows && !pathExists(base, WINDOW_PATH)) {
-    throw new ChassisError('E_SWEEP_PARAM', `${sweep.source}: windows given but the base run definition has no "${WINDOW_PATH}" field`);
+  const windowPath = backend.windowPath ?? WINDOW_PATH;
+  if (f.windows && !pathExists(base, windowPath)) {
+    throw new ChassisError('E_SWEEP_PARAM', `${sweep.source}: windows given but the base run definition has no "${windowPath}" field`);
   }
   const grid = f.grid ? gridPoints(f.grid) : [{}];
   const random = f.random ? randomPoints(f.random.samples, f.random.seed, f.random.params) : [{}];
@@ -155,7 +162,7 @@ export async function expandSweep(sweep: LoadedSweep, backend: RunBackend, ctx: 
         const params: Record<string, Scalar> = { ...g, ...r };
         const raw = structuredClone(base) as Record<string, unknown>;
         for (const [path, v] of Object.entries(params)) setPath(raw, path, v);
-        if (w) setPath(raw, WINDOW_PATH, { ...(raw[WINDOW_PATH] as object), from: w.from, to: w.to });
+        if (w) setPath(raw, windowPath, { ...(getPath(raw, windowPath) as object), from: w.from, to: w.to });
         const where = `${sweep.source} member ${members.length + 1} (${JSON.stringify(params)}${w ? ` window ${w.from}..${w.to}` : ''})`;
         const definition = backend.parse(raw, where, runCtx);
         const runId = await backend.runId(definition, runCtx);
