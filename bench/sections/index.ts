@@ -2,5 +2,6 @@
 import type { BenchSection } from '../types.ts';
 import { coreStep } from './core-step.ts';
 import { metricsOverhead } from './metrics-overhead.ts';
+import { importParse } from './import-parse.ts';
 
-export const sections: readonly BenchSection[] = [coreStep, metricsOverhead];
+export const sections: readonly BenchSection[] = [coreStep, metricsOverhead, importParse];
