@@ -49,6 +49,7 @@ export interface PendingView {
   readonly side: OrderSide;
   readonly priceUnits: number;
   readonly qtyUnits: number;
+  readonly clientTag: string;
 }
 
 export interface PositionView {
