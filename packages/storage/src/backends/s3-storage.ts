@@ -67,6 +67,10 @@ export class S3Storage implements Storage {
     const config: S3ClientConfig = {
       region: options.region ?? process.env.AWS_REGION ?? 'us-east-1',
       forcePathStyle: true,
+      // Checksums only when the operation needs them: the default streams uploads as aws-chunked
+      // with trailing CRCs, which several S3-compatible servers store verbatim (corrupt objects).
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
       ...(endpoint ? { endpoint } : {}),
       ...(options.credentials ? { credentials: options.credentials } : {}),
     };
