@@ -3,5 +3,7 @@ import type { BenchSection } from '../types.ts';
 import { coreStep } from './core-step.ts';
 import { metricsOverhead } from './metrics-overhead.ts';
 import { importParse } from './import-parse.ts';
+import { importSection } from './import.ts';
+import { canonicalRead } from './canonical-read.ts';
 
-export const sections: readonly BenchSection[] = [coreStep, metricsOverhead, importParse];
+export const sections: readonly BenchSection[] = [coreStep, metricsOverhead, importParse, importSection, canonicalRead];
