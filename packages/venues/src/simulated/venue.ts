@@ -132,6 +132,8 @@ class SimulatedVenueImpl implements SimulatedVenue {
   private lastRequestArrivalNs = -1n;
   private lastAnswerLocalNs = -1n;
   private stopped = false;
+  private lastName = '';
+  private lastInst: InstrumentState | undefined = undefined;
 
   constructor(config: SimulatedVenueConfig) {
     this.queueModel = config.queueModel;
@@ -364,7 +366,13 @@ class SimulatedVenueImpl implements SimulatedVenue {
   // -------------------------------------------------------------------------- market data
 
   onMarketEvent(event: MarketEvent): void {
-    const inst = this.byName.get(event.instrument);
+    // Most streams are one instrument: skip the map when the name is the previous one.
+    let inst = this.lastInst;
+    if (event.instrument !== this.lastName) {
+      inst = this.byName.get(event.instrument);
+      this.lastName = event.instrument;
+      this.lastInst = inst;
+    }
     if (inst === undefined) return; // not an instrument of this venue
     if (event.kind === 'book_delta') {
       this.applyDelta(inst, event);
@@ -410,17 +418,20 @@ class SimulatedVenueImpl implements SimulatedVenue {
     const resting = inst.resting;
     const model = this.queueModel;
     const { bids, asks } = inst.book;
+    // NaN when a side has no liquidity left for us: every comparison with NaN is false.
+    const bestBid = bids.bestAvailablePrice();
+    const bestAsk = asks.bestAvailablePrice();
     let anyFilled = false;
     for (let k = 0; k < resting.length; k++) {
       const order = resting[k]!;
-      const own = order.isBuy ? bids : asks;
-      const qty = own.sizeAt(order.priceUnits);
+      const price = order.priceUnits;
+      const qty = (order.isBuy ? bids : asks).sizeAt(price);
       if (qty !== order.levelQty) {
         model.depth(order.queue, order.levelQty, qty);
         order.levelQty = qty;
       }
       // The opposite side reaching our price means everyone at our price traded: we did too.
-      if ((order.isBuy ? asks : bids).crosses(order.priceUnits)) {
+      if (order.isBuy ? bestAsk <= price : bestBid >= price) {
         this.fill(order, order.priceUnits, order.qtyUnits - order.filledUnits, 'maker', now, -1);
         anyFilled = true;
       }
