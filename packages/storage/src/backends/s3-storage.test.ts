@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 // s3rver: a real S3-compatible HTTP server (npm), run on loopback for the duration of the test.
+// @ts-expect-error s3rver ships no type declarations; its use is typed at the call below
 import S3rver from 's3rver';
 import { S3Storage } from './s3-storage.ts';
 import { writeDataset, canonicalPrefix } from '../canonical/dataset-writer.ts';

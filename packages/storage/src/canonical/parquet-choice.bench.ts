@@ -9,10 +9,16 @@ import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, DuckDBBooleanVector, DuckDBVarCharVector } from '@duckdb/node-api';
-import { parquetMetadataAsync, parquetRead } from 'hyparquet';
-import { compressors } from 'hyparquet-compressors';
-import * as pw from 'parquet-wasm';
-import { tableFromIPC } from 'apache-arrow';
+
+// The losing candidates were uninstalled from @chassis/storage; to re-run the comparison,
+// `npm i --no-save hyparquet hyparquet-compressors parquet-wasm apache-arrow` first.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Any = any;
+const load = async (name: string): Promise<Any> => import(name).catch(() => null);
+const hyparquet = await load('hyparquet');
+const hypComp = await load('hyparquet-compressors');
+const pw = await load('parquet-wasm');
+const arrow = await load('apache-arrow');
 
 const rows = Number(process.argv[2] ?? 2_000_000);
 const dir = mkdtempSync(join(tmpdir(), 'pq-choice-'));
@@ -62,6 +68,9 @@ async function duck(): Promise<void> {
 }
 
 async function hyp(): Promise<void> {
+  if (!hyparquet || !hypComp) return console.log('hyparquet not installed');
+  const { parquetMetadataAsync, parquetRead } = hyparquet;
+  const { compressors } = hypComp;
   const t0 = performance.now();
   const fh = await open(file);
   const byteLength = (await fh.stat()).size;
@@ -83,7 +92,7 @@ async function hyp(): Promise<void> {
     const cols: Record<string, ArrayLike<unknown>> = {};
     await parquetRead({
       file: asyncBuffer, metadata, compressors, rowStart: start, rowEnd: start + count,
-      onChunk: (c) => { cols[c.columnName] = c.columnData as ArrayLike<unknown>; },
+      onChunk: (c: { columnName: string; columnData: unknown }) => { cols[c.columnName] = c.columnData as ArrayLike<unknown>; },
     });
     const price = new Float64Array(count);
     const p = cols.price as ArrayLike<number>;
@@ -104,6 +113,8 @@ async function hyp(): Promise<void> {
 }
 
 async function wasm(): Promise<void> {
+  if (!pw || !arrow) return console.log('parquet-wasm/apache-arrow not installed');
+  const { tableFromIPC } = arrow;
   const t0 = performance.now();
   const { readFileSync } = await import('node:fs');
   const bytes = readFileSync(file); // parquet-wasm needs the bytes in memory (or a URL)
