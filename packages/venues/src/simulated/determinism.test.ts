@@ -31,7 +31,9 @@ const opArb = fc.oneof(
   fc.record({ t: fc.constant('replace' as const), id: fc.integer({ min: 1, max: 6 }), p: price, q: fc.integer({ min: 1, max: 10 }) }),
 );
 
-function toOps(specs: readonly fc.infer<typeof opArb>[]): Op[] {
+type OpSpec = typeof opArb extends fc.Arbitrary<infer T> ? T : never;
+
+function toOps(specs: readonly OpSpec[]): Op[] {
   const ops: Op[] = [{ kind: 'market', event: snapshot(0n, [['bid', 100, 10], ['bid', 99, 10], ['ask', 101, 10], ['ask', 102, 10]]) }];
   specs.forEach((s, i) => {
     const t = BigInt((i + 1) * 1000);
