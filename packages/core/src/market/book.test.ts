@@ -3,27 +3,46 @@ import { describe, expect, it } from 'vitest';
 import { L2Book } from './book.ts';
 
 describe('L2 book', () => {
-  it('matches a naive price→size map after any sequence of level updates', () => {
-    fc.assert(
-      fc.property(fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 1, max: 200 }), fc.nat(5)), { maxLength: 300 }), (updates) => {
-        const book = new L2Book('x');
-        const ref = { bid: new Map<number, number>(), ask: new Map<number, number>() };
-        for (const [isBid, price, size] of updates) {
-          (isBid ? book.bids : book.asks).set(price, size);
-          const m = isBid ? ref.bid : ref.ask;
-          if (size === 0) m.delete(price);
-          else m.set(price, size);
-        }
-        const bids = [...ref.bid].sort((a, b) => b[0] - a[0]);
-        const asks = [...ref.ask].sort((a, b) => a[0] - b[0]);
-        expect(book.bidLevels).toBe(bids.length);
-        expect(book.askLevels).toBe(asks.length);
-        bids.forEach(([p, q], i) => expect([book.bidPrice(i), book.bidQty(i)]).toEqual([p, q]));
-        asks.forEach(([p, q], i) => expect([book.askPrice(i), book.askQty(i)]).toEqual([p, q]));
-        expect(book.bidPrice(bids.length)).toBeNaN();
-      }),
-    );
-  });
+  const nearPrices = fc.integer({ min: 1, max: 200 });
+  // occasionally a price millions of units away: the side must convert from ladder to sorted without losing levels
+  const anyPrices = fc.oneof(
+    { arbitrary: nearPrices, weight: 20 },
+    { arbitrary: fc.integer({ min: 1, max: 5_000_000 }), weight: 1 },
+    { arbitrary: fc.constant(150.5), weight: 1 },
+  );
+  for (const [label, prices] of [
+    ['ladder', nearPrices],
+    ['ladder → sorted', anyPrices],
+  ] as const)
+    it(`matches a naive price→size map after any sequence of level updates (${label})`, () => {
+      fc.assert(
+        fc.property(fc.array(fc.tuple(fc.boolean(), prices, fc.nat(5)), { maxLength: 300 }), (updates) => {
+          const book = new L2Book('x');
+          const ref = { bid: new Map<number, number>(), ask: new Map<number, number>() };
+          for (const [isBid, price, size] of updates) {
+            (isBid ? book.bids : book.asks).set(price, size);
+            const m = isBid ? ref.bid : ref.ask;
+            if (size === 0) m.delete(price);
+            else m.set(price, size);
+          }
+          const bids = [...ref.bid].sort((a, b) => b[0] - a[0]);
+          const asks = [...ref.ask].sort((a, b) => a[0] - b[0]);
+          expect(book.bidLevels).toBe(bids.length);
+          expect(book.askLevels).toBe(asks.length);
+          bids.forEach(([p, q], i) => expect([book.bidPrice(i), book.bidQty(i)]).toEqual([p, q]));
+          asks.forEach(([p, q], i) => expect([book.askPrice(i), book.askQty(i)]).toEqual([p, q]));
+          expect(book.bidPrice(bids.length)).toBeNaN();
+          const seen: number[][] = [];
+          book.asks.forEachLevel((p, q) => seen.push([p, q]));
+          expect(seen).toEqual(asks);
+          if (bids.length > 0 && asks.length > 0)
+            expect(book.imbalance(3)).toBe(
+              (bids.slice(0, 3).reduce((a, l) => a + l[1], 0) - asks.slice(0, 3).reduce((a, l) => a + l[1], 0)) /
+                (bids.slice(0, 3).reduce((a, l) => a + l[1], 0) + asks.slice(0, 3).reduce((a, l) => a + l[1], 0)),
+            );
+        }),
+      );
+    });
 
   it('derives mid, spread, microprice and imbalance from the best levels', () => {
     const book = new L2Book('x');

@@ -1,7 +1,8 @@
 /**
  * L2 order book for one instrument: price levels on both sides in integer price/qty units.
  *
- * Layout: each side is a pair of parallel Float64Arrays kept sorted so that the BEST level is
+ * Each side is normally a price-indexed ladder (LadderSide: O(1) set at any depth); a side whose
+ * prices do not fit a ladder falls back to SortedSide. SortedSide layout: a pair of parallel Float64Arrays kept sorted so that the BEST level is
  * the LAST element (bids ascending, asks descending). Venue updates cluster near the top of
  * the book, so inserting or removing there moves only a few elements (copyWithin), best-level
  * access is O(1), a depth walk is a reverse scan, and a lookup is a binary search. Nothing is
@@ -11,7 +12,8 @@ import type { BookView } from '../state/view.ts';
 
 const INITIAL_CAPACITY = 64;
 
-export class BookSideLevels {
+/** Sorted-array side: any prices, O(log n) lookup, inserts move the levels better than the new one. */
+export class SortedSide {
   prices: Float64Array = new Float64Array(INITIAL_CAPACITY);
   sizes: Float64Array = new Float64Array(INITIAL_CAPACITY);
   count = 0;
@@ -113,6 +115,201 @@ export class BookSideLevels {
     const stop = Math.max(0, this.count - depth);
     for (let i = this.count - 1; i >= stop; i--) sum += this.sizes[i]!;
     return sum;
+  }
+
+  /** Visits levels best first. */
+  forEachLevel(visit: (price: number, size: number) => void): void {
+    for (let i = this.count - 1; i >= 0; i--) visit(this.prices[i]!, this.sizes[i]!);
+  }
+}
+
+/** Widest price-unit span a ladder side may cover (8 MB of sizes); beyond it the side turns sorted. */
+const MAX_LADDER_SPAN = 1 << 20;
+
+/**
+ * Price-indexed side: slot i holds the size at price `lo + i` (price units), so setting a level
+ * is O(1) whatever its depth. The best price is tracked; removing the best scans to the next
+ * non-empty slot (levels near the top are dense, so the scan is short). Walking to the k-th
+ * level scans slots. Only integer prices within MAX_LADDER_SPAN of each other fit; `set`
+ * returns false for a price that does not, and the owner converts the side to SortedSide.
+ */
+export class LadderSide {
+  sizes: Float64Array = new Float64Array(0);
+  lo = 0;
+  count = 0;
+  best = NaN;
+  readonly isBid: boolean;
+
+  constructor(isBid: boolean) {
+    this.isBid = isBid;
+  }
+
+  clear(): void {
+    if (this.count > 0) this.sizes.fill(0);
+    this.count = 0;
+    this.best = NaN;
+  }
+
+  set(price: number, size: number): boolean {
+    let idx = price - this.lo;
+    if (!(idx >= 0 && idx < this.sizes.length && (idx | 0) === idx)) {
+      if (!Number.isSafeInteger(price)) return false;
+      if (size === 0) return true; // outside the window: no level there
+      if (!this.cover(price)) return false;
+      idx = price - this.lo;
+    }
+    const sizes = this.sizes;
+    const old = sizes[idx]!;
+    if (size === 0) {
+      if (old === 0) return true;
+      sizes[idx] = 0;
+      if (--this.count === 0) this.best = NaN;
+      else if (price === this.best) this.best = this.lo + this.nextFrom(idx);
+      return true;
+    }
+    if (old === 0) {
+      this.count++;
+      if (this.count === 1 || (this.isBid ? price > this.best : price < this.best)) this.best = price;
+    }
+    sizes[idx] = size;
+    return true;
+  }
+
+  /** Index of the next non-empty slot worse than `idx` (there is one: count > 0). */
+  private nextFrom(idx: number): number {
+    const sizes = this.sizes;
+    if (this.isBid) {
+      for (let i = idx - 1; i >= 0; i--) if (sizes[i] !== 0) return i;
+    } else {
+      for (let i = idx + 1; i < sizes.length; i++) if (sizes[i] !== 0) return i;
+    }
+    return -1;
+  }
+
+  /** Grows the window to include `price`; false if it cannot (non-integer or too wide). */
+  private cover(price: number): boolean {
+    if (!Number.isSafeInteger(price)) return false;
+    const cap = this.sizes.length;
+    if (cap === 0 || this.count === 0) {
+      const width = Math.max(cap, 4096);
+      if (cap < width) this.sizes = new Float64Array(width);
+      else this.sizes.fill(0);
+      this.lo = price - (width >> 1);
+      return true;
+    }
+    const lo = Math.min(this.lo, price);
+    const hi = Math.max(this.lo + cap - 1, price);
+    const need = hi - lo + 1;
+    if (need > MAX_LADDER_SPAN) return false;
+    const width = Math.min(MAX_LADDER_SPAN, Math.max(need + (need >> 1), cap * 2));
+    const newLo = price < this.lo ? hi - width + 1 : lo;
+    const next = new Float64Array(width);
+    next.set(this.sizes, this.lo - newLo);
+    this.sizes = next;
+    this.lo = newLo;
+    return true;
+  }
+
+  price(level: number): number {
+    const i = this.slotOf(level);
+    return i < 0 ? NaN : this.lo + i;
+  }
+
+  size(level: number): number {
+    const i = this.slotOf(level);
+    return i < 0 ? NaN : this.sizes[i]!;
+  }
+
+  private slotOf(level: number): number {
+    if (level < 0 || level >= this.count) return -1;
+    let i = this.best - this.lo;
+    for (let k = 0; k < level; k++) i = this.nextFrom(i);
+    return i;
+  }
+
+  sizeAt(price: number): number {
+    const idx = price - this.lo;
+    return idx >= 0 && idx < this.sizes.length ? this.sizes[idx]! : 0;
+  }
+
+  depthQty(depth: number): number {
+    let sum = 0;
+    const n = Math.min(depth, this.count);
+    let i = this.best - this.lo;
+    for (let k = 0; k < n; k++) {
+      sum += this.sizes[i]!;
+      if (k + 1 < n) i = this.nextFrom(i);
+    }
+    return sum;
+  }
+
+  forEachLevel(visit: (price: number, size: number) => void): void {
+    if (this.count === 0) return;
+    let i = this.best - this.lo;
+    for (let k = 0; k < this.count; k++) {
+      visit(this.lo + i, this.sizes[i]!);
+      if (k + 1 < this.count) i = this.nextFrom(i);
+    }
+  }
+}
+
+/**
+ * One side of the book: a price-indexed ladder while prices are integers within a bounded
+ * span (the normal case), converted once and for good to a sorted-array side otherwise.
+ * Both give the same levels; the choice is a representation, never a behaviour.
+ */
+export class BookSideLevels {
+  private ladder: LadderSide | null;
+  private sorted: SortedSide | null = null;
+  private readonly isBid: boolean;
+
+  constructor(isBid: boolean) {
+    this.isBid = isBid;
+    this.ladder = new LadderSide(isBid);
+  }
+
+  get count(): number {
+    return this.ladder !== null ? this.ladder.count : this.sorted!.count;
+  }
+
+  clear(): void {
+    if (this.ladder !== null) this.ladder.clear();
+    else this.sorted!.clear();
+  }
+
+  /** Sets the absolute size at `price`; size 0 removes the level. */
+  set(price: number, size: number): void {
+    const ladder = this.ladder;
+    if (ladder !== null) {
+      if (ladder.set(price, size)) return;
+      const sorted = new SortedSide(this.isBid);
+      ladder.forEachLevel((p, q) => sorted.set(p, q));
+      this.sorted = sorted;
+      this.ladder = null;
+    }
+    this.sorted!.set(price, size);
+  }
+
+  price(level: number): number {
+    return this.ladder !== null ? (level === 0 ? this.ladder.best : this.ladder.price(level)) : this.sorted!.price(level);
+  }
+
+  size(level: number): number {
+    return this.ladder !== null ? this.ladder.size(level) : this.sorted!.size(level);
+  }
+
+  sizeAt(price: number): number {
+    return this.ladder !== null ? this.ladder.sizeAt(price) : this.sorted!.sizeAt(price);
+  }
+
+  depthQty(depth: number): number {
+    return this.ladder !== null ? this.ladder.depthQty(depth) : this.sorted!.depthQty(depth);
+  }
+
+  /** Visits levels best first. */
+  forEachLevel(visit: (price: number, size: number) => void): void {
+    if (this.ladder !== null) this.ladder.forEachLevel(visit);
+    else this.sorted!.forEachLevel(visit);
   }
 }
 

@@ -38,10 +38,10 @@ export function hashEngineState(s: EngineState): string {
     h.big(book.lastUpdateId);
     for (const side of [book.bids, book.asks]) {
       h.num(side.count);
-      for (let i = 0; i < side.count; i++) {
-        h.num(side.prices[i]!);
-        h.num(side.sizes[i]!);
-      }
+      side.forEachLevel((price, size) => {
+        h.num(price);
+        h.num(size);
+      });
     }
     h.num(book.bboBidPrice);
     h.num(book.bboBidQty);
