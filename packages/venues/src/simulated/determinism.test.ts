@@ -16,7 +16,7 @@ const side = fc.constantFrom<'bid' | 'ask'>('bid', 'ask');
 const opArb = fc.oneof(
   fc.record({ t: fc.constant('delta' as const), rows: fc.array(fc.tuple(side, price, qty), { minLength: 1, maxLength: 4 }) }),
   fc.record({ t: fc.constant('trade' as const), p: price, q: fc.integer({ min: 1, max: 15 }), a: fc.constantFrom('buy' as const, 'sell' as const, 'unknown' as const) }),
-  fc.record({ t: fc.constant('bbo' as const), b: fc.integer({ min: 95, max: 100 }), bq: qty, a: fc.integer({ min: 101, max: 105 }), aq: qty }),
+  fc.record({ t: fc.constant('bbo' as const), b: fc.integer({ min: 95, max: 100 }), bq: qty, a: fc.integer({ min: 101, max: 105 }), aq: qty, lag: fc.integer({ min: -1, max: 2 }) }),
   fc.record({
     t: fc.constant('new' as const),
     id: fc.integer({ min: 1, max: 6 }),
@@ -40,11 +40,11 @@ function toOps(specs: readonly OpSpec[]): Op[] {
     const seq = i + 1;
     switch (s.t) {
       case 'delta':
-        return ops.push({ kind: 'market', event: bookDelta(t, s.rows) });
+        return ops.push({ kind: 'market', event: bookDelta(t, s.rows, false, BigInt(seq)) });
       case 'trade':
         return ops.push({ kind: 'market', event: trade(t, s.p, s.q, s.a) });
       case 'bbo':
-        return ops.push({ kind: 'market', event: bbo(t, s.b, s.bq, s.a, s.aq) });
+        return ops.push({ kind: 'market', event: bbo(t, s.b, s.bq, s.a, s.aq, BigInt(seq - s.lag)) }); // lag > 0: stale
       case 'new':
         return ops.push({ kind: 'request', request: newOrder({ seq, orderId: s.id, side: s.s, priceUnits: s.p, qtyUnits: s.q, tsLocalNs: t, timeInForce: s.tif, postOnly: s.postOnly, market: s.market && !s.postOnly }) });
       case 'cancel':

@@ -68,14 +68,14 @@ export function cancelOrder(seq: number, orderId: number, side: OrderSide, tsLoc
 /** Rows as [side ('bid'|'ask'), price units, size units]. */
 export type LevelRow = readonly ['bid' | 'ask', number, number];
 
-export function bookDelta(tsNs: bigint, rows: readonly LevelRow[], isSnapshot = false): BookDeltaEvent {
+export function bookDelta(tsNs: bigint, rows: readonly LevelRow[], isSnapshot = false, updateId = -1n): BookDeltaEvent {
   return {
     kind: 'book_delta',
     seq: 0,
     tsEventNs: tsNs,
     tsLocalNs: tsNs,
     instrument: ID,
-    updateId: -1n,
+    updateId,
     isSnapshot,
     offset: 0,
     count: rows.length,
@@ -85,16 +85,16 @@ export function bookDelta(tsNs: bigint, rows: readonly LevelRow[], isSnapshot = 
   };
 }
 
-export function snapshot(tsNs: bigint, rows: readonly LevelRow[]): BookDeltaEvent {
-  return bookDelta(tsNs, rows, true);
+export function snapshot(tsNs: bigint, rows: readonly LevelRow[], updateId = -1n): BookDeltaEvent {
+  return bookDelta(tsNs, rows, true, updateId);
 }
 
 export function trade(tsNs: bigint, priceUnits: number, qtyUnits: number, aggressor: Aggressor): TradeEvent {
   return { kind: 'trade', seq: 0, tsEventNs: tsNs, tsLocalNs: tsNs, instrument: ID, tradeId: `t${tsNs}`, priceUnits, qtyUnits, aggressor };
 }
 
-export function bbo(tsNs: bigint, bid: number, bidQty: number, ask: number, askQty: number): BboEvent {
-  return { kind: 'bbo', seq: 0, tsEventNs: tsNs, tsLocalNs: tsNs, instrument: ID, updateId: -1n, bidPriceUnits: bid, bidQtyUnits: bidQty, askPriceUnits: ask, askQtyUnits: askQty };
+export function bbo(tsNs: bigint, bid: number, bidQty: number, ask: number, askQty: number, updateId = -1n): BboEvent {
+  return { kind: 'bbo', seq: 0, tsEventNs: tsNs, tsLocalNs: tsNs, instrument: ID, updateId, bidPriceUnits: bid, bidQtyUnits: bidQty, askPriceUnits: ask, askQtyUnits: askQty };
 }
 
 /** A two-sided book: bids 100 (10), 99 (20), 98 (30); asks 101 (5), 102 (7), 103 (9). */

@@ -66,11 +66,27 @@ describe('exchange-side book', () => {
     expect([venue.bestBid(ID), venue.bestAsk(ID), venue.levelQty(ID, 'bid', 99)]).toEqual([50, 60, 0]);
   });
 
-  it('a BBO sets the top of book and removes levels better than it', () => {
+  it('a BBO not older than the depth sets the top of book and removes levels better than it', () => {
     const venue = venueWith();
-    venue.onMarketEvent(bbo(2n, 99, 4, 102, 6));
+    venue.onMarketEvent(bookDelta(2n, [['bid', 97, 1]], false, 10n));
+    venue.onMarketEvent(bbo(3n, 99, 4, 102, 6, 11n));
     expect([venue.bestBid(ID), venue.levelQty(ID, 'bid', 99), venue.bestAsk(ID), venue.levelQty(ID, 'ask', 102)]).toEqual([99, 4, 102, 6]);
     expect(venue.levelQty(ID, 'bid', 98)).toBe(30);
+  });
+
+  it('a BBO older than the depth, or without an update id, leaves a depth-driven book alone', () => {
+    const venue = venueWith();
+    venue.onMarketEvent(bookDelta(2n, [['bid', 97, 1]], false, 10n));
+    venue.onMarketEvent(bbo(3n, 99, 4, 102, 6, 9n));
+    venue.onMarketEvent(bbo(4n, 99, 4, 102, 6));
+    expect([venue.bestBid(ID), venue.bestAsk(ID)]).toEqual([100, 101]);
+  });
+
+  it('with BBO-only data the BBO alone drives the book', () => {
+    const venue = createSimulatedVenue({ instruments: [TEST_INSTRUMENT], queueModel: conservativeQueue(), latency: constantLatency(0n, 0n), seed: 1 });
+    venue.onMarketEvent(bbo(1n, 100, 3, 101, 2));
+    venue.onMarketEvent(bbo(2n, 99, 5, 100, 1));
+    expect([venue.bestBid(ID), venue.levelQty(ID, 'bid', 99), venue.bestAsk(ID), venue.levelQty(ID, 'ask', 100), venue.levelQty(ID, 'ask', 101)]).toEqual([99, 5, 100, 1, 2]);
   });
 
   it('our resting orders never change the historical book (no market impact)', () => {

@@ -85,6 +85,10 @@ class InstrumentState {
   readonly book = new ExchangeBook();
   /** Our resting orders in time priority (insertion order; losing priority moves to the end). */
   readonly resting: SimOrder[] = [];
+  /** Venue update id of the last book_delta applied (-1n: none, or the venue has no ids). */
+  lastBookUpdateId = -1n;
+  /** Whether any book_delta was seen: then depth owns the book and a BBO may only refresh it. */
+  hasDepth = false;
   constructor(
     readonly instrument: Instrument,
     readonly makerFeePpm: number,
@@ -391,6 +395,8 @@ class SimulatedVenueImpl implements SimulatedVenue {
       bids.clear();
       asks.clear();
     }
+    inst.hasDepth = true;
+    if (ev.updateId >= 0n) inst.lastBookUpdateId = ev.updateId;
     const sides = ev.sides;
     const prices = ev.prices;
     const sizes = ev.sizes;
@@ -400,8 +406,15 @@ class SimulatedVenueImpl implements SimulatedVenue {
     }
   }
 
-  /** A BBO states the top of book: levels better than it are gone, the top level has its size. */
+  /**
+   * A BBO states the top of book: levels better than it are gone, the top level has its size.
+   * BBO and depth are separate feeds that can be out of step, so when the book has depth a BBO
+   * is applied only if it is provably not older than the depth applied so far (its venue update
+   * id ≥ the last depth update id, e.g. Binance bookTicker `u`); a BBO without an id then never
+   * touches a depth-driven book. With BBO-only data the BBO alone drives the book.
+   */
   private applyBbo(inst: InstrumentState, ev: BboEvent): void {
+    if (inst.hasDepth && (ev.updateId < 0n || ev.updateId < inst.lastBookUpdateId)) return;
     const { bids, asks } = inst.book;
     if (ev.bidQtyUnits > 0) {
       bids.removeBetterThan(ev.bidPriceUnits);
