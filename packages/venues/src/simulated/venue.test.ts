@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EventDraft, ExecutionEvent, OrderFilledEvent, RequestSentEvent } from '@chassis/core';
 import { createSimulatedVenue, type SimulatedVenue, type SimulatedVenueConfig } from './venue.ts';
 import { conservativeQueue, logProbability, powerProbQueue, logProbQueue } from './queue.ts';
-import { constantLatency } from './latency.ts';
+import { constantLatency, recordedLatency } from './latency.ts';
 import { BASIC_BOOK, TEST_INSTRUMENT, bbo, bookDelta, cancelOrder, newOrder, replaceOrder, snapshot, trade } from './scenario.ts';
 
 const ID = TEST_INSTRUMENT.id;
@@ -354,6 +354,18 @@ describe('latency', () => {
     venue.onMarketEvent(trade(20_000n, 99, 1, 'sell'));
     expect(venue.popAnswer()).toMatchObject({ kind: 'order_filled', requestSeq: -1, tsEventNs: 20_000n, tsLocalNs: 20_500n });
     expect(venue.nextAnswerNs()).toBe(-1n);
+  });
+
+  it('recorded latency applies the interpolated entry delay at send time and response delay at exchange time', () => {
+    const latency = recordedLatency([
+      { tsNs: 0n, entryNs: 1_000n, responseNs: 100n },
+      { tsNs: 10_000n, entryNs: 3_000n, responseNs: 300n },
+    ]);
+    const venue = venueWith({ latency });
+    venue.submit(newOrder({ seq: 1, orderId: 1, side: 'buy', priceUnits: 100, qtyUnits: 3, tsLocalNs: 5_000n }));
+    expect(venue.nextRequestArrivalNs()).toBe(7_000n); // 5000 + 2000
+    venue.processNextRequest();
+    expect(venue.popAnswer()).toMatchObject({ tsEventNs: 7_000n, tsLocalNs: 7_240n }); // 7000 + 240
   });
 
   it('a request never overtakes an earlier one and an answer never overtakes an earlier one', () => {
