@@ -5,5 +5,6 @@ import { metricsOverhead } from './metrics-overhead.ts';
 import { importParse } from './import-parse.ts';
 import { importSection } from './import.ts';
 import { canonicalRead } from './canonical-read.ts';
+import { fullBacktest } from './full-backtest.ts';
 
-export const sections: readonly BenchSection[] = [coreStep, metricsOverhead, importParse, importSection, canonicalRead];
+export const sections: readonly BenchSection[] = [coreStep, metricsOverhead, importParse, importSection, canonicalRead, fullBacktest];

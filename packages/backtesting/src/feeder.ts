@@ -42,6 +42,8 @@ interface SourceState {
   eof: boolean;
   /** true when the current event cannot be delimited until the next batch arrives. */
   starved: boolean;
+  /** The next batch, already requested so storage reads overlap with processing. */
+  prefetch: Promise<IteratorResult<CanonicalBatch>> | null;
   headLocalNs: bigint;
   rank: number;
 }
@@ -93,6 +95,7 @@ export class HistoricalFeeder {
       end: 0,
       eof: false,
       starved: true,
+      prefetch: null,
       headLocalNs: 0n,
       rank: 0,
     }));
@@ -111,11 +114,13 @@ export class HistoricalFeeder {
     this.pending = [];
     for (const s of todo) {
       while (s.starved && !s.eof) {
-        const r = await s.it.next();
+        const r = await (s.prefetch ?? s.it.next());
+        s.prefetch = null;
         if (r.done) {
           s.eof = true;
           break;
         }
+        s.prefetch = s.it.next();
         const next = r.value;
         if (next.length === 0) continue;
         const cur = s.batch;

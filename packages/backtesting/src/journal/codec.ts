@@ -159,6 +159,16 @@ export class EventEncoder {
   }
 
   private str(s: string): void {
+    // Length prefix first: reserve the worst case, encode in place, then write the real length.
+    const max = s.length * 3;
+    this.ensure(max + 8);
+    if (max < 128) {
+      const at = this.pos++;
+      const { written } = textEncoder.encodeInto(s, this.buf.subarray(this.pos));
+      this.buf[at] = written;
+      this.pos += written;
+      return;
+    }
     const bytes = textEncoder.encode(s);
     this.uvar(bytes.length);
     this.ensure(bytes.length);
@@ -188,6 +198,23 @@ export class EventEncoder {
     this.bvar(e.tsLocalNs - this.prevLocalNs);
     this.prevEventNs = e.tsEventNs;
     this.prevLocalNs = e.tsLocalNs;
+    if (e.kind === 'trade') {
+      this.interned(e.instrument);
+      this.str(e.tradeId);
+      this.ivar(e.priceUnits, 'priceUnits');
+      this.ivar(e.qtyUnits, 'qtyUnits');
+      this.interned(e.aggressor);
+      return;
+    }
+    if (e.kind === 'bbo') {
+      this.interned(e.instrument);
+      this.bvar(e.updateId);
+      this.ivar(e.bidPriceUnits, 'bidPriceUnits');
+      this.ivar(e.bidQtyUnits, 'bidQtyUnits');
+      this.ivar(e.askPriceUnits, 'askPriceUnits');
+      this.ivar(e.askQtyUnits, 'askQtyUnits');
+      return;
+    }
     const rec = e as unknown as Record<string, unknown>;
     for (const [name, type] of SCHEMA_BY_CODE[code]!) {
       const v = rec[name];
