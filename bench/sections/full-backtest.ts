@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEngine, type Event, type Intent, type Strategy } from '@chassis/core';
-import { openCatalog, openStorage, readCanonical } from '@chassis/storage';
+import { openCatalog, openStorage, readCanonical, type DatasetMeta } from '@chassis/storage';
 import { importCapture } from '@chassis/quality';
 import { HistoricalFeeder, engineConfigOf, instrumentFromMeta, runBacktest, type FeedSource, type ResolvedRun } from '@chassis/backtesting';
 import { median, result, sample, type BenchResult, type BenchSection } from '../types.ts';
@@ -31,7 +31,7 @@ export const fullBacktest: BenchSection = {
       const root = join(tmp, 'data');
       const storage = openStorage(root);
       await importCapture(storage, CAPTURE, { venue: 'binance-usdm' });
-      const datasets = [];
+      const datasets: DatasetMeta[] = [];
       for (const kind of ['book_delta', 'trade', 'bbo'] as const) datasets.push(...(await openCatalog(storage).find({ venue: 'binance-usdm', instrument: 'BTCUSDT', kind })));
       const inst = instrumentFromMeta(datasets[0]!.instrument);
 
