@@ -311,3 +311,16 @@ export function experimentReportSections({ runs, metric = 'pnl' }: ExperimentRep
   sections.push({ kind: 'text', title: 'Backtest vs paper/live', text: 'Not available yet: the paper and live runtimes do not record comparable runs.' });
   return sections;
 }
+
+/** One self-contained HTML page for a run directory's analysis. */
+export function runReportHtml(input: RunReportInput & { readonly title?: string; readonly subtitle?: string }): string {
+  return renderReport(
+    input.title ?? `Run ${input.series.runId}`,
+    input.subtitle ?? `${input.series.instrument} · ${new Date(input.series.startMs).toISOString()} → ${new Date(input.series.endMs).toISOString()}`,
+    runReportSections(input),
+  );
+}
+
+export function experimentReportHtml(input: ExperimentReportInput & { readonly title?: string; readonly subtitle?: string }): string {
+  return renderReport(input.title ?? `Experiment ${input.experimentId}`, input.subtitle ?? `${input.runs.length} runs`, experimentReportSections(input));
+}

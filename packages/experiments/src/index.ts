@@ -14,3 +14,4 @@ export type { QueueWorker, QueueWorkerOptions } from './queue-worker.ts';
 export { RUN_QUEUE, redisConnection } from './queue-connection.ts';
 export { experimentDir, readExperimentIndex, writeIndexParquet, paramColumns } from './experiment-index.ts';
 export type { ExperimentIndex, ExperimentManifest, MemberRecord, MemberStatus } from './experiment-index.ts';
+export { backend as backtestBackend, backtestRunId, backtestHeadline, BACKTEST_BACKEND_MODULE, CODE_VERSION } from './backtest-backend.ts';
