@@ -16,3 +16,4 @@ export type { ResolvedRun, DatasetRef } from './resolved-run.ts';
 export { loadStrategy, resolveStrategyPath } from './strategy-loader.ts';
 export type { Metrics } from './metrics.ts';
 export { formatSummary } from './summary.ts';
+export { codeVersion, sourceFingerprint } from './code-version.ts';

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { ChassisError } from '@chassis/core';
 import { resolveDataRoot } from '@chassis/storage';
-import { applyOverrides, formatSummary, readRunFile, runBacktest, type BacktestResult } from '@chassis/backtesting';
+import { applyOverrides, codeVersion, formatSummary, readRunFile, runBacktest, type BacktestResult } from '@chassis/backtesting';
 import { version } from '../version.ts';
 
 export interface BacktestFlags {
@@ -52,7 +52,7 @@ export async function backtestCommand(runFile: string | undefined, flags: Backte
       definition,
       baseDir: runFile ? dirname(resolve(runFile)) : process.cwd(),
       dataRoot: resolveDataRoot(flags.data),
-      codeVersion: `chassis@${version}`,
+      codeVersion: codeVersion(version),
       where: runFile ?? 'command-line flags',
       onProgress: (events, fraction) => {
         const s = (performance.now() - t0) / 1000;

@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import { ChassisError } from '@chassis/core';
 import { openCatalog, openStorage, resolveDataRoot } from '@chassis/storage';
 import { importCapture } from '@chassis/quality';
-import { formatSummary, runBacktest } from '@chassis/backtesting';
+import { codeVersion, formatSummary, runBacktest } from '@chassis/backtesting';
 import { version } from '../version.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -43,7 +43,7 @@ export function register(program: Command): void {
         },
         baseDir: REPO_ROOT,
         dataRoot: root,
-        codeVersion: `chassis@${version}`,
+        codeVersion: codeVersion(version),
         where: 'demo',
       });
       if (flags.json) {
