@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { ChassisError } from '@chassis/core';
-import { readCapture, type NormalizedRecord, type VenueId } from '@chassis/venues';
+import { cryptofeedHttpSiblings, readCapture, type NormalizedRecord, type VenueId } from '@chassis/venues';
 import { openCatalog, type Storage } from '@chassis/storage';
 import { runGate, type GateResult } from './gate.ts';
 import type { GateConfig } from './gate-config.ts';
@@ -13,6 +13,12 @@ export interface ImportOptions {
   readonly venue?: VenueId;
   readonly instrument?: string;
   readonly config?: Partial<GateConfig>;
+  /**
+   * cryptofeed layout: the REST-response files (`{name}.http.*`) recorded with a `{name}.ws.*`
+   * capture. Default: those siblings of the source file in its own directory. Each is stored
+   * under raw/ like the capture and named in the provenance.
+   */
+  readonly httpFiles?: readonly string[];
 }
 
 export interface ImportResult extends GateResult {
@@ -46,9 +52,16 @@ export async function storeRaw(storage: Storage, file: string): Promise<{ key: s
 export async function importCapture(storage: Storage, file: string, options: ImportOptions = {}): Promise<ImportResult> {
   const raw = await storeRaw(storage, file);
   const rawPath = await storage.localPath(raw.key);
+  const companions = options.httpFiles ?? (CRYPTOFEED_WS.test(basename(file)) ? await cryptofeedHttpSiblings(file) : []);
+  const companionRaw = [];
+  for (const c of companions) companionRaw.push({ file: c, ...(await storeRaw(storage, c)) });
+  const keyOf = new Map<string, string>([[rawPath, raw.key]]);
+  for (const c of companionRaw) keyOf.set(await storage.localPath(c.key), c.key);
   const records: AsyncIterable<NormalizedRecord> = readCapture(rawPath, {
     ...(options.venue ? { venue: options.venue } : {}),
     ...(options.instrument ? { instrument: options.instrument } : {}),
+    // Always explicit: the raw copy's directory never holds the siblings.
+    httpFiles: [...keyOf.keys()].slice(1),
   });
   let tsLocalFromEvent = false;
   try {
@@ -61,18 +74,53 @@ export async function importCapture(storage: Storage, file: string, options: Imp
     storage,
     openCatalog(storage),
     {
-      records: relabel(records, rawPath, raw.key),
-      label: `${file} (${raw.key})`,
-      provenance: { rawKeys: [raw.key], sourceFiles: [file], sourceSha256: [raw.sha256], tsLocalFromEvent },
+      records: relabel(records, keyOf),
+      label: `${[file, ...companions].join(' + ')} (${[raw.key, ...companionRaw.map((c) => c.key)].join(', ')})`,
+      provenance: {
+        rawKeys: [raw.key, ...companionRaw.map((c) => c.key)],
+        sourceFiles: [file, ...companions],
+        sourceSha256: [raw.sha256, ...companionRaw.map((c) => c.sha256)],
+        tsLocalFromEvent,
+      },
     },
     { runId: `import-${raw.sha256.slice(0, 12)}-${randomBytes(4).toString('hex')}`, instrumentMeta: venueInstrumentMeta, ...(options.config ? { config: options.config } : {}) },
   );
   return { ...result, file, rawKey: raw.key, sha256: raw.sha256, rawAlreadyPresent: raw.alreadyPresent };
 }
 
+const CRYPTOFEED_WS = /^(.*)\.ws\.[^/]*$/;
+const CRYPTOFEED_HTTP = /^(.*)\.http\.[^/]*$/;
+
+/**
+ * Groups the files of one `chassis import` invocation into sources: a cryptofeed
+ * `{name}.http.*` file given together with its `{name}.ws.*` file (same directory and name)
+ * belongs to that capture and is not a source of its own.
+ */
+export function groupImportFiles(files: readonly string[]): { file: string; httpFiles?: string[] }[] {
+  const wsKeys = new Set<string>();
+  for (const f of files) {
+    const m = CRYPTOFEED_WS.exec(basename(f));
+    if (m) wsKeys.add(join(dirname(f), m[1]!));
+  }
+  const http = new Map<string, string[]>();
+  const rest: string[] = [];
+  for (const f of files) {
+    const m = CRYPTOFEED_HTTP.exec(basename(f));
+    const key = m ? join(dirname(f), m[1]!) : '';
+    if (m && wsKeys.has(key)) http.set(key, [...(http.get(key) ?? []), f]);
+    else rest.push(f);
+  }
+  return rest.map((f) => {
+    const m = CRYPTOFEED_WS.exec(basename(f));
+    const given = m ? http.get(join(dirname(f), m[1]!)) : undefined;
+    return given ? { file: f, httpFiles: given } : { file: f };
+  });
+}
+
 /** Rewrites record locations from the local path of the raw object to its storage key. */
-async function* relabel(records: AsyncIterable<NormalizedRecord>, localPath: string, key: string): AsyncGenerator<NormalizedRecord> {
+async function* relabel(records: AsyncIterable<NormalizedRecord>, keyOf: ReadonlyMap<string, string>): AsyncGenerator<NormalizedRecord> {
   for await (const r of records) {
-    yield r.source.file === localPath ? { ...r, source: { file: key, line: r.source.line } } : r;
+    const key = keyOf.get(r.source.file);
+    yield key !== undefined ? { ...r, source: { file: key, line: r.source.line } } : r;
   }
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ChassisError } from '@chassis/core';
 import { openStorage, resolveDataRoot, nsToIso } from '@chassis/storage';
-import { importCapture, type ImportResult } from '@chassis/quality';
+import { groupImportFiles, importCapture, type ImportResult } from '@chassis/quality';
 import { VENUE_IDS, type VenueId } from '@chassis/venues';
 
 function describe(r: ImportResult): string {
@@ -35,8 +35,10 @@ export function register(program: Command): void {
       if (opts.gapPolicy !== 'split' && opts.gapPolicy !== 'quarantine') throw new ChassisError('E_USAGE', `--gap-policy must be split or quarantine`);
       const storage = openStorage(resolveDataRoot(opts.data));
       const results: ImportResult[] = [];
-      for (const file of files) {
+      // A cryptofeed {name}.http.* file given with its {name}.ws.* file is that capture's REST snapshots.
+      for (const { file, httpFiles } of groupImportFiles(files)) {
         const r = await importCapture(storage, file, {
+          ...(httpFiles ? { httpFiles } : {}),
           ...(opts.venue ? { venue: opts.venue as VenueId } : {}),
           ...(opts.instrument ? { instrument: opts.instrument } : {}),
           config: { gapPolicy: opts.gapPolicy },

@@ -24,6 +24,12 @@ export interface CaptureInfo {
 export interface ReadCaptureOptions {
   readonly venue?: VenueId;
   readonly instrument?: string;
+  /**
+   * cryptofeed layout: the files holding the REST responses (depth snapshots) recorded beside
+   * the WebSocket file. Default: the `{name}.http.*` siblings in the capture's own directory
+   * (which an importer's content-addressed raw copy does not have, hence this option).
+   */
+  readonly httpFiles?: readonly string[];
 }
 
 /** Lines inspected to infer venue and instruments before the main pass. */
@@ -142,7 +148,7 @@ async function prescan(path: string, info: CaptureInfo, options: ReadCaptureOpti
 }
 
 /** cryptofeed writes REST responses to a sibling file: BINANCE.ws.1.0 ↔ BINANCE.http.*. */
-async function cryptofeedHttpSiblings(path: string): Promise<string[]> {
+export async function cryptofeedHttpSiblings(path: string): Promise<string[]> {
   const m = /^(.*)\.ws\.[^/]*$/.exec(basename(path));
   if (!m) return [];
   const dir = dirname(path);
@@ -194,7 +200,7 @@ export async function* readCapture(path: string, options: ReadCaptureOptions = {
   }
   const defaultInstrument = only ?? (scan.instruments.size === 1 ? [...scan.instruments][0]! : undefined);
   const mapper = scan.format.createMapper({ venue, ...(defaultInstrument !== undefined ? { instrument: defaultInstrument } : {}) });
-  const http = info.layout === 'cryptofeed' ? await loadHttpEntries(await cryptofeedHttpSiblings(path)) : [];
+  const http = info.layout === 'cryptofeed' ? await loadHttpEntries(options.httpFiles ?? (await cryptofeedHttpSiblings(path))) : [];
   let httpNext = 0;
   const layout = info.layout;
   let fallbackTsNs = 0n;
