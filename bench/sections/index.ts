@@ -6,5 +6,7 @@ import { importParse } from './import-parse.ts';
 import { importSection } from './import.ts';
 import { canonicalRead } from './canonical-read.ts';
 import { fullBacktest } from './full-backtest.ts';
+import { sweepScaling } from './sweep-scaling.ts';
+import { reportGeneration } from './report-generation.ts';
 
-export const sections: readonly BenchSection[] = [coreStep, metricsOverhead, importParse, importSection, canonicalRead, fullBacktest];
+export const sections: readonly BenchSection[] = [coreStep, metricsOverhead, importParse, importSection, canonicalRead, fullBacktest, sweepScaling, reportGeneration];

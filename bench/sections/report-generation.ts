@@ -1,0 +1,60 @@
+/**
+ * report-generation: `chassis report` work (journal → analysis columns → metrics → downsampled
+ * self-contained HTML) for a backtest of at least 10 million events (the Binance USD-M capture
+ * replayed with shifted timestamps through runBacktest's `repeat`, example market maker).
+ * Values: seconds to load + analyse, seconds to render the HTML, and its size in MB (must stay
+ * a few MB: the charts embed downsampled series, not millions of points).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openStorage } from '@chassis/storage';
+import { importCapture } from '@chassis/quality';
+import { runBacktest } from '@chassis/backtesting';
+import { computeRunMetrics, equityCurve, loadRunSeries, openRunDir, runReportHtml } from '@chassis/analysis';
+import { result, type BenchResult, type BenchSection } from '../types.ts';
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const CAPTURE = join(REPO, 'examples/data/binance-hftbacktest/usdm_btcusdt_20240808.gz');
+const TARGET_EVENTS = Number(process.env.CHASSIS_BENCH_REPORT_EVENTS ?? 10_000_000);
+const CAPTURE_EVENTS = 95_000; // events of one pass over the capture (market + our own)
+
+export const reportGeneration: BenchSection = {
+  name: 'report-generation',
+  async run(): Promise<BenchResult[]> {
+    const tmp = mkdtempSync(join(tmpdir(), 'chassis-bench-report-'));
+    try {
+      const root = join(tmp, 'data');
+      await importCapture(openStorage(root), CAPTURE, { venue: 'binance-usdm' });
+      const bt = await runBacktest({
+        definition: { data: { venue: 'binance-usdm', instrument: 'BTCUSDT' }, strategy: { module: 'examples/strategies/market-maker.ts', params: { spreadTicks: 2, qty: 1 } }, seed: 1 },
+        baseDir: REPO,
+        dataRoot: root,
+        codeVersion: 'bench',
+        repeat: Math.max(1, Math.ceil(TARGET_EVENTS / CAPTURE_EVENTS)),
+      });
+      const load: number[] = [];
+      const render: number[] = [];
+      let size = 0;
+      for (let i = 0; i < 3; i++) {
+        const t0 = performance.now();
+        const series = loadRunSeries(openRunDir(bt.outDir));
+        const metrics = computeRunMetrics(series);
+        const t1 = performance.now();
+        const html = runReportHtml({ series, metrics, curve: equityCurve(series, metrics.sampleMs) });
+        render.push((performance.now() - t1) / 1000);
+        load.push((t1 - t0) / 1000);
+        size = html.length / 1e6;
+      }
+      process.stderr.write(`report-generation: ${bt.events} events, load+analyse ${load[0]!.toFixed(2)} s, render ${render[0]!.toFixed(3)} s, ${size.toFixed(2)} MB\n`);
+      return [
+        result(`report-generation load+analyse (${bt.events} events)`, 's', load),
+        result('report-generation render HTML', 's', render),
+        result('report-generation HTML size', 'MB', [size]),
+      ];
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  },
+};
