@@ -67,6 +67,8 @@ export interface EquityRow {
 export interface Checkpoint {
   readonly seq: number;
   readonly stateHash: string;
+  /** Digest of the encoded event stream up to seq (journal.ts streamDigest). */
+  readonly streamDigest: string;
 }
 
 const SAMPLE_NS = 1_000_000_000n;
@@ -166,7 +168,7 @@ export class RunRecorder implements TimelineSink {
   }
 
   checkpoint(seq: number, stateHash: string): void {
-    this.checkpoints.push({ seq, stateHash });
+    this.checkpoints.push({ seq, stateHash, streamDigest: this.journal.streamDigest() });
   }
 
   private onFill(e: Extract<Event, { kind: 'order_filled' }>, view: StateView): void {

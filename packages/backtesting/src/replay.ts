@@ -11,7 +11,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ChassisError, createEngine, type Event, type EventDraft, type RequestSentEvent } from '@chassis/core';
-import { readJournal } from './journal/journal.ts';
+import { readJournal, StreamDigest } from './journal/journal.ts';
 import { engineConfigOf, type ResolvedRun } from './resolved-run.ts';
 import { instantiate, loadStrategy, resolveStrategyPath } from './strategy-loader.ts';
 import type { Checkpoint } from './recorder.ts';
@@ -80,11 +80,16 @@ export async function replayRun(runDir: string, options: { baseDirs?: readonly s
     if (cp.seq !== seq) return fail(cp.seq, 'checkpoint position', `a step boundary at seq ${cp.seq}`, `a step spanning it, ending at seq ${seq}`);
     const got = engine.stateHash();
     if (got !== cp.stateHash) return fail(seq, 'state hash', cp.stateHash, got);
+    const digest = stream.digest();
+    const prev = cpIdx >= 2 ? checkpoints[cpIdx - 2]!.seq : 0;
+    if (digest !== cp.streamDigest) return fail(seq, `recorded event stream (an event in seq ${prev + 1}..${seq} differs from the one recorded)`, cp.streamDigest, digest);
     checkpointsVerified++;
     return null;
   };
 
+  const stream = new StreamDigest();
   for (const e of readJournal(join(runDir, 'journal.bin'))) {
+    stream.add(e);
     events++;
     lastSeq = e.seq;
     if (reqIdx < expectedRequests.length) {

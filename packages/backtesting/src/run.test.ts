@@ -64,6 +64,26 @@ describe('backtest runtime on real USD-M data', () => {
     expect(rep.divergence?.what).toBe('request_sent');
   });
 
+  it('detects an altered market event even when state and dispatch are unaffected, naming the checkpoint range', async () => {
+    const r = await runBacktest({ definition: mm({ journal: { checkpointInterval: 1000 } }), baseDir: REPO_ROOT, dataRoot: root, codeVersion: 'test-altered-trade' });
+    const path = join(r.outDir, 'journal.bin');
+    const events = [...readJournal(path)];
+    const idx = events.findIndex((e) => e.kind === 'trade' && e.seq > 5000);
+    const victim = events[idx] as Extract<Event, { kind: 'trade' }>;
+    events[idx] = { ...victim, tradeId: `${victim.tradeId}x` };
+    const w = new JournalWriter(path);
+    for (const e of events) w.append(e);
+    w.close();
+    const rep = await replayRun(r.outDir, { baseDirs: [REPO_ROOT] });
+    expect(rep.divergence).not.toBeNull();
+    const d = rep.divergence!;
+    const m = /seq (\d+)\.\.(\d+)/.exec(d.what);
+    expect(m).not.toBeNull();
+    expect(victim.seq).toBeGreaterThanOrEqual(Number(m![1]));
+    expect(victim.seq).toBeLessThanOrEqual(Number(m![2]));
+    expect(d.seq).toBe(Number(m![2]));
+  });
+
   it('realises a rate-limit obligation as control-time events at the due time, and sends the deferred requests then', async () => {
     const r = await runBacktest({
       definition: mm({

@@ -28,6 +28,9 @@ export class JournalWriter {
   private readonly fd: number;
   private readonly enc = new EventEncoder();
   private readonly hash: Hash = createHash('sha256');
+  /** SHA-256 over the encoded records only (no framing), readable at any event boundary. */
+  private readonly stream: Hash = createHash('sha256');
+  private streamed = 0;
   private readonly header = new Uint8Array(HEADER_BYTES);
   private readonly headerView = new DataView(this.header.buffer);
   private blockEvents = 0;
@@ -59,8 +62,17 @@ export class JournalWriter {
     if (this.enc.pos >= this.blockBytes) this.flush();
   }
 
+  /** Digest of every record appended so far (replay recomputes it from the decoded events). */
+  streamDigest(): string {
+    this.stream.update(this.enc.buf.subarray(this.streamed, this.enc.pos));
+    this.streamed = this.enc.pos;
+    return this.stream.copy().digest('hex');
+  }
+
   private flush(): void {
     if (this.blockEvents === 0) return;
+    this.stream.update(this.enc.buf.subarray(this.streamed, this.enc.pos));
+    this.streamed = 0;
     const payload = this.enc.buf.subarray(0, this.enc.pos);
     this.headerView.setUint32(0, payload.length, true);
     this.headerView.setUint32(4, this.blockEvents, true);
@@ -106,6 +118,27 @@ export function* readJournal(path: string): Generator<Event> {
     if (!dec.done) throw new ChassisError('E_JOURNAL_CORRUPT', `${path}: block ${block} has trailing bytes`);
     pos += HEADER_BYTES + len;
     block++;
+  }
+}
+
+/** Recomputes JournalWriter.streamDigest() from decoded events. */
+export class StreamDigest {
+  private readonly enc = new EventEncoder();
+  private readonly hash: Hash = createHash('sha256');
+
+  add(e: Event): void {
+    this.enc.write(e);
+    if (this.enc.pos >= 1 << 16) this.drain();
+  }
+
+  private drain(): void {
+    this.hash.update(this.enc.buf.subarray(0, this.enc.pos));
+    this.enc.reset();
+  }
+
+  digest(): string {
+    this.drain();
+    return this.hash.copy().digest('hex');
   }
 }
 
