@@ -49,17 +49,24 @@ export class ColumnBuilder {
     this.sizes = Array.from({ length: n }, f64);
   }
 
+  /** Rows every column can hold without growing. */
+  private capacity = 1024;
+
   /** Appends a row slot and returns its index; callers fill the columns they own. */
   row(tsEventNs: bigint, tsLocalNs: bigint): number {
     const i = this.length++;
-    const need = this.length;
+    if (this.length > this.capacity) this.growAll(this.capacity * 2);
+    this.tsEvent.data[i] = tsEventNs;
+    this.tsLocal.data[i] = tsLocalNs;
+    return i;
+  }
+
+  private growAll(need: number): void {
     for (const c of [this.tsEvent, this.tsLocal, this.updateId, this.batchId]) c.grow(need);
     for (const c of [this.isSnapshot, this.side, this.aggressor]) c.grow(need);
     for (const c of this.prices) c.grow(need);
     for (const c of this.sizes) c.grow(need);
-    this.tsEvent.data[i] = tsEventNs;
-    this.tsLocal.data[i] = tsLocalNs;
-    return i;
+    this.capacity = need;
   }
 
   private static rescale(cols: Col<Float64Array>[], rows: number, factor: number): void {

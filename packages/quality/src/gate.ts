@@ -1,4 +1,4 @@
-import type { NormalizedRecord, VenueId } from '@chassis/venues';
+import type { NormalizedRecord, SourceRef, VenueId } from '@chassis/venues';
 import {
   canonicalPrefix,
   contentHash,
@@ -18,6 +18,7 @@ import {
 import { BookChecker } from './book-checker.ts';
 import { CheckCounter } from './checks.ts';
 import { ColumnBuilder } from './column-builder.ts';
+import { POW10, scan } from './decimal-scan.ts';
 import { DEFAULT_GATE_CONFIG, type GateConfig } from './gate-config.ts';
 import { defaultInstrumentMeta, type InstrumentResolver } from './instrument-meta.ts';
 
@@ -29,14 +30,20 @@ interface Segment {
   readonly builder: ColumnBuilder;
   readonly index: number;
   readonly day: string;
+  /** [dayStartNs, dayEndNs): the UTC day of the segment, so the per-record test is two compares. */
+  readonly dayStartNs: bigint;
+  readonly dayEndNs: bigint;
   /** Segment this one continues without a gap (split at a UTC day boundary). */
   readonly continuesFromIndex: number | undefined;
   startsWithSnapshot: boolean | undefined;
   readonly gapsBefore: GapRecord[];
   gapAfter: GapRecord | undefined;
-  firstLine: string | undefined;
-  lastLine: string | undefined;
+  /** Source of the first and last record (formatted to file:line only when written out). */
+  first: SourceRef;
+  last: SourceRef;
 }
+
+const DAY_NS = 86_400_000_000_000n;
 
 /** Everything the gate tracks for one venue+instrument of a source. */
 class InstrumentTrack {
@@ -64,21 +71,26 @@ class InstrumentTrack {
     readonly symbol: string,
   ) {}
 
-  current(kind: CanonicalKind, tsEventNs: bigint, loc: string): Segment {
+  current(kind: CanonicalKind, tsEventNs: bigint, source: SourceRef): Segment {
     const list = this.segments[kind];
     const last = list[list.length - 1];
-    const day = utcDay(tsEventNs);
-    if (last && last.gapAfter === undefined && last.day === day) return last;
+    if (last && last.gapAfter === undefined && tsEventNs >= last.dayStartNs && tsEventNs < last.dayEndNs) {
+      last.last = source;
+      return last;
+    }
+    const dayStartNs = tsEventNs - (((tsEventNs % DAY_NS) + DAY_NS) % DAY_NS);
     const seg: Segment = {
       builder: new ColumnBuilder(kind),
       index: list.length,
-      day,
+      day: utcDay(tsEventNs),
+      dayStartNs,
+      dayEndNs: dayStartNs + DAY_NS,
       continuesFromIndex: last && last.gapAfter === undefined ? last.index : undefined,
       startsWithSnapshot: undefined,
       gapsBefore: last?.gapAfter ? [last.gapAfter] : [],
       gapAfter: undefined,
-      firstLine: loc,
-      lastLine: loc,
+      first: source,
+      last: source,
     };
     list.push(seg);
     return seg;
@@ -86,7 +98,10 @@ class InstrumentTrack {
 }
 
 export interface GateSource {
-  readonly records: AsyncIterable<NormalizedRecord>;
+  /** Records in processing order, in arrays (e.g. readCaptureBatches of @chassis/venues). */
+  readonly batches: AsyncIterable<readonly NormalizedRecord[]>;
+  /** Storage key to report instead of a local file path in locations (raw copies). */
+  readonly sourceKeys?: ReadonlyMap<string, string>;
   readonly provenance: Provenance;
   /** Venue/instrument override from the user (`--venue`, `--instrument`). */
   readonly label: string;
@@ -109,9 +124,6 @@ function now(): string {
   return new Date().toISOString();
 }
 
-function loc(r: NormalizedRecord): string {
-  return `${r.source.file}:${r.source.line}`;
-}
 
 /** Records every state transition of a gate run in staging/quality/{runId}.json as it happens. */
 class GateJournal {
@@ -148,121 +160,132 @@ export async function runGate(
   const globalSchema = new CheckCounter('schema', KINDS);
   let messages = 0;
   let batchId = 0n;
-
+  const keys = source.sourceKeys;
+  const where = (ref: SourceRef): string => `${keys?.get(ref.file) ?? ref.file}:${ref.line}`;
+  // Records of one instrument come in runs: remember the last track instead of a keyed lookup.
+  let lastTrack: InstrumentTrack | undefined;
   const trackOf = (r: NormalizedRecord): InstrumentTrack => {
+    if (lastTrack !== undefined && lastTrack.symbol === r.instrument && lastTrack.venue === r.venue) return lastTrack;
     const key = `${r.venue}|${r.instrument}`;
     let t = tracks.get(key);
     if (!t) tracks.set(key, (t = new InstrumentTrack(r.venue, r.instrument)));
-    return t;
+    return (lastTrack = t);
   };
+  /** The float value of the decimal just scanned by setPrice/setSize (for checks only), NaN if none. */
+  const scanned = (ok: boolean): number => (ok ? scan.units / POW10[scan.decimals]! : NaN);
 
-  for await (const r of source.records) {
-    messages++;
-    const where = loc(r);
-    if (r.kind === 'sync_issue') {
-      const t = r.instrument ? trackOf(r) : undefined;
-      switch (r.issue) {
-        case 'parse_error':
-        case 'unknown_field':
-          (t?.c.schema ?? globalSchema).hit(where, `${r.issue}: ${r.message}`);
-          break;
-        case 'gap':
-        case 'checksum_mismatch': {
-          if (!t) break;
-          (r.issue === 'gap' ? t.c.sequence : t.c.checksum).hit(where, r.message);
-          t.book.synced = false;
-          const segs = t.segments.book_delta;
-          const last = segs[segs.length - 1];
-          if (last && last.gapAfter === undefined) last.gapAfter = { atNs: r.tsEventNs, location: where, message: `${r.issue}: ${r.message}` };
-          break;
+  for await (const batch of source.batches) {
+    for (let k = 0; k < batch.length; k++) {
+      const r = batch[k]!;
+      messages++;
+      if (r.kind === 'sync_issue') {
+        const t = r.instrument ? trackOf(r) : undefined;
+        switch (r.issue) {
+          case 'parse_error':
+          case 'unknown_field':
+            (t?.c.schema ?? globalSchema).hit(where(r.source), `${r.issue}: ${r.message}`);
+            break;
+          case 'gap':
+          case 'checksum_mismatch': {
+            if (!t) break;
+            (r.issue === 'gap' ? t.c.sequence : t.c.checksum).hit(where(r.source), r.message);
+            t.book.synced = false;
+            const segs = t.segments.book_delta;
+            const last = segs[segs.length - 1];
+            if (last && last.gapAfter === undefined) last.gapAfter = { atNs: r.tsEventNs, location: where(r.source), message: `${r.issue}: ${r.message}` };
+            break;
+          }
+          case 'duplicate':
+            t?.c.duplicates.hit(where(r.source), r.message);
+            break;
+          case 'stale_dropped':
+            t?.c.staleDropped.hit(where(r.source), r.message);
+            break;
         }
-        case 'duplicate':
-          t?.c.duplicates.hit(where, r.message);
-          break;
-        case 'stale_dropped':
-          t?.c.staleDropped.hit(where, r.message);
-          break;
-      }
-      continue;
-    }
-    const t = trackOf(r);
-    if (r.tsLocalNs < t.lastTsLocal) t.c.ordering.hit(where, `ts_local_ns ${r.tsLocalNs} < previous ${t.lastTsLocal}`);
-    else t.lastTsLocal = r.tsLocalNs;
-
-    if (r.kind === 'book_delta') {
-      const uid = r.updateId ?? -1n;
-      if (r.updateId !== null && !r.isSnapshot && uid <= t.lastUpdateId) {
-        if (uid === t.lastUpdateId) t.c.duplicates.hit(where, `book update ${uid} repeated`);
-        else t.c.sequence.hit(where, `book update ${uid} after ${t.lastUpdateId}`);
-        continue; // never store a repeated or backwards update: the book would apply it twice
-      }
-      if (r.updateId !== null) t.lastUpdateId = uid;
-      const seg = t.current('book_delta', r.tsEventNs, where);
-      seg.startsWithSnapshot ??= r.isSnapshot;
-      seg.lastLine = where;
-      const b = seg.builder;
-      const id = batchId++;
-      t.bookMessages++;
-      if (r.isSnapshot) {
-        t.book.clear();
-        t.book.synced = true;
-      }
-      for (let s = 0; s < 2; s++) {
-        const levels = s === 0 ? r.bids : r.asks;
-        for (const [px, sz] of levels) {
-          const i = b.row(r.tsEventNs, r.tsLocalNs);
-          b.updateId.data[i] = uid;
-          b.batchId.data[i] = id;
-          b.isSnapshot.data[i] = r.isSnapshot ? 1 : 0;
-          b.side.data[i] = s === 0 ? 0 : SIDE_ASK;
-          if (!b.setPrice(0, i, px) || !b.setSize(0, i, sz)) t.c.schema.hit(where, `not a decimal: ${px} ${sz}`);
-          const p = Number(px);
-          const q = Number(sz);
-          if (q < 0 || !(p > 0)) t.c.sizes.hit(where, `book level ${px} x ${sz}`);
-          t.book.set(s === 1, p, q);
-        }
-      }
-      if (t.book.synced && t.book.hasBothSides && t.book.bestBid >= t.book.bestAsk) {
-        t.c.crossed.hit(where, `${t.book.bestBid >= t.book.bestAsk && t.book.bestBid === t.book.bestAsk ? 'locked' : 'crossed'} book bid ${t.book.bestBid} ask ${t.book.bestAsk} after update ${uid}`);
-      }
-    } else if (r.kind === 'trade') {
-      if (t.recentTradeIds.includes(r.tradeId)) {
-        t.c.duplicates.hit(where, `trade ${r.tradeId} repeated`);
         continue;
       }
-      t.recentTradeIds.push(r.tradeId);
-      if (t.recentTradeIds.length > 64) t.recentTradeIds.shift();
-      const seg = t.current('trade', r.tsEventNs, where);
-      seg.lastLine = where;
-      const b = seg.builder;
-      const i = b.row(r.tsEventNs, r.tsLocalNs);
-      b.tradeId[i] = r.tradeId;
-      b.aggressor.data[i] = AGGRESSOR[r.aggressor] ?? 2;
-      if (!b.setPrice(0, i, r.price) || !b.setSize(0, i, r.size)) t.c.schema.hit(where, `not a decimal: ${r.price} ${r.size}`);
-      const p = Number(r.price);
-      if (!(p > 0) || !(Number(r.size) > 0)) t.c.sizes.hit(where, `trade ${r.tradeId} ${r.price} x ${r.size}`);
-      if (t.book.synced && t.book.hasBothSides && (p < t.book.bestBid * (1 - config.tradeBand) || p > t.book.bestAsk * (1 + config.tradeBand))) {
-        t.c.tradeBand.hit(where, `trade ${r.tradeId} at ${r.price} vs book ${t.book.bestBid}/${t.book.bestAsk}`);
+      const t = trackOf(r);
+      if (r.tsLocalNs < t.lastTsLocal) t.c.ordering.hit(where(r.source), `ts_local_ns ${r.tsLocalNs} < previous ${t.lastTsLocal}`);
+      else t.lastTsLocal = r.tsLocalNs;
+
+      if (r.kind === 'book_delta') {
+        const uid = r.updateId ?? -1n;
+        if (r.updateId !== null && !r.isSnapshot && uid <= t.lastUpdateId) {
+          if (uid === t.lastUpdateId) t.c.duplicates.hit(where(r.source), `book update ${uid} repeated`);
+          else t.c.sequence.hit(where(r.source), `book update ${uid} after ${t.lastUpdateId}`);
+          continue; // never store a repeated or backwards update: the book would apply it twice
+        }
+        if (r.updateId !== null) t.lastUpdateId = uid;
+        const seg = t.current('book_delta', r.tsEventNs, r.source);
+        seg.startsWithSnapshot ??= r.isSnapshot;
+        const b = seg.builder;
+        const id = batchId++;
+        const snap = r.isSnapshot ? 1 : 0;
+        t.bookMessages++;
+        if (r.isSnapshot) {
+          t.book.clear();
+          t.book.synced = true;
+        }
+        for (let s = 0; s < 2; s++) {
+          const levels = s === 0 ? r.bids : r.asks;
+          for (let j = 0; j < levels.length; j++) {
+            const level = levels[j]!;
+            const i = b.row(r.tsEventNs, r.tsLocalNs);
+            b.updateId.data[i] = uid;
+            b.batchId.data[i] = id;
+            b.isSnapshot.data[i] = snap;
+            b.side.data[i] = s;
+            const p = scanned(b.setPrice(0, i, level[0]));
+            const q = scanned(b.setSize(0, i, level[1]));
+            if (Number.isNaN(p) || Number.isNaN(q)) t.c.schema.hit(where(r.source), `not a decimal: ${level[0]} ${level[1]}`);
+            if (q < 0 || !(p > 0)) {
+              t.c.sizes.hit(where(r.source), `book level ${level[0]} x ${level[1]}`);
+              continue;
+            }
+            t.book.set(s === SIDE_ASK, p, q);
+          }
+        }
+        if (t.book.synced && t.book.hasBothSides && t.book.bestBid >= t.book.bestAsk) {
+          t.c.crossed.hit(where(r.source), `${t.book.bestBid === t.book.bestAsk ? 'locked' : 'crossed'} book bid ${t.book.bestBid} ask ${t.book.bestAsk} after update ${uid}`);
+        }
+      } else if (r.kind === 'trade') {
+        if (t.recentTradeIds.includes(r.tradeId)) {
+          t.c.duplicates.hit(where(r.source), `trade ${r.tradeId} repeated`);
+          continue;
+        }
+        t.recentTradeIds.push(r.tradeId);
+        if (t.recentTradeIds.length > 64) t.recentTradeIds.shift();
+        const seg = t.current('trade', r.tsEventNs, r.source);
+        const b = seg.builder;
+        const i = b.row(r.tsEventNs, r.tsLocalNs);
+        b.tradeId[i] = r.tradeId;
+        b.aggressor.data[i] = AGGRESSOR[r.aggressor] ?? 2;
+        const p = scanned(b.setPrice(0, i, r.price));
+        const q = scanned(b.setSize(0, i, r.size));
+        if (Number.isNaN(p) || Number.isNaN(q)) t.c.schema.hit(where(r.source), `not a decimal: ${r.price} ${r.size}`);
+        if (!(p > 0) || !(q > 0)) t.c.sizes.hit(where(r.source), `trade ${r.tradeId} ${r.price} x ${r.size}`);
+        if (t.book.synced && t.book.hasBothSides && (p < t.book.bestBid * (1 - config.tradeBand) || p > t.book.bestAsk * (1 + config.tradeBand))) {
+          t.c.tradeBand.hit(where(r.source), `trade ${r.tradeId} at ${r.price} vs book ${t.book.bestBid}/${t.book.bestAsk}`);
+        }
+      } else {
+        const uid = r.updateId ?? -1n;
+        if (r.updateId !== null && uid === t.lastBboUpdateId) {
+          t.c.duplicates.hit(where(r.source), `bbo update ${uid} repeated`);
+          continue;
+        }
+        t.lastBboUpdateId = uid;
+        const seg = t.current('bbo', r.tsEventNs, r.source);
+        const b = seg.builder;
+        const i = b.row(r.tsEventNs, r.tsLocalNs);
+        b.updateId.data[i] = uid;
+        const bid = scanned(b.setPrice(0, i, r.bidPrice));
+        const bidSize = scanned(b.setSize(0, i, r.bidSize));
+        const ask = scanned(b.setPrice(1, i, r.askPrice));
+        const askSize = scanned(b.setSize(1, i, r.askSize));
+        if (Number.isNaN(bid) || Number.isNaN(bidSize) || Number.isNaN(ask) || Number.isNaN(askSize)) t.c.schema.hit(where(r.source), `not a decimal in bbo`);
+        if (!(bid > 0) || !(ask > 0) || bidSize < 0 || askSize < 0) t.c.sizes.hit(where(r.source), `bbo ${r.bidPrice}/${r.askPrice}`);
+        else if (ask < bid || (ask - bid) / ((ask + bid) / 2) > config.maxSpreadRatio) t.c.spread.hit(where(r.source), `bbo ${r.bidPrice}/${r.askPrice}`);
       }
-    } else {
-      const uid = r.updateId ?? -1n;
-      if (r.updateId !== null && uid === t.lastBboUpdateId) {
-        t.c.duplicates.hit(where, `bbo update ${uid} repeated`);
-        continue;
-      }
-      t.lastBboUpdateId = uid;
-      const seg = t.current('bbo', r.tsEventNs, where);
-      seg.lastLine = where;
-      const b = seg.builder;
-      const i = b.row(r.tsEventNs, r.tsLocalNs);
-      b.updateId.data[i] = uid;
-      if (!b.setPrice(0, i, r.bidPrice) || !b.setSize(0, i, r.bidSize) || !b.setPrice(1, i, r.askPrice) || !b.setSize(1, i, r.askSize)) {
-        t.c.schema.hit(where, `not a decimal in bbo`);
-      }
-      const bid = Number(r.bidPrice);
-      const ask = Number(r.askPrice);
-      if (!(bid > 0) || !(ask > 0) || Number(r.bidSize) < 0 || Number(r.askSize) < 0) t.c.sizes.hit(where, `bbo ${r.bidPrice}/${r.askPrice}`);
-      else if (ask < bid || (ask - bid) / ((ask + bid) / 2) > config.maxSpreadRatio) t.c.spread.hit(where, `bbo ${r.bidPrice}/${r.askPrice}`);
     }
   }
 
@@ -330,7 +353,7 @@ export async function runGate(
           gaps,
           checks: checks.filter((c) => checkKinds(t, c.name).includes(kind)),
           transitions,
-          provenance: { ...source.provenance, ...(seg.firstLine ? { firstLine: seg.firstLine } : {}), ...(seg.lastLine ? { lastLine: seg.lastLine } : {}) },
+          provenance: { ...source.provenance, firstLine: where(seg.first), lastLine: where(seg.last) },
           createdAt: now(),
         };
         const written = await writeDataset(storage, batch, meta);

@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { ChassisError } from '@chassis/core';
-import { cryptofeedHttpSiblings, readCapture, type NormalizedRecord, type VenueId } from '@chassis/venues';
+import { cryptofeedHttpSiblings, readCaptureBatches, type VenueId } from '@chassis/venues';
 import { openCatalog, type Storage } from '@chassis/storage';
 import { runGate, type GateResult } from './gate.ts';
 import type { GateConfig } from './gate-config.ts';
@@ -57,7 +57,7 @@ export async function importCapture(storage: Storage, file: string, options: Imp
   for (const c of companions) companionRaw.push({ file: c, ...(await storeRaw(storage, c)) });
   const keyOf = new Map<string, string>([[rawPath, raw.key]]);
   for (const c of companionRaw) keyOf.set(await storage.localPath(c.key), c.key);
-  const records: AsyncIterable<NormalizedRecord> = readCapture(rawPath, {
+  const batches = readCaptureBatches(rawPath, {
     ...(options.venue ? { venue: options.venue } : {}),
     ...(options.instrument ? { instrument: options.instrument } : {}),
     // Always explicit: the raw copy's directory never holds the siblings.
@@ -74,7 +74,8 @@ export async function importCapture(storage: Storage, file: string, options: Imp
     storage,
     openCatalog(storage),
     {
-      records: relabel(records, keyOf),
+      batches,
+      sourceKeys: keyOf,
       label: `${[file, ...companions].join(' + ')} (${[raw.key, ...companionRaw.map((c) => c.key)].join(', ')})`,
       provenance: {
         rawKeys: [raw.key, ...companionRaw.map((c) => c.key)],
@@ -115,12 +116,4 @@ export function groupImportFiles(files: readonly string[]): { file: string; http
     const given = m ? http.get(join(dirname(f), m[1]!)) : undefined;
     return given ? { file: f, httpFiles: given } : { file: f };
   });
-}
-
-/** Rewrites record locations from the local path of the raw object to its storage key. */
-async function* relabel(records: AsyncIterable<NormalizedRecord>, keyOf: ReadonlyMap<string, string>): AsyncGenerator<NormalizedRecord> {
-  for await (const r of records) {
-    const key = keyOf.get(r.source.file);
-    yield key !== undefined ? { ...r, source: { file: key, line: r.source.line } } : r;
-  }
 }

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { ChassisError } from '@chassis/core';
-import { readCapture, type NormalizedRecord } from '@chassis/venues';
+import { readCaptureBatches, type NormalizedRecord } from '@chassis/venues';
 import { openCatalog, type Storage } from '@chassis/storage';
 import { runGate, type GateResult } from './gate.ts';
 import type { GateConfig } from './gate-config.ts';
@@ -19,12 +19,12 @@ export async function pendingManifests(storage: Storage): Promise<string[]> {
   return keys.filter((k) => k.endsWith('/manifest.json') && !set.has(k.replace(/manifest\.json$/, 'quality.json')));
 }
 
-async function* concat(storage: Storage, keys: readonly string[], venue: NormalizedRecord['venue'], instrument?: string): AsyncGenerator<NormalizedRecord> {
+/** The manifest's files in order, as record arrays; locations map back to storage keys. */
+async function* concat(storage: Storage, keys: readonly string[], venue: NormalizedRecord['venue'], instrument: string | undefined, sourceKeys: Map<string, string>): AsyncGenerator<NormalizedRecord[]> {
   for (const key of keys) {
     const path = await storage.localPath(key);
-    for await (const r of readCapture(path, { venue, ...(instrument ? { instrument } : {}) })) {
-      yield r.source.file === path ? { ...r, source: { file: key, line: r.source.line } } : r;
-    }
+    sourceKeys.set(path, key);
+    yield* readCaptureBatches(path, { venue, ...(instrument ? { instrument } : {}) });
   }
 }
 
@@ -38,11 +38,13 @@ export async function runPendingManifests(storage: Storage, config?: Partial<Gat
       const sha = createHash('sha256').update(bytes).digest('hex');
       if (sha !== f.sha256) throw new ChassisError('E_MANIFEST_HASH', `${f.key}: sha256 ${sha} differs from ${f.sha256} in ${manifestKey}`);
     }
+    const sourceKeys = new Map<string, string>();
     const result = await runGate(
       storage,
       openCatalog(storage),
       {
-        records: concat(storage, manifest.files.map((f) => f.key), manifest.venue, manifest.instrument),
+        batches: concat(storage, manifest.files.map((f) => f.key), manifest.venue, manifest.instrument, sourceKeys),
+        sourceKeys,
         label: manifestKey,
         provenance: {
           rawKeys: manifest.files.map((f) => f.key),

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import {
   DuckDBDataChunk,
   DuckDBBigIntType,
-  DuckDBBooleanType,
+  DuckDBUTinyIntType,
   DuckDBVarCharType,
   DuckDBDecimalType,
   type DuckDBType,
@@ -13,55 +13,103 @@ import type { CanonicalBatch } from './batches.ts';
 import { parquetColumns, ROW_GROUP_ROWS } from './schema.ts';
 import { duckConnection, sqlString } from './duckdb-engine.ts';
 
+const SIDES = ['bid', 'ask'] as const;
+const AGGRESSORS = ['buy', 'sell', 'unknown'] as const;
+
 /** DuckDB's vector size: the appender takes chunks of at most this many rows. */
 const CHUNK_ROWS = 2048;
 
-const SIDES = ['bid', 'ask'] as const;
-const AGGRESSORS = ['buy', 'sell', 'unknown'] as const;
+/**
+ * One column of the staging table: its SQL type, how the canonical column is computed from it
+ * in the COPY, and how a chunk of it is filled from the batch. Flags and enums are staged as
+ * UTINYINT codes and ids with -1 for null, so every fixed-width column is a typed-array copy;
+ * DuckDB turns them into BOOLEAN / VARCHAR / NULL natively while writing the file.
+ */
+interface StagedColumn {
+  readonly type: string;
+  readonly select: string;
+  readonly fill: (vector: DuckDBVector, start: number, n: number) => void;
+}
+
+function int64s(name: string, a: BigInt64Array, select = name): StagedColumn {
+  return {
+    type: 'BIGINT',
+    select,
+    fill: (v, start, n) => (v as unknown as { items: BigInt64Array }).items.set(a.subarray(start, start + n)),
+  };
+}
+
+function codes(name: string, a: Uint8Array, select: string): StagedColumn {
+  return {
+    type: 'UTINYINT',
+    select,
+    fill: (v, start, n) => (v as unknown as { items: Uint8Array }).items.set(a.subarray(start, start + n)),
+  };
+}
+
+/** A DECIMAL(18,d) column from integer units (exact in a double below 2^53): the unscaled int64. */
+function decimals(name: string, a: Float64Array, d: number): StagedColumn {
+  return {
+    type: `DECIMAL(18,${d})`,
+    select: name,
+    fill: (v, start, n) => {
+      const dv = (v as unknown as { dataView: DataView }).dataView;
+      for (let i = 0; i < n; i++) dv.setBigInt64(i * 8, BigInt(a[start + i]!), true);
+    },
+  };
+}
+
+function strings(name: string, a: readonly string[]): StagedColumn {
+  return {
+    type: 'VARCHAR',
+    select: name,
+    fill: (v, start, n) => {
+      const w = v as unknown as { setItem(i: number, s: string): void };
+      for (let i = 0; i < n; i++) w.setItem(i, a[start + i]!);
+    },
+  };
+}
+
+/** Staged columns of a batch, in canonical schema order (parquetColumns). */
+function stagedColumns(batch: CanonicalBatch, pd: number, sd: number): Record<string, StagedColumn> {
+  const ts = { ts_event_ns: int64s('ts_event_ns', batch.tsEventNs), ts_local_ns: int64s('ts_local_ns', batch.tsLocalNs) };
+  switch (batch.kind) {
+    case 'book_delta':
+      return {
+        ...ts,
+        update_id: int64s('update_id', batch.updateId, 'NULLIF(update_id, -1)'),
+        batch_id: int64s('batch_id', batch.batchId),
+        is_snapshot: codes('is_snapshot', batch.isSnapshot, 'is_snapshot = 1'),
+        side: codes('side', batch.side, `CASE side WHEN 1 THEN '${SIDES[1]}' ELSE '${SIDES[0]}' END`),
+        price: decimals('price', batch.price, pd),
+        size: decimals('size', batch.size, sd),
+      };
+    case 'trade':
+      return {
+        ...ts,
+        trade_id: strings('trade_id', batch.tradeId),
+        price: decimals('price', batch.price, pd),
+        size: decimals('size', batch.size, sd),
+        aggressor: codes('aggressor', batch.aggressor, `CASE aggressor WHEN 0 THEN '${AGGRESSORS[0]}' WHEN 1 THEN '${AGGRESSORS[1]}' ELSE '${AGGRESSORS[2]}' END`),
+      };
+    case 'bbo':
+      return {
+        ...ts,
+        update_id: int64s('update_id', batch.updateId, 'NULLIF(update_id, -1)'),
+        bid_price: decimals('bid_price', batch.bidPrice, pd),
+        bid_size: decimals('bid_size', batch.bidSize, sd),
+        ask_price: decimals('ask_price', batch.askPrice, pd),
+        ask_size: decimals('ask_size', batch.askSize, sd),
+      };
+  }
+}
 
 function logicalType(sqlType: string): DuckDBType {
   const m = /^DECIMAL\(18,(\d+)\)/.exec(sqlType);
   if (m) return new DuckDBDecimalType(18, Number(m[1]));
-  if (sqlType.startsWith('BIGINT')) return DuckDBBigIntType.instance;
-  if (sqlType.startsWith('BOOLEAN')) return DuckDBBooleanType.instance;
+  if (sqlType === 'BIGINT') return DuckDBBigIntType.instance;
+  if (sqlType === 'UTINYINT') return DuckDBUTinyIntType.instance;
   return DuckDBVarCharType.instance;
-}
-
-/** Column accessors of a batch in schema order: each returns the value to store at row i. */
-function columnSources(batch: CanonicalBatch): ((i: number) => bigint | boolean | string | number | null)[] {
-  const nullableId = (a: BigInt64Array) => (i: number) => (a[i]! < 0n ? null : a[i]!);
-  switch (batch.kind) {
-    case 'book_delta':
-      return [
-        (i) => batch.tsEventNs[i]!,
-        (i) => batch.tsLocalNs[i]!,
-        nullableId(batch.updateId),
-        (i) => batch.batchId[i]!,
-        (i) => batch.isSnapshot[i] === 1,
-        (i) => SIDES[batch.side[i]!]!,
-        (i) => batch.price[i]!,
-        (i) => batch.size[i]!,
-      ];
-    case 'trade':
-      return [
-        (i) => batch.tsEventNs[i]!,
-        (i) => batch.tsLocalNs[i]!,
-        (i) => batch.tradeId[i]!,
-        (i) => batch.price[i]!,
-        (i) => batch.size[i]!,
-        (i) => AGGRESSORS[batch.aggressor[i]!]!,
-      ];
-    case 'bbo':
-      return [
-        (i) => batch.tsEventNs[i]!,
-        (i) => batch.tsLocalNs[i]!,
-        nullableId(batch.updateId),
-        (i) => batch.bidPrice[i]!,
-        (i) => batch.bidSize[i]!,
-        (i) => batch.askPrice[i]!,
-        (i) => batch.askSize[i]!,
-      ];
-  }
 }
 
 /**
@@ -70,39 +118,29 @@ function columnSources(batch: CanonicalBatch): ((i: number) => bigint | boolean 
  * int64, so no decimal ever goes through a float. Returns the file size in bytes.
  */
 export async function writeCanonicalParquet(path: string, batch: CanonicalBatch, priceDecimals: number, sizeDecimals: number): Promise<number> {
-  const columns = parquetColumns(batch.kind, priceDecimals, sizeDecimals);
-  const types = columns.map(([, t]) => logicalType(t));
-  const sources = columnSources(batch);
+  const names = parquetColumns(batch.kind, priceDecimals, sizeDecimals).map(([n]) => n);
+  const staged = stagedColumns(batch, priceDecimals, sizeDecimals);
+  const cols = names.map((n) => staged[n]!);
+  const types = cols.map((c) => logicalType(c.type));
   const con = await duckConnection();
   const table = `w_${randomBytes(6).toString('hex')}`;
   try {
-    await con.run(`CREATE TABLE ${table} (${columns.map(([n, t]) => `${n} ${t}`).join(', ')})`);
+    await con.run(`CREATE TABLE ${table} (${names.map((n, i) => `${n} ${cols[i]!.type} NOT NULL`).join(', ')})`);
     const appender = await con.createAppender(table);
-    // The decimal vector reads only `.value` (the unscaled int64): one reusable holder, no per-row objects.
-    const decimalHolder = { value: 0n };
     for (let start = 0; start < batch.length; start += CHUNK_ROWS) {
       const n = Math.min(CHUNK_ROWS, batch.length - start);
       const chunk = DuckDBDataChunk.create(types, n);
-      for (let c = 0; c < types.length; c++) {
-        const vector = chunk.getColumnVector(c) as DuckDBVector & { setItem(i: number, v: unknown): void; flush(): void };
-        const get = sources[c]!;
-        const isDecimal = types[c] instanceof DuckDBDecimalType;
-        for (let i = 0; i < n; i++) {
-          const v = get(start + i);
-          if (isDecimal) {
-            decimalHolder.value = BigInt(v as number);
-            vector.setItem(i, decimalHolder);
-          } else vector.setItem(i, v);
-        }
+      for (let c = 0; c < cols.length; c++) {
+        const vector = chunk.getColumnVector(c) as DuckDBVector & { flush(): void };
+        cols[c]!.fill(vector, start, n);
         vector.flush();
       }
       appender.appendDataChunk(chunk);
     }
     appender.flushSync();
     appender.closeSync();
-    await con.run(
-      `COPY ${table} TO ${sqlString(path)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ROW_GROUP_ROWS})`,
-    );
+    const select = names.map((n, i) => (cols[i]!.select === n ? n : `${cols[i]!.select} AS ${n}`)).join(', ');
+    await con.run(`COPY (SELECT ${select} FROM ${table}) TO ${sqlString(path)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ROW_GROUP_ROWS})`);
     await con.run(`DROP TABLE ${table}`);
   } finally {
     con.closeSync();

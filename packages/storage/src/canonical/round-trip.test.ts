@@ -10,6 +10,8 @@ import { contentHash } from './content-hash.ts';
 import { canonicalPrefix, writeDataset } from './dataset-writer.ts';
 import type { DatasetMeta, InstrumentMeta } from './dataset.ts';
 import { readCanonical } from './reader.ts';
+import { duckConnection, sqlString } from './duckdb-engine.ts';
+import { parquetColumns } from './schema.ts';
 
 const instrument: InstrumentMeta = {
   venue: 'binance-usdm', symbol: 'BTCUSDT', contractType: 'linear', baseCurrency: 'BTC', quoteCurrency: 'USDT',
@@ -64,6 +66,24 @@ describe('canonical Parquet round trip', () => {
         expect(Array.from(b[k] as ArrayLike<unknown>)).toEqual(Array.from((batch[k] as ArrayLike<unknown> & { subarray(a: number, b: number): ArrayLike<unknown> }).subarray(at, at + b.length)));
       }
       at += b.length;
+    }
+  });
+
+  it('writes exactly the contract columns, types and values (null update_id, bid/ask strings, booleans)', async () => {
+    const storage = new FsStorage(mkdtempSync(join(tmpdir(), 'chassis-st-')));
+    const batch = bookDelta(12);
+    const { meta } = await writeDataset(storage, batch, metaFor(batch));
+    const con = await duckConnection();
+    try {
+      const file = sqlString(join(storage.root, meta.files[0]!.key));
+      const cols = (await con.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${file})`)).getRows().map((r) => [r[0], r[1]]);
+      expect(cols).toEqual(parquetColumns('book_delta', 1, 3).map(([n, t]) => [n, t.replace(' NOT NULL', '')]));
+      const rows = (await con.runAndReadAll(`SELECT update_id, is_snapshot, side, price::VARCHAR FROM read_parquet(${file}) LIMIT 11`)).getRows();
+      expect(rows[0]).toEqual([null, true, 'bid', '60000.0']);
+      expect(rows[1]).toEqual([1n, true, 'ask', '60000.1']);
+      expect(rows[10]).toEqual([null, false, 'bid', '60001.0']);
+    } finally {
+      con.closeSync();
     }
   });
 
