@@ -357,6 +357,7 @@ export async function runGate(
           createdAt: now(),
         };
         const written = await writeDataset(storage, batch, meta);
+        seg.builder.release();
         const added = await catalog.add(written.meta);
         const outcome: GateDatasetOutcome['outcome'] =
           added.alreadyPresent || !written.created ? 'already_present' : state === 'Promoted' ? 'promoted' : state === 'Quarantined' ? 'quarantined' : 'incomplete';
