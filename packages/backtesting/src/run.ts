@@ -22,6 +22,7 @@ import { outputHashOf, publish, stagingDirFor, writeJson, writeParquet } from '.
 import { canonicalJson, sha256Hex } from './canonical-json.ts';
 import { writeSeries } from './series.ts';
 import { buildMetrics, type Metrics } from './metrics.ts';
+import { RunStatsTracker, type RunStats } from './run-stats.ts';
 
 export type RunStatus = 'completed' | 'strategy_halted' | 'halted' | 'failed';
 
@@ -37,6 +38,14 @@ export interface BacktestOptions {
   readonly where?: string;
   /** Progress: market events so far and the fraction of the window covered (0..1). Wall-clock side channel only. */
   readonly onProgress?: (marketEvents: number, fraction: number) => void;
+  /**
+   * Monitoring: called once when the data is loaded and processing starts, then every
+   * `batchEvents` market events (default 4096) and at the end, with cumulative run figures
+   * (one object updated in place). A returned promise is awaited between batches, which is
+   * how the caller yields to the event loop. Wall-clock side channel only, never state.
+   */
+  readonly onBatch?: (stats: RunStats) => void | Promise<void>;
+  readonly batchEvents?: number;
   /** Benchmarks: feed the input this many times with shifted timestamps. */
   readonly repeat?: number;
   /** Journal block size in bytes (tests). */
@@ -172,7 +181,13 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     const config = engineConfigOf(resolved);
     const instruments = instrumentsOf(resolved);
     const strategy = instantiate(loaded, def.strategy.params);
-    const engine = createEngine(config, strategy);
+    const onBatch = o.onBatch;
+    // Monitoring counts evaluations around the strategy (one add per evaluation, only when asked).
+    const evaluations = { n: 0 };
+    const engine = createEngine(
+      config,
+      onBatch ? { onEvent: (view, event) => (evaluations.n++, strategy.onEvent(view, event)) } : strategy,
+    );
     const venue = createSimulatedVenue({
       instruments,
       queueModel: queueModelOf(resolved),
@@ -212,6 +227,10 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
       stepped: recorder.stepped.bind(recorder),
       checkpoint: recorder.checkpoint.bind(recorder),
     };
+    const fraction = () => (windowTo > windowFrom ? Number(lastTs - windowFrom) / Number(windowTo - windowFrom) : 1);
+    const tracker = onBatch ? new RunStatsTracker(recorder, engine, instruments, { runId, strategy: def.strategy.module }) : null;
+    if (onBatch) await onBatch(tracker!.stats);
+    tracker?.markStart();
     const startedAt = new Date();
     const wallStart = performance.now();
     const outcome: TimelineOutcome = await runTimeline({
@@ -221,7 +240,15 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
       sink,
       checkpointInterval: def.journal.checkpointInterval,
       sessionId: runId,
-      onProgress: (n) => o.onProgress?.(n, windowTo > windowFrom ? Number(lastTs - windowFrom) / Number(windowTo - windowFrom) : 1),
+      ...(onBatch ? { progressEvery: Math.max(1, o.batchEvents ?? 4096) } : {}),
+      onProgress: (n, counters) => {
+        const f = fraction();
+        o.onProgress?.(n, f);
+        if (!onBatch) return undefined;
+        const stats = tracker!.update(counters, f);
+        stats.strategyEvaluations = evaluations.n;
+        return onBatch(stats);
+      },
     });
     const wallSeconds = (performance.now() - wallStart) / 1000;
     venue.stop();

@@ -61,9 +61,25 @@ export interface TimelineOptions {
   /** State-hash checkpoint every this many events (at the first step boundary past each multiple). */
   readonly checkpointInterval: number;
   readonly sessionId: string;
-  /** Called every `progressEvery` market events (progress bars); wall-clock only, never state. */
-  readonly onProgress?: (marketEvents: number) => void;
+  /**
+   * Called every `progressEvery` market events and once at the end (progress bars, monitoring);
+   * wall-clock only, never state. `counters` is one object reused for the whole run. A returned
+   * promise is awaited before the next event, so a caller can yield to the event loop (a
+   * /metrics endpoint answers while the run is busy); the stream is unaffected.
+   */
+  readonly onProgress?: (marketEvents: number, counters: TimelineCounters) => void | Promise<void>;
   readonly progressEvery?: number;
+}
+
+/** Cumulative timeline figures handed to `onProgress`. */
+export interface TimelineCounters {
+  events: number;
+  marketEvents: number;
+  controlTimeEvents: number;
+  /** Obligations derived (each a step whose allowed work was blocked by a rate limit). */
+  obligations: number;
+  /** Obligations outstanding now (at most one per scope). */
+  obligationsOutstanding: number;
 }
 
 export interface TimelineOutcome {
@@ -89,6 +105,15 @@ export async function runTimeline(o: TimelineOptions): Promise<TimelineOutcome> 
   let violation: InvariantViolation | null = null;
   let lastLocalNs = 0n;
   const progressEvery = o.progressEvery ?? 65_536;
+  const counters: TimelineCounters = { events: 0, marketEvents: 0, controlTimeEvents: 0, obligations: 0, obligationsOutstanding: 0 };
+  const progress = (): void | Promise<void> => {
+    counters.events = seq;
+    counters.marketEvents = marketEvents;
+    counters.controlTimeEvents = controlTimeEvents;
+    counters.obligations = obligationCount;
+    counters.obligationsOutstanding = obligations.size;
+    return o.onProgress?.(marketEvents, counters);
+  };
 
   // Newest obligation per scope; insertion-ordered Map, scopes iterated in first-seen order.
   const obligations = new Map<string, ControlSchedulingObligation>();
@@ -209,7 +234,10 @@ export async function runTimeline(o: TimelineOptions): Promise<TimelineOutcome> 
       }
       marketEvents++;
       appendDraft(e);
-      if (marketEvents % progressEvery === 0) o.onProgress?.(marketEvents);
+      if (marketEvents % progressEvery === 0) {
+        const pending = progress();
+        if (pending) await pending;
+      }
     } else {
       const ob = obligations.get(cteScope!)!;
       obligations.delete(cteScope!);
@@ -232,7 +260,7 @@ export async function runTimeline(o: TimelineOptions): Promise<TimelineOutcome> 
 
   if (!violation && seq > 0) appendDraft({ kind: 'session', tsEventNs: lastLocalNs, tsLocalNs: lastLocalNs, state: 'end', sessionId: o.sessionId });
   if (!violation && seq > lastCheckpoint) sink.checkpoint?.(seq, engine.stateHash());
-  o.onProgress?.(marketEvents);
+  await progress();
   return {
     status: violation ? 'halted' : 'completed',
     violation,
