@@ -1,12 +1,25 @@
-// The benchmark registry: add a section by importing it and appending it here.
+// The benchmark registry: add a section by importing it and appending it here. Order = run order.
 import type { BenchSection } from '../types.ts';
+import { rawScanSection } from './raw-scan.ts';
 import { coreStep } from './core-step.ts';
 import { metricsOverhead } from './metrics-overhead.ts';
 import { importParse } from './import-parse.ts';
 import { importSection } from './import.ts';
 import { canonicalRead } from './canonical-read.ts';
+import { bookBuild } from './book-build.ts';
 import { fullBacktest } from './full-backtest.ts';
 import { sweepScaling } from './sweep-scaling.ts';
 import { reportGeneration } from './report-generation.ts';
 
-export const sections: readonly BenchSection[] = [coreStep, metricsOverhead, importParse, importSection, canonicalRead, fullBacktest, sweepScaling, reportGeneration];
+export const sections: readonly BenchSection[] = [
+  rawScanSection,
+  canonicalRead,
+  bookBuild,
+  coreStep,
+  fullBacktest,
+  sweepScaling,
+  importParse,
+  importSection,
+  metricsOverhead,
+  reportGeneration,
+];
