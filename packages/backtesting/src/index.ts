@@ -2,6 +2,8 @@
 export { runDefinitionSchema, parseRunDefinition, readRunFile, applyOverrides, parseTimeNs } from './run-definition.ts';
 export type { RunDefinition, RunDefinitionInput, RunOverrides } from './run-definition.ts';
 export { runBacktest } from './run.ts';
+export { resolveRun } from './run-resolution.ts';
+export type { RunResolution, RunResolutionInput } from './run-resolution.ts';
 export type { BacktestOptions, BacktestResult, RunStatus } from './run.ts';
 export { replayRun } from './replay.ts';
 export type { ReplayResult, Divergence } from './replay.ts';

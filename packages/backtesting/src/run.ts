@@ -8,12 +8,12 @@
 import { existsSync, mkdirSync, rmSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { ChassisError, createEngine, type Instrument } from '@chassis/core';
-import { openCatalog, openStorage, readCanonical, type CanonicalBatch, type CanonicalKind, type DatasetMeta, type Storage } from '@chassis/storage';
+import { ChassisError, createEngine } from '@chassis/core';
+import { readCanonical, type CanonicalBatch, type DatasetMeta, type Storage } from '@chassis/storage';
 import { createSimulatedVenue } from '@chassis/venues';
-import { parseRunDefinition, parseTimeNs, type RunDefinition } from './run-definition.ts';
-import { datasetRef, engineConfigOf, instrumentFromMeta, instrumentsOf, latencyModelOf, queueModelOf, runIdOf, type ResolvedRun } from './resolved-run.ts';
-import { instantiate, loadStrategy, resolveStrategyPath } from './strategy-loader.ts';
+import { engineConfigOf, instrumentsOf, latencyModelOf, queueModelOf } from './resolved-run.ts';
+import { instantiate } from './strategy-loader.ts';
+import { KINDS, resolveRun } from './run-resolution.ts';
 import { HistoricalFeeder, repeatBatches, type FeedSource } from './feeder.ts';
 import { JournalWriter, type JournalSummary } from './journal/journal.ts';
 import { RunRecorder } from './recorder.ts';
@@ -67,69 +67,6 @@ export interface BacktestResult {
   readonly diagnostic: string | null;
 }
 
-const KINDS: readonly CanonicalKind[] = ['book_delta', 'trade', 'bbo'];
-
-function instrumentsOfDefinition(def: RunDefinition): string[] {
-  return def.data.instruments ?? (def.data.instrument ? [def.data.instrument] : []);
-}
-
-/** Finds the datasets of the run and checks the window is covered without gaps. */
-async function resolveDatasets(storage: Storage, def: RunDefinition, fromNs: bigint | undefined, toNs: bigint | undefined): Promise<DatasetMeta[]> {
-  const catalog = openCatalog(storage);
-  const out: DatasetMeta[] = [];
-  if (def.data.datasets) {
-    for (const id of def.data.datasets) {
-      const d = await catalog.get(id);
-      if (!d) throw new ChassisError('E_DATASET_NOT_FOUND', `dataset ${id} (data.datasets) is not in the catalog of ${storage.root}`);
-      if (d.state !== 'Promoted') throw new ChassisError('E_DATASET_NOT_PROMOTED', `dataset ${id} is ${d.state}, not Promoted`);
-      out.push(d);
-    }
-  } else {
-    const venue = def.data.venue!;
-    for (const instrument of instrumentsOfDefinition(def)) {
-      let found = 0;
-      for (const kind of KINDS) {
-        const ds = await catalog.find({ venue, instrument, kind, ...(fromNs !== undefined ? { from: fromNs } : {}), ...(toNs !== undefined ? { to: toNs } : {}) });
-        found += ds.length;
-        out.push(...ds);
-      }
-      if (found === 0) {
-        const window = fromNs !== undefined || toNs !== undefined ? ` in the window ${def.data.from ?? '-∞'} .. ${def.data.to ?? '+∞'}` : '';
-        throw new ChassisError('E_DATASET_NOT_FOUND', `no promoted canonical data for ${venue} ${instrument}${window} in ${storage.root} (import some with \`chassis import <file> --data ${storage.root}\`)`);
-      }
-    }
-  }
-  checkGaps(out, fromNs, toNs);
-  return out;
-}
-
-function checkGaps(datasets: readonly DatasetMeta[], fromNs: bigint | undefined, toNs: bigint | undefined): void {
-  const inWindow = (t: bigint) => (fromNs === undefined || t >= fromNs) && (toNs === undefined || t < toNs);
-  const groups = new Map<string, DatasetMeta[]>();
-  for (const d of datasets) {
-    for (const g of d.gaps) {
-      if (inWindow(g.atNs)) throw new ChassisError('E_DATASET_GAP', `dataset ${d.id} (${d.venue} ${d.symbol} ${d.kind}) has a gap inside the window at ${g.location}: ${g.message}`);
-    }
-    const key = `${d.venue}|${d.symbol}|${d.kind}`;
-    groups.set(key, [...(groups.get(key) ?? []), d]);
-  }
-  for (const list of groups.values()) {
-    list.sort((a, b) => (a.startNs < b.startNs ? -1 : a.startNs > b.startNs ? 1 : 0));
-    for (let i = 1; i < list.length; i++) {
-      const prev = list[i - 1]!;
-      const next = list[i]!;
-      if (next.continuesFrom === prev.id) continue;
-      const gapStart = prev.endNs;
-      if (next.startNs > gapStart && inWindow(next.startNs) && (fromNs === undefined || next.startNs > fromNs)) {
-        throw new ChassisError(
-          'E_DATASET_GAP',
-          `${next.venue} ${next.symbol} ${next.kind}: no data between ${prev.endNs} (end of ${prev.id}) and ${next.startNs} (start of ${next.id}) inside the window; narrow --from/--to or import the missing data`,
-        );
-      }
-    }
-  }
-}
-
 async function* concatDatasets(storage: Storage, datasets: readonly DatasetMeta[], fromNs: bigint | undefined, toNs: bigint | undefined): AsyncIterable<CanonicalBatch> {
   for (const d of datasets) yield* readCanonical(storage, d, { ...(fromNs !== undefined ? { from: fromNs } : {}), ...(toNs !== undefined ? { to: toNs } : {}) });
 }
@@ -149,31 +86,10 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
   let outDir = join(experiments, runId);
   let staging: string | null = null;
   try {
-    const def = parseRunDefinition(o.definition, o.where);
-    const fromNs = def.data.from !== undefined ? parseTimeNs(def.data.from, 'data.from') : undefined;
-    const toNs = def.data.to !== undefined ? parseTimeNs(def.data.to, 'data.to') : undefined;
-    if (fromNs !== undefined && toNs !== undefined && toNs <= fromNs) throw new ChassisError('E_RUN_DEFINITION', `data.to must be after data.from (in ${o.where ?? 'run definition'})`);
-    const storage = openStorage(o.dataRoot);
-    const datasets = await resolveDatasets(storage, def, fromNs, toNs);
-    const strategyPath = resolveStrategyPath(def.strategy.module, o.baseDir);
-    const loaded = await loadStrategy(strategyPath);
-
-    const instrumentMetas = new Map<string, Instrument>();
-    for (const d of datasets) {
-      const inst = instrumentFromMeta(d.instrument);
-      if (!instrumentMetas.has(inst.id)) instrumentMetas.set(inst.id, inst);
-    }
-    const { output: _output, ...definition } = def;
-    const resolved: ResolvedRun = {
-      format: 'chassis-run-v1',
-      definition,
-      instruments: [...instrumentMetas.values()].map((i) => ({ ...i, minNotionalUnits: i.minNotionalUnits.toString() })),
-      datasets: datasets.map(datasetRef),
-      window: { fromNs: fromNs?.toString() ?? null, toNs: toNs?.toString() ?? null },
-      strategy: { module: def.strategy.module, sha256: loaded.sha256 },
-      codeVersion: o.codeVersion,
-    };
-    runId = runIdOf(resolved);
+    // Resolution (validation, datasets, strategy, run id) is shared with sweeps: run-resolution.ts.
+    const resolution = await resolveRun(o);
+    const { definition: def, fromNs, toNs, storage, datasets, strategy: loaded, resolved } = resolution;
+    runId = resolution.runId;
     outDir = def.output.dir ? resolve(def.output.dir) : join(experiments, runId);
     mkdirSync(dirname(outDir), { recursive: true });
     staging = stagingDirFor(outDir, `${runId}-${randomBytes(4).toString('hex')}`);
