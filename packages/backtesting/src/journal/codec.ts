@@ -103,6 +103,9 @@ const SCHEMA_BY_CODE: readonly Schema[] = KIND_CODES.map((k) => SCHEMAS[k]);
 const BOOK_DELTA = CODE_OF.get('book_delta')!;
 
 const SAFE_SMALL = 2n ** 52n;
+const TWO32 = 4294967296;
+/** |hi word difference| below which a timestamp delta is exact in a double (< 2^52). */
+const HI_DELTA_MAX = 1 << 19;
 const textEncoder = new TextEncoder();
 const textDecoder = new TextDecoder();
 
@@ -113,6 +116,15 @@ export class EventEncoder {
   private readonly strings = new Map<string, number>();
   private prevEventNs = 0n;
   private prevLocalNs = 0n;
+  /**
+   * Timestamps are split into 32-bit words through this scratch cell so the per-event deltas
+   * are computed in doubles without allocating BigInts (exact while |delta| < 2^52 ns ≈ 52
+   * days; larger jumps take the bigint path). The encoded bytes are identical either way.
+   */
+  private readonly cell = new BigInt64Array(2);
+  private readonly words = new Uint32Array(this.cell.buffer);
+  private lastInstrument = '';
+  private lastInstrumentIdx = -1;
 
   constructor(initialBytes = 1 << 17) {
     this.buf = new Uint8Array(initialBytes);
@@ -194,12 +206,17 @@ export class EventEncoder {
     this.ensure(1);
     this.buf[this.pos++] = code;
     this.uvar(e.seq);
-    this.bvar(e.tsEventNs - this.prevEventNs);
-    this.bvar(e.tsLocalNs - this.prevLocalNs);
-    this.prevEventNs = e.tsEventNs;
-    this.prevLocalNs = e.tsLocalNs;
+    this.times(e.tsEventNs, e.tsLocalNs);
+    if (e.kind === 'book_delta') {
+      this.instrument(e.instrument);
+      this.bvar(e.updateId);
+      this.ensure(1);
+      this.buf[this.pos++] = e.isSnapshot ? 1 : 0;
+      this.levels(e);
+      return;
+    }
     if (e.kind === 'trade') {
-      this.interned(e.instrument);
+      this.instrument(e.instrument);
       this.str(e.tradeId);
       this.ivar(e.priceUnits, 'priceUnits');
       this.ivar(e.qtyUnits, 'qtyUnits');
@@ -207,7 +224,7 @@ export class EventEncoder {
       return;
     }
     if (e.kind === 'bbo') {
-      this.interned(e.instrument);
+      this.instrument(e.instrument);
       this.bvar(e.updateId);
       this.ivar(e.bidPriceUnits, 'bidPriceUnits');
       this.ivar(e.bidQtyUnits, 'bidQtyUnits');
@@ -238,19 +255,78 @@ export class EventEncoder {
           break;
       }
     }
-    if (code === BOOK_DELTA) {
-      const d = e as Extract<Event, { kind: 'book_delta' }>;
-      this.uvar(d.count);
-      let prev = 0;
-      for (let i = d.offset, end = d.offset + d.count; i < end; i++) {
-        this.ensure(1);
-        this.buf[this.pos++] = d.sides[i]!;
-        const p = d.prices[i]!;
-        this.ivar(p - prev, 'prices');
-        prev = p;
-        this.ivar(d.sizes[i]!, 'sizes');
+  }
+
+  /** The level rows of a book_delta: count, then side byte · price delta · size per row. */
+  private levels(d: Extract<Event, { kind: 'book_delta' }>): void {
+    this.uvar(d.count);
+    // Worst case per row: 1 side byte + two 8-byte varints (values < 2^53).
+    this.ensure(d.count * 17 + 8);
+    const buf = this.buf;
+    const sides = d.sides;
+    const prices = d.prices;
+    const sizes = d.sizes;
+    let pos = this.pos;
+    let prev = 0;
+    for (let i = d.offset, end = d.offset + d.count; i < end; i++) {
+      buf[pos++] = sides[i]!;
+      const p = prices[i]!;
+      let z = p - prev;
+      prev = p;
+      const q = sizes[i]!;
+      if (!Number.isSafeInteger(z) || !Number.isSafeInteger(q)) {
+        this.pos = pos;
+        this.ivar(z, 'prices');
+        this.ivar(q, 'sizes');
       }
+      z = z >= 0 ? z * 2 : -z * 2 - 1;
+      while (z >= 128) {
+        buf[pos++] = (z % 128) | 128;
+        z = Math.floor(z / 128);
+      }
+      buf[pos++] = z;
+      let y = q >= 0 ? q * 2 : -q * 2 - 1;
+      while (y >= 128) {
+        buf[pos++] = (y % 128) | 128;
+        y = Math.floor(y / 128);
+      }
+      buf[pos++] = y;
     }
+    this.pos = pos;
+  }
+
+  /** tsEventNs and tsLocalNs as zigzag varint deltas from the previous event's. */
+  private times(tsEventNs: bigint, tsLocalNs: bigint): void {
+    const cell = this.cell;
+    const w = this.words;
+    cell[0] = this.prevEventNs;
+    cell[1] = tsEventNs;
+    // Little-endian words: [lo0, hi0, lo1, hi1]; the hi words compared as signed.
+    let hi = (w[3]! | 0) - (w[1]! | 0);
+    if (hi < HI_DELTA_MAX && hi > -HI_DELTA_MAX) {
+      const d = hi * TWO32 + (w[2]! - w[0]!);
+      this.uvar(d >= 0 ? d * 2 : -d * 2 - 1);
+    } else this.bvar(tsEventNs - this.prevEventNs);
+    cell[0] = this.prevLocalNs;
+    cell[1] = tsLocalNs;
+    hi = (w[3]! | 0) - (w[1]! | 0);
+    if (hi < HI_DELTA_MAX && hi > -HI_DELTA_MAX) {
+      const d = hi * TWO32 + (w[2]! - w[0]!);
+      this.uvar(d >= 0 ? d * 2 : -d * 2 - 1);
+    } else this.bvar(tsLocalNs - this.prevLocalNs);
+    this.prevEventNs = tsEventNs;
+    this.prevLocalNs = tsLocalNs;
+  }
+
+  /** Interned instrument name; the previous one is remembered (one instrument per stream is common). */
+  private instrument(s: string): void {
+    if (s === this.lastInstrument) {
+      this.uvar(this.lastInstrumentIdx + 1);
+      return;
+    }
+    this.interned(s);
+    this.lastInstrument = s;
+    this.lastInstrumentIdx = this.strings.get(s)!;
   }
 
   reset(): void {

@@ -55,6 +55,34 @@ describe('journal', () => {
     );
   });
 
+  it('round-trips book deltas whose timestamps move by small and huge steps either way (word-split and bigint delta paths)', () => {
+    const step = fc.oneof(fc.bigInt({ min: -(2n ** 40n), max: 2n ** 40n }), fc.bigInt({ min: -(2n ** 63n) / 4n, max: 2n ** 63n / 4n }));
+    fc.assert(
+      fc.property(fc.array(fc.record({ de: step, dl: step, p: fc.integer({ min: 1, max: 2 ** 45 }), q: fc.integer({ min: 0, max: 2 ** 45 }) }), { minLength: 1, maxLength: 200 }), (rows) => {
+        const dir = mkdtempSync(join(tmpdir(), 'journal-'));
+        const w = new JournalWriter(join(dir, 'j.bin'), 512);
+        let te = 1_723_161_255_030_314_667n;
+        let tl = te;
+        const clamp = (x: bigint): bigint => (x > 2n ** 62n ? 2n ** 62n : x < -(2n ** 62n) ? -(2n ** 62n) : x);
+        const events: Event[] = rows.map((r, i) => {
+          te = clamp(te + r.de);
+          tl = clamp(tl + r.dl);
+          return {
+            kind: 'book_delta', seq: i + 1, tsEventNs: te, tsLocalNs: tl, instrument: 'x', updateId: BigInt(i), isSnapshot: i === 0,
+            offset: 0, count: 2, sides: [0, 1], prices: [r.p, r.p + 7], sizes: [r.q, 0],
+          };
+        });
+        for (const e of events) w.append(e);
+        w.close();
+        const back = [...readJournal(join(dir, 'j.bin'))] as Extract<Event, { kind: 'book_delta' }>[];
+        expect(back.map((e) => [e.tsEventNs, e.tsLocalNs, Array.from(e.prices), Array.from(e.sizes)])).toEqual(
+          events.map((e) => [e.tsEventNs, e.tsLocalNs, [rows[e.seq - 1]!.p, rows[e.seq - 1]!.p + 7], [rows[e.seq - 1]!.q, 0]]),
+        );
+      }),
+      { numRuns: 30 },
+    );
+  });
+
   it('rejects a journal whose bytes were altered, naming the block', () => {
     const dir = mkdtempSync(join(tmpdir(), 'journal-'));
     const path = join(dir, 'j.bin');
