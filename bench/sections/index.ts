@@ -7,6 +7,7 @@ import { importParse } from './import-parse.ts';
 import { importSection } from './import.ts';
 import { canonicalRead } from './canonical-read.ts';
 import { bookBuild } from './book-build.ts';
+import { matching } from './matching.ts';
 import { fullBacktest } from './full-backtest.ts';
 import { sweepScaling } from './sweep-scaling.ts';
 import { reportGeneration } from './report-generation.ts';
@@ -15,6 +16,7 @@ export const sections: readonly BenchSection[] = [
   rawScanSection,
   canonicalRead,
   bookBuild,
+  matching,
   coreStep,
   fullBacktest,
   sweepScaling,
