@@ -5,7 +5,7 @@
  * baseline is the 1-worker time and `ratio` is their quotient (speed-up = 1 / ratio, printed).
  */
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStorage } from '@chassis/storage';
@@ -29,6 +29,7 @@ export const sweepScaling: BenchSection = {
       );
       writeFileSync(join(tmp, 'sweep.yaml'), 'base: run.yaml\ngrid: { strategy.params.spreadTicks: [1, 2, 3, 4], strategy.params.qty: [1, 2] }\n');
       const seconds: Record<number, number> = {};
+      const notes: string[] = [];
       for (const workers of [1, 2]) {
         const root = join(tmp, `root-${workers}`);
         cpSync(seed, root, { recursive: true });
@@ -39,8 +40,13 @@ export const sweepScaling: BenchSection = {
         seconds[workers] = (performance.now() - t0) / 1000;
         const done = r.runs.filter((x) => x.status === 'completed').length;
         if (done !== 8) throw new Error(`sweep-scaling: ${done}/8 runs completed with ${workers} worker(s)`);
+        // The machine may be shared: CPU per run inside the children does not depend on load the way wall time does.
+        const u = r.usage!;
+        notes.push(
+          `${workers} worker(s): run CPU ${(u.runCpuMs / u.runs / 1000).toFixed(2)} s, run wall ${(u.runWallMs / u.runs / 1000).toFixed(2)} s (mean of ${u.runs}), child start ${u.childStartMs.map((ms) => (ms / 1000).toFixed(2)).join('/')} s, load avg ${loadavg()[0]!.toFixed(2)}`,
+        );
       }
-      process.stderr.write(`sweep-scaling: 8 runs, 1 worker ${seconds[1]!.toFixed(2)} s, 2 workers ${seconds[2]!.toFixed(2)} s, speed-up ${(seconds[1]! / seconds[2]!).toFixed(2)}x\n`);
+      process.stderr.write(`sweep-scaling: 8 runs, 1 worker ${seconds[1]!.toFixed(2)} s, 2 workers ${seconds[2]!.toFixed(2)} s, speed-up ${(seconds[1]! / seconds[2]!).toFixed(2)}x\n  ${notes.join('\n  ')}\n`);
       return [result('sweep-scaling 8 runs, 1 worker', 's', [seconds[1]!]), result('sweep-scaling 8 runs, 2 workers', 's', [seconds[2]!], seconds[1]!)];
     } finally {
       rmSync(tmp, { recursive: true, force: true });

@@ -1,90 +1,23 @@
 /**
- * The shipped run backend: @chassis/backtesting. A member's run id is the backtest's own run id
- * (runIdOf over the resolved run: canonical definition + dataset content hashes + strategy
- * hash + code version), computed before running by resolving the definition the same way
- * runBacktest does; backtest-backend.test.ts checks the two agree on real data. A completed
- * run is found by its manifest under `<data root>/experiments/<run-id>/`.
+ * The shipped run backend: @chassis/backtesting. A member's run id is the backtest's own run id,
+ * computed before running by the backtest's own resolution (resolveRun: canonical definition +
+ * dataset content hashes + strategy hash + code version); backtest-backend.test.ts checks it
+ * equals runBacktest's id on real data. A completed run is found by its manifest under
+ * `<data root>/experiments/<run-id>/`.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ChassisError, type Instrument } from '@chassis/core';
-import { openCatalog, openStorage, type CanonicalKind, type DatasetMeta } from '@chassis/storage';
-import {
-  instrumentFromMeta,
-  loadStrategy,
-  parseRunDefinition,
-  parseTimeNs,
-  resolveStrategyPath,
-  runBacktest,
-  runIdOf,
-  type Metrics,
-  type ResolvedRun,
-  type RunDefinition,
-} from '@chassis/backtesting';
+import { ChassisError } from '@chassis/core';
+import { codeVersion, parseRunDefinition, resolveRun, runBacktest, type Metrics, type RunDefinition } from '@chassis/backtesting';
 import type { HeadlineMetrics, RunBackend, RunContext, RunOutcome } from './run-backend.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
-/** Same code version string as `chassis backtest` (root package.json version). */
-export const CODE_VERSION = `chassis@${pkg.version}`;
-
-const KINDS: readonly CanonicalKind[] = ['book_delta', 'trade', 'bbo'];
-
-async function datasetsOf(ctx: RunContext, def: RunDefinition): Promise<DatasetMeta[]> {
-  const catalog = openCatalog(openStorage(ctx.dataRoot));
-  if (def.data.datasets) {
-    const out: DatasetMeta[] = [];
-    for (const id of def.data.datasets) {
-      const d = await catalog.get(id);
-      if (!d) throw new ChassisError('E_DATASET_NOT_FOUND', `dataset ${id} (data.datasets) is not in the catalog of ${ctx.dataRoot}`);
-      out.push(d);
-    }
-    return out;
-  }
-  const fromNs = def.data.from !== undefined ? parseTimeNs(def.data.from, 'data.from') : undefined;
-  const toNs = def.data.to !== undefined ? parseTimeNs(def.data.to, 'data.to') : undefined;
-  const instruments = def.data.instruments ?? (def.data.instrument ? [def.data.instrument] : []);
-  const out: DatasetMeta[] = [];
-  for (const instrument of instruments) {
-    for (const kind of KINDS) {
-      out.push(...(await catalog.find({ venue: def.data.venue!, instrument, kind, ...(fromNs !== undefined ? { from: fromNs } : {}), ...(toNs !== undefined ? { to: toNs } : {}) })));
-    }
-  }
-  return out;
-}
+/** Same code version string as `chassis backtest`: release + runtime source fingerprint. */
+export const CODE_VERSION = codeVersion(pkg.version);
 
 /** The backtest's run id of a definition, without running it. */
 export async function backtestRunId(def: RunDefinition, ctx: RunContext): Promise<string> {
-  const datasets = await datasetsOf(ctx, def);
-  if (datasets.length === 0) {
-    throw new ChassisError('E_DATASET_NOT_FOUND', `no promoted canonical data for ${def.data.venue ?? ''} ${def.data.instrument ?? def.data.instruments?.join(',') ?? ''} in ${ctx.dataRoot}`);
-  }
-  const loaded = await loadStrategy(resolveStrategyPath(def.strategy.module, ctx.baseDir));
-  const instruments = new Map<string, Instrument>();
-  for (const d of datasets) {
-    const inst = instrumentFromMeta(d.instrument);
-    if (!instruments.has(inst.id)) instruments.set(inst.id, inst);
-  }
-  const fromNs = def.data.from !== undefined ? parseTimeNs(def.data.from, 'data.from') : undefined;
-  const toNs = def.data.to !== undefined ? parseTimeNs(def.data.to, 'data.to') : undefined;
-  const { output: _output, ...definition } = def;
-  const resolved: ResolvedRun = {
-    format: 'chassis-run-v1',
-    definition,
-    instruments: [...instruments.values()].map((i) => ({ ...i, minNotionalUnits: i.minNotionalUnits.toString() })),
-    datasets: datasets.map((d) => ({
-      id: d.id,
-      kind: d.kind,
-      instrument: `${d.venue}:${d.symbol}`,
-      contentHash: d.contentHash,
-      startNs: d.startNs.toString(),
-      endNs: d.endNs.toString(),
-      tsLocalFromEvent: d.provenance.tsLocalFromEvent,
-    })),
-    window: { fromNs: fromNs?.toString() ?? null, toNs: toNs?.toString() ?? null },
-    strategy: { module: def.strategy.module, sha256: loaded.sha256 },
-    codeVersion: CODE_VERSION,
-  };
-  return runIdOf(resolved);
+  return (await resolveRun({ definition: def, baseDir: ctx.baseDir, dataRoot: ctx.dataRoot, codeVersion: CODE_VERSION })).runId;
 }
 
 /** Headline numbers of a backtest's metrics.json for the experiment index. */

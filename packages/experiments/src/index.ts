@@ -6,7 +6,7 @@ export type { SweepFile, LoadedSweep, DatasetWindow, Scalar } from './sweep-file
 export { expandSweep, sweepSize, axisValues, gridPoints, randomPoints, WINDOW_PATH } from './sweep-expansion.ts';
 export type { Experiment, SweepMember, ExpandOptions } from './sweep-expansion.ts';
 export { runSweepLocally, defaultWorkerCount } from './local-sweep.ts';
-export type { SweepResult, SweepRunResult, SweepRunStatus, SweepProgress, LocalSweepOptions } from './local-sweep.ts';
+export type { SweepResult, SweepRunResult, SweepRunStatus, SweepProgress, LocalSweepOptions, PoolUsage } from './local-sweep.ts';
 export { runSweepOnQueue } from './queue-sweep.ts';
 export type { QueueSweepOptions, RunJobData } from './queue-sweep.ts';
 export { startQueueWorker } from './queue-worker.ts';

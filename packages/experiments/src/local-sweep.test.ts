@@ -17,8 +17,12 @@ async function experiment(dataRoot: string, doc: Record<string, unknown>) {
   return expandSweep(parseSweep({ base, ...doc }, 'sweep.yaml', dataRoot), backend, { dataRoot, baseDir: dataRoot });
 }
 
+function executionLines(dataRoot: string): string[][] {
+  return existsSync(join(dataRoot, 'executions.log')) ? readFileSync(join(dataRoot, 'executions.log'), 'utf8').trim().split('\n').map((l) => l.split(' ')) : [];
+}
+
 function executions(dataRoot: string): string[] {
-  return existsSync(join(dataRoot, 'executions.log')) ? readFileSync(join(dataRoot, 'executions.log'), 'utf8').trim().split('\n').map((l) => l.split(' ')[0]!) : [];
+  return executionLines(dataRoot).map((l) => l[0]!);
 }
 
 describe('local sweep', () => {
@@ -33,6 +37,30 @@ describe('local sweep', () => {
     expect(second.runs.map((r) => r.status)).toEqual(Array(6).fill('reused'));
     expect(executions(dataRoot)).toHaveLength(6);
     expect(second.runs).toEqual(first.runs.map((r) => ({ ...r, status: 'reused' })));
+  });
+
+  it('executes many runs in each long-lived child: 8 runs on 2 workers use 2 processes', async () => {
+    const dataRoot = mkdtempSync(join(tmpdir(), 'chassis-local-'));
+    const exp = await experiment(dataRoot, { grid: { 'strategy.params.a': [1, 2, 3, 4], 'strategy.params.b': [1, 2] } });
+    const res = await runSweepLocally(exp, { dataRoot, backend, backendModule, workers: 2 });
+    expect(res.runs.map((r) => r.status)).toEqual(Array(8).fill('completed'));
+    const pids = new Set(executionLines(dataRoot).map((l) => l[1]));
+    expect(pids.size).toBeLessThanOrEqual(2);
+    expect(res.usage?.runs).toBe(8);
+    expect(res.usage?.childStartMs).toHaveLength(2);
+  });
+
+  it('replaces a crashed child: runs after the crash complete in a fresh process', async () => {
+    const dataRoot = mkdtempSync(join(tmpdir(), 'chassis-local-'));
+    const exp = await experiment(dataRoot, { grid: { 'strategy.params.a': [1, 2, 3], 'strategy.params.mode': ['crash', 'ok'] } });
+    const res = await runSweepLocally(exp, { dataRoot, backend, backendModule, workers: 1 });
+    const statuses = res.runs.map((r) => [r.params['strategy.params.mode'], r.status]);
+    expect(statuses.filter(([m]) => m === 'crash').map(([, s]) => s)).toEqual(Array(3).fill('failed'));
+    expect(statuses.filter(([m]) => m === 'ok').map(([, s]) => s)).toEqual(Array(3).fill('completed'));
+    // One worker, members in order crash/ok/crash/ok/crash/ok: the first child dies at once, then
+    // each fresh child completes one run and crashes on the next — 4 children, the ok runs in 3 of them.
+    expect(new Set(executionLines(dataRoot).map((l) => l[1])).size).toBe(3);
+    expect(res.usage?.childStartMs.length).toBe(4);
   });
 
   it('records a failing and a crashing run with their errors and completes the others', async () => {

@@ -1,6 +1,6 @@
 /**
  * Runs an experiment's members on this machine: a pool of child processes (default one per
- * core), each executing one run at a time. Completed runs (in this index, or anywhere under
+ * core), each a long-lived child executing one run after another (a crashed child is replaced). Completed runs (in this index, or anywhere under
  * the data root with the same run id) are reused; a failing run is recorded and the others go
  * on; an abort (Ctrl-C) stops the children and leaves unfinished runs pending for the next call.
  */
@@ -29,6 +29,16 @@ export interface SweepResult {
   /** Members that reached an outcome, in member order; members not reached (after an abort) are absent. */
   readonly runs: readonly SweepRunResult[];
   readonly interrupted: boolean;
+  /** Where the time went (local pool only): for measuring the pool, not part of any result. */
+  readonly usage?: PoolUsage;
+}
+
+/** Runs executed in child processes: their summed wall/CPU ms, and each child's startup ms (fork → backend loaded). */
+export interface PoolUsage {
+  readonly runs: number;
+  readonly runWallMs: number;
+  readonly runCpuMs: number;
+  readonly childStartMs: readonly number[];
 }
 
 export interface SweepProgress {
@@ -107,21 +117,31 @@ export async function runSweepLocally(experiment: Experiment, options: LocalSwee
   const signal = options.signal;
   const poolSize = Math.min(todo.length, Math.max(1, options.workers ?? defaultWorkerCount()));
   const processes: RunProcess[] = [];
+  const usage = { runs: 0, runWallMs: 0, runCpuMs: 0, childStartMs: [] as number[] };
+  const spawn = () => {
+    // Long-lived: the child loads the backend now and then executes run after run.
+    const p = new RunProcess(options.backendModule);
+    processes.push(p);
+    void p.ready.then((ms) => usage.childStartMs.push(ms));
+    return p;
+  };
   const onAbort = () => void Promise.all(processes.map((p) => p.stop()));
   signal?.addEventListener('abort', onAbort, { once: true });
   let next = 0;
   const lane = async () => {
-    let proc = new RunProcess();
-    processes.push(proc);
+    let proc = spawn();
     while (next < todo.length && !signal?.aborted) {
       const member = todo[next++]!;
-      if (!proc.alive) {
-        proc = new RunProcess();
-        processes.push(proc);
-      }
+      // A crashed or timed-out child is replaced; its run was recorded failed below.
+      if (!proc.alive) proc = spawn();
       const reply = await proc.run({ runId: member.runId, definition: member.definition, backendModule: options.backendModule, ctx }, options.timeoutMs);
       // A run cut short by the abort is not a failure: it stays pending and runs next time.
       if (signal?.aborted) break;
+      if (reply.usage) {
+        usage.runs++;
+        usage.runWallMs += reply.usage.wallMs;
+        usage.runCpuMs += reply.usage.cpuMs;
+      }
       report(recordOutcome(dir, member, reply.type === 'result' ? reply.outcome : { error: reply.message }, false));
     }
   };
@@ -133,5 +153,5 @@ export async function runSweepLocally(experiment: Experiment, options: LocalSwee
     await writeIndexParquet(dir);
   }
   const runs = experiment.members.flatMap((m) => results.get(m.runId) ?? []);
-  return { experimentId: experiment.experimentId, dir, runs, interrupted: signal?.aborted ?? false };
+  return { experimentId: experiment.experimentId, dir, runs, interrupted: signal?.aborted ?? false, usage };
 }

@@ -1,5 +1,7 @@
 /**
- * A BullMQ worker that pulls runs and executes each in its own child process. Crash safety
+ * A BullMQ worker that pulls runs and executes them in long-lived child processes, one per
+ * concurrency slot (a child that crashed or timed out is dropped and a fresh one takes its
+ * place), so the fixed cost of starting a run process is paid once per slot. Crash safety
  * comes from BullMQ's job locks: a worker renews the lock of each active job every
  * lockDuration/2; if the worker dies, the lock expires, another worker's stalled-job check
  * moves the job back to waiting and it runs elsewhere (up to maxStalledCount times). A run
@@ -30,6 +32,19 @@ export interface QueueWorker {
 
 export async function startQueueWorker(options: QueueWorkerOptions): Promise<QueueWorker> {
   const backend = await loadRunBackend(options.backendModule);
+  // Idle children ready for the next job; a busy one is owned by its job until it answers.
+  const idle: RunProcess[] = [];
+  const all = new Set<RunProcess>();
+  const take = (): RunProcess => {
+    while (idle.length > 0) {
+      const p = idle.pop()!;
+      if (p.alive) return p;
+      all.delete(p);
+    }
+    const p = new RunProcess(options.backendModule);
+    all.add(p);
+    return p;
+  };
   const worker = new Worker<RunJobData, RunOutcome>(
     RUN_QUEUE,
     async (job) => {
@@ -41,7 +56,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
         return done;
       }
       options.onEvent?.({ kind: 'started', runId });
-      const proc = new RunProcess();
+      const proc = take();
       try {
         const reply = await proc.run({ runId, definition, backendModule: options.backendModule, ctx }, timeoutMs);
         // Infrastructure trouble (crash, timeout) throws so BullMQ retries; a run that failed on its own terms is a result.
@@ -52,7 +67,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
         options.onEvent?.({ kind: 'completed', runId });
         return reply.outcome;
       } finally {
-        await proc.stop();
+        if (proc.alive) idle.push(proc);
+        else all.delete(proc);
       }
     },
     {
@@ -66,5 +82,10 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   // Without a listener an error event would crash the process; connection trouble is retried by ioredis.
   worker.on('error', (err) => process.stderr.write(`worker: ${err.message}\n`));
   await worker.waitUntilReady();
-  return { close: () => worker.close() };
+  return {
+    close: async () => {
+      await worker.close();
+      await Promise.all([...all].map((p) => p.stop()));
+    },
+  };
 }

@@ -1,26 +1,51 @@
 // Entry of a run child process (see run-process.ts). Ctrl-C reaches the whole process group;
 // the parent decides what to stop, so the child ignores SIGINT and exits when disconnected.
+// argv[2], when present, is the backend module to load before the first request; the child
+// then says 'ready'. Each reply carries the run's wall and CPU milliseconds in this process.
 import { loadRunBackend, type RunBackend } from './run-backend.ts';
-import type { RunReply, RunRequest } from './run-process.ts';
+import type { ReadyMessage, RunReply, RunRequest } from './run-process.ts';
 
-const backends = new Map<string, RunBackend>();
+const backends = new Map<string, Promise<RunBackend>>();
+const backendOf = (module: string): Promise<RunBackend> => {
+  let b = backends.get(module);
+  if (!b) {
+    b = loadRunBackend(module);
+    backends.set(module, b);
+  }
+  return b;
+};
 
 process.on('SIGINT', () => {});
 process.on('disconnect', () => process.exit(0));
 process.on('message', (msg: RunRequest) => {
   void (async () => {
     let reply: RunReply;
+    const wall0 = performance.now();
+    const cpu0 = process.cpuUsage();
+    const usage = () => {
+      const c = process.cpuUsage(cpu0);
+      return { wallMs: performance.now() - wall0, cpuMs: (c.user + c.system) / 1000 };
+    };
     try {
-      let backend = backends.get(msg.backendModule);
-      if (!backend) {
-        backend = await loadRunBackend(msg.backendModule);
-        backends.set(msg.backendModule, backend);
-      }
-      reply = { type: 'result', outcome: await backend.run(msg.definition, msg.ctx) };
+      const outcome = await (await backendOf(msg.backendModule)).run(msg.definition, msg.ctx);
+      reply = { type: 'result', outcome, usage: usage() };
     } catch (err) {
       const e = err as Error & { code?: string };
-      reply = { type: 'error', message: e.code ? `${e.code}: ${e.message}` : (e.message ?? String(err)) };
+      reply = { type: 'error', message: e.code ? `${e.code}: ${e.message}` : (e.message ?? String(err)), usage: usage() };
     }
     process.send?.(reply);
   })();
 });
+
+const preload = process.argv[2];
+if (preload) {
+  let ready: ReadyMessage;
+  try {
+    await backendOf(preload);
+    ready = { type: 'ready' };
+  } catch (err) {
+    // The first request reports the same error as that run's failure.
+    ready = { type: 'ready', error: (err as Error).message ?? String(err) };
+  }
+  process.send?.(ready);
+}

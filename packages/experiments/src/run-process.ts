@@ -1,7 +1,9 @@
 /**
- * One run in one child process. The child loads the run backend by module path (sources are
- * TypeScript, so it starts with the tsx loader), runs one definition at a time on request and
- * exits as soon as its parent goes away — a killed worker leaves no orphan still writing.
+ * A long-lived child process that executes many runs, one at a time. The child loads the run
+ * backend by module path once (sources are TypeScript, so it starts with the tsx loader) and
+ * then answers run requests over IPC, so the fixed cost of a process — Node start, tsx, DuckDB,
+ * compiling the runtime — is paid once per worker, not once per run. It exits as soon as its
+ * parent goes away — a killed worker leaves no orphan still writing.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -17,26 +19,49 @@ export interface RunRequest {
   readonly ctx: RunContext;
 }
 
-export type RunReply = { readonly type: 'result'; readonly outcome: RunOutcome } | { readonly type: 'error'; readonly message: string };
+/** Resources one run used inside its child: wall and CPU (user + system) milliseconds. */
+export interface RunUsage {
+  readonly wallMs: number;
+  readonly cpuMs: number;
+}
+
+export type RunReply =
+  | { readonly type: 'result'; readonly outcome: RunOutcome; readonly usage?: RunUsage }
+  | { readonly type: 'error'; readonly message: string; readonly usage?: RunUsage };
+
+/** First message of a child: backend loaded (or not), after `startMs` of wall time since fork. */
+export type ReadyMessage = { readonly type: 'ready'; readonly error?: string };
 
 const here = dirname(fileURLToPath(import.meta.url));
 const childEntry = join(here, 'run-process-entry.ts');
 const tsxLoader = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist', 'loader.mjs')).href;
 
-/** A long-lived child that executes runs sequentially. */
 export class RunProcess {
   private readonly child: ChildProcess;
   private pending: { resolve: (r: RunReply) => void } | undefined;
   private exited = false;
   private exitNote = '';
+  private readonly forkedAt = performance.now();
+  /** Resolves with the wall ms from fork until the child had loaded its backend (or died trying). */
+  readonly ready: Promise<number>;
+  /** Runs this child has answered. */
+  runs = 0;
 
-  constructor() {
-    this.child = fork(childEntry, [], {
+  /** `backendModule`, when given, is loaded right away so startup overlaps the caller's other work. */
+  constructor(backendModule?: string) {
+    this.child = fork(childEntry, backendModule ? [backendModule] : [], {
       execArgv: ['--import', tsxLoader],
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
-    this.child.on('message', (msg: RunReply) => {
+    let markReady: (ms: number) => void = () => {};
+    this.ready = new Promise((resolve) => (markReady = resolve));
+    this.child.on('message', (msg: RunReply | ReadyMessage) => {
+      if (msg.type === 'ready') {
+        markReady(performance.now() - this.forkedAt);
+        return;
+      }
+      this.runs++;
       const p = this.pending;
       this.pending = undefined;
       p?.resolve(msg);
@@ -44,6 +69,7 @@ export class RunProcess {
     this.child.on('exit', (code, signal) => {
       this.exited = true;
       this.exitNote = signal ? `signal ${signal}` : `code ${code}`;
+      markReady(performance.now() - this.forkedAt);
       const p = this.pending;
       this.pending = undefined;
       p?.resolve({ type: 'error', message: `run process exited with ${this.exitNote} before reporting a result` });
@@ -54,9 +80,14 @@ export class RunProcess {
     return !this.exited;
   }
 
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   /** Runs one definition; resolves with the child's reply, or an error reply if the child dies or `timeoutMs` passes (the child is then killed). */
   run(request: Omit<RunRequest, 'type'>, timeoutMs?: number): Promise<RunReply> {
     if (this.exited) return Promise.resolve({ type: 'error', message: `run process already exited with ${this.exitNote}` });
+    if (this.pending) return Promise.resolve({ type: 'error', message: `run process is busy; run ${request.runId} was not started` });
     return new Promise<RunReply>((resolve) => {
       let timer: NodeJS.Timeout | undefined;
       this.pending = {

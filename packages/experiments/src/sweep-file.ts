@@ -48,6 +48,8 @@ export const sweepFileSchema = z.strictObject({
     .optional(),
   windows: z.array(windowSchema).min(1, 'windows is empty: give at least one window or omit it').optional(),
   limit: z.number().int().positive().default(DEFAULT_SWEEP_LIMIT),
+  /** Observation settings for the coordinating `chassis sweep` (metricsPort, metricsHost, pushgateway); validated by @chassis/monitoring, not part of any run or the experiment id. */
+  monitoring: z.record(z.string(), z.unknown()).optional(),
 });
 
 export type SweepFile = z.infer<typeof sweepFileSchema>;
