@@ -337,13 +337,13 @@ export async function runGate(
         if (state === 'Promoted') transitions.push({ from: 'Normalized', to: 'Promotable', at: now(), reason: 'checks passed' });
         transitions.push({ from: state === 'Promoted' ? 'Promotable' : 'Normalized', to: state, at: now(), reason });
         const gaps = [...seg.gapsBefore, ...(seg.gapAfter ? [seg.gapAfter] : [])];
-        const meta: Omit<DatasetMeta, 'files'> = {
+        const metaFor = (version: number): Omit<DatasetMeta, 'files'> => ({
           ...base,
           contentHash: hash,
           startNs: batch.tsEventNs[0]!,
           endNs: batch.tsEventNs[batch.length - 1]!,
           rows: batch.length,
-          version: await catalog.nextVersion({ ...base, segment: seg.index, contentHash: hash }),
+          version,
           segment: seg.index,
           state,
           prefix: canonicalPrefix(base, state === 'Promoted' ? 'canonical' : 'quarantine'),
@@ -355,12 +355,17 @@ export async function runGate(
           transitions,
           provenance: { ...source.provenance, firstLine: where(seg.first), lastLine: where(seg.last) },
           createdAt: now(),
-        };
-        const written = await writeDataset(storage, batch, meta);
+        });
+        // Version, write and catalog entry under the catalog lock: safe with concurrent imports.
+        let created = false;
+        const added = await catalog.record({ ...base, segment: seg.index, contentHash: hash }, async (version) => {
+          const written = await writeDataset(storage, batch, metaFor(version));
+          created = written.created;
+          return written.meta;
+        });
         seg.builder.release();
-        const added = await catalog.add(written.meta);
         const outcome: GateDatasetOutcome['outcome'] =
-          added.alreadyPresent || !written.created ? 'already_present' : state === 'Promoted' ? 'promoted' : state === 'Quarantined' ? 'quarantined' : 'incomplete';
+          added.alreadyPresent || !created ? 'already_present' : state === 'Promoted' ? 'promoted' : state === 'Quarantined' ? 'quarantined' : 'incomplete';
         result.push({ meta: added.meta, outcome, reason: outcome === 'already_present' ? `already present (${added.meta.state})` : reason });
       }
     }

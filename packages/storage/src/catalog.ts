@@ -31,9 +31,20 @@ export interface Catalog {
   find(query: FindQuery): Promise<DatasetMeta[]>;
   /** Records a dataset (idempotent by id); returns the stored entry and whether it was already present. */
   add(meta: DatasetMeta): Promise<{ meta: DatasetMeta; alreadyPresent: boolean }>;
-  /** The version number a new dataset with this identity would get. */
-  nextVersion(meta: Pick<DatasetMeta, 'venue' | 'symbol' | 'kind' | 'day' | 'segment' | 'contentHash'>): Promise<number>;
+  /** The version number a new dataset with this identity would get (advisory: see `record`). */
+  nextVersion(meta: DatasetIdentity): Promise<number>;
+  /**
+   * The safe way for writers: under the catalog lock (exclusive across processes on fs), assigns
+   * the version, lets `write(version)` write the dataset, and adds its entry — so concurrent
+   * imports into one data root neither lose catalog entries nor hand out a version twice. An
+   * id already in the catalog is returned as is, without calling `write`.
+   */
+  record(identity: DatasetIdentity & { readonly id: string }, write: (version: number) => Promise<DatasetMeta>): Promise<{ meta: DatasetMeta; alreadyPresent: boolean }>;
 }
+
+export type DatasetIdentity = Pick<DatasetMeta, 'venue' | 'symbol' | 'kind' | 'day' | 'segment' | 'contentHash'>;
+
+const LOCK = 'catalog';
 
 interface CatalogFile {
   readonly format: 'chassis-catalog-v1';
@@ -41,7 +52,6 @@ interface CatalogFile {
 }
 
 class JsonCatalog implements Catalog {
-  private chain: Promise<unknown> = Promise.resolve();
   constructor(private readonly storage: Storage) {}
 
   private async load(): Promise<CatalogFile> {
@@ -81,28 +91,44 @@ class JsonCatalog implements Catalog {
     return [...newest.values()].sort((a, b) => (a.startNs < b.startNs ? -1 : a.startNs > b.startNs ? 1 : a.kind.localeCompare(b.kind)));
   }
 
-  async nextVersion(m: Pick<DatasetMeta, 'venue' | 'symbol' | 'kind' | 'day' | 'segment' | 'contentHash'>): Promise<number> {
-    const same = (await this.load()).datasets.filter(
-      (d) => d.venue === m.venue && d.symbol === m.symbol && d.kind === m.kind && d.day === m.day && d.segment === m.segment,
-    );
-    const existing = same.find((d) => d.contentHash === m.contentHash);
-    if (existing) return existing.version;
-    return same.reduce((v, d) => Math.max(v, d.version), 0) + 1;
+  async nextVersion(m: DatasetIdentity): Promise<number> {
+    return versionIn(await this.load(), m);
+  }
+
+  record(identity: DatasetIdentity & { readonly id: string }, write: (version: number) => Promise<DatasetMeta>): Promise<{ meta: DatasetMeta; alreadyPresent: boolean }> {
+    return this.storage.exclusive(LOCK, async () => {
+      const file = await this.load();
+      const existing = file.datasets.find((d) => d.id === identity.id);
+      if (existing) return { meta: existing, alreadyPresent: true };
+      const meta = await write(versionIn(file, identity));
+      await this.save(file, meta);
+      return { meta, alreadyPresent: false };
+    });
+  }
+
+  private async save(file: CatalogFile, meta: DatasetMeta): Promise<void> {
+    const next: CatalogFile = { format: 'chassis-catalog-v1', datasets: [...file.datasets, meta] };
+    await this.storage.put(CATALOG_KEY, new TextEncoder().encode(datasetToJson(next)));
   }
 
   add(meta: DatasetMeta): Promise<{ meta: DatasetMeta; alreadyPresent: boolean }> {
-    // Serialised read-modify-write; the object itself is replaced atomically by the backend.
-    const run = this.chain.then(async () => {
+    // Read-modify-write under the lock; the object itself is replaced atomically by the backend.
+    return this.storage.exclusive(LOCK, async () => {
       const file = await this.load();
       const existing = file.datasets.find((d) => d.id === meta.id);
       if (existing) return { meta: existing, alreadyPresent: true };
-      const next: CatalogFile = { format: 'chassis-catalog-v1', datasets: [...file.datasets, meta] };
-      await this.storage.put(CATALOG_KEY, new TextEncoder().encode(datasetToJson(next)));
+      await this.save(file, meta);
       return { meta, alreadyPresent: false };
     });
-    this.chain = run.catch(() => undefined);
-    return run;
   }
+}
+
+/** Same content keeps its version; new content for the same identity gets the next one. */
+function versionIn(file: CatalogFile, m: DatasetIdentity): number {
+  const same = file.datasets.filter((d) => d.venue === m.venue && d.symbol === m.symbol && d.kind === m.kind && d.day === m.day && d.segment === m.segment);
+  const existing = same.find((d) => d.contentHash === m.contentHash);
+  if (existing) return existing.version;
+  return same.reduce((v, d) => Math.max(v, d.version), 0) + 1;
 }
 
 export function openCatalog(storage: Storage): Catalog {

@@ -24,4 +24,4 @@ export { contentHash } from './canonical/content-hash.ts';
 export { writeCanonicalParquet } from './canonical/parquet-writer.ts';
 export { writeDataset, canonicalPrefix } from './canonical/dataset-writer.ts';
 export { readCanonical, type ReadOptions } from './canonical/reader.ts';
-export { openCatalog, CATALOG_KEY, type Catalog, type CatalogFilter, type FindQuery } from './catalog.ts';
+export { openCatalog, CATALOG_KEY, type Catalog, type CatalogFilter, type FindQuery, type DatasetIdentity } from './catalog.ts';

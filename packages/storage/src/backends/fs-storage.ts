@@ -2,6 +2,7 @@ import { mkdir, open, readFile, readdir, rename, rm, stat, copyFile, mkdtemp } f
 import { dirname, join, relative, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ChassisError } from '@chassis/core';
+import { withLockFile } from './lock-file.ts';
 import { assertKey, type ObjectStat, type StagedDir, type Storage, type WriteHook } from './storage.ts';
 
 /** fsync a file or directory so a rename that follows is durable (POSIX crash safety). */
@@ -157,5 +158,10 @@ export class FsStorage implements Storage {
 
   async abort(staged: StagedDir): Promise<void> {
     await rm(staged.dir, { recursive: true, force: true });
+  }
+
+  exclusive<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    if (!/^[a-z0-9-]+$/.test(name)) throw new Error(`invalid lock name "${name}"`);
+    return withLockFile(join(this.root, 'staging', 'locks', `${name}.lock`), fn);
   }
 }

@@ -170,6 +170,15 @@ export class S3Storage implements Storage {
     await rm(staged.dir, { recursive: true, force: true });
   }
 
+  private readonly locks = new Map<string, Promise<unknown>>();
+
+  /** In-process only: S3 offers no portable create-if-absent here, so one writing process per root. */
+  exclusive<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    const run = (this.locks.get(name) ?? Promise.resolve()).then(fn);
+    this.locks.set(name, run.catch(() => undefined));
+    return run;
+  }
+
   close(): void {
     this.client.destroy();
   }

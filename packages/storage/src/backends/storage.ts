@@ -41,6 +41,12 @@ export interface Storage {
   commit(staged: StagedDir, prefix: string): Promise<boolean>;
   /** Discards a staging area (after a failure). */
   abort(staged: StagedDir): Promise<void>;
+  /**
+   * Runs `fn` while holding the lock `name` of this root, exclusive across processes on fs (an
+   * O_EXCL lock file under staging/locks/, recovered when its holder died); within this
+   * process only on S3 (one writing process per S3 root).
+   */
+  exclusive<T>(name: string, fn: () => Promise<T>): Promise<T>;
 }
 
 /** Fault injection point for tests and operators: called before every file write that must be durable. */
