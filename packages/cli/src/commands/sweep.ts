@@ -3,6 +3,8 @@
 import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
+import { Queue } from 'bullmq';
+import { createSweepProbe, monitoringOptionSpecs, recordSweepTransition, resolveMonitoringOptions, startMonitoring, type SweepProbe, type SweepRunStatus as ProbeStatus } from '@chassis/monitoring';
 import { ChassisError } from '@chassis/core';
 import { resolveDataRoot } from '@chassis/storage';
 import {
@@ -11,6 +13,8 @@ import {
   expandSweep,
   loadRunBackend,
   loadSweepFile,
+  redisConnection,
+  RUN_QUEUE,
   runSweepLocally,
   runSweepOnQueue,
   type SweepProgress,
@@ -25,6 +29,48 @@ export interface SweepFlags {
   queue?: string;
   timeoutMs?: string;
   runBackend?: string;
+  metricsPort?: number;
+  metricsHost?: string;
+  pushgateway?: string;
+}
+
+/**
+ * Runs by status for the sweep probe. The coordinator sees outcomes, not starts, so `running`
+ * is inferred as min(workers, unfinished): a member leaves `queued` when a worker slot frees up.
+ */
+class SweepStatusTracker {
+  private queued: number;
+  private running = 0;
+
+  constructor(
+    private readonly probe: SweepProbe,
+    total: number,
+    private readonly slots: number,
+  ) {
+    this.queued = total;
+    for (let i = 0; i < total; i++) recordSweepTransition(probe, null, 'queued');
+    this.fill();
+  }
+
+  done(status: 'completed' | 'reused' | 'failed'): void {
+    const to: ProbeStatus = status === 'failed' ? 'failed' : 'completed';
+    if (this.running > 0) {
+      this.running--;
+      recordSweepTransition(this.probe, 'running', to);
+    } else if (this.queued > 0) {
+      this.queued--;
+      recordSweepTransition(this.probe, 'queued', to);
+    }
+    this.fill();
+  }
+
+  private fill(): void {
+    while (this.running < this.slots && this.queued > 0) {
+      this.queued--;
+      this.running++;
+      recordSweepTransition(this.probe, 'queued', 'running');
+    }
+  }
 }
 
 function positiveInt(flag: string, v: string | undefined): number | undefined {
@@ -42,8 +88,46 @@ export async function sweepCommand(file: string, flags: SweepFlags): Promise<Swe
   const backendModule = flags.runBackend ?? BACKTEST_BACKEND_MODULE;
   const backend = await loadRunBackend(backendModule);
   const sweep = loadSweepFile(file);
+  const monitoringOptions = resolveMonitoringOptions(
+    { ...(flags.metricsPort !== undefined ? { metricsPort: flags.metricsPort } : {}), ...(flags.metricsHost ? { metricsHost: flags.metricsHost } : {}), ...(flags.pushgateway ? { pushgateway: flags.pushgateway } : {}) },
+    sweep.file,
+    file,
+  );
+  // Before anything is expanded or written: a port already in use fails fast.
+  const mon =
+    monitoringOptions.metricsPort !== undefined || monitoringOptions.pushgateway !== undefined ? await startMonitoring({ component: 'sweep', dataRoot, ...monitoringOptions }) : null;
+  const expanded = mon?.readiness.flag('sweep_expanded', 'expanding the sweep');
+  if (mon?.server && !flags.json) process.stderr.write(`metrics on ${mon.server.url}/metrics\n`);
   // Everything is validated and every run id resolved before anything is written.
-  const experiment = await expandSweep(sweep, backend, { dataRoot, baseDir: sweep.baseDir }, { yes: flags.yes === true });
+  let experiment: Awaited<ReturnType<typeof expandSweep>>;
+  try {
+    experiment = await expandSweep(sweep, backend, { dataRoot, baseDir: sweep.baseDir }, { yes: flags.yes === true });
+  } catch (err) {
+    await mon?.finish();
+    throw err;
+  }
+  const probe = mon ? createSweepProbe({ component: 'sweep', sweepId: experiment.experimentId }) : null;
+  if (mon && probe) mon.metrics.attachSweep(probe);
+  const slots = flags.queue ? 0 : Math.min(workers, experiment.members.length);
+  const statuses = probe ? new SweepStatusTracker(probe, experiment.members.length, slots) : null;
+  if (probe) {
+    probe.workersExpected = slots;
+    probe.workersAlive = slots;
+  }
+  // Queue sweeps: workers are separate processes; count those BullMQ sees connected.
+  const workerQueue = probe && flags.queue ? new Queue(RUN_QUEUE, { connection: redisConnection(flags.queue) }) : null;
+  const countWorkers = async () => {
+    if (!workerQueue || !probe) return;
+    try {
+      probe.workersAlive = await workerQueue.getWorkersCount();
+      if (probe.workersAlive > probe.workersExpected) probe.workersExpected = probe.workersAlive;
+    } catch {
+      probe.workersAlive = 0;
+    }
+  };
+  await countWorkers();
+  const workerTimer = workerQueue ? setInterval(() => void countWorkers(), 2000) : null;
+  expanded?.pass();
   const controller = new AbortController();
   const onSigint = () => {
     if (!flags.json) process.stderr.write('\nstopping: unfinished runs stay pending; run the same command again to continue\n');
@@ -57,6 +141,7 @@ export async function sweepCommand(file: string, flags: SweepFlags): Promise<Swe
   let failed = 0;
   bar?.start(experiment.members.length, 0, { failed: 0, last: '' });
   const onProgress = (p: SweepProgress) => {
+    statuses?.done(p.last.status);
     if (p.last.status === 'failed') failed++;
     bar?.update(p.done, { failed, last: `${p.last.runId} ${p.last.status}` });
     if (!bar && !flags.json) process.stderr.write(`[${p.done}/${p.total}] ${p.last.runId} ${p.last.status}${p.last.error ? `: ${p.last.error}` : ''}\n`);
@@ -68,6 +153,10 @@ export async function sweepCommand(file: string, flags: SweepFlags): Promise<Swe
   } finally {
     bar?.stop();
     process.off('SIGINT', onSigint);
+    if (workerTimer) clearInterval(workerTimer);
+    await workerQueue?.close();
+    if (probe) probe.workersAlive = 0;
+    await mon?.finish({ job: 'chassis_sweep', groupings: { sweep_id: experiment.experimentId } });
   }
 }
 
@@ -77,7 +166,7 @@ function displayPath(p: string): string {
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('sweep')
     .description('Run a parameter sweep (grid/random/windows) in parallel, locally or through Redis workers')
     .argument('<sweep-file>', 'YAML/JSON sweep file: base run + grid/random/windows')
@@ -87,8 +176,9 @@ export function register(program: Command): void {
     .option('--timeout-ms <ms>', 'kill and fail (locally) or retry (queue) a run taking longer than this')
     .option('--yes', 'run even if the sweep is larger than its limit')
     .option('--json', 'print { experimentId, runs: [...] } as JSON')
-    .option('--run-backend <module>', 'module exporting the run backend (default: the backtesting runtime)')
-    .action(async (file: string, flags: SweepFlags) => {
+    .option('--run-backend <module>', 'module exporting the run backend (default: the backtesting runtime)');
+  for (const o of monitoringOptionSpecs) cmd.option(o.flags, o.description, o.parse as (raw: string) => unknown);
+  cmd.action(async (file: string, flags: SweepFlags) => {
       const r = await sweepCommand(file, flags);
       const failed = r.runs.filter((x) => x.status === 'failed').length;
       if (flags.json) {
