@@ -4,15 +4,22 @@ import { L2Book } from './book.ts';
 
 describe('L2 book', () => {
   const nearPrices = fc.integer({ min: 1, max: 200 });
-  // occasionally a price millions of units away: the side must convert from ladder to sorted without losing levels
+  // occasionally a price millions of units away (or not an integer): it lives in the outer sorted side, the rest stays in the ladder
   const anyPrices = fc.oneof(
     { arbitrary: nearPrices, weight: 20 },
     { arbitrary: fc.integer({ min: 1, max: 5_000_000 }), weight: 1 },
     { arbitrary: fc.constant(150.5), weight: 1 },
   );
+  // USD-M BTCUSDT-like: a top near 610,000 units with stray levels at 56,000 and 62,136,870
+  const strayPrices = fc.oneof(
+    { arbitrary: fc.integer({ min: 609_900, max: 610_100 }), weight: 30 },
+    { arbitrary: fc.constantFrom(56_000, 62_136_870, 3_000_000), weight: 2 },
+    { arbitrary: fc.integer({ min: 1, max: 2 ** 40 }), weight: 1 },
+  );
   for (const [label, prices] of [
     ['ladder', nearPrices],
-    ['ladder → sorted', anyPrices],
+    ['ladder + outer levels', anyPrices],
+    ['stray levels far from the top', strayPrices],
   ] as const)
     it(`matches a naive price→size map after any sequence of level updates (${label})`, () => {
       fc.assert(
@@ -35,6 +42,10 @@ describe('L2 book', () => {
           const seen: number[][] = [];
           book.asks.forEachLevel((p, q) => seen.push([p, q]));
           expect(seen).toEqual(asks);
+          const seenBids: number[][] = [];
+          book.bids.forEachLevel((p, q) => seenBids.push([p, q]));
+          expect(seenBids).toEqual(bids);
+          bids.forEach(([p, q]) => expect(book.bids.sizeAt(p)).toBe(q));
           if (bids.length > 0 && asks.length > 0)
             expect(book.imbalance(3)).toBe(
               (bids.slice(0, 3).reduce((a, l) => a + l[1], 0) - asks.slice(0, 3).reduce((a, l) => a + l[1], 0)) /

@@ -1,8 +1,8 @@
 /**
  * L2 order book for one instrument: price levels on both sides in integer price/qty units.
  *
- * Each side is normally a price-indexed ladder (LadderSide: O(1) set at any depth); a side whose
- * prices do not fit a ladder falls back to SortedSide. SortedSide layout: a pair of parallel Float64Arrays kept sorted so that the BEST level is
+ * Each side is a price-indexed ladder (LadderSide: O(1) set at any depth) plus a SortedSide for
+ * the few levels whose prices do not fit the ladder (BookSideLevels). SortedSide layout: a pair of parallel Float64Arrays kept sorted so that the BEST level is
  * the LAST element (bids ascending, asks descending). Venue updates cluster near the top of
  * the book, so inserting or removing there moves only a few elements (copyWithin), best-level
  * access is O(1), a depth walk is a reverse scan, and a lookup is a binary search. Nothing is
@@ -175,8 +175,8 @@ export class LadderSide {
     return true;
   }
 
-  /** Index of the next non-empty slot worse than `idx` (there is one: count > 0). */
-  private nextFrom(idx: number): number {
+  /** Index of the next non-empty slot worse than `idx`, or -1 when there is none. */
+  nextFrom(idx: number): number {
     const sizes = this.sizes;
     if (this.isBid) {
       for (let i = idx - 1; i >= 0; i--) if (sizes[i] !== 0) return i;
@@ -184,6 +184,12 @@ export class LadderSide {
       for (let i = idx + 1; i < sizes.length; i++) if (sizes[i] !== 0) return i;
     }
     return -1;
+  }
+
+  /** Whether `price` has a slot in the current window. */
+  inWindow(price: number): boolean {
+    const idx = price - this.lo;
+    return idx >= 0 && idx < this.sizes.length && (idx | 0) === idx;
   }
 
   /** Grows the window to include `price`; false if it cannot (non-integer or too wide). */
@@ -254,62 +260,138 @@ export class LadderSide {
 }
 
 /**
- * One side of the book: a price-indexed ladder while prices are integers within a bounded
- * span (the normal case), converted once and for good to a sorted-array side otherwise.
- * Both give the same levels; the choice is a representation, never a behaviour.
+ * One side of the book: a price-indexed ladder for the levels within a bounded span (the
+ * normal case: O(1) set at any depth), plus a sorted-array `outer` side for the few levels
+ * the ladder cannot hold (non-integer prices, or stray levels far from the rest: e.g. a
+ * Binance USD-M BTCUSDT book with bids at 5,600 and asks at 6,213,687 USDT next to a
+ * 61,000 USDT top). A price lives in exactly one of the two: the ladder window only grows,
+ * and when it does, outer levels that fall inside move into the ladder. Reads merge both
+ * (outer levels are usually far worse than the top, so the merge rarely looks at them).
+ * Both give the same levels; the split is a representation, never a behaviour.
  */
 export class BookSideLevels {
-  private ladder: LadderSide | null;
-  private sorted: SortedSide | null = null;
+  private readonly ladder: LadderSide;
+  private readonly outer: SortedSide;
   private readonly isBid: boolean;
 
   constructor(isBid: boolean) {
     this.isBid = isBid;
     this.ladder = new LadderSide(isBid);
+    this.outer = new SortedSide(isBid);
   }
 
   get count(): number {
-    return this.ladder !== null ? this.ladder.count : this.sorted!.count;
+    return this.ladder.count + this.outer.count;
   }
 
   clear(): void {
-    if (this.ladder !== null) this.ladder.clear();
-    else this.sorted!.clear();
+    this.ladder.clear();
+    this.outer.clear();
   }
 
   /** Sets the absolute size at `price`; size 0 removes the level. */
   set(price: number, size: number): void {
     const ladder = this.ladder;
-    if (ladder !== null) {
-      if (ladder.set(price, size)) return;
-      const sorted = new SortedSide(this.isBid);
-      ladder.forEachLevel((p, q) => sorted.set(p, q));
-      this.sorted = sorted;
-      this.ladder = null;
+    if (ladder.inWindow(price)) {
+      ladder.set(price, size);
+      return;
     }
-    this.sorted!.set(price, size);
+    const outer = this.outer;
+    if (size === 0) {
+      if (outer.count > 0) outer.set(price, 0);
+      return;
+    }
+    const lo = ladder.lo;
+    const width = ladder.sizes.length;
+    if (!ladder.set(price, size)) {
+      outer.set(price, size);
+      return;
+    }
+    // The window moved or grew: outer levels now inside it belong to the ladder.
+    if (outer.count > 0 && (ladder.lo !== lo || ladder.sizes.length !== width)) this.absorbOuter();
+  }
+
+  private absorbOuter(): void {
+    const outer = this.outer;
+    const ladder = this.ladder;
+    for (let i = outer.count - 1; i >= 0; i--) {
+      const p = outer.prices[i]!;
+      if (!ladder.inWindow(p)) continue;
+      ladder.set(p, outer.sizes[i]!);
+      outer.set(p, 0);
+    }
+  }
+
+  /** Whether price a is better than price b on this side. */
+  private better(a: number, b: number): boolean {
+    return this.isBid ? a > b : a < b;
   }
 
   price(level: number): number {
-    return this.ladder !== null ? (level === 0 ? this.ladder.best : this.ladder.price(level)) : this.sorted!.price(level);
+    if (this.outer.count === 0) return level === 0 ? this.ladder.best : this.ladder.price(level);
+    return this.walk(level) ? this.walkPrice : NaN;
   }
 
   size(level: number): number {
-    return this.ladder !== null ? this.ladder.size(level) : this.sorted!.size(level);
+    if (this.outer.count === 0) return this.ladder.size(level);
+    return this.walk(level) ? this.walkSize : NaN;
   }
 
   sizeAt(price: number): number {
-    return this.ladder !== null ? this.ladder.sizeAt(price) : this.sorted!.sizeAt(price);
+    return this.ladder.inWindow(price) ? this.ladder.sizeAt(price) : this.outer.sizeAt(price);
   }
 
   depthQty(depth: number): number {
-    return this.ladder !== null ? this.ladder.depthQty(depth) : this.sorted!.depthQty(depth);
+    if (this.outer.count === 0) return this.ladder.depthQty(depth);
+    let sum = 0;
+    const n = Math.min(depth, this.count);
+    for (let k = 0; k < n; k++) if (this.walk(k)) sum += this.walkSize;
+    return sum;
+  }
+
+  private walkPrice = NaN;
+  private walkSize = NaN;
+
+  /** Finds the level-th best level of the merged sides into walkPrice/walkSize; false if absent. */
+  private walk(level: number): boolean {
+    if (level < 0 || level >= this.count) return false;
+    const ladder = this.ladder;
+    const outer = this.outer;
+    let slot = ladder.count > 0 ? ladder.best - ladder.lo : -1;
+    let o = outer.count - 1;
+    for (let k = 0; ; k++) {
+      const lp = slot >= 0 ? ladder.lo + slot : NaN;
+      const op = o >= 0 ? outer.prices[o]! : NaN;
+      const fromLadder = o < 0 || (slot >= 0 && this.better(lp, op));
+      if (k === level) {
+        this.walkPrice = fromLadder ? lp : op;
+        this.walkSize = fromLadder ? ladder.sizes[slot]! : outer.sizes[o]!;
+        return true;
+      }
+      if (fromLadder) slot = ladder.nextFrom(slot);
+      else o--;
+    }
   }
 
   /** Visits levels best first. */
   forEachLevel(visit: (price: number, size: number) => void): void {
-    if (this.ladder !== null) this.ladder.forEachLevel(visit);
-    else this.sorted!.forEachLevel(visit);
+    const ladder = this.ladder;
+    const outer = this.outer;
+    if (outer.count === 0) {
+      ladder.forEachLevel(visit);
+      return;
+    }
+    let slot = ladder.count > 0 ? ladder.best - ladder.lo : -1;
+    let o = outer.count - 1;
+    while (slot >= 0 || o >= 0) {
+      if (o < 0 || (slot >= 0 && this.better(ladder.lo + slot, outer.prices[o]!))) {
+        visit(ladder.lo + slot, ladder.sizes[slot]!);
+        slot = ladder.nextFrom(slot);
+      } else {
+        visit(outer.prices[o]!, outer.sizes[o]!);
+        o--;
+      }
+    }
   }
 }
 
