@@ -183,15 +183,29 @@ class CoreEngine implements Engine {
 
   // ------------------------------------------------------------------------------- derive
 
+  private lastInstrumentId = '';
+  private lastInstrument: InstrumentState | undefined = undefined;
+
+  /** Instrument state by id; the previous lookup is remembered (market streams repeat one id). */
+  private instrumentState(id: string): InstrumentState | undefined {
+    if (id === this.lastInstrumentId) return this.lastInstrument;
+    const inst = this.s.instruments.get(id);
+    this.lastInstrumentId = id;
+    this.lastInstrument = inst;
+    return inst;
+  }
+
   /** Applies the event to state; returns whether it is a decision trigger. */
   private derive(event: Event): boolean {
     const s = this.s;
-    const k = KIND_INDEX[event.kind];
+    // Market kinds first by identity compare; the keyed KIND_INDEX lookup for the rest.
+    const kind = event.kind;
+    const k = kind === 'book_delta' ? 0 : kind === 'trade' ? 1 : kind === 'bbo' ? 2 : KIND_INDEX[kind];
     const count = ++s.eventCounts[k]!;
     let instrumentTriggers = true;
     switch (event.kind) {
       case 'book_delta': {
-        const inst = s.instruments.get(event.instrument);
+        const inst = this.instrumentState(event.instrument);
         if (inst === undefined) return false;
         const book = inst.book;
         if (event.isSnapshot) {
@@ -210,7 +224,7 @@ class CoreEngine implements Engine {
         break;
       }
       case 'bbo': {
-        const inst = s.instruments.get(event.instrument);
+        const inst = this.instrumentState(event.instrument);
         if (inst === undefined) return false;
         const book = inst.book;
         book.bboBidPrice = event.bidPriceUnits;
@@ -222,7 +236,7 @@ class CoreEngine implements Engine {
         break;
       }
       case 'trade': {
-        const inst = s.instruments.get(event.instrument);
+        const inst = this.instrumentState(event.instrument);
         if (inst === undefined) return false;
         inst.lastTrade = event;
         instrumentTriggers = inst.triggers;
