@@ -10,6 +10,7 @@ import { bookBuild } from './book-build.ts';
 import { matching } from './matching.ts';
 import { fullBacktest } from './full-backtest.ts';
 import { sweepScaling } from './sweep-scaling.ts';
+import { scaling } from './scaling.ts';
 import { reportGeneration } from './report-generation.ts';
 
 export const sections: readonly BenchSection[] = [
@@ -19,6 +20,7 @@ export const sections: readonly BenchSection[] = [
   matching,
   coreStep,
   fullBacktest,
+  scaling,
   sweepScaling,
   importParse,
   importSection,
