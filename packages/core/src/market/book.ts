@@ -123,8 +123,12 @@ export class SortedSide {
   }
 }
 
-/** Widest price-unit span a ladder side may cover (8 MB of sizes); beyond it the side turns sorted. */
-const MAX_LADDER_SPAN = 1 << 20;
+/**
+ * Widest price-unit span a ladder side may cover (1 MB of sizes; 13,107 USDT at BTCUSDT's 0.1
+ * tick); levels beyond it live in the outer sorted side. Kept moderate because walking the
+ * levels (depth reads, state hashing) scans the slots between the best and the worst level.
+ */
+const MAX_LADDER_SPAN = 1 << 17;
 
 /**
  * Price-indexed side: slot i holds the size at price `lo + i` (price units), so setting a level
@@ -190,6 +194,15 @@ export class LadderSide {
   inWindow(price: number): boolean {
     const idx = price - this.lo;
     return idx >= 0 && idx < this.sizes.length && (idx | 0) === idx;
+  }
+
+  /** Whether `cover(price)` would succeed. */
+  fits(price: number): boolean {
+    const cap = this.sizes.length;
+    if (cap === 0 || this.count === 0) return true;
+    const lo = Math.min(this.lo, price);
+    const hi = Math.max(this.lo + cap - 1, price);
+    return hi - lo + 1 <= MAX_LADDER_SPAN;
   }
 
   /** Grows the window to include `price`; false if it cannot (non-integer or too wide). */
@@ -301,6 +314,17 @@ export class BookSideLevels {
       if (outer.count > 0) outer.set(price, 0);
       return;
     }
+    if (!Number.isSafeInteger(price)) {
+      outer.set(price, size);
+      return;
+    }
+    // The ladder follows the top of the book: a new best price it cannot reach re-anchors it
+    // there (its old levels move to the outer side), so stray levels never hold the window.
+    let moved = false;
+    if (ladder.count > 0 && this.better(price, ladder.best) && !ladder.fits(price)) {
+      this.reanchor();
+      moved = true;
+    }
     const lo = ladder.lo;
     const width = ladder.sizes.length;
     if (!ladder.set(price, size)) {
@@ -308,7 +332,14 @@ export class BookSideLevels {
       return;
     }
     // The window moved or grew: outer levels now inside it belong to the ladder.
-    if (outer.count > 0 && (ladder.lo !== lo || ladder.sizes.length !== width)) this.absorbOuter();
+    if (outer.count > 0 && (moved || ladder.lo !== lo || ladder.sizes.length !== width)) this.absorbOuter();
+  }
+
+  /** Moves every ladder level to the outer side and empties the ladder (rare: the top jumped further than the span). */
+  private reanchor(): void {
+    const outer = this.outer;
+    this.ladder.forEachLevel((p, q) => outer.set(p, q));
+    this.ladder.clear();
   }
 
   private absorbOuter(): void {
@@ -328,12 +359,16 @@ export class BookSideLevels {
   }
 
   price(level: number): number {
-    if (this.outer.count === 0) return level === 0 ? this.ladder.best : this.ladder.price(level);
+    const ladder = this.ladder;
+    if (level === 0 && ladder.count > 0 && (this.outer.count === 0 || this.better(ladder.best, this.outer.price(0)))) return ladder.best;
+    if (this.outer.count === 0) return ladder.price(level);
     return this.walk(level) ? this.walkPrice : NaN;
   }
 
   size(level: number): number {
-    if (this.outer.count === 0) return this.ladder.size(level);
+    const ladder = this.ladder;
+    if (level === 0 && ladder.count > 0 && (this.outer.count === 0 || this.better(ladder.best, this.outer.price(0)))) return ladder.sizes[ladder.best - ladder.lo]!;
+    if (this.outer.count === 0) return ladder.size(level);
     return this.walk(level) ? this.walkSize : NaN;
   }
 
