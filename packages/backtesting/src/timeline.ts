@@ -93,6 +93,14 @@ export interface TimelineOutcome {
 }
 
 const NONE = -1n;
+/**
+ * Yield to the event loop every 256 market events: storage reads complete on other threads,
+ * but the feeder's read-ahead (its next batch) only advances when this loop yields, so without
+ * it the reader would run one 2048-row engine chunk ahead and the loop would wait. Wall-clock
+ * only: the stream is unaffected.
+ */
+const READ_AHEAD_YIELD_MASK = 255;
+const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export async function runTimeline(o: TimelineOptions): Promise<TimelineOutcome> {
   const { engine, venue, feeder, sink } = o;
@@ -194,10 +202,12 @@ export async function runTimeline(o: TimelineOptions): Promise<TimelineOutcome> 
     const mktNs = aheadEmpty ? NONE : ahead[aheadHead]!.tsLocalNs;
     let cteNs = NONE;
     let cteScope: string | null = null;
-    for (const [scope, ob] of obligations) {
-      if (cteNs === NONE || ob.dueTsLocalNs < cteNs) {
-        cteNs = ob.dueTsLocalNs;
-        cteScope = scope;
+    if (obligations.size > 0) {
+      for (const [scope, ob] of obligations) {
+        if (cteNs === NONE || ob.dueTsLocalNs < cteNs) {
+          cteNs = ob.dueTsLocalNs;
+          cteScope = scope;
+        }
       }
     }
     let locNs = ansNs;
@@ -238,6 +248,7 @@ export async function runTimeline(o: TimelineOptions): Promise<TimelineOutcome> 
         const pending = progress();
         if (pending) await pending;
       }
+      if ((marketEvents & READ_AHEAD_YIELD_MASK) === 0) await yieldToLoop();
     } else {
       const ob = obligations.get(cteScope!)!;
       obligations.delete(cteScope!);
