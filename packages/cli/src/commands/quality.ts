@@ -1,15 +1,38 @@
 import type { Command } from 'commander';
 import { ChassisError } from '@chassis/core';
 import { openCatalog, openStorage, resolveDataRoot } from '@chassis/storage';
-import { runPendingManifests } from '@chassis/quality';
+import { pendingManifests, runPendingManifests, type ManifestRun } from '@chassis/quality';
+import { createQualityProbe, monitoringOptionSpecs, resolveMonitoringOptions, startMonitoring, type MonitoringOptions } from '@chassis/monitoring';
+import { observeQualityRun } from '../quality-probe-feed.ts';
+
+/** Runs the gate over pending manifests; with monitoring options, serves/pushes a QualityProbe meanwhile. */
+async function runQualityGate(root: string, monitoring: MonitoringOptions): Promise<ManifestRun[]> {
+  if (monitoring.metricsPort === undefined && monitoring.pushgateway === undefined) return runPendingManifests(openStorage(root));
+  const mon = await startMonitoring({ component: 'quality', ...(root.startsWith('s3://') ? {} : { dataRoot: root }), ...monitoring });
+  try {
+    const listed = mon.readiness.flag('manifests_listed', 'listing raw/ manifests');
+    const probe = createQualityProbe({ component: 'quality', venue: '' });
+    mon.metrics.attachQuality(probe);
+    const storage = openStorage(root);
+    const observed = observeQualityRun(storage, probe, await pendingManifests(storage));
+    listed.pass();
+    return await runPendingManifests(observed);
+  } finally {
+    await mon.finish({ job: 'chassis_quality', groupings: { instance: 'quality_run' } });
+  }
+}
 
 export function register(program: Command): void {
   const q = program.command('quality').description('Data quality gate');
-  q.command('run')
-    .description('Process pending raw datasets (manifests under raw/) through the gate')
-    .option('--data <dir>', 'data root')
-    .action(async (opts: { data?: string }) => {
-      const runs = await runPendingManifests(openStorage(resolveDataRoot(opts.data)));
+  const run = q.command('run').description('Process pending raw datasets (manifests under raw/) through the gate').option('--data <dir>', 'data root');
+  for (const o of monitoringOptionSpecs) run.option(o.flags, o.description, o.parse as (raw: string) => unknown);
+  run.action(async (opts: { data?: string; metricsPort?: number; metricsHost?: string; pushgateway?: string }) => {
+      const monitoring = resolveMonitoringOptions({
+        ...(opts.metricsPort !== undefined ? { metricsPort: opts.metricsPort } : {}),
+        ...(opts.metricsHost ? { metricsHost: opts.metricsHost } : {}),
+        ...(opts.pushgateway ? { pushgateway: opts.pushgateway } : {}),
+      });
+      const runs = await runQualityGate(resolveDataRoot(opts.data), monitoring);
       if (runs.length === 0) process.stdout.write('no pending manifests\n');
       for (const r of runs) {
         process.stdout.write(`${r.manifestKey}\n`);
