@@ -11,6 +11,7 @@ import { matching } from './matching.ts';
 import { fullBacktest } from './full-backtest.ts';
 import { sweepScaling } from './sweep-scaling.ts';
 import { scaling } from './scaling.ts';
+import { syntheticDaySection } from './synthetic-day.ts';
 import { reportGeneration } from './report-generation.ts';
 
 export const sections: readonly BenchSection[] = [
@@ -21,7 +22,9 @@ export const sections: readonly BenchSection[] = [
   coreStep,
   fullBacktest,
   scaling,
-  sweepScaling,
+  syntheticDaySection,
+  // Also run inside `scaling`; alone only when named.
+  { ...sweepScaling, optIn: true },
   importParse,
   importSection,
   metricsOverhead,

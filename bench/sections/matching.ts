@@ -13,8 +13,10 @@
  * Verified before timing: every cross fills the same quantity in both (and as the reference
  * model says), and both end with the same resting L2 book.
  */
-import { OrderBook, Side } from 'nodejs-order-book';
-import type { TimeInForce } from 'nodejs-order-book/dist/types/types';
+import { OrderBook, Side, type LimitOrderOptions } from 'nodejs-order-book';
+
+// The package types TimeInForce as an enum it does not export at run time; its values are these strings.
+const IOC = 'IOC' as NonNullable<LimitOrderOptions['timeInForce']>;
 import type { Instrument } from '@chassis/core';
 import { conservativeQueue, constantLatency, createSimulatedVenue, type SimulatedVenue } from '@chassis/venues';
 import { MATCHING_INSTRUMENT, OP_ADD, OP_CANCEL, orderSequence, type OrderSequence } from '../order-sequence.ts';
@@ -76,7 +78,7 @@ function runNodeBook(seq: OrderSequence, idOf: readonly string[], fills: Float64
     } else if (t === OP_CANCEL) {
       book.cancel(idOf[k]!);
     } else {
-      const r = book.limit({ id: idOf[k]!, side: side[k] === 0 ? Side.BUY : Side.SELL, size: qty[k]!, price: price[k]!, timeInForce: 'IOC' as TimeInForce });
+      const r = book.limit({ id: idOf[k]!, side: side[k] === 0 ? Side.BUY : Side.SELL, size: qty[k]!, price: price[k]!, timeInForce: IOC });
       if (fills) {
         if (r.err) throw new Error(`matching: nodejs-order-book refused op ${k}: ${r.err.message}`);
         fills[k] = qty[k]! - r.quantityLeft;
