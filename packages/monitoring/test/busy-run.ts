@@ -3,7 +3,8 @@
  * in batches that updates a RunProbe per batch and serves /metrics via startMonitoring.
  * Usage: node --import tsx busy-run.ts --metrics-port P --seconds S [--no-yield] [--run-id ID]
  * Prints `listening <url>` once the endpoint is up, `done <events>` at the end.
- * (To be replaced in the scrape test by `chassis backtest|worker --metrics-port` once those exist.)
+ * The Prometheus scrape test uses the real commands (prometheus-scrape.test.ts); this stand-in
+ * remains for metrics-server.test.ts, which compares yielding with a loop that never yields.
  */
 import { performance } from 'node:perf_hooks';
 import { createRunProbe, instrumentProbe, recordBatch, setRunState, startMonitoring } from '../src/index.ts';
