@@ -64,6 +64,22 @@ describe('backtest runtime on real USD-M data', () => {
     expect(rep.divergence?.what).toBe('request_sent');
   });
 
+  it('reports a trade whose price was altered as a state-hash divergence at the first checkpoint after it', async () => {
+    const r = await runBacktest({ definition: mm({ journal: { checkpointInterval: 1000 } }), baseDir: REPO_ROOT, dataRoot: root, codeVersion: 'test-altered-trade-price' });
+    const path = join(r.outDir, 'journal.bin');
+    const events = [...readJournal(path)];
+    const idx = events.findIndex((e) => e.kind === 'trade' && e.seq > 5000);
+    const victim = events[idx] as Extract<Event, { kind: 'trade' }>;
+    events[idx] = { ...victim, priceUnits: victim.priceUnits + 1 };
+    const w = new JournalWriter(path);
+    for (const e of events) w.append(e);
+    w.close();
+    const checkpoints = JSON.parse(readFileSync(join(r.outDir, 'checkpoints.json'), 'utf8')) as { seq: number }[];
+    const expectedAt = checkpoints.find((c) => c.seq >= victim.seq)!.seq;
+    const rep = await replayRun(r.outDir, { baseDirs: [REPO_ROOT] });
+    expect(rep.divergence).toMatchObject({ seq: expectedAt, what: 'state hash' });
+  });
+
   it('detects an altered market event even when state and dispatch are unaffected, naming the checkpoint range', async () => {
     const r = await runBacktest({ definition: mm({ journal: { checkpointInterval: 1000 } }), baseDir: REPO_ROOT, dataRoot: root, codeVersion: 'test-altered-trade' });
     const path = join(r.outDir, 'journal.bin');

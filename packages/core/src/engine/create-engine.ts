@@ -239,6 +239,7 @@ class CoreEngine implements Engine {
         const inst = this.instrumentState(event.instrument);
         if (inst === undefined) return false;
         inst.lastTrade = event;
+        inst.tape.add(event.priceUnits, event.qtyUnits, event.aggressor);
         instrumentTriggers = inst.triggers;
         break;
       }

@@ -11,6 +11,7 @@ import { L2Book } from '../market/book.ts';
 import { Fnv1a64 } from './state-hash.ts';
 import type { RateBucket } from '../execution/rate-bucket.ts';
 import type { PendingCommand } from '../execution/dominance.ts';
+import { TradeTape } from './trade-tape.ts';
 
 export const EVENT_KINDS: readonly EventKind[] = [
   'book_delta',
@@ -99,6 +100,8 @@ export class InstrumentState {
   readonly book: L2Book;
   readonly position: PositionRecord;
   lastTrade: TradeEvent | undefined = undefined;
+  /** Running totals of every trade applied (count, qty per aggressor, notional). */
+  readonly tape = new TradeTape();
   feedDegraded = false;
   /** Rate bucket of the instrument's venue, or null when the venue is not rate limited. */
   bucket: RateBucket | null = null;

@@ -56,6 +56,13 @@ export function hashEngineState(s: EngineState): string {
       h.num(t.qtyUnits);
       h.str(t.aggressor);
     } else h.byte(0);
+    const tape = inst.tape;
+    h.num(tape.count);
+    for (const sum of [tape.buyQtyUnits, tape.sellQtyUnits, tape.unknownQtyUnits, tape.notionalUnits]) {
+      h.num(sum.hi);
+      h.num(sum.lo);
+      h.big(sum.big);
+    }
     const p = inst.position;
     h.num(p.qtyUnits);
     h.big(p.costUnits);
@@ -136,6 +143,8 @@ export function hashEngineState(s: EngineState): string {
     h.num(v);
   h.num(s.nextOrderId);
   h.num(s.nextAdmission);
+  h.bool(s.queueDirty);
+  h.big(s.wakeNs);
   h.str(s.fillDigest.hex());
   return h.hex();
 }
