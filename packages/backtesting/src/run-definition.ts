@@ -107,6 +107,8 @@ export const runDefinitionSchema = z.strictObject({
   seed: z.number().int().nonnegative().default(1),
   maxConsecutiveStrategyFailures: z.number().int().positive().default(3),
   journal: z.strictObject({ checkpointInterval: z.number().int().positive().default(10_000) }).default({ checkpointInterval: 10_000 }),
+  /** After the last market event, venue answers, requests and obligations due within this many ms of simulated time are still simulated (timeline.ts). */
+  endGraceMs: z.number().nonnegative().default(5000),
   /** Output directory; default `<data root>/experiments/<run-id>`. Not part of the run id. */
   output: z.strictObject({ dir: z.string().min(1).optional() }).default({}),
 });

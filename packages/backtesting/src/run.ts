@@ -155,6 +155,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
       feeder,
       sink,
       checkpointInterval: def.journal.checkpointInterval,
+      endGraceNs: BigInt(Math.round(def.endGraceMs * 1_000_000)),
       sessionId: runId,
       ...(onBatch ? { progressEvery: Math.max(1, o.batchEvents ?? 4096) } : {}),
       onProgress: (n, counters) => {

@@ -10,9 +10,14 @@
  * - Local side (core): venue answers at their arrival tsLocalNs, market events at tsLocalNs,
  *   and Control-Time Events at the due time of the newest obligation per scope.
  *   Tie rule at equal tsLocal: venue answers, then market events, then control-time events.
- * The side with the earlier next time goes first (exchange on ties). The run ends when the
- * market data is exhausted; answers and obligations due after the last market event are not
- * simulated.
+ * The side with the earlier next time goes first (exchange on ties).
+ *
+ * End of data: after the last market event the run keeps simulating for a bounded grace
+ * period, `endGraceNs` (default 5 s of simulated time past the last market event's tsLocal):
+ * requests still travelling to the venue are processed, venue answers arrive and are stepped
+ * (the strategy may react; its new requests are simulated too), and obligations due inside
+ * the grace period are realised as Control-Time Events. Anything due later is not simulated
+ * (the order stays as the last answer left it). Then the session ends.
  *
  * The runtime assigns seq (gap-free from 1) to every event it appends, appends each step's
  * RequestSent events as numbered by the core and hands them to the venue, appends and steps
@@ -69,7 +74,11 @@ export interface TimelineOptions {
    */
   readonly onProgress?: (marketEvents: number, counters: TimelineCounters) => void | Promise<void>;
   readonly progressEvery?: number;
+  /** After the last market event, keep simulating venue answers, requests and obligations due up to this long after it (ns of simulated local time; default 5 s). */
+  readonly endGraceNs?: bigint;
 }
+
+export const DEFAULT_END_GRACE_NS = 5_000_000_000n;
 
 /** Cumulative timeline figures handed to `onProgress`. */
 export interface TimelineCounters {
@@ -181,11 +190,20 @@ export async function runTimeline(o: TimelineOptions): Promise<TimelineOutcome> 
   const first = nextFeed as MarketEvent | null;
   if (first) appendDraft({ kind: 'session', tsEventNs: first.tsLocalNs, tsLocalNs: first.tsLocalNs, state: 'start', sessionId: o.sessionId });
 
+  const endGraceNs = o.endGraceNs ?? DEFAULT_END_GRACE_NS;
+  if (endGraceNs < 0n) throw new RangeError(`timeline: endGraceNs must be >= 0, got ${endGraceNs}`);
+  let lastMarketLocalNs = NONE;
+  // Set once the market data is exhausted: nothing due after it is simulated.
+  let graceEndNs = NONE;
+
   while (!violation) {
     if (nextFeed === null && !feedDone) await pullFeed();
     const nf = nextFeed as MarketEvent | null;
     const aheadEmpty = aheadHead === ahead.length;
-    if (nf === null && aheadEmpty) break; // market data exhausted
+    if (nf === null && aheadEmpty && graceEndNs === NONE) {
+      if (lastMarketLocalNs === NONE) break; // no market data at all
+      graceEndNs = lastMarketLocalNs + endGraceNs;
+    }
 
     // Exchange side.
     const reqNs = venue.nextRequestArrivalNs();
@@ -221,6 +239,11 @@ export async function runTimeline(o: TimelineOptions): Promise<TimelineOutcome> 
       loc = 2;
     }
 
+    if (graceEndNs !== NONE) {
+      if (exNs !== NONE && exNs > graceEndNs) exNs = NONE;
+      if (locNs !== NONE && locNs > graceEndNs) locNs = NONE;
+    }
+
     if (exNs !== NONE && (locNs === NONE || exNs <= locNs)) {
       if (exIsFeed) {
         venue.onMarketEvent(nf!);
@@ -243,6 +266,7 @@ export async function runTimeline(o: TimelineOptions): Promise<TimelineOutcome> 
         aheadHead = 0;
       }
       marketEvents++;
+      lastMarketLocalNs = e.tsLocalNs;
       appendDraft(e);
       if (marketEvents % progressEvery === 0) {
         const pending = progress();
