@@ -5,12 +5,24 @@
  * intent counts from the StepResults) while a MetricsRegistry has the probe attached — and
  * the ratio is reported. Scrape cost (text exposition of the whole registry) is measured
  * separately: it runs on the event loop between batches, never inside a step.
- * TODO(backtesting): add `runBacktest` with the probe on vs off once it accepts a probe.
+ * Then the real thing: `runBacktest` (Parquet read, feeder, timeline, core with the example
+ * market maker, simulated venue, journal, artifacts) on the same imported capture, repeated
+ * ×REPEAT, alternately without monitoring and with `onBatch` feeding a RunProbe attached to a
+ * MetricsRegistry through feedRunProbe every 4096 market events plus EventLoopYielder yields —
+ * exactly what `chassis backtest --metrics-port` does (minus the socket).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openStorage } from '@chassis/storage';
+import { importCapture } from '@chassis/quality';
+import { runBacktest, type RunStats } from '@chassis/backtesting';
+import { EventLoopYielder, feedRunProbe, type InstrumentProbe } from '@chassis/monitoring';
 import { createEngine, type EngineConfig, type Intent, type Strategy } from '@chassis/core';
 import { createRunProbe, instrumentProbe, MetricsRegistry, recordBatch, setRunState } from '@chassis/monitoring';
 import { loadUsdmEvents, USDM_BTCUSDT } from '../binance-usdm-events.ts';
-import { result, sample, type BenchResult, type BenchSection } from '../types.ts';
+import { median, result, sample, type BenchResult, type BenchSection } from '../types.ts';
 
 const NO_INTENTS: readonly Intent[] = Object.freeze([]);
 const BATCH = 256;
@@ -43,9 +55,68 @@ const config: EngineConfig = {
   recordIntentDenials: false,
 };
 
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const CAPTURE = join(REPO, 'examples/data/binance-hftbacktest/usdm_btcusdt_20240808.gz');
+
+/** Events/s of real backtests, monitoring off vs on, alternating; same definition and data each time. */
+async function realBacktestOverhead(quick: boolean): Promise<{ off: number[]; on: number[]; events: number; repeat: number; sameOutput: boolean }> {
+  const tmp = mkdtempSync(join(tmpdir(), 'chassis-bench-mon-'));
+  try {
+    const root = join(tmp, 'data');
+    await importCapture(openStorage(root), CAPTURE, { venue: 'binance-usdm' });
+    const repeat = quick ? 1 : 4;
+    const samples = quick ? 2 : 5;
+    const definition = (k: string) => ({
+      data: { venue: 'binance-usdm', instrument: 'BTCUSDT' },
+      strategy: { module: 'examples/strategies/market-maker.ts', params: { spreadTicks: 2, qty: 1 } },
+      seed: 1,
+      output: { dir: join(tmp, 'runs', k) },
+    });
+    const metrics = new MetricsRegistry();
+    let runs = 0;
+    let events = 0;
+    const hashes = new Set<string>();
+    const once = async (monitored: boolean): Promise<number> => {
+      const k = `${runs++}`;
+      let onBatch: ((s: RunStats) => void | Promise<void>) | undefined;
+      let detach = (): void => {};
+      if (monitored) {
+        const probe = createRunProbe({ component: 'backtest', runId: `bench-${k}`, strategy: 'market-maker' });
+        const slots: InstrumentProbe[] = [];
+        const yielder = new EventLoopYielder();
+        detach = metrics.attachRun(probe);
+        setRunState(probe, 'running');
+        onBatch = (s) => {
+          feedRunProbe(probe, s, slots);
+          return yielder.due() ? yielder.yield() : undefined;
+        };
+      }
+      const t0 = performance.now();
+      const r = await runBacktest({ definition: definition(k), baseDir: REPO, dataRoot: root, codeVersion: 'bench', repeat, ...(onBatch ? { onBatch } : {}) });
+      const ms = performance.now() - t0;
+      detach();
+      rmSync(r.outDir, { recursive: true, force: true });
+      hashes.add(r.outputHash);
+      events = r.events;
+      return r.events / (ms / 1000);
+    };
+    await once(false);
+    await once(true);
+    const off: number[] = [];
+    const on: number[] = [];
+    for (let k = 0; k < samples; k++) {
+      off.push(await once(false));
+      on.push(await once(true));
+    }
+    return { off, on, events, repeat, sameOutput: hashes.size === 1 };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
 export const metricsOverhead: BenchSection = {
   name: 'metrics-overhead',
-  async run(): Promise<BenchResult[]> {
+  async run(ctx): Promise<BenchResult[]> {
     const { events } = loadUsdmEvents();
     const n = events.length;
     const runOff = (): void => {
@@ -119,7 +190,16 @@ export const metricsOverhead: BenchSection = {
     );
     process.stderr.write(`metrics-overhead: ${n} events, batch ${BATCH}, scrape ${bytes} bytes\n`);
     const offMedian = off.slice().sort((a, b) => a - b)[off.length >> 1]!;
+    const bt = await realBacktestOverhead(ctx.quick);
+    if (!bt.sameOutput) throw new Error('metrics-overhead: monitored and unmonitored backtests produced different output hashes');
+    const btOffMedian = median(bt.off);
+    const btInputs = `runBacktest, example market maker, USD-M capture ×${bt.repeat} (${bt.events} events), output hashes identical on/off`;
+    process.stderr.write(
+      `metrics-overhead: real backtest ${bt.events} events; off ${Math.round(btOffMedian)} ev/s, on ${Math.round(median(bt.on))} ev/s, overhead ${((1 - median(bt.on) / btOffMedian) * 100).toFixed(1)}%\n`,
+    );
     return [
+      { ...result('metrics-overhead: runBacktest, monitoring off', 'events/s', bt.off), inputs: btInputs },
+      { ...result('metrics-overhead: runBacktest + RunProbe per 4096-event batch + yields', 'events/s', bt.on, btOffMedian), inputs: btInputs },
       result('metrics-overhead: engine.step, metrics off', 'events/s', off),
       result('metrics-overhead: engine.step + RunProbe per batch', 'events/s', on, offMedian),
       result('metrics-overhead: probe update per 256-event batch', 'ns/batch', perBatch),

@@ -28,6 +28,8 @@ export {
   recordDatasetTransition,
 } from './probes.ts';
 export type { RunProbe, RunProbeLabels, InstrumentProbe, StepDurationHistogram, SweepProbe, SweepProbeLabels, QualityProbe, QualityProbeLabels } from './probes.ts';
+export { feedRunProbe } from './run-stats-feed.ts';
+export type { RunStatsLike } from './run-stats-feed.ts';
 export { MetricsRegistry, exportedMetricNames } from './metrics-registry.ts';
 export type { MetricsRegistryOptions } from './metrics-registry.ts';
 export { startMetricsServer } from './metrics-server.ts';

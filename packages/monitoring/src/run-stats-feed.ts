@@ -1,11 +1,12 @@
 /**
- * The one place where a backtest's plain-data RunStats (from @chassis/backtesting, which may not
- * import monitoring) becomes a monitoring RunProbe. Called once per batch by `chassis backtest`
- * and once per stats message by `chassis worker`; never per event.
+ * The one place where a backtest's plain-data RunStats becomes a RunProbe. @chassis/backtesting
+ * may not import monitoring (nor monitoring backtesting), so the shape is declared here
+ * structurally: backtesting's RunStats fits it. Called once per batch by `chassis backtest` and
+ * once per stats message by `chassis worker`; never per event.
  */
-import { instrumentProbe, recordBatch, type InstrumentProbe, type RunProbe } from '@chassis/monitoring';
+import { instrumentProbe, recordBatch, type InstrumentProbe, type RunProbe } from './probes.ts';
 
-/** The fields of RunStats the probe needs; denials as a Map (in process) or a plain object (over a socket). */
+/** The fields of backtesting's RunStats the probe needs; denials as a Map (in process) or a plain object (over a socket). */
 export interface RunStatsLike {
   readonly batchEvents: number;
   readonly batchSeconds: number;
@@ -33,6 +34,7 @@ export interface RunStatsLike {
   }[];
 }
 
+/** Copies cumulative run figures into `probe`; `slots` caches the instrument probes between calls (pass the same array each time). */
 export function feedRunProbe(probe: RunProbe, s: RunStatsLike, slots: InstrumentProbe[] = []): void {
   recordBatch(probe, s.batchEvents, s.batchSeconds);
   probe.strategyEvaluations = s.strategyEvaluations;

@@ -5,9 +5,8 @@ import { SingleBar, Presets } from 'cli-progress';
 import { ChassisError } from '@chassis/core';
 import { resolveDataRoot } from '@chassis/storage';
 import { applyOverrides, codeVersion, formatSummary, readRunFile, runBacktest, type BacktestResult, type RunStats } from '@chassis/backtesting';
-import { createRunProbe, monitoringOptionSpecs, resolveMonitoringOptions, setRunState, startMonitoring, type InstrumentProbe, type MonitoringOptions, type RunProbe } from '@chassis/monitoring';
+import { createRunProbe, feedRunProbe, monitoringOptionSpecs, resolveMonitoringOptions, setRunState, startMonitoring, type InstrumentProbe, type MonitoringOptions, type RunProbe } from '@chassis/monitoring';
 import { version } from '../version.ts';
-import { feedRunProbe } from '../run-probe-feed.ts';
 
 export interface BacktestFlags {
   data?: string;

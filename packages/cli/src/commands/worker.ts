@@ -6,8 +6,7 @@ import { ChassisError } from '@chassis/core';
 import { resolveDataRoot } from '@chassis/storage';
 import { startQueueWorker } from '@chassis/experiments';
 import { BACKTEST_BACKEND_MODULE } from '@chassis/experiments';
-import { createRunProbe, monitoringOptionSpecs, resolveMonitoringOptions, setRunState, startMonitoring, type InstrumentProbe, type MetricsRegistry, type RunProbe } from '@chassis/monitoring';
-import { feedRunProbe } from '../run-probe-feed.ts';
+import { createRunProbe, feedRunProbe, monitoringOptionSpecs, resolveMonitoringOptions, setRunState, startMonitoring, type InstrumentProbe, type MetricsRegistry, type RunProbe } from '@chassis/monitoring';
 import { listenForRunStats, RUN_STATS_SOCKET_ENV, type RunStatsMessage } from '../run-stats-channel.ts';
 import { MONITORED_BACKTEST_BACKEND_MODULE } from '../monitored-backtest-backend.ts';
 
