@@ -97,7 +97,8 @@ export class ColumnBuilder {
   setPrice(k: number, i: number, text: string): boolean {
     if (!scanDecimal(text)) return false;
     if (scan.decimals > this.priceDecimals) {
-      ColumnBuilder.rescale(this.prices, i, POW10[scan.decimals - this.priceDecimals]!);
+      // Rows [0, i]: row i may already hold another price column of this row (bbo bid before ask).
+      ColumnBuilder.rescale(this.prices, i + 1, POW10[scan.decimals - this.priceDecimals]!);
       this.priceDecimals = scan.decimals;
     }
     this.prices[k]!.data[i] = scan.units * POW10[this.priceDecimals - scan.decimals]!;
@@ -107,7 +108,7 @@ export class ColumnBuilder {
   setSize(k: number, i: number, text: string): boolean {
     if (!scanDecimal(text)) return false;
     if (scan.decimals > this.sizeDecimals) {
-      ColumnBuilder.rescale(this.sizes, i, POW10[scan.decimals - this.sizeDecimals]!);
+      ColumnBuilder.rescale(this.sizes, i + 1, POW10[scan.decimals - this.sizeDecimals]!);
       this.sizeDecimals = scan.decimals;
     }
     this.sizes[k]!.data[i] = scan.units * POW10[this.sizeDecimals - scan.decimals]!;

@@ -20,8 +20,8 @@ export {
   type GapRecord,
 } from './canonical/dataset.ts';
 export { parquetColumns, ROW_GROUP_ROWS } from './canonical/schema.ts';
-export { contentHash } from './canonical/content-hash.ts';
-export { writeCanonicalParquet } from './canonical/parquet-writer.ts';
-export { writeDataset, canonicalPrefix } from './canonical/dataset-writer.ts';
+export { contentHash, contentHashOfFiles } from './canonical/content-hash.ts';
+export { writeCanonicalParquet, rescaleCanonicalParquet } from './canonical/parquet-writer.ts';
+export { writeDataset, canonicalPrefix, DatasetPartsWriter } from './canonical/dataset-writer.ts';
 export { readCanonical, type ReadOptions } from './canonical/reader.ts';
 export { openCatalog, CATALOG_KEY, type Catalog, type CatalogFilter, type FindQuery, type DatasetIdentity } from './catalog.ts';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { stat } from 'node:fs/promises';
+import { rename, stat } from 'node:fs/promises';
 import {
   DuckDBDataChunk,
   DuckDBBigIntType,
@@ -145,5 +145,25 @@ export async function writeCanonicalParquet(path: string, batch: CanonicalBatch,
   } finally {
     con.closeSync();
   }
+  return (await stat(path)).size;
+}
+
+/**
+ * Rewrites a canonical Parquet part at a higher precision (DECIMAL(18,a) → DECIMAL(18,b), b ≥ a:
+ * exact; DuckDB refuses a value that would not fit). Used when a later part of the same dataset
+ * revealed more significant decimals. Returns the new file size in bytes.
+ */
+export async function rescaleCanonicalParquet(path: string, kind: CanonicalBatch['kind'], priceDecimals: number, sizeDecimals: number): Promise<number> {
+  const casts = parquetColumns(kind, priceDecimals, sizeDecimals)
+    .filter(([, t]) => t.startsWith('DECIMAL'))
+    .map(([n, t]) => `CAST(${n} AS ${t.replace(' NOT NULL', '')}) AS ${n}`);
+  const tmp = `${path}.rescale-${randomBytes(4).toString('hex')}`;
+  const con = await duckConnection();
+  try {
+    await con.run(`COPY (SELECT * REPLACE (${casts.join(', ')}) FROM read_parquet(${sqlString(path)})) TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ROW_GROUP_ROWS})`);
+  } finally {
+    con.closeSync();
+  }
+  await rename(tmp, path);
   return (await stat(path)).size;
 }
