@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import type { BookDeltaBatch, CanonicalBatch, TradeBatch, BboBatch } from '@chassis/storage';
 import type { MarketEvent } from '@chassis/core';
 import { HistoricalFeeder, repeatBatches } from './feeder.ts';
@@ -66,5 +67,24 @@ describe('historical feeder', () => {
   it('repeats a stream with shifted timestamps', async () => {
     const f = await HistoricalFeeder.open([{ instrument: 'A', batches: repeatBatches(() => stream(trades([[1, 5], [2, 5]])), 3, 10n) }]);
     expect((await drain(f)).map((e) => e.tsLocalNs)).toEqual([1n, 2n, 11n, 12n, 21n, 22n]);
+  });
+
+  it('shifts 64-bit timestamps and message ids exactly across 32-bit word carries', async () => {
+    const int64 = fc.bigInt({ min: -(2n ** 62n), max: 2n ** 62n });
+    await fc.assert(
+      fc.asyncProperty(fc.array(int64, { minLength: 1, maxLength: 20 }), fc.bigInt({ min: 0n, max: 2n ** 56n }), async (ts, shift) => {
+        const b: BookDeltaBatch = { ...deltas(ts.map(() => [0, 0, 0, 1, 1])), tsEventNs: BigInt64Array.from(ts), tsLocalNs: BigInt64Array.from(ts), batchId: BigInt64Array.from(ts) };
+        const out: CanonicalBatch[] = [];
+        for await (const x of repeatBatches(() => stream(b), 3, shift)) out.push(x);
+        const wrap = (v: bigint) => BigInt.asIntN(64, v);
+        for (let k = 0; k < 3; k++) {
+          const o = out[k] as BookDeltaBatch;
+          expect([...o.tsEventNs]).toEqual(ts.map((t) => wrap(t + shift * BigInt(k))));
+          expect([...o.tsLocalNs]).toEqual(ts.map((t) => wrap(t + shift * BigInt(k))));
+          expect([...o.batchId]).toEqual(ts.map((t) => wrap(t + (BigInt(k) << 40n))));
+        }
+      }),
+      { numRuns: 50 },
+    );
   });
 });
