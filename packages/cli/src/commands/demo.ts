@@ -1,8 +1,9 @@
 // `chassis demo`: the first command on a fresh clone. Imports the bundled Binance USD-M capture
-// through the quality gate (once), backtests the example market maker on it, prints the
-// summary and where the artifacts are. Idempotent: a re-run reuses the imported data and
+// through the quality gate (once), backtests the example market maker on it, writes the HTML
+// report (`chassis report`'s buildReport) to <run-dir>/report.html, prints the summary and where
+// the artifacts are. Idempotent: a re-run reuses the imported data and
 // replaces the run directory with an identical one.
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -11,6 +12,7 @@ import { openCatalog, openStorage, resolveDataRoot } from '@chassis/storage';
 import { importCapture } from '@chassis/quality';
 import { codeVersion, formatSummary, runBacktest } from '@chassis/backtesting';
 import { version } from '../version.ts';
+import { buildReport } from './report.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 export const DEMO_CAPTURE = join(REPO_ROOT, 'examples/data/binance-hftbacktest/usdm_btcusdt_20240808.gz');
@@ -46,12 +48,15 @@ export function register(program: Command): void {
         codeVersion: codeVersion(version),
         where: 'demo',
       });
+      const report = join(result.outDir, 'report.html');
+      writeFileSync(report, buildReport(result.outDir).html);
       if (flags.json) {
         const { metrics: _m, ...rest } = result;
-        process.stdout.write(`${JSON.stringify(rest)}\n`);
+        process.stdout.write(`${JSON.stringify({ ...rest, report })}\n`);
         return;
       }
       say(formatSummary(result));
-      say(`\nnext: chassis replay ${result.outDir}`);
+      say(`report      ${report}`);
+      say(`\nnext: open ${report}, or chassis replay ${result.outDir}`);
     });
 }
