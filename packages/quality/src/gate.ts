@@ -4,7 +4,6 @@ import {
   contentHash,
   DatasetPartsWriter,
   utcDay,
-  writeDataset,
   type CanonicalKind,
   type Catalog,
   type CheckResult,
@@ -444,16 +443,19 @@ export async function runGate(
           provenance: { ...source.provenance, firstLine: where(seg.first), lastLine: where(seg.last) },
           createdAt: now(),
         });
-        // Version, write and catalog entry under the catalog lock: safe with concurrent imports.
+        // Encoded to staging outside the catalog lock (skipped when the catalog already has this
+        // content); version, commit and catalog entry under the lock: safe with concurrent imports.
+        const writer = parts ?? new DatasetPartsWriter(storage, kind);
+        if (!parts && (await catalog.get(id)) === undefined)
+          await writer.append(tail!, instrument.priceDecimals, instrument.sizeDecimals);
         let created = false;
         const added = await catalog.record({ ...base, segment: seg.index, contentHash: hash }, async (version) => {
-          const written = parts
-            ? await parts.commit(metaFor(version))
-            : await writeDataset(storage, tail!, metaFor(version));
+          if (writer.partCount === 0) await writer.append(tail!, instrument.priceDecimals, instrument.sizeDecimals);
+          const written = await writer.commit(metaFor(version));
           created = written.created;
           return written.meta;
         });
-        if (added.alreadyPresent) await parts?.abort();
+        if (added.alreadyPresent) await writer.abort();
         seg.builder.release();
         const outcome: GateDatasetOutcome['outcome'] =
           added.alreadyPresent || !created

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import type { StagedDir, Storage } from '../backends/storage.ts';
 import type { CanonicalBatch, CanonicalKind } from './batches.ts';
 import { contentHashOfFiles } from './content-hash.ts';
@@ -7,7 +7,10 @@ import { datasetToJson, type DatasetMeta, type InstrumentMeta } from './dataset.
 import { rescaleCanonicalParquet, writeCanonicalParquet } from './parquet-writer.ts';
 
 /** Canonical prefix of a dataset: canonical/{venue}/{instrument}/{kind}/{YYYY-MM-DD}/{datasetId}. */
-export function canonicalPrefix(m: Pick<DatasetMeta, 'venue' | 'symbol' | 'kind' | 'day' | 'id'>, storageClass: 'canonical' | 'quarantine' = 'canonical'): string {
+export function canonicalPrefix(
+  m: Pick<DatasetMeta, 'venue' | 'symbol' | 'kind' | 'day' | 'id'>,
+  storageClass: 'canonical' | 'quarantine' = 'canonical',
+): string {
   return `${storageClass}/${m.venue}/${m.symbol}/${m.kind}/${m.day}/${m.id}`;
 }
 
@@ -23,7 +26,12 @@ export async function writeDataset(
 ): Promise<{ meta: DatasetMeta; created: boolean }> {
   const staged = await storage.stage();
   try {
-    const bytes = await writeCanonicalParquet(join(staged.dir, 'data.parquet'), batch, meta.instrument.priceDecimals, meta.instrument.sizeDecimals);
+    const bytes = await writeCanonicalParquet(
+      join(staged.dir, 'data.parquet'),
+      batch,
+      meta.instrument.priceDecimals,
+      meta.instrument.sizeDecimals,
+    );
     const full: DatasetMeta = { ...meta, files: [{ key: `${meta.prefix}/data.parquet`, rows: batch.length, bytes }] };
     await writeFile(join(staged.dir, 'dataset.json'), datasetToJson(full));
     const created = await storage.commit(staged, meta.prefix);
@@ -39,11 +47,14 @@ export async function writeDataset(
  * memory whole. Parts go to one staging area as `data-00000.parquet`, … each at the precision
  * known when it was written; `seal` brings them all to the instrument's precision and computes
  * the content hash from the files (the same hash as `contentHash` over the whole batch), and
- * `commit` makes the dataset visible in one step, exactly like `writeDataset`.
+ * `commit` makes the dataset visible in one step, exactly like `writeDataset` (a single part is
+ * named `data.parquet`). Encoding happens before `commit`, so a caller holding the catalog lock
+ * only around `commit` holds it for a rename, not for the Parquet encoding.
  */
 export class DatasetPartsWriter {
   private staged: StagedDir | undefined;
-  private readonly parts: { name: string; rows: number; priceDecimals: number; sizeDecimals: number; bytes: number }[] = [];
+  private readonly parts: { name: string; rows: number; priceDecimals: number; sizeDecimals: number; bytes: number }[] =
+    [];
   private total = 0;
 
   constructor(
@@ -81,7 +92,12 @@ export class DatasetPartsWriter {
     const dir = this.staged!.dir;
     for (const p of this.parts) {
       if (p.priceDecimals === instrument.priceDecimals && p.sizeDecimals === instrument.sizeDecimals) continue;
-      p.bytes = await rescaleCanonicalParquet(join(dir, p.name), this.kind, instrument.priceDecimals, instrument.sizeDecimals);
+      p.bytes = await rescaleCanonicalParquet(
+        join(dir, p.name),
+        this.kind,
+        instrument.priceDecimals,
+        instrument.sizeDecimals,
+      );
       p.priceDecimals = instrument.priceDecimals;
       p.sizeDecimals = instrument.sizeDecimals;
     }
@@ -97,7 +113,15 @@ export class DatasetPartsWriter {
     const staged = this.staged!;
     this.staged = undefined;
     try {
-      const full: DatasetMeta = { ...meta, files: this.parts.map((p) => ({ key: `${meta.prefix}/${p.name}`, rows: p.rows, bytes: p.bytes })) };
+      // A dataset of one part looks exactly like one written by writeDataset.
+      if (this.parts.length === 1 && this.parts[0]!.name !== 'data.parquet') {
+        await rename(join(staged.dir, this.parts[0]!.name), join(staged.dir, 'data.parquet'));
+        this.parts[0]!.name = 'data.parquet';
+      }
+      const full: DatasetMeta = {
+        ...meta,
+        files: this.parts.map((p) => ({ key: `${meta.prefix}/${p.name}`, rows: p.rows, bytes: p.bytes })),
+      };
       await writeFile(join(staged.dir, 'dataset.json'), datasetToJson(full));
       return { meta: full, created: await this.storage.commit(staged, meta.prefix) };
     } catch (err) {
