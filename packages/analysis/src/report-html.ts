@@ -321,6 +321,25 @@ export function runReportHtml(input: RunReportInput & { readonly title?: string;
   );
 }
 
+/**
+ * A run's page with every instrument: one instrument gives exactly runReportHtml's page; several
+ * give each instrument's sections under a heading naming it, all in one page (ECharts once).
+ */
+export function instrumentsReportHtml(inputs: readonly RunReportInput[], title?: string): string {
+  const first = inputs[0];
+  if (!first) throw new Error('instrumentsReportHtml: no instrument to report');
+  if (inputs.length === 1) return runReportHtml({ ...first, ...(title ? { title } : {}) });
+  const sections = inputs.flatMap((input) => [
+    { kind: 'text', title: `Instrument ${input.series.instrument}`, text: `${input.series.fills.tsMs.length} fills; equity is the run's initial equity plus this instrument's PnL.` } as const,
+    ...runReportSections(input).map((s) => ({ ...s, title: `${input.series.instrument} · ${s.title}` })),
+  ]);
+  return renderReport(
+    title ?? `Run ${first.series.runId}`,
+    `${inputs.map((i) => i.series.instrument).join(', ')} · ${new Date(first.series.startMs).toISOString()} → ${new Date(first.series.endMs).toISOString()}`,
+    sections,
+  );
+}
+
 export function experimentReportHtml(input: ExperimentReportInput & { readonly title?: string; readonly subtitle?: string }): string {
   return renderReport(input.title ?? `Experiment ${input.experimentId}`, input.subtitle ?? `${input.runs.length} runs`, experimentReportSections(input));
 }

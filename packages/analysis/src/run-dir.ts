@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ChassisError } from '@chassis/core';
 import { readJournal, type Metrics, type ResolvedRun } from '@chassis/backtesting';
-import { seriesFromEvents } from './run-loader.ts';
+import { seriesByInstrument } from './run-loader.ts';
 import type { RunSeries } from './run-series.ts';
 import { computeRunMetrics, DEFAULT_MARKOUT_HORIZONS_MS, DEFAULT_SAMPLE_MS, equityCurve, type RunMetrics } from './run-metrics.ts';
 import { canonicalJsonText, writeAnalysis, type WrittenAnalysis } from './analysis-store.ts';
@@ -50,22 +50,26 @@ export function openRunDir(dirArg: string): LoadedRun {
   return { dir, manifest, run: readJson<ResolvedRun>(join(dir, 'run.json')), backtestMetrics: readJson<Metrics>(join(dir, 'metrics.json')) };
 }
 
-/** The run's columns for its first instrument (or `instrument`), from one pass over the journal. */
-export function loadRunSeries(run: LoadedRun, instrument?: string): RunSeries {
+/** The run's columns for each of its instruments (run.json order), from one pass over the journal. */
+export function loadInstrumentSeries(run: LoadedRun): RunSeries[] {
   const quote = run.run.instruments[0]?.quoteCurrency ?? '';
   const initialEquity = Number(run.run.definition.balances?.[quote] ?? 0);
   const m = run.backtestMetrics;
-  return seriesFromEvents(
-    readJournal(join(run.dir, 'journal.bin')),
-    {
-      runId: run.manifest.runId,
-      instruments: run.run.instruments,
-      initialEquity,
-      riskDenials: Object.values(m.riskDenials ?? {}).reduce((s, x) => s + x, 0),
-      rateLimitDeferrals: m.rateLimit?.deferrals ?? 0,
-    },
-    instrument,
-  );
+  return seriesByInstrument(readJournal(join(run.dir, 'journal.bin')), {
+    runId: run.manifest.runId,
+    instruments: run.run.instruments,
+    initialEquity,
+    riskDenials: Object.values(m.riskDenials ?? {}).reduce((s, x) => s + x, 0),
+    rateLimitDeferrals: m.rateLimit?.deferrals ?? 0,
+  });
+}
+
+/** The run's columns for its first instrument (or `instrument`). */
+export function loadRunSeries(run: LoadedRun, instrument?: string): RunSeries {
+  const all = loadInstrumentSeries(run);
+  const s = instrument ? all.find((x) => x.instrument === instrument) : all[0];
+  if (!s) throw new ChassisError('E_REPORT_INPUT', `run ${run.manifest.runId} has no instrument ${instrument ?? ''} (it has ${all.map((x) => x.instrument).join(', ')})`);
+  return s;
 }
 
 /** `<root>` for a run at `<root>/experiments/<run-id>`, else undefined. */
@@ -74,10 +78,18 @@ export function dataRootOfRunDir(dir: string): string | undefined {
   return basename(parent) === 'experiments' ? dirname(parent) : undefined;
 }
 
-export interface RunAnalysis {
-  readonly loaded: LoadedRun;
+export interface InstrumentAnalysis {
   readonly series: RunSeries;
   readonly metrics: RunMetrics;
+}
+
+export interface RunAnalysis {
+  readonly loaded: LoadedRun;
+  /** The first instrument's columns and metrics (the only ones of a single-instrument run). */
+  readonly series: RunSeries;
+  readonly metrics: RunMetrics;
+  /** Every instrument of the run, in run.json order. */
+  readonly instruments: readonly InstrumentAnalysis[];
   readonly written: WrittenAnalysis | undefined;
 }
 
@@ -87,20 +99,24 @@ export interface RunAnalysis {
  */
 export function analyseRun(dir: string, options: { readonly dataRoot?: string; readonly sampleMs?: number } = {}): RunAnalysis {
   const loaded = openRunDir(dir);
-  const series = loadRunSeries(loaded);
   const sampleMs = options.sampleMs ?? DEFAULT_SAMPLE_MS;
-  const metrics = computeRunMetrics(series, { sampleMs, markoutHorizonsMs: DEFAULT_MARKOUT_HORIZONS_MS });
+  const instruments = loadInstrumentSeries(loaded).map((series) => ({ series, metrics: computeRunMetrics(series, { sampleMs, markoutHorizonsMs: DEFAULT_MARKOUT_HORIZONS_MS }) }));
+  const { series, metrics } = instruments[0]!;
   const root = options.dataRoot ?? dataRootOfRunDir(dir);
+  const json = (v: unknown) => `${JSON.stringify(JSON.parse(canonicalJsonText(v)), null, 2)}\n`;
+  // One instrument: metrics.json is that instrument's metrics (as before). Several: an object
+  // keyed by instrument id, under parameters naming all of them (so a different analysis id).
+  const single = instruments.length === 1;
   const written = root
     ? writeAnalysis(
         root,
         'run-metrics',
-        { sampleMs, markoutHorizonsMs: DEFAULT_MARKOUT_HORIZONS_MS, instrument: series.instrument },
+        single ? { sampleMs, markoutHorizonsMs: DEFAULT_MARKOUT_HORIZONS_MS, instrument: series.instrument } : { sampleMs, markoutHorizonsMs: DEFAULT_MARKOUT_HORIZONS_MS, instruments: instruments.map((i) => i.series.instrument) },
         [{ id: loaded.manifest.runId, sha256: loaded.manifest.outputHash ?? '' }],
-        { 'metrics.json': `${JSON.stringify(JSON.parse(canonicalJsonText(metrics)), null, 2)}\n` },
+        { 'metrics.json': json(single ? metrics : Object.fromEntries(instruments.map((i) => [i.series.instrument, i.metrics]))) },
       )
     : undefined;
-  return { loaded, series, metrics, written };
+  return { loaded, series, metrics, instruments, written };
 }
 
 export { equityCurve };

@@ -1,6 +1,7 @@
 /**
  * Builds a run's analysis columns (run-series.ts) from its recorded event stream and its
- * resolved definition, in one pass over the journal. Our quotes are the best price among our
+ * resolved definition, in one pass over the journal, for every instrument of the run at once
+ * (one column set per instrument, dispatched on the event's instrument id). Our quotes are the best price among our
  * live orders per side (from request_sent, order_replaced and terminal events); request
  * latency is the local time from a request_sent to the execution event answering it
  * (`requestSeq`). Mid is taken from BBO events when the run has them, else from trades.
@@ -36,151 +37,211 @@ export interface RunInfo {
 
 const NS_PER_MS = 1_000_000n;
 
-export function seriesFromEvents(stream: Iterable<Event>, info: RunInfo, instrumentId?: string): RunSeries {
-  const inst = instrumentId ? info.instruments.find((i) => i.id === instrumentId) : info.instruments[0];
-  if (!inst) throw new Error(`run ${info.runId} has no instrument ${instrumentId ?? ''}`);
-  const pScale = 10 ** -inst.priceDecimals;
-  const qScale = 10 ** -inst.sizeDecimals;
-  const feeScale = 10 ** -(inst.priceDecimals + inst.sizeDecimals);
-  // ms since epoch as float; the integer ms part is exact, sub-ms kept to µs by the float.
-  const toMs = (ns: bigint) => Number(ns / NS_PER_MS) + Number(ns % NS_PER_MS) / 1e6;
-  const midT = new F64();
-  const midV = new F64();
-  const tradeT = new F64();
-  const tradeV = new F64();
-  const qT = new F64();
-  const qBid = new F64();
-  const qAsk = new F64();
-  const fT = new F64();
-  const fSide = new F64();
-  const fPx = new F64();
-  const fQty = new F64();
-  const fFee = new F64();
-  const fMaker = new F64();
-  const rT = new F64();
-  const rKind = new F64();
-  const rLat = new F64();
-  const requestIndex = new Map<number, number>(); // request seq → row in r*
-  const live = new Map<number, { side: 1 | -1; price: number }>(); // our working orders
-  const orderSide = new Map<number, 1 | -1>();
-  const filledOrders = new Set<number>();
-  let firstMs = NaN;
-  let lastMs = NaN;
-  let events = 0;
-  let lastBid = NaN;
-  let lastAsk = NaN;
-  const requote = (t: number) => {
+/** Column builders and order state of one instrument during the pass. */
+class InstrumentColumns {
+  readonly pScale: number;
+  readonly qScale: number;
+  readonly feeScale: number;
+  readonly midT = new F64();
+  readonly midV = new F64();
+  readonly tradeT = new F64();
+  readonly tradeV = new F64();
+  readonly qT = new F64();
+  readonly qBid = new F64();
+  readonly qAsk = new F64();
+  readonly fT = new F64();
+  readonly fSide = new F64();
+  readonly fPx = new F64();
+  readonly fQty = new F64();
+  readonly fFee = new F64();
+  readonly fMaker = new F64();
+  readonly rT = new F64();
+  readonly rKind = new F64();
+  readonly rLat = new F64();
+  readonly requestIndex = new Map<number, number>(); // request seq → row in r*
+  readonly live = new Map<number, { side: 1 | -1; price: number }>(); // our working orders
+  readonly orderSide = new Map<number, 1 | -1>();
+  readonly filledOrders = new Set<number>();
+  lastBid = NaN;
+  lastAsk = NaN;
+
+  constructor(readonly inst: Pick<Instrument, 'id' | 'priceDecimals' | 'sizeDecimals'>) {
+    this.pScale = 10 ** -inst.priceDecimals;
+    this.qScale = 10 ** -inst.sizeDecimals;
+    this.feeScale = 10 ** -(inst.priceDecimals + inst.sizeDecimals);
+  }
+
+  requote(t: number): void {
     let bid = NaN;
     let ask = NaN;
-    for (const o of live.values()) {
+    for (const o of this.live.values()) {
       if (o.side === 1) bid = Number.isNaN(bid) || o.price > bid ? o.price : bid;
       else ask = Number.isNaN(ask) || o.price < ask ? o.price : ask;
     }
-    if (Object.is(bid, lastBid) && Object.is(ask, lastAsk)) return;
-    lastBid = bid;
-    lastAsk = ask;
-    qT.push(t);
-    qBid.push(bid);
-    qAsk.push(ask);
-  };
-  const answered = (e: { requestSeq: number }, t: number) => {
-    const row = requestIndex.get(e.requestSeq);
+    if (Object.is(bid, this.lastBid) && Object.is(ask, this.lastAsk)) return;
+    this.lastBid = bid;
+    this.lastAsk = ask;
+    this.qT.push(t);
+    this.qBid.push(bid);
+    this.qAsk.push(ask);
+  }
+
+  answered(requestSeq: number, t: number): void {
+    const row = this.requestIndex.get(requestSeq);
     if (row === undefined) return;
-    rLat.a[row] = t - rT.a[row]!;
-    requestIndex.delete(e.requestSeq);
-  };
-  {
-    for (const e of stream) {
-      events++;
-      const t = toMs(e.tsLocalNs);
-      if (Number.isNaN(firstMs)) firstMs = t;
-      lastMs = t;
-      switch (e.kind) {
-        case 'bbo':
-          if (e.instrument === inst.id && e.bidQtyUnits > 0 && e.askQtyUnits > 0) {
-            midT.push(t);
-            midV.push(((e.bidPriceUnits + e.askPriceUnits) / 2) * pScale);
-          }
-          break;
-        case 'trade':
-          if (e.instrument === inst.id) {
-            tradeT.push(t);
-            tradeV.push(e.priceUnits * pScale);
-          }
-          break;
-        case 'request_sent': {
-          if (e.instrument !== inst.id) break;
-          const kind = e.request === 'new' ? 0 : e.request === 'replace' ? 1 : 2;
-          requestIndex.set(e.seq, rT.n);
-          rT.push(t);
-          rKind.push(kind);
-          rLat.push(NaN);
-          if (e.request === 'new') {
-            const side = e.side === 'buy' ? 1 : -1;
-            orderSide.set(e.orderId, side);
-            if (e.orderType === 'limit') {
-              live.set(e.orderId, { side, price: e.priceUnits * pScale });
-              requote(t);
-            }
-          }
-          break;
+    this.rLat.a[row] = t - this.rT.a[row]!;
+    this.requestIndex.delete(requestSeq);
+  }
+
+  series(info: RunInfo, startMs: number, endMs: number, events: number): RunSeries {
+    const useTrades = this.midT.n === 0;
+    return {
+      runId: info.runId,
+      instrument: this.inst.id,
+      startMs,
+      endMs,
+      initialEquity: info.initialEquity,
+      fills: {
+        tsMs: this.fT.done(),
+        side: Int8Array.from(this.fSide.done()),
+        price: this.fPx.done(),
+        qty: this.fQty.done(),
+        fee: this.fFee.done(),
+        maker: Uint8Array.from(this.fMaker.done()),
+      },
+      mid: { tsMs: useTrades ? this.tradeT.done() : this.midT.done(), mid: useTrades ? this.tradeV.done() : this.midV.done() },
+      quotes: { tsMs: this.qT.done(), bid: this.qBid.done(), ask: this.qAsk.done() },
+      requests: { tsMs: this.rT.done(), kind: Uint8Array.from(this.rKind.done()), latencyMs: this.rLat.done() },
+      counters: { riskDenials: info.riskDenials, rateLimitDeferrals: info.rateLimitDeferrals, ordersFilled: this.filledOrders.size, events },
+    };
+  }
+}
+
+// ms since epoch as float; the integer ms part is exact, sub-ms kept to µs by the float.
+const toMs = (ns: bigint) => Number(ns / NS_PER_MS) + Number(ns % NS_PER_MS) / 1e6;
+
+/**
+ * One column set per instrument of the run (in run.json order), from one pass. Run-level
+ * figures (risk denials, rate-limit deferrals, event count, start/end, initial equity) are the
+ * run's, repeated in each; everything else is that instrument's alone.
+ */
+export function seriesByInstrument(stream: Iterable<Event>, info: RunInfo): RunSeries[] {
+  if (info.instruments.length === 0) throw new Error(`run ${info.runId} has no instruments`);
+  const cols = info.instruments.map((i) => new InstrumentColumns(i));
+  const byId = new Map(cols.map((c) => [c.inst.id, c]));
+  let firstNs: bigint | undefined;
+  let lastNs: bigint | undefined;
+  let events = 0;
+  // Execution events carry no instrument: they reach their instrument through the order
+  // (created by our request_sent) or the request they answer.
+  const byOrder = new Map<number, InstrumentColumns>();
+  const byRequest = new Map<number, InstrumentColumns>();
+  for (const e of stream) {
+    events++;
+    firstNs ??= e.tsLocalNs;
+    lastNs = e.tsLocalNs;
+    switch (e.kind) {
+      case 'bbo': {
+        const c = byId.get(e.instrument);
+        if (c && e.bidQtyUnits > 0 && e.askQtyUnits > 0) {
+          c.midT.push(toMs(e.tsLocalNs));
+          c.midV.push(((e.bidPriceUnits + e.askPriceUnits) / 2) * c.pScale);
         }
-        case 'order_accepted':
-        case 'cancel_replace_rejected':
-          answered(e, t);
-          break;
-        case 'order_replaced': {
-          answered(e, t);
-          const o = live.get(e.orderId);
-          if (o) {
-            o.price = e.priceUnits * pScale;
-            requote(t);
-          }
-          break;
-        }
-        case 'order_filled': {
-          answered(e, t);
-          const side = orderSide.get(e.orderId);
-          if (side === undefined) break;
-          filledOrders.add(e.orderId);
-          fT.push(t);
-          fSide.push(side);
-          fPx.push(e.priceUnits * pScale);
-          fQty.push(e.qtyUnits * qScale);
-          fFee.push(Number(e.feeUnits) * feeScale);
-          fMaker.push(e.liquidity === 'maker' ? 1 : 0);
-          if (e.final && live.delete(e.orderId)) requote(t);
-          break;
-        }
-        case 'order_cancelled':
-        case 'order_rejected':
-        case 'order_expired':
-          if ('requestSeq' in e) answered(e, t);
-          if (live.delete(e.orderId)) requote(t);
-          break;
-        default:
-          break;
+        break;
       }
+      case 'trade': {
+        const c = byId.get(e.instrument);
+        if (!c) break;
+        c.tradeT.push(toMs(e.tsLocalNs));
+        c.tradeV.push(e.priceUnits * c.pScale);
+        break;
+      }
+      case 'request_sent': {
+        const c = byId.get(e.instrument);
+        if (!c) break;
+        const t = toMs(e.tsLocalNs);
+        const kind = e.request === 'new' ? 0 : e.request === 'replace' ? 1 : 2;
+        c.requestIndex.set(e.seq, c.rT.n);
+        byRequest.set(e.seq, c);
+        c.rT.push(t);
+        c.rKind.push(kind);
+        c.rLat.push(NaN);
+        if (e.request === 'new') {
+          const side = e.side === 'buy' ? 1 : -1;
+          c.orderSide.set(e.orderId, side);
+          byOrder.set(e.orderId, c);
+          if (e.orderType === 'limit') {
+            c.live.set(e.orderId, { side, price: e.priceUnits * c.pScale });
+            c.requote(t);
+          }
+        }
+        break;
+      }
+      case 'order_accepted':
+      case 'cancel_replace_rejected': {
+        const c = byRequest.get(e.requestSeq);
+        if (c) {
+          c.answered(e.requestSeq, toMs(e.tsLocalNs));
+          byRequest.delete(e.requestSeq);
+        }
+        break;
+      }
+      case 'order_replaced': {
+        const c = byOrder.get(e.orderId);
+        if (!c) break;
+        const t = toMs(e.tsLocalNs);
+        c.answered(e.requestSeq, t);
+        byRequest.delete(e.requestSeq);
+        const o = c.live.get(e.orderId);
+        if (o) {
+          o.price = e.priceUnits * c.pScale;
+          c.requote(t);
+        }
+        break;
+      }
+      case 'order_filled': {
+        const c = byOrder.get(e.orderId);
+        if (!c) break;
+        const t = toMs(e.tsLocalNs);
+        c.answered(e.requestSeq, t);
+        byRequest.delete(e.requestSeq);
+        const side = c.orderSide.get(e.orderId)!;
+        c.filledOrders.add(e.orderId);
+        c.fT.push(t);
+        c.fSide.push(side);
+        c.fPx.push(e.priceUnits * c.pScale);
+        c.fQty.push(e.qtyUnits * c.qScale);
+        c.fFee.push(Number(e.feeUnits) * c.feeScale);
+        c.fMaker.push(e.liquidity === 'maker' ? 1 : 0);
+        if (e.final && c.live.delete(e.orderId)) c.requote(t);
+        break;
+      }
+      case 'order_cancelled':
+      case 'order_rejected':
+      case 'order_expired': {
+        const c = byOrder.get(e.orderId);
+        if (!c) break;
+        const t = toMs(e.tsLocalNs);
+        if ('requestSeq' in e) {
+          c.answered(e.requestSeq, t);
+          byRequest.delete(e.requestSeq);
+        }
+        if (c.live.delete(e.orderId)) c.requote(t);
+        break;
+      }
+      default:
+        break;
     }
   }
-  const useTrades = midT.n === 0;
-  return {
-    runId: info.runId,
-    instrument: inst.id,
-    startMs: Number.isNaN(firstMs) ? 0 : firstMs,
-    endMs: Number.isNaN(lastMs) ? 0 : lastMs,
-    initialEquity: info.initialEquity,
-    fills: {
-      tsMs: fT.done(),
-      side: Int8Array.from(fSide.done()),
-      price: fPx.done(),
-      qty: fQty.done(),
-      fee: fFee.done(),
-      maker: Uint8Array.from(fMaker.done()),
-    },
-    mid: { tsMs: useTrades ? tradeT.done() : midT.done(), mid: useTrades ? tradeV.done() : midV.done() },
-    quotes: { tsMs: qT.done(), bid: qBid.done(), ask: qAsk.done() },
-    requests: { tsMs: rT.done(), kind: Uint8Array.from(rKind.done()), latencyMs: rLat.done() },
-    counters: { riskDenials: info.riskDenials, rateLimitDeferrals: info.rateLimitDeferrals, ordersFilled: filledOrders.size, events },
-  };
+  const startMs = firstNs === undefined ? 0 : toMs(firstNs);
+  const endMs = lastNs === undefined ? 0 : toMs(lastNs);
+  return cols.map((c) => c.series(info, startMs, endMs, events));
+}
+
+/** The columns of one instrument (default: the run's first). */
+export function seriesFromEvents(stream: Iterable<Event>, info: RunInfo, instrumentId?: string): RunSeries {
+  const all = seriesByInstrument(stream, info);
+  const s = instrumentId ? all.find((x) => x.instrument === instrumentId) : all[0];
+  if (!s) throw new Error(`run ${info.runId} has no instrument ${instrumentId ?? ''}`);
+  return s;
 }

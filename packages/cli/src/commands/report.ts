@@ -6,7 +6,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ChassisError } from '@chassis/core';
-import { analyseRun, canonicalJsonText, equityCurve, experimentReportHtml, runReportHtml, sha256, writeAnalysis, type ComparedRun } from '@chassis/analysis';
+import { analyseRun, canonicalJsonText, equityCurve, experimentReportHtml, instrumentsReportHtml, sha256, writeAnalysis, type ComparedRun } from '@chassis/analysis';
 import { readExperimentIndex } from '@chassis/experiments';
 
 export interface ReportResult {
@@ -45,7 +45,8 @@ export function buildReport(target: string, metric = 'pnl'): ReportResult {
     return { kind: 'experiment', html, storedAt: stored ? join(stored.dir, 'report.html') : undefined };
   }
   const a = analyseRun(dir);
-  const html = runReportHtml({ series: a.series, metrics: a.metrics, curve: equityCurve(a.series, a.metrics.sampleMs) });
+  // Every instrument of the run; a single-instrument run gives the same page as before.
+  const html = instrumentsReportHtml(a.instruments.map(({ series, metrics }) => ({ series, metrics, curve: equityCurve(series, metrics.sampleMs) })));
   const stored = a.written
     ? writeAnalysis(dirname(dirname(dirname(a.written.dir))), 'run-report', { sampleMs: a.metrics.sampleMs }, [{ id: a.loaded.manifest.runId, sha256: a.loaded.manifest.outputHash ?? '' }], {
         'report.html': html,

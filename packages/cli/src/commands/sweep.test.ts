@@ -223,7 +223,8 @@ describe('chassis sweep / worker / report / compare on real data', () => {
     const lines = r.out.trim().split('\n');
     expect(lines[0]).toMatch(/^run\s+qty\s+spreadTicks\s+pnl/);
     expect(lines).toHaveLength(6);
-    const best = [...first.runs].sort((a, b) => b.metrics.pnl! - a.metrics.pnl!)[0]!;
+    // Ranked by PnL, ties by run id (qty 1 and 2 can earn the same when every fill is one lot).
+    const best = [...first.runs].sort((a, b) => b.metrics.pnl! - a.metrics.pnl! || (a.runId < b.runId ? -1 : 1))[0]!;
     expect(lines[2]!.startsWith(best.runId)).toBe(true);
   });
 
