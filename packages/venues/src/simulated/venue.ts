@@ -317,10 +317,10 @@ class SimulatedVenueImpl implements SimulatedVenue {
   /** Unconsumed opposite liquidity (qty units, whole lots) up to `limit` (NaN = no limit), capped at `need`. */
   private available(opposite: BookSide, isBuy: boolean, limit: number, need: number, lot: number): number {
     let total = 0;
-    for (let i = opposite.count - 1; i >= 0 && total < need; i--) {
-      const price = opposite.priceAt(i);
+    for (let h = opposite.first(); h !== -1 && total < need; h = opposite.next(h)) {
+      const price = opposite.priceOf(h);
       if (limit === limit && (isBuy ? price > limit : price < limit)) break;
-      total += lotFloor(opposite.sizes[i]! - opposite.consumed[i]!, lot);
+      total += lotFloor(opposite.sizeOf(h) - opposite.consumedOf(h), lot);
     }
     return total;
   }
@@ -328,14 +328,14 @@ class SimulatedVenueImpl implements SimulatedVenue {
   /** Takes opposite liquidity level by level, best first, up to `limit` (NaN = market): one taker fill per level. */
   private take(order: SimOrder, opposite: BookSide, limit: number, now: bigint, requestSeq: number): void {
     const lot = order.inst.instrument.lotUnits;
-    for (let i = opposite.count - 1; i >= 0 && order.live; i--) {
-      const price = opposite.priceAt(i);
+    for (let h = opposite.first(); h !== -1 && order.live; h = opposite.next(h)) {
+      const price = opposite.priceOf(h);
       if (limit === limit && (order.isBuy ? price > limit : price < limit)) break;
-      const avail = lotFloor(opposite.sizes[i]! - opposite.consumed[i]!, lot);
+      const avail = lotFloor(opposite.sizeOf(h) - opposite.consumedOf(h), lot);
       if (avail <= 0) continue;
       const remaining = order.qtyUnits - order.filledUnits;
       const qty = avail < remaining ? avail : remaining;
-      opposite.consumed[i] = opposite.consumed[i]! + qty;
+      opposite.consume(h, qty);
       this.fill(order, price, qty, 'taker', now, requestSeq);
     }
   }
