@@ -7,8 +7,9 @@ import { openStorage } from '@chassis/storage';
 import { pendingManifests, runPendingManifests } from '@chassis/quality';
 import { createQualityProbe, MetricsRegistry } from '@chassis/monitoring';
 import { observeQualityRun } from './quality-probe-feed.ts';
+import { dataFixturesDir } from '../../../examples/data/index.ts';
 
-const SPOT = '/work/shared/data/binance-hftbacktest/spot_btcusdt_20240808.gz';
+const SPOT = `${dataFixturesDir}/binance-hftbacktest/spot_btcusdt_20240808.gz`;
 
 describe('the quality probe fed from a real gate run', () => {
   it('counts the manifest bytes, the promoted rows and the datasets by final state', async () => {

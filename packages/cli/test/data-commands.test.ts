@@ -4,10 +4,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { dataFixturesDir } from '../../../examples/data/index.ts';
 
 const run = promisify(execFile);
 const CLI = 'packages/cli/bin/chassis.js';
-const USDM = '/work/shared/data/binance-hftbacktest/usdm_btcusdt_20240808.gz';
+const USDM = `${dataFixturesDir}/binance-hftbacktest/usdm_btcusdt_20240808.gz`;
 
 describe('chassis import / data ls / data show / quality report', () => {
   it('imports the USD-M capture and lists the promoted datasets as JSON', async () => {

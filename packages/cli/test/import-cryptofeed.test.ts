@@ -4,10 +4,11 @@ import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { dataFixturesDir } from '../../../examples/data/index.ts';
 
 const run = promisify(execFile);
 const CLI = 'packages/cli/bin/chassis.js';
-const CF = '/work/shared/data/cryptofeed';
+const CF = `${dataFixturesDir}/cryptofeed`;
 
 interface Imported {
   readonly file: string;

@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openCatalog, openStorage, readCanonical, type BboBatch, type BookDeltaBatch, type DatasetMeta, type Storage } from '@chassis/storage';
 import { importCapture } from './importer.ts';
+import { dataFixturesDir } from '../../../examples/data/index.ts';
 
-const USDM = '/work/shared/data/binance-hftbacktest/usdm_btcusdt_20240808.gz';
+const USDM = `${dataFixturesDir}/binance-hftbacktest/usdm_btcusdt_20240808.gz`;
 
 function tmpRoot(): Storage {
   return openStorage(mkdtempSync(join(tmpdir(), 'chassis-q-')));

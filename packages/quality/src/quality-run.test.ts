@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { openCatalog, openStorage } from '@chassis/storage';
 import { parseManifest } from './manifest.ts';
 import { pendingManifests, runPendingManifests } from './quality-run.ts';
+import { dataFixturesDir } from '../../../examples/data/index.ts';
 
-const SPOT = '/work/shared/data/binance-hftbacktest/spot_btcusdt_20240808.gz';
+const SPOT = `${dataFixturesDir}/binance-hftbacktest/spot_btcusdt_20240808.gz`;
 
 describe('chassis quality run over recorder manifests', () => {
   it('promotes the datasets of a pending manifest once and records quality.json beside it', async () => {

@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { openCatalog, openStorage } from '@chassis/storage';
+import { dataFixturesDir } from '../../../examples/data/index.ts';
 
 const run = promisify(execFile);
 const CHILD = join(import.meta.dirname, 'import-child.ts');
-const HFT = '/work/shared/data/binance-hftbacktest';
+const HFT = `${dataFixturesDir}/binance-hftbacktest`;
 
 interface Reported {
   readonly id: string;

@@ -1,5 +1,5 @@
 /**
- * Ground truth at the CANONICAL level: real captures from /work/shared/data, read in place,
+ * Ground truth at the CANONICAL level: real captures from examples/data (bundled copies of ../shared/data), read in place,
  * imported through the real quality gate into a temporary data root, then read back with
  * readCanonical. Every expectation below is recomputed from canonical rows alone and compared
  * with values taken from the venue (bookTicker, OKX checksums), never with the gate's own output.
@@ -11,9 +11,10 @@ import { crc32, gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openCatalog, openStorage, readCanonical, type BboBatch, type BookDeltaBatch, type DatasetMeta, type Storage } from '@chassis/storage';
 import { groupImportFiles, importCapture, type ImportResult } from '@chassis/quality';
+import { dataFixturesDir } from '../../../examples/data/index.ts';
 
-const HFT = '/work/shared/data/binance-hftbacktest';
-const CF = '/work/shared/data/cryptofeed';
+const HFT = `${dataFixturesDir}/binance-hftbacktest`;
+const CF = `${dataFixturesDir}/cryptofeed`;
 
 function tmpRoot(): Storage {
   return openStorage(mkdtempSync(join(tmpdir(), 'chassis-gt-')));

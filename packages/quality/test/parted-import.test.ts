@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openCatalog, openStorage, readCanonical } from '@chassis/storage';
 import { importCapture } from '@chassis/quality';
+import { dataFixturesDir } from '../../../examples/data/index.ts';
 
-const USDM = '/work/shared/data/binance-hftbacktest/usdm_btcusdt_20240808.gz';
+const USDM = `${dataFixturesDir}/binance-hftbacktest/usdm_btcusdt_20240808.gz`;
 
 describe('an import that writes datasets in parts (bounded memory)', () => {
   it('yields the same datasets, ids and rows as an import held in memory', async () => {

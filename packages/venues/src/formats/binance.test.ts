@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { readCapture, detectCapture } from './capture-reader.ts';
 import { L2Book } from './l2-book.ts';
 import type { BboRecord, NormalizedRecord } from './records.ts';
+import { dataFixturesDir } from '../../../../examples/data/index.ts';
 
-const HFT = '/work/shared/data/binance-hftbacktest';
-const CF = '/work/shared/data/cryptofeed';
+const HFT = `${dataFixturesDir}/binance-hftbacktest`;
+const CF = `${dataFixturesDir}/cryptofeed`;
 
 async function collect(path: string): Promise<NormalizedRecord[]> {
   const out: NormalizedRecord[] = [];

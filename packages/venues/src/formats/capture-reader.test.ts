@@ -8,8 +8,9 @@ import { ChassisError } from '@chassis/core';
 import { detectCapture, readCapture } from './capture-reader.ts';
 import { readLineBatches } from './container.ts';
 import type { NormalizedRecord, SyncIssueRecord } from './records.ts';
+import { dataFixturesDir } from '../../../../examples/data/index.ts';
 
-const USDM = '/work/shared/data/binance-hftbacktest/usdm_btcusdt_20240808.gz';
+const USDM = `${dataFixturesDir}/binance-hftbacktest/usdm_btcusdt_20240808.gz`;
 // The first 8,000 lines hold the inline snapshot (line 55) and ~550 diffs: enough to sync and break.
 const LINES = gunzipSync(readFileSync(USDM)).toString('utf8').split('\n').slice(0, 8000);
 let dir = '';
@@ -132,7 +133,7 @@ describe('capture layouts and containers', () => {
 
   it('streams the one file of a zip (real Lean zip: 1,440 lines)', async () => {
     let n = 0;
-    for await (const batch of readLineBatches('/work/shared/data/lean/crypto_coinbase_minute_btcusd_20180405_trade.zip')) n += batch.length;
+    for await (const batch of readLineBatches(`${dataFixturesDir}/lean/crypto_coinbase_minute_btcusd_20180405_trade.zip`)) n += batch.length;
     expect(n).toBe(1440);
   });
 
@@ -148,7 +149,7 @@ describe('capture layouts and containers', () => {
   });
 
   it('gives E_UNSUPPORTED_VENUE for Hyperliquid and BitMEX captures', async () => {
-    for (const p of ['/work/shared/data/binance-hftbacktest/hyperliquid_btcusd_20250126.gz', '/work/shared/data/cryptofeed/BITMEX.ws.1.0']) {
+    for (const p of [`${dataFixturesDir}/binance-hftbacktest/hyperliquid_btcusd_20250126.gz`, `${dataFixturesDir}/cryptofeed/BITMEX.ws.1.0`]) {
       const err = await collect(p).catch((e: unknown) => e);
       expect((err as ChassisError).code).toBe('E_UNSUPPORTED_VENUE');
       expect((err as ChassisError).message).toMatch(/hyperliquid|bitmex/);

@@ -5,8 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { readCapture } from './capture-reader.ts';
 import { L2Book } from './l2-book.ts';
 import type { NormalizedRecord } from './records.ts';
+import { dataFixturesDir } from '../../../../examples/data/index.ts';
 
-const OKX = '/work/shared/data/cryptofeed/OKX.ws.1.0';
+const OKX = `${dataFixturesDir}/cryptofeed/OKX.ws.1.0`;
 
 async function collect(path: string): Promise<NormalizedRecord[]> {
   const out: NormalizedRecord[] = [];

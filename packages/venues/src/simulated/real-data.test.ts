@@ -1,6 +1,6 @@
 /**
  * The simulated venue on a real capture: Binance USD-M BTCUSDT, 345 s of depth@0ms diffs, trades
- * and bookTicker (hftbacktest example data, MIT, /work/shared/data/binance-hftbacktest), read
+ * and bookTicker (hftbacktest example data, MIT, examples/data (bundled copies of ../shared/data)/binance-hftbacktest), read
  * through this package's own capture reader and scaled to integer units.
  */
 import { existsSync } from 'node:fs';
@@ -11,8 +11,9 @@ import { createSimulatedVenue, type SimulatedVenue } from './venue.ts';
 import { conservativeQueue, powerProbQueue, type QueueModel } from './queue.ts';
 import { constantLatency } from './latency.ts';
 import { newOrder } from './scenario.ts';
+import { dataFixturesDir } from '../../../../examples/data/index.ts';
 
-const CAPTURE = '/work/shared/data/binance-hftbacktest/usdm_btcusdt_20240808.gz';
+const CAPTURE = `${dataFixturesDir}/binance-hftbacktest/usdm_btcusdt_20240808.gz`;
 
 const BTCUSDT: Instrument = {
   id: 'binance-usdm:BTCUSDT',
