@@ -46,16 +46,39 @@ export function spreadPercent(xs: readonly number[]): number {
   return m === 0 ? 0 : ((Math.max(...xs) - Math.min(...xs)) / Math.abs(m)) * 100;
 }
 
+/**
+ * What a sample's elapsed time is: 'wall' (performance.now) or 'cpu' (this process's user +
+ * system CPU time, process.cpuUsage). On a shared, oversubscribed machine wall time includes
+ * waiting for a core; CPU time of a single-threaded loop does not, so single-threaded
+ * micro-benchmarks (raw-scan, book-build, matching) use 'cpu'. Work on other threads (DuckDB,
+ * child processes) must use 'wall'.
+ */
+export type Clock = 'wall' | 'cpu';
+
+export interface SampleOptions {
+  readonly warmup?: number;
+  readonly samples?: number;
+  readonly clock?: Clock;
+}
+
+/** Current reading of `clock` in ms. */
+export function now(clock: Clock = 'wall'): number {
+  if (clock === 'wall') return performance.now();
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
 /** Runs `fn` warmup + samples times; returns per-sample values of `toValue(elapsedMs)`. */
-export function sample(fn: () => void, toValue: (elapsedMs: number) => number, opts: { warmup?: number; samples?: number } = {}): number[] {
+export function sample(fn: () => void, toValue: (elapsedMs: number) => number, opts: SampleOptions = {}): number[] {
   const warmup = opts.warmup ?? 2;
   const n = Math.max(MIN_SAMPLES, opts.samples ?? 7);
+  const clock = opts.clock ?? 'wall';
   for (let i = 0; i < warmup; i++) fn();
   const out: number[] = [];
   for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
+    const t0 = now(clock);
     fn();
-    out.push(toValue(performance.now() - t0));
+    out.push(toValue(now(clock) - t0));
   }
   return out;
 }
@@ -78,8 +101,9 @@ export async function sampleAsync(fn: () => Promise<unknown>, toValue: (elapsedM
  * Interleaves two measurements (A, B, A, B, ...) after a shared warm-up, so drift of a shared
  * machine's load hits a figure and its baseline alike. Returns [samplesA, samplesB].
  */
-export function samplePair(a: () => void, b: () => void, toValue: (elapsedMs: number) => number, opts: { warmup?: number; samples?: number } = {}): [number[], number[]] {
+export function samplePair(a: () => void, b: () => void, toValue: (elapsedMs: number) => number, opts: SampleOptions = {}): [number[], number[]] {
   const warmup = opts.warmup ?? 2;
+  const clock = opts.clock ?? 'wall';
   const n = Math.max(MIN_SAMPLES, opts.samples ?? 7);
   for (let i = 0; i < warmup; i++) {
     a();
@@ -88,12 +112,12 @@ export function samplePair(a: () => void, b: () => void, toValue: (elapsedMs: nu
   const sa: number[] = [];
   const sb: number[] = [];
   for (let i = 0; i < n; i++) {
-    let t0 = performance.now();
+    let t0 = now(clock);
     a();
-    sa.push(toValue(performance.now() - t0));
-    t0 = performance.now();
+    sa.push(toValue(now(clock) - t0));
+    t0 = now(clock);
     b();
-    sb.push(toValue(performance.now() - t0));
+    sb.push(toValue(now(clock) - t0));
   }
   return [sa, sb];
 }

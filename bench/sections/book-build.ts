@@ -80,10 +80,10 @@ export const bookBuild: BenchSection = {
         sink += book.bestBid()?.price ?? 0;
       }
     };
-    const [ours, theirs] = samplePair(chassis, tardis, (ms) => (m.count * reps) / (ms / 1000), { warmup: 2, samples: ctx.quick ? 5 : 9 });
+    const [ours, theirs] = samplePair(chassis, tardis, (ms) => (m.count * reps) / (ms / 1000), { warmup: 2, samples: ctx.quick ? 5 : 9, clock: 'cpu' });
     if (sink === -1) process.stderr.write('');
     const rows = m.start[m.count]!;
-    const inputs = `${m.count} book_delta messages (${rows} level rows, avg ${(rows / m.count).toFixed(1)} per message) of the USD-M capture via readCanonical, ×${reps} per sample; best bid/ask equal at all ${checked} checkpoints`;
+    const inputs = `${m.count} book_delta messages (${rows} level rows, avg ${(rows / m.count).toFixed(1)} per message) of the USD-M capture via readCanonical, ×${reps} per sample, CPU time; best bid/ask equal at all ${checked} checkpoints`;
     const tardisMedian = theirs.slice().sort((a, b) => a - b)[theirs.length >> 1]!;
     return [
       result('book-build', 'events/s', ours, tardisMedian, `${inputs}; chassis L2Book; baseline = tardis-dev OrderBook (target ratio ≥ 5)`),

@@ -127,11 +127,11 @@ export const matching: BenchSection = {
       () => runVenue(seq, null),
       () => runNodeBook(seq, idOf, null),
       (ms) => seq.count / (ms / 1000),
-      { warmup: 2, samples: ctx.quick ? 5 : 7 },
+      { warmup: 2, samples: ctx.quick ? 5 : 7, clock: 'cpu' },
     );
     const inputs =
       `seeded sequence (seed ${seed}) of ${seq.count} ops: ${seq.adds} limit adds, ${seq.cancels} cancels, ${seq.crosses} crossing IOC orders (${seq.filledQty} lots filled); ` +
-      `same fills per cross and same final book verified`;
+      `same fills per cross and same final book verified; CPU time`;
     return [
       result('matching', 'ops/s', ours, median(theirs), `${inputs}; simulated venue (adds/cancels as L2 level updates, matches as our IOC orders); baseline = nodejs-order-book (target ratio ≥ 3)`),
       result('matching-nodejs-order-book', 'ops/s', theirs, null, `${inputs}; nodejs-order-book 10.1.1 limit/cancel/IOC limit`),

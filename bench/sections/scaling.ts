@@ -36,6 +36,9 @@ export const scaling: BenchSection = {
       for (const { factor, r } of reports) {
         const inputs = `USD-M capture × ${base * factor} (${r.marketEvents} market events, ${r.events} events, ${r.fills} fills), example market maker, probabilistic power-2 queue; child process; samples = per-tenth throughput`;
         out.push(result(`scaling-${factor}x`, 'events/s', r.perTenth, factor === 1 ? null : median(one.perTenth), `${inputs}${factor === 1 ? '' : '; baseline = 1× events/s'}`));
+        // RSS sampled after each tenth (the processing loop) vs VmHWM (also covers start-up and finalisation).
+        const loop = (x: ChildReport): number[] => x.rssPerTenthBytes.slice(1).map((b) => b / 2 ** 20);
+        out.push(result(`scaling-${factor}x-loop-rss`, 'MiB', loop(r), factor === 1 ? null : median(loop(one)), `RSS of the child after each tenth of the run${factor === 1 ? '' : '; baseline = 1× median'}`));
         out.push(result(`scaling-${factor}x-peak-rss`, 'MiB', [r.vmHwmBytes / 2 ** 20], factor === 1 ? null : one.vmHwmBytes / 2 ** 20, `VmHWM of the child at ${factor}×${factor === 1 ? '' : '; baseline = 1× peak RSS (flat ⇒ ratio ≈ 1)'}`));
       }
     } finally {
