@@ -69,7 +69,11 @@ export async function runSweepOnQueue(experiment: Experiment, options: QueueSwee
         if (!job) continue;
         const state = await job.getState();
         if (state === 'completed') {
-          report(recordOutcome(dir, m, job.returnvalue, false));
+          // The job may have completed between getJob and getState: then this snapshot has no
+          // return value yet and the job is read again.
+          const outcome = job.returnvalue ?? (await queue.getJob(runId))?.returnvalue;
+          if (!outcome) continue;
+          report(recordOutcome(dir, m, outcome, false));
           outstanding.delete(runId);
         } else if (state === 'failed') {
           report(recordOutcome(dir, m, { error: `failed after ${job.attemptsMade} attempt(s): ${job.failedReason}` }, false));
