@@ -331,6 +331,7 @@ class CoreEngine implements Engine {
       order.inflight = null;
       order.inflightSeq = -1;
       this.s.live.delete(order.orderId);
+      this.s.retired.push(order);
     }
     return true;
   }

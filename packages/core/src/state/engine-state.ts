@@ -144,6 +144,13 @@ export class EngineState {
   readonly orders = new Map<number, OrderRecord>();
   /** Non-terminal orders. */
   readonly live = new Map<number, OrderRecord>();
+  /**
+   * Orders that became terminal since the last state hash, in the order they did; the hash
+   * folds them into `retiredDigest` (terminal is final, so their fields never change again)
+   * and then covers only live orders, keeping a checkpoint O(live orders), not O(all orders).
+   */
+  readonly retired: OrderRecord[] = [];
+  readonly retiredDigest = new Fnv1a64();
   /** Pending effective command per order key; Map insertion order = admission order. */
   readonly queue = new Map<number, PendingCommand>();
   readonly balances = new Map<string, bigint>();

@@ -1,11 +1,13 @@
 /**
  * The canonical encoding of the whole derived state fed to FNV-1a 64 (Engine.stateHash).
- * Canonical = independent of Map insertion history and of lazy evaluation: instruments in
- * configuration order, orders by ascending id, currencies and scopes sorted, the queue in
+ * Canonical = independent of Map insertion history and of when the hash is taken: instruments
+ * in configuration order; terminal orders as a running digest folded in the order they became
+ * terminal (a function of the stream; folding is deferred to the next hash, which drains
+ * `retired`, so a checkpoint costs O(live orders)); live orders by ascending id; currencies and scopes sorted, the queue in
  * admission order, rate buckets normalised to the current tsLocal. Floats are never hashed;
  * every hashed number is an exact integer (or a string/bigint).
  */
-import type { EngineState } from './engine-state.ts';
+import type { EngineState, OrderRecord } from './engine-state.ts';
 import { Fnv1a64 } from './state-hash.ts';
 
 const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -70,27 +72,15 @@ export function hashEngineState(s: EngineState): string {
     h.big(p.feesUnits);
     h.num(p.fillCount);
   }
-  // Execution
+  // Execution: terminal orders folded once, in the order they became terminal; then the live ones by id.
+  const retired = s.retired;
+  for (let i = 0; i < retired.length; i++) hashOrder(s.retiredDigest, retired[i]!);
+  retired.length = 0;
+  h.str('retired');
+  h.str(s.retiredDigest.hex());
+  h.num(s.orders.size);
   h.str('orders');
-  for (const id of [...s.orders.keys()].sort((a, b) => a - b)) {
-    const o = s.orders.get(id)!;
-    h.num(o.orderId);
-    h.str(o.instrument);
-    h.str(o.side);
-    h.str(o.orderType);
-    h.num(o.priceUnits);
-    h.num(o.qtyUnits);
-    h.num(o.filledQtyUnits);
-    h.str(o.status);
-    h.str(o.timeInForce);
-    h.bool(o.postOnly);
-    h.bool(o.reduceOnly);
-    h.str(o.clientTag);
-    h.str(o.inflight ?? '');
-    h.num(o.inflightSeq);
-    h.str(o.venueOrderId);
-    h.str(o.terminalReason);
-  }
+  for (const id of [...s.live.keys()].sort((a, b) => a - b)) hashOrder(h, s.live.get(id)!);
   h.str('queue');
   for (const c of s.queue.values()) {
     h.num(c.orderId);
@@ -147,4 +137,23 @@ export function hashEngineState(s: EngineState): string {
   h.big(s.wakeNs);
   h.str(s.fillDigest.hex());
   return h.hex();
+}
+
+function hashOrder(h: Fnv1a64, o: OrderRecord): void {
+  h.num(o.orderId);
+  h.str(o.instrument);
+  h.str(o.side);
+  h.str(o.orderType);
+  h.num(o.priceUnits);
+  h.num(o.qtyUnits);
+  h.num(o.filledQtyUnits);
+  h.str(o.status);
+  h.str(o.timeInForce);
+  h.bool(o.postOnly);
+  h.bool(o.reduceOnly);
+  h.str(o.clientTag);
+  h.str(o.inflight ?? '');
+  h.num(o.inflightSeq);
+  h.str(o.venueOrderId);
+  h.str(o.terminalReason);
 }

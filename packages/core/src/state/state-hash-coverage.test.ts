@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { EventDraft } from '../events.ts';
-import { BTC, baseConfig, engineWith } from '../testing/fixtures.ts';
+import { BTC, ScriptedStrategy, baseConfig, engineWith } from '../testing/fixtures.ts';
 import { ExactSum } from './trade-tape.ts';
 
 type Trade = EventDraft & { kind: 'trade' };
@@ -40,6 +40,38 @@ describe('state hash coverage', () => {
 
   it('is the same for the same trades fed to two engines', () => {
     expect(hashAfter(base)).toBe(hashAfter(base));
+  });
+});
+
+/** Three orders: one cancelled (with `reason`), one filled, one left live. Hashes after every event when `hashEveryStep`. */
+function ordersRun(reason: string, hashEveryStep: boolean): string {
+  const strategy = new ScriptedStrategy();
+  const { engine, feed } = engineWith(baseConfig(), strategy);
+  const step = (r: unknown): void => {
+    if (hashEveryStep) engine.stateHash();
+    void r;
+  };
+  strategy.script.push([
+    { type: 'new', instrument: BTC.id, side: 'buy', priceUnits: 600_000, qtyUnits: 1 },
+    { type: 'new', instrument: BTC.id, side: 'sell', priceUnits: 600_010, qtyUnits: 1 },
+    { type: 'new', instrument: BTC.id, side: 'buy', priceUnits: 599_990, qtyUnits: 1 },
+  ]);
+  step(feed.bbo(600_000, 600_010));
+  for (const id of [1, 2, 3]) step(feed.accept(id));
+  step(feed.exec({ kind: 'order_cancelled', orderId: 1, reason }));
+  step(feed.exec({ kind: 'order_filled', orderId: 2, fillId: 'f', priceUnits: 600_010, qtyUnits: 1, liquidity: 'maker', feeUnits: 0n, final: true }, false));
+  step(feed.bbo(600_001, 600_011));
+  return engine.stateHash();
+}
+
+describe('state hash of orders', () => {
+  it('does not depend on when earlier hashes were taken (terminal orders folded lazily)', () => {
+    expect(ordersRun('requested', true)).toBe(ordersRun('requested', false));
+  });
+
+  it('still covers every field of an order after it became terminal', () => {
+    expect(ordersRun('requested', false)).not.toBe(ordersRun('expired', false));
+    expect(ordersRun('requested', true)).not.toBe(ordersRun('expired', true));
   });
 });
 
