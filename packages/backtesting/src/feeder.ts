@@ -46,6 +46,9 @@ interface SourceState {
   prefetch: Promise<IteratorResult<CanonicalBatch>> | null;
   headLocalNs: bigint;
   rank: number;
+  /** 32-bit word view of `idWordsOf.batchId` (the current book_delta batch). */
+  idWords: Int32Array | null;
+  idWordsOf: CanonicalBatch | null;
 }
 
 function concatBookDelta(a: BookDeltaBatch, from: number, b: BookDeltaBatch): BookDeltaBatch {
@@ -98,6 +101,8 @@ export class HistoricalFeeder {
       prefetch: null,
       headLocalNs: 0n,
       rank: 0,
+      idWords: null,
+      idWordsOf: null,
     }));
     const feeder = new HistoricalFeeder(states);
     await feeder.refill();
@@ -154,11 +159,17 @@ export class HistoricalFeeder {
       return;
     }
     if (b.kind === 'book_delta') {
-      const id = b.batchId[s.row]!;
+      // Compare message ids on their 32-bit words: reading a BigInt64Array element allocates.
+      if (s.idWordsOf !== b) {
+        s.idWordsOf = b;
+        s.idWords = new Int32Array(b.batchId.buffer, b.batchId.byteOffset, b.length * 2);
+      }
+      const w = s.idWords!;
+      const lo = w[2 * s.row]!;
+      const hi = w[2 * s.row + 1]!;
       let e = s.row + 1;
       const n = b.length;
-      const ids = b.batchId;
-      while (e < n && ids[e] === id) e++;
+      while (e < n && w[2 * e] === lo && w[2 * e + 1] === hi) e++;
       if (e === n && !s.eof) {
         s.starved = true;
         return;
