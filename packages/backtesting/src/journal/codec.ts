@@ -143,11 +143,20 @@ export class EventEncoder {
   private uvar(v: number): void {
     this.ensure(8);
     const b = this.buf;
-    while (v >= 128) {
-      b[this.pos++] = (v % 128) | 128;
-      v = Math.floor(v / 128);
+    let pos = this.pos;
+    // Values below 2^31 (nearly all) take integer shifts; larger ones float division. Same bytes.
+    if (v >= 0x80000000) {
+      while (v >= 0x80000000) {
+        b[pos++] = (v % 128) | 128;
+        v = Math.floor(v / 128);
+      }
     }
-    b[this.pos++] = v;
+    while (v >= 128) {
+      b[pos++] = (v & 127) | 128;
+      v >>>= 7;
+    }
+    b[pos++] = v;
+    this.pos = pos;
   }
 
   private ivar(v: number, field: string): void {
@@ -280,15 +289,23 @@ export class EventEncoder {
         this.ivar(q, 'sizes');
       }
       z = z >= 0 ? z * 2 : -z * 2 - 1;
-      while (z >= 128) {
+      while (z >= 0x80000000) {
         buf[pos++] = (z % 128) | 128;
         z = Math.floor(z / 128);
       }
+      while (z >= 128) {
+        buf[pos++] = (z & 127) | 128;
+        z >>>= 7;
+      }
       buf[pos++] = z;
       let y = q >= 0 ? q * 2 : -q * 2 - 1;
-      while (y >= 128) {
+      while (y >= 0x80000000) {
         buf[pos++] = (y % 128) | 128;
         y = Math.floor(y / 128);
+      }
+      while (y >= 128) {
+        buf[pos++] = (y & 127) | 128;
+        y >>>= 7;
       }
       buf[pos++] = y;
     }
