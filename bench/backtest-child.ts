@@ -26,6 +26,8 @@ export interface ChildReport {
   readonly events: number;
   readonly fills: number;
   readonly status: string;
+  /** Why a run halted (invariant violation), or null. */
+  readonly diagnostic: string | null;
   readonly seconds: number;
   /** Market events/s per tenth of the run, the first tenth (warm-up) dropped. */
   readonly perTenth: number[];
@@ -73,6 +75,7 @@ const report: ChildReport = {
   events: r.events,
   fills: r.fills,
   status: r.status,
+  diagnostic: r.diagnostic,
   seconds,
   perTenth: perTenth.length > 1 ? perTenth.slice(1) : [r.marketEvents / seconds],
   rssPerTenthBytes: marks.map((m) => m.rss),

@@ -29,7 +29,7 @@ import { bookMessages } from './book-messages.ts';
 import { usdmCanonical, type UsdmCanonical } from './usdm-canonical.ts';
 
 /** Bump when the generator's output for a given seed changes (invalidates caches). */
-export const GENERATOR_VERSION = 1;
+export const GENERATOR_VERSION = 2;
 export const SYNTHETIC_VENUE = 'synthetic-usdm';
 export const SYNTHETIC_SYMBOL = 'BTCUSDT';
 const DAY_START_NS = 1_723_161_600_000_000_000n; // 2024-08-09T00:00:00Z
@@ -223,7 +223,8 @@ export async function syntheticDay(opts: { seed?: number; targetEvents?: number;
       b.size[i] = size;
     };
     if (segment === 0) {
-      const ts = DAY_START_NS;
+      // Same tsLocal = tsEvent + latency as every other row, so tsLocal never goes backwards.
+      const ts = DAY_START_NS + BigInt(st.latencyNs);
       for (let d = 0; d < SNAPSHOT_LEVELS; d++) row(ts, updateId, 1, 0, bid - d, pick(st.levelSizes));
       for (let d = 0; d < SNAPSHOT_LEVELS; d++) row(ts, updateId, 1, 1, bid + 1 + d, pick(st.levelSizes));
       events++;
