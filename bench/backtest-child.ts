@@ -19,6 +19,8 @@ export interface ChildRequest {
   readonly outDir: string;
   /** Expected market events (for the tenths); 0 = unknown, one sample. */
   readonly expectedEvents: number;
+  /** Resolve (status 'error', diagnostic) instead of rejecting when runBacktest throws after starting. */
+  readonly allowFailure?: boolean;
 }
 
 export interface ChildReport {
@@ -49,6 +51,9 @@ const tenth = Math.max(1, Math.floor(req.expectedEvents / 10));
 const marks: { t: number; n: number; rss: number }[] = [];
 const t0 = performance.now();
 marks.push({ t: t0, n: 0, rss: process.memoryUsage().rss });
+// A failure after processing (e.g. writing outputs) still leaves the measured throughput and
+// peak RSS worth reporting: the report then carries status 'error' and the message.
+let failure: string | null = null;
 const r = await runBacktest({
   definition: {
     data: { venue: req.venue, instrument: req.instrument },
@@ -67,6 +72,10 @@ const r = await runBacktest({
     const n = stats.marketEvents;
     if (n - marks[marks.length - 1]!.n >= tenth * 0.9) marks.push({ t: performance.now(), n, rss: process.memoryUsage().rss });
   },
+}).catch((err: unknown) => {
+  failure = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  const n = marks[marks.length - 1]!.n;
+  return { marketEvents: n, events: n, fills: NaN, status: 'error', diagnostic: failure };
 });
 const seconds = (performance.now() - t0) / 1000;
 const perTenth = marks.slice(1).map((m, i) => (m.n - marks[i]!.n) / ((m.t - marks[i]!.t) / 1000));

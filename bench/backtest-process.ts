@@ -24,6 +24,7 @@ export function runBacktestInChild(req: ChildRequest): Promise<ChildReport> {
       if (code !== 0) return reject(new Error(`backtest child exited with ${code} for ${JSON.stringify(req)}: ${out.slice(-500)}`));
       try {
         const report = JSON.parse(line) as ChildReport;
+        if (req.allowFailure && report.status === 'error') return resolve(report);
         if (report.status !== 'completed') return reject(new Error(`backtest child: run status ${report.status} (${report.diagnostic ?? 'no diagnostic'}) for ${JSON.stringify(req)}`));
         resolve(report);
       } catch {

@@ -7,12 +7,18 @@
  * inputs, library chatter) goes to stderr.
  */
 import { cpus, loadavg } from 'node:os';
-import { sections } from './sections/index.ts';
 import { MIN_SAMPLES, spreadPercent, type BenchContext, type BenchResult } from './types.ts';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
 const quick = args.includes('--quick');
+if (quick) {
+  // Sections that predate BenchContext read their sizes from the environment at import time,
+  // so this must happen before the registry is imported.
+  process.env.CHASSIS_BENCH_QUICK = '1';
+  process.env.CHASSIS_BENCH_REPORT_EVENTS ??= '300000';
+}
+const { sections } = await import('./sections/index.ts');
 const unknownFlags = args.filter((a) => a.startsWith('--') && a !== '--json' && a !== '--quick');
 const only = args.filter((a) => !a.startsWith('--'));
 const known = new Set(sections.map((s) => s.name));
@@ -23,11 +29,6 @@ if (unknownFlags.length > 0 || unknown.length > 0) {
   process.exit(2);
 }
 const selected = sections.filter((s) => (only.length > 0 ? only.includes(s.name) : !s.optIn));
-if (quick) {
-  // Sections that predate BenchContext read their sizes from the environment.
-  process.env.CHASSIS_BENCH_QUICK = '1';
-  process.env.CHASSIS_BENCH_REPORT_EVENTS ??= '300000';
-}
 
 // With --json nothing but the final array may reach stdout: route every write there to stderr.
 const stdoutWrite = process.stdout.write.bind(process.stdout);
