@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { parseDecimalUnits, type Event, type Instrument } from '@chassis/core';
 
-export const USDM_FILE = new URL('../../shared/data/binance-hftbacktest/usdm_btcusdt_20240808.gz', import.meta.url);
+export const USDM_FILE = new URL('../examples/data/binance-hftbacktest/usdm_btcusdt_20240808.gz', import.meta.url);
 
 export const USDM_BTCUSDT: Instrument = {
   id: 'binance-usdm:BTCUSDT',

@@ -1,6 +1,6 @@
 /**
  * The benchmark input most sections share: the Binance USD-M BTCUSDT capture
- * (/work/shared/data/binance-hftbacktest/usdm_btcusdt_20240808.gz, 93,954 messages, 345 s)
+ * (examples/data/binance-hftbacktest/usdm_btcusdt_20240808.gz, 93,954 messages, 345 s)
  * imported through the real quality gate (importCapture) into a temp data root, and its
  * canonical datasets read once with readCanonical into typed-array batches kept in memory.
  * Imported once per process (the import is seconds); the temp root is removed at exit.
@@ -10,8 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openCatalog, openStorage, readCanonical, type BboBatch, type BookDeltaBatch, type DatasetMeta, type Storage, type TradeBatch } from '@chassis/storage';
 import { importCapture } from '@chassis/quality';
+import { dataFixturesDir } from '../examples/data/index.ts';
 
-export const USDM_CAPTURE = '/work/shared/data/binance-hftbacktest/usdm_btcusdt_20240808.gz';
+export const USDM_CAPTURE = `${dataFixturesDir}/binance-hftbacktest/usdm_btcusdt_20240808.gz`;
 
 export interface UsdmCanonical {
   readonly root: string;

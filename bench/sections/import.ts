@@ -11,8 +11,9 @@ import { createGunzip } from 'node:zlib';
 import { openStorage } from '@chassis/storage';
 import { importCapture } from '@chassis/quality';
 import { median, result, type BenchResult, type BenchSection } from '../types.ts';
+import { dataFixturesDir } from '../../examples/data/index.ts';
 
-const FILE = '/work/shared/data/binance-hftbacktest/usdm_btcusdt_20240808.gz';
+const FILE = `${dataFixturesDir}/binance-hftbacktest/usdm_btcusdt_20240808.gz`;
 const MESSAGES = 93_954;
 
 async function gunzipLines(): Promise<number> {
