@@ -20,7 +20,7 @@ function stream(): Event[] {
   const h = (ms: bigint) => ({ seq: seq++, tsEventNs: ms * MS, tsLocalNs: ms * MS });
   const bbo = (ms: bigint, instrument: string, bid: number, ask: number): Event => ({ ...h(ms), kind: 'bbo', instrument, updateId: 0n, bidPriceUnits: bid, bidQtyUnits: 1, askPriceUnits: ask, askQtyUnits: 1 });
   const req = (ms: bigint, instrument: string, orderId: number, side: 'buy' | 'sell', price: number): Event => ({
-    ...h(ms), kind: 'request_sent', request: 'new', orderId, instrument, side, orderType: 'limit', priceUnits: price, qtyUnits: 1, timeInForce: 'gtc', postOnly: true, reduceOnly: false, clientTag: '',
+    ...h(ms), kind: 'request_sent', request: 'new', orderId, instrument, side, orderType: 'limit', priceUnits: price, qtyUnits: 1, timeInForce: 'GTC', postOnly: true, reduceOnly: false, clientTag: '',
   }) as Event;
   const events: Event[] = [bbo(1000n, 'v:AAA', 600_000, 600_010), bbo(1000n, 'v:BBB', 2_000, 2_010), req(1001n, 'v:AAA', 1, 'buy', 600_000)];
   const aSeq = events[2]!.seq;
