@@ -11,6 +11,18 @@ export async function duckConnection(): Promise<DuckDBConnection> {
   return (await instance).connect();
 }
 
+let readInstance: Promise<DuckDBInstance> | undefined;
+
+/**
+ * A connection of the read-path instance: one DuckDB thread. A backtest reads while the run
+ * loop computes on the main thread; a second decoder thread only made one run occupy ~1.4 cores
+ * (sweeps of two runs on two cores then contend) for little gain. Writers keep duckConnection().
+ */
+export async function duckReadConnection(): Promise<DuckDBConnection> {
+  readInstance ??= DuckDBInstance.create(':memory:', { threads: '1' });
+  return (await readInstance).connect();
+}
+
 /** Single-quoted SQL string literal. */
 export function sqlString(text: string): string {
   return `'${text.replaceAll("'", "''")}'`;

@@ -2,7 +2,10 @@ import type { DuckDBVector } from '@duckdb/node-api';
 import type { Storage } from '../backends/storage.ts';
 import type { BboBatch, BookDeltaBatch, CanonicalBatch, CanonicalKind, TradeBatch } from './batches.ts';
 import type { DatasetMeta } from './dataset.ts';
-import { duckConnection, sqlString } from './duckdb-engine.ts';
+import { rmSync } from 'node:fs';
+import { FsStorage } from '../backends/fs-storage.ts';
+import { CHUNK_ROWS, CacheWriter, CorruptCache, cachePath, openCache, readCacheChunks } from './columnar-cache.ts';
+import { duckReadConnection, sqlString } from './duckdb-engine.ts';
 
 export interface ReadOptions {
   /** Rows per yielded batch (default 65,536). */
@@ -11,6 +14,8 @@ export interface ReadOptions {
   readonly from?: bigint;
   /** Exclusive upper bound on ts_event_ns. */
   readonly to?: bigint;
+  /** false: always decode the Parquet, never read or write the columnar cache (default true). */
+  readonly cache?: boolean;
 }
 
 /** The vector's raw int64 column (BIGINT items or a DECIMAL(18,s)'s unscaled values), no copy. */
@@ -170,25 +175,18 @@ function copyInt64ToFloat(src: BigInt64Array, dst: Float64Array, at: number, n: 
 }
 
 /**
- * Streams a canonical dataset as columnar batches of typed arrays, in stored (processing) order.
- * Memory is bounded by one batch plus the engine's row-group buffers; the file is never
- * materialised whole. Prices/sizes are integer units at the dataset's precision.
+ * Decodes a dataset's Parquet files with DuckDB, unfiltered, as batches of exactly CHUNK_ROWS
+ * rows (the last may be shorter). One file after the other: a dataset written in parts is read
+ * in part order for certain.
  */
-export async function* readCanonical(
-  storage: Storage,
-  dataset: DatasetMeta,
-  options: ReadOptions = {},
-): AsyncGenerator<CanonicalBatch> {
-  const cap = options.batchRows ?? 65_536;
-  const paths: string[] = [];
-  for (const f of dataset.files) paths.push(await storage.localPath(f.key));
-  const con = await duckConnection();
+async function* parquetChunks(paths: readonly string[], dataset: DatasetMeta): AsyncGenerator<CanonicalBatch> {
+  const cap = CHUNK_ROWS;
+  const con = await duckReadConnection();
   try {
     let batch = allocate(dataset.kind, cap);
     let filled = 0;
-    // One file after the other: a dataset written in parts is read in part order for certain.
     for (const path of paths) {
-      const result = await con.stream(selectSql(dataset, [path], options));
+      const result = await con.stream(selectSql(dataset, [path], {}));
       for (;;) {
         const chunk = await result.fetchChunk();
         if (!chunk || chunk.rowCount === 0) break;
@@ -234,5 +232,242 @@ export async function* readCanonical(
     if (filled > 0) yield finish(batch, filled);
   } finally {
     con.closeSync();
+  }
+}
+
+/** Rows [from, from + n) of b as views (no copy; trade ids sliced). */
+function slice(b: CanonicalBatch, from: number, n: number): CanonicalBatch {
+  const end = from + n;
+  switch (b.kind) {
+    case 'book_delta':
+      return {
+        kind: b.kind, length: n, tsEventNs: b.tsEventNs.subarray(from, end), tsLocalNs: b.tsLocalNs.subarray(from, end), updateId: b.updateId.subarray(from, end),
+        batchId: b.batchId.subarray(from, end), isSnapshot: b.isSnapshot.subarray(from, end), side: b.side.subarray(from, end), price: b.price.subarray(from, end), size: b.size.subarray(from, end),
+      };
+    case 'trade':
+      return {
+        kind: b.kind, length: n, tsEventNs: b.tsEventNs.subarray(from, end), tsLocalNs: b.tsLocalNs.subarray(from, end), tradeId: b.tradeId.slice(from, end),
+        price: b.price.subarray(from, end), size: b.size.subarray(from, end), aggressor: b.aggressor.subarray(from, end),
+      };
+    case 'bbo':
+      return {
+        kind: b.kind, length: n, tsEventNs: b.tsEventNs.subarray(from, end), tsLocalNs: b.tsLocalNs.subarray(from, end), updateId: b.updateId.subarray(from, end),
+        bidPrice: b.bidPrice.subarray(from, end), bidSize: b.bidSize.subarray(from, end), askPrice: b.askPrice.subarray(from, end), askSize: b.askSize.subarray(from, end),
+      };
+  }
+}
+
+/** Copies rows [r, r + n) of src to rows [at, at + n) of dst (same kind), column by column. */
+function copyRange(src: CanonicalBatch, r: number, n: number, dst: CanonicalBatch, at: number): void {
+  const e = r + n;
+  dst.tsEventNs.set(src.tsEventNs.subarray(r, e), at);
+  dst.tsLocalNs.set(src.tsLocalNs.subarray(r, e), at);
+  if (src.kind === 'book_delta' && dst.kind === 'book_delta') {
+    dst.updateId.set(src.updateId.subarray(r, e), at);
+    dst.batchId.set(src.batchId.subarray(r, e), at);
+    dst.isSnapshot.set(src.isSnapshot.subarray(r, e), at);
+    dst.side.set(src.side.subarray(r, e), at);
+    dst.price.set(src.price.subarray(r, e), at);
+    dst.size.set(src.size.subarray(r, e), at);
+  } else if (src.kind === 'trade' && dst.kind === 'trade') {
+    const ids = dst.tradeId as string[];
+    for (let i = 0; i < n; i++) ids[at + i] = src.tradeId[r + i]!;
+    dst.price.set(src.price.subarray(r, e), at);
+    dst.size.set(src.size.subarray(r, e), at);
+    dst.aggressor.set(src.aggressor.subarray(r, e), at);
+  } else if (src.kind === 'bbo' && dst.kind === 'bbo') {
+    dst.updateId.set(src.updateId.subarray(r, e), at);
+    dst.bidPrice.set(src.bidPrice.subarray(r, e), at);
+    dst.bidSize.set(src.bidSize.subarray(r, e), at);
+    dst.askPrice.set(src.askPrice.subarray(r, e), at);
+    dst.askSize.set(src.askSize.subarray(r, e), at);
+  }
+}
+
+/** Copies row `r` of src to row `at` of dst (same kind). */
+function copyRow(src: CanonicalBatch, r: number, dst: CanonicalBatch, at: number): void {
+  dst.tsEventNs[at] = src.tsEventNs[r]!;
+  dst.tsLocalNs[at] = src.tsLocalNs[r]!;
+  if (src.kind === 'book_delta' && dst.kind === 'book_delta') {
+    dst.updateId[at] = src.updateId[r]!;
+    dst.batchId[at] = src.batchId[r]!;
+    dst.isSnapshot[at] = src.isSnapshot[r]!;
+    dst.side[at] = src.side[r]!;
+    dst.price[at] = src.price[r]!;
+    dst.size[at] = src.size[r]!;
+  } else if (src.kind === 'trade' && dst.kind === 'trade') {
+    (dst.tradeId as string[])[at] = src.tradeId[r]!;
+    dst.price[at] = src.price[r]!;
+    dst.size[at] = src.size[r]!;
+    dst.aggressor[at] = src.aggressor[r]!;
+  } else if (src.kind === 'bbo' && dst.kind === 'bbo') {
+    dst.updateId[at] = src.updateId[r]!;
+    dst.bidPrice[at] = src.bidPrice[r]!;
+    dst.bidSize[at] = src.bidSize[r]!;
+    dst.askPrice[at] = src.askPrice[r]!;
+    dst.askSize[at] = src.askSize[r]!;
+  }
+}
+
+/**
+ * Re-cuts a stream of source chunks (whole-dataset rows in stored order) into batches of exactly
+ * `cap` rows of the window [from, to) on ts_event_ns (the last may be shorter). A chunk wholly
+ * inside the window is handed out as views when no partial batch is pending; otherwise rows are
+ * copied into a fresh batch.
+ */
+class Rebatcher {
+  private batch: CanonicalBatch | null = null;
+  private filled = 0;
+  readonly out: CanonicalBatch[] = [];
+
+  constructor(
+    private readonly kind: CanonicalKind,
+    private readonly cap: number,
+    private readonly from: bigint | undefined,
+    private readonly to: bigint | undefined,
+  ) {}
+
+  /** `inside`: the caller knows every row of the chunk is in the window. */
+  push(chunk: CanonicalBatch, inside: boolean): void {
+    const n = chunk.length;
+    const { from, to, cap } = this;
+    const all = inside || (from === undefined && to === undefined);
+    let r = 0;
+    while (r < n) {
+      if (all && this.filled === 0 && n - r >= cap) {
+        this.out.push(slice(chunk, r, cap));
+        r += cap;
+        continue;
+      }
+      if (all) {
+        const take = Math.min(n - r, cap - this.filled);
+        this.batch ??= allocate(this.kind, cap);
+        copyRange(chunk, r, take, this.batch, this.filled);
+        this.filled += take;
+        r += take;
+        if (this.filled === cap) this.flush();
+        continue;
+      }
+      {
+        const t = chunk.tsEventNs[r]!;
+        if ((from !== undefined && t < from) || (to !== undefined && t >= to)) {
+          r++;
+          continue;
+        }
+      }
+      this.batch ??= allocate(this.kind, cap);
+      copyRow(chunk, r, this.batch, this.filled++);
+      r++;
+      if (this.filled === cap) this.flush();
+    }
+  }
+
+  flush(): void {
+    if (this.batch && this.filled > 0) this.out.push(finish(this.batch, this.filled));
+    this.batch = null;
+    this.filled = 0;
+  }
+}
+
+/** Set CHASSIS_COLUMNAR_CACHE=0 to read Parquet every time and never write the cache. */
+function cacheEnabled(storage: Storage, options: ReadOptions): storage is FsStorage {
+  return storage instanceof FsStorage && options.cache !== false && process.env['CHASSIS_COLUMNAR_CACHE'] !== '0';
+}
+
+/**
+ * Streams a canonical dataset as columnar batches of typed arrays, in stored (processing) order,
+ * `batchRows` rows each (the last may be shorter). Prices/sizes are integer units at the
+ * dataset's precision.
+ *
+ * On an fs data root the decoded columns are cached under `derived/columnar/<contentHash>/`
+ * (columnar-cache.ts): the first read decodes the Parquet with DuckDB and writes the cache as
+ * it goes; later reads come from the cache. A missing, stale or corrupt cache falls back to the
+ * Parquet (continuing after the rows already delivered) and is rebuilt. Memory is bounded by a
+ * few 65,536-row chunks; the file is never materialised whole.
+ */
+export async function* readCanonical(
+  storage: Storage,
+  dataset: DatasetMeta,
+  options: ReadOptions = {},
+): AsyncGenerator<CanonicalBatch> {
+  const cap = options.batchRows ?? 65_536;
+  const { from, to } = options;
+  const re = new Rebatcher(dataset.kind, cap, from, to);
+  const useCache = cacheEnabled(storage, options);
+  // Source rows (whole dataset, stored order) already handed to the rebatcher.
+  let done = 0;
+  if (useCache) {
+    const path = cachePath(storage.root, dataset);
+    let opened: Awaited<ReturnType<typeof openCache>> = null;
+    try {
+      opened = await openCache(path, dataset);
+    } catch (e) {
+      if (!(e instanceof CorruptCache)) throw e;
+      rmSync(path, { force: true });
+    }
+    if (opened) {
+      try {
+        for await (const c of readCacheChunks(opened.fh, opened.chunkCount, dataset, path, from, to)) {
+          if (typeof c === 'number') {
+            done += c;
+            continue;
+          }
+          const inside = (from === undefined || c.minTsEventNs >= from) && (to === undefined || c.maxTsEventNs < to);
+          re.push(c.batch, inside);
+          done += c.batch.length;
+          while (re.out.length) yield re.out.shift()!;
+        }
+        re.flush();
+        while (re.out.length) yield re.out.shift()!;
+        return;
+      } catch (e) {
+        if (!(e instanceof CorruptCache)) throw e;
+        rmSync(path, { force: true });
+      } finally {
+        await opened.fh.close();
+      }
+    }
+  }
+  // Parquet (DuckDB), writing the cache on the way when enabled.
+  const paths: string[] = [];
+  for (const f of dataset.files) paths.push(await storage.localPath(f.key));
+  let writer: CacheWriter | null = null;
+  if (useCache) {
+    try {
+      writer = new CacheWriter(cachePath(storage.root, dataset), dataset);
+    } catch {
+      writer = null; // read-only or full data root: serve without caching
+    }
+  }
+  try {
+    let seen = 0;
+    for await (const chunk of parquetChunks(paths, dataset)) {
+      if (writer) {
+        try {
+          writer.append(chunk);
+        } catch {
+          writer.abort();
+          writer = null;
+        }
+      }
+      const n = chunk.length;
+      const start = seen;
+      seen += n;
+      if (seen <= done) continue; // delivered from the cache before it turned out corrupt
+      re.push(start < done ? slice(chunk, done - start, seen - done) : chunk, false);
+      while (re.out.length) yield re.out.shift()!;
+    }
+    re.flush();
+    while (re.out.length) yield re.out.shift()!;
+    if (writer) {
+      try {
+        writer.finish();
+      } catch {
+        writer.abort();
+      }
+      writer = null;
+    }
+  } finally {
+    writer?.abort();
   }
 }
