@@ -11,7 +11,7 @@ export { runSweepOnQueue } from './queue-sweep.ts';
 export type { QueueSweepOptions, RunJobData } from './queue-sweep.ts';
 export { startQueueWorker } from './queue-worker.ts';
 export type { QueueWorker, QueueWorkerOptions } from './queue-worker.ts';
-export { RUN_QUEUE, redisConnection } from './queue-connection.ts';
+export { RUN_QUEUE, checkQueueReachable, redisConnection } from './queue-connection.ts';
 export { experimentDir, readExperimentIndex, writeIndexParquet, paramColumns } from './experiment-index.ts';
 export type { ExperimentIndex, ExperimentManifest, MemberRecord, MemberStatus } from './experiment-index.ts';
 export { backend as backtestBackend, backtestRunId, backtestHeadline, BACKTEST_BACKEND_MODULE, CODE_VERSION } from './backtest-backend.ts';

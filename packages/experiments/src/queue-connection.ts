@@ -1,4 +1,5 @@
 /** Redis connection settings for BullMQ from a `redis://[user:pass@]host:port[/db]` URL. */
+import { Redis } from 'ioredis';
 import { ChassisError } from '@chassis/core';
 
 /** One queue for all experiments: a run id is global (same id ⇒ same result), so jobs dedupe across sweeps. */
@@ -32,4 +33,27 @@ export function redisConnection(url: string): RedisConnectionOptions {
     ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
     maxRetriesPerRequest: null,
   };
+}
+
+/**
+ * Fails fast when nothing answers at the queue URL. BullMQ (through ioredis) retries a refused
+ * connection forever, so a typo in --queue would otherwise hang the sweep or print connection
+ * errors in a loop. One connection attempt, a PING, then the connection is closed.
+ */
+export async function checkQueueReachable(url: string, timeoutMs = 5_000): Promise<void> {
+  const { maxRetriesPerRequest: _blocking, ...options } = redisConnection(url);
+  const client = new Redis({ ...options, lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  // connect() rejects with a generic "Connection is closed"; the socket error says why.
+  let cause = '';
+  client.on('error', (err: Error) => {
+    cause ||= err.message;
+  });
+  try {
+    await client.connect();
+    await client.ping();
+  } catch (err) {
+    throw new ChassisError('E_QUEUE_UNREACHABLE', `--queue ${url}: no Redis answering at ${options.host}:${options.port} (${cause || (err as Error).message})`);
+  } finally {
+    client.disconnect();
+  }
 }

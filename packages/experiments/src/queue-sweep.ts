@@ -9,7 +9,7 @@ import type { RunBackend, RunContext, RunOutcome } from './run-backend.ts';
 import type { Experiment, SweepMember } from './sweep-expansion.ts';
 import { openExperiment, writeIndexParquet } from './experiment-index.ts';
 import { findReusable, recordOutcome, type SweepProgress, type SweepResult, type SweepRunResult } from './local-sweep.ts';
-import { RUN_QUEUE, redisConnection } from './queue-connection.ts';
+import { RUN_QUEUE, checkQueueReachable, redisConnection } from './queue-connection.ts';
 
 export interface RunJobData {
   readonly runId: string;
@@ -33,6 +33,8 @@ export interface QueueSweepOptions {
 }
 
 export async function runSweepOnQueue(experiment: Experiment, options: QueueSweepOptions): Promise<SweepResult> {
+  // Before the experiment directory exists: an unreachable queue leaves nothing behind.
+  await checkQueueReachable(options.queueUrl);
   const ctx: RunContext = { dataRoot: options.dataRoot, baseDir: experiment.baseDir };
   const dir = openExperiment(options.dataRoot, experiment);
   const total = experiment.members.length;

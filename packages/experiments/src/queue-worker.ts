@@ -10,7 +10,7 @@
 import { Worker } from 'bullmq';
 import { loadRunBackend, type RunContext, type RunOutcome } from './run-backend.ts';
 import { RunProcess } from './run-process.ts';
-import { RUN_QUEUE, redisConnection } from './queue-connection.ts';
+import { RUN_QUEUE, checkQueueReachable, redisConnection } from './queue-connection.ts';
 import type { RunJobData } from './queue-sweep.ts';
 
 export interface QueueWorkerOptions {
@@ -31,6 +31,7 @@ export interface QueueWorker {
 }
 
 export async function startQueueWorker(options: QueueWorkerOptions): Promise<QueueWorker> {
+  await checkQueueReachable(options.queueUrl);
   const backend = await loadRunBackend(options.backendModule);
   // Idle children ready for the next job; a busy one is owned by its job until it answers.
   const idle: RunProcess[] = [];
@@ -79,7 +80,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       maxStalledCount: 2,
     },
   );
-  // Without a listener an error event would crash the process; connection trouble is retried by ioredis.
+  // Without a listener an error event would crash the process; connection trouble after start is retried by ioredis.
   worker.on('error', (err) => process.stderr.write(`worker: ${err.message}\n`));
   await worker.waitUntilReady();
   return {
