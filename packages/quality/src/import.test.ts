@@ -123,6 +123,22 @@ describe('bad input never yields a partial canonical dataset', () => {
     expect(existsSync(join(storage.root, 'canonical'))).toBe(false);
   });
 
+  it('a directory given as the source is refused as a directory, not as a missing file', async () => {
+    const storage = tmpRoot();
+    const dir = mkdtempSync(join(tmpdir(), 'chassis-bad-'));
+    await expect(importCapture(storage, dir)).rejects.toMatchObject({ code: 'E_IMPORT_SOURCE', message: expect.stringContaining(`${dir} is a directory`) });
+    expect(existsSync(join(storage.root, 'raw'))).toBe(false);
+  });
+
+  it('a text file that is not a capture names the given path and copies nothing under raw/', async () => {
+    const storage = tmpRoot();
+    const file = join(mkdtempSync(join(tmpdir(), 'chassis-bad-')), 'notes.txt');
+    writeFileSync(file, 'hello\nthis is not market data\n');
+    await expect(importCapture(storage, file)).rejects.toMatchObject({ code: 'E_UNKNOWN_LAYOUT', message: expect.stringMatching(new RegExp(`^${file}: not a known capture layout`)) });
+    expect(existsSync(join(storage.root, 'raw'))).toBe(false);
+    expect(existsSync(join(storage.root, 'canonical'))).toBe(false);
+  });
+
   it('a malformed JSON line quarantines the datasets with the exact line', async () => {
     const storage = tmpRoot();
     const lines = usdmLines(3000);

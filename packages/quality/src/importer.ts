@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { ChassisError } from '@chassis/core';
-import { cryptofeedHttpSiblings, readCaptureBatches, type VenueId } from '@chassis/venues';
+import { cryptofeedHttpSiblings, detectCapture, readCaptureBatches, type VenueId } from '@chassis/venues';
 import { openCatalog, type Storage } from '@chassis/storage';
 import { runGate, type GateResult } from './gate.ts';
 import type { GateConfig } from './gate-config.ts';
@@ -37,7 +37,9 @@ async function sha256File(path: string): Promise<string> {
 /** Copies a source file into raw/imports/{sha256}/{name} (content-addressed, never modified). */
 export async function storeRaw(storage: Storage, file: string): Promise<{ key: string; sha256: string; alreadyPresent: boolean }> {
   const st = await stat(file).catch(() => null);
-  if (!st?.isFile()) throw new ChassisError('E_IMPORT_SOURCE', `no such file: ${file}`);
+  if (st === null) throw new ChassisError('E_IMPORT_SOURCE', `no such file: ${file}`);
+  if (st.isDirectory()) throw new ChassisError('E_IMPORT_SOURCE', `${file} is a directory; give the capture files in it (e.g. ${join(file, '*.gz')})`);
+  if (!st.isFile()) throw new ChassisError('E_IMPORT_SOURCE', `${file} is not a regular file`);
   const sha256 = await sha256File(file);
   const key = `raw/imports/${sha256}/${basename(file)}`;
   if ((await storage.stat(key)) !== null) return { key, sha256, alreadyPresent: true };
@@ -50,6 +52,10 @@ export async function storeRaw(storage: Storage, file: string): Promise<{ key: s
  * the raw copy (so provenance line numbers refer to the stored raw object).
  */
 export async function importCapture(storage: Storage, file: string, options: ImportOptions = {}): Promise<ImportResult> {
+  // The layout is recognised on the user's file before anything is copied: a file that is not a
+  // capture at all leaves nothing under raw/, and the error names the path the user gave.
+  const st = await stat(file).catch(() => null);
+  const detected = st?.isFile() ? await detectCapture(file) : null;
   const raw = await storeRaw(storage, file);
   const rawPath = await storage.localPath(raw.key);
   const companions = options.httpFiles ?? (CRYPTOFEED_WS.test(basename(file)) ? await cryptofeedHttpSiblings(file) : []);
@@ -63,13 +69,8 @@ export async function importCapture(storage: Storage, file: string, options: Imp
     // Always explicit: the raw copy's directory never holds the siblings.
     httpFiles: [...keyOf.keys()].slice(1),
   });
-  let tsLocalFromEvent = false;
-  try {
-    const { detectCapture } = await import('@chassis/venues');
-    tsLocalFromEvent = !(await detectCapture(rawPath)).hasCaptureTime;
-  } catch {
-    // detection problems surface again, with their location, when the records are read
-  }
+  // storeRaw accepted the file, so it was a regular file and detection ran on the same bytes.
+  const tsLocalFromEvent = !detected!.hasCaptureTime;
   const result = await runGate(
     storage,
     openCatalog(storage),
