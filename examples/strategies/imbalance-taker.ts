@@ -8,6 +8,7 @@
  * default 1), `maxInventoryLots` (default 5), `cooldownMs` (default 250), `instrument`.
  */
 import type { Intent, Strategy, StrategyModule } from '@chassis/core';
+import { rejectUnknownParams } from './strategy-params.ts';
 
 export interface ImbalanceTakerParams {
   threshold?: number;
@@ -21,6 +22,7 @@ export interface ImbalanceTakerParams {
 const strategy: StrategyModule<ImbalanceTakerParams> = {
   name: 'imbalance-taker',
   create(params: ImbalanceTakerParams): Strategy {
+    rejectUnknownParams(params, ['threshold', 'depth', 'qty', 'maxInventoryLots', 'cooldownMs', 'instrument']);
     const threshold = params.threshold ?? 0.6;
     const depth = params.depth ?? 5;
     const qtyLots = params.qty ?? 1;

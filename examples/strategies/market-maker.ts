@@ -14,6 +14,7 @@
  * - `instrument` (default: the run's first instrument).
  */
 import type { Intent, OrderView, PendingView, StateView, Strategy, StrategyModule } from '@chassis/core';
+import { rejectUnknownParams } from './strategy-params.ts';
 
 export interface MarketMakerParams {
   spreadTicks?: number;
@@ -36,6 +37,7 @@ function positive(name: string, v: unknown, dflt: number): number {
 const strategy: StrategyModule<MarketMakerParams> = {
   name: 'market-maker',
   create(params: MarketMakerParams): Strategy {
+    rejectUnknownParams(params, ['spreadTicks', 'qty', 'skewTicksPerLot', 'maxInventoryLots', 'requoteTicks', 'maxSpreadTicks', 'instrument']);
     const spreadTicks = positive('spreadTicks', params.spreadTicks, 2);
     const qtyLots = Math.max(1, Math.round(positive('qty', params.qty, 1)));
     const skew = positive('skewTicksPerLot', params.skewTicksPerLot, 0.5);
