@@ -5,22 +5,15 @@ import { describe, expect, it } from 'vitest';
 import { FsStorage } from '../backends/fs-storage.ts';
 import type { BookDeltaBatch, TradeBatch } from './batches.ts';
 import { contentHash } from './content-hash.ts';
-import { canonicalPrefix, DatasetPartsWriter } from './dataset-writer.ts';
-import type { DatasetMeta, InstrumentMeta } from './dataset.ts';
+import { DatasetPartsWriter } from './dataset-writer.ts';
+import type { InstrumentMeta } from './dataset.ts';
 import { readCanonical } from './reader.ts';
-
-const instrument = (priceDecimals: number, sizeDecimals: number): InstrumentMeta => ({
-  venue: 'binance-usdm', symbol: 'BTCUSDT', contractType: 'linear', baseCurrency: 'BTC', quoteCurrency: 'USDT',
-  priceDecimals, sizeDecimals, tickSize: '0.1', lotSize: '0.001', multiplier: '1',
-});
+import { emptyBookDelta, promotedMeta, usdmInstrument } from './test-datasets.ts';
 
 /** Rows [from, to) of a deterministic book_delta batch; prices/sizes in units at 2/4 decimals. */
 function rows(from: number, to: number): BookDeltaBatch {
   const n = to - from;
-  const b: BookDeltaBatch = {
-    kind: 'book_delta', length: n, tsEventNs: new BigInt64Array(n), tsLocalNs: new BigInt64Array(n), updateId: new BigInt64Array(n),
-    batchId: new BigInt64Array(n), isSnapshot: new Uint8Array(n), side: new Uint8Array(n), price: new Float64Array(n), size: new Float64Array(n),
-  };
+  const b = emptyBookDelta(n);
   for (let k = 0; k < n; k++) {
     const i = from + k;
     b.tsEventNs[k] = 1723075200000000000n + BigInt(i) * 1000n;
@@ -40,19 +33,13 @@ function coarser(b: BookDeltaBatch, dp: number, ds: number): BookDeltaBatch {
   return { ...b, price: b.price.map((x) => x / 10 ** dp), size: b.size.map((x) => x / 10 ** ds) };
 }
 
-function meta(hash: string, length: number, inst: InstrumentMeta): Omit<DatasetMeta, 'files'> {
-  const base = { id: `ds_${hash.slice(0, 24)}`, venue: inst.venue, symbol: inst.symbol, kind: 'book_delta' as const, day: '2024-08-08' };
-  return {
-    ...base, contentHash: hash, startNs: 0n, endNs: 0n, rows: length, version: 1, segment: 0, state: 'Promoted', prefix: canonicalPrefix(base), instrument: inst,
-    gaps: [], checks: [], transitions: [], provenance: { rawKeys: [], sourceFiles: [], sourceSha256: [], tsLocalFromEvent: false }, createdAt: '2024-08-08T00:00:00Z',
-  };
-}
+const meta = (hash: string, length: number, inst: InstrumentMeta) => promotedMeta(hash, 'book_delta', length, inst);
 
 describe('a dataset written in parts', () => {
   it('has the same content hash as the whole batch, even when early parts were written at a lower precision, and reads back identically', async () => {
     const storage = new FsStorage(mkdtempSync(join(tmpdir(), 'chassis-parts-')));
     const whole = rows(0, 10_000);
-    const inst = instrument(2, 4);
+    const inst = usdmInstrument(2, 4);
     const w = new DatasetPartsWriter(storage, 'book_delta');
     await w.append(coarser(rows(0, 3000), 1, 2), 1, 2); // precision not yet discovered: rescaled at seal
     await w.append(rows(3000, 7000), 2, 4);
@@ -78,7 +65,7 @@ describe('a dataset written in parts', () => {
       kind: 'trade', length: n, tsEventNs: BigInt64Array.from({ length: n }, (_, i) => BigInt(from + i)), tsLocalNs: BigInt64Array.from({ length: n }, (_, i) => BigInt(from + i + 1)),
       tradeId: Array.from({ length: n }, (_, i) => `t${from + i}`), price: Float64Array.from({ length: n }, (_, i) => 100 + from + i), size: Float64Array.from({ length: n }, () => 5), aggressor: Uint8Array.from({ length: n }, (_, i) => (from + i) % 3),
     });
-    const inst = instrument(1, 3);
+    const inst = usdmInstrument(1, 3);
     const w = new DatasetPartsWriter(storage, 'trade');
     await w.append(trade(0, 10), 1, 3);
     await w.append(trade(10, 5), 1, 3);

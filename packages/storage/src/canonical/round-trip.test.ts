@@ -6,23 +6,18 @@ import fc from 'fast-check';
 import { FsStorage } from '../backends/fs-storage.ts';
 import { openCatalog } from '../catalog.ts';
 import type { BookDeltaBatch, CanonicalBatch, TradeBatch } from './batches.ts';
-import { contentHash } from './content-hash.ts';
-import { canonicalPrefix, writeDataset } from './dataset-writer.ts';
-import type { DatasetMeta, InstrumentMeta } from './dataset.ts';
+import { writeDataset } from './dataset-writer.ts';
 import { readCanonical } from './reader.ts';
 import { duckConnection, sqlString } from './duckdb-engine.ts';
 import { parquetColumns } from './schema.ts';
+import { collectBatches, emptyBookDelta, metaForBatch, usdmInstrument } from './test-datasets.ts';
 
-const instrument: InstrumentMeta = {
-  venue: 'binance-usdm', symbol: 'BTCUSDT', contractType: 'linear', baseCurrency: 'BTC', quoteCurrency: 'USDT',
-  priceDecimals: 1, sizeDecimals: 3, tickSize: '0.1', lotSize: '0.001', multiplier: '1',
-};
+const instrument = usdmInstrument();
+const metaFor = (batch: CanonicalBatch) => metaForBatch(batch, instrument);
+const collect = collectBatches;
 
 function bookDelta(n: number): BookDeltaBatch {
-  const b: BookDeltaBatch = {
-    kind: 'book_delta', length: n, tsEventNs: new BigInt64Array(n), tsLocalNs: new BigInt64Array(n), updateId: new BigInt64Array(n),
-    batchId: new BigInt64Array(n), isSnapshot: new Uint8Array(n), side: new Uint8Array(n), price: new Float64Array(n), size: new Float64Array(n),
-  };
+  const b = emptyBookDelta(n);
   for (let i = 0; i < n; i++) {
     b.tsEventNs[i] = 1723075200000000000n + BigInt(i) * 1000n;
     b.tsLocalNs[i] = b.tsEventNs[i]! + 7n;
@@ -34,23 +29,6 @@ function bookDelta(n: number): BookDeltaBatch {
     b.size[i] = (i * 7919) % 100_000;
   }
   return b;
-}
-
-function metaFor(batch: CanonicalBatch): Omit<DatasetMeta, 'files'> {
-  const hash = contentHash(batch, instrument);
-  const id = `ds_${hash.slice(0, 24)}`;
-  const base = { id, venue: instrument.venue, symbol: instrument.symbol, kind: batch.kind, day: '2024-08-08' };
-  return {
-    ...base, contentHash: hash, startNs: batch.tsEventNs[0]!, endNs: batch.tsEventNs[batch.length - 1]!, rows: batch.length, version: 1, segment: 0,
-    state: 'Promoted', prefix: canonicalPrefix(base), instrument, gaps: [], checks: [], transitions: [],
-    provenance: { rawKeys: [], sourceFiles: [], sourceSha256: [], tsLocalFromEvent: false }, createdAt: '2024-08-08T00:00:00Z',
-  };
-}
-
-async function collect(iter: AsyncIterable<CanonicalBatch>): Promise<CanonicalBatch[]> {
-  const out: CanonicalBatch[] = [];
-  for await (const b of iter) out.push(b);
-  return out;
 }
 
 describe('canonical Parquet round trip', () => {
