@@ -64,11 +64,19 @@ export function writeJson(path: string, value: unknown): void {
   writeFileSync(path, canonicalJsonPretty(value));
 }
 
-/** Digest of the artifacts in `dir` (see module comment). */
-export function outputHashOf(dir: string, files: readonly string[]): { outputHash: string; files: Record<string, string> } {
+/**
+ * Digest of the artifacts in `dir` (see module comment). `known`: SHA-256s already computed while
+ * writing (the journal hashes itself as it is written), so large files are not read back.
+ */
+export function outputHashOf(dir: string, files: readonly string[], known: Readonly<Record<string, string>> = {}): { outputHash: string; files: Record<string, string> } {
   const hashes: Record<string, string> = {};
   for (const f of [...files].sort()) {
     if (f === 'manifest.json') continue;
+    const k = known[f];
+    if (k !== undefined) {
+      hashes[f] = k;
+      continue;
+    }
     const raw = readFileSync(join(dir, f));
     let bytes: Uint8Array | string = raw;
     if (f === 'metrics.json') {

@@ -181,7 +181,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     writeJson(join(staging, 'metrics.json'), metrics);
     await writeSeries(staging, recorder, writeParquet);
     const files = readdirSync(staging).sort();
-    const { outputHash, files: outputs } = outputHashOf(staging, files);
+    const { outputHash, files: outputs } = outputHashOf(staging, files, { 'journal.bin': journalSummary.sha256 });
     const finalStateHash = engine.stateHash();
     writeJson(join(staging, 'manifest.json'), {
       format: 'chassis-run-manifest-v1',

@@ -117,7 +117,7 @@ describe('columnar decode cache', () => {
     const damage: ((p: string) => void)[] = [
       (p) => {
         const bytes = readFileSync(p);
-        bytes[bytes.length - 100] ^= 0xff; // inside the last chunk: found after two chunks were delivered
+        bytes[bytes.length - 100] = bytes[bytes.length - 100]! ^ 0xff; // inside the last chunk: found after two chunks were delivered
         writeFileSync(p, bytes);
       },
       (p) => truncateSync(p, statSync(p).size - 8),
