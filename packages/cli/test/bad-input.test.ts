@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { dataFixturesDir } from '../../../examples/data/index.ts';
+import { freePort } from '../../../test/loopback-port.ts';
 
 const run = promisify(execFile);
 const CLI = 'packages/cli/bin/chassis.js';
@@ -50,10 +50,7 @@ describe('chassis commands on bad input print E_CODE: message and exit non-zero'
   });
 
   it('worker --queue with nothing listening fails fast with E_QUEUE_UNREACHABLE', async () => {
-    const server = createServer();
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const { port } = server.address() as { port: number };
-    await new Promise<void>((r) => server.close(() => r()));
+    const port = await freePort();
     const data = tmp();
     const w = await fails(['worker', '--queue', `redis://127.0.0.1:${port}`, '--data', data]);
     expect(w.stderr).toMatch(new RegExp(`^E_QUEUE_UNREACHABLE: --queue redis://127.0.0.1:${port}: no Redis answering at 127.0.0.1:${port} \\(connect ECONNREFUSED`));

@@ -1,23 +1,14 @@
-import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { checkQueueReachable, redisConnection } from './queue-connection.ts';
 import { mkdtempSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { backend } from '../test/fixtures/arithmetic-backend.ts';
+import { freePort } from '../../../test/loopback-port.ts';
 import { expandSweep } from './sweep-expansion.ts';
 import { parseSweep } from './sweep-file.ts';
 import { runSweepOnQueue } from './queue-sweep.ts';
 import { startQueueWorker } from './queue-worker.ts';
-
-/** A loopback port nothing listens on (bound once by the OS, then released). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 describe('queue connection', () => {
   it('parses host, port, database and credentials from a redis URL', () => {
@@ -29,7 +20,7 @@ describe('queue connection', () => {
   });
 
   it('fails fast with E_QUEUE_UNREACHABLE naming the address when nothing listens', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const t0 = Date.now();
     await expect(checkQueueReachable(`redis://127.0.0.1:${port}`)).rejects.toMatchObject({
       code: 'E_QUEUE_UNREACHABLE',
@@ -39,12 +30,12 @@ describe('queue connection', () => {
   });
 
   it('a worker pointed at a dead queue rejects instead of retrying forever', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     await expect(startQueueWorker({ queueUrl: `redis://127.0.0.1:${port}`, dataRoot: '/nonexistent', backendModule: 'unused' })).rejects.toMatchObject({ code: 'E_QUEUE_UNREACHABLE' });
   });
 
   it('a sweep on a dead queue rejects before writing its experiment directory', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const dataRoot = mkdtempSync(join(tmpdir(), 'chassis-queue-dead-'));
     const base = { strategy: { params: { a: 1, b: 1, mode: 'ok' } }, window: { from: 'x', to: 'y' }, workMs: 0 };
     const exp = await expandSweep(parseSweep({ base, grid: { 'strategy.params.a': [1, 2] } }, 's.yaml', dataRoot), backend, { dataRoot, baseDir: dataRoot });

@@ -1,21 +1,11 @@
 // Test support: free loopback ports and child processes that announce their metrics URL.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 export const busyRunScript = fileURLToPath(new URL('./busy-run.ts', import.meta.url));
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '../../../test/loopback-port.ts';
 
 export interface SpawnedJob {
   readonly child: ChildProcess;

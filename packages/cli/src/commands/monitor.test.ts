@@ -5,18 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { freePort } from '../../../../test/loopback-port.ts';
 
 const chassis = fileURLToPath(new URL('../../bin/chassis.js', import.meta.url));
-
-function freePort(): Promise<number> {
-  return new Promise((res) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => res(port));
-    });
-  });
-}
 
 function run(args: string[], env: NodeJS.ProcessEnv = process.env) {
   const child = spawn(process.execPath, [chassis, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });

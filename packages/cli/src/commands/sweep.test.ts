@@ -3,13 +3,14 @@
 // Chromium, compare, and bad input that must leave nothing behind.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium } from 'playwright-core';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { freePort } from '../../../../test/loopback-port.ts';
 
 const chassis = fileURLToPath(new URL('../../bin/chassis.js', import.meta.url));
 const repo = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -33,16 +34,6 @@ function start(args: string[]): { child: ChildProcess; done: Promise<Ran>; out: 
 }
 
 const run = (args: string[]) => start(args).done;
-
-function freePort(): Promise<number> {
-  return new Promise((res) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => res(port));
-    });
-  });
-}
 
 async function waitForPort(port: number): Promise<void> {
   for (let i = 0; i < 100; i++) {
