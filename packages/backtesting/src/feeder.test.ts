@@ -75,7 +75,8 @@ describe('historical feeder', () => {
       fc.asyncProperty(fc.array(int64, { minLength: 1, maxLength: 20 }), fc.bigInt({ min: 0n, max: 2n ** 56n }), async (ts, shift) => {
         const b: BookDeltaBatch = { ...deltas(ts.map(() => [0, 0, 0, 1, 1])), tsEventNs: BigInt64Array.from(ts), tsLocalNs: BigInt64Array.from(ts), batchId: BigInt64Array.from(ts) };
         const out: CanonicalBatch[] = [];
-        for await (const x of repeatBatches(() => stream(b), 3, shift)) out.push(x);
+        // Each open() yields batches the caller owns (as readCanonical does): repeatBatches shifts in place.
+        for await (const x of repeatBatches(() => stream(structuredClone(b)), 3, shift)) out.push(x);
         const wrap = (v: bigint) => BigInt.asIntN(64, v);
         for (let k = 0; k < 3; k++) {
           const o = out[k] as BookDeltaBatch;

@@ -269,8 +269,10 @@ export class HistoricalFeeder {
 
 /**
  * Repeats a batch stream `times` times, shifting every timestamp of repetition k by
- * k × shiftNs (benchmarks: a long input without a giant file). Copies only the time columns
- * (and book_delta message ids, offset by k × 2^40 so messages never merge at the seam).
+ * k × shiftNs (benchmarks: a long input without a giant file). Shifts the time columns (and
+ * book_delta message ids, offset by k × 2^40 so messages never merge at the seam) in place:
+ * each call of `open()` must yield batches the caller owns — readCanonical does (fresh arrays per
+ * read) — so no column is copied and no per-batch arrays are allocated.
  */
 export async function* repeatBatches(open: () => AsyncIterable<CanonicalBatch>, times: number, shiftNs: bigint): AsyncIterable<CanonicalBatch> {
   if (shiftNs < 0n) throw new RangeError(`repeatBatches: shiftNs must be >= 0, got ${shiftNs}`);
@@ -283,29 +285,24 @@ export async function* repeatBatches(open: () => AsyncIterable<CanonicalBatch>, 
         yield b;
         continue;
       }
-      const tsEventNs = shiftedCopy(b.tsEventNs, shiftHi, shiftLo);
-      const tsLocalNs = shiftedCopy(b.tsLocalNs, shiftHi, shiftLo);
-      if (b.kind === 'book_delta') {
-        // + k × 2^40: k × 2^8 in the high word.
-        const batchId = shiftedCopy(b.batchId, k * 256, 0);
-        yield { ...b, tsEventNs, tsLocalNs, batchId };
-      } else yield { ...b, tsEventNs, tsLocalNs };
+      shiftInPlace(b.tsEventNs, shiftHi, shiftLo);
+      shiftInPlace(b.tsLocalNs, shiftHi, shiftLo);
+      // + k × 2^40: k × 2^8 in the high word.
+      if (b.kind === 'book_delta') shiftInPlace(b.batchId, k * 256, 0);
+      yield b;
     }
   }
 }
 
 /**
- * src + (hi × 2^32 + lo) per element, as 64-bit two's complement addition on the 32-bit words
- * (little-endian), so no BigInt is allocated per element. Typed-array stores wrap mod 2^32.
+ * a[i] += hi × 2^32 + lo for every element, as 64-bit two's complement addition on the 32-bit
+ * words (little-endian), so no BigInt is allocated per element. Typed-array stores wrap mod 2^32.
  */
-function shiftedCopy(src: BigInt64Array, hi: number, lo: number): BigInt64Array {
-  const out = new BigInt64Array(src.length);
-  const s = new Uint32Array(src.buffer, src.byteOffset, src.length * 2);
-  const d = new Uint32Array(out.buffer);
-  for (let i = 0; i < src.length; i++) {
-    const low = s[2 * i]! + lo;
-    d[2 * i] = low;
-    d[2 * i + 1] = s[2 * i + 1]! + hi + (low >= 4294967296 ? 1 : 0);
+function shiftInPlace(a: BigInt64Array, hi: number, lo: number): void {
+  const w = new Uint32Array(a.buffer, a.byteOffset, a.length * 2);
+  for (let i = 0, n = a.length * 2; i < n; i += 2) {
+    const low = w[i]! + lo;
+    w[i] = low;
+    w[i + 1] = w[i + 1]! + hi + (low >= 4294967296 ? 1 : 0);
   }
-  return out;
 }
