@@ -318,6 +318,11 @@ function copyRow(src: CanonicalBatch, r: number, dst: CanonicalBatch, at: number
 class Rebatcher {
   private batch: CanonicalBatch | null = null;
   private filled = 0;
+  /**
+   * Short rest of a chunk wholly in the window, kept as views: a dataset's last chunk is short,
+   * so this is usually handed out as is (no cap-sized batch allocated and copied into).
+   */
+  private tail: CanonicalBatch | null = null;
   readonly out: CanonicalBatch[] = [];
 
   constructor(
@@ -332,11 +337,23 @@ class Rebatcher {
     const n = chunk.length;
     const { from, to, cap } = this;
     const all = inside || (from === undefined && to === undefined);
+    if (this.tail !== null && n > 0) {
+      const t = this.tail;
+      this.tail = null;
+      this.batch = allocate(this.kind, cap);
+      copyRange(t, 0, t.length, this.batch, 0);
+      this.filled = t.length;
+    }
     let r = 0;
     while (r < n) {
-      if (all && this.filled === 0 && n - r >= cap) {
-        this.out.push(slice(chunk, r, cap));
-        r += cap;
+      if (all && this.filled === 0) {
+        if (n - r >= cap) {
+          this.out.push(slice(chunk, r, cap));
+          r += cap;
+        } else {
+          this.tail = slice(chunk, r, n - r);
+          r = n;
+        }
         continue;
       }
       if (all) {
@@ -363,6 +380,8 @@ class Rebatcher {
   }
 
   flush(): void {
+    if (this.tail !== null) this.out.push(this.tail);
+    this.tail = null;
     if (this.batch && this.filled > 0) this.out.push(finish(this.batch, this.filled));
     this.batch = null;
     this.filled = 0;
