@@ -1,5 +1,6 @@
 /**
- * full-backtest: end-to-end backtest throughput — canonical Parquet read, feeder merge,
+ * full-backtest: end-to-end backtest throughput — canonical read (the columnar decode cache
+ * under derived/, built by the baselines' first read of the Parquet), feeder merge,
  * timeline, core (market maker strategy, risk, execution control), simulated venue with the
  * probabilistic (power 2) queue model, journal and artifacts — on the Binance USD-M BTCUSDT
  * capture repeated with shifted timestamps to at least 10 million market events (the feeder

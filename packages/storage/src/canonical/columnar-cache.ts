@@ -35,6 +35,8 @@ const CHUNK_HEADER = 32;
 const CHUNK_MAGIC = 0x4b4e4843; // 'CHNK'
 const KIND_CODE: Record<CanonicalKind, number> = { book_delta: 0, trade: 1, bbo: 2 };
 
+let writers = 0;
+
 /** Raised for any cache file that is not exactly what its header promises. */
 export class CorruptCache extends Error {}
 
@@ -118,7 +120,8 @@ export class CacheWriter {
     private readonly meta: DatasetMeta,
   ) {
     mkdirSync(join(path, '..'), { recursive: true });
-    this.tmp = `${path}.tmp-${process.pid}-${Math.floor(performance.now() * 1000).toString(36)}`;
+    // Unique per writer: two processes (or two reads in one) may build the same cache at once; the last rename wins, both are whole.
+    this.tmp = `${path}.tmp-${process.pid}-${++writers}`;
     this.fd = openSync(this.tmp, 'w');
   }
 
