@@ -88,9 +88,9 @@ export const coreStep: BenchSection = {
     if (sink === -1) process.stderr.write('');
     const plainMedian = plain.slice().sort((a, b) => a - b)[plain.length >> 1]!;
     return [
-      result('core-step: plain loop over events', 'events/s', plain),
-      result('core-step: engine.step (BBO-triggered strategy)', 'events/s', stepped, plainMedian),
-      result('core-step: stateHash() on final state', 'µs/call', hashes),
+      result('core-step-plain-loop', 'events/s', plain, null, 'plain loop over the same events (baseline)'),
+      result('core-step', 'events/s', stepped, plainMedian, 'engine.step with a BBO-triggered strategy; baseline = plain loop'),
+      result('core-step-state-hash', 'µs/call', hashes, null, 'stateHash() on the final state'),
     ];
   },
 };

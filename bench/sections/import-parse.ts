@@ -45,6 +45,6 @@ export const importParse: BenchSection = {
   async run(): Promise<BenchResult[]> {
     const baseline = await samples(gunzipLines, 5);
     const parsed = await samples(parseAll, 5);
-    return [result('import parse binance-usdm (readCapture → records)', 'msg/s', parsed, median(baseline)), result('baseline: gunzip + line split', 'msg/s', baseline)];
+    return [result('import-parse', 'msg/s', parsed, median(baseline), 'binance-usdm readCapture → records; baseline = gunzip + line split'), result('import-parse-baseline', 'msg/s', baseline, null, 'gunzip + line split')];
   },
 };

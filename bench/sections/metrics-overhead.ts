@@ -198,12 +198,12 @@ export const metricsOverhead: BenchSection = {
       `metrics-overhead: real backtest ${bt.events} events; off ${Math.round(btOffMedian)} ev/s, on ${Math.round(median(bt.on))} ev/s, overhead ${((1 - median(bt.on) / btOffMedian) * 100).toFixed(1)}%\n`,
     );
     return [
-      { ...result('metrics-overhead: runBacktest, monitoring off', 'events/s', bt.off), inputs: btInputs },
-      { ...result('metrics-overhead: runBacktest + RunProbe per 4096-event batch + yields', 'events/s', bt.on, btOffMedian), inputs: btInputs },
-      result('metrics-overhead: engine.step, metrics off', 'events/s', off),
-      result('metrics-overhead: engine.step + RunProbe per batch', 'events/s', on, offMedian),
-      result('metrics-overhead: probe update per 256-event batch', 'ns/batch', perBatch),
-      result('metrics-overhead: /metrics scrape (registry text)', 'ms', scrapes),
+      { ...result('metrics-overhead-backtest-off', 'events/s', bt.off), inputs: btInputs },
+      { ...result('metrics-overhead-backtest-on', 'events/s', bt.on, btOffMedian), inputs: btInputs },
+      result('metrics-overhead-step-off', 'events/s', off, null, 'engine.step, metrics off'),
+      result('metrics-overhead-step-on', 'events/s', on, offMedian, 'engine.step + RunProbe per batch'),
+      result('metrics-overhead-probe-update', 'ns/batch', perBatch, null, 'probe update per 256-event batch'),
+      result('metrics-overhead-scrape', 'ms', scrapes, null, '/metrics scrape (registry text)'),
     ];
   },
 };

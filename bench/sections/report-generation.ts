@@ -54,10 +54,10 @@ export const reportGeneration: BenchSection = {
       }
       process.stderr.write(`report-generation: ${bt.events} events, load+analyse ${load[0]!.toFixed(2)} s (CPU ${loadCpu[0]!.toFixed(2)} s; load avg ${loadavg()[0]!.toFixed(2)}), render ${render[0]!.toFixed(3)} s, ${size.toFixed(2)} MB\n`);
       return [
-        result(`report-generation load+analyse (${bt.events} events)`, 's', load),
-        result(`report-generation load+analyse CPU (${bt.events} events)`, 's', loadCpu),
-        result('report-generation render HTML', 's', render),
-        result('report-generation HTML size', 'MB', [size]),
+        result('report-generation-load', 's', load, null, `load + analyse ${bt.events} events (wall)`),
+        result('report-generation-load-cpu', 's', loadCpu, null, `load + analyse ${bt.events} events (CPU)`),
+        result('report-generation-render', 's', render, null, 'render the HTML'),
+        result('report-generation-html-size', 'MB', [size], null, 'self-contained HTML file size'),
       ];
     } finally {
       rmSync(tmp, { recursive: true, force: true });

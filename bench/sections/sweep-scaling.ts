@@ -47,7 +47,7 @@ export const sweepScaling: BenchSection = {
         );
       }
       process.stderr.write(`sweep-scaling: 8 runs, 1 worker ${seconds[1]!.toFixed(2)} s, 2 workers ${seconds[2]!.toFixed(2)} s, speed-up ${(seconds[1]! / seconds[2]!).toFixed(2)}x\n  ${notes.join('\n  ')}\n`);
-      return [result('sweep-scaling 8 runs, 1 worker', 's', [seconds[1]!]), result('sweep-scaling 8 runs, 2 workers', 's', [seconds[2]!], seconds[1]!)];
+      return [result('sweep-scaling-1-worker', 's', [seconds[1]!], null, '8-run sweep wall time, 1 worker'), result('sweep-scaling-2-workers', 's', [seconds[2]!], seconds[1]!, '8-run sweep wall time, 2 workers; ratio = 2-worker time / 1-worker time (0.5 = perfect speed-up)')];
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }
