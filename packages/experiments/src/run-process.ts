@@ -49,8 +49,10 @@ export class RunProcess {
 
   /** `backendModule`, when given, is loaded right away so startup overlaps the caller's other work. */
   constructor(backendModule?: string) {
+    // --single-threaded-gc: V8's parallel GC helpers would make one run occupy more than one
+    // core, and a pool runs one child per core.
     this.child = fork(childEntry, backendModule ? [backendModule] : [], {
-      execArgv: ['--import', tsxLoader],
+      execArgv: ['--single-threaded-gc', '--import', tsxLoader],
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
