@@ -230,12 +230,14 @@ class SimulatedVenueImpl implements SimulatedVenue {
 
     const order = new SimOrder(req.orderId, inst, isBuy, isMarket ? 0 : req.priceUnits, req.qtyUnits, req.postOnly, req);
     this.orders.set(req.orderId, order);
-    this.answer(now, order.request, { kind: 'order_accepted', orderId: req.orderId, requestSeq: req.seq, venueOrderId: `sim-${req.orderId}` });
+    const local = this.localTime(now, order.request);
+    this.answers.push(local, { kind: 'order_accepted', orderId: req.orderId, requestSeq: req.seq, venueOrderId: `sim-${req.orderId}`, tsEventNs: now, tsLocalNs: local });
 
     if (crosses) {
       if (req.timeInForce === 'FOK' && this.available(opposite, isBuy, isMarket ? NaN : req.priceUnits, req.qtyUnits, spec.lotUnits) < req.qtyUnits) {
         this.retire(order);
-        this.answer(now, req, { kind: 'order_cancelled', orderId: req.orderId, requestSeq: req.seq, reason: 'fok' });
+        const local = this.localTime(now, req);
+        this.answers.push(local, { kind: 'order_cancelled', orderId: req.orderId, requestSeq: req.seq, reason: 'fok', tsEventNs: now, tsLocalNs: local });
         return;
       }
       this.take(order, opposite, isMarket ? NaN : req.priceUnits, now, req.seq);
@@ -243,7 +245,8 @@ class SimulatedVenueImpl implements SimulatedVenue {
     if (!order.live) return;
     if (isMarket || req.timeInForce !== 'GTC') {
       this.retire(order);
-      this.answer(now, req, { kind: 'order_cancelled', orderId: req.orderId, requestSeq: req.seq, reason: req.timeInForce === 'FOK' ? 'fok' : 'ioc' });
+      const local = this.localTime(now, req);
+      this.answers.push(local, { kind: 'order_cancelled', orderId: req.orderId, requestSeq: req.seq, reason: req.timeInForce === 'FOK' ? 'fok' : 'ioc', tsEventNs: now, tsLocalNs: local });
       return;
     }
     this.enqueue(order);
@@ -252,28 +255,28 @@ class SimulatedVenueImpl implements SimulatedVenue {
   private onCancel(req: RequestSentEvent, now: bigint): void {
     const order = this.orders.get(req.orderId);
     if (order === undefined || !order.live) {
-      this.answer(now, req, { kind: 'cancel_replace_rejected', orderId: req.orderId, requestSeq: req.seq, request: 'cancel', reason: 'unknown_order' });
+      const local = this.localTime(now, req);
+      this.answers.push(local, { kind: 'cancel_replace_rejected', orderId: req.orderId, requestSeq: req.seq, request: 'cancel', reason: 'unknown_order', tsEventNs: now, tsLocalNs: local });
       return;
     }
     this.removeResting(order);
     this.retire(order);
-    this.answer(now, req, { kind: 'order_cancelled', orderId: req.orderId, requestSeq: req.seq, reason: 'requested' });
+    const local = this.localTime(now, req);
+    this.answers.push(local, { kind: 'order_cancelled', orderId: req.orderId, requestSeq: req.seq, reason: 'requested', tsEventNs: now, tsLocalNs: local });
   }
 
   private onReplace(req: RequestSentEvent, now: bigint): void {
     const order = this.orders.get(req.orderId);
-    const refuse = (reason: string): void =>
-      this.answer(now, req, { kind: 'cancel_replace_rejected', orderId: req.orderId, requestSeq: req.seq, request: 'replace', reason });
-    if (order === undefined || !order.live) return refuse('unknown_order');
+    if (order === undefined || !order.live) return this.refuseReplace(req, now, 'unknown_order');
     const spec = order.inst.instrument;
-    if (!(Number.isSafeInteger(req.priceUnits) && req.priceUnits > 0 && req.priceUnits % spec.tickUnits === 0)) return refuse('invalid_price');
-    if (!(Number.isSafeInteger(req.qtyUnits) && req.qtyUnits > 0 && req.qtyUnits % spec.lotUnits === 0)) return refuse('invalid_qty');
+    if (!(Number.isSafeInteger(req.priceUnits) && req.priceUnits > 0 && req.priceUnits % spec.tickUnits === 0)) return this.refuseReplace(req, now, 'invalid_price');
+    if (!(Number.isSafeInteger(req.qtyUnits) && req.qtyUnits > 0 && req.qtyUnits % spec.lotUnits === 0)) return this.refuseReplace(req, now, 'invalid_qty');
     // Replace quantity is the new TOTAL order quantity (filled part included).
-    if (req.qtyUnits <= order.filledUnits) return refuse('qty_not_above_filled');
+    if (req.qtyUnits <= order.filledUnits) return this.refuseReplace(req, now, 'qty_not_above_filled');
     const opposite = order.inst.book.side(!order.isBuy);
     const crosses = opposite.crosses(req.priceUnits);
     const postOnly = order.postOnly || req.postOnly;
-    if (postOnly && crosses) return refuse('post_only_would_cross');
+    if (postOnly && crosses) return this.refuseReplace(req, now, 'post_only_would_cross');
 
     const priceChanged = req.priceUnits !== order.priceUnits;
     const sizeIncreased = req.qtyUnits > order.qtyUnits;
@@ -281,7 +284,8 @@ class SimulatedVenueImpl implements SimulatedVenue {
     order.qtyUnits = req.qtyUnits;
     order.postOnly = postOnly;
     order.request = req;
-    this.answer(now, req, { kind: 'order_replaced', orderId: req.orderId, requestSeq: req.seq, priceUnits: req.priceUnits, qtyUnits: req.qtyUnits });
+    const local = this.localTime(now, req);
+    this.answers.push(local, { kind: 'order_replaced', orderId: req.orderId, requestSeq: req.seq, priceUnits: req.priceUnits, qtyUnits: req.qtyUnits, tsEventNs: now, tsLocalNs: local });
     if (!(priceChanged || sizeIncreased || crosses)) return; // a size decrease keeps its place
     // Loses priority: leaves the level and re-joins it (or a crossing price takes first).
     this.removeResting(order);
@@ -290,7 +294,13 @@ class SimulatedVenueImpl implements SimulatedVenue {
   }
 
   private reject(req: RequestSentEvent, now: bigint, reason: string): void {
-    this.answer(now, req, { kind: 'order_rejected', orderId: req.orderId, requestSeq: req.seq, reason });
+    const local = this.localTime(now, req);
+    this.answers.push(local, { kind: 'order_rejected', orderId: req.orderId, requestSeq: req.seq, reason, tsEventNs: now, tsLocalNs: local });
+  }
+
+  private refuseReplace(req: RequestSentEvent, now: bigint, reason: string): void {
+    const local = this.localTime(now, req);
+    this.answers.push(local, { kind: 'cancel_replace_rejected', orderId: req.orderId, requestSeq: req.seq, request: 'replace', reason, tsEventNs: now, tsLocalNs: local });
   }
 
   /** Starts resting at the back of the historical level at the order's price. */
@@ -347,7 +357,8 @@ class SimulatedVenueImpl implements SimulatedVenue {
     const inst = order.inst;
     const fee = feeUnits(priceUnits, qtyUnits, liquidity === 'maker' ? inst.makerFeePpm : inst.takerFeePpm);
     order.fills++;
-    this.answer(now, order.request, {
+    const local = this.localTime(now, order.request);
+    this.answers.push(local, {
       kind: 'order_filled',
       orderId: order.orderId,
       requestSeq,
@@ -357,14 +368,21 @@ class SimulatedVenueImpl implements SimulatedVenue {
       liquidity,
       feeUnits: fee,
       final,
+      tsEventNs: now,
+      tsLocalNs: local,
     });
   }
 
-  private answer(now: bigint, request: RequestSentEvent, body: DistributiveOmit<VenueAnswer, 'tsEventNs' | 'tsLocalNs'>): void {
+  /**
+   * Local arrival time (ns) of the next answer about `request` produced at exchange time `now`.
+   * Call it right before pushing that answer: it advances the answer session's clock. Each
+   * answer is then one object literal with all its fields (one allocation, one shape per kind).
+   */
+  private localTime(now: bigint, request: RequestSentEvent): bigint {
     let local = now + checkNonNegative(this.latency.response(now, request), 'response', request);
     if (local < this.lastAnswerLocalNs) local = this.lastAnswerLocalNs;
     this.lastAnswerLocalNs = local;
-    this.answers.push(local, { ...body, tsEventNs: now, tsLocalNs: local } as VenueAnswer);
+    return local;
   }
 
   // -------------------------------------------------------------------------- market data
@@ -538,8 +556,6 @@ class SimulatedVenueImpl implements SimulatedVenue {
     return (this.byName.get(instrument)?.resting ?? []).filter((o) => o.live).map(view);
   }
 }
-
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 function view(order: SimOrder): SimulatedOrderView {
   return {
