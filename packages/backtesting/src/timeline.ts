@@ -5,8 +5,11 @@
  *   arrival time (venue.nextRequestArrivalNs()). Before a request arriving at t is processed,
  *   the venue has seen every market event whose exchange time is <= t. Market events are fed
  *   to the venue in feed order, each at min(tsEventNs, tsLocalNs) so the venue never learns
- *   of data later than we do; events fed to the venue but not yet to the core wait in a small
- *   look-ahead queue (the feed-latency window).
+ *   of data later than we do, and the venue stamps what that event causes (fills of resting
+ *   orders) at that same time — on captures whose recorder clock runs behind the venue's
+ *   (tsLocal < tsEvent) this keeps fills on the clock of request arrivals instead of seconds
+ *   late; events fed to the venue but not yet to the core wait in a small look-ahead queue
+ *   (the feed-latency window).
  * - Local side (core): venue answers at their arrival tsLocalNs, market events at tsLocalNs,
  *   and Control-Time Events at the due time of the newest obligation per scope.
  *   Tie rule at equal tsLocal: venue answers, then market events, then control-time events.
@@ -43,8 +46,8 @@ export interface TimelineVenue {
   /** Exchange arrival time (ns) of the earliest unprocessed request, or -1n. */
   nextRequestArrivalNs(): bigint;
   processNextRequest(): void;
-  /** A market event at exchange time tsEventNs. */
-  onMarketEvent(event: MarketEvent): void;
+  /** A market event at exchange time `exchangeTsNs`: min(tsEventNs, tsLocalNs), see the header. */
+  onMarketEvent(event: MarketEvent, exchangeTsNs: bigint): void;
   /** Earliest local arrival time (ns) of a pending answer, or -1n. */
   nextAnswerNs(): bigint;
   popAnswer(): EventDraft<ExecutionEvent>;
@@ -246,7 +249,7 @@ export async function runTimeline(o: TimelineOptions): Promise<TimelineOutcome> 
 
     if (exNs !== NONE && (locNs === NONE || exNs <= locNs)) {
       if (exIsFeed) {
-        venue.onMarketEvent(nf!);
+        venue.onMarketEvent(nf!, feedExNs);
         ahead.push(nf!);
         nextFeed = null;
       } else venue.processNextRequest();

@@ -5,7 +5,7 @@
  * latency, maker/taker fees. Deterministic: same inputs, configuration and seed ⇒ same answers.
  *
  * Two clocks meet here and the runtime interleaves them:
- * - exchange time: `onMarketEvent` at `tsEventNs`, `processNextRequest` at a request's arrival;
+ * - exchange time: `onMarketEvent` at `tsEventNs` (or the time the runtime passes), `processNextRequest` at a request's arrival;
  * - local time: requests are sent at `RequestSent.tsLocalNs`, answers arrive at `tsLocalNs`.
  *
  * No market impact: our orders never change the historical book. What our taker orders take is
@@ -56,8 +56,13 @@ export interface SimulatedVenue extends ClockedVenueAdapter {
   nextRequestArrivalNs(): bigint;
   /** Processes the earliest-arriving request at its arrival (exchange) time, producing answers. */
   processNextRequest(): void;
-  /** Applies a market event at exchange time event.tsEventNs (book, queue positions, fills of resting orders). */
-  onMarketEvent(event: MarketEvent): void;
+  /**
+   * Applies a market event (book, queue positions, fills of resting orders) at exchange time
+   * `exchangeTsNs`, default `event.tsEventNs`. A runtime whose data has a recorder clock behind
+   * the venue's (tsLocal < tsEvent) passes the time on its own clock at which it fed the event,
+   * so fills are stamped on the same clock as request arrivals.
+   */
+  onMarketEvent(event: MarketEvent, exchangeTsNs?: bigint): void;
   /** Earliest local arrival time of a produced answer not yet popped, or -1n. */
   nextAnswerNs(): bigint;
   /** Removes and returns the earliest answer (ties: production order); tsEventNs = exchange time, tsLocalNs = local arrival. */
@@ -387,7 +392,7 @@ class SimulatedVenueImpl implements SimulatedVenue {
 
   // -------------------------------------------------------------------------- market data
 
-  onMarketEvent(event: MarketEvent): void {
+  onMarketEvent(event: MarketEvent, exchangeTsNs: bigint = event.tsEventNs): void {
     // Most streams are one instrument: skip the map when the name is the previous one.
     let inst = this.lastInst;
     if (event.instrument !== this.lastName) {
@@ -398,12 +403,12 @@ class SimulatedVenueImpl implements SimulatedVenue {
     if (inst === undefined) return; // not an instrument of this venue
     if (event.kind === 'book_delta') {
       this.applyDelta(inst, event);
-      if (inst.resting.length > 0) this.afterBookChange(inst, event.tsEventNs);
+      if (inst.resting.length > 0) this.afterBookChange(inst, exchangeTsNs);
     } else if (event.kind === 'bbo') {
       this.applyBbo(inst, event);
-      if (inst.resting.length > 0) this.afterBookChange(inst, event.tsEventNs);
+      if (inst.resting.length > 0) this.afterBookChange(inst, exchangeTsNs);
     } else {
-      if (inst.resting.length > 0) this.applyTrade(inst, event);
+      if (inst.resting.length > 0) this.applyTrade(inst, event, exchangeTsNs);
     }
   }
 
@@ -470,12 +475,11 @@ class SimulatedVenueImpl implements SimulatedVenue {
     if (anyFilled) this.compact(inst);
   }
 
-  private applyTrade(inst: InstrumentState, ev: TradeEvent): void {
+  private applyTrade(inst: InstrumentState, ev: TradeEvent, now: bigint): void {
     const resting = inst.resting;
     const model = this.queueModel;
     const price = ev.priceUnits;
     const lot = inst.instrument.lotUnits;
-    const now = ev.tsEventNs;
     // Our fills at the trade price from this one trade never exceed what it printed past the queue.
     let allocatedBuy = 0;
     let allocatedSell = 0;
