@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openCatalog, openStorage, readCanonical, type BboBatch, type BookDeltaBatch, type DatasetMeta, type Storage, type TradeBatch } from '@chassis/storage';
 import { importCapture } from '@chassis/quality';
-import { dataFixturesDir } from '../examples/data/index.ts';
+import { USDM_CAPTURE_FILE as USDM_CAPTURE } from './capture-baseline.ts';
 
-export const USDM_CAPTURE = `${dataFixturesDir}/binance-hftbacktest/usdm_btcusdt_20240808.gz`;
+export { USDM_CAPTURE };
 
 export interface UsdmCanonical {
   readonly root: string;
