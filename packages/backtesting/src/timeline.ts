@@ -200,7 +200,11 @@ export async function runTimeline(o: TimelineOptions): Promise<TimelineOutcome> 
   let graceEndNs = NONE;
 
   while (!violation) {
-    if (nextFeed === null && !feedDone) await pullFeed();
+    // Synchronous on the hot path: only a refill (a storage read) is awaited.
+    if (nextFeed === null && !feedDone) {
+      nextFeed = feeder.next();
+      if (nextFeed === null) await pullFeed();
+    }
     const nf = nextFeed as MarketEvent | null;
     const aheadEmpty = aheadHead === ahead.length;
     if (nf === null && aheadEmpty && graceEndNs === NONE) {
