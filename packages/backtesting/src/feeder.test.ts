@@ -58,6 +58,30 @@ describe('historical feeder', () => {
     expect(Array.from({ length: m.count }, (_, i) => m.prices[m.offset + i])).toEqual([11, 12, 13]);
   });
 
+  it('groups rows into the same messages however the stream is cut into batches (messages spanning one, two or many batches)', async () => {
+    const split = fc.record({
+      // Message sizes and where batches are cut (cut positions over the concatenated rows).
+      sizes: fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 25 }),
+      cuts: fc.array(fc.nat(), { maxLength: 12 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(split, async ({ sizes, cuts }) => {
+        const rows: [number, number, number, number, number][] = [];
+        sizes.forEach((n, m) => {
+          for (let i = 0; i < n; i++) rows.push([m + 1, m + 1, i % 2, 100 * m + i, 1]);
+        });
+        const at = [...new Set(cuts.map((c) => c % (rows.length + 1)))].sort((a, b) => a - b);
+        const bounds = [0, ...at, rows.length];
+        const batches = bounds.slice(1).map((end, i) => deltas(rows.slice(bounds[i], end)));
+        const f = await HistoricalFeeder.open([{ instrument: 'A', batches: stream(...batches) }]);
+        const ev = (await drain(f)) as Extract<MarketEvent, { kind: 'book_delta' }>[];
+        expect(ev.map((e) => e.count)).toEqual(sizes);
+        expect(ev.flatMap((e) => Array.from({ length: e.count }, (_, i) => e.prices[e.offset + i]))).toEqual(rows.map((r) => r[3]));
+        expect(ev.map((e) => e.updateId)).toEqual(sizes.map((_, m) => BigInt(m + 1)));
+      }),
+    );
+  });
+
   it('stamps tsLocal as tsEvent plus the feed latency when the dataset has no capture time', async () => {
     const f = await HistoricalFeeder.open([{ instrument: 'A', batches: stream(trades([[100, 5]])), feedLatencyNs: 1000n }]);
     const [e] = await drain(f);
