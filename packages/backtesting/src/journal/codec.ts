@@ -101,13 +101,71 @@ export const KIND_CODES: readonly EventKind[] = Object.keys(SCHEMAS) as EventKin
 const CODE_OF = new Map<EventKind, number>(KIND_CODES.map((k, i) => [k, i]));
 const SCHEMA_BY_CODE: readonly Schema[] = KIND_CODES.map((k) => SCHEMAS[k]);
 const BOOK_DELTA = CODE_OF.get('book_delta')!;
+const TRADE = CODE_OF.get('trade')!;
+const BBO = CODE_OF.get('bbo')!;
 
-const SAFE_SMALL = 2n ** 52n;
 const TWO32 = 4294967296;
+/** 2^52: integer fields are exact from -2^52 to 2^53 - 1. */
+const ZIGZAG_MIN = 2 ** 52;
 /** |hi word difference| below which a timestamp delta is exact in a double (< 2^52). */
 const HI_DELTA_MAX = 1 << 19;
+/**
+ * Bytes reserved once per record for its fixed-width part: kind byte, seq, two timestamp
+ * deltas (<= 10 bytes each), a bigint of at most 64 bits, and up to six varints of values
+ * < 2^54 (8 bytes each). Longer parts (strings, wider bigints, level rows) reserve their own.
+ */
+const RECORD_RESERVE = 128;
 const textEncoder = new TextEncoder();
 const textDecoder = new TextDecoder();
+
+/**
+ * LEB128 of an unsigned integer < 2^54 at pos; returns the position after it. The caller has
+ * reserved 8 bytes. Values below 2^31 (nearly all) take integer shifts, larger ones float
+ * division; the bytes are the same.
+ */
+function putU(b: Uint8Array, pos: number, v: number): number {
+  if (v < 128) {
+    b[pos] = v;
+    return pos + 1;
+  }
+  while (v >= 0x80000000) {
+    b[pos++] = (v % 128) | 128;
+    v = Math.floor(v / 128);
+  }
+  while (v >= 128) {
+    b[pos++] = (v & 127) | 128;
+    v >>>= 7;
+  }
+  b[pos] = v;
+  return pos + 1;
+}
+
+/** Zigzag varint of a safe integer (throws naming the field otherwise); returns the position after it. */
+function putI(b: Uint8Array, pos: number, v: number, field: string): number {
+  // int32 (the common case): zigzag in integer ops, < 2^32, exact. Same bytes as the float form.
+  if ((v | 0) === v) return putU(b, pos, ((v << 1) ^ (v >> 31)) >>> 0);
+  if (!Number.isSafeInteger(v)) throw new RangeError(`journal: field ${field} is not a safe integer (${v})`);
+  // Below -2^52 the zigzag value (-2v - 1, odd, > 2^53) has no exact double: it would decode wrong.
+  if (v < -ZIGZAG_MIN) throw new RangeError(`journal: field ${field} is below -2^52 (${v})`);
+  return putU(b, pos, v >= 0 ? v * 2 : -v * 2 - 1);
+}
+
+/**
+ * Zigzag LEB128 of the int64 whose little-endian 32-bit words are lo, hi (as read from a
+ * Uint32Array over a BigInt64Array cell); at most 10 bytes, which the caller has reserved.
+ */
+function putZ64(b: Uint8Array, pos: number, lo: number, hi: number): number {
+  // Zigzag in words: (v << 1) ^ (v >> 63).
+  const sign = hi >> 31;
+  let zlo = ((lo << 1) ^ sign) >>> 0;
+  let zhi = (((hi << 1) | (lo >>> 31)) ^ sign) >>> 0;
+  while (zhi !== 0) {
+    b[pos++] = (zlo & 127) | 128;
+    zlo = ((zlo >>> 7) | (zhi << 25)) >>> 0;
+    zhi >>>= 7;
+  }
+  return putU(b, pos, zlo);
+}
 
 /** Growable byte buffer with varint writers; reused across events (no per-event allocation). */
 export class EventEncoder {
@@ -121,9 +179,10 @@ export class EventEncoder {
    * are computed in doubles without allocating BigInts (exact while |delta| < 2^52 ns ≈ 52
    * days; larger jumps take the bigint path). The encoded bytes are identical either way.
    */
-  private readonly cell = new BigInt64Array(2);
+  private readonly cell = new BigInt64Array(5);
   private readonly words = new Uint32Array(this.cell.buffer);
-  private lastInstrument = '';
+  /** The previous instrument name and its string-table index (null before the first). */
+  private lastInstrument: string | null = null;
   private lastInstrumentIdx = -1;
 
   constructor(initialBytes = 1 << 17) {
@@ -142,36 +201,28 @@ export class EventEncoder {
   /** Unsigned integer < 2^53. */
   private uvar(v: number): void {
     this.ensure(8);
-    const b = this.buf;
-    let pos = this.pos;
-    // Values below 2^31 (nearly all) take integer shifts; larger ones float division. Same bytes.
-    if (v >= 0x80000000) {
-      while (v >= 0x80000000) {
-        b[pos++] = (v % 128) | 128;
-        v = Math.floor(v / 128);
-      }
-    }
-    while (v >= 128) {
-      b[pos++] = (v & 127) | 128;
-      v >>>= 7;
-    }
-    b[pos++] = v;
-    this.pos = pos;
+    this.pos = putU(this.buf, this.pos, v);
   }
 
   private ivar(v: number, field: string): void {
-    if (!Number.isSafeInteger(v)) throw new RangeError(`journal: field ${field} is not a safe integer (${v})`);
-    this.uvar(v >= 0 ? v * 2 : -v * 2 - 1);
+    this.ensure(8);
+    this.pos = putI(this.buf, this.pos, v, field);
   }
 
+  /** Zigzag varint of a bigint. Values within int64 go through the word cell (no BigInt arithmetic). */
   private bvar(v: bigint): void {
-    if (v < SAFE_SMALL && v > -SAFE_SMALL) {
-      const n = Number(v);
-      this.uvar(n >= 0 ? n * 2 : -n * 2 - 1);
+    if (BigInt.asIntN(64, v) === v) {
+      this.ensure(10);
+      this.cell[4] = v;
+      const w = this.words;
+      this.pos = putZ64(this.buf, this.pos, w[8]!, w[9]!);
       return;
     }
     let z = v >= 0n ? v * 2n : -v * 2n - 1n;
-    this.ensure(11);
+    // An arbitrary-width bigint: 7 bits per byte.
+    let n = 1;
+    for (let t = z >> 7n; t > 0n; t >>= 7n) n++;
+    this.ensure(n);
     while (z >= 128n) {
       this.buf[this.pos++] = Number(z & 127n) | 128;
       z >>= 7n;
@@ -179,11 +230,12 @@ export class EventEncoder {
     this.buf[this.pos++] = Number(z);
   }
 
+  /** Raw string: UTF-8 byte length (varint), then the UTF-8 bytes. */
   private str(s: string): void {
-    // Length prefix first: reserve the worst case, encode in place, then write the real length.
-    const max = s.length * 3;
-    this.ensure(max + 8);
-    if (max < 128) {
+    const n = s.length;
+    this.ensure(n * 3 + 8);
+    // Reserve the worst case, encode in place, then write the real length.
+    if (n * 3 < 128) {
       const at = this.pos++;
       const { written } = textEncoder.encodeInto(s, this.buf.subarray(this.pos));
       this.buf[at] = written;
@@ -208,39 +260,92 @@ export class EventEncoder {
     this.str(s);
   }
 
-  /** Appends one event (with its seq) to the buffer. */
+  /**
+   * Appends one event (with its seq) to the buffer. All or nothing: when a field cannot be
+   * encoded (a non-integer price, an unknown kind) it throws and the buffer, the string table
+   * and the timestamp bases are as before the call.
+   */
   write(e: Event): void {
+    const start = this.pos;
+    const strings = this.strings.size;
+    try {
+      switch (e.kind) {
+        case 'bbo':
+          this.bbo(e);
+          break;
+        case 'book_delta':
+          this.bookDelta(e);
+          break;
+        case 'trade':
+          this.trade(e);
+          break;
+        default:
+          this.other(e);
+      }
+    } catch (err) {
+      this.undo(start, strings);
+      throw err;
+    }
+  }
+
+  private undo(start: number, strings: number): void {
+    this.pos = start;
+    for (const [s, idx] of this.strings) if (idx >= strings) this.strings.delete(s);
+    if (this.lastInstrumentIdx >= strings) {
+      this.lastInstrument = null;
+      this.lastInstrumentIdx = -1;
+    }
+  }
+
+  /** Kind code, seq and the two timestamp deltas; reserves RECORD_RESERVE bytes first. */
+  private head(code: number, e: Event): void {
+    this.ensure(RECORD_RESERVE);
+    this.buf[this.pos] = code;
+    this.pos = putU(this.buf, this.pos + 1, e.seq);
+    this.times(e.tsEventNs, e.tsLocalNs);
+  }
+
+  private bbo(e: Extract<Event, { kind: 'bbo' }>): void {
+    this.head(BBO, e);
+    this.instrument(e.instrument);
+    this.bvar(e.updateId);
+    this.ensure(32);
+    const b = this.buf;
+    let pos = this.pos;
+    pos = putI(b, pos, e.bidPriceUnits, 'bidPriceUnits');
+    pos = putI(b, pos, e.bidQtyUnits, 'bidQtyUnits');
+    pos = putI(b, pos, e.askPriceUnits, 'askPriceUnits');
+    this.pos = putI(b, pos, e.askQtyUnits, 'askQtyUnits');
+    this.advance(e.tsEventNs, e.tsLocalNs);
+  }
+
+  private trade(e: Extract<Event, { kind: 'trade' }>): void {
+    this.head(TRADE, e);
+    this.instrument(e.instrument);
+    this.str(e.tradeId);
+    this.ensure(16);
+    const b = this.buf;
+    const pos = putI(b, this.pos, e.priceUnits, 'priceUnits');
+    this.pos = putI(b, pos, e.qtyUnits, 'qtyUnits');
+    this.interned(e.aggressor);
+    this.advance(e.tsEventNs, e.tsLocalNs);
+  }
+
+  private bookDelta(e: Extract<Event, { kind: 'book_delta' }>): void {
+    this.head(BOOK_DELTA, e);
+    this.instrument(e.instrument);
+    this.bvar(e.updateId);
+    this.ensure(1);
+    this.buf[this.pos++] = e.isSnapshot ? 1 : 0;
+    this.levels(e);
+    this.advance(e.tsEventNs, e.tsLocalNs);
+  }
+
+  /** Every other kind, field by field from its schema. */
+  private other(e: Event): void {
     const code = CODE_OF.get(e.kind);
     if (code === undefined) throw new RangeError(`journal: unknown event kind ${e.kind}`);
-    this.ensure(1);
-    this.buf[this.pos++] = code;
-    this.uvar(e.seq);
-    this.times(e.tsEventNs, e.tsLocalNs);
-    if (e.kind === 'book_delta') {
-      this.instrument(e.instrument);
-      this.bvar(e.updateId);
-      this.ensure(1);
-      this.buf[this.pos++] = e.isSnapshot ? 1 : 0;
-      this.levels(e);
-      return;
-    }
-    if (e.kind === 'trade') {
-      this.instrument(e.instrument);
-      this.str(e.tradeId);
-      this.ivar(e.priceUnits, 'priceUnits');
-      this.ivar(e.qtyUnits, 'qtyUnits');
-      this.interned(e.aggressor);
-      return;
-    }
-    if (e.kind === 'bbo') {
-      this.instrument(e.instrument);
-      this.bvar(e.updateId);
-      this.ivar(e.bidPriceUnits, 'bidPriceUnits');
-      this.ivar(e.bidQtyUnits, 'bidQtyUnits');
-      this.ivar(e.askPriceUnits, 'askPriceUnits');
-      this.ivar(e.askQtyUnits, 'askQtyUnits');
-      return;
-    }
+    this.head(code, e);
     const rec = e as unknown as Record<string, unknown>;
     for (const [name, type] of SCHEMA_BY_CODE[code]!) {
       const v = rec[name];
@@ -264,73 +369,64 @@ export class EventEncoder {
           break;
       }
     }
+    this.advance(e.tsEventNs, e.tsLocalNs);
   }
 
   /** The level rows of a book_delta: count, then side byte · price delta · size per row. */
   private levels(d: Extract<Event, { kind: 'book_delta' }>): void {
-    this.uvar(d.count);
-    // Worst case per row: 1 side byte + two 8-byte varints (values < 2^53).
+    // Worst case: the count varint, then per row 1 side byte + two 8-byte varints (values < 2^54).
     this.ensure(d.count * 17 + 8);
     const buf = this.buf;
     const sides = d.sides;
     const prices = d.prices;
     const sizes = d.sizes;
-    let pos = this.pos;
+    let pos = putU(buf, this.pos, d.count);
     let prev = 0;
     for (let i = d.offset, end = d.offset + d.count; i < end; i++) {
       buf[pos++] = sides[i]!;
       const p = prices[i]!;
-      let z = p - prev;
+      const z = p - prev;
       prev = p;
       const q = sizes[i]!;
-      if (!Number.isSafeInteger(z) || !Number.isSafeInteger(q)) {
-        this.pos = pos;
-        this.ivar(z, 'prices');
-        this.ivar(q, 'sizes');
-      }
-      z = z >= 0 ? z * 2 : -z * 2 - 1;
-      while (z >= 0x80000000) {
-        buf[pos++] = (z % 128) | 128;
-        z = Math.floor(z / 128);
-      }
-      while (z >= 128) {
-        buf[pos++] = (z & 127) | 128;
-        z >>>= 7;
-      }
-      buf[pos++] = z;
-      let y = q >= 0 ? q * 2 : -q * 2 - 1;
-      while (y >= 0x80000000) {
-        buf[pos++] = (y % 128) | 128;
-        y = Math.floor(y / 128);
-      }
-      while (y >= 128) {
-        buf[pos++] = (y & 127) | 128;
-        y >>>= 7;
-      }
-      buf[pos++] = y;
+      // int32 values (nearly all) zigzag in integer ops; the rest go through putI's checks.
+      if ((z | 0) === z) pos = putU(buf, pos, ((z << 1) ^ (z >> 31)) >>> 0);
+      else pos = putI(buf, pos, z, 'prices');
+      if ((q | 0) === q) pos = putU(buf, pos, ((q << 1) ^ (q >> 31)) >>> 0);
+      else pos = putI(buf, pos, q, 'sizes');
     }
     this.pos = pos;
   }
 
-  /** tsEventNs and tsLocalNs as zigzag varint deltas from the previous event's. */
+  /**
+   * tsEventNs and tsLocalNs as zigzag varint deltas from the previous event's. The words of the
+   * new timestamps land in cell[1] and cell[3]; advance() makes them the previous ones once the
+   * record is complete.
+   */
   private times(tsEventNs: bigint, tsLocalNs: bigint): void {
     const cell = this.cell;
     const w = this.words;
-    cell[0] = this.prevEventNs;
     cell[1] = tsEventNs;
-    // Little-endian words: [lo0, hi0, lo1, hi1]; the hi words compared as signed.
+    cell[3] = tsLocalNs;
+    // Little-endian words: cell[k] is [w[2k] lo, w[2k+1] hi]; the hi words compared as signed.
     let hi = (w[3]! | 0) - (w[1]! | 0);
     if (hi < HI_DELTA_MAX && hi > -HI_DELTA_MAX) {
       const d = hi * TWO32 + (w[2]! - w[0]!);
-      this.uvar(d >= 0 ? d * 2 : -d * 2 - 1);
+      this.pos = putU(this.buf, this.pos, d >= 0 ? d * 2 : -d * 2 - 1);
     } else this.bvar(tsEventNs - this.prevEventNs);
-    cell[0] = this.prevLocalNs;
-    cell[1] = tsLocalNs;
-    hi = (w[3]! | 0) - (w[1]! | 0);
+    hi = (w[7]! | 0) - (w[5]! | 0);
     if (hi < HI_DELTA_MAX && hi > -HI_DELTA_MAX) {
-      const d = hi * TWO32 + (w[2]! - w[0]!);
-      this.uvar(d >= 0 ? d * 2 : -d * 2 - 1);
+      const d = hi * TWO32 + (w[6]! - w[4]!);
+      this.pos = putU(this.buf, this.pos, d >= 0 ? d * 2 : -d * 2 - 1);
     } else this.bvar(tsLocalNs - this.prevLocalNs);
+  }
+
+  /** The record's timestamps become the base of the next one's deltas. */
+  private advance(tsEventNs: bigint, tsLocalNs: bigint): void {
+    const w = this.words;
+    w[0] = w[2]!;
+    w[1] = w[3]!;
+    w[4] = w[6]!;
+    w[5] = w[7]!;
     this.prevEventNs = tsEventNs;
     this.prevLocalNs = tsLocalNs;
   }
