@@ -234,7 +234,23 @@ export class EventEncoder {
   private str(s: string): void {
     const n = s.length;
     this.ensure(n * 3 + 8);
-    // Reserve the worst case, encode in place, then write the real length.
+    // ASCII below 128 chars (ids, names): one length byte and one byte per char, written directly.
+    if (n < 128) {
+      const b = this.buf;
+      const at = this.pos + 1;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        b[at + i] = c;
+      }
+      if (i === n) {
+        b[at - 1] = n;
+        this.pos = at + n;
+        return;
+      }
+    }
+    // Otherwise: reserve the worst case, encode in place, then write the real length.
     if (n * 3 < 128) {
       const at = this.pos++;
       const { written } = textEncoder.encodeInto(s, this.buf.subarray(this.pos));
