@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { componentBreakdown, flameGraphSvg, type CpuProfile } from './flame-graph.ts';
+import { componentBreakdown, flameGraphSvg, selfTimeByFunction, type CpuProfile } from './flame-graph.ts';
 
 const frame = (id: number, functionName: string, url: string, children: number[] = []) => ({ id, callFrame: { functionName, url, lineNumber: 0 }, children });
 
@@ -36,5 +36,15 @@ describe('flame graph of a cpu profile', () => {
     // width = inclusive share × 1000 − 0.5 px gap
     expect(widths).toEqual({ '(root)': 999.5, runTimeline: 899.5, step: 499.5, crc32: 399.5, write: 299.5, '(garbage': 99.5 });
     expect(flameGraphSvg(profile, { title: 't', width: 1000, minFraction: 0.35 }).match(/<g><title>/g)).toHaveLength(4); // root, runTimeline, step, crc32
+  });
+
+  it('sums self time per function, largest first and ties by name', () => {
+    expect(selfTimeByFunction(profile).map(({ fn, ms }) => `${fn} ${ms}`)).toEqual([
+      'crc32 node:zlib 0.4',
+      'write packages/backtesting/src/journal/codec.ts 0.3',
+      '(garbage collector) 0.1',
+      'runTimeline packages/backtesting/src/timeline.ts 0.1',
+      'step packages/core/src/engine/create-engine.ts 0.1',
+    ]);
   });
 });

@@ -111,6 +111,19 @@ export function componentBreakdown(p: CpuProfile): ComponentShare[] {
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const shortUrl = (url: string) => url.replace(/^.*\/(packages|node_modules|examples|bench)\//, '$1/').replace(/^file:\/\//, '');
 
+/** Self time per function (name and short file), largest first (ties by name), in ms. */
+export function selfTimeByFunction(p: CpuProfile): { fn: string; ms: number }[] {
+  const t = treeOf(p);
+  const acc = new Map<string, number>();
+  for (const [id, us] of t.self) {
+    const cf = t.byId.get(id)!.callFrame;
+    const k = `${cf.functionName || '(anonymous)'} ${cf.url ? shortUrl(cf.url) : ''}`.trim();
+    acc.set(k, (acc.get(k) ?? 0) + us);
+  }
+  return [...acc].map(([fn, us]) => ({ fn, ms: us / 1000 })).sort((a, b) => b.ms - a.ms || (a.fn < b.fn ? -1 : a.fn > b.fn ? 1 : 0));
+}
+
+
 export interface FlameGraphOptions {
   readonly title: string;
   readonly width?: number;

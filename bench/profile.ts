@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStorage } from '@chassis/storage';
 import { importCapture } from '@chassis/quality';
-import { componentBreakdown, flameGraphSvg, type CpuProfile } from './flame-graph.ts';
+import { componentBreakdown, flameGraphSvg, selfTimeByFunction, type CpuProfile } from './flame-graph.ts';
 
 const REPO = fileURLToPath(new URL('../', import.meta.url));
 const DATA = '/tmp/chassis-quick/data'; // shared with bench/quick/backtest-cpu.ts, which the child runs
@@ -47,17 +47,10 @@ if (!file) {
   console.error(`bench:profile: no .cpuprofile written in ${profDir}`);
   process.exit(1);
 }
-const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile & { nodes: { id: number; callFrame: { functionName: string; url: string } }[] };
+const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
 
 const shares = componentBreakdown(profile);
 const totalMs = shares.reduce((s, c) => s + c.ms, 0);
-const selfByFn = new Map<string, number>();
-const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-for (let i = 0; i < profile.samples.length; i++) {
-  const cf = byId.get(profile.samples[i]!)!.callFrame;
-  const k = `${cf.functionName || '(anonymous)'} ${cf.url.replace(/^.*\/(packages|node_modules|examples)\//, '$1/')}`.trim();
-  selfByFn.set(k, (selfByFn.get(k) ?? 0) + (profile.timeDeltas[i] ?? 0));
-}
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 const md = [
   `# Full backtest profile`,
@@ -74,10 +67,9 @@ const md = [
   '',
   '| function | self | share |',
   '|---|---:|---:|',
-  ...[...selfByFn]
-    .sort((a, b) => b[1] - a[1])
+  ...selfTimeByFunction(profile)
     .slice(0, 25)
-    .map(([k, us]) => `| \`${k}\` | ${(us / 1000).toFixed(0)} ms | ${pct(us / 1000 / totalMs)} |`),
+    .map(({ fn, ms }) => `| \`${fn}\` | ${ms.toFixed(0)} ms | ${pct(ms / totalMs)} |`),
   '',
 ];
 const outDir = join(REPO, 'bench/profile');
