@@ -89,6 +89,10 @@ const venueSchema = z.strictObject({
   fees: z.strictObject({ makerPpm: z.number().int().optional(), takerPpm: z.number().int().optional() }).default({}),
   /** Feed latency added to tsEventNs when a dataset has no capture time, in µs. */
   feedLatencyUs: z.number().nonnegative().default(1000),
+  /** Recorder clock minus venue clock, in µs (exchange time + offset = local time); README "Clock model". */
+  clockOffsetUs: z.number().default(0),
+  /** Largest feed latency the exchange-time reorder window covers, in ms; README "Clock model". */
+  feedWindowMs: z.number().positive().default(5000),
 });
 
 export const runDefinitionSchema = z.strictObject({
@@ -101,7 +105,7 @@ export const runDefinitionSchema = z.strictObject({
   executionControl: z
     .strictObject({ rateBuckets: z.array(rateBucketSchema) })
     .default({ rateBuckets: [{ capacity: 10, refillTokens: 2, refillIntervalMs: 100, weights: { new: 1, replace: 1, cancel: 1 } }] }),
-  venue: venueSchema.default({ queue: { model: 'conservative' }, latency: { model: 'constant', entryUs: 1000, responseUs: 1000 }, fees: {}, feedLatencyUs: 1000 }),
+  venue: venueSchema.default({ queue: { model: 'conservative' }, latency: { model: 'constant', entryUs: 1000, responseUs: 1000 }, fees: {}, feedLatencyUs: 1000, clockOffsetUs: 0, feedWindowMs: 5000 }),
   /** Starting balances by currency as decimal strings. */
   balances: z.record(z.string(), z.string().regex(/^-?\d+(\.\d+)?$/, 'a decimal string, e.g. "100000"')).default({ USDT: '100000' }),
   seed: z.number().int().nonnegative().default(1),

@@ -156,6 +156,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
       sink,
       checkpointInterval: def.journal.checkpointInterval,
       endGraceNs: BigInt(Math.round(def.endGraceMs * 1_000_000)),
+      clock: { offsetNs: BigInt(Math.round(def.venue.clockOffsetUs * 1000)), feedWindowNs: BigInt(Math.round(def.venue.feedWindowMs * 1_000_000)) },
       sessionId: runId,
       ...(onBatch ? { progressEvery: Math.max(1, o.batchEvents ?? 4096) } : {}),
       onProgress: (n, counters) => {

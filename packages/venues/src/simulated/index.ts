@@ -8,3 +8,4 @@ export type { LatencyModel, LatencyRow } from './latency.ts';
 export { feeUnits } from './fees.ts';
 export { SeededRandom, deriveSeed } from './random.ts';
 export { BookSide, ExchangeBook } from './book.ts';
+export { TimedQueue } from './timed-queue.ts';

@@ -1,0 +1,38 @@
+/**
+ * Outstanding Control Scheduling Obligations of a backtest (SPEC.md §4): the newest per scope
+ * supersedes the previous one; the timeline realises the earliest due as a Control-Time Event.
+ * Scopes are kept in first-seen order (a Map), so ties in due time go to the older scope.
+ */
+import type { ControlSchedulingObligation } from '@chassis/core';
+
+const NONE = -1n;
+
+export class ObligationBook {
+  private readonly byScope = new Map<string, ControlSchedulingObligation>();
+  /** Obligations ever derived. */
+  derived = 0;
+
+  get size(): number {
+    return this.byScope.size;
+  }
+
+  record(obligation: ControlSchedulingObligation): void {
+    this.byScope.set(obligation.scope, obligation);
+    this.derived++;
+  }
+
+  /** Due time (ns, local clock) of the earliest outstanding obligation, or -1n. */
+  earliestDueNs(): bigint {
+    let due = NONE;
+    for (const ob of this.byScope.values()) if (due === NONE || ob.dueTsLocalNs < due) due = ob.dueTsLocalNs;
+    return due;
+  }
+
+  /** Removes and returns the earliest outstanding obligation (first-seen scope on ties). */
+  takeEarliest(): ControlSchedulingObligation {
+    let first: ControlSchedulingObligation | undefined;
+    for (const ob of this.byScope.values()) if (first === undefined || ob.dueTsLocalNs < first.dueTsLocalNs) first = ob;
+    this.byScope.delete(first!.scope);
+    return first!;
+  }
+}
