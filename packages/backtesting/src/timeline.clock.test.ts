@@ -1,0 +1,137 @@
+/**
+ * The clock oracle: properties of the timeline over generated markets with any recorder clock
+ * offset (negative, zero, positive: receipt before or after event time), per-message feed
+ * latency that reorders exchange times across the depth, trade and BBO streams, latency
+ * jitter, and any cut of the canonical batches (clock-scenario.ts).
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import type { Event } from '@chassis/core';
+import { clockScenario, cutPattern, eventText, runScenario, type ScenarioRun } from './clock-scenario.ts';
+import { exchangeTimeNs } from './exchange-clock.ts';
+
+const RUNS = 60;
+
+function answersTo(run: ScenarioRun): { sent: Extract<Event, { kind: 'request_sent' }>; answer: Event & { requestSeq: number; tsEventNs: bigint } }[] {
+  const sent = new Map<number, Extract<Event, { kind: 'request_sent' }>>();
+  const out = [];
+  for (const e of run.events) {
+    if (e.kind === 'request_sent') sent.set(e.seq, e);
+    else if ('requestSeq' in e && e.requestSeq >= 0) out.push({ sent: sent.get(e.requestSeq)!, answer: e });
+  }
+  return out;
+}
+
+describe('the timeline under any clock offset and feed jitter (clock oracle)', () => {
+  it('never halts on valid data and delivers every market event', async () => {
+    await fc.assert(
+      fc.asyncProperty(clockScenario, async (s) => {
+        const run = await runScenario(s);
+        expect(run.outcome.violation).toBeNull();
+        expect(run.outcome.status).toBe('completed');
+        expect(run.outcome.marketEvents).toBe(run.calls.filter((c) => c.what === 'market').length);
+        expect(run.events.at(-1)?.kind).toBe('session');
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('appends every event, answers included, at or after the engine\u2019s current local time', async () => {
+    await fc.assert(
+      fc.asyncProperty(clockScenario, async (s) => {
+        const run = await runScenario(s);
+        for (let i = 1; i < run.events.length; i++) expect(run.events[i]!.tsLocalNs).toBeGreaterThanOrEqual(run.events[i - 1]!.tsLocalNs);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('lets the venue act on a request no earlier than send + entry, and answers it no earlier than that + response', async () => {
+    let answered = 0;
+    await fc.assert(
+      fc.asyncProperty(clockScenario, async (s) => {
+        const run = await runScenario(s);
+        for (const { sent, answer } of answersTo(run)) {
+          expect(answer.tsEventNs).toBeGreaterThanOrEqual(sent.tsLocalNs + s.entryNs);
+          expect(answer.tsLocalNs).toBeGreaterThanOrEqual(answer.tsEventNs + s.responseNs);
+          answered++;
+        }
+      }),
+      { numRuns: RUNS },
+    );
+    expect(answered).toBeGreaterThan(RUNS); // the strategy does trade
+  });
+
+  it('stamps a fill of a resting order at the exchange time of a market event the venue was given, and delivers it a response latency later', async () => {
+    let fills = 0;
+    await fc.assert(
+      fc.asyncProperty(clockScenario, async (s) => {
+        const run = await runScenario(s);
+        const marketTimes = new Set(run.calls.flatMap((c) => (c.what === 'market' ? [c.atNs] : [])));
+        for (const e of run.events) {
+          if (e.kind !== 'order_filled' || e.requestSeq >= 0) continue;
+          expect(marketTimes.has(e.tsEventNs)).toBe(true);
+          expect(e.tsLocalNs).toBeGreaterThanOrEqual(e.tsEventNs + s.responseNs);
+          fills++;
+        }
+      }),
+      { numRuns: RUNS },
+    );
+    expect(fills).toBeGreaterThan(0);
+  });
+
+  it('gives the venue market data in exchange-time order, on the local clock within the feed window, before any request arriving at or after it', async () => {
+    await fc.assert(
+      fc.asyncProperty(clockScenario, async (s) => {
+        const run = await runScenario(s);
+        let last = -1n;
+        for (const c of run.calls) {
+          expect(c.atNs).toBeGreaterThanOrEqual(last);
+          last = c.atNs;
+          if (c.what !== 'market') continue;
+          const { tsEventNs, tsLocalNs } = c.event;
+          expect(c.atNs).toBe(exchangeTimeNs(tsEventNs, tsLocalNs, { offsetNs: s.offsetNs, feedWindowNs: s.feedWindowNs }));
+          expect(c.atNs).toBeLessThanOrEqual(tsLocalNs);
+          expect(c.atNs).toBeGreaterThanOrEqual(tsLocalNs - s.feedWindowNs);
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('produces the same event stream and state hashes however the feeder\u2019s batches are cut', async () => {
+    await fc.assert(
+      fc.asyncProperty(clockScenario, cutPattern, async (s, otherCuts) => {
+        const a = await runScenario(s);
+        const b = await runScenario(s, otherCuts);
+        expect(b.events.map(eventText)).toEqual(a.events.map(eventText));
+        expect(b.checkpoints).toEqual(a.checkpoints);
+        expect(b.finalStateHash).toBe(a.finalStateHash);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('gives the venue a depth update before a later trade that was received first, and the core the trade first', async () => {
+    // Exchange times: depth 1 ms, trade 1.5 ms, depth 2 ms; receipts: depth 2 ms, trade 1.6 ms, depth 3 ms.
+    const s = {
+      steps: [
+        { kind: 0 as const, gapNs: 1_000_000, feedLatencyNs: 1_000_000, move: 0 as const, size: 1, sellAggressor: false },
+        { kind: 1 as const, gapNs: 500_000, feedLatencyNs: 100_000, move: 0 as const, size: 1, sellAggressor: true },
+        { kind: 0 as const, gapNs: 500_000, feedLatencyNs: 1_000_000, move: 0 as const, size: 1, sellAggressor: false },
+      ],
+      dataOffsetNs: 0n,
+      offsetNs: 0n,
+      feedWindowNs: 5_000_000n,
+      entryNs: 0n,
+      responseNs: 0n,
+      jitterNs: 0n,
+      seed: 1,
+      cuts: [1],
+    };
+    const run = await runScenario(s);
+    const venueSaw = run.calls.flatMap((c) => (c.what === 'market' ? [c.event.kind] : []));
+    expect(venueSaw).toEqual(['book_delta', 'trade', 'book_delta']);
+    expect(run.events.filter((e) => e.kind === 'trade' || e.kind === 'book_delta').map((e) => e.kind)).toEqual(['trade', 'book_delta', 'book_delta']);
+  });
+});
