@@ -9,7 +9,8 @@
  *                           control-time event at the earliest obligation's due time (rank 2)
  *
  * Exchange time = clamp(tsEvent + offset, tsLocal − feedWindow, tsLocal). After the last market
- * event reaches the core, only actions up to its tsLocal + end grace are simulated. Written from
+ * event reaches the core, only actions up to its tsLocal + end grace are simulated. An answer's
+ * tsEventNs is the venue's exchange-side time minus the offset (the venue's own clock). Written from
  * the README, not from timeline.ts; shares only the engine and the simulated venue.
  */
 import type { ControlSchedulingObligation, Engine, Event, EventDraft, MarketEvent } from '@chassis/core';
@@ -109,9 +110,11 @@ export function referenceMerge(o: ReferenceOptions): ReferenceRun {
       case 'request':
         venue.processNextRequest();
         break;
-      case 'answer':
-        append(venue.popAnswer());
+      case 'answer': {
+        const answer = venue.popAnswer();
+        append({ ...answer, tsEventNs: answer.tsEventNs - o.offsetNs });
         break;
+      }
       case 'local-market':
         append(o.market[loc++]!);
         break;

@@ -65,6 +65,8 @@ export interface BacktestResult {
   readonly outputHash: string;
   readonly metrics: Metrics;
   readonly diagnostic: string | null;
+  /** Market events whose exchange time was clamped to their receipt / to the feed window (README "Clock model"). */
+  readonly exchangeTimeClamps: TimelineOutcome['exchangeTimeClamps'];
 }
 
 async function* concatDatasets(storage: Storage, datasets: readonly DatasetMeta[], fromNs: bigint | undefined, toNs: bigint | undefined): AsyncIterable<CanonicalBatch> {
@@ -194,6 +196,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
       endedAt: new Date().toISOString(),
       datasets: resolved.datasets.map((d) => ({ id: d.id, contentHash: d.contentHash })),
       events: { total: outcome.events, market: outcome.marketEvents, controlTime: outcome.controlTimeEvents, lastSeq: outcome.lastSeq },
+      clock: { offsetUs: def.venue.clockOffsetUs, feedWindowMs: def.venue.feedWindowMs, ...outcome.exchangeTimeClamps },
       journal: { file: 'journal.bin', ...journalSummary, checkpointInterval: def.journal.checkpointInterval, checkpoints: recorder.checkpoints.length },
       finalStateHash,
       outputs,
@@ -214,6 +217,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
       outputHash,
       metrics,
       diagnostic,
+      exchangeTimeClamps: outcome.exchangeTimeClamps,
     };
   } catch (err) {
     if (staging) rmSync(staging, { recursive: true, force: true });

@@ -15,8 +15,17 @@ export function formatSummary(r: BacktestResult): string {
     `risk        denials: ${denials}`,
     `rate limit  ${m.rateLimit.deferrals} deferrals, ${m.rateLimit.controlTimeEvents} control-time events`,
     `inventory   max ${m.maxInventoryLots} lots  max drawdown ${fmt(m.maxDrawdown, 4)}`,
+    ...clockLine(r),
     `strategy    ${m.strategy.intents} intents, ${m.strategy.errors} errors${m.strategy.halted ? ', HALTED' : ''}`,
     `artifacts   ${r.outDir}`,
     `outputHash  ${r.outputHash}`,
   ].join('\n');
+}
+
+/** Only when the clock model had to clamp exchange times: the data's clocks disagree with venue.clockOffsetUs / feedWindowMs. */
+function clockLine(r: BacktestResult): string[] {
+  const { toReceipt, toWindow } = r.exchangeTimeClamps;
+  if (toReceipt === 0 && toWindow === 0) return [];
+  const hint = toReceipt > 0 ? 'received before their exchange time: the recorder clock is behind the venue\'s, see venue.clockOffsetUs' : 'received later than venue.feedWindowMs after their exchange time';
+  return [`clock       ${toReceipt + toWindow} of ${r.marketEvents} market events clamped (${toReceipt} to receipt, ${toWindow} to the feed window): ${hint}`];
 }

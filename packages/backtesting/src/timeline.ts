@@ -6,7 +6,8 @@
  * - Exchange side (simulated venue): market events in exchange-time order, each at its
  *   exchange time x = clamp(tsEvent + offset, tsLocal − feedWindow, tsLocal); our requests at
  *   send time + entry latency (the venue keeps them in order). At equal times market data first.
- * - Local side (core): venue answers at exchange time + response latency, market events at
+ * - Local side (core): venue answers at exchange time + response latency (their tsEventNs is
+ *   put back on the venue's clock: exchange-side time − offset), market events at
  *   tsLocalNs, Control-Time Events at the due time of the newest obligation per scope. Tie
  *   rule at equal tsLocal: venue answers, then market events, then control-time events.
  * - Merge: the side with the earlier next time goes first, the exchange side on ties; the feed
@@ -181,7 +182,7 @@ export async function runTimeline(o: TimelineOptions): Promise<TimelineOutcome> 
     } else if (locNs === NONE) {
       break;
     } else if (locNs === ansNs) {
-      stream.append(venue.popAnswer());
+      stream.append(onVenueClock(venue.popAnswer(), clock));
     } else if (locNs === mktNs) {
       marketEvents++;
       lastMarketLocalNs = mktNs;
@@ -216,6 +217,12 @@ export async function runTimeline(o: TimelineOptions): Promise<TimelineOutcome> 
     lastSeq: stream.seq,
     exchangeTimeClamps: { toReceipt: market.clampedToReceipt, toWindow: market.clampedToWindow },
   };
+}
+
+/** An answer's tsEventNs back on the venue's clock (the venue acts on the local clock): exchange-side time − offset. */
+function onVenueClock(answer: EventDraft<ExecutionEvent>, clock: ExchangeClock): EventDraft<ExecutionEvent> {
+  if (clock.offsetNs !== 0n) (answer as { tsEventNs: bigint }).tsEventNs -= clock.offsetNs;
+  return answer;
 }
 
 /** Realises an obligation at its due time (never before the current local time), or null when its work disappeared. */
