@@ -5,8 +5,10 @@
  * time of a request (`RequestSent.tsLocalNs`) to its arrival at the exchange; `response` is the
  * delay from the exchange-side time an answer is produced to its arrival back at the local
  * side. Both must be ≥ 0; a model returning a negative latency is a configuration error
- * (the venue throws E_SIM_LATENCY). Feed latency (market data exchange → local) is not modelled
- * here: the runtime takes `tsLocalNs` from the data.
+ * (the venue throws E_SIM_LATENCY). Exchange times here are on the runtime's one time line (the
+ * backtest maps the venue's clock onto the local one). Feed latency (market data exchange →
+ * local) is not modelled here: it is what the data says (tsLocal − exchange time), within the
+ * backtest's feed window.
  */
 import { readFileSync } from 'node:fs';
 import { ChassisError, type RequestSentEvent } from '@chassis/core';

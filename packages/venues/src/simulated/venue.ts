@@ -4,9 +4,13 @@
  * modelled queue position, matching against trades and book changes, order-entry and response
  * latency, maker/taker fees. Deterministic: same inputs, configuration and seed ⇒ same answers.
  *
- * Two clocks meet here and the runtime interleaves them:
- * - exchange time: `onMarketEvent` at `tsEventNs` (or the time the runtime passes), `processNextRequest` at a request's arrival;
- * - local time: requests are sent at `RequestSent.tsLocalNs`, answers arrive at `tsLocalNs`.
+ * The venue keeps no clock of its own: it acts at the times the runtime gives it, all on one
+ * time line (the backtest maps the venue's clock onto the recorder's, backtesting README "Clock
+ * model"):
+ * - exchange side: `onMarketEvent` at the exchange time the runtime passes (default `tsEventNs`),
+ *   `processNextRequest` at a request's arrival = send (`RequestSent.tsLocalNs`) + entry latency;
+ * - local side: an answer produced at exchange time x arrives at x + response latency; its
+ *   `tsEventNs` is x.
  *
  * No market impact: our orders never change the historical book. What our taker orders take is
  * remembered per level until that level changes (book.ts `consumed`), so two of our orders
@@ -58,9 +62,9 @@ export interface SimulatedVenue extends ClockedVenueAdapter {
   processNextRequest(): void;
   /**
    * Applies a market event (book, queue positions, fills of resting orders) at exchange time
-   * `exchangeTsNs`, default `event.tsEventNs`. A runtime whose data has a recorder clock behind
-   * the venue's (tsLocal < tsEvent) passes the time on its own clock at which it fed the event,
-   * so fills are stamped on the same clock as request arrivals.
+   * `exchangeTsNs` (ns, on the same time line as request arrivals), default `event.tsEventNs`.
+   * Fills it causes are stamped at that time. The caller gives events in non-decreasing time,
+   * interleaved with `processNextRequest` (the backtest timeline does).
    */
   onMarketEvent(event: MarketEvent, exchangeTsNs?: bigint): void;
   /** Earliest local arrival time of a produced answer not yet popped, or -1n. */
