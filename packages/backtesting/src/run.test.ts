@@ -157,10 +157,11 @@ describe('backtest runtime on real USD-M data', () => {
 });
 
 describe('timeline clocks on a capture whose local clock runs behind the exchange clock', () => {
-  // The USD-M capture's tsLocal is ~1.27 s BEFORE tsEvent (recorder clock skew). The venue is
-  // fed market data at min(tsEvent, tsLocal) and must stamp what it does then (fills of resting
-  // orders) on that same clock; stamping them at tsEvent delivered fills ~1.27 s late and, as
-  // answers keep their order per session, delayed every later acknowledgement too.
+  // The USD-M capture's tsLocal is ~1.27 s BEFORE tsEvent (recorder clock skew). With the
+  // default clock offset of 0 every exchange time is clamped to its receipt (README "Clock
+  // model"), and what the venue does then (fills of resting orders) is stamped on that same
+  // clock; stamping them at tsEvent delivered fills ~1.27 s late and, as answers keep their
+  // order per session, delayed every later acknowledgement too.
   it('answers every request within its simulated round trip (1 ms + 1 ms), never seconds later', async () => {
     const latency = { model: 'constant', entryUs: 1000, responseUs: 1000 };
     const r = await runBacktest({ definition: mm({ venue: { latency } }), baseDir: REPO_ROOT, dataRoot: root, codeVersion: 'test-clocks' });

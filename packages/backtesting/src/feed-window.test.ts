@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import type { TradeBatch } from '@chassis/storage';
+import { HistoricalFeeder } from './feeder.ts';
+import { earliest, FeedWindow } from './feed-window.ts';
+import { exchangeTimeNs } from './exchange-clock.ts';
+
+/** Trades received in order at `tsLocal`, each `latency` after its exchange time; one batch per `cut` rows. */
+async function feederOf(rows: readonly { tsLocal: bigint; latency: bigint }[], cut: number): Promise<HistoricalFeeder> {
+  const batches: TradeBatch[] = [];
+  for (let i = 0; i < rows.length; i += cut) {
+    const r = rows.slice(i, i + cut);
+    batches.push({
+      kind: 'trade',
+      length: r.length,
+      tsEventNs: BigInt64Array.from(r.map((x) => x.tsLocal - x.latency)),
+      tsLocalNs: BigInt64Array.from(r.map((x) => x.tsLocal)),
+      tradeId: r.map((_, k) => String(i + k)),
+      price: Float64Array.from(r.map(() => 1)),
+      size: Float64Array.from(r.map(() => 1)),
+      aggressor: new Uint8Array(r.length),
+    });
+  }
+  return HistoricalFeeder.open([{ instrument: 'X', batches: (async function* () { yield* batches; })() }]);
+}
+
+/** Takes every event out of the window as the timeline does: the earlier side first, the exchange side on ties. */
+async function drain(w: FeedWindow): Promise<{ exchange: string[]; local: string[] }> {
+  const exchange: string[] = [];
+  const local: string[] = [];
+  for (;;) {
+    while (!w.readThrough(-1n)) await w.refill();
+    const ex = w.exchangeHeadNs();
+    const loc = w.localHeadNs();
+    if (ex === -1n && loc === -1n) return { exchange, local };
+    if (ex !== -1n && (loc === -1n || ex <= loc)) exchange.push((w.popExchange() as { tradeId: string }).tradeId);
+    else local.push((w.popLocal() as { tradeId: string }).tradeId);
+  }
+}
+
+const feed = fc
+  .array(fc.record({ gap: fc.bigInt({ min: 0n, max: 1000n }), latency: fc.bigInt({ min: -500n, max: 3000n }) }), { minLength: 1, maxLength: 60 })
+  .map((xs) => {
+    let t = 1_000_000n;
+    return xs.map(({ gap, latency }) => ({ tsLocal: (t += gap), latency }));
+  });
+
+describe('the feed window', () => {
+  it('reads ahead only until nothing unread can come at or before the requested time, plus the one event it peeks', async () => {
+    await fc.assert(
+      fc.asyncProperty(feed, fc.bigInt({ min: 1n, max: 2000n }), fc.bigInt({ min: 1_000_000n, max: 1_030_000n }), fc.integer({ min: 1, max: 7 }), async (rows, windowNs, tNs, cut) => {
+        const feeder = await feederOf(rows, cut);
+        const w = new FeedWindow(feeder, { offsetNs: 0n, feedWindowNs: windowNs });
+        while (!w.readThrough(tNs)) await w.refill();
+        const bound = earliest(tNs, w.exchangeHeadNs());
+        let admitted = 0;
+        while (w.localHeadNs() !== -1n) {
+          w.popLocal();
+          admitted++;
+        }
+        // Everything that could come at or before the bound is in the window...
+        const firstUnread = rows[admitted];
+        if (firstUnread) expect(firstUnread.tsLocal - windowNs).toBeGreaterThan(bound);
+        // ...and no more than one event past what the requested time needs was read.
+        const needed = rows.filter((r) => r.tsLocal - windowNs <= tNs).length;
+        expect(feeder.emitted).toBeLessThanOrEqual(needed + 1);
+      }),
+    );
+  });
+
+  it('hands the exchange side its events by exchange time, then feed order, and the core its events in feed order', async () => {
+    await fc.assert(
+      fc.asyncProperty(feed, fc.bigInt({ min: 1n, max: 2000n }), fc.bigInt({ min: -1000n, max: 1000n }), async (rows, windowNs, offsetNs) => {
+        const clock = { offsetNs, feedWindowNs: windowNs };
+        const w = new FeedWindow(await feederOf(rows, 3), clock);
+        const { exchange, local } = await drain(w);
+        const x = rows.map((r) => exchangeTimeNs(r.tsLocal - r.latency, r.tsLocal, clock));
+        const byExchangeTime = rows.map((_, i) => i).sort((a, b) => (x[a]! < x[b]! ? -1 : x[a]! > x[b]! ? 1 : a - b));
+        expect(exchange).toEqual(byExchangeTime.map(String));
+        expect(local).toEqual(rows.map((_, i) => String(i)));
+        expect(w.drained).toBe(true);
+      }),
+    );
+  });
+
+  it('counts events clamped to their receipt and to the window', async () => {
+    const w = new FeedWindow(await feederOf([{ tsLocal: 100n, latency: -5n }, { tsLocal: 200n, latency: 20n }, { tsLocal: 300n, latency: 5n }], 1), { offsetNs: 0n, feedWindowNs: 10n });
+    await drain(w);
+    expect([w.clampedToReceipt, w.clampedToWindow]).toEqual([1, 1]);
+  });
+});
