@@ -19,8 +19,11 @@ let root = '';
 
 beforeAll(async () => {
   root = join(mkdtempSync(join(tmpdir(), 'chassis-clock-')), 'data');
-  await importCapture(openStorage(root), join(cryptofeedDir, 'BINANCE_FUTURES.ws.1.0'), { httpFiles: [join(cryptofeedDir, 'BINANCE_FUTURES.http.0.0')] });
-}, 60_000);
+  const storage = openStorage(root);
+  await importCapture(storage, join(cryptofeedDir, 'BINANCE_FUTURES.ws.1.0'), { httpFiles: [join(cryptofeedDir, 'BINANCE_FUTURES.http.0.0')] });
+  await importCapture(storage, join(cryptofeedDir, 'BINANCE.ws.1.0'), { httpFiles: [join(cryptofeedDir, 'BINANCE.http.0.0')] });
+  await importCapture(storage, join(cryptofeedDir, 'OKX.ws.1.0'));
+}, 120_000);
 
 const sushi = {
   data: { venue: 'binance-usdm', instrument: 'SUSHIUSDT' },
@@ -57,5 +60,28 @@ describe('backtest on a capture whose receive times follow the event times (cryp
     const rep = await replayRun(r.outDir, { baseDirs: [REPO_ROOT] });
     expect(rep.divergence).toBeNull();
     expect(rep.checkpointsVerified).toBeGreaterThan(3);
+  });
+});
+
+describe('backtests on captures with other clock relations', () => {
+  // Binance spot NKNUSDT: recorder ~6 ms behind the venue (receipt before event time), bookTicker
+  // without event time. OKX BTC-USDT: receipt 111–690 ms after event time. OKX UNI-USD-SWAP: one
+  // trade received 10.4 s after its event time (beyond the 5 s feed window).
+  it.each([
+    ['binance-spot', 'NKNUSDT'],
+    ['okx', 'BTC-USDT'],
+    ['okx', 'UNI-USD-SWAP'],
+  ])('%s %s completes, counts exactly the events received before their event time or beyond the window, and replays', async (venue, instrument) => {
+    const r = await runBacktest({ definition: { ...sushi, data: { venue, instrument }, journal: { checkpointInterval: 50 } }, baseDir: REPO_ROOT, dataRoot: root, codeVersion: 'test-clock-venues' });
+    expect(r.status).toBe('completed');
+    let early = 0;
+    let late = 0;
+    for (const e of readJournal(join(r.outDir, 'journal.bin'))) {
+      if (e.kind !== 'book_delta' && e.kind !== 'trade' && e.kind !== 'bbo') continue;
+      if (e.tsEventNs > e.tsLocalNs) early++;
+      else if (e.tsLocalNs - e.tsEventNs > 5_000_000_000n) late++;
+    }
+    expect(r.exchangeTimeClamps).toEqual({ toReceipt: early, toWindow: late });
+    expect((await replayRun(r.outDir, { baseDirs: [REPO_ROOT] })).divergence).toBeNull();
   });
 });
