@@ -76,7 +76,32 @@ export const clockScenario: fc.Arbitrary<ClockScenario> = fc.record({
   jitterNs: fc.oneof(fc.constant(0n), fc.bigInt({ min: 0n, max: 2_000_000n })),
   seed: fc.integer({ min: 0, max: 1000 }),
   cuts: fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 6 }),
-}).chain((s) => fc.constantFrom(s, { ...s, offsetNs: s.dataOffsetNs }));
+  gridNs: fc.constantFrom(1, 100_000, 1_000_000),
+})
+  .map(onGrid)
+  .chain((s) => fc.constantFrom(s, { ...s, offsetNs: s.dataOffsetNs }));
+
+/**
+ * Every time on a grid (1 ns, 0.1 ms or 1 ms; no jitter off the 1 ns grid), so that market
+ * events, request arrivals, answers and obligations often fall at equal times and the tie rules
+ * decide.
+ */
+function onGrid({ gridNs, ...s }: ClockScenario & { gridNs: number }): ClockScenario {
+  if (gridNs === 1) return s;
+  const g = BigInt(gridNs);
+  const round = (x: bigint): bigint => (x / g) * g;
+  const roundN = (x: number): number => Math.floor(x / gridNs) * gridNs;
+  return {
+    ...s,
+    steps: s.steps.map((st) => ({ ...st, gapNs: roundN(st.gapNs), feedLatencyNs: roundN(st.feedLatencyNs) })),
+    dataOffsetNs: round(s.dataOffsetNs),
+    offsetNs: round(s.offsetNs),
+    feedWindowNs: round(s.feedWindowNs) > 0n ? round(s.feedWindowNs) : g,
+    entryNs: round(s.entryNs),
+    responseNs: round(s.responseNs),
+    jitterNs: 0n,
+  };
+}
 
 /** Batch-cut patterns to compare a scenario against. */
 export const cutPattern = fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 6 });
