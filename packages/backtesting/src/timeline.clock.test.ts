@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Event } from '@chassis/core';
-import { clockScenario, cutPattern, eventText, runScenario, type ScenarioRun } from './clock-scenario.ts';
+import { clockScenario, cutPattern, eventText, runScenario, streamRows, type ScenarioRun } from './clock-scenario.ts';
 import { exchangeTimeNs } from './exchange-clock.ts';
 
 const RUNS = 60;
@@ -109,6 +109,25 @@ describe('the timeline under any clock offset and feed jitter (clock oracle)', (
         const b = await runScenario(s, otherCuts);
         expect(b.events.map(eventText)).toEqual(a.events.map(eventText));
         expect(b.checkpoints).toEqual(a.checkpoints);
+        expect(b.finalStateHash).toBe(a.finalStateHash);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('gives the same result for any feed window that covers every feed latency: the window bounds reading ahead, not the model', async () => {
+    await fc.assert(
+      fc.asyncProperty(clockScenario, fc.bigInt({ min: 1n, max: 10n }), async (s, factor) => {
+        // With the true offset, feed latency = receipt − (event time + offset); cover the largest.
+        const rows = streamRows(s);
+        let maxLatency = 1n;
+        for (const r of [...rows.depth, ...rows.trade, ...rows.bbo]) if (r.tsLocal - (r.tsEvent + s.dataOffsetNs) > maxLatency) maxLatency = r.tsLocal - (r.tsEvent + s.dataOffsetNs);
+        const tight = { ...s, offsetNs: s.dataOffsetNs, feedWindowNs: maxLatency };
+        const wide = { ...tight, feedWindowNs: maxLatency * factor + 1_000_000_000n };
+        const a = await runScenario(tight);
+        const b = await runScenario(wide);
+        expect(a.outcome.exchangeTimeClamps).toEqual({ toReceipt: 0, toWindow: 0 });
+        expect(b.events.map(eventText)).toEqual(a.events.map(eventText));
         expect(b.finalStateHash).toBe(a.finalStateHash);
       }),
       { numRuns: RUNS },
