@@ -70,7 +70,14 @@ const rateBucketSchema = z.strictObject({
 
 const queueSchema = z.discriminatedUnion('model', [
   z.strictObject({ model: z.literal('conservative') }),
-  z.strictObject({ model: z.literal('probabilistic'), family: z.enum(['power', 'log']).default('power'), parameter: z.number().positive().default(2) }),
+  z
+    .strictObject({
+      model: z.literal('probabilistic'),
+      family: z.enum(['power', 'log']).default('power'),
+      /** power: the exponent n of f(x) = x^n (default 2); log: the base-asset (or contract) quantity that counts as 1 in f(x) = ln(1 + x), default 1. */
+      parameter: z.number().positive().optional(),
+    })
+    .transform((q) => ({ ...q, parameter: q.parameter ?? (q.family === 'log' ? 1 : 2) })),
 ]);
 
 const latencySchema = z.discriminatedUnion('model', [

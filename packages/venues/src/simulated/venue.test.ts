@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EventDraft, ExecutionEvent, OrderFilledEvent, RequestSentEvent } from '@chassis/core';
 import { createSimulatedVenue, type SimulatedVenue, type SimulatedVenueConfig } from './venue.ts';
-import { conservativeQueue, logProbability, powerProbQueue, logProbQueue } from './queue.ts';
+import { conservativeQueue, logProbability, powerProbQueue, logProbQueue, probabilisticQueue } from './queue.ts';
 import { constantLatency, recordedLatency } from './latency.ts';
 import { BASIC_BOOK, TEST_INSTRUMENT, bbo, bookDelta, cancelOrder, newOrder, replaceOrder, snapshot, trade } from './scenario.ts';
 
@@ -315,13 +315,33 @@ describe('probabilistic queue', () => {
     expect(venue.openOrder(1)?.queueAheadUnits).toBeCloseTo(8, 9);
   });
 
-  it('with the log family the share ahead is ln(1+ahead)/(ln(1+ahead)+ln(1+behind)) at the given scale', () => {
-    const venue = venueWith({ queueModel: logProbQueue(1) });
+  it('with the log family over raw qty units the share ahead is ln(1+ahead)/(ln(1+ahead)+ln(1+behind))', () => {
+    const venue = venueWith({ queueModel: probabilisticQueue(logProbability(1)) });
     restAtHundredBehindTwenty(venue);
     venue.onMarketEvent(bookDelta(3n, [['bid', 100, 20]]));
     const shareBehind = logProbability(1)(10, 20);
     expect(shareBehind).toBeCloseTo(Math.log(21) / (Math.log(21) + Math.log(11)), 12);
     expect(venue.openOrder(1)?.queueAheadUnits).toBeCloseTo(10 - (1 - shareBehind) * 10, 9);
+  });
+
+  it('the log family scale is in base-asset units: the same market in two size precisions makes the same queue progress', () => {
+    // Resting 0.003 BTC behind 0.010 BTC, 0.020 BTC joins behind, then 0.010 BTC leaves; scale 0.01 BTC.
+    // By hand: front 0.010/0.01 = 1, back 0.020/0.01 = 2, share from behind p = ln 3 / (ln 3 + ln 2),
+    // so 0.010 × (1 − p) leaves from ahead of us.
+    const expectedAheadBtc = 0.01 - (0.01 * Math.log(2)) / (Math.log(3) + Math.log(2));
+    const aheadBtc = (sizeDecimals: number): number => {
+      const perBtc = 10 ** sizeDecimals;
+      const units = (btc: number) => Math.round(btc * perBtc);
+      const instrument = { ...TEST_INSTRUMENT, sizeDecimals, lotUnits: units(0.001) };
+      const venue = createSimulatedVenue({ instruments: [instrument], queueModel: logProbQueue(0.01), latency: constantLatency(0n, 0n), seed: 1 });
+      venue.onMarketEvent(snapshot(1n, [['bid', 100, units(0.01)], ['ask', 101, units(0.005)]]));
+      send(venue, newOrder({ seq: 1, orderId: 1, side: 'buy', priceUnits: 100, qtyUnits: units(0.003) }));
+      venue.onMarketEvent(bookDelta(2n, [['bid', 100, units(0.03)]]));
+      venue.onMarketEvent(bookDelta(3n, [['bid', 100, units(0.02)]]));
+      return venue.openOrder(1)!.queueAheadUnits / perBtc;
+    };
+    expect(aheadBtc(3)).toBeCloseTo(expectedAheadBtc, 12);
+    expect(aheadBtc(8)).toBeCloseTo(expectedAheadBtc, 12);
   });
 
   it('a level decrease that echoes a trade at our price is not counted twice', () => {

@@ -21,14 +21,15 @@ import type { ClockedVenueAdapter, VenueAnswer } from '../adapter.ts';
 import { BookSide, ExchangeBook } from './book.ts';
 import { feeUnits } from './fees.ts';
 import type { LatencyModel } from './latency.ts';
-import { QueuePosition, type QueueModel } from './queue.ts';
+import { QueuePosition, type QueueModel, type QueueModelOf } from './queue.ts';
 import { deriveSeed } from './random.ts';
 import { TimedQueue } from './timed-queue.ts';
 
 export interface SimulatedVenueConfig {
   /** Instruments this venue trades; events and requests for others are ignored / rejected. */
   readonly instruments: readonly Instrument[];
-  readonly queueModel: QueueModel;
+  /** One model for every instrument, or one built per instrument (a parameter in base-asset units needs its sizeDecimals). */
+  readonly queueModel: QueueModel | QueueModelOf;
   readonly latency: LatencyModel;
   /** Seed for randomised models (e.g. jittered latency); configuration, never wall time. */
   readonly seed: number;
@@ -98,6 +99,7 @@ class InstrumentState {
     readonly instrument: Instrument,
     readonly makerFeePpm: number,
     readonly takerFeePpm: number,
+    readonly queueModel: QueueModel,
   ) {}
 }
 
@@ -136,7 +138,6 @@ class SimulatedVenueImpl implements SimulatedVenue {
   private readonly orders = new Map<number, SimOrder>();
   private readonly requests = new TimedQueue<RequestSentEvent>();
   private readonly answers = new TimedQueue<VenueAnswer>();
-  private readonly queueModel: QueueModel;
   private readonly latency: LatencyModel;
   private lastRequestArrivalNs = -1n;
   private lastAnswerLocalNs = -1n;
@@ -145,7 +146,6 @@ class SimulatedVenueImpl implements SimulatedVenue {
   private lastInst: InstrumentState | undefined = undefined;
 
   constructor(config: SimulatedVenueConfig) {
-    this.queueModel = config.queueModel;
     this.latency = config.latency;
     if (!Number.isSafeInteger(config.seed)) throw new ChassisError('E_SIM_CONFIG', `seed must be a safe integer, got ${config.seed}`);
     // Independent streams per model so adding randomness to one never shifts the other.
@@ -155,7 +155,8 @@ class SimulatedVenueImpl implements SimulatedVenue {
     for (const inst of config.instruments) {
       if (!(inst.tickUnits > 0 && inst.lotUnits > 0)) throw new ChassisError('E_SIM_CONFIG', `instrument ${inst.id}: tickUnits and lotUnits must be > 0`);
       const fees = config.feeOverrides?.[inst.id] ?? config.feeOverrides?.[inst.symbol];
-      const state = new InstrumentState(inst, fees?.makerFeePpm ?? inst.makerFeePpm, fees?.takerFeePpm ?? inst.takerFeePpm);
+      const queueModel = typeof config.queueModel === 'function' ? config.queueModel(inst) : config.queueModel;
+      const state = new InstrumentState(inst, fees?.makerFeePpm ?? inst.makerFeePpm, fees?.takerFeePpm ?? inst.takerFeePpm, queueModel);
       if (this.byName.has(inst.id)) throw new ChassisError('E_SIM_CONFIG', `instrument ${inst.id} is configured twice`);
       this.byName.set(inst.id, state);
       // Events may name an instrument by its symbol when the symbol is unambiguous.
@@ -312,7 +313,7 @@ class SimulatedVenueImpl implements SimulatedVenue {
   private enqueue(order: SimOrder): void {
     const own = order.inst.book.side(order.isBuy);
     order.levelQty = own.sizeAt(order.priceUnits);
-    this.queueModel.newOrder(order.queue, order.levelQty);
+    order.inst.queueModel.newOrder(order.queue, order.levelQty);
     order.inst.resting.push(order);
   }
 
@@ -452,7 +453,7 @@ class SimulatedVenueImpl implements SimulatedVenue {
   /** Queue positions follow the level sizes at our prices; a book that crosses our price fills us. */
   private afterBookChange(inst: InstrumentState, now: bigint): void {
     const resting = inst.resting;
-    const model = this.queueModel;
+    const model = inst.queueModel;
     const { bids, asks } = inst.book;
     // NaN when a side has no liquidity left for us: every comparison with NaN is false.
     const bestBid = bids.bestAvailablePrice();
@@ -477,7 +478,7 @@ class SimulatedVenueImpl implements SimulatedVenue {
 
   private applyTrade(inst: InstrumentState, ev: TradeEvent, now: bigint): void {
     const resting = inst.resting;
-    const model = this.queueModel;
+    const model = inst.queueModel;
     const price = ev.priceUnits;
     const lot = inst.instrument.lotUnits;
     // Our fills at the trade price from this one trade never exceed what it printed past the queue.
