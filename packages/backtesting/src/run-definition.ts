@@ -92,6 +92,8 @@ const latencySchema = z.discriminatedUnion('model', [
 const venueSchema = z.strictObject({
   queue: queueSchema.default({ model: 'conservative' }),
   latency: latencySchema.default({ model: 'constant', entryUs: 1000, responseUs: 1000 }),
+  /** How much a trade printed beyond our resting price fills (venues' TradeThroughFill): the whole remainder, or at most the printed size. */
+  tradeThroughFill: z.enum(['whole_order', 'traded_qty']).default('whole_order'),
   /** Fee overrides in ppm of notional; default: the dataset's instrument metadata. */
   fees: z.strictObject({ makerPpm: z.number().int().optional(), takerPpm: z.number().int().optional() }).default({}),
   /** Feed latency added to tsEventNs when a dataset has no capture time, in µs. */
@@ -108,7 +110,13 @@ export const runDefinitionSchema = z.strictObject({
   executionControl: z
     .strictObject({ rateBuckets: z.array(rateBucketSchema) })
     .default({ rateBuckets: [{ capacity: 10, refillTokens: 2, refillIntervalMs: 100, weights: { new: 1, replace: 1, cancel: 1 } }] }),
-  venue: venueSchema.default({ queue: { model: 'conservative' }, latency: { model: 'constant', entryUs: 1000, responseUs: 1000 }, fees: {}, feedLatencyUs: 1000 }),
+  venue: venueSchema.default({
+    queue: { model: 'conservative' },
+    latency: { model: 'constant', entryUs: 1000, responseUs: 1000 },
+    tradeThroughFill: 'whole_order',
+    fees: {},
+    feedLatencyUs: 1000,
+  }),
   /** Starting balances by currency as decimal strings. */
   balances: z.record(z.string(), z.string().regex(/^-?\d+(\.\d+)?$/, 'a decimal string, e.g. "100000"')).default({ USDT: '100000' }),
   seed: z.number().int().nonnegative().default(1),

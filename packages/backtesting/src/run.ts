@@ -109,6 +109,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
       queueModel: queueModelOf(resolved),
       latency: latencyModelOf(resolved),
       seed: def.seed,
+      tradeThroughFill: def.venue.tradeThroughFill,
     });
     venue.start();
 

@@ -270,11 +270,44 @@ describe('conservative queue', () => {
     expect(venue.openOrder(1)?.queueAheadUnits).toBe(10);
   });
 
-  it('a trade through our price fills the whole resting order as maker at our price', () => {
+  it('by default (tradeThroughFill whole_order) a trade through our price fills the whole resting order as maker at our price, whatever size printed', () => {
     const venue = venueWith();
     send(venue, newOrder({ seq: 1, orderId: 1, side: 'sell', priceUnits: 102, qtyUnits: 4 }));
     venue.onMarketEvent(trade(2n, 103, 1, 'buy'));
     expect(drainAnswers(venue)).toMatchObject([{ kind: 'order_filled', priceUnits: 102, qtyUnits: 4, liquidity: 'maker', final: true, requestSeq: -1 }]);
+  });
+
+  describe('tradeThroughFill traded_qty: a trade through our price fills at most the size it printed', () => {
+    const capped = () => venueWith({ tradeThroughFill: 'traded_qty' });
+
+    it('a print of 1 through our ask of 4 fills 1, the next print of 5 fills the remaining 3', () => {
+      const venue = capped();
+      send(venue, newOrder({ seq: 1, orderId: 1, side: 'sell', priceUnits: 102, qtyUnits: 4 }));
+      venue.onMarketEvent(trade(2n, 103, 1, 'buy'));
+      expect(summary(drainAnswers(venue))).toEqual(['filled 1@102 maker']);
+      venue.onMarketEvent(trade(3n, 103, 5, 'buy'));
+      expect(summary(drainAnswers(venue))).toEqual(['filled 3@102 maker final']);
+    });
+
+    it('one print is shared by our orders it went through, in time priority: 4 through bids of 3 and 3 fills 3 then 1', () => {
+      const venue = capped();
+      send(venue, newOrder({ seq: 1, orderId: 1, side: 'buy', priceUnits: 100, qtyUnits: 3 }));
+      send(venue, newOrder({ seq: 2, orderId: 2, side: 'buy', priceUnits: 100, qtyUnits: 3 }));
+      venue.onMarketEvent(trade(2n, 99, 4, 'sell'));
+      expect(fills(drainAnswers(venue)).map((f) => [f.orderId, f.qtyUnits, f.priceUnits])).toEqual([
+        [1, 3, 100],
+        [2, 1, 100],
+      ]);
+    });
+
+    it('the capped quantity is whole lots: a print of 15 through a bid of 30 with lot 10 fills 10', () => {
+      const lot10 = { ...TEST_INSTRUMENT, lotUnits: 10 };
+      const venue = createSimulatedVenue({ instruments: [lot10], queueModel: conservativeQueue(), latency: constantLatency(0n, 0n), seed: 1, tradeThroughFill: 'traded_qty' });
+      venue.onMarketEvent(snapshot(1n, BASIC_BOOK));
+      send(venue, newOrder({ seq: 1, orderId: 1, side: 'buy', priceUnits: 100, qtyUnits: 30 }));
+      venue.onMarketEvent(trade(2n, 99, 15, 'sell'));
+      expect(summary(drainAnswers(venue))).toEqual(['filled 10@100 maker']);
+    });
   });
 
   it('the book crossing our price fills the resting order as maker at our price', () => {
