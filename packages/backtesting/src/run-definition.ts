@@ -131,7 +131,8 @@ export const runDefinitionSchema = z.strictObject({
 export type RunDefinitionInput = z.input<typeof runDefinitionSchema>;
 export type RunDefinition = z.output<typeof runDefinitionSchema>;
 
-function formatIssues(error: z.ZodError, where: string): string {
+/** One line naming each bad field of a zod error (`risk: unknown field "x"; seed: …`), then `(in <where>)`. */
+export function describeIssues(error: z.ZodError, where: string): string {
   return error.issues
     .map((i) => {
       const path = i.path.length ? i.path.join('.') : '(root)';
@@ -146,7 +147,7 @@ function formatIssues(error: z.ZodError, where: string): string {
 /** Validates plain data as a run definition; throws E_RUN_DEFINITION naming the field. */
 export function parseRunDefinition(data: unknown, where = 'run definition'): RunDefinition {
   const r = runDefinitionSchema.safeParse(data);
-  if (!r.success) throw new ChassisError('E_RUN_DEFINITION', formatIssues(r.error, where));
+  if (!r.success) throw new ChassisError('E_RUN_DEFINITION', describeIssues(r.error, where));
   return r.data;
 }
 
