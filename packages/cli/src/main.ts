@@ -49,16 +49,32 @@ const COMMANDER_DONE = new Set(['commander.helpDisplayed', 'commander.help', 'co
  */
 function usageError(err: CommanderError, program: Command, argv: readonly string[]): number {
   if (COMMANDER_DONE.has(err.code)) return err.exitCode;
+  const path = commandPath(program, argv);
+  const owner = path.at(-1) ?? program;
+  const help = `chassis ${path.map((c) => `${c.name()} `).join('')}--help`;
   let message = err.message.replace(/^error: /, '');
   if (err.code === 'commander.unknownCommand') {
     const name = /'([^']*)'/.exec(message)?.[1] ?? message;
-    message = `unknown command "${name}" (commands: ${program.commands.map((c) => c.name()).join(', ')}; see chassis --help)`;
+    const known = owner.commands.map((c) => c.name()).filter((n) => n !== 'help');
+    message = `unknown command "${name}" (commands: ${known.join(', ')}; see ${help})`;
   } else {
-    const sub = program.commands.find((c) => argv.slice(2).includes(c.name()));
-    message = `${message} (see chassis ${sub ? `${sub.name()} ` : ''}--help)`;
+    message = `${message} (see ${help})`;
   }
   process.stderr.write(`E_USAGE: ${message}\n`);
   return 2;
+}
+
+/** The subcommands named on the command line, outermost first (`chassis data show x` → data, show). */
+function commandPath(program: Command, argv: readonly string[]): Command[] {
+  const path: Command[] = [];
+  let current = program;
+  for (const arg of argv.slice(2)) {
+    const next = current.commands.find((c) => c.name() === arg || c.aliases().includes(arg));
+    if (!next) continue;
+    path.push(next);
+    current = next;
+  }
+  return path;
 }
 
 /** Why the operating system refused, in words a user acts on (the errno code stays in the message for searches). */

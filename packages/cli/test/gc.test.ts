@@ -152,4 +152,12 @@ describe('chassis gc, --repeat and unknown commands on real runs', () => {
     expect(r!.code).toBe(2);
     expect(r!.stderr).toMatch(/^E_USAGE: unknown command "frobnicate" \(commands: .*\bbacktest\b.*; see chassis --help\)\n$/);
   });
+
+  it('an unknown subcommand is E_USAGE naming it and the subcommands of its command', async () => {
+    const r = await chassis(['data', 'lst', '--data', data]).then(
+      () => null,
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(r).toMatchObject({ code: 2, stderr: 'E_USAGE: unknown command "lst" (commands: ls, show; see chassis data --help)\n' });
+  });
 });
