@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ChassisError } from '@chassis/core';
-import { readJournal, type Metrics, type ResolvedRun } from '@chassis/backtesting';
+import { readJournal, readRunManifest, type FinishedRunManifest, type Metrics, type ResolvedRun } from '@chassis/backtesting';
 import { seriesByInstrument } from './run-loader.ts';
 import type { RunSeries } from './run-series.ts';
 import { computeRunMetrics, DEFAULT_MARKOUT_HORIZONS_MS, DEFAULT_SAMPLE_MS, equityCurve, type RunMetrics } from './run-metrics.ts';
@@ -14,12 +14,8 @@ import { canonicalJsonText, writeAnalysis, type WrittenAnalysis } from './analys
 
 export const RUN_FILES = ['manifest.json', 'run.json', 'metrics.json', 'journal.bin'] as const;
 
-export interface RunManifest {
-  readonly runId: string;
-  readonly status: string;
-  readonly outputHash?: string;
-  readonly error?: { readonly code: string; readonly message: string };
-}
+/** The manifest of a finished run (parsed by @chassis/backtesting's schema when read back). */
+export type RunManifest = FinishedRunManifest;
 
 export interface LoadedRun {
   readonly dir: string;
@@ -41,9 +37,9 @@ export function openRunDir(dirArg: string): LoadedRun {
   const dir = resolve(dirArg);
   if (!existsSync(dir)) throw new ChassisError('E_RUN_NOT_FOUND', `run directory ${dir} does not exist`);
   if (!existsSync(join(dir, 'manifest.json'))) throw new ChassisError('E_RUN_INCOMPLETE', `${dir} is not a complete run directory: manifest.json is missing`);
-  const manifest = readJson<RunManifest>(join(dir, 'manifest.json'));
+  const manifest = readRunManifest(dir);
   if (manifest.status === 'failed') {
-    throw new ChassisError('E_RUN_FAILED', `${dir}: run ${manifest.runId} failed${manifest.error ? ` (${manifest.error.code}: ${manifest.error.message})` : ''}; nothing to analyse`);
+    throw new ChassisError('E_RUN_FAILED', `${dir}: run ${manifest.runId} failed (${manifest.error.code}: ${manifest.error.message}); nothing to analyse`);
   }
   const missing = RUN_FILES.filter((f) => !existsSync(join(dir, f)));
   if (missing.length) throw new ChassisError('E_RUN_INCOMPLETE', `${dir} is not a complete run directory: missing ${missing.join(', ')}`);

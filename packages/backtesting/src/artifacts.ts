@@ -11,6 +11,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DuckDBInstance, type DuckDBAppender } from '@duckdb/node-api';
+import { claimStaging, releaseStaging } from '@chassis/storage';
 import { canonicalJson, canonicalJsonPretty, sha256Hex } from './canonical-json.ts';
 
 export type ColumnType = 'BIGINT' | 'INTEGER' | 'DOUBLE' | 'VARCHAR' | 'BOOLEAN';
@@ -88,14 +89,28 @@ export function outputHashOf(dir: string, files: readonly string[], known: Reado
   return { outputHash: sha256Hex(canonicalJson(hashes)), files: hashes };
 }
 
-/** A fresh staging directory next to the final one (same filesystem, so rename is atomic). */
+/**
+ * A fresh staging directory next to the final one (same filesystem, so rename is atomic), owned
+ * by this process (a `.owner` file beside it, so `chassis gc` can tell a killed run's leftovers).
+ */
 export function stagingDirFor(finalDir: string, nonce: string): string {
   const dir = join(dirname(finalDir), `.staging-${nonce}`);
   mkdirSync(dir, { recursive: true });
+  claimStaging(dir);
   return dir;
 }
 
-/** Replaces `finalDir` with `staging` (an earlier run with the same id is replaced whole). */
+/** Removes a staging directory that will not be published, and its owner file. */
+export function discardStaging(staging: string): void {
+  rmSync(staging, { recursive: true, force: true });
+  releaseStaging(staging);
+}
+
+/**
+ * Replaces `finalDir` with `staging` (an earlier run with the same id is replaced whole). The
+ * earlier one is first renamed to `<finalDir>.old-<pid>-<ms>`: a process killed between the two
+ * renames leaves it there, and `chassis gc` renames it back.
+ */
 export function publish(staging: string, finalDir: string): void {
   if (existsSync(finalDir)) {
     const old = `${finalDir}.old-${process.pid}-${Date.now()}`;
@@ -103,4 +118,5 @@ export function publish(staging: string, finalDir: string): void {
     renameSync(staging, finalDir);
     rmSync(old, { recursive: true, force: true });
   } else renameSync(staging, finalDir);
+  releaseStaging(staging);
 }

@@ -1,5 +1,5 @@
 // Public API of @chassis/backtesting: the backtesting runtime (SPEC.md §5).
-export { runDefinitionSchema, parseRunDefinition, readRunFile, applyOverrides, parseTimeNs } from './run-definition.ts';
+export { runDefinitionSchema, parseRunDefinition, readRunFile, applyOverrides, parseTimeNs, describeIssues } from './run-definition.ts';
 export type { RunDefinition, RunDefinitionInput, RunOverrides } from './run-definition.ts';
 export { runBacktest } from './run.ts';
 export { resolveRun } from './run-resolution.ts';
@@ -20,3 +20,6 @@ export { loadStrategy, resolveStrategyPath } from './strategy-loader.ts';
 export type { Metrics } from './metrics.ts';
 export { formatSummary } from './summary.ts';
 export { codeVersion, sourceFingerprint } from './code-version.ts';
+export { runGcItems } from './run-gc.ts';
+export { runManifestSchema, parseRunManifest, readRunManifest } from './run-manifest.ts';
+export type { RunManifest, FinishedRunManifest, FailedRunManifest } from './run-manifest.ts';

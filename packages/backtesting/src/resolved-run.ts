@@ -6,7 +6,7 @@
  */
 import { ChassisError, parseDecimalUnits, type EngineConfig, type Instrument } from '@chassis/core';
 import type { DatasetMeta, InstrumentMeta } from '@chassis/storage';
-import type { QueueModel, LatencyModel } from '@chassis/venues';
+import type { QueueModel, QueueModelOf, LatencyModel } from '@chassis/venues';
 import { conservativeQueue, powerProbQueue, logProbQueue, constantLatency, recordedLatency } from '@chassis/venues';
 import type { RunDefinition } from './run-definition.ts';
 import { canonicalJson, sha256Hex } from './canonical-json.ts';
@@ -130,7 +130,8 @@ export function engineConfigOf(run: ResolvedRun): EngineConfig {
   };
 }
 
-export function queueModelOf(run: ResolvedRun): QueueModel {
+/** The venue's queue model; the log family's scale is in base-asset units, so it is built per instrument. */
+export function queueModelOf(run: ResolvedRun): QueueModel | QueueModelOf {
   const q = run.definition.venue.queue;
   if (q.model === 'conservative') return conservativeQueue();
   if (q.family === 'power') return powerProbQueue(q.parameter);

@@ -18,6 +18,20 @@ describe('run definition', () => {
     expect(d.balances).toEqual({ USDT: '100000' });
   });
 
+  it('the probabilistic queue parameter defaults by family: exponent 2 for power, a scale of 1 base-asset unit for log', () => {
+    const queue = (q: object) => parseRunDefinition({ ...parse(MINIMAL), venue: { queue: q } }).venue.queue;
+    expect(queue({ model: 'probabilistic' })).toEqual({ model: 'probabilistic', family: 'power', parameter: 2 });
+    expect(queue({ model: 'probabilistic', family: 'log' })).toEqual({ model: 'probabilistic', family: 'log', parameter: 1 });
+    expect(queue({ model: 'probabilistic', family: 'log', parameter: 0.05 })).toEqual({ model: 'probabilistic', family: 'log', parameter: 0.05 });
+  });
+
+  it('the venue fills a trade through our price with the whole order by default, or capped by the printed size when asked', () => {
+    const venue = (v: object) => parseRunDefinition({ ...parse(MINIMAL), venue: v }).venue;
+    expect(venue({}).tradeThroughFill).toBe('whole_order');
+    expect(venue({ tradeThroughFill: 'traded_qty' }).tradeThroughFill).toBe('traded_qty');
+    expect(() => venue({ tradeThroughFill: 'all' })).toThrow(/venue\.tradeThroughFill/);
+  });
+
   it('rejects unknown fields, naming the path', () => {
     expect(() => parseRunDefinition({ ...parse(MINIMAL), risk: { maxOrderQtyLot: 3 } }, 'run.yaml')).toThrow(/risk: unknown field "maxOrderQtyLot" \(in run\.yaml\)/);
   });

@@ -70,7 +70,14 @@ const rateBucketSchema = z.strictObject({
 
 const queueSchema = z.discriminatedUnion('model', [
   z.strictObject({ model: z.literal('conservative') }),
-  z.strictObject({ model: z.literal('probabilistic'), family: z.enum(['power', 'log']).default('power'), parameter: z.number().positive().default(2) }),
+  z
+    .strictObject({
+      model: z.literal('probabilistic'),
+      family: z.enum(['power', 'log']).default('power'),
+      /** power: the exponent n of f(x) = x^n (default 2); log: the base-asset (or contract) quantity that counts as 1 in f(x) = ln(1 + x), default 1. */
+      parameter: z.number().positive().optional(),
+    })
+    .transform((q) => ({ ...q, parameter: q.parameter ?? (q.family === 'log' ? 1 : 2) })),
 ]);
 
 const latencySchema = z.discriminatedUnion('model', [
@@ -85,6 +92,8 @@ const latencySchema = z.discriminatedUnion('model', [
 const venueSchema = z.strictObject({
   queue: queueSchema.default({ model: 'conservative' }),
   latency: latencySchema.default({ model: 'constant', entryUs: 1000, responseUs: 1000 }),
+  /** How much a trade printed beyond our resting price fills (venues' TradeThroughFill): the whole remainder, or at most the printed size. */
+  tradeThroughFill: z.enum(['whole_order', 'traded_qty']).default('whole_order'),
   /** Fee overrides in ppm of notional; default: the dataset's instrument metadata. */
   fees: z.strictObject({ makerPpm: z.number().int().optional(), takerPpm: z.number().int().optional() }).default({}),
   /** Feed latency added to tsEventNs when a dataset has no capture time, in µs. */
@@ -105,7 +114,15 @@ export const runDefinitionSchema = z.strictObject({
   executionControl: z
     .strictObject({ rateBuckets: z.array(rateBucketSchema) })
     .default({ rateBuckets: [{ capacity: 10, refillTokens: 2, refillIntervalMs: 100, weights: { new: 1, replace: 1, cancel: 1 } }] }),
-  venue: venueSchema.default({ queue: { model: 'conservative' }, latency: { model: 'constant', entryUs: 1000, responseUs: 1000 }, fees: {}, feedLatencyUs: 1000, clockOffsetUs: 0, feedWindowMs: 5000 }),
+  venue: venueSchema.default({
+    queue: { model: 'conservative' },
+    latency: { model: 'constant', entryUs: 1000, responseUs: 1000 },
+    tradeThroughFill: 'whole_order',
+    fees: {},
+    feedLatencyUs: 1000,
+    clockOffsetUs: 0,
+    feedWindowMs: 5000,
+  }),
   /** Starting balances by currency as decimal strings. */
   balances: z.record(z.string(), z.string().regex(/^-?\d+(\.\d+)?$/, 'a decimal string, e.g. "100000"')).default({ USDT: '100000' }),
   seed: z.number().int().nonnegative().default(1),
@@ -120,7 +137,8 @@ export const runDefinitionSchema = z.strictObject({
 export type RunDefinitionInput = z.input<typeof runDefinitionSchema>;
 export type RunDefinition = z.output<typeof runDefinitionSchema>;
 
-function formatIssues(error: z.ZodError, where: string): string {
+/** One line naming each bad field of a zod error (`risk: unknown field "x"; seed: …`), then `(in <where>)`. */
+export function describeIssues(error: z.ZodError, where: string): string {
   return error.issues
     .map((i) => {
       const path = i.path.length ? i.path.join('.') : '(root)';
@@ -135,7 +153,7 @@ function formatIssues(error: z.ZodError, where: string): string {
 /** Validates plain data as a run definition; throws E_RUN_DEFINITION naming the field. */
 export function parseRunDefinition(data: unknown, where = 'run definition'): RunDefinition {
   const r = runDefinitionSchema.safeParse(data);
-  if (!r.success) throw new ChassisError('E_RUN_DEFINITION', formatIssues(r.error, where));
+  if (!r.success) throw new ChassisError('E_RUN_DEFINITION', describeIssues(r.error, where));
   return r.data;
 }
 

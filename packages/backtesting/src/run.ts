@@ -5,7 +5,7 @@
  * (or the configured output directory). A run that cannot start or breaks writes only a
  * manifest with status "failed" and the error.
  */
-import { existsSync, mkdirSync, rmSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ChassisError, createEngine } from '@chassis/core';
@@ -18,7 +18,8 @@ import { HistoricalFeeder, repeatBatches, type FeedSource } from './feeder.ts';
 import { JournalWriter, type JournalSummary } from './journal/journal.ts';
 import { RunRecorder } from './recorder.ts';
 import { runTimeline, type TimelineOutcome } from './timeline.ts';
-import { outputHashOf, publish, stagingDirFor, writeJson, writeParquet } from './artifacts.ts';
+import { readRunManifest, type FailedRunManifest, type FinishedRunManifest } from './run-manifest.ts';
+import { discardStaging, outputHashOf, publish, stagingDirFor, writeJson, writeParquet } from './artifacts.ts';
 import { canonicalJson, sha256Hex } from './canonical-json.ts';
 import { writeSeries } from './series.ts';
 import { buildMetrics, type Metrics } from './metrics.ts';
@@ -78,7 +79,14 @@ function failedManifest(dir: string, runId: string, err: unknown, codeVersion: s
   if (existsSync(dir)) return;
   mkdirSync(dir, { recursive: true });
   const e = err instanceof ChassisError ? { code: err.code, message: err.message } : { code: 'E_INTERNAL', message: (err as Error)?.message ?? String(err) };
-  writeJson(join(dir, 'manifest.json'), { format: 'chassis-run-manifest-v1', runId, status: 'failed', error: e, codeVersion, endedAt: new Date().toISOString() });
+  writeJson(join(dir, 'manifest.json'), { format: 'chassis-run-manifest-v1', runId, status: 'failed', error: e, codeVersion, endedAt: new Date().toISOString() } satisfies FailedRunManifest);
+}
+
+/** A repeated run may replace only an earlier copy of itself: refuses a directory holding another run. */
+function refuseToReplaceAnotherRun(outDir: string, runId: string): void {
+  if (!existsSync(join(outDir, 'manifest.json'))) return;
+  const other = readRunManifest(outDir).runId;
+  if (other !== runId) throw new ChassisError('E_USAGE', `--repeat would write over run ${other} in ${outDir}; give another --out`, { exitCode: 2 });
 }
 
 /** Runs one backtest. Throws ChassisError for input problems (after writing a failed-status manifest). */
@@ -91,8 +99,12 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     // Resolution (validation, datasets, strategy, run id) is shared with sweeps: run-resolution.ts.
     const resolution = await resolveRun(o);
     const { definition: def, fromNs, toNs, storage, datasets, strategy: loaded, resolved } = resolution;
-    runId = resolution.runId;
+    const repeat = o.repeat ?? 1;
+    // Input fed `repeat` times is another computation than the run it repeats: its own id and
+    // directory, so a benchmark never replaces the real run of the same definition.
+    runId = repeat > 1 ? `${resolution.runId}-repeat${repeat}` : resolution.runId;
     outDir = def.output.dir ? resolve(def.output.dir) : join(experiments, runId);
+    if (repeat > 1) refuseToReplaceAnotherRun(outDir, runId);
     mkdirSync(dirname(outDir), { recursive: true });
     staging = stagingDirFor(outDir, `${runId}-${randomBytes(4).toString('hex')}`);
 
@@ -111,10 +123,10 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
       queueModel: queueModelOf(resolved),
       latency: latencyModelOf(resolved),
       seed: def.seed,
+      tradeThroughFill: def.venue.tradeThroughFill,
     });
     venue.start();
 
-    const repeat = o.repeat ?? 1;
     const startNs = datasets.reduce((m, d) => (d.startNs < m ? d.startNs : m), datasets[0]!.startNs);
     const endNs = datasets.reduce((m, d) => (d.endNs > m ? d.endNs : m), datasets[0]!.endNs);
     const spanNs = endNs - startNs + 1_000_000_000n;
@@ -189,6 +201,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     writeJson(join(staging, 'manifest.json'), {
       format: 'chassis-run-manifest-v1',
       runId,
+      ...(repeat > 1 ? { repeat } : {}),
       status,
       diagnostic,
       codeVersion: o.codeVersion,
@@ -201,7 +214,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
       finalStateHash,
       outputs,
       outputHash,
-    });
+    } satisfies FinishedRunManifest);
     publish(staging, outDir);
     staging = null;
     return {
@@ -220,7 +233,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
       exchangeTimeClamps: outcome.exchangeTimeClamps,
     };
   } catch (err) {
-    if (staging) rmSync(staging, { recursive: true, force: true });
+    if (staging) discardStaging(staging);
     try {
       failedManifest(outDir, runId, err, o.codeVersion);
     } catch {

@@ -4,5 +4,14 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { main } = await import('../src/main.ts');
-process.exitCode = await main(process.argv);
+// Before main.ts is linked: on a Node without zlib.crc32 its import graph fails to link with a
+// bare SyntaxError, so an unsupported Node is named here instead.
+const { unsupportedNodeMessage } = await import('../src/node-version.ts');
+const unsupported = unsupportedNodeMessage(process.versions.node);
+if (unsupported) {
+  process.stderr.write(`E_NODE_VERSION: ${unsupported}\n`);
+  process.exitCode = 1;
+} else {
+  const { main } = await import('../src/main.ts');
+  process.exitCode = await main(process.argv);
+}

@@ -8,7 +8,8 @@ export function buildProgram(): Command {
   const program = new Command('chassis')
     .description('Chassis — deterministic trading infrastructure: data, backtests, sweeps, monitoring.')
     .version(version, '-V, --version')
-    .showHelpAfterError()
+    // Parse errors are printed by main() as E_USAGE; subcommands inherit this when registered.
+    .configureOutput({ outputError: () => {} })
     .exitOverride();
   for (const register of commands) register(program);
   return program;
@@ -21,7 +22,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     await program.parseAsync([...argv]);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode;
+    if (err instanceof CommanderError) return usageError(err, program, argv);
     if (err instanceof ChassisError) {
       process.stderr.write(`${err.code}: ${err.message}\n`);
       return err.exitCode;
@@ -37,6 +38,43 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (process.env.CHASSIS_DEBUG) process.stderr.write(`${e?.stack ?? ''}\n`);
     return 70;
   }
+}
+
+/** Commander outcomes that are not errors: help or the version was printed. */
+const COMMANDER_DONE = new Set(['commander.helpDisplayed', 'commander.help', 'commander.version', 'commander.executeSubCommandAsync']);
+
+/**
+ * A command line commander refused (unknown command or option, missing argument) is
+ * `E_USAGE: message` with exit code 2, naming what was wrong and where to read the usage.
+ */
+function usageError(err: CommanderError, program: Command, argv: readonly string[]): number {
+  if (COMMANDER_DONE.has(err.code)) return err.exitCode;
+  const path = commandPath(program, argv);
+  const owner = path.at(-1) ?? program;
+  const help = `chassis ${path.map((c) => `${c.name()} `).join('')}--help`;
+  let message = err.message.replace(/^error: /, '');
+  if (err.code === 'commander.unknownCommand') {
+    const name = /'([^']*)'/.exec(message)?.[1] ?? message;
+    const known = owner.commands.map((c) => c.name()).filter((n) => n !== 'help');
+    message = `unknown command "${name}" (commands: ${known.join(', ')}; see ${help})`;
+  } else {
+    message = `${message} (see ${help})`;
+  }
+  process.stderr.write(`E_USAGE: ${message}\n`);
+  return 2;
+}
+
+/** The subcommands named on the command line, outermost first (`chassis data show x` → data, show). */
+function commandPath(program: Command, argv: readonly string[]): Command[] {
+  const path: Command[] = [];
+  let current = program;
+  for (const arg of argv.slice(2)) {
+    const next = current.commands.find((c) => c.name() === arg || c.aliases().includes(arg));
+    if (!next) continue;
+    path.push(next);
+    current = next;
+  }
+  return path;
 }
 
 /** Why the operating system refused, in words a user acts on (the errno code stays in the message for searches). */

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ChassisError } from '@chassis/core';
-import { codeVersion, parseRunDefinition, resolveRun, runBacktest, type Metrics, type RunDefinition } from '@chassis/backtesting';
+import { codeVersion, parseRunDefinition, readRunManifest, resolveRun, runBacktest, type Metrics, type RunDefinition } from '@chassis/backtesting';
 import type { HeadlineMetrics, RunBackend, RunContext, RunOutcome } from './run-backend.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -43,8 +43,9 @@ export function backtestHeadline(m: Metrics): HeadlineMetrics {
 
 function outcomeFromDir(runId: string, outDir: string): RunOutcome | undefined {
   try {
-    const manifest = JSON.parse(readFileSync(join(outDir, 'manifest.json'), 'utf8')) as { status: string; error?: { code: string; message: string } };
-    if (manifest.status === 'failed') return { runId, status: 'failed', outDir, metrics: {}, error: manifest.error ? `${manifest.error.code}: ${manifest.error.message}` : 'failed' };
+    // A missing or malformed manifest (E_RUN_MANIFEST) is no completed run: the member runs again.
+    const manifest = readRunManifest(outDir);
+    if (manifest.status === 'failed') return { runId, status: 'failed', outDir, metrics: {}, error: `${manifest.error.code}: ${manifest.error.message}` };
     const metrics = JSON.parse(readFileSync(join(outDir, 'metrics.json'), 'utf8')) as Metrics;
     // A run halted by an invariant violation or its strategy is a finished run, with that status in its manifest.
     return { runId, status: 'completed', outDir, metrics: backtestHeadline(metrics) };

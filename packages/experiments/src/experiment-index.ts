@@ -13,6 +13,7 @@ import { ChassisError } from '@chassis/core';
 import type { Experiment } from './sweep-expansion.ts';
 import type { HeadlineMetrics } from './run-backend.ts';
 import type { Scalar } from './sweep-file.ts';
+import { experimentManifestSchema, memberRecordSchema, parseMessage } from './messages.ts';
 
 export type MemberStatus = 'pending' | 'completed' | 'failed';
 
@@ -80,11 +81,23 @@ export function writeMemberRecord(dir: string, record: MemberRecord): void {
   writeFileAtomic(memberPath(dir, record.runId), `${JSON.stringify(record, null, 2)}\n`);
 }
 
+/** A member's record read back; undefined when there is none, E_BAD_MESSAGE naming the field when it is malformed. */
 export function readMemberRecord(dir: string, runId: string): MemberRecord | undefined {
+  const path = memberPath(dir, runId);
+  let text: string;
   try {
-    return JSON.parse(readFileSync(memberPath(dir, runId), 'utf8')) as MemberRecord;
+    text = readFileSync(path, 'utf8');
   } catch {
     return undefined;
+  }
+  return parseMessage(memberRecordSchema, parseJson(text, path), path);
+}
+
+function parseJson(text: string, path: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new ChassisError('E_BAD_MESSAGE', `${path} is not readable JSON: ${(err as Error).message}`);
   }
 }
 
@@ -97,12 +110,14 @@ export interface ExperimentIndex {
 
 /** Reads an experiment directory; E_EXPERIMENT_INCOMPLETE names what is missing. */
 export function readExperimentIndex(dir: string): ExperimentIndex {
-  let manifest: ExperimentManifest;
+  let text: string;
   try {
-    manifest = JSON.parse(readFileSync(join(dir, 'experiment.json'), 'utf8')) as ExperimentManifest;
+    text = readFileSync(join(dir, 'experiment.json'), 'utf8');
   } catch {
     throw new ChassisError('E_EXPERIMENT_INCOMPLETE', `${dir}: experiment.json is missing or unreadable; is this an experiment directory?`);
   }
+  const path = join(dir, 'experiment.json');
+  const manifest: ExperimentManifest = parseMessage(experimentManifestSchema, parseJson(text, path), path);
   const onDisk = new Set(existsSync(join(dir, 'members')) ? readdirSync(join(dir, 'members')) : []);
   const records = manifest.members.map((m) => {
     const rec = onDisk.has(`${m.runId}.json`) ? readMemberRecord(dir, m.runId) : undefined;

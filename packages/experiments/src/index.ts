@@ -8,7 +8,9 @@ export type { Experiment, SweepMember, ExpandOptions } from './sweep-expansion.t
 export { runSweepLocally, defaultWorkerCount } from './local-sweep.ts';
 export type { SweepResult, SweepRunResult, SweepRunStatus, SweepProgress, LocalSweepOptions, PoolUsage } from './local-sweep.ts';
 export { runSweepOnQueue } from './queue-sweep.ts';
-export type { QueueSweepOptions, RunJobData } from './queue-sweep.ts';
+export type { QueueSweepOptions } from './queue-sweep.ts';
+export type { RunJobData } from './messages.ts';
+export { parseMessage, runOutcomeSchema, runRequestSchema, childMessageSchema, runJobDataSchema, experimentManifestSchema, memberRecordSchema } from './messages.ts';
 export { startQueueWorker } from './queue-worker.ts';
 export type { QueueWorker, QueueWorkerOptions } from './queue-worker.ts';
 export { RUN_QUEUE, checkQueueReachable, redisConnection } from './queue-connection.ts';

@@ -10,15 +10,8 @@ import type { Experiment, SweepMember } from './sweep-expansion.ts';
 import { openExperiment, writeIndexParquet } from './experiment-index.ts';
 import { findReusable, recordOutcome, type SweepProgress, type SweepResult, type SweepRunResult } from './local-sweep.ts';
 import { RUN_QUEUE, checkQueueReachable, redisConnection } from './queue-connection.ts';
+import { parseMessage, runOutcomeSchema, type RunJobData } from './messages.ts';
 
-export interface RunJobData {
-  readonly runId: string;
-  readonly definition: unknown;
-  /** Folder relative paths in the definition resolve against (must be visible to workers: shared filesystem). */
-  readonly baseDir: string;
-  /** Job-level timeout: a run taking longer is killed and retried. */
-  readonly timeoutMs: number;
-}
 
 export interface QueueSweepOptions {
   readonly queueUrl: string;
@@ -73,8 +66,14 @@ export async function runSweepOnQueue(experiment: Experiment, options: QueueSwee
         if (state === 'completed') {
           // The job may have completed between getJob and getState: then this snapshot has no
           // return value yet and the job is read again.
-          const outcome = job.returnvalue ?? (await queue.getJob(runId))?.returnvalue;
-          if (!outcome) continue;
+          const returned: unknown = job.returnvalue ?? (await queue.getJob(runId))?.returnvalue;
+          if (!returned) continue;
+          let outcome: RunOutcome | { error: string };
+          try {
+            outcome = parseMessage(runOutcomeSchema, returned, `result of job ${runId}`);
+          } catch (err) {
+            outcome = { error: `${(err as { code?: string }).code}: ${(err as Error).message}` };
+          }
           report(recordOutcome(dir, m, outcome, false));
           outstanding.delete(runId);
         } else if (state === 'failed') {

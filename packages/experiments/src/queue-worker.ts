@@ -7,11 +7,11 @@
  * moves the job back to waiting and it runs elsewhere (up to maxStalledCount times). A run
  * already completed under the data root (same run id) is returned without running again.
  */
-import { Worker } from 'bullmq';
+import { UnrecoverableError, Worker } from 'bullmq';
 import { loadRunBackend, type RunContext, type RunOutcome } from './run-backend.ts';
 import { RunProcess } from './run-process.ts';
 import { RUN_QUEUE, checkQueueReachable, redisConnection } from './queue-connection.ts';
-import type { RunJobData } from './queue-sweep.ts';
+import { parseMessage, runJobDataSchema, type RunJobData } from './messages.ts';
 
 export interface QueueWorkerOptions {
   readonly queueUrl: string;
@@ -49,7 +49,14 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   const worker = new Worker<RunJobData, RunOutcome>(
     RUN_QUEUE,
     async (job) => {
-      const { runId, definition, baseDir, timeoutMs } = job.data;
+      let data: RunJobData;
+      try {
+        data = parseMessage(runJobDataSchema, job.data, `job ${job.id} of queue ${RUN_QUEUE}`);
+      } catch (err) {
+        // Malformed data stays malformed: fail the job at once instead of retrying it.
+        throw new UnrecoverableError(`${(err as { code?: string }).code}: ${(err as Error).message}`);
+      }
+      const { runId, definition, baseDir, timeoutMs } = data;
       const ctx: RunContext = { dataRoot: options.dataRoot, baseDir };
       const done = await backend.findCompleted(runId, ctx);
       if (done?.status === 'completed') {

@@ -4,27 +4,19 @@
  * record its outcome. The shipped backend (backtest-backend.ts) is @chassis/backtesting; a
  * backend is addressed by module path so a child process or a remote worker can load it.
  */
-export type RunStatus = 'completed' | 'failed';
+import type { z } from 'zod';
+import type { runContextSchema, runOutcomeSchema } from './messages.ts';
+
+export type RunStatus = RunOutcome['status'];
 
 /** Headline metrics of a run: flat numbers (or null when undefined, e.g. Sharpe of a flat run). */
 export type HeadlineMetrics = Readonly<Record<string, number | null>>;
 
-export interface RunOutcome {
-  readonly runId: string;
-  readonly status: RunStatus;
-  /** Directory holding the run's artifacts (manifest.json, metrics.json, ...). */
-  readonly outDir: string;
-  readonly metrics: HeadlineMetrics;
-  /** Human message when status is 'failed'. */
-  readonly error?: string;
-}
+/** A run's outcome (messages.ts runOutcomeSchema): `outDir` holds its artifacts; `error` is a human message when status is 'failed'. */
+export type RunOutcome = z.output<typeof runOutcomeSchema>;
 
-export interface RunContext {
-  /** Data root (`experiments/`, `canonical/`, ... live below it). */
-  readonly dataRoot: string;
-  /** Directory against which relative paths inside the definition resolve (the run/sweep file's folder). */
-  readonly baseDir: string;
-}
+/** Where a run's paths resolve (messages.ts runContextSchema): the data root, and the folder relative paths in the definition resolve against. */
+export type RunContext = z.output<typeof runContextSchema>;
 
 export interface RunBackend {
   /** Dotted path of the object holding a run's dataset window (`from`, `to`); default 'window'. */

@@ -2,8 +2,10 @@
 // the parent decides what to stop, so the child ignores SIGINT and exits when disconnected.
 // argv[2], when present, is the backend module to load before the first request; the child
 // then says 'ready'. Each reply carries the run's wall and CPU milliseconds in this process.
+import type { ChassisError } from '@chassis/core';
 import { loadRunBackend, type RunBackend } from './run-backend.ts';
-import type { ReadyMessage, RunReply, RunRequest } from './run-process.ts';
+import { parseMessage, runRequestSchema } from './messages.ts';
+import type { ReadyMessage, RunReply } from './run-process.ts';
 
 const backends = new Map<string, Promise<RunBackend>>();
 const backendOf = (module: string): Promise<RunBackend> => {
@@ -17,7 +19,7 @@ const backendOf = (module: string): Promise<RunBackend> => {
 
 process.on('SIGINT', () => {});
 process.on('disconnect', () => process.exit(0));
-process.on('message', (msg: RunRequest) => {
+process.on('message', (raw: unknown) => {
   void (async () => {
     let reply: RunReply;
     const wall0 = performance.now();
@@ -27,10 +29,14 @@ process.on('message', (msg: RunRequest) => {
       return { wallMs: performance.now() - wall0, cpuMs: (c.user + c.system) / 1000 };
     };
     try {
-      const outcome = await (await backendOf(msg.backendModule)).run(msg.definition, msg.ctx);
+      const msg = parseMessage(runRequestSchema, raw, `run request to run process ${process.pid}`);
+      const backend = await backendOf(msg.backendModule);
+      // The definition crossed a process boundary too: the backend validates it again here.
+      const definition = backend.parse(msg.definition, `run ${msg.runId}`, msg.ctx);
+      const outcome = await backend.run(definition, msg.ctx);
       reply = { type: 'result', outcome, usage: usage() };
     } catch (err) {
-      const e = err as Error & { code?: string };
+      const e = err as Partial<ChassisError> & Error;
       reply = { type: 'error', message: e.code ? `${e.code}: ${e.message}` : (e.message ?? String(err)), usage: usage() };
     }
     process.send?.(reply);

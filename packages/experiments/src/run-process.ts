@@ -9,28 +9,17 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { RunContext, RunOutcome } from './run-backend.ts';
+import type { ChassisError } from '@chassis/core';
+import type { z } from 'zod';
+import { childMessageSchema, parseMessage, type runRequestSchema } from './messages.ts';
 
-export interface RunRequest {
-  readonly type: 'run';
-  readonly runId: string;
-  readonly definition: unknown;
-  readonly backendModule: string;
-  readonly ctx: RunContext;
-}
+/** Parent → child (messages.ts). */
+export type RunRequest = z.output<typeof runRequestSchema>;
 
-/** Resources one run used inside its child: wall and CPU (user + system) milliseconds. */
-export interface RunUsage {
-  readonly wallMs: number;
-  readonly cpuMs: number;
-}
-
-export type RunReply =
-  | { readonly type: 'result'; readonly outcome: RunOutcome; readonly usage?: RunUsage }
-  | { readonly type: 'error'; readonly message: string; readonly usage?: RunUsage };
-
-/** First message of a child: backend loaded (or not), after `startMs` of wall time since fork. */
-export type ReadyMessage = { readonly type: 'ready'; readonly error?: string };
+/** Child → parent (messages.ts): 'ready' once its backend loaded (or failed to), then one reply per run with the run's wall and CPU ms. */
+export type ChildMessage = z.output<typeof childMessageSchema>;
+export type RunReply = Exclude<ChildMessage, { type: 'ready' }>;
+export type ReadyMessage = Extract<ChildMessage, { type: 'ready' }>;
 
 const here = dirname(fileURLToPath(import.meta.url));
 const childEntry = join(here, 'run-process-entry.ts');
@@ -58,7 +47,18 @@ export class RunProcess {
     });
     let markReady: (ms: number) => void = () => {};
     this.ready = new Promise((resolve) => (markReady = resolve));
-    this.child.on('message', (msg: RunReply | ReadyMessage) => {
+    this.child.on('message', (raw: unknown) => {
+      let msg: ChildMessage;
+      try {
+        msg = parseMessage(childMessageSchema, raw, `a message of run process ${this.child.pid}`);
+      } catch (err) {
+        // A child that says something malformed is broken: its run fails naming the field, and it is replaced.
+        const p = this.pending;
+        this.pending = undefined;
+        this.child.kill('SIGKILL');
+        p?.resolve({ type: 'error', message: `${(err as ChassisError).code}: ${(err as Error).message}` });
+        return;
+      }
       if (msg.type === 'ready') {
         markReady(performance.now() - this.forkedAt);
         return;

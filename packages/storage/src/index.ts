@@ -25,3 +25,5 @@ export { writeCanonicalParquet, rescaleCanonicalParquet } from './canonical/parq
 export { writeDataset, canonicalPrefix, DatasetPartsWriter } from './canonical/dataset-writer.ts';
 export { readCanonical, type ReadOptions } from './canonical/reader.ts';
 export { openCatalog, CATALOG_KEY, type Catalog, type CatalogFilter, type FindQuery, type DatasetIdentity } from './catalog.ts';
+export { claimStaging, releaseStaging, stagingOwner, processExists, type StagingOwner } from './staging-owner.ts';
+export { applyGcItem, entriesOf, orphanOwnerItems, stagingItem, storageGcItems, isDirectory, UNOWNED_STAGING_AGE_MS, type GcItem } from './data-root-gc.ts';

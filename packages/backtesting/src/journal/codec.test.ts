@@ -1,7 +1,38 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Event } from '@chassis/core';
-import { EventDecoder, EventEncoder, KIND_CODES } from './codec.ts';
+import { EventDecoder, EventEncoder, JournalDecodeError, KIND_CODE } from './codec.ts';
+
+/**
+ * The journal's kind codes as [code, kind], part of the file format: journals on disk were written
+ * with them, so a code never changes and a new kind takes a new code.
+ */
+const PINNED_KIND_CODES = Object.fromEntries(
+  (
+    [
+      [0, 'book_delta'],
+      [1, 'trade'],
+      [2, 'bbo'],
+      [3, 'order_accepted'],
+      [4, 'order_rejected'],
+      [5, 'order_filled'],
+      [6, 'order_cancelled'],
+      [7, 'order_replaced'],
+      [8, 'cancel_replace_rejected'],
+      [9, 'order_expired'],
+      [10, 'request_sent'],
+      [11, 'intent_denied'],
+      [12, 'session'],
+      [13, 'config_version'],
+      [14, 'kill_switch'],
+      [15, 'strategy_halted'],
+      [16, 'feed_health'],
+      [17, 'reconciliation'],
+      [18, 'order_disposition'],
+      [19, 'control_time'],
+    ] as const
+  ).map(([code, kind]) => [kind, code]),
+) as Record<Event['kind'], number>;
 
 /**
  * Reference encoding written from the format description in codec.ts, in exact BigInt
@@ -41,7 +72,7 @@ class Reference {
 
   write(e: Event): void {
     const rec = e as unknown as Record<string, unknown>;
-    const code = KIND_CODES.indexOf(e.kind);
+    const code = PINNED_KIND_CODES[e.kind];
     this.out.push(code);
     this.leb(BigInt(e.seq));
     this.zz(e.tsEventNs - this.prevE);
@@ -267,5 +298,32 @@ describe('event codec', () => {
     const dec = new EventDecoder();
     dec.feed(bytes);
     expect([dec.read(), dec.read()]).toEqual([e, { ...e, seq: 2 }]);
+  });
+});
+
+describe('journal kind codes', () => {
+  it('are the pinned table: every event kind has its own explicit code, unchanged by the order the schemas are written in', () => {
+    expect(KIND_CODE).toEqual(PINNED_KIND_CODES);
+  });
+
+  it('decoding an unknown kind code is an error naming the code and the byte offset in the block', () => {
+    const enc = new EventEncoder();
+    enc.write({ kind: 'session', seq: 1, tsEventNs: 5n, tsLocalNs: 5n, state: 'start', sessionId: 's' } as Event);
+    const good = enc.pos;
+    const block = new Uint8Array(good + 1);
+    block.set(enc.buf.subarray(0, good));
+    block[good] = 200;
+    const dec = new EventDecoder();
+    dec.feed(block);
+    expect(dec.read().kind).toBe('session');
+    let err: unknown;
+    try {
+      dec.read();
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(JournalDecodeError);
+    expect((err as JournalDecodeError).offset).toBe(good);
+    expect((err as Error).message).toBe(`unknown event kind code 200 at byte ${good} of the block`);
   });
 });

@@ -17,7 +17,7 @@ const EXEC: Schema = [
   ['requestSeq', 'i'],
 ];
 
-/** Field order per kind. Append-only: the code of a kind is its index in KIND_CODES. */
+/** Field order per kind. A kind's fields are part of the file format: never reorder them. */
 const SCHEMAS: Readonly<Record<EventKind, Schema>> = {
   book_delta: [
     ['instrument', 's'],
@@ -97,12 +97,61 @@ const SCHEMAS: Readonly<Record<EventKind, Schema>> = {
   ],
 };
 
-export const KIND_CODES: readonly EventKind[] = Object.keys(SCHEMAS) as EventKind[];
-const CODE_OF = new Map<EventKind, number>(KIND_CODES.map((k, i) => [k, i]));
-const SCHEMA_BY_CODE: readonly Schema[] = KIND_CODES.map((k) => SCHEMAS[k]);
-const BOOK_DELTA = CODE_OF.get('book_delta')!;
-const TRADE = CODE_OF.get('trade')!;
-const BBO = CODE_OF.get('bbo')!;
+/**
+ * The one-byte code of each kind in the file. Part of the format (journals on disk carry these
+ * bytes): a code never changes or moves to another kind; a new kind takes the next free code.
+ * The Record type makes a kind without a code a compile error.
+ */
+export const KIND_CODE: Readonly<Record<EventKind, number>> = {
+  book_delta: 0,
+  trade: 1,
+  bbo: 2,
+  order_accepted: 3,
+  order_rejected: 4,
+  order_filled: 5,
+  order_cancelled: 6,
+  order_replaced: 7,
+  cancel_replace_rejected: 8,
+  order_expired: 9,
+  request_sent: 10,
+  intent_denied: 11,
+  session: 12,
+  config_version: 13,
+  kill_switch: 14,
+  strategy_halted: 15,
+  feed_health: 16,
+  reconciliation: 17,
+  order_disposition: 18,
+  control_time: 19,
+};
+
+const KIND_OF_CODE: readonly (EventKind | undefined)[] = kindsByCode();
+const CODE_OF = new Map<EventKind, number>(Object.entries(KIND_CODE) as [EventKind, number][]);
+const SCHEMA_BY_CODE: readonly (Schema | undefined)[] = KIND_OF_CODE.map((k) => (k === undefined ? undefined : SCHEMAS[k]));
+const BOOK_DELTA = KIND_CODE.book_delta;
+const TRADE = KIND_CODE.trade;
+const BBO = KIND_CODE.bbo;
+
+/** Code → kind; refuses two kinds on one code or a code that does not fit the kind byte. */
+function kindsByCode(): (EventKind | undefined)[] {
+  const kinds: (EventKind | undefined)[] = [];
+  for (const [kind, code] of Object.entries(KIND_CODE) as [EventKind, number][]) {
+    if (!(Number.isInteger(code) && code >= 0 && code < 256) || kinds[code] !== undefined) throw new Error(`journal: kind code ${code} of ${kind} is not a free byte`);
+    kinds[code] = kind;
+  }
+  return kinds;
+}
+
+/** A record that cannot be decoded; `offset` is its byte position within the block fed to the decoder. */
+export class JournalDecodeError extends RangeError {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
+    super(message);
+    this.name = 'JournalDecodeError';
+  }
+}
 
 const TWO32 = 4294967296;
 /** 2^52: integer fields are exact from -2^52 to 2^53 - 1. */
@@ -531,10 +580,11 @@ export class EventDecoder {
 
   /** Next event of the current block (a fresh object). */
   read(): Event {
+    const start = this.pos;
     const code = this.buf[this.pos++]!;
     const schema = SCHEMA_BY_CODE[code];
-    if (!schema) throw new RangeError(`journal: unknown kind code ${code}`);
-    const rec: Record<string, unknown> = { kind: KIND_CODES[code] };
+    if (!schema) throw new JournalDecodeError(`unknown event kind code ${code} at byte ${start} of the block`, start);
+    const rec: Record<string, unknown> = { kind: KIND_OF_CODE[code] };
     rec.seq = this.uvar();
     this.prevEventNs += this.bvar();
     this.prevLocalNs += this.bvar();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Event } from '@chassis/core';
@@ -93,5 +93,76 @@ describe('journal', () => {
     bytes[bytes.length - 3] = bytes[bytes.length - 3]! ^ 0xff;
     writeFileSync(path, bytes);
     expect(() => [...readJournal(path)]).toThrow(/checksum mismatch in block 0/);
+  });
+
+  /** A journal of `n` trades in blocks of about `blockBytes`; returns its path and the file offset where each block starts. */
+  function tradesJournal(n: number, blockBytes: number): { path: string; events: Event[]; blockStarts: number[] } {
+    const path = join(mkdtempSync(join(tmpdir(), 'journal-')), 'j.bin');
+    const w = new JournalWriter(path, blockBytes);
+    const events: Event[] = [];
+    for (let i = 1; i <= n; i++) {
+      const e: Event = {
+        kind: 'trade',
+        seq: i,
+        tsEventNs: BigInt(i) * 1000n,
+        tsLocalNs: BigInt(i) * 1000n + 7n,
+        instrument: 'x:Y',
+        tradeId: `t${i}`,
+        priceUnits: 100 + (i % 13),
+        qtyUnits: i,
+        aggressor: i % 2 ? 'buy' : 'sell',
+      };
+      events.push(e);
+      w.append(e);
+    }
+    w.close();
+    // Block framing restated from the format: 9-byte file header, then u32 payload length · u32 count · u32 crc · payload.
+    const bytes = readFileSync(path);
+    const blockStarts: number[] = [];
+    for (let pos = 9; pos < bytes.length; pos += 12 + bytes.readUInt32LE(pos)) blockStarts.push(pos);
+    return { path, events, blockStarts };
+  }
+
+  it('reads block by block: a block damaged on disk after reading began is reported when reached, naming the block and its byte offset', () => {
+    const { path, blockStarts } = tradesJournal(400, 256);
+    expect(blockStarts.length).toBeGreaterThan(3);
+    const it = readJournal(path);
+    expect(it.next().value).toMatchObject({ seq: 1 });
+    const last = blockStarts.length - 1;
+    const bytes = readFileSync(path);
+    bytes[blockStarts[last]! + 12] = bytes[blockStarts[last]! + 12]! ^ 0xff;
+    writeFileSync(path, bytes);
+    expect(() => {
+      for (let r = it.next(); !r.done; r = it.next());
+    }).toThrow(`${path}: checksum mismatch in block ${last} at byte ${blockStarts[last]}`);
+  });
+
+  it('a journal cut inside a block payload is E_JOURNAL_CORRUPT naming the block, its offset and the missing bytes, after yielding every whole block', () => {
+    const { path, events, blockStarts } = tradesJournal(400, 256);
+    const last = blockStarts.length - 1;
+    const size = statSync(path).size;
+    truncateSync(path, size - 5);
+    const seen: Event[] = [];
+    let err: unknown;
+    try {
+      for (const e of readJournal(path)) seen.push(e);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toMatchObject({ code: 'E_JOURNAL_CORRUPT' });
+    const payload = size - blockStarts[last]! - 12;
+    expect((err as Error).message).toBe(
+      `${path}: truncated block ${last} at byte ${blockStarts[last]} (after seq ${seen.at(-1)!.seq}): header gives ${payload} payload bytes, the file has ${payload - 5}`,
+    );
+    expect(seen).toEqual(events.slice(0, seen.length));
+  });
+
+  it('a journal cut inside a block header is E_JOURNAL_CORRUPT naming the block and its offset', () => {
+    const { path, blockStarts } = tradesJournal(400, 256);
+    const last = blockStarts.length - 1;
+    truncateSync(path, blockStarts[last]! + 5);
+    expect(() => [...readJournal(path)]).toThrow(
+      new RegExp(`^${path}: truncated header of block ${last} at byte ${blockStarts[last]} \\(after seq \\d+\\)$`),
+    );
   });
 });

@@ -7,7 +7,7 @@
  * synchronous appends as they fill (bounded memory). The SHA-256 of the whole file is computed
  * while writing and recorded in the run manifest.
  */
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { createHash, type Hash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { ChassisError, type Event } from '@chassis/core';
@@ -91,34 +91,74 @@ export class JournalWriter {
   }
 }
 
-/** Reads every event of a journal, verifying each block's CRC; throws E_JOURNAL_CORRUPT naming the block. */
+/**
+ * Reads every event of a journal, one block in memory at a time (header, then payload, read with
+ * positional reads), verifying each block's CRC before decoding it. Events of the blocks before a
+ * damaged one are yielded first; the damage is E_JOURNAL_CORRUPT naming the block, the file byte
+ * offset where it starts and the last good seq.
+ */
 export function* readJournal(path: string): Generator<Event> {
-  const file = readFileSync(path);
-  if (file.length < MAGIC.length + 1 || !MAGIC.every((b, i) => file[i] === b)) throw new ChassisError('E_JOURNAL_CORRUPT', `${path} is not a Chassis journal`);
-  if (file[MAGIC.length] !== FORMAT_VERSION) throw new ChassisError('E_JOURNAL_CORRUPT', `${path}: unsupported journal format ${file[MAGIC.length]}`);
-  const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
+  const fd = openSync(path, 'r');
+  try {
+    yield* readBlocks(path, fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function* readBlocks(path: string, fd: number): Generator<Event> {
+  const corrupt = (message: string) => new ChassisError('E_JOURNAL_CORRUPT', `${path}: ${message}`);
+  const head = new Uint8Array(MAGIC.length + 1);
+  if (readSync(fd, head, 0, head.length, 0) < head.length || !MAGIC.every((b, i) => head[i] === b))
+    throw new ChassisError('E_JOURNAL_CORRUPT', `${path} is not a Chassis journal`);
+  if (head[MAGIC.length] !== FORMAT_VERSION) throw corrupt(`unsupported journal format ${head[MAGIC.length]}`);
+  const header = new Uint8Array(HEADER_BYTES);
+  const view = new DataView(header.buffer);
+  let payload = new Uint8Array(1 << 16);
   const dec = new EventDecoder();
-  let pos = MAGIC.length + 1;
-  let block = 0;
+  let pos = head.length;
   let lastSeq = 0;
-  while (pos < file.length) {
-    if (pos + HEADER_BYTES > file.length) throw new ChassisError('E_JOURNAL_CORRUPT', `${path}: truncated header of block ${block} (after seq ${lastSeq})`);
-    const len = view.getUint32(pos, true);
-    const count = view.getUint32(pos + 4, true);
-    const crc = view.getUint32(pos + 8, true);
-    const payload = file.subarray(pos + HEADER_BYTES, pos + HEADER_BYTES + len);
-    if (payload.length !== len) throw new ChassisError('E_JOURNAL_CORRUPT', `${path}: truncated block ${block} (after seq ${lastSeq})`);
-    if (crc32(payload) !== crc) throw new ChassisError('E_JOURNAL_CORRUPT', `${path}: checksum mismatch in block ${block} (events after seq ${lastSeq})`);
-    dec.feed(payload);
+  for (let block = 0; ; block++) {
+    const where = `block ${block} at byte ${pos}`;
+    const got = readSync(fd, header, 0, HEADER_BYTES, pos);
+    if (got === 0) return;
+    if (got < HEADER_BYTES) throw corrupt(`truncated header of ${where} (after seq ${lastSeq})`);
+    const len = view.getUint32(0, true);
+    const count = view.getUint32(4, true);
+    if (payload.length < len) payload = new Uint8Array(len);
+    const body = payload.subarray(0, len);
+    const read = readFully(fd, body, pos + HEADER_BYTES);
+    if (read !== len)
+      throw corrupt(
+        `truncated ${where} (after seq ${lastSeq}): header gives ${len} payload bytes, the file has ${read}`,
+      );
+    if (crc32(body) !== view.getUint32(8, true))
+      throw corrupt(`checksum mismatch in ${where} (events after seq ${lastSeq})`);
+    dec.feed(body);
     for (let i = 0; i < count; i++) {
-      const e = dec.read();
+      let e: Event;
+      try {
+        e = dec.read();
+      } catch (err) {
+        throw corrupt(`${where}, event ${i} of ${count} (after seq ${lastSeq}): ${(err as Error).message}`);
+      }
       lastSeq = e.seq;
       yield e;
     }
-    if (!dec.done) throw new ChassisError('E_JOURNAL_CORRUPT', `${path}: block ${block} has trailing bytes`);
+    if (!dec.done) throw corrupt(`${where} has trailing bytes`);
     pos += HEADER_BYTES + len;
-    block++;
   }
+}
+
+/** Reads into `into` from file offset `at` until it is full or the file ends; returns the bytes read. */
+function readFully(fd: number, into: Uint8Array, at: number): number {
+  let done = 0;
+  while (done < into.length) {
+    const n = readSync(fd, into, done, into.length - done, at + done);
+    if (n === 0) break;
+    done += n;
+  }
+  return done;
 }
 
 /** Recomputes JournalWriter.streamDigest() from decoded events. */
@@ -142,7 +182,15 @@ export class StreamDigest {
   }
 }
 
-/** SHA-256 of a file, hex. */
+/** SHA-256 of a file, hex, read in 1 MiB chunks. */
 export function fileSha256(path: string): string {
-  return createHash('sha256').update(readFileSync(path)).digest('hex');
+  const hash = createHash('sha256');
+  const chunk = new Uint8Array(1 << 20);
+  const fd = openSync(path, 'r');
+  try {
+    for (let at = 0, n; (n = readSync(fd, chunk, 0, chunk.length, at)) > 0; at += n) hash.update(chunk.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest('hex');
 }

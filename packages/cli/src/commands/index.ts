@@ -11,7 +11,8 @@ import { register as registerSweep } from './sweep.ts';
 import { register as registerWorker } from './worker.ts';
 import { register as registerReport } from './report.ts';
 import { register as registerCompare } from './compare.ts';
+import { register as registerGc } from './gc.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: readonly RegisterCommand[] = [registerMonitor, registerImport, registerData, registerQuality, registerBacktest, registerReplay, registerDemo, registerSweep, registerWorker, registerReport, registerCompare];
+export const commands: readonly RegisterCommand[] = [registerMonitor, registerImport, registerData, registerQuality, registerBacktest, registerReplay, registerDemo, registerSweep, registerWorker, registerReport, registerCompare, registerGc];

@@ -97,6 +97,38 @@ describe('risk: built-in rules at their boundaries', () => {
     expect(verdicts({ maxPositionQtyUnits: 10 }, [buy(600000, 5)], { setup: longPosition(6) })).toEqual(['max_position']);
   });
 
+  /** An accepted buy of `qty` at 600000 (order 1) of which `filled` have filled: position `filled`, `qty − filled` still open. */
+  function partlyFilledBuy(qty: number, filled: number, extra: Partial<NewIntent> = {}) {
+    return (feed: EventFeed, s: ScriptedStrategy) => {
+      s.script.push([buy(600000, qty, extra)]);
+      feed.bbo(600000, 600001);
+      feed.accept(1);
+      feed.exec({ kind: 'order_filled', orderId: 1, fillId: 'p1', priceUnits: 600000, qtyUnits: filled, liquidity: 'maker', feeUnits: 0n, final: false }, false);
+    };
+  }
+
+  it('max position counts a replace by what it leaves open: its new total qty less the part already filled (in the position)', () => {
+    // position 6 + open 4 = 10; a replace keeping the total at 10 leaves exposure at 10, total 11 makes it 11
+    const setup = partlyFilledBuy(10, 6);
+    const replace = (qtyUnits: number): Intent => ({ type: 'replace', orderId: 1, priceUnits: 599999, qtyUnits });
+    expect(verdicts({ maxPositionQtyUnits: 10 }, [replace(10)], { setup })).toEqual(['allowed']);
+    expect(verdicts({ maxPositionQtyUnits: 10 }, [replace(11)], { setup })).toEqual(['max_position']);
+  });
+
+  it('reduce-only counts a replace by what it leaves open, not by the part already filled', () => {
+    // long 10, reduce-only sell of 10 of which 4 filled: position 6, open 6; replacing with total 10 still reduces by 6 at most
+    const setup = (feed: EventFeed, s: ScriptedStrategy) => {
+      longPosition(10)(feed, s);
+      s.script.push([{ ...buy(600000, 10), side: 'sell', reduceOnly: true }]);
+      feed.bbo(600000, 600001);
+      feed.accept(2);
+      feed.exec({ kind: 'order_filled', orderId: 2, fillId: 'p2', priceUnits: 600000, qtyUnits: 4, liquidity: 'maker', feeUnits: 0n, final: false }, false);
+    };
+    const replace = (qtyUnits: number): Intent => ({ type: 'replace', orderId: 2, priceUnits: 600001, qtyUnits });
+    expect(verdicts({}, [replace(10)], { setup })).toEqual(['allowed']);
+    expect(verdicts({}, [replace(11)], { setup })).toEqual(['reduce_only']);
+  });
+
   it('max open orders counts live orders and pending news', () => {
     expect(verdicts({ maxOpenOrders: 2 }, [buy(600000, 1), buy(599999, 1), buy(599998, 1)])).toEqual(['allowed', 'allowed', 'max_open_orders']);
   });

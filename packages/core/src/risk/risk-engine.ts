@@ -36,7 +36,10 @@ interface Candidate {
   side: OrderSide;
   isMarket: boolean;
   priceUnits: number;
+  /** The order's total quantity (a replace's qty is the new total, filled part included). */
   qtyUnits: number;
+  /** What the order can still add to the position: qtyUnits less what already filled (already in the position). */
+  openQtyUnits: number;
   reduceOnly: boolean;
   /** Order key being replaced (its current exposure is not counted twice), -1 for a new. */
   replacing: number;
@@ -90,6 +93,7 @@ export class RiskEngine {
         isMarket: intent.orderType === 'market',
         priceUnits: intent.priceUnits,
         qtyUnits: intent.qtyUnits,
+        openQtyUnits: intent.qtyUnits,
         reduceOnly: intent.reduceOnly === true,
         replacing: -1,
       };
@@ -106,6 +110,7 @@ export class RiskEngine {
         isMarket: base.orderType === 'market',
         priceUnits: intent.priceUnits,
         qtyUnits: intent.qtyUnits,
+        openQtyUnits: intent.qtyUnits - (order?.filledQtyUnits ?? 0),
         reduceOnly: base.reduceOnly,
         replacing: intent.orderId,
       };
@@ -148,7 +153,7 @@ export class RiskEngine {
       // Worst case: every open order on this side fills, plus this one.
       const pos = c.instrument.position.qtyUnits;
       const open = this.openQty(c.instrument.instrument.id, c.side, c.replacing, false);
-      const worst = c.side === 'buy' ? pos + open + c.qtyUnits : pos - open - c.qtyUnits;
+      const worst = c.side === 'buy' ? pos + open + c.openQtyUnits : pos - open - c.openQtyUnits;
       if (Math.abs(worst) > cfg.maxPositionQtyUnits) return deny('max_position');
     }
 
@@ -174,7 +179,7 @@ export class RiskEngine {
       const reducing = (pos > 0 && c.side === 'sell') || (pos < 0 && c.side === 'buy');
       if (!reducing) return deny('reduce_only');
       const open = this.openQty(c.instrument.instrument.id, c.side, c.replacing, true);
-      if (open + c.qtyUnits > Math.abs(pos)) return deny('reduce_only');
+      if (open + c.openQtyUnits > Math.abs(pos)) return deny('reduce_only');
     }
     return ALLOWED;
   }

@@ -3,6 +3,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ChassisError } from '@chassis/core';
 import { withLockFile } from './lock-file.ts';
+import { claimStaging, releaseStaging } from '../staging-owner.ts';
 import { assertKey, type ObjectStat, type StagedDir, type Storage, type WriteHook } from './storage.ts';
 
 /** fsync a file or directory so a rename that follows is durable (POSIX crash safety). */
@@ -134,6 +135,7 @@ export class FsStorage implements Storage {
     const base = join(this.root, 'staging');
     await mkdir(base, { recursive: true });
     const dir = await mkdtemp(join(base, 'tx-'));
+    claimStaging(dir); // chassis gc tells an abandoned transaction from one in use by it
     return { dir, id: relative(base, dir) };
   }
 
@@ -153,11 +155,13 @@ export class FsStorage implements Storage {
       return true;
     } finally {
       await rm(staged.dir, { recursive: true, force: true });
+      releaseStaging(staged.dir);
     }
   }
 
   async abort(staged: StagedDir): Promise<void> {
     await rm(staged.dir, { recursive: true, force: true });
+    releaseStaging(staged.dir);
   }
 
   exclusive<T>(name: string, fn: () => Promise<T>): Promise<T> {

@@ -11,6 +11,7 @@
  * Our own orders are not part of the historical level (no market impact), so `ahead` counts
  * only other participants.
  */
+import type { Instrument } from '@chassis/core';
 
 /** Per-order queue state, owned by the venue, mutated only by a QueueModel. */
 export class QueuePosition {
@@ -77,9 +78,9 @@ export function powerProbability(n: number): QueueProbability {
 }
 
 /**
- * Log family f(x) = ln(1 + x / qtyScale). Unlike the power family it depends on the scale of
- * the quantities: `qtyScale` is how many qty units count as "1" (hftbacktest applies ln(1 + x)
- * to quantities in coins, so use 10^sizeDecimals to reproduce it).
+ * Log family f(x) = ln(1 + x / qtyScale) over raw qty units. Unlike the power family it depends
+ * on the scale of the quantities: `qtyScale` is how many qty units count as "1". Runs choose the
+ * scale in base-asset units through logProbQueue, which converts it per instrument.
  */
 export function logProbability(qtyScale: number): QueueProbability {
   if (!(qtyScale > 0 && Number.isFinite(qtyScale))) throw new RangeError(`log queue qtyScale must be a positive finite number, got ${qtyScale}`);
@@ -131,7 +132,17 @@ export function powerProbQueue(n: number): QueueModel {
   return probabilisticQueue(powerProbability(n), `power-prob(n=${n})`);
 }
 
-/** Probabilistic queue with the log family f(x) = ln(1 + x / qtyScale). */
-export function logProbQueue(qtyScale: number): QueueModel {
-  return probabilisticQueue(logProbability(qtyScale), `log-prob(scale=${qtyScale})`);
+/** A queue model built per instrument, for models whose parameter is in base-asset units. */
+export type QueueModelOf = (instrument: Instrument) => QueueModel;
+
+/**
+ * Probabilistic queue with the log family f(x) = ln(1 + x / scale), x in base-asset units
+ * (contracts for contract instruments): `scaleBaseQty` base units count as "1", converted to qty
+ * units with each instrument's sizeDecimals, so the same market gives the same queue progress
+ * whatever precision its sizes are recorded in. hftbacktest applies ln(1 + x) to quantities in
+ * coins: scaleBaseQty = 1 reproduces it.
+ */
+export function logProbQueue(scaleBaseQty: number): QueueModelOf {
+  if (!(scaleBaseQty > 0 && Number.isFinite(scaleBaseQty))) throw new RangeError(`log queue scale must be a positive finite base-asset quantity, got ${scaleBaseQty}`);
+  return (instrument) => probabilisticQueue(logProbability(scaleBaseQty * 10 ** instrument.sizeDecimals), `log-prob(scale=${scaleBaseQty} base)`);
 }

@@ -49,5 +49,5 @@ function measure(name: string, model: QueueModel): void {
 
 // One model per process keeps the venue's call sites monomorphic, as in a real run.
 const which = process.argv[2] ?? 'power';
-const model = which === 'conservative' ? conservativeQueue() : which === 'log' ? logProbQueue(1000) : powerProbQueue(2);
+const model = which === 'conservative' ? conservativeQueue() : which === 'log' ? logProbQueue(1)(TEST_INSTRUMENT) : powerProbQueue(2);
 for (let round = 0; round < 3; round++) measure(model.name, model);

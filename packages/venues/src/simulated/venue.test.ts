@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EventDraft, ExecutionEvent, OrderFilledEvent, RequestSentEvent } from '@chassis/core';
 import { createSimulatedVenue, type SimulatedVenue, type SimulatedVenueConfig } from './venue.ts';
-import { conservativeQueue, logProbability, powerProbQueue, logProbQueue } from './queue.ts';
+import { conservativeQueue, logProbability, powerProbQueue, logProbQueue, probabilisticQueue } from './queue.ts';
 import { constantLatency, recordedLatency } from './latency.ts';
 import { BASIC_BOOK, TEST_INSTRUMENT, bbo, bookDelta, cancelOrder, newOrder, replaceOrder, snapshot, trade } from './scenario.ts';
 
@@ -270,11 +270,44 @@ describe('conservative queue', () => {
     expect(venue.openOrder(1)?.queueAheadUnits).toBe(10);
   });
 
-  it('a trade through our price fills the whole resting order as maker at our price', () => {
+  it('by default (tradeThroughFill whole_order) a trade through our price fills the whole resting order as maker at our price, whatever size printed', () => {
     const venue = venueWith();
     send(venue, newOrder({ seq: 1, orderId: 1, side: 'sell', priceUnits: 102, qtyUnits: 4 }));
     venue.onMarketEvent(trade(2n, 103, 1, 'buy'));
     expect(drainAnswers(venue)).toMatchObject([{ kind: 'order_filled', priceUnits: 102, qtyUnits: 4, liquidity: 'maker', final: true, requestSeq: -1 }]);
+  });
+
+  describe('tradeThroughFill traded_qty: a trade through our price fills at most the size it printed', () => {
+    const capped = () => venueWith({ tradeThroughFill: 'traded_qty' });
+
+    it('a print of 1 through our ask of 4 fills 1, the next print of 5 fills the remaining 3', () => {
+      const venue = capped();
+      send(venue, newOrder({ seq: 1, orderId: 1, side: 'sell', priceUnits: 102, qtyUnits: 4 }));
+      venue.onMarketEvent(trade(2n, 103, 1, 'buy'));
+      expect(summary(drainAnswers(venue))).toEqual(['filled 1@102 maker']);
+      venue.onMarketEvent(trade(3n, 103, 5, 'buy'));
+      expect(summary(drainAnswers(venue))).toEqual(['filled 3@102 maker final']);
+    });
+
+    it('one print is shared by our orders it went through, in time priority: 4 through bids of 3 and 3 fills 3 then 1', () => {
+      const venue = capped();
+      send(venue, newOrder({ seq: 1, orderId: 1, side: 'buy', priceUnits: 100, qtyUnits: 3 }));
+      send(venue, newOrder({ seq: 2, orderId: 2, side: 'buy', priceUnits: 100, qtyUnits: 3 }));
+      venue.onMarketEvent(trade(2n, 99, 4, 'sell'));
+      expect(fills(drainAnswers(venue)).map((f) => [f.orderId, f.qtyUnits, f.priceUnits])).toEqual([
+        [1, 3, 100],
+        [2, 1, 100],
+      ]);
+    });
+
+    it('the capped quantity is whole lots: a print of 15 through a bid of 30 with lot 10 fills 10', () => {
+      const lot10 = { ...TEST_INSTRUMENT, lotUnits: 10 };
+      const venue = createSimulatedVenue({ instruments: [lot10], queueModel: conservativeQueue(), latency: constantLatency(0n, 0n), seed: 1, tradeThroughFill: 'traded_qty' });
+      venue.onMarketEvent(snapshot(1n, BASIC_BOOK));
+      send(venue, newOrder({ seq: 1, orderId: 1, side: 'buy', priceUnits: 100, qtyUnits: 30 }));
+      venue.onMarketEvent(trade(2n, 99, 15, 'sell'));
+      expect(summary(drainAnswers(venue))).toEqual(['filled 10@100 maker']);
+    });
   });
 
   it('the book crossing our price fills the resting order as maker at our price', () => {
@@ -315,13 +348,33 @@ describe('probabilistic queue', () => {
     expect(venue.openOrder(1)?.queueAheadUnits).toBeCloseTo(8, 9);
   });
 
-  it('with the log family the share ahead is ln(1+ahead)/(ln(1+ahead)+ln(1+behind)) at the given scale', () => {
-    const venue = venueWith({ queueModel: logProbQueue(1) });
+  it('with the log family over raw qty units the share ahead is ln(1+ahead)/(ln(1+ahead)+ln(1+behind))', () => {
+    const venue = venueWith({ queueModel: probabilisticQueue(logProbability(1)) });
     restAtHundredBehindTwenty(venue);
     venue.onMarketEvent(bookDelta(3n, [['bid', 100, 20]]));
     const shareBehind = logProbability(1)(10, 20);
     expect(shareBehind).toBeCloseTo(Math.log(21) / (Math.log(21) + Math.log(11)), 12);
     expect(venue.openOrder(1)?.queueAheadUnits).toBeCloseTo(10 - (1 - shareBehind) * 10, 9);
+  });
+
+  it('the log family scale is in base-asset units: the same market in two size precisions makes the same queue progress', () => {
+    // Resting 0.003 BTC behind 0.010 BTC, 0.020 BTC joins behind, then 0.010 BTC leaves; scale 0.01 BTC.
+    // By hand: front 0.010/0.01 = 1, back 0.020/0.01 = 2, share from behind p = ln 3 / (ln 3 + ln 2),
+    // so 0.010 × (1 − p) leaves from ahead of us.
+    const expectedAheadBtc = 0.01 - (0.01 * Math.log(2)) / (Math.log(3) + Math.log(2));
+    const aheadBtc = (sizeDecimals: number): number => {
+      const perBtc = 10 ** sizeDecimals;
+      const units = (btc: number) => Math.round(btc * perBtc);
+      const instrument = { ...TEST_INSTRUMENT, sizeDecimals, lotUnits: units(0.001) };
+      const venue = createSimulatedVenue({ instruments: [instrument], queueModel: logProbQueue(0.01), latency: constantLatency(0n, 0n), seed: 1 });
+      venue.onMarketEvent(snapshot(1n, [['bid', 100, units(0.01)], ['ask', 101, units(0.005)]]));
+      send(venue, newOrder({ seq: 1, orderId: 1, side: 'buy', priceUnits: 100, qtyUnits: units(0.003) }));
+      venue.onMarketEvent(bookDelta(2n, [['bid', 100, units(0.03)]]));
+      venue.onMarketEvent(bookDelta(3n, [['bid', 100, units(0.02)]]));
+      return venue.openOrder(1)!.queueAheadUnits / perBtc;
+    };
+    expect(aheadBtc(3)).toBeCloseTo(expectedAheadBtc, 12);
+    expect(aheadBtc(8)).toBeCloseTo(expectedAheadBtc, 12);
   });
 
   it('a level decrease that echoes a trade at our price is not counted twice', () => {

@@ -25,20 +25,34 @@ import type { ClockedVenueAdapter, VenueAnswer } from '../adapter.ts';
 import { BookSide, ExchangeBook } from './book.ts';
 import { feeUnits } from './fees.ts';
 import type { LatencyModel } from './latency.ts';
-import { QueuePosition, type QueueModel } from './queue.ts';
+import { QueuePosition, type QueueModel, type QueueModelOf } from './queue.ts';
 import { deriveSeed } from './random.ts';
 import { TimedQueue } from './timed-queue.ts';
 
 export interface SimulatedVenueConfig {
   /** Instruments this venue trades; events and requests for others are ignored / rejected. */
   readonly instruments: readonly Instrument[];
-  readonly queueModel: QueueModel;
+  /** One model for every instrument, or one built per instrument (a parameter in base-asset units needs its sizeDecimals). */
+  readonly queueModel: QueueModel | QueueModelOf;
   readonly latency: LatencyModel;
   /** Seed for randomised models (e.g. jittered latency); configuration, never wall time. */
   readonly seed: number;
+  /** How much of our resting order a trade beyond its price fills; default 'whole_order'. */
+  readonly tradeThroughFill?: TradeThroughFill;
   /** Per instrument id: replaces the instrument's fee rates (ppm of notional; negative = rebate). */
   readonly feeOverrides?: Record<string, { makerFeePpm: number; takerFeePpm: number }>;
 }
+
+/**
+ * Fill model for a trade printed beyond our resting price (below our bid, above our ask), at our
+ * price as maker:
+ * - 'whole_order': the whole remainder fills (the price moved past us, so everyone at our price
+ *   traded; hftbacktest's assumption), whatever size printed;
+ * - 'traded_qty': at most the printed size, in whole lots, shared in time priority by our orders
+ *   on that side it went through (and with those at its price), so one print never fills us for
+ *   more than it printed.
+ */
+export type TradeThroughFill = 'whole_order' | 'traded_qty';
 
 /** One of our orders as the exchange sees it. */
 export interface SimulatedOrderView {
@@ -102,6 +116,7 @@ class InstrumentState {
     readonly instrument: Instrument,
     readonly makerFeePpm: number,
     readonly takerFeePpm: number,
+    readonly queueModel: QueueModel,
   ) {}
 }
 
@@ -140,8 +155,8 @@ class SimulatedVenueImpl implements SimulatedVenue {
   private readonly orders = new Map<number, SimOrder>();
   private readonly requests = new TimedQueue<RequestSentEvent>();
   private readonly answers = new TimedQueue<VenueAnswer>();
-  private readonly queueModel: QueueModel;
   private readonly latency: LatencyModel;
+  private readonly tradeThroughFill: TradeThroughFill;
   private lastRequestArrivalNs = -1n;
   private lastAnswerLocalNs = -1n;
   private stopped = false;
@@ -149,8 +164,8 @@ class SimulatedVenueImpl implements SimulatedVenue {
   private lastInst: InstrumentState | undefined = undefined;
 
   constructor(config: SimulatedVenueConfig) {
-    this.queueModel = config.queueModel;
     this.latency = config.latency;
+    this.tradeThroughFill = config.tradeThroughFill ?? 'whole_order';
     if (!Number.isSafeInteger(config.seed)) throw new ChassisError('E_SIM_CONFIG', `seed must be a safe integer, got ${config.seed}`);
     // Independent streams per model so adding randomness to one never shifts the other.
     this.latency.reseed?.(deriveSeed(config.seed, 0));
@@ -159,7 +174,8 @@ class SimulatedVenueImpl implements SimulatedVenue {
     for (const inst of config.instruments) {
       if (!(inst.tickUnits > 0 && inst.lotUnits > 0)) throw new ChassisError('E_SIM_CONFIG', `instrument ${inst.id}: tickUnits and lotUnits must be > 0`);
       const fees = config.feeOverrides?.[inst.id] ?? config.feeOverrides?.[inst.symbol];
-      const state = new InstrumentState(inst, fees?.makerFeePpm ?? inst.makerFeePpm, fees?.takerFeePpm ?? inst.takerFeePpm);
+      const queueModel = typeof config.queueModel === 'function' ? config.queueModel(inst) : config.queueModel;
+      const state = new InstrumentState(inst, fees?.makerFeePpm ?? inst.makerFeePpm, fees?.takerFeePpm ?? inst.takerFeePpm, queueModel);
       if (this.byName.has(inst.id)) throw new ChassisError('E_SIM_CONFIG', `instrument ${inst.id} is configured twice`);
       this.byName.set(inst.id, state);
       // Events may name an instrument by its symbol when the symbol is unambiguous.
@@ -316,7 +332,7 @@ class SimulatedVenueImpl implements SimulatedVenue {
   private enqueue(order: SimOrder): void {
     const own = order.inst.book.side(order.isBuy);
     order.levelQty = own.sizeAt(order.priceUnits);
-    this.queueModel.newOrder(order.queue, order.levelQty);
+    order.inst.queueModel.newOrder(order.queue, order.levelQty);
     order.inst.resting.push(order);
   }
 
@@ -456,7 +472,7 @@ class SimulatedVenueImpl implements SimulatedVenue {
   /** Queue positions follow the level sizes at our prices; a book that crosses our price fills us. */
   private afterBookChange(inst: InstrumentState, now: bigint): void {
     const resting = inst.resting;
-    const model = this.queueModel;
+    const model = inst.queueModel;
     const { bids, asks } = inst.book;
     // NaN when a side has no liquidity left for us: every comparison with NaN is false.
     const bestBid = bids.bestAvailablePrice();
@@ -481,43 +497,38 @@ class SimulatedVenueImpl implements SimulatedVenue {
 
   private applyTrade(inst: InstrumentState, ev: TradeEvent, now: bigint): void {
     const resting = inst.resting;
-    const model = this.queueModel;
+    const model = inst.queueModel;
     const price = ev.priceUnits;
     const lot = inst.instrument.lotUnits;
-    // Our fills at the trade price from this one trade never exceed what it printed past the queue.
+    const capped = this.tradeThroughFill === 'traded_qty';
+    // Our fills from this one trade, per side: at its price never more than it printed past the
+    // queue; with traded_qty, at or through its price never more than it printed.
     let allocatedBuy = 0;
     let allocatedSell = 0;
     let anyFilled = false;
     for (let k = 0; k < resting.length; k++) {
       const order = resting[k]!;
       const remaining = order.qtyUnits - order.filledUnits;
-      if (order.isBuy) {
-        if (price < order.priceUnits) {
-          this.fill(order, order.priceUnits, remaining, 'maker', now, -1); // traded through our bid
-          anyFilled = true;
-        } else if (price === order.priceUnits && ev.aggressor !== 'buy') {
-          model.trade(order.queue, ev.qtyUnits);
-          const passed = lotFloor(model.takeFilled(order.queue) - allocatedBuy, lot);
-          if (passed > 0) {
-            const qty = passed < remaining ? passed : remaining;
-            allocatedBuy += qty;
-            this.fill(order, order.priceUnits, qty, 'maker', now, -1);
-            anyFilled = true;
-          }
-        }
-      } else if (price > order.priceUnits) {
-        this.fill(order, order.priceUnits, remaining, 'maker', now, -1); // traded through our ask
-        anyFilled = true;
-      } else if (price === order.priceUnits && ev.aggressor !== 'sell') {
+      const buy = order.isBuy;
+      const allocated = buy ? allocatedBuy : allocatedSell;
+      const through = buy ? price < order.priceUnits : price > order.priceUnits;
+      let qty: number;
+      if (through) {
+        qty = capped ? Math.min(remaining, lotFloor(ev.qtyUnits - allocated, lot)) : remaining;
+      } else if (price === order.priceUnits && ev.aggressor !== (buy ? 'buy' : 'sell')) {
         model.trade(order.queue, ev.qtyUnits);
-        const passed = lotFloor(model.takeFilled(order.queue) - allocatedSell, lot);
-        if (passed > 0) {
-          const qty = passed < remaining ? passed : remaining;
-          allocatedSell += qty;
-          this.fill(order, order.priceUnits, qty, 'maker', now, -1);
-          anyFilled = true;
-        }
+        const passed = lotFloor(model.takeFilled(order.queue) - allocated, lot);
+        qty = passed < remaining ? passed : remaining;
+      } else {
+        continue;
       }
+      if (qty <= 0) continue;
+      if (capped || !through) {
+        if (buy) allocatedBuy += qty;
+        else allocatedSell += qty;
+      }
+      this.fill(order, order.priceUnits, qty, 'maker', now, -1);
+      anyFilled = true;
     }
     if (anyFilled) this.compact(inst);
   }

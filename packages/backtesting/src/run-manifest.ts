@@ -1,0 +1,66 @@
+/**
+ * `manifest.json` of a run directory: what `runBacktest` writes last (run.ts) and what sweeps,
+ * analysis and `chassis gc` read back. Read back, it is parsed by this schema like a run file,
+ * so a hand-edited or truncated manifest is an error naming the field, never a wrong number.
+ * A finished run (completed, strategy_halted, halted) records its outputs; a failed one only
+ * the error.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { ChassisError } from '@chassis/core';
+import { describeIssues } from './run-definition.ts';
+
+const count = z.number().int().nonnegative();
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 in hex');
+
+const finishedManifestSchema = z.strictObject({
+  format: z.literal('chassis-run-manifest-v1'),
+  runId: z.string().min(1),
+  /** Input fed this many times (benchmarks); absent for a real run. */
+  repeat: z.number().int().min(2).optional(),
+  status: z.enum(['completed', 'strategy_halted', 'halted']),
+  diagnostic: z.string().nullable(),
+  codeVersion: z.string(),
+  startedAt: z.string(),
+  endedAt: z.string(),
+  datasets: z.array(z.strictObject({ id: z.string(), contentHash: sha256 })),
+  events: z.strictObject({ total: count, market: count, controlTime: count, lastSeq: count }),
+  journal: z.strictObject({ file: z.string(), events: count, blocks: count, bytes: count, sha256, checkpointInterval: count, checkpoints: count }),
+  finalStateHash: z.string(),
+  outputs: z.record(z.string(), sha256),
+  outputHash: sha256,
+});
+
+const failedManifestSchema = z.strictObject({
+  format: z.literal('chassis-run-manifest-v1'),
+  runId: z.string().min(1),
+  status: z.literal('failed'),
+  error: z.strictObject({ code: z.string(), message: z.string() }),
+  codeVersion: z.string(),
+  endedAt: z.string(),
+});
+
+export const runManifestSchema = z.discriminatedUnion('status', [finishedManifestSchema, failedManifestSchema]);
+export type RunManifest = z.infer<typeof runManifestSchema>;
+export type FinishedRunManifest = z.infer<typeof finishedManifestSchema>;
+export type FailedRunManifest = z.infer<typeof failedManifestSchema>;
+
+/** Validates a manifest read back; throws E_RUN_MANIFEST naming the field and `where` (its path). */
+export function parseRunManifest(value: unknown, where: string): RunManifest {
+  const r = runManifestSchema.safeParse(value);
+  if (!r.success) throw new ChassisError('E_RUN_MANIFEST', describeIssues(r.error, where));
+  return r.data;
+}
+
+/** Reads and validates `<dir>/manifest.json`; E_RUN_MANIFEST when it is missing, not JSON or not a manifest. */
+export function readRunManifest(dir: string): RunManifest {
+  const path = join(dir, 'manifest.json');
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new ChassisError('E_RUN_MANIFEST', `${path} is not readable JSON: ${(err as Error).message}`);
+  }
+  return parseRunManifest(value, path);
+}
