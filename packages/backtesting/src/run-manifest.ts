@@ -26,6 +26,8 @@ const finishedManifestSchema = z.strictObject({
   endedAt: z.string(),
   datasets: z.array(z.strictObject({ id: z.string(), contentHash: sha256 })),
   events: z.strictObject({ total: count, market: count, controlTime: count, lastSeq: count }),
+  /** The clock model's settings and how many market events it clamped (backtesting README, Clock model); absent in manifests written before it. */
+  clock: z.strictObject({ offsetUs: z.number(), feedWindowMs: z.number().positive(), toReceipt: count, toWindow: count }).optional(),
   journal: z.strictObject({ file: z.string(), events: count, blocks: count, bytes: count, sha256, checkpointInterval: count, checkpoints: count }),
   finalStateHash: z.string(),
   outputs: z.record(z.string(), sha256),
