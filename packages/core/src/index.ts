@@ -1,4 +1,7 @@
 // Public API of @chassis/core: the pure, deterministic event-driven engine (SPEC.md §1–4).
+// Only what runtimes, venues and strategies use: the engine, its contracts (events, intents,
+// view, config, step result), instruments and exact decimals. Reducers, execution control,
+// dominance, the lifecycle table and the state encoding are internal.
 export * from './events.ts';
 export * from './instrument.ts';
 export type * from './intents.ts';
@@ -9,9 +12,4 @@ export type * from './engine.ts';
 export type * from './state/view.ts';
 export { ChassisError } from './errors.ts';
 export { createEngine, EMPTY_STEP_RESULT } from './engine/create-engine.ts';
-export { dominate } from './execution/dominance.ts';
-export type { PendingCommand, DominanceOutcome, DominanceResult } from './execution/dominance.ts';
-export { nextStatus, isTerminal, ORDER_STATUSES, LIFECYCLE_INPUTS } from './execution/order-lifecycle.ts';
-export type { LifecycleInput } from './execution/order-lifecycle.ts';
 export { L2Book, BookSideLevels, LadderSide, SortedSide } from './market/book.ts';
-export { Fnv1a64 } from './state/state-hash.ts';

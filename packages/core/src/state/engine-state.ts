@@ -154,6 +154,8 @@ export class EngineState {
   /** Pending effective command per order key; Map insertion order = admission order. */
   readonly queue = new Map<number, PendingCommand>();
   readonly balances = new Map<string, bigint>();
+  /** Balances before the first event (configuration, not hashed): the base of the balance reconciliation. */
+  initialBalances: ReadonlyMap<string, bigint> = new Map();
   readonly buckets = new Map<string, RateBucket>();
   readonly obligations = new Map<string, OutstandingObligation>();
   readonly counters = new ExecutionCounters();

@@ -1,0 +1,65 @@
+/**
+ * The StateView a strategy and risk rules read (view.ts): one frozen object over the engine's
+ * state, built once per engine; reading it allocates nothing except the lists it returns.
+ */
+import type { Event } from '../events.ts';
+import type { Instrument } from '../instrument.ts';
+import type { PendingCommand } from '../execution/dominance.ts';
+import { KIND_INDEX, PositionRecord, type EngineState, type OrderRecord } from './engine-state.ts';
+import type { PositionView, StateView } from './view.ts';
+
+export function createStateView(s: EngineState, instruments: readonly Instrument[]): StateView {
+  const flat = new Map<string, PositionRecord>();
+  const byId = (a: { orderId: number }, b: { orderId: number }): number => a.orderId - b.orderId;
+  return Object.freeze({
+    instrument: (id: string) => s.instruments.get(id)?.instrument,
+    instruments,
+    market: Object.freeze({
+      book: (id: string) => s.instruments.get(id)?.book,
+      lastTrade: (id: string) => s.instruments.get(id)?.lastTrade,
+    }),
+    execution: Object.freeze({
+      order: (orderId: number) => s.orders.get(orderId),
+      openOrders: (instrument?: string) => {
+        const out: OrderRecord[] = [];
+        for (const o of s.live.values()) if (instrument === undefined || o.instrument === instrument) out.push(o);
+        return out.sort(byId);
+      },
+      pending: (instrument?: string) => {
+        const out: PendingCommand[] = [];
+        for (const c of s.queue.values()) if (instrument === undefined || c.instrument === instrument) out.push(c);
+        return out.sort((a, b) => a.admission - b.admission);
+      },
+      position: (instrument: string): PositionView => {
+        const st = s.instruments.get(instrument);
+        if (st) return st.position;
+        let p = flat.get(instrument);
+        if (!p) flat.set(instrument, (p = new PositionRecord(instrument)));
+        return p;
+      },
+      balance: (currency: string) => s.balances.get(currency) ?? 0n,
+    }),
+    control: Object.freeze({
+      get sessionActive() {
+        return s.sessionActive;
+      },
+      get configVersion() {
+        return s.configVersion;
+      },
+      get killSwitch() {
+        return s.killSwitch;
+      },
+      get strategyHalted() {
+        return s.strategyHalted;
+      },
+      feedDegraded: (id: string) => s.instruments.get(id)?.feedDegraded ?? s.otherFeedsDegraded.get(id) ?? false,
+      eventCount: (kind: Event['kind']) => s.eventCounts[KIND_INDEX[kind]] ?? 0,
+      get lastSeq() {
+        return s.lastSeq;
+      },
+      get nowNs() {
+        return s.nowNs;
+      },
+    }),
+  });
+}
