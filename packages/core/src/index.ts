@@ -4,6 +4,8 @@
 // dominance, the lifecycle table and the state encoding are internal.
 export * from './events.ts';
 export * from './instrument.ts';
+export { contractTerms, signedValueUnits, notionalValueUnits, contractFeeUnits, valueAtPrice, averageEntryPrice, balanceDecimals, DEFAULT_INVERSE_SETTLEMENT_DECIMALS } from './contract-value.ts';
+export type { ContractTerms } from './contract-value.ts';
 export type * from './intents.ts';
 export type * from './strategy.ts';
 export type * from './step-result.ts';

@@ -22,6 +22,7 @@ import { hashEngineState } from '../state/state-encoding.ts';
 import { RateBucket } from '../execution/rate-bucket.ts';
 import { ExecutionControl } from '../execution/execution-control.ts';
 import { RiskEngine } from '../risk/risk-engine.ts';
+import { balanceDecimals } from '../contract-value.ts';
 import { validateConfig } from './engine-config.ts';
 import { EMPTY_STEP_RESULT, StepContext } from './step-context.ts';
 import { violation } from './invariants.ts';
@@ -61,8 +62,11 @@ class CoreEngine implements Engine {
     s.initialBalances = new Map(s.balances);
     for (const b of config.executionControl.rateBuckets) s.buckets.set(b.scope, new RateBucket(b));
     const triggerInstruments = config.triggers.instruments?.length ? new Set(config.triggers.instruments) : null;
+    const decimals = (s.balanceDecimals = balanceDecimals(config.instruments));
     for (const inst of config.instruments) {
       const st = new InstrumentState(inst);
+      st.settlementToBalance = 10n ** BigInt(decimals.get(st.position.settlementCurrency)! - st.position.settlementDecimals);
+      if (inst.contractType === 'spot') st.baseToBalance = 10n ** BigInt(decimals.get(inst.baseCurrency)! - inst.sizeDecimals);
       st.bucket = s.buckets.get(inst.venue) ?? null;
       st.triggers = triggerInstruments === null || triggerInstruments.has(inst.id);
       s.instruments.set(inst.id, st);

@@ -15,6 +15,7 @@ export function validateConfig(config: EngineConfig): void {
     ids.add(inst.id);
     if (!Number.isSafeInteger(inst.tickUnits) || inst.tickUnits <= 0) fail(`instruments[${i}].tickUnits`, 'must be a positive integer');
     if (!Number.isSafeInteger(inst.lotUnits) || inst.lotUnits <= 0) fail(`instruments[${i}].lotUnits`, 'must be a positive integer');
+    if (inst.contractType !== 'spot' && !(inst.multiplier > 0 && Number.isFinite(inst.multiplier))) fail(`instruments[${i}].multiplier`, `must be a positive number, got ${inst.multiplier}`);
   });
   const scopes = new Set<string>();
   config.executionControl.rateBuckets.forEach((b, i) => {

@@ -87,7 +87,9 @@ export function applyExecution(ctx: StepContext, ev: ExecutionEvent): void {
       ok = transition(ctx, order, 'cancel_replace_rejected', ev.seq);
       break;
     case 'order_filled': {
-      if (!Number.isSafeInteger(ev.qtyUnits) || ev.qtyUnits <= 0 || !Number.isSafeInteger(ev.priceUnits)) {
+      // An inverse contract's value divides by the price: a fill at price ≤ 0 has none.
+      const inverse = ctx.state.instruments.get(order.instrument)?.instrument.contractType === 'inverse';
+      if (!Number.isSafeInteger(ev.qtyUnits) || ev.qtyUnits <= 0 || !Number.isSafeInteger(ev.priceUnits) || (inverse && ev.priceUnits <= 0)) {
         ctx.diag('warn', 'invalid_fill', `fill ${ev.fillId} of order ${ev.orderId} has qty ${ev.qtyUnits} price ${ev.priceUnits}`, ev.seq);
         ok = false;
         break;

@@ -8,6 +8,7 @@ import type { EventKind, OrderSide, OrderType, RequestKind, TimeInForce, TradeEv
 import type { Instrument } from '../instrument.ts';
 import type { OrderStatus, OrderView, PositionView } from './view.ts';
 import { L2Book } from '../market/book.ts';
+import { averageEntryPrice, contractTerms } from '../contract-value.ts';
 import { Fnv1a64 } from './state-hash.ts';
 import type { RateBucket } from '../execution/rate-bucket.ts';
 import type { PendingCommand } from '../execution/dominance.ts';
@@ -74,8 +75,10 @@ export class OrderRecord implements OrderView {
 }
 
 /**
- * Position with exact accounting in notional units (price units × qty units).
- * Identity kept at every fill: costUnits − realizedPnlUnits = Σ signed fill notional (buy +).
+ * Position with exact accounting in settlement units (contract-value.ts): the basis
+ * `costUnits` is the sum of the signed values of the open fills (linear q × P × m, inverse
+ * −q × m / P), realised PnL = value of the closed quantity at the exit price − its basis share.
+ * Identity kept at every fill: costUnits − realizedPnlUnits = Σ signed fill values (buy +).
  * On a reduction the removed cost is cost × closed / |qty| truncated toward zero; the
  * remainder stays in the basis, so no unit is ever lost and a flat position has cost 0.
  */
@@ -86,13 +89,24 @@ export class PositionRecord implements PositionView {
   feesUnits = 0n;
   /** Independent running sums for the invariants "positions = sum of fills" and balance reconciliation. */
   fillQtySum = 0;
-  fillNotionalSum = 0n;
+  /** Σ signed fill values in settlement units (for spot also the quote cash flow, before fees). */
+  fillValueSum = 0n;
   fillCount = 0;
+  readonly instrument: string;
+  readonly settlementCurrency: string;
+  readonly settlementDecimals: number;
 
-  constructor(readonly instrument: string) {}
+  /** `spec` absent: a position of an instrument the engine does not know (always flat). */
+  constructor(private readonly spec: Instrument | string) {
+    this.instrument = typeof spec === 'string' ? spec : spec.id;
+    const terms = typeof spec === 'string' ? null : contractTerms(spec);
+    this.settlementCurrency = terms?.settlementCurrency ?? '';
+    this.settlementDecimals = terms?.settlementDecimals ?? 0;
+  }
 
   get avgPrice(): number {
-    return this.qtyUnits === 0 ? NaN : Number(this.costUnits) / this.qtyUnits;
+    if (this.qtyUnits === 0 || typeof this.spec === 'string') return NaN;
+    return averageEntryPrice(this.spec, this.qtyUnits, this.costUnits);
   }
 }
 
@@ -108,9 +122,14 @@ export class InstrumentState {
   /** Market events of this instrument may trigger the strategy. */
   triggers = true;
 
+  /** Multiplies settlement units into units of the settlement currency's balance (10^(balance − settlement decimals)). */
+  settlementToBalance = 1n;
+  /** Spot: multiplies qty units into units of the base currency's balance. */
+  baseToBalance = 1n;
+
   constructor(readonly instrument: Instrument) {
     this.book = new L2Book(instrument.id);
-    this.position = new PositionRecord(instrument.id);
+    this.position = new PositionRecord(instrument);
   }
 }
 
@@ -153,7 +172,10 @@ export class EngineState {
   readonly retiredDigest = new Fnv1a64();
   /** Pending effective command per order key; Map insertion order = admission order. */
   readonly queue = new Map<number, PendingCommand>();
+  /** Balances by currency, in units of 10^-balanceDecimals(currency) (contract-value.ts balanceDecimals). */
   readonly balances = new Map<string, bigint>();
+  /** Decimal places of each currency's balance units; absent = as given in the configuration. */
+  balanceDecimals: ReadonlyMap<string, number> = new Map();
   /** Balances before the first event (configuration, not hashed): the base of the balance reconciliation. */
   initialBalances: ReadonlyMap<string, bigint> = new Map();
   readonly buckets = new Map<string, RateBucket>();

@@ -38,6 +38,7 @@ export function createStateView(s: EngineState, instruments: readonly Instrument
         return p;
       },
       balance: (currency: string) => s.balances.get(currency) ?? 0n,
+      balanceDecimals: (currency: string) => s.balanceDecimals.get(currency) ?? 0,
     }),
     control: Object.freeze({
       get sessionActive() {

@@ -49,6 +49,42 @@ export const ETH_SPOT: Instrument = Object.freeze({
   takerFeePpm: 1000,
 });
 
+/** Binance COIN-M BTCUSD_PERP: inverse, 100 USD per contract, price in 0.1 USD, qty in whole contracts, settles in BTC. */
+export const BTCUSD_PERP: Instrument = Object.freeze({
+  id: 'binance-coinm:BTCUSD_PERP',
+  venue: 'binance-coinm',
+  symbol: 'BTCUSD_PERP',
+  contractType: 'inverse',
+  baseCurrency: 'BTC',
+  quoteCurrency: 'USD',
+  priceDecimals: 1,
+  sizeDecimals: 0,
+  tickUnits: 1,
+  lotUnits: 1,
+  minNotionalUnits: 0n,
+  multiplier: 100,
+  makerFeePpm: 200,
+  takerFeePpm: 500,
+});
+
+/** OKX BTC-USDT-SWAP: linear, contract value 0.01 BTC, price in 0.1 USDT, qty in 0.01 contracts, settles in USDT. */
+export const BTC_USDT_SWAP: Instrument = Object.freeze({
+  id: 'okx:BTC-USDT-SWAP',
+  venue: 'okx',
+  symbol: 'BTC-USDT-SWAP',
+  contractType: 'linear',
+  baseCurrency: 'BTC',
+  quoteCurrency: 'USDT',
+  priceDecimals: 1,
+  sizeDecimals: 2,
+  tickUnits: 1,
+  lotUnits: 1,
+  minNotionalUnits: 0n,
+  multiplier: 0.01,
+  makerFeePpm: 200,
+  takerFeePpm: 500,
+});
+
 export function baseConfig(overrides: Partial<EngineConfig> = {}): EngineConfig {
   return {
     instruments: [BTC],
