@@ -1,21 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Instrument } from '../instrument.ts';
-import { BTCUSD_PERP, BTC_USDT_SWAP, ScriptedStrategy, baseConfig, engineWith } from '../testing/fixtures.ts';
-
-/** Opens with `first` and closes with `second` (prices in price units, qty in qty units), fees as given. */
-function roundTrip(inst: Instrument, first: { side: 'buy' | 'sell'; price: number; fee: bigint }, second: { price: number; fee: bigint }, qty: number, initial: Record<string, bigint>) {
-  const strategy = new ScriptedStrategy();
-  const { engine, feed } = engineWith(baseConfig({ instruments: [inst], initialBalances: initial }), strategy);
-  const other = first.side === 'buy' ? 'sell' : 'buy';
-  strategy.script.push([
-    { type: 'new', instrument: inst.id, side: first.side, priceUnits: first.price, qtyUnits: qty },
-    { type: 'new', instrument: inst.id, side: other, priceUnits: second.price, qtyUnits: qty },
-  ]);
-  feed.push({ kind: 'bbo', instrument: inst.id, updateId: -1n, bidPriceUnits: first.price - 1, bidQtyUnits: 1, askPriceUnits: first.price + 1, askQtyUnits: 1 } as never);
-  feed.exec({ kind: 'order_filled', orderId: 1, fillId: 'a', priceUnits: first.price, qtyUnits: qty, liquidity: 'maker', feeUnits: first.fee, final: true });
-  feed.exec({ kind: 'order_filled', orderId: 2, fillId: 'b', priceUnits: second.price, qtyUnits: qty, liquidity: 'maker', feeUnits: second.fee, final: true });
-  return engine;
-}
+import { BTCUSD_PERP, BTC_USDT_SWAP, ScriptedStrategy, baseConfig, engineWith, roundTrip } from '../testing/fixtures.ts';
 
 describe('contract accounting', () => {
   it('a short round trip on Binance COIN-M BTCUSD_PERP realises q × 100 USD × (1/E − 1/X) in BTC, in satoshi', () => {

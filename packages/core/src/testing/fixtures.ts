@@ -159,3 +159,28 @@ export function engineWith(config: EngineConfig, strategy: Strategy = new Script
   const engine = createEngine(config, strategy);
   return { engine, feed: new EventFeed(engine) };
 }
+
+/**
+ * An engine over one instrument that opens `qty` with `first` and closes it with the opposite
+ * side at `second` (prices in price units, qty in qty units, fees in settlement units as the
+ * venue would report them): the two fills, nothing else.
+ */
+export function roundTrip(
+  inst: Instrument,
+  first: { side: 'buy' | 'sell'; price: number; fee: bigint },
+  second: { price: number; fee: bigint },
+  qty: number,
+  initialBalances: Record<string, bigint>,
+): Engine {
+  const strategy = new ScriptedStrategy();
+  const { engine, feed } = engineWith(baseConfig({ instruments: [inst], initialBalances }), strategy);
+  const other = first.side === 'buy' ? 'sell' : 'buy';
+  strategy.script.push([
+    { type: 'new', instrument: inst.id, side: first.side, priceUnits: first.price, qtyUnits: qty },
+    { type: 'new', instrument: inst.id, side: other, priceUnits: second.price, qtyUnits: qty },
+  ]);
+  feed.push({ kind: 'bbo', instrument: inst.id, updateId: -1n, bidPriceUnits: first.price - 1, bidQtyUnits: 1, askPriceUnits: first.price + 1, askQtyUnits: 1, tsEventNs: feed.nowNs, tsLocalNs: feed.nowNs });
+  feed.exec({ kind: 'order_filled', orderId: 1, fillId: 'a', priceUnits: first.price, qtyUnits: qty, liquidity: 'maker', feeUnits: first.fee, final: true });
+  feed.exec({ kind: 'order_filled', orderId: 2, fillId: 'b', priceUnits: second.price, qtyUnits: qty, liquidity: 'maker', feeUnits: second.fee, final: true });
+  return engine;
+}
