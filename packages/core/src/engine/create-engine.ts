@@ -32,6 +32,7 @@ import { applyControl } from './control-reducer.ts';
 import { evaluateStrategy } from './strategy-evaluation.ts';
 import { admitIntent, denialDraft } from './admission.ts';
 import { dispatchCommand, obligationAfterPass } from './dispatch.ts';
+import { DispatchEcho } from './dispatch-echo.ts';
 
 export { EMPTY_STEP_RESULT } from './step-context.ts';
 
@@ -47,6 +48,8 @@ class CoreEngine implements Engine {
   private readonly kindTriggers = new Uint8Array(EVENT_KINDS.length);
   /** Per kind index: trigger every n-th event of that kind (0 = off). */
   private readonly everyN = new Float64Array(EVENT_KINDS.length);
+  /** The requests of the last step, which a runtime may hand back once as echoes. */
+  private readonly echo = new DispatchEcho();
   private lastInstrumentId = '';
   private lastInstrument: InstrumentState | undefined = undefined;
 
@@ -90,7 +93,8 @@ class CoreEngine implements Engine {
   step(event: Event): StepResult {
     const ctx = this.ctx;
     if (ctx.violationResult !== null) return ctx.violationResult;
-    if (event.kind === 'request_sent' && event.seq <= this.s.lastSeq) return EMPTY_STEP_RESULT; // echo of our own dispatch
+    if (event.seq <= this.s.lastSeq && this.echo.take(event)) return EMPTY_STEP_RESULT;
+    this.echo.close();
     if (!this.intake(event)) return ctx.violationResult!;
     const triggered = this.derive(event);
     if (ctx.violationResult !== null) return ctx.violationResult;
@@ -104,7 +108,8 @@ class CoreEngine implements Engine {
     let last: Event | null = null;
     for (let i = 0; i < events.length; i++) {
       const event = events[i]!;
-      if (event.kind === 'request_sent' && event.seq <= this.s.lastSeq) continue;
+      if (event.seq <= this.s.lastSeq && this.echo.take(event)) continue;
+      this.echo.close();
       if (!this.intake(event)) return ctx.violationResult!;
       if (this.derive(event)) triggered = true;
       if (ctx.violationResult !== null) return ctx.violationResult;
@@ -230,6 +235,7 @@ class CoreEngine implements Engine {
           requestsSent.push(ev);
         }
         ec.selected.length = 0;
+        this.echo.expect(requestsSent);
       }
       obligation = obligationAfterPass(ctx, ec, event.seq);
     } else if (s.queue.size === 0) {
