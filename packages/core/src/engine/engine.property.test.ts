@@ -13,7 +13,7 @@ import type { StepResult } from '../step-result.ts';
 import type { Strategy } from '../strategy.ts';
 import type { StateView } from '../state/view.ts';
 import { createEngine } from './create-engine.ts';
-import { BTC, ETH_SPOT, baseConfig } from '../testing/fixtures.ts';
+import { BTC, ETH_SPOT, baseConfig, inflightRequestSeq } from '../testing/fixtures.ts';
 
 /** mulberry32: a tiny seeded PRNG, so the random strategy is deterministic given its seed. */
 function prng(seed: number): () => number {
@@ -158,16 +158,16 @@ function run(ops: readonly Op[], seed: number): Run {
         const ids = [...new Set(journal.filter((e) => e.kind === 'request_sent').map((e) => (e as { orderId: number }).orderId))];
         if (ids.length === 0) break;
         const orderId = ids[o.pick % ids.length]!;
-        const order = engine.view.execution.order(orderId) as { inflightSeq?: number } | undefined;
-        const requestSeq = o.echo ? (order?.inflightSeq ?? -1) : -1;
+        const order = engine.view.execution.order(orderId);
+        const requestSeq = o.echo ? inflightRequestSeq(engine, journal, orderId) : -1;
         const e = { ...h, orderId, requestSeq };
         const kinds: EventDraft[] = [
           { ...e, kind: 'order_accepted', venueOrderId: `v${orderId}` },
           { ...e, kind: 'order_rejected', reason: 'r' },
-          { ...e, kind: 'order_filled', fillId: `f${journal.length}`, priceUnits: (order as { priceUnits?: number })?.priceUnits ?? 1, qtyUnits: o.qty, liquidity: 'maker', feeUnits: BigInt(o.qty * 3), final: false },
-          { ...e, kind: 'order_filled', fillId: `g${journal.length}`, priceUnits: (order as { priceUnits?: number })?.priceUnits ?? 1, qtyUnits: o.qty, liquidity: 'taker', feeUnits: BigInt(o.qty * 5), final: true },
+          { ...e, kind: 'order_filled', fillId: `f${journal.length}`, priceUnits: order?.priceUnits ?? 1, qtyUnits: o.qty, liquidity: 'maker', feeUnits: BigInt(o.qty * 3), final: false },
+          { ...e, kind: 'order_filled', fillId: `g${journal.length}`, priceUnits: order?.priceUnits ?? 1, qtyUnits: o.qty, liquidity: 'taker', feeUnits: BigInt(o.qty * 5), final: true },
           { ...e, kind: 'order_cancelled', reason: 'requested' },
-          { ...e, kind: 'order_replaced', priceUnits: (order as { priceUnits?: number })?.priceUnits ?? 1, qtyUnits: 6 },
+          { ...e, kind: 'order_replaced', priceUnits: order?.priceUnits ?? 1, qtyUnits: 6 },
           { ...e, kind: 'cancel_replace_rejected', request: 'replace', reason: 'r' },
           { ...e, kind: 'order_expired' },
           { ...h, kind: 'order_disposition', orderId, disposition: 'lost', reason: 'timeout' },

@@ -6,7 +6,8 @@
  */
 import type { EventKind, OrderSide, OrderType, RequestKind, TimeInForce, TradeEvent } from '../events.ts';
 import type { Instrument } from '../instrument.ts';
-import type { OrderStatus, OrderView, PositionView } from './view.ts';
+import type { BookView, OrderStatus, OrderView, PositionView } from './view.ts';
+import { BookFacade, OrderFacade, PositionFacade, tradeSnapshot } from './read-only-view.ts';
 import { L2Book } from '../market/book.ts';
 import { averageEntryPrice, contractTerms } from '../contract-value.ts';
 import { Fnv1a64 } from './state-hash.ts';
@@ -72,6 +73,12 @@ export class OrderRecord implements OrderView {
   get remainingQtyUnits(): number {
     return this.qtyUnits - this.filledQtyUnits;
   }
+
+  /** What the StateView hands out for this order: read-only, made once. */
+  get view(): OrderView {
+    return (this.facade ??= new OrderFacade(this));
+  }
+  private facade: OrderView | undefined = undefined;
 }
 
 /**
@@ -127,9 +134,27 @@ export class InstrumentState {
   /** Spot: multiplies qty units into units of the base currency's balance. */
   baseToBalance = 1n;
 
+  /** What the StateView hands out: read-only facades over the book and the position, made once. */
+  readonly bookView: BookView;
+  readonly positionView: PositionView;
+  /** Frozen copy of lastTrade handed to the view (remade when lastTrade changes). */
+  private tradeView: TradeEvent | undefined = undefined;
+  private tradeViewOf: TradeEvent | undefined = undefined;
+
   constructor(readonly instrument: Instrument) {
     this.book = new L2Book(instrument.id);
     this.position = new PositionRecord(instrument);
+    this.bookView = new BookFacade(this.book);
+    this.positionView = new PositionFacade(this.position);
+  }
+
+  lastTradeView(): TradeEvent | undefined {
+    const t = this.lastTrade;
+    if (t !== this.tradeViewOf) {
+      this.tradeViewOf = t;
+      this.tradeView = t === undefined ? undefined : tradeSnapshot(t);
+    }
+    return this.tradeView;
   }
 }
 

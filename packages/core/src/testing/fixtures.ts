@@ -141,8 +141,7 @@ export class EventFeed {
 
   /** The seq of the RequestSent currently inflight for an order (what a venue answer echoes), -1 if none. */
   inflightSeq(orderId: number): number {
-    const o = this.engine.view.execution.order(orderId) as { inflightSeq?: number } | undefined;
-    return o?.inflightSeq ?? -1;
+    return inflightRequestSeq(this.engine, this.journal, orderId);
   }
 
   exec(draft: Record<string, unknown> & { kind: string; orderId: number }, answersInflight = true): StepResult {
@@ -153,6 +152,19 @@ export class EventFeed {
   accept(orderId: number): StepResult {
     return this.exec({ kind: 'order_accepted', orderId, venueOrderId: `v${orderId}` });
   }
+}
+
+/**
+ * What a runtime knows when a venue answers: the seq of the order's inflight request, i.e. the
+ * last RequestSent of that key in its journal while the view says a request is inflight; -1 if none.
+ */
+export function inflightRequestSeq(engine: Engine, journal: readonly Event[], orderId: number): number {
+  if ((engine.view.execution.order(orderId)?.inflight ?? null) === null) return -1;
+  for (let i = journal.length - 1; i >= 0; i--) {
+    const e = journal[i]!;
+    if (e.kind === 'request_sent' && e.orderId === orderId) return e.seq;
+  }
+  return -1;
 }
 
 export function engineWith(config: EngineConfig, strategy: Strategy = new ScriptedStrategy()): { engine: Engine; feed: EventFeed } {
