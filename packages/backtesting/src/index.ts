@@ -18,5 +18,5 @@ export { defaultBalances, engineConfigOf, instrumentFromMeta, runIdOf } from './
 export type { ResolvedRun, DatasetRef } from './resolved-run.ts';
 export { loadStrategy, resolveStrategyPath } from './strategy-loader.ts';
 export type { Metrics, PnlMetrics } from './metrics.ts';
-export { formatSummary } from './summary.ts';
+export { formatSummary, plainDecimal } from './summary.ts';
 export { codeVersion, sourceFingerprint } from './code-version.ts';
