@@ -5,8 +5,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { ChassisError } from '@chassis/core';
-import { readJournal, readRunManifest, type FinishedRunManifest, type Metrics, type ResolvedRun } from '@chassis/backtesting';
+import { ChassisError, contractTerms, type Instrument } from '@chassis/core';
+import { defaultBalances, readJournal, readRunManifest, type FinishedRunManifest, type Metrics, type ResolvedRun } from '@chassis/backtesting';
 import { seriesByInstrument } from './run-loader.ts';
 import type { RunSeries } from './run-series.ts';
 import { computeRunMetrics, DEFAULT_MARKOUT_HORIZONS_MS, DEFAULT_SAMPLE_MS, equityCurve, type RunMetrics } from './run-metrics.ts';
@@ -48,8 +48,10 @@ export function openRunDir(dirArg: string): LoadedRun {
 
 /** The run's columns for each of its instruments (run.json order), from one pass over the journal. */
 export function loadInstrumentSeries(run: LoadedRun): RunSeries[] {
-  const quote = run.run.instruments[0]?.quoteCurrency ?? '';
-  const initialEquity = Number(run.run.definition.balances?.[quote] ?? 0);
+  // Equity starts from the balance of the first instrument's settlement asset (USDT for USDⓈ-M, BTC for COIN-M).
+  const first = run.run.instruments[0] as Instrument | undefined;
+  const balances = run.run.definition.balances ?? (first ? defaultBalances(first) : {});
+  const initialEquity = first ? Number(balances[contractTerms(first).settlementCurrency] ?? 0) : 0;
   const m = run.backtestMetrics;
   return seriesByInstrument(readJournal(join(run.dir, 'journal.bin')), {
     runId: run.manifest.runId,

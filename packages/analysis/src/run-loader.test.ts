@@ -6,8 +6,8 @@ const MS = 1_000_000n;
 const info = {
   runId: 'two-instruments',
   instruments: [
-    { id: 'v:AAA', priceDecimals: 1, sizeDecimals: 3 },
-    { id: 'v:BBB', priceDecimals: 2, sizeDecimals: 0 },
+    { id: 'v:AAA', priceDecimals: 1, sizeDecimals: 3, contractType: 'linear' as const, multiplier: 1, baseCurrency: 'AAA', quoteCurrency: 'USDT' },
+    { id: 'v:BBB', priceDecimals: 2, sizeDecimals: 0, contractType: 'linear' as const, multiplier: 1, baseCurrency: 'BBB', quoteCurrency: 'USDT' },
   ],
   initialEquity: 1000,
   riskDenials: 0,

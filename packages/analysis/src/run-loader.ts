@@ -6,8 +6,8 @@
  * latency is the local time from a request_sent to the execution event answering it
  * (`requestSeq`). Mid is taken from BBO events when the run has them, else from trades.
  */
-import type { Event, Instrument } from '@chassis/core';
-import type { RunSeries } from './run-series.ts';
+import { contractTerms, type Event, type Instrument } from '@chassis/core';
+import type { RunSeries, SeriesContract } from './run-series.ts';
 
 /** A growable float64 column (doubling), so the pass allocates O(log n) times, not per event. */
 class F64 {
@@ -29,13 +29,16 @@ class F64 {
 export interface RunInfo {
   readonly runId: string;
   /** Instruments as recorded in run.json (minNotionalUnits may be a string there). */
-  readonly instruments: readonly Pick<Instrument, 'id' | 'priceDecimals' | 'sizeDecimals'>[];
+  readonly instruments: readonly SeriesInstrument[];
   readonly initialEquity: number;
   readonly riskDenials: number;
   readonly rateLimitDeferrals: number;
 }
 
 const NS_PER_MS = 1_000_000n;
+
+/** The instrument fields the loader reads (run.json holds the full Instrument). */
+export type SeriesInstrument = Pick<Instrument, 'id' | 'priceDecimals' | 'sizeDecimals' | 'contractType' | 'multiplier' | 'baseCurrency' | 'quoteCurrency' | 'settlementDecimals'>;
 
 /** Column builders and order state of one instrument during the pass. */
 class InstrumentColumns {
@@ -65,10 +68,14 @@ class InstrumentColumns {
   lastBid = NaN;
   lastAsk = NaN;
 
-  constructor(readonly inst: Pick<Instrument, 'id' | 'priceDecimals' | 'sizeDecimals'>) {
+  readonly contract: SeriesContract;
+
+  constructor(readonly inst: SeriesInstrument) {
     this.pScale = 10 ** -inst.priceDecimals;
     this.qScale = 10 ** -inst.sizeDecimals;
-    this.feeScale = 10 ** -(inst.priceDecimals + inst.sizeDecimals);
+    const terms = contractTerms(inst as Instrument);
+    this.feeScale = 10 ** -terms.settlementDecimals;
+    this.contract = { contractType: inst.contractType, multiplier: inst.multiplier, currency: terms.settlementCurrency };
   }
 
   requote(t: number): void {
@@ -98,6 +105,7 @@ class InstrumentColumns {
     return {
       runId: info.runId,
       instrument: this.inst.id,
+      contract: this.contract,
       startMs,
       endMs,
       initialEquity: info.initialEquity,

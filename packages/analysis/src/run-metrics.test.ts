@@ -91,4 +91,27 @@ describe('run metrics', () => {
       ),
     );
   });
+
+  it('values an inverse (COIN-M BTCUSD, 100 USD per contract) run in BTC: q × m × (1/E − 1/X)', () => {
+    // Buy 3 @ 60000, mid falls to 50000, sell 2 @ 50000: realised 200 × (1/60000 − 1/50000) = −0.000666… BTC,
+    // the last contract marked at mid 50000: 100 × (1/60000 − 1/50000) = −0.000333… BTC; turnover 300/60000 + 200/50000 BTC.
+    const inverse = seriesFrom({
+      startMs: 0,
+      endMs: 3000,
+      mids: [
+        [0, 60000],
+        [1500, 50000],
+      ],
+      fills: [
+        { t: 500, side: 1, price: 60000, qty: 3, fee: 0.000001 },
+        { t: 2000, side: -1, price: 50000, qty: 2, fee: 0.000002 },
+      ],
+      contract: { contractType: 'inverse', multiplier: 100, currency: 'BTC' },
+    });
+    const m = computeRunMetrics(inverse);
+    expect(m.pnlRealised).toBeCloseTo(200 * (1 / 60000 - 1 / 50000), 12);
+    expect(m.pnlUnrealised).toBeCloseTo(100 * (1 / 60000 - 1 / 50000), 12);
+    expect(m.turnover).toBeCloseTo(300 / 60000 + 200 / 50000, 12);
+    expect(equityCurve(inverse, 1000).equity[3]).toBeCloseTo(300 * (1 / 60000 - 1 / 50000) - 0.000003, 12);
+  });
 });

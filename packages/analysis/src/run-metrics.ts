@@ -2,16 +2,22 @@
  * Per-run metrics of SPEC §7, computed from a run's columns in a few linear passes.
  *
  * Conventions (stated so numbers can be compared across runs):
- * - Equity = initial equity + cash flow of fills − fees + position × mid, sampled on a fixed
- *   grid of `sampleMs` of simulated time (default 1 000 ms), last value carried forward.
+ * - Money is in the run's settlement asset (`run.contract.currency`), values by contract type
+ *   (run-series.ts contractValue: linear q × P × m, inverse −q × m / P).
+ * - Equity = initial equity + cash flow of fills (−value − fee) + value of the position at mid,
+ *   sampled on a fixed grid of `sampleMs` of simulated time (default 1 000 ms), last value
+ *   carried forward.
  * - Sharpe / Sortino: mean / std (downside std) of the per-sample equity change, annualised
  *   by √(samples per 365-day year) — crypto trades 24/7. null when undefined (flat equity).
- * - Realised PnL uses average cost; unrealised = position × (last mid − average cost).
+ * - Realised PnL uses the average basis (Σ value of the open fills): closing c of a position
+ *   realises value(c at exit) − its basis share; unrealised = value(position at last mid) − basis.
+ *   Linear: (X − E) × q × m; inverse: q × m × (1/E − 1/X), the venues' formulas.
+ * - Turnover is Σ |value| of fills, in the settlement asset.
  * - Markout at horizon h: side × (mid(t + h) − fill price) per unit, quantity-weighted, in quote
  *   currency; h = 0 is the spread captured versus mid at the fill (positive = good for us).
  * - Rates are per minute of simulated time; time in market = share of time with position ≠ 0.
  */
-import type { RunSeries } from './run-series.ts';
+import { contractValue, type RunSeries } from './run-series.ts';
 
 export const DEFAULT_SAMPLE_MS = 1000;
 export const DEFAULT_MARKOUT_HORIZONS_MS: readonly number[] = [0, 100, 1000, 5000];
@@ -32,6 +38,8 @@ export interface RunMetrics {
   readonly runId: string;
   readonly sampleMs: number;
   readonly durationMs: number;
+  /** Settlement asset of every money figure below (pnl*, fees, drawdown, turnover). */
+  readonly currency: string;
   readonly pnlTotal: number;
   readonly pnlRealised: number;
   readonly pnlUnrealised: number;
@@ -93,13 +101,13 @@ export function equityCurve(run: RunSeries, sampleMs = DEFAULT_SAMPLE_MS): Equit
   for (let i = 0; i < n; i++) {
     const t = run.startMs + i * sampleMs;
     while (fi < f.tsMs.length && f.tsMs[fi]! <= t) {
-      cash -= f.side[fi]! * f.price[fi]! * f.qty[fi]! + f.fee[fi]!;
+      cash -= contractValue(run.contract, f.side[fi]! * f.qty[fi]!, f.price[fi]!) + f.fee[fi]!;
       pos += f.side[fi]! * f.qty[fi]!;
       fi++;
     }
     while (mi + 1 < run.mid.tsMs.length && run.mid.tsMs[mi + 1]! <= t) mi++;
     if (mi >= 0) lastMid = run.mid.mid[mi]!;
-    const mark = Number.isNaN(lastMid) ? 0 : pos * lastMid;
+    const mark = Number.isNaN(lastMid) || pos === 0 ? 0 : contractValue(run.contract, pos, lastMid);
     const eq = run.initialEquity + cash + mark;
     tsMs[i] = t;
     equity[i] = eq;
@@ -134,9 +142,10 @@ export function computeRunMetrics(run: RunSeries, options: MetricsOptions = {}):
   const horizons = options.markoutHorizonsMs ?? DEFAULT_MARKOUT_HORIZONS_MS;
   const f = run.fills;
   const nf = f.tsMs.length;
-  // Average-cost realised PnL.
+  // Average-basis realised PnL (basis = Σ value of the open fills).
+  const c = run.contract;
   let pos = 0;
-  let avg = 0;
+  let basis = 0;
   let realised = 0;
   let fees = 0;
   let turnover = 0;
@@ -147,24 +156,26 @@ export function computeRunMetrics(run: RunSeries, options: MetricsOptions = {}):
     const q = f.qty[i]!;
     const p = f.price[i]!;
     fees += f.fee[i]!;
-    turnover += p * q;
+    turnover += Math.abs(contractValue(c, q, p));
     qtySum += q;
     if (f.maker[i]) makerQty += q;
     if (pos === 0 || Math.sign(pos) === s) {
-      avg = (avg * Math.abs(pos) + p * q) / (Math.abs(pos) + q);
+      basis += contractValue(c, s * q, p);
       pos += s * q;
     } else {
-      const closing = Math.min(q, Math.abs(pos));
-      realised += closing * (p - avg) * Math.sign(pos);
+      const closing = Math.min(q, Math.abs(pos)) * Math.sign(pos);
+      const share = (basis * closing) / pos;
+      realised += contractValue(c, closing, p) - share;
+      basis -= share;
       pos += s * q;
       if (Math.abs(pos) < 1e-12) {
         pos = 0;
-        avg = 0;
-      } else if (Math.sign(pos) === s) avg = p; // flipped through zero: the remainder opened at p
+        basis = 0;
+      } else if (Math.sign(pos) === s) basis = contractValue(c, pos, p); // flipped through zero: the remainder opened at p
     }
   }
   const lastMid = run.mid.mid.length ? run.mid.mid[run.mid.mid.length - 1]! : NaN;
-  const unrealised = pos !== 0 && !Number.isNaN(lastMid) ? pos * (lastMid - avg) : 0;
+  const unrealised = pos !== 0 && !Number.isNaN(lastMid) ? contractValue(c, pos, lastMid) - basis : 0;
   // Markouts.
   const markout: Record<string, number | null> = {};
   for (const h of horizons) {
@@ -219,6 +230,7 @@ export function computeRunMetrics(run: RunSeries, options: MetricsOptions = {}):
     runId: run.runId,
     sampleMs,
     durationMs,
+    currency: c.currency,
     pnlTotal: round(realised + unrealised - fees),
     pnlRealised: round(realised),
     pnlUnrealised: round(unrealised),

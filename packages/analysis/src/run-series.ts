@@ -2,15 +2,34 @@
  * The columns analysis needs from one run, as typed arrays (one allocation per column, none per
  * event). Times are float64 milliseconds since the epoch (µs resolution is kept; analytics only,
  * never fed back into the engine). Prices and quantities are floats in instrument units
- * (quote currency per base unit; base units), money in quote currency.
+ * (quote currency per base unit; base units or contracts), money in the instrument's
+ * settlement asset (`contract.currency`: the quote, or the base for inverse contracts).
  */
+
+/** What a quantity is worth, for the money columns and metrics (see @chassis/core contract-value.ts). */
+export interface SeriesContract {
+  readonly contractType: 'spot' | 'linear' | 'inverse';
+  /** Contract value: base per contract (linear), quote face value per contract (inverse), 1 for spot. */
+  readonly multiplier: number;
+  /** Settlement asset money is in. */
+  readonly currency: string;
+}
+
+/**
+ * Signed value of `qty` (buy +) at `price` in the settlement asset: linear q × P × m, inverse
+ * −q × m / P. Cash flow of a fill = −value − fee; mark of a position = value at mid; so equity
+ * and PnL follow the venues' linear (X − E) × q × m and inverse q × m × (1/E − 1/X) formulas.
+ */
+export function contractValue(c: SeriesContract, qty: number, price: number): number {
+  return c.contractType === 'inverse' ? (-qty * c.multiplier) / price : qty * price * (c.contractType === 'spot' ? 1 : c.multiplier);
+}
 export interface FillColumns {
   readonly tsMs: Float64Array;
   /** +1 buy, -1 sell. */
   readonly side: Int8Array;
   readonly price: Float64Array;
   readonly qty: Float64Array;
-  /** Fee paid in quote currency (negative = rebate). */
+  /** Fee paid in the settlement asset (negative = rebate). */
   readonly fee: Float64Array;
   /** 1 maker, 0 taker. */
   readonly maker: Uint8Array;
@@ -48,6 +67,7 @@ export interface RunCounters {
 export interface RunSeries {
   readonly runId: string;
   readonly instrument: string;
+  readonly contract: SeriesContract;
   readonly startMs: number;
   readonly endMs: number;
   readonly initialEquity: number;

@@ -1,5 +1,5 @@
 // Builds RunSeries from plain arrays; used by this package's tests and by the report benchmark.
-import type { RunSeries } from './run-series.ts';
+import type { RunSeries, SeriesContract } from './run-series.ts';
 
 export interface SimpleFill {
   readonly t: number;
@@ -17,12 +17,15 @@ export function seriesFrom(opts: {
   readonly fills?: readonly SimpleFill[];
   readonly requests?: readonly (readonly [number, 0 | 1 | 2, number])[];
   readonly ordersFilled?: number;
+  /** Default: linear, multiplier 1, USDT. */
+  readonly contract?: SeriesContract;
 }): RunSeries {
   const fills = opts.fills ?? [];
   const req = opts.requests ?? [];
   return {
     runId: 'test-run',
     instrument: 'test:XY',
+    contract: opts.contract ?? { contractType: 'linear', multiplier: 1, currency: 'USDT' },
     startMs: opts.startMs,
     endMs: opts.endMs,
     initialEquity: 0,

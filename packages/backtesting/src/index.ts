@@ -14,11 +14,11 @@ export type { TimelineVenue, TimelineSink, TimelineOptions, TimelineOutcome, Tim
 export type { RunStats, InstrumentStats } from './run-stats.ts';
 export { JournalWriter, readJournal, fileSha256 } from './journal/journal.ts';
 export type { JournalSummary } from './journal/journal.ts';
-export { engineConfigOf, instrumentFromMeta, runIdOf } from './resolved-run.ts';
+export { defaultBalances, engineConfigOf, instrumentFromMeta, runIdOf } from './resolved-run.ts';
 export type { ResolvedRun, DatasetRef } from './resolved-run.ts';
 export { loadStrategy, resolveStrategyPath } from './strategy-loader.ts';
-export type { Metrics } from './metrics.ts';
-export { formatSummary } from './summary.ts';
+export type { Metrics, PnlMetrics } from './metrics.ts';
+export { formatSummary, plainDecimal } from './summary.ts';
 export { codeVersion, sourceFingerprint } from './code-version.ts';
 export { runGcItems } from './run-gc.ts';
 export { runManifestSchema, parseRunManifest, readRunManifest } from './run-manifest.ts';

@@ -4,7 +4,7 @@
  * behind metrics.json. Work per market event is one journal append and two comparisons;
  * series rows are collected only on our own order activity and once per second of local time.
  */
-import type { Engine, Event, Instrument, StepResult, StateView } from '@chassis/core';
+import { contractTerms, valueAtPrice, type Engine, type Event, type Instrument, type StepResult, type StateView } from '@chassis/core';
 import type { JournalWriter } from './journal/journal.ts';
 import type { TimelineSink } from './timeline.ts';
 
@@ -38,8 +38,10 @@ export interface FillRow {
   price: number;
   qty: number;
   liquidity: string;
+  /** Fee in settlement units of 10^-settlementDecimals of `feeCurrency`. */
   feeUnits: bigint;
   fee: number;
+  feeCurrency: string;
   final: boolean;
 }
 
@@ -52,6 +54,8 @@ export interface PositionRow {
   avgPrice: number;
   realizedPnl: number;
   fees: number;
+  /** Settlement asset of realizedPnl and fees. */
+  currency: string;
 }
 
 export interface EquityRow {
@@ -73,6 +77,29 @@ export interface Checkpoint {
 
 const SAMPLE_NS = 1_000_000_000n;
 
+/** Per instrument: float scales for the series and where its money settles. */
+interface Scale {
+  readonly instrument: Instrument;
+  readonly price: number;
+  readonly qty: number;
+  /** 10^settlementDecimals: settlement units per unit of the settlement currency. */
+  readonly money: number;
+  readonly moneyDecimals: number;
+  readonly currency: string;
+  readonly lot: number;
+}
+
+/** Exact realised PnL and fees (settlement units) and float mark-to-mid unrealised PnL of one settlement currency. */
+export interface CurrencyPnl {
+  readonly currency: string;
+  /** Decimal places of the exact units below. */
+  readonly decimals: number;
+  readonly realizedUnits: bigint;
+  readonly feesUnits: bigint;
+  /** Mark-to-mid, float, in the currency (not units). */
+  readonly unrealized: number;
+}
+
 export class RunRecorder implements TimelineSink {
   readonly orders = new Map<number, OrderRow>();
   readonly fills: FillRow[] = [];
@@ -85,15 +112,27 @@ export class RunRecorder implements TimelineSink {
   maxDrawdown = 0;
   private peakEquity = 0;
   private nextSampleNs = -1n;
-  private readonly scale = new Map<string, { price: number; qty: number; notional: number; lot: number }>();
+  private readonly scale = new Map<string, Scale>();
+  /** Settlement asset of the first instrument: the currency of the equity series and the headline PnL. */
+  readonly currency: string;
 
   constructor(
     private readonly journal: JournalWriter,
     instruments: readonly Instrument[],
   ) {
     for (const i of instruments) {
-      this.scale.set(i.id, { price: 10 ** i.priceDecimals, qty: 10 ** i.sizeDecimals, notional: 10 ** (i.priceDecimals + i.sizeDecimals), lot: i.lotUnits });
+      const t = contractTerms(i);
+      this.scale.set(i.id, {
+        instrument: i,
+        price: 10 ** i.priceDecimals,
+        qty: 10 ** i.sizeDecimals,
+        money: 10 ** t.settlementDecimals,
+        moneyDecimals: t.settlementDecimals,
+        currency: t.settlementCurrency,
+        lot: i.lotUnits,
+      });
     }
+    this.currency = instruments[0] ? contractTerms(instruments[0]).settlementCurrency : '';
   }
 
   append(e: Event): void {
@@ -188,7 +227,8 @@ export class RunRecorder implements TimelineSink {
       qty: e.qtyUnits / sc.qty,
       liquidity: e.liquidity,
       feeUnits: e.feeUnits,
-      fee: Number(e.feeUnits) / sc.notional,
+      fee: Number(e.feeUnits) / sc.money,
+      feeCurrency: sc.currency,
       final: e.final,
     });
     const p = view.execution.position(instrument);
@@ -199,31 +239,51 @@ export class RunRecorder implements TimelineSink {
       qtyUnits: p.qtyUnits,
       qty: p.qtyUnits / sc.qty,
       avgPrice: p.avgPrice / sc.price,
-      realizedPnl: Number(p.realizedPnlUnits) / sc.notional,
-      fees: Number(p.feesUnits) / sc.notional,
+      realizedPnl: Number(p.realizedPnlUnits) / sc.money,
+      fees: Number(p.feesUnits) / sc.money,
+      currency: sc.currency,
     });
     const lots = Math.abs(p.qtyUnits) / sc.lot;
     if (lots > this.maxInventoryLots) this.maxInventoryLots = lots;
     this.sampleEquity(e.seq, e.tsLocalNs, view);
   }
 
-  /** Mark-to-mid PnL over all instruments, in quote currency (float analytics). */
-  pnl(view: StateView): { realized: number; unrealized: number; fees: number; inventoryLots: number } {
-    let realized = 0;
-    let unrealized = 0;
-    let fees = 0;
-    let inventoryLots = 0;
+  /**
+   * PnL per settlement currency, in the order the instruments were given: realised and fees
+   * exact (bigint, at the finest settlement precision of the currency's instruments),
+   * unrealised marked to mid (float): value of the position at mid − its basis.
+   */
+  pnlByCurrency(view: StateView): CurrencyPnl[] {
+    const out = new Map<string, { currency: string; decimals: number; realizedUnits: bigint; feesUnits: bigint; unrealized: number }>();
     for (const [id, sc] of this.scale) {
+      let c = out.get(sc.currency);
+      if (c === undefined) out.set(sc.currency, (c = { currency: sc.currency, decimals: sc.moneyDecimals, realizedUnits: 0n, feesUnits: 0n, unrealized: 0 }));
       const p = view.execution.position(id);
-      realized += Number(p.realizedPnlUnits) / sc.notional;
-      fees += Number(p.feesUnits) / sc.notional;
-      inventoryLots += p.qtyUnits / sc.lot;
+      if (sc.moneyDecimals > c.decimals) {
+        const up = 10n ** BigInt(sc.moneyDecimals - c.decimals);
+        c.realizedUnits *= up;
+        c.feesUnits *= up;
+        c.decimals = sc.moneyDecimals;
+      }
+      const up = 10n ** BigInt(c.decimals - sc.moneyDecimals);
+      c.realizedUnits += p.realizedPnlUnits * up;
+      c.feesUnits += p.feesUnits * up;
       if (p.qtyUnits !== 0) {
         const mid = view.market.book(id)?.mid() ?? NaN;
-        if (Number.isFinite(mid)) unrealized += (mid * p.qtyUnits - Number(p.costUnits)) / sc.notional;
+        if (Number.isFinite(mid)) c.unrealized += (valueAtPrice(sc.instrument, p.qtyUnits, mid) - Number(p.costUnits)) / sc.money;
       }
     }
-    return { realized, unrealized, fees, inventoryLots };
+    return [...out.values()];
+  }
+
+  /** Float PnL of the run's settlement currency (the first instrument's) and the inventory in lots: the equity series. */
+  pnl(view: StateView): { realized: number; unrealized: number; fees: number; inventoryLots: number } {
+    let inventoryLots = 0;
+    for (const [id, sc] of this.scale) inventoryLots += view.execution.position(id).qtyUnits / sc.lot;
+    const c = this.pnlByCurrency(view).find((x) => x.currency === this.currency);
+    if (c === undefined) return { realized: 0, unrealized: 0, fees: 0, inventoryLots };
+    const unit = 10 ** c.decimals;
+    return { realized: Number(c.realizedUnits) / unit, unrealized: c.unrealized, fees: Number(c.feesUnits) / unit, inventoryLots };
   }
 
   private sampleEquity(seq: number, tsLocalNs: bigint, view: StateView): void {

@@ -4,7 +4,7 @@
  * version). Written as `run.json` in the run directory; replay rebuilds the engine from it
  * alone. The run id hashes it (minus the output directory), so identical runs share an id.
  */
-import { ChassisError, parseDecimalUnits, type EngineConfig, type Instrument } from '@chassis/core';
+import { ChassisError, balanceDecimals, contractTerms, parseDecimalUnits, type EngineConfig, type Instrument } from '@chassis/core';
 import type { DatasetMeta, InstrumentMeta } from '@chassis/storage';
 import type { QueueModel, QueueModelOf, LatencyModel } from '@chassis/venues';
 import { conservativeQueue, powerProbQueue, logProbQueue, constantLatency, recordedLatency } from '@chassis/venues';
@@ -91,6 +91,15 @@ export function runIdOf(run: ResolvedRun): string {
   return sha256Hex(canonicalJson(run)).slice(0, 16);
 }
 
+/** Cash-like settlement assets whose default starting balance is 100000; any other (a coin) starts with 1. */
+const CASH = new Set(['USDT', 'USDC', 'USD', 'BUSD', 'FDUSD', 'TUSD', 'EUR', 'TRY']);
+
+/** Default starting balance: in the first instrument's settlement asset (USDT for USDⓈ-M, BTC for COIN-M BTCUSD). */
+export function defaultBalances(first: Instrument): Record<string, string> {
+  const currency = contractTerms(first).settlementCurrency;
+  return { [currency]: CASH.has(currency) ? '100000' : '1' };
+}
+
 /** The engine configuration a resolved run stands for (the same in the run and in replay). */
 export function engineConfigOf(run: ResolvedRun): EngineConfig {
   const d = run.definition;
@@ -101,9 +110,15 @@ export function engineConfigOf(run: ResolvedRun): EngineConfig {
   const lot = Math.min(...instruments.map((i) => i.lotUnits));
   const r = d.risk;
   const balances: Record<string, bigint> = {};
-  for (const [currency, text] of Object.entries(d.balances)) {
-    const quoted = instruments.find((i) => i.quoteCurrency === currency) ?? first;
-    balances[currency] = BigInt(parseDecimalUnits(text, quoted.priceDecimals + quoted.sizeDecimals));
+  const decimals = balanceDecimals(instruments);
+  for (const [currency, text] of Object.entries(d.balances ?? defaultBalances(first))) {
+    const places = decimals.get(currency);
+    if (places === undefined) throw new ChassisError('E_RUN_DEFINITION', `balances.${currency}: no instrument of the run settles in ${currency} (settlement assets: ${[...decimals.keys()].join(', ')})`);
+    try {
+      balances[currency] = BigInt(parseDecimalUnits(text, places));
+    } catch (err) {
+      throw new ChassisError('E_RUN_DEFINITION', `balances.${currency}: ${(err as Error).message}`);
+    }
   }
   return {
     instruments,

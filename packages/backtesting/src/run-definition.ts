@@ -7,7 +7,8 @@
  * - times (`from`/`to`): ISO-8601 strings or integer ns since epoch;
  * - durations: milliseconds (`...Ms`) or microseconds (`...Us`) as the name says;
  * - quantities in risk limits: lots of the instrument (1 lot = the instrument's lot size);
- * - balances: decimal strings in the currency (e.g. "100000" USDT);
+ * - balances: decimal strings in the currency (e.g. "100000" USDT, "1" BTC); default: the
+ *   settlement asset of the first instrument (resolved-run.ts DEFAULT_BALANCES);
  * - fees: parts per million of notional (negative = rebate).
  */
 import { readFileSync } from 'node:fs';
@@ -123,8 +124,8 @@ export const runDefinitionSchema = z.strictObject({
     clockOffsetUs: 0,
     feedWindowMs: 5000,
   }),
-  /** Starting balances by currency as decimal strings. */
-  balances: z.record(z.string(), z.string().regex(/^-?\d+(\.\d+)?$/, 'a decimal string, e.g. "100000"')).default({ USDT: '100000' }),
+  /** Starting balances by currency as decimal strings; absent = a default in the first instrument's settlement asset. */
+  balances: z.record(z.string(), z.string().regex(/^-?\d+(\.\d+)?$/, 'a decimal string, e.g. "100000"')).optional(),
   seed: z.number().int().nonnegative().default(1),
   maxConsecutiveStrategyFailures: z.number().int().positive().default(3),
   journal: z.strictObject({ checkpointInterval: z.number().int().positive().default(10_000) }).default({ checkpointInterval: 10_000 }),

@@ -6,7 +6,7 @@
  * Every figure is read from the recorder, the timeline counters or the engine's read-only view:
  * observing never changes state (SPEC.md §7, L1).
  */
-import type { Engine, Instrument } from '@chassis/core';
+import { contractTerms, valueAtPrice, type Engine, type Instrument } from '@chassis/core';
 import type { RunRecorder } from './recorder.ts';
 import type { TimelineCounters } from './timeline.ts';
 
@@ -20,9 +20,9 @@ export interface InstrumentStats {
   fills: number;
   /** Net position in base units (float analytics). */
   position: number;
-  /** Realized PnL net of fees, quote currency. */
+  /** Realized PnL net of fees, in the instrument's settlement asset (quote; base for inverse). */
   realizedPnl: number;
-  /** Mark-to-mid PnL of the open position, quote currency. */
+  /** Mark-to-mid PnL of the open position, in the instrument's settlement asset. */
   unrealizedPnl: number;
 }
 
@@ -60,6 +60,8 @@ export interface RunStats {
 interface Scale {
   readonly id: string;
   readonly qty: number;
+  readonly instrument: Instrument;
+  /** Settlement units per unit of the settlement asset. */
   readonly notional: number;
   readonly slot: InstrumentStats;
 }
@@ -84,7 +86,7 @@ export class RunStatsTracker {
       const slot: InstrumentStats = { venue: i.venue, instrument: i.symbol, ordersOpen: 0, fills: 0, position: 0, realizedPnl: 0, unrealizedPnl: 0 };
       slots.push(slot);
       this.fillSlots.set(i.id, slot);
-      return { id: i.id, qty: 10 ** i.sizeDecimals, notional: 10 ** (i.priceDecimals + i.sizeDecimals), slot };
+      return { instrument: i, id: i.id, qty: 10 ** i.sizeDecimals, notional: 10 ** contractTerms(i).settlementDecimals, slot };
     });
     this.stats = {
       runId: labels.runId,
@@ -152,7 +154,7 @@ export class RunStatsTracker {
       slot.position = p.qtyUnits / sc.qty;
       slot.realizedPnl = Number(p.realizedPnlUnits - p.feesUnits) / sc.notional;
       const mid = p.qtyUnits !== 0 ? (view.market.book(sc.id)?.mid() ?? Number.NaN) : Number.NaN;
-      slot.unrealizedPnl = Number.isFinite(mid) ? (mid * p.qtyUnits - Number(p.costUnits)) / sc.notional : 0;
+      slot.unrealizedPnl = Number.isFinite(mid) ? (valueAtPrice(sc.instrument, p.qtyUnits, mid) - Number(p.costUnits)) / sc.notional : 0;
     }
     return s;
   }

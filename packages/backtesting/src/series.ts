@@ -1,7 +1,9 @@
 /**
  * The run's time series as Parquet: orders (one row per order), fills, positions (after each
  * fill) and equity (once per second of local time and after each fill). Prices and sizes are
- * given both exactly (integer units) and as floats in quote/base currency for analysis.
+ * given both exactly (integer units) and as floats for analysis; sizes of contract instruments
+ * are contracts. Fees and PnL are in the instrument's settlement asset (`fee_currency`,
+ * `currency`: BTC for COIN-M, the quote otherwise); equity in the first instrument's.
  */
 import { join } from 'node:path';
 import type { Column, writeParquet } from './artifacts.ts';
@@ -38,6 +40,7 @@ const FILL_COLUMNS: readonly Column<FillRow>[] = [
   ['liquidity', 'VARCHAR', (r) => r.liquidity],
   ['fee_units', 'BIGINT', (r) => r.feeUnits],
   ['fee', 'DOUBLE', (r) => r.fee],
+  ['fee_currency', 'VARCHAR', (r) => r.feeCurrency],
   ['final', 'BOOLEAN', (r) => r.final],
 ];
 
@@ -50,6 +53,7 @@ const POSITION_COLUMNS: readonly Column<PositionRow>[] = [
   ['avg_price', 'DOUBLE', (r) => r.avgPrice],
   ['realized_pnl', 'DOUBLE', (r) => r.realizedPnl],
   ['fees', 'DOUBLE', (r) => r.fees],
+  ['currency', 'VARCHAR', (r) => r.currency],
 ];
 
 const EQUITY_COLUMNS: readonly Column<EquityRow>[] = [

@@ -19,6 +19,7 @@ export interface RiskConfig {
   /** Only these instruments may be traded; undefined = all configured instruments. */
   readonly allowedInstruments?: readonly string[];
   readonly maxOrderQtyUnits?: number;
+  /** Largest order value in settlement units (contract-value.ts notionalValueUnits). */
   readonly maxOrderNotionalUnits?: bigint;
   /** |position + open orders' potential fills on that side| must stay within this. */
   readonly maxPositionQtyUnits?: number;
@@ -54,7 +55,7 @@ export interface EngineConfig {
   readonly maxConsecutiveStrategyFailures: number;
   /** Record IntentDenied events (audit trail): on in live, off in backtests by default. */
   readonly recordIntentDenials: boolean;
-  /** Starting balances by currency, in notional units. */
+  /** Starting balances by currency, in units of 10^-balanceDecimals(currency) (contract-value.ts). */
   readonly initialBalances?: Readonly<Record<string, bigint>>;
   readonly configVersion?: string;
 }

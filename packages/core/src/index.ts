@@ -1,6 +1,11 @@
 // Public API of @chassis/core: the pure, deterministic event-driven engine (SPEC.md §1–4).
+// Only what runtimes, venues and strategies use: the engine, its contracts (events, intents,
+// view, config, step result), instruments and exact decimals. Reducers, execution control,
+// dominance, the lifecycle table and the state encoding are internal.
 export * from './events.ts';
 export * from './instrument.ts';
+export { contractTerms, signedValueUnits, notionalValueUnits, contractFeeUnits, valueAtPrice, averageEntryPrice, balanceDecimals, DEFAULT_INVERSE_SETTLEMENT_DECIMALS } from './contract-value.ts';
+export type { ContractTerms } from './contract-value.ts';
 export type * from './intents.ts';
 export type * from './strategy.ts';
 export type * from './step-result.ts';
@@ -9,9 +14,4 @@ export type * from './engine.ts';
 export type * from './state/view.ts';
 export { ChassisError } from './errors.ts';
 export { createEngine, EMPTY_STEP_RESULT } from './engine/create-engine.ts';
-export { dominate } from './execution/dominance.ts';
-export type { PendingCommand, DominanceOutcome, DominanceResult } from './execution/dominance.ts';
-export { nextStatus, isTerminal, ORDER_STATUSES, LIFECYCLE_INPUTS } from './execution/order-lifecycle.ts';
-export type { LifecycleInput } from './execution/order-lifecycle.ts';
 export { L2Book, BookSideLevels, LadderSide, SortedSide } from './market/book.ts';
-export { Fnv1a64 } from './state/state-hash.ts';

@@ -7,10 +7,10 @@
  *   (`qtyUnits`). Both are JS numbers holding safe integers (|x| < 2^53): hot-path friendly.
  * - Tick and lot sizes are expressed in those units (`tickUnits`, `lotUnits`): a valid order
  *   price is a multiple of tickUnits, a valid qty a multiple of lotUnits.
- * - Notional, balances, PnL and fees are `bigint` counts of 10^-(priceDecimals+sizeDecimals)
- *   quote currency ("notional units") for linear contracts, so price × qty is exact.
- *   For inverse contracts (value = qty × multiplier / price, in base currency) the core keeps
- *   balances in base currency units of 10^-settleDecimals; see `Instrument.settleDecimals`.
+ * - Value, PnL, fees and balances are `bigint` counts of settlement units, in the instrument's
+ *   settlement asset (contract-value.ts): for spot and linear the quote asset in units of
+ *   10^-(priceDecimals + sizeDecimals + decimals of the multiplier), so price × qty × multiplier
+ *   is exact; for inverse the base asset in units of 10^-settlementDecimals (default 8).
  * - Timestamps are `bigint` nanoseconds since the Unix epoch.
  * Floats appear only in derived analytics (mid, microprice, imbalance).
  */
@@ -32,10 +32,16 @@ export interface Instrument {
   readonly tickUnits: number;
   /** Minimum quantity increment, in qty units. */
   readonly lotUnits: number;
-  /** Minimum order notional in notional units (price units × qty units); 0n = none. */
+  /** Minimum order value in settlement units (contract-value.ts notionalValueUnits); 0n = none. */
   readonly minNotionalUnits: bigint;
-  /** Contract multiplier (1 for spot/linear; USD face value per contract for inverse). */
+  /**
+   * Contract value per contract: 1 for spot and plain linear (qty in base units); the base
+   * amount per contract for linear contracts with a contract value (OKX BTC-USDT-SWAP 0.01);
+   * the quote face value per contract for inverse (Binance COIN-M BTCUSD_PERP 100 USD).
+   */
   readonly multiplier: number;
+  /** Inverse only: decimal places of the settlement (base) asset units; default 8 (1e-8 BTC). */
+  readonly settlementDecimals?: number;
   /** Maker fee rate in parts per million of notional; negative = rebate. */
   readonly makerFeePpm: number;
   /** Taker fee rate in parts per million of notional. */
@@ -73,7 +79,7 @@ export function formatDecimalUnits(units: number | bigint, decimals: number): st
   return `${neg ? '-' : ''}${int}.${frac}`;
 }
 
-/** Exact notional of price × qty in notional units (linear/spot). */
+/** Exact price × qty in price units × qty units (spot / linear with multiplier 1; contract-value.ts for the general case). */
 export function notionalUnits(priceUnits: number, qtyUnits: number): bigint {
   return BigInt(priceUnits) * BigInt(qtyUnits);
 }

@@ -10,21 +10,25 @@ const QUOTES = ['USDT', 'USDC', 'FDUSD', 'BUSD', 'USD', 'BTC', 'ETH'];
 
 /**
  * Instrument metadata when the venue module has no better knowledge: precision as observed in
- * the data, tick/lot one unit at that precision, contract type from the venue id.
+ * the data, tick/lot one unit at that precision, contract type from the venue id, contract
+ * value from the venue's published contract sizes where they are uniform (Binance COIN-M).
  */
 export const defaultInstrumentMeta: InstrumentResolver = (venue, symbol, observed) => {
   const clean = symbol.replace(/[-_/]|SWAP|PERP/g, '');
   const quote = QUOTES.find((q) => clean.endsWith(q) && clean.length > q.length) ?? '';
+  const base = quote ? clean.slice(0, -quote.length) : clean;
+  const inverse = venue === 'binance-coinm';
   return {
     venue,
     symbol,
-    contractType: venue.endsWith('-spot') ? 'spot' : venue === 'binance-coinm' ? 'inverse' : 'linear',
-    baseCurrency: quote ? clean.slice(0, -quote.length) : clean,
+    contractType: venue.endsWith('-spot') ? 'spot' : inverse ? 'inverse' : 'linear',
+    baseCurrency: base,
     quoteCurrency: quote,
     priceDecimals: observed.priceDecimals,
     sizeDecimals: observed.sizeDecimals,
     tickSize: unitString(observed.priceDecimals),
     lotSize: unitString(observed.sizeDecimals),
-    multiplier: '1',
+    // Binance COIN-M contract size: 100 USD for BTC, 10 USD for every other coin.
+    multiplier: inverse ? (base === 'BTC' ? '100' : '10') : '1',
   };
 };

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { ChassisError } from '@chassis/core';
 import { experimentReportHtml, openRunDir, rankRuns, variedParams, type ComparedRun, type ParamValue } from '@chassis/analysis';
 import { backtestHeadline } from '@chassis/experiments';
+import { plainDecimal } from '@chassis/backtesting';
 
 export function comparedRuns(dirs: readonly string[]): ComparedRun[] {
   return dirs.map((d) => {
@@ -25,8 +26,11 @@ export function formatCompareTable(runs: readonly ComparedRun[], metric: string)
   const ranked = rankRuns(runs, metric);
   const params = variedParams(runs);
   const header = ['run', ...params.map((p) => p.split('.').pop()!), ...COLUMNS];
-  const fmt = (v: number | null | undefined) => (v === null || v === undefined ? '–' : Number.isInteger(v) ? String(v) : v.toFixed(4));
-  const rows = ranked.map((r) => [r.runId, ...params.map((p) => String(r.params[p] ?? '–')), ...COLUMNS.map((c) => fmt(r.metrics[c]))]);
+  // Money (pnl, fees, drawdown) is printed as the exact decimal metrics.json holds (0.00029133 BTC stays that, not 0.0003); ratios with 4 places.
+  const money = new Set<string>(['pnl', 'fees', 'maxDrawdown']);
+  const fmt = (c: string, v: number | null | undefined) =>
+    v === null || v === undefined ? '–' : Number.isInteger(v) ? String(v) : money.has(c) ? plainDecimal(v) : v.toFixed(4);
+  const rows = ranked.map((r) => [r.runId, ...params.map((p) => String(r.params[p] ?? '–')), ...COLUMNS.map((c) => fmt(c, r.metrics[c]))]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: readonly string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');

@@ -79,3 +79,40 @@ describe('engine step', () => {
     expect(() => createEngine(bad, new ScriptedStrategy())).toThrow(/rateBuckets\[0\]\.weights\.new/);
   });
 });
+
+describe('echoes of our own dispatches', () => {
+  /** An engine that has just dispatched one new order (RequestSent seq 1) on the bbo at seq 0. */
+  function dispatchedOne() {
+    const strategy = new ScriptedStrategy();
+    const { engine, feed } = engineWith(baseConfig(), strategy);
+    strategy.script.push([{ type: 'new', instrument: BTC.id, side: 'buy', priceUnits: 100, qtyUnits: 1 }]);
+    const sent = feed.bbo(100, 101).requestsSent[0]!;
+    return { engine, feed, sent };
+  }
+
+  it('skips the request it just dispatched when the runtime hands it back, as the same object or an equal copy', () => {
+    const { engine, sent } = dispatchedOne();
+    expect(engine.step(sent)).toBe(EMPTY_STEP_RESULT);
+    const again = dispatchedOne();
+    expect(again.engine.step({ ...again.sent })).toBe(EMPTY_STEP_RESULT);
+    expect(again.engine.violation).toBeNull();
+  });
+
+  it('halts on a request_sent with an old seq that it did not dispatch', () => {
+    const { engine, sent } = dispatchedOne();
+    const forged = { ...sent, priceUnits: 99 };
+    expect(engine.step(forged).violation?.invariant).toBe('seq_contiguous');
+  });
+
+  it('halts when the same echo comes back twice', () => {
+    const { engine, sent } = dispatchedOne();
+    engine.step(sent);
+    expect(engine.step(sent).violation?.invariant).toBe('seq_contiguous');
+  });
+
+  it('halts on a late echo once a newer event has entered the stream', () => {
+    const { engine, feed, sent } = dispatchedOne();
+    feed.bbo(100, 101);
+    expect(engine.step(sent).violation?.invariant).toBe('seq_contiguous');
+  });
+});

@@ -13,7 +13,7 @@ import type { StepResult } from '../step-result.ts';
 import type { Strategy } from '../strategy.ts';
 import type { StateView } from '../state/view.ts';
 import { createEngine } from './create-engine.ts';
-import { BTC, ETH_SPOT, baseConfig } from '../testing/fixtures.ts';
+import { BTC, BTCUSD_PERP, ETH_SPOT, baseConfig, inflightRequestSeq } from '../testing/fixtures.ts';
 
 /** mulberry32: a tiny seeded PRNG, so the random strategy is deterministic given its seed. */
 function prng(seed: number): () => number {
@@ -38,7 +38,8 @@ class RandomStrategy implements Strategy {
     const out: Intent[] = [];
     const n = Math.floor(r() * 4);
     for (let i = 0; i < n; i++) {
-      const inst = r() < 0.7 ? BTC : ETH_SPOT;
+      const u = r();
+      const inst = u < 0.5 ? BTC : u < 0.75 ? ETH_SPOT : BTCUSD_PERP;
       const book = view.market.book(inst.id);
       const mid = book && book.mid() > 0 ? Math.round(book.mid()) : 600000;
       const open = view.execution.openOrders();
@@ -72,21 +73,21 @@ type Op =
 
 const dt = fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 50_000_000 }), fc.integer({ min: 0, max: 400_000_000 }));
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  fc.record({ op: fc.constant('bbo' as const), inst: fc.nat(1), bid: fc.integer({ min: -20, max: 20 }), spread: fc.integer({ min: 1, max: 5 }), dt }),
+  fc.record({ op: fc.constant('bbo' as const), inst: fc.nat(2), bid: fc.integer({ min: -20, max: 20 }), spread: fc.integer({ min: 1, max: 5 }), dt }),
   fc.record({
     op: fc.constant('delta' as const),
-    inst: fc.nat(1),
+    inst: fc.nat(2),
     snapshot: fc.boolean(),
     levels: fc.array(fc.tuple(fc.nat(1), fc.integer({ min: -30, max: 30 }), fc.nat(20)), { maxLength: 12 }),
     dt,
   }),
-  fc.record({ op: fc.constant('trade' as const), inst: fc.nat(1), px: fc.integer({ min: -10, max: 10 }), qty: fc.integer({ min: 1, max: 9 }), dt }),
+  fc.record({ op: fc.constant('trade' as const), inst: fc.nat(2), px: fc.integer({ min: -10, max: 10 }), qty: fc.integer({ min: 1, max: 9 }), dt }),
   fc.record({ op: fc.constant('answer' as const), pick: fc.nat(50), what: fc.nat(8), qty: fc.integer({ min: 1, max: 6 }), dt, echo: fc.boolean() }),
   fc.record({ op: fc.constant('control' as const), what: fc.nat(4), dt }),
 );
 
 const config: EngineConfig = baseConfig({
-  instruments: [BTC, ETH_SPOT],
+  instruments: [BTC, ETH_SPOT, BTCUSD_PERP],
   triggers: { kinds: ['bbo', 'order_accepted', 'order_filled', 'control_time'], everyN: [{ kind: 'trade', n: 3 }] },
   risk: { maxPositionQtyUnits: 40, maxOpenOrders: 12, priceBandPpm: 100 },
   executionControl: {
@@ -99,8 +100,8 @@ const config: EngineConfig = baseConfig({
   initialBalances: { USDT: 1_000_000_000n },
 });
 
-const BASE = [600000, 300000];
-const INSTS = [BTC, ETH_SPOT];
+const BASE = [600000, 300000, 600000];
+const INSTS = [BTC, ETH_SPOT, BTCUSD_PERP];
 
 interface Run {
   journal: Event[];
@@ -158,16 +159,16 @@ function run(ops: readonly Op[], seed: number): Run {
         const ids = [...new Set(journal.filter((e) => e.kind === 'request_sent').map((e) => (e as { orderId: number }).orderId))];
         if (ids.length === 0) break;
         const orderId = ids[o.pick % ids.length]!;
-        const order = engine.view.execution.order(orderId) as { inflightSeq?: number } | undefined;
-        const requestSeq = o.echo ? (order?.inflightSeq ?? -1) : -1;
+        const order = engine.view.execution.order(orderId);
+        const requestSeq = o.echo ? inflightRequestSeq(engine, journal, orderId) : -1;
         const e = { ...h, orderId, requestSeq };
         const kinds: EventDraft[] = [
           { ...e, kind: 'order_accepted', venueOrderId: `v${orderId}` },
           { ...e, kind: 'order_rejected', reason: 'r' },
-          { ...e, kind: 'order_filled', fillId: `f${journal.length}`, priceUnits: (order as { priceUnits?: number })?.priceUnits ?? 1, qtyUnits: o.qty, liquidity: 'maker', feeUnits: BigInt(o.qty * 3), final: false },
-          { ...e, kind: 'order_filled', fillId: `g${journal.length}`, priceUnits: (order as { priceUnits?: number })?.priceUnits ?? 1, qtyUnits: o.qty, liquidity: 'taker', feeUnits: BigInt(o.qty * 5), final: true },
+          { ...e, kind: 'order_filled', fillId: `f${journal.length}`, priceUnits: order?.priceUnits ?? 1, qtyUnits: o.qty, liquidity: 'maker', feeUnits: BigInt(o.qty * 3), final: false },
+          { ...e, kind: 'order_filled', fillId: `g${journal.length}`, priceUnits: order?.priceUnits ?? 1, qtyUnits: o.qty, liquidity: 'taker', feeUnits: BigInt(o.qty * 5), final: true },
           { ...e, kind: 'order_cancelled', reason: 'requested' },
-          { ...e, kind: 'order_replaced', priceUnits: (order as { priceUnits?: number })?.priceUnits ?? 1, qtyUnits: 6 },
+          { ...e, kind: 'order_replaced', priceUnits: order?.priceUnits ?? 1, qtyUnits: 6 },
           { ...e, kind: 'cancel_replace_rejected', request: 'replace', reason: 'r' },
           { ...e, kind: 'order_expired' },
           { ...h, kind: 'order_disposition', orderId, disposition: 'lost', reason: 'timeout' },

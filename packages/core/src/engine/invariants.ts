@@ -10,7 +10,7 @@ export function violation(invariant: string, seq: number, message: string, state
   return Object.freeze({ invariant, seq, message, state: Object.freeze(state) });
 }
 
-/** positions = sum of fills, and the exact cost identity cost − realised = Σ signed fill notional. */
+/** positions = sum of fills, and the exact cost identity cost − realised = Σ signed fill values. */
 export function checkPosition(inst: InstrumentState, seq: number): InvariantViolation | null {
   const p = inst.position;
   if (p.qtyUnits !== p.fillQtySum) {
@@ -20,12 +20,12 @@ export function checkPosition(inst: InstrumentState, seq: number): InvariantViol
       fillQtySum: p.fillQtySum,
     });
   }
-  if (p.costUnits - p.realizedPnlUnits !== p.fillNotionalSum) {
+  if (p.costUnits - p.realizedPnlUnits !== p.fillValueSum) {
     return violation('positions_equal_fills', seq, `cost basis of ${p.instrument} does not reconcile with its fills`, {
       instrument: p.instrument,
       costUnits: p.costUnits.toString(),
       realizedPnlUnits: p.realizedPnlUnits.toString(),
-      fillNotionalSum: p.fillNotionalSum.toString(),
+      fillValueSum: p.fillValueSum.toString(),
     });
   }
   if (p.qtyUnits === 0 && p.costUnits !== 0n) {
@@ -40,8 +40,9 @@ export function checkPosition(inst: InstrumentState, seq: number): InvariantViol
 /**
  * Balances reconcile with fills and fees. Expected balance per currency, recomputed from the
  * fill sums rather than from the balance bookkeeping:
- *   derivatives (linear/inverse) settle realised PnL − fees in the quote currency;
- *   spot moves −Σ signed notional − fees in the quote currency and +Σ signed qty in the base.
+ *   derivatives settle realised PnL − fees in the settlement currency (quote for linear, base
+ *   for inverse);
+ *   spot moves −Σ signed value − fees in the quote currency and +Σ signed qty in the base.
  */
 export function checkBalances(s: EngineState, initial: ReadonlyMap<string, bigint>, seq: number): InvariantViolation | null {
   const expected = new Map<string, bigint>(initial);
@@ -53,11 +54,11 @@ export function checkBalances(s: EngineState, initial: ReadonlyMap<string, bigin
     if (p.fillCount === 0) continue;
     const i = inst.instrument;
     if (i.contractType === 'spot') {
-      add(i.quoteCurrency, -p.fillNotionalSum - p.feesUnits);
-      add(i.baseCurrency, BigInt(p.fillQtySum));
+      add(i.quoteCurrency, (-p.fillValueSum - p.feesUnits) * inst.settlementToBalance);
+      add(i.baseCurrency, BigInt(p.fillQtySum) * inst.baseToBalance);
     } else {
-      // realised = cost − Σ signed notional (the cost identity), independent of the balance path
-      add(i.quoteCurrency, p.costUnits - p.fillNotionalSum - p.feesUnits);
+      // realised = cost − Σ signed values (the cost identity), independent of the balance path
+      add(p.settlementCurrency, (p.costUnits - p.fillValueSum - p.feesUnits) * inst.settlementToBalance);
     }
   }
   for (const [ccy, want] of expected) {

@@ -18,6 +18,7 @@ import type { Intent } from '../intents.ts';
 import type { StateView } from '../state/view.ts';
 import type { EngineState, InstrumentState } from '../state/engine-state.ts';
 import { isTerminal } from '../execution/order-lifecycle.ts';
+import { notionalValueUnits } from '../contract-value.ts';
 
 const ALLOWED: RiskVerdict = Object.freeze({ allowed: true as const });
 const denials = new Map<string, RiskVerdict>();
@@ -144,7 +145,8 @@ export class RiskEngine {
       // Market orders are valued at the opposite best price; without one the check is undecidable.
       const refPrice = c.isMarket ? (c.side === 'buy' ? book.askPrice(0) : book.bidPrice(0)) : c.priceUnits;
       if (!(refPrice > 0)) return deny('no_reference_price');
-      const notional = BigInt(refPrice) * BigInt(c.qtyUnits);
+      // Contract value in settlement units: q × P × m (linear), q × m / P (inverse).
+      const notional = notionalValueUnits(inst, refPrice, c.qtyUnits);
       if (notional < inst.minNotionalUnits) return deny('below_min_notional');
       if (cfg.maxOrderNotionalUnits !== undefined && notional > cfg.maxOrderNotionalUnits) return deny('max_order_notional');
     }

@@ -6,8 +6,10 @@
  */
 import type { EventKind, OrderSide, OrderType, RequestKind, TimeInForce, TradeEvent } from '../events.ts';
 import type { Instrument } from '../instrument.ts';
-import type { OrderStatus, OrderView, PositionView } from './view.ts';
+import type { BookView, OrderStatus, OrderView, PositionView } from './view.ts';
+import { BookFacade, OrderFacade, PositionFacade, tradeSnapshot } from './read-only-view.ts';
 import { L2Book } from '../market/book.ts';
+import { averageEntryPrice, contractTerms } from '../contract-value.ts';
 import { Fnv1a64 } from './state-hash.ts';
 import type { RateBucket } from '../execution/rate-bucket.ts';
 import type { PendingCommand } from '../execution/dominance.ts';
@@ -71,11 +73,19 @@ export class OrderRecord implements OrderView {
   get remainingQtyUnits(): number {
     return this.qtyUnits - this.filledQtyUnits;
   }
+
+  /** What the StateView hands out for this order: read-only, made once. */
+  get view(): OrderView {
+    return (this.facade ??= new OrderFacade(this));
+  }
+  private facade: OrderView | undefined = undefined;
 }
 
 /**
- * Position with exact accounting in notional units (price units × qty units).
- * Identity kept at every fill: costUnits − realizedPnlUnits = Σ signed fill notional (buy +).
+ * Position with exact accounting in settlement units (contract-value.ts): the basis
+ * `costUnits` is the sum of the signed values of the open fills (linear q × P × m, inverse
+ * −q × m / P), realised PnL = value of the closed quantity at the exit price − its basis share.
+ * Identity kept at every fill: costUnits − realizedPnlUnits = Σ signed fill values (buy +).
  * On a reduction the removed cost is cost × closed / |qty| truncated toward zero; the
  * remainder stays in the basis, so no unit is ever lost and a flat position has cost 0.
  */
@@ -86,13 +96,24 @@ export class PositionRecord implements PositionView {
   feesUnits = 0n;
   /** Independent running sums for the invariants "positions = sum of fills" and balance reconciliation. */
   fillQtySum = 0;
-  fillNotionalSum = 0n;
+  /** Σ signed fill values in settlement units (for spot also the quote cash flow, before fees). */
+  fillValueSum = 0n;
   fillCount = 0;
+  readonly instrument: string;
+  readonly settlementCurrency: string;
+  readonly settlementDecimals: number;
 
-  constructor(readonly instrument: string) {}
+  /** `spec` absent: a position of an instrument the engine does not know (always flat). */
+  constructor(private readonly spec: Instrument | string) {
+    this.instrument = typeof spec === 'string' ? spec : spec.id;
+    const terms = typeof spec === 'string' ? null : contractTerms(spec);
+    this.settlementCurrency = terms?.settlementCurrency ?? '';
+    this.settlementDecimals = terms?.settlementDecimals ?? 0;
+  }
 
   get avgPrice(): number {
-    return this.qtyUnits === 0 ? NaN : Number(this.costUnits) / this.qtyUnits;
+    if (this.qtyUnits === 0 || typeof this.spec === 'string') return NaN;
+    return averageEntryPrice(this.spec, this.qtyUnits, this.costUnits);
   }
 }
 
@@ -108,9 +129,32 @@ export class InstrumentState {
   /** Market events of this instrument may trigger the strategy. */
   triggers = true;
 
+  /** Multiplies settlement units into units of the settlement currency's balance (10^(balance − settlement decimals)). */
+  settlementToBalance = 1n;
+  /** Spot: multiplies qty units into units of the base currency's balance. */
+  baseToBalance = 1n;
+
+  /** What the StateView hands out: read-only facades over the book and the position, made once. */
+  readonly bookView: BookView;
+  readonly positionView: PositionView;
+  /** Frozen copy of lastTrade handed to the view (remade when lastTrade changes). */
+  private tradeView: TradeEvent | undefined = undefined;
+  private tradeViewOf: TradeEvent | undefined = undefined;
+
   constructor(readonly instrument: Instrument) {
     this.book = new L2Book(instrument.id);
-    this.position = new PositionRecord(instrument.id);
+    this.position = new PositionRecord(instrument);
+    this.bookView = new BookFacade(this.book);
+    this.positionView = new PositionFacade(this.position);
+  }
+
+  lastTradeView(): TradeEvent | undefined {
+    const t = this.lastTrade;
+    if (t !== this.tradeViewOf) {
+      this.tradeViewOf = t;
+      this.tradeView = t === undefined ? undefined : tradeSnapshot(t);
+    }
+    return this.tradeView;
   }
 }
 
@@ -153,7 +197,12 @@ export class EngineState {
   readonly retiredDigest = new Fnv1a64();
   /** Pending effective command per order key; Map insertion order = admission order. */
   readonly queue = new Map<number, PendingCommand>();
+  /** Balances by currency, in units of 10^-balanceDecimals(currency) (contract-value.ts balanceDecimals). */
   readonly balances = new Map<string, bigint>();
+  /** Decimal places of each currency's balance units; absent = as given in the configuration. */
+  balanceDecimals: ReadonlyMap<string, number> = new Map();
+  /** Balances before the first event (configuration, not hashed): the base of the balance reconciliation. */
+  initialBalances: ReadonlyMap<string, bigint> = new Map();
   readonly buckets = new Map<string, RateBucket>();
   readonly obligations = new Map<string, OutstandingObligation>();
   readonly counters = new ExecutionCounters();

@@ -56,12 +56,17 @@ export interface PositionView {
   readonly instrument: string;
   /** Signed: long > 0, short < 0. */
   readonly qtyUnits: number;
-  /** Average entry price in price units (float analytics; exact cost is costUnits). */
+  /** Average entry price in price units (float analytics; exact cost is costUnits); harmonic for inverse contracts. */
   readonly avgPrice: number;
-  /** Exact signed cost basis of the open position in notional units. */
+  /** Exact signed basis of the open position in settlement units: Σ fill values (contract-value.ts signedValueUnits). */
   readonly costUnits: bigint;
+  /** Realised PnL and fees paid, in settlement units. */
   readonly realizedPnlUnits: bigint;
   readonly feesUnits: bigint;
+  /** Asset PnL, fees and cost are in: the quote asset (spot, linear) or the base asset (inverse); '' for an unknown instrument. */
+  readonly settlementCurrency: string;
+  /** One unit of costUnits/realizedPnlUnits/feesUnits = 10^-settlementDecimals of settlementCurrency. */
+  readonly settlementDecimals: number;
 }
 
 export interface ExecutionView {
@@ -71,8 +76,10 @@ export interface ExecutionView {
   /** Pending queue entries in admission order. */
   pending(instrument?: string): readonly PendingView[];
   position(instrument: string): PositionView;
-  /** Balance by currency, in notional units of the instruments quoted in it. */
+  /** Balance by currency, in units of 10^-balanceDecimals(currency). */
   balance(currency: string): bigint;
+  /** Decimal places of a currency's balance units: the finest settlement precision among the instruments settling in it (0 if none). */
+  balanceDecimals(currency: string): number;
 }
 
 export interface ControlView {

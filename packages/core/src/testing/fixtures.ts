@@ -49,6 +49,42 @@ export const ETH_SPOT: Instrument = Object.freeze({
   takerFeePpm: 1000,
 });
 
+/** Binance COIN-M BTCUSD_PERP: inverse, 100 USD per contract, price in 0.1 USD, qty in whole contracts, settles in BTC. */
+export const BTCUSD_PERP: Instrument = Object.freeze({
+  id: 'binance-coinm:BTCUSD_PERP',
+  venue: 'binance-coinm',
+  symbol: 'BTCUSD_PERP',
+  contractType: 'inverse',
+  baseCurrency: 'BTC',
+  quoteCurrency: 'USD',
+  priceDecimals: 1,
+  sizeDecimals: 0,
+  tickUnits: 1,
+  lotUnits: 1,
+  minNotionalUnits: 0n,
+  multiplier: 100,
+  makerFeePpm: 200,
+  takerFeePpm: 500,
+});
+
+/** OKX BTC-USDT-SWAP: linear, contract value 0.01 BTC, price in 0.1 USDT, qty in 0.01 contracts, settles in USDT. */
+export const BTC_USDT_SWAP: Instrument = Object.freeze({
+  id: 'okx:BTC-USDT-SWAP',
+  venue: 'okx',
+  symbol: 'BTC-USDT-SWAP',
+  contractType: 'linear',
+  baseCurrency: 'BTC',
+  quoteCurrency: 'USDT',
+  priceDecimals: 1,
+  sizeDecimals: 2,
+  tickUnits: 1,
+  lotUnits: 1,
+  minNotionalUnits: 0n,
+  multiplier: 0.01,
+  makerFeePpm: 200,
+  takerFeePpm: 500,
+});
+
 export function baseConfig(overrides: Partial<EngineConfig> = {}): EngineConfig {
   return {
     instruments: [BTC],
@@ -105,8 +141,7 @@ export class EventFeed {
 
   /** The seq of the RequestSent currently inflight for an order (what a venue answer echoes), -1 if none. */
   inflightSeq(orderId: number): number {
-    const o = this.engine.view.execution.order(orderId) as { inflightSeq?: number } | undefined;
-    return o?.inflightSeq ?? -1;
+    return inflightRequestSeq(this.engine, this.journal, orderId);
   }
 
   exec(draft: Record<string, unknown> & { kind: string; orderId: number }, answersInflight = true): StepResult {
@@ -119,7 +154,45 @@ export class EventFeed {
   }
 }
 
+/**
+ * What a runtime knows when a venue answers: the seq of the order's inflight request, i.e. the
+ * last RequestSent of that key in its journal while the view says a request is inflight; -1 if none.
+ */
+export function inflightRequestSeq(engine: Engine, journal: readonly Event[], orderId: number): number {
+  if ((engine.view.execution.order(orderId)?.inflight ?? null) === null) return -1;
+  for (let i = journal.length - 1; i >= 0; i--) {
+    const e = journal[i]!;
+    if (e.kind === 'request_sent' && e.orderId === orderId) return e.seq;
+  }
+  return -1;
+}
+
 export function engineWith(config: EngineConfig, strategy: Strategy = new ScriptedStrategy()): { engine: Engine; feed: EventFeed } {
   const engine = createEngine(config, strategy);
   return { engine, feed: new EventFeed(engine) };
+}
+
+/**
+ * An engine over one instrument that opens `qty` with `first` and closes it with the opposite
+ * side at `second` (prices in price units, qty in qty units, fees in settlement units as the
+ * venue would report them): the two fills, nothing else.
+ */
+export function roundTrip(
+  inst: Instrument,
+  first: { side: 'buy' | 'sell'; price: number; fee: bigint },
+  second: { price: number; fee: bigint },
+  qty: number,
+  initialBalances: Record<string, bigint>,
+): Engine {
+  const strategy = new ScriptedStrategy();
+  const { engine, feed } = engineWith(baseConfig({ instruments: [inst], initialBalances }), strategy);
+  const other = first.side === 'buy' ? 'sell' : 'buy';
+  strategy.script.push([
+    { type: 'new', instrument: inst.id, side: first.side, priceUnits: first.price, qtyUnits: qty },
+    { type: 'new', instrument: inst.id, side: other, priceUnits: second.price, qtyUnits: qty },
+  ]);
+  feed.push({ kind: 'bbo', instrument: inst.id, updateId: -1n, bidPriceUnits: first.price - 1, bidQtyUnits: 1, askPriceUnits: first.price + 1, askQtyUnits: 1, tsEventNs: feed.nowNs, tsLocalNs: feed.nowNs });
+  feed.exec({ kind: 'order_filled', orderId: 1, fillId: 'a', priceUnits: first.price, qtyUnits: qty, liquidity: 'maker', feeUnits: first.fee, final: true });
+  feed.exec({ kind: 'order_filled', orderId: 2, fillId: 'b', priceUnits: second.price, qtyUnits: qty, liquidity: 'maker', feeUnits: second.fee, final: true });
+  return engine;
 }

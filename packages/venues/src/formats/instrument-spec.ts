@@ -19,7 +19,13 @@ export interface InstrumentSpec {
   /** Decimal places canonical sizes are stored with. */
   readonly sizeDecimals: number;
   readonly contractType: ContractType;
-  /** Contract multiplier: 1 for spot/linear; quote-currency face value per contract for inverse. */
+  /**
+   * Contract value per contract: 1 for spot and plain linear (qty in base units); base amount
+   * per contract for linear contracts (OKX ctVal, e.g. 0.01 BTC); quote face value per contract
+   * for inverse (Binance COIN-M BTCUSD 100 USD, others 10 USD). PnL and fees use it
+   * (@chassis/core contract-value.ts). A derived (unknown) OKX linear swap gets 1, which is
+   * only right for a contract of one base unit: add the symbol to the table.
+   */
   readonly multiplier: string;
   readonly baseCurrency: string;
   readonly quoteCurrency: string;
@@ -52,7 +58,12 @@ const KNOWN: Readonly<Record<string, Known>> = {
   'okx:BTC-USDT': k('0.1', '0.00000001', 'spot', 'BTC', 'USDT'),
   'okx:BTC-USD-220527': k('0.1', '1', 'inverse', 'BTC', 'USD', '100'),
   'okx:UNI-USD-SWAP': k('0.001', '1', 'inverse', 'UNI', 'USD', '10'),
+  // OKX contract value (ctVal): BTC-USDT-SWAP 0.01 BTC, ETH-USDT-SWAP 0.1 ETH per contract (linear);
+  // BTC-USD-SWAP 100 USD, ETH-USD-SWAP 10 USD per contract (inverse), per OKX /api/v5/public/instruments.
   'okx:BTC-USDT-SWAP': k('0.1', '0.01', 'linear', 'BTC', 'USDT', '0.01'),
+  'okx:ETH-USDT-SWAP': k('0.01', '0.01', 'linear', 'ETH', 'USDT', '0.1'),
+  'okx:BTC-USD-SWAP': k('0.1', '1', 'inverse', 'BTC', 'USD', '100'),
+  'okx:ETH-USD-SWAP': k('0.01', '1', 'inverse', 'ETH', 'USD', '10'),
   'bybit-linear:BTCUSDT': k('0.10', '0.001', 'linear', 'BTC', 'USDT'),
   'bybit-spot:BTCUSDT': k('0.01', '0.000001', 'spot', 'BTC', 'USDT'),
 };

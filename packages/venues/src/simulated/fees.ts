@@ -1,13 +1,14 @@
 /**
- * Maker/taker fees, exact in notional units (price units × qty units, see @chassis/core
- * instrument.ts). fee = price × qty × ppm / 1,000,000, computed in bigint and rounded toward
- * +∞ — in the venue's favour: a fee is never undercharged and a rebate (negative ppm) never
- * overpaid. Example: 3 notional units at 100 ppm = 0.0003 → 1; at -100 ppm = -0.0003 → 0.
+ * Maker/taker fees of the simulated venue, exact in the instrument's settlement units: the
+ * core's contract value (@chassis/core contract-value.ts) × rate, so the venue charges exactly
+ * what the engine books. Linear/spot: fee = price × qty × multiplier × ppm / 10^6 in quote
+ * units; inverse (Binance COIN-M, OKX coin-margined): fee = qty × multiplier / price × ppm /
+ * 10^6 in base units of 10^-settlementDecimals. Rounded toward +∞ — in the venue's favour: a fee
+ * is never undercharged and a rebate (negative ppm) never overpaid.
+ * Example (linear, m = 1): 3 notional units at 100 ppm = 0.0003 → 1; at -100 ppm = -0.0003 → 0.
  */
-const MILLION = 1_000_000n;
+import { contractFeeUnits, type Instrument } from '@chassis/core';
 
-export function feeUnits(priceUnits: number, qtyUnits: number, feePpm: number): bigint {
-  const scaled = BigInt(priceUnits) * BigInt(qtyUnits) * BigInt(feePpm);
-  const q = scaled / MILLION; // truncates toward zero
-  return scaled > 0n && q * MILLION !== scaled ? q + 1n : q;
+export function feeUnits(instrument: Instrument, priceUnits: number, qtyUnits: number, feePpm: number): bigint {
+  return contractFeeUnits(instrument, priceUnits, qtyUnits, feePpm);
 }

@@ -19,7 +19,7 @@
  * never overtakes an earlier one on the way in, and an answer never overtakes an earlier one on
  * the way back (arrival = max(send + latency, previous arrival)).
  */
-import { ChassisError } from '@chassis/core';
+import { ChassisError, notionalValueUnits } from '@chassis/core';
 import type { EventDraft, ExecutionEvent, Instrument, Liquidity, MarketEvent, RequestSentEvent, TradeEvent, BookDeltaEvent, BboEvent } from '@chassis/core';
 import type { ClockedVenueAdapter, VenueAnswer } from '../adapter.ts';
 import { BookSide, ExchangeBook } from './book.ts';
@@ -246,7 +246,7 @@ class SimulatedVenueImpl implements SimulatedVenue {
       if (req.postOnly) return this.reject(req, now, 'post_only_market');
     } else {
       if (!(Number.isSafeInteger(req.priceUnits) && req.priceUnits > 0 && req.priceUnits % spec.tickUnits === 0)) return this.reject(req, now, 'invalid_price');
-      if (spec.minNotionalUnits > 0n && BigInt(req.priceUnits) * BigInt(req.qtyUnits) < spec.minNotionalUnits) return this.reject(req, now, 'min_notional');
+      if (spec.minNotionalUnits > 0n && notionalValueUnits(spec, req.priceUnits, req.qtyUnits) < spec.minNotionalUnits) return this.reject(req, now, 'min_notional');
     }
     const isBuy = req.side === 'buy';
     const opposite = inst.book.side(!isBuy);
@@ -380,7 +380,7 @@ class SimulatedVenueImpl implements SimulatedVenue {
     const final = order.filledUnits >= order.qtyUnits;
     if (final) this.retire(order);
     const inst = order.inst;
-    const fee = feeUnits(priceUnits, qtyUnits, liquidity === 'maker' ? inst.makerFeePpm : inst.takerFeePpm);
+    const fee = feeUnits(inst.instrument, priceUnits, qtyUnits, liquidity === 'maker' ? inst.makerFeePpm : inst.takerFeePpm);
     order.fills++;
     const local = this.localTime(now, order.request);
     this.answers.push(local, {

@@ -1,0 +1,72 @@
+/**
+ * The StateView a strategy and risk rules read (view.ts): one frozen object over the engine's
+ * state, built once per engine. Everything it returns is read-only at run time, not only by
+ * type (read-only-view.ts): facades over books, orders and positions, frozen copies of queue
+ * entries, trades and instruments; lists are fresh arrays of those. Reading a book, an order or
+ * a position allocates nothing.
+ */
+import type { Event } from '../events.ts';
+import type { Instrument } from '../instrument.ts';
+import type { PendingCommand } from '../execution/dominance.ts';
+import { KIND_INDEX, PositionRecord, type EngineState, type OrderRecord } from './engine-state.ts';
+import { instrumentSnapshots, pendingSnapshot } from './read-only-view.ts';
+import type { PositionView, StateView } from './view.ts';
+
+export function createStateView(s: EngineState, instruments: readonly Instrument[]): StateView {
+  const flat = new Map<string, PositionView>();
+  const byId = (a: { orderId: number }, b: { orderId: number }): number => a.orderId - b.orderId;
+  const frozen = instrumentSnapshots(instruments);
+  const byInstrument = new Map(frozen.map((i) => [i.id, i]));
+  return Object.freeze({
+    instrument: (id: string) => byInstrument.get(id),
+    instruments: frozen,
+    market: Object.freeze({
+      book: (id: string) => s.instruments.get(id)?.bookView,
+      lastTrade: (id: string) => s.instruments.get(id)?.lastTradeView(),
+    }),
+    execution: Object.freeze({
+      order: (orderId: number) => s.orders.get(orderId)?.view,
+      openOrders: (instrument?: string) => {
+        const out: OrderRecord[] = [];
+        for (const o of s.live.values()) if (instrument === undefined || o.instrument === instrument) out.push(o);
+        return out.sort(byId).map((o) => o.view);
+      },
+      pending: (instrument?: string) => {
+        const out: PendingCommand[] = [];
+        for (const c of s.queue.values()) if (instrument === undefined || c.instrument === instrument) out.push(c);
+        return out.sort((a, b) => a.admission - b.admission).map(pendingSnapshot);
+      },
+      position: (instrument: string): PositionView => {
+        const st = s.instruments.get(instrument);
+        if (st) return st.positionView;
+        let p = flat.get(instrument);
+        if (!p) flat.set(instrument, (p = Object.freeze(new PositionRecord(instrument))));
+        return p;
+      },
+      balance: (currency: string) => s.balances.get(currency) ?? 0n,
+      balanceDecimals: (currency: string) => s.balanceDecimals.get(currency) ?? 0,
+    }),
+    control: Object.freeze({
+      get sessionActive() {
+        return s.sessionActive;
+      },
+      get configVersion() {
+        return s.configVersion;
+      },
+      get killSwitch() {
+        return s.killSwitch;
+      },
+      get strategyHalted() {
+        return s.strategyHalted;
+      },
+      feedDegraded: (id: string) => s.instruments.get(id)?.feedDegraded ?? s.otherFeedsDegraded.get(id) ?? false,
+      eventCount: (kind: Event['kind']) => s.eventCounts[KIND_INDEX[kind]] ?? 0,
+      get lastSeq() {
+        return s.lastSeq;
+      },
+      get nowNs() {
+        return s.nowNs;
+      },
+    }),
+  });
+}
