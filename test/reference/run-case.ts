@@ -29,13 +29,10 @@ export function startingBalances(inst: Instrument): { production: Record<string,
 }
 
 export async function runCase(instrument: Instrument, events: readonly MarketEvent[], strategy: Strategy, seed = 1): Promise<CaseResult> {
-  const t0 = performance.now();
   const balances = startingBalances(instrument);
   const run = await runProduction({ instrument, events, strategy, entryLatencyNs: ENTRY_LATENCY_NS, responseLatencyNs: RESPONSE_LATENCY_NS, seed, initialBalances: balances.production });
-  const t1 = performance.now();
   const answers = run.stream.filter(isAnswer) as EventDraft<ExecutionEvent>[];
   const venue = compareVenue(instrument, run.tape, answers, run.undeliveredAnswers, { entryNs: ENTRY_LATENCY_NS, responseNs: RESPONSE_LATENCY_NS });
   const ledger = compareLedger(instrument, run, balances.reference);
-  console.log(`production ${(t1 - t0).toFixed(0)}ms, reference ${(performance.now() - t1).toFixed(0)}ms`);
   return { run, venue, ledger, requests: run.tape.filter((t) => t.kind === 'submit').length };
 }
