@@ -20,21 +20,32 @@ const decimalsOf = (text: string): number => {
 };
 
 function observedDecimals(records: readonly NormalizedRecord[]): { priceDecimals: number; sizeDecimals: number } {
-  let priceDecimals = 0;
-  let sizeDecimals = 0;
-  const price = (t: string) => (priceDecimals = Math.max(priceDecimals, decimalsOf(t)));
-  const size = (t: string) => (sizeDecimals = Math.max(sizeDecimals, decimalsOf(t)));
+  const prices: string[] = [];
+  const sizes: string[] = [];
   for (const r of records) {
     if (r.kind === 'book_delta') {
-      for (const [p, s] of [...r.bids, ...r.asks]) (price(p), size(s));
-    } else if (r.kind === 'trade') (price(r.price), size(r.size));
-    else if (r.kind === 'bbo') (price(r.bidPrice), price(r.askPrice), size(r.bidSize), size(r.askSize));
+      for (const [p, s] of [...r.bids, ...r.asks]) {
+        prices.push(p);
+        sizes.push(s);
+      }
+    } else if (r.kind === 'trade') {
+      prices.push(r.price);
+      sizes.push(r.size);
+    } else if (r.kind === 'bbo') {
+      prices.push(r.bidPrice, r.askPrice);
+      sizes.push(r.bidSize, r.askSize);
+    }
   }
-  return { priceDecimals, sizeDecimals };
+  const most = (xs: readonly string[]) => xs.reduce((m, x) => Math.max(m, decimalsOf(x)), 0);
+  return { priceDecimals: most(prices), sizeDecimals: most(sizes) };
 }
 
 /** The venue's published instrument metadata in the core's integer units (fees as ppm). */
-export function instrumentOf(venue: VenueId, symbol: string, observed: { priceDecimals: number; sizeDecimals: number }): Instrument {
+export function instrumentOf(
+  venue: VenueId,
+  symbol: string,
+  observed: { priceDecimals: number; sizeDecimals: number },
+): Instrument {
   const spec = instrumentSpec(venue, symbol, observed);
   return {
     id: `${venue}:${symbol}`,
@@ -60,11 +71,37 @@ function toEvent(r: NormalizedRecord, inst: Instrument): MarketEvent | null {
   const head = { seq: 0, tsEventNs: r.tsEventNs, tsLocalNs: r.tsLocalNs, instrument: inst.id };
   if (r.kind === 'book_delta') {
     const rows = [...r.bids.map((l) => [0, l] as const), ...r.asks.map((l) => [1, l] as const)];
-    return { ...head, kind: 'book_delta', updateId: r.updateId ?? -1n, isSnapshot: r.isSnapshot, offset: 0, count: rows.length, sides: rows.map((x) => x[0]), prices: rows.map((x) => px(x[1][0])), sizes: rows.map((x) => sz(x[1][1])) };
+    return {
+      ...head,
+      kind: 'book_delta',
+      updateId: r.updateId ?? -1n,
+      isSnapshot: r.isSnapshot,
+      offset: 0,
+      count: rows.length,
+      sides: rows.map((x) => x[0]),
+      prices: rows.map((x) => px(x[1][0])),
+      sizes: rows.map((x) => sz(x[1][1])),
+    };
   }
-  if (r.kind === 'trade') return { ...head, kind: 'trade', tradeId: r.tradeId, priceUnits: px(r.price), qtyUnits: sz(r.size), aggressor: r.aggressor };
+  if (r.kind === 'trade')
+    return {
+      ...head,
+      kind: 'trade',
+      tradeId: r.tradeId,
+      priceUnits: px(r.price),
+      qtyUnits: sz(r.size),
+      aggressor: r.aggressor,
+    };
   if (r.kind === 'bbo') {
-    return { ...head, kind: 'bbo', updateId: r.updateId ?? -1n, bidPriceUnits: px(r.bidPrice), bidQtyUnits: sz(r.bidSize), askPriceUnits: px(r.askPrice), askQtyUnits: sz(r.askSize) };
+    return {
+      ...head,
+      kind: 'bbo',
+      updateId: r.updateId ?? -1n,
+      bidPriceUnits: px(r.bidPrice),
+      bidQtyUnits: sz(r.bidSize),
+      askPriceUnits: px(r.askPrice),
+      askQtyUnits: sz(r.askSize),
+    };
   }
   return null; // sync issues: not market data
 }
@@ -73,7 +110,10 @@ function toEvent(r: NormalizedRecord, inst: Instrument): MarketEvent | null {
  * Reads up to `maxRecords` records of `symbol` (default: the first symbol seen) from a capture.
  * Market events are returned in capture order (the order the feeder merges by tsLocal).
  */
-export async function readCaptureMarket(path: string, options: { symbol?: string; maxRecords?: number } = {}): Promise<CaptureMarket> {
+export async function readCaptureMarket(
+  path: string,
+  options: { symbol?: string; maxRecords?: number } = {},
+): Promise<CaptureMarket> {
   const records: NormalizedRecord[] = [];
   let symbol = options.symbol;
   const max = options.maxRecords ?? Infinity;
@@ -84,7 +124,8 @@ export async function readCaptureMarket(path: string, options: { symbol?: string
     records.push(r);
     if (records.length >= max) break;
   }
-  if (records.length === 0 || symbol === undefined) throw new Error(`no market records for ${options.symbol ?? 'any symbol'} in ${path}`);
+  if (records.length === 0 || symbol === undefined)
+    throw new Error(`no market records for ${options.symbol ?? 'any symbol'} in ${path}`);
   const instrument = instrumentOf(records[0]!.venue, symbol, observedDecimals(records));
   const events: MarketEvent[] = [];
   for (const r of records) {

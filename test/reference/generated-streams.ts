@@ -9,25 +9,94 @@ import type { Instrument, MarketEvent, RequestSentEvent } from '@chassis/core';
 import type { TapeEntry } from './production-run.ts';
 
 export type Op =
-  | { readonly op: 'depth'; readonly dtNs: number; readonly snapshot: boolean; readonly levels: readonly [side: 0 | 1, offsetTicks: number, sizeLots: number][] }
-  | { readonly op: 'bbo'; readonly dtNs: number; readonly idShift: number; readonly bidOffset: number; readonly spread: number; readonly bidLots: number; readonly askLots: number }
-  | { readonly op: 'trade'; readonly dtNs: number; readonly offsetTicks: number; readonly qtyLots: number; readonly aggressor: 'buy' | 'sell' | 'unknown' }
+  | {
+      readonly op: 'depth';
+      readonly dtNs: number;
+      readonly snapshot: boolean;
+      readonly levels: readonly [side: 0 | 1, offsetTicks: number, sizeLots: number][];
+    }
+  | {
+      readonly op: 'bbo';
+      readonly dtNs: number;
+      readonly idShift: number;
+      readonly bidOffset: number;
+      readonly spread: number;
+      readonly bidLots: number;
+      readonly askLots: number;
+    }
+  | {
+      readonly op: 'trade';
+      readonly dtNs: number;
+      readonly offsetTicks: number;
+      readonly qtyLots: number;
+      readonly aggressor: 'buy' | 'sell' | 'unknown';
+    }
   | { readonly op: 'drift'; readonly ticks: number }
-  | { readonly op: 'new'; readonly dtNs: number; readonly side: 'buy' | 'sell'; readonly type: 'limit' | 'market'; readonly tif: 'GTC' | 'IOC' | 'FOK'; readonly postOnly: boolean; readonly offsetTicks: number; readonly qtyLots: number; readonly offLot: boolean }
+  | {
+      readonly op: 'new';
+      readonly dtNs: number;
+      readonly side: 'buy' | 'sell';
+      readonly type: 'limit' | 'market';
+      readonly tif: 'GTC' | 'IOC' | 'FOK';
+      readonly postOnly: boolean;
+      readonly offsetTicks: number;
+      readonly qtyLots: number;
+      readonly offLot: boolean;
+    }
   | { readonly op: 'cancel'; readonly dtNs: number; readonly pick: number }
-  | { readonly op: 'replace'; readonly dtNs: number; readonly pick: number; readonly offsetTicks: number; readonly qtyLots: number };
+  | {
+      readonly op: 'replace';
+      readonly dtNs: number;
+      readonly pick: number;
+      readonly offsetTicks: number;
+      readonly qtyLots: number;
+    };
 
 const dt = fc.integer({ min: 0, max: 3_000_000 });
 const offset = fc.integer({ min: -6, max: 6 });
 const lots = fc.integer({ min: 0, max: 8 });
 
 export const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 3, arbitrary: fc.record({ op: fc.constant('depth' as const), dtNs: dt, snapshot: fc.integer({ min: 0, max: 7 }).map((x) => x === 0), levels: fc.array(fc.tuple(fc.constantFrom(0 as const, 1 as const), offset, lots), { minLength: 1, maxLength: 6 }) }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('bbo' as const), dtNs: dt, idShift: fc.integer({ min: -2, max: 2 }), bidOffset: offset, spread: fc.integer({ min: 1, max: 3 }), bidLots: lots, askLots: lots }) },
-  { weight: 3, arbitrary: fc.record({ op: fc.constant('trade' as const), dtNs: dt, offsetTicks: offset, qtyLots: fc.integer({ min: 1, max: 6 }), aggressor: fc.constantFrom('buy' as const, 'sell' as const, 'unknown' as const) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      op: fc.constant('depth' as const),
+      dtNs: dt,
+      snapshot: fc.integer({ min: 0, max: 7 }).map((x) => x === 0),
+      levels: fc.array(fc.tuple(fc.constantFrom(0 as const, 1 as const), offset, lots), { minLength: 1, maxLength: 6 }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      op: fc.constant('bbo' as const),
+      dtNs: dt,
+      idShift: fc.integer({ min: -2, max: 2 }),
+      bidOffset: offset,
+      spread: fc.integer({ min: 1, max: 3 }),
+      bidLots: lots,
+      askLots: lots,
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      op: fc.constant('trade' as const),
+      dtNs: dt,
+      offsetTicks: offset,
+      qtyLots: fc.integer({ min: 1, max: 6 }),
+      aggressor: fc.constantFrom('buy' as const, 'sell' as const, 'unknown' as const),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('drift' as const), ticks: fc.integer({ min: -3, max: 3 }) }) },
   // Far jumps (beyond a 2^17-unit ladder span) and back: book representations must not leak into behaviour.
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('drift' as const), ticks: fc.constantFrom(-30_000, 30_000, -140_000, 140_000) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant('drift' as const),
+      ticks: fc.constantFrom(-30_000, 30_000, -140_000, 140_000),
+    }),
+  },
   {
     weight: 4,
     arbitrary: fc.record({
@@ -43,14 +112,42 @@ export const opArb: fc.Arbitrary<Op> = fc.oneof(
     }),
   },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('cancel' as const), dtNs: dt, pick: fc.nat() }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('replace' as const), dtNs: dt, pick: fc.nat(), offsetTicks: offset, qtyLots: fc.integer({ min: 0, max: 12 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      op: fc.constant('replace' as const),
+      dtNs: dt,
+      pick: fc.nat(),
+      offsetTicks: offset,
+      qtyLots: fc.integer({ min: 0, max: 12 }),
+    }),
+  },
 );
 
 /** A generated instrument: tick and lot sizes vary so rounding to ticks and whole lots is exercised. */
-export const instrumentArb: fc.Arbitrary<Instrument> = fc.record({ tick: fc.constantFrom(1, 5), lot: fc.constantFrom(1, 10), maker: fc.integer({ min: -100, max: 300 }), taker: fc.integer({ min: 0, max: 700 }) }).map(({ tick, lot, maker, taker }) => ({
-  id: 'sim:TEST', venue: 'sim', symbol: 'TEST', contractType: 'linear', baseCurrency: 'BTC', quoteCurrency: 'USDT', priceDecimals: 2, sizeDecimals: 3,
-  tickUnits: tick, lotUnits: lot, minNotionalUnits: 0n, multiplier: 1, makerFeePpm: maker, takerFeePpm: taker,
-}));
+export const instrumentArb: fc.Arbitrary<Instrument> = fc
+  .record({
+    tick: fc.constantFrom(1, 5),
+    lot: fc.constantFrom(1, 10),
+    maker: fc.integer({ min: -100, max: 300 }),
+    taker: fc.integer({ min: 0, max: 700 }),
+  })
+  .map(({ tick, lot, maker, taker }) => ({
+    id: 'sim:TEST',
+    venue: 'sim',
+    symbol: 'TEST',
+    contractType: 'linear',
+    baseCurrency: 'BTC',
+    quoteCurrency: 'USDT',
+    priceDecimals: 2,
+    sizeDecimals: 3,
+    tickUnits: tick,
+    lotUnits: lot,
+    minNotionalUnits: 0n,
+    multiplier: 1,
+    makerFeePpm: maker,
+    takerFeePpm: taker,
+  }));
 
 /**
  * Turns ops into the exchange-side tape a timeline would produce: market events at their time,
@@ -81,8 +178,25 @@ export function tapeOf(inst: Instrument, ops: readonly Op[], entryNs: bigint): T
     lastArrival = arrival;
     arrivals.push(arrival);
   };
-  const request = (kind: 'new' | 'cancel' | 'replace', orderId: number, side: 'buy' | 'sell', rest: Partial<RequestSentEvent>): RequestSentEvent => ({
-    ...head(), kind: 'request_sent', request: kind, orderId, side, orderType: 'limit', priceUnits: 0, qtyUnits: 0, timeInForce: 'GTC', postOnly: false, reduceOnly: false, clientTag: '', ...rest,
+  const request = (
+    kind: 'new' | 'cancel' | 'replace',
+    orderId: number,
+    side: 'buy' | 'sell',
+    rest: Partial<RequestSentEvent>,
+  ): RequestSentEvent => ({
+    ...head(),
+    kind: 'request_sent',
+    request: kind,
+    orderId,
+    side,
+    orderType: 'limit',
+    priceUnits: 0,
+    qtyUnits: 0,
+    timeInForce: 'GTC',
+    postOnly: false,
+    reduceOnly: false,
+    clientTag: '',
+    ...rest,
   });
   for (const o of ops) {
     if (o.op === 'drift') {
@@ -94,28 +208,67 @@ export function tapeOf(inst: Instrument, ops: readonly Op[], entryNs: bigint): T
     switch (o.op) {
       case 'depth': {
         updateId += 1n;
-        const rows = o.levels.map(([side, off, l]) => [side, px(side === 0 ? -Math.abs(off) : Math.abs(off) + 1), l * inst.lotUnits] as const);
-        market({ ...head(), kind: 'book_delta', updateId, isSnapshot: o.snapshot, offset: 0, count: rows.length, sides: rows.map((r) => r[0]), prices: rows.map((r) => r[1]), sizes: rows.map((r) => r[2]) });
+        const rows = o.levels.map(
+          ([side, off, l]) => [side, px(side === 0 ? -Math.abs(off) : Math.abs(off) + 1), l * inst.lotUnits] as const,
+        );
+        market({
+          ...head(),
+          kind: 'book_delta',
+          updateId,
+          isSnapshot: o.snapshot,
+          offset: 0,
+          count: rows.length,
+          sides: rows.map((r) => r[0]),
+          prices: rows.map((r) => r[1]),
+          sizes: rows.map((r) => r[2]),
+        });
         break;
       }
       case 'bbo':
-        market({ ...head(), kind: 'bbo', updateId: o.idShift === -2 ? -1n : updateId + BigInt(o.idShift), bidPriceUnits: px(o.bidOffset), bidQtyUnits: o.bidLots * inst.lotUnits, askPriceUnits: px(o.bidOffset + o.spread), askQtyUnits: o.askLots * inst.lotUnits });
+        market({
+          ...head(),
+          kind: 'bbo',
+          updateId: o.idShift === -2 ? -1n : updateId + BigInt(o.idShift),
+          bidPriceUnits: px(o.bidOffset),
+          bidQtyUnits: o.bidLots * inst.lotUnits,
+          askPriceUnits: px(o.bidOffset + o.spread),
+          askQtyUnits: o.askLots * inst.lotUnits,
+        });
         break;
       case 'trade':
-        market({ ...head(), kind: 'trade', tradeId: `t${seq}`, priceUnits: px(o.offsetTicks), qtyUnits: o.qtyLots * inst.lotUnits, aggressor: o.aggressor });
+        market({
+          ...head(),
+          kind: 'trade',
+          tradeId: `t${seq}`,
+          priceUnits: px(o.offsetTicks),
+          qtyUnits: o.qtyLots * inst.lotUnits,
+          aggressor: o.aggressor,
+        });
         break;
       case 'new': {
         const orderId = nextOrderId++;
         issued.push({ orderId, side: o.side });
         const qtyUnits = o.qtyLots * inst.lotUnits + (o.offLot ? 1 : 0);
-        submit(request('new', orderId, o.side, { orderType: o.type, priceUnits: o.type === 'market' ? 0 : px(o.offsetTicks), qtyUnits, timeInForce: o.tif, postOnly: o.postOnly }));
+        submit(
+          request('new', orderId, o.side, {
+            orderType: o.type,
+            priceUnits: o.type === 'market' ? 0 : px(o.offsetTicks),
+            qtyUnits,
+            timeInForce: o.tif,
+            postOnly: o.postOnly,
+          }),
+        );
         break;
       }
       case 'cancel':
       case 'replace': {
         if (issued.length === 0) break;
         const { orderId, side } = issued[o.pick % issued.length]!;
-        submit(o.op === 'cancel' ? request('cancel', orderId, side, {}) : request('replace', orderId, side, { priceUnits: px(o.offsetTicks), qtyUnits: o.qtyLots * inst.lotUnits }));
+        submit(
+          o.op === 'cancel'
+            ? request('cancel', orderId, side, {})
+            : request('replace', orderId, side, { priceUnits: px(o.offsetTicks), qtyUnits: o.qtyLots * inst.lotUnits }),
+        );
         break;
       }
     }

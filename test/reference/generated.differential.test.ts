@@ -13,8 +13,18 @@ import { instrumentArb, opArb, tapeOf } from './generated-streams.ts';
 import type { TapeEntry } from './production-run.ts';
 import type { Instrument } from '@chassis/core';
 
-function productionAnswers(inst: Instrument, tape: readonly TapeEntry[], entryNs: bigint, responseNs: bigint): { answers: EventDraft<ExecutionEvent>[]; arrivals: bigint[] } {
-  const venue = createSimulatedVenue({ instruments: [inst], queueModel: conservativeQueue(), latency: constantLatency(entryNs, responseNs), seed: 1 });
+function productionAnswers(
+  inst: Instrument,
+  tape: readonly TapeEntry[],
+  entryNs: bigint,
+  responseNs: bigint,
+): { answers: EventDraft<ExecutionEvent>[]; arrivals: bigint[] } {
+  const venue = createSimulatedVenue({
+    instruments: [inst],
+    queueModel: conservativeQueue(),
+    latency: constantLatency(entryNs, responseNs),
+    seed: 1,
+  });
   venue.start();
   const arrivals: bigint[] = [];
   for (const t of tape) {
@@ -30,7 +40,12 @@ function productionAnswers(inst: Instrument, tape: readonly TapeEntry[], entryNs
   return { answers, arrivals };
 }
 
-const caseArb = fc.record({ inst: instrumentArb, ops: fc.array(opArb, { minLength: 30, maxLength: 150 }), entryUs: fc.integer({ min: 0, max: 2000 }), responseUs: fc.integer({ min: 0, max: 2000 }) });
+const caseArb = fc.record({
+  inst: instrumentArb,
+  ops: fc.array(opArb, { minLength: 30, maxLength: 150 }),
+  entryUs: fc.integer({ min: 0, max: 2000 }),
+  responseUs: fc.integer({ min: 0, max: 2000 }),
+});
 
 describe('the simulated venue against the reference venue on generated streams', () => {
   it('gives the same answers, fills, fees and timings as the reference for any stream of books, trades and requests', () => {

@@ -9,7 +9,18 @@
  * - `snapshots`: after each stepped execution event, production's view of that order, its
  *   instrument's position and the balances (copied: views are live objects).
  */
-import { createEngine, type EngineConfig, type Event, type Instrument, type MarketEvent, type OrderStatus, type RequestSentEvent, type Strategy } from '@chassis/core';
+import {
+  createEngine,
+  EXECUTION_EVENT_KINDS,
+  type ExecutionEvent,
+  type EngineConfig,
+  type Event,
+  type Instrument,
+  type MarketEvent,
+  type OrderStatus,
+  type RequestSentEvent,
+  type Strategy,
+} from '@chassis/core';
 import { runTimeline, type HistoricalFeeder, type TimelineOutcome, type TimelineVenue } from '@chassis/backtesting';
 import { constantLatency, conservativeQueue, createSimulatedVenue } from '@chassis/venues';
 
@@ -56,40 +67,81 @@ const KIND_RANK = { book_delta: 0, trade: 1, bbo: 2 } as const;
 function feedOrder(events: readonly MarketEvent[]): MarketEvent[] {
   return events
     .map((e, i) => [e, i] as const)
-    .sort(([a, i], [b, j]) => (a.tsLocalNs < b.tsLocalNs ? -1 : a.tsLocalNs > b.tsLocalNs ? 1 : KIND_RANK[a.kind] - KIND_RANK[b.kind] || i - j))
+    .sort(([a, i], [b, j]) =>
+      a.tsLocalNs < b.tsLocalNs ? -1 : a.tsLocalNs > b.tsLocalNs ? 1 : KIND_RANK[a.kind] - KIND_RANK[b.kind] || i - j,
+    )
     .map(([e]) => ({ ...e }));
 }
 
 /** An in-memory stand-in for the canonical-data feeder: same contract (next / needsRefill / refill). */
 function memoryFeeder(events: MarketEvent[]): HistoricalFeeder {
   let i = 0;
-  return { next: () => events[i++] ?? null, needsRefill: false, refill: async () => {}, emitted: 0 } as unknown as HistoricalFeeder;
+  return {
+    next: () => events[i++] ?? null,
+    needsRefill: false,
+    refill: async () => {},
+    emitted: 0,
+  } as unknown as HistoricalFeeder;
 }
 
 export function engineConfig(instrument: Instrument, initialBalances: Readonly<Record<string, bigint>>): EngineConfig {
   return {
     instruments: [instrument],
-    triggers: { kinds: ['bbo', 'trade', 'order_filled', 'order_cancelled', 'order_rejected', 'order_replaced', 'cancel_replace_rejected', 'control_time'] },
+    triggers: {
+      kinds: [
+        'bbo',
+        'trade',
+        'order_filled',
+        'order_cancelled',
+        'order_rejected',
+        'order_replaced',
+        'cancel_replace_rejected',
+        'control_time',
+      ],
+    },
     risk: {},
-    executionControl: { rateBuckets: [{ scope: instrument.venue, capacity: 10, refillTokens: 2, refillIntervalNs: 100_000_000n, weights: { new: 1, replace: 1, cancel: 1 } }] },
+    executionControl: {
+      rateBuckets: [
+        {
+          scope: instrument.venue,
+          capacity: 10,
+          refillTokens: 2,
+          refillIntervalNs: 100_000_000n,
+          weights: { new: 1, replace: 1, cancel: 1 },
+        },
+      ],
+    },
     maxConsecutiveStrategyFailures: 3,
     recordIntentDenials: false,
     initialBalances,
   };
 }
 
-const EXECUTION_KINDS = new Set(['order_accepted', 'order_rejected', 'order_filled', 'order_cancelled', 'order_replaced', 'cancel_replace_rejected', 'order_expired']);
+/** Venue answers: the events whose steps change an order, its position and the balances. */
+export const isExecutionEvent = (e: Event): e is ExecutionEvent =>
+  (EXECUTION_EVENT_KINDS as readonly string[]).includes(e.kind);
 
 export async function runProduction(o: ProductionRunOptions): Promise<ProductionRun> {
   const engine = createEngine(engineConfig(o.instrument, o.initialBalances), o.strategy);
-  const venue = createSimulatedVenue({ instruments: [o.instrument], queueModel: conservativeQueue(), latency: constantLatency(o.entryLatencyNs, o.responseLatencyNs), seed: o.seed });
+  const venue = createSimulatedVenue({
+    instruments: [o.instrument],
+    queueModel: conservativeQueue(),
+    latency: constantLatency(o.entryLatencyNs, o.responseLatencyNs),
+    seed: o.seed,
+  });
   venue.start();
   const tape: TapeEntry[] = [];
   const recording: TimelineVenue = {
     submit: (request) => (tape.push({ kind: 'submit', request }), venue.submit(request)),
     nextRequestArrivalNs: () => venue.nextRequestArrivalNs(),
-    processNextRequest: () => (tape.push({ kind: 'process', arrivalNs: venue.nextRequestArrivalNs() }), venue.processNextRequest()),
-    onMarketEvent: (event, exchangeNs) => (tape.push({ kind: 'market', event, exchangeNs }), venue.onMarketEvent(event, exchangeNs)),
+    processNextRequest: () => (
+      tape.push({ kind: 'process', arrivalNs: venue.nextRequestArrivalNs() }),
+      venue.processNextRequest()
+    ),
+    onMarketEvent: (event, exchangeNs) => (
+      tape.push({ kind: 'market', event, exchangeNs }),
+      venue.onMarketEvent(event, exchangeNs)
+    ),
     nextAnswerNs: () => venue.nextAnswerNs(),
     popAnswer: () => venue.popAnswer(),
   };
@@ -104,19 +156,25 @@ export async function runProduction(o: ProductionRunOptions): Promise<Production
     sink: {
       append: (e) => void stream.push(e),
       stepped: (e) => {
-        if (!EXECUTION_KINDS.has(e.kind)) return;
+        if (!isExecutionEvent(e)) return;
         const orderId = (e as { orderId: number }).orderId;
         const order = engine.view.execution.order(orderId);
         const p = engine.view.execution.position(o.instrument.id);
         const balances = new Map<string, bigint>();
-        for (const ccy of new Set([o.instrument.quoteCurrency, o.instrument.baseCurrency])) balances.set(ccy, engine.view.execution.balance(ccy));
+        for (const ccy of new Set([o.instrument.quoteCurrency, o.instrument.baseCurrency]))
+          balances.set(ccy, engine.view.execution.balance(ccy));
         snapshots.push({
           streamLength: stream.length,
           orderId,
           status: order?.status,
           filledQtyUnits: order?.filledQtyUnits,
           instrument: o.instrument.id,
-          position: { qtyUnits: p.qtyUnits, costUnits: p.costUnits, realizedPnlUnits: p.realizedPnlUnits, feesUnits: p.feesUnits },
+          position: {
+            qtyUnits: p.qtyUnits,
+            costUnits: p.costUnits,
+            realizedPnlUnits: p.realizedPnlUnits,
+            feesUnits: p.feesUnits,
+          },
           balances,
         });
       },

@@ -27,7 +27,8 @@ export function ratio(num: bigint, den: bigint = 1n): Rational {
 export const ZERO: Rational = ratio(0n);
 
 /** `units` integer units of 10^-decimals, e.g. (12345n, 2) = 123.45. */
-export const fromUnits = (units: bigint | number, decimals: number): Rational => ratio(BigInt(units), 10n ** BigInt(decimals));
+export const fromUnits = (units: bigint | number, decimals: number): Rational =>
+  ratio(BigInt(units), 10n ** BigInt(decimals));
 
 export const add = (a: Rational, b: Rational): Rational => ratio(a.num * b.den + b.num * a.den, a.den * b.den);
 export const sub = (a: Rational, b: Rational): Rational => ratio(a.num * b.den - b.num * a.den, a.den * b.den);

@@ -13,23 +13,80 @@ import { feeOf } from './reference-venue.ts';
 import { fromUnits, ratio, show, ZERO } from './rational.ts';
 
 const instrument = (over: Partial<Instrument>): Instrument => ({
-  id: 'v:X', venue: 'v', symbol: 'X', contractType: 'linear', baseCurrency: 'BTC', quoteCurrency: 'USDT', priceDecimals: 1, sizeDecimals: 3,
-  tickUnits: 1, lotUnits: 1, minNotionalUnits: 0n, multiplier: 1, makerFeePpm: 0, takerFeePpm: 0, ...over,
+  id: 'v:X',
+  venue: 'v',
+  symbol: 'X',
+  contractType: 'linear',
+  baseCurrency: 'BTC',
+  quoteCurrency: 'USDT',
+  priceDecimals: 1,
+  sizeDecimals: 3,
+  tickUnits: 1,
+  lotUnits: 1,
+  minNotionalUnits: 0n,
+  multiplier: 1,
+  makerFeePpm: 0,
+  takerFeePpm: 0,
+  ...over,
 });
 
-const COINM = instrument({ id: 'binance-coinm:BTCUSD_PERP', contractType: 'inverse', quoteCurrency: 'USD', priceDecimals: 1, sizeDecimals: 0, multiplier: 100 });
+const COINM = instrument({
+  id: 'binance-coinm:BTCUSD_PERP',
+  contractType: 'inverse',
+  quoteCurrency: 'USD',
+  priceDecimals: 1,
+  sizeDecimals: 0,
+  multiplier: 100,
+});
 const USDM = instrument({ id: 'binance-usdm:BTCUSDT' });
 const OKX_CTVAL = instrument({ id: 'okx:BTC-USDT-SWAP', priceDecimals: 1, sizeDecimals: 0, multiplier: 0.01 });
 
 let seq = 0;
-function fill(ledger: ReferenceLedger, inst: Instrument, side: 'buy' | 'sell', price: string, qty: string, feeUnits = 0n): void {
+function fill(
+  ledger: ReferenceLedger,
+  inst: Instrument,
+  side: 'buy' | 'sell',
+  price: string,
+  qty: string,
+  feeUnits = 0n,
+): void {
   const orderId = ++seq;
-  const req: RequestSentEvent = { kind: 'request_sent', seq: ++seq, tsEventNs: 0n, tsLocalNs: 0n, request: 'new', orderId, instrument: inst.id, side, orderType: 'limit', priceUnits: parseDecimalUnits(price, inst.priceDecimals), qtyUnits: parseDecimalUnits(qty, inst.sizeDecimals), timeInForce: 'GTC', postOnly: false, reduceOnly: false, clientTag: '' };
+  const req: RequestSentEvent = {
+    kind: 'request_sent',
+    seq: ++seq,
+    tsEventNs: 0n,
+    tsLocalNs: 0n,
+    request: 'new',
+    orderId,
+    instrument: inst.id,
+    side,
+    orderType: 'limit',
+    priceUnits: parseDecimalUnits(price, inst.priceDecimals),
+    qtyUnits: parseDecimalUnits(qty, inst.sizeDecimals),
+    timeInForce: 'GTC',
+    postOnly: false,
+    reduceOnly: false,
+    clientTag: '',
+  };
   ledger.onRequestSent(req);
-  ledger.onExecution({ kind: 'order_filled', seq: ++seq, tsEventNs: 0n, tsLocalNs: 0n, orderId, requestSeq: req.seq, fillId: `f${orderId}`, priceUnits: req.priceUnits, qtyUnits: req.qtyUnits, liquidity: 'taker', feeUnits, final: true });
+  ledger.onExecution({
+    kind: 'order_filled',
+    seq: ++seq,
+    tsEventNs: 0n,
+    tsLocalNs: 0n,
+    orderId,
+    requestSeq: req.seq,
+    fillId: `f${orderId}`,
+    priceUnits: req.priceUnits,
+    qtyUnits: req.qtyUnits,
+    liquidity: 'taker',
+    feeUnits,
+    final: true,
+  });
 }
 
-const ledgerOf = (inst: Instrument) => new ReferenceLedger([inst], new Map([[ReferenceLedger.settlementAsset(inst), ZERO]]));
+const ledgerOf = (inst: Instrument) =>
+  new ReferenceLedger([inst], new Map([[ReferenceLedger.settlementAsset(inst), ZERO]]));
 
 describe('the reference ledger reproduces the published formulas', () => {
   it('averages coin-margined entries harmonically: 1,000 contracts at 5,000 and 2,000 at 6,000 average 5,625', () => {

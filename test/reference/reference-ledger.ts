@@ -35,7 +35,10 @@ export interface ReferencePosition {
 const TERMINAL: ReadonlySet<ReferenceOrderStatus> = new Set(['filled', 'cancelled', 'rejected']);
 
 export class ReferenceLedger {
-  readonly orders = new Map<number, { status: ReferenceOrderStatus; side: 'buy' | 'sell'; instrument: string; qtyUnits: number; filledUnits: number }>();
+  readonly orders = new Map<
+    number,
+    { status: ReferenceOrderStatus; side: 'buy' | 'sell'; instrument: string; qtyUnits: number; filledUnits: number }
+  >();
   readonly positions = new Map<string, ReferencePosition>();
   readonly balances = new Map<string, Rational>();
   private readonly instruments = new Map<string, Instrument>();
@@ -43,7 +46,13 @@ export class ReferenceLedger {
   constructor(instruments: readonly Instrument[], initialBalances: ReadonlyMap<string, Rational>) {
     for (const i of instruments) {
       this.instruments.set(i.id, i);
-      this.positions.set(i.id, { qtyUnits: 0, entryValue: ZERO, realisedPnl: ZERO, fees: ZERO, partialClosesSinceFlat: 0 });
+      this.positions.set(i.id, {
+        qtyUnits: 0,
+        entryValue: ZERO,
+        realisedPnl: ZERO,
+        fees: ZERO,
+        partialClosesSinceFlat: 0,
+      });
     }
     for (const [ccy, v] of initialBalances) this.balances.set(ccy, v);
   }
@@ -54,7 +63,14 @@ export class ReferenceLedger {
   }
 
   onRequestSent(ev: RequestSentEvent): void {
-    if (ev.request === 'new') this.orders.set(ev.orderId, { status: 'submitted', side: ev.side, instrument: ev.instrument, qtyUnits: ev.qtyUnits, filledUnits: 0 });
+    if (ev.request === 'new')
+      this.orders.set(ev.orderId, {
+        status: 'submitted',
+        side: ev.side,
+        instrument: ev.instrument,
+        qtyUnits: ev.qtyUnits,
+        filledUnits: 0,
+      });
   }
 
   onExecution(ev: ExecutionEvent): void {
@@ -92,22 +108,40 @@ export class ReferenceLedger {
   }
 
   /** PnL of closing `closeUnits` (signed like the position) opened at `entryValue` for `openUnits`, at `priceUnits`. */
-  private static pnlOfClose(inst: Instrument, openUnits: number, entryValue: Rational, closeUnits: number, priceUnits: number): { pnl: Rational; entryRemoved: Rational } {
+  private static pnlOfClose(
+    inst: Instrument,
+    openUnits: number,
+    entryValue: Rational,
+    closeUnits: number,
+    priceUnits: number,
+  ): { pnl: Rational; entryRemoved: Rational } {
     const entryRemoved = mul(entryValue, ratio(BigInt(closeUnits), BigInt(openUnits)));
-    const exitValue = mul(ReferenceLedger.valueOf(inst, priceUnits, Math.abs(closeUnits)), ratio(closeUnits > 0 ? 1n : -1n));
+    const exitValue = mul(
+      ReferenceLedger.valueOf(inst, priceUnits, Math.abs(closeUnits)),
+      ratio(closeUnits > 0 ? 1n : -1n),
+    );
     // Linear: a long gains when the exit value exceeds the entry value; inverse (coin values): when it is below.
     const pnl = inst.contractType === 'inverse' ? sub(entryRemoved, exitValue) : sub(exitValue, entryRemoved);
     return { pnl, entryRemoved };
   }
 
-  private applyFill(inst: Instrument, side: 'buy' | 'sell', priceUnits: number, qtyUnits: number, feeUnits: bigint): void {
+  private applyFill(
+    inst: Instrument,
+    side: 'buy' | 'sell',
+    priceUnits: number,
+    qtyUnits: number,
+    feeUnits: bigint,
+  ): void {
     const p = this.positions.get(inst.id)!;
     const signed = side === 'buy' ? qtyUnits : -qtyUnits;
     const fee = this.feeFromUnits(inst, feeUnits);
     let realised = ZERO;
     if (p.qtyUnits === 0 || Math.sign(p.qtyUnits) === Math.sign(signed)) {
       p.qtyUnits += signed;
-      p.entryValue = add(p.entryValue, mul(ReferenceLedger.valueOf(inst, priceUnits, qtyUnits), ratio(BigInt(Math.sign(signed)))));
+      p.entryValue = add(
+        p.entryValue,
+        mul(ReferenceLedger.valueOf(inst, priceUnits, qtyUnits), ratio(BigInt(Math.sign(signed)))),
+      );
     } else {
       const closeAbs = Math.min(qtyUnits, Math.abs(p.qtyUnits));
       const close = Math.sign(p.qtyUnits) * closeAbs;
@@ -127,7 +161,10 @@ export class ReferenceLedger {
     const settle = ReferenceLedger.settlementAsset(inst);
     const bal = (ccy: string, delta: Rational) => this.balances.set(ccy, add(this.balances.get(ccy) ?? ZERO, delta));
     if (inst.contractType === 'spot') {
-      bal(inst.quoteCurrency, neg(add(mul(ReferenceLedger.valueOf(inst, priceUnits, qtyUnits), ratio(BigInt(Math.sign(signed)))), fee)));
+      bal(
+        inst.quoteCurrency,
+        neg(add(mul(ReferenceLedger.valueOf(inst, priceUnits, qtyUnits), ratio(BigInt(Math.sign(signed)))), fee)),
+      );
       bal(inst.baseCurrency, fromUnits(signed, inst.sizeDecimals));
     } else bal(settle, sub(realised, fee));
   }
@@ -138,7 +175,10 @@ export class ReferenceLedger {
    * and the comparison checks them against each other; here the reported amount is booked.
    */
   private feeFromUnits(inst: Instrument, feeUnits: bigint): Rational {
-    const decimals = inst.contractType === 'inverse' ? ((inst as Instrument & { settleDecimals?: number }).settleDecimals ?? 8) : inst.priceDecimals + inst.sizeDecimals;
+    const decimals =
+      inst.contractType === 'inverse'
+        ? ((inst as Instrument & { settleDecimals?: number }).settleDecimals ?? 8)
+        : inst.priceDecimals + inst.sizeDecimals;
     return fromUnits(feeUnits, decimals);
   }
 

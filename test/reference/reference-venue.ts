@@ -41,7 +41,17 @@
  *   notional = qty × multiplier / price (base asset). Fees are reported by `feeOf` as exact
  *   rationals; the answer's `feeUnits` is production's unit (see `feeUnitsOf`).
  */
-import type { BboEvent, BookDeltaEvent, EventDraft, ExecutionEvent, Instrument, Liquidity, MarketEvent, RequestSentEvent, TradeEvent } from '@chassis/core';
+import type {
+  BboEvent,
+  BookDeltaEvent,
+  EventDraft,
+  ExecutionEvent,
+  Instrument,
+  Liquidity,
+  MarketEvent,
+  RequestSentEvent,
+  TradeEvent,
+} from '@chassis/core';
 import { ceil, div, fromUnits, mul, ratio, type Rational } from './rational.ts';
 
 export interface ReferenceVenueConfig {
@@ -121,7 +131,12 @@ export class ReferenceVenue {
   constructor(private readonly config: ReferenceVenueConfig) {
     for (const inst of config.instruments) {
       this.instruments.set(inst.id, inst);
-      this.books.set(inst.id, { levels: { bid: new Map(), ask: new Map() }, taken: { bid: new Map(), ask: new Map() }, hasDepth: false, lastDepthUpdateId: -1n });
+      this.books.set(inst.id, {
+        levels: { bid: new Map(), ask: new Map() },
+        taken: { bid: new Map(), ask: new Map() },
+        hasDepth: false,
+        lastDepthUpdateId: -1n,
+      });
     }
   }
 
@@ -184,7 +199,8 @@ export class ReferenceVenue {
   /** Best price on `side` with liquidity we have not taken, or undefined (a scan of every level: plain, not fast). */
   private bestUntaken(book: Book, side: Side): number | undefined {
     let best: number | undefined;
-    for (const p of book.levels[side].keys()) if (this.untaken(book, side, p) > 0 && (best === undefined || better(side, p, best))) best = p;
+    for (const p of book.levels[side].keys())
+      if (this.untaken(book, side, p) > 0 && (best === undefined || better(side, p, best))) best = p;
     return best;
   }
 
@@ -215,7 +231,8 @@ export class ReferenceVenue {
     }
     book.hasDepth = true;
     if (ev.updateId >= 0n) book.lastDepthUpdateId = ev.updateId;
-    for (let i = ev.offset; i < ev.offset + ev.count; i++) this.setLevel(book, ev.sides[i] === 0 ? 'bid' : 'ask', ev.prices[i]!, ev.sizes[i]!);
+    for (let i = ev.offset; i < ev.offset + ev.count; i++)
+      this.setLevel(book, ev.sides[i] === 0 ? 'bid' : 'ask', ev.prices[i]!, ev.sizes[i]!);
   }
 
   private onBbo(book: Book, ev: BboEvent): void {
@@ -239,7 +256,8 @@ export class ReferenceVenue {
       const own: Side = order.side === 'buy' ? 'bid' : 'ask';
       order.ahead = Math.min(order.ahead, book.levels[own].get(order.priceUnits) ?? 0);
       const best = bestOf[own === 'bid' ? 'ask' : 'bid'];
-      const reached = best !== undefined && (order.side === 'buy' ? best <= order.priceUnits : best >= order.priceUnits);
+      const reached =
+        best !== undefined && (order.side === 'buy' ? best <= order.priceUnits : best >= order.priceUnits);
       if (reached) this.fill(order, order.priceUnits, order.qtyUnits - order.filledUnits, 'maker', now, -1);
     }
   }
@@ -270,11 +288,26 @@ export class ReferenceVenue {
   // ------------------------------------------------------------------------------- requests
 
   private reject(req: RequestSentEvent, now: bigint, reason: string): void {
-    this.answer({ kind: 'order_rejected', orderId: req.orderId, requestSeq: req.seq, reason, tsEventNs: now, tsLocalNs: now });
+    this.answer({
+      kind: 'order_rejected',
+      orderId: req.orderId,
+      requestSeq: req.seq,
+      reason,
+      tsEventNs: now,
+      tsLocalNs: now,
+    });
   }
 
   private refuse(req: RequestSentEvent, now: bigint, reason: string): void {
-    this.answer({ kind: 'cancel_replace_rejected', orderId: req.orderId, requestSeq: req.seq, request: req.request as 'cancel' | 'replace', reason, tsEventNs: now, tsLocalNs: now });
+    this.answer({
+      kind: 'cancel_replace_rejected',
+      orderId: req.orderId,
+      requestSeq: req.seq,
+      request: req.request as 'cancel' | 'replace',
+      reason,
+      tsEventNs: now,
+      tsLocalNs: now,
+    });
   }
 
   private validPrice(inst: Instrument, price: number): boolean {
@@ -293,22 +326,54 @@ export class ReferenceVenue {
     const market = req.orderType === 'market';
     if (market && req.postOnly) return this.reject(req, now, 'post_only_market');
     if (!market && !this.validPrice(inst, req.priceUnits)) return this.reject(req, now, 'invalid_price');
-    if (!market && inst.minNotionalUnits > 0n && BigInt(req.priceUnits) * BigInt(req.qtyUnits) < inst.minNotionalUnits) return this.reject(req, now, 'min_notional');
+    if (!market && inst.minNotionalUnits > 0n && BigInt(req.priceUnits) * BigInt(req.qtyUnits) < inst.minNotionalUnits)
+      return this.reject(req, now, 'min_notional');
     const book = this.books.get(inst.id)!;
     const crosses = market || this.wouldCross(book, req.side, req.priceUnits);
     if (req.postOnly && crosses) return this.reject(req, now, 'post_only_would_cross');
 
-    const order: Order = { orderId: req.orderId, instrument: inst, side: req.side, priceUnits: market ? 0 : req.priceUnits, qtyUnits: req.qtyUnits, filledUnits: 0, postOnly: req.postOnly, ahead: 0, fills: 0 };
-    this.answer({ kind: 'order_accepted', orderId: req.orderId, requestSeq: req.seq, venueOrderId: `ref-${req.orderId}`, tsEventNs: now, tsLocalNs: now });
+    const order: Order = {
+      orderId: req.orderId,
+      instrument: inst,
+      side: req.side,
+      priceUnits: market ? 0 : req.priceUnits,
+      qtyUnits: req.qtyUnits,
+      filledUnits: 0,
+      postOnly: req.postOnly,
+      ahead: 0,
+      fills: 0,
+    };
+    this.answer({
+      kind: 'order_accepted',
+      orderId: req.orderId,
+      requestSeq: req.seq,
+      venueOrderId: `ref-${req.orderId}`,
+      tsEventNs: now,
+      tsLocalNs: now,
+    });
     const limit = market ? undefined : req.priceUnits;
     if (crosses && req.timeInForce === 'FOK' && this.available(book, order, limit) < req.qtyUnits) {
-      this.answer({ kind: 'order_cancelled', orderId: req.orderId, requestSeq: req.seq, reason: 'fok', tsEventNs: now, tsLocalNs: now });
+      this.answer({
+        kind: 'order_cancelled',
+        orderId: req.orderId,
+        requestSeq: req.seq,
+        reason: 'fok',
+        tsEventNs: now,
+        tsLocalNs: now,
+      });
       return;
     }
     if (crosses) this.take(book, order, limit, now, req.seq);
     if (order.filledUnits === order.qtyUnits) return;
     if (market || req.timeInForce !== 'GTC') {
-      this.answer({ kind: 'order_cancelled', orderId: req.orderId, requestSeq: req.seq, reason: req.timeInForce === 'FOK' ? 'fok' : 'ioc', tsEventNs: now, tsLocalNs: now });
+      this.answer({
+        kind: 'order_cancelled',
+        orderId: req.orderId,
+        requestSeq: req.seq,
+        reason: req.timeInForce === 'FOK' ? 'fok' : 'ioc',
+        tsEventNs: now,
+        tsLocalNs: now,
+      });
       return;
     }
     this.rest(book, order);
@@ -318,7 +383,14 @@ export class ReferenceVenue {
     const order = this.live.find((o) => o.orderId === req.orderId);
     if (order === undefined) return this.refuse(req, now, 'unknown_order');
     this.live.splice(this.live.indexOf(order), 1);
-    this.answer({ kind: 'order_cancelled', orderId: req.orderId, requestSeq: req.seq, reason: 'requested', tsEventNs: now, tsLocalNs: now });
+    this.answer({
+      kind: 'order_cancelled',
+      orderId: req.orderId,
+      requestSeq: req.seq,
+      reason: 'requested',
+      tsEventNs: now,
+      tsLocalNs: now,
+    });
   }
 
   private onReplace(req: RequestSentEvent, now: bigint): void {
@@ -336,7 +408,15 @@ export class ReferenceVenue {
     order.priceUnits = req.priceUnits;
     order.qtyUnits = req.qtyUnits;
     order.postOnly = postOnly;
-    this.answer({ kind: 'order_replaced', orderId: req.orderId, requestSeq: req.seq, priceUnits: req.priceUnits, qtyUnits: req.qtyUnits, tsEventNs: now, tsLocalNs: now });
+    this.answer({
+      kind: 'order_replaced',
+      orderId: req.orderId,
+      requestSeq: req.seq,
+      priceUnits: req.priceUnits,
+      qtyUnits: req.qtyUnits,
+      tsEventNs: now,
+      tsLocalNs: now,
+    });
     if (!losesPriority) return;
     this.live.splice(this.live.indexOf(order), 1);
     if (crosses) this.take(book, order, req.priceUnits, now, req.seq);
@@ -376,13 +456,37 @@ export class ReferenceVenue {
     this.live.push(order);
   }
 
-  private fill(order: Order, priceUnits: number, qtyUnits: number, liquidity: Liquidity, now: bigint, requestSeq: number): void {
+  private fill(
+    order: Order,
+    priceUnits: number,
+    qtyUnits: number,
+    liquidity: Liquidity,
+    now: bigint,
+    requestSeq: number,
+  ): void {
     order.filledUnits += qtyUnits;
     order.fills++;
     const final = order.filledUnits === order.qtyUnits;
     if (final && this.live.includes(order)) this.live.splice(this.live.indexOf(order), 1);
     const inst = order.instrument;
-    const feeUnits = feeUnitsOf(inst, priceUnits, qtyUnits, liquidity === 'maker' ? inst.makerFeePpm : inst.takerFeePpm);
-    this.answer({ kind: 'order_filled', orderId: order.orderId, requestSeq, fillId: `ref-${order.orderId}-${order.fills}`, priceUnits, qtyUnits, liquidity, feeUnits, final, tsEventNs: now, tsLocalNs: now });
+    const feeUnits = feeUnitsOf(
+      inst,
+      priceUnits,
+      qtyUnits,
+      liquidity === 'maker' ? inst.makerFeePpm : inst.takerFeePpm,
+    );
+    this.answer({
+      kind: 'order_filled',
+      orderId: order.orderId,
+      requestSeq,
+      fillId: `ref-${order.orderId}-${order.fills}`,
+      priceUnits,
+      qtyUnits,
+      liquidity,
+      feeUnits,
+      final,
+      tsEventNs: now,
+      tsLocalNs: now,
+    });
   }
 }

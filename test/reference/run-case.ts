@@ -2,9 +2,9 @@
  * One differential case end to end: a capture, a strategy, a seed → production run, reference
  * venue replay and reference ledger replay, with their disagreements.
  */
-import type { Event, EventDraft, ExecutionEvent, Instrument, MarketEvent, Strategy } from '@chassis/core';
+import type { EventDraft, ExecutionEvent, Instrument, MarketEvent, Strategy } from '@chassis/core';
 import { compareLedger, compareVenue, type LedgerReplay, type VenueReplay } from './differential.ts';
-import { runProduction, type ProductionRun } from './production-run.ts';
+import { isExecutionEvent, runProduction, type ProductionRun } from './production-run.ts';
 import { ReferenceLedger } from './reference-ledger.ts';
 import { fromUnits, type Rational } from './rational.ts';
 import { settlementDecimals } from './reference-venue.ts';
@@ -19,20 +19,40 @@ export interface CaseResult {
   readonly requests: number;
 }
 
-const isAnswer = (e: Event): e is ExecutionEvent => e.kind.startsWith('order_') || e.kind === 'cancel_replace_rejected';
-
 /** Starting balance: 1,000,000 of the settlement asset (and of the quote for spot). */
-export function startingBalances(inst: Instrument): { production: Record<string, bigint>; reference: Map<string, Rational> } {
+export function startingBalances(inst: Instrument): {
+  production: Record<string, bigint>;
+  reference: Map<string, Rational>;
+} {
   const settle = ReferenceLedger.settlementAsset(inst);
   const units = 1_000_000n * 10n ** BigInt(settlementDecimals(inst));
-  return { production: { [settle]: units }, reference: new Map([[settle, fromUnits(units, settlementDecimals(inst))]]) };
+  return {
+    production: { [settle]: units },
+    reference: new Map([[settle, fromUnits(units, settlementDecimals(inst))]]),
+  };
 }
 
-export async function runCase(instrument: Instrument, events: readonly MarketEvent[], strategy: Strategy, seed = 1): Promise<CaseResult> {
+export async function runCase(
+  instrument: Instrument,
+  events: readonly MarketEvent[],
+  strategy: Strategy,
+  seed = 1,
+): Promise<CaseResult> {
   const balances = startingBalances(instrument);
-  const run = await runProduction({ instrument, events, strategy, entryLatencyNs: ENTRY_LATENCY_NS, responseLatencyNs: RESPONSE_LATENCY_NS, seed, initialBalances: balances.production });
-  const answers = run.stream.filter(isAnswer) as EventDraft<ExecutionEvent>[];
-  const venue = compareVenue(instrument, run.tape, answers, run.undeliveredAnswers, { entryNs: ENTRY_LATENCY_NS, responseNs: RESPONSE_LATENCY_NS });
+  const run = await runProduction({
+    instrument,
+    events,
+    strategy,
+    entryLatencyNs: ENTRY_LATENCY_NS,
+    responseLatencyNs: RESPONSE_LATENCY_NS,
+    seed,
+    initialBalances: balances.production,
+  });
+  const answers = run.stream.filter(isExecutionEvent) as EventDraft<ExecutionEvent>[];
+  const venue = compareVenue(instrument, run.tape, answers, run.undeliveredAnswers, {
+    entryNs: ENTRY_LATENCY_NS,
+    responseNs: RESPONSE_LATENCY_NS,
+  });
   const ledger = compareLedger(instrument, run, balances.reference);
   return { run, venue, ledger, requests: run.tape.filter((t) => t.kind === 'submit').length };
 }

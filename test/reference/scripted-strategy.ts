@@ -6,18 +6,7 @@
  * Inventory is kept within `maxInventoryLots` by choosing the reducing side when at the limit.
  */
 import type { Intent, OrderSide, StateView, Strategy } from '@chassis/core';
-
-/** Mulberry32: a small, well-known 32-bit generator; [0, 1) floats. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { SeededRandom } from '@chassis/venues';
 
 export interface ScriptedParams {
   readonly seed: number;
@@ -27,7 +16,9 @@ export interface ScriptedParams {
 }
 
 export function scriptedStrategy(p: ScriptedParams): Strategy {
-  const random = generator(p.seed);
+  const rng = new SeededRandom(p.seed);
+  /** Uniform in [0, 1). */
+  const random = () => rng.nextUint32() / 4294967296;
   const every = p.everyEvents ?? 25;
   const maxInv = p.maxInventoryLots ?? 6;
   let n = 0;
@@ -48,8 +39,25 @@ export function scriptedStrategy(p: ScriptedParams): Strategy {
       const through = (ticks: number) => far + (side === 'buy' ? ticks : -ticks) * tick;
       const lots = 1 + Math.floor(random() * 3);
       const open = view.execution.openOrders(inst.id).filter((o) => o.inflight === null && o.status !== 'submitted');
-      const action = pick(['post', 'post', 'gtc', 'ioc', 'fok', 'fok_big', 'market', 'replace', 'replace', 'cancel'] as const);
-      const base = { type: 'new', instrument: inst.id, side, qtyUnits: lots * lot, clientTag: `scripted-${action}` } as const;
+      const action = pick([
+        'post',
+        'post',
+        'gtc',
+        'ioc',
+        'fok',
+        'fok_big',
+        'market',
+        'replace',
+        'replace',
+        'cancel',
+      ] as const);
+      const base = {
+        type: 'new',
+        instrument: inst.id,
+        side,
+        qtyUnits: lots * lot,
+        clientTag: `scripted-${action}`,
+      } as const;
       switch (action) {
         case 'post':
           return [{ ...base, priceUnits: away(Math.floor(random() * 3)), postOnly: true }];
