@@ -179,3 +179,28 @@ describe('an inverse contract on a real capture (cryptofeed OKX BTC-USD-220527)'
     expect(list(r.ledger.disagreements)).toBe('');
   });
 });
+
+/** The same comparison at latencies other than the 1 ms default: zero, and strongly asymmetric each way. */
+describe('on Binance spot ETHUSDT (hftbacktest) at other constant latencies', () => {
+  const spot = CAPTURES[1]!;
+  let market: CaptureMarket;
+  beforeAll(async () => {
+    market = await readCaptureMarket(spot.file, { maxRecords: 8_000 });
+  }, 60_000);
+
+  const LATENCIES: readonly [entryNs: bigint, responseNs: bigint][] = [
+    [0n, 0n],
+    [50_000n, 5_000_000n],
+    [20_000_000n, 0n],
+  ];
+  for (const [entryLatencyNs, responseLatencyNs] of LATENCIES) {
+    it(`scripted seed 4 with entry ${entryLatencyNs} ns and response ${responseLatencyNs} ns: venue answers and ledger equal the reference's`, async () => {
+      const r = await runCase(market.instrument, market.events, scriptedStrategy({ seed: 4, everyEvents: 4 }), {
+        entryLatencyNs,
+        responseLatencyNs,
+      });
+      expect(r.venue.fills).toBeGreaterThan(100);
+      expect(list([...r.venue.disagreements, ...r.ledger.disagreements])).toBe('');
+    });
+  }
+});

@@ -154,13 +154,17 @@ export function compareLedger(
   const ledger = new ReferenceLedger([inst], initialBalances);
   const out: Disagreement[] = [];
   let applied = 0;
+  let markUnits = 0;
   const settle = ReferenceLedger.settlementAsset(inst);
   const d = settlementDecimals(inst);
   for (const snap of run.snapshots) {
     for (; applied < snap.streamLength; applied++) {
       const e = run.stream[applied]!;
       if (e.kind === 'request_sent') ledger.onRequestSent(e);
-      else if (isExecutionEvent(e)) ledger.onExecution(e as ExecutionEvent);
+      else if (isExecutionEvent(e)) {
+        ledger.onExecution(e);
+        if (e.kind === 'order_filled') markUnits = e.priceUnits;
+      }
     }
     const where = `after stream event #${snap.streamLength} (order ${snap.orderId})`;
     const order = ledger.orders.get(snap.orderId);
@@ -189,6 +193,17 @@ export function compareLedger(
         d,
         sub(p.entryValue, p.realisedPnl),
         0,
+        out,
+      );
+      // Unrealised PnL as runs report it (recorder.pnl: mark × qty − cost), marked at the last fill price.
+      const unrealisedUnits = BigInt(markUnits) * BigInt(pp.qtyUnits) - pp.costUnits;
+      checkAmount(
+        where,
+        'unrealised PnL at the last fill price',
+        unrealisedUnits,
+        d,
+        ledger.unrealisedPnl(inst.id, markUnits),
+        slack,
         out,
       );
     }

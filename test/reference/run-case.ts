@@ -32,27 +32,33 @@ export function startingBalances(inst: Instrument): {
   };
 }
 
+export interface CaseOptions {
+  readonly seed?: number;
+  /** Constant order-entry / response latency (ns); default 1 ms each (the run definition's default). */
+  readonly entryLatencyNs?: bigint;
+  readonly responseLatencyNs?: bigint;
+}
+
 export async function runCase(
   instrument: Instrument,
   events: readonly MarketEvent[],
   strategy: Strategy,
-  seed = 1,
+  options: CaseOptions = {},
 ): Promise<CaseResult> {
   const balances = startingBalances(instrument);
+  const entryNs = options.entryLatencyNs ?? ENTRY_LATENCY_NS;
+  const responseNs = options.responseLatencyNs ?? RESPONSE_LATENCY_NS;
   const run = await runProduction({
     instrument,
     events,
     strategy,
-    entryLatencyNs: ENTRY_LATENCY_NS,
-    responseLatencyNs: RESPONSE_LATENCY_NS,
-    seed,
+    entryLatencyNs: entryNs,
+    responseLatencyNs: responseNs,
+    seed: options.seed ?? 1,
     initialBalances: balances.production,
   });
   const answers = run.stream.filter(isExecutionEvent) as EventDraft<ExecutionEvent>[];
-  const venue = compareVenue(instrument, run.tape, answers, run.undeliveredAnswers, {
-    entryNs: ENTRY_LATENCY_NS,
-    responseNs: RESPONSE_LATENCY_NS,
-  });
+  const venue = compareVenue(instrument, run.tape, answers, run.undeliveredAnswers, { entryNs, responseNs });
   const ledger = compareLedger(instrument, run, balances.reference);
   return { run, venue, ledger, requests: run.tape.filter((t) => t.kind === 'submit').length };
 }
