@@ -33,19 +33,27 @@ let instrument: Instrument;
 
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'chassis-reference-'));
-  const lines = gunzipSync(readFileSync(join(hftbacktestDir, 'usdm_btcusdt_20240808.gz'))).toString('utf8').split('\n');
+  const lines = gunzipSync(readFileSync(join(hftbacktestDir, 'usdm_btcusdt_20240808.gz')))
+    .toString('utf8')
+    .split('\n');
   const capture = join(dir, 'usdm_btcusdt.txt');
   writeFileSync(capture, lines.slice(0, LINES).join('\n'));
   const dataRoot = join(dir, 'data');
   await importCapture(openStorage(dataRoot), capture, { venue: 'binance-usdm' });
   result = await runBacktest({
-    definition: { data: { venue: 'binance-usdm', instrument: 'BTCUSDT' }, strategy: { module: 'examples/strategies/market-maker.ts' }, seed: 1 },
+    definition: {
+      data: { venue: 'binance-usdm', instrument: 'BTCUSDT' },
+      strategy: { module: 'examples/strategies/market-maker.ts' },
+      seed: 1,
+    },
     baseDir: REPO_ROOT,
     dataRoot,
     codeVersion: 'reference-oracle',
   });
   journal = [...readJournal(join(result.outDir, 'journal.bin'))];
-  const run = JSON.parse(readFileSync(join(result.outDir, 'run.json'), 'utf8')) as { instruments: (Omit<Instrument, 'minNotionalUnits'> & { minNotionalUnits: string })[] };
+  const run = JSON.parse(readFileSync(join(result.outDir, 'run.json'), 'utf8')) as {
+    instruments: (Omit<Instrument, 'minNotionalUnits'> & { minNotionalUnits: string })[];
+  };
   instrument = { ...run.instruments[0]!, minNotionalUnits: BigInt(run.instruments[0]!.minNotionalUnits) };
 }, 120_000);
 
@@ -76,7 +84,11 @@ describe('chassis backtest on Binance USD-M (market maker, defaults)', () => {
     const ours = decisionsOf(harness.run.stream);
     const theirs = decisionsOf(journal);
     const first = ours.findIndex((x, i) => x !== theirs[i]);
-    expect(first === -1 ? null : { index: first, harness: ours.slice(first, first + 3), journal: theirs.slice(first, first + 3) }).toBeNull();
+    expect(
+      first === -1
+        ? null
+        : { index: first, harness: ours.slice(first, first + 3), journal: theirs.slice(first, first + 3) },
+    ).toBeNull();
     expect(ours.length).toBe(theirs.length);
   });
 
@@ -90,7 +102,9 @@ describe('chassis backtest on Binance USD-M (market maker, defaults)', () => {
     const asNumber = (x: Rational) => Number(x.num) / Number(x.den);
     // Production truncates each partial close to whole notional units (differential.ts), so an open position allows that much.
     const unit = 10 ** -(instrument.priceDecimals + instrument.sizeDecimals);
-    expect(Math.abs(result.metrics.pnl.realized - asNumber(p.realisedPnl))).toBeLessThanOrEqual(unit * Math.max(p.partialClosesSinceFlat, 0) + 1e-12);
+    expect(Math.abs(result.metrics.pnl.realized - asNumber(p.realisedPnl))).toBeLessThanOrEqual(
+      unit * Math.max(p.partialClosesSinceFlat, 0) + 1e-12,
+    );
     expect(result.metrics.pnl.fees).toBeCloseTo(asNumber(p.fees), 9);
     expect(p.fees.num).not.toBe(0n);
   });

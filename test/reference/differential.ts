@@ -60,14 +60,14 @@ export interface VenueReplay {
 
 /** Drives the reference venue with `tape` and compares its answers with `productionAnswers` (stream order). */
 export function compareVenue(
-  instrument: Instrument,
+  instruments: readonly Instrument[],
   tape: readonly TapeEntry[],
   productionAnswers: readonly EventDraft<ExecutionEvent>[],
   undelivered: number,
   latency: { entryNs: bigint; responseNs: bigint },
 ): VenueReplay {
   const venue = new ReferenceVenue({
-    instruments: [instrument],
+    instruments,
     entryLatencyNs: latency.entryNs,
     responseLatencyNs: latency.responseNs,
   });

@@ -124,51 +124,53 @@ export const opArb: fc.Arbitrary<Op> = fc.oneof(
   },
 );
 
-/** A generated instrument: tick and lot sizes vary so rounding to ticks and whole lots is exercised. */
-export const instrumentArb: fc.Arbitrary<Instrument> = fc
-  .record({
-    tick: fc.constantFrom(1, 5),
-    lot: fc.constantFrom(1, 10),
-    maker: fc.integer({ min: -100, max: 300 }),
-    taker: fc.integer({ min: 0, max: 700 }),
-  })
-  .map(({ tick, lot, maker, taker }) => ({
-    id: 'sim:TEST',
-    venue: 'sim',
-    symbol: 'TEST',
-    contractType: 'linear',
-    baseCurrency: 'BTC',
-    quoteCurrency: 'USDT',
-    priceDecimals: 2,
-    sizeDecimals: 3,
-    tickUnits: tick,
-    lotUnits: lot,
-    minNotionalUnits: 0n,
-    multiplier: 1,
-    makerFeePpm: maker,
-    takerFeePpm: taker,
-  }));
+/** A generated instrument `sim:${symbol}`: tick and lot sizes vary so rounding to ticks and whole lots is exercised. */
+export const instrumentArb = (symbol: string, contractType: 'linear' | 'spot' = 'linear'): fc.Arbitrary<Instrument> =>
+  fc
+    .record({
+      tick: fc.constantFrom(1, 5),
+      lot: fc.constantFrom(1, 10),
+      maker: fc.integer({ min: -100, max: 300 }),
+      taker: fc.integer({ min: 0, max: 700 }),
+    })
+    .map(({ tick, lot, maker, taker }) => ({
+      id: `sim:${symbol}`,
+      venue: 'sim',
+      symbol,
+      contractType,
+      baseCurrency: 'BTC',
+      quoteCurrency: 'USDT',
+      priceDecimals: 2,
+      sizeDecimals: 3,
+      tickUnits: tick,
+      lotUnits: lot,
+      minNotionalUnits: 0n,
+      multiplier: 1,
+      makerFeePpm: maker,
+      takerFeePpm: taker,
+    }));
+
+/** An op and the index of the instrument it concerns (requests for existing orders keep their order's instrument). */
+export type PlacedOp = Op & { readonly on?: number };
 
 /**
  * Turns ops into the exchange-side tape a timeline would produce: market events at their time,
  * requests submitted at their local send time, and each request processed once its arrival
  * (send + entry, FIFO) is due, before any market event at a later time.
  */
-export function tapeOf(inst: Instrument, ops: readonly Op[], entryNs: bigint): TapeEntry[] {
+export function tapeOf(instruments: readonly Instrument[], ops: readonly PlacedOp[], entryNs: bigint): TapeEntry[] {
   const tape: TapeEntry[] = [];
   const arrivals: bigint[] = [];
   let lastArrival = -1n;
   let now = 1_000_000_000n;
-  let mid = 200_000 * inst.tickUnits;
   let seq = 0;
-  let updateId = 100n;
   let nextOrderId = 1;
-  const issued: { orderId: number; side: 'buy' | 'sell' }[] = [];
-  const px = (ticks: number) => mid + ticks * inst.tickUnits;
+  const mids = instruments.map((i) => 200_000 * i.tickUnits);
+  const updateIds = instruments.map(() => 100n);
+  const issued: { orderId: number; side: 'buy' | 'sell'; on: number }[] = [];
   const due = (t: bigint) => {
     while (arrivals.length > 0 && arrivals[0]! <= t) tape.push({ kind: 'process', arrivalNs: arrivals.shift()! });
   };
-  const head = () => ({ seq: ++seq, tsEventNs: now, tsLocalNs: now, instrument: inst.id });
   const market = (event: MarketEvent) => (due(now), tape.push({ kind: 'market', event, exchangeNs: now }));
   const submit = (request: RequestSentEvent) => {
     due(now);
@@ -178,36 +180,45 @@ export function tapeOf(inst: Instrument, ops: readonly Op[], entryNs: bigint): T
     lastArrival = arrival;
     arrivals.push(arrival);
   };
-  const request = (
-    kind: 'new' | 'cancel' | 'replace',
-    orderId: number,
-    side: 'buy' | 'sell',
-    rest: Partial<RequestSentEvent>,
-  ): RequestSentEvent => ({
-    ...head(),
-    kind: 'request_sent',
-    request: kind,
-    orderId,
-    side,
-    orderType: 'limit',
-    priceUnits: 0,
-    qtyUnits: 0,
-    timeInForce: 'GTC',
-    postOnly: false,
-    reduceOnly: false,
-    clientTag: '',
-    ...rest,
-  });
   for (const o of ops) {
+    let on = (o.on ?? 0) % instruments.length;
+    if (o.op === 'cancel' || o.op === 'replace') {
+      if (issued.length === 0) continue;
+      on = issued[o.pick % issued.length]!.on;
+    }
+    const inst = instruments[on]!;
+    const px = (ticks: number) => mids[on]! + ticks * inst.tickUnits;
+    const head = () => ({ seq: ++seq, tsEventNs: now, tsLocalNs: now, instrument: inst.id });
+    const request = (
+      kind: 'new' | 'cancel' | 'replace',
+      orderId: number,
+      side: 'buy' | 'sell',
+      rest: Partial<RequestSentEvent>,
+    ): RequestSentEvent => ({
+      ...head(),
+      kind: 'request_sent',
+      request: kind,
+      orderId,
+      side,
+      orderType: 'limit',
+      priceUnits: 0,
+      qtyUnits: 0,
+      timeInForce: 'GTC',
+      postOnly: false,
+      reduceOnly: false,
+      clientTag: '',
+      ...rest,
+    });
     if (o.op === 'drift') {
-      mid = Math.max(20 * inst.tickUnits, px(o.ticks));
+      let mid = Math.max(20 * inst.tickUnits, px(o.ticks));
       if (mid > 400_000 * inst.tickUnits) mid -= 300_000 * inst.tickUnits;
+      mids[on] = mid;
       continue;
     }
     now += BigInt(o.dtNs);
     switch (o.op) {
       case 'depth': {
-        updateId += 1n;
+        const updateId = (updateIds[on] = updateIds[on]! + 1n);
         const rows = o.levels.map(
           ([side, off, l]) => [side, px(side === 0 ? -Math.abs(off) : Math.abs(off) + 1), l * inst.lotUnits] as const,
         );
@@ -228,7 +239,7 @@ export function tapeOf(inst: Instrument, ops: readonly Op[], entryNs: bigint): T
         market({
           ...head(),
           kind: 'bbo',
-          updateId: o.idShift === -2 ? -1n : updateId + BigInt(o.idShift),
+          updateId: o.idShift === -2 ? -1n : updateIds[on]! + BigInt(o.idShift),
           bidPriceUnits: px(o.bidOffset),
           bidQtyUnits: o.bidLots * inst.lotUnits,
           askPriceUnits: px(o.bidOffset + o.spread),
@@ -247,7 +258,7 @@ export function tapeOf(inst: Instrument, ops: readonly Op[], entryNs: bigint): T
         break;
       case 'new': {
         const orderId = nextOrderId++;
-        issued.push({ orderId, side: o.side });
+        issued.push({ orderId, side: o.side, on });
         const qtyUnits = o.qtyLots * inst.lotUnits + (o.offLot ? 1 : 0);
         submit(
           request('new', orderId, o.side, {
@@ -262,7 +273,6 @@ export function tapeOf(inst: Instrument, ops: readonly Op[], entryNs: bigint): T
       }
       case 'cancel':
       case 'replace': {
-        if (issued.length === 0) break;
         const { orderId, side } = issued[o.pick % issued.length]!;
         submit(
           o.op === 'cancel'

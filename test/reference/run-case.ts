@@ -58,7 +58,7 @@ export async function runCase(
     initialBalances: balances.production,
   });
   const answers = run.stream.filter(isExecutionEvent) as EventDraft<ExecutionEvent>[];
-  const venue = compareVenue(instrument, run.tape, answers, run.undeliveredAnswers, { entryNs, responseNs });
+  const venue = compareVenue([instrument], run.tape, answers, run.undeliveredAnswers, { entryNs, responseNs });
   const ledger = compareLedger(instrument, run, balances.reference);
   return { run, venue, ledger, requests: run.tape.filter((t) => t.kind === 'submit').length };
 }
