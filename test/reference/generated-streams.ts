@@ -48,6 +48,8 @@ export type Op =
       readonly op: 'replace';
       readonly dtNs: number;
       readonly pick: number;
+      /** Keep the order's last requested price: a pure size change (a decrease keeps queue priority, an increase loses it). */
+      readonly samePrice: boolean;
       readonly offsetTicks: number;
       readonly qtyLots: number;
     };
@@ -118,6 +120,7 @@ export const opArb: fc.Arbitrary<Op> = fc.oneof(
       op: fc.constant('replace' as const),
       dtNs: dt,
       pick: fc.nat(),
+      samePrice: fc.boolean(),
       offsetTicks: offset,
       qtyLots: fc.integer({ min: 0, max: 12 }),
     }),
@@ -167,7 +170,7 @@ export function tapeOf(instruments: readonly Instrument[], ops: readonly PlacedO
   let nextOrderId = 1;
   const mids = instruments.map((i) => 200_000 * i.tickUnits);
   const updateIds = instruments.map(() => 100n);
-  const issued: { orderId: number; side: 'buy' | 'sell'; on: number }[] = [];
+  const issued: { orderId: number; side: 'buy' | 'sell'; on: number; priceUnits: number }[] = [];
   const due = (t: bigint) => {
     while (arrivals.length > 0 && arrivals[0]! <= t) tape.push({ kind: 'process', arrivalNs: arrivals.shift()! });
   };
@@ -258,12 +261,13 @@ export function tapeOf(instruments: readonly Instrument[], ops: readonly PlacedO
         break;
       case 'new': {
         const orderId = nextOrderId++;
-        issued.push({ orderId, side: o.side, on });
+        const priceUnits = o.type === 'market' ? 0 : px(o.offsetTicks);
+        issued.push({ orderId, side: o.side, on, priceUnits });
         const qtyUnits = o.qtyLots * inst.lotUnits + (o.offLot ? 1 : 0);
         submit(
           request('new', orderId, o.side, {
             orderType: o.type,
-            priceUnits: o.type === 'market' ? 0 : px(o.offsetTicks),
+            priceUnits,
             qtyUnits,
             timeInForce: o.tif,
             postOnly: o.postOnly,
@@ -273,12 +277,17 @@ export function tapeOf(instruments: readonly Instrument[], ops: readonly PlacedO
       }
       case 'cancel':
       case 'replace': {
-        const { orderId, side } = issued[o.pick % issued.length]!;
-        submit(
-          o.op === 'cancel'
-            ? request('cancel', orderId, side, {})
-            : request('replace', orderId, side, { priceUnits: px(o.offsetTicks), qtyUnits: o.qtyLots * inst.lotUnits }),
-        );
+        const order = issued[o.pick % issued.length]!;
+        if (o.op === 'cancel') submit(request('cancel', order.orderId, order.side, {}));
+        else {
+          if (!o.samePrice) order.priceUnits = px(o.offsetTicks);
+          submit(
+            request('replace', order.orderId, order.side, {
+              priceUnits: order.priceUnits,
+              qtyUnits: o.qtyLots * inst.lotUnits,
+            }),
+          );
+        }
         break;
       }
     }

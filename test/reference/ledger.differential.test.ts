@@ -18,6 +18,8 @@ interface GeneratedFill {
   readonly priceTicks: number;
   readonly qtyLots: number;
   readonly liquidity: Liquidity;
+  /** Fee rate of this fill, ppm of notional; negative = a maker rebate (venues pay them to market makers). */
+  readonly feePpm: number;
 }
 
 const fillArb = fc.record({
@@ -25,6 +27,7 @@ const fillArb = fc.record({
   priceTicks: fc.integer({ min: 900, max: 1100 }),
   qtyLots: fc.integer({ min: 1, max: 7 }),
   liquidity: fc.constantFrom('maker' as const, 'taker' as const),
+  feePpm: fc.integer({ min: -150, max: 700 }),
 });
 
 const base: Omit<
@@ -152,12 +155,7 @@ function engineRun(inst: Instrument, fills: readonly GeneratedFill[]): Productio
       requestSeq,
       venueOrderId: `v${orderId}`,
     });
-    const feeUnits = feeUnitsOf(
-      inst,
-      priceUnits,
-      qtyUnits,
-      f.liquidity === 'maker' ? inst.makerFeePpm : inst.takerFeePpm,
-    );
+    const feeUnits = feeUnitsOf(inst, priceUnits, qtyUnits, f.feePpm);
     step({
       kind: 'order_filled',
       seq: ++seq,
