@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import type { Instrument, MarketEvent, RequestSentEvent } from '@chassis/core';
 import type { TapeEntry } from './production-run.ts';
+import { requestSent } from './request-sent.ts';
 
 export type Op =
   | {
@@ -197,21 +198,7 @@ export function tapeOf(instruments: readonly Instrument[], ops: readonly PlacedO
       orderId: number,
       side: 'buy' | 'sell',
       rest: Partial<RequestSentEvent>,
-    ): RequestSentEvent => ({
-      ...head(),
-      kind: 'request_sent',
-      request: kind,
-      orderId,
-      side,
-      orderType: 'limit',
-      priceUnits: 0,
-      qtyUnits: 0,
-      timeInForce: 'GTC',
-      postOnly: false,
-      reduceOnly: false,
-      clientTag: '',
-      ...rest,
-    });
+    ): RequestSentEvent => requestSent({ ...head(), request: kind, orderId, side, ...rest });
     if (o.op === 'drift') {
       let mid = Math.max(20 * inst.tickUnits, px(o.ticks));
       if (mid > 400_000 * inst.tickUnits) mid -= 300_000 * inst.tickUnits;

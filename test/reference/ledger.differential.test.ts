@@ -12,6 +12,7 @@ import { compareLedger, describe as list } from './differential.ts';
 import { engineConfig, type ProductionRun, type ProductionSnapshot } from './production-run.ts';
 import { feeUnitsOf } from './reference-venue.ts';
 import { startingBalances } from './run-case.ts';
+import { requestSent } from './request-sent.ts';
 
 interface GeneratedFill {
   readonly side: 'buy' | 'sell';
@@ -129,23 +130,18 @@ function engineRun(inst: Instrument, fills: readonly GeneratedFill[]): Productio
     const qtyUnits = f.qtyLots * inst.lotUnits;
     ts += 1_000n;
     const requestSeq = ++seq;
-    step({
-      kind: 'request_sent',
-      seq: requestSeq,
-      tsEventNs: ts,
-      tsLocalNs: ts,
-      request: 'new',
-      orderId,
-      instrument: inst.id,
-      side: f.side,
-      orderType: 'limit',
-      priceUnits,
-      qtyUnits,
-      timeInForce: 'GTC',
-      postOnly: false,
-      reduceOnly: false,
-      clientTag: '',
-    });
+    step(
+      requestSent({
+        seq: requestSeq,
+        tsLocalNs: ts,
+        request: 'new',
+        orderId,
+        instrument: inst.id,
+        side: f.side,
+        priceUnits,
+        qtyUnits,
+      }),
+    );
     step({
       kind: 'order_accepted',
       seq: ++seq,

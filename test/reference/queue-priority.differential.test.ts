@@ -11,6 +11,7 @@ import type { EventDraft, ExecutionEvent, Instrument, MarketEvent, RequestSentEv
 import { constantLatency, conservativeQueue, createSimulatedVenue } from '@chassis/venues';
 import { compareVenue, describe as list } from './differential.ts';
 import type { TapeEntry } from './production-run.ts';
+import { requestSent } from './request-sent.ts';
 
 const INST: Instrument = {
   id: 'sim:Q',
@@ -63,20 +64,8 @@ function tapeOf(s: Scenario): TapeEntry[] {
     qtyUnits: qty,
     aggressor: 'sell',
   });
-  const request = (kind: 'new' | 'replace', priceUnits: number, qtyUnits: number): RequestSentEvent => ({
-    ...at(),
-    kind: 'request_sent',
-    request: kind,
-    orderId: 1,
-    side: 'buy',
-    orderType: 'limit',
-    priceUnits,
-    qtyUnits,
-    timeInForce: 'GTC',
-    postOnly: false,
-    reduceOnly: false,
-    clientTag: '',
-  });
+  const request = (kind: 'new' | 'replace', priceUnits: number, qtyUnits: number): RequestSentEvent =>
+    requestSent({ ...at(), request: kind, orderId: 1, side: 'buy', priceUnits, qtyUnits });
   const tape: TapeEntry[] = [];
   const market = (e: MarketEvent) => tape.push({ kind: 'market', event: e, exchangeNs: e.tsEventNs });
   const send = (r: RequestSentEvent) =>

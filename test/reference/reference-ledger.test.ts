@@ -7,39 +7,19 @@
  *   5,000 plus 2,000 at 6,000 → total coin value 0.2 + 0.3333… BTC → average 5,625 USD.
  */
 import { describe, expect, it } from 'vitest';
-import { parseDecimalUnits, type Instrument, type RequestSentEvent } from '@chassis/core';
+import { parseDecimalUnits, type Instrument } from '@chassis/core';
+import { instrumentOf } from './capture-market.ts';
 import { ReferenceLedger } from './reference-ledger.ts';
 import { feeOf } from './reference-venue.ts';
 import { fromUnits, ratio, show, ZERO } from './rational.ts';
+import { requestSent } from './request-sent.ts';
 
-const instrument = (over: Partial<Instrument>): Instrument => ({
-  id: 'v:X',
-  venue: 'v',
-  symbol: 'X',
-  contractType: 'linear',
-  baseCurrency: 'BTC',
-  quoteCurrency: 'USDT',
-  priceDecimals: 1,
-  sizeDecimals: 3,
-  tickUnits: 1,
-  lotUnits: 1,
-  minNotionalUnits: 0n,
-  multiplier: 1,
-  makerFeePpm: 0,
-  takerFeePpm: 0,
-  ...over,
-});
-
-const COINM = instrument({
-  id: 'binance-coinm:BTCUSD_PERP',
-  contractType: 'inverse',
-  quoteCurrency: 'USD',
-  priceDecimals: 1,
-  sizeDecimals: 0,
-  multiplier: 100,
-});
-const USDM = instrument({ id: 'binance-usdm:BTCUSDT' });
-const OKX_CTVAL = instrument({ id: 'okx:BTC-USDT-SWAP', priceDecimals: 1, sizeDecimals: 0, multiplier: 0.01 });
+/** The venues' published instrument specs (tick, lot, contract type, multiplier / ctVal). */
+const COINM = instrumentOf('binance-coinm', 'BTCUSD_PERP', { priceDecimals: 0, sizeDecimals: 0 });
+const USDM = instrumentOf('binance-usdm', 'BTCUSDT', { priceDecimals: 0, sizeDecimals: 0 });
+const OKX_CTVAL = instrumentOf('okx', 'BTC-USDT-SWAP', { priceDecimals: 0, sizeDecimals: 0 });
+const px = (inst: Instrument, text: string) => parseDecimalUnits(text, inst.priceDecimals);
+const sz = (inst: Instrument, text: string) => parseDecimalUnits(text, inst.sizeDecimals);
 
 let seq = 0;
 function fill(
@@ -51,23 +31,16 @@ function fill(
   feeUnits = 0n,
 ): void {
   const orderId = ++seq;
-  const req: RequestSentEvent = {
-    kind: 'request_sent',
+  const req = requestSent({
     seq: ++seq,
-    tsEventNs: 0n,
     tsLocalNs: 0n,
     request: 'new',
     orderId,
     instrument: inst.id,
     side,
-    orderType: 'limit',
-    priceUnits: parseDecimalUnits(price, inst.priceDecimals),
-    qtyUnits: parseDecimalUnits(qty, inst.sizeDecimals),
-    timeInForce: 'GTC',
-    postOnly: false,
-    reduceOnly: false,
-    clientTag: '',
-  };
+    priceUnits: px(inst, price),
+    qtyUnits: sz(inst, qty),
+  });
   ledger.onRequestSent(req);
   ledger.onExecution({
     kind: 'order_filled',
@@ -101,7 +74,7 @@ describe('the reference ledger reproduces the published formulas', () => {
     const inst = { ...COINM, multiplier: 1 };
     const ledger = ledgerOf(inst);
     fill(ledger, inst, 'buy', '5000', '1000');
-    expect(ledger.unrealisedPnl(inst.id, parseDecimalUnits('5500', 1))).toEqual(ratio(1n, 55n));
+    expect(ledger.unrealisedPnl(inst.id, px(inst, '5500'))).toEqual(ratio(1n, 55n));
   });
 
   it('realises qty × 100 × (1/entry − 1/exit) BTC on a COIN-M long closed higher: 10 contracts 50,000 → 55,000 = 1/550 BTC', () => {
@@ -131,14 +104,18 @@ describe('the reference ledger reproduces the published formulas', () => {
     fill(ledger, USDM, 'buy', '101', '2');
     fill(ledger, USDM, 'sell', '103', '4');
     const p = ledger.positions.get(USDM.id)!;
-    expect([p.qtyUnits, show(p.realisedPnl), show(ledger.averageEntry(USDM.id)!)]).toEqual([-1000, '7', '103']); // 3 × 103 − (100 + 202)
+    expect([p.qtyUnits, show(p.realisedPnl), show(ledger.averageEntry(USDM.id)!)]).toEqual([
+      sz(USDM, '-1'),
+      '7',
+      '103',
+    ]); // 3 × 103 − (100 + 202)
   });
 
   it('charges COIN-M fees as qty × 100 / price × rate in BTC: 10 contracts at 50,000, 0.05% taker = 0.00001 BTC', () => {
-    expect(feeOf(COINM, parseDecimalUnits('50000', 1), 10, 500)).toEqual(fromUnits(1000n, 8));
+    expect(feeOf(COINM, px(COINM, '50000'), sz(COINM, '10'), 500)).toEqual(fromUnits(1000n, 8));
   });
 
   it('charges USD-M fees as price × qty × rate in USDT: 0.5 BTC at 60,000, 0.02% maker = 6 USDT', () => {
-    expect(feeOf(USDM, parseDecimalUnits('60000', 1), 500, 200)).toEqual(ratio(6n));
+    expect(feeOf(USDM, px(USDM, '60000'), sz(USDM, '0.5'), 200)).toEqual(ratio(6n));
   });
 });
