@@ -178,6 +178,7 @@ function engineRun(inst: Instrument, fills: readonly GeneratedFill[]): Productio
       marketEvents: 0,
       controlTimeEvents: 0,
       obligations: 0,
+      exchangeTimeClamps: { toReceipt: 0, toWindow: 0 },
       lastSeq: seq,
     },
     undeliveredAnswers: 0,
