@@ -55,6 +55,17 @@ describe('L2 book', () => {
       );
     });
 
+  it('keeps the newest size of a level the ladder grows back over after a re-anchor moved it to the outer side', () => {
+    const book = new L2Book('x');
+    book.bids.set(100_000, 5);
+    book.bids.set(92_000, 7);
+    book.bids.set(220_000, 1); // beyond the ladder span: re-anchors, 100,000 and 92,000 move out
+    book.bids.set(100_000, 9); // the ladder grows back over 100,000
+    expect(book.bids.sizeAt(100_000)).toBe(9);
+    expect(book.bidPrice(1)).toBe(100_000);
+    expect(book.bidQty(1)).toBe(9);
+  });
+
   it('derives mid, spread, microprice and imbalance from the best levels', () => {
     const book = new L2Book('x');
     book.bids.set(100, 3);

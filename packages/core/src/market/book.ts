@@ -325,6 +325,9 @@ export class BookSideLevels {
       this.reanchor();
       moved = true;
     }
+    // The new size is authoritative: drop any older copy of this level from the outer side
+    // first, or absorbing the outer side into a grown window would bring the old size back.
+    if (outer.count > 0) outer.set(price, 0);
     const lo = ladder.lo;
     const width = ladder.sizes.length;
     if (!ladder.set(price, size)) {
