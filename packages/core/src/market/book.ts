@@ -247,8 +247,7 @@ export class LadderSide {
   }
 
   sizeAt(price: number): number {
-    const idx = price - this.lo;
-    return idx >= 0 && idx < this.sizes.length ? this.sizes[idx]! : 0;
+    return this.inWindow(price) ? this.sizes[price - this.lo]! : 0;
   }
 
   depthQty(depth: number): number {
