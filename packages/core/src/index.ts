@@ -13,5 +13,7 @@ export { dominate } from './execution/dominance.ts';
 export type { PendingCommand, DominanceOutcome, DominanceResult } from './execution/dominance.ts';
 export { nextStatus, isTerminal, ORDER_STATUSES, LIFECYCLE_INPUTS } from './execution/order-lifecycle.ts';
 export type { LifecycleInput } from './execution/order-lifecycle.ts';
-export { L2Book, BookSideLevels, LadderSide, SortedSide } from './market/book.ts';
+export { L2Book } from './market/book.ts';
+export { BookSideLevels } from './market/book-side.ts';
+export { SortedLevels } from './market/sorted-levels.ts';
 export { Fnv1a64 } from './state/state-hash.ts';

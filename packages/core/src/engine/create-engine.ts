@@ -207,31 +207,14 @@ class CoreEngine implements Engine {
       case 'book_delta': {
         const inst = this.instrumentState(event.instrument);
         if (inst === undefined) return false;
-        const book = inst.book;
-        if (event.isSnapshot) {
-          book.bids.clear();
-          book.asks.clear();
-        }
-        const end = event.offset + event.count;
-        const sides = event.sides;
-        const prices = event.prices;
-        const sizes = event.sizes;
-        for (let i = event.offset; i < end; i++) {
-          (sides[i] === 0 ? book.bids : book.asks).set(prices[i]!, sizes[i]!);
-        }
-        book.lastUpdateId = event.updateId;
+        inst.book.applyDelta(event);
         instrumentTriggers = inst.triggers;
         break;
       }
       case 'bbo': {
         const inst = this.instrumentState(event.instrument);
         if (inst === undefined) return false;
-        const book = inst.book;
-        book.bboBidPrice = event.bidPriceUnits;
-        book.bboBidQty = event.bidQtyUnits;
-        book.bboAskPrice = event.askPriceUnits;
-        book.bboAskQty = event.askQtyUnits;
-        book.bboUpdateId = event.updateId;
+        inst.book.applyBbo(event);
         instrumentTriggers = inst.triggers;
         break;
       }

@@ -1,12 +1,15 @@
 /**
- * Book oracle: every core book implementation against a plain Map (price → size) after every
- * operation. Prices follow paths that jump further than the ladder span (2^17 price units) and
+ * Book oracle: the core book (SortedLevels, BookSideLevels, L2Book with the depth/BBO rule)
+ * against a plain Map (price → size) after every operation. Prices follow paths that jump further than the ladder span (2^17 price units) and
  * come back, so re-anchoring, window growth and the outer side are all exercised; operations
  * include snapshot resets, removals of absent levels and zero sizes on both sides.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BookSideLevels, L2Book, LadderSide, SortedSide } from './book.ts';
+import type { BboEvent, BookDeltaEvent } from '../events.ts';
+import { L2Book } from './book.ts';
+import { BookSideLevels } from './book-side.ts';
+import { SortedLevels } from './sorted-levels.ts';
 
 const SPAN = 2 ** 17;
 const HOME = 10_000_000;
@@ -54,7 +57,7 @@ function leg(home: number, nonInteger: boolean): fc.Arbitrary<Op[]> {
     { arbitrary: level.map((l): Op => ({ kind: 'set', ...l })), weight: 30 },
     { arbitrary: fc.array(level, { maxLength: 12 }).map((levels): Op => ({ kind: 'snapshot', levels })), weight: 1 },
   );
-  return fc.array(op, { minLength: 1, maxLength: 15 });
+  return fc.array(op, { minLength: 1, maxLength: 12 });
 }
 
 /** Operations on both sides along a price path; `nonInteger` adds prices like 100.5. */
@@ -63,7 +66,7 @@ function ops(nonInteger: boolean): fc.Arbitrary<Op[]> {
     .array(jump, { minLength: 1, maxLength: 3 })
     .chain((jumps) => {
       const homes = [HOME, ...jumps.map((j) => HOME + j)];
-      return fc.array(fc.constantFrom(...homes.keys()).chain((h) => leg(homes[h]!, nonInteger)), { minLength: 1, maxLength: 8 });
+      return fc.array(fc.constantFrom(...homes.keys()).chain((h) => leg(homes[h]!, nonInteger)), { minLength: 1, maxLength: 6 });
     })
     .map((legs) => legs.flat());
 }
@@ -76,6 +79,35 @@ interface SideReads {
   sizeAt(price: number): number;
   depthQty(depth: number): number;
   forEachLevel(visit: (price: number, size: number) => void): void;
+  /** The levels by cursor (first/next), when the side has one. */
+  walk?: () => [number, number][];
+}
+
+function cursorWalk(side: BookSideLevels): [number, number][] {
+  const out: [number, number][] = [];
+  for (let h = side.first(); h !== -1; h = side.next(h)) out.push([side.priceOf(h), side.sizeOf(h)]);
+  return out;
+}
+
+/** SortedLevels read through the same questions as a book side (it stores best last). */
+function sortedReads(side: SortedLevels): SideReads {
+  const at = (level: number) => side.count - 1 - level;
+  return {
+    get count() {
+      return side.count;
+    },
+    price: (level) => (level >= 0 && at(level) >= 0 ? side.priceAt(at(level)) : NaN),
+    size: (level) => (level >= 0 && at(level) >= 0 ? side.sizes[at(level)]! : NaN),
+    sizeAt: (price) => side.sizeAt(price),
+    depthQty: (depth) => {
+      let sum = 0;
+      for (let level = 0; level < depth && at(level) >= 0; level++) sum += side.sizes[at(level)]!;
+      return sum;
+    },
+    forEachLevel: (visit) => {
+      for (let i = side.count - 1; i >= 0; i--) visit(side.priceAt(i), side.sizes[i]!);
+    },
+  };
 }
 
 function expectSameSide(side: SideReads, ref: MapSide, probes: readonly number[]): void {
@@ -84,12 +116,13 @@ function expectSameSide(side: SideReads, ref: MapSide, probes: readonly number[]
   const seen: [number, number][] = [];
   side.forEachLevel((p, q) => seen.push([p, q]));
   expect(seen).toEqual(levels);
+  if (side.walk) expect(side.walk()).toEqual(levels);
   for (let k = 0; k < Math.min(levels.length, 4); k++) {
     expect(side.price(k)).toBe(levels[k]![0]);
     expect(side.size(k)).toBe(levels[k]![1]);
   }
   expect(side.price(levels.length)).toBeNaN();
-  for (const depth of [1, 3, levels.length + 1]) expect(side.depthQty(depth)).toBe(levels.slice(0, depth).reduce((a, l) => a + l[1], 0));
+  for (const depth of [1, 3]) expect(side.depthQty(depth)).toBe(levels.slice(0, depth).reduce((a, l) => a + l[1], 0));
   for (const p of probes) expect(side.sizeAt(p)).toBe(ref.levels.get(p) ?? 0);
 }
 
@@ -98,92 +131,163 @@ function probesOf(op: Op): number[] {
 }
 
 describe('book oracle: each core book implementation equals a plain Map after every operation', () => {
-  it('SortedSide, on both sides, with snapshot resets, removals of absent levels and zero sizes', () => {
+  /** Applies `list` to a pair of sides and to Map references, comparing after every operation. */
+  function runSides<S>(list: Op[], make: (isBid: boolean) => S, set: (side: S, price: number, size: number) => void, clear: (side: S) => void, reads: (side: S) => SideReads): void {
+    const sides = { bid: make(true), ask: make(false) };
+    const refs = { bid: new MapSide(true), ask: new MapSide(false) };
+    for (const op of list) {
+      if (op.kind === 'snapshot') {
+        clear(sides.bid);
+        clear(sides.ask);
+        refs.bid.levels.clear();
+        refs.ask.levels.clear();
+      }
+      for (const l of op.kind === 'set' ? [op] : op.levels) {
+        set(l.isBid ? sides.bid : sides.ask, l.price, l.size);
+        (l.isBid ? refs.bid : refs.ask).set(l.price, l.size);
+      }
+      const probes = probesOf(op);
+      expectSameSide(reads(sides.bid), refs.bid, probes);
+      expectSameSide(reads(sides.ask), refs.ask, probes);
+    }
+  }
+
+  it('SortedLevels, on both sides, with snapshot resets, removals of absent levels and zero sizes', () => {
     fc.assert(
-      fc.property(ops(true), (list) => {
-        const sides = { bid: new SortedSide(true), ask: new SortedSide(false) };
-        const refs = { bid: new MapSide(true), ask: new MapSide(false) };
-        for (const op of list) {
-          if (op.kind === 'snapshot') {
-            for (const s of [sides.bid, sides.ask]) s.clear();
-            for (const r of [refs.bid, refs.ask]) r.levels.clear();
-          }
-          for (const l of op.kind === 'set' ? [op] : op.levels) {
-            (l.isBid ? sides.bid : sides.ask).set(l.price, l.size);
-            (l.isBid ? refs.bid : refs.ask).set(l.price, l.size);
-          }
-          const probes = probesOf(op);
-          expectSameSide(sides.bid, refs.bid, probes);
-          expectSameSide(sides.ask, refs.ask, probes);
-        }
-      }),
+      fc.property(ops(true), (list) =>
+        runSides(list, (isBid) => new SortedLevels(isBid ? 1 : -1, 2), (s, p, q) => s.set(p, q), (s) => s.clear(), sortedReads),
+      ),
     );
   });
 
-  it('LadderSide holds exactly the levels it accepted (set returns false for a price it cannot cover)', () => {
+  it('BookSideLevels (ladder + outer side), on both sides, by index, by cursor and by visitor', () => {
     fc.assert(
-      fc.property(ops(true), (list) => {
-        const sides = { bid: new LadderSide(true), ask: new LadderSide(false) };
-        const refs = { bid: new MapSide(true), ask: new MapSide(false) };
-        for (const op of list) {
-          if (op.kind === 'snapshot') {
-            for (const s of [sides.bid, sides.ask]) s.clear();
-            for (const r of [refs.bid, refs.ask]) r.levels.clear();
-          }
-          for (const l of op.kind === 'set' ? [op] : op.levels) {
-            if ((l.isBid ? sides.bid : sides.ask).set(l.price, l.size)) (l.isBid ? refs.bid : refs.ask).set(l.price, l.size);
-          }
-          const probes = probesOf(op);
-          expectSameSide(sides.bid, refs.bid, probes);
-          expectSameSide(sides.ask, refs.ask, probes);
-        }
-      }),
+      fc.property(ops(true), (list) =>
+        runSides(list, (isBid) => new BookSideLevels(isBid), (s, p, q) => s.set(p, q), (s) => s.clear(), (s) => Object.assign(s, { walk: () => cursorWalk(s) })),
+      ),
     );
   });
 
-  it('BookSideLevels (ladder + outer side), on both sides', () => {
+  it('BookSideLevels.removeBetterThan drops exactly the levels strictly better than the price', () => {
     fc.assert(
-      fc.property(ops(true), (list) => {
-        const sides = { bid: new BookSideLevels(true), ask: new BookSideLevels(false) };
-        const refs = { bid: new MapSide(true), ask: new MapSide(false) };
-        for (const op of list) {
-          if (op.kind === 'snapshot') {
-            for (const s of [sides.bid, sides.ask]) s.clear();
-            for (const r of [refs.bid, refs.ask]) r.levels.clear();
-          }
-          for (const l of op.kind === 'set' ? [op] : op.levels) {
-            (l.isBid ? sides.bid : sides.ask).set(l.price, l.size);
-            (l.isBid ? refs.bid : refs.ask).set(l.price, l.size);
-          }
-          const probes = probesOf(op);
-          expectSameSide(sides.bid, refs.bid, probes);
-          expectSameSide(sides.ask, refs.ask, probes);
+      fc.property(ops(true), fc.boolean(), fc.nat(), (list, isBid, pick) => {
+        const side = new BookSideLevels(isBid);
+        const ref = new MapSide(isBid);
+        for (const op of list) for (const l of op.kind === 'set' ? [op] : op.levels) {
+          side.set(l.price, l.size);
+          ref.set(l.price, l.size);
         }
+        const levels = ref.sorted();
+        const cut = levels.length > 0 ? levels[pick % levels.length]![0] + (pick % 3) - 1 : HOME;
+        side.removeBetterThan(cut);
+        for (const [p] of levels) if (isBid ? p > cut : p < cut) ref.set(p, 0);
+        expectSameSide(Object.assign(side, { walk: () => cursorWalk(side) }), ref, [cut]);
       }),
     );
   });
+});
 
-  it('L2Book: level accessors, counts and imbalance over both sides', () => {
+// ------------------------------------------------------------------ L2Book: depth + BBO rule
+
+/** The depth/BBO rule of book.ts written plainly over two Maps. */
+class ReferenceBook {
+  readonly bids = new MapSide(true);
+  readonly asks = new MapSide(false);
+  depthId = -1n;
+  hasDepth = false;
+  bbo: BboEvent | undefined;
+
+  delta(ev: BookDeltaEvent): void {
+    if (ev.isSnapshot) {
+      this.bids.levels.clear();
+      this.asks.levels.clear();
+    }
+    for (let i = ev.offset; i < ev.offset + ev.count; i++) (ev.sides[i] === 0 ? this.bids : this.asks).set(ev.prices[i]!, ev.sizes[i]!);
+    this.hasDepth = true;
+    if (ev.updateId >= 0n) {
+      this.depthId = ev.updateId;
+      if (this.bbo && this.bbo.updateId > ev.updateId) this.top(this.bbo);
+    }
+  }
+
+  bboEvent(ev: BboEvent): void {
+    this.bbo = ev;
+    if (!this.hasDepth) {
+      if (ev.bidQtyUnits > 0) this.bids.levels.clear();
+      if (ev.askQtyUnits > 0) this.asks.levels.clear();
+      this.top(ev);
+    } else if (ev.updateId >= 0n && ev.updateId >= this.depthId) this.top(ev);
+  }
+
+  private top(ev: BboEvent): void {
+    for (const [side, price, qty] of [
+      [this.bids, ev.bidPriceUnits, ev.bidQtyUnits],
+      [this.asks, ev.askPriceUnits, ev.askQtyUnits],
+    ] as const) {
+      if (!(qty > 0)) continue;
+      for (const p of [...side.levels.keys()]) if (side.isBid ? p > price : p < price) side.levels.delete(p);
+      side.set(price, qty);
+    }
+  }
+}
+
+const header = { seq: 0, tsEventNs: 0n, tsLocalNs: 0n } as const;
+/** Update ids: mostly rising with the step number, sometimes late (older), sometimes absent (-1). */
+const updateId = fc.oneof({ arbitrary: fc.constant(0), weight: 6 }, { arbitrary: fc.integer({ min: -5, max: -1 }), weight: 2 }, { arbitrary: fc.constant(null), weight: 1 });
+
+type MarketOp = { kind: 'delta'; isSnapshot: boolean; levels: Level[]; id: number | null } | { kind: 'bbo'; bid: number; bidQty: number; ask: number; askQty: number; id: number | null };
+
+function marketOps(): fc.Arbitrary<MarketOp[]> {
+  return ops(false).chain((list) => {
+    const prices = list.flatMap((op) => (op.kind === 'set' ? [op.price] : op.levels.map((l) => l.price)));
+    const price = prices.length > 0 ? fc.constantFrom(...prices).chain((p) => fc.integer({ min: -2, max: 2 }).map((d) => p + d)) : fc.constant(HOME);
+    const bbo = fc.record({ kind: fc.constant('bbo' as const), bid: price, bidQty: size, ask: price, askQty: size, id: updateId });
+    const delta = (op: Op) => fc.record({ kind: fc.constant('delta' as const), isSnapshot: fc.constant(op.kind === 'snapshot'), levels: fc.constant<Level[]>(op.kind === 'set' ? [op] : op.levels), id: updateId });
+    return fc.tuple(...list.map((op) => fc.oneof({ arbitrary: delta(op), weight: 3 }, { arbitrary: bbo, weight: 1 })));
+  });
+}
+
+function toEvents(list: MarketOp[]): (BookDeltaEvent | BboEvent)[] {
+  return list.map((op, step) => {
+    const id = op.id === null ? -1n : BigInt(step * 10 + op.id * 10);
+    if (op.kind === 'bbo') return { ...header, kind: 'bbo', instrument: 'x', updateId: id, bidPriceUnits: op.bid, bidQtyUnits: op.bidQty, askPriceUnits: op.ask, askQtyUnits: op.askQty };
+    return {
+      ...header,
+      kind: 'book_delta',
+      instrument: 'x',
+      updateId: id,
+      isSnapshot: op.isSnapshot,
+      offset: 0,
+      count: op.levels.length,
+      sides: op.levels.map((l) => (l.isBid ? 0 : 1)),
+      prices: op.levels.map((l) => l.price),
+      sizes: op.levels.map((l) => l.size),
+    };
+  });
+}
+
+describe('book oracle: L2Book combines depth and BBO by the one documented rule', () => {
+  it('equals the plainly written rule over Maps after every book_delta and BBO, on both sides', () => {
     fc.assert(
-      fc.property(ops(false), (list) => {
+      fc.property(marketOps(), (list) => {
         const book = new L2Book('x');
-        const refs = { bid: new MapSide(true), ask: new MapSide(false) };
-        for (const op of list) {
-          if (op.kind === 'snapshot') {
-            book.bids.clear();
-            book.asks.clear();
-            for (const r of [refs.bid, refs.ask]) r.levels.clear();
+        const ref = new ReferenceBook();
+        for (const ev of toEvents(list)) {
+          if (ev.kind === 'bbo') {
+            book.applyBbo(ev);
+            ref.bboEvent(ev);
+          } else {
+            book.applyDelta(ev);
+            ref.delta(ev);
           }
-          for (const l of op.kind === 'set' ? [op] : op.levels) {
-            (l.isBid ? book.bids : book.asks).set(l.price, l.size);
-            (l.isBid ? refs.bid : refs.ask).set(l.price, l.size);
-          }
-          const bids = refs.bid.sorted();
-          const asks = refs.ask.sorted();
+          const bids = ref.bids.sorted();
+          const asks = ref.asks.sorted();
           expect([book.bidLevels, book.askLevels]).toEqual([bids.length, asks.length]);
           expect([book.bidPrice(0), book.bidQty(0)]).toEqual(bids[0] ?? [NaN, NaN]);
           expect([book.askPrice(0), book.askQty(0)]).toEqual(asks[0] ?? [NaN, NaN]);
           expect([book.bidPrice(1), book.askQty(1)]).toEqual([bids[1]?.[0] ?? NaN, asks[1]?.[1] ?? NaN]);
+          expectSameSide(book.bids, ref.bids, probesOf({ kind: 'snapshot', levels: [] }));
+          expectSameSide(book.asks, ref.asks, []);
           if (bids.length > 0 && asks.length > 0) {
             const b = bids.slice(0, 2).reduce((a, l) => a + l[1], 0);
             const a = asks.slice(0, 2).reduce((s, l) => s + l[1], 0);

@@ -7,4 +7,4 @@ export { constantLatency, jitteredLatency, recordedLatency, parseLatencyTableCsv
 export type { LatencyModel, LatencyRow } from './latency.ts';
 export { feeUnits } from './fees.ts';
 export { SeededRandom, deriveSeed } from './random.ts';
-export { BookSide, ExchangeBook } from './book.ts';
+export { ExchangeBook, ExchangeSide } from './book.ts';
