@@ -16,4 +16,5 @@ export type { LifecycleInput } from './execution/order-lifecycle.ts';
 export { L2Book } from './market/book.ts';
 export { BookSideLevels } from './market/book-side.ts';
 export { SortedLevels } from './market/sorted-levels.ts';
+export { ReferenceL2Book } from './market/reference-book.ts';
 export { Fnv1a64 } from './state/state-hash.ts';

@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { BboEvent, BookDeltaEvent } from '../events.ts';
 import { L2Book } from './book.ts';
+import { ReferenceL2Book } from './reference-book.ts';
 import { BookSideLevels } from './book-side.ts';
 import { SortedLevels } from './sorted-levels.ts';
 
@@ -38,9 +39,17 @@ class MapSide {
  */
 const nearSpan = fc.integer({ min: SPAN - 20_000, max: SPAN + 3000 });
 const spans = fc.constantFrom(0.25, 0.5, 0.75, 1.5, 3).map((f) => Math.round(f * SPAN));
-const jump = fc.tuple(fc.oneof({ arbitrary: nearSpan, weight: 3 }, { arbitrary: spans, weight: 1 }), fc.constantFrom(-1, 1)).map(([d, sign]) => sign * d);
-const offset = fc.oneof(fc.integer({ min: -40, max: 40 }).map((k) => k * 100), fc.integer({ min: -3, max: 3 }));
-const size = fc.oneof({ arbitrary: fc.integer({ min: 1, max: 9 }), weight: 4 }, { arbitrary: fc.constant(0), weight: 1 });
+const jump = fc
+  .tuple(fc.oneof({ arbitrary: nearSpan, weight: 3 }, { arbitrary: spans, weight: 1 }), fc.constantFrom(-1, 1))
+  .map(([d, sign]) => sign * d);
+const offset = fc.oneof(
+  fc.integer({ min: -40, max: 40 }).map((k) => k * 100),
+  fc.integer({ min: -3, max: 3 }),
+);
+const size = fc.oneof(
+  { arbitrary: fc.integer({ min: 1, max: 9 }), weight: 4 },
+  { arbitrary: fc.constant(0), weight: 1 },
+);
 
 type Level = { isBid: boolean; price: number; size: number };
 type Op = ({ kind: 'set' } & Level) | { kind: 'snapshot'; levels: Level[] };
@@ -66,7 +75,10 @@ function ops(nonInteger: boolean): fc.Arbitrary<Op[]> {
     .array(jump, { minLength: 1, maxLength: 3 })
     .chain((jumps) => {
       const homes = [HOME, ...jumps.map((j) => HOME + j)];
-      return fc.array(fc.constantFrom(...homes.keys()).chain((h) => leg(homes[h]!, nonInteger)), { minLength: 1, maxLength: 6 });
+      return fc.array(
+        fc.constantFrom(...homes.keys()).chain((h) => leg(homes[h]!, nonInteger)),
+        { minLength: 1, maxLength: 6 },
+      );
     })
     .map((legs) => legs.flat());
 }
@@ -132,7 +144,13 @@ function probesOf(op: Op): number[] {
 
 describe('book oracle: each core book implementation equals a plain Map after every operation', () => {
   /** Applies `list` to a pair of sides and to Map references, comparing after every operation. */
-  function runSides<S>(list: Op[], make: (isBid: boolean) => S, set: (side: S, price: number, size: number) => void, clear: (side: S) => void, reads: (side: S) => SideReads): void {
+  function runSides<S>(
+    list: Op[],
+    make: (isBid: boolean) => S,
+    set: (side: S, price: number, size: number) => void,
+    clear: (side: S) => void,
+    reads: (side: S) => SideReads,
+  ): void {
     const sides = { bid: make(true), ask: make(false) };
     const refs = { bid: new MapSide(true), ask: new MapSide(false) };
     for (const op of list) {
@@ -155,7 +173,13 @@ describe('book oracle: each core book implementation equals a plain Map after ev
   it('SortedLevels, on both sides, with snapshot resets, removals of absent levels and zero sizes', () => {
     fc.assert(
       fc.property(ops(true), (list) =>
-        runSides(list, (isBid) => new SortedLevels(isBid ? 1 : -1, 2), (s, p, q) => s.set(p, q), (s) => s.clear(), sortedReads),
+        runSides(
+          list,
+          (isBid) => new SortedLevels(isBid ? 1 : -1, 2),
+          (s, p, q) => s.set(p, q),
+          (s) => s.clear(),
+          sortedReads,
+        ),
       ),
     );
   });
@@ -163,7 +187,13 @@ describe('book oracle: each core book implementation equals a plain Map after ev
   it('BookSideLevels (ladder + outer side), on both sides, by index, by cursor and by visitor', () => {
     fc.assert(
       fc.property(ops(true), (list) =>
-        runSides(list, (isBid) => new BookSideLevels(isBid), (s, p, q) => s.set(p, q), (s) => s.clear(), (s) => Object.assign(s, { walk: () => cursorWalk(s) })),
+        runSides(
+          list,
+          (isBid) => new BookSideLevels(isBid),
+          (s, p, q) => s.set(p, q),
+          (s) => s.clear(),
+          (s) => Object.assign(s, { walk: () => cursorWalk(s) }),
+        ),
       ),
     );
   });
@@ -173,10 +203,11 @@ describe('book oracle: each core book implementation equals a plain Map after ev
       fc.property(ops(true), fc.boolean(), fc.nat(), (list, isBid, pick) => {
         const side = new BookSideLevels(isBid);
         const ref = new MapSide(isBid);
-        for (const op of list) for (const l of op.kind === 'set' ? [op] : op.levels) {
-          side.set(l.price, l.size);
-          ref.set(l.price, l.size);
-        }
+        for (const op of list)
+          for (const l of op.kind === 'set' ? [op] : op.levels) {
+            side.set(l.price, l.size);
+            ref.set(l.price, l.size);
+          }
         const levels = ref.sorted();
         const cut = levels.length > 0 ? levels[pick % levels.length]![0] + (pick % 3) - 1 : HOME;
         side.removeBetterThan(cut);
@@ -189,60 +220,40 @@ describe('book oracle: each core book implementation equals a plain Map after ev
 
 // ------------------------------------------------------------------ L2Book: depth + BBO rule
 
-/** The depth/BBO rule of book.ts written plainly over two Maps. */
-class ReferenceBook {
-  readonly bids = new MapSide(true);
-  readonly asks = new MapSide(false);
-  depthId = -1n;
-  hasDepth = false;
-  bbo: BboEvent | undefined;
-
-  delta(ev: BookDeltaEvent): void {
-    if (ev.isSnapshot) {
-      this.bids.levels.clear();
-      this.asks.levels.clear();
-    }
-    for (let i = ev.offset; i < ev.offset + ev.count; i++) (ev.sides[i] === 0 ? this.bids : this.asks).set(ev.prices[i]!, ev.sizes[i]!);
-    this.hasDepth = true;
-    if (ev.updateId >= 0n) {
-      this.depthId = ev.updateId;
-      if (this.bbo && this.bbo.updateId > ev.updateId) this.top(this.bbo);
-    }
-  }
-
-  bboEvent(ev: BboEvent): void {
-    this.bbo = ev;
-    if (!this.hasDepth) {
-      if (ev.bidQtyUnits > 0) this.bids.levels.clear();
-      if (ev.askQtyUnits > 0) this.asks.levels.clear();
-      this.top(ev);
-    } else if (ev.updateId >= 0n && ev.updateId >= this.depthId) this.top(ev);
-  }
-
-  private top(ev: BboEvent): void {
-    for (const [side, price, qty] of [
-      [this.bids, ev.bidPriceUnits, ev.bidQtyUnits],
-      [this.asks, ev.askPriceUnits, ev.askQtyUnits],
-    ] as const) {
-      if (!(qty > 0)) continue;
-      for (const p of [...side.levels.keys()]) if (side.isBid ? p > price : p < price) side.levels.delete(p);
-      side.set(price, qty);
-    }
-  }
-}
-
 const header = { seq: 0, tsEventNs: 0n, tsLocalNs: 0n } as const;
 /** Update ids: mostly rising with the step number, sometimes late (older), sometimes absent (-1). */
-const updateId = fc.oneof({ arbitrary: fc.constant(0), weight: 6 }, { arbitrary: fc.integer({ min: -5, max: -1 }), weight: 2 }, { arbitrary: fc.constant(null), weight: 1 });
+const updateId = fc.oneof(
+  { arbitrary: fc.constant(0), weight: 6 },
+  { arbitrary: fc.integer({ min: -5, max: -1 }), weight: 2 },
+  { arbitrary: fc.constant(null), weight: 1 },
+);
 
-type MarketOp = { kind: 'delta'; isSnapshot: boolean; levels: Level[]; id: number | null } | { kind: 'bbo'; bid: number; bidQty: number; ask: number; askQty: number; id: number | null };
+type MarketOp =
+  | { kind: 'delta'; isSnapshot: boolean; levels: Level[]; id: number | null }
+  | { kind: 'bbo'; bid: number; bidQty: number; ask: number; askQty: number; id: number | null };
 
 function marketOps(): fc.Arbitrary<MarketOp[]> {
   return ops(false).chain((list) => {
     const prices = list.flatMap((op) => (op.kind === 'set' ? [op.price] : op.levels.map((l) => l.price)));
-    const price = prices.length > 0 ? fc.constantFrom(...prices).chain((p) => fc.integer({ min: -2, max: 2 }).map((d) => p + d)) : fc.constant(HOME);
-    const bbo = fc.record({ kind: fc.constant('bbo' as const), bid: price, bidQty: size, ask: price, askQty: size, id: updateId });
-    const delta = (op: Op) => fc.record({ kind: fc.constant('delta' as const), isSnapshot: fc.constant(op.kind === 'snapshot'), levels: fc.constant<Level[]>(op.kind === 'set' ? [op] : op.levels), id: updateId });
+    const price =
+      prices.length > 0
+        ? fc.constantFrom(...prices).chain((p) => fc.integer({ min: -2, max: 2 }).map((d) => p + d))
+        : fc.constant(HOME);
+    const bbo = fc.record({
+      kind: fc.constant('bbo' as const),
+      bid: price,
+      bidQty: size,
+      ask: price,
+      askQty: size,
+      id: updateId,
+    });
+    const delta = (op: Op) =>
+      fc.record({
+        kind: fc.constant('delta' as const),
+        isSnapshot: fc.constant(op.kind === 'snapshot'),
+        levels: fc.constant<Level[]>(op.kind === 'set' ? [op] : op.levels),
+        id: updateId,
+      });
     return fc.tuple(...list.map((op) => fc.oneof({ arbitrary: delta(op), weight: 3 }, { arbitrary: bbo, weight: 1 })));
   });
 }
@@ -250,7 +261,17 @@ function marketOps(): fc.Arbitrary<MarketOp[]> {
 function toEvents(list: MarketOp[]): (BookDeltaEvent | BboEvent)[] {
   return list.map((op, step) => {
     const id = op.id === null ? -1n : BigInt(step * 10 + op.id * 10);
-    if (op.kind === 'bbo') return { ...header, kind: 'bbo', instrument: 'x', updateId: id, bidPriceUnits: op.bid, bidQtyUnits: op.bidQty, askPriceUnits: op.ask, askQtyUnits: op.askQty };
+    if (op.kind === 'bbo')
+      return {
+        ...header,
+        kind: 'bbo',
+        instrument: 'x',
+        updateId: id,
+        bidPriceUnits: op.bid,
+        bidQtyUnits: op.bidQty,
+        askPriceUnits: op.ask,
+        askQtyUnits: op.askQty,
+      };
     return {
       ...header,
       kind: 'book_delta',
@@ -271,23 +292,25 @@ describe('book oracle: L2Book combines depth and BBO by the one documented rule'
     fc.assert(
       fc.property(marketOps(), (list) => {
         const book = new L2Book('x');
-        const ref = new ReferenceBook();
+        const ref = new ReferenceL2Book();
         for (const ev of toEvents(list)) {
           if (ev.kind === 'bbo') {
             book.applyBbo(ev);
-            ref.bboEvent(ev);
+            ref.applyBbo(ev);
           } else {
             book.applyDelta(ev);
-            ref.delta(ev);
+            ref.applyDelta(ev);
           }
-          const bids = ref.bids.sorted();
-          const asks = ref.asks.sorted();
+          const bids = ref.levels(true);
+          const asks = ref.levels(false);
+          const refBids = Object.assign(new MapSide(true), { levels: ref.bids });
+          const refAsks = Object.assign(new MapSide(false), { levels: ref.asks });
           expect([book.bidLevels, book.askLevels]).toEqual([bids.length, asks.length]);
           expect([book.bidPrice(0), book.bidQty(0)]).toEqual(bids[0] ?? [NaN, NaN]);
           expect([book.askPrice(0), book.askQty(0)]).toEqual(asks[0] ?? [NaN, NaN]);
           expect([book.bidPrice(1), book.askQty(1)]).toEqual([bids[1]?.[0] ?? NaN, asks[1]?.[1] ?? NaN]);
-          expectSameSide(book.bids, ref.bids, probesOf({ kind: 'snapshot', levels: [] }));
-          expectSameSide(book.asks, ref.asks, []);
+          expectSameSide(book.bids, refBids, []);
+          expectSameSide(book.asks, refAsks, []);
           if (bids.length > 0 && asks.length > 0) {
             const b = bids.slice(0, 2).reduce((a, l) => a + l[1], 0);
             const a = asks.slice(0, 2).reduce((s, l) => s + l[1], 0);

@@ -201,7 +201,8 @@ export class BookSideLevels {
 
   /** Removes every level strictly better than `price` (price units). */
   removeBetterThan(price: number): void {
-    while (this.ladderCount > 0 && this.sign * this.best > this.sign * price) this.setSlot(this.best - this.lo, this.best, 0);
+    while (this.ladderCount > 0 && this.sign * this.best > this.sign * price)
+      this.setSlot(this.best - this.lo, this.best, 0);
     if (this.outer.count > 0) this.outer.removeBetterThan(price);
   }
 

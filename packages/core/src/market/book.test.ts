@@ -90,7 +90,16 @@ describe('L2 book', () => {
   it('a BBO not older than the depth removes the better levels and sets the top size', () => {
     const book = depthBook(100n);
     book.applyBbo(bbo(100n, 99, 7, 103, 2));
-    expect(levels(book)).toEqual({ bids: [[99, 7], [98, 1]], asks: [[103, 2], [104, 1]] });
+    expect(levels(book)).toEqual({
+      bids: [
+        [99, 7],
+        [98, 1],
+      ],
+      asks: [
+        [103, 2],
+        [104, 1],
+      ],
+    });
   });
 
   it('a BBO older than the depth, or without an update id, leaves a depth book as it is', () => {
@@ -104,33 +113,91 @@ describe('L2 book', () => {
   it('a depth update older than the applied BBO cannot bring back the levels the BBO removed', () => {
     const book = depthBook(100n);
     book.applyBbo(bbo(110n, 99, 7, 102, 2));
-    book.applyDelta(delta(105n, [[0, 100, 5], [0, 98, 9]]));
-    expect(levels(book).bids).toEqual([[99, 7], [98, 9]]);
+    book.applyDelta(
+      delta(105n, [
+        [0, 100, 5],
+        [0, 98, 9],
+      ]),
+    );
+    expect(levels(book).bids).toEqual([
+      [99, 7],
+      [98, 9],
+    ]);
   });
 
   it('a depth update at or after the BBO id is authoritative for the levels it names', () => {
     const book = depthBook(100n);
     book.applyBbo(bbo(110n, 99, 7, 102, 2));
-    book.applyDelta(delta(110n, [[0, 100, 5], [1, 102, 4]]));
-    expect(levels(book)).toEqual({ bids: [[100, 5], [99, 7], [98, 1]], asks: [[102, 4], [103, 1], [104, 1]] });
+    book.applyDelta(
+      delta(110n, [
+        [0, 100, 5],
+        [1, 102, 4],
+      ]),
+    );
+    expect(levels(book)).toEqual({
+      bids: [
+        [100, 5],
+        [99, 7],
+        [98, 1],
+      ],
+      asks: [
+        [102, 4],
+        [103, 1],
+        [104, 1],
+      ],
+    });
   });
 });
 
 const header = { seq: 0, tsEventNs: 0n, tsLocalNs: 0n } as const;
 
 function bbo(updateId: bigint, bid: number, bidQty: number, ask: number, askQty: number): BboEvent {
-  return { ...header, kind: 'bbo', instrument: 'x', updateId, bidPriceUnits: bid, bidQtyUnits: bidQty, askPriceUnits: ask, askQtyUnits: askQty };
+  return {
+    ...header,
+    kind: 'bbo',
+    instrument: 'x',
+    updateId,
+    bidPriceUnits: bid,
+    bidQtyUnits: bidQty,
+    askPriceUnits: ask,
+    askQtyUnits: askQty,
+  };
 }
 
 /** rows: [side (0 bid, 1 ask), price, size] */
 function delta(updateId: bigint, rows: [number, number, number][], isSnapshot = false): BookDeltaEvent {
-  return { ...header, kind: 'book_delta', instrument: 'x', updateId, isSnapshot, offset: 0, count: rows.length, sides: rows.map((r) => r[0]), prices: rows.map((r) => r[1]), sizes: rows.map((r) => r[2]) };
+  return {
+    ...header,
+    kind: 'book_delta',
+    instrument: 'x',
+    updateId,
+    isSnapshot,
+    offset: 0,
+    count: rows.length,
+    sides: rows.map((r) => r[0]),
+    prices: rows.map((r) => r[1]),
+    sizes: rows.map((r) => r[2]),
+  };
 }
 
 /** Bids 100, 99, 98 and asks 101, 102, 103, 104, one lot each, from a snapshot with `updateId`. */
 function depthBook(updateId: bigint): L2Book {
   const book = new L2Book('x');
-  book.applyDelta(delta(updateId, [[0, 100, 1], [0, 99, 1], [0, 98, 1], [1, 101, 1], [1, 102, 1], [1, 103, 1], [1, 104, 1]], true));
+  book.applyDelta(
+    delta(
+      updateId,
+      [
+        [0, 100, 1],
+        [0, 99, 1],
+        [0, 98, 1],
+        [1, 101, 1],
+        [1, 102, 1],
+        [1, 103, 1],
+        [1, 104, 1],
+      ],
+      true,
+    ),
+  );
   return book;
 }
 

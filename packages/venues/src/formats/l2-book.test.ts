@@ -15,7 +15,10 @@ const SPAN = 2 ** 17;
 const home = fc.constantFrom(1_000_000, 1_000_000 + SPAN + 5, 1_000_000 - 3 * SPAN, 1_000_000 + 0.75 * SPAN);
 const priceUnits = fc.tuple(home, fc.integer({ min: -20, max: 20 })).map(([h, o]) => h + o * 7);
 const zeroSize = fc.constantFrom('0', '0.000', '0.0', '00');
-const sizeText = fc.oneof({ arbitrary: fc.integer({ min: 1, max: 999 }).map((n) => (n / 10).toFixed(1)), weight: 4 }, { arbitrary: zeroSize, weight: 1 });
+const sizeText = fc.oneof(
+  { arbitrary: fc.integer({ min: 1, max: 999 }).map((n) => (n / 10).toFixed(1)), weight: 4 },
+  { arbitrary: zeroSize, weight: 1 },
+);
 const row = fc.tuple(priceUnits, fc.integer({ min: 0, max: 2 }), sizeText);
 const message = fc.record({ bids: fc.array(row, { maxLength: 6 }), asks: fc.array(row, { maxLength: 6 }) });
 

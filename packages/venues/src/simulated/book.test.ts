@@ -2,22 +2,30 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { BboEvent, BookDeltaEvent } from '@chassis/core';
 import { ExchangeBook, type ExchangeSide } from './book.ts';
-
-const header = { seq: 0, tsEventNs: 0n, tsLocalNs: 0n } as const;
+import { bbo as bboEvent, bookDelta } from './scenario.ts';
 
 /** rows: [isBid, price, size] */
-function delta(updateId: bigint, rows: readonly (readonly [boolean, number, number])[], isSnapshot = false): BookDeltaEvent {
-  return { ...header, kind: 'book_delta', instrument: 'x', updateId, isSnapshot, offset: 0, count: rows.length, sides: rows.map((r) => (r[0] ? 0 : 1)), prices: rows.map((r) => r[1]), sizes: rows.map((r) => r[2]) };
+function delta(
+  updateId: bigint,
+  rows: readonly (readonly [boolean, number, number])[],
+  isSnapshot = false,
+): BookDeltaEvent {
+  return bookDelta(
+    0n,
+    rows.map(([isBid, p, q]) => [isBid ? 'bid' : 'ask', p, q] as const),
+    isSnapshot,
+    updateId,
+  );
 }
 
-function bbo(updateId: bigint, bid: number, bidQty: number, ask: number, askQty: number): BboEvent {
-  return { ...header, kind: 'bbo', instrument: 'x', updateId, bidPriceUnits: bid, bidQtyUnits: bidQty, askPriceUnits: ask, askQtyUnits: askQty };
-}
+const bbo = (updateId: bigint, bid: number, bidQty: number, ask: number, askQty: number): BboEvent =>
+  bboEvent(0n, bid, bidQty, ask, askQty, updateId);
 
 /** [price, size, consumed] per level, best first. */
 function levels(side: ExchangeSide): [number, number, number][] {
   const out: [number, number, number][] = [];
-  for (let h = side.first(); h !== -1; h = side.next(h)) out.push([side.priceOf(h), side.sizeOf(h), side.consumedOf(h)]);
+  for (let h = side.first(); h !== -1; h = side.next(h))
+    out.push([side.priceOf(h), side.sizeOf(h), side.consumedOf(h)]);
   return out;
 }
 
@@ -26,16 +34,40 @@ describe('ExchangeBook: the core book plus the liquidity our taker orders consum
     const price = fc.oneof(fc.integer({ min: 95, max: 105 }), fc.constantFrom(50, 200_000, 400_000));
     const row = fc.tuple(fc.boolean(), price, fc.integer({ min: 0, max: 4 }));
     const op = fc.oneof(
-      { arbitrary: fc.record({ kind: fc.constant('delta' as const), rows: fc.array(row, { maxLength: 4 }) }), weight: 6 },
-      { arbitrary: fc.record({ kind: fc.constant('snapshot' as const), rows: fc.array(row, { maxLength: 6 }) }), weight: 1 },
-      { arbitrary: fc.record({ kind: fc.constant('bbo' as const), bid: price, ask: price, qty: fc.integer({ min: 1, max: 4 }) }), weight: 2 },
-      { arbitrary: fc.record({ kind: fc.constant('take' as const), isBid: fc.boolean(), qty: fc.integer({ min: 1, max: 3 }) }), weight: 3 },
+      {
+        arbitrary: fc.record({ kind: fc.constant('delta' as const), rows: fc.array(row, { maxLength: 4 }) }),
+        weight: 6,
+      },
+      {
+        arbitrary: fc.record({ kind: fc.constant('snapshot' as const), rows: fc.array(row, { maxLength: 6 }) }),
+        weight: 1,
+      },
+      {
+        arbitrary: fc.record({
+          kind: fc.constant('bbo' as const),
+          bid: price,
+          ask: price,
+          qty: fc.integer({ min: 1, max: 4 }),
+        }),
+        weight: 2,
+      },
+      {
+        arbitrary: fc.record({
+          kind: fc.constant('take' as const),
+          isBid: fc.boolean(),
+          qty: fc.integer({ min: 1, max: 3 }),
+        }),
+        weight: 3,
+      },
     );
     fc.assert(
       fc.property(fc.array(op, { maxLength: 80 }), (ops) => {
         const book = new ExchangeBook('x');
         // model: per side, price → { size, used }
-        const model = { bid: new Map<number, { size: number; used: number }>(), ask: new Map<number, { size: number; used: number }>() };
+        const model = {
+          bid: new Map<number, { size: number; used: number }>(),
+          ask: new Map<number, { size: number; used: number }>(),
+        };
         const setLevel = (isBid: boolean, p: number, q: number) => {
           const m = isBid ? model.bid : model.ask;
           const cur = m.get(p);
@@ -55,7 +87,10 @@ describe('ExchangeBook: the core book plus the liquidity our taker orders consum
           } else if (o.kind === 'bbo') {
             book.applyBbo(bbo(id, o.bid, o.qty, o.ask, o.qty));
             // the core book's rule (checked by its own oracle) decides the levels; consumed must follow them
-            for (const [isBid, m] of [[true, model.bid], [false, model.ask]] as const) {
+            for (const [isBid, m] of [
+              [true, model.bid],
+              [false, model.ask],
+            ] as const) {
               const side = book.side(isBid);
               for (const p of [...m.keys()]) if (side.sizeAt(p) === 0) m.delete(p);
               const top = isBid ? o.bid : o.ask;
@@ -69,8 +104,13 @@ describe('ExchangeBook: the core book plus the liquidity our taker orders consum
               (o.isBid ? model.bid : model.ask).get(side.priceOf(h))!.used += o.qty;
             }
           }
-          for (const [isBid, m] of [[true, model.bid], [false, model.ask]] as const) {
-            const expected = [...m].sort((a, b) => (isBid ? b[0] - a[0] : a[0] - b[0])).map(([p, l]) => [p, l.size, l.used]);
+          for (const [isBid, m] of [
+            [true, model.bid],
+            [false, model.ask],
+          ] as const) {
+            const expected = [...m]
+              .sort((a, b) => (isBid ? b[0] - a[0] : a[0] - b[0]))
+              .map(([p, l]) => [p, l.size, l.used]);
             expect(levels(book.side(isBid))).toEqual(expected);
             const avail = expected.find((l) => l[1]! > l[2]!);
             expect(book.side(isBid).bestAvailablePrice()).toBe(avail ? avail[0] : NaN);
@@ -95,13 +135,24 @@ describe('ExchangeBook: the core book plus the liquidity our taker orders consum
     const book = new ExchangeBook('x');
     book.applyDelta(delta(1n, [[true, 100, 3]]));
     book.bids.consume(book.bids.first(), 3);
-    book.applyDelta(delta(2n, [[true, 100, 1], [true, 100, 3]]));
+    book.applyDelta(
+      delta(2n, [
+        [true, 100, 1],
+        [true, 100, 3],
+      ]),
+    );
     expect(book.bids.consumedOf(book.bids.first())).toBe(0);
   });
 
   it('crosses compares the best unconsumed price with a limit on the other side', () => {
     const book = new ExchangeBook('x');
-    book.applyDelta(delta(1n, [[true, 100, 1], [true, 99, 2], [false, 101, 1]]));
+    book.applyDelta(
+      delta(1n, [
+        [true, 100, 1],
+        [true, 99, 2],
+        [false, 101, 1],
+      ]),
+    );
     expect(book.bids.crosses(100)).toBe(true);
     expect(book.bids.crosses(100.5)).toBe(false);
     expect(book.asks.crosses(101)).toBe(true);

@@ -79,7 +79,8 @@ export class ExchangeSide {
 
   /** Best price among levels with liquidity we have not consumed, or NaN. */
   bestAvailablePrice(): number {
-    for (let h = this.first(); h !== -1; h = this.next(h)) if (this.sizeOf(h) > this.consumedOf(h)) return this.priceOf(h);
+    for (let h = this.first(); h !== -1; h = this.next(h))
+      if (this.sizeOf(h) > this.consumedOf(h)) return this.priceOf(h);
     return NaN;
   }
 
@@ -106,7 +107,8 @@ export class ExchangeSide {
 
   /** Forgets what was taken from levels whose size changed or that are gone. */
   forgetChanged(): void {
-    for (const [price, taken] of this.taken) if (this.levels.sizeAt(price) !== taken.levelSize) this.taken.delete(price);
+    for (const [price, taken] of this.taken)
+      if (this.levels.sizeAt(price) !== taken.levelSize) this.taken.delete(price);
   }
 
   forgetAll(): void {
@@ -139,7 +141,8 @@ export class ExchangeBook {
         asks.forgetAll();
       } else {
         const end = event.offset + event.count;
-        for (let i = event.offset; i < end; i++) (event.sides[i] === 0 ? bids : asks).onRow(event.prices[i]!, event.sizes[i]!);
+        for (let i = event.offset; i < end; i++)
+          (event.sides[i] === 0 ? bids : asks).onRow(event.prices[i]!, event.sizes[i]!);
       }
     }
     this.book.applyDelta(event);
