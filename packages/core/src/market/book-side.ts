@@ -269,8 +269,18 @@ export class BookSideLevels {
     return sum;
   }
 
-  /** Visits levels best first. */
+  /** Visits levels best first (a straight scan: state hashing walks every level of every book). */
   forEachLevel(visit: (price: number, size: number) => void): void {
-    for (let h = this.first(); h !== -1; h = this.next(h)) visit(this.priceOf(h), this.sizeOf(h));
+    const sizes = this.sizes;
+    if (this.ladderCount > 0) {
+      const lo = this.lo;
+      if (this.sign > 0) {
+        for (let i = this.best - lo; i >= 0; i--) if (sizes[i] !== 0) visit(lo + i, sizes[i]!);
+      } else {
+        for (let i = this.best - lo; i < sizes.length; i++) if (sizes[i] !== 0) visit(lo + i, sizes[i]!);
+      }
+    }
+    const outer = this.outer;
+    for (let j = outer.count - 1; j >= 0; j--) visit(outer.priceAt(j), outer.sizes[j]!);
   }
 }
