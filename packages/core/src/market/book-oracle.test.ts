@@ -52,7 +52,9 @@ const size = fc.oneof(
 );
 
 type Level = { isBid: boolean; price: number; size: number };
-type Op = ({ kind: 'set' } & Level) | { kind: 'snapshot'; levels: Level[] };
+/** set a level; replace both sides (snapshot); remove the levels better than a price on one side (what a BBO does). */
+type Op =
+  ({ kind: 'set' } & Level) | { kind: 'snapshot'; levels: Level[] } | { kind: 'cut'; isBid: boolean; price: number };
 
 function leg(home: number, nonInteger: boolean): fc.Arbitrary<Op[]> {
   const near = offset.map((o) => home + o);
@@ -65,6 +67,7 @@ function leg(home: number, nonInteger: boolean): fc.Arbitrary<Op[]> {
   const op = fc.oneof(
     { arbitrary: level.map((l): Op => ({ kind: 'set', ...l })), weight: 30 },
     { arbitrary: fc.array(level, { maxLength: 12 }).map((levels): Op => ({ kind: 'snapshot', levels })), weight: 1 },
+    { arbitrary: fc.record({ isBid: fc.boolean(), price }).map((c): Op => ({ kind: 'cut', ...c })), weight: 2 },
   );
   return fc.array(op, { minLength: 1, maxLength: 12 });
 }
@@ -139,7 +142,12 @@ function expectSameSide(side: SideReads, ref: MapSide, probes: readonly number[]
 }
 
 function probesOf(op: Op): number[] {
-  return op.kind === 'set' ? [op.price] : op.levels.map((l) => l.price);
+  return op.kind === 'snapshot' ? op.levels.map((l) => l.price) : [op.price];
+}
+
+/** The levels an operation sets (none for a cut). */
+function levelsOf(op: Op): readonly Level[] {
+  return op.kind === 'set' ? [op] : op.kind === 'snapshot' ? op.levels : [];
 }
 
 describe('book oracle: each core book implementation equals a plain Map after every operation', () => {
@@ -149,6 +157,7 @@ describe('book oracle: each core book implementation equals a plain Map after ev
     make: (isBid: boolean) => S,
     set: (side: S, price: number, size: number) => void,
     clear: (side: S) => void,
+    cut: (side: S, price: number) => void,
     reads: (side: S) => SideReads,
   ): void {
     const sides = { bid: make(true), ask: make(false) };
@@ -160,7 +169,12 @@ describe('book oracle: each core book implementation equals a plain Map after ev
         refs.bid.levels.clear();
         refs.ask.levels.clear();
       }
-      for (const l of op.kind === 'set' ? [op] : op.levels) {
+      if (op.kind === 'cut') {
+        cut(op.isBid ? sides.bid : sides.ask, op.price);
+        const ref = op.isBid ? refs.bid : refs.ask;
+        for (const [p] of ref.sorted()) if (op.isBid ? p > op.price : p < op.price) ref.set(p, 0);
+      }
+      for (const l of levelsOf(op)) {
         set(l.isBid ? sides.bid : sides.ask, l.price, l.size);
         (l.isBid ? refs.bid : refs.ask).set(l.price, l.size);
       }
@@ -178,6 +192,7 @@ describe('book oracle: each core book implementation equals a plain Map after ev
           (isBid) => new SortedLevels(isBid ? 1 : -1, 2),
           (s, p, q) => s.set(p, q),
           (s) => s.clear(),
+          (s, p) => s.removeBetterThan(p),
           sortedReads,
         ),
       ),
@@ -192,6 +207,7 @@ describe('book oracle: each core book implementation equals a plain Map after ev
           (isBid) => new BookSideLevels(isBid),
           (s, p, q) => s.set(p, q),
           (s) => s.clear(),
+          (s, p) => s.removeBetterThan(p),
           (s) => Object.assign(s, { walk: () => cursorWalk(s) }),
         ),
       ),
@@ -204,7 +220,7 @@ describe('book oracle: each core book implementation equals a plain Map after ev
         const side = new BookSideLevels(isBid);
         const ref = new MapSide(isBid);
         for (const op of list)
-          for (const l of op.kind === 'set' ? [op] : op.levels) {
+          for (const l of levelsOf(op)) {
             side.set(l.price, l.size);
             ref.set(l.price, l.size);
           }
@@ -234,7 +250,7 @@ type MarketOp =
 
 function marketOps(): fc.Arbitrary<MarketOp[]> {
   return ops(false).chain((list) => {
-    const prices = list.flatMap((op) => (op.kind === 'set' ? [op.price] : op.levels.map((l) => l.price)));
+    const prices = list.flatMap(probesOf);
     const price =
       prices.length > 0
         ? fc.constantFrom(...prices).chain((p) => fc.integer({ min: -2, max: 2 }).map((d) => p + d))
@@ -251,7 +267,7 @@ function marketOps(): fc.Arbitrary<MarketOp[]> {
       fc.record({
         kind: fc.constant('delta' as const),
         isSnapshot: fc.constant(op.kind === 'snapshot'),
-        levels: fc.constant<Level[]>(op.kind === 'set' ? [op] : op.levels),
+        levels: fc.constant<Level[]>([...levelsOf(op)]),
         id: updateId,
       });
     return fc.tuple(...list.map((op) => fc.oneof({ arbitrary: delta(op), weight: 3 }, { arbitrary: bbo, weight: 1 })));
