@@ -14,4 +14,7 @@ export type * from './engine.ts';
 export type * from './state/view.ts';
 export { ChassisError } from './errors.ts';
 export { createEngine, EMPTY_STEP_RESULT } from './engine/create-engine.ts';
-export { L2Book, BookSideLevels, LadderSide, SortedSide } from './market/book.ts';
+export { L2Book } from './market/book.ts';
+export { BookSideLevels } from './market/book-side.ts';
+export { SortedLevels } from './market/sorted-levels.ts';
+export { ReferenceL2Book } from './market/reference-book.ts';

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { BboEvent, BookDeltaEvent } from '../events.ts';
 import { L2Book } from './book.ts';
 
 describe('L2 book', () => {
@@ -55,6 +56,17 @@ describe('L2 book', () => {
       );
     });
 
+  it('keeps the newest size of a level the ladder grows back over after a re-anchor moved it to the outer side', () => {
+    const book = new L2Book('x');
+    book.bids.set(100_000, 5);
+    book.bids.set(92_000, 7);
+    book.bids.set(220_000, 1); // beyond the ladder span: re-anchors, 100,000 and 92,000 move out
+    book.bids.set(100_000, 9); // the ladder grows back over 100,000
+    expect(book.bids.sizeAt(100_000)).toBe(9);
+    expect(book.bidPrice(1)).toBe(100_000);
+    expect(book.bidQty(1)).toBe(9);
+  });
+
   it('derives mid, spread, microprice and imbalance from the best levels', () => {
     const book = new L2Book('x');
     book.bids.set(100, 3);
@@ -68,14 +80,130 @@ describe('L2 book', () => {
     expect(book.imbalance(2)).toBeCloseTo((8 - 8) / 16);
   });
 
-  it('falls back to the BBO top only while an L2 side is empty, and BBO never changes L2 levels', () => {
+  it('a BBO before any depth is the book: each side with a quantity becomes that one level', () => {
     const book = new L2Book('x');
-    book.bboBidPrice = 50;
-    book.bboAskPrice = 51;
-    expect(book.bidPrice()).toBe(50);
-    book.bids.set(49, 1);
-    expect(book.bidPrice()).toBe(49);
-    expect(book.askPrice()).toBe(51);
-    expect(book.bidLevels).toBe(1);
+    book.applyBbo(bbo(-1n, 50, 2, 51, 3));
+    book.applyBbo(bbo(-1n, 49, 4, 52, 1));
+    expect(levels(book)).toEqual({ bids: [[49, 4]], asks: [[52, 1]] });
+  });
+
+  it('a BBO not older than the depth removes the better levels and sets the top size', () => {
+    const book = depthBook(100n);
+    book.applyBbo(bbo(100n, 99, 7, 103, 2));
+    expect(levels(book)).toEqual({
+      bids: [
+        [99, 7],
+        [98, 1],
+      ],
+      asks: [
+        [103, 2],
+        [104, 1],
+      ],
+    });
+  });
+
+  it('a BBO older than the depth, or without an update id, leaves a depth book as it is', () => {
+    const book = depthBook(100n);
+    book.applyBbo(bbo(99n, 98, 7, 104, 2));
+    book.applyBbo(bbo(-1n, 98, 7, 104, 2));
+    expect(levels(book)).toEqual(levels(depthBook(100n)));
+    expect([book.bboBidPrice, book.bboUpdateId]).toEqual([98, -1n]);
+  });
+
+  it('a depth update older than the applied BBO cannot bring back the levels the BBO removed', () => {
+    const book = depthBook(100n);
+    book.applyBbo(bbo(110n, 99, 7, 102, 2));
+    book.applyDelta(
+      delta(105n, [
+        [0, 100, 5],
+        [0, 98, 9],
+      ]),
+    );
+    expect(levels(book).bids).toEqual([
+      [99, 7],
+      [98, 9],
+    ]);
+  });
+
+  it('a depth update at or after the BBO id is authoritative for the levels it names', () => {
+    const book = depthBook(100n);
+    book.applyBbo(bbo(110n, 99, 7, 102, 2));
+    book.applyDelta(
+      delta(110n, [
+        [0, 100, 5],
+        [1, 102, 4],
+      ]),
+    );
+    expect(levels(book)).toEqual({
+      bids: [
+        [100, 5],
+        [99, 7],
+        [98, 1],
+      ],
+      asks: [
+        [102, 4],
+        [103, 1],
+        [104, 1],
+      ],
+    });
   });
 });
+
+const header = { seq: 0, tsEventNs: 0n, tsLocalNs: 0n } as const;
+
+function bbo(updateId: bigint, bid: number, bidQty: number, ask: number, askQty: number): BboEvent {
+  return {
+    ...header,
+    kind: 'bbo',
+    instrument: 'x',
+    updateId,
+    bidPriceUnits: bid,
+    bidQtyUnits: bidQty,
+    askPriceUnits: ask,
+    askQtyUnits: askQty,
+  };
+}
+
+/** rows: [side (0 bid, 1 ask), price, size] */
+function delta(updateId: bigint, rows: [number, number, number][], isSnapshot = false): BookDeltaEvent {
+  return {
+    ...header,
+    kind: 'book_delta',
+    instrument: 'x',
+    updateId,
+    isSnapshot,
+    offset: 0,
+    count: rows.length,
+    sides: rows.map((r) => r[0]),
+    prices: rows.map((r) => r[1]),
+    sizes: rows.map((r) => r[2]),
+  };
+}
+
+/** Bids 100, 99, 98 and asks 101, 102, 103, 104, one lot each, from a snapshot with `updateId`. */
+function depthBook(updateId: bigint): L2Book {
+  const book = new L2Book('x');
+  book.applyDelta(
+    delta(
+      updateId,
+      [
+        [0, 100, 1],
+        [0, 99, 1],
+        [0, 98, 1],
+        [1, 101, 1],
+        [1, 102, 1],
+        [1, 103, 1],
+        [1, 104, 1],
+      ],
+      true,
+    ),
+  );
+  return book;
+}
+
+function levels(book: L2Book): { bids: number[][]; asks: number[][] } {
+  const out = { bids: [] as number[][], asks: [] as number[][] };
+  book.bids.forEachLevel((p, q) => out.bids.push([p, q]));
+  book.asks.forEachLevel((p, q) => out.asks.push([p, q]));
+  return out;
+}

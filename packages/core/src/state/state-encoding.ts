@@ -38,6 +38,7 @@ export function hashEngineState(s: EngineState): string {
     h.bool(inst.feedDegraded);
     const book = inst.book;
     h.big(book.lastUpdateId);
+    h.bool(book.hasDepth);
     for (const side of [book.bids, book.asks]) {
       h.num(side.count);
       side.forEachLevel((price, size) => {

@@ -7,5 +7,5 @@ export { constantLatency, jitteredLatency, recordedLatency, parseLatencyTableCsv
 export type { LatencyModel, LatencyRow } from './latency.ts';
 export { feeUnits } from './fees.ts';
 export { SeededRandom, deriveSeed } from './random.ts';
-export { BookSide, ExchangeBook } from './book.ts';
+export { ExchangeBook, ExchangeSide } from './book.ts';
 export { TimedQueue } from './timed-queue.ts';

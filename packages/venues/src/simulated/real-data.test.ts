@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseDecimalUnits, type EventDraft, type ExecutionEvent, type Instrument, type MarketEvent } from '@chassis/core';
+import { L2Book, ReferenceL2Book, parseDecimalUnits, type EventDraft, type ExecutionEvent, type Instrument, type MarketEvent } from '@chassis/core';
 import { readCapture } from '../formats/capture-reader.ts';
 import { createSimulatedVenue, type SimulatedVenue } from './venue.ts';
 import { conservativeQueue, powerProbQueue, type QueueModel } from './queue.ts';
@@ -81,6 +81,55 @@ describe('the simulated venue on a real Binance USD-M capture', () => {
     }
     expect(checked).toBe(126);
   });
+
+  // Exchange-time order, as the venue sees it (the reference scans every level per BBO: ~15 s for the 66k BBOs).
+  for (const [order, label] of [[() => events, 'exchange time']] as const)
+    it(`builds the same book as the plain Map reference of the depth + BBO rule after every event (${label})`, () => {
+      const book = new L2Book(BTCUSDT.id);
+      const ref = new ReferenceL2Book();
+      const top = (isBid: boolean, n: number): number[][] => {
+        const side = isBid ? book.bids : book.asks;
+        const out: number[][] = [];
+        for (let h = side.first(); h !== -1 && out.length < n; h = side.next(h)) out.push([side.priceOf(h), side.sizeOf(h)]);
+        return out;
+      };
+      let step = 0;
+      const mismatches: string[] = [];
+      for (const ev of order()) {
+        if (ev.kind === 'book_delta') {
+          book.applyDelta(ev);
+          ref.applyDelta(ev);
+        } else if (ev.kind === 'bbo') {
+          book.applyBbo(ev);
+          ref.applyBbo(ev);
+        } else continue;
+        // every level the event named after every event, the best levels every 100 events, every level every 2,000 events
+        const touched: [boolean, number][] =
+          ev.kind === 'bbo'
+            ? [
+                [true, ev.bidPriceUnits],
+                [false, ev.askPriceUnits],
+              ]
+            : Array.from({ length: ev.count }, (_, i) => [ev.sides[ev.offset + i] === 0, ev.prices[ev.offset + i]!]);
+        for (const [isBid, p] of touched) {
+          const [ours, theirs] = [(isBid ? book.bids : book.asks).sizeAt(p), (isBid ? ref.bids : ref.asks).get(p) ?? 0];
+          if (ours !== theirs) mismatches.push(`event ${step}: ${isBid ? 'bid' : 'ask'} ${p} is ${ours}, reference ${theirs}`);
+        }
+        if (++step % 2000 === 0) {
+          expect(top(true, Infinity)).toEqual(ref.levels(true));
+          expect(top(false, Infinity)).toEqual(ref.levels(false));
+        } else if (step % 100 === 0) {
+          let bestBid = -Infinity;
+          let bestAsk = Infinity;
+          for (const p of ref.bids.keys()) if (p > bestBid) bestBid = p;
+          for (const p of ref.asks.keys()) if (p < bestAsk) bestAsk = p;
+          expect([book.bidPrice(0), book.bidQty(0), book.askPrice(0), book.askQty(0)]).toEqual([bestBid, ref.bids.get(bestBid), bestAsk, ref.asks.get(bestAsk)]);
+        }
+      }
+      expect(mismatches.slice(0, 5)).toEqual([]);
+      expect([top(true, Infinity), top(false, Infinity)]).toEqual([ref.levels(true), ref.levels(false)]);
+      expect(step).toBeGreaterThan(70_000);
+    });
 
   it('a bid joined at the touch fills no later under the probabilistic queue than under the conservative one', () => {
     const firstFill = (model: QueueModel, startAt: number): bigint => {

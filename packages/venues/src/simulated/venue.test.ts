@@ -82,11 +82,11 @@ describe('exchange-side book', () => {
     expect([venue.bestBid(ID), venue.bestAsk(ID)]).toEqual([100, 101]);
   });
 
-  it('with BBO-only data the BBO alone drives the book', () => {
+  it('with BBO-only data each BBO is the whole book: one level per side, the earlier top gone', () => {
     const venue = createSimulatedVenue({ instruments: [TEST_INSTRUMENT], queueModel: conservativeQueue(), latency: constantLatency(0n, 0n), seed: 1 });
     venue.onMarketEvent(bbo(1n, 100, 3, 101, 2));
     venue.onMarketEvent(bbo(2n, 99, 5, 100, 1));
-    expect([venue.bestBid(ID), venue.levelQty(ID, 'bid', 99), venue.bestAsk(ID), venue.levelQty(ID, 'ask', 100), venue.levelQty(ID, 'ask', 101)]).toEqual([99, 5, 100, 1, 2]);
+    expect([venue.bestBid(ID), venue.levelQty(ID, 'bid', 99), venue.bestAsk(ID), venue.levelQty(ID, 'ask', 100), venue.levelQty(ID, 'ask', 101)]).toEqual([99, 5, 100, 1, 0]);
   });
 
   it('our resting orders never change the historical book (no market impact)', () => {

@@ -20,9 +20,9 @@
  * the way back (arrival = max(send + latency, previous arrival)).
  */
 import { ChassisError, notionalValueUnits } from '@chassis/core';
-import type { EventDraft, ExecutionEvent, Instrument, Liquidity, MarketEvent, RequestSentEvent, TradeEvent, BookDeltaEvent, BboEvent } from '@chassis/core';
+import type { EventDraft, ExecutionEvent, Instrument, Liquidity, MarketEvent, RequestSentEvent, TradeEvent } from '@chassis/core';
 import type { ClockedVenueAdapter, VenueAnswer } from '../adapter.ts';
-import { BookSide, ExchangeBook } from './book.ts';
+import { ExchangeBook, type ExchangeSide } from './book.ts';
 import { feeUnits } from './fees.ts';
 import type { LatencyModel } from './latency.ts';
 import { QueuePosition, type QueueModel, type QueueModelOf } from './queue.ts';
@@ -105,19 +105,17 @@ export interface SimulatedVenue extends ClockedVenueAdapter {
 }
 
 class InstrumentState {
-  readonly book = new ExchangeBook();
+  readonly book: ExchangeBook;
   /** Our resting orders in time priority (insertion order; losing priority moves to the end). */
   readonly resting: SimOrder[] = [];
-  /** Venue update id of the last book_delta applied (-1n: none, or the venue has no ids). */
-  lastBookUpdateId = -1n;
-  /** Whether any book_delta was seen: then depth owns the book and a BBO may only refresh it. */
-  hasDepth = false;
   constructor(
     readonly instrument: Instrument,
     readonly makerFeePpm: number,
     readonly takerFeePpm: number,
     readonly queueModel: QueueModel,
-  ) {}
+  ) {
+    this.book = new ExchangeBook(instrument.id);
+  }
 }
 
 class SimOrder {
@@ -350,7 +348,7 @@ class SimulatedVenueImpl implements SimulatedVenue {
   }
 
   /** Unconsumed opposite liquidity (qty units, whole lots) up to `limit` (NaN = no limit), capped at `need`. */
-  private available(opposite: BookSide, isBuy: boolean, limit: number, need: number, lot: number): number {
+  private available(opposite: ExchangeSide, isBuy: boolean, limit: number, need: number, lot: number): number {
     let total = 0;
     for (let h = opposite.first(); h !== -1 && total < need; h = opposite.next(h)) {
       const price = opposite.priceOf(h);
@@ -361,7 +359,7 @@ class SimulatedVenueImpl implements SimulatedVenue {
   }
 
   /** Takes opposite liquidity level by level, best first, up to `limit` (NaN = market): one taker fill per level. */
-  private take(order: SimOrder, opposite: BookSide, limit: number, now: bigint, requestSeq: number): void {
+  private take(order: SimOrder, opposite: ExchangeSide, limit: number, now: bigint, requestSeq: number): void {
     const lot = order.inst.instrument.lotUnits;
     for (let h = opposite.first(); h !== -1 && order.live; h = opposite.next(h)) {
       const price = opposite.priceOf(h);
@@ -422,50 +420,13 @@ class SimulatedVenueImpl implements SimulatedVenue {
     }
     if (inst === undefined) return; // not an instrument of this venue
     if (event.kind === 'book_delta') {
-      this.applyDelta(inst, event);
+      inst.book.applyDelta(event);
       if (inst.resting.length > 0) this.afterBookChange(inst, exchangeTsNs);
     } else if (event.kind === 'bbo') {
-      this.applyBbo(inst, event);
+      inst.book.applyBbo(event);
       if (inst.resting.length > 0) this.afterBookChange(inst, exchangeTsNs);
     } else {
       if (inst.resting.length > 0) this.applyTrade(inst, event, exchangeTsNs);
-    }
-  }
-
-  private applyDelta(inst: InstrumentState, ev: BookDeltaEvent): void {
-    const { bids, asks } = inst.book;
-    if (ev.isSnapshot) {
-      bids.clear();
-      asks.clear();
-    }
-    inst.hasDepth = true;
-    if (ev.updateId >= 0n) inst.lastBookUpdateId = ev.updateId;
-    const sides = ev.sides;
-    const prices = ev.prices;
-    const sizes = ev.sizes;
-    const end = ev.offset + ev.count;
-    for (let j = ev.offset; j < end; j++) {
-      (sides[j] === 0 ? bids : asks).set(prices[j]!, sizes[j]!);
-    }
-  }
-
-  /**
-   * A BBO states the top of book: levels better than it are gone, the top level has its size.
-   * BBO and depth are separate feeds that can be out of step, so when the book has depth a BBO
-   * is applied only if it is provably not older than the depth applied so far (its venue update
-   * id ≥ the last depth update id, e.g. Binance bookTicker `u`); a BBO without an id then never
-   * touches a depth-driven book. With BBO-only data the BBO alone drives the book.
-   */
-  private applyBbo(inst: InstrumentState, ev: BboEvent): void {
-    if (inst.hasDepth && (ev.updateId < 0n || ev.updateId < inst.lastBookUpdateId)) return;
-    const { bids, asks } = inst.book;
-    if (ev.bidQtyUnits > 0) {
-      bids.removeBetterThan(ev.bidPriceUnits);
-      bids.set(ev.bidPriceUnits, ev.bidQtyUnits);
-    }
-    if (ev.askQtyUnits > 0) {
-      asks.removeBetterThan(ev.askPriceUnits);
-      asks.set(ev.askPriceUnits, ev.askQtyUnits);
     }
   }
 

@@ -1,0 +1,286 @@
+/**
+ * One side of an L2 book: price (price units) → size (qty units), best first.
+ *
+ * A price-indexed ladder around the top of the book — slot i holds the level at price `lo + i`,
+ * so setting a level at any depth is O(1) — plus a sorted `outer` side (SortedLevels) for the
+ * few levels too far from the top to fit the ladder span (e.g. stray Binance USD-M BTCUSDT
+ * levels at 5,600 and 6,213,687 USDT next to a 61,000 USDT top).
+ * Invariant: every outer level is worse than every ladder level, so a best-first walk is the
+ * ladder, then the outer side. The ladder follows the top: a better price out of its reach
+ * grows the window toward it or, beyond the span, re-anchors the window there (ladder levels
+ * that no longer fit move to the outer side; outer levels inside the window move back).
+ * A side that ever sees a non-integer price keeps every level in the outer side from then on.
+ * The split is a representation, never a behaviour: the book oracle (book-oracle.test.ts)
+ * checks every read against a plain Map. Nothing is allocated per update except when the
+ * ladder window grows.
+ *
+ * Levels are walked with a cursor: `first()` → a handle, `next(h)`, -1 at the end;
+ * `priceOf(h)`, `sizeOf(h)`. A handle is valid until the next `set`/`clear`/`removeBetterThan`.
+ */
+import { SortedLevels } from './sorted-levels.ts';
+
+/** Widest span of the ladder in price units (1 MB of sizes; 13,107 USDT at BTCUSDT's 0.1 tick). */
+const MAX_SPAN = 1 << 17;
+const INITIAL_WIDTH = 4096;
+
+export class BookSideLevels {
+  /** true for bids (best = highest price). */
+  readonly isBid: boolean;
+  /** +1 for bids, −1 for asks: `sign × price` grows toward the best. */
+  private readonly sign: number;
+  /** Size per ladder slot (qty units); 0 = no level. */
+  private sizes = new Float64Array(0);
+  /** Price of slot 0 (price units). */
+  private lo = 0;
+  private ladderCount = 0;
+  /** Best ladder price, NaN when the ladder is empty. */
+  private best = NaN;
+  private readonly outer: SortedLevels;
+  /** A non-integer price was seen: every level lives in `outer`. */
+  private sortedOnly = false;
+
+  constructor(isBid: boolean) {
+    this.isBid = isBid;
+    this.sign = isBid ? 1 : -1;
+    this.outer = new SortedLevels(this.sign);
+  }
+
+  /** Number of levels. */
+  get count(): number {
+    return this.ladderCount + this.outer.count;
+  }
+
+  clear(): void {
+    if (this.ladderCount > 0) this.sizes.fill(0);
+    this.ladderCount = 0;
+    this.best = NaN;
+    this.outer.clear();
+  }
+
+  private inWindow(price: number): boolean {
+    const i = price - this.lo;
+    return i >= 0 && i < this.sizes.length && (i | 0) === i;
+  }
+
+  /** Size at `price` (qty units), 0 if no level. */
+  sizeAt(price: number): number {
+    if (this.inWindow(price)) return this.sizes[price - this.lo]!;
+    return this.outer.count > 0 ? this.outer.sizeAt(price) : 0;
+  }
+
+  /** Sets the level at `price` to `size` (qty units); size ≤ 0 removes it (absent levels are ignored). */
+  set(price: number, size: number): void {
+    if (this.sortedOnly) {
+      this.outer.set(price, size);
+      return;
+    }
+    if (this.inWindow(price)) {
+      this.setSlot(price - this.lo, price, size);
+      return;
+    }
+    if (size <= 0) {
+      if (this.outer.count > 0) this.outer.set(price, 0);
+      return;
+    }
+    if (!Number.isSafeInteger(price)) {
+      this.toSortedOnly();
+      this.outer.set(price, size);
+      return;
+    }
+    if (this.ladderCount === 0) {
+      // Empty ladder: anchor it at the better of this price and the outer best.
+      const outerBest = this.outer.bestPrice();
+      this.anchor(outerBest === outerBest && this.sign * outerBest > this.sign * price ? outerBest : price);
+      if (this.inWindow(price)) this.setSlot(price - this.lo, price, size);
+      else this.outer.set(price, size);
+      return;
+    }
+    if (this.sign * price > this.sign * this.best) {
+      // A new best out of reach: grow toward it, or re-anchor there.
+      if (!this.grow(price)) this.anchor(price);
+      this.setSlot(price - this.lo, price, size);
+      return;
+    }
+    // Worse than the best and outside the window: grow when within the span, else outer.
+    if (this.grow(price)) this.setSlot(price - this.lo, price, size);
+    else this.outer.set(price, size);
+  }
+
+  private setSlot(i: number, price: number, size: number): void {
+    const sizes = this.sizes;
+    const old = sizes[i]!;
+    if (size <= 0) {
+      if (old === 0) return;
+      sizes[i] = 0;
+      if (--this.ladderCount === 0) {
+        this.best = NaN;
+        if (this.outer.count > 0) this.anchor(this.outer.bestPrice());
+      } else if (price === this.best) this.best = this.lo + this.nextSlot(i);
+      return;
+    }
+    sizes[i] = size;
+    if (old === 0 && (++this.ladderCount === 1 || this.sign * price > this.sign * this.best)) this.best = price;
+  }
+
+  /** Next non-empty ladder slot worse than slot i, or -1. */
+  private nextSlot(i: number): number {
+    const sizes = this.sizes;
+    if (this.sign > 0) {
+      for (let k = i - 1; k >= 0; k--) if (sizes[k] !== 0) return k;
+    } else {
+      for (let k = i + 1; k < sizes.length; k++) if (sizes[k] !== 0) return k;
+    }
+    return -1;
+  }
+
+  /** Grows the window (keeping every ladder level) to include `price`; false when the span would exceed MAX_SPAN. */
+  private grow(price: number): boolean {
+    const cap = this.sizes.length;
+    const lo = Math.min(this.lo, price);
+    const hi = Math.max(this.lo + cap - 1, price);
+    const need = hi - lo + 1;
+    if (need > MAX_SPAN) return false;
+    const width = Math.min(MAX_SPAN, Math.max(need + (need >> 1), cap * 2));
+    const newLo = price < this.lo ? hi - width + 1 : lo;
+    const sizes = new Float64Array(width);
+    sizes.set(this.sizes, this.lo - newLo);
+    this.sizes = sizes;
+    this.lo = newLo;
+    this.absorb();
+    return true;
+  }
+
+  /**
+   * Re-centres the window so that `price` (the new best, or the outer best) sits near its
+   * better end: every ladder level moves to the outer side, then outer levels inside the
+   * window move back. Rare: the top jumped further than the span.
+   */
+  private anchor(price: number): void {
+    const outer = this.outer;
+    const sizes = this.sizes;
+    for (let i = 0; i < sizes.length && this.ladderCount > 0; i++) {
+      if (sizes[i] === 0) continue;
+      outer.set(this.lo + i, sizes[i]!);
+      sizes[i] = 0;
+      this.ladderCount--;
+    }
+    this.best = NaN;
+    let width = sizes.length;
+    if (width === 0) {
+      width = INITIAL_WIDTH;
+      this.sizes = new Float64Array(width);
+    }
+    // Room for the book below the best (bids) or above it (asks), a little on the better side.
+    const headroom = width >> 3;
+    this.lo = this.sign > 0 ? price - (width - 1 - headroom) : price - headroom;
+    this.absorb();
+  }
+
+  /** Moves outer levels that fall inside the window into the ladder. */
+  private absorb(): void {
+    const outer = this.outer;
+    for (let j = outer.count - 1; j >= 0; j--) {
+      const p = outer.priceAt(j);
+      if (!this.inWindow(p)) continue;
+      this.setSlot(p - this.lo, p, outer.sizes[j]!);
+      outer.set(p, 0);
+    }
+  }
+
+  private toSortedOnly(): void {
+    const sizes = this.sizes;
+    for (let i = 0; i < sizes.length && this.ladderCount > 0; i++) {
+      if (sizes[i] === 0) continue;
+      this.outer.set(this.lo + i, sizes[i]!);
+      this.ladderCount--;
+    }
+    this.sizes = new Float64Array(0);
+    this.best = NaN;
+    this.sortedOnly = true;
+  }
+
+  /** Removes every level strictly better than `price` (price units). */
+  removeBetterThan(price: number): void {
+    while (this.ladderCount > 0 && this.sign * this.best > this.sign * price)
+      this.setSlot(this.best - this.lo, this.best, 0);
+    if (this.outer.count > 0) this.outer.removeBetterThan(price);
+  }
+
+  /** Best price (price units), NaN when the side is empty. */
+  bestPrice(): number {
+    return this.ladderCount > 0 ? this.best : this.outer.bestPrice();
+  }
+
+  // ------------------------------------------------------------------ cursor, best first
+  // Handle: a ladder slot (≥ 0), or -(j + 2) for outer index j; -1 = end.
+
+  first(): number {
+    if (this.ladderCount > 0) return this.best - this.lo;
+    return this.outer.count > 0 ? -(this.outer.count + 1) : -1;
+  }
+
+  next(h: number): number {
+    if (h >= 0) {
+      const k = this.nextSlot(h);
+      if (k >= 0) return k;
+      return this.outer.count > 0 ? -(this.outer.count + 1) : -1;
+    }
+    // outer index j = -h - 2; the next worse one is j - 1
+    return h < -2 ? h + 1 : -1;
+  }
+
+  /** Price (price units) at a cursor handle. */
+  priceOf(h: number): number {
+    return h >= 0 ? this.lo + h : this.outer.priceAt(-h - 2);
+  }
+
+  /** Size (qty units) at a cursor handle. */
+  sizeOf(h: number): number {
+    return h >= 0 ? this.sizes[h]! : this.outer.sizes[-h - 2]!;
+  }
+
+  // ------------------------------------------------------------------ reads by depth
+
+  /** Handle of the level-th best level (0 = best), or -1. O(level) over the ladder's gaps. */
+  private handleAt(level: number): number {
+    if (!(level >= 0 && level < this.count)) return -1;
+    let h = this.first();
+    for (let k = 0; k < level; k++) h = this.next(h);
+    return h;
+  }
+
+  /** Price of the level-th best level (0 = best), NaN if absent. */
+  price(level: number): number {
+    const h = this.handleAt(level);
+    return h === -1 ? NaN : this.priceOf(h);
+  }
+
+  /** Size of the level-th best level (0 = best), NaN if absent. */
+  size(level: number): number {
+    const h = this.handleAt(level);
+    return h === -1 ? NaN : this.sizeOf(h);
+  }
+
+  /** Sum of sizes over the best `depth` levels (qty units). */
+  depthQty(depth: number): number {
+    let sum = 0;
+    let k = 0;
+    for (let h = this.first(); h !== -1 && k < depth; h = this.next(h), k++) sum += this.sizeOf(h);
+    return sum;
+  }
+
+  /** Visits levels best first (a straight scan: state hashing walks every level of every book). */
+  forEachLevel(visit: (price: number, size: number) => void): void {
+    const sizes = this.sizes;
+    if (this.ladderCount > 0) {
+      const lo = this.lo;
+      if (this.sign > 0) {
+        for (let i = this.best - lo; i >= 0; i--) if (sizes[i] !== 0) visit(lo + i, sizes[i]!);
+      } else {
+        for (let i = this.best - lo; i < sizes.length; i++) if (sizes[i] !== 0) visit(lo + i, sizes[i]!);
+      }
+    }
+    const outer = this.outer;
+    for (let j = outer.count - 1; j >= 0; j--) visit(outer.priceAt(j), outer.sizes[j]!);
+  }
+}
