@@ -125,7 +125,7 @@ describe.runIf(redisServer !== null)('a real Prometheus scraping real Chassis co
   it('finds the running backtest series with the documented labels and sane values', async () => {
     const events = await eventually('chassis_events_processed_total{component="backtest"}', (v) => v > 0);
     expect(events[0]!.metric).toMatchObject({ component: 'backtest', strategy: strategy, job: 'chassis' });
-    expect(events[0]!.metric.run_id).toMatch(/^[0-9a-f]{16}$/);
+    expect(events[0]!.metric.run_id).toMatch(/^[0-9a-f]{16}-repeat\d+$/);
     const b = '{component="backtest"}';
     await eventually(`chassis_run_state{component="backtest",state="running"}`, (v) => v === 1);
     await eventually(`chassis_backtest_progress_ratio${b}`, (v) => v > 0 && v < 1);
