@@ -46,6 +46,10 @@ const strategy: StrategyModule<MarketMakerParams> = {
     const maxSpreadTicks = positive('maxSpreadTicks', params.maxSpreadTicks, 50);
     let lastBid = NaN;
     let lastAsk = NaN;
+    // After a rejection (e.g. a post-only quote that crossed the venue's book, which the venue
+    // saw move before we did — feed latency), quote again only on the next best bid/offer
+    // change: re-sending the same price at once would be rejected again.
+    let backoff = false;
 
     const quote = (view: StateView, instrument: string, side: Side, target: number, allowed: boolean, tick: number, qtyUnits: number, out: Intent[]): void => {
       const live: OrderView | undefined = view.execution.openOrders(instrument).find((o) => o.side === side && o.clientTag === 'mm');
@@ -66,6 +70,10 @@ const strategy: StrategyModule<MarketMakerParams> = {
 
     return {
       onEvent(view, event) {
+        if (event.kind === 'order_rejected' || event.kind === 'cancel_replace_rejected') {
+          backoff = true;
+          return;
+        }
         const inst = params.instrument ? view.instrument(params.instrument) : view.instruments[0];
         if (!inst) return;
         const book = view.market.book(inst.id);
@@ -75,6 +83,8 @@ const strategy: StrategyModule<MarketMakerParams> = {
         if (!(bid > 0 && ask > bid)) return;
         const isMarket = event.kind === 'bbo' || event.kind === 'book_delta' || event.kind === 'trade';
         if (isMarket && bid === lastBid && ask === lastAsk) return; // requote only on a BBO change
+        if (backoff && !isMarket) return;
+        backoff = false;
         lastBid = bid;
         lastAsk = ask;
         const tick = inst.tickUnits;

@@ -41,6 +41,10 @@ export function register(program: Command): void {
         definition: {
           data: { venue: 'binance-usdm', instrument: 'BTCUSDT' },
           strategy: { module: 'examples/strategies/market-maker.ts', params: { spreadTicks: 2, qty: 1 } },
+          // The bundled capture's recorder clock runs ~1.275 s behind Binance's (tsLocal − tsEvent
+          // spans −1.273 s … −1.181 s); with this offset its feed latencies are 2.5–94 ms and the
+          // venue sees each event at its exchange time (backtesting README, Clock model).
+          venue: { clockOffsetUs: -1_275_000 },
           seed: 1,
         },
         baseDir: REPO_ROOT,
