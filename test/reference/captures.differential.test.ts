@@ -225,3 +225,31 @@ describe('on Binance spot ETHUSDT (hftbacktest) at other constant latencies', ()
     });
   }
 });
+
+/**
+ * The second documented trade-through model, 'traded_qty' (a print beyond our price fills at most
+ * its size, in whole lots, shared in time priority), on a real capture: both venues run it.
+ */
+describe('the traded_qty trade-through model on Binance USD-M BTCUSDT (hftbacktest)', () => {
+  const usdm = CAPTURES[0]!;
+  const capped: Capture = { ...usdm, tradeThroughFill: 'traded_qty' };
+  beforeAll(async () => {
+    if (!markets.has(usdm.name))
+      markets.set(usdm.name, await readCaptureMarket(usdm.file, { maxRecords: usdm.maxRecords! }));
+  }, 60_000);
+
+  it('scripted seed 1: every venue answer, order state, position, fee and balance equals the reference’s', async () => {
+    const r = await result(capped, 'scripted seed 1');
+    expect(r.venue.fills).toBeGreaterThan(100);
+    expect(list([...r.venue.disagreements, ...r.ledger.disagreements])).toBe('');
+  });
+
+  it('scripted seed 1: prints through our price fill less than under whole_order (the cap is exercised)', async () => {
+    const makerFills = (c: CaseResult) =>
+      c.run.stream.flatMap((e) => (e.kind === 'order_filled' && e.liquidity === 'maker' ? [e] : []));
+    const cappedFills = makerFills(await result(capped, 'scripted seed 1'));
+    const wholeFills = makerFills(await result(usdm, 'scripted seed 1'));
+    const partial = (fills: typeof cappedFills) => fills.filter((f) => !f.final).length;
+    expect(partial(cappedFills)).toBeGreaterThan(partial(wholeFills));
+  });
+});
