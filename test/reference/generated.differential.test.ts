@@ -62,7 +62,11 @@ function agree(
   const production = productionAnswers(instruments, tape, entryNs, responseNs, tradeThroughFill);
   // The generator computed each arrival as send + entry (FIFO); production's must agree.
   expect(production.arrivals).toEqual(tape.flatMap((t) => (t.kind === 'process' ? [t.arrivalNs] : [])));
-  expect(list(compareVenue(instruments, tape, production.answers, 0, { entryNs, responseNs, tradeThroughFill }).disagreements)).toBe('');
+  expect(
+    list(
+      compareVenue(instruments, tape, production.answers, 0, { entryNs, responseNs, tradeThroughFill }).disagreements,
+    ),
+  ).toBe('');
   for (const a of production.answers) {
     seen.answers++;
     if (a.kind === 'order_filled') seen[a.liquidity === 'maker' ? 'makerFills' : 'takerFills']++;

@@ -254,7 +254,9 @@ describe('the engine’s accounting against the reference ledger on generated fi
         // Only USD-M's partial closes round (its realised PnL is within its allowance); spot is exact.
         const off = abs(sub(usdt, ledger.balances.get('USDT')!));
         expect(cmp(off, ledger.realisedAllowance(USDM.id)) <= 0, `USDT off by ${show(off)}`).toBe(true);
-        expect(engine.view.execution.balance('BTC')).toBe(toUnitsExact(ledger.balances.get('BTC') ?? ZERO, SPOT.sizeDecimals));
+        expect(engine.view.execution.balance('BTC')).toBe(
+          toUnitsExact(ledger.balances.get('BTC') ?? ZERO, SPOT.sizeDecimals),
+        );
       }),
       { numRuns: 200 },
     );

@@ -164,7 +164,10 @@ export class ReferenceLedger {
       const close = Math.sign(p.qtyUnits) * closeAbs;
       const { pnl, entryRemoved } = ReferenceLedger.pnlOfClose(inst, p.qtyUnits, p.entryValue, close, priceUnits);
       realised = pnl;
-      p.costErrorUnits = add(mul(p.costErrorUnits, ratio(BigInt(Math.abs(p.qtyUnits) - closeAbs), BigInt(Math.abs(p.qtyUnits)))), ratio(1n));
+      p.costErrorUnits = add(
+        mul(p.costErrorUnits, ratio(BigInt(Math.abs(p.qtyUnits) - closeAbs), BigInt(Math.abs(p.qtyUnits)))),
+        ratio(1n),
+      );
       p.entryValue = sub(p.entryValue, entryRemoved);
       p.qtyUnits -= close;
       const rest = signed + close;
