@@ -240,6 +240,16 @@ describe('the engine’s accounting against the reference ledger on generated fi
     );
   });
 
+  it('agrees on an inverse contract counted in a coarse settlement unit (1e-4 BTC), where every fill value and fee rounds', () => {
+    const coarse: Instrument = { ...COINM, id: 'sim:COINM4', settlementDecimals: 4 };
+    fc.assert(
+      fc.property(fillsArb, (fills) => {
+        expect(disagreementsOn(coarse, fills)).toBe('');
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it('keeps one USDT balance in the finest unit of the instruments settling in it (USD-M 1e-4, spot 1e-7): equal to the reference’s', () => {
     const usdtUnits = 1_000_000n * 10n ** 7n; // 10^-7 USDT: spot's price + size decimals, finer than USD-M's 10^-4
     const placed = fc.tuple(fc.integer({ min: 0, max: 1 }), fillArb).map(([on, f]): GeneratedFill => ({ ...f, on }));
