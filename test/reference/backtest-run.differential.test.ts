@@ -100,10 +100,9 @@ describe('chassis backtest on Binance USD-M (market maker, defaults)', () => {
     }
     const p = ledger.positions.get(instrument.id)!;
     const asNumber = (x: Rational) => Number(x.num) / Number(x.den);
-    // Production truncates each partial close to whole notional units (differential.ts), so an open position allows that much.
-    const unit = 10 ** -(instrument.priceDecimals + instrument.sizeDecimals);
+    // Whole settlement units: realised PnL within the ledger's documented allowance (differential.ts).
     expect(Math.abs(result.metrics.pnl.realized - asNumber(p.realisedPnl))).toBeLessThanOrEqual(
-      unit * Math.max(p.partialClosesSinceFlat, 0) + 1e-12,
+      asNumber(ledger.realisedAllowance(instrument.id)) + 1e-12,
     );
     expect(result.metrics.pnl.fees).toBeCloseTo(asNumber(p.fees), 9);
     expect(p.fees.num).not.toBe(0n);

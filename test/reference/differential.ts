@@ -8,7 +8,7 @@ import type { EventDraft, ExecutionEvent, Instrument } from '@chassis/core';
 import { ReferenceLedger } from './reference-ledger.ts';
 import { ReferenceVenue, settlementDecimals } from './reference-venue.ts';
 import { isExecutionEvent, type ProductionRun, type TapeEntry } from './production-run.ts';
-import { cmp, fromUnits, mul, ratio, show, sub, type Rational } from './rational.ts';
+import { abs, add, cmp, fromUnits, mul, ratio, show, sub, ZERO, type Rational } from './rational.ts';
 
 export interface Disagreement {
   readonly where: string;
@@ -64,12 +64,19 @@ export function compareVenue(
   tape: readonly TapeEntry[],
   productionAnswers: readonly EventDraft<ExecutionEvent>[],
   undelivered: number,
-  latency: { entryNs: bigint; responseNs: bigint },
+  model: {
+    entryNs: bigint;
+    responseNs: bigint;
+    tradeThroughFill?: 'whole_order' | 'traded_qty';
+    clockOffsetNs?: bigint;
+  },
 ): VenueReplay {
   const venue = new ReferenceVenue({
     instruments,
-    entryLatencyNs: latency.entryNs,
-    responseLatencyNs: latency.responseNs,
+    entryLatencyNs: model.entryNs,
+    responseLatencyNs: model.responseNs,
+    ...(model.tradeThroughFill ? { tradeThroughFill: model.tradeThroughFill } : {}),
+    ...(model.clockOffsetNs ? { clockOffsetNs: model.clockOffsetNs } : {}),
   });
   const out: Disagreement[] = [];
   for (const [k, entry] of tape.entries()) {
@@ -110,26 +117,24 @@ function unitDecimals(inst: Instrument, currency: string): number {
   return settlementDecimals(inst);
 }
 
-/** `units` of production against an exact reference amount: equal when exact, else within `slackUnits`. */
+/** Production's `amount` against the reference's exact one: equal, or within `allowance` (amounts of the asset, shown in units of 10^-decimals). */
 function checkAmount(
   where: string,
   field: string,
-  units: bigint,
+  amount: Rational,
   decimals: number,
   exact: Rational,
-  slackUnits: number,
+  allowance: Rational,
   out: Disagreement[],
 ): void {
-  const diff = sub(fromUnits(units, decimals), exact);
-  const bound = fromUnits(BigInt(slackUnits), decimals);
-  const absDiff = diff.num < 0n ? ratio(-diff.num, diff.den) : diff;
-  if (cmp(absDiff, bound) > 0)
-    out.push({
-      where,
-      field,
-      production: `${units} units of 1e-${decimals}`,
-      reference: `${show(mul(exact, ratio(10n ** BigInt(decimals))))} units`,
-    });
+  if (cmp(abs(sub(amount, exact)), allowance) <= 0) return;
+  const inUnits = (x: Rational) => show(mul(x, ratio(10n ** BigInt(decimals))));
+  out.push({
+    where,
+    field,
+    production: `${inUnits(amount)} units of 1e-${decimals}`,
+    reference: `${inUnits(exact)} units (allowance ${inUnits(allowance)})`,
+  });
 }
 
 export interface LedgerReplay {
@@ -140,11 +145,19 @@ export interface LedgerReplay {
 
 /**
  * Replays `run.stream` through the reference ledger and compares each production snapshot.
- * Rounding allowance: production keeps the open position's cost in whole units and removes it
- * pro rata with a truncating division on each partial close, so its cost (and the realised PnL
- * it implies) may be off by less than one unit per partial close since the position was last
- * flat; cost − realised PnL (the signed notional of all fills) must still be exact (no unit is ever lost), and everything is exact
- * when flat. Fees and balances follow.
+ *
+ * Production keeps amounts in whole settlement units (core contract-value.ts): each fill's value
+ * rounded to the nearest unit, ties away from zero (exact for spot and linear, not for inverse
+ * q × m / P), and a cost basis from which a partial close removes its share with a truncating
+ * division. So, with the reference's exact amounts:
+ * - Σ fill values (cost − realised PnL for linear and spot, realised PnL − cost for inverse,
+ *   whose basis production signs −q × m / P) equals the sum of each fill's exact value rounded
+ *   to the nearest unit: no allowance.
+ * - the cost basis is within the ledger's `costErrorUnits` (½ unit per inverse opening fill,
+ *   < 1 per partial close, shrinking pro rata; 0 when flat);
+ * - realised PnL and the settlement balance are within the known fill-value rounding plus that
+ *   cost bound (`realisedAllowance`); unrealised PnL within the cost bound;
+ * - order states, quantities, fees and the spot base balance are exact.
  */
 export function compareLedger(
   inst: Instrument,
@@ -157,6 +170,7 @@ export function compareLedger(
   let markUnits = 0;
   const settle = ReferenceLedger.settlementAsset(inst);
   const d = settlementDecimals(inst);
+  const inverse = inst.contractType === 'inverse';
   for (const snap of run.snapshots) {
     for (; applied < snap.streamLength; applied++) {
       const e = run.stream[applied]!;
@@ -181,43 +195,44 @@ export function compareLedger(
     const pp = snap.position;
     if (pp.qtyUnits !== p.qtyUnits)
       out.push({ where, field: 'position qty', production: str(pp.qtyUnits), reference: str(p.qtyUnits) });
-    const slack = p.qtyUnits === 0 ? 0 : p.partialClosesSinceFlat;
-    checkAmount(where, 'realised PnL', pp.realizedPnlUnits, d, p.realisedPnl, slack, out);
-    // Production's cost is price × qty; for inverse contracts its unit is not settled yet (defect 3), so only linear/spot compare it.
-    if (inst.contractType !== 'inverse') {
-      checkAmount(where, 'position entry value (cost)', pp.costUnits, d, p.entryValue, slack, out);
-      checkAmount(
-        where,
-        'entry value − realised PnL (= Σ signed fill notional, conserved)',
-        pp.costUnits - pp.realizedPnlUnits,
-        d,
-        sub(p.entryValue, p.realisedPnl),
-        0,
-        out,
-      );
-      // Unrealised PnL as runs report it (recorder.pnl: mark × qty − cost), marked at the last fill price.
-      const unrealisedUnits = BigInt(markUnits) * BigInt(pp.qtyUnits) - pp.costUnits;
-      checkAmount(
-        where,
-        'unrealised PnL at the last fill price',
-        unrealisedUnits,
-        d,
-        ledger.unrealisedPnl(inst.id, markUnits),
-        slack,
-        out,
-      );
-    }
-    checkAmount(where, 'fees', pp.feesUnits, d, p.fees, 0, out);
+    // Production's basis in the reference's sign (signed like the position, positive for a long).
+    const costUnits = inverse ? -pp.costUnits : pp.costUnits;
+    const costAllowance = mul(p.costErrorUnits, fromUnits(1n, d));
+    const realisedAllowance = ledger.realisedAllowance(inst.id);
+    const amount = (units: bigint) => fromUnits(units, d);
+    checkAmount(where, 'realised PnL', amount(pp.realizedPnlUnits), d, p.realisedPnl, realisedAllowance, out);
+    checkAmount(where, 'position entry value (cost)', amount(costUnits), d, p.entryValue, costAllowance, out);
+    checkAmount(
+      where,
+      'Σ fill values, each rounded to the nearest unit (conserved)',
+      amount(inverse ? costUnits + pp.realizedPnlUnits : costUnits - pp.realizedPnlUnits),
+      d,
+      add(inverse ? add(p.entryValue, p.realisedPnl) : sub(p.entryValue, p.realisedPnl), p.fillValueRounding),
+      ZERO,
+      out,
+    );
+    // Unrealised PnL as runs report it (recorder: value at the mark − cost), marked at the last fill price.
+    checkAmount(
+      where,
+      'unrealised PnL at the last fill price',
+      ledger.unrealisedPnl(inst.id, markUnits, amount(costUnits)),
+      d,
+      ledger.unrealisedPnl(inst.id, markUnits),
+      costAllowance,
+      out,
+    );
+    checkAmount(where, 'fees', amount(pp.feesUnits), d, p.fees, ZERO, out);
     for (const [ccy, units] of snap.balances) {
       const ref = ledger.balances.get(ccy);
       if (ref === undefined && units === 0n) continue;
+      const decimals = unitDecimals(inst, ccy);
       checkAmount(
         where,
         `balance ${ccy}`,
-        units,
-        unitDecimals(inst, ccy),
-        ref ?? ratio(0n),
-        ccy === settle ? slack : 0,
+        fromUnits(units, decimals),
+        decimals,
+        ref ?? ZERO,
+        ccy === settle ? realisedAllowance : ZERO,
         out,
       );
     }

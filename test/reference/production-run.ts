@@ -22,7 +22,7 @@ import {
   type Strategy,
 } from '@chassis/core';
 import { runTimeline, type HistoricalFeeder, type TimelineOutcome, type TimelineVenue } from '@chassis/backtesting';
-import { constantLatency, conservativeQueue, createSimulatedVenue } from '@chassis/venues';
+import { constantLatency, conservativeQueue, createSimulatedVenue, type TradeThroughFill } from '@chassis/venues';
 
 export type TapeEntry =
   | { readonly kind: 'market'; readonly event: MarketEvent; readonly exchangeNs: bigint }
@@ -59,7 +59,14 @@ export interface ProductionRunOptions {
   readonly seed: number;
   /** Starting balances in production units by currency. */
   readonly initialBalances: Readonly<Record<string, bigint>>;
+  /** Trade-through fill model of the simulated venue (venue.tradeThroughFill). */
+  readonly tradeThroughFill: TradeThroughFill;
+  /** Recorder clock − venue clock, ns (venue.clockOffsetUs × 1000); the feed window is the 5 s default. */
+  readonly clockOffsetNs: bigint;
 }
+
+/** The run definition's default feed window (venue.feedWindowMs 5000). */
+const FEED_WINDOW_NS = 5_000_000_000n;
 
 const KIND_RANK = { book_delta: 0, trade: 1, bbo: 2 } as const;
 
@@ -128,6 +135,7 @@ export async function runProduction(o: ProductionRunOptions): Promise<Production
     queueModel: conservativeQueue(),
     latency: constantLatency(o.entryLatencyNs, o.responseLatencyNs),
     seed: o.seed,
+    tradeThroughFill: o.tradeThroughFill,
   });
   venue.start();
   const tape: TapeEntry[] = [];
@@ -153,6 +161,7 @@ export async function runProduction(o: ProductionRunOptions): Promise<Production
     feeder: memoryFeeder(feedOrder(o.events)),
     checkpointInterval: 1_000_000,
     sessionId: 'differential',
+    clock: { offsetNs: o.clockOffsetNs, feedWindowNs: FEED_WINDOW_NS },
     sink: {
       append: (e) => void stream.push(e),
       stepped: (e) => {

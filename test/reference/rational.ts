@@ -8,11 +8,11 @@ export interface Rational {
   readonly den: bigint;
 }
 
-const abs = (x: bigint): bigint => (x < 0n ? -x : x);
+const absBig = (x: bigint): bigint => (x < 0n ? -x : x);
 
 function gcd(a: bigint, b: bigint): bigint {
-  let x = abs(a);
-  let y = abs(b);
+  let x = absBig(a);
+  let y = absBig(b);
   while (y !== 0n) [x, y] = [y, x % y];
   return x;
 }
@@ -52,6 +52,15 @@ export function floor(a: Rational): bigint {
   const q = a.num / a.den;
   return a.num < 0n && q * a.den !== a.num ? q - 1n : q;
 }
+
+/** Nearest integer to a, halves away from zero (2.5 → 3, −2.5 → −3). */
+export function roundHalfAway(a: Rational): bigint {
+  const twice = mul(a, ratio(2n));
+  if (twice.den === 1n && twice.num % 2n !== 0n) return a.num > 0n ? ceil(a) : floor(a);
+  return floor(add(a, ratio(1n, 2n)));
+}
+
+export const abs = (a: Rational): Rational => (a.num < 0n ? neg(a) : a);
 
 /** `a` in integer units of 10^-decimals, exactly; undefined when it is not a whole number of them. */
 export function toUnitsExact(a: Rational, decimals: number): bigint | undefined {

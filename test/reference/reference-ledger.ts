@@ -14,10 +14,15 @@
  * - A fill that reduces a position realises PnL on the reduced part at the average entry; what
  *   is left of the fill opens the other way at the fill price. Fees are paid from the
  *   settlement balance. Spot buys pay price × qty (+ fee) in quote and receive qty in base.
+ *
+ * Amounts are exact. Alongside, the ledger keeps what a ledger in whole settlement units may
+ * differ by, from the rounding rules production documents (core contract-value.ts): each
+ * fill's value rounded to the nearest unit, ties away from zero (`fillValueRounding`, exact),
+ * and the bound on the error of a cost basis kept in whole units (`costErrorUnits`).
  */
 import type { ExecutionEvent, Instrument, RequestSentEvent } from '@chassis/core';
-import { multiplierOf } from './reference-venue.ts';
-import { add, div, fromUnits, mul, neg, ratio, sub, ZERO, type Rational } from './rational.ts';
+import { multiplierOf, settlementDecimals } from './reference-venue.ts';
+import { abs, add, div, fromUnits, mul, neg, ratio, roundHalfAway, sub, ZERO, type Rational } from './rational.ts';
 
 export type ReferenceOrderStatus = 'submitted' | 'accepted' | 'partially_filled' | 'filled' | 'cancelled' | 'rejected';
 
@@ -28,8 +33,19 @@ export interface ReferencePosition {
   entryValue: Rational;
   realisedPnl: Rational;
   fees: Rational;
-  /** Partial closes since the position was last flat (bounds production's rounding, see compare). */
-  partialClosesSinceFlat: number;
+  /**
+   * Σ over all fills of (fill value rounded to the nearest settlement unit, ties away from zero)
+   * − (exact fill value), in the settlement asset, signed like `entryValue`. Zero for spot and
+   * linear (their values are whole units); for inverse q × m / P rarely is.
+   */
+  fillValueRounding: Rational;
+  /**
+   * Bound (settlement units) on how far a cost basis kept in whole units can be from
+   * `entryValue`: an opening fill's value rounded to the nearest unit adds ½ (inverse only); a
+   * partial close that removes the closed share with a truncating division keeps that share of
+   * the bound and adds < 1; flat or a flip (the whole basis removed exactly) starts again.
+   */
+  costErrorUnits: Rational;
 }
 
 const TERMINAL: ReadonlySet<ReferenceOrderStatus> = new Set(['filled', 'cancelled', 'rejected']);
@@ -51,7 +67,8 @@ export class ReferenceLedger {
         entryValue: ZERO,
         realisedPnl: ZERO,
         fees: ZERO,
-        partialClosesSinceFlat: 0,
+        fillValueRounding: ZERO,
+        costErrorUnits: ZERO,
       });
     }
     for (const [ccy, v] of initialBalances) this.balances.set(ccy, v);
@@ -134,27 +151,32 @@ export class ReferenceLedger {
   ): void {
     const p = this.positions.get(inst.id)!;
     const signed = side === 'buy' ? qtyUnits : -qtyUnits;
-    const fee = this.feeFromUnits(inst, feeUnits);
+    const fee = fromUnits(feeUnits, settlementDecimals(inst));
+    const value = mul(ReferenceLedger.valueOf(inst, priceUnits, qtyUnits), ratio(BigInt(Math.sign(signed))));
+    p.fillValueRounding = add(p.fillValueRounding, sub(ReferenceLedger.toNearestUnit(inst, value), value));
     let realised = ZERO;
     if (p.qtyUnits === 0 || Math.sign(p.qtyUnits) === Math.sign(signed)) {
       p.qtyUnits += signed;
-      p.entryValue = add(
-        p.entryValue,
-        mul(ReferenceLedger.valueOf(inst, priceUnits, qtyUnits), ratio(BigInt(Math.sign(signed)))),
-      );
+      p.entryValue = add(p.entryValue, value);
+      p.costErrorUnits = add(p.costErrorUnits, ReferenceLedger.openingError(inst));
     } else {
       const closeAbs = Math.min(qtyUnits, Math.abs(p.qtyUnits));
       const close = Math.sign(p.qtyUnits) * closeAbs;
       const { pnl, entryRemoved } = ReferenceLedger.pnlOfClose(inst, p.qtyUnits, p.entryValue, close, priceUnits);
       realised = pnl;
+      p.costErrorUnits = add(
+        mul(p.costErrorUnits, ratio(BigInt(Math.abs(p.qtyUnits) - closeAbs), BigInt(Math.abs(p.qtyUnits)))),
+        ratio(1n),
+      );
       p.entryValue = sub(p.entryValue, entryRemoved);
       p.qtyUnits -= close;
       const rest = signed + close;
+      if (p.qtyUnits === 0) p.costErrorUnits = ZERO;
       if (rest !== 0) {
         p.qtyUnits += rest;
         p.entryValue = mul(ReferenceLedger.valueOf(inst, priceUnits, Math.abs(rest)), ratio(BigInt(Math.sign(rest))));
+        p.costErrorUnits = ReferenceLedger.openingError(inst);
       }
-      p.partialClosesSinceFlat = p.qtyUnits === 0 ? 0 : p.partialClosesSinceFlat + 1;
     }
     p.realisedPnl = add(p.realisedPnl, realised);
     p.fees = add(p.fees, fee);
@@ -169,17 +191,26 @@ export class ReferenceLedger {
     } else bal(settle, sub(realised, fee));
   }
 
+  /** `amount` of the settlement asset rounded to the nearest settlement unit, ties away from zero. */
+  private static toNearestUnit(inst: Instrument, amount: Rational): Rational {
+    const d = settlementDecimals(inst);
+    return fromUnits(roundHalfAway(mul(amount, ratio(10n ** BigInt(d)))), d);
+  }
+
+  /** Error bound (units) an opening fill adds to a whole-unit basis: ½ when its value is rounded (inverse). */
+  private static openingError(inst: Instrument): Rational {
+    return inst.contractType === 'inverse' ? ratio(1n, 2n) : ZERO;
+  }
+
   /**
-   * The fee a fill reports, as an amount of the settlement asset. The venue reports it in
-   * production's settlement units; the reference venue's fee (feeOf) is what it should be,
-   * and the comparison checks them against each other; here the reported amount is booked.
+   * How far realised PnL (and the settlement balance) kept in whole settlement units may be from
+   * the exact amount, in the settlement asset: the fills' value rounding, which is known
+   * exactly, plus the cost basis's error bound (realised = fill values − basis left).
    */
-  private feeFromUnits(inst: Instrument, feeUnits: bigint): Rational {
-    const decimals =
-      inst.contractType === 'inverse'
-        ? ((inst as Instrument & { settleDecimals?: number }).settleDecimals ?? 8)
-        : inst.priceDecimals + inst.sizeDecimals;
-    return fromUnits(feeUnits, decimals);
+  realisedAllowance(instrument: string): Rational {
+    const inst = this.instruments.get(instrument)!;
+    const p = this.positions.get(instrument)!;
+    return add(abs(p.fillValueRounding), mul(p.costErrorUnits, fromUnits(1n, settlementDecimals(inst))));
   }
 
   /** Average entry price (quote per base unit), exact; undefined when flat. */
@@ -192,11 +223,14 @@ export class ReferenceLedger {
     return inst.contractType === 'inverse' ? div(contracts, value) : div(value, contracts);
   }
 
-  /** Unrealised PnL of the open position marked at `markPriceUnits`, in the settlement asset. */
-  unrealisedPnl(instrument: string, markPriceUnits: number): Rational {
+  /**
+   * Unrealised PnL of the open position marked at `markPriceUnits`, in the settlement asset;
+   * `entryValue` replaces the position's own (to mark another ledger's basis the same way).
+   */
+  unrealisedPnl(instrument: string, markPriceUnits: number, entryValue?: Rational): Rational {
     const inst = this.instruments.get(instrument)!;
     const p = this.positions.get(instrument)!;
     if (p.qtyUnits === 0) return ZERO;
-    return ReferenceLedger.pnlOfClose(inst, p.qtyUnits, p.entryValue, p.qtyUnits, markPriceUnits).pnl;
+    return ReferenceLedger.pnlOfClose(inst, p.qtyUnits, entryValue ?? p.entryValue, p.qtyUnits, markPriceUnits).pnl;
   }
 }

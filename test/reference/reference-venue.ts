@@ -28,18 +28,25 @@
  *   reduces ahead by its size; the part that passes ahead fills us (whole lots, shared by our
  *   orders at that price so one trade never fills more than it printed past the queue). A
  *   level that shrinks below ahead caps ahead at the level size.
- * - A trade strictly through our price fills the whole remaining quantity (the documented
- *   "trade-through fills all" model). After any book change, the other side's best untaken
- *   price reaching our price fills the whole remaining quantity (everyone at our price traded).
+ * - A trade strictly through our price (below our bid, above our ask) fills us at our price as
+ *   maker, by one of the two documented trade-through models (`tradeThroughFill`):
+ *   'whole_order' fills the whole remaining quantity whatever size printed (the price moved past
+ *   us, so everyone at our price traded); 'traded_qty' fills at most what the trade printed, in
+ *   whole lots, handed to our orders on that side in time priority — what one trade fills
+ *   through and at our prices together never exceeds its printed size. After any book change,
+ *   the other side's best untaken price reaching our price fills the whole remaining quantity
+ *   (everyone at our price traded).
  * - Cancel: a live order is cancelled, anything else is refused as unknown. Replace: the new
  *   quantity is the total (filled part included) and must exceed the filled part; post-only
  *   (of the order or the request) may not cross. A new price, a larger size, or a crossing
  *   price loses queue priority (leave, take if crossing, re-join the back); a size decrease
  *   keeps it.
- * - Fees: rate × notional in the settlement asset, rounded up to the venue's unit (never
+ * - Fees: rate × notional in the settlement asset, rounded up to the settlement unit (never
  *   undercharged): linear and spot notional = price × qty × multiplier (quote asset), inverse
  *   notional = qty × multiplier / price (base asset). Fees are reported by `feeOf` as exact
- *   rationals; the answer's `feeUnits` is production's unit (see `feeUnitsOf`).
+ *   rationals; the answer's `feeUnits` is in settlement units (see `settlementDecimals`).
+ * - Answers carry the venue's own clock: `tsEventNs` = exchange-side time − `clockOffsetNs`
+ *   (the exchange side runs on the local clock, shifted by the recorder's offset).
  */
 import type {
   BboEvent,
@@ -58,6 +65,10 @@ export interface ReferenceVenueConfig {
   readonly instruments: readonly Instrument[];
   readonly entryLatencyNs: bigint;
   readonly responseLatencyNs: bigint;
+  /** Trade-through fill model (see the header); default 'whole_order'. */
+  readonly tradeThroughFill?: 'whole_order' | 'traded_qty';
+  /** Recorder clock − venue clock (ns): answers' tsEventNs = exchange-side time − this; default 0. */
+  readonly clockOffsetNs?: bigint;
 }
 
 type Side = 'bid' | 'ask';
@@ -93,13 +104,15 @@ export function feeOf(inst: Instrument, priceUnits: number, qtyUnits: number, ra
 }
 
 /**
- * Decimals of production's fee/PnL unit for an instrument: notional units 10^-(price+size
- * decimals) of the quote for spot/linear; for inverse the settlement asset's precision
- * (`settleDecimals` once production has it, else 1e-8 of the base asset, Binance COIN-M's).
+ * Decimals of the settlement unit fees and PnL are counted in: for spot and linear the finest
+ * unit in which price × qty × multiplier is exact, 10^-(price + size + multiplier decimals) of
+ * the quote (an OKX ctVal of 0.01 adds two); for inverse the settlement asset's precision,
+ * `instrument.settlementDecimals`, else 1e-8 of the base asset (Binance COIN-M's and OKX's).
  */
 export function settlementDecimals(inst: Instrument): number {
-  if (inst.contractType !== 'inverse') return inst.priceDecimals + inst.sizeDecimals;
-  return (inst as Instrument & { settleDecimals?: number }).settleDecimals ?? 8;
+  if (inst.contractType === 'spot') return inst.priceDecimals + inst.sizeDecimals;
+  if (inst.contractType === 'linear') return inst.priceDecimals + inst.sizeDecimals + multiplierText(inst).frac.length;
+  return inst.settlementDecimals ?? 8;
 }
 
 /** The fee rounded up to whole settlement units (in the venue's favour). */
@@ -109,10 +122,15 @@ export function feeUnitsOf(inst: Instrument, priceUnits: number, qtyUnits: numbe
 
 /** The contract multiplier (OKX ctVal such as 0.01, COIN-M face value 100) as an exact rational. */
 export function multiplierOf(inst: Instrument): Rational {
+  const { int, frac } = multiplierText(inst);
+  return ratio(BigInt(int + frac), 10n ** BigInt(frac.length));
+}
+
+function multiplierText(inst: Instrument): { int: string; frac: string } {
   const text = String(inst.multiplier);
   if (!/^\d+(\.\d+)?$/.test(text)) throw new RangeError(`multiplier ${text} of ${inst.id} is not a plain decimal`);
   const [int, frac = ''] = text.split('.');
-  return ratio(BigInt(int! + frac), 10n ** BigInt(frac.length));
+  return { int: int!, frac };
 }
 
 const lotFloor = (qty: number, lot: number): number => (qty <= 0 ? 0 : Math.floor(qty / lot) * lot);
@@ -171,11 +189,12 @@ export class ReferenceVenue {
     return this.outbox.splice(0, this.outbox.length);
   }
 
+  /** `draft.tsEventNs` is the exchange-side time (local clock); the answer carries the venue's clock. */
   private answer(draft: EventDraft<ExecutionEvent>): void {
     let local = draft.tsEventNs + this.config.responseLatencyNs;
     if (local < this.lastAnswerNs) local = this.lastAnswerNs;
     this.lastAnswerNs = local;
-    this.outbox.push({ ...draft, tsLocalNs: local });
+    this.outbox.push({ ...draft, tsEventNs: draft.tsEventNs - (this.config.clockOffsetNs ?? 0n), tsLocalNs: local });
   }
 
   // ------------------------------------------------------------------------------- the book
@@ -264,12 +283,21 @@ export class ReferenceVenue {
 
   private onTrade(ev: TradeEvent, now: bigint): void {
     const lot = this.instruments.get(ev.instrument)!.lotUnits;
-    const passedOut = { buy: 0, sell: 0 };
+    const capped = this.config.tradeThroughFill === 'traded_qty';
+    /** What this trade has filled of our orders so far, per side (qty units): never more than it printed. */
+    const filledBy = { buy: 0, sell: 0 };
     for (const order of this.live.filter((o) => o.instrument.id === ev.instrument)) {
       const remaining = order.qtyUnits - order.filledUnits;
       const through = order.side === 'buy' ? ev.priceUnits < order.priceUnits : ev.priceUnits > order.priceUnits;
-      if (through) {
+      if (through && !capped) {
         this.fill(order, order.priceUnits, remaining, 'maker', now, -1);
+        continue;
+      }
+      if (through) {
+        const qty = Math.min(lotFloor(ev.qtyUnits - filledBy[order.side], lot), remaining);
+        if (qty <= 0) continue;
+        filledBy[order.side] += qty;
+        this.fill(order, order.priceUnits, qty, 'maker', now, -1);
         continue;
       }
       const hitsUs = ev.priceUnits === order.priceUnits && ev.aggressor !== order.side;
@@ -278,9 +306,9 @@ export class ReferenceVenue {
       if (order.ahead >= 0) continue;
       const passed = -order.ahead;
       order.ahead = 0;
-      const qty = Math.min(lotFloor(passed - passedOut[order.side], lot), remaining);
+      const qty = Math.min(lotFloor(passed - filledBy[order.side], lot), remaining);
       if (qty <= 0) continue;
-      passedOut[order.side] += qty;
+      filledBy[order.side] += qty;
       this.fill(order, order.priceUnits, qty, 'maker', now, -1);
     }
   }

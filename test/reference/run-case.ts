@@ -3,6 +3,7 @@
  * venue replay and reference ledger replay, with their disagreements.
  */
 import type { EventDraft, ExecutionEvent, Instrument, MarketEvent, Strategy } from '@chassis/core';
+import type { TradeThroughFill } from '@chassis/venues';
 import { compareLedger, compareVenue, type LedgerReplay, type VenueReplay } from './differential.ts';
 import { isExecutionEvent, runProduction, type ProductionRun } from './production-run.ts';
 import { ReferenceLedger } from './reference-ledger.ts';
@@ -37,6 +38,10 @@ export interface CaseOptions {
   /** Constant order-entry / response latency (ns); default 1 ms each (the run definition's default). */
   readonly entryLatencyNs?: bigint;
   readonly responseLatencyNs?: bigint;
+  /** Trade-through fill model of both venues; default 'whole_order' (the run definition's). */
+  readonly tradeThroughFill?: TradeThroughFill;
+  /** Recorder clock − venue clock (ns), venue.clockOffsetUs × 1000; default 0. */
+  readonly clockOffsetNs?: bigint;
 }
 
 export async function runCase(
@@ -48,6 +53,8 @@ export async function runCase(
   const balances = startingBalances(instrument);
   const entryNs = options.entryLatencyNs ?? ENTRY_LATENCY_NS;
   const responseNs = options.responseLatencyNs ?? RESPONSE_LATENCY_NS;
+  const tradeThroughFill = options.tradeThroughFill ?? 'whole_order';
+  const clockOffsetNs = options.clockOffsetNs ?? 0n;
   const run = await runProduction({
     instrument,
     events,
@@ -56,9 +63,16 @@ export async function runCase(
     responseLatencyNs: responseNs,
     seed: options.seed ?? 1,
     initialBalances: balances.production,
+    tradeThroughFill,
+    clockOffsetNs,
   });
   const answers = run.stream.filter(isExecutionEvent) as EventDraft<ExecutionEvent>[];
-  const venue = compareVenue([instrument], run.tape, answers, run.undeliveredAnswers, { entryNs, responseNs });
+  const venue = compareVenue([instrument], run.tape, answers, run.undeliveredAnswers, {
+    entryNs,
+    responseNs,
+    tradeThroughFill,
+    clockOffsetNs,
+  });
   const ledger = compareLedger(instrument, run, balances.reference);
   return { run, venue, ledger, requests: run.tape.filter((t) => t.kind === 'submit').length };
 }
