@@ -1,0 +1,82 @@
+/**
+ * Where the full backtest's time goes: runs the full-backtest workload (example market maker,
+ * probabilistic queue, 1 ms + 1 ms latency, the USD-M capture repeated N times) in a child
+ * process under the V8 sampling profiler, then writes
+ *   bench/profile/full-backtest.svg   flame graph (root at the bottom, coloured by component)
+ *   bench/profile/full-backtest.md    time per component (each sample charged to the innermost
+ *                                     Chassis frame on its stack) and the top self-time functions
+ * and prints the table and the .cpuprofile path (open it in Chrome DevTools or speedscope for an
+ * interactive view).
+ *   npm run bench:profile [-- <repeat=20>]
+ */
+// @ts-nocheck
+
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openStorage } from '@chassis/storage';
+import { importCapture } from '@chassis/quality';
+import { componentBreakdown, flameGraphSvg, selfTimeByFunction, type CpuProfile } from './flame-graph.ts';
+
+const REPO = fileURLToPath(new URL('../', import.meta.url));
+const DATA = '/tmp/chassis-quick/data'; // shared with bench/quick/backtest-cpu.ts, which the child runs
+const repeat = Number(process.argv[2] ?? 20);
+if (!Number.isInteger(repeat) || repeat < 1) {
+  console.error(`bench:profile: repeat must be a positive integer, got ${process.argv[2]}`);
+  process.exit(2);
+}
+
+// Import first, outside the profile: the profile is of the backtest alone (plus process start).
+if (!existsSync(DATA)) await importCapture(openStorage(DATA), `${REPO}examples/data/binance-hftbacktest/usdm_btcusdt_20240808.gz`, { venue: 'binance-usdm' });
+const profDir = mkdtempSync(join(tmpdir(), 'chassis-profile-'));
+const child = spawnSync(
+  process.execPath,
+  ['--cpu-prof', `--cpu-prof-dir=${profDir}`, '--cpu-prof-interval', '250', '--import', 'tsx', join(REPO, 'bench/quick/backtest-cpu.ts'), String(repeat)],
+  { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+);
+if (child.status !== 0) {
+  console.error(`bench:profile: the profiled backtest exited with ${child.status}\n${child.stdout}`);
+  process.exit(1);
+}
+const runLine = child.stdout.trim().split('\n').pop() ?? '';
+const file = readdirSync(profDir)
+  .filter((f) => f.endsWith('.cpuprofile'))
+  .map((f) => join(profDir, f))
+  .sort((a, b) => statSync(b).size - statSync(a).size)[0];
+if (!file) {
+  console.error(`bench:profile: no .cpuprofile written in ${profDir}`);
+  process.exit(1);
+}
+const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+
+const shares = componentBreakdown(profile);
+const totalMs = shares.reduce((s, c) => s + c.ms, 0);
+const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+const md = [
+  `# Full backtest profile`,
+  '',
+  `\`npm run bench:profile -- ${repeat}\` on ${new Date().toISOString().slice(0, 16)} UTC, Node ${process.version}: ${runLine}`,
+  '',
+  `Sampled ${(totalMs / 1000).toFixed(2)} s (250 µs interval). Each sample is charged to the innermost Chassis frame on its stack.`,
+  '',
+  '| component | time | share |',
+  '|---|---:|---:|',
+  ...shares.map((c) => `| ${c.name} | ${c.ms.toFixed(0)} ms | ${pct(c.fraction)} |`),
+  '',
+  '## Top functions by self time',
+  '',
+  '| function | self | share |',
+  '|---|---:|---:|',
+  ...selfTimeByFunction(profile)
+    .slice(0, 25)
+    .map(({ fn, ms }) => `| \`${fn}\` | ${ms.toFixed(0)} ms | ${pct(ms / totalMs)} |`),
+  '',
+];
+const outDir = join(REPO, 'bench/profile');
+mkdirSync(outDir, { recursive: true });
+writeFileSync(join(outDir, 'full-backtest.md'), md.join('\n'));
+writeFileSync(join(outDir, 'full-backtest.svg'), flameGraphSvg(profile, { title: `Full backtest, USD-M capture × ${repeat} — ${runLine}` }));
+console.log(md.slice(4, 8 + shares.length).join('\n'));
+console.log(`\nwrote bench/profile/full-backtest.svg and full-backtest.md; raw profile: ${file}`);

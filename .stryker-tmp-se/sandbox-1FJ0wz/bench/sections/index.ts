@@ -1,0 +1,33 @@
+// @ts-nocheck
+// The benchmark registry: add a section by importing it and appending it here. Order = run order.
+import type { BenchSection } from '../types.ts';
+import { rawScanSection } from './raw-scan.ts';
+import { coreStep } from './core-step.ts';
+import { metricsOverhead } from './metrics-overhead.ts';
+import { importParse } from './import-parse.ts';
+import { importSection } from './import.ts';
+import { canonicalRead } from './canonical-read.ts';
+import { bookBuild } from './book-build.ts';
+import { matching } from './matching.ts';
+import { fullBacktest } from './full-backtest.ts';
+import { sweepScaling } from './sweep-scaling.ts';
+import { scaling } from './scaling.ts';
+import { syntheticDaySection } from './synthetic-day.ts';
+import { reportGeneration } from './report-generation.ts';
+
+export const sections: readonly BenchSection[] = [
+  rawScanSection,
+  canonicalRead,
+  bookBuild,
+  matching,
+  coreStep,
+  fullBacktest,
+  scaling,
+  syntheticDaySection,
+  // Also run inside `scaling`; alone only when named.
+  { ...sweepScaling, optIn: true },
+  importParse,
+  importSection,
+  metricsOverhead,
+  reportGeneration,
+];

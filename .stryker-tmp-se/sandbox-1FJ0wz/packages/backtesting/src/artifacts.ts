@@ -1,0 +1,108 @@
+/**
+ * Run artifacts: Parquet time series (written with DuckDB, the storage package's Parquet
+ * engine, single-threaded so bytes are reproducible), JSON files with canonical key order,
+ * the manifest, and the atomic publish (write into a staging directory, then rename).
+ *
+ * outputHash: SHA-256 over the sorted (file name, SHA-256) pairs of every artifact, where
+ * metrics.json is hashed without its wall-clock `throughput` section and the manifest is not
+ * an input (it holds wall-clock times). No absolute path appears in any hashed file, so
+ * identical runs give identical hashes wherever they are written.
+ */
+// @ts-nocheck
+
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { DuckDBInstance, type DuckDBAppender } from '@duckdb/node-api';
+import { canonicalJson, canonicalJsonPretty, sha256Hex } from './canonical-json.ts';
+
+export type ColumnType = 'BIGINT' | 'INTEGER' | 'DOUBLE' | 'VARCHAR' | 'BOOLEAN';
+export type Column<R> = readonly [name: string, type: ColumnType, get: (row: R) => bigint | number | string | boolean];
+
+let instance: Promise<DuckDBInstance> | undefined;
+
+function append(a: DuckDBAppender, type: ColumnType, v: bigint | number | string | boolean): void {
+  switch (type) {
+    case 'BIGINT':
+      a.appendBigInt(BigInt(v as bigint));
+      break;
+    case 'INTEGER':
+      a.appendInteger(v as number);
+      break;
+    case 'DOUBLE':
+      if (Number.isFinite(v as number)) a.appendDouble(v as number);
+      else a.appendNull();
+      break;
+    case 'VARCHAR':
+      a.appendVarchar(String(v));
+      break;
+    case 'BOOLEAN':
+      a.appendBoolean(Boolean(v));
+      break;
+  }
+}
+
+/** Writes rows as a ZSTD Parquet file. */
+export async function writeParquet<R>(path: string, columns: readonly Column<R>[], rows: Iterable<R>): Promise<void> {
+  instance ??= DuckDBInstance.create(':memory:', { threads: '1' });
+  const con = await (await instance).connect();
+  const table = `t_${sha256Hex(path).slice(0, 12)}`;
+  try {
+    await con.run(`CREATE OR REPLACE TABLE ${table} (${columns.map(([n, t]) => `"${n}" ${t}`).join(', ')})`);
+    const a = await con.createAppender(table);
+    for (const row of rows) {
+      for (const [, type, get] of columns) append(a, type, get(row));
+      a.endRow();
+    }
+    a.flushSync();
+    a.closeSync();
+    await con.run(`COPY ${table} TO '${path.replaceAll("'", "''")}' (FORMAT parquet, COMPRESSION zstd)`);
+    await con.run(`DROP TABLE ${table}`);
+  } finally {
+    con.closeSync();
+  }
+}
+
+export function writeJson(path: string, value: unknown): void {
+  writeFileSync(path, canonicalJsonPretty(value));
+}
+
+/**
+ * Digest of the artifacts in `dir` (see module comment). `known`: SHA-256s already computed while
+ * writing (the journal hashes itself as it is written), so large files are not read back.
+ */
+export function outputHashOf(dir: string, files: readonly string[], known: Readonly<Record<string, string>> = {}): { outputHash: string; files: Record<string, string> } {
+  const hashes: Record<string, string> = {};
+  for (const f of [...files].sort()) {
+    if (f === 'manifest.json') continue;
+    const k = known[f];
+    if (k !== undefined) {
+      hashes[f] = k;
+      continue;
+    }
+    const raw = readFileSync(join(dir, f));
+    let bytes: Uint8Array | string = raw;
+    if (f === 'metrics.json') {
+      const { throughput: _t, ...rest } = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+      bytes = canonicalJson(rest);
+    }
+    hashes[f] = sha256Hex(bytes);
+  }
+  return { outputHash: sha256Hex(canonicalJson(hashes)), files: hashes };
+}
+
+/** A fresh staging directory next to the final one (same filesystem, so rename is atomic). */
+export function stagingDirFor(finalDir: string, nonce: string): string {
+  const dir = join(dirname(finalDir), `.staging-${nonce}`);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** Replaces `finalDir` with `staging` (an earlier run with the same id is replaced whole). */
+export function publish(staging: string, finalDir: string): void {
+  if (existsSync(finalDir)) {
+    const old = `${finalDir}.old-${process.pid}-${Date.now()}`;
+    renameSync(finalDir, old);
+    renameSync(staging, finalDir);
+    rmSync(old, { recursive: true, force: true });
+  } else renameSync(staging, finalDir);
+}

@@ -1,0 +1,116 @@
+// @ts-nocheck
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import type { BookDeltaBatch, CanonicalBatch, TradeBatch, BboBatch } from '@chassis/storage';
+import type { MarketEvent } from '@chassis/core';
+import { HistoricalFeeder, repeatBatches } from './feeder.ts';
+
+const big = (xs: number[]) => BigInt64Array.from(xs.map(BigInt));
+
+function deltas(rows: [ts: number, batchId: number, side: number, price: number, size: number][]): BookDeltaBatch {
+  return {
+    kind: 'book_delta', length: rows.length, tsEventNs: big(rows.map((r) => r[0] - 1)), tsLocalNs: big(rows.map((r) => r[0])), updateId: big(rows.map((r) => r[1])),
+    batchId: big(rows.map((r) => r[1])), isSnapshot: new Uint8Array(rows.length), side: Uint8Array.from(rows.map((r) => r[2])),
+    price: Float64Array.from(rows.map((r) => r[3])), size: Float64Array.from(rows.map((r) => r[4])),
+  };
+}
+function trades(rows: [ts: number, price: number][]): TradeBatch {
+  return {
+    kind: 'trade', length: rows.length, tsEventNs: big(rows.map((r) => r[0] - 1)), tsLocalNs: big(rows.map((r) => r[0])), tradeId: rows.map((_, i) => `t${i}`),
+    price: Float64Array.from(rows.map((r) => r[1])), size: Float64Array.from(rows.map(() => 1)), aggressor: new Uint8Array(rows.length),
+  };
+}
+function bbos(ts: number[]): BboBatch {
+  const f = () => Float64Array.from(ts.map(() => 1));
+  return { kind: 'bbo', length: ts.length, tsEventNs: big(ts.map((t) => t - 1)), tsLocalNs: big(ts), updateId: big(ts), bidPrice: f(), bidSize: f(), askPrice: f(), askSize: f() };
+}
+async function* stream(...batches: CanonicalBatch[]): AsyncIterable<CanonicalBatch> {
+  for (const b of batches) yield b;
+}
+async function drain(f: HistoricalFeeder): Promise<MarketEvent[]> {
+  const out: MarketEvent[] = [];
+  for (;;) {
+    const e = f.next();
+    if (e) out.push(e);
+    else if (f.needsRefill) await f.refill();
+    else return out;
+  }
+}
+
+describe('historical feeder', () => {
+  it('merges sources by tsLocal, breaking ties by kind order book_delta, trade, bbo, then source order', async () => {
+    const f = await HistoricalFeeder.open([
+      { instrument: 'B', batches: stream(bbos([10, 20])) },
+      { instrument: 'B', batches: stream(trades([[10, 5], [30, 5]])) },
+      { instrument: 'A', batches: stream(deltas([[10, 1, 0, 5, 1], [20, 2, 0, 5, 2]])) },
+      { instrument: 'B', batches: stream(deltas([[10, 7, 0, 5, 1]])) },
+    ]);
+    const got = (await drain(f)).map((e) => `${e.tsLocalNs}:${e.kind}:${e.instrument}`);
+    expect(got).toEqual(['10:book_delta:A', '10:book_delta:B', '10:trade:B', '10:bbo:B', '20:book_delta:A', '20:bbo:B', '30:trade:B']);
+  });
+
+  it('emits one book_delta event per venue message pointing at the batch rows, even when the message spans two batches', async () => {
+    const f = await HistoricalFeeder.open([
+      { instrument: 'A', batches: stream(deltas([[1, 1, 0, 10, 1], [2, 2, 0, 11, 1], [2, 2, 1, 12, 1]]), deltas([[2, 2, 1, 13, 1], [3, 3, 0, 9, 0]])) },
+    ]);
+    const ev = (await drain(f)) as Extract<MarketEvent, { kind: 'book_delta' }>[];
+    expect(ev.map((e) => e.count)).toEqual([1, 3, 1]);
+    const m = ev[1]!;
+    expect(Array.from({ length: m.count }, (_, i) => m.prices[m.offset + i])).toEqual([11, 12, 13]);
+  });
+
+  it('groups rows into the same messages however the stream is cut into batches (messages spanning one, two or many batches)', async () => {
+    const split = fc.record({
+      // Message sizes and where batches are cut (cut positions over the concatenated rows).
+      sizes: fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 25 }),
+      cuts: fc.array(fc.nat(), { maxLength: 12 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(split, async ({ sizes, cuts }) => {
+        const rows: [number, number, number, number, number][] = [];
+        sizes.forEach((n, m) => {
+          for (let i = 0; i < n; i++) rows.push([m + 1, m + 1, i % 2, 100 * m + i, 1]);
+        });
+        const at = [...new Set(cuts.map((c) => c % (rows.length + 1)))].sort((a, b) => a - b);
+        const bounds = [0, ...at, rows.length];
+        const batches = bounds.slice(1).map((end, i) => deltas(rows.slice(bounds[i], end)));
+        const f = await HistoricalFeeder.open([{ instrument: 'A', batches: stream(...batches) }]);
+        const ev = (await drain(f)) as Extract<MarketEvent, { kind: 'book_delta' }>[];
+        expect(ev.map((e) => e.count)).toEqual(sizes);
+        expect(ev.flatMap((e) => Array.from({ length: e.count }, (_, i) => e.prices[e.offset + i]))).toEqual(rows.map((r) => r[3]));
+        expect(ev.map((e) => e.updateId)).toEqual(sizes.map((_, m) => BigInt(m + 1)));
+      }),
+    );
+  });
+
+  it('stamps tsLocal as tsEvent plus the feed latency when the dataset has no capture time', async () => {
+    const f = await HistoricalFeeder.open([{ instrument: 'A', batches: stream(trades([[100, 5]])), feedLatencyNs: 1000n }]);
+    const [e] = await drain(f);
+    expect(e!.tsLocalNs).toBe(99n + 1000n);
+  });
+
+  it('repeats a stream with shifted timestamps', async () => {
+    const f = await HistoricalFeeder.open([{ instrument: 'A', batches: repeatBatches(() => stream(trades([[1, 5], [2, 5]])), 3, 10n) }]);
+    expect((await drain(f)).map((e) => e.tsLocalNs)).toEqual([1n, 2n, 11n, 12n, 21n, 22n]);
+  });
+
+  it('shifts 64-bit timestamps and message ids exactly across 32-bit word carries', async () => {
+    const int64 = fc.bigInt({ min: -(2n ** 62n), max: 2n ** 62n });
+    await fc.assert(
+      fc.asyncProperty(fc.array(int64, { minLength: 1, maxLength: 20 }), fc.bigInt({ min: 0n, max: 2n ** 56n }), async (ts, shift) => {
+        const b: BookDeltaBatch = { ...deltas(ts.map(() => [0, 0, 0, 1, 1])), tsEventNs: BigInt64Array.from(ts), tsLocalNs: BigInt64Array.from(ts), batchId: BigInt64Array.from(ts) };
+        const out: CanonicalBatch[] = [];
+        // Each open() yields batches the caller owns (as readCanonical does): repeatBatches shifts in place.
+        for await (const x of repeatBatches(() => stream(structuredClone(b)), 3, shift)) out.push(x);
+        const wrap = (v: bigint) => BigInt.asIntN(64, v);
+        for (let k = 0; k < 3; k++) {
+          const o = out[k] as BookDeltaBatch;
+          expect([...o.tsEventNs]).toEqual(ts.map((t) => wrap(t + shift * BigInt(k))));
+          expect([...o.tsLocalNs]).toEqual(ts.map((t) => wrap(t + shift * BigInt(k))));
+          expect([...o.batchId]).toEqual(ts.map((t) => wrap(t + (BigInt(k) << 40n))));
+        }
+      }),
+      { numRuns: 50 },
+    );
+  });
+});

@@ -1,0 +1,250 @@
+/**
+ * The run recorder: the timeline's sink. Writes every event to the journal, records
+ * checkpoints, and collects the orders / fills / positions / equity series and the counters
+ * behind metrics.json. Work per market event is one journal append and two comparisons;
+ * series rows are collected only on our own order activity and once per second of local time.
+ */
+// @ts-nocheck
+
+import type { Engine, Event, Instrument, StepResult, StateView } from '@chassis/core';
+import type { JournalWriter } from './journal/journal.ts';
+import type { TimelineSink } from './timeline.ts';
+
+export interface OrderRow {
+  orderId: number;
+  instrument: string;
+  side: string;
+  orderType: string;
+  timeInForce: string;
+  postOnly: boolean;
+  createdSeq: number;
+  createdTsLocalNs: bigint;
+  priceUnits: number;
+  qtyUnits: number;
+  replaces: number;
+  cancelRequested: boolean;
+  filledQtyUnits: number;
+  status: string;
+  closeReason: string;
+}
+
+export interface FillRow {
+  seq: number;
+  tsLocalNs: bigint;
+  tsEventNs: bigint;
+  orderId: number;
+  instrument: string;
+  side: string;
+  priceUnits: number;
+  qtyUnits: number;
+  price: number;
+  qty: number;
+  liquidity: string;
+  feeUnits: bigint;
+  fee: number;
+  final: boolean;
+}
+
+export interface PositionRow {
+  seq: number;
+  tsLocalNs: bigint;
+  instrument: string;
+  qtyUnits: number;
+  qty: number;
+  avgPrice: number;
+  realizedPnl: number;
+  fees: number;
+}
+
+export interface EquityRow {
+  seq: number;
+  tsLocalNs: bigint;
+  realizedPnl: number;
+  unrealizedPnl: number;
+  fees: number;
+  equity: number;
+  inventory: number;
+}
+
+export interface Checkpoint {
+  readonly seq: number;
+  readonly stateHash: string;
+  /** Digest of the encoded event stream up to seq (journal.ts streamDigest). */
+  readonly streamDigest: string;
+}
+
+const SAMPLE_NS = 1_000_000_000n;
+
+export class RunRecorder implements TimelineSink {
+  readonly orders = new Map<number, OrderRow>();
+  readonly fills: FillRow[] = [];
+  readonly positions: PositionRow[] = [];
+  readonly equity: EquityRow[] = [];
+  readonly checkpoints: Checkpoint[] = [];
+  readonly denials = new Map<string, number>();
+  readonly counts = { requestsNew: 0, requestsReplace: 0, requestsCancel: 0, rejected: 0, cancelled: 0, replaceRejected: 0, strategyHalted: 0, intents: 0, strategyErrors: 0 };
+  maxInventoryLots = 0;
+  maxDrawdown = 0;
+  private peakEquity = 0;
+  private nextSampleNs = -1n;
+  private readonly scale = new Map<string, { price: number; qty: number; notional: number; lot: number }>();
+
+  constructor(
+    private readonly journal: JournalWriter,
+    instruments: readonly Instrument[],
+  ) {
+    for (const i of instruments) {
+      this.scale.set(i.id, { price: 10 ** i.priceDecimals, qty: 10 ** i.sizeDecimals, notional: 10 ** (i.priceDecimals + i.sizeDecimals), lot: i.lotUnits });
+    }
+  }
+
+  append(e: Event): void {
+    this.journal.append(e);
+    switch (e.kind) {
+      case 'book_delta':
+      case 'trade':
+      case 'bbo':
+        return;
+      case 'request_sent': {
+        if (e.request === 'new') {
+          this.counts.requestsNew++;
+          this.orders.set(e.orderId, {
+            orderId: e.orderId,
+            instrument: e.instrument,
+            side: e.side,
+            orderType: e.orderType,
+            timeInForce: e.timeInForce,
+            postOnly: e.postOnly,
+            createdSeq: e.seq,
+            createdTsLocalNs: e.tsLocalNs,
+            priceUnits: e.priceUnits,
+            qtyUnits: e.qtyUnits,
+            replaces: 0,
+            cancelRequested: false,
+            filledQtyUnits: 0,
+            status: 'submitted',
+            closeReason: '',
+          });
+        } else if (e.request === 'replace') {
+          this.counts.requestsReplace++;
+          const o = this.orders.get(e.orderId);
+          if (o) o.replaces++;
+        } else {
+          this.counts.requestsCancel++;
+          const o = this.orders.get(e.orderId);
+          if (o) o.cancelRequested = true;
+        }
+        return;
+      }
+      case 'order_rejected':
+        this.counts.rejected++;
+        return;
+      case 'order_cancelled':
+        this.counts.cancelled++;
+        return;
+      case 'cancel_replace_rejected':
+        this.counts.replaceRejected++;
+        return;
+      case 'strategy_halted':
+        this.counts.strategyHalted++;
+        return;
+      default:
+        return;
+    }
+  }
+
+  stepped(e: Event, result: StepResult, engine: Engine): void {
+    if (result.intents.length) this.counts.intents += result.intents.length;
+    const decisions = result.decisions;
+    for (let i = 0; i < decisions.length; i++) {
+      const d = decisions[i]!;
+      if (!d.allowed) this.denials.set(d.reason, (this.denials.get(d.reason) ?? 0) + 1);
+    }
+    const diags = result.diagnostics;
+    for (let i = 0; i < diags.length; i++) if (diags[i]!.code === 'strategy_error') this.counts.strategyErrors++;
+    if (e.kind === 'order_filled') this.onFill(e, engine.view);
+    if (e.tsLocalNs >= this.nextSampleNs) {
+      this.sampleEquity(e.seq, e.tsLocalNs, engine.view);
+      this.nextSampleNs = (e.tsLocalNs / SAMPLE_NS + 1n) * SAMPLE_NS;
+    }
+  }
+
+  checkpoint(seq: number, stateHash: string): void {
+    this.checkpoints.push({ seq, stateHash, streamDigest: this.journal.streamDigest() });
+  }
+
+  private onFill(e: Extract<Event, { kind: 'order_filled' }>, view: StateView): void {
+    const o = this.orders.get(e.orderId);
+    const instrument = o?.instrument ?? view.execution.order(e.orderId)?.instrument ?? '';
+    const sc = this.scale.get(instrument)!;
+    this.fills.push({
+      seq: e.seq,
+      tsLocalNs: e.tsLocalNs,
+      tsEventNs: e.tsEventNs,
+      orderId: e.orderId,
+      instrument,
+      side: o?.side ?? '',
+      priceUnits: e.priceUnits,
+      qtyUnits: e.qtyUnits,
+      price: e.priceUnits / sc.price,
+      qty: e.qtyUnits / sc.qty,
+      liquidity: e.liquidity,
+      feeUnits: e.feeUnits,
+      fee: Number(e.feeUnits) / sc.notional,
+      final: e.final,
+    });
+    const p = view.execution.position(instrument);
+    this.positions.push({
+      seq: e.seq,
+      tsLocalNs: e.tsLocalNs,
+      instrument,
+      qtyUnits: p.qtyUnits,
+      qty: p.qtyUnits / sc.qty,
+      avgPrice: p.avgPrice / sc.price,
+      realizedPnl: Number(p.realizedPnlUnits) / sc.notional,
+      fees: Number(p.feesUnits) / sc.notional,
+    });
+    const lots = Math.abs(p.qtyUnits) / sc.lot;
+    if (lots > this.maxInventoryLots) this.maxInventoryLots = lots;
+    this.sampleEquity(e.seq, e.tsLocalNs, view);
+  }
+
+  /** Mark-to-mid PnL over all instruments, in quote currency (float analytics). */
+  pnl(view: StateView): { realized: number; unrealized: number; fees: number; inventoryLots: number } {
+    let realized = 0;
+    let unrealized = 0;
+    let fees = 0;
+    let inventoryLots = 0;
+    for (const [id, sc] of this.scale) {
+      const p = view.execution.position(id);
+      realized += Number(p.realizedPnlUnits) / sc.notional;
+      fees += Number(p.feesUnits) / sc.notional;
+      inventoryLots += p.qtyUnits / sc.lot;
+      if (p.qtyUnits !== 0) {
+        const mid = view.market.book(id)?.mid() ?? NaN;
+        if (Number.isFinite(mid)) unrealized += (mid * p.qtyUnits - Number(p.costUnits)) / sc.notional;
+      }
+    }
+    return { realized, unrealized, fees, inventoryLots };
+  }
+
+  private sampleEquity(seq: number, tsLocalNs: bigint, view: StateView): void {
+    const { realized, unrealized, fees, inventoryLots } = this.pnl(view);
+    const equity = realized + unrealized - fees;
+    if (equity > this.peakEquity) this.peakEquity = equity;
+    if (this.peakEquity - equity > this.maxDrawdown) this.maxDrawdown = this.peakEquity - equity;
+    this.equity.push({ seq, tsLocalNs, realizedPnl: realized, unrealizedPnl: unrealized, fees, equity, inventory: inventoryLots });
+  }
+
+  /** Final order statuses from the engine's state. */
+  finishOrders(view: StateView): void {
+    for (const o of this.orders.values()) {
+      const v = view.execution.order(o.orderId);
+      if (!v) continue;
+      o.status = v.status;
+      o.filledQtyUnits = v.filledQtyUnits;
+      o.priceUnits = v.priceUnits;
+      o.qtyUnits = v.qtyUnits;
+    }
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * Loads a strategy module (.ts runs under the CLI's tsx loader, .js anywhere) by dynamic
+ * import. A module exports `default` with `create(params)` or a named `create(params)`.
+ */
+// @ts-nocheck
+
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ChassisError, type Strategy, type StrategyModule } from '@chassis/core';
+import { sha256Hex } from './canonical-json.ts';
+
+export interface LoadedStrategy {
+  readonly path: string;
+  readonly sha256: string;
+  readonly module: StrategyModule;
+}
+
+export function resolveStrategyPath(modulePath: string, baseDir: string): string {
+  const p = isAbsolute(modulePath) ? modulePath : resolve(baseDir, modulePath);
+  if (!existsSync(p)) {
+    const fromCwd = resolve(modulePath);
+    if (!isAbsolute(modulePath) && existsSync(fromCwd)) return fromCwd;
+    throw new ChassisError('E_STRATEGY_NOT_FOUND', `strategy module ${modulePath} not found (looked in ${baseDir}${baseDir === process.cwd() ? '' : ` and ${process.cwd()}`})`);
+  }
+  return p;
+}
+
+function asModule(candidate: unknown): StrategyModule | null {
+  if (candidate && (typeof candidate === 'object' || typeof candidate === 'function') && typeof (candidate as { create?: unknown }).create === 'function') {
+    return candidate as StrategyModule;
+  }
+  return null;
+}
+
+export async function loadStrategy(path: string): Promise<LoadedStrategy> {
+  const sha256 = sha256Hex(readFileSync(path));
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+  } catch (err) {
+    throw new ChassisError('E_STRATEGY_LOAD', `cannot load strategy module ${path}: ${(err as Error).message}`);
+  }
+  const found = asModule(mod.default) ?? (typeof mod.create === 'function' ? (mod as unknown as StrategyModule) : null);
+  if (!found) {
+    throw new ChassisError(
+      'E_STRATEGY_EXPORT',
+      `${path} does not export a strategy: expected \`export default { create(params) { ... } }\` or \`export function create(params)\` (found exports: ${Object.keys(mod).join(', ') || 'none'})`,
+    );
+  }
+  return { path, sha256, module: found };
+}
+
+export function instantiate(loaded: LoadedStrategy, params: Record<string, unknown>): Strategy {
+  let s: Strategy;
+  try {
+    s = loaded.module.create(params);
+  } catch (err) {
+    throw new ChassisError('E_STRATEGY_PARAMS', `${loaded.path}: create(params) failed: ${(err as Error).message}`);
+  }
+  if (!s || typeof s.onEvent !== 'function') throw new ChassisError('E_STRATEGY_EXPORT', `${loaded.path}: create(params) must return an object with onEvent(view, event)`);
+  return s;
+}

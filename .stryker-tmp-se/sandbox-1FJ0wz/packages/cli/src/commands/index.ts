@@ -1,0 +1,18 @@
+// @ts-nocheck
+// Every subcommand module exports `register(program)`. Add new capabilities here.
+import type { Command } from 'commander';
+import { register as registerMonitor } from './monitor.ts';
+import { register as registerImport } from './import.ts';
+import { register as registerData } from './data.ts';
+import { register as registerQuality } from './quality.ts';
+import { register as registerBacktest } from './backtest.ts';
+import { register as registerReplay } from './replay.ts';
+import { register as registerDemo } from './demo.ts';
+import { register as registerSweep } from './sweep.ts';
+import { register as registerWorker } from './worker.ts';
+import { register as registerReport } from './report.ts';
+import { register as registerCompare } from './compare.ts';
+
+export type RegisterCommand = (program: Command) => void;
+
+export const commands: readonly RegisterCommand[] = [registerMonitor, registerImport, registerData, registerQuality, registerBacktest, registerReplay, registerDemo, registerSweep, registerWorker, registerReport, registerCompare];

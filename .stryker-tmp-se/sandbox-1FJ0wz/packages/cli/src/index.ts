@@ -1,0 +1,2 @@
+// @ts-nocheck
+export { main, buildProgram } from './main.ts';

@@ -1,0 +1,76 @@
+/**
+ * Run-time invariants (SPEC.md §4), cheap enough to check always. Each check returns null or
+ * a violation naming the invariant, the seq and the state involved; the engine halts on the
+ * first one (L9).
+ */
+// @ts-nocheck
+
+import type { InvariantViolation } from '../step-result.ts';
+import type { EngineState, InstrumentState } from '../state/engine-state.ts';
+
+export function violation(invariant: string, seq: number, message: string, state: Record<string, unknown>): InvariantViolation {
+  return Object.freeze({ invariant, seq, message, state: Object.freeze(state) });
+}
+
+/** positions = sum of fills, and the exact cost identity cost − realised = Σ signed fill notional. */
+export function checkPosition(inst: InstrumentState, seq: number): InvariantViolation | null {
+  const p = inst.position;
+  if (p.qtyUnits !== p.fillQtySum) {
+    return violation('positions_equal_fills', seq, `position of ${p.instrument} is ${p.qtyUnits} but its fills sum to ${p.fillQtySum}`, {
+      instrument: p.instrument,
+      qtyUnits: p.qtyUnits,
+      fillQtySum: p.fillQtySum,
+    });
+  }
+  if (p.costUnits - p.realizedPnlUnits !== p.fillNotionalSum) {
+    return violation('positions_equal_fills', seq, `cost basis of ${p.instrument} does not reconcile with its fills`, {
+      instrument: p.instrument,
+      costUnits: p.costUnits.toString(),
+      realizedPnlUnits: p.realizedPnlUnits.toString(),
+      fillNotionalSum: p.fillNotionalSum.toString(),
+    });
+  }
+  if (p.qtyUnits === 0 && p.costUnits !== 0n) {
+    return violation('positions_equal_fills', seq, `flat position of ${p.instrument} keeps a cost basis`, {
+      instrument: p.instrument,
+      costUnits: p.costUnits.toString(),
+    });
+  }
+  return null;
+}
+
+/**
+ * Balances reconcile with fills and fees. Expected balance per currency, recomputed from the
+ * fill sums rather than from the balance bookkeeping:
+ *   derivatives (linear/inverse) settle realised PnL − fees in the quote currency;
+ *   spot moves −Σ signed notional − fees in the quote currency and +Σ signed qty in the base.
+ */
+export function checkBalances(s: EngineState, initial: ReadonlyMap<string, bigint>, seq: number): InvariantViolation | null {
+  const expected = new Map<string, bigint>(initial);
+  const add = (ccy: string, v: bigint): void => {
+    expected.set(ccy, (expected.get(ccy) ?? 0n) + v);
+  };
+  for (const inst of s.instruments.values()) {
+    const p = inst.position;
+    if (p.fillCount === 0) continue;
+    const i = inst.instrument;
+    if (i.contractType === 'spot') {
+      add(i.quoteCurrency, -p.fillNotionalSum - p.feesUnits);
+      add(i.baseCurrency, BigInt(p.fillQtySum));
+    } else {
+      // realised = cost − Σ signed notional (the cost identity), independent of the balance path
+      add(i.quoteCurrency, p.costUnits - p.fillNotionalSum - p.feesUnits);
+    }
+  }
+  for (const [ccy, want] of expected) {
+    const have = s.balances.get(ccy) ?? 0n;
+    if (have !== want) {
+      return violation('balances_reconcile', seq, `balance of ${ccy} is ${have} but fills and fees imply ${want}`, {
+        currency: ccy,
+        balanceUnits: have.toString(),
+        expectedUnits: want.toString(),
+      });
+    }
+  }
+  return null;
+}

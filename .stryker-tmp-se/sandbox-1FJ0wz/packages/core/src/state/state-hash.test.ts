@@ -1,0 +1,72 @@
+// @ts-nocheck
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { Fnv1a64, fnv1a64Bytes } from './state-hash.ts';
+
+/** FNV-1a 64 straight from its definition, in bigint arithmetic. */
+function reference(bytes: readonly number[]): string {
+  let h = 0xcbf29ce484222325n;
+  for (const b of bytes) {
+    h ^= BigInt(b);
+    h = (h * 0x100000001b3n) & 0xffffffffffffffffn;
+  }
+  return h.toString(16).padStart(16, '0');
+}
+
+/** The byte encoding Fnv1a64 documents for a number, a string and a bigint. */
+const u32Bytes = (v: number): number[] => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff];
+const strBytes = (s: string): number[] => [...u32Bytes(s.length), ...[...s].flatMap((ch) => Array.from({ length: ch.length }, (_, i) => ch.charCodeAt(i))).flatMap((c) => [c & 0xff, c >>> 8])];
+const numBytes = (v: number): number[] =>
+  Number.isSafeInteger(v) ? [v < 0 ? 1 : 0, ...u32Bytes(Math.abs(v) >>> 0), ...u32Bytes(Math.floor(Math.abs(v) / 2 ** 32) >>> 0)] : [2, ...strBytes(String(v))];
+
+describe('Fnv1a64', () => {
+  it('matches the published FNV-1a 64 test vectors', () => {
+    const ascii = (s: string) => [...s].map((c) => c.charCodeAt(0));
+    expect(fnv1a64Bytes([])).toBe('cbf29ce484222325');
+    expect(fnv1a64Bytes(ascii('a'))).toBe('af63dc4c8601ec8c');
+    expect(fnv1a64Bytes(ascii('foobar'))).toBe('85944171f73967e8');
+  });
+
+  it('equals the bigint definition on any byte sequence', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 300 }), (bytes) => {
+        expect(fnv1a64Bytes(bytes)).toBe(reference(bytes));
+      }),
+    );
+  });
+
+  it('hashes numbers, strings, bigints and booleans as their documented bytes', () => {
+    const value = fc.oneof(
+      fc.record({ t: fc.constant('num' as const), v: fc.oneof(fc.integer(), fc.maxSafeInteger(), fc.integer({ min: -(2 ** 53) + 1, max: 2 ** 53 - 1 }), fc.double()) }),
+      fc.record({ t: fc.constant('str' as const), v: fc.string({ unit: 'binary' }) }),
+      fc.record({ t: fc.constant('big' as const), v: fc.bigInt() }),
+      fc.record({ t: fc.constant('bool' as const), v: fc.boolean() }),
+      fc.record({ t: fc.constant('u32' as const), v: fc.nat({ max: 0xffffffff }) }),
+    );
+    fc.assert(
+      fc.property(fc.array(value, { maxLength: 20 }), (values) => {
+        const h = new Fnv1a64();
+        const bytes: number[] = [];
+        for (const x of values) {
+          if (x.t === 'num') {
+            h.num(x.v);
+            bytes.push(...numBytes(x.v));
+          } else if (x.t === 'str') {
+            h.str(x.v);
+            bytes.push(...strBytes(x.v));
+          } else if (x.t === 'big') {
+            h.big(x.v);
+            bytes.push(3, ...strBytes(x.v.toString(16)));
+          } else if (x.t === 'bool') {
+            h.bool(x.v);
+            bytes.push(x.v ? 1 : 0);
+          } else {
+            h.u32(x.v);
+            bytes.push(...u32Bytes(x.v));
+          }
+        }
+        expect(h.hex()).toBe(reference(bytes));
+      }),
+    );
+  });
+});

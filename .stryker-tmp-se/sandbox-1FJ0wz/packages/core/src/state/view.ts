@@ -1,0 +1,102 @@
+/**
+ * The read-only view of state a strategy (and risk rules) receive. Prices/quantities in
+ * integer units (instrument.ts). Methods return NaN when a value does not exist (empty side).
+ */
+// @ts-nocheck
+
+import type { Instrument } from '../instrument.ts';
+import type { EventKind, OrderSide, OrderType, RequestKind, TimeInForce, TradeEvent } from '../events.ts';
+
+export interface BookView {
+  readonly instrument: string;
+  /** Number of non-empty levels on each side. */
+  readonly bidLevels: number;
+  readonly askLevels: number;
+  /** Price of the level-th best bid (0 = best), NaN if absent. */
+  bidPrice(level?: number): number;
+  bidQty(level?: number): number;
+  askPrice(level?: number): number;
+  askQty(level?: number): number;
+  /** Analytics (floats, in price units): (bid+ask)/2, ask-bid, size-weighted microprice, (bidQty-askQty)/(bidQty+askQty) over `depth` levels. */
+  mid(): number;
+  spread(): number;
+  microprice(): number;
+  imbalance(depth?: number): number;
+}
+
+export type OrderStatus = 'submitted' | 'accepted' | 'partially_filled' | 'filled' | 'cancelled' | 'rejected';
+
+export interface OrderView {
+  readonly orderId: number;
+  readonly instrument: string;
+  readonly side: OrderSide;
+  readonly orderType: OrderType;
+  readonly priceUnits: number;
+  readonly qtyUnits: number;
+  readonly filledQtyUnits: number;
+  readonly status: OrderStatus;
+  readonly timeInForce: TimeInForce;
+  readonly postOnly: boolean;
+  readonly reduceOnly: boolean;
+  readonly clientTag: string;
+  /** Request of this key currently inflight (dispatched, outcome not yet seen), or null. */
+  readonly inflight: RequestKind | null;
+}
+
+/** A queued (allowed, not yet dispatched) command, by order key. */
+export interface PendingView {
+  readonly orderId: number;
+  readonly request: RequestKind;
+  readonly instrument: string;
+  readonly side: OrderSide;
+  readonly priceUnits: number;
+  readonly qtyUnits: number;
+  readonly clientTag: string;
+}
+
+export interface PositionView {
+  readonly instrument: string;
+  /** Signed: long > 0, short < 0. */
+  readonly qtyUnits: number;
+  /** Average entry price in price units (float analytics; exact cost is costUnits). */
+  readonly avgPrice: number;
+  /** Exact signed cost basis of the open position in notional units. */
+  readonly costUnits: bigint;
+  readonly realizedPnlUnits: bigint;
+  readonly feesUnits: bigint;
+}
+
+export interface ExecutionView {
+  order(orderId: number): OrderView | undefined;
+  /** Non-terminal orders, ascending orderId; optionally for one instrument. */
+  openOrders(instrument?: string): readonly OrderView[];
+  /** Pending queue entries in admission order. */
+  pending(instrument?: string): readonly PendingView[];
+  position(instrument: string): PositionView;
+  /** Balance by currency, in notional units of the instruments quoted in it. */
+  balance(currency: string): bigint;
+}
+
+export interface ControlView {
+  readonly sessionActive: boolean;
+  readonly configVersion: string;
+  readonly killSwitch: boolean;
+  readonly strategyHalted: boolean;
+  feedDegraded(instrument: string): boolean;
+  /** Count of processed events of a kind: usable as a deterministic decision trigger. */
+  eventCount(kind: EventKind): number;
+  readonly lastSeq: number;
+  /** tsLocalNs of the last processed event: the only clock. */
+  readonly nowNs: bigint;
+}
+
+export interface StateView {
+  instrument(id: string): Instrument | undefined;
+  readonly instruments: readonly Instrument[];
+  readonly market: {
+    book(instrument: string): BookView | undefined;
+    lastTrade(instrument: string): TradeEvent | undefined;
+  };
+  readonly execution: ExecutionView;
+  readonly control: ControlView;
+}

@@ -1,0 +1,127 @@
+/**
+ * Test fixtures for the core: a real instrument definition (Binance USD-M BTCUSDT: price in
+ * 0.1 USDT units, qty in 0.001 BTC units), a base configuration, a scripted strategy and an
+ * EventFeed that plays the runtime's part (assigns seqs, appends the RequestSent events a step
+ * returns, answers requests with the requestSeq the venue would echo). Not exported from the
+ * package index: used by the core's own tests and examples.
+ */
+// @ts-nocheck
+
+import type { EngineConfig } from '../config.ts';
+import type { Engine } from '../engine.ts';
+import type { Event, EventDraft } from '../events.ts';
+import type { Instrument } from '../instrument.ts';
+import type { Intent } from '../intents.ts';
+import type { StepResult } from '../step-result.ts';
+import type { Strategy } from '../strategy.ts';
+import type { StateView } from '../state/view.ts';
+import { createEngine } from '../engine/create-engine.ts';
+
+export const BTC: Instrument = Object.freeze({
+  id: 'binance-usdm:BTCUSDT',
+  venue: 'binance-usdm',
+  symbol: 'BTCUSDT',
+  contractType: 'linear',
+  baseCurrency: 'BTC',
+  quoteCurrency: 'USDT',
+  priceDecimals: 1,
+  sizeDecimals: 3,
+  tickUnits: 1,
+  lotUnits: 1,
+  minNotionalUnits: 0n,
+  multiplier: 1,
+  makerFeePpm: 200,
+  takerFeePpm: 500,
+});
+
+export const ETH_SPOT: Instrument = Object.freeze({
+  id: 'binance:ETHUSDT',
+  venue: 'binance',
+  symbol: 'ETHUSDT',
+  contractType: 'spot',
+  baseCurrency: 'ETH',
+  quoteCurrency: 'USDT',
+  priceDecimals: 2,
+  sizeDecimals: 4,
+  tickUnits: 1,
+  lotUnits: 1,
+  minNotionalUnits: 0n,
+  multiplier: 1,
+  makerFeePpm: 1000,
+  takerFeePpm: 1000,
+});
+
+export function baseConfig(overrides: Partial<EngineConfig> = {}): EngineConfig {
+  return {
+    instruments: [BTC],
+    triggers: { kinds: ['bbo'] },
+    risk: {},
+    executionControl: { rateBuckets: [] },
+    maxConsecutiveStrategyFailures: 3,
+    recordIntentDenials: false,
+    initialBalances: { USDT: 0n },
+    ...overrides,
+  };
+}
+
+/** A strategy whose next answers are set by the test: each trigger takes the next entry of `script`. */
+export class ScriptedStrategy implements Strategy {
+  script: (readonly Intent[] | Error)[] = [];
+  calls = 0;
+  onEvent(_view: StateView, _event: Event): readonly Intent[] {
+    this.calls++;
+    const next = this.script.shift();
+    if (next instanceof Error) throw next;
+    return next ?? [];
+  }
+}
+
+/** Plays the runtime: numbers events, steps them, appends the dispatched RequestSent events to its journal. */
+export class EventFeed {
+  readonly journal: Event[] = [];
+  readonly results: StepResult[] = [];
+  nowNs = 1_000_000_000n;
+  constructor(readonly engine: Engine) {}
+
+  get nextSeq(): number {
+    return this.journal.length;
+  }
+
+  /** Appends and steps one event at the current time (plus `advanceNs`). */
+  push(draft: EventDraft, advanceNs = 0n): StepResult {
+    this.nowNs += advanceNs;
+    const event = { ...draft, seq: this.nextSeq, tsLocalNs: draft.tsLocalNs ?? this.nowNs, tsEventNs: draft.tsEventNs ?? this.nowNs } as Event;
+    this.journal.push(event);
+    const result = this.engine.step(event);
+    for (const r of result.requestsSent) this.journal.push(r);
+    this.results.push(result);
+    return result;
+  }
+
+  bbo(bid: number, ask: number, advanceNs = 0n, bidQty = 10, askQty = 10): StepResult {
+    return this.push(
+      { kind: 'bbo', instrument: BTC.id, updateId: -1n, bidPriceUnits: bid, bidQtyUnits: bidQty, askPriceUnits: ask, askQtyUnits: askQty, tsEventNs: this.nowNs + advanceNs, tsLocalNs: this.nowNs + advanceNs },
+      advanceNs,
+    );
+  }
+
+  /** The seq of the RequestSent currently inflight for an order (what a venue answer echoes), -1 if none. */
+  inflightSeq(orderId: number): number {
+    const o = this.engine.view.execution.order(orderId) as { inflightSeq?: number } | undefined;
+    return o?.inflightSeq ?? -1;
+  }
+
+  exec(draft: Record<string, unknown> & { kind: string; orderId: number }, answersInflight = true): StepResult {
+    const requestSeq = answersInflight ? this.inflightSeq(draft.orderId) : -1;
+    return this.push({ requestSeq, tsEventNs: this.nowNs, tsLocalNs: this.nowNs, ...draft } as unknown as EventDraft);
+  }
+
+  accept(orderId: number): StepResult {
+    return this.exec({ kind: 'order_accepted', orderId, venueOrderId: `v${orderId}` });
+  }
+}
+
+export function engineWith(config: EngineConfig, strategy: Strategy = new ScriptedStrategy()): { engine: Engine; feed: EventFeed } {
+  const engine = createEngine(config, strategy);
+  return { engine, feed: new EventFeed(engine) };
+}

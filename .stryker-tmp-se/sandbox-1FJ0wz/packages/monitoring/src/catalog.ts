@@ -1,0 +1,108 @@
+/**
+ * The documented Chassis metric set, as plain data. One source of truth for the exporter
+ * (what it registers), the docs, the alert rules' and dashboards' validation, and the tests.
+ *
+ * Label vocabulary is shared by every metric: component (backtest | sweep | worker | quality |
+ * record | paper | live), run_id, strategy, venue, instrument, sweep_id; plus a per-metric
+ * enumerating label where a metric counts categories (decision, reason, type, state, status,
+ * kind, path).
+ */
+// @ts-nocheck
+
+export type MetricType = 'counter' | 'gauge' | 'histogram';
+
+export interface MetricSpec {
+  readonly name: string;
+  readonly type: MetricType;
+  readonly help: string;
+  readonly labels: readonly string[];
+}
+
+/** Labels every per-run metric carries. */
+export const runLabels = ['component', 'run_id', 'strategy'] as const;
+/** Labels every per-instrument metric carries. */
+export const instrumentLabels = [...runLabels, 'venue', 'instrument'] as const;
+export const sweepLabels = ['component', 'sweep_id'] as const;
+export const qualityLabels = ['component', 'venue'] as const;
+
+/** Run states, exported as `chassis_run_state{state=...}` 1 for the current one, 0 for the others. */
+export const runStates = ['pending', 'loading', 'running', 'completed', 'failed', 'halted'] as const;
+export type RunState = (typeof runStates)[number];
+
+/** Sweep run statuses, exported as `chassis_sweep_runs{status=...}`. */
+export const sweepRunStatuses = ['queued', 'running', 'completed', 'failed'] as const;
+export type SweepRunStatus = (typeof sweepRunStatuses)[number];
+
+/** Dataset lifecycle states of the quality gate (SPEC.md §6), exported as `chassis_quality_datasets{state=...}`. */
+export const qualityDatasetStates = [
+  'discovered', 'in_validation', 'validated', 'normalized', 'promotable', 'promoted', 'quarantined', 'rejected', 'incomplete',
+] as const;
+
+/** Step-duration histogram buckets, in seconds (1 µs … 10 ms: a step is micro-seconds of CPU). */
+export const stepDurationBucketsSeconds: readonly number[] = [
+  1e-6, 2.5e-6, 5e-6, 1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 1e-2,
+];
+
+const m = (name: string, type: MetricType, labels: readonly string[], help: string): MetricSpec => ({ name, type, help, labels });
+
+export const metricCatalog: readonly MetricSpec[] = [
+  // Runtime: throughput, lag, step cost.
+  m('chassis_events_processed_total', 'counter', runLabels, 'Events processed by the engine (market, execution and control events).'),
+  m('chassis_processing_lag_seconds', 'gauge', runLabels, 'Wall time from capture (tsLocal) of the last processed event to the end of its processing; live and paper only (0 in backtests, whose clock is simulated).'),
+  m('chassis_step_duration_seconds', 'histogram', runLabels, 'Engine step duration in seconds, observed as the mean of each processed batch, weighted by its event count.'),
+  m('chassis_strategy_evaluations_total', 'counter', runLabels, 'Strategy evaluations (decision triggers that reached the strategy).'),
+  m('chassis_strategy_errors_total', 'counter', runLabels, 'Strategy evaluations that threw (they produce no intents).'),
+  m('chassis_intents_total', 'counter', [...runLabels, 'decision', 'reason'], 'Intents by risk decision (allowed | denied) and denial reason (reason="none" when allowed).'),
+  m('chassis_queue_depth', 'gauge', runLabels, 'Pending effective commands in the execution-control queue.'),
+  m('chassis_requests_sent_total', 'counter', [...runLabels, 'type'], 'Requests dispatched to the venue by type (new | replace | cancel).'),
+  m('chassis_rate_limit_deferrals_total', 'counter', runLabels, 'Steps in which allowed work stayed queued because a rate-limit bucket was empty.'),
+  m('chassis_obligations_outstanding', 'gauge', runLabels, 'Control Scheduling Obligations outstanding (at most one per scope).'),
+  m('chassis_control_time_events_total', 'counter', runLabels, 'Control-Time Events appended by the runtime (realised obligations).'),
+  m('chassis_kill_switch_engaged', 'gauge', runLabels, '1 while the kill switch is engaged, else 0.'),
+  m('chassis_invariant_violations_total', 'counter', runLabels, 'Invariant violations detected; any violation halts the engine.'),
+  // Execution.
+  m('chassis_orders_open', 'gauge', instrumentLabels, 'Orders in a non-terminal state.'),
+  m('chassis_fills_total', 'counter', instrumentLabels, 'Fills received (partial and final).'),
+  m('chassis_position', 'gauge', instrumentLabels, 'Net position in base units (derived analytics, float).'),
+  m('chassis_pnl', 'gauge', [...instrumentLabels, 'kind'], 'PnL in quote currency units by kind (realized | unrealized), net of fees.'),
+  // Run lifecycle and backtest progress.
+  m('chassis_run_state', 'gauge', [...runLabels, 'state'], 'Run lifecycle: 1 for the current state, 0 for the others.'),
+  m('chassis_backtest_progress_ratio', 'gauge', runLabels, 'Fraction of the run window processed, 0..1.'),
+  m('chassis_backtest_events_per_second', 'gauge', runLabels, 'Mean events processed per wall-clock second since the run started running.'),
+  // Data quality and import.
+  m('chassis_quality_datasets', 'gauge', [...qualityLabels, 'state'], 'Datasets known to the quality gate by lifecycle state.'),
+  m('chassis_quality_quarantined_total', 'counter', qualityLabels, 'Datasets moved to Quarantined.'),
+  m('chassis_import_records_total', 'counter', qualityLabels, 'Records imported through the promotion gate (rate() gives import throughput).'),
+  m('chassis_import_bytes_total', 'counter', qualityLabels, 'Input bytes read by importers and the normalizer.'),
+  // Sweeps.
+  m('chassis_sweep_runs', 'gauge', [...sweepLabels, 'status'], 'Sweep runs by status (queued | running | completed | failed).'),
+  m('chassis_sweep_workers_alive', 'gauge', sweepLabels, 'Workers that reported a heartbeat within the liveness window.'),
+  m('chassis_sweep_workers_expected', 'gauge', sweepLabels, 'Workers the sweep was started with.'),
+  m('chassis_sweep_last_progress_timestamp_seconds', 'gauge', sweepLabels, 'Unix time (seconds) of the last run that changed status in the sweep.'),
+  // Process.
+  m('chassis_data_root_free_bytes', 'gauge', ['component', 'path'], 'Bytes available to this process on the filesystem holding the data root.'),
+  m('chassis_data_root_size_bytes', 'gauge', ['component', 'path'], 'Total bytes of the filesystem holding the data root.'),
+];
+
+/** Metric families produced by prom-client's default collectors (process_*, nodejs_*). */
+export const defaultMetricPrefixes: readonly string[] = ['process_', 'nodejs_'];
+
+export function metricSpec(name: string): MetricSpec | undefined {
+  return metricCatalog.find((s) => s.name === name);
+}
+
+/**
+ * True if `series` (a name as it appears in PromQL, possibly with a histogram suffix) is a
+ * catalog metric or a default process/nodejs metric.
+ */
+export function isExportedSeries(series: string): boolean {
+  if (defaultMetricPrefixes.some((p) => series.startsWith(p))) return true;
+  if (metricSpec(series)) return true;
+  for (const suffix of ['_bucket', '_sum', '_count']) {
+    if (series.endsWith(suffix)) {
+      const spec = metricSpec(series.slice(0, -suffix.length));
+      if (spec?.type === 'histogram') return true;
+    }
+  }
+  return false;
+}

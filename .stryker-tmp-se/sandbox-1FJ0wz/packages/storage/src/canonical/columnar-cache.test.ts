@@ -1,0 +1,145 @@
+// @ts-nocheck
+import { describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FsStorage } from '../backends/fs-storage.ts';
+import type { BboBatch, BookDeltaBatch, CanonicalBatch, TradeBatch } from './batches.ts';
+import { cachePath, CHUNK_ROWS } from './columnar-cache.ts';
+import { contentHash } from './content-hash.ts';
+import { canonicalPrefix, writeDataset } from './dataset-writer.ts';
+import type { DatasetMeta, InstrumentMeta } from './dataset.ts';
+import { readCanonical, type ReadOptions } from './reader.ts';
+
+const instrument: InstrumentMeta = {
+  venue: 'binance-usdm', symbol: 'BTCUSDT', contractType: 'linear', baseCurrency: 'BTC', quoteCurrency: 'USDT',
+  priceDecimals: 1, sizeDecimals: 3, tickSize: '0.1', lotSize: '0.001', multiplier: '1',
+};
+const T0 = 1723075200000000000n;
+
+function bookDelta(n: number): BookDeltaBatch {
+  const b: BookDeltaBatch = {
+    kind: 'book_delta', length: n, tsEventNs: new BigInt64Array(n), tsLocalNs: new BigInt64Array(n), updateId: new BigInt64Array(n),
+    batchId: new BigInt64Array(n), isSnapshot: new Uint8Array(n), side: new Uint8Array(n), price: new Float64Array(n), size: new Float64Array(n),
+  };
+  for (let i = 0; i < n; i++) {
+    // Event time not monotonic in row order (venue clocks jitter): window filters must go row by row.
+    b.tsEventNs[i] = T0 + BigInt(i) * 1000n + BigInt((i * 7) % 13) * 300n;
+    b.tsLocalNs[i] = T0 + BigInt(i) * 1000n + 5_000n;
+    b.updateId[i] = i % 5 === 0 ? -1n : BigInt(i) + 2n ** 40n;
+    b.batchId[i] = BigInt(i >> 2);
+    b.isSnapshot[i] = i < 10 ? 1 : 0;
+    b.side[i] = (i >> 1) & 1;
+    b.price[i] = 600_000 + (i % 977);
+    b.size[i] = (i * 7919) % 100_000;
+  }
+  return b;
+}
+
+function trades(n: number): TradeBatch {
+  const ids = Array.from({ length: n }, (_, i) => (i % 3 === 0 ? `t-${i}-é€` : i % 3 === 1 ? '' : String(4_000_000_000 + i)));
+  return {
+    kind: 'trade', length: n, tsEventNs: BigInt64Array.from(ids, (_, i) => T0 + BigInt(i)), tsLocalNs: BigInt64Array.from(ids, (_, i) => T0 + BigInt(i) + 9n),
+    tradeId: ids, price: Float64Array.from(ids, (_, i) => 2 ** 52 - i), size: Float64Array.from(ids, (_, i) => i * 3), aggressor: Uint8Array.from(ids, (_, i) => i % 3),
+  };
+}
+
+function bbo(n: number): BboBatch {
+  const f = (k: number) => Float64Array.from({ length: n }, (_, i) => 600_000 + i * k);
+  return {
+    kind: 'bbo', length: n, tsEventNs: BigInt64Array.from({ length: n }, (_, i) => T0 + BigInt(i) * 10n), tsLocalNs: BigInt64Array.from({ length: n }, (_, i) => T0 + BigInt(i) * 10n + 1n),
+    updateId: BigInt64Array.from({ length: n }, (_, i) => (i % 2 ? -1n : BigInt(i))), bidPrice: f(1), bidSize: f(2), askPrice: f(3), askSize: f(4),
+  };
+}
+
+function metaFor(batch: CanonicalBatch): Omit<DatasetMeta, 'files'> {
+  const hash = contentHash(batch, instrument);
+  const base = { id: `ds_${hash.slice(0, 24)}`, venue: instrument.venue, symbol: instrument.symbol, kind: batch.kind, day: '2024-08-08' };
+  return {
+    ...base, contentHash: hash, startNs: batch.tsEventNs[0]!, endNs: batch.tsEventNs[batch.length - 1]!, rows: batch.length, version: 1, segment: 0,
+    state: 'Promoted', prefix: canonicalPrefix(base), instrument, gaps: [], checks: [], transitions: [],
+    provenance: { rawKeys: [], sourceFiles: [], sourceSha256: [], tsLocalFromEvent: false }, createdAt: '2024-08-08T00:00:00Z',
+  };
+}
+
+/** Every batch flattened to plain arrays per column, plus the batch lengths. */
+async function columns(storage: FsStorage, meta: DatasetMeta, options: ReadOptions): Promise<{ lengths: number[]; cols: Record<string, unknown[]> }> {
+  const lengths: number[] = [];
+  const cols: Record<string, unknown[]> = {};
+  for await (const b of readCanonical(storage, meta, options)) {
+    lengths.push(b.length);
+    for (const [k, v] of Object.entries(b)) {
+      if (k === 'kind' || k === 'length') continue;
+      (cols[k] ??= []).push(...Array.from(v as ArrayLike<unknown>));
+    }
+  }
+  return { lengths, cols };
+}
+
+async function dataset(batch: CanonicalBatch): Promise<{ storage: FsStorage; meta: DatasetMeta; path: string }> {
+  const storage = new FsStorage(mkdtempSync(join(tmpdir(), 'chassis-cc-')));
+  const { meta } = await writeDataset(storage, batch, metaFor(batch));
+  return { storage, meta, path: cachePath(storage.root, meta) };
+}
+
+describe('columnar decode cache', () => {
+  it('serves book_delta, trade and bbo reads identical to the Parquet decode, and writes the cache on the first read', async () => {
+    for (const batch of [bookDelta(2 * CHUNK_ROWS + 1234), trades(3000), bbo(5000)]) {
+      const { storage, meta, path } = await dataset(batch);
+      const parquet = await columns(storage, meta, { cache: false });
+      expect(existsSync(path)).toBe(false);
+      const first = await columns(storage, meta, {});
+      expect(existsSync(path)).toBe(true);
+      const cached = await columns(storage, meta, {});
+      expect(first).toEqual(parquet);
+      expect(cached).toEqual(parquet);
+      expect(cached.cols['tsEventNs']!.length).toBe(batch.length);
+    }
+  });
+
+  it('keeps the batch size contract and the [from, to) event-time window when served from the cache', async () => {
+    const batch = bookDelta(2 * CHUNK_ROWS + 500);
+    const { storage, meta } = await dataset(batch);
+    await columns(storage, meta, {});
+    for (const options of [{ batchRows: 40_000 }, { from: T0 + 70_000_000n, to: T0 + 131_000_000n, batchRows: 9_999 }, { to: T0 + 3_000n }, { from: T0 + 10n ** 12n }]) {
+      const parquet = await columns(storage, meta, { ...options, cache: false });
+      const cached = await columns(storage, meta, options);
+      expect(cached).toEqual(parquet);
+    }
+    expect((await columns(storage, meta, { batchRows: 40_000 })).lengths).toEqual([40_000, 40_000, 40_000, 11_572]);
+  });
+
+  it('falls back to the Parquet and rebuilds the cache when a chunk is corrupt, a file truncated or a header wrong', async () => {
+    const batch = bookDelta(2 * CHUNK_ROWS + 77);
+    const { storage, meta, path } = await dataset(batch);
+    const parquet = await columns(storage, meta, { cache: false });
+    await columns(storage, meta, {});
+    const good = readFileSync(path);
+    const damage: ((p: string) => void)[] = [
+      (p) => {
+        const bytes = readFileSync(p);
+        bytes[bytes.length - 100] = bytes[bytes.length - 100]! ^ 0xff; // inside the last chunk: found after two chunks were delivered
+        writeFileSync(p, bytes);
+      },
+      (p) => truncateSync(p, statSync(p).size - 8),
+      (p) => {
+        const bytes = readFileSync(p);
+        bytes[13] = 7; // price decimals in the file header
+        writeFileSync(p, bytes);
+      },
+    ];
+    for (const d of damage) {
+      d(path);
+      expect(await columns(storage, meta, { batchRows: 50_000 })).toEqual(await columns(storage, meta, { batchRows: 50_000, cache: false }));
+      expect(readFileSync(path).equals(good)).toBe(true);
+    }
+    expect(await columns(storage, meta, {})).toEqual(parquet);
+  });
+
+  it('writes nothing under derived/ when the cache is switched off', async () => {
+    const { storage, meta, path } = await dataset(trades(10));
+    await columns(storage, meta, { cache: false });
+    expect(existsSync(path)).toBe(false);
+    expect(existsSync(join(storage.root, 'derived', 'columnar'))).toBe(false);
+  });
+});

@@ -1,0 +1,47 @@
+// @ts-nocheck
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { describe, expect, it } from 'vitest';
+import { createSimulatedVenue } from './venue.ts';
+import { conservativeQueue, powerProbQueue, type QueueModel } from './queue.ts';
+import { constantLatency } from './latency.ts';
+import { syntheticMarketStream } from './market-stream.ts';
+import { TEST_INSTRUMENT, newOrder } from './scenario.ts';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+/** Heap growth (bytes) while `events` market events flow past four resting orders that get queue updates but no fills. */
+function heapGrowth(model: QueueModel, events: number): { growth: number; depthUpdates: boolean } {
+  const stream = syntheticMarketStream(TEST_INSTRUMENT.id, events, 3, 0); // fixed mid: our orders never fill
+  const venue = createSimulatedVenue({ instruments: [TEST_INSTRUMENT], queueModel: model, latency: constantLatency(0n, 0n), seed: 1 });
+  venue.onMarketEvent(stream[0]!);
+  let id = 0;
+  for (const [side, price] of [['buy', 99_995], ['buy', 99_992], ['sell', 100_005], ['sell', 100_008]] as const) {
+    venue.submit(newOrder({ seq: ++id, orderId: id, side, priceUnits: price, qtyUnits: 5 }));
+    venue.processNextRequest();
+  }
+  while (venue.nextAnswerNs() >= 0n) venue.popAnswer();
+  const aheadBefore = venue.openOrder(1)!.queueAheadUnits;
+  const half = stream.length >> 1;
+  for (let i = 1; i < half; i++) venue.onMarketEvent(stream[i]!); // warm-up: JIT and any lazy growth
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  for (let i = half; i < stream.length; i++) venue.onMarketEvent(stream[i]!);
+  const growth = process.memoryUsage().heapUsed - before;
+  expect(venue.pendingAnswers).toBe(0);
+  return { growth, depthUpdates: venue.openOrder(1)!.queueAheadUnits !== aheadBefore };
+}
+
+describe('the per-market-event path', () => {
+  it('does not allocate with the conservative queue model (book updates and queue advances only)', () => {
+    const { growth, depthUpdates } = heapGrowth(conservativeQueue(), 400_000);
+    expect(depthUpdates).toBe(true);
+    expect(growth).toBeLessThan(256 * 1024); // 200k events: even 8 bytes each would be 1.6 MB
+  });
+
+  it('does not allocate with the probabilistic queue model', () => {
+    const { growth } = heapGrowth(powerProbQueue(2), 400_000);
+    expect(growth).toBeLessThan(256 * 1024);
+  });
+});

@@ -1,0 +1,2 @@
+// @ts-nocheck
+export declare const packageBoundaries: Record<string, { allowed: string[]; forbiddenPackages: string[]; pure: boolean }>;

@@ -1,0 +1,22 @@
+// @ts-nocheck
+// The dependency direction of the architecture, as data. Read by eslint.config.js (lint rule)
+// and by test/boundaries.test.ts (a scan that also catches relative imports across packages).
+// A package may import only the packages NOT listed as forbidden for it.
+const all = ['core', 'venues', 'storage', 'quality', 'backtesting', 'analysis', 'experiments', 'monitoring', 'cli'];
+const allowed = {
+  core: [],
+  venues: ['core'],
+  storage: ['core'],
+  quality: ['core', 'venues', 'storage'],
+  backtesting: ['core', 'venues', 'storage', 'quality'],
+  analysis: ['core', 'storage', 'backtesting'],
+  experiments: ['core', 'storage', 'backtesting', 'analysis', 'monitoring'],
+  monitoring: ['core'],
+  cli: ['core', 'venues', 'storage', 'quality', 'backtesting', 'analysis', 'experiments', 'monitoring'],
+};
+export const packageBoundaries = Object.fromEntries(
+  all.map((pkg) => [
+    pkg,
+    { allowed: allowed[pkg], forbiddenPackages: all.filter((p) => p !== pkg && !allowed[pkg].includes(p)), pure: pkg === 'core' },
+  ]),
+);
