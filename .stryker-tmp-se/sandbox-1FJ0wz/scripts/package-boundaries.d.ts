@@ -1,2 +1,0 @@
-// @ts-nocheck
-export declare const packageBoundaries: Record<string, { allowed: string[]; forbiddenPackages: string[]; pure: boolean }>;
