@@ -17,7 +17,7 @@ export default {
     '!**/*.bench.ts',
     '!packages/core/src/testing/**',
   ],
-  ignorePatterns: ['data', 'experiments', 'test-output', '.chassis', 'coverage', 'deploy', 'docs'],
+  ignorePatterns: ['.stryker-tmp*', 'data', 'experiments', 'test-output', '.chassis', 'coverage', 'deploy', 'docs'],
   concurrency: 2,
   timeoutMS: 10_000,
   reporters: ['clear-text', 'progress', 'html', 'json'],
