@@ -7,7 +7,12 @@ import { defineConfig } from 'vitest/config';
 // original checkout: without the alias the venue tests would import the unmutated core.
 export default defineConfig({
   resolve: {
-    alias: [{ find: /^@chassis\/core$/, replacement: fileURLToPath(new URL('./packages/core/src/index.ts', import.meta.url)) }],
+    alias: [
+      {
+        find: /^@chassis\/core$/,
+        replacement: fileURLToPath(new URL('./packages/core/src/index.ts', import.meta.url)),
+      },
+    ],
   },
   test: {
     include: ['packages/core/src/**/*.test.ts', 'packages/venues/src/simulated/**/*.test.ts'],

@@ -7,7 +7,9 @@ import { formatDecimalUnits, notionalUnits, parseDecimalUnits } from './instrume
  * padded to d digits), computed here with BigInt on the digit strings, never with floats.
  */
 function referenceUnits(intDigits: string, fracDigits: string, decimals: number): bigint {
-  return BigInt(intDigits) * 10n ** BigInt(decimals) + BigInt((fracDigits + '0'.repeat(decimals)).slice(0, decimals) || '0');
+  return (
+    BigInt(intDigits) * 10n ** BigInt(decimals) + BigInt((fracDigits + '0'.repeat(decimals)).slice(0, decimals) || '0')
+  );
 }
 
 describe('parseDecimalUnits', () => {
@@ -42,17 +44,23 @@ describe('parseDecimalUnits', () => {
   it('equals the BigInt reading of the digits for any decimal text within range', () => {
     const digits = (max: number) => fc.stringMatching(new RegExp(`^[0-9]{1,${max}}$`));
     fc.assert(
-      fc.property(fc.boolean(), digits(9), fc.option(fc.stringMatching(/^[0-9]{0,6}$/), { nil: undefined }), fc.integer({ min: 0, max: 6 }), (negative, intDigits, frac, decimals) => {
-        const text = `${negative ? '-' : ''}${intDigits}${frac === undefined ? '' : `.${frac}`}`;
-        const fracDigits = frac ?? '';
-        const exact = /^0*$/.test(fracDigits.slice(decimals));
-        if (!exact) {
-          expect(() => parseDecimalUnits(text, decimals)).toThrow(RangeError);
-          return;
-        }
-        const ref = referenceUnits(intDigits, fracDigits, decimals);
-        expect(BigInt(parseDecimalUnits(text, decimals))).toBe(negative ? -ref : ref);
-      }),
+      fc.property(
+        fc.boolean(),
+        digits(9),
+        fc.option(fc.stringMatching(/^[0-9]{0,6}$/), { nil: undefined }),
+        fc.integer({ min: 0, max: 6 }),
+        (negative, intDigits, frac, decimals) => {
+          const text = `${negative ? '-' : ''}${intDigits}${frac === undefined ? '' : `.${frac}`}`;
+          const fracDigits = frac ?? '';
+          const exact = /^0*$/.test(fracDigits.slice(decimals));
+          if (!exact) {
+            expect(() => parseDecimalUnits(text, decimals)).toThrow(RangeError);
+            return;
+          }
+          const ref = referenceUnits(intDigits, fracDigits, decimals);
+          expect(BigInt(parseDecimalUnits(text, decimals))).toBe(negative ? -ref : ref);
+        },
+      ),
     );
   });
 });
@@ -87,7 +95,9 @@ describe('formatDecimalUnits', () => {
       fc.property(fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }), fc.integer({ min: 1, max: 24 }), (v, d) => {
         const abs = v < 0n ? -v : v;
         const scale = 10n ** BigInt(d);
-        const [sign, rest] = formatDecimalUnits(v, d).startsWith('-') ? [-1n, formatDecimalUnits(v, d).slice(1)] : [1n, formatDecimalUnits(v, d)];
+        const [sign, rest] = formatDecimalUnits(v, d).startsWith('-')
+          ? [-1n, formatDecimalUnits(v, d).slice(1)]
+          : [1n, formatDecimalUnits(v, d)];
         const [intText, fracText] = rest.split('.') as [string, string];
         expect(fracText).toHaveLength(d);
         expect(BigInt(intText)).toBe(abs / scale);

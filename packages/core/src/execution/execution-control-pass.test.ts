@@ -38,11 +38,30 @@ function stateWith(buckets: { btc?: number; eth?: number } = {}): EngineState {
 }
 
 function cmd(orderId: number, request: RequestKind, admission: number, instrument = BTC.id): PendingCommand {
-  return { orderId, request, instrument, side: 'buy', orderType: 'limit', priceUnits: 600_000, qtyUnits: 1, timeInForce: 'GTC', postOnly: false, reduceOnly: false, clientTag: `${request}${orderId}`, admission };
+  return {
+    orderId,
+    request,
+    instrument,
+    side: 'buy',
+    orderType: 'limit',
+    priceUnits: 600_000,
+    qtyUnits: 1,
+    timeInForce: 'GTC',
+    postOnly: false,
+    reduceOnly: false,
+    clientTag: `${request}${orderId}`,
+    admission,
+  };
 }
 
 /** An order the venue knows (sent before), with no request outstanding unless `inflight`. */
-function liveOrder(s: EngineState, orderId: number, status: OrderStatus = 'accepted', inflight: RequestKind | null = null, instrument = BTC.id): OrderRecord {
+function liveOrder(
+  s: EngineState,
+  orderId: number,
+  status: OrderStatus = 'accepted',
+  inflight: RequestKind | null = null,
+  instrument = BTC.id,
+): OrderRecord {
   const o = new OrderRecord(orderId, instrument, 'buy', 'limit', 600_000, 1, 'GTC', false, false, '', 0);
   o.status = status;
   o.inflight = inflight;
@@ -64,13 +83,14 @@ describe('admission', () => {
     expect(ec.admit(cmd(1, 'new', 0))).toBe('entered');
     expect(s.queueDirty).toBe(true);
     expect(ec.admit(cmd(1, 'new', 0))).toBe('new_replaced_by_new');
+    expect(ec.admit(cmd(1, 'replace', 0))).toBe('new_amended_by_replace');
     expect(ec.admit(cmd(2, 'cancel', 1))).toBe('entered');
     expect(ec.admit(cmd(2, 'replace', 1))).toBe('incoming_discarded');
     expect(ec.admit(cmd(1, 'cancel', 0))).toBe('new_and_cancel_annihilated');
     expect(s.queue.has(1)).toBe(false);
     expect(s.queue.get(2)?.request).toBe('cancel');
     const c = s.counters;
-    expect([c.admitted, c.superseded, c.discarded, c.annihilated]).toEqual([2, 1, 1, 1]);
+    expect([c.admitted, c.superseded, c.discarded, c.annihilated]).toEqual([2, 2, 1, 1]);
   });
 
   it('the kill switch withdraws queued news and replaces, counting each, and keeps queued cancels', () => {
@@ -166,7 +186,15 @@ describe('queue pass: ordering and rate limit', () => {
     const s = stateWith();
     for (const id of [2, 4, 5, 6]) liveOrder(s, id);
     const ec = new ExecutionControl(s);
-    queue(s, cmd(1, 'new', 0), cmd(2, 'replace', 1), cmd(3, 'new', 2), cmd(6, 'cancel', 5), cmd(4, 'cancel', 3), cmd(5, 'replace', 4));
+    queue(
+      s,
+      cmd(1, 'new', 0),
+      cmd(2, 'replace', 1),
+      cmd(3, 'new', 2),
+      cmd(6, 'cancel', 5),
+      cmd(4, 'cancel', 3),
+      cmd(5, 'replace', 4),
+    );
     ec.pass(T0);
     expect(tags(ec)).toEqual(['cancel4', 'cancel6', 'replace2', 'replace5', 'new1', 'new3']);
     expect(s.queue.size).toBe(0);
@@ -195,7 +223,14 @@ describe('queue pass: ordering and rate limit', () => {
   it('lets another venue go on while one venue is blocked, and wakes at the earlier due time', () => {
     const s = stateWith({ btc: 1, eth: 2 });
     const ec = new ExecutionControl(s);
-    queue(s, cmd(1, 'new', 0), cmd(2, 'new', 1), cmd(3, 'new', 2, ETH_SPOT.id), cmd(4, 'new', 3, ETH_SPOT.id), cmd(5, 'new', 4, ETH_SPOT.id));
+    queue(
+      s,
+      cmd(1, 'new', 0),
+      cmd(2, 'new', 1),
+      cmd(3, 'new', 2, ETH_SPOT.id),
+      cmd(4, 'new', 3, ETH_SPOT.id),
+      cmd(5, 'new', 4, ETH_SPOT.id),
+    );
     s.buckets.get('binance')!.refill(T0 - SECOND / 2n); // eth's bucket anchored half a second earlier
     ec.pass(T0);
     expect(tags(ec)).toEqual(['new1', 'new3', 'new4']);
@@ -205,6 +240,16 @@ describe('queue pass: ordering and rate limit', () => {
     ]);
     expect(s.wakeNs).toBe(T0 + SECOND / 2n);
     expect(s.counters.rateLimitedPasses).toBe(1);
+  });
+
+  it('wakes at the earliest due time whichever venue was blocked first', () => {
+    const s = stateWith({ btc: 1, eth: 1 });
+    const ec = new ExecutionControl(s);
+    queue(s, cmd(1, 'new', 0), cmd(2, 'new', 1), cmd(3, 'new', 2, ETH_SPOT.id), cmd(4, 'new', 3, ETH_SPOT.id));
+    s.buckets.get('binance-usdm')!.refill(T0 - SECOND / 4n); // btc, blocked first, is due first
+    ec.pass(T0);
+    expect(ec.blocked.map((b) => b.dueTsLocalNs)).toEqual([T0 + (3n * SECOND) / 4n, T0 + SECOND]);
+    expect(s.wakeNs).toBe(T0 + (3n * SECOND) / 4n);
   });
 
   it('refills the bucket to the pass time before paying, and starts each pass afresh', () => {
@@ -229,7 +274,11 @@ describe('queue pass: ordering and rate limit', () => {
  * new, admission); walk it; per venue, pay from a plain token count; the first command a venue
  * cannot pay blocks it for the rest of the pass.
  */
-function referencePass(cmds: PendingCommand[], tokens: Map<string, number>, weights: Record<RequestKind, number>): string[] {
+function referencePass(
+  cmds: PendingCommand[],
+  tokens: Map<string, number>,
+  weights: Record<RequestKind, number>,
+): string[] {
   const rank = { cancel: 0, replace: 1, new: 2 };
   const sorted = [...cmds].sort((a, b) => rank[a.request] - rank[b.request] || a.admission - b.admission);
   const blocked = new Set<string>();
@@ -252,26 +301,36 @@ function referencePass(cmds: PendingCommand[], tokens: Map<string, number>, weig
 
 describe('queue pass against the reference', () => {
   it('selects what the reference selects for any queue over a limited and an unlimited venue', () => {
-    const entry = fc.record({ request: fc.constantFrom<RequestKind>('new', 'replace', 'cancel'), eth: fc.boolean(), inflight: fc.boolean() });
+    const entry = fc.record({
+      request: fc.constantFrom<RequestKind>('new', 'replace', 'cancel'),
+      eth: fc.boolean(),
+      inflight: fc.boolean(),
+    });
     fc.assert(
-      fc.property(fc.array(entry, { maxLength: 12 }), fc.integer({ min: 0, max: 8 }), fc.boolean(), (entries, capacity, ethLimited) => {
-        const s = stateWith(ethLimited ? { btc: capacity, eth: capacity } : { btc: capacity });
-        const ec = new ExecutionControl(s);
-        const eligible: PendingCommand[] = [];
-        // admission numbers shuffled against map order, so the pass must sort, not trust insertion order
-        entries.forEach((e, i) => {
-          const orderId = i + 1;
-          const c = cmd(orderId, e.request, (i * 7) % 13, e.eth ? ETH_SPOT.id : BTC.id);
-          if (e.request !== 'new' || e.inflight) liveOrder(s, orderId, 'accepted', e.inflight ? 'cancel' : null, c.instrument);
-          queue(s, c);
-          if (!e.inflight) eligible.push(c);
-        });
-        const tokens = new Map<string, number>([[BTC.venue, capacity]]);
-        if (ethLimited) tokens.set(ETH_SPOT.venue, capacity);
-        ec.pass(T0);
-        expect(tags(ec)).toEqual(referencePass(eligible, tokens, bucketConfig('', 0).weights));
-        expect(s.queue.size).toBe(entries.length - ec.selected.length);
-      }),
+      fc.property(
+        fc.array(entry, { maxLength: 12 }),
+        fc.integer({ min: 0, max: 8 }),
+        fc.boolean(),
+        (entries, capacity, ethLimited) => {
+          const s = stateWith(ethLimited ? { btc: capacity, eth: capacity } : { btc: capacity });
+          const ec = new ExecutionControl(s);
+          const eligible: PendingCommand[] = [];
+          // admission numbers shuffled against map order, so the pass must sort, not trust insertion order
+          entries.forEach((e, i) => {
+            const orderId = i + 1;
+            const c = cmd(orderId, e.request, (i * 7) % 13, e.eth ? ETH_SPOT.id : BTC.id);
+            if (e.request !== 'new' || e.inflight)
+              liveOrder(s, orderId, 'accepted', e.inflight ? 'cancel' : null, c.instrument);
+            queue(s, c);
+            if (!e.inflight) eligible.push(c);
+          });
+          const tokens = new Map<string, number>([[BTC.venue, capacity]]);
+          if (ethLimited) tokens.set(ETH_SPOT.venue, capacity);
+          ec.pass(T0);
+          expect(tags(ec)).toEqual(referencePass(eligible, tokens, bucketConfig('', 0).weights));
+          expect(s.queue.size).toBe(entries.length - ec.selected.length);
+        },
+      ),
     );
   });
 });

@@ -4,7 +4,14 @@ import { LIFECYCLE_INPUTS, ORDER_STATUSES, type LifecycleInput } from './order-l
 
 // The unions the transition table is defined over, checked by the compiler: a status or input
 // added to the types but missing from the lists would escape the table tests that iterate them.
-const STATUSES: Record<OrderStatus, true> = { submitted: true, accepted: true, partially_filled: true, filled: true, cancelled: true, rejected: true };
+const STATUSES: Record<OrderStatus, true> = {
+  submitted: true,
+  accepted: true,
+  partially_filled: true,
+  filled: true,
+  cancelled: true,
+  rejected: true,
+};
 const INPUTS: Record<LifecycleInput, true> = {
   accepted: true,
   rejected: true,

@@ -93,7 +93,9 @@ describe('RateBucket, hand-computed cases (capacity 5, +2 tokens every second)',
     const b = new RateBucket(c);
     b.refill(10n * SECOND);
     b.tryTake(4);
-    b.refill(9n * SECOND);
+    b.refill(8n * SECOND);
+    expect(b.tokens).toBe(1);
+    expect(b.anchorNs).toBe(10n * SECOND);
     b.refill(10n * SECOND);
     expect(b.tokens).toBe(1);
     expect(b.anchorNs).toBe(10n * SECOND);
@@ -141,9 +143,18 @@ describe('RateBucket, hand-computed cases (capacity 5, +2 tokens every second)',
     expect(b.tokensAt(100n * SECOND)).toBe(5);
     expect(b.anchorAt(SECOND)).toBe(SECOND);
     expect(b.anchorAt(SECOND / 2n)).toBe(SECOND);
+    expect(b.tokensAt(0n)).toBe(0); // before the anchor: what it has now, never fewer
     expect(b.anchorAt(3n * SECOND + 1n)).toBe(3n * SECOND);
     expect(b.tokens).toBe(0);
     expect(b.anchorNs).toBe(SECOND);
+  });
+
+  it('reads refilled tokens after an anchor at tsLocal 0', () => {
+    const b = new RateBucket(c);
+    b.refill(0n);
+    b.tryTake(5);
+    expect(b.tokensAt(SECOND)).toBe(2);
+    expect(b.anchorAt(SECOND)).toBe(SECOND);
   });
 
   it('reads capacity tokens and no anchor before its first observation', () => {
@@ -164,53 +175,65 @@ describe('RateBucket against the boundary-by-boundary reference', () => {
     refillTokens: fc.integer({ min: 1, max: 5 }),
     intervalNs: fc.bigInt({ min: 1n, max: 1_000n }),
   });
-  const ops = fc.array(fc.record({ advanceNs: fc.bigInt({ min: 0n, max: 5_000n }), weight: fc.integer({ min: 0, max: 6 }) }), { maxLength: 40 });
+  const ops = fc.array(
+    fc.record({ advanceNs: fc.bigInt({ min: 0n, max: 5_000n }), weight: fc.integer({ min: 0, max: 6 }) }),
+    { maxLength: 40 },
+  );
 
   it('has the same tokens, interval start and due times after any sequence of timed takes', () => {
     fc.assert(
-      fc.property(configs, fc.bigInt({ min: 0n, max: 10_000n }), ops, ({ capacity, refillTokens, intervalNs }, startNs, steps) => {
-        const c = config(capacity, refillTokens, intervalNs);
-        const bucket = new RateBucket(c);
-        const ref = new ReferenceBucket(c);
-        let t = startNs;
-        for (const { advanceNs, weight } of steps) {
-          t += advanceNs;
-          // a read at t must agree with the reference before the bucket itself is brought to t
-          const peek = ref.copy();
-          peek.advance(t);
-          if (bucket.anchorNs >= 0n) {
-            expect(bucket.tokensAt(t)).toBe(peek.tokens);
-            expect(bucket.anchorAt(t)).toBe(peek.intervalStart());
+      fc.property(
+        configs,
+        fc.bigInt({ min: 0n, max: 10_000n }),
+        ops,
+        ({ capacity, refillTokens, intervalNs }, startNs, steps) => {
+          const c = config(capacity, refillTokens, intervalNs);
+          const bucket = new RateBucket(c);
+          const ref = new ReferenceBucket(c);
+          let t = startNs;
+          for (const { advanceNs, weight } of steps) {
+            t += advanceNs;
+            // a read at t must agree with the reference before the bucket itself is brought to t
+            const peek = ref.copy();
+            peek.advance(t);
+            if (bucket.anchorNs >= 0n) {
+              expect(bucket.tokensAt(t)).toBe(peek.tokens);
+              expect(bucket.anchorAt(t)).toBe(peek.intervalStart());
+            }
+            bucket.refill(t);
+            expect(bucket.tryTake(weight)).toBe(ref.take(t, weight));
+            expect(bucket.tokens).toBe(ref.tokens);
+            expect(bucket.anchorNs).toBe(ref.intervalStart());
+            if (weight <= capacity) expect(bucket.dueNs(weight)).toBe(ref.due(weight));
           }
-          bucket.refill(t);
-          expect(bucket.tryTake(weight)).toBe(ref.take(t, weight));
-          expect(bucket.tokens).toBe(ref.tokens);
-          expect(bucket.anchorNs).toBe(ref.intervalStart());
-          if (weight <= capacity) expect(bucket.dueNs(weight)).toBe(ref.due(weight));
-        }
-      }),
+        },
+      ),
     );
   });
 
   it('gains nothing from being brought to intermediate times (lazy refill equals step-by-step refill)', () => {
     fc.assert(
-      fc.property(configs, fc.array(fc.bigInt({ min: 0n, max: 3_000n }), { minLength: 1, maxLength: 20 }), ({ capacity, refillTokens, intervalNs }, gaps) => {
-        const c = config(capacity, refillTokens, intervalNs);
-        const stepwise = new RateBucket(c);
-        const once = new RateBucket(c);
-        stepwise.refill(0n);
-        once.refill(0n);
-        stepwise.tryTake(capacity);
-        once.tryTake(capacity);
-        let t = 0n;
-        for (const g of gaps) {
-          t += g;
-          stepwise.refill(t);
-        }
-        once.refill(t);
-        expect(once.tokens).toBe(stepwise.tokens);
-        expect(once.anchorNs).toBe(stepwise.anchorNs);
-      }),
+      fc.property(
+        configs,
+        fc.array(fc.bigInt({ min: 0n, max: 3_000n }), { minLength: 1, maxLength: 20 }),
+        ({ capacity, refillTokens, intervalNs }, gaps) => {
+          const c = config(capacity, refillTokens, intervalNs);
+          const stepwise = new RateBucket(c);
+          const once = new RateBucket(c);
+          stepwise.refill(0n);
+          once.refill(0n);
+          stepwise.tryTake(capacity);
+          once.tryTake(capacity);
+          let t = 0n;
+          for (const g of gaps) {
+            t += g;
+            stepwise.refill(t);
+          }
+          once.refill(t);
+          expect(once.tokens).toBe(stepwise.tokens);
+          expect(once.anchorNs).toBe(stepwise.anchorNs);
+        },
+      ),
     );
   });
 });

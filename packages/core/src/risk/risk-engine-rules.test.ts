@@ -31,8 +31,31 @@ function buy(qtyUnits: number, extra: Partial<NewIntent> = {}): NewIntent {
   return { type: 'new', instrument: BTC.id, side: 'buy', priceUnits: 600_000, qtyUnits, ...extra };
 }
 
-function liveOrder(s: EngineState, orderId: number, o: { side?: 'buy' | 'sell'; qty?: number; filled?: number; instrument?: string; reduceOnly?: boolean; status?: OrderStatus } = {}): OrderRecord {
-  const r = new OrderRecord(orderId, o.instrument ?? BTC.id, o.side ?? 'buy', 'limit', 600_000, o.qty ?? 1, 'GTC', false, o.reduceOnly ?? false, '', 0);
+function liveOrder(
+  s: EngineState,
+  orderId: number,
+  o: {
+    side?: 'buy' | 'sell';
+    qty?: number;
+    filled?: number;
+    instrument?: string;
+    reduceOnly?: boolean;
+    status?: OrderStatus;
+  } = {},
+): OrderRecord {
+  const r = new OrderRecord(
+    orderId,
+    o.instrument ?? BTC.id,
+    o.side ?? 'buy',
+    'limit',
+    600_000,
+    o.qty ?? 1,
+    'GTC',
+    false,
+    o.reduceOnly ?? false,
+    '',
+    0,
+  );
   r.filledQtyUnits = o.filled ?? 0;
   r.status = o.status ?? 'accepted';
   s.orders.set(orderId, r);
@@ -40,7 +63,12 @@ function liveOrder(s: EngineState, orderId: number, o: { side?: 'buy' | 'sell'; 
   return r;
 }
 
-function queued(s: EngineState, orderId: number, request: PendingCommand['request'], o: { side?: 'buy' | 'sell'; qty?: number; instrument?: string; reduceOnly?: boolean } = {}): void {
+function queued(
+  s: EngineState,
+  orderId: number,
+  request: PendingCommand['request'],
+  o: { side?: 'buy' | 'sell'; qty?: number; instrument?: string; reduceOnly?: boolean } = {},
+): void {
   s.queue.set(orderId, {
     orderId,
     request,
@@ -76,7 +104,8 @@ describe('risk: halts', () => {
 
   it('denies anything that is not a new, replace or cancel intent', () => {
     const s = setup();
-    for (const bad of [null, 42, { type: 'amend', orderId: 1 }]) expect(verdict(s, {}, bad as unknown as Intent)).toBe('invalid_intent');
+    for (const bad of [null, 42, { type: 'amend', orderId: 1 }])
+      expect(verdict(s, {}, bad as unknown as Intent)).toBe('invalid_intent');
   });
 });
 
@@ -87,7 +116,12 @@ describe('risk: the key a cancel or replace names', () => {
     queued(s, 2, 'new');
     queued(s, 3, 'cancel');
     const cancel = (orderId: number) => verdict(s, {}, { type: 'cancel', orderId });
-    expect([cancel(1), cancel(2), cancel(3), cancel(9)]).toEqual(['allowed', 'allowed', 'unknown_order', 'unknown_order']);
+    expect([cancel(1), cancel(2), cancel(3), cancel(9)]).toEqual([
+      'allowed',
+      'allowed',
+      'unknown_order',
+      'unknown_order',
+    ]);
   });
 
   it('may not be a terminal order, whatever made it terminal', () => {
@@ -146,8 +180,12 @@ describe('risk: exposure counted by max position', () => {
   it('does not count the order being replaced as open exposure besides its replacement', () => {
     const s = setup();
     liveOrder(s, 1, { qty: 8 });
-    expect(verdict(s, { maxPositionQtyUnits: 10 }, { type: 'replace', orderId: 1, priceUnits: 600_000, qtyUnits: 10 })).toBe('allowed');
-    expect(verdict(s, { maxPositionQtyUnits: 10 }, { type: 'replace', orderId: 1, priceUnits: 600_000, qtyUnits: 11 })).toBe('max_position');
+    expect(
+      verdict(s, { maxPositionQtyUnits: 10 }, { type: 'replace', orderId: 1, priceUnits: 600_000, qtyUnits: 10 }),
+    ).toBe('allowed');
+    expect(
+      verdict(s, { maxPositionQtyUnits: 10 }, { type: 'replace', orderId: 1, priceUnits: 600_000, qtyUnits: 11 }),
+    ).toBe('max_position');
   });
 });
 
@@ -161,7 +199,9 @@ describe('risk: max open orders', () => {
     queued(s, 3, 'replace');
     expect(verdict(s, { maxOpenOrders: 4 }, buy(1))).toBe('allowed');
     expect(verdict(s, { maxOpenOrders: 3 }, buy(1))).toBe('max_open_orders');
-    expect(verdict(s, { maxOpenOrders: 3 }, { type: 'replace', orderId: 3, priceUnits: 600_000, qtyUnits: 1 })).toBe('allowed');
+    expect(verdict(s, { maxOpenOrders: 3 }, { type: 'replace', orderId: 3, priceUnits: 600_000, qtyUnits: 1 })).toBe(
+      'allowed',
+    );
   });
 });
 
@@ -190,7 +230,10 @@ describe('risk: reduce-only', () => {
 });
 
 describe('risk: user rules', () => {
-  const rule = (name: string, answer: () => unknown): RiskRule => ({ name, check: () => answer() as ReturnType<RiskRule['check']> });
+  const rule = (name: string, answer: () => unknown): RiskRule => ({
+    name,
+    check: () => answer() as ReturnType<RiskRule['check']>,
+  });
 
   it('run only when every built-in rule allowed, in configuration order, and the first denial wins', () => {
     const s = setup();
@@ -208,12 +251,19 @@ describe('risk: user rules', () => {
 
   it('deny with rule_error:<name> when a rule answers something that is not a verdict', () => {
     const s = setup();
-    for (const answer of [undefined, null, { allowed: 'yes' }, {}]) expect(verdict(s, { rules: [rule('odd', () => answer)] }, buy(1))).toBe('rule_error:odd');
+    for (const answer of [undefined, null, { allowed: 'yes' }, {}])
+      expect(verdict(s, { rules: [rule('odd', () => answer)] }, buy(1))).toBe('rule_error:odd');
   });
 
   it('also judge cancels', () => {
     const s = setup();
     liveOrder(s, 1);
-    expect(verdict(s, { rules: [rule('no_cancels', () => ({ allowed: false, reason: 'no_cancels' }))] }, { type: 'cancel', orderId: 1 })).toBe('no_cancels');
+    expect(
+      verdict(
+        s,
+        { rules: [rule('no_cancels', () => ({ allowed: false, reason: 'no_cancels' }))] },
+        { type: 'cancel', orderId: 1 },
+      ),
+    ).toBe('no_cancels');
   });
 });

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { EventKind } from '../events.ts';
 import { BTC } from '../testing/fixtures.ts';
-import { EVENT_KINDS, EngineState, ExecutionCounters, InstrumentState, KIND_INDEX, OrderRecord, PositionRecord } from './engine-state.ts';
+import {
+  EVENT_KINDS,
+  EngineState,
+  ExecutionCounters,
+  InstrumentState,
+  KIND_INDEX,
+  OrderRecord,
+  PositionRecord,
+} from './engine-state.ts';
 
 /** Every event kind, checked by the compiler against the Event union: adding or renaming a kind breaks this literal. */
 const ALL_KINDS: Record<EventKind, true> = {
@@ -44,19 +52,26 @@ describe('an order record', () => {
 
   it('starts Submitted with its new request inflight, echoing that request’s seq, nothing filled and no venue id', () => {
     const o = order();
-    expect([o.status, o.inflight, o.inflightSeq, o.filledQtyUnits, o.venueOrderId, o.terminalReason]).toEqual(['submitted', 'new', 17, 0, '', '']);
-    expect([o.orderId, o.instrument, o.side, o.orderType, o.priceUnits, o.qtyUnits, o.timeInForce, o.postOnly, o.reduceOnly, o.clientTag]).toEqual([
-      4,
-      BTC.id,
-      'sell',
-      'limit',
-      600_000,
-      9,
-      'GTC',
-      true,
-      false,
-      'q',
+    expect([o.status, o.inflight, o.inflightSeq, o.filledQtyUnits, o.venueOrderId, o.terminalReason]).toEqual([
+      'submitted',
+      'new',
+      17,
+      0,
+      '',
+      '',
     ]);
+    expect([
+      o.orderId,
+      o.instrument,
+      o.side,
+      o.orderType,
+      o.priceUnits,
+      o.qtyUnits,
+      o.timeInForce,
+      o.postOnly,
+      o.reduceOnly,
+      o.clientTag,
+    ]).toEqual([4, BTC.id, 'sell', 'limit', 600_000, 9, 'GTC', true, false, 'q']);
   });
 
   it('has the ordered quantity minus the filled quantity remaining', () => {
@@ -72,7 +87,16 @@ describe('an order record', () => {
 describe('a position record', () => {
   it('starts flat with no cost, PnL, fees or fills, and has no average price while flat', () => {
     const p = new PositionRecord(BTC.id);
-    expect([p.instrument, p.qtyUnits, p.costUnits, p.realizedPnlUnits, p.feesUnits, p.fillQtySum, p.fillNotionalSum, p.fillCount]).toEqual([BTC.id, 0, 0n, 0n, 0n, 0, 0n, 0]);
+    expect([
+      p.instrument,
+      p.qtyUnits,
+      p.costUnits,
+      p.realizedPnlUnits,
+      p.feesUnits,
+      p.fillQtySum,
+      p.fillNotionalSum,
+      p.fillCount,
+    ]).toEqual([BTC.id, 0, 0n, 0n, 0n, 0, 0n, 0]);
     expect(p.avgPrice).toBeNaN();
   });
 
@@ -90,20 +114,42 @@ describe('a position record', () => {
 describe('a fresh engine state', () => {
   it('has healthy, triggering, unlimited instruments with an empty book and tape', () => {
     const i = new InstrumentState(BTC);
-    expect([i.instrument, i.feedDegraded, i.bucket, i.triggers, i.lastTrade, i.tape.count]).toEqual([BTC, false, null, true, undefined, 0]);
+    expect([i.instrument, i.feedDegraded, i.bucket, i.triggers, i.lastTrade, i.tape.count]).toEqual([
+      BTC,
+      false,
+      null,
+      true,
+      undefined,
+      0,
+    ]);
     expect(i.book.instrument).toBe(BTC.id);
     expect(i.position.instrument).toBe(BTC.id);
   });
 
   it('numbers orders from 1 and admissions from 0, expects seq 0 next, and has seen no time yet', () => {
     const s = new EngineState('cfg-7');
-    expect([s.nextOrderId, s.nextAdmission, s.lastSeq, s.nowNs, s.wakeNs, s.queueDirty]).toEqual([1, 0, -1, -1n, -1n, false]);
+    expect([s.nextOrderId, s.nextAdmission, s.lastSeq, s.nowNs, s.wakeNs, s.queueDirty]).toEqual([
+      1,
+      0,
+      -1,
+      -1n,
+      -1n,
+      false,
+    ]);
     expect(s.configVersion).toBe('cfg-7');
   });
 
   it('starts with no session, no kill switch, no halt and no failures', () => {
     const s = new EngineState('v');
-    expect([s.sessionActive, s.sessionId, s.killSwitch, s.strategyHalted, s.haltRequested, s.consecutiveFailures, s.lastReconciliation]).toEqual([false, '', false, false, false, 0, '']);
+    expect([
+      s.sessionActive,
+      s.sessionId,
+      s.killSwitch,
+      s.strategyHalted,
+      s.haltRequested,
+      s.consecutiveFailures,
+      s.lastReconciliation,
+    ]).toEqual([false, '', false, false, false, 0, '']);
     expect([...s.eventCounts].every((n) => n === 0)).toBe(true);
   });
 

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { RateBucketConfig } from '../config.ts';
 import type { PendingCommand } from '../execution/dominance.ts';
@@ -14,18 +15,47 @@ import { hashEngineState } from './state-encoding.ts';
  * unordered maps were filled does not.
  */
 
-const bucketConfig = (scope: string): RateBucketConfig => ({ scope, capacity: 5, refillTokens: 1, refillIntervalNs: 10_000n, weights: { new: 1, replace: 1, cancel: 1 } });
+const bucketConfig = (scope: string): RateBucketConfig => ({
+  scope,
+  capacity: 5,
+  refillTokens: 1,
+  refillIntervalNs: 10_000n,
+  weights: { new: 1, replace: 1, cancel: 1 },
+});
 
 function order(id: number): OrderRecord {
   return new OrderRecord(id, BTC.id, 'buy', 'limit', 600_000, 3, 'GTC', false, false, 'tag', 7);
 }
 
 function command(orderId: number, admission: number): PendingCommand {
-  return { orderId, request: 'new', instrument: BTC.id, side: 'buy', orderType: 'limit', priceUnits: 600_000, qtyUnits: 2, timeInForce: 'GTC', postOnly: false, reduceOnly: false, clientTag: 'c', admission };
+  return {
+    orderId,
+    request: 'new',
+    instrument: BTC.id,
+    side: 'buy',
+    orderType: 'limit',
+    priceUnits: 600_000,
+    qtyUnits: 2,
+    timeInForce: 'GTC',
+    postOnly: false,
+    reduceOnly: false,
+    clientTag: 'c',
+    admission,
+  };
 }
 
 function trade(): TradeEvent {
-  return { kind: 'trade', seq: 4, tsEventNs: 1n, tsLocalNs: 1n, instrument: BTC.id, tradeId: 't1', priceUnits: 600_001, qtyUnits: 2, aggressor: 'buy' };
+  return {
+    kind: 'trade',
+    seq: 4,
+    tsEventNs: 1n,
+    tsLocalNs: 1n,
+    instrument: BTC.id,
+    tradeId: 't1',
+    priceUnits: 600_001,
+    qtyUnits: 2,
+    aggressor: 'buy',
+  };
 }
 
 /** A state with something in every part the hash covers: two instruments, orders, queue, balances, buckets, obligations. */
@@ -113,7 +143,19 @@ describe('the state hash changes when any hashed field changes', () => {
     'wake time': (s) => (s.wakeNs = 6_000n),
     'fill history digest': (s) => s.fillDigest.byte(1),
   };
-  for (const name of ['admitted', 'denied', 'superseded', 'annihilated', 'discarded', 'dispatched', 'droppedInvalid', 'rateLimitedPasses', 'lateEvents', 'unknownOrderEvents', 'refusedTransitions'] as const) {
+  for (const name of [
+    'admitted',
+    'denied',
+    'superseded',
+    'annihilated',
+    'discarded',
+    'dispatched',
+    'droppedInvalid',
+    'rateLimitedPasses',
+    'lateEvents',
+    'unknownOrderEvents',
+    'refusedTransitions',
+  ] as const) {
     changes[`the ${name} counter`] = (s) => s.counters[name]++;
   }
   EVENT_KINDS.forEach((kind, i) => {
@@ -129,7 +171,14 @@ describe('the state hash changes when any hashed field changes', () => {
   it('tells each field of the last trade apart', () => {
     const withTrade = (t: Partial<TradeEvent>) => hashWith((s) => (btc(s).lastTrade = { ...trade(), ...t }));
     const base = withTrade({});
-    for (const t of [{ seq: 5 }, { tradeId: 't2' }, { priceUnits: 600_002 }, { qtyUnits: 3 }, { aggressor: 'sell' as const }]) expect(withTrade(t)).not.toBe(base);
+    for (const t of [
+      { seq: 5 },
+      { tradeId: 't2' },
+      { priceUnits: 600_002 },
+      { qtyUnits: 3 },
+      { aggressor: 'sell' as const },
+    ])
+      expect(withTrade(t)).not.toBe(base);
   });
 
   it('tells each field of an order apart, live or retired', () => {
@@ -205,6 +254,31 @@ describe('the state hash does not depend on how maps were filled', () => {
     expect(a).toBe(b);
   });
 
+  it('is the same for any insertion order of currencies, venue-wide feeds, buckets and obligations', () => {
+    const scopes = ['okx', 'binance', 'bybit', 'deribit', 'kraken', 'coinbase'];
+    const fill = (order: string[]) =>
+      hashWith((s) => {
+        s.balances.clear();
+        s.buckets.clear();
+        s.obligations.clear();
+        for (const id of order) {
+          s.balances.set(id.toUpperCase(), BigInt(id.length));
+          s.otherFeedsDegraded.set(id, id.length % 2 === 0);
+          const b = new RateBucket(bucketConfig(id));
+          b.refill(1_000n);
+          b.tryTake(id.length % 5);
+          s.buckets.set(id, b);
+          s.obligations.set(id, { dueTsLocalNs: BigInt(id.length), derivedAtSeq: id.length });
+        }
+      });
+    const sorted = fill([...scopes].sort());
+    fc.assert(
+      fc.property(fc.shuffledSubarray(scopes, { minLength: scopes.length }), (order) => {
+        expect(fill(order)).toBe(sorted);
+      }),
+    );
+  });
+
   it('is the same whatever order venue-wide feeds were first degraded in', () => {
     const fill = (ids: string[]) =>
       hashWith((s) => {
@@ -268,10 +342,30 @@ describe('the state hash covers the book', () => {
     for (const d of drafts) feed.push(d);
     return engine.stateHash();
   }
-  const delta = (sides: number[], prices: number[], sizes: number[], updateId = 1n): EventDraft =>
-    ({ kind: 'book_delta', instrument: BTC.id, updateId, isSnapshot: false, offset: 0, count: sides.length, sides, prices, sizes, tsEventNs: 0n, tsLocalNs: 0n });
-  const bbo = (bid: number, bidQty: number, ask: number, askQty: number, updateId = 1n): EventDraft =>
-    ({ kind: 'bbo', instrument: BTC.id, updateId, bidPriceUnits: bid, bidQtyUnits: bidQty, askPriceUnits: ask, askQtyUnits: askQty, tsEventNs: 0n, tsLocalNs: 0n });
+  const delta = (sides: number[], prices: number[], sizes: number[], updateId = 1n): EventDraft => ({
+    kind: 'book_delta',
+    instrument: BTC.id,
+    updateId,
+    isSnapshot: false,
+    offset: 0,
+    count: sides.length,
+    sides,
+    prices,
+    sizes,
+    tsEventNs: 0n,
+    tsLocalNs: 0n,
+  });
+  const bbo = (bid: number, bidQty: number, ask: number, askQty: number, updateId = 1n): EventDraft => ({
+    kind: 'bbo',
+    instrument: BTC.id,
+    updateId,
+    bidPriceUnits: bid,
+    bidQtyUnits: bidQty,
+    askPriceUnits: ask,
+    askQtyUnits: askQty,
+    tsEventNs: 0n,
+    tsLocalNs: 0n,
+  });
 
   it('changes with a level price, a level size, the side of a level and the venue update id', () => {
     const base = hashAfter([delta([0, 1], [100, 101], [5, 6])]);
@@ -283,7 +377,13 @@ describe('the state hash covers the book', () => {
 
   it('changes with each field of the best bid/offer', () => {
     const base = hashAfter([bbo(100, 5, 101, 6)]);
-    for (const other of [bbo(99, 5, 101, 6), bbo(100, 4, 101, 6), bbo(100, 5, 102, 6), bbo(100, 5, 101, 7), bbo(100, 5, 101, 6, 2n)]) {
+    for (const other of [
+      bbo(99, 5, 101, 6),
+      bbo(100, 4, 101, 6),
+      bbo(100, 5, 102, 6),
+      bbo(100, 5, 101, 7),
+      bbo(100, 5, 101, 6, 2n),
+    ]) {
       expect(hashAfter([other])).not.toBe(base);
     }
   });

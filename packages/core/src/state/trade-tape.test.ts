@@ -67,6 +67,13 @@ describe('ExactSum', () => {
     );
   });
 
+  it('keeps a safe non-negative product in the 32-bit words, not in the bigint remainder', () => {
+    const s = new ExactSum();
+    s.addProduct(3, 4);
+    s.addProduct(2 ** 20, 2 ** 20);
+    expect([s.hi, s.lo, s.big]).toEqual([256, 12, 0n]);
+  });
+
   it('adds a negative product exactly', () => {
     const s = new ExactSum();
     s.addProduct(-7, 3);
@@ -96,7 +103,14 @@ describe('TradeTape', () => {
   });
 
   it('matches a reference fold over any trade sequence', () => {
-    const trades = fc.array(fc.tuple(fc.integer({ min: 1, max: 2 ** 40 }), fc.integer({ min: 1, max: 2 ** 40 }), fc.constantFrom('buy', 'sell', 'unknown')), { maxLength: 50 });
+    const trades = fc.array(
+      fc.tuple(
+        fc.integer({ min: 1, max: 2 ** 40 }),
+        fc.integer({ min: 1, max: 2 ** 40 }),
+        fc.constantFrom('buy', 'sell', 'unknown'),
+      ),
+      { maxLength: 50 },
+    );
     fc.assert(
       fc.property(trades, (ts) => {
         const tape = new TradeTape();
@@ -107,7 +121,12 @@ describe('TradeTape', () => {
           ref.notional += BigInt(p) * BigInt(q);
         }
         expect(tape.count).toBe(ts.length);
-        expect([tape.buyQtyUnits.value(), tape.sellQtyUnits.value(), tape.unknownQtyUnits.value(), tape.notionalUnits.value()]).toEqual([ref.buy, ref.sell, ref.unknown, ref.notional]);
+        expect([
+          tape.buyQtyUnits.value(),
+          tape.sellQtyUnits.value(),
+          tape.unknownQtyUnits.value(),
+          tape.notionalUnits.value(),
+        ]).toEqual([ref.buy, ref.sell, ref.unknown, ref.notional]);
       }),
     );
   });
