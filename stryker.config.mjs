@@ -19,7 +19,10 @@ export default {
   ],
   ignorePatterns: ['.stryker-tmp*', 'data', 'experiments', 'test-output', '.chassis', 'coverage', 'deploy', 'docs'],
   concurrency: 2,
+  // A mutant whose tests outlast timeoutFactor × their dry-run time + timeoutMS counts as detected (an
+  // infinite loop); on a loaded shared machine a slow run would otherwise pass for one, so both are generous.
   timeoutMS: 10_000,
+  timeoutFactor: 3,
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
