@@ -164,6 +164,7 @@ describe('risk: exposure counted by max position', () => {
     queued(s, 4, 'new', { qty: 3 });
     queued(s, 5, 'new', { side: 'sell', qty: 50 });
     queued(s, 6, 'cancel', { qty: 50 });
+    queued(s, 7, 'new', { instrument: ETH_SPOT.id, qty: 50 });
     // worst long = 0 + 2 + 3 + intent
     expect(verdict(s, { maxPositionQtyUnits: 10 }, buy(5))).toBe('allowed');
     expect(verdict(s, { maxPositionQtyUnits: 10 }, buy(6))).toBe('max_position');
@@ -205,6 +206,15 @@ describe('risk: max open orders', () => {
   });
 });
 
+describe('risk: order prices', () => {
+  it('requires a market order to carry price 0 and a limit order a positive price', () => {
+    const s = setup();
+    expect(verdict(s, {}, buy(1, { orderType: 'market', priceUnits: 0 }))).toBe('allowed');
+    expect(verdict(s, {}, buy(1, { orderType: 'market', priceUnits: 600_000 }))).toBe('invalid_price');
+    expect(verdict(s, {}, buy(1, { priceUnits: 0 }))).toBe('invalid_price');
+  });
+});
+
 describe('risk: reduce-only', () => {
   it('is allowed only against the position: a sell when long, a buy when short, nothing when flat', () => {
     const s = setup();
@@ -214,6 +224,7 @@ describe('risk: reduce-only', () => {
     expect(verdict(s, {}, buy(1, { side: 'sell', reduceOnly: true }))).toBe('allowed');
     expect(verdict(s, {}, buy(1, { reduceOnly: true }))).toBe('reduce_only');
     btcPosition(s, -2);
+    expect(verdict(s, {}, buy(1, { side: 'sell', reduceOnly: true }))).toBe('reduce_only');
     expect(verdict(s, {}, buy(2, { reduceOnly: true }))).toBe('allowed');
     expect(verdict(s, {}, buy(3, { reduceOnly: true }))).toBe('reduce_only');
   });
@@ -224,6 +235,7 @@ describe('risk: reduce-only', () => {
     liveOrder(s, 1, { side: 'sell', qty: 2, reduceOnly: true });
     liveOrder(s, 2, { side: 'sell', qty: 40 }); // an ordinary sell is not reducing exposure it owns
     queued(s, 3, 'new', { side: 'sell', qty: 1, reduceOnly: true });
+    queued(s, 4, 'new', { side: 'sell', qty: 40 });
     expect(verdict(s, {}, buy(2, { side: 'sell', reduceOnly: true }))).toBe('allowed');
     expect(verdict(s, {}, buy(3, { side: 'sell', reduceOnly: true }))).toBe('reduce_only');
   });
