@@ -144,6 +144,7 @@ describe('RateBucket, hand-computed cases (capacity 5, +2 tokens every second)',
     expect(b.anchorAt(SECOND)).toBe(SECOND);
     expect(b.anchorAt(SECOND / 2n)).toBe(SECOND);
     expect(b.tokensAt(0n)).toBe(0); // before the anchor: what it has now, never fewer
+    expect(b.anchorAt(0n)).toBe(SECOND); // and its anchor, never an earlier one
     expect(b.anchorAt(3n * SECOND + 1n)).toBe(3n * SECOND);
     expect(b.tokens).toBe(0);
     expect(b.anchorNs).toBe(SECOND);
