@@ -30,7 +30,7 @@ const boundaryRules = Object.entries(packageBoundaries).map(([pkg, rule]) => ({
 }));
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'experiments/**', '**/dist/**', 'coverage/**', '.chassis/**', 'test-output/**'] },
+  { ignores: ['node_modules/**', 'data/**', 'experiments/**', '**/dist/**', 'coverage/**', '.chassis/**', 'test-output/**', '.stryker-tmp*/**', 'reports/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,0 +1,22 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+// The test set Stryker runs against each mutant (stryker.config.mjs): only the packages whose code
+// is mutated, so the dry run and every mutant's run stay small. `@chassis/core` is aliased to this
+// tree's source because Stryker runs in a sandbox copy whose node_modules is a symlink back to the
+// original checkout: without the alias the venue tests would import the unmutated core.
+export default defineConfig({
+  resolve: {
+    alias: [
+      {
+        find: /^@chassis\/core$/,
+        replacement: fileURLToPath(new URL('./packages/core/src/index.ts', import.meta.url)),
+      },
+    ],
+  },
+  test: {
+    include: ['packages/core/src/**/*.test.ts', 'packages/venues/src/simulated/**/*.test.ts'],
+    testTimeout: 60_000,
+    pool: 'forks',
+  },
+});
