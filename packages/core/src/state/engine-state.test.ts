@@ -94,14 +94,21 @@ describe('a position record', () => {
       p.realizedPnlUnits,
       p.feesUnits,
       p.fillQtySum,
-      p.fillNotionalSum,
+      p.fillValueSum,
       p.fillCount,
     ]).toEqual([BTC.id, 0, 0n, 0n, 0n, 0, 0n, 0]);
     expect(p.avgPrice).toBeNaN();
   });
 
-  it('has cost divided by quantity as its average price, long or short', () => {
+  it('has no average price when its instrument is unknown to the engine', () => {
     const p = new PositionRecord(BTC.id);
+    p.qtyUnits = 4;
+    p.costUnits = 2_400_002n;
+    expect(p.avgPrice).toBeNaN();
+  });
+
+  it('has cost divided by quantity as its average price, long or short (linear, multiplier 1)', () => {
+    const p = new PositionRecord(BTC);
     p.qtyUnits = 4;
     p.costUnits = 2_400_002n;
     expect(p.avgPrice).toBe(600_000.5);
