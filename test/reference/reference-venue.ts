@@ -67,7 +67,10 @@ interface Book {
   /** Liquidity our taker orders took, by side and price (qty units). */
   readonly taken: { bid: Map<number, number>; ask: Map<number, number> };
   hasDepth: boolean;
+  /** Update id of the last depth message that had one (-1n = none). */
   lastDepthUpdateId: bigint;
+  /** The last BBO that was applied to the levels: re-applied after a depth message older than it. */
+  appliedBbo: BboEvent | undefined;
 }
 
 interface Order {
@@ -136,6 +139,7 @@ export class ReferenceVenue {
         taken: { bid: new Map(), ask: new Map() },
         hasDepth: false,
         lastDepthUpdateId: -1n,
+        appliedBbo: undefined,
       });
     }
   }
@@ -230,18 +234,35 @@ export class ReferenceVenue {
       book.taken.ask.clear();
     }
     book.hasDepth = true;
-    if (ev.updateId >= 0n) book.lastDepthUpdateId = ev.updateId;
     for (let i = ev.offset; i < ev.offset + ev.count; i++)
       this.setLevel(book, ev.sides[i] === 0 ? 'bid' : 'ask', ev.prices[i]!, ev.sizes[i]!);
+    if (ev.updateId < 0n) return;
+    book.lastDepthUpdateId = ev.updateId;
+    // Older than the BBO already applied: that BBO still says what the top is.
+    const bbo = book.appliedBbo;
+    if (bbo !== undefined && bbo.updateId > ev.updateId) this.setTops(book, bbo);
   }
 
   private onBbo(book: Book, ev: BboEvent): void {
-    if (book.hasDepth && (ev.updateId < 0n || ev.updateId < book.lastDepthUpdateId)) return;
-    const tops: [Side, number, number][] = [
+    if (!book.hasDepth) {
+      // No depth yet: the BBO is the whole book, one level on each side it quotes.
+      for (const [side, price, qty] of this.topsOf(ev))
+        if (qty > 0) for (const p of [...book.levels[side].keys()]) if (p !== price) this.setLevel(book, side, p, 0);
+    } else if (ev.updateId < 0n || ev.updateId < book.lastDepthUpdateId) return; // maybe older than the depth
+    this.setTops(book, ev);
+    book.appliedBbo = ev;
+  }
+
+  private topsOf(ev: BboEvent): [Side, number, number][] {
+    return [
       ['bid', ev.bidPriceUnits, ev.bidQtyUnits],
       ['ask', ev.askPriceUnits, ev.askQtyUnits],
     ];
-    for (const [side, price, qty] of tops) {
+  }
+
+  /** On each side the BBO quotes (qty > 0): levels better than its price go, its level gets its size. */
+  private setTops(book: Book, ev: BboEvent): void {
+    for (const [side, price, qty] of this.topsOf(ev)) {
       if (qty <= 0) continue;
       for (const p of [...book.levels[side].keys()]) if (better(side, p, price)) this.setLevel(book, side, p, 0);
       this.setLevel(book, side, price, qty);
