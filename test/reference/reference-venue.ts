@@ -9,13 +9,21 @@
  * - Latency is constant. A request sent at local time t reaches the exchange at t + entry, but
  *   never before the previous request (one ordered session). An answer produced at exchange
  *   time x reaches us at x + response, never before the previous answer.
- * - The exchange book is the historical L2 book: depth messages set levels (0 removes, a
- *   snapshot replaces the book). A BBO sets the top of each side it quotes (qty > 0) and
- *   removes better levels there; once depth has been seen, a BBO counts only if its update id
- *   is ≥ the last depth update id (otherwise it may be older than the depth).
+ * - The exchange book is the historical L2 book, by the one depth + BBO rule of the core's
+ *   L2Book (packages/core/README.md), written here again over Maps:
+ *   - depth messages set absolute level sizes (0 removes); a snapshot replaces the book;
+ *   - before any depth, a BBO is the whole book: each side it quotes (qty > 0) becomes that
+ *     one level;
+ *   - with depth, a BBO is applied only if its update id is ≥ the last depth update id (one
+ *     without an id, or older, may be older than the depth and never touches the book); applied,
+ *     it removes the levels strictly better than its price on each side it quotes and sets
+ *     that level's size;
+ *   - a depth message with an update id older than the last applied BBO's is followed by that
+ *     BBO's top again (a later BBO that was not applied does not count).
  * - No market impact: our fills never change historical sizes. What our taker orders took from
- *   a level is remembered until that level's size changes or it disappears, so two of our
- *   orders never take the same liquidity.
+ *   a level is remembered per price while the level keeps its size and forgotten as soon as
+ *   any message (depth or BBO) gives it another size or removes it, so two of our orders never
+ *   take the same liquidity; a message setting the size it already has keeps it taken.
  * - A new order is checked (instrument, duplicate live id, qty a positive multiple of the lot,
  *   market not post-only, limit price a positive multiple of the tick, min notional, post-only
  *   that would cross) and rejected with the first failed check's reason; otherwise accepted.
