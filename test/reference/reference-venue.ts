@@ -9,13 +9,21 @@
  * - Latency is constant. A request sent at local time t reaches the exchange at t + entry, but
  *   never before the previous request (one ordered session). An answer produced at exchange
  *   time x reaches us at x + response, never before the previous answer.
- * - The exchange book is the historical L2 book: depth messages set levels (0 removes, a
- *   snapshot replaces the book). A BBO sets the top of each side it quotes (qty > 0) and
- *   removes better levels there; once depth has been seen, a BBO counts only if its update id
- *   is ≥ the last depth update id (otherwise it may be older than the depth).
+ * - The exchange book is the historical L2 book, by the one depth + BBO rule of the core's
+ *   L2Book (packages/core/README.md), written here again over Maps:
+ *   - depth messages set absolute level sizes (0 removes); a snapshot replaces the book;
+ *   - before any depth, a BBO is the whole book: each side it quotes (qty > 0) becomes that
+ *     one level;
+ *   - with depth, a BBO is applied only if its update id is ≥ the last depth update id (one
+ *     without an id, or older, may be older than the depth and never touches the book); applied,
+ *     it removes the levels strictly better than its price on each side it quotes and sets
+ *     that level's size;
+ *   - a depth message with an update id older than the last applied BBO's is followed by that
+ *     BBO's top again (a later BBO that was not applied does not count).
  * - No market impact: our fills never change historical sizes. What our taker orders took from
- *   a level is remembered until that level's size changes or it disappears, so two of our
- *   orders never take the same liquidity.
+ *   a level is remembered per price while the level keeps its size and forgotten as soon as
+ *   any message (depth or BBO) gives it another size or removes it, so two of our orders never
+ *   take the same liquidity; a message setting the size it already has keeps it taken.
  * - A new order is checked (instrument, duplicate live id, qty a positive multiple of the lot,
  *   market not post-only, limit price a positive multiple of the tick, min notional, post-only
  *   that would cross) and rejected with the first failed check's reason; otherwise accepted.
@@ -78,7 +86,10 @@ interface Book {
   /** Liquidity our taker orders took, by side and price (qty units). */
   readonly taken: { bid: Map<number, number>; ask: Map<number, number> };
   hasDepth: boolean;
+  /** Update id of the last depth message that had one (-1n = none). */
   lastDepthUpdateId: bigint;
+  /** The last BBO that was applied to the levels: re-applied after a depth message older than it. */
+  appliedBbo: BboEvent | undefined;
 }
 
 interface Order {
@@ -154,6 +165,7 @@ export class ReferenceVenue {
         taken: { bid: new Map(), ask: new Map() },
         hasDepth: false,
         lastDepthUpdateId: -1n,
+        appliedBbo: undefined,
       });
     }
   }
@@ -249,18 +261,35 @@ export class ReferenceVenue {
       book.taken.ask.clear();
     }
     book.hasDepth = true;
-    if (ev.updateId >= 0n) book.lastDepthUpdateId = ev.updateId;
     for (let i = ev.offset; i < ev.offset + ev.count; i++)
       this.setLevel(book, ev.sides[i] === 0 ? 'bid' : 'ask', ev.prices[i]!, ev.sizes[i]!);
+    if (ev.updateId < 0n) return;
+    book.lastDepthUpdateId = ev.updateId;
+    // Older than the BBO already applied: that BBO still says what the top is.
+    const bbo = book.appliedBbo;
+    if (bbo !== undefined && bbo.updateId > ev.updateId) this.setTops(book, bbo);
   }
 
   private onBbo(book: Book, ev: BboEvent): void {
-    if (book.hasDepth && (ev.updateId < 0n || ev.updateId < book.lastDepthUpdateId)) return;
-    const tops: [Side, number, number][] = [
+    if (!book.hasDepth) {
+      // No depth yet: the BBO is the whole book, one level on each side it quotes.
+      for (const [side, price, qty] of this.topsOf(ev))
+        if (qty > 0) for (const p of [...book.levels[side].keys()]) if (p !== price) this.setLevel(book, side, p, 0);
+    } else if (ev.updateId < 0n || ev.updateId < book.lastDepthUpdateId) return; // maybe older than the depth
+    this.setTops(book, ev);
+    book.appliedBbo = ev;
+  }
+
+  private topsOf(ev: BboEvent): [Side, number, number][] {
+    return [
       ['bid', ev.bidPriceUnits, ev.bidQtyUnits],
       ['ask', ev.askPriceUnits, ev.askQtyUnits],
     ];
-    for (const [side, price, qty] of tops) {
+  }
+
+  /** On each side the BBO quotes (qty > 0): levels better than its price go, its level gets its size. */
+  private setTops(book: Book, ev: BboEvent): void {
+    for (const [side, price, qty] of this.topsOf(ev)) {
       if (qty <= 0) continue;
       for (const p of [...book.levels[side].keys()]) if (better(side, p, price)) this.setLevel(book, side, p, 0);
       this.setLevel(book, side, price, qty);

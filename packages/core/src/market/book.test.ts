@@ -110,20 +110,27 @@ describe('L2 book', () => {
     expect([book.bboBidPrice, book.bboUpdateId]).toEqual([98, -1n]);
   });
 
-  it('a depth update older than the applied BBO cannot bring back the levels the BBO removed', () => {
-    const book = depthBook(100n);
-    book.applyBbo(bbo(110n, 99, 7, 102, 2));
-    book.applyDelta(
-      delta(105n, [
-        [0, 100, 5],
-        [0, 98, 9],
-      ]),
-    );
-    expect(levels(book).bids).toEqual([
-      [99, 7],
-      [98, 9],
-    ]);
-  });
+  // A later BBO that was not applied (stale or unsequenced) does not change which top is re-applied.
+  for (const [label, later] of [
+    ['', undefined],
+    [', even after a BBO without an update id', bbo(-1n, 97, 3, 105, 3)],
+    [', even after a BBO older than the depth', bbo(99n, 97, 3, 105, 3)],
+  ] as const)
+    it(`a depth update older than the applied BBO cannot bring back the levels the BBO removed${label}`, () => {
+      const book = depthBook(100n);
+      book.applyBbo(bbo(110n, 99, 7, 102, 2));
+      if (later !== undefined) book.applyBbo(later);
+      book.applyDelta(
+        delta(105n, [
+          [0, 100, 5],
+          [0, 98, 9],
+        ]),
+      );
+      expect(levels(book).bids).toEqual([
+        [99, 7],
+        [98, 9],
+      ]);
+    });
 
   it('a depth update at or after the BBO id is authoritative for the levels it names', () => {
     const book = depthBook(100n);

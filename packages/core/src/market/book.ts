@@ -12,7 +12,8 @@
  *   removes the levels strictly better than the BBO price and sets the BBO level's size.
  * - A depth update older than the last applied BBO (update id < the BBO's; the diff stream
  *   lags bookTicker by up to its 100 ms batching) is applied and then the BBO's top is
- *   applied again, so an old diff cannot bring back levels the newer BBO removed. A depth
+ *   applied again, so an old diff cannot bring back levels the newer BBO removed; a later BBO
+ *   that was not applied (stale or unsequenced) does not change which top that is. A depth
  *   update at or after the BBO's id is authoritative for every level it names.
  * - A BBO without an update id, or older than the depth, never touches a book that has depth
  *   (a lagging or unsequenced top must not corrupt it); it is kept in `bbo*` only.
@@ -38,6 +39,13 @@ export class L2Book implements BookView {
   bboAskQty = NaN;
   /** Venue update id of the last BBO (-1n = none or unsequenced). */
   bboUpdateId = -1n;
+  /** The top of the last BBO applied to the levels (price/qty units; NaN before any): re-applied after an older depth update. */
+  appliedBidPrice = NaN;
+  appliedBidQty = NaN;
+  appliedAskPrice = NaN;
+  appliedAskQty = NaN;
+  /** Venue update id of the last applied BBO (-1n = none or unsequenced). */
+  appliedUpdateId = -1n;
 
   constructor(instrument: string) {
     this.instrument = instrument;
@@ -57,7 +65,7 @@ export class L2Book implements BookView {
     for (let i = event.offset; i < end; i++) (sides[i] === 0 ? bids : asks).set(prices[i]!, sizes[i]!);
     this.hasDepth = true;
     if (event.updateId >= 0n) this.lastUpdateId = event.updateId;
-    if (this.bboUpdateId > this.lastUpdateId && event.updateId >= 0n) this.applyTop();
+    if (this.appliedUpdateId > this.lastUpdateId && event.updateId >= 0n) this.applyTop();
   }
 
   /** Records a BBO and applies it to the levels when the rule above says it is authoritative. */
@@ -67,22 +75,28 @@ export class L2Book implements BookView {
     this.bboAskPrice = event.askPriceUnits;
     this.bboAskQty = event.askQtyUnits;
     this.bboUpdateId = event.updateId;
+    if (this.hasDepth && !(event.updateId >= 0n && event.updateId >= this.lastUpdateId)) return;
     if (!this.hasDepth) {
       if (event.bidQtyUnits > 0) this.bids.clear();
       if (event.askQtyUnits > 0) this.asks.clear();
-      this.applyTop();
-    } else if (event.updateId >= 0n && event.updateId >= this.lastUpdateId) this.applyTop();
+    }
+    this.appliedBidPrice = event.bidPriceUnits;
+    this.appliedBidQty = event.bidQtyUnits;
+    this.appliedAskPrice = event.askPriceUnits;
+    this.appliedAskQty = event.askQtyUnits;
+    this.appliedUpdateId = event.updateId;
+    this.applyTop();
   }
 
-  /** The recorded BBO as the top of each side that has a quantity: better levels go, the BBO level gets its size. */
+  /** The applied BBO as the top of each side that has a quantity: better levels go, the BBO level gets its size. */
   private applyTop(): void {
-    if (this.bboBidQty > 0) {
-      this.bids.removeBetterThan(this.bboBidPrice);
-      this.bids.set(this.bboBidPrice, this.bboBidQty);
+    if (this.appliedBidQty > 0) {
+      this.bids.removeBetterThan(this.appliedBidPrice);
+      this.bids.set(this.appliedBidPrice, this.appliedBidQty);
     }
-    if (this.bboAskQty > 0) {
-      this.asks.removeBetterThan(this.bboAskPrice);
-      this.asks.set(this.bboAskPrice, this.bboAskQty);
+    if (this.appliedAskQty > 0) {
+      this.asks.removeBetterThan(this.appliedAskPrice);
+      this.asks.set(this.appliedAskPrice, this.appliedAskQty);
     }
   }
 

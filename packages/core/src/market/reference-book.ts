@@ -12,7 +12,8 @@ export class ReferenceL2Book {
   /** Update id of the last depth update that had one, -1n = none. */
   depthUpdateId = -1n;
   hasDepth = false;
-  private lastBbo: BboEvent | undefined;
+  /** The last BBO applied to the levels (a stale or unsequenced one is not). */
+  private appliedBbo: BboEvent | undefined;
 
   applyDelta(event: BookDeltaEvent): void {
     if (event.isSnapshot) {
@@ -27,17 +28,17 @@ export class ReferenceL2Book {
     this.hasDepth = true;
     if (event.updateId < 0n) return;
     this.depthUpdateId = event.updateId;
-    // A depth update older than the last BBO: the newer BBO still says what the top is.
-    if (this.lastBbo !== undefined && this.lastBbo.updateId > event.updateId) this.applyTop(this.lastBbo);
+    // A depth update older than the last applied BBO: that newer BBO still says what the top is.
+    if (this.appliedBbo !== undefined && this.appliedBbo.updateId > event.updateId) this.applyTop(this.appliedBbo);
   }
 
   applyBbo(event: BboEvent): void {
-    this.lastBbo = event;
     if (!this.hasDepth) {
       if (event.bidQtyUnits > 0) this.bids.clear();
       if (event.askQtyUnits > 0) this.asks.clear();
-      this.applyTop(event);
-    } else if (event.updateId >= 0n && event.updateId >= this.depthUpdateId) this.applyTop(event);
+    } else if (event.updateId < 0n || event.updateId < this.depthUpdateId) return;
+    this.appliedBbo = event;
+    this.applyTop(event);
   }
 
   /** Deleting the current key while iterating a Map is safe: iteration continues with the next key. */

@@ -51,6 +51,11 @@ export function hashEngineState(s: EngineState): string {
     h.num(book.bboAskPrice);
     h.num(book.bboAskQty);
     h.big(book.bboUpdateId);
+    h.num(book.appliedBidPrice);
+    h.num(book.appliedBidQty);
+    h.num(book.appliedAskPrice);
+    h.num(book.appliedAskQty);
+    h.big(book.appliedUpdateId);
     const t = inst.lastTrade;
     if (t) {
       h.num(t.seq);
