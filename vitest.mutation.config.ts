@@ -16,7 +16,8 @@ export default defineConfig({
   },
   test: {
     include: ['packages/core/src/**/*.test.ts', 'packages/venues/src/simulated/**/*.test.ts'],
-    testTimeout: 60_000,
+    setupFiles: ['vitest.mutation.setup.ts'],
+    testTimeout: 300_000,
     pool: 'forks',
   },
 });
