@@ -76,7 +76,14 @@ async function eventually(q: string, ok: (v: number) => boolean, timeoutMs = 25_
   throw new Error(`${q} never satisfied the check; last answer ${JSON.stringify(last)}`);
 }
 
-const redisServer = findBinary('redis-server');
+/** The binary of a service `npm test` installs (scripts/ensure-services.sh); missing is a failure, never a skip. */
+function requiredBinary(name: string): string {
+  const path = findBinary(name);
+  if (path === null) throw new Error(`${name} is not on PATH: npm test installs it with scripts/ensure-services.sh`);
+  return path;
+}
+
+const redisServer = requiredBinary('redis-server');
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'chassis-scrape-'));
@@ -86,7 +93,7 @@ beforeAll(async () => {
   writeFileSync(join(work, 'run.yaml'), `data: { venue: binance-usdm, instrument: BTCUSDT }\nstrategy:\n  module: ${strategy}\n  params: { spreadTicks: 2, qty: 1 }\nseed: 1\n`);
   [redisPort, backtestPort, workerPort, sweepPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
 
-  start(redisServer!, ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']);
+  start(redisServer, ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']);
   const config = join(work, 'prometheus.yml');
   writeFileSync(
     config,
@@ -116,7 +123,7 @@ afterAll(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 }, 30_000);
 
-describe.runIf(redisServer !== null)('a real Prometheus scraping real Chassis commands', () => {
+describe('a real Prometheus scraping real Chassis commands', () => {
   it('sees the backtest, the worker and the sweep targets up', async () => {
     await eventually(`up{instance="127.0.0.1:${backtestPort}"}`, (v) => v === 1);
     await eventually(`up{instance="127.0.0.1:${workerPort}"}`, (v) => v === 1);
@@ -201,10 +208,10 @@ describe.runIf(redisServer !== null)('a real Prometheus scraping real Chassis co
   }, 120_000);
 });
 
-describe.runIf(findBinary('prometheus-pushgateway') !== null)('a backtest pushing its final metrics', () => {
+describe('a backtest pushing its final metrics', () => {
   it('leaves the completed run in a real Pushgateway under job chassis_backtest and its run id', async () => {
     const port = await freePort();
-    const gw = start(findBinary('prometheus-pushgateway')!, [`--web.listen-address=127.0.0.1:${port}`, `--persistence.file=${join(work, 'pgw')}`]);
+    const gw = start(requiredBinary('prometheus-pushgateway'), [`--web.listen-address=127.0.0.1:${port}`, `--persistence.file=${join(work, 'pgw')}`]);
     await waitFor('pushgateway', async () => (await fetch(`http://127.0.0.1:${port}/-/ready`).catch(() => null))?.ok === true);
     const bt = cli(['backtest', join(work, 'run.yaml'), '--data', root, '--out', join(work, 'pushed'), '--pushgateway', `http://127.0.0.1:${port}`, '--json']);
     expect(await bt.exited, bt.err).toBe(0);
