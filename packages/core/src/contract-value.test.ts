@@ -12,8 +12,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Instrument } from './instrument.ts';
-import { contractFeeUnits } from './contract-value.ts';
-import { BTCUSD_PERP, BTC_USDT_SWAP, BTC, roundTrip } from './testing/fixtures.ts';
+import { averageEntryPrice, balanceDecimals, contractFeeUnits, contractTerms, notionalValueUnits, signedValueUnits, valueAtPrice } from './contract-value.ts';
+import { BTCUSD_PERP, BTC_USDT_SWAP, BTC, ETH_SPOT, roundTrip } from './testing/fixtures.ts';
 
 /** An exact rational n/d (d > 0). */
 class Q {
@@ -137,5 +137,131 @@ describe('contract oracle: the venues published PnL and fee formulas', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+/**
+ * Hand-computed values in settlement units. Each test builds its own instrument object: terms
+ * are cached per object, so a shared fixture would be answered from an earlier computation.
+ */
+const fresh = (base: Instrument, over: Partial<Instrument> = {}): Instrument => ({ ...base, ...over });
+/** OKX XRP-USDT-SWAP-like: linear, ctVal 100 XRP, price in 0.0001 USDT, qty in 0.01 contracts ⇒ 10^-6 USDT. */
+const xrpSwap = (): Instrument =>
+  fresh(BTC_USDT_SWAP, { id: 'okx:XRP-USDT-SWAP', symbol: 'XRP-USDT-SWAP', baseCurrency: 'XRP', priceDecimals: 4, sizeDecimals: 2, multiplier: 100 });
+/** Inverse with a fractional contract value (12.5 USD) and 0.1-contract lots, price in 0.01 USD, 10^-8 ETH. */
+const ethInverse = (): Instrument => fresh(BTCUSD_PERP, { id: 'x:ETHUSD', baseCurrency: 'ETH', priceDecimals: 2, sizeDecimals: 1, multiplier: 12.5 });
+
+describe('contract value in settlement units, computed by hand', () => {
+  it('values 1.50 contracts of ctVal 100 XRP at 0.5123 USDT as 76.845000 USDT, bought positive and sold negative', () => {
+    // 1.5 × 100 × 0.5123 = 76.845 USDT = 76 845 000 × 10^-6
+    expect(signedValueUnits(xrpSwap(), 5123, 150)).toBe(76_845_000n);
+    expect(signedValueUnits(xrpSwap(), 5123, -150)).toBe(-76_845_000n);
+    expect(notionalValueUnits(xrpSwap(), 5123, -150)).toBe(76_845_000n);
+  });
+
+  it('charges a linear ctVal fee of 5 bp on 76.845 USDT as 0.0384225 rounded up to 0.038423 USDT, and a 1 bp rebate rounded toward zero', () => {
+    expect(contractFeeUnits(xrpSwap(), 5123, 150, 500)).toBe(38_423n);
+    // −0.0076845 USDT rounded toward +∞ = −0.007684
+    expect(contractFeeUnits(xrpSwap(), 5123, 150, -100)).toBe(-7_684n);
+  });
+
+  it('values 3.0 inverse contracts of 12.5 USD at 2500.00 as a 0.015 ETH claim (−1 500 000 units for a buy)', () => {
+    // 3 × 12.5 / 2500 = 0.015 ETH
+    const inst = ethInverse();
+    expect(contractTerms(inst)).toMatchObject({ settlementCurrency: 'ETH', settlementDecimals: 8, multiplierDigits: 125n, multiplierDecimals: 1 });
+    expect(signedValueUnits(inst, 250_000, 30)).toBe(-1_500_000n);
+    expect(signedValueUnits(ethInverse(), 250_000, -30)).toBe(1_500_000n);
+  });
+
+  it('charges an inverse fee of 5 bp on 0.015 ETH as 0.0000075 ETH', () => {
+    expect(contractFeeUnits(ethInverse(), 250_000, 30, 500)).toBe(750n);
+  });
+
+  it('rounds an inverse value that falls on half a satoshi away from zero for both sides', () => {
+    // 1 × 100 USD / 256000.0 USD = 0.000390625 BTC = 39 062.5 satoshi
+    expect(signedValueUnits(fresh(BTCUSD_PERP), 2_560_000, 1)).toBe(-39_063n);
+    expect(signedValueUnits(fresh(BTCUSD_PERP), 2_560_000, -1)).toBe(39_063n);
+    // 100 / 150000.0 = 66 666.67 satoshi, 100 / 300000.0 = 33 333.33 satoshi
+    expect(signedValueUnits(fresh(BTCUSD_PERP), 1_500_000, 1)).toBe(-66_667n);
+    expect(signedValueUnits(fresh(BTCUSD_PERP), 3_000_000, -1)).toBe(33_333n);
+  });
+
+  it('values spot as q × P whatever multiplier the instrument carries (1.5 ETH at 3000.50 = 4500.75 USDT)', () => {
+    const inst = fresh(ETH_SPOT, { multiplier: 10 });
+    expect(contractTerms(inst)).toMatchObject({ settlementDecimals: 6, multiplierDigits: 1n, multiplierDecimals: 0 });
+    expect(signedValueUnits(inst, 300_050, 15_000)).toBe(4_500_750_000n);
+  });
+
+  it('computes the terms of one instrument object once', () => {
+    const inst = xrpSwap();
+    expect(contractTerms(inst)).toBe(contractTerms(inst));
+  });
+});
+
+describe('contract multipliers read exactly from their decimal text', () => {
+  const cases: readonly [number, bigint, number][] = [
+    [100, 100n, 0],
+    [0.01, 1n, 2],
+    [12.5, 125n, 1],
+    [1e-7, 1n, 7],
+    [1.5e-8, 15n, 9],
+    [1e-10, 1n, 10],
+    [1e21, 10n ** 21n, 0],
+  ];
+  for (const [m, digits, decimals] of cases) {
+    it(`reads multiplier ${m} as ${digits} × 10^-${decimals}`, () => {
+      const inst = fresh(BTC, { multiplier: m });
+      expect(contractTerms(inst)).toMatchObject({ multiplierDigits: digits, multiplierDecimals: decimals, settlementDecimals: 1 + 3 + decimals });
+    });
+  }
+
+  for (const m of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
+    it(`rejects multiplier ${m} with a RangeError naming it`, () => {
+      expect(() => contractTerms(fresh(BTC, { multiplier: m }))).toThrow(new RangeError(`contract multiplier must be a positive finite number, got ${m}`));
+    });
+  }
+});
+
+describe('float analytics of contract value', () => {
+  it('values a linear ctVal position at a float mid (1.50 × 100 XRP at 0.51235 = 76.8525 USDT)', () => {
+    expect(valueAtPrice(xrpSwap(), 150, 5123.5)).toBeCloseTo(76_852_500, 6);
+    expect(valueAtPrice(xrpSwap(), -150, 5123)).toBeCloseTo(-76_845_000, 6);
+  });
+
+  it('values an inverse position at a float price as −q × m / P (3.0 × 12.5 / 2500.00 = 0.015 ETH)', () => {
+    expect(valueAtPrice(ethInverse(), 30, 250_000)).toBeCloseTo(-1_500_000, 6);
+    // at 2000.00: 3 × 12.5 / 2000 = 0.01875 ETH
+    expect(valueAtPrice(ethInverse(), -30, 200_000)).toBeCloseTo(1_875_000, 6);
+  });
+
+  it('recovers the entry price of a linear ctVal position from its basis', () => {
+    expect(averageEntryPrice(xrpSwap(), 150, 76_845_000n)).toBeCloseTo(5123, 9);
+  });
+
+  it('recovers the entry price of an inverse position from its basis (harmonic mean)', () => {
+    // long 3.0 at 2500.00 (−0.015 ETH) + long 3.0 at 2000.00 (−0.01875 ETH): 6 × 12.5 / 0.03375 = 2222.22…
+    expect(averageEntryPrice(ethInverse(), 60, -3_375_000n)).toBeCloseTo(222_222.2222, 3);
+  });
+
+  it('has no entry price when flat, whatever basis is left', () => {
+    expect(averageEntryPrice(fresh(BTC), 0, 5n)).toBeNaN();
+    expect(averageEntryPrice(ethInverse(), 0, 5n)).toBeNaN();
+  });
+});
+
+describe('balance units per currency', () => {
+  it('keeps a linear contract out of its base currency balance', () => {
+    expect([...balanceDecimals([fresh(BTC)])]).toEqual([['USDT', 4]]);
+  });
+
+  it('keeps the largest precision of a currency whatever the order of instruments', () => {
+    // ETHUSDT spot settles in 10^-6 USDT, BTCUSDT linear in 10^-4 USDT
+    expect(balanceDecimals([fresh(ETH_SPOT), fresh(BTC)]).get('USDT')).toBe(6);
+    expect(balanceDecimals([fresh(BTC), fresh(ETH_SPOT)]).get('USDT')).toBe(6);
+  });
+
+  it('keeps a spot base currency of whole units (0 decimals)', () => {
+    const doge = fresh(ETH_SPOT, { id: 'binance:DOGEUSDT', baseCurrency: 'DOGE', priceDecimals: 5, sizeDecimals: 0 });
+    expect(balanceDecimals([doge])).toEqual(new Map([['USDT', 5], ['DOGE', 0]]));
   });
 });
