@@ -143,6 +143,11 @@ describe('contract oracle: the venues published PnL and fee formulas', () => {
 /**
  * Hand-computed values in settlement units. Each test builds its own instrument object: terms
  * are cached per object, so a shared fixture would be answered from an earlier computation.
+ *
+ * Mutants left alive on purpose (equivalent): `v < 0n` → `<=` in notionalValueUnits (−0n = 0n);
+ * dropping the multiplier regex's `^` or `$` (String of a positive finite number is always
+ * whole-matched, Infinity/NaN never); `decimals < 0` → `<=` (× 10^0); `n > 0n` → `>=` in divCeil
+ * (0 divides exactly); `d > …` → `>=` in balanceDecimals (sets the same value).
  */
 const fresh = (base: Instrument, over: Partial<Instrument> = {}): Instrument => ({ ...base, ...over });
 /** OKX XRP-USDT-SWAP-like: linear, ctVal 100 XRP, price in 0.0001 USDT, qty in 0.01 contracts ⇒ 10^-6 USDT. */

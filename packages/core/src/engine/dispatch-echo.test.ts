@@ -3,6 +3,10 @@
  * hand back are the engine's own RequestSent events, once each, in dispatch order, the same
  * object or a copy equal in every field). Anything else is not an echo, so the engine halts it
  * with seq_contiguous.
+ *
+ * Mutants these tests leave alive on purpose (equivalent): `want !== event` → `true` (the same
+ * object always equals itself field by field; no field is NaN) and `close`'s
+ * `dispatched !== NONE` → `true` (it only skips resetting an already empty expectation).
  */
 import { describe, expect, it } from 'vitest';
 import type { Event, RequestSentEvent } from '../events.ts';
