@@ -7,8 +7,7 @@
  * is never undercharged and a rebate (negative ppm) never overpaid.
  * Example (linear, m = 1): 3 notional units at 100 ppm = 0.0003 → 1; at -100 ppm = -0.0003 → 0.
  */
-import { contractFeeUnits, type Instrument } from '@chassis/core';
+import { contractFeeUnits } from '@chassis/core';
 
-export function feeUnits(instrument: Instrument, priceUnits: number, qtyUnits: number, feePpm: number): bigint {
-  return contractFeeUnits(instrument, priceUnits, qtyUnits, feePpm);
-}
+/** The venue's fee is the core's contract fee: one implementation, so venue and engine never disagree. */
+export const feeUnits = contractFeeUnits;
