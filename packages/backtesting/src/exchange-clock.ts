@@ -31,10 +31,14 @@ export const SYNCHRONISED_CLOCK: ExchangeClock = { offsetNs: 0n, feedWindowNs: D
 
 /** The exchange-side time (ns, local clock) of a market event; see the header. */
 export function exchangeTimeNs(tsEventNs: bigint, tsLocalNs: bigint, clock: ExchangeClock): bigint {
-  const mapped = tsEventNs + clock.offsetNs;
-  if (mapped > tsLocalNs) return tsLocalNs;
-  const earliest = tsLocalNs - clock.feedWindowNs;
-  return mapped < earliest ? earliest : mapped;
+  return clampToFeedWindow(tsEventNs + clock.offsetNs, tsLocalNs, clock.feedWindowNs);
+}
+
+/** `mappedNs` (tsEventNs + offset) held inside [tsLocalNs − feedWindowNs, tsLocalNs]. */
+export function clampToFeedWindow(mappedNs: bigint, tsLocalNs: bigint, feedWindowNs: bigint): bigint {
+  if (mappedNs > tsLocalNs) return tsLocalNs;
+  const earliest = tsLocalNs - feedWindowNs;
+  return mappedNs < earliest ? earliest : mappedNs;
 }
 
 export function checkExchangeClock(clock: ExchangeClock): void {

@@ -13,7 +13,7 @@
 import type { MarketEvent } from '@chassis/core';
 import { TimedQueue } from '@chassis/venues';
 import type { HistoricalFeeder } from './feeder.ts';
-import { exchangeTimeNs, type ExchangeClock } from './exchange-clock.ts';
+import { clampToFeedWindow, type ExchangeClock } from './exchange-clock.ts';
 
 const NONE = -1n;
 /** Compact the local queue once this many delivered events sit at its front. */
@@ -66,9 +66,13 @@ export class FeedWindow {
   }
 
   private admit(e: MarketEvent): bigint {
-    const x = exchangeTimeNs(e.tsEventNs, e.tsLocalNs, this.clock);
-    if (x === e.tsLocalNs && e.tsEventNs + this.clock.offsetNs > e.tsLocalNs) this.clampedToReceipt++;
-    else if (x !== e.tsEventNs + this.clock.offsetNs) this.clampedToWindow++;
+    // exchangeTimeNs with the mapped time computed once (BigInt arithmetic allocates; this runs per market event).
+    const mapped = e.tsEventNs + this.clock.offsetNs;
+    const x = clampToFeedWindow(mapped, e.tsLocalNs, this.clock.feedWindowNs);
+    if (x !== mapped) {
+      if (mapped > e.tsLocalNs) this.clampedToReceipt++;
+      else this.clampedToWindow++;
+    }
     this.exchange.push(x, e);
     this.local.push(e);
     return x;
