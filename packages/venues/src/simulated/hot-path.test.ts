@@ -32,15 +32,29 @@ function heapGrowth(model: QueueModel, events: number): { growth: number; depthU
   return { growth, depthUpdates: venue.openOrder(1)!.queueAheadUnits !== aheadBefore };
 }
 
+/**
+ * The smallest growth of up to three measurements: on a loaded machine V8 may not have optimised
+ * the path by the end of the warm-up (its compiler runs on a background thread), and unoptimised
+ * code boxes numbers. An allocation the code really makes per event shows in every measurement.
+ */
+function leastHeapGrowth(model: () => QueueModel, events: number): { growth: number; depthUpdates: boolean } {
+  let best = heapGrowth(model(), events);
+  for (let i = 1; i < 3 && best.growth >= 256 * 1024; i++) {
+    const next = heapGrowth(model(), events);
+    if (next.growth < best.growth) best = next;
+  }
+  return best;
+}
+
 describe('the per-market-event path', () => {
   it('does not allocate with the conservative queue model (book updates and queue advances only)', () => {
-    const { growth, depthUpdates } = heapGrowth(conservativeQueue(), 400_000);
+    const { growth, depthUpdates } = leastHeapGrowth(conservativeQueue, 400_000);
     expect(depthUpdates).toBe(true);
     expect(growth).toBeLessThan(256 * 1024); // 200k events: even 8 bytes each would be 1.6 MB
   });
 
   it('does not allocate with the probabilistic queue model', () => {
-    const { growth } = heapGrowth(powerProbQueue(2), 400_000);
+    const { growth } = leastHeapGrowth(() => powerProbQueue(2), 400_000);
     expect(growth).toBeLessThan(256 * 1024);
   });
 });
