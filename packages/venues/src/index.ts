@@ -14,3 +14,5 @@ export type { Container } from './formats/container.ts';
 // Simulated venue (backtest-side Venue Adapter) and the Venue Adapter contract.
 export * from './simulated/index.ts';
 export type * from './adapter.ts';
+// Market-data connectors (live venue feeds for the recorder and the live runtime).
+export * from './connectors/connector.ts';
