@@ -1,2 +1,3 @@
 // Public API of @chassis/recording: the Data Recording stack (SPEC.md §6).
-export {};
+export type { RecordingMetrics } from './recording-metrics.ts';
+export type { RecordingLog } from './recording-log.ts';
