@@ -70,11 +70,15 @@ export class BinanceSymbolBook {
     return { bids: side(this.book.bids.levels), asks: side(this.book.asks.levels) };
   }
 
-  /** REST depth body: futures `{lastUpdateId,E,T,bids,asks}`, spot `{lastUpdateId,bids,asks}`. */
-  restBody(limit: number): string {
+  /**
+   * REST depth body: USD-M `{lastUpdateId,E,T,bids,asks}`, COIN-M `{lastUpdateId,symbol,pair,E,T,bids,asks}`
+   * (`withPair`), spot `{lastUpdateId,bids,asks}`.
+   */
+  restBody(limit: number, withPair = false): string {
     const { bids, asks } = this.top(limit);
     const id = this.lastUpdateId.toString();
+    const pair = withPair ? `,"symbol":"${this.symbol}","pair":"${this.symbol.replace(/_.*$/, '')}"` : '';
     const times = this.futures ? `,"E":${this.eventMs ?? 0},"T":${this.transactMs ?? this.eventMs ?? 0}` : '';
-    return `{"lastUpdateId":${id}${times},"bids":${JSON.stringify(bids)},"asks":${JSON.stringify(asks)}}`;
+    return `{"lastUpdateId":${id}${pair}${times},"bids":${JSON.stringify(bids)},"asks":${JSON.stringify(asks)}}`;
   }
 }

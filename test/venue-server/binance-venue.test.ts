@@ -180,3 +180,16 @@ describe('Binance keep-alive', () => {
     expect(c.closeCode).toBe(1008);
   });
 });
+
+describe('Binance COIN-M', () => {
+  it('serves the perpetual BTCUSD_PERP on /public with COIN-M names and answers /dapi/v1/depth with symbol and pair', async () => {
+    const v = await venue({ venue: 'binance-coinm', speed: 'manual', maxEntries: 500 });
+    const c = await client(`${v.wsBaseUrl}/public/stream?streams=btcusd_perp@depth@0ms`);
+    v.step(500);
+    await waitFor('depth frames', () => c.frames.length > 0 && c.frames.length === v.servedFrames().length);
+    expect(c.frames.every((f) => f.startsWith('{"stream":"btcusd_perp@depth@0ms","data":{"e":"depthUpdate"') && f.includes('"s":"BTCUSD_PERP","ps":"BTCUSD"'))).toBe(true);
+    const body = await (await fetch(`${v.restBaseUrl}/dapi/v1/depth?symbol=BTCUSD_PERP&limit=5`)).text();
+    expect(body).toMatch(/^\{"lastUpdateId":\d+,"symbol":"BTCUSD_PERP","pair":"BTCUSD","E":\d+,"T":\d+,"bids":/);
+    expect((await fetch(`${v.restBaseUrl}/fapi/v1/depth?symbol=BTCUSD_PERP&limit=5`)).status).toBe(404);
+  });
+});

@@ -273,7 +273,7 @@ export class BinanceVenue implements VenueProtocol {
     const book = this.books.get(symbol);
     if (book === undefined) return bad(-1121, 'Invalid symbol.');
     // Computed now, delivered after the drill's delay: the answer is as old as the request.
-    return { status: 200, headers: jsonHeaders(verdict.usedWeight), body: book.restBody(limit), delayMs: this.o.host.drills.takeSnapshotDelayMs() };
+    return { status: 200, headers: jsonHeaders(verdict.usedWeight), body: book.restBody(limit, this.o.market === 'coinm'), delayMs: this.o.host.drills.takeSnapshotDelayMs() };
   }
 
   close(): void {

@@ -37,7 +37,7 @@ export const CAPTURES = {
   cryptofeedOkx: { layout: 'cryptofeed-okx', path: join(cryptofeedDir, 'OKX.ws.1.0') },
 } as const satisfies Record<string, CaptureSource>;
 
-/** Default capture per venue. Bybit has no capture: it re-encodes Binance's (bybit-venue.ts). COIN-M re-labels USD-M's. */
+/** Default capture per venue. Bybit has no capture: it re-encodes Binance's (bybit-venue.ts). COIN-M re-labels USD-M's (asCoinmPerpetual). */
 const DEFAULT_CAPTURE: Record<VenueName, CaptureSource> = {
   'binance-spot': CAPTURES.spotBtcusdt,
   'binance-usdm': CAPTURES.usdmBtcusdt,
@@ -85,9 +85,26 @@ export function trimTimeline(entries: readonly TimelineEntry[], maxEntries?: num
   return end === entries.length ? entries : entries.slice(0, end);
 }
 
+/**
+ * COIN-M has no bundled capture: the USD-M BTCUSDT one is served as the perpetual BTCUSD_PERP
+ * (stream `btcusd_perp@..`, `"s":"BTCUSD_PERP","ps":"BTCUSD"` as COIN-M messages carry). Only
+ * the names change: sizes stay the capture's BTC quantities, not COIN-M's 100 USD contracts.
+ */
+export function asCoinmPerpetual(capture: CaptureTimeline): CaptureTimeline {
+  const rename = (symbol: string) => (symbol.endsWith('USDT') ? `${symbol.slice(0, -1)}_PERP` : symbol);
+  const entries = capture.entries.map((e) => {
+    const symbol = rename(e.symbol);
+    const topic = `${symbol.toLowerCase()}${e.topic.slice(e.topic.indexOf('@'))}`;
+    const text = e.text.replace(`{"stream":"${e.topic}"`, `{"stream":"${topic}"`).replace(`"s":"${e.symbol}"`, `"s":"${symbol}","ps":"${symbol.slice(0, -5)}"`);
+    return { ...e, symbol, topic, text };
+  });
+  return { entries, snapshots: capture.snapshots.map((s) => ({ ...s, symbol: rename(s.symbol) })) };
+}
+
 export async function startVenueServer(options: VenueServerOptions): Promise<VenueServer> {
   const server = new VenueServer({ speed: 1, ...options });
-  const capture = loadCapture(options.capture ?? DEFAULT_CAPTURE[options.venue]);
+  const loaded = loadCapture(options.capture ?? DEFAULT_CAPTURE[options.venue]);
+  const capture = options.venue === 'binance-coinm' && options.capture === undefined ? asCoinmPerpetual(loaded) : loaded;
   const trim = (entries: readonly TimelineEntry[]) => trimTimeline(entries, options.maxEntries, options.maxSpanS);
   const host = server.host;
   const binance = (market: BinanceMarket) =>
