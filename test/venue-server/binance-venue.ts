@@ -230,7 +230,7 @@ export class BinanceVenue implements VenueProtocol {
   }
 
   publish(entry: TimelineEntry): void {
-    this.applyToBook(entry);
+    if (entry.kind === 'depth') this.books.get(entry.symbol)?.serve(entry.text);
     const subs = this.o.host.subscribers(entry.topic);
     if (subs.size === 0) return;
     const isBook = entry.kind === 'depth';
@@ -254,7 +254,7 @@ export class BinanceVenue implements VenueProtocol {
       path: `${url.pathname}${url.search}`,
       status: answer.status,
       published: this.o.host.published(),
-      ...(answer.status === 200 ? { lastUpdateId: /^\{"lastUpdateId":(\d+)/.exec(answer.body)![1]! } : {}),
+      ...(answer.status === 200 ? { lastUpdateId: /^\{"lastUpdateId":(\d+)/.exec(answer.body)![1]!, body: answer.body } : {}),
     });
     return answer;
   }

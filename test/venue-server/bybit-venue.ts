@@ -29,63 +29,90 @@ const DEPTHS = new Set([1, 50, 200, 500, 1000]);
 const FIRST_U = 1_000_000;
 const MAX_SPOT_ARGS = 10;
 
-type Level = readonly [string, string];
+type Level = [string, string];
+
+/** One side of a topic's top-`depth` view: the levels as published, best first. */
+class ViewSide {
+  levels: Level[] = [];
+
+  constructor(
+    private readonly depth: number,
+    private readonly bids: boolean,
+  ) {}
+
+  /**
+   * True if a diff's levels can change this view: some level is at or better than the view's
+   * worst level, or the view is not full (a level anywhere enters it).
+   */
+  touchedBy(diffLevels: readonly (readonly [string, string])[]): boolean {
+    if (diffLevels.length === 0) return false;
+    if (this.levels.length < this.depth) return true;
+    const worst = Number(this.levels[this.levels.length - 1]![0]);
+    return diffLevels.some(([p]) => (this.bids ? Number(p) >= worst : Number(p) <= worst));
+  }
+
+  /** Replaces the view with `next`; returns the levels that changed, entered, or left it (size "0"), best first. */
+  replace(next: Level[]): Level[] {
+    const prev = new Map(this.levels);
+    const out: Level[] = [];
+    const seen = new Set<string>();
+    for (const [p, s] of next) {
+      seen.add(p);
+      if (prev.get(p) !== s) out.push([p, s]);
+    }
+    let gone = false;
+    for (const p of prev.keys()) {
+      if (seen.has(p)) continue;
+      out.push([p, '0']);
+      gone = true;
+    }
+    this.levels = next;
+    return gone ? out.sort((x, y) => (this.bids ? Number(y[0]) - Number(x[0]) : Number(x[0]) - Number(y[0]))) : out;
+  }
+}
 
 /** The top-`depth` view of one symbol's book that one orderbook topic publishes. */
 class BookTopic {
   u = FIRST_U;
-  private bids = new Map<string, string>();
-  private asks = new Map<string, string>();
+  private readonly bids: ViewSide;
+  private readonly asks: ViewSide;
 
   constructor(
     readonly depth: number,
     readonly symbol: string,
     book: BinanceSymbolBook,
   ) {
-    this.take(book);
+    this.bids = new ViewSide(depth, true);
+    this.asks = new ViewSide(depth, false);
+    const top = book.top(depth);
+    this.bids.replace(top.bids);
+    this.asks.replace(top.asks);
   }
 
   get name(): string {
     return `orderbook.${this.depth}.${this.symbol}`;
   }
 
-  private take(book: BinanceSymbolBook): { b: Level[]; a: Level[] } {
-    const top = book.top(this.depth);
-    const b = changed(this.bids, top.bids, true);
-    const a = changed(this.asks, top.asks, false);
-    this.bids = new Map(top.bids);
-    this.asks = new Map(top.asks);
-    return { b, a };
-  }
-
-  /** The topic's message after the book moved; null if the top-`depth` view did not change. */
+  /** The topic's message after the book took `diff`; null if the top-`depth` view did not change. */
   update(book: BinanceSymbolBook, diff: DepthDiff): string | null {
-    const { b, a } = this.take(book);
+    const bidsMoved = this.bids.touchedBy(diff.bids);
+    const asksMoved = this.asks.touchedBy(diff.asks);
+    if (!bidsMoved && !asksMoved) return null;
+    const top = book.top(this.depth);
+    const b = bidsMoved ? this.bids.replace(top.bids) : [];
+    const a = asksMoved ? this.asks.replace(top.asks) : [];
     if (b.length === 0 && a.length === 0) return null;
     this.u++;
     return this.depth === 1 ? this.snapshot(book) : this.text('delta', b, a, book.lastUpdateId, diff.eventMs, diff.transactMs ?? diff.eventMs);
   }
 
   snapshot(book: BinanceSymbolBook): string {
-    const desc = (m: Map<string, string>, sign: number) => [...m].sort((x, y) => sign * (Number(x[0]) - Number(y[0])));
-    return this.text('snapshot', desc(this.bids, -1), desc(this.asks, 1), book.lastUpdateId, book.eventMs ?? 0, book.transactMs ?? book.eventMs ?? 0);
+    return this.text('snapshot', this.bids.levels, this.asks.levels, book.lastUpdateId, book.eventMs ?? 0, book.transactMs ?? book.eventMs ?? 0);
   }
 
   private text(type: 'snapshot' | 'delta', b: readonly Level[], a: readonly Level[], seq: bigint, tsMs: number, ctsMs: number): string {
     return `{"topic":"${this.name}","type":"${type}","ts":${tsMs},"data":{"s":"${this.symbol}","b":${JSON.stringify(b)},"a":${JSON.stringify(a)},"u":${this.u},"seq":${seq}},"cts":${ctsMs}}`;
   }
-}
-
-/** Levels of `next` that differ from `prev`, plus prev's levels gone from next (size "0"), in book order. */
-function changed(prev: Map<string, string>, next: readonly Level[], bids: boolean): Level[] {
-  const out: Level[] = [];
-  const seen = new Set<string>();
-  for (const [p, s] of next) {
-    seen.add(p);
-    if (prev.get(p) !== s) out.push([p, s]);
-  }
-  for (const p of prev.keys()) if (!seen.has(p)) out.push([p, '0']);
-  return out.sort((x, y) => (bids ? Number(y[0]) - Number(x[0]) : Number(x[0]) - Number(y[0])));
 }
 
 interface BinanceTrade {

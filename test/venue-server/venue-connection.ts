@@ -54,8 +54,15 @@ export class VenueConnection {
     const verdict = this.drills.next(isBook);
     if (verdict === 'withhold') return;
     if (verdict === 'malformed-then-send') this.send('malformed', text.slice(0, Math.max(1, text.length >> 1)));
-    this.send('data', text);
-    if (verdict === 'send-then-drop') this.terminate();
+    if (verdict !== 'send-then-drop') {
+      this.send('data', text);
+      return;
+    }
+    // Nothing more is sent; the socket is destroyed once this frame reached the kernel, so every
+    // frame in the served log did leave the server (a destroy could discard a queued write).
+    this.closed = true;
+    this.served?.push({ connectionId: this.id, kind: 'data', text });
+    this.ws.send(text, () => this.terminate());
   }
 
   /** Sends a reply to something the client sent (subscribe ack, pong, error). */

@@ -27,6 +27,8 @@ export interface RestExchange {
   readonly status: number;
   /** lastUpdateId of a depth answer, when it was one. */
   readonly lastUpdateId?: string;
+  /** The body of a 200 answer, as sent (a recorder must store it byte for byte). */
+  readonly body?: string;
   /** Timeline entries published when the request was answered. */
   readonly published: number;
 }
