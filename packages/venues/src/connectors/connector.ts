@@ -97,6 +97,23 @@ export interface ConnectorOptions {
   readonly connectionIdPrefix: string;
   /** Source of jitter for backoff, in [0, 1); injectable for tests. Default Math.random. */
   readonly random?: () => number;
+  /** Replaces protocol timings (tests, drills); absent = the venue's own. */
+  readonly overrides?: ProtocolOverrides;
+}
+
+/** Timings a test or drill may shorten; each absent one keeps the venue's default. */
+export interface ProtocolOverrides {
+  /** Silence threshold for every channel, ms. */
+  readonly silenceMs?: number;
+  /** Age at which a connection is replaced (rotation), ms. */
+  readonly rotateAfterMs?: number;
+  /** Client keep-alive interval, ms. */
+  readonly pingIntervalMs?: number;
+  /** Reconnect backoff: first ceiling and largest ceiling, ms. */
+  readonly backoffBaseMs?: number;
+  readonly backoffMaxMs?: number;
+  /** REST weight window, ms (Binance: one minute). */
+  readonly restWeightWindowMs?: number;
 }
 
 export interface FeedConnector {
