@@ -1,9 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createFeedConnector } from './feed-connector.ts';
-import type { FeedConnector } from './connector.ts';
-import { recordingSink, sendAll, startLoopbackVenue, testClock, type LoopbackVenue, type RecordingSink } from './test-loopback.ts';
+import { describe, expect, it } from 'vitest';
+import { connectorHarness, recordingSink, sendAll, type LoopbackVenue, type RecordingSink } from './test-loopback.ts';
 
 // Real Binance USD-M BTCUSDT capture (hftbacktest examples, nkaz001): `<ns> <combined-stream JSON>`
 // lines, plus one inline REST depth snapshot (the line without "stream").
@@ -14,26 +12,16 @@ const snapshotBody = lines.find((l) => l.startsWith('{"lastUpdateId"')) as strin
 const diffs = wsFrames.filter((l) => l.includes('"depthUpdate"'));
 const nonDiffs = wsFrames.filter((l) => !l.includes('"depthUpdate"'));
 
+const harness = connectorHarness();
 let venue: LoopbackVenue;
-let connector: FeedConnector | null = null;
-
-afterEach(async () => {
-  await connector?.stop('test over');
-  connector = null;
-  await venue?.close();
-});
 
 async function startUsdm(sink: RecordingSink): Promise<void> {
-  venue = await startLoopbackVenue();
-  venue.rest = (_req, res) => {
-    res.setHeader('X-MBX-USED-WEIGHT-1M', '20');
-    res.end(snapshotBody);
-  };
-  connector = createFeedConnector(
-    { venue: 'binance-usdm', symbols: ['BTCUSDT'], channels: ['depth', 'trade', 'bbo'] },
-    { clock: testClock(), sink, connectionIdPrefix: 's1', endpoints: { wsBaseUrl: venue.wsBase, restBaseUrl: venue.restBase }, random: () => 0 },
-  );
-  connector.start();
+  venue = await harness.start({ venue: 'binance-usdm', symbols: ['BTCUSDT'], channels: ['depth', 'trade', 'bbo'] }, sink, {}, (v) => {
+    v.rest = (_req, res) => {
+      res.setHeader('X-MBX-USED-WEIGHT-1M', '20');
+      res.end(snapshotBody);
+    };
+  });
 }
 
 describe('Binance USD-M connector on loopback', () => {

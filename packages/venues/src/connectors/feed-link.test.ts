@@ -1,28 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { ConnectorOptions, FeedConnector } from './connector.ts';
-import { createFeedConnector } from './feed-connector.ts';
-import { recordingSink, startLoopbackVenue, testClock, type LoopbackVenue, type RecordingSink } from './test-loopback.ts';
+import { describe, expect, it } from 'vitest';
+import type { ConnectorOptions } from './connector.ts';
+import { connectorHarness, recordingSink, type LoopbackVenue, type RecordingSink } from './test-loopback.ts';
 
+const harness = connectorHarness();
 let venue: LoopbackVenue;
-let connector: FeedConnector | null = null;
-
-afterEach(async () => {
-  await connector?.stop('test over');
-  connector = null;
-  await venue?.close();
-});
 
 /** A Binance spot trade frame with trade id `t` (the shape of a real combined-stream trade). */
 const trade = (t: number): string =>
   `{"stream":"btcusdt@trade","data":{"e":"trade","E":1723161256299,"s":"BTCUSDT","t":${t},"p":"61800.10","q":"0.002","T":1723161256298,"m":true,"M":true}}`;
 
-async function start(sink: RecordingSink, extra: Partial<ConnectorOptions> = {}): Promise<void> {
-  venue = await startLoopbackVenue();
-  connector = createFeedConnector(
-    { venue: 'binance-spot', symbols: ['BTCUSDT'], channels: ['trade'] },
-    { clock: testClock(), sink, connectionIdPrefix: 's1', endpoints: { wsBaseUrl: venue.wsBase, restBaseUrl: venue.restBase }, random: () => 0, ...extra },
-  );
-  connector.start();
+async function start(sink: RecordingSink, extra: Partial<ConnectorOptions> = {}, setup?: (v: LoopbackVenue) => void): Promise<void> {
+  venue = await harness.start({ venue: 'binance-spot', symbols: ['BTCUSDT'], channels: ['trade'] }, sink, extra, setup);
 }
 
 describe('feed link: keeping a connection alive', () => {
@@ -46,14 +34,8 @@ describe('feed link: keeping a connection alive', () => {
 
   it('waits what Retry-After asks when the WebSocket upgrade answers 429', async () => {
     const sink = recordingSink();
-    venue = await startLoopbackVenue();
-    venue.refuseUpgrades(1, 429, { 'Retry-After': '1' });
     const startedMs = Date.now();
-    connector = createFeedConnector(
-      { venue: 'binance-spot', symbols: ['BTCUSDT'], channels: ['trade'] },
-      { clock: testClock(), sink, connectionIdPrefix: 's1', endpoints: { wsBaseUrl: venue.wsBase }, random: () => 0 },
-    );
-    connector.start();
+    await start(sink, {}, (v) => v.refuseUpgrades(1, 429, { 'Retry-After': '1' }));
     await venue.socket(0);
     expect(Date.now() - startedMs).toBeGreaterThanOrEqual(1000);
     const limited = sink.eventsOf('rate-limited');
@@ -106,7 +88,7 @@ describe('feed link: keeping a connection alive', () => {
     const sink = recordingSink();
     await start(sink);
     await venue.socket(0);
-    await connector!.stop('done');
+    await harness.connector().stop('done');
     const count = sink.events.length;
     await new Promise((r) => setTimeout(r, 100));
     expect(sink.events.length).toBe(count);

@@ -5,8 +5,10 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterEach } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { CaptureClock, CapturedFrame, ConnectionEvent, ConnectorSink } from './connector.ts';
+import type { CaptureClock, CapturedFrame, ConnectionEvent, ConnectorOptions, ConnectorSink, FeedConnector, FeedSpec } from './connector.ts';
+import { createFeedConnector } from './feed-connector.ts';
 
 export interface VenueSocket {
   /** Request path and query of the upgrade, e.g. `/public/stream?streams=btcusdt@depth@0ms`. */
@@ -88,7 +90,7 @@ export async function startLoopbackVenue(): Promise<LoopbackVenue> {
 export interface RecordingSink extends ConnectorSink {
   readonly frames: CapturedFrame[];
   readonly events: ConnectionEvent[];
-  /** Resolves once `predicate` holds (checked after every delivery), or rejects after `timeoutMs`. */
+  /** Resolves once `predicate` holds (checked after every delivery and every 10 ms), or rejects after `timeoutMs`. */
   until(predicate: () => boolean, timeoutMs?: number): Promise<void>;
   eventsOf(type: ConnectionEvent['type']): ConnectionEvent[];
 }
@@ -118,10 +120,13 @@ export function recordingSink(): RecordingSink {
         const check = (): void => {
           if (!predicate()) return;
           clearTimeout(timer);
+          clearInterval(poll);
           checks = checks.filter((c) => c !== check);
           resolve();
         };
+        const poll = setInterval(check, 10); // for conditions on the venue side (messages it received)
         const timer = setTimeout(() => {
+          clearInterval(poll);
           checks = checks.filter((c) => c !== check);
           reject(new Error(`condition not met within ${timeoutMs} ms; events: ${events.map((e) => `${e.type}(${e.reason})`).join(' | ')}`));
         }, timeoutMs);
@@ -140,4 +145,39 @@ export function testClock(): CaptureClock {
 /** Sends JSON-ish text frames from the venue side. */
 export function sendAll(s: VenueSocket, texts: readonly string[]): void {
   for (const t of texts) s.socket.send(t);
+}
+
+export interface ConnectorHarness {
+  /** Starts a loopback venue (prepared by `setup`) and a started connector pointed at it. */
+  start(spec: FeedSpec, sink: RecordingSink, extra?: Partial<ConnectorOptions>, setup?: (venue: LoopbackVenue) => void): Promise<LoopbackVenue>;
+  connector(): FeedConnector;
+}
+
+/** Per test file: starts venue + connector per test, stops both after each test. */
+export function connectorHarness(): ConnectorHarness {
+  let venue: LoopbackVenue | null = null;
+  let connector: FeedConnector | null = null;
+  afterEach(async () => {
+    await connector?.stop('test over');
+    connector = null;
+    await venue?.close();
+    venue = null;
+  });
+  return {
+    async start(spec, sink, extra = {}, setup) {
+      venue = await startLoopbackVenue();
+      setup?.(venue);
+      connector = createFeedConnector(spec, {
+        clock: testClock(),
+        sink,
+        connectionIdPrefix: 's1',
+        endpoints: { wsBaseUrl: venue.wsBase, restBaseUrl: venue.restBase },
+        random: () => 0,
+        ...extra,
+      });
+      connector.start();
+      return venue;
+    },
+    connector: () => connector as FeedConnector,
+  };
 }
