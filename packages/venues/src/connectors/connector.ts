@@ -46,6 +46,11 @@ export interface CapturedFrame {
   readonly url?: string;
   /** Symbol the frame is for when the frame itself does not say (REST snapshots). */
   readonly instrument?: string;
+  /**
+   * true for the venue's reply to our keep-alive (OKX text `pong`, Bybit's pong JSON): delivered
+   * like every frame, but not market data — a reader must not count it as malformed or a gap.
+   */
+  readonly keepAlive?: boolean;
 }
 
 /**

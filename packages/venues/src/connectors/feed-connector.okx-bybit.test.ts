@@ -46,6 +46,18 @@ describe('OKX connector on loopback', () => {
     await sink.until(() => sink.frames.filter((f) => f.text === 'pong').length >= 2);
     expect(s.received.filter((m) => m === 'ping').length).toBeGreaterThanOrEqual(2);
     expect(sink.eventsOf('malformed')).toEqual([]);
+    expect(sink.frames.every((f) => f.text === 'pong' && f.keepAlive === true)).toBe(true);
+  });
+
+  it('restarts a connection that answers pings but sends no market data', async () => {
+    const sink = recordingSink();
+    const s = await start({ venue: 'okx', symbols: ['BTC-USDT'], channels: ['trade'] }, sink, { overrides: { pingIntervalMs: 40, silenceMs: 300 } });
+    s.socket.on('message', (m) => {
+      if (m.toString() === 'ping') s.socket.send('pong');
+    });
+    await sink.until(() => sink.eventsOf('silent').length === 1);
+    expect(sink.frames.filter((f) => f.text === 'pong').length).toBeGreaterThanOrEqual(3);
+    await s.closed;
   });
 
   it('on a seqId break records the gap and unsubscribes + subscribes that book, then is synced by the new snapshot', async () => {

@@ -56,8 +56,8 @@ export function createFeedConnector(spec: FeedSpec, options: ConnectorOptions): 
       clock,
       nextConnectionId: () => `${options.connectionIdPrefix}-${++counter}`,
       onFrame: (conn, text, tsNs, data) => {
+        if (!data) return sink.frame({ source: 'ws', tsCaptureNs: tsNs, connectionId: conn.connectionId, text, keepAlive: true });
         sink.frame({ source: 'ws', tsCaptureNs: tsNs, connectionId: conn.connectionId, text });
-        if (!data) return;
         if (!looksLikeJson(text)) event({ type: 'malformed', tsNs, connectionId: conn.connectionId, reason: `frame is not JSON (${text.length} bytes: ${JSON.stringify(text.slice(0, 60))}); recorded as received` });
         else if (depth) books.frame(conn.connectionId, text, tsNs);
       },

@@ -63,7 +63,7 @@ export class FeedLink {
   private connect(): void {
     const waitMs = this.o.connectBucket.take();
     if (waitMs > 0) {
-      this.emit('rate-limited', '-', `connection attempts over the venue's limit; opening in ${waitMs} ms`, { delayMs: waitMs });
+      this.emit('rate-limited', this.current?.connectionId ?? '-', `connection attempts over the venue's limit; opening in ${waitMs} ms`, { delayMs: waitMs });
       this.schedule(waitMs, () => this.openSocket());
     } else this.openSocket();
   }
@@ -128,21 +128,22 @@ export class FeedLink {
         this.lostSinceNs = conn.lastFrameNs ?? conn.openNs ?? this.o.clock.nowNs();
         this.lostReason = `${conn.connectionId} lost (${describe(end)})`;
       }
-      if (this.pending === null) this.retry(end);
+      if (this.pending === null) this.retry(conn.connectionId, end);
     } else if (conn === this.pending) {
       this.pending = null;
-      this.retry(end);
+      this.retry(conn.connectionId, end);
     }
   }
 
-  private retry(end: ConnectionEnd): void {
+  /** Schedules the replacement of `endedId` (named in the events so they join its `closed`). */
+  private retry(endedId: string, end: ConnectionEnd): void {
     if (this.timer !== null) clearTimeout(this.timer);
     let delayMs = backoffDelayMs(this.attempt++, this.o.backoff, this.o.random);
     if (end.retryAfterMs !== null && end.retryAfterMs > delayMs) {
       delayMs = end.retryAfterMs;
-      this.emit('rate-limited', '-', `upgrade refused with HTTP ${end.httpStatus}; the venue asks to retry after ${delayMs} ms`, { delayMs });
+      this.emit('rate-limited', endedId, `upgrade refused with HTTP ${end.httpStatus}; the venue asks to retry after ${delayMs} ms`, { delayMs });
     }
-    this.emit('reconnect-scheduled', '-', `reconnecting in ${delayMs} ms (attempt ${this.attempt})`, { delayMs });
+    this.emit('reconnect-scheduled', endedId, `reconnecting in ${delayMs} ms (attempt ${this.attempt})`, { delayMs });
     this.schedule(delayMs, () => this.connect());
   }
 
