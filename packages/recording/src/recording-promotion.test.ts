@@ -56,7 +56,7 @@ describe('a recording the quality gate promotes', () => {
     expect(datasets.length).toBeGreaterThan(0);
     for (const d of datasets) {
       expect(d.outcome).toBe('quarantined');
-      expect(d.reason).toMatch(/schema failed \(1 at raw\/binance-usdm\/depth\+trade\+bbo\/20240808T230000Z\/part-0000-s1\.jsonl\.gz:2001\): parse_error: malformed JSON/);
+      expect(d.reason).toMatch(/schema failed \(1 at raw\/binance-usdm\/depth\+trade\+bbo\/20240808T230000Z\/part-0000-s1\.jsonl\.gz:2001\): 1 unparseable or unknown-field messages; first: parse_error: malformed JSON/);
     }
   });
 });
