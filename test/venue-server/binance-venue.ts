@@ -6,10 +6,13 @@
  * - spot (stream.binance.com:9443): `/stream?streams=a/b` (combined: `{"stream":..,"data":..}`)
  *   and `/ws/a/b` (raw payloads); `{"method":"SUBSCRIBE"|"UNSUBSCRIBE"|"LIST_SUBSCRIPTIONS",..}`.
  * - futures (fstream / dstream): streams are routed by path. `/public/{stream,ws}` carries the
- *   high-frequency book streams (`@depth*`, `@bookTicker`), `/market/{stream,ws}` the regular
- *   ones (`@trade`, `@aggTrade`, `@markPrice`, `@kline_*`, tickers). A stream asked on the other
+ *   high-frequency streams (`@depth*`, `@bookTicker`, `@trade`), `/market/{stream,ws}` the
+ *   regular ones (`@aggTrade`, `@markPrice`, `@kline_*`, tickers). A stream asked on the other
  *   route delivers nothing, silently. The legacy `/ws` and `/stream` paths accept the connection
- *   and then send nothing (no data, no replies), as after their retirement.
+ *   and then send nothing (no data, no replies), as the issue describes their retirement.
+ *   Sources disagree on `@trade` (ccxt#28091 routes it to `/market`; a per-route measurement,
+ *   BYTEX-TRADE/bytex#7, 2026-09, saw it on `/public`): we follow the measurement, as the
+ *   connectors do (packages/venues/src/connectors/binance-protocol.ts).
  * - the server sends ping frames (spot every 20 s, futures every 3 min) and disconnects a client
  *   whose pong (with the ping's payload) does not come within 1 min (spot) / 10 min (futures);
  *   client pings are answered with a pong carrying the same payload. Incoming messages are
@@ -44,7 +47,7 @@ export interface BinanceVenueOptions {
 }
 
 const FUTURES_DEPTH_LIMITS = new Set([5, 10, 20, 50, 100, 500, 1000]);
-const PUBLIC_STREAM = /@(depth|bookTicker)/;
+const PUBLIC_STREAM = /@(depth|bookTicker|trade$)/;
 
 interface ConnState {
   route: Route;

@@ -123,3 +123,38 @@ describe('OKX v5 public', () => {
     expect(checked).toBeGreaterThan(100);
   });
 });
+
+describe('OKX bbo-tbt', () => {
+  it('derives bbo-tbt from the books: each message is the top of the rebuilt book after the books message that moved it', async () => {
+    const v = await okxVenue();
+    const c = await okxClient(v, [
+      { channel: 'books', instId: 'BTC-USDT' },
+      { channel: 'bbo-tbt', instId: 'BTC-USDT' },
+    ]);
+    v.step(v.timelineLength);
+    const sent = v.servedFrames().length;
+    await waitFor('every frame', () => c.frames.length === sent);
+    const book = new L2Book();
+    let lastTop = '';
+    const wrong: string[] = [];
+    let bbos = 0;
+    for (const f of c.frames.slice(2)) {
+      const m = JSON.parse(f) as BooksMessage;
+      const d = m.data[0]!;
+      if (m.arg.channel === 'books') {
+        book.apply(
+          d.bids.map((l) => [l[0]!, l[1]!] as const),
+          d.asks.map((l) => [l[0]!, l[1]!] as const),
+          m.action === 'snapshot',
+        );
+        continue;
+      }
+      bbos++;
+      const top = `${book.bestBid()!.price}:${book.bestBid()!.size}|${book.bestAsk()!.price}:${book.bestAsk()!.size}`;
+      if (`${d.bids[0]![0]}:${d.bids[0]![1]}|${d.asks[0]![0]}:${d.asks[0]![1]}` !== top || top === lastTop) wrong.push(f.slice(0, 120));
+      lastTop = top;
+    }
+    expect(wrong).toEqual([]);
+    expect(bbos).toBeGreaterThan(20);
+  });
+});

@@ -10,7 +10,9 @@
  * to each books message and keeps every other byte, the capture's checksum included. A client
  * subscribing after the capture's snapshot gets a snapshot computed from the server's book at
  * that moment (top 400 levels, checksum computed with okxChecksum). trades and tickers are
- * served byte for byte.
+ * served byte for byte. `bbo-tbt` (tick-by-tick best bid/offer, which the capture does not
+ * hold) is derived from the books: one message whenever a books message changes the top level,
+ * `{"arg":{"channel":"bbo-tbt",..},"data":[{"asks":[top ask],"bids":[top bid],"ts":..,"seqId":..}]}`.
  */
 import { L2Book, okxChecksum } from '@chassis/venues';
 import type { TimelineEntry } from './capture-timeline.ts';
@@ -47,7 +49,8 @@ export class OkxVenue implements VenueProtocol {
 
   constructor(private readonly o: { entries: readonly TimelineEntry[]; host: VenueHost }) {
     this.timeline = o.entries;
-    this.known = new Set(o.entries.map((e) => e.topic));
+    const topics = o.entries.map((e) => e.topic);
+    this.known = new Set([...topics, ...topics.filter((t) => t.startsWith('books:')).map((t) => `bbo-tbt:${t.slice('books:'.length)}`)]);
   }
 
   acceptsWebSocket(url: URL): boolean {
@@ -107,9 +110,32 @@ export class OkxVenue implements VenueProtocol {
   }
 
   publish(entry: TimelineEntry): void {
-    const text = entry.kind === 'depth' ? this.applyBooks(entry) : entry.text;
-    const isUpdate = entry.kind === 'depth' && !text.includes('"prevSeqId":-1,');
+    if (entry.kind !== 'depth') {
+      for (const conn of this.o.host.subscribers(entry.topic)) conn.sendData(entry.text, false);
+      return;
+    }
+    const top = this.topOfBook(entry.symbol);
+    const text = this.applyBooks(entry);
+    const isUpdate = !text.includes('"prevSeqId":-1,');
     for (const conn of this.o.host.subscribers(entry.topic)) conn.sendData(text, isUpdate);
+    if (this.topOfBook(entry.symbol) !== top) {
+      const bbo = this.bboText(entry.symbol, this.books.get(entry.symbol)!);
+      for (const conn of this.o.host.subscribers(`bbo-tbt:${entry.symbol}`)) conn.sendData(bbo, false);
+    }
+  }
+
+  /** The top level of both sides as text, to tell whether a books message moved it. */
+  private topOfBook(instId: string): string {
+    const inst = this.books.get(instId);
+    if (inst === undefined) return '';
+    const b = inst.book.bestBid();
+    const a = inst.book.bestAsk();
+    return `${b?.price}:${b?.size}|${a?.price}:${a?.size}`;
+  }
+
+  private bboText(instId: string, inst: InstrumentBook): string {
+    const level = (l: { price: string } | undefined, map: Map<string, OkxLevel>) => (l === undefined ? '[]' : `[${JSON.stringify(map.get(l.price))}]`);
+    return `{"arg":{"channel":"bbo-tbt","instId":"${instId}"},"data":[{"asks":${level(inst.book.bestAsk(), inst.asks)},"bids":${level(inst.book.bestBid(), inst.bids)},"ts":"${inst.ts}","seqId":${inst.seqId}}]}`;
   }
 
   /** Applies a books message to the server's book; returns its text with prevSeqId/seqId added. */
