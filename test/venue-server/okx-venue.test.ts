@@ -37,6 +37,13 @@ interface BooksMessage {
   data: { asks: string[][]; bids: string[][]; checksum: number; prevSeqId: number; seqId: number }[];
 }
 
+/** Applies an OKX books message's levels (price, size of each four-field level) to a book. */
+function applyBooks(book: L2Book, m: BooksMessage): void {
+  const d = m.data[0]!;
+  const levels = (side: string[][]) => side.map((l) => [l[0]!, l[1]!] as const);
+  book.apply(levels(d.bids), levels(d.asks), m.action === 'snapshot');
+}
+
 /** Rebuilds each instrument's book from the books frames a client received; returns the checks made. */
 function verifyBooks(frames: readonly string[]): { checked: number; failures: string[] } {
   const books = new Map<string, { book: L2Book; seqId: number }>();
@@ -53,11 +60,7 @@ function verifyBooks(frames: readonly string[]): { checked: number; failures: st
       continue;
     } else if (d.prevSeqId !== s.seqId) failures.push(`${m.arg.instId}: prevSeqId ${d.prevSeqId} != previous seqId ${s.seqId}`);
     if (m.action === 'snapshot' && d.prevSeqId !== -1) failures.push(`${m.arg.instId}: snapshot prevSeqId ${d.prevSeqId}`);
-    s!.book.apply(
-      d.bids.map((l) => [l[0]!, l[1]!] as const),
-      d.asks.map((l) => [l[0]!, l[1]!] as const),
-      m.action === 'snapshot',
-    );
+    applyBooks(s!.book, m);
     s!.seqId = d.seqId;
     checked++;
     if (okxChecksum(s!.book) !== d.checksum) failures.push(`${m.arg.instId} seqId ${d.seqId}: checksum ${d.checksum} != ${okxChecksum(s!.book)}`);
@@ -142,11 +145,7 @@ describe('OKX bbo-tbt', () => {
       const m = JSON.parse(f) as BooksMessage;
       const d = m.data[0]!;
       if (m.arg.channel === 'books') {
-        book.apply(
-          d.bids.map((l) => [l[0]!, l[1]!] as const),
-          d.asks.map((l) => [l[0]!, l[1]!] as const),
-          m.action === 'snapshot',
-        );
+        applyBooks(book, m);
         continue;
       }
       bbos++;
