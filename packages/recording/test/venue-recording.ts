@@ -35,6 +35,8 @@ export interface RecordOptions {
   readonly channels: readonly RecordChannel[];
   readonly overrides?: ProtocolOverrides;
   readonly recorder?: Partial<FeedRecorderOptions>;
+  /** Called with the server before the connector starts (to arm drills for its first connection). */
+  readonly prepare?: (venue: VenueServer) => void;
 }
 
 const roots: string[] = [];
@@ -51,6 +53,7 @@ export async function startRecording(o: RecordOptions): Promise<Recording> {
   const root = mkdtempSync(join(tmpdir(), 'chassis-e2e-'));
   roots.push(root);
   const venue = await startVenueServer(o.server);
+  o.prepare?.(venue);
   const storage = new FsStorage(root);
   const clock = new MonotonicCaptureClock();
   const feed = feedName({ channels: o.channels });
