@@ -1,0 +1,162 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Json } from '@duckdb/node-api';
+import { contentHash, canonicalPrefix, openCatalog, openStorage, parquetColumns, writeDataset, type InstrumentMeta, type TradeBatch } from '@chassis/storage';
+import { RUN_SERIES_SCHEMAS } from '@chassis/backtesting';
+import { openSqlSession, type SqlSession } from './sql-session.ts';
+import { CATALOG_TABLE_COLUMNS } from './catalog-table.ts';
+import { EXPERIMENTS_VIEW_COLUMNS } from './experiments-view.ts';
+
+const roots: string[] = [];
+afterEach(() => {
+  for (const r of roots.splice(0)) rmSync(r, { recursive: true, force: true });
+});
+
+function freshRoot(): string {
+  const root = mkdtempSync(join(tmpdir(), 'chassis-sql-'));
+  roots.push(root);
+  return root;
+}
+
+async function rowsOf(session: SqlSession, sql: string): Promise<Json[][]> {
+  const out: Json[][] = [];
+  for await (const result of session.statements(sql)) for await (const chunk of result.rows()) out.push(...chunk.map((r) => [...r]));
+  return out;
+}
+
+async function describeView(session: SqlSession, view: string): Promise<[string, string][]> {
+  return (await rowsOf(session, `DESCRIBE ${view}`)).map((r) => [String(r[0]), String(r[1])]);
+}
+
+const stripNotNull = (cols: readonly (readonly [string, string])[]) => cols.map(([n, t]): [string, string] => [n, t.replace(' NOT NULL', '')]);
+const IDENTITY: [string, string][] = [
+  ['dataset_id', 'VARCHAR'],
+  ['venue', 'VARCHAR'],
+  ['instrument', 'VARCHAR'],
+];
+
+function instrument(symbol: string, priceDecimals: number, sizeDecimals: number): InstrumentMeta {
+  return { venue: 'test-venue', symbol, contractType: 'linear', baseCurrency: 'X', quoteCurrency: 'USDT', priceDecimals, sizeDecimals, tickSize: '1', lotSize: '1', multiplier: '1' };
+}
+
+/** Writes a trade dataset whose prices/sizes are the given integer units at the instrument's decimals. */
+async function writeTrades(root: string, inst: InstrumentMeta, priceUnits: readonly number[], sizeUnits: readonly number[]): Promise<string> {
+  const n = priceUnits.length;
+  const ts = BigInt64Array.from({ length: n }, (_, i) => 1_723_075_200_000_000_000n + BigInt(i) * 1_000_000n);
+  const batch: TradeBatch = { kind: 'trade', length: n, tsEventNs: ts, tsLocalNs: ts, tradeId: Array.from({ length: n }, (_, i) => `t${i}`), price: Float64Array.from(priceUnits), size: Float64Array.from(sizeUnits), aggressor: new Uint8Array(n) };
+  const hash = contentHash(batch, inst);
+  const base = { id: `ds_${hash.slice(0, 24)}`, venue: inst.venue, symbol: inst.symbol, kind: 'trade' as const, day: '2024-08-08' };
+  const storage = openStorage(root);
+  const { meta } = await writeDataset(storage, batch, {
+    ...base, contentHash: hash, startNs: ts[0]!, endNs: ts[n - 1]!, rows: n, version: 1, segment: 0, state: 'Promoted', prefix: canonicalPrefix(base), instrument: inst,
+    gaps: [], checks: [], transitions: [], provenance: { rawKeys: [], sourceFiles: [], sourceSha256: [], tsLocalFromEvent: false }, createdAt: '2024-08-08T00:00:00Z',
+  });
+  await openCatalog(storage).add(meta);
+  return meta.id;
+}
+
+/** A DuckDB decimal string as integer units at `scale` (exact: no float on the way). */
+function decimalUnits(text: string, scale: number): bigint {
+  const [int, frac = ''] = text.split('.');
+  expect(frac.length).toBeLessThanOrEqual(scale);
+  return BigInt(`${int}${frac.padEnd(scale, '0')}`);
+}
+
+describe('SQL session over a data root', () => {
+  it('has every view on an empty data root, with no rows and the documented columns', async () => {
+    const session = await openSqlSession(freshRoot());
+    try {
+      for (const kind of ['book_delta', 'trade', 'bbo'] as const) {
+        expect(await describeView(session, kind)).toEqual([...IDENTITY, ...stripNotNull(parquetColumns(kind, 0, 0))]);
+        expect(await rowsOf(session, `SELECT count(*) FROM ${kind}`)).toEqual([['0']]);
+      }
+      for (const [view, schema] of Object.entries(RUN_SERIES_SCHEMAS)) {
+        expect(await describeView(session, view)).toEqual([['run_id', 'VARCHAR'], ...schema.columns]);
+        expect(await rowsOf(session, `SELECT count(*) FROM ${view}`)).toEqual([['0']]);
+      }
+      expect(await describeView(session, 'datasets')).toEqual(CATALOG_TABLE_COLUMNS);
+      expect(await describeView(session, 'experiments')).toEqual(EXPERIMENTS_VIEW_COLUMNS);
+      expect(await session.tables()).toEqual(['bbo', 'book_delta', 'datasets', 'equity', 'experiments', 'fills', 'orders', 'positions', 'trade']);
+    } finally {
+      session.close();
+    }
+  });
+
+  it('keeps the documented DECIMAL(18, decimals) when all datasets of a kind share their decimals', async () => {
+    const root = freshRoot();
+    await writeTrades(root, instrument('AAA', 1, 3), [600_001, 600_002], [1, 2_500]);
+    const session = await openSqlSession(root);
+    try {
+      expect(await describeView(session, 'trade')).toEqual([...IDENTITY, ...stripNotNull(parquetColumns('trade', 1, 3))]);
+      expect(await rowsOf(session, 'SELECT price, size FROM trade ORDER BY ts_event_ns')).toEqual([
+        ['60000.1', '0.001'],
+        ['60000.2', '2.500'],
+      ]);
+    } finally {
+      session.close();
+    }
+  });
+
+  it('sums sizes of datasets with different decimals exactly: the SQL sum equals the bigint sum of their units', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            sizeDecimals: fc.integer({ min: 0, max: 8 }),
+            sizeUnits: fc.array(fc.integer({ min: 1, max: 2 ** 50 }), { minLength: 1, maxLength: 20 }),
+          }),
+          { minLength: 1, maxLength: 3 },
+        ),
+        async (sets) => {
+          const root = freshRoot();
+          for (const [i, s] of sets.entries()) await writeTrades(root, instrument(`S${i}`, 2, s.sizeDecimals), s.sizeUnits.map(() => 100), s.sizeUnits);
+          const scale = Math.max(...sets.map((s) => s.sizeDecimals));
+          // Independent oracle: integer units rescaled to the largest scale, summed as bigints.
+          const expected = sets.reduce((sum, s) => sum + s.sizeUnits.reduce((a, u) => a + BigInt(u) * 10n ** BigInt(scale - s.sizeDecimals), 0n), 0n);
+          const session = await openSqlSession(root);
+          try {
+            const [[sum, type]] = (await rowsOf(session, 'SELECT sum(size)::VARCHAR, typeof(sum(size)) FROM trade')) as [[string, string]];
+            expect(type).toMatch(/^DECIMAL\(38,/);
+            expect(decimalUnits(sum, scale)).toBe(expected);
+          } finally {
+            session.close();
+          }
+          rmSync(root, { recursive: true, force: true });
+        },
+      ),
+      { numRuns: 12 },
+    );
+  });
+
+  it('names each row’s dataset: per-dataset counts equal the catalog’s row counts', async () => {
+    const root = freshRoot();
+    const a = await writeTrades(root, instrument('AAA', 1, 3), [1, 2, 3], [1, 1, 1]);
+    const b = await writeTrades(root, instrument('BBB', 2, 0), [5, 6], [7, 8]);
+    const session = await openSqlSession(root);
+    try {
+      expect(await rowsOf(session, 'SELECT dataset_id, instrument, count(*)::INT FROM trade GROUP BY ALL ORDER BY instrument')).toEqual([
+        [a, 'AAA', 3],
+        [b, 'BBB', 2],
+      ]);
+      expect(await rowsOf(session, 'SELECT dataset_id, rows::INT, price_decimals, size_decimals, day::VARCHAR FROM datasets ORDER BY instrument')).toEqual([
+        [a, 3, 1, 3, '2024-08-08'],
+        [b, 2, 2, 0, '2024-08-08'],
+      ]);
+    } finally {
+      session.close();
+    }
+  });
+
+  it('turns a bad statement into E_SQL carrying DuckDB’s message', async () => {
+    const session = await openSqlSession(freshRoot());
+    try {
+      await expect(rowsOf(session, 'SELEC 1')).rejects.toMatchObject({ code: 'E_SQL', message: expect.stringMatching(/^Parser Error: syntax error at or near "SELEC"/) });
+      await expect(rowsOf(session, 'SELECT * FROM tardes')).rejects.toMatchObject({ code: 'E_SQL', message: expect.stringMatching(/^Catalog Error: Table with name tardes does not exist/) });
+    } finally {
+      session.close();
+    }
+  });
+});
