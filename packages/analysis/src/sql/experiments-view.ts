@@ -7,7 +7,7 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { emptySelect, readParquet, sqlIdentifier, sqlString, type SqlColumn } from './view-sql.ts';
+import { castColumns, emptySelect, readParquet, sqlIdentifier, sqlString, type SqlColumn } from './view-sql.ts';
 
 /** The columns every experiment index has; with no experiment the view has just these. */
 export const EXPERIMENTS_VIEW_COLUMNS: readonly SqlColumn[] = [
@@ -35,6 +35,9 @@ export function findExperimentIndexes(experimentsDir: string): ExperimentIndexFi
 
 export function experimentsViewSql(indexes: readonly ExperimentIndexFile[]): string {
   // The empty typed select is always a branch, so the fixed columns keep their types and order.
-  const selects = [emptySelect(EXPERIMENTS_VIEW_COLUMNS), ...indexes.map((f) => `SELECT ${sqlString(f.experimentId)} AS experiment_id, * FROM ${readParquet([f.path])}`)];
+  // They are cast in every file too: an index whose members all have no error stores `error` as
+  // JSON (type inference over nulls), and JSON would win the union's type.
+  const fixed = castColumns(EXPERIMENTS_VIEW_COLUMNS.slice(1));
+  const selects = [emptySelect(EXPERIMENTS_VIEW_COLUMNS), ...indexes.map((f) => `SELECT ${sqlString(f.experimentId)} AS experiment_id, * REPLACE (${fixed}) FROM ${readParquet([f.path])}`)];
   return `CREATE OR REPLACE VIEW ${sqlIdentifier('experiments')} AS\n${selects.join('\nUNION ALL BY NAME\n')}`;
 }
