@@ -52,6 +52,8 @@ export interface SqlSession {
   statements(sql: string): AsyncGenerator<SqlResult>;
   /** Views and tables of the session, sorted by name. */
   tables(): Promise<string[]>;
+  /** Stops the running statement (it fails with DuckDB's "Interrupted" as E_SQL); the session stays usable. */
+  interrupt(): void;
   close(): void;
 }
 
@@ -121,6 +123,10 @@ class DuckSqlSession implements SqlSession {
   async tables(): Promise<string[]> {
     const reader = await this.con.runAndReadAll("SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY table_name");
     return reader.getRowsJson().map((r) => String(r[0]));
+  }
+
+  interrupt(): void {
+    this.con.interrupt();
   }
 
   close(): void {

@@ -157,6 +157,16 @@ describe('chassis sql on real data', () => {
     expect(f.err).toMatch(/^E_USAGE: .*xml/);
   });
 
+  it('stops quietly with exit 0 when the reader of its output goes away (| head)', async () => {
+    const child = spawn(process.execPath, [chassis, 'sql', 'SELECT * FROM book_delta', '--data', root, '--format', 'csv'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((res) => child.once('exit', res));
+    expect(err).toBe('');
+    expect(code).toBe(0);
+  });
+
   it('runs piped statements as a batch that stops at the first error', async () => {
     const r = await run(['sql', '--data', root, '--format', 'csv'], 'SELECT count(*) AS n\n  FROM trade;\nSELECT * FROM nope;\nSELECT 42 AS never;\n');
     expect(r.code).toBe(1);

@@ -6,7 +6,7 @@ import { openSqlSession, type SqlSession } from '@chassis/analysis';
 import { resolveDataRoot } from '@chassis/storage';
 import { SQL_FORMATS, writeResult, type SqlFormat } from '../sql/result-format.ts';
 import { runSqlShell } from '../sql/sql-shell.ts';
-import { streamSink } from '../sql/text-sink.ts';
+import { OutputClosed, streamSink } from '../sql/text-sink.ts';
 import { historyFilePath } from '../sql/history-file.ts';
 
 interface SqlFlags {
@@ -37,6 +37,8 @@ export function register(program: Command): void {
         process.exitCode = await runSqlShell({
           session, format: flags.format, interactive, input: process.stdin, output: process.stdout, errors: process.stderr, historyFile: historyFilePath(),
         });
+      } catch (err) {
+        if (!(err instanceof OutputClosed)) throw err;
       } finally {
         session.close();
       }

@@ -6,6 +6,8 @@
  * - batch (stdin a pipe or file): the same statements without prompts; the first error stops
  *   with E_SQL (exit 1), like a script should; a last statement without `;` still runs.
  * Dot commands, alone on a line between statements: `.help`, `.tables`, `.quit` (or `.exit`).
+ * Ctrl-C on a terminal stops the running statement, else drops the statement being typed, else
+ * (at an empty prompt) leaves like Ctrl-D.
  */
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
@@ -14,7 +16,7 @@ import { SQL_VIEWS, type SqlSession } from '@chassis/analysis';
 import { writeResult, type SqlFormat } from './result-format.ts';
 import { StatementBuffer } from './statement-buffer.ts';
 import { streamSink, type TextSink } from './text-sink.ts';
-import { appendHistory, readHistory } from './history-file.ts';
+import { appendHistory, HISTORY_LINES, readHistory } from './history-file.ts';
 
 export interface SqlShellOptions {
   readonly session: SqlSession;
@@ -70,9 +72,10 @@ async function runStatements(sql: string, o: SqlShellOptions, out: TextSink): Pr
 export async function runSqlShell(o: SqlShellOptions): Promise<number> {
   const terminal = o.input.isTTY === true;
   const history = terminal && o.historyFile ? readHistory(o.historyFile) : [];
-  const rl = createInterface({ input: o.input, ...(o.interactive ? { output: o.output } : {}), terminal, history, historySize: 1000 });
+  const rl = createInterface({ input: o.input, ...(o.interactive ? { output: o.output } : {}), terminal, history, historySize: HISTORY_LINES });
   const out = streamSink(o.output);
   const buffer = new StatementBuffer();
+  let running = false;
   const prompt = () => {
     if (!o.interactive) return;
     rl.setPrompt(buffer.pending ? CONTINUATION : PROMPT);
@@ -80,14 +83,25 @@ export async function runSqlShell(o: SqlShellOptions): Promise<number> {
   };
   /** Runs one step; in an interactive session an error is shown and reading goes on. */
   const attempt = async (step: () => Promise<DotOutcome>): Promise<DotOutcome> => {
+    running = true;
     try {
       return await step();
     } catch (err) {
       if (!o.interactive || !(err instanceof ChassisError)) throw err;
       o.errors.write(`${err.code}: ${err.message}\n`);
       return 'continue';
+    } finally {
+      running = false;
     }
   };
+  rl.on('SIGINT', () => {
+    if (running) o.session.interrupt();
+    else if (buffer.pending) {
+      buffer.flush();
+      o.output.write('\n');
+      prompt();
+    } else rl.close();
+  });
   try {
     if (o.interactive) await out.write('chassis sql: statements end with ";"; .help for views and commands, .quit to leave\n');
     prompt();
