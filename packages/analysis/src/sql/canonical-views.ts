@@ -31,10 +31,12 @@ export function canonicalViewColumns(kind: CanonicalKind, datasets: readonly Dat
   const priceScales = new Set(datasets.map((d) => d.instrument.priceDecimals));
   const sizeScales = new Set(datasets.map((d) => d.instrument.sizeDecimals));
   const widen = priceScales.size > 1 || sizeScales.size > 1;
-  const schema = parquetColumns(kind, Math.max(0, ...priceScales), Math.max(0, ...sizeScales)).map(([name, declared]): SqlColumn => {
-    const type = declared.replace(' NOT NULL', '');
-    return [name, widen ? type.replace(/^DECIMAL\(18,/, `DECIMAL(${WIDE_PRECISION},`) : type];
-  });
+  const schema = parquetColumns(kind, Math.max(0, ...priceScales), Math.max(0, ...sizeScales)).map(
+    ([name, declared]): SqlColumn => {
+      const type = declared.replace(' NOT NULL', '');
+      return [name, widen ? type.replace(/^DECIMAL\(18,/, `DECIMAL(${WIDE_PRECISION},`) : type];
+    },
+  );
   return [...DATASET_IDENTITY_COLUMNS, ...schema];
 }
 

@@ -38,6 +38,11 @@ export function experimentsViewSql(indexes: readonly ExperimentIndexFile[]): str
   // They are cast in every file too: an index whose members all have no error stores `error` as
   // JSON (type inference over nulls), and JSON would win the union's type.
   const fixed = castColumns(EXPERIMENTS_VIEW_COLUMNS.slice(1));
-  const selects = [emptySelect(EXPERIMENTS_VIEW_COLUMNS), ...indexes.map((f) => `SELECT ${sqlString(f.experimentId)} AS experiment_id, * REPLACE (${fixed}) FROM ${readParquet([f.path])}`)];
+  const selects = [
+    emptySelect(EXPERIMENTS_VIEW_COLUMNS),
+    ...indexes.map(
+      (f) => `SELECT ${sqlString(f.experimentId)} AS experiment_id, * REPLACE (${fixed}) FROM ${readParquet([f.path])}`,
+    ),
+  ];
   return `CREATE OR REPLACE VIEW ${sqlIdentifier('experiments')} AS\n${selects.join('\nUNION ALL BY NAME\n')}`;
 }

@@ -28,7 +28,9 @@ export function runViewColumns(view: RunSeriesView): SqlColumn[] {
 /** `CREATE VIEW <series>` over every run's series file. */
 export function runViewSql(view: RunSeriesView, runs: readonly RunDir[]): string {
   const { file, columns } = RUN_SERIES_SCHEMAS[view];
-  const selects = runs.map((r) => `SELECT ${sqlString(r.runId)} AS run_id, ${castColumns(columns)} FROM ${readParquet([join(r.dir, file)])}`);
+  const selects = runs.map(
+    (r) => `SELECT ${sqlString(r.runId)} AS run_id, ${castColumns(columns)} FROM ${readParquet([join(r.dir, file)])}`,
+  );
   return createViewSql(view, selects, runViewColumns(view));
 }
 

@@ -7,7 +7,18 @@ import type { Json } from '@duckdb/node-api';
 import type { AddressInfo } from 'node:net';
 // @ts-expect-error s3rver ships no type declarations; its use is typed at the call below
 import S3rver from 's3rver';
-import { contentHash, canonicalPrefix, openCatalog, openStorage, parquetColumns, S3Storage, writeDataset, type InstrumentMeta, type Storage, type TradeBatch } from '@chassis/storage';
+import {
+  contentHash,
+  canonicalPrefix,
+  openCatalog,
+  openStorage,
+  parquetColumns,
+  S3Storage,
+  writeDataset,
+  type InstrumentMeta,
+  type Storage,
+  type TradeBatch,
+} from '@chassis/storage';
 import { RUN_SERIES_SCHEMAS } from '@chassis/backtesting';
 import { openSqlSession, type SqlSession } from './sql-session.ts';
 import { CATALOG_TABLE_COLUMNS } from './catalog-table.ts';
@@ -26,7 +37,8 @@ function freshRoot(): string {
 
 async function rowsOf(session: SqlSession, sql: string): Promise<Json[][]> {
   const out: Json[][] = [];
-  for await (const result of session.statements(sql)) for await (const chunk of result.rows()) out.push(...chunk.map((r) => [...r]));
+  for await (const result of session.statements(sql))
+    for await (const chunk of result.rows()) out.push(...chunk.map((r) => [...r]));
   return out;
 }
 
@@ -34,7 +46,8 @@ async function describeView(session: SqlSession, view: string): Promise<[string,
   return (await rowsOf(session, `DESCRIBE ${view}`)).map((r) => [String(r[0]), String(r[1])]);
 }
 
-const stripNotNull = (cols: readonly (readonly [string, string])[]) => cols.map(([n, t]): [string, string] => [n, t.replace(' NOT NULL', '')]);
+const stripNotNull = (cols: readonly (readonly [string, string])[]) =>
+  cols.map(([n, t]): [string, string] => [n, t.replace(' NOT NULL', '')]);
 const IDENTITY: [string, string][] = [
   ['dataset_id', 'VARCHAR'],
   ['venue', 'VARCHAR'],
@@ -42,20 +55,64 @@ const IDENTITY: [string, string][] = [
 ];
 
 function instrument(symbol: string, priceDecimals: number, sizeDecimals: number): InstrumentMeta {
-  return { venue: 'test-venue', symbol, contractType: 'linear', baseCurrency: 'X', quoteCurrency: 'USDT', priceDecimals, sizeDecimals, tickSize: '1', lotSize: '1', multiplier: '1' };
+  return {
+    venue: 'test-venue',
+    symbol,
+    contractType: 'linear',
+    baseCurrency: 'X',
+    quoteCurrency: 'USDT',
+    priceDecimals,
+    sizeDecimals,
+    tickSize: '1',
+    lotSize: '1',
+    multiplier: '1',
+  };
 }
 
 /** Writes a trade dataset whose prices/sizes are the given integer units at the instrument's decimals. */
-async function writeTrades(root: string | Storage, inst: InstrumentMeta, priceUnits: readonly number[], sizeUnits: readonly number[]): Promise<string> {
+async function writeTrades(
+  root: string | Storage,
+  inst: InstrumentMeta,
+  priceUnits: readonly number[],
+  sizeUnits: readonly number[],
+): Promise<string> {
   const n = priceUnits.length;
   const ts = BigInt64Array.from({ length: n }, (_, i) => 1_723_075_200_000_000_000n + BigInt(i) * 1_000_000n);
-  const batch: TradeBatch = { kind: 'trade', length: n, tsEventNs: ts, tsLocalNs: ts, tradeId: Array.from({ length: n }, (_, i) => `t${i}`), price: Float64Array.from(priceUnits), size: Float64Array.from(sizeUnits), aggressor: new Uint8Array(n) };
+  const batch: TradeBatch = {
+    kind: 'trade',
+    length: n,
+    tsEventNs: ts,
+    tsLocalNs: ts,
+    tradeId: Array.from({ length: n }, (_, i) => `t${i}`),
+    price: Float64Array.from(priceUnits),
+    size: Float64Array.from(sizeUnits),
+    aggressor: new Uint8Array(n),
+  };
   const hash = contentHash(batch, inst);
-  const base = { id: `ds_${hash.slice(0, 24)}`, venue: inst.venue, symbol: inst.symbol, kind: 'trade' as const, day: '2024-08-08' };
+  const base = {
+    id: `ds_${hash.slice(0, 24)}`,
+    venue: inst.venue,
+    symbol: inst.symbol,
+    kind: 'trade' as const,
+    day: '2024-08-08',
+  };
   const storage = typeof root === 'string' ? openStorage(root) : root;
   const { meta } = await writeDataset(storage, batch, {
-    ...base, contentHash: hash, startNs: ts[0]!, endNs: ts[n - 1]!, rows: n, version: 1, segment: 0, state: 'Promoted', prefix: canonicalPrefix(base), instrument: inst,
-    gaps: [], checks: [], transitions: [], provenance: { rawKeys: [], sourceFiles: [], sourceSha256: [], tsLocalFromEvent: false }, createdAt: '2024-08-08T00:00:00Z',
+    ...base,
+    contentHash: hash,
+    startNs: ts[0]!,
+    endNs: ts[n - 1]!,
+    rows: n,
+    version: 1,
+    segment: 0,
+    state: 'Promoted',
+    prefix: canonicalPrefix(base),
+    instrument: inst,
+    gaps: [],
+    checks: [],
+    transitions: [],
+    provenance: { rawKeys: [], sourceFiles: [], sourceSha256: [], tsLocalFromEvent: false },
+    createdAt: '2024-08-08T00:00:00Z',
   });
   await openCatalog(storage).add(meta);
   return meta.id;
@@ -82,7 +139,17 @@ describe('SQL session over a data root', () => {
       }
       expect(await describeView(session, 'datasets')).toEqual(CATALOG_TABLE_COLUMNS);
       expect(await describeView(session, 'experiments')).toEqual(EXPERIMENTS_VIEW_COLUMNS);
-      expect(await session.tables()).toEqual(['bbo', 'book_delta', 'datasets', 'equity', 'experiments', 'fills', 'orders', 'positions', 'trade']);
+      expect(await session.tables()).toEqual([
+        'bbo',
+        'book_delta',
+        'datasets',
+        'equity',
+        'experiments',
+        'fills',
+        'orders',
+        'positions',
+        'trade',
+      ]);
     } finally {
       session.close();
     }
@@ -93,7 +160,10 @@ describe('SQL session over a data root', () => {
     await writeTrades(root, instrument('AAA', 1, 3), [600_001, 600_002], [1, 2_500]);
     const session = await openSqlSession(root);
     try {
-      expect(await describeView(session, 'trade')).toEqual([...IDENTITY, ...stripNotNull(parquetColumns('trade', 1, 3))]);
+      expect(await describeView(session, 'trade')).toEqual([
+        ...IDENTITY,
+        ...stripNotNull(parquetColumns('trade', 1, 3)),
+      ]);
       expect(await rowsOf(session, 'SELECT price, size FROM trade ORDER BY ts_event_ns')).toEqual([
         ['60000.1', '0.001'],
         ['60000.2', '2.500'],
@@ -115,13 +185,25 @@ describe('SQL session over a data root', () => {
         ),
         async (sets) => {
           const root = freshRoot();
-          for (const [i, s] of sets.entries()) await writeTrades(root, instrument(`S${i}`, 2, s.sizeDecimals), s.sizeUnits.map(() => 100), s.sizeUnits);
+          for (const [i, s] of sets.entries())
+            await writeTrades(
+              root,
+              instrument(`S${i}`, 2, s.sizeDecimals),
+              s.sizeUnits.map(() => 100),
+              s.sizeUnits,
+            );
           const scale = Math.max(...sets.map((s) => s.sizeDecimals));
           // Independent oracle: integer units rescaled to the largest scale, summed as bigints.
-          const expected = sets.reduce((sum, s) => sum + s.sizeUnits.reduce((a, u) => a + BigInt(u) * 10n ** BigInt(scale - s.sizeDecimals), 0n), 0n);
+          const expected = sets.reduce(
+            (sum, s) => sum + s.sizeUnits.reduce((a, u) => a + BigInt(u) * 10n ** BigInt(scale - s.sizeDecimals), 0n),
+            0n,
+          );
           const session = await openSqlSession(root);
           try {
-            const [[sum, type]] = (await rowsOf(session, 'SELECT sum(size)::VARCHAR, typeof(sum(size)) FROM trade')) as [[string, string]];
+            const [[sum, type]] = (await rowsOf(
+              session,
+              'SELECT sum(size)::VARCHAR, typeof(sum(size)) FROM trade',
+            )) as [[string, string]];
             expect(type).toMatch(/^DECIMAL\(38,/);
             expect(decimalUnits(sum, scale)).toBe(expected);
           } finally {
@@ -140,11 +222,21 @@ describe('SQL session over a data root', () => {
     const b = await writeTrades(root, instrument('BBB', 2, 0), [5, 6], [7, 8]);
     const session = await openSqlSession(root);
     try {
-      expect(await rowsOf(session, 'SELECT dataset_id, instrument, count(*)::INT FROM trade GROUP BY ALL ORDER BY instrument')).toEqual([
+      expect(
+        await rowsOf(
+          session,
+          'SELECT dataset_id, instrument, count(*)::INT FROM trade GROUP BY ALL ORDER BY instrument',
+        ),
+      ).toEqual([
         [a, 'AAA', 3],
         [b, 'BBB', 2],
       ]);
-      expect(await rowsOf(session, 'SELECT dataset_id, rows::INT, price_decimals, size_decimals, day::VARCHAR FROM datasets ORDER BY instrument')).toEqual([
+      expect(
+        await rowsOf(
+          session,
+          'SELECT dataset_id, rows::INT, price_decimals, size_decimals, day::VARCHAR FROM datasets ORDER BY instrument',
+        ),
+      ).toEqual([
         [a, 3, 1, 3, '2024-08-08'],
         [b, 2, 2, 0, '2024-08-08'],
       ]);
@@ -156,24 +248,43 @@ describe('SQL session over a data root', () => {
   it('turns a bad statement into E_SQL carrying DuckDB’s message', async () => {
     const session = await openSqlSession(freshRoot());
     try {
-      await expect(rowsOf(session, 'SELEC 1')).rejects.toMatchObject({ code: 'E_SQL', message: expect.stringMatching(/^Parser Error: syntax error at or near "SELEC"/) });
-      await expect(rowsOf(session, 'SELECT * FROM tardes')).rejects.toMatchObject({ code: 'E_SQL', message: expect.stringMatching(/^Catalog Error: Table with name tardes does not exist/) });
+      await expect(rowsOf(session, 'SELEC 1')).rejects.toMatchObject({
+        code: 'E_SQL',
+        message: expect.stringMatching(/^Parser Error: syntax error at or near "SELEC"/),
+      });
+      await expect(rowsOf(session, 'SELECT * FROM tardes')).rejects.toMatchObject({
+        code: 'E_SQL',
+        message: expect.stringMatching(/^Catalog Error: Table with name tardes does not exist/),
+      });
     } finally {
       session.close();
     }
   });
 
   it('reads an S3 data root through the storage cache: the same rows and exact sums as on disk', async () => {
-    const server = new (S3rver as unknown as new (o: object) => { run(): Promise<AddressInfo>; close(): Promise<void> })({
-      port: 0, address: '127.0.0.1', silent: true, directory: freshRoot(), configureBuckets: [{ name: 'chassis' }],
+    const server = new (
+      S3rver as unknown as new (o: object) => { run(): Promise<AddressInfo>; close(): Promise<void> }
+    )({
+      port: 0,
+      address: '127.0.0.1',
+      silent: true,
+      directory: freshRoot(),
+      configureBuckets: [{ name: 'chassis' }],
     });
     const { port } = await server.run();
-    const s3 = new S3Storage({ url: 's3://chassis/team-a', endpoint: `http://127.0.0.1:${port}`, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }, cacheDir: freshRoot() });
+    const s3 = new S3Storage({
+      url: 's3://chassis/team-a',
+      endpoint: `http://127.0.0.1:${port}`,
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+      cacheDir: freshRoot(),
+    });
     try {
       const id = await writeTrades(s3, instrument('AAA', 1, 3), [600_001, 600_002, 600_003], [1, 2_500, 7]);
       const session = await openSqlSession('s3://chassis/team-a', s3);
       try {
-        expect(await rowsOf(session, 'SELECT dataset_id, count(*)::INT, sum(size)::VARCHAR FROM trade GROUP BY ALL')).toEqual([[id, 3, '2.508']]);
+        expect(
+          await rowsOf(session, 'SELECT dataset_id, count(*)::INT, sum(size)::VARCHAR FROM trade GROUP BY ALL'),
+        ).toEqual([[id, 3, '2.508']]);
         expect(await rowsOf(session, 'SELECT count(*)::INT FROM fills')).toEqual([[0]]);
       } finally {
         session.close();

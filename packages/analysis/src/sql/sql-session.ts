@@ -10,7 +10,13 @@
  * and experiments are local directories, so an S3 root has none.
  */
 import { join } from 'node:path';
-import { DuckDBInstance, ResultReturnType, type DuckDBConnection, type DuckDBResult, type Json } from '@duckdb/node-api';
+import {
+  DuckDBInstance,
+  ResultReturnType,
+  type DuckDBConnection,
+  type DuckDBResult,
+  type Json,
+} from '@duckdb/node-api';
 import { ChassisError } from '@chassis/core';
 import { openCatalog, openStorage, type Storage } from '@chassis/storage';
 import { CANONICAL_KINDS, canonicalViewSql, type LocalDataset } from './canonical-views.ts';
@@ -59,7 +65,9 @@ export interface SqlSession {
 
 /** DuckDB's message, without the node binding's wrapper prefix. */
 export function sqlError(err: unknown): ChassisError {
-  const message = (err instanceof Error ? err.message : String(err)).replace(/^Failed to extract statements: /, '').trim();
+  const message = (err instanceof Error ? err.message : String(err))
+    .replace(/^Failed to extract statements: /, '')
+    .trim();
   return new ChassisError('E_SQL', message);
 }
 
@@ -74,12 +82,16 @@ async function sqlCall<T>(call: () => Promise<T>): Promise<T> {
 async function localDatasets(storage: Storage): Promise<LocalDataset[]> {
   const metas = await openCatalog(storage).list();
   const out: LocalDataset[] = [];
-  for (const meta of metas) out.push({ meta, paths: await Promise.all(meta.files.map((f) => storage.localPath(f.key))) });
+  for (const meta of metas)
+    out.push({ meta, paths: await Promise.all(meta.files.map((f) => storage.localPath(f.key))) });
   return out;
 }
 
 /** The statements that create every view of a data root, and what was skipped. */
-export async function viewStatements(dataRoot: string, storage: Storage = openStorage(dataRoot)): Promise<{ sql: string[]; skipped: string[] }> {
+export async function viewStatements(
+  dataRoot: string,
+  storage: Storage = openStorage(dataRoot),
+): Promise<{ sql: string[]; skipped: string[] }> {
   const datasets = await localDatasets(storage);
   const experimentsDir = storage.kind === 'fs' ? join(dataRoot, 'experiments') : null;
   const { runs, skipped } = experimentsDir ? findRunDirs(experimentsDir) : { runs: [], skipped: [] };
@@ -121,7 +133,9 @@ class DuckSqlSession implements SqlSession {
   }
 
   async tables(): Promise<string[]> {
-    const reader = await this.con.runAndReadAll("SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY table_name");
+    const reader = await this.con.runAndReadAll(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY table_name",
+    );
     return reader.getRowsJson().map((r) => String(r[0]));
   }
 

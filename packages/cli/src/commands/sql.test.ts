@@ -48,7 +48,8 @@ async function sql(root: string, query: string): Promise<Row[]> {
     .map((l) => JSON.parse(l) as Row);
 }
 
-const stripNotNull = (cols: readonly (readonly [string, string])[]) => cols.map(([n, t]): [string, string] => [n, t.replace(' NOT NULL', '')]);
+const stripNotNull = (cols: readonly (readonly [string, string])[]) =>
+  cols.map(([n, t]): [string, string] => [n, t.replace(' NOT NULL', '')]);
 
 /** Sum of the `q` fields of the capture's trade messages, in units of 10^-scale: read from the text, never a float. */
 function rawTradeSizeUnits(lines: readonly string[], scale: number): bigint {
@@ -78,10 +79,28 @@ describe('chassis sql on real data', () => {
     await importCapture(openStorage(root), join(work, 'capture.txt'), { venue: 'binance-usdm' });
     catalog = await openCatalog(openStorage(root)).list();
     const mm = join(repo, 'examples/strategies/market-maker.ts');
-    const bt = await run(['backtest', '--data', root, '--venue', 'binance-usdm', '--instrument', 'BTCUSDT', '--strategy', mm, '--param', 'spreadTicks=1', '--seed', '1', '--json']);
+    const bt = await run([
+      'backtest',
+      '--data',
+      root,
+      '--venue',
+      'binance-usdm',
+      '--instrument',
+      'BTCUSDT',
+      '--strategy',
+      mm,
+      '--param',
+      'spreadTicks=1',
+      '--seed',
+      '1',
+      '--json',
+    ]);
     expect(bt.code, bt.err).toBe(0);
     backtest = JSON.parse(bt.out) as typeof backtest;
-    writeFileSync(join(work, 'run.yaml'), `data: { venue: binance-usdm, instrument: BTCUSDT }\nstrategy:\n  module: ${mm}\n  params: { spreadTicks: 2, qty: 1 }\nseed: 1\n`);
+    writeFileSync(
+      join(work, 'run.yaml'),
+      `data: { venue: binance-usdm, instrument: BTCUSDT }\nstrategy:\n  module: ${mm}\n  params: { spreadTicks: 2, qty: 1 }\nseed: 1\n`,
+    );
     writeFileSync(join(work, 'sweep.yaml'), 'base: run.yaml\ngrid: { strategy.params.qty: [1, 2] }\n');
     const sw = await run(['sweep', join(work, 'sweep.yaml'), '--data', root, '--workers', '1', '--json']);
     expect(sw.code, sw.err).toBe(0);
@@ -92,11 +111,16 @@ describe('chassis sql on real data', () => {
 
   it('counts the rows of every dataset as the catalog records them', async () => {
     expect(catalog.length).toBeGreaterThanOrEqual(3);
-    const counted = await sql(root, `SELECT dataset_id, count(*) AS n FROM book_delta GROUP BY ALL UNION ALL SELECT dataset_id, count(*) FROM trade GROUP BY ALL UNION ALL SELECT dataset_id, count(*) FROM bbo GROUP BY ALL`);
+    const counted = await sql(
+      root,
+      `SELECT dataset_id, count(*) AS n FROM book_delta GROUP BY ALL UNION ALL SELECT dataset_id, count(*) FROM trade GROUP BY ALL UNION ALL SELECT dataset_id, count(*) FROM bbo GROUP BY ALL`,
+    );
     const byId = Object.fromEntries(counted.map((r) => [String(r.dataset_id), Number(r.n)]));
     expect(byId).toEqual(Object.fromEntries(catalog.filter((d) => d.files.length > 0).map((d) => [d.id, d.rows])));
     const listed = await sql(root, 'SELECT dataset_id, kind, state, rows FROM datasets');
-    expect(listed).toEqual(catalog.map((d) => ({ dataset_id: d.id, kind: d.kind, state: d.state, rows: String(d.rows) })));
+    expect(listed).toEqual(
+      catalog.map((d) => ({ dataset_id: d.id, kind: d.kind, state: d.state, rows: String(d.rows) })),
+    );
   });
 
   it('sums trade sizes exactly: the DECIMAL sum equals the bigint sum of the sizes in the raw capture text', async () => {
@@ -110,31 +134,54 @@ describe('chassis sql on real data', () => {
   });
 
   it('gives each view the documented columns after the identifying ones', async () => {
-    const described = await sql(root, 'SELECT table_name, column_name, data_type FROM information_schema.columns ORDER BY table_name, ordinal_position');
-    const columnsOf = (view: string) => described.filter((r) => r.table_name === view).map((r) => [String(r.column_name), String(r.data_type)]);
+    const described = await sql(
+      root,
+      'SELECT table_name, column_name, data_type FROM information_schema.columns ORDER BY table_name, ordinal_position',
+    );
+    const columnsOf = (view: string) =>
+      described.filter((r) => r.table_name === view).map((r) => [String(r.column_name), String(r.data_type)]);
     for (const kind of ['book_delta', 'trade', 'bbo'] as const) {
       const { priceDecimals, sizeDecimals } = catalog.find((d) => d.kind === kind)!.instrument;
-      expect(columnsOf(kind)).toEqual([['dataset_id', 'VARCHAR'], ['venue', 'VARCHAR'], ['instrument', 'VARCHAR'], ...stripNotNull(parquetColumns(kind, priceDecimals, sizeDecimals))]);
+      expect(columnsOf(kind)).toEqual([
+        ['dataset_id', 'VARCHAR'],
+        ['venue', 'VARCHAR'],
+        ['instrument', 'VARCHAR'],
+        ...stripNotNull(parquetColumns(kind, priceDecimals, sizeDecimals)),
+      ]);
     }
-    for (const [view, schema] of Object.entries(RUN_SERIES_SCHEMAS)) expect(columnsOf(view)).toEqual([['run_id', 'VARCHAR'], ...schema.columns]);
+    for (const [view, schema] of Object.entries(RUN_SERIES_SCHEMAS))
+      expect(columnsOf(view)).toEqual([['run_id', 'VARCHAR'], ...schema.columns]);
     expect(columnsOf('datasets')).toEqual(CATALOG_TABLE_COLUMNS);
     // experiments: the index file's own columns (read here without the view), the fixed ones as VARCHAR.
     const db = await DuckDBInstance.create(':memory:');
     const con = await db.connect();
-    const index = (await con.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet('${join(root, 'experiments', experimentId, 'index.parquet')}')`)).getRowObjectsJson();
+    const index = (
+      await con.runAndReadAll(
+        `DESCRIBE SELECT * FROM read_parquet('${join(root, 'experiments', experimentId, 'index.parquet')}')`,
+      )
+    ).getRowObjectsJson();
     con.closeSync();
     db.closeSync();
     const fixed = new Map(EXPERIMENTS_VIEW_COLUMNS);
-    const fileColumns = index.map((r) => [String(r.column_name), fixed.get(String(r.column_name)) ?? String(r.column_type)]);
+    const fileColumns = index.map((r) => [
+      String(r.column_name),
+      fixed.get(String(r.column_name)) ?? String(r.column_type),
+    ]);
     expect(new Set(columnsOf('experiments'))).toEqual(new Set([['experiment_id', 'VARCHAR'], ...fileColumns]));
     expect(columnsOf('experiments').slice(0, EXPERIMENTS_VIEW_COLUMNS.length)).toEqual(EXPERIMENTS_VIEW_COLUMNS);
     expect(fileColumns).toContainEqual(['qty', 'BIGINT']);
   });
 
   it('shows a backtest run’s orders and fills as the run reported them, and positions that are the sum of its fills', async () => {
-    const [counts] = await sql(root, `SELECT (SELECT count(*) FROM fills WHERE run_id = '${backtest.runId}') AS fills, (SELECT count(*) FROM orders WHERE run_id = '${backtest.runId}') AS orders`);
+    const [counts] = await sql(
+      root,
+      `SELECT (SELECT count(*) FROM fills WHERE run_id = '${backtest.runId}') AS fills, (SELECT count(*) FROM orders WHERE run_id = '${backtest.runId}') AS orders`,
+    );
     expect(backtest.fills).toBeGreaterThan(0);
-    expect({ fills: Number(counts!.fills), orders: Number(counts!.orders) }).toEqual({ fills: backtest.fills, orders: backtest.orders });
+    expect({ fills: Number(counts!.fills), orders: Number(counts!.orders) }).toEqual({
+      fills: backtest.fills,
+      orders: backtest.orders,
+    });
     const check = await sql(
       root,
       `SELECT f.run_id, f.signed, p.last_qty FROM (SELECT run_id, sum(CASE side WHEN 'buy' THEN qty_units ELSE -qty_units END) AS signed FROM fills GROUP BY run_id) f
@@ -158,7 +205,11 @@ describe('chassis sql on real data', () => {
   });
 
   it('stops quietly with exit 0 when the reader of its output goes away (| head)', async () => {
-    const child = spawn(process.execPath, [chassis, 'sql', 'SELECT * FROM book_delta', '--data', root, '--format', 'csv'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [chassis, 'sql', 'SELECT * FROM book_delta', '--data', root, '--format', 'csv'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.stdout.once('data', () => child.stdout.destroy());
@@ -168,14 +219,19 @@ describe('chassis sql on real data', () => {
   });
 
   it('runs piped statements as a batch that stops at the first error', async () => {
-    const r = await run(['sql', '--data', root, '--format', 'csv'], 'SELECT count(*) AS n\n  FROM trade;\nSELECT * FROM nope;\nSELECT 42 AS never;\n');
+    const r = await run(
+      ['sql', '--data', root, '--format', 'csv'],
+      'SELECT count(*) AS n\n  FROM trade;\nSELECT * FROM nope;\nSELECT 42 AS never;\n',
+    );
     expect(r.code).toBe(1);
     expect(r.out).toBe(`n\r\n${lines.filter((l) => l.includes('"e":"trade"')).length}\r\n`);
     expect(r.err).toMatch(/^E_SQL: Catalog Error: Table with name nope does not exist!/);
   });
 
   it('keeps an interactive session going through dot commands, a multi-line statement and an error, until .quit', async () => {
-    const child = spawn(process.execPath, [chassis, 'sql', '--data', root, '--interactive'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [chassis, 'sql', '--data', root, '--interactive'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));

@@ -23,10 +23,16 @@ async function runQuery(session: SqlSession, query: string, format: SqlFormat): 
 export function register(program: Command): void {
   program
     .command('sql')
-    .description('SQL (DuckDB) over the data root: book_delta, trade, bbo, datasets, orders, fills, positions, equity, experiments; no query: read statements from stdin')
+    .description(
+      'SQL (DuckDB) over the data root: book_delta, trade, bbo, datasets, orders, fills, positions, equity, experiments; no query: read statements from stdin',
+    )
     .argument('[query]', 'SQL statement(s); omitted: interactive on a terminal, else statements read from stdin')
     .option('--data <dir>', 'data root (default: $CHASSIS_DATA or ./data)')
-    .addOption(new Option('--format <format>', 'output: aligned table, RFC 4180 CSV, or JSON Lines').choices(SQL_FORMATS).default('table'))
+    .addOption(
+      new Option('--format <format>', 'output: aligned table, RFC 4180 CSV, or JSON Lines')
+        .choices(SQL_FORMATS)
+        .default('table'),
+    )
     .option('-i, --interactive', 'prompt and go on after an error even when stdin is not a terminal')
     .action(async (query: string | undefined, flags: SqlFlags) => {
       const session = await openSqlSession(resolveDataRoot(flags.data));
@@ -35,7 +41,13 @@ export function register(program: Command): void {
         if (query !== undefined) return await runQuery(session, query, flags.format);
         const interactive = flags.interactive === true || process.stdin.isTTY === true;
         process.exitCode = await runSqlShell({
-          session, format: flags.format, interactive, input: process.stdin, output: process.stdout, errors: process.stderr, historyFile: historyFilePath(),
+          session,
+          format: flags.format,
+          interactive,
+          input: process.stdin,
+          output: process.stdout,
+          errors: process.stderr,
+          historyFile: historyFilePath(),
         });
       } catch (err) {
         if (!(err instanceof OutputClosed)) throw err;

@@ -11,7 +11,9 @@ import { join } from 'node:path';
 export const HISTORY_LINES = 1000;
 
 export function historyFilePath(env: NodeJS.ProcessEnv = process.env): string {
-  return env.CHASSIS_SQL_HISTORY && env.CHASSIS_SQL_HISTORY.length > 0 ? env.CHASSIS_SQL_HISTORY : join(homedir(), '.chassis_sql_history');
+  return env.CHASSIS_SQL_HISTORY && env.CHASSIS_SQL_HISTORY.length > 0
+    ? env.CHASSIS_SQL_HISTORY
+    : join(homedir(), '.chassis_sql_history');
 }
 
 /** Newest first, as node:readline's `history` option wants it. */

@@ -23,7 +23,12 @@ async function printed(r: SqlResult, format: SqlFormat): Promise<string> {
 
 const sample = () =>
   result(
-    [['instrument', 'VARCHAR'], ['size', 'DECIMAL(18,3)'], ['ts_event_ns', 'BIGINT'], ['note', 'VARCHAR']],
+    [
+      ['instrument', 'VARCHAR'],
+      ['size', 'DECIMAL(18,3)'],
+      ['ts_event_ns', 'BIGINT'],
+      ['note', 'VARCHAR'],
+    ],
     [
       ['BTCUSDT', '0.001', '1723075200000000001', 'a, "quoted"\nline'],
       ['ETH', '12.500', '17', null],
@@ -45,7 +50,9 @@ describe('sql result formats', () => {
   });
 
   it('csv follows RFC 4180: header, CRLF, quoted fields with doubled quotes, NULL as an empty field', async () => {
-    expect(await printed(sample(), 'csv')).toBe('instrument,size,ts_event_ns,note\r\nBTCUSDT,0.001,1723075200000000001,"a, ""quoted""\nline"\r\nETH,12.500,17,\r\n');
+    expect(await printed(sample(), 'csv')).toBe(
+      'instrument,size,ts_event_ns,note\r\nBTCUSDT,0.001,1723075200000000001,"a, ""quoted""\nline"\r\nETH,12.500,17,\r\n',
+    );
   });
 
   it('json prints one object per line with exact decimals and 64-bit integers as strings', async () => {
@@ -57,19 +64,28 @@ describe('sql result formats', () => {
   });
 
   it('prints nothing for a statement without rows to show', async () => {
-    for (const f of ['table', 'csv', 'json'] as const) expect(await printed(result([['Count', 'BIGINT']], [], false), f)).toBe('');
+    for (const f of ['table', 'csv', 'json'] as const)
+      expect(await printed(result([['Count', 'BIGINT']], [], false), f)).toBe('');
   });
 
   it('table shows at most TABLE_MAX_ROWS rows and says how many there were', async () => {
     const rows: Json[][] = Array.from({ length: TABLE_MAX_ROWS + 5 }, (_, i) => [i]);
     const lines = (await printed(result([['n', 'INTEGER']], rows), 'table')).trimEnd().split('\n');
     expect(lines).toHaveLength(2 + TABLE_MAX_ROWS + 1);
-    expect(lines.at(-1)).toBe(`(${TABLE_MAX_ROWS + 5} rows, first ${TABLE_MAX_ROWS} shown; --format csv or json prints all)`);
+    expect(lines.at(-1)).toBe(
+      `(${TABLE_MAX_ROWS + 5} rows, first ${TABLE_MAX_ROWS} shown; --format csv or json prints all)`,
+    );
   });
 
   it('quotes a csv field only when it must', () => {
-    expect([csvField('plain'), csvField('a,b'), csvField('say "hi"'), csvField('cr\r'), csvField(null), csvField(3), csvField([1, 2])]).toEqual([
-      'plain', '"a,b"', '"say ""hi"""', '"cr\r"', '', '3', '"[1,2]"',
-    ]);
+    expect([
+      csvField('plain'),
+      csvField('a,b'),
+      csvField('say "hi"'),
+      csvField('cr\r'),
+      csvField(null),
+      csvField(3),
+      csvField([1, 2]),
+    ]).toEqual(['plain', '"a,b"', '"say ""hi"""', '"cr\r"', '', '3', '"[1,2]"']);
   });
 });

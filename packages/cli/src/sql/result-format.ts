@@ -19,7 +19,8 @@ export type SqlFormat = (typeof SQL_FORMATS)[number];
 
 export const TABLE_MAX_ROWS = 10_000;
 
-const NUMERIC_TYPE = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL)/;
+const NUMERIC_TYPE =
+  /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL)/;
 
 const CONTROL = /[\r\n\t]/g;
 const ESCAPED: Readonly<Record<string, string>> = { '\r': '\\r', '\n': '\\n', '\t': '\\t' };
@@ -42,10 +43,25 @@ async function writeTable(result: SqlResult, sink: TextSink): Promise<void> {
   const header = result.columns.map((c) => c.name);
   const right = result.columns.map((c) => NUMERIC_TYPE.test(c.type));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: readonly string[], alignRight: readonly boolean[]) => cells.map((c, i) => (alignRight[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
-  const text = [line(header, right), line(widths.map((w) => '-'.repeat(w)), right), ...rows.map((r) => line(r, right))];
+  const line = (cells: readonly string[], alignRight: readonly boolean[]) =>
+    cells
+      .map((c, i) => (alignRight[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  const text = [
+    line(header, right),
+    line(
+      widths.map((w) => '-'.repeat(w)),
+      right,
+    ),
+    ...rows.map((r) => line(r, right)),
+  ];
   const hidden = total - rows.length;
-  text.push(hidden > 0 ? `(${total} rows, first ${rows.length} shown; --format csv or json prints all)` : `(${total} ${total === 1 ? 'row' : 'rows'})`);
+  text.push(
+    hidden > 0
+      ? `(${total} rows, first ${rows.length} shown; --format csv or json prints all)`
+      : `(${total} ${total === 1 ? 'row' : 'rows'})`,
+  );
   await sink.write(`${text.join('\n')}\n`);
 }
 

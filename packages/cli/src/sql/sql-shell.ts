@@ -72,7 +72,13 @@ async function runStatements(sql: string, o: SqlShellOptions, out: TextSink): Pr
 export async function runSqlShell(o: SqlShellOptions): Promise<number> {
   const terminal = o.input.isTTY === true;
   const history = terminal && o.historyFile ? readHistory(o.historyFile) : [];
-  const rl = createInterface({ input: o.input, ...(o.interactive ? { output: o.output } : {}), terminal, history, historySize: HISTORY_LINES });
+  const rl = createInterface({
+    input: o.input,
+    ...(o.interactive ? { output: o.output } : {}),
+    terminal,
+    history,
+    historySize: HISTORY_LINES,
+  });
   const out = streamSink(o.output);
   const buffer = new StatementBuffer();
   let running = false;
@@ -103,15 +109,18 @@ export async function runSqlShell(o: SqlShellOptions): Promise<number> {
     } else rl.close();
   });
   try {
-    if (o.interactive) await out.write('chassis sql: statements end with ";"; .help for views and commands, .quit to leave\n');
+    if (o.interactive)
+      await out.write('chassis sql: statements end with ";"; .help for views and commands, .quit to leave\n');
     prompt();
     for await (const line of rl) {
       if (terminal && o.historyFile && line.trim() !== '') appendHistory(o.historyFile, line);
       let outcome: DotOutcome = 'continue';
-      if (!buffer.pending && line.trim().startsWith('.')) outcome = await attempt(() => dotCommand(line, o.session, out));
+      if (!buffer.pending && line.trim().startsWith('.'))
+        outcome = await attempt(() => dotCommand(line, o.session, out));
       else {
         const statement = buffer.push(line);
-        if (statement !== null) outcome = await attempt(async () => (await runStatements(statement, o, out), 'continue'));
+        if (statement !== null)
+          outcome = await attempt(async () => (await runStatements(statement, o, out), 'continue'));
       }
       if (outcome === 'quit') return 0;
       prompt();
