@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -292,6 +292,52 @@ describe('SQL session over a data root', () => {
     } finally {
       s3.close();
       await server.close();
+    }
+  });
+
+  it('leaves a dataset whose file is missing out of its view, names it, and still answers for the others', async () => {
+    const root = freshRoot();
+    const kept = await writeTrades(root, instrument('AAA', 1, 3), [1, 2], [1, 1]);
+    const lost = await writeTrades(root, instrument('BBB', 1, 3), [3], [1]);
+    const meta = (await openCatalog(openStorage(root)).get(lost))!;
+    rmSync(join(root, meta.files[0]!.key));
+    const session = await openSqlSession(root);
+    try {
+      expect(session.skipped).toEqual([
+        expect.stringContaining(`dataset ${lost} (trade): no object ${meta.files[0]!.key}`),
+      ]);
+      expect(await rowsOf(session, 'SELECT dataset_id, count(*)::INT FROM trade GROUP BY ALL')).toEqual([[kept, 2]]);
+      expect(await rowsOf(session, 'SELECT count(*)::INT FROM datasets')).toEqual([[2]]);
+    } finally {
+      session.close();
+    }
+  });
+
+  it('names a run directory whose manifest cannot be read, and ignores failed runs and staging directories', async () => {
+    const root = freshRoot();
+    const experiments = join(root, 'experiments');
+    for (const d of ['broken', 'failed-run', '.staging-x']) mkdirSync(join(experiments, d), { recursive: true });
+    writeFileSync(join(experiments, 'broken', 'manifest.json'), '{"format": "chassis-run-manifest-v1"');
+    writeFileSync(
+      join(experiments, 'failed-run', 'manifest.json'),
+      JSON.stringify({
+        format: 'chassis-run-manifest-v1',
+        runId: 'failed-run',
+        status: 'failed',
+        error: { code: 'E_X', message: 'x' },
+        codeVersion: 'v',
+        endedAt: '2024-08-08T00:00:00Z',
+      }),
+    );
+    writeFileSync(join(experiments, '.staging-x', 'manifest.json'), '{}');
+    const session = await openSqlSession(root);
+    try {
+      expect(session.skipped).toEqual([
+        expect.stringMatching(/broken: E_RUN_MANIFEST: .*manifest\.json is not readable JSON/),
+      ]);
+      expect(await rowsOf(session, 'SELECT count(*)::INT FROM fills')).toEqual([[0]]);
+    } finally {
+      session.close();
     }
   });
 });

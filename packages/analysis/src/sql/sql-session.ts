@@ -52,7 +52,7 @@ export interface SqlResult {
 }
 
 export interface SqlSession {
-  /** Directories that look like runs but could not be read (shown as warnings). */
+  /** Datasets with missing files and directories that look like runs but cannot be read (shown as warnings). */
   readonly skipped: readonly string[];
   /** Runs each statement of `sql` in order; the caller reads a result's rows before asking for the next. */
   statements(sql: string): AsyncGenerator<SqlResult>;
@@ -79,11 +79,22 @@ async function sqlCall<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
-async function localDatasets(storage: Storage): Promise<LocalDataset[]> {
-  const metas = await openCatalog(storage).list();
+/**
+ * Every catalog dataset with its files as local paths. A dataset with a missing file is left out
+ * of the kind views (it stays in `datasets`) and named in `skipped`: one damaged dataset must not
+ * stop every query of the root.
+ */
+async function localDatasets(storage: Storage, skipped: string[]): Promise<LocalDataset[]> {
   const out: LocalDataset[] = [];
-  for (const meta of metas)
-    out.push({ meta, paths: await Promise.all(meta.files.map((f) => storage.localPath(f.key))) });
+  for (const meta of await openCatalog(storage).list()) {
+    try {
+      out.push({ meta, paths: await Promise.all(meta.files.map((f) => storage.localPath(f.key))) });
+    } catch (err) {
+      if (!(err instanceof ChassisError) || err.code !== 'E_NOT_FOUND') throw err;
+      skipped.push(`dataset ${meta.id} (${meta.kind}): ${err.message}`);
+      out.push({ meta, paths: [] });
+    }
+  }
   return out;
 }
 
@@ -92,9 +103,12 @@ export async function viewStatements(
   dataRoot: string,
   storage: Storage = openStorage(dataRoot),
 ): Promise<{ sql: string[]; skipped: string[] }> {
-  const datasets = await localDatasets(storage);
+  const skipped: string[] = [];
+  const datasets = await localDatasets(storage, skipped);
   const experimentsDir = storage.kind === 'fs' ? join(dataRoot, 'experiments') : null;
-  const { runs, skipped } = experimentsDir ? findRunDirs(experimentsDir) : { runs: [], skipped: [] };
+  const found = experimentsDir ? findRunDirs(experimentsDir) : { runs: [], skipped: [] };
+  skipped.push(...found.skipped);
+  const runs = found.runs;
   const sql = [
     ...CANONICAL_KINDS.map((kind) => canonicalViewSql(kind, datasets)),
     ...catalogTableSql(datasets.map((d) => d.meta)),

@@ -37,7 +37,7 @@ export function register(program: Command): void {
     .action(async (query: string | undefined, flags: SqlFlags) => {
       const session = await openSqlSession(resolveDataRoot(flags.data));
       try {
-        for (const note of session.skipped) process.stderr.write(`warning: not in the run views: ${note}\n`);
+        for (const note of session.skipped) process.stderr.write(`warning: left out of the views: ${note}\n`);
         if (query !== undefined) return await runQuery(session, query, flags.format);
         const interactive = flags.interactive === true || process.stdin.isTTY === true;
         process.exitCode = await runSqlShell({
