@@ -36,17 +36,23 @@ const sample = () =>
   );
 
 describe('sql result formats', () => {
-  it('table aligns columns, numbers to the right, NULL spelled out, line breaks escaped, with a row count', async () => {
+  it('table aligns columns, numbers to the right, NULL spelled out, a multi-line value over several lines, with a row count', async () => {
     expect(await printed(sample(), 'table')).toBe(
       [
         'instrument    size          ts_event_ns  note',
-        '----------  ------  -------------------  -----------------',
-        'BTCUSDT      0.001  1723075200000000001  a, "quoted"\\nline',
+        '----------  ------  -------------------  -----------',
+        'BTCUSDT      0.001  1723075200000000001  a, "quoted"',
+        '                                         line',
         'ETH         12.500                   17  NULL',
         '(2 rows)',
         '',
       ].join('\n'),
     );
+  });
+
+  it('table shows CR and tab escaped so they cannot break the alignment', async () => {
+    const text = await printed(result([['s', 'VARCHAR']], [['a\tb\rc']]), 'table');
+    expect(text.split('\n')[2]).toBe('a\\tb\\rc');
   });
 
   it('csv follows RFC 4180: header, CRLF, quoted fields with doubled quotes, NULL as an empty field', async () => {

@@ -1,8 +1,8 @@
 /**
  * How `chassis sql` prints a statement's result:
- * - `table`: aligned columns for people, numbers right-aligned, NULL spelled out, line breaks
- *   in values shown as \n, a row count footer; at most TABLE_MAX_ROWS rows are shown (the
- *   widths need every shown row in memory).
+ * - `table`: aligned columns for people, numbers right-aligned, NULL spelled out, a value with
+ *   line breaks over several lines of its row, a row count footer; at most TABLE_MAX_ROWS rows
+ *   are shown (the widths need every shown row in memory).
  * - `csv`: RFC 4180 — a header line, CRLF line ends, a field quoted (quotes doubled) when it
  *   holds a comma, quote, CR or LF; NULL is an empty field.
  * - `json`: JSON Lines — one object per row, keys the column names; streams with no limit.
@@ -22,40 +22,40 @@ export const TABLE_MAX_ROWS = 10_000;
 const NUMERIC_TYPE =
   /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL)/;
 
-const CONTROL = /[\r\n\t]/g;
-const ESCAPED: Readonly<Record<string, string>> = { '\r': '\\r', '\n': '\\n', '\t': '\\t' };
-
-/** A table cell on one line: line breaks and tabs are shown escaped so the columns stay aligned. */
-function cellText(value: Json): string {
-  if (value === null) return 'NULL';
-  return (typeof value === 'object' ? JSON.stringify(value) : String(value)).replace(CONTROL, (c) => ESCAPED[c]!);
+/**
+ * A table cell as its lines: a value with line breaks (an EXPLAIN plan, a note) spans several
+ * lines of its row; CR and tab are shown escaped so the columns stay aligned.
+ */
+function cellLines(value: Json): string[] {
+  if (value === null) return ['NULL'];
+  const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
+  return text.replaceAll('\r', '\\r').replaceAll('\t', '\\t').split('\n');
 }
 
 async function writeTable(result: SqlResult, sink: TextSink): Promise<void> {
-  const rows: string[][] = [];
+  const rows: string[][][] = [];
   let total = 0;
   for await (const chunk of result.rows()) {
     for (const row of chunk) {
-      if (rows.length < TABLE_MAX_ROWS) rows.push(row.map(cellText));
+      if (rows.length < TABLE_MAX_ROWS) rows.push(row.map(cellLines));
       total++;
     }
   }
-  const header = result.columns.map((c) => c.name);
+  const header = result.columns.map((c) => [c.name]);
   const right = result.columns.map((c) => NUMERIC_TYPE.test(c.type));
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: readonly string[], alignRight: readonly boolean[]) =>
+  let widths = header.map(([h]) => h!.length);
+  for (const row of [...rows, header]) widths = widths.map((w, i) => Math.max(w, ...row[i]!.map((l) => l.length)));
+  const line = (cells: readonly string[]) =>
     cells
-      .map((c, i) => (alignRight[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .map((c, i) => (right[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
       .join('  ')
       .trimEnd();
-  const text = [
-    line(header, right),
-    line(
-      widths.map((w) => '-'.repeat(w)),
-      right,
-    ),
-    ...rows.map((r) => line(r, right)),
-  ];
+  /** A row of cells, as many lines as its tallest cell. */
+  const rowLines = (cells: readonly string[][]) => {
+    const height = Math.max(...cells.map((c) => c.length));
+    return Array.from({ length: height }, (_, k) => line(cells.map((c) => c[k] ?? '')));
+  };
+  const text = [...rowLines(header), line(widths.map((w) => '-'.repeat(w))), ...rows.flatMap(rowLines)];
   const hidden = total - rows.length;
   text.push(
     hidden > 0
