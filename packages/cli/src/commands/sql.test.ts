@@ -109,7 +109,7 @@ describe('chassis sql on real data', () => {
 
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  it('counts the rows of every dataset as the catalog records them', async () => {
+  it('counts the rows of every dataset as the catalog records them, and lists the catalog’s entries as datasets', async () => {
     expect(catalog.length).toBeGreaterThanOrEqual(3);
     const counted = await sql(
       root,
@@ -117,9 +117,33 @@ describe('chassis sql on real data', () => {
     );
     const byId = Object.fromEntries(counted.map((r) => [String(r.dataset_id), Number(r.n)]));
     expect(byId).toEqual(Object.fromEntries(catalog.filter((d) => d.files.length > 0).map((d) => [d.id, d.rows])));
-    const listed = await sql(root, 'SELECT dataset_id, kind, state, rows FROM datasets');
+    const listed = await sql(
+      root,
+      'SELECT dataset_id, venue, instrument, kind, day::VARCHAR AS day, segment, version, state, start_ns, end_ns, rows, files, bytes, gaps, price_decimals, size_decimals, tick_size, lot_size, content_hash, prefix FROM datasets',
+    );
     expect(listed).toEqual(
-      catalog.map((d) => ({ dataset_id: d.id, kind: d.kind, state: d.state, rows: String(d.rows) })),
+      catalog.map((d) => ({
+        dataset_id: d.id,
+        venue: d.venue,
+        instrument: d.symbol,
+        kind: d.kind,
+        day: d.day,
+        segment: d.segment,
+        version: d.version,
+        state: d.state,
+        start_ns: String(d.startNs),
+        end_ns: String(d.endNs),
+        rows: String(d.rows),
+        files: d.files.length,
+        bytes: String(d.files.reduce((sum, f) => sum + f.bytes, 0)),
+        gaps: d.gaps.length,
+        price_decimals: d.instrument.priceDecimals,
+        size_decimals: d.instrument.sizeDecimals,
+        tick_size: d.instrument.tickSize,
+        lot_size: d.instrument.lotSize,
+        content_hash: d.contentHash,
+        prefix: d.prefix,
+      })),
     );
   });
 
