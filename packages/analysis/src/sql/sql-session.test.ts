@@ -340,4 +340,12 @@ describe('SQL session over a data root', () => {
       session.close();
     }
   });
+
+  it('refuses a local data root that does not exist, so a mistyped path is not an empty answer', async () => {
+    const missing = join(freshRoot(), 'no-such-root');
+    await expect(openSqlSession(missing)).rejects.toMatchObject({
+      code: 'E_DATA_ROOT_NOT_FOUND',
+      message: expect.stringContaining(missing),
+    });
+  });
 });

@@ -9,6 +9,7 @@
  * downloads each once into the local cache (DuckDB's httpfs cannot be installed offline); runs
  * and experiments are local directories, so an S3 root has none.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   DuckDBInstance,
@@ -103,6 +104,13 @@ export async function viewStatements(
   dataRoot: string,
   storage: Storage = openStorage(dataRoot),
 ): Promise<{ sql: string[]; skipped: string[] }> {
+  // A mistyped --data would otherwise answer every query with empty views.
+  if (storage.kind === 'fs' && !existsSync(dataRoot)) {
+    throw new ChassisError(
+      'E_DATA_ROOT_NOT_FOUND',
+      `data root ${dataRoot} does not exist (give --data DIR or set CHASSIS_DATA)`,
+    );
+  }
   const skipped: string[] = [];
   const datasets = await localDatasets(storage, skipped);
   const experimentsDir = storage.kind === 'fs' ? join(dataRoot, 'experiments') : null;
