@@ -36,6 +36,8 @@ export function helpText(): string {
   const width = Math.max(...Object.keys(SQL_VIEWS).map((v) => v.length));
   return [
     'Statements end with ";" and may span lines. DuckDB SQL; DESCRIBE <view>; shows its columns.',
+    'Prices and sizes are exact DECIMALs. The data views hold every dataset in the catalog, in every state:',
+    "JOIN datasets USING (dataset_id) WHERE state = 'Promoted' keeps the promoted ones.",
     '.help     this text',
     '.tables   the views and tables of this session',
     '.quit     leave (also .exit, or end of input)',
