@@ -63,7 +63,8 @@ function rawTradeSizeUnits(lines: readonly string[], scale: number): bigint {
   return sum;
 }
 
-describe('chassis sql on real data', () => {
+// Each query is a child process (~2-9 s on a loaded 2-core machine); some tests run three.
+describe('chassis sql on real data', { timeout: 180_000 }, () => {
   let work: string;
   let root: string;
   let lines: string[];
