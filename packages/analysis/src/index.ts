@@ -12,7 +12,7 @@ export { openRunDir, loadRunSeries, loadInstrumentSeries, analyseRun, dataRootOf
 export type { LoadedRun, RunManifest, RunAnalysis, InstrumentAnalysis } from './run-dir.ts';
 export { openSqlSession, viewStatements, sqlError, SQL_VIEWS, type SqlSession, type SqlResult, type SqlColumnInfo } from './sql/sql-session.ts';
 export { CANONICAL_KINDS, DATASET_IDENTITY_COLUMNS, canonicalViewColumns } from './sql/canonical-views.ts';
-export { CATALOG_TABLE_COLUMNS } from './sql/catalog-table.ts';
+export { CATALOG_TABLE_COLUMNS, CATALOG_TABLES } from './sql/catalog-table.ts';
 export { RUN_SERIES_VIEWS, runViewColumns, type RunSeriesView } from './sql/run-views.ts';
 export { EXPERIMENTS_VIEW_COLUMNS } from './sql/experiments-view.ts';
 export type { SqlColumn } from './sql/view-sql.ts';

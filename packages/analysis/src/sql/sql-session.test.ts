@@ -15,6 +15,7 @@ import {
   parquetColumns,
   S3Storage,
   writeDataset,
+  type DatasetMeta,
   type InstrumentMeta,
   type Storage,
   type TradeBatch,
@@ -75,6 +76,7 @@ async function writeTrades(
   inst: InstrumentMeta,
   priceUnits: readonly number[],
   sizeUnits: readonly number[],
+  gate: Pick<DatasetMeta, 'gaps' | 'checks' | 'transitions'> = { gaps: [], checks: [], transitions: [] },
 ): Promise<string> {
   const n = priceUnits.length;
   const ts = BigInt64Array.from({ length: n }, (_, i) => 1_723_075_200_000_000_000n + BigInt(i) * 1_000_000n);
@@ -108,9 +110,7 @@ async function writeTrades(
     state: 'Promoted',
     prefix: canonicalPrefix(base),
     instrument: inst,
-    gaps: [],
-    checks: [],
-    transitions: [],
+    ...gate,
     provenance: { rawKeys: [], sourceFiles: [], sourceSha256: [], tsLocalFromEvent: false },
     createdAt: '2024-08-08T00:00:00Z',
   });
@@ -142,6 +142,9 @@ describe('SQL session over a data root', () => {
       expect(await session.tables()).toEqual([
         'bbo',
         'book_delta',
+        'dataset_checks',
+        'dataset_gaps',
+        'dataset_transitions',
         'datasets',
         'equity',
         'experiments',
@@ -347,5 +350,43 @@ describe('SQL session over a data root', () => {
       code: 'E_DATA_ROOT_NOT_FOUND',
       message: expect.stringContaining(missing),
     });
+  });
+
+  it('lists the gate’s record of each dataset — transitions in order, checks, gaps — as the catalog holds it', async () => {
+    const root = freshRoot();
+    const gate: Pick<DatasetMeta, 'gaps' | 'checks' | 'transitions'> = {
+      transitions: [
+        { from: null, to: 'Discovered', at: '2024-08-08T00:00:00Z', reason: 'manifest found' },
+        {
+          from: 'Discovered',
+          to: 'Quarantined',
+          at: '2024-08-08T00:00:01Z',
+          reason: "sequence gap at line 4812, it's real",
+        },
+      ],
+      checks: [
+        { name: 'sequence', status: 'fail', count: 2, detail: 'update id jumped', location: 'raw/x.gz:4812' },
+        { name: 'crossed-book', status: 'pass', count: 0, detail: '' },
+      ],
+      gaps: [{ atNs: 1_723_075_200_123_456_789n, location: 'raw/x.gz:4812', message: 'u 10 → 15' }],
+    };
+    const id = await writeTrades(root, instrument('AAA', 1, 3), [1], [1], gate);
+    const session = await openSqlSession(root);
+    try {
+      expect(await rowsOf(session, 'SELECT * FROM dataset_transitions ORDER BY step')).toEqual([
+        [id, 0, null, 'Discovered', '2024-08-08T00:00:00Z', 'manifest found'],
+        [id, 1, 'Discovered', 'Quarantined', '2024-08-08T00:00:01Z', "sequence gap at line 4812, it's real"],
+      ]);
+      expect(await rowsOf(session, 'SELECT * FROM dataset_checks ORDER BY name')).toEqual([
+        [id, 'crossed-book', 'pass', '0', '', null],
+        [id, 'sequence', 'fail', '2', 'update id jumped', 'raw/x.gz:4812'],
+      ]);
+      expect(await rowsOf(session, 'SELECT * FROM dataset_gaps')).toEqual([
+        [id, '1723075200123456789', 'raw/x.gz:4812', 'u 10 → 15'],
+      ]);
+      expect(await rowsOf(session, 'SELECT gaps FROM datasets')).toEqual([[1]]);
+    } finally {
+      session.close();
+    }
   });
 });

@@ -43,3 +43,18 @@ export function createViewSql(name: string, selects: readonly string[], columns:
   const body = selects.length > 0 ? selects.join('\nUNION ALL\n') : emptySelect(columns);
   return `CREATE OR REPLACE VIEW ${sqlIdentifier(name)} AS\n${body}`;
 }
+
+/** A table column: name, DuckDB type, and how a row gives its value. */
+export type TableColumn<R> = readonly [
+  name: string,
+  type: string,
+  value: (row: R) => string | number | bigint | boolean | null | undefined,
+];
+
+/** Statements creating table `name` with `columns` and filling it with `rows` in order. */
+export function createTableSql<R>(name: string, columns: readonly TableColumn<R>[], rows: readonly R[]): string[] {
+  const create = `CREATE OR REPLACE TABLE ${sqlIdentifier(name)} (${columns.map(([n, t]) => `${sqlIdentifier(n)} ${t}`).join(', ')})`;
+  if (rows.length === 0) return [create];
+  const values = rows.map((r) => `(${columns.map(([, , value]) => sqlLiteral(value(r))).join(', ')})`);
+  return [create, `INSERT INTO ${sqlIdentifier(name)} VALUES\n${values.join(',\n')}`];
+}

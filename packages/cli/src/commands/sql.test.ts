@@ -110,7 +110,7 @@ describe('chassis sql on real data', { timeout: 180_000 }, () => {
 
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  it('counts the rows of every dataset as the catalog records them, and lists the catalog’s entries as datasets', async () => {
+  it('counts the rows of every dataset as the catalog records them, and lists the catalog’s entries and gate records', async () => {
     expect(catalog.length).toBeGreaterThanOrEqual(3);
     const counted = await sql(
       root,
@@ -120,7 +120,7 @@ describe('chassis sql on real data', { timeout: 180_000 }, () => {
     expect(byId).toEqual(Object.fromEntries(catalog.filter((d) => d.files.length > 0).map((d) => [d.id, d.rows])));
     const listed = await sql(
       root,
-      'SELECT dataset_id, venue, instrument, kind, day::VARCHAR AS day, segment, version, state, start_ns, end_ns, rows, files, bytes, gaps, price_decimals, size_decimals, tick_size, lot_size, content_hash, prefix FROM datasets',
+      'SELECT dataset_id, venue, instrument, kind, day::VARCHAR AS day, segment, version, state, start_ns, end_ns, rows, files, bytes, gaps, price_decimals, size_decimals, tick_size, lot_size, content_hash, prefix, (SELECT count(*) FROM dataset_transitions t WHERE t.dataset_id = d.dataset_id) AS transitions, (SELECT count(*) FROM dataset_checks c WHERE c.dataset_id = d.dataset_id) AS checks FROM datasets d',
     );
     expect(listed).toEqual(
       catalog.map((d) => ({
@@ -144,6 +144,8 @@ describe('chassis sql on real data', { timeout: 180_000 }, () => {
         lot_size: d.instrument.lotSize,
         content_hash: d.contentHash,
         prefix: d.prefix,
+        transitions: String(d.transitions.length),
+        checks: String(d.checks.length),
       })),
     );
   });

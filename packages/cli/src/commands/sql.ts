@@ -24,7 +24,7 @@ export function register(program: Command): void {
   program
     .command('sql')
     .description(
-      'SQL (DuckDB) over the data root: book_delta, trade, bbo, datasets, orders, fills, positions, equity, experiments; no query: read statements from stdin',
+      'SQL (DuckDB) over the data root: book_delta, trade, bbo; the catalog (datasets, dataset_transitions, dataset_checks, dataset_gaps); runs (orders, fills, positions, equity); experiments. No query: statements from stdin',
     )
     .argument('[query]', 'SQL statement(s); omitted: interactive on a terminal, else statements read from stdin')
     .option('--data <dir>', 'data root (default: $CHASSIS_DATA or ./data)')
