@@ -8,9 +8,10 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { ChassisError } from '@chassis/core';
 import { readRunManifest, RUN_SERIES_SCHEMAS } from '@chassis/backtesting';
-import { castColumns, createViewSql, readParquet, sqlString, type SqlColumn } from './view-sql.ts';
+import { castColumns, createViewSql, readParquet, sqlString, sqlStringList, type SqlColumn } from './view-sql.ts';
 
 export type RunSeriesView = keyof typeof RUN_SERIES_SCHEMAS;
 export const RUN_SERIES_VIEWS = Object.keys(RUN_SERIES_SCHEMAS) as RunSeriesView[];
@@ -60,4 +61,33 @@ export function findRunDirs(experimentsDir: string): { runs: RunDir[]; skipped: 
     }
   }
   return { runs, skipped };
+}
+
+/**
+ * The runs whose series files have every documented column; the others (written by an older
+ * version of the series) named in `skipped` — binding a view to a file without one of its
+ * columns would fail every query of the session. One read of the files' Parquet metadata.
+ */
+export async function runsWithSeriesColumns(
+  con: DuckDBConnection,
+  runs: readonly RunDir[],
+): Promise<{ runs: RunDir[]; skipped: string[] }> {
+  if (runs.length === 0) return { runs: [], skipped: [] };
+  const files = runs.flatMap((r) => RUN_SERIES_VIEWS.map((v) => join(r.dir, RUN_SERIES_SCHEMAS[v].file)));
+  const reader = await con.runAndReadAll(
+    `SELECT file_name, list(name) FROM parquet_schema(${sqlStringList(files)}) GROUP BY file_name`,
+  );
+  const present = new Map(reader.getRowsJson().map((r) => [String(r[0]), new Set(r[1] as string[])]));
+  const kept: RunDir[] = [];
+  const skipped: string[] = [];
+  for (const run of runs) {
+    const missing = RUN_SERIES_VIEWS.flatMap((v) => {
+      const { file, columns } = RUN_SERIES_SCHEMAS[v];
+      const have = present.get(join(run.dir, file));
+      return columns.filter(([name]) => !have?.has(name)).map(([name]) => `${file}:${name}`);
+    });
+    if (missing.length === 0) kept.push(run);
+    else skipped.push(`${run.dir}: series written without column(s) ${missing.join(', ')}`);
+  }
+  return { runs: kept, skipped };
 }

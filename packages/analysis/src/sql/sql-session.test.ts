@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Json } from '@duckdb/node-api';
+import { DuckDBInstance, type Json } from '@duckdb/node-api';
 import type { AddressInfo } from 'node:net';
 // @ts-expect-error s3rver ships no type declarations; its use is typed at the call below
 import S3rver from 's3rver';
@@ -116,6 +116,52 @@ async function writeTrades(
   });
   await openCatalog(storage).add(meta);
   return meta.id;
+}
+
+const SHA = 'a'.repeat(64);
+
+/** A finished run directory whose series files hold one all-NULL row of the documented columns, minus `drop` (file:column). */
+async function writeRunDir(root: string, runId: string, drop: readonly string[] = []): Promise<void> {
+  const dir = join(root, 'experiments', runId);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, 'manifest.json'),
+    JSON.stringify({
+      format: 'chassis-run-manifest-v1',
+      runId,
+      status: 'completed',
+      diagnostic: null,
+      codeVersion: 'test',
+      startedAt: 't0',
+      endedAt: 't1',
+      datasets: [],
+      events: { total: 0, market: 0, controlTime: 0, lastSeq: 0 },
+      journal: {
+        file: 'journal.bin',
+        events: 0,
+        blocks: 0,
+        bytes: 0,
+        sha256: SHA,
+        checkpointInterval: 1,
+        checkpoints: 0,
+      },
+      finalStateHash: 'x',
+      outputs: {},
+      outputHash: SHA,
+    }),
+  );
+  const db = await DuckDBInstance.create(':memory:');
+  const con = await db.connect();
+  try {
+    for (const { file, columns } of Object.values(RUN_SERIES_SCHEMAS)) {
+      const kept = columns.filter(([name]) => !drop.includes(`${file}:${name}`));
+      const select = kept.map(([name, type]) => `CAST(NULL AS ${type}) AS "${name}"`).join(', ');
+      await con.run(`COPY (SELECT ${select}) TO '${join(dir, file)}' (FORMAT parquet)`);
+    }
+  } finally {
+    con.closeSync();
+    db.closeSync();
+  }
 }
 
 /** A DuckDB decimal string as integer units at `scale` (exact: no float on the way). */
@@ -385,6 +431,22 @@ describe('SQL session over a data root', () => {
         [id, '1723075200123456789', 'raw/x.gz:4812', 'u 10 → 15'],
       ]);
       expect(await rowsOf(session, 'SELECT gaps FROM datasets')).toEqual([[1]]);
+    } finally {
+      session.close();
+    }
+  });
+
+  it('leaves out a run whose series lack a documented column, naming the column, and keeps the others queryable', async () => {
+    const root = freshRoot();
+    await writeRunDir(root, 'run-ok');
+    await writeRunDir(root, 'run-old', ['fills.parquet:fee_currency']);
+    const session = await openSqlSession(root);
+    try {
+      expect(session.skipped).toEqual([
+        expect.stringMatching(/run-old: series written without column\(s\) fills\.parquet:fee_currency$/),
+      ]);
+      expect(await rowsOf(session, 'SELECT run_id, count(*)::INT FROM fills GROUP BY ALL')).toEqual([['run-ok', 1]]);
+      expect(await rowsOf(session, 'SELECT run_id FROM equity')).toEqual([['run-ok']]);
     } finally {
       session.close();
     }

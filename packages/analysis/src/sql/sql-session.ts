@@ -22,7 +22,7 @@ import { ChassisError } from '@chassis/core';
 import { openCatalog, openStorage, type Storage } from '@chassis/storage';
 import { CANONICAL_KINDS, canonicalViewSql, type LocalDataset } from './canonical-views.ts';
 import { catalogTableSql } from './catalog-table.ts';
-import { findRunDirs, RUN_SERIES_VIEWS, runViewSql } from './run-views.ts';
+import { findRunDirs, RUN_SERIES_VIEWS, runsWithSeriesColumns, runViewSql } from './run-views.ts';
 import { experimentsViewSql, findExperimentIndexes } from './experiments-view.ts';
 
 /** What each view holds, for `.help` and the README. */
@@ -103,9 +103,10 @@ async function localDatasets(storage: Storage, skipped: string[]): Promise<Local
 }
 
 /** The statements that create every view of a data root, and what was skipped. */
-export async function viewStatements(
+async function viewStatements(
   dataRoot: string,
-  storage: Storage = openStorage(dataRoot),
+  storage: Storage,
+  con: DuckDBConnection,
 ): Promise<{ sql: string[]; skipped: string[] }> {
   // A mistyped --data would otherwise answer every query with empty views.
   if (storage.kind === 'fs' && !existsSync(dataRoot)) {
@@ -118,8 +119,8 @@ export async function viewStatements(
   const datasets = await localDatasets(storage, skipped);
   const experimentsDir = storage.kind === 'fs' ? join(dataRoot, 'experiments') : null;
   const found = experimentsDir ? findRunDirs(experimentsDir) : { runs: [], skipped: [] };
-  skipped.push(...found.skipped);
-  const runs = found.runs;
+  const { runs, skipped: older } = await sqlCall(() => runsWithSeriesColumns(con, found.runs));
+  skipped.push(...found.skipped, ...older);
   const sql = [
     ...CANONICAL_KINDS.map((kind) => canonicalViewSql(kind, datasets)),
     ...catalogTableSql(datasets.map((d) => d.meta)),
@@ -175,16 +176,16 @@ class DuckSqlSession implements SqlSession {
 }
 
 /** Opens a session over `dataRoot` (a directory or s3://bucket/prefix) with every view created. */
-export async function openSqlSession(dataRoot: string, storage?: Storage): Promise<SqlSession> {
-  const { sql, skipped } = await viewStatements(dataRoot, storage);
+export async function openSqlSession(dataRoot: string, storage: Storage = openStorage(dataRoot)): Promise<SqlSession> {
   const instance = await DuckDBInstance.create(':memory:');
   const con = await instance.connect();
   try {
+    const { sql, skipped } = await viewStatements(dataRoot, storage, con);
     for (const statement of sql) await sqlCall(() => con.run(statement));
+    return new DuckSqlSession(instance, con, skipped);
   } catch (err) {
     con.closeSync();
     instance.closeSync();
     throw err;
   }
-  return new DuckSqlSession(instance, con, skipped);
 }

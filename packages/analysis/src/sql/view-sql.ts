@@ -23,9 +23,14 @@ export function sqlLiteral(value: string | number | bigint | boolean | null | un
   return String(value);
 }
 
+/** A SQL list of string literals, `['a', 'b']`. */
+export function sqlStringList(items: readonly string[]): string {
+  return `[${items.map(sqlString).join(', ')}]`;
+}
+
 /** `read_parquet([...])` over local files. */
 export function readParquet(paths: readonly string[]): string {
-  return `read_parquet([${paths.map(sqlString).join(', ')}])`;
+  return `read_parquet(${sqlStringList(paths)})`;
 }
 
 /** The select list casting each column to its view type: every branch of a union then agrees. */
