@@ -74,6 +74,26 @@ describe('Binance USD-M connector on loopback', () => {
     expect(sink.eventsOf('synced').map((e) => e.instrument)).toEqual(['BTCUSDT']);
   });
 
+  it('fetches a new snapshot on the replacement connection after a reconnect, again only after its first diff', async () => {
+    const sink = recordingSink();
+    await startUsdm(sink);
+    const first = await venue.socket(0);
+    sendAll(first, diffs.slice(0, 2));
+    await sink.until(() => sink.eventsOf('synced').length === 1);
+    first.socket.terminate();
+    const second = await venue.socket(1);
+    sendAll(second, nonDiffs.slice(0, 5));
+    await sink.until(() => sink.frames.filter((f) => f.connectionId === 's1-2').length === 5);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(venue.restRequests).toHaveLength(1);
+    sendAll(second, diffs.slice(10, 11));
+    await sink.until(() => sink.eventsOf('synced').length === 2);
+    expect(venue.restRequests).toHaveLength(2);
+    expect(sink.frames.filter((f) => f.source === 'rest').map((f) => f.connectionId)).toEqual(['s1-1', 's1-2']);
+    expect(sink.eventsOf('gap')).toHaveLength(1); // the reconnect, not a sequence break: sequences are per connection
+    expect(sink.eventsOf('gap')[0]!.instrument).toBeUndefined();
+  });
+
   it('records a gap and fetches a new snapshot when a diff is missing (pu != previous u)', async () => {
     const sink = recordingSink();
     await startUsdm(sink);

@@ -5,6 +5,7 @@
  * order of receipt per connection; frames that are not JSON are delivered too and reported as
  * `malformed`.
  */
+import { ChassisError } from '@chassis/core';
 import type { CaptureClock, ConnectionEvent, ConnectorOptions, FeedConnector, FeedSpec } from './connector.ts';
 import { BookSync } from './book-sync.ts';
 import { FeedLink } from './feed-link.ts';
@@ -17,7 +18,7 @@ import type { WsConnection } from './ws-connection.ts';
 const DEFAULT_BACKOFF = { baseMs: 1_000, maxMs: 60_000 };
 
 export function createFeedConnector(spec: FeedSpec, options: ConnectorOptions): FeedConnector {
-  if (spec.symbols.length === 0 || spec.channels.length === 0) throw new Error(`E_FEED_EMPTY: feed for ${spec.venue} needs at least one symbol and one channel`);
+  if (spec.symbols.length === 0 || spec.channels.length === 0) throw new ChassisError('E_FEED_EMPTY', `feed for ${spec.venue} needs at least one symbol and one channel`);
   const protocol = venueProtocol(spec.venue);
   const ov = options.overrides ?? {};
   const random = options.random ?? Math.random;

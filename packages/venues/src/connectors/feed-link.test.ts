@@ -44,6 +44,16 @@ describe('feed link: keeping a connection alive', () => {
     expect(sink.eventsOf('closed')[0]!.reason).toContain('HTTP 429');
   });
 
+  it('backs off exponentially with full jitter between refused attempts, within min(max, base·2^attempt)', async () => {
+    const sink = recordingSink();
+    await start(sink, { random: () => 0.5, overrides: { backoffBaseMs: 20, backoffMaxMs: 100 } }, (v) => v.refuseUpgrades(5, 503, {}));
+    await venue.socket(0);
+    const delays = sink.eventsOf('reconnect-scheduled').map((e) => e.delayMs);
+    // floor(0.5 · min(100, 20 · 2^k)) for k = 0..4
+    expect(delays).toEqual([10, 20, 40, 50, 50]);
+    expect(sink.eventsOf('closed').map((e) => e.reason)).toEqual(Array(5).fill('upgrade refused with HTTP 503'));
+  });
+
   it('restarts a connection that stays open but silent beyond the threshold', async () => {
     const sink = recordingSink();
     await start(sink, { overrides: { silenceMs: 200 } });

@@ -5,6 +5,7 @@
  * family (binance-protocol.ts, okx-protocol.ts, bybit-protocol.ts), each citing the venue docs.
  * The venue server of the tests and the docs read the same table through `venueProtocol(venue)`.
  */
+import { ChassisError } from '@chassis/core';
 import type { VenueId } from '../formats/records.ts';
 import { RECORD_CHANNELS, type FeedSpec, type RecordChannel } from './connector.ts';
 import type { BookSequenceWatch } from './sequence-watch.ts';
@@ -100,9 +101,14 @@ export function feedName(spec: Pick<FeedSpec, 'channels'>): string {
  * replaces only scheme, host and port; paths stay the venue's own.
  */
 export function joinBase(base: string, path: string): string {
-  const url = new URL(base);
+  let url: URL;
+  try {
+    url = new URL(base);
+  } catch {
+    throw new ChassisError('E_ENDPOINT_INVALID', `endpoint ${JSON.stringify(base)} is not a URL (expected scheme://host[:port])`);
+  }
   if ((url.pathname !== '/' && url.pathname !== '') || url.search !== '') {
-    throw new Error(`E_ENDPOINT_HAS_PATH: endpoint ${base} must be scheme://host[:port] only; paths and queries are the venue's own`);
+    throw new ChassisError('E_ENDPOINT_HAS_PATH', `endpoint ${base} must be scheme://host[:port] only; paths and queries are the venue's own`);
   }
   return `${url.protocol}//${url.host}${path}`;
 }
