@@ -91,6 +91,9 @@ export function binanceProtocol(venue: BinanceVenue): VenueProtocol {
     forcedDisconnectMs: 24 * HOUR_MS,
     rotateAfterMs: 23 * HOUR_MS + 30 * 60_000,
     keepAlive: null, // the server pings; ws answers each ping with a pong carrying its payload
+    // Spot: "A serverShutdown event will be sent when the server is about to shutdown" (spot
+    // WebSocket Streams, General WSS information); futures document none, the check is harmless.
+    isShutdownNotice: (text) => text.includes('"serverShutdown"'),
     controlMessages: { burst: v.controlPerSecond, perSecond: v.controlPerSecond },
     connectAttempts: { burst: 300, perSecond: 1 }, // 300 per 5 minutes per IP
     bookSync: {

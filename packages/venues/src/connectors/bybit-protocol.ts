@@ -40,6 +40,7 @@ export function bybitProtocol(venue: BybitVenue): VenueProtocol {
     forcedDisconnectMs: null,
     rotateAfterMs: null,
     keepAlive: { intervalMs: 20_000, text: '{"op":"ping"}', whenIdleOnly: false, isReply: (text) => text.includes('"op":"ping"') || text.includes('"op":"pong"') },
+    isShutdownNotice: () => false, // none documented for public streams
     controlMessages: { burst: 20, perSecond: 10 },
     connectAttempts: { burst: 500, perSecond: 500 / 300 },
     bookSync: {

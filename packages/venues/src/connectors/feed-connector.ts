@@ -48,6 +48,7 @@ export function createFeedConnector(spec: FeedSpec, options: ConnectorOptions): 
       url: joinBase(wsBase, plan.path),
       subscribeMessages: plan.subscribeMessages,
       keepAlive: keepAlive(protocol.keepAlive, ov.pingIntervalMs),
+      isShutdownNotice: protocol.isShutdownNotice,
       silenceMs: ov.silenceMs ?? silenceFor(protocol, plan),
       rotateAfterMs: ov.rotateAfterMs ?? protocol.rotateAfterMs,
       controlMessages: protocol.controlMessages,

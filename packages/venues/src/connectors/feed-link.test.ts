@@ -80,6 +80,8 @@ describe('feed link: keeping a connection alive', () => {
     try {
       await venue.socket(1);
       await old.closed;
+      // The venue may see the close before the client reports it: wait for the client's event too.
+      await sink.until(() => sink.events.some((e) => e.type === 'closed' && e.connectionId === 's1-1'));
       await sink.until(() => sink.frames.some((f) => f.connectionId === 's1-2' && !sink.frames.some((g) => g.connectionId === 's1-1' && g.text === f.text)));
     } finally {
       clearInterval(timer);
@@ -92,6 +94,22 @@ describe('feed link: keeping a connection alive', () => {
     const closedOld = sink.events.findIndex((e) => e.type === 'closed' && e.connectionId === 's1-1');
     const firstNew = sink.frames.find((f) => f.connectionId === 's1-2')!;
     expect(sink.events[closedOld]!.tsNs > firstNew.tsCaptureNs).toBe(true);
+  });
+
+  it("opens a replacement at once when the venue announces a shutdown, then closes the old connection without a gap", async () => {
+    const sink = recordingSink();
+    await start(sink);
+    const old = await venue.socket(0);
+    old.socket.send(trade(1));
+    old.socket.send('{"stream":"btcusdt@trade","data":{"e":"serverShutdown","E":1770123456789}}');
+    const replacement = await venue.socket(1);
+    expect(replacement.path).toBe(old.path);
+    old.socket.send(trade(2));
+    replacement.socket.send(trade(2));
+    await old.closed;
+    expect(sink.eventsOf('rotated')).toHaveLength(1);
+    expect(sink.eventsOf('gap')).toEqual([]);
+    expect(sink.eventsOf('connecting')[1]!.reason).toContain('s1-1 announced the venue will close it');
   });
 
   it('emits no event after stop() resolved', async () => {

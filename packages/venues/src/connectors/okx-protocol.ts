@@ -4,7 +4,8 @@
  * `{"op":"subscribe","args":[{"channel":"books","instId":"BTC-USDT"}, ...]}` (args ≤ 64 KB per
  * message); 3 connection requests per second per IP; 480 subscribe/unsubscribe/login requests
  * per hour per connection; the server closes a connection after 30 s without data, so a client
- * idle for N < 30 s sends the text `ping` and expects `pong`. Channels: `books` (400 levels,
+ * idle for N < 30 s sends the text `ping` and expects `pong`; 30 s before a service upgrade
+ * closes connections OKX sends `{"event":"notice","code":"64008",...}`. Channels: `books` (400 levels,
  * snapshot then incremental updates with seqId/prevSeqId — the CRC32 checksum is no longer a
  * reliable check), `trades`, `bbo-tbt` (tick-by-tick best bid/offer). No forced periodic
  * disconnect is documented. The book resyncs by unsubscribing and subscribing again, after which
@@ -36,6 +37,8 @@ export function okxProtocol(): VenueProtocol {
     forcedDisconnectMs: null,
     rotateAfterMs: null,
     keepAlive: { intervalMs: 20_000, text: 'ping', whenIdleOnly: true, isReply: (text) => text === 'pong' },
+    // "event":"notice" code 64008, 30 s before a service upgrade closes the connection (okx.com/docs-v5, WebSocket "Notice").
+    isShutdownNotice: (text) => text.includes('"event":"notice"') && text.includes('"64008"'),
     // 480 per hour per connection: a burst for the initial subscription, then one per 7.5 s.
     controlMessages: { burst: 20, perSecond: 480 / 3600 },
     connectAttempts: { burst: 3, perSecond: 3 },

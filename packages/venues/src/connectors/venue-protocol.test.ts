@@ -71,6 +71,15 @@ describe('venue protocols: production URLs and subscriptions as the venue docs g
   });
 });
 
+describe('venue shutdown notices', () => {
+  it('Binance spot serverShutdown and OKX notice 64008 are recognised; market data is not', () => {
+    expect(venueProtocol('binance-spot').isShutdownNotice('{"event":{"e":"serverShutdown","E":1770123456789}}')).toBe(true);
+    expect(venueProtocol('okx').isShutdownNotice('{"event":"notice","code":"64008","msg":"The connection will soon be closed for a service upgrade. Please reconnect.","connId":"a4d3ae55"}')).toBe(true);
+    expect(venueProtocol('okx').isShutdownNotice('{"event":"subscribe","arg":{"channel":"books","instId":"BTC-USDT"},"connId":"a4d3ae55"}')).toBe(false);
+    expect(venueProtocol('binance-usdm').isShutdownNotice('{"stream":"btcusdt@trade","data":{"e":"trade","s":"BTCUSDT"}}')).toBe(false);
+  });
+});
+
 describe('endpoints replace only scheme, host and port', () => {
   it('keeps the venue path and query on the loopback base', () => {
     expect(urls('binance-usdm', ['BTCUSDT'], ['depth'], 'ws://127.0.0.1:9000')).toEqual(['ws://127.0.0.1:9000/public/stream?streams=btcusdt@depth@0ms']);

@@ -80,6 +80,12 @@ export interface VenueProtocol {
   /** We replace a connection after this long (ms), before the forced disconnect; null = never. */
   readonly rotateAfterMs: number | null;
   readonly keepAlive: KeepAlive | null;
+  /**
+   * Recognises the venue's notice that it will close this connection soon (Binance spot
+   * `serverShutdown`, OKX `notice` 64008); the connector then opens a replacement at once, as
+   * it does for a rotation. Only frames shorter than SHUTDOWN_NOTICE_MAX_CHARS are asked.
+   */
+  isShutdownNotice(text: string): boolean;
   /** Control messages (subscribe, unsubscribe, ping) the venue accepts per connection. */
   readonly controlMessages: RateLimit;
   /** New WebSocket connections the venue accepts per IP. */
@@ -90,6 +96,9 @@ export interface VenueProtocol {
   /** A fresh continuity watcher for the book diffs of one connection. */
   sequenceWatch(): BookSequenceWatch;
 }
+
+/** Shutdown notices are short: longer frames are not checked (a substring scan per depth frame would cost). */
+export const SHUTDOWN_NOTICE_MAX_CHARS = 512;
 
 /** The feed name used in raw paths: the spec's channels in RECORD_CHANNELS order, joined by `+`. */
 export function feedName(spec: Pick<FeedSpec, 'channels'>): string {
