@@ -92,7 +92,7 @@ export class FeedLink {
           this.connect(`${id} announced the venue will close it`);
         }
       },
-      onSilent: (silentMs) => this.emit('silent', id, `no market data for ${silentMs} ms on an open connection; restarting it`),
+      onSilent: (reason) => this.emit('silent', id, `${reason}; restarting it`),
       onEnd: (end) => this.ended(conn, end),
     });
     this.pending = conn;

@@ -36,7 +36,8 @@ export interface WsConnectionOptions {
   onSubscribed(): void;
   /** Every text frame, unchanged, with its capture time; `data` false for keep-alive replies. */
   onFrame(text: string, tsCaptureNs: bigint, data: boolean): void;
-  onSilent(silentMs: number): void;
+  /** The connection is considered dead (no market data, or no reply to our keep-alives); it is then terminated. */
+  onSilent(reason: string): void;
   onEnd(end: ConnectionEnd): void;
 }
 
@@ -132,11 +133,13 @@ export class WsConnection {
     this.whenQuiet(
       () => this.dataFrames,
       this.o.silenceMs,
-      () => {
-        this.o.onSilent(this.o.silenceMs);
-        this.terminate();
-      },
+      () => this.dead(`no market data for ${this.o.silenceMs} ms on an open connection`),
     );
+  }
+
+  private dead(reason: string): void {
+    this.o.onSilent(reason);
+    this.terminate();
   }
 
   private keepAlive(): void {
@@ -144,6 +147,9 @@ export class WsConnection {
     if (k === null) return;
     if (k.whenIdleOnly) this.whenQuiet(() => this.anyFrames, k.intervalMs, () => this.send(k.text)); // OKX: only when idle
     else this.every(k.intervalMs, () => this.send(k.text));
+    // A keep-alive must be answered (OKX: "expect a 'pong' ... if not received within N seconds,
+    // reconnect"): nothing at all for two intervals means the venue no longer answers.
+    this.whenQuiet(() => this.anyFrames, 2 * k.intervalMs, () => this.dead(`no frame, not even a reply to our keep-alive, for ${2 * k.intervalMs} ms`));
   }
 
   /** Calls `onQuiet` each time `count` has not moved for `periodMs` (sampled, ±1/CHECKS_PER_PERIOD). */
