@@ -112,13 +112,15 @@ describe('Binance USD-M connector on loopback', () => {
     expect(sink.frames.filter((f) => f.source === 'ws').map((f) => f.text)).toEqual([...diffs.slice(0, 3), ...diffs.slice(4, 6)]);
   });
 
-  it('delivers a non-JSON frame as received and reports it as malformed', async () => {
+  it('delivers non-JSON frames as received and reports each as malformed', async () => {
     const sink = recordingSink();
     await startUsdm(sink);
     const s = await venue.socket(0);
-    sendAll(s, [wsFrames[0]!, '{"stream":"btcusdt@trade","data":{"e":"tra', wsFrames[1]!]);
-    await sink.until(() => sink.frames.length === 3);
-    expect(sink.frames.map((f) => f.text)).toEqual([wsFrames[0], '{"stream":"btcusdt@trade","data":{"e":"tra', wsFrames[1]]);
-    expect(sink.eventsOf('malformed')).toHaveLength(1);
+    const sent = [wsFrames[0]!, '{"stream":"btcusdt@trade","data":{"e":"tra', `${wsFrames[1]!}\n`, 'Internal Server Error', ''];
+    sendAll(s, sent);
+    await sink.until(() => sink.frames.length === sent.length);
+    expect(sink.frames.map((f) => f.text)).toEqual(sent);
+    // The truncated frame, the text and the empty frame; JSON with a trailing line break is JSON.
+    expect(sink.eventsOf('malformed')).toHaveLength(3);
   });
 });

@@ -103,11 +103,22 @@ function keepAlive(k: KeepAlive | null, intervalMs: number | undefined): KeepAli
   return k === null || intervalMs === undefined ? k : { ...k, intervalMs };
 }
 
-/** Cheap structural check (a full parse per frame would cost more than the recording itself). */
+/**
+ * Cheap structural check: starts with `{`/`[` and ends with the matching bracket, surrounding
+ * JSON whitespace allowed (a full parse per frame would cost more than the recording itself).
+ */
 function looksLikeJson(text: string): boolean {
-  const first = text.charCodeAt(0);
-  const last = text.charCodeAt(text.length - 1);
-  return (first === 123 && last === 125) || (first === 91 && last === 93); // {...} or [...]
+  let i = 0;
+  let j = text.length - 1;
+  while (i <= j && isJsonSpace(text.charCodeAt(i))) i++;
+  while (j >= i && isJsonSpace(text.charCodeAt(j))) j--;
+  const first = text.charCodeAt(i);
+  const last = text.charCodeAt(j);
+  return i < j && ((first === 123 && last === 125) || (first === 91 && last === 93)); // {...} or [...]
+}
+
+function isJsonSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9;
 }
 
 function restClient(
