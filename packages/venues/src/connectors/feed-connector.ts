@@ -6,7 +6,7 @@
  * `malformed`.
  */
 import { ChassisError } from '@chassis/core';
-import type { CaptureClock, ConnectionEvent, ConnectorOptions, FeedConnector, FeedSpec } from './connector.ts';
+import type { ConnectionEvent, ConnectorOptions, FeedConnector, FeedSpec } from './connector.ts';
 import { BookSync } from './book-sync.ts';
 import { FeedLink } from './feed-link.ts';
 import { venueProtocol } from './protocol-registry.ts';
@@ -31,7 +31,16 @@ export function createFeedConnector(spec: FeedSpec, options: ConnectorOptions): 
   let counter = 0;
   const connections = new Map<string, WsConnection>();
 
-  const rest = protocol.bookSync.kind === 'rest-snapshot' && spec.channels.includes('depth') ? restClient(protocol, ov.restWeightWindowMs, clock, random, backoff, sink, () => running) : null;
+  const rest =
+    protocol.bookSync.kind === 'rest-snapshot' && spec.channels.includes('depth')
+      ? new RestSnapshotClient({
+          rules: ov.restWeightWindowMs === undefined ? protocol.bookSync : { ...protocol.bookSync, weightWindowMs: ov.restWeightWindowMs },
+          captureNs: () => clock.nowNs(),
+          random,
+          backoff,
+          onWait: (reason, delayMs) => event({ type: 'rate-limited', tsNs: clock.nowNs(), connectionId: '-', reason, delayMs }),
+        })
+      : null;
   const books = new BookSync({
     protocol,
     restBaseUrl: joinBase(restBase, ''),
@@ -42,7 +51,10 @@ export function createFeedConnector(spec: FeedSpec, options: ConnectorOptions): 
     running: () => running,
   });
   const connectBucket = new TokenBucket(protocol.connectAttempts.burst, protocol.connectAttempts.perSecond);
-  const links = protocol.plan(spec).map((plan) => {
+  const links = protocol.plan(spec).map(linkFor);
+
+  /** One planned connection: frames to the sink (and to book sync when it carries depth). */
+  function linkFor(plan: ConnectionPlan): FeedLink {
     const depth = plan.channels.includes('depth');
     return new FeedLink({
       url: joinBase(wsBase, plan.path),
@@ -60,7 +72,7 @@ export function createFeedConnector(spec: FeedSpec, options: ConnectorOptions): 
       onFrame: (conn, text, tsNs, data) => {
         if (!data) return sink.frame({ source: 'ws', tsCaptureNs: tsNs, connectionId: conn.connectionId, text, keepAlive: true });
         sink.frame({ source: 'ws', tsCaptureNs: tsNs, connectionId: conn.connectionId, text });
-        if (!looksLikeJson(text)) event({ type: 'malformed', tsNs, connectionId: conn.connectionId, reason: `frame is not JSON (${text.length} bytes: ${JSON.stringify(text.slice(0, 60))}); recorded as received` });
+        if (!looksLikeJson(text)) event({ type: 'malformed', tsNs, connectionId: conn.connectionId, reason: `frame is not JSON (${text.length} chars, starting ${JSON.stringify(text.slice(0, 60))}); recorded as received` });
         else if (depth) books.frame(conn.connectionId, text, tsNs);
       },
       onConnectionOpen: (conn) => {
@@ -73,7 +85,7 @@ export function createFeedConnector(spec: FeedSpec, options: ConnectorOptions): 
       },
       event,
     });
-  });
+  }
 
   function event(e: ConnectionEvent): void {
     if (running) sink.event(e);
@@ -119,26 +131,4 @@ function looksLikeJson(text: string): boolean {
 
 function isJsonSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 13 || c === 9;
-}
-
-function restClient(
-  protocol: VenueProtocol,
-  windowMs: number | undefined,
-  clock: CaptureClock,
-  random: () => number,
-  backoff: { baseMs: number; maxMs: number },
-  sink: ConnectorOptions['sink'],
-  running: () => boolean,
-): RestSnapshotClient | null {
-  const rules = protocol.bookSync;
-  if (rules.kind !== 'rest-snapshot') return null;
-  return new RestSnapshotClient({
-    rules: windowMs === undefined ? rules : { ...rules, weightWindowMs: windowMs },
-    captureNs: () => clock.nowNs(),
-    random,
-    backoff,
-    onWait: (reason, delayMs) => {
-      if (running()) sink.event({ type: 'rate-limited', tsNs: clock.nowNs(), connectionId: '-', reason, delayMs });
-    },
-  });
 }
