@@ -94,6 +94,26 @@ describe('Binance USD-M connector on loopback', () => {
     expect(sink.eventsOf('gap')[0]!.instrument).toBeUndefined();
   });
 
+  it('waits the snapshot request out when the venue answers 429 with Retry-After, then records the snapshot', async () => {
+    const sink = recordingSink();
+    let calls = 0;
+    venue = await harness.start({ venue: 'binance-usdm', symbols: ['BTCUSDT'], channels: ['depth'] }, sink, {}, (v) => {
+      v.rest = (_req, res) => {
+        if (calls++ === 0) {
+          res.writeHead(429, { 'Retry-After': '1', 'X-MBX-USED-WEIGHT-1M': '2401' });
+          res.end('{"code":-1003,"msg":"Too many requests; current limit of IP is 2400 requests per minute."}');
+        } else res.end(snapshotBody);
+      };
+    });
+    const s = await venue.socket(0);
+    sendAll(s, diffs.slice(0, 1));
+    await sink.until(() => sink.eventsOf('synced').length === 1, 4_000);
+    const limited = sink.eventsOf('rate-limited');
+    expect(limited).toHaveLength(1);
+    expect(limited[0]).toMatchObject({ connectionId: 's1-1', delayMs: 1000 });
+    expect(sink.frames.filter((f) => f.source === 'rest').map((f) => f.text)).toEqual([snapshotBody]); // the 429 body is not a snapshot
+  });
+
   it('records a gap and fetches a new snapshot when a diff is missing (pu != previous u)', async () => {
     const sink = recordingSink();
     await startUsdm(sink);

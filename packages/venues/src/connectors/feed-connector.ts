@@ -38,7 +38,7 @@ export function createFeedConnector(spec: FeedSpec, options: ConnectorOptions): 
           captureNs: () => clock.nowNs(),
           random,
           backoff,
-          onWait: (reason, delayMs) => event({ type: 'rate-limited', tsNs: clock.nowNs(), connectionId: '-', reason, delayMs }),
+          onWait: (reason, delayMs, connectionId) => event({ type: 'rate-limited', tsNs: clock.nowNs(), connectionId, reason, delayMs }),
         })
       : null;
   const books = new BookSync({
