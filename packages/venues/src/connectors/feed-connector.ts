@@ -12,7 +12,7 @@ import { FeedLink } from './feed-link.ts';
 import { venueProtocol } from './protocol-registry.ts';
 import { RestSnapshotClient } from './rest-snapshot.ts';
 import { TokenBucket } from './token-bucket.ts';
-import { joinBase, type ConnectionPlan, type KeepAlive, type VenueProtocol } from './venue-protocol.ts';
+import { joinBase, type ConnectionPlan, type KeepAlive } from './venue-protocol.ts';
 import type { WsConnection } from './ws-connection.ts';
 
 const DEFAULT_BACKOFF = { baseMs: 1_000, maxMs: 60_000 };
@@ -61,7 +61,8 @@ export function createFeedConnector(spec: FeedSpec, options: ConnectorOptions): 
       subscribeMessages: plan.subscribeMessages,
       keepAlive: keepAlive(protocol.keepAlive, ov.pingIntervalMs),
       isShutdownNotice: protocol.isShutdownNotice,
-      silenceMs: ov.silenceMs ?? silenceFor(protocol, plan),
+      silence: plan.channels.map((channel) => ({ channel, ms: ov.silenceMs ?? protocol.silenceMs[channel] })),
+      channelOf: protocol.channelOf,
       rotateAfterMs: ov.rotateAfterMs ?? protocol.rotateAfterMs,
       controlMessages: protocol.controlMessages,
       connectBucket,
@@ -104,11 +105,6 @@ export function createFeedConnector(spec: FeedSpec, options: ConnectorOptions): 
       running = false;
     },
   };
-}
-
-/** A connection's silence threshold: the strictest of its channels (any data frame resets it). */
-function silenceFor(protocol: VenueProtocol, plan: ConnectionPlan): number {
-  return Math.min(...plan.channels.map((c) => protocol.silenceMs[c]));
 }
 
 function keepAlive(k: KeepAlive | null, intervalMs: number | undefined): KeepAlive | null {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ConnectorOptions } from './connector.ts';
+import type { ConnectorOptions, RecordChannel } from './connector.ts';
 import { connectorHarness, recordingSink, type LoopbackVenue, type RecordingSink } from './test-loopback.ts';
 
 const harness = connectorHarness();
@@ -9,8 +9,8 @@ let venue: LoopbackVenue;
 const trade = (t: number): string =>
   `{"stream":"btcusdt@trade","data":{"e":"trade","E":1723161256299,"s":"BTCUSDT","t":${t},"p":"61800.10","q":"0.002","T":1723161256298,"m":true,"M":true}}`;
 
-async function start(sink: RecordingSink, extra: Partial<ConnectorOptions> = {}, setup?: (v: LoopbackVenue) => void): Promise<void> {
-  venue = await harness.start({ venue: 'binance-spot', symbols: ['BTCUSDT'], channels: ['trade'] }, sink, extra, setup);
+async function start(sink: RecordingSink, extra: Partial<ConnectorOptions> = {}, setup?: (v: LoopbackVenue) => void, channels: RecordChannel[] = ['trade']): Promise<void> {
+  venue = await harness.start({ venue: 'binance-spot', symbols: ['BTCUSDT'], channels }, sink, extra, setup);
 }
 
 describe('feed link: keeping a connection alive', () => {
@@ -65,6 +65,21 @@ describe('feed link: keeping a connection alive', () => {
     second.socket.send(trade(2));
     await sink.until(() => sink.frames.length === 2);
     expect(sink.eventsOf('gap')).toHaveLength(1);
+  });
+
+  it('restarts a connection on which one channel went silent while another still delivers (a stream on the wrong route)', async () => {
+    const sink = recordingSink();
+    await start(sink, { overrides: { silenceMs: 200 } }, undefined, ['depth', 'trade']);
+    const first = await venue.socket(0);
+    expect(first.path).toBe('/stream?streams=btcusdt@depth@100ms/btcusdt@trade');
+    let id = 0;
+    const timer = setInterval(() => first.socket.send(trade(++id)), 20); // trades only, no depth
+    try {
+      await sink.until(() => sink.eventsOf('silent').length === 1, 2_000);
+    } finally {
+      clearInterval(timer);
+    }
+    expect(sink.eventsOf('silent')[0]!.reason).toContain('no depth data for 200 ms');
   });
 
   it('rotates: opens the replacement, closes the old one only once the new one delivers, and loses no frame', async () => {

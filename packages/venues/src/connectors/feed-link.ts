@@ -7,7 +7,7 @@
  * drop the overlap by update id). Data known missing while no socket delivered is a `gap`.
  */
 import { backoffDelayMs, type BackoffPolicy } from './backoff.ts';
-import type { CaptureClock, ConnectionEvent, ConnectionEventType } from './connector.ts';
+import type { CaptureClock, ConnectionEvent, ConnectionEventType, RecordChannel } from './connector.ts';
 import { TokenBucket } from './token-bucket.ts';
 import { SHUTDOWN_NOTICE_MAX_CHARS, type KeepAlive, type RateLimit } from './venue-protocol.ts';
 import { WsConnection, type ConnectionEnd } from './ws-connection.ts';
@@ -17,7 +17,8 @@ export interface FeedLinkOptions {
   readonly subscribeMessages: readonly string[];
   readonly keepAlive: KeepAlive | null;
   isShutdownNotice(text: string): boolean;
-  readonly silenceMs: number;
+  readonly silence: readonly { readonly channel: RecordChannel; readonly ms: number }[];
+  channelOf(text: string): RecordChannel | null;
   readonly rotateAfterMs: number | null;
   readonly controlMessages: RateLimit;
   /** Shared by every link of the connector: the venue's connection-attempt limit. */
@@ -77,7 +78,8 @@ export class FeedLink {
       connectionId: id,
       subscribeMessages: this.o.subscribeMessages,
       keepAlive: this.o.keepAlive,
-      silenceMs: this.o.silenceMs,
+      silence: this.o.silence,
+      channelOf: this.o.channelOf,
       clock: this.o.clock,
       controlBucket: new TokenBucket(this.o.controlMessages.burst, this.o.controlMessages.perSecond),
       onOpen: () => {

@@ -12,11 +12,12 @@
  * OKX sends a fresh snapshot.
  */
 import type { FeedSpec, RecordChannel } from './connector.ts';
-import { okxSequenceWatch } from './sequence-watch.ts';
+import { fieldText, okxSequenceWatch } from './sequence-watch.ts';
 import { chunks, type ConnectionPlan, type VenueProtocol } from './venue-protocol.ts';
 
 const CHANNEL = { depth: 'books', trade: 'trades', bbo: 'bbo-tbt' } as const;
 const PATH = '/ws/v5/public';
+const CHANNEL_OF: Readonly<Record<string, RecordChannel>> = { books: 'depth', trades: 'trade', 'bbo-tbt': 'bbo' };
 /** Our cap on args per connection (OKX caps bytes, not args): 240 args stay far below 64 KB. */
 const MAX_ARGS = 240;
 
@@ -33,6 +34,8 @@ export function okxProtocol(): VenueProtocol {
     streamName: (channel: RecordChannel, symbol: string) => `${CHANNEL[channel]}:${symbol}`,
     wsPath: () => PATH,
     silenceMs: { depth: 30_000, trade: 300_000, bbo: 30_000 },
+    // Pushes start with {"arg":{"channel":...; acks, errors and notices with {"event":...
+    channelOf: (text) => (text.startsWith('{"event"') ? null : (CHANNEL_OF[fieldText(text, 'channel') ?? ''] ?? null)),
     maxStreamsPerConnection: MAX_ARGS,
     forcedDisconnectMs: null,
     rotateAfterMs: null,

@@ -71,6 +71,26 @@ describe('venue protocols: production URLs and subscriptions as the venue docs g
   });
 });
 
+describe('channel of a frame (for the per-channel silence watchdog)', () => {
+  it('reads the Binance stream, OKX channel and Bybit topic; acks, pongs and notices belong to none', () => {
+    const b = venueProtocol('binance-usdm');
+    expect(b.channelOf('{"stream":"btcusdt@depth@0ms","data":{"e":"depthUpdate"}}')).toBe('depth');
+    expect(b.channelOf('{"stream":"btcusdt@trade","data":{"e":"trade"}}')).toBe('trade');
+    expect(b.channelOf('{"stream":"btcusdt@bookTicker","data":{"e":"bookTicker"}}')).toBe('bbo');
+    expect(b.channelOf('{"result":null,"id":1}')).toBeNull();
+    const o = venueProtocol('okx');
+    expect(o.channelOf('{"arg":{"channel":"books","instId":"BTC-USDT"},"action":"update","data":[]}')).toBe('depth');
+    expect(o.channelOf('{"arg":{"channel":"bbo-tbt","instId":"BTC-USDT"},"data":[]}')).toBe('bbo');
+    expect(o.channelOf('{"arg":{"channel":"trades","instId":"BTC-USDT"},"data":[]}')).toBe('trade');
+    expect(o.channelOf('{"event":"subscribe","arg":{"channel":"books","instId":"BTC-USDT"},"connId":"a4d3ae55"}')).toBeNull();
+    const y = venueProtocol('bybit-linear');
+    expect(y.channelOf('{"topic":"orderbook.1000.BTCUSDT","type":"delta","data":{}}')).toBe('depth');
+    expect(y.channelOf('{"topic":"orderbook.1.BTCUSDT","type":"snapshot","data":{}}')).toBe('bbo');
+    expect(y.channelOf('{"topic":"publicTrade.BTCUSDT","type":"snapshot","data":[]}')).toBe('trade');
+    expect(y.channelOf('{"success":true,"ret_msg":"","conn_id":"x","req_id":"","op":"subscribe"}')).toBeNull();
+  });
+});
+
 describe('venue shutdown notices', () => {
   it('Binance spot serverShutdown and OKX notice 64008 are recognised; market data is not', () => {
     expect(venueProtocol('binance-spot').isShutdownNotice('{"event":{"e":"serverShutdown","E":1770123456789}}')).toBe(true);

@@ -71,8 +71,10 @@ export interface VenueProtocol {
   streamName(channel: RecordChannel, symbol: string): string;
   /** WebSocket path that carries a channel (before any stream list), e.g. `/public/stream`. */
   wsPath(channel: RecordChannel): string;
-  /** An open connection without market data for this long (ms) is restarted; per channel. */
+  /** An open connection without data of a channel for this long (ms) is restarted; per channel. */
   readonly silenceMs: Readonly<Record<RecordChannel, number>>;
+  /** The record channel a market-data frame belongs to, read from its first key; null for acks, errors, notices. */
+  channelOf(text: string): RecordChannel | null;
   /** Most streams (Binance) or subscription args (OKX, Bybit) we put on one connection. */
   readonly maxStreamsPerConnection: number;
   /** The venue closes every connection after this long (ms); null when it documents none. */

@@ -7,7 +7,7 @@
  */
 import WebSocket from 'ws';
 import { retryAfterMs } from './backoff.ts';
-import type { CaptureClock } from './connector.ts';
+import type { CaptureClock, RecordChannel } from './connector.ts';
 import type { TokenBucket } from './token-bucket.ts';
 import type { KeepAlive } from './venue-protocol.ts';
 
@@ -27,8 +27,9 @@ export interface WsConnectionOptions {
   readonly connectionId: string;
   readonly subscribeMessages: readonly string[];
   readonly keepAlive: KeepAlive | null;
-  /** No market data (keep-alive replies excluded) for this long, ms → `onSilent`, then terminated. */
-  readonly silenceMs: number;
+  /** Per channel carried: no frame of it for `ms` → `onSilent`, then terminated. */
+  readonly silence: readonly { readonly channel: RecordChannel; readonly ms: number }[];
+  channelOf(text: string): RecordChannel | null;
   readonly clock: CaptureClock;
   /** Paces control messages (subscribe, unsubscribe, ping) to the venue's per-connection limit. */
   readonly controlBucket: TokenBucket;
@@ -53,7 +54,8 @@ export class WsConnection {
   /** Capture time of the open, ns; null before it. */
   openNs: bigint | null = null;
   private socket: WebSocket | null = null;
-  private dataFrames = 0;
+  /** Frames received per channel (keep-alive replies and acks count for none). */
+  private readonly channelFrames: Record<RecordChannel, number> = { depth: 0, trade: 0, bbo: 0 };
   private anyFrames = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
   private refused: { status: number; retryAfterMs: number | null } | null = null;
@@ -80,7 +82,10 @@ export class WsConnection {
       this.anyFrames++;
       this.lastFrameNs = tsNs;
       const isData = this.o.keepAlive === null || !this.o.keepAlive.isReply(text);
-      if (isData) this.dataFrames++;
+      if (isData) {
+        const channel = this.o.channelOf(text);
+        if (channel !== null) this.channelFrames[channel]++;
+      }
       this.o.onFrame(text, tsNs, isData);
     });
     socket.on('error', (err) => {
@@ -130,11 +135,13 @@ export class WsConnection {
   }
 
   private watchSilence(): void {
-    this.whenQuiet(
-      () => this.dataFrames,
-      this.o.silenceMs,
-      () => this.dead(`no market data for ${this.o.silenceMs} ms on an open connection`),
-    );
+    for (const { channel, ms } of this.o.silence) {
+      this.whenQuiet(
+        () => this.channelFrames[channel],
+        ms,
+        () => this.dead(`no ${channel} data for ${ms} ms on an open connection`),
+      );
+    }
   }
 
   private dead(reason: string): void {
