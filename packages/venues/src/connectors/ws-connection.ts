@@ -76,9 +76,9 @@ export class WsConnection {
       socket.terminate();
     });
     socket.on('open', () => this.opened());
-    socket.on('message', (data: Buffer, isBinary: boolean) => {
+    socket.on('message', (data: Buffer) => {
       const tsNs = this.o.clock.nowNs(); // before anything else: capture time is receipt time
-      const text = isBinary ? data.toString('utf8') : data.toString();
+      const text = data.toString('utf8'); // venues send text frames; a binary one is kept as its UTF-8 reading
       this.anyFrames++;
       this.lastFrameNs = tsNs;
       const isData = this.o.keepAlive === null || !this.o.keepAlive.isReply(text);
