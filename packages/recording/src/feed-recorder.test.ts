@@ -8,7 +8,7 @@ import { FsStorage } from '@chassis/storage';
 import { parseManifest, type DatasetManifest } from '@chassis/quality';
 import type { CapturedFrame } from '@chassis/venues';
 import { FeedRecorder, type FeedRecorderOptions } from './feed-recorder.ts';
-import { ManualClock, memoryLog, realFrames } from './recording-fixtures.ts';
+import { ManualClock, memoryLog, metricsSpy, realFrames } from './recording-fixtures.ts';
 
 const HOUR_NS = 3_600_000_000_000n;
 const MINUTE_NS = 60_000_000_000n;
@@ -146,6 +146,21 @@ describe('FeedRecorder writing raw files', () => {
     expect(m!.window).toEqual({ startNs: '1723158000000000000', endNs: '1723161600000000000' });
     expect(m!.capture).toMatchObject({ session: 's1', connectionIds: ['s1-c1'] });
     expect(rawKeys(root).some((k) => k.endsWith('open.json'))).toBe(false);
+  });
+
+  it('reports every frame to the metrics with the bytes of its line and its lag, and every connection event', async () => {
+    const root = tempRoot();
+    const metrics = metricsSpy();
+    const frames = realFrames(0, 500);
+    const rec = recorder(root, { metrics });
+    rec.event({ type: 'open', tsNs: frames[0]!.tsCaptureNs, connectionId: 's1-c1', reason: 'connected' });
+    for (const f of frames) rec.frame(f);
+    await rec.close('done');
+    const [m] = manifests(root);
+    expect(metrics.calls.frames).toBe(500);
+    expect(metrics.calls.bytes).toBe(gunzipSync(readFileSync(join(root, m!.files[0]!.key))).length);
+    expect(metrics.calls.lags).toHaveLength(frames.filter((f) => /"E":\d{13}/.test(f.text)).length);
+    expect(metrics.calls.events).toEqual(['open']);
   });
 
   it('writes one gzip member per flush, so the file is cut only at flush boundaries', async () => {
