@@ -15,19 +15,11 @@
  * verbatim bytes has a fixed shape.
  */
 import type { CapturedFrame, VenueId } from '@chassis/venues';
+import { isSpliceableJson } from './json-syntax.ts';
 
-/** A lone (unpaired) surrogate: not encodable as UTF-8, so such text cannot be spliced byte for byte. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/** Whether the frame text can be spliced verbatim as the line's `message` value. */
+/** Whether the frame text can be spliced verbatim as the line's `message` value (json-syntax.ts). */
 export function isSpliceable(text: string): boolean {
-  if (text.includes('\n') || LONE_SURROGATE.test(text)) return false;
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
+  return isSpliceableJson(text);
 }
 
 /** The envelope fields before the frame, without the closing brace; the caller appends the frame. */
