@@ -8,6 +8,7 @@ import { FsStorage } from '@chassis/storage';
 import { parseManifest, type DatasetManifest } from '@chassis/quality';
 import type { CapturedFrame } from '@chassis/venues';
 import { FeedRecorder, type FeedRecorderOptions } from './feed-recorder.ts';
+import { durablePrefix } from './gzip-members.ts';
 import { ManualClock, memoryLog, metricsSpy, realFrames } from './recording-fixtures.ts';
 
 const HOUR_NS = 3_600_000_000_000n;
@@ -167,16 +168,14 @@ describe('FeedRecorder writing raw files', () => {
     const root = tempRoot();
     const rec = recorder(root);
     const frames = realFrames(0, 300);
+    const path = join(root, 'raw/binance-usdm/depth+trade+bbo/20240808T230000Z/part-0000-s1.jsonl.gz');
+    const members = () => (existsSync(path) ? durablePrefix(readFileSync(path)).members : 0);
     for (let i = 0; i < 3; i++) {
       for (const f of frames.slice(i * 100, (i + 1) * 100)) rec.frame(f);
-      await new Promise((r) => setTimeout(r, 80));
+      await expect.poll(members, { timeout: 5000 }).toBe(i + 1);
     }
     await rec.close('test done');
-    const [m] = manifests(root);
-    const bytes = readFileSync(join(root, m!.files[0]!.key));
-    let members = 0;
-    for (let i = 0; i + 3 < bytes.length; i++) if (bytes[i] === 0x1f && bytes[i + 1] === 0x8b && bytes[i + 2] === 8 && bytes[i + 3] === 0) members++;
-    expect(members).toBeGreaterThanOrEqual(3);
+    expect(durablePrefix(readFileSync(path))).toMatchObject({ members: 3, bytes: readFileSync(path).length });
   });
 });
 
@@ -214,8 +213,7 @@ describe('FeedRecorder windows', () => {
     await new Promise((r) => setTimeout(r, 60));
     expect(manifests(root)).toEqual([]);
     clock.ns = 1_723_161_300_000_000_000n; // the window's end
-    await new Promise((r) => setTimeout(r, 100));
-    expect(manifests(root).map((m) => m.completeness)).toEqual(['complete']);
+    await expect.poll(() => manifests(root).map((m) => m.completeness), { timeout: 5000 }).toEqual(['complete']);
     await rec.close('test done');
     expect(manifests(root)).toHaveLength(1);
   });
@@ -254,6 +252,25 @@ describe('FeedRecorder windows', () => {
       ['closed', 'recorder stopped: operator stop'],
     ]);
     expect(m!.completeness).toBe('partial');
+  });
+
+  it('keeps open.json beside the open window, refreshed with counts, capture times and events, and removes it on publication', async () => {
+    const root = tempRoot();
+    const frames = realFrames(0, 200);
+    const rec = recorder(root, { heartbeatIntervalMs: 10 });
+    rec.event({ type: 'open', tsNs: frames[0]!.tsCaptureNs, connectionId: 's1-c1', reason: 'connected' });
+    for (const f of frames) rec.frame(f);
+    const path = join(root, 'raw/binance-usdm/depth+trade+bbo/20240808T230000Z/open.json');
+    await expect.poll(() => existsSync(path) && (JSON.parse(readFileSync(path, 'utf8')) as { messages: number }).messages, { timeout: 5000 }).toBe(200);
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({
+      format: 'chassis-open-window-v1', session: 's1', pid: process.pid, venue: 'binance-usdm', feed: 'depth+trade+bbo', symbols: ['BTCUSDT'],
+      dirKey: 'raw/binance-usdm/depth+trade+bbo/20240808T230000Z', coveredFromStart: false,
+      files: [{ key: 'raw/binance-usdm/depth+trade+bbo/20240808T230000Z/part-0000-s1.jsonl.gz', messages: 200 }],
+      firstCaptureNs: String(frames[0]!.tsCaptureNs), lastCaptureNs: String(frames[199]!.tsCaptureNs),
+      connectionEvents: [{ type: 'open', reason: 'connected' }], connectionIds: ['s1-c1'],
+    });
+    await rec.close('done');
+    expect(existsSync(path)).toBe(false);
   });
 
   it('publishes nothing for a window that saw no message', async () => {
