@@ -26,20 +26,25 @@ async function records(path: string): Promise<NormalizedRecord[]> {
 const withoutLocation = (rs: readonly NormalizedRecord[]) => rs.filter((r) => r.kind !== 'sync_issue').map((r) => ({ ...r, source: null }));
 
 describe('FeedRecorder + capture reader round trip', () => {
-  it('reads back any mix of real and odd frames: real ones as importing them directly would, each odd one as one parse_error, all bytes intact', async () => {
+  it('reads back any mix of real, odd and keep-alive frames: real ones as importing them directly would, each odd one as one parse_error, keep-alives not at all, all bytes intact', async () => {
     const all = usdmLines();
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 0, max: all.length - 400 }),
         fc.integer({ min: 1, max: 400 }),
         fc.array(fc.tuple(fc.nat(), oddText), { maxLength: 12 }),
-        async (start, count, odd) => {
+        fc.array(fc.nat(), { maxLength: 4 }),
+        async (start, count, odd, pongs) => {
           const real = all.slice(start, start + count);
           const frames: CapturedFrame[] = real.map((l) => frameOf(l));
           for (const [at, text] of odd) {
             const i = at % (frames.length + 1);
             const ts = (frames[i - 1] ?? frames[i] ?? frames[0]!).tsCaptureNs;
             frames.splice(i, 0, { source: 'ws', tsCaptureNs: ts, connectionId: 's1-c1', text });
+          }
+          for (const at of pongs) {
+            const i = at % (frames.length + 1);
+            frames.splice(i, 0, { source: 'ws', tsCaptureNs: (frames[i - 1] ?? frames[i] ?? frames[0]!).tsCaptureNs, connectionId: 's1-c1', text: 'pong', keepAlive: true });
           }
           const root = mkdtempSync(join(tmpdir(), 'chassis-rt-'));
           try {

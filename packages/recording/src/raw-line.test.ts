@@ -55,6 +55,10 @@ describe('rawLine', () => {
     expect(line).toBe('{"tsLocalNs":"1723161255030314667","venue":"okx","feed":"trade","connectionId":"s1-c\\"1\\\\","text":"{\\"e\\":\\"trade\\",\\n\\"p\\":\\"1.5\\"}"}\n');
   });
 
+  it('flags the venue\'s keep-alive reply so readers skip it, keeping its text', () => {
+    expect(rawLine(frame('pong', { keepAlive: true }), 'okx', 'bbo')).toBe('{"tsLocalNs":"1723161255030314667","venue":"okx","feed":"bbo","connectionId":"s1-c\\"1\\\\","keepAlive":true,"text":"pong"}\n');
+  });
+
   it('splices unicode JSON byte for byte, line separators included', () => {
     const text = '{"n":"naïve 🚀 \u2028"}';
     const line = rawLine(frame(text), 'bybit-spot', 'bbo');

@@ -1,6 +1,6 @@
 /**
  * One captured frame as one `chassis-raw` line (see @chassis/venues formats/layout.ts):
- * `{"tsLocalNs":"<capture ns>","venue":"..","feed":"..","connectionId":"..",["url":"..","instrument":"..",]"message":<frame text>}\n`
+ * `{"tsLocalNs":"<capture ns>","venue":"..","feed":"..","connectionId":"..",["url":"..","instrument":"..",]["keepAlive":true,]"message":<frame text>}\n`
  *
  * The frame text is spliced in verbatim, so the file holds the venue's bytes exactly. That is
  * only possible when the text is one JSON value on one line. Two kinds of frame are not:
@@ -27,6 +27,8 @@ function envelopeHead(frame: CapturedFrame, venue: VenueId, feed: string): strin
   let head = `{"tsLocalNs":"${frame.tsCaptureNs}","venue":${JSON.stringify(venue)},"feed":${JSON.stringify(feed)},"connectionId":${JSON.stringify(frame.connectionId)}`;
   if (frame.url !== undefined) head += `,"url":${JSON.stringify(frame.url)}`;
   if (frame.instrument !== undefined) head += `,"instrument":${JSON.stringify(frame.instrument)}`;
+  // The venue's reply to our keep-alive (OKX's text `pong`): kept like every frame, flagged so readers skip it.
+  if (frame.keepAlive === true) head += ',"keepAlive":true';
   return head;
 }
 
