@@ -218,6 +218,33 @@ describe('FeedRecorder windows', () => {
     expect(manifests(root)).toHaveLength(1);
   });
 
+  it('keeps writing the next window while the previous one is still being uploaded', async () => {
+    const root = tempRoot();
+    const spool = tempRoot();
+    let release!: () => void;
+    const uploadStalled = new Promise<void>((r) => (release = r));
+    const fsStorage = new FsStorage(root);
+    const slowUpload = Object.assign(Object.create(fsStorage) as FsStorage, {
+      putFile: async (key: string, path: string) => {
+        await uploadStalled;
+        return fsStorage.putFile(key, path);
+      },
+    });
+    const frames = realFrames(0, 93_954).filter((f) => f.tsCaptureNs < 1_723_161_360_000_000_000n).filter((_f, i) => i % 10 === 0);
+    const clock = new ManualClock(frames[0]!.tsCaptureNs);
+    const rec = recorder(root, { storage: slowUpload, spoolDir: spool, windowNs: MINUTE_NS, clock });
+    const second = frames.findIndex((f) => f.tsCaptureNs >= 1_723_161_300_000_000_000n);
+    for (const f of frames.slice(0, second + 10)) rec.frame(f);
+    const w2Part = join(spool, 'raw/binance-usdm/depth+trade+bbo/20240808T235500Z/part-0000-s1.jsonl.gz');
+    await expect.poll(() => existsSync(w2Part) && durablePrefix(readFileSync(w2Part)).members, { timeout: 5000 }).toBe(1);
+    for (const f of frames.slice(second + 10)) rec.frame(f);
+    await expect.poll(() => existsSync(w2Part) && durablePrefix(readFileSync(w2Part)).members, { timeout: 5000 }).toBe(2);
+    expect(manifests(root)).toEqual([]); // the first window's upload is still stuck
+    release();
+    await rec.close('done');
+    expect(manifests(root).map((m) => m.messages)).toEqual([second, frames.length - second]);
+  });
+
   it('records a second session in the same window in its own directory, so each holds one manifest', async () => {
     const root = tempRoot();
     const a = recorder(root, { session: 'sA' });

@@ -81,6 +81,7 @@ export class FeedRecorder implements ConnectorSink {
   /** Items of windows already closed go to the next window: capture times never go back, but a late event might. */
   private minWindowNs = 0n;
   private chain: Promise<void> = Promise.resolve();
+  private publishing: Promise<void> = Promise.resolve();
   private flushQueued = false;
   private closing: Promise<void> | null = null;
   private drop: DropEpisode | null = null;
@@ -161,6 +162,7 @@ export class FeedRecorder implements ConnectorSink {
       if (this.failure === null && this.current !== null) await this.guard(() => this.closeWindow(false));
     });
     await this.chain;
+    await this.publishing;
     LIVE_SESSIONS.delete(this.o.session);
     if (this.failure !== null) throw this.failure;
   }
@@ -215,11 +217,16 @@ export class FeedRecorder implements ConnectorSink {
     await writeRuns();
   }
 
+  /**
+   * Seals the current window in the write chain, and publishes it in the publish chain: an upload
+   * to S3 at the top of the hour must not hold up the next window's writes (the buffer would fill).
+   */
   private async closeWindow(atBoundary: boolean): Promise<void> {
     const w = this.current!;
     this.minWindowNs = w.endNs;
-    await w.close(atBoundary);
+    const publish = await w.seal(atBoundary);
     this.current = null;
+    this.publishing = this.publishing.then(() => this.guard(async () => void (await publish())));
   }
 
   /** Runs disk work; a failure stops the writer (once) and is reported, never rethrown into the chain. */
