@@ -137,4 +137,20 @@ describe('FeedRecorder on a full disk (injected ENOSPC)', () => {
     const lines = gunzipSync(readFileSync(join(root, w!.manifest!.files[0]!.key))).toString('utf8').split('\n');
     expect(lines.slice(0, -1).map((l) => BigInt((JSON.parse(l) as { tsLocalNs: string }).tsLocalNs))).toEqual(frames.slice(0, 300).map((f) => f.tsCaptureNs));
   });
+
+  it('publishes no manifest when the manifest itself cannot be written, and recovery later publishes the durable window', async () => {
+    const root = tempRoot();
+    const storage = new FsStorage(root, {
+      beforeWrite: (key) => {
+        if (key.endsWith('manifest.json')) throw enospc();
+      },
+    });
+    const rec = new FeedRecorder(options(root, { storage }));
+    for (const f of realFrames(0, 200)) rec.frame(f);
+    await expect(rec.close('shutdown')).rejects.toMatchObject({ code: 'E_RECORD_DISK_FULL', message: expect.stringContaining('20240808T230000Z/manifest.json: publishing the manifest failed (ENOSPC') });
+    expect(keysUnder(root).filter((k) => k.endsWith('manifest.json'))).toEqual([]);
+    const [w] = await recoverOpenWindows({ storage: new FsStorage(root), spoolDir: root, log: memoryLog() });
+    expect(w!.manifest).toMatchObject({ completeness: 'incomplete', messages: 200 });
+    expect(w!.truncatedBytes).toBe(0);
+  });
 });

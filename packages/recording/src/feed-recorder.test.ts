@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statfsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -162,6 +162,17 @@ describe('FeedRecorder writing raw files', () => {
     expect(metrics.calls.bytes).toBe(gunzipSync(readFileSync(join(root, m!.files[0]!.key))).length);
     expect(metrics.calls.lags).toHaveLength(frames.filter((f) => /"E":\d{13}/.test(f.text)).length);
     expect(metrics.calls.events).toEqual(['open']);
+  });
+
+  it('reports the free space of the spool file system as statfs sees it', async () => {
+    const root = tempRoot();
+    const metrics = metricsSpy();
+    const rec = recorder(root, { metrics });
+    for (const f of realFrames(0, 10)) rec.frame(f);
+    await expect.poll(() => metrics.calls.diskFree.length, { timeout: 5000 }).toBeGreaterThan(0);
+    await rec.close('done');
+    const s = statfsSync(root);
+    expect(Math.abs(metrics.calls.diskFree[0]! - s.bavail * s.bsize)).toBeLessThan(512 * 1024 * 1024);
   });
 
   it('writes one gzip member per flush, so the file is cut only at flush boundaries', async () => {

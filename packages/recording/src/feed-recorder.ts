@@ -11,6 +11,7 @@
  * never silently. A disk failure (ENOSPC, ...) stops the writer loudly: `failed` resolves with
  * the error, no manifest is published for the window, and its heartbeat stays for recovery.
  */
+import { statfs } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { ChassisError } from '@chassis/core';
@@ -87,6 +88,7 @@ export class FeedRecorder implements ConnectorSink {
   private drop: DropEpisode | null = null;
   private warnedFull = false;
   private lastLagMs: number | null = null;
+  private lastDiskCheckMs = 0;
   private connectionIds = new Set<string>();
 
   constructor(o: FeedRecorderOptions) {
@@ -186,7 +188,9 @@ export class FeedRecorder implements ConnectorSink {
     await this.guard(async () => {
       await this.writeItems(items, ids);
       if (closeByTime && this.current !== null && cutNs >= this.current.endNs) await this.closeWindow(true);
-      await this.current?.heartbeat(this.lastLagMs, Date.now());
+      const nowMs = Date.now();
+      await this.current?.heartbeat(this.lastLagMs, nowMs);
+      await this.reportDiskFree(nowMs);
     });
     if (this.warnedFull && this.buffer.fill < REARM_FILL) this.warnedFull = false;
   }
@@ -248,6 +252,14 @@ export class FeedRecorder implements ConnectorSink {
     await this.current?.abandon();
     this.current = null;
     this.resolveFailed(this.failure);
+  }
+
+  /** Free space of the spool file system, for the disk-free metric, at the heartbeat's pace. */
+  private async reportDiskFree(nowMs: number): Promise<void> {
+    if (this.o.metrics === undefined || nowMs - this.lastDiskCheckMs < this.ctx.heartbeatIntervalMs) return;
+    this.lastDiskCheckMs = nowMs;
+    const s = await statfs(this.o.spoolDir).catch(() => null); // a metric, never a reason to stop recording
+    if (s !== null) this.o.metrics.diskFreeBytes(s.bavail * s.bsize);
   }
 
   private warnFull(): void {

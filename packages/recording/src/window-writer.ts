@@ -196,8 +196,10 @@ export class WindowWriter {
       await onDisk(this.localDir, 'removing the empty window', () => this.ctx.fs.rm(this.localDir));
       return null;
     }
-    if (!this.ctx.inPlace) for (const f of files) await this.ctx.storage.putFile(f.key, localPathOf(this.ctx.spoolDir, f.key));
-    await this.ctx.storage.put(`${this.dirKey}/${MANIFEST_FILE}`, Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8'));
+    const { storage } = this.ctx;
+    if (!this.ctx.inPlace) for (const f of files) await onDisk(`${storage.root}/${f.key}`, 'uploading the raw file', () => storage.putFile(f.key, localPathOf(this.ctx.spoolDir, f.key)));
+    const key = `${this.dirKey}/${MANIFEST_FILE}`;
+    await onDisk(`${storage.root}/${key}`, 'publishing the manifest', () => storage.put(key, Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8')));
     await onDisk(this.localDir, 'removing the heartbeat', () => this.ctx.fs.rm(this.ctx.inPlace ? join(this.localDir, OPEN_FILE) : this.localDir));
     this.ctx.log.info({ dir: this.dirKey, messages: manifest.messages, completeness: manifest.completeness, gaps: manifest.gaps.length }, 'window published');
     return manifest;
