@@ -92,6 +92,15 @@ describe('recoverOpenWindows', () => {
     expect(existsSync(join(root, DIR_KEY, 'open.json'))).toBe(true);
   });
 
+  it('leaves alone a window of another host whose heartbeat is fresh, and recovers it once the heartbeat is stale', async () => {
+    const root = tempRoot();
+    leaveOpenWindow(root, [rawLines(0, 10)], 0, { host: 'rec-elsewhere', updatedAtMs: Date.now() - 1_000 });
+    expect(await recoverOpenWindows({ storage: new FsStorage(root), spoolDir: root, log: memoryLog() })).toEqual([]);
+    leaveOpenWindow(root, [rawLines(0, 10)], 0, { host: 'rec-elsewhere', updatedAtMs: Date.now() - 61_000 });
+    const [w] = await recoverOpenWindows({ storage: new FsStorage(root), spoolDir: root, log: memoryLog() });
+    expect(w!.manifest).toMatchObject({ completeness: 'incomplete', messages: 10, capture: { host: 'rec-elsewhere' } });
+  });
+
   it('recovers a window whose pid is this process but whose session is not one of ours (a restarted container reuses pid 1)', async () => {
     const root = tempRoot();
     leaveOpenWindow(root, [rawLines(0, 10)], 5, { pid: process.pid });

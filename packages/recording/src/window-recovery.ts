@@ -1,8 +1,9 @@
 /**
  * recoverOpenWindows: on start, publish what a dead session left in its open windows. A window
  * still has its `open.json` when its session never closed it (SIGKILL, power loss, a disk
- * failure). If that session is dead — its pid is gone on this host, it ran on another host, or
- * the pid is ours but the session is not one of this process's — each of its part files is
+ * failure). If that session is dead — its pid is gone on this host, the pid is ours but the
+ * session is not one of this process's, or it ran on another host and its heartbeat is stale —
+ * each of its part files is
  * truncated to the last complete gzip member (whole lines only), and a manifest marked
  * 'incomplete' is published with what was durable, a gap from the last durable message to the
  * recovery time (or the window end), and the gaps and connection events of the last heartbeat.
@@ -39,6 +40,8 @@ export interface RecoverOptions {
   readonly fs?: RecordingFileSystem;
   /** Recovery time, ns since the epoch (default now): the end of the crash gap, capped at the window end. */
   readonly nowNs?: bigint;
+  /** A window of another host counts as abandoned once its heartbeat is this old, ms (default 60,000; heartbeats come every ≤ 5 s). */
+  readonly staleAfterMs?: number;
 }
 
 /** The head of a raw line: capture time and connection id (the writer's fixed field order). */
@@ -63,9 +66,15 @@ async function openWindowDirs(spoolDir: string): Promise<string[]> {
   return out.sort();
 }
 
-function isDead(s: OpenWindowState): boolean {
+/**
+ * Whether the session that left this heartbeat is gone. On this host: its pid is gone, or the pid
+ * is ours but the session is not one of ours. On another host (a shared spool) its pid cannot be
+ * checked, so only a heartbeat older than `staleAfterMs` says so — cutting a file another
+ * machine is still appending to would destroy data.
+ */
+function isDead(s: OpenWindowState, staleAfterMs: number, nowMs: number): boolean {
   if (LIVE_SESSIONS.has(s.session)) return false;
-  if (s.host !== hostname()) return true;
+  if (s.host !== hostname()) return nowMs - s.updatedAtMs > staleAfterMs;
   return s.pid === process.pid || !processExists(s.pid);
 }
 
@@ -155,7 +164,7 @@ export async function recoverOpenWindows(o: RecoverOptions): Promise<RecoveredWi
       o.log.error({ dir, dirKey: state.dirKey }, 'open.json names another directory: window left as it is');
       continue;
     }
-    if (!isDead(state)) {
+    if (!isDead(state, o.staleAfterMs ?? 60_000, Date.now())) {
       o.log.info({ dir: state.dirKey, session: state.session, pid: state.pid }, 'window is open by a live recorder; left alone');
       continue;
     }
