@@ -18,7 +18,7 @@ import { ChassisError } from '@chassis/core';
 import type { Storage } from '@chassis/storage';
 import type { CaptureClock, CapturedFrame, ConnectionEvent, ConnectorSink, VenueId } from '@chassis/venues';
 import { frameLagMs } from './frame-lag.ts';
-import { LIVE_SESSIONS } from './open-window.ts';
+import { claimSession, releaseSession } from './open-window.ts';
 import { DEFAULT_GZIP_LEVEL } from './raw-part-file.ts';
 import { rawLine } from './raw-line.ts';
 import { RecordBuffer, type BufferItem, type LineRun } from './record-buffer.ts';
@@ -89,6 +89,7 @@ export class FeedRecorder implements ConnectorSink {
   private warnedFull = false;
   private lastLagMs: number | null = null;
   private lastDiskCheckMs = 0;
+  private released = false;
   private connectionIds = new Set<string>();
 
   constructor(o: FeedRecorderOptions) {
@@ -114,7 +115,7 @@ export class FeedRecorder implements ConnectorSink {
     this.earlyFlushBytes = Math.min(o.bufferLimitBytes / 4, EARLY_FLUSH_MAX_BYTES);
     this.startedNs = o.clock.nowNs();
     this.failed = new Promise((r) => (this.resolveFailed = r));
-    LIVE_SESSIONS.add(o.session);
+    claimSession(o.session);
     this.timer = setInterval(() => this.scheduleFlush(), o.flushIntervalMs);
     this.timer.unref();
   }
@@ -165,8 +166,14 @@ export class FeedRecorder implements ConnectorSink {
     });
     await this.chain;
     await this.publishing;
-    LIVE_SESSIONS.delete(this.o.session);
+    this.releaseOnce();
     if (this.failure !== null) throw this.failure;
+  }
+
+  private releaseOnce(): void {
+    if (this.released) return;
+    this.released = true;
+    releaseSession(this.o.session);
   }
 
   private scheduleFlush(): void {
@@ -247,7 +254,7 @@ export class FeedRecorder implements ConnectorSink {
     const dir = this.current?.dirKey ?? `raw/${this.o.venue}/${this.o.feed}`;
     this.failure = err instanceof ChassisError ? err : writeFailure(err, dir, 'recording');
     clearInterval(this.timer);
-    LIVE_SESSIONS.delete(this.o.session);
+    this.releaseOnce();
     this.o.log.error({ code: this.failure.code, venue: this.o.venue, feed: this.o.feed, dir, ...this.failure.details }, `recorder stopped: ${this.failure.message}`);
     await this.current?.abandon();
     this.current = null;

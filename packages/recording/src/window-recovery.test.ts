@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { FsStorage } from '@chassis/storage';
 import { parseManifest } from '@chassis/quality';
-import { memoryLog, usdmLines } from './recording-fixtures.ts';
+import { FeedRecorder } from './feed-recorder.ts';
+import { ManualClock, memoryLog, realFrames, usdmLines } from './recording-fixtures.ts';
+import { nodeRecordingFs } from './recording-fs.ts';
 import type { OpenWindowState } from './open-window.ts';
 import { recoverOpenWindows } from './window-recovery.ts';
 
@@ -99,6 +101,21 @@ describe('recoverOpenWindows', () => {
     leaveOpenWindow(root, [rawLines(0, 10)], 0, { host: 'rec-elsewhere', updatedAtMs: Date.now() - 61_000 });
     const [w] = await recoverOpenWindows({ storage: new FsStorage(root), spoolDir: root, log: memoryLog() });
     expect(w!.manifest).toMatchObject({ completeness: 'incomplete', messages: 10, capture: { host: 'rec-elsewhere' } });
+  });
+
+  it('leaves alone the windows of a session while any of its feed recorders is still open, even after one failed and was closed', async () => {
+    const root = tempRoot();
+    const storage = new FsStorage(root);
+    const common = { storage, spoolDir: root, venue: 'binance-usdm' as const, symbols: ['BTCUSDT'], session: 'live1', windowNs: 3_600_000_000_000n, flushIntervalMs: 20, bufferLimitBytes: 1 << 20, clock: new ManualClock(0n), log: memoryLog() };
+    const failing = new FeedRecorder({ ...common, feed: 'trade', fs: { ...nodeRecordingFs, open: () => Promise.reject(Object.assign(new Error('EIO'), { code: 'EIO' })) } });
+    const running = new FeedRecorder({ ...common, feed: 'depth' });
+    for (const f of realFrames(0, 20)) running.frame(f);
+    failing.frame(realFrames(0, 1)[0]!);
+    await failing.failed;
+    await failing.close('stop').catch(() => undefined);
+    await expect.poll(() => existsSync(join(root, 'raw/binance-usdm/depth/20240808T230000Z/part-0000-live1.jsonl.gz')), { timeout: 5000 }).toBe(true);
+    expect(await recoverOpenWindows({ storage, spoolDir: root, log: memoryLog() })).toEqual([]);
+    await running.close('stop');
   });
 
   it('recovers a window whose pid is this process but whose session is not one of ours (a restarted container reuses pid 1)', async () => {

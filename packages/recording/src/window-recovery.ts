@@ -16,7 +16,7 @@ import { processExists, type Storage } from '@chassis/storage';
 import type { DatasetManifest } from '@chassis/quality';
 import { durablePrefix } from './gzip-members.ts';
 import { buildManifest } from './manifest-builder.ts';
-import { LIVE_SESSIONS, openWindowSchema, type OpenWindowState } from './open-window.ts';
+import { isLiveSession, openWindowSchema, type OpenWindowState } from './open-window.ts';
 import { onDisk, syncDirectory, nodeRecordingFs, type RecordingFileSystem } from './recording-fs.ts';
 import type { RecordingLog } from './recording-log.ts';
 import { MANIFEST_FILE, OPEN_FILE, PART_FILE } from './window-layout.ts';
@@ -73,7 +73,7 @@ async function openWindowDirs(spoolDir: string): Promise<string[]> {
  * machine is still appending to would destroy data.
  */
 function isDead(s: OpenWindowState, staleAfterMs: number, nowMs: number): boolean {
-  if (LIVE_SESSIONS.has(s.session)) return false;
+  if (isLiveSession(s.session)) return false;
   if (s.host !== hostname()) return nowMs - s.updatedAtMs > staleAfterMs;
   return s.pid === process.pid || !processExists(s.pid);
 }
