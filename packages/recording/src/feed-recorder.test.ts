@@ -149,6 +149,24 @@ describe('FeedRecorder writing raw files', () => {
     expect(rawKeys(root).some((k) => k.endsWith('open.json'))).toBe(false);
   });
 
+  it('begins a new part file once one reaches maxPartBytes, and lists the parts in order in the manifest', async () => {
+    const root = tempRoot();
+    const rec = recorder(root, { maxPartBytes: 20_000 });
+    const frames = realFrames(0, 3000);
+    for (let i = 0; i < frames.length; i += 500) {
+      for (const f of frames.slice(i, i + 500)) rec.frame(f);
+      await expect.poll(() => rawKeys(root).filter((k) => k.endsWith('.jsonl.gz')).length, { timeout: 5000 }).toBeGreaterThanOrEqual(Math.min(i / 500 + 1, 2));
+    }
+    await rec.close('done');
+    const [m] = manifests(root);
+    expect(m!.files.length).toBeGreaterThan(1);
+    expect(m!.files.map((f) => f.key.replace(/^.*\//, ''))).toEqual(m!.files.map((_f, i) => `part-${String(i).padStart(4, '0')}-s1.jsonl.gz`));
+    expect(m!.files.slice(0, -1).every((f) => f.bytes >= 20_000)).toBe(true);
+    const lines = lineBuffers(root, [m!]);
+    lines.forEach((line, i) => expect(frameBytesOfLine(line).equals(Buffer.from(frames[i]!.text, 'utf8'))).toBe(true));
+    expect(lines).toHaveLength(frames.length);
+  });
+
   it('reports every frame to the metrics with the bytes of its line and its lag, and every connection event', async () => {
     const root = tempRoot();
     const metrics = metricsSpy();

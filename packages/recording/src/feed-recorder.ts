@@ -51,6 +51,8 @@ export interface FeedRecorderOptions {
   readonly fs?: RecordingFileSystem;
   /** gzip level of the raw files (default 1, see raw-part-file.ts). */
   readonly gzipLevel?: number;
+  /** Compressed size at which a window's part file is closed and the next begun (default 512 MiB). */
+  readonly maxPartBytes?: number;
   /** How often open.json is refreshed, ms (default 5000). */
   readonly heartbeatIntervalMs?: number;
 }
@@ -108,6 +110,7 @@ export class FeedRecorder implements ConnectorSink {
       session: o.session,
       host: hostname(),
       gzipLevel: o.gzipLevel ?? DEFAULT_GZIP_LEVEL,
+      maxPartBytes: o.maxPartBytes ?? 512 * 1024 * 1024,
       heartbeatIntervalMs: o.heartbeatIntervalMs ?? 5000,
       log: o.log,
     };

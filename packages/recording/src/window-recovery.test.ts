@@ -79,6 +79,18 @@ describe('recoverOpenWindows', () => {
     expect(existsSync(join(root, DIR_KEY, 'open.json'))).toBe(false);
   });
 
+  it('recovers a window of several part files: the full ones whole, the last cut', async () => {
+    const root = tempRoot();
+    leaveOpenWindow(root, [rawLines(0, 30), rawLines(30, 30)], 0);
+    const second = Buffer.concat([gzipSync(rawLines(60, 5).join('')), gzipSync(rawLines(65, 5).join('')).subarray(0, 40)]);
+    writeFileSync(join(root, DIR_KEY, 'part-0001-dead1.jsonl.gz'), second);
+    const [w] = await recoverOpenWindows({ storage: new FsStorage(root), spoolDir: root, log: memoryLog() });
+    expect(w!.manifest!.files.map((f) => [f.key.replace(/^.*\//, ''), f.messages])).toEqual([['part-0000-dead1.jsonl.gz', 60], ['part-0001-dead1.jsonl.gz', 5]]);
+    expect(w!.truncatedBytes).toBe(40);
+    const last = usdmLines()[64]!;
+    expect(w!.manifest!.lastCaptureNs).toBe(last.slice(0, last.indexOf(' ')));
+  });
+
   it.each([0, 1, 9, 10, 200])('finds the same durable prefix whatever the torn member\'s length (%i bytes)', async (torn) => {
     const root = tempRoot();
     leaveOpenWindow(root, [rawLines(0, 40), rawLines(40, 40)], torn);

@@ -14,7 +14,7 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { processExists, type Storage } from '@chassis/storage';
 import type { DatasetManifest } from '@chassis/quality';
-import { durablePrefix } from './gzip-members.ts';
+import { completeMembers } from './gzip-members.ts';
 import { buildManifest } from './manifest-builder.ts';
 import { isLiveSession, openWindowSchema, type OpenWindowState } from './open-window.ts';
 import { onDisk, syncDirectory, nodeRecordingFs, type RecordingFileSystem } from './recording-fs.ts';
@@ -86,28 +86,34 @@ interface RecoveredPart {
   readonly connectionIds: readonly string[];
 }
 
-/** Cuts a part file to its durable prefix and accounts for what remains. */
+/** Cuts a part file to its durable prefix and accounts for what remains, member by member. */
 async function recoverPart(fs: RecordingFileSystem, path: string, key: string): Promise<RecoveredPart> {
   const bytes = await readFile(path);
-  const prefix = durablePrefix(bytes);
-  if (prefix.bytes < bytes.length) {
-    await onDisk(path, 'truncating to the last complete gzip member', () => truncate(path, prefix.bytes));
-    const fh = await fs.open(path, 'r');
-    await onDisk(path, 'fsync', () => fh.sync()).finally(() => fh.close());
-  }
-  const lines = prefix.text.length === 0 ? [] : prefix.text.slice(0, -1).split('\n');
   const ids = new Set<string>();
   let firstNs: string | undefined;
   let lastNs: string | undefined;
-  for (const line of lines) {
-    const m = LINE_HEAD.exec(line);
-    if (m === null) continue;
-    firstNs ??= m[1];
-    lastNs = m[1];
-    ids.add(JSON.parse(m[2]!) as string);
+  let messages = 0;
+  let durable = 0;
+  for (const m of completeMembers(bytes)) {
+    durable = m.end;
+    const lines = m.data.toString('utf8').split('\n');
+    lines.pop(); // a member ends with a newline: the last piece is empty
+    messages += lines.length;
+    for (const line of lines) {
+      const head = LINE_HEAD.exec(line);
+      if (head === null) continue;
+      firstNs ??= head[1];
+      lastNs = head[1];
+      ids.add(JSON.parse(head[2]!) as string);
+    }
   }
-  const sha256 = createHash('sha256').update(bytes.subarray(0, prefix.bytes)).digest('hex');
-  return { summary: { key, sha256, bytes: prefix.bytes, messages: lines.length }, cut: bytes.length - prefix.bytes, firstNs, lastNs, connectionIds: [...ids] };
+  if (durable < bytes.length) {
+    await onDisk(path, 'truncating to the last complete gzip member', () => truncate(path, durable));
+    const fh = await fs.open(path, 'r');
+    await onDisk(path, 'fsync', () => fh.sync()).finally(() => fh.close());
+  }
+  const sha256 = createHash('sha256').update(bytes.subarray(0, durable)).digest('hex');
+  return { summary: { key, sha256, bytes: durable, messages }, cut: bytes.length - durable, firstNs, lastNs, connectionIds: [...ids] };
 }
 
 async function recoverWindow(o: RecoverOptions, fs: RecordingFileSystem, inPlace: boolean, dir: string, s: OpenWindowState): Promise<RecoveredWindow> {

@@ -1,5 +1,6 @@
 /**
- * One recording window of one session: its directory, its raw part file, its heartbeat and what
+ * One recording window of one session: its directory, its raw part files (a new one after
+ * maxPartBytes, so that no file outgrows what recovery can read), its heartbeat and what
  * it has seen (counts, capture times, gaps, connection events). Closing it publishes the
  * manifest, last: files fsynced and closed, directory fsynced (seal), then files uploaded when
  * the storage is remote, the manifest written, and the heartbeat removed (publish).
@@ -30,6 +31,8 @@ export interface WindowContext {
   readonly session: string;
   readonly host: string;
   readonly gzipLevel: number;
+  /** A part file that reached this size (compressed bytes) is closed and the next one begun. */
+  readonly maxPartBytes: number;
   readonly heartbeatIntervalMs: number;
   readonly log: RecordingLog;
 }
@@ -75,6 +78,8 @@ export class WindowWriter {
   private readonly localDir: string;
   private readonly coveredFromStart: boolean;
   private part: RawPartFile | null = null;
+  /** Parts already full and closed, in order. */
+  private readonly closedParts: PartFileSummary[] = [];
   private messages = 0;
   private firstNs: bigint | null = null;
   private lastNs: bigint | null = null;
@@ -124,8 +129,12 @@ export class WindowWriter {
 
   /** Appends runs of lines as one durable gzip member (creating the part file on first use). */
   async append(runs: readonly LineRun[], connectionIds: Iterable<string>): Promise<void> {
+    if (this.part !== null && this.part.bytes >= this.ctx.maxPartBytes) {
+      this.closedParts.push(await this.part.close());
+      this.part = null;
+    }
     if (this.part === null) {
-      const key = `${this.dirKey}/${partFileName(0, this.ctx.session)}`;
+      const key = `${this.dirKey}/${partFileName(this.closedParts.length, this.ctx.session)}`;
       this.part = await RawPartFile.create(this.ctx.fs, key, localPathOf(this.ctx.spoolDir, key), this.ctx.gzipLevel);
       await onDisk(this.localDir, 'fsync of the window directory', () => syncDirectory(this.ctx.fs, this.localDir));
     }
@@ -154,7 +163,7 @@ export class WindowWriter {
       dirKey: this.dirKey,
       window: { startNs: String(this.startNs), endNs: String(this.endNs) },
       coveredFromStart: this.coveredFromStart,
-      files: this.part === null ? [] : [{ key: this.part.key, bytes: this.part.bytes, messages: this.part.messages }],
+      files: [...this.closedParts, ...(this.part === null ? [] : [this.part])].map((f) => ({ key: f.key, bytes: f.bytes, messages: f.messages })),
       messages: this.messages,
       ...(this.firstNs !== null ? { firstCaptureNs: String(this.firstNs) } : {}),
       ...(this.lastNs !== null ? { lastCaptureNs: String(this.lastNs) } : {}),
@@ -182,7 +191,7 @@ export class WindowWriter {
    * without a gap. Publishing an empty window removes it and yields null.
    */
   async seal(atBoundary: boolean): Promise<() => Promise<DatasetManifest | null>> {
-    const files: PartFileSummary[] = this.part === null ? [] : [await this.part.close()];
+    const files: PartFileSummary[] = [...this.closedParts, ...(this.part === null ? [] : [await this.part.close()])];
     this.part = null;
     await onDisk(this.localDir, 'fsync of the window directory', () => syncDirectory(this.ctx.fs, this.localDir));
     const completeness = atBoundary && this.coveredFromStart && this.gaps.length === 0 ? 'complete' : 'partial';
