@@ -9,18 +9,15 @@
  *    under another id), `update` / `delete` of an id not held, an entry whose side or price
  *    disagrees with the held level: each means a message was lost or reordered → `gap`, and the
  *    symbol drops book messages until the next partial (BitMEX sends one on resubscribe).
- * 2. Book vs `quote`. BitMEX publishes quotes in batches up to ~1 s after the book messages they
- *    describe (this capture's orderBookL2 carries no timestamps), so a quote is not compared with
- *    the book as it is when the quote arrives. Rule: the quotes of a symbol, in order, must be a
- *    subsequence of the book's top-of-book states (best bid price and size, best ask price and
- *    size, after each book message): each quote equals a state at or after the one the previous
- *    quote matched. A quote with no such state yet waits for later book messages; if none
- *    matches within QUOTE_WAIT_NS of capture time → `checksum_mismatch` naming the quote and the
- *    book message whose state came closest, and the book waits for the next partial. Quotes
- *    still waiting when the input ends are not judged.
+ * 2. Book vs `quote` (quote-sequence.ts). BitMEX publishes quotes in batches up to ~1 s after
+ *    the book messages they describe (orderBookL2 of 2021 carries no timestamps), so the quotes
+ *    of a symbol must be a subsequence of the rebuilt book's top-of-book states; a quote that
+ *    matches none within QUOTE_WAIT_NS of capture time → `checksum_mismatch` at the quote's line,
+ *    naming the book message whose state came closest, and the book waits for the next partial.
  */
 import { L2Book } from './l2-book.ts';
 import { numberText } from './json-number.ts';
+import { bookTopKey, describeMismatch, QuoteSequenceCheck, topKey, type QuoteMismatch } from './quote-sequence.ts';
 import type { NormalizedRecord, VenueId } from './records.ts';
 import { syncIssue, unknownFields } from './sync-issue.ts';
 import { isoToNs } from './time-units.ts';
@@ -36,25 +33,10 @@ const TRADE_FIELDS = new Set(['timestamp', 'symbol', 'side', 'size', 'price', 't
 
 /** How long (capture time) a quote may wait for the book state it describes. */
 export const QUOTE_WAIT_NS = 1_000_000_000n;
-/** Top-of-book states kept for quote matching per symbol (older ones are forgotten). */
-const MAX_TOPS = 4096;
 
 interface HeldLevel {
   readonly isBid: boolean;
   readonly price: string;
-}
-
-/** Best bid and ask (price and size) after one book message; '' for an empty side. */
-interface TopState {
-  readonly key: string;
-  readonly line: number;
-}
-
-interface PendingQuote {
-  readonly key: string;
-  readonly line: number;
-  readonly tsLocalNs: bigint;
-  readonly timestamp: string;
 }
 
 interface SymbolState {
@@ -64,21 +46,13 @@ interface SymbolState {
   readonly bidIds: Map<string, number>;
   readonly askIds: Map<string, number>;
   readonly book: L2Book;
-  /** Top states from the one the last quote matched (index 0) on. */
-  tops: TopState[];
-  readonly pending: PendingQuote[];
+  readonly quotes: QuoteSequenceCheck;
   /** Book messages dropped since the book lost sync (not before the first partial). */
   dropped: number;
   droppedSinceLine: number;
   everSynced: boolean;
   readonly tradeIds: Set<string>;
 }
-
-const topKey = (book: L2Book): string => {
-  const b = book.bestBid();
-  const a = book.bestAsk();
-  return `${b?.price ?? ''} x ${b?.size ?? ''} / ${a?.price ?? ''} x ${a?.size ?? ''}`;
-};
 
 class BitmexMapper implements VenueMapper {
   private readonly venue: VenueId = 'bitmex';
@@ -89,7 +63,7 @@ class BitmexMapper implements VenueMapper {
   private state(symbol: string): SymbolState {
     let s = this.states.get(symbol);
     if (s === undefined) {
-      s = { synced: false, levels: new Map(), bidIds: new Map(), askIds: new Map(), book: new L2Book(), tops: [], pending: [], dropped: 0, droppedSinceLine: 0, everSynced: false, tradeIds: new Set() };
+      s = { synced: false, levels: new Map(), bidIds: new Map(), askIds: new Map(), book: new L2Book(), quotes: new QuoteSequenceCheck(QUOTE_WAIT_NS), dropped: 0, droppedSinceLine: 0, everSynced: false, tradeIds: new Set() };
       this.states.set(symbol, s);
     }
     return s;
@@ -142,8 +116,7 @@ class BitmexMapper implements VenueMapper {
       s.bidIds.clear();
       s.askIds.clear();
       s.book.clear();
-      s.tops = [];
-      s.pending.length = 0;
+      s.quotes.reset();
     }
     const bids: (readonly [string, string])[] = [];
     const asks: (readonly [string, string])[] = [];
@@ -170,7 +143,7 @@ class BitmexMapper implements VenueMapper {
       bids,
       asks,
     });
-    this.onTop(symbol, s, ctx, out);
+    this.onMismatch(symbol, s, ctx, s.quotes.onBook(bookTopKey(s.book), ctx.line, ctx.tsLocalNs ?? ctx.fallbackTsNs), out);
   }
 
   /** Applies one level entry to the id map; a description of what contradicts it, or null. */
@@ -207,37 +180,20 @@ class BitmexMapper implements VenueMapper {
     return null;
   }
 
-  private unsync(s: SymbolState, ctx: MessageContext): void {
+  /** Drops book messages until the next partial; `dropped` counts the message that broke it, if it is one. */
+  private unsync(s: SymbolState, ctx: MessageContext, dropped = 1): void {
     s.synced = false;
-    s.dropped = 1;
+    s.dropped = dropped;
     s.droppedSinceLine = ctx.line;
-    s.tops = [];
-    s.pending.length = 0;
+    s.quotes.reset();
   }
 
-  /** Records the top state after a book message and lets waiting quotes match it. */
-  private onTop(symbol: string, s: SymbolState, ctx: MessageContext, out: NormalizedRecord[]): void {
-    const key = topKey(s.book);
-    if (s.tops.length === 0 || s.tops[s.tops.length - 1]!.key !== key) {
-      s.tops.push({ key, line: ctx.line });
-      if (s.tops.length > MAX_TOPS) s.tops.splice(0, s.tops.length - MAX_TOPS);
-    }
-    while (s.pending.length > 0 && s.pending[0]!.key === key) {
-      s.pending.shift();
-      s.tops.splice(0, s.tops.length - 1);
-    }
-    this.expire(symbol, s, ctx, out);
-  }
-
-  /** Declares waiting quotes older than QUOTE_WAIT_NS mismatched (the first one unsynchronises the book). */
-  private expire(symbol: string, s: SymbolState, ctx: MessageContext, out: NormalizedRecord[]): void {
-    const now = ctx.tsLocalNs ?? ctx.fallbackTsNs;
-    const head = s.pending[0];
-    if (head === undefined || now - head.tsLocalNs <= QUOTE_WAIT_NS) return;
-    const near = closest(s.tops, head.key);
-    out.push(syncIssue(this.venue, symbol, { ...ctx, line: head.line }, 'checksum_mismatch',
-      `BitMEX quote at ${head.timestamp} (${head.key}) matches no top of book rebuilt since line ${s.tops[0]?.line ?? '?'}${near !== null ? `; closest: line ${near.line} (${near.key})` : ''}; dropping book messages until the next partial`));
-    this.unsync(s, { ...ctx, line: head.line });
+  /** A quote that matched no book state: the rebuilt book is not the venue's; wait for a partial. */
+  private onMismatch(symbol: string, s: SymbolState, ctx: MessageContext, m: QuoteMismatch | null, out: NormalizedRecord[]): void {
+    if (m === null) return;
+    const at = { ...ctx, line: m.quoteLine };
+    out.push(syncIssue(this.venue, symbol, at, 'checksum_mismatch', `${describeMismatch(m, 'BitMEX quote')}; dropping book messages until the next partial`));
+    this.unsync(s, at, 0);
   }
 
   private quote(row: unknown, ctx: MessageContext, out: NormalizedRecord[]): void {
@@ -264,14 +220,7 @@ class BitmexMapper implements VenueMapper {
       return;
     }
     const s = this.state(symbol);
-    if (s.synced) {
-      const key = `${bidPrice} x ${bidSize} / ${askPrice} x ${askSize}`;
-      const tsLocalNs = ctx.tsLocalNs ?? ctx.fallbackTsNs;
-      const at = s.pending.length === 0 ? s.tops.findIndex((t) => t.key === key) : -1;
-      if (at >= 0) s.tops.splice(0, at);
-      else s.pending.push({ key, line: ctx.line, tsLocalNs, timestamp: row['timestamp'] });
-      this.expire(symbol, s, ctx, out);
-    }
+    if (s.synced) this.onMismatch(symbol, s, ctx, s.quotes.onQuote(topKey(bidPrice, bidSize, askPrice, askSize), ctx.line, ctx.tsLocalNs ?? tsEventNs), out);
     // An empty side has no canonical BBO form; the book carries it.
     if (bidPrice === '' || askPrice === '' || !(Number(bidSize) > 0) || !(Number(askSize) > 0)) return;
     out.push({
@@ -347,22 +296,6 @@ function bySymbol(rows: readonly unknown[], filterSymbol: string | undefined, ct
     else list.push(row);
   }
   return groups;
-}
-
-/** The top state sharing the most of the quote's four fields (ties: the latest), for the message. */
-function closest(tops: readonly TopState[], key: string): TopState | null {
-  const want = key.split(/ x | \/ /);
-  let best: TopState | null = null;
-  let bestScore = -1;
-  for (const t of tops) {
-    const have = t.key.split(/ x | \/ /);
-    const score = want.reduce((n, v, i) => n + (v === have[i] ? 1 : 0), 0);
-    if (score >= bestScore) {
-      best = t;
-      bestScore = score;
-    }
-  }
-  return best;
 }
 
 export const bitmexFormat: VenueFormat = {

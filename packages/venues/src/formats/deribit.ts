@@ -15,10 +15,17 @@
  * `change` or `delete` of a price not held) is a `checksum_mismatch`: the rebuilt book no longer
  * matches the venue's, so it too waits for the next snapshot.
  *
+ * Book vs `ticker` (quote-sequence.ts): a ticker arrives just before the book change carrying
+ * its timestamp, so tickers are checked as a subsequence of the rebuilt book's top-of-book
+ * states; one matching none within TICKER_WAIT_NS of capture time is a `checksum_mismatch` at
+ * the ticker's line, naming the closest book state's line, and the book waits for a snapshot.
+ *
  * A ticker with an empty side (best price 0 or null) has no canonical BBO form and yields no bbo
  * record; the book channel carries the empty side.
  */
 import { numberText } from './json-number.ts';
+import { L2Book } from './l2-book.ts';
+import { bookTopKey, describeMismatch, QuoteSequenceCheck, topKey, type QuoteMismatch } from './quote-sequence.ts';
 import type { NormalizedRecord, VenueId } from './records.ts';
 import { syncIssue, toBigInt, unknownFields } from './sync-issue.ts';
 import { msToNs } from './time-units.ts';
@@ -33,12 +40,18 @@ const TRADE_FIELDS = new Set([
 
 type Level = readonly [string, string];
 
+/** How long (capture time) a ticker may wait for the book change it describes. */
+export const TICKER_WAIT_NS = 1_000_000_000n;
+
 interface InstrumentState {
   synced: boolean;
   lastChangeId: bigint;
   /** price text → amount text, per side, of the synchronised book. */
   readonly bids: Map<string, string>;
   readonly asks: Map<string, string>;
+  /** The same book, sorted, for its best levels. */
+  readonly book: L2Book;
+  readonly tickers: QuoteSequenceCheck;
   dropped: number;
   droppedSinceLine: number;
   lastTradeSeq: bigint;
@@ -53,7 +66,7 @@ class DeribitMapper implements VenueMapper {
   private state(instrument: string): InstrumentState {
     let s = this.states.get(instrument);
     if (s === undefined) {
-      s = { synced: false, lastChangeId: -1n, bids: new Map(), asks: new Map(), dropped: 0, droppedSinceLine: 0, lastTradeSeq: -1n };
+      s = { synced: false, lastChangeId: -1n, bids: new Map(), asks: new Map(), book: new L2Book(), tickers: new QuoteSequenceCheck(TICKER_WAIT_NS), dropped: 0, droppedSinceLine: 0, lastTradeSeq: -1n };
       this.states.set(instrument, s);
     }
     return s;
@@ -102,6 +115,8 @@ class DeribitMapper implements VenueMapper {
       s.dropped = 0;
       s.bids.clear();
       s.asks.clear();
+      s.book.clear();
+      s.tickers.reset();
     } else {
       const prev = toBigInt(data['prev_change_id']);
       if (!s.synced) {
@@ -126,6 +141,9 @@ class DeribitMapper implements VenueMapper {
     }
     s.synced = true;
     s.lastChangeId = changeId;
+    const bidLevels = bids.map((e) => e.level);
+    const askLevels = asks.map((e) => e.level);
+    s.book.apply(bidLevels, askLevels, false);
     out.push({
       kind: 'book_delta',
       venue: this.venue,
@@ -135,15 +153,26 @@ class DeribitMapper implements VenueMapper {
       source: { file: ctx.file, line: ctx.line },
       updateId: changeId,
       isSnapshot,
-      bids: bids.map((e) => e.level),
-      asks: asks.map((e) => e.level),
+      bids: bidLevels,
+      asks: askLevels,
     });
+    this.onMismatch(instrument, s, ctx, s.tickers.onBook(bookTopKey(s.book), ctx.line, ctx.tsLocalNs ?? tsEventNs), out);
   }
 
-  private unsync(s: InstrumentState, ctx: MessageContext): void {
+  /** A ticker that matched no book state: the rebuilt book is not the venue's; wait for a snapshot. */
+  private onMismatch(instrument: string, s: InstrumentState, ctx: MessageContext, m: QuoteMismatch | null, out: NormalizedRecord[]): void {
+    if (m === null) return;
+    const at = { ...ctx, line: m.quoteLine };
+    out.push(syncIssue(this.venue, instrument, at, 'checksum_mismatch', `${describeMismatch(m, 'Deribit ticker')}; dropping changes until the next snapshot`));
+    this.unsync(s, at, 0);
+  }
+
+  /** Drops changes until the next snapshot; `dropped` counts the message that broke it, if it is one. */
+  private unsync(s: InstrumentState, ctx: MessageContext, dropped = 1): void {
     s.synced = false;
-    s.dropped = 1;
+    s.dropped = dropped;
     s.droppedSinceLine = ctx.line;
+    s.tickers.reset();
   }
 
   private trade(channel: string, t: unknown, ctx: MessageContext, out: NormalizedRecord[]): void {
@@ -204,7 +233,14 @@ class DeribitMapper implements VenueMapper {
       out.push(syncIssue(this.venue, instrument, ctx, 'parse_error', `Deribit ${channel} best_bid/ask price and amount must be numbers`, tsEventNs));
       return;
     }
-    if (!(Number(bidSize) > 0) || !(Number(askSize) > 0)) return;
+    const hasBid = Number(bidSize) > 0;
+    const hasAsk = Number(askSize) > 0;
+    const s = this.state(instrument);
+    if (s.synced) {
+      const key = topKey(hasBid ? bidPrice : '', hasBid ? bidSize : '', hasAsk ? askPrice : '', hasAsk ? askSize : '');
+      this.onMismatch(instrument, s, ctx, s.tickers.onQuote(key, ctx.line, ctx.tsLocalNs ?? tsEventNs), out);
+    }
+    if (!hasBid || !hasAsk) return;
     out.push({
       kind: 'bbo',
       venue: this.venue,
