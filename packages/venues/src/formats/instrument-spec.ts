@@ -115,7 +115,7 @@ function ruleSpec(venue: VenueId, symbol: string): Known | undefined {
 }
 
 /** Default (lowest-tier, no discount) fee rates per venue and contract type. */
-function defaultFees(venue: VenueId, contractType: ContractType): { makerFee: string; takerFee: string } {
+function defaultFees(venue: VenueId, contractType: ContractType, symbol: string): { makerFee: string; takerFee: string } {
   switch (venue) {
     case 'binance-spot':
       return { makerFee: '0.001', takerFee: '0.001' };
@@ -136,7 +136,7 @@ function defaultFees(venue: VenueId, contractType: ContractType): { makerFee: st
       // Options: 0.0003 coin a contract capped at 12.5% of the premium. A rate of notional cannot
       // say "per contract", so options carry the cap: exact for premiums up to 0.0024, an upper
       // bound (never an undercharge) above. Futures and perpetuals: maker 0, taker 0.05%.
-      return contractType === 'linear' ? { makerFee: '0.125', takerFee: '0.125' } : { makerFee: '0', takerFee: '0.0005' };
+      return DERIBIT_OPTION.test(symbol) ? { makerFee: '0.125', takerFee: '0.125' } : { makerFee: '0', takerFee: '0.0005' };
     case 'bitmex':
       // Perpetuals and futures at capture time (2021): maker rebate 0.025%, taker 0.075%.
       return { makerFee: '-0.00025', takerFee: '0.00075' };
@@ -157,6 +157,9 @@ function unitOf(decimals: number): string {
 /** Contract type, base and quote read from the symbol's shape on each venue. */
 function deriveFromSymbol(venue: VenueId, symbol: string): Pick<Known, 'contractType' | 'baseCurrency' | 'quoteCurrency' | 'multiplier'> {
   if (venue === 'hyperliquid') return { contractType: 'linear', baseCurrency: symbol, quoteCurrency: 'USDC', multiplier: '1' };
+  // BitMEX XBT/USD-style contracts are inverse, 1 USD a contract. Other BitMEX names do not say
+  // whether they are linear or quanto (settled in XBT): derived as linear with multiplier 1.
+  if (venue === 'bitmex' && /^XBT(USD|EUR)/.test(symbol)) return { contractType: 'inverse', baseCurrency: 'XBT', quoteCurrency: symbol.slice(3, 6), multiplier: '1' };
   if (venue === 'deribit') {
     const option = DERIBIT_OPTION.exec(symbol);
     if (option) return { contractType: 'linear', baseCurrency: symbol, quoteCurrency: option[1]!, multiplier: '1' };
@@ -195,7 +198,7 @@ export function instrumentSpec(venue: VenueId, symbol: string, observed?: { pric
       ...known,
       priceDecimals: Math.max(decimalsOf(known.tickSize), observed?.priceDecimals ?? 0),
       sizeDecimals: Math.max(decimalsOf(known.lotSize), observed?.sizeDecimals ?? 0),
-      ...defaultFees(venue, known.contractType),
+      ...defaultFees(venue, known.contractType, symbol),
       known: true,
     };
   }
@@ -210,7 +213,7 @@ export function instrumentSpec(venue: VenueId, symbol: string, observed?: { pric
     lotSize: unitOf(sizeDecimals),
     priceDecimals,
     sizeDecimals,
-    ...defaultFees(venue, derived.contractType),
+    ...defaultFees(venue, derived.contractType, symbol),
     known: false,
   };
 }
