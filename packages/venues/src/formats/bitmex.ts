@@ -1,7 +1,9 @@
 /**
  * BitMEX realtime tables: `orderBookL2` / `orderBookL2_25` (price levels keyed by `id`;
  * actions `partial` | `insert` | `update` | `delete`), `quote` (→ bbo), `trade`.
- * Prices and sizes are JSON numbers, kept as their decimal text; sizes are contracts.
+ * Prices and sizes are JSON numbers, kept as their decimal text; sizes are contracts. Book rows
+ * of 2021 carry no timestamp: a book record's tsEventNs is then its capture time (newer rows'
+ * `timestamp` is used when present); quotes and trades carry the venue's time.
  *
  * Sync: messages of a symbol before its `partial` are dropped (`stale_dropped`, BitMEX's own
  * rule); the partial replaces the book. Integrity is checked two ways:

@@ -23,9 +23,11 @@ describe('instrumentSpec', () => {
     expect(instrumentSpec('bybit-spot', 'ETHUSDC', { priceDecimals: 2, sizeDecimals: 5 })).toMatchObject({ contractType: 'spot', baseCurrency: 'ETH', quoteCurrency: 'USDC', lotSize: '0.00001' });
   });
 
-  it('knows Hyperliquid perps as linear in USDC with coin quantities, and derives other coins the same way', () => {
+  it('knows Hyperliquid perps as linear in USDC with coin quantities, derives other coins the same way and spot pairs as spot', () => {
     expect(instrumentSpec('hyperliquid', 'BTC')).toMatchObject({ contractType: 'linear', baseCurrency: 'BTC', quoteCurrency: 'USDC', multiplier: '1', tickSize: '1', lotSize: '0.00001', makerFee: '0.00015', takerFee: '0.00045', known: true });
     expect(instrumentSpec('hyperliquid', 'SOL', { priceDecimals: 3, sizeDecimals: 2 })).toMatchObject({ contractType: 'linear', baseCurrency: 'SOL', quoteCurrency: 'USDC', tickSize: '0.001', lotSize: '0.01', known: false });
+    expect(instrumentSpec('hyperliquid', 'PURR/USDC', { priceDecimals: 5, sizeDecimals: 0 })).toMatchObject({ contractType: 'spot', baseCurrency: 'PURR', quoteCurrency: 'USDC' });
+    expect(instrumentSpec('hyperliquid', '@107', { priceDecimals: 5, sizeDecimals: 2 })).toMatchObject({ contractType: 'spot', quoteCurrency: 'USDC' });
   });
 
   it('knows BitMEX XBTUSD as inverse with 1 USD contracts in lots of 100, and quanto contracts as linear settled in XBT', () => {

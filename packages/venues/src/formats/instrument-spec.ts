@@ -156,7 +156,12 @@ function unitOf(decimals: number): string {
 
 /** Contract type, base and quote read from the symbol's shape on each venue. */
 function deriveFromSymbol(venue: VenueId, symbol: string): Pick<Known, 'contractType' | 'baseCurrency' | 'quoteCurrency' | 'multiplier'> {
-  if (venue === 'hyperliquid') return { contractType: 'linear', baseCurrency: symbol, quoteCurrency: 'USDC', multiplier: '1' };
+  if (venue === 'hyperliquid') {
+    // Spot pairs are `PURR/USDC` or `@{index}`; every other coin name is a USDC perp.
+    if (symbol.includes('/')) return { contractType: 'spot', baseCurrency: symbol.split('/')[0]!, quoteCurrency: symbol.split('/')[1]!, multiplier: '1' };
+    if (symbol.startsWith('@')) return { contractType: 'spot', baseCurrency: symbol, quoteCurrency: 'USDC', multiplier: '1' };
+    return { contractType: 'linear', baseCurrency: symbol, quoteCurrency: 'USDC', multiplier: '1' };
+  }
   // BitMEX XBT/USD-style contracts are inverse, 1 USD a contract. Other BitMEX names do not say
   // whether they are linear or quanto (settled in XBT): derived as linear with multiplier 1.
   if (venue === 'bitmex' && /^XBT(USD|EUR)/.test(symbol)) return { contractType: 'inverse', baseCurrency: 'XBT', quoteCurrency: symbol.slice(3, 6), multiplier: '1' };
