@@ -178,3 +178,36 @@ describe('Deribit integrity checks on tampered copies of the capture', async () 
     expect((out[0] as { message: string }).message).toContain('change of bid 29999.5 not held');
   });
 });
+
+describe('Deribit messages written from the API documentation (trades, perpetual ticker)', () => {
+  const ctx = (line: number): MessageContext => ({ file: 'doc.jsonl', line, tsLocalNs: null, fallbackTsNs: 0n });
+  // The trades.{instrument_name}.{interval} notification example of docs.deribit.com.
+  const trade = { trade_seq: 30289432, trade_id: '48079254', timestamp: 1590484156350, tick_direction: 0, price: 8950.0, mark_price: 8948.9, instrument_name: 'BTC-PERPETUAL', index_price: 8955.88, direction: 'sell', amount: 10.0 };
+  const trades = (data: object[]) => ({ jsonrpc: '2.0', method: 'subscription', params: { channel: 'trades.BTC-PERPETUAL.raw', data } });
+
+  it('maps a trade with the taker direction and drops a repeated trade_seq as a duplicate', () => {
+    const mapper = deribitFormat.createMapper({ venue: 'deribit' });
+    expect(mapper.map(trades([trade]), ctx(1))).toEqual([
+      { kind: 'trade', venue: 'deribit', instrument: 'BTC-PERPETUAL', tsEventNs: 1590484156350000000n, tsLocalNs: 1590484156350000000n, source: { file: 'doc.jsonl', line: 1 }, tradeId: '48079254', price: '8950', size: '10', aggressor: 'sell' },
+    ]);
+    expect(mapper.map(trades([trade]), ctx(2))).toMatchObject([{ kind: 'sync_issue', issue: 'duplicate', source: { line: 2 } }]);
+  });
+
+  it('reports a field the documentation does not list as unknown_field and still maps the trade', () => {
+    const mapper = deribitFormat.createMapper({ venue: 'deribit' });
+    expect(mapper.map(trades([{ ...trade, surprise: 1 }]), ctx(1)).map((r) => r.kind === 'sync_issue' ? r.issue : r.kind)).toEqual(['unknown_field', 'trade']);
+  });
+
+  it('maps a perpetual ticker to a bbo record', () => {
+    const mapper = deribitFormat.createMapper({ venue: 'deribit' });
+    const ticker = { jsonrpc: '2.0', method: 'subscription', params: { channel: 'ticker.BTC-PERPETUAL.100ms', data: { timestamp: 1623060194301, instrument_name: 'BTC-PERPETUAL', best_bid_price: 36000.5, best_bid_amount: 5000, best_ask_price: 36001, best_ask_amount: 12340, mark_price: 36000.8, funding_8h: 0.00000113 } } };
+    expect(mapper.map(ticker, ctx(1))).toMatchObject([{ kind: 'bbo', instrument: 'BTC-PERPETUAL', bidPrice: '36000.5', bidSize: '5000', askPrice: '36001', askSize: '12340', tsEventNs: 1623060194301000000n }]);
+  });
+
+  it('treats subscribe replies and heartbeats as control messages, not market data', () => {
+    expect(deribitFormat.isControl!({ jsonrpc: '2.0', id: 0, result: ['book.BTC-PERPETUAL.raw'] })).toBe(true);
+    expect(deribitFormat.isControl!({ jsonrpc: '2.0', method: 'heartbeat', params: { type: 'test_request' } })).toBe(true);
+    expect(deribitFormat.canHandle({ jsonrpc: '2.0', method: 'heartbeat', params: { type: 'test_request' } })).toBe(false);
+  });
+});
+
