@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { signedValueUnits, type Instrument } from '@chassis/core';
+import { bitmexFormat } from './bitmex.ts';
 import { L2Book } from './l2-book.ts';
 import { instrumentSpec } from './instrument-spec.ts';
 import type { NormalizedRecord } from './records.ts';
 import { captureLines, collectRecords, issuesOf, readAltered } from './tampered-capture.ts';
+import type { MessageContext } from './venue-mapper.ts';
 import { cryptofeedDir } from '../../../../examples/data/index.ts';
 
 const BITMEX = `${cryptofeedDir}/BITMEX.ws.1.0`;
@@ -232,3 +234,24 @@ describe('BitMEX integrity checks on tampered copies of the capture', async () =
     expect(since).toBeLessThanOrEqual(target.update.line);
   });
 });
+
+describe('BitMEX orderBookL2 rows of today\'s API (timestamp on each row, price on update and delete)', () => {
+  const ctx = (line: number): MessageContext => ({ file: 'doc.jsonl', line, tsLocalNs: 1_700_000_000_500_000_000n + BigInt(line), fallbackTsNs: 0n });
+  const row = (o: object) => ({ symbol: 'XBTUSD', side: 'Buy', timestamp: '2023-11-14T22:13:20.123Z', ...o });
+  const msg = (action: string, rows: object[]) => ({ table: 'orderBookL2', action, data: rows });
+
+  it('stamps book records with the rows\' own time and accepts an update that repeats the held price', () => {
+    const mapper = bitmexFormat.createMapper({ venue: 'bitmex' });
+    mapper.map({ ...msg('partial', [row({ id: 1, size: 100, price: 35000 })]), filter: { symbol: 'XBTUSD' } }, ctx(1));
+    expect(mapper.map(msg('update', [row({ id: 1, size: 300, price: 35000 })]), ctx(2))).toMatchObject([{ kind: 'book_delta', tsEventNs: 1_700_000_000_123_000_000n, bids: [['35000', '300']] }]);
+  });
+
+  it('reports a gap for an update whose price disagrees with the level held under its id', () => {
+    const mapper = bitmexFormat.createMapper({ venue: 'bitmex' });
+    mapper.map({ ...msg('partial', [row({ id: 1, size: 100, price: 35000 })]), filter: { symbol: 'XBTUSD' } }, ctx(1));
+    const out = mapper.map(msg('delete', [row({ id: 1, price: 35000.5 })]), ctx(2));
+    expect(out).toMatchObject([{ kind: 'sync_issue', issue: 'gap', source: { line: 2 } }]);
+    expect((out[0] as { message: string }).message).toContain('delete of id 1 at 35000.5 but it is held at 35000');
+  });
+});
+
