@@ -4,7 +4,7 @@ import { bitmexFormat } from './bitmex.ts';
 import { L2Book } from './l2-book.ts';
 import { instrumentSpec } from './instrument-spec.ts';
 import type { NormalizedRecord } from './records.ts';
-import { captureLines, collectRecords, issuesOf, readAltered } from './tampered-capture.ts';
+import { captureLines, collectRecords, issuesOf, readAltered } from './test-captures.ts';
 import type { MessageContext } from './venue-mapper.ts';
 import { cryptofeedDir } from '../../../../examples/data/index.ts';
 

@@ -3,7 +3,7 @@ import { deribitFormat } from './deribit.ts';
 import { instrumentSpec } from './instrument-spec.ts';
 import { L2Book } from './l2-book.ts';
 import type { BookDeltaRecord, NormalizedRecord } from './records.ts';
-import { captureLines, collectRecords, issuesOf, readAltered } from './tampered-capture.ts';
+import { captureLines, collectRecords, issuesOf, readAltered } from './test-captures.ts';
 import type { MessageContext } from './venue-mapper.ts';
 import { cryptofeedDir } from '../../../../examples/data/index.ts';
 

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseLine } from './layout.ts';
 import type { NormalizedRecord, VenueId } from './records.ts';
-import { captureLines, collectRecords, readAltered } from './tampered-capture.ts';
+import { captureLines, collectRecords, readAltered } from './test-captures.ts';
 import { cryptofeedDir, hftbacktestDir } from '../../../../examples/data/index.ts';
 
 const CAPTURES: readonly [VenueId, string, 'ns-json' | 'cryptofeed'][] = [
