@@ -103,17 +103,20 @@ describe('BitMEX orderBookL2 + quote + trade, cryptofeed capture (10 symbols, Ju
     expect(compared).toBe(83);
   });
 
-  it('finds every one of the 426 quotes after the partials among the reference book\'s top-of-book states, in order (the rule the mapper enforces)', () => {
+  it('finds every one of the 426 quotes after the partials among the reference book\'s top-of-book states, in order (the rule the mapper enforces on the 422 stamped after their partial)', () => {
     const reference = new Map<string, ReferenceBook>();
     const tops = new Map<string, string[]>();
+    const partialAtMs = new Map<string, number>();
     let matched = 0;
     let checked = 0;
+    let judged = 0;
     for (const m of raw) {
       if (m.table === 'orderBookL2') {
         const symbols = new Set<string>();
         if (m.action === 'partial') {
           reference.set(m.filter!.symbol, new ReferenceBook());
           tops.set(m.filter!.symbol, []);
+          partialAtMs.set(m.filter!.symbol, m.tsLocalS * 1000);
           symbols.add(m.filter!.symbol);
         }
         for (const e of m.data) {
@@ -126,6 +129,7 @@ describe('BitMEX orderBookL2 + quote + trade, cryptofeed capture (10 symbols, Ju
           const history = tops.get(q['symbol'] as string);
           if (history === undefined) continue;
           checked++;
+          if (Date.parse(q['timestamp'] as string) >= partialAtMs.get(q['symbol'] as string)!) judged++;
           const at = history.indexOf(`${q['bidPrice'] as number}/${q['bidSize'] as number}/${q['askPrice'] as number}/${q['askSize'] as number}`);
           if (at >= 0) {
             matched++;
@@ -134,7 +138,7 @@ describe('BitMEX orderBookL2 + quote + trade, cryptofeed capture (10 symbols, Ju
         }
       }
     }
-    expect({ checked, matched }).toEqual({ checked: 426, matched: 426 });
+    expect({ checked, matched, judged }).toEqual({ checked: 426, matched: 426, judged: 422 });
   });
 
   it('maps trades with the taker side and skips the repeated last trade of a partial', () => {
@@ -253,5 +257,15 @@ describe('BitMEX orderBookL2 rows of today\'s API (timestamp on each row, price 
     expect(out).toMatchObject([{ kind: 'sync_issue', issue: 'gap', source: { line: 2 } }]);
     expect((out[0] as { message: string }).message).toContain('delete of id 1 at 35000.5 but it is held at 35000');
   });
-});
 
+  it('does not judge a quote stamped before the partial\'s capture time (it may describe the book before it)', () => {
+    const mapper = bitmexFormat.createMapper({ venue: 'bitmex' });
+    mapper.map({ ...msg('partial', [row({ id: 1, size: 100, price: 35000 }), row({ id: 2, side: 'Sell', size: 50, price: 35000.5 })]), filter: { symbol: 'XBTUSD' } }, ctx(1));
+    const quote = (timestamp: string, line: number) => mapper.map({ table: 'quote', action: 'insert', data: [{ timestamp, symbol: 'XBTUSD', bidSize: 999, bidPrice: 34999.5, askPrice: 35000.5, askSize: 50 }] }, { ...ctx(line), tsLocalNs: 1_700_000_003_000_000_000n });
+    expect(quote('2023-11-14T22:13:20.400Z', 2).filter((r) => r.kind === 'sync_issue')).toEqual([]);
+    mapper.map(msg('update', [row({ id: 1, size: 200 })]), { ...ctx(3), tsLocalNs: 1_700_000_003_000_000_001n });
+    expect(quote('2023-11-14T22:13:21.000Z', 4).filter((r) => r.kind === 'sync_issue')).toEqual([]); // waits
+    const out = mapper.map(msg('update', [row({ id: 1, size: 300 })]), { ...ctx(5), tsLocalNs: 1_700_000_004_500_000_000n });
+    expect(out.filter((r) => r.kind === 'sync_issue')).toMatchObject([{ issue: 'checksum_mismatch', source: { line: 4 } }]);
+  });
+});

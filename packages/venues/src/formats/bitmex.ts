@@ -16,6 +16,8 @@
  *    of a symbol must be a subsequence of the rebuilt book's top-of-book states; a quote that
  *    matches none within QUOTE_WAIT_NS of capture time → `checksum_mismatch` at the quote's line,
  *    naming the book message whose state came closest, and the book waits for the next partial.
+ *    Quotes stamped before the partial's capture time are not judged: they may describe the
+ *    book before the partial (capture time is never before the venue's time).
  */
 import { L2Book } from './l2-book.ts';
 import { numberText } from './json-number.ts';
@@ -49,6 +51,8 @@ interface SymbolState {
   readonly askIds: Map<string, number>;
   readonly book: L2Book;
   readonly quotes: QuoteSequenceCheck;
+  /** Capture time of the last partial: only quotes stamped at or after it are judged (older ones may describe the book before it). */
+  partialAtNs: bigint;
   /** Book messages dropped since the book lost sync (not before the first partial). */
   dropped: number;
   droppedSinceLine: number;
@@ -65,7 +69,7 @@ class BitmexMapper implements VenueMapper {
   private state(symbol: string): SymbolState {
     let s = this.states.get(symbol);
     if (s === undefined) {
-      s = { synced: false, levels: new Map(), bidIds: new Map(), askIds: new Map(), book: new L2Book(), quotes: new QuoteSequenceCheck(QUOTE_WAIT_NS), dropped: 0, droppedSinceLine: 0, everSynced: false, tradeIds: new Set() };
+      s = { synced: false, levels: new Map(), bidIds: new Map(), askIds: new Map(), book: new L2Book(), quotes: new QuoteSequenceCheck(QUOTE_WAIT_NS), partialAtNs: 0n, dropped: 0, droppedSinceLine: 0, everSynced: false, tradeIds: new Set() };
       this.states.set(symbol, s);
     }
     return s;
@@ -119,6 +123,7 @@ class BitmexMapper implements VenueMapper {
       s.askIds.clear();
       s.book.clear();
       s.quotes.reset();
+      s.partialAtNs = ctx.tsLocalNs ?? ts;
     }
     const bids: (readonly [string, string])[] = [];
     const asks: (readonly [string, string])[] = [];
@@ -222,7 +227,7 @@ class BitmexMapper implements VenueMapper {
       return;
     }
     const s = this.state(symbol);
-    if (s.synced) this.onMismatch(symbol, s, ctx, s.quotes.onQuote(topKey(bidPrice, bidSize, askPrice, askSize), ctx.line, ctx.tsLocalNs ?? tsEventNs), out);
+    if (s.synced && tsEventNs >= s.partialAtNs) this.onMismatch(symbol, s, ctx, s.quotes.onQuote(topKey(bidPrice, bidSize, askPrice, askSize), ctx.line, ctx.tsLocalNs ?? tsEventNs), out);
     // An empty side has no canonical BBO form; the book carries it.
     if (bidPrice === '' || askPrice === '' || !(Number(bidSize) > 0) || !(Number(askSize) > 0)) return;
     out.push({

@@ -10,7 +10,7 @@
  * size, after each book message). Each quote must equal a state at or after the one the
  * previous quote matched; one with no such state yet waits for later book messages, and if none
  * matches within `waitNs` of capture time it is a mismatch. Quotes still waiting at the end of
- * the input are not judged.
+ * the input are not judged, nor (the mappers' choice) quotes stamped before the book's snapshot.
  */
 import type { L2Book } from './l2-book.ts';
 
