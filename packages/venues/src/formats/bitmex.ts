@@ -60,6 +60,14 @@ interface SymbolState {
   readonly tradeIds: Set<string>;
 }
 
+/** A book row that cannot be read (parse_error) or that contradicts the id map (a lost or reordered message: gap). */
+interface EntryProblem {
+  readonly issue: 'parse_error' | 'gap';
+  readonly text: string;
+}
+const malformed = (text: string): EntryProblem => ({ issue: 'parse_error', text: `malformed level: ${text}` });
+const contradiction = (text: string): EntryProblem => ({ issue: 'gap', text });
+
 class BitmexMapper implements VenueMapper {
   private readonly venue: VenueId = 'bitmex';
   private readonly states = new Map<string, SymbolState>();
@@ -130,8 +138,7 @@ class BitmexMapper implements VenueMapper {
     for (const e of entries) {
       const problem = this.applyEntry(s, action, e, bids, asks);
       if (problem === null) continue;
-      const kind = problem.startsWith('malformed') ? 'parse_error' : 'gap';
-      out.push(syncIssue(this.venue, symbol, ctx, kind, `BitMEX ${table} ${action}: ${problem}; dropping book messages until the next partial`, ts));
+      out.push(syncIssue(this.venue, symbol, ctx, problem.issue, `BitMEX ${table} ${action}: ${problem.text}; dropping book messages until the next partial`, ts));
       this.unsync(s, ctx);
       return;
     }
@@ -153,31 +160,31 @@ class BitmexMapper implements VenueMapper {
     this.onMismatch(symbol, s, ctx, s.quotes.onBook(bookTopKey(s.book), ctx.line, ctx.tsLocalNs ?? ctx.fallbackTsNs), out);
   }
 
-  /** Applies one level entry to the id map; a description of what contradicts it, or null. */
-  private applyEntry(s: SymbolState, action: string, e: JsonObject, bids: (readonly [string, string])[], asks: (readonly [string, string])[]): string | null {
+  /** Applies one level entry to the id map; what is malformed in it or contradicts the map, or null. */
+  private applyEntry(s: SymbolState, action: string, e: JsonObject, bids: (readonly [string, string])[], asks: (readonly [string, string])[]): EntryProblem | null {
     const id = e['id'];
     const side = e['side'];
-    if (typeof id !== 'number' || !Number.isSafeInteger(id) || (side !== 'Buy' && side !== 'Sell')) return `malformed level: needs integer id and side Buy|Sell`;
+    if (typeof id !== 'number' || !Number.isSafeInteger(id) || (side !== 'Buy' && side !== 'Sell')) return malformed(`needs integer id and side Buy|Sell`);
     const isBid = side === 'Buy';
     const price = e['price'] === undefined ? null : numberText(e['price']);
     const size = e['size'] === undefined ? null : numberText(e['size']);
     const held = s.levels.get(id);
     const ids = isBid ? s.bidIds : s.askIds;
     if (action === 'partial' || action === 'insert') {
-      if (price === null || size === null || !(Number(price) > 0) || !(Number(size) > 0)) return `malformed level: ${action} of id ${id} needs a positive price and size`;
-      if (held !== undefined) return `insert of id ${id} (${side} ${price}) already held at ${held.price}`;
+      if (price === null || size === null || !(Number(price) > 0) || !(Number(size) > 0)) return malformed(`${action} of id ${id} needs a positive price and size`);
+      if (held !== undefined) return contradiction(`insert of id ${id} (${side} ${price}) already held at ${held.price}`);
       const other = ids.get(price);
-      if (other !== undefined) return `insert of id ${id} at ${side} ${price}, a price already held by id ${other}`;
+      if (other !== undefined) return contradiction(`insert of id ${id} at ${side} ${price}, a price already held by id ${other}`);
       s.levels.set(id, { isBid, price });
       ids.set(price, id);
       (isBid ? bids : asks).push([price, size]);
       return null;
     }
-    if (held === undefined) return `${action} of id ${id} (${side}) not held: a message before it was lost or reordered`;
-    if (held.isBid !== isBid) return `${action} of id ${id} as ${side} but it is held on the other side`;
-    if (price !== null && price !== held.price) return `${action} of id ${id} at ${price} but it is held at ${held.price}`;
+    if (held === undefined) return contradiction(`${action} of id ${id} (${side}) not held: a message before it was lost or reordered`);
+    if (held.isBid !== isBid) return contradiction(`${action} of id ${id} as ${side} but it is held on the other side`);
+    if (price !== null && price !== held.price) return contradiction(`${action} of id ${id} at ${price} but it is held at ${held.price}`);
     if (action === 'update') {
-      if (size === null || !(Number(size) > 0)) return `malformed level: update of id ${id} needs a positive size`;
+      if (size === null || !(Number(size) > 0)) return malformed(`update of id ${id} needs a positive size`);
       (isBid ? bids : asks).push([held.price, size]);
     } else {
       s.levels.delete(id);
