@@ -61,3 +61,20 @@ describe('OKX v5 cryptofeed capture', async () => {
     expect(gap[0]!.kind === 'sync_issue' && gap[0]!.message).toMatch(/never synchronised/);
   });
 });
+
+describe('OKX bbo-tbt', () => {
+  it('maps a bbo-tbt message to a best bid/offer and leaves the books channel of the same instrument alone (its checksums keep verifying)', async () => {
+    const lines = (await readFile(OKX, 'utf8')).split('\n');
+    const idx = lines.findIndex((l) => l.includes('"action":"update"') && l.includes('"instId":"BTC-USDT"'));
+    const ts = lines[idx]!.slice(0, lines[idx]!.indexOf(': '));
+    // Shape from the OKX v5 docs ("Order book channel", bbo-tbt): one level a side, no action, a seqId.
+    lines.splice(idx + 1, 0, `${ts}: {"arg":{"channel":"bbo-tbt","instId":"BTC-USDT"},"data":[{"asks":[["30250.1","0.5","0","2"]],"bids":[["30240.2","0.25","0","1"]],"ts":"1652459225800","seqId":77}]}`);
+    const dir = await mkdtemp(join(tmpdir(), 'chassis-okx-'));
+    const file = join(dir, 'OKX.ws.1.0');
+    await writeFile(file, lines.join('\n'));
+    const out = await collect(file);
+    expect(out.filter((r) => r.kind === 'sync_issue')).toEqual([]);
+    expect(out.filter((r) => r.kind === 'book_delta')).toHaveLength(290);
+    expect(out.find((r) => r.kind === 'bbo' && r.instrument === 'BTC-USDT' && r.updateId === 77n)).toMatchObject({ bidPrice: '30240.2', bidSize: '0.25', askPrice: '30250.1', askSize: '0.5', tsEventNs: 1652459225800000000n });
+  });
+});

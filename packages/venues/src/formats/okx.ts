@@ -1,6 +1,7 @@
 /**
  * OKX v5 public channels: `books` / `books5` / `bbo-tbt` / `books-l2-tbt` / `books50-l2-tbt`
  * (snapshot + update, CRC32 checksum), `trades`, `tickers` (→ bbo).
+ * `bbo-tbt` is a best bid/offer (bbo records), not a book.
  * Checksum: signed CRC32 of "bidPx:bidSz:askPx:askSz:..." over the top 25 levels, interleaved
  * bid/ask, with the venue's own strings. A mismatch or a seqId break is reported and the
  * instrument drops updates until the next snapshot (OKX resends one on resubscribe).
@@ -74,7 +75,8 @@ class OkxMapper implements VenueMapper {
         out.push(syncIssue(this.venue, instId, ctx, 'parse_error', `OKX ${channel} data entry is not an object`));
         continue;
       }
-      if (BOOK_CHANNELS.has(channel)) this.book(channel, message['action'], instId, item, ctx, out);
+      if (channel === 'bbo-tbt') this.bboTbt(instId, item, ctx, out);
+      else if (BOOK_CHANNELS.has(channel)) this.book(channel, message['action'], instId, item, ctx, out);
       else if (channel === 'trades' || channel === 'trades-all') this.trade(instId, item, ctx, out);
       else if (channel === 'tickers') this.ticker(instId, item, ctx, out);
     }
@@ -89,7 +91,7 @@ class OkxMapper implements VenueMapper {
       out.push(syncIssue(this.venue, instId, ctx, 'parse_error', `OKX ${channel} data needs [price, size, ...] string levels in bids/asks`, tsEventNs));
       return;
     }
-    // books5 and bbo-tbt send no action: every message is a full top-N snapshot.
+    // books5 sends no action: every message is a full top-5 snapshot.
     const isSnapshot = action === 'snapshot' || action === undefined;
     const seqId = toBigInt(item['seqId']);
     const prevSeqId = toBigInt(item['prevSeqId']);
@@ -173,6 +175,37 @@ class OkxMapper implements VenueMapper {
       size: sz,
       // OKX side is the taker's side.
       aggressor: side === 'buy' ? 'buy' : side === 'sell' ? 'sell' : 'unknown',
+    });
+  }
+
+  /**
+   * bbo-tbt is the tick-by-tick best bid/offer: a bbo record, not a book. (Read as a one-level
+   * book snapshot it replaced the `books` book of the same instrument, failing every later
+   * checksum of a feed recording both.) A side without a level has no best price: no record.
+   */
+  private bboTbt(instId: string, item: JsonObject, ctx: MessageContext, out: NormalizedRecord[]): void {
+    const tsEventNs = typeof item['ts'] === 'string' && /^\d+$/.test(item['ts']) ? msToNs(item['ts']) : (ctx.tsLocalNs ?? ctx.fallbackTsNs);
+    const extra = unknownFields(item, BOOK_FIELDS);
+    if (extra.length > 0) out.push(syncIssue(this.venue, instId, ctx, 'unknown_field', `unknown field(s) ${extra.join(', ')} in OKX bbo-tbt data`, tsEventNs));
+    if (!isLevelList(item['bids']) || !isLevelList(item['asks'])) {
+      out.push(syncIssue(this.venue, instId, ctx, 'parse_error', 'OKX bbo-tbt data needs [price, size, ...] string levels in bids/asks', tsEventNs));
+      return;
+    }
+    const bid = item['bids'][0];
+    const ask = item['asks'][0];
+    if (bid === undefined || ask === undefined) return;
+    out.push({
+      kind: 'bbo',
+      venue: this.venue,
+      instrument: instId,
+      tsEventNs,
+      tsLocalNs: ctx.tsLocalNs ?? tsEventNs,
+      source: { file: ctx.file, line: ctx.line },
+      updateId: toBigInt(item['seqId']),
+      bidPrice: bid[0]!,
+      bidSize: bid[1]!,
+      askPrice: ask[0]!,
+      askSize: ask[1]!,
     });
   }
 
