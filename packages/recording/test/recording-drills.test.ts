@@ -6,7 +6,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DatasetManifest } from '@chassis/quality';
-import type { ConnectionEvent } from '@chassis/venues';
+import { readCapture, type ConnectionEvent } from '@chassis/venues';
 import type { ConnectionDrill, Drill, VenueServer } from '../../../test/venue-server/index.ts';
 import { finishRecording, multisetDifferences, publishedWindows, rawLines, removeRecordingRoots, startRecording, until, type Recording } from './venue-recording.ts';
 
@@ -20,6 +20,8 @@ afterAll(removeRecordingRoots);
 const FAST = { silenceMs: 1_200, backoffBaseMs: 20, backoffMaxMs: 100, pingIntervalMs: 200 };
 
 interface DrillPlan {
+  /** Venue of the recording (default Binance USD-M BTCUSDT). */
+  readonly venue?: 'binance-usdm' | 'okx' | 'bybit-linear';
   /** Drills armed for the first connection, before the connector starts. */
   readonly first?: readonly Drill[];
   /** Drills armed on the open connections once this many frames were recorded. */
@@ -33,13 +35,15 @@ interface DrillPlan {
 }
 
 async function drilled(plan: DrillPlan): Promise<Recording & { manifest: DatasetManifest }> {
+  const venue = plan.venue ?? 'binance-usdm';
   const rec = await startRecording({
-    venue: 'binance-usdm',
-    symbols: ['BTCUSDT'],
+    venue,
+    symbols: venue === 'okx' ? ['BTC-USDT'] : ['BTCUSDT'],
     channels: ['depth', 'trade', 'bbo'],
     overrides: { ...FAST, ...(plan.rotateAfterMs !== undefined ? { rotateAfterMs: plan.rotateAfterMs } : {}) },
-    // 40 s of the capture at 8x: 5 s of market, long enough for a drill and the recovery after it.
-    server: { venue: 'binance-usdm', speed: 8, maxSpanS: 40, pingIntervalMs: 100, pongTimeoutMs: plan.pongTimeoutMs ?? 5_000, standingDrills: plan.standing ?? [] },
+    // 40 s of a Binance capture at 8x: 5 s of market, long enough for a drill and the recovery
+    // after it; the OKX capture's 11 s at 2x.
+    server: { venue, speed: venue === 'okx' ? 2 : 8, maxSpanS: 40, pingIntervalMs: 100, pongTimeoutMs: plan.pongTimeoutMs ?? 5_000, standingDrills: plan.standing ?? [] },
     prepare: (venue: VenueServer) => {
       for (const d of plan.first ?? []) venue.drill(d, 'next');
     },
@@ -50,7 +54,7 @@ async function drilled(plan: DrillPlan): Promise<Recording & { manifest: Dataset
   }
   await until('the drill to play out', () => plan.settled(rec), 30_000);
   await finishRecording(rec);
-  const windows = publishedWindows(rec.root, 'binance-usdm', rec.feed);
+  const windows = publishedWindows(rec.root, venue, rec.feed);
   expect(windows.length).toBeGreaterThan(0);
   expect(windows.every((w) => w.manifest !== null)).toBe(true);
   return { ...rec, manifest: windows[windows.length - 1]!.manifest! };
@@ -73,8 +77,8 @@ function types(events: readonly ConnectionEvent[]): string[] {
 }
 
 /** Every served frame recorded exactly once, byte for byte. */
-function recordedExactlyOnce(rec: Recording): string[] {
-  const ws = rawLines(rec.root, 'binance-usdm', rec.feed).filter((l) => l.url === undefined);
+function recordedExactlyOnce(rec: Recording, venue = 'binance-usdm'): string[] {
+  const ws = rawLines(rec.root, venue, rec.feed).filter((l) => l.url === undefined);
   return multisetDifferences(
     rec.venue.served.map((f) => f.text),
     ws.map((l) => l.frame),
@@ -154,5 +158,28 @@ describe.concurrent('drills on a live Binance USD-M recording', () => {
     expect(recordedExactlyOnce(rec)).toEqual([]);
     expect(types(rec.events)).toContain('rotated');
     expect(new Set(rec.frames.map((f) => f.connectionId)).size).toBeGreaterThanOrEqual(2);
+  });
+
+  it('OKX: a skipped seqId is detected and the book resubscribed; the venue’s fresh snapshot resyncs it, and the break is a gap', async () => {
+    const rec = await drilled({ venue: 'okx', first: [{ kind: 'skip-sequence', afterMessages: 15 }], settled: resyncedAfter('resync') });
+    expect(recordedExactlyOnce(rec, 'okx')).toEqual([]);
+    expect(rec.manifest.gaps.some((g) => g.instrument === 'BTC-USDT')).toBe(true);
+    const snapshots = rec.frames.filter((f) => f.text.startsWith('{"arg":{"channel":"books"') && f.text.includes('"action":"snapshot"'));
+    expect(snapshots.length).toBe(2);
+    // Read back as the quality gate reads it: the break (and the resync that ends it) are gaps; every
+    // checksum verifies, also on the snapshot the venue computed for the resubscription.
+    const issues: string[] = [];
+    for (const file of publishedWindows(rec.root, 'okx', rec.feed).flatMap((w) => w.partFiles)) {
+      for await (const r of readCapture(file)) if (r.kind === 'sync_issue' && r.issue !== 'unknown_field') issues.push(r.issue);
+    }
+    expect(issues.length).toBeGreaterThan(0);
+    expect(new Set(issues)).toEqual(new Set(['gap']));
+  });
+
+  it('Bybit: a skipped u is detected and the book resubscribed; the venue’s fresh snapshot resyncs it, and the break is a gap', async () => {
+    const rec = await drilled({ venue: 'bybit-linear', first: [{ kind: 'skip-sequence', afterMessages: 40 }], settled: resyncedAfter('resync') });
+    expect(recordedExactlyOnce(rec, 'bybit-linear')).toEqual([]);
+    expect(rec.manifest.gaps.some((g) => g.instrument === 'BTCUSDT')).toBe(true);
+    expect(rec.frames.filter((f) => f.text.startsWith('{"topic":"orderbook.1000.') && f.text.includes('"type":"snapshot"')).length).toBe(2);
   });
 });
