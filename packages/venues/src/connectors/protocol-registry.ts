@@ -1,5 +1,6 @@
 /** The protocol of each supported venue. */
-import type { VenueId } from '../formats/records.ts';
+import { ChassisError } from '@chassis/core';
+import { VENUE_IDS, type VenueId } from '../formats/records.ts';
 import { binanceProtocol } from './binance-protocol.ts';
 import { bybitProtocol } from './bybit-protocol.ts';
 import { okxProtocol } from './okx-protocol.ts';
@@ -16,5 +17,7 @@ export function venueProtocol(venue: VenueId): VenueProtocol {
     case 'bybit-spot':
     case 'bybit-linear':
       return bybitProtocol(venue);
+    default:
+      throw new ChassisError('E_UNSUPPORTED_VENUE', `no connector for venue "${String(venue)}" (supported: ${VENUE_IDS.join(', ')})`);
   }
 }
