@@ -165,6 +165,18 @@ describe('capture layouts and containers', () => {
     expect(out.filter((r) => r.kind !== 'sync_issue').length).toBeGreaterThanOrEqual(2);
   });
 
+  it('skips a raw-layout keep-alive reply (OKX\'s text pong) without reporting a problem', async () => {
+    const msgs = LINES.slice(60, 62).map((l) => {
+      const sp = l.indexOf(' ');
+      return `{"tsLocalNs":"${l.slice(0, sp)}","venue":"binance-usdm","feed":"depth","connectionId":"c1","message":${l.slice(sp + 1)}}`;
+    });
+    const pong = '{"tsLocalNs":"1723161255030314999","venue":"binance-usdm","feed":"depth","connectionId":"c1","keepAlive":true,"text":"pong"}';
+    const withPong = await collect(await fixture('pong.jsonl', [pong, msgs[0]!, pong, msgs[1]!], false));
+    const without = await collect(await fixture('no-pong.jsonl', msgs, false));
+    expect(withPong.map((r) => r.kind)).toEqual(without.map((r) => r.kind));
+    expect(withPong.filter((r) => r.kind === 'sync_issue' && r.issue === 'parse_error')).toEqual([]);
+  });
+
   it('detects the raw layout when the first line is a "text" frame', async () => {
     const path = await fixture('text-first.jsonl', ['{"tsLocalNs":"1","venue":"binance-usdm","feed":"depth","connectionId":"c1","text":"oops"}'], false);
     expect(await detectCapture(path)).toMatchObject({ layout: 'chassis-raw' });
