@@ -75,3 +75,10 @@ describe('Bybit orderbook.1 recorded beside a deeper book', () => {
     expect(out[1]).toMatchObject({ kind: 'bbo', instrument: 'BTCUSDT', updateId: 5000n, bidPrice: '16493.50', bidSize: '0.006', askPrice: '16611.00', askSize: '0.029', tsEventNs: 1672304484990000000n });
   });
 });
+
+describe('Bybit orderbook.1 with an empty side', () => {
+  it('yields no bbo record and no issue (no canonical bbo form), and leaves the book alone', () => {
+    const oneSided = { topic: 'orderbook.1.BTCUSDT', type: 'snapshot', ts: 1672304484990, data: { s: 'BTCUSDT', b: [['16493.50', '0.006']], a: [], u: 9, seq: 1 }, cts: 1 };
+    expect(run([snapshot(100), oneSided, delta(101)]).map((r) => r.kind)).toEqual(['book_delta', 'book_delta']);
+  });
+});

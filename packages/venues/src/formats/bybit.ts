@@ -60,9 +60,12 @@ class BybitMapper implements VenueMapper {
 
   private bbo(message: JsonObject, symbol: string, tsEventNs: bigint, ctx: MessageContext, out: NormalizedRecord[]): void {
     const data = message['data'];
-    const record = isObject(data) && isLevelList(data['b']) && isLevelList(data['a']) ? topOfBookRecord(this.venue, symbol, data['b'], data['a'], toBigInt(data['u']), tsEventNs, ctx) : null;
-    if (record === null) out.push(syncIssue(this.venue, symbol, ctx, 'parse_error', 'Bybit orderbook.1 data needs one [price, size] string level in b and in a', tsEventNs));
-    else out.push(record);
+    if (!isObject(data) || !isLevelList(data['b']) || !isLevelList(data['a'])) {
+      out.push(syncIssue(this.venue, symbol, ctx, 'parse_error', 'Bybit orderbook.1 data needs [price, size] string levels in b and a', tsEventNs));
+      return;
+    }
+    const record = topOfBookRecord(this.venue, symbol, data['b'], data['a'], toBigInt(data['u']), tsEventNs, ctx);
+    if (record !== null) out.push(record); // an empty side has no canonical bbo form
   }
 
   private book(message: JsonObject, symbol: string, tsEventNs: bigint, ctx: MessageContext, out: NormalizedRecord[]): void {

@@ -183,9 +183,12 @@ class OkxMapper implements VenueMapper {
     const tsEventNs = typeof item['ts'] === 'string' && /^\d+$/.test(item['ts']) ? msToNs(item['ts']) : (ctx.tsLocalNs ?? ctx.fallbackTsNs);
     const extra = unknownFields(item, BOOK_FIELDS);
     if (extra.length > 0) out.push(syncIssue(this.venue, instId, ctx, 'unknown_field', `unknown field(s) ${extra.join(', ')} in OKX bbo-tbt data`, tsEventNs));
-    const record = isLevelList(item['bids']) && isLevelList(item['asks']) ? topOfBookRecord(this.venue, instId, item['bids'], item['asks'], toBigInt(item['seqId']), tsEventNs, ctx) : null;
-    if (record === null) out.push(syncIssue(this.venue, instId, ctx, 'parse_error', 'OKX bbo-tbt needs one [price, size, ...] string level in bids and in asks', tsEventNs));
-    else out.push(record);
+    if (!isLevelList(item['bids']) || !isLevelList(item['asks'])) {
+      out.push(syncIssue(this.venue, instId, ctx, 'parse_error', 'OKX bbo-tbt needs [price, size, ...] string levels in bids and asks', tsEventNs));
+      return;
+    }
+    const record = topOfBookRecord(this.venue, instId, item['bids'], item['asks'], toBigInt(item['seqId']), tsEventNs, ctx);
+    if (record !== null) out.push(record); // an empty side has no canonical bbo form
   }
 
   private ticker(instId: string, item: JsonObject, ctx: MessageContext, out: NormalizedRecord[]): void {

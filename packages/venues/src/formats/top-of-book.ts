@@ -6,7 +6,7 @@
 import type { BboRecord, VenueId } from './records.ts';
 import type { MessageContext } from './venue-mapper.ts';
 
-/** The record, or null when a side has no level (`[price, size, ...]` strings expected). */
+/** The record, or null when a side is empty (no canonical bbo form; the book carries the empty side). */
 export function topOfBookRecord(
   venue: VenueId,
   instrument: string,
