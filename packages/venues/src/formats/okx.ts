@@ -1,7 +1,6 @@
 /**
- * OKX v5 public channels: `books` / `books5` / `bbo-tbt` / `books-l2-tbt` / `books50-l2-tbt`
- * (snapshot + update, CRC32 checksum), `trades`, `tickers` (→ bbo).
- * `bbo-tbt` is a best bid/offer (bbo records), not a book.
+ * OKX v5 public channels: `books` / `books5` / `books-l2-tbt` / `books50-l2-tbt`
+ * (snapshot + update, CRC32 checksum), `trades`, `tickers` and `bbo-tbt` (→ bbo).
  * Checksum: signed CRC32 of "bidPx:bidSz:askPx:askSz:..." over the top 25 levels, interleaved
  * bid/ask, with the venue's own strings. A mismatch or a seqId break is reported and the
  * instrument drops updates until the next snapshot (OKX resends one on resubscribe).
@@ -11,10 +10,11 @@ import { L2Book } from './l2-book.ts';
 import type { BookDeltaRecord, NormalizedRecord, VenueId } from './records.ts';
 import { isLevelList, pairs, syncIssue, toBigInt, unknownFields } from './sync-issue.ts';
 import { msToNs } from './time-units.ts';
+import { topOfBookRecord } from './top-of-book.ts';
 import { isObject, type JsonObject, type MapperOptions, type MessageContext, type VenueFormat, type VenueMapper } from './venue-mapper.ts';
 
-const BOOK_CHANNELS = new Set(['books', 'books5', 'bbo-tbt', 'books-l2-tbt', 'books50-l2-tbt', 'books-elp']);
-const CHANNELS = new Set([...BOOK_CHANNELS, 'trades', 'trades-all', 'tickers']);
+const BOOK_CHANNELS = new Set(['books', 'books5', 'books-l2-tbt', 'books50-l2-tbt', 'books-elp']);
+const CHANNELS = new Set([...BOOK_CHANNELS, 'bbo-tbt', 'trades', 'trades-all', 'tickers']);
 const MESSAGE_FIELDS = new Set(['arg', 'action', 'data']);
 const ARG_FIELDS = new Set(['channel', 'instId', 'instType', 'instFamily', 'uid']);
 const BOOK_FIELDS = new Set(['asks', 'bids', 'ts', 'checksum', 'seqId', 'prevSeqId', 'instId']);
@@ -75,8 +75,8 @@ class OkxMapper implements VenueMapper {
         out.push(syncIssue(this.venue, instId, ctx, 'parse_error', `OKX ${channel} data entry is not an object`));
         continue;
       }
-      if (channel === 'bbo-tbt') this.bboTbt(instId, item, ctx, out);
-      else if (BOOK_CHANNELS.has(channel)) this.book(channel, message['action'], instId, item, ctx, out);
+      if (BOOK_CHANNELS.has(channel)) this.book(channel, message['action'], instId, item, ctx, out);
+      else if (channel === 'bbo-tbt') this.bboTbt(instId, item, ctx, out);
       else if (channel === 'trades' || channel === 'trades-all') this.trade(instId, item, ctx, out);
       else if (channel === 'tickers') this.ticker(instId, item, ctx, out);
     }
@@ -178,35 +178,17 @@ class OkxMapper implements VenueMapper {
     });
   }
 
-  /**
-   * bbo-tbt is the tick-by-tick best bid/offer: a bbo record, not a book. (Read as a one-level
-   * book snapshot it replaced the `books` book of the same instrument, failing every later
-   * checksum of a feed recording both.) A side without a level has no best price: no record.
-   */
+  /** `bbo-tbt`: best bid/offer (one level per side), recorded beside `books`; never touches the book. */
   private bboTbt(instId: string, item: JsonObject, ctx: MessageContext, out: NormalizedRecord[]): void {
     const tsEventNs = typeof item['ts'] === 'string' && /^\d+$/.test(item['ts']) ? msToNs(item['ts']) : (ctx.tsLocalNs ?? ctx.fallbackTsNs);
     const extra = unknownFields(item, BOOK_FIELDS);
     if (extra.length > 0) out.push(syncIssue(this.venue, instId, ctx, 'unknown_field', `unknown field(s) ${extra.join(', ')} in OKX bbo-tbt data`, tsEventNs));
     if (!isLevelList(item['bids']) || !isLevelList(item['asks'])) {
-      out.push(syncIssue(this.venue, instId, ctx, 'parse_error', 'OKX bbo-tbt data needs [price, size, ...] string levels in bids/asks', tsEventNs));
+      out.push(syncIssue(this.venue, instId, ctx, 'parse_error', 'OKX bbo-tbt needs [price, size, ...] string levels in bids and asks', tsEventNs));
       return;
     }
-    const bid = item['bids'][0];
-    const ask = item['asks'][0];
-    if (bid === undefined || ask === undefined) return;
-    out.push({
-      kind: 'bbo',
-      venue: this.venue,
-      instrument: instId,
-      tsEventNs,
-      tsLocalNs: ctx.tsLocalNs ?? tsEventNs,
-      source: { file: ctx.file, line: ctx.line },
-      updateId: toBigInt(item['seqId']),
-      bidPrice: bid[0]!,
-      bidSize: bid[1]!,
-      askPrice: ask[0]!,
-      askSize: ask[1]!,
-    });
+    const record = topOfBookRecord(this.venue, instId, item['bids'], item['asks'], toBigInt(item['seqId']), tsEventNs, ctx);
+    if (record !== null) out.push(record); // an empty side has no canonical bbo form
   }
 
   private ticker(instId: string, item: JsonObject, ctx: MessageContext, out: NormalizedRecord[]): void {
