@@ -62,7 +62,7 @@ async function drilled(plan: DrillPlan): Promise<Recording & { manifest: Dataset
     rec.venue.resume();
   }
   await until('the drill to play out', () => plan.settled(rec), 30_000);
-  await finishRecording(rec);
+  await finishRecording(rec, { now: true });
   const windows = publishedWindows(rec.root, venue, rec.feed);
   expect(windows.length).toBeGreaterThan(0);
   expect(windows.every((w) => w.manifest !== null)).toBe(true);

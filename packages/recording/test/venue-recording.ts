@@ -112,9 +112,14 @@ export function servedWsTexts(venue: VenueServer): string[] {
   return venue.served.map((f) => f.text);
 }
 
-/** Waits for the replay to end and the connector to have received everything served, then stops both. */
-export async function finishRecording(r: Recording, reason = 'end of the e2e test'): Promise<void> {
-  await r.venue.ended;
+/**
+ * Ends the market — by waiting for the replay to end, or (`now`) by holding it still — waits
+ * until the connector received everything served, then stops connector, writer and server.
+ */
+export async function finishRecording(r: Recording, options: { now?: boolean } = {}): Promise<void> {
+  const reason = 'end of the e2e test';
+  if (options.now === true) r.venue.pause();
+  else await r.venue.ended;
   await until('the connector to receive every served frame', () => r.frames.filter((f) => f.source === 'ws' && f.keepAlive !== true).length >= r.venue.served.filter((s) => !isKeepAliveReply(s.text)).length);
   await r.connector.stop(reason);
   await r.recorder.close(reason);
