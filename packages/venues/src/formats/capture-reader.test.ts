@@ -206,17 +206,17 @@ describe('capture layouts and containers', () => {
   });
 
   it('gives E_UNSUPPORTED_VENUE naming the venue for a capture of a venue without a format module', async () => {
-    const p = await fixture('COINBASE.ws.1.0', ['wss://ws-feed.exchange.coinbase.com <-> 1626993723.4', '1626993723.8: {"type":"l2update","product_id":"BTC-USD","changes":[["buy","30000.00","1.0"]]}'], false);
+    const p = await fixture('BITFINEX.ws.1.0', ['wss://api.bitfinex.com/ws/2 <-> 1626993723.4', '1626993723.8: [17470,[7254.7,3,3.3]]'], false);
     const err = await collect(p).catch((e: unknown) => e);
     expect((err as ChassisError).code).toBe('E_UNSUPPORTED_VENUE');
-    expect((err as ChassisError).message).toMatch(/coinbase/);
+    expect((err as ChassisError).message).toMatch(/bitfinex/);
   });
 
   it('lets --venue and --instrument override the inference', async () => {
     const path = await fixture('override.gz', LINES.slice(0, 3000));
     const out = await collect(path, { venue: 'binance-usdm', instrument: 'BTCUSDT-PERP' });
     expect(new Set(out.map((r) => `${r.venue}:${r.instrument}`))).toEqual(new Set(['binance-usdm:BTCUSDT-PERP']));
-    await expect(collect(path, { venue: 'coinbase' as never })).rejects.toMatchObject({ code: 'E_UNSUPPORTED_VENUE' });
+    await expect(collect(path, { venue: 'bitfinex' as never })).rejects.toMatchObject({ code: 'E_UNSUPPORTED_VENUE' });
   });
 });
 

@@ -59,7 +59,7 @@ export async function detectCapture(path: string): Promise<CaptureInfo> {
 /** Venues we recognise but do not support, by URL, for a clear error. */
 function unsupportedVenueName(url: string | undefined): string | null {
   if (url === undefined) return null;
-  for (const name of ['coinbase', 'kraken', 'bitfinex', 'huobi', 'kucoin', 'gate']) if (url.toLowerCase().includes(name)) return name;
+  for (const name of ['bitfinex', 'huobi', 'gate']) if (url.toLowerCase().includes(name)) return name;
   return null;
 }
 
