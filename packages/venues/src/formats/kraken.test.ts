@@ -1,0 +1,200 @@
+import { describe, expect, it } from 'vitest';
+import { checksumField, krakenChecksum, krakenFormat } from './kraken.ts';
+import { L2Book } from './l2-book.ts';
+import type { NormalizedRecord } from './records.ts';
+import { captureLines, collectRecords, issuesOf, readAltered } from './test-captures.ts';
+import type { MessageContext } from './venue-mapper.ts';
+import { venueDocsDir } from '../../../../examples/data/index.ts';
+
+const V1 = `${venueDocsDir}/kraken-v1-xbtusd.txt`;
+const V2 = `${venueDocsDir}/kraken-v2-btcusd.jsonl`;
+
+/** The book state of Kraken's "Spot Websockets (v1) Book Checksum" guide, as a book-1000 snapshot. */
+const GUIDE_SNAPSHOT = [
+  0,
+  {
+    as: ['0.05005', '0.05010', '0.05015', '0.05020', '0.05025', '0.05030', '0.05035', '0.05040', '0.05045', '0.05050'].map((p) => [p, '0.00000500', '1582905487.684110']),
+    bs: ['0.05000', '0.04995', '0.04990', '0.04980', '0.04975', '0.04970', '0.04965', '0.04960', '0.04955', '0.04950'].map((p) => [p, '0.00000500', '1582905487.439814']),
+  },
+  'book-1000',
+  'BTC/USD',
+];
+/** The guide's example update: its new levels lie below the top 10, so the published checksum is the book's. */
+const GUIDE_UPDATE = [
+  0,
+  { a: [['0.05120', '0.00000500', '1582905486.493008'], ['0.05275', '0.00000500', '1582905486.493034']] },
+  { b: [['0.04765', '0.00000500', '1582905486.493008'], ['0.04940', '0.00000500', '1582905486.493034']], c: '974947235' },
+  'book-1000',
+  'BTC/USD',
+];
+
+const ctx = (line: number): MessageContext => ({ file: 'guide', line, tsLocalNs: null, fallbackTsNs: 0n });
+
+function mapAll(messages: unknown[]): NormalizedRecord[] {
+  const m = krakenFormat.createMapper({ venue: 'kraken' });
+  return [...messages.flatMap((msg, i) => m.map(msg, ctx(i + 1))), ...m.finish(ctx(messages.length))];
+}
+
+/**
+ * A deliberately simple second implementation of Kraken's checksum: a plain object per side,
+ * sorted on every call, truncated to the subscribed depth, and a bitwise (table-less) CRC32 over
+ * the fields as the wire wrote them.
+ */
+class SimpleBook {
+  bids: Record<string, string> = {};
+  asks: Record<string, string> = {};
+  constructor(private readonly depth: number) {}
+  apply(side: 'bids' | 'asks', price: string, qty: string): void {
+    const key = String(Number(price));
+    if (Number(qty) === 0) delete this[side][key];
+    else this[side][key] = `${price}|${qty}`;
+  }
+  private sorted(side: 'bids' | 'asks'): string[][] {
+    const levels = Object.values(this[side]).map((v) => v.split('|'));
+    levels.sort((x, y) => (side === 'bids' ? Number(y[0]) - Number(x[0]) : Number(x[0]) - Number(y[0])));
+    return levels;
+  }
+  truncate(): void {
+    for (const side of ['bids', 'asks'] as const) {
+      const keep = this.sorted(side).slice(0, this.depth);
+      this[side] = Object.fromEntries(keep.map(([p, q]) => [String(Number(p)), `${p}|${q}`]));
+    }
+  }
+  checksum(): number {
+    const fmt = (t: string) => t.split('.').join('').replace(/^0*/, '');
+    const text = [...this.sorted('asks').slice(0, 10), ...this.sorted('bids').slice(0, 10)].map(([p, q]) => fmt(p!) + fmt(q!)).join('');
+    let crc = 0xffffffff;
+    for (let i = 0; i < text.length; i++) {
+      crc ^= text.charCodeAt(i);
+      for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
+    }
+    return (crc ^ 0xffffffff) >>> 0;
+  }
+}
+
+describe("Kraken book checksum against the example of Kraken's v1 guide", () => {
+  it('formats a level as the guide does: "0.05000" with volume "0.00000304" → "5000304"; v2 "45285.2" / "0.00100000" → "452852" / "100000"', () => {
+    expect(checksumField('0.05000') + checksumField('0.00000304')).toBe('5000304');
+    expect(checksumField('45285.2')).toBe('452852');
+    expect(checksumField('0.00100000')).toBe('100000');
+  });
+
+  it("reproduces the guide's published checksum 974947235 for its example book after its example update", () => {
+    const records = mapAll([GUIDE_SNAPSHOT, GUIDE_UPDATE]);
+    expect(records.filter((r) => r.kind === 'sync_issue')).toEqual([]);
+    const book = new L2Book();
+    for (const r of records) if (r.kind === 'book_delta') book.applyRecord(r);
+    expect(krakenChecksum(book)).toBe(974947235);
+  });
+
+  it('reports a checksum_mismatch naming the update when one volume of the example book differs by one unit', () => {
+    const altered = structuredClone(GUIDE_SNAPSHOT) as [number, { as: string[][] }, string, string];
+    altered[1].as[3]![1] = '0.00000501';
+    expect(mapAll([altered, GUIDE_UPDATE])).toMatchObject([{ kind: 'book_delta' }, { kind: 'book_delta' }, { kind: 'sync_issue', issue: 'checksum_mismatch', source: { line: 2 } }, { kind: 'sync_issue', issue: 'gap' }]);
+  });
+});
+
+/** v1 fixture lines as [line, message] for the array messages of channel book-10. */
+function v1Books(lines: readonly string[]): [number, unknown[]][] {
+  return lines.flatMap((l, i) => (/ \[\d+,.*"book-10"/.test(l) ? [[i + 1, JSON.parse(l.slice(l.indexOf(' ') + 1)) as unknown[]] as [number, unknown[]]] : []));
+}
+
+describe('Kraken v1 book-10 fixture (XBT/USD, checksums from an exchange-side book)', async () => {
+  const lines = await captureLines(V1);
+  const books = v1Books(lines);
+  const records = await collectRecords(V1);
+
+  it('has every published checksum reproduced by the simple second implementation', () => {
+    const simple = new SimpleBook(10);
+    let checked = 0;
+    for (const [, msg] of books) {
+      for (const part of msg.slice(1, -2) as Record<string, string[][] | string>[]) {
+        for (const [key, side] of [['as', 'asks'], ['bs', 'bids'], ['a', 'asks'], ['b', 'bids']] as const) {
+          for (const l of (part[key] as string[][] | undefined) ?? []) simple.apply(side, l[0]!, l[1]!);
+        }
+      }
+      simple.truncate();
+      const c = (msg.slice(1, -2) as { c?: string }[]).find((p) => p.c !== undefined)?.c;
+      if (c === undefined) continue;
+      expect(simple.checksum()).toBe(Number(c));
+      checked++;
+    }
+    expect(checked).toBe(books.length - 1);
+    expect(checked).toBeGreaterThan(40);
+  });
+
+  it('maps it with no issue: one book_delta per book message, trades and spreads', () => {
+    expect(records.filter((r) => r.kind === 'sync_issue')).toEqual([]);
+    expect(records.filter((r) => r.kind === 'book_delta')).toHaveLength(books.length);
+    expect(records.filter((r) => r.kind === 'trade').length).toBeGreaterThan(3);
+    expect(records.filter((r) => r.kind === 'bbo').length).toBeGreaterThan(2);
+    expect(new Set(records.map((r) => r.instrument))).toEqual(new Set(['XBT-USD']));
+  });
+
+  it('contains republished levels (flag "r") and inserts that push a level out of the subscribed depth', () => {
+    expect(lines.filter((l) => l.includes('"r"]')).length).toBeGreaterThan(3);
+  });
+
+  const updateLines = books.slice(1).map(([line]) => line);
+  const alter = (edit: (copy: string[]) => void): string[] => {
+    const copy = [...lines];
+    edit(copy);
+    return copy;
+  };
+
+  it('reports a checksum_mismatch at an update whose volume was changed', async () => {
+    const at = updateLines[10]!;
+    const { path, records: r } = await readAltered(V1, alter((c) => (c[at - 1] = c[at - 1]!.replace(/"(\d+\.\d{8})"/, (_, v: string) => `"${(Number(v) + 0.00000001).toFixed(8)}"`))));
+    expect(issuesOf(r)[0]).toMatchObject({ issue: 'checksum_mismatch', instrument: 'XBT-USD', source: { file: path, line: at } });
+  });
+
+  it('reports a checksum_mismatch at the update after a removed one', async () => {
+    const removed = updateLines[20]!;
+    const { records: r } = await readAltered(V1, alter((c) => c.splice(removed - 1, 1)));
+    // The next update moved up one line when the removed one went.
+    expect(issuesOf(r)[0]).toMatchObject({ issue: 'checksum_mismatch', source: { line: updateLines[21]! - 1 } });
+  });
+
+  it('reports a checksum_mismatch at the first of two swapped updates', async () => {
+    const [a, b] = [updateLines[30]!, updateLines[31]!];
+    expect(b).toBe(a + 1);
+    const { records: r } = await readAltered(V1, alter((c) => ([c[a - 1], c[b - 1]] = [c[b - 1]!, c[a - 1]!])));
+    expect(issuesOf(r)[0]).toMatchObject({ issue: 'checksum_mismatch', source: { line: a } });
+  });
+});
+
+describe('Kraken v2 book fixture (BTC/USD, numbers at the wire precision)', async () => {
+  const lines = await captureLines(V2);
+  const records = await collectRecords(V2);
+
+  it('has every checksum (snapshot and updates) reproduced by the simple implementation reading the numbers as the wire wrote them', () => {
+    const simple = new SimpleBook(10);
+    let checked = 0;
+    for (const line of lines) {
+      if (!line.startsWith('{"channel":"book"')) continue;
+      // The wire text of each level, trailing zeros kept (what a decimal decoder sees).
+      for (const side of ['bids', 'asks'] as const) {
+        const list = new RegExp(`"${side}":\\[(.*?)\\]`).exec(line)![1]!;
+        for (const m of list.matchAll(/\{"price":([\d.]+),"qty":([\d.]+)\}/g)) simple.apply(side, m[1]!, m[2]!);
+      }
+      simple.truncate();
+      expect(simple.checksum()).toBe(Number(/"checksum":(\d+)/.exec(line)![1]));
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(25);
+  });
+
+  it('maps it with no issue, writing quantities with the pair\'s 8 decimals as the checksum needs', () => {
+    expect(records.filter((r) => r.kind === 'sync_issue')).toEqual([]);
+    const deltas = records.filter((r) => r.kind === 'book_delta');
+    expect(deltas[0]).toMatchObject({ isSnapshot: true, instrument: 'BTC-USD' });
+    expect(deltas.every((d) => [...d.bids, ...d.asks].every(([p, q]) => /^\d+\.\d$/.test(p) && /^\d+\.\d{8}$/.test(q)))).toBe(true);
+  });
+
+  it('reports a checksum_mismatch at an update whose quantity was changed', async () => {
+    const at = lines.findIndex((l, i) => i > 10 && l.startsWith('{"channel":"book","type":"update"') && /"qty":[1-9]/.test(l)) + 1;
+    const altered = lines.map((l, i) => (i === at - 1 ? l.replace(/"qty":(\d)/, (_, d: string) => `"qty":${(Number(d) + 1) % 10}`) : l));
+    const { records: r } = await readAltered(V2, altered);
+    expect(issuesOf(r)[0]).toMatchObject({ issue: 'checksum_mismatch', instrument: 'BTC-USD', source: { line: at } });
+  });
+});
