@@ -15,7 +15,7 @@
  * not after the book's are skipped, so an update straddling S applies only its new part.
  *
  * Book vs ticker: a ticker's `sequence` is the level2 sequence its best bid/ask describes (all
- * 11 tickers after the snapshot in the bundled capture equal the rebuilt book at their
+ * 8 tickers after the snapshot in the bundled capture equal the rebuilt book at their
  * sequence, price and size). Tickers are compared with the rebuilt top of book at exactly that
  * sequence (waiting for the book to reach it if they arrive first); a difference is a
  * `checksum_mismatch` at the ticker's line and the book waits for a new snapshot.
