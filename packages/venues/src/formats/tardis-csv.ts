@@ -34,9 +34,6 @@ const TARDIS_EXCHANGES: Readonly<Record<string, VenueId>> = {
   hyperliquid: 'hyperliquid',
   deribit: 'deribit',
   bitmex: 'bitmex',
-  coinbase: 'coinbase',
-  kraken: 'kraken',
-  kucoin: 'kucoin',
 };
 
 export function venueForTardisExchange(exchange: string): VenueId | null {
