@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checksumField, krakenChecksum, krakenFormat } from './kraken.ts';
 import { L2Book } from './l2-book.ts';
@@ -196,5 +197,35 @@ describe('Kraken v2 book fixture (BTC/USD, numbers at the wire precision)', asyn
     const altered = lines.map((l, i) => (i === at - 1 ? l.replace(/"qty":(\d)/, (_, d: string) => `"qty":${(Number(d) + 1) % 10}`) : l));
     const { records: r } = await readAltered(V2, altered);
     expect(issuesOf(r)[0]).toMatchObject({ issue: 'checksum_mismatch', instrument: 'BTC-USD', source: { line: at } });
+  });
+});
+
+describe('Kraken checksum law', () => {
+  // Volume 0 (a delete) one time in three, so levels beyond the depth come back into the top 10.
+  const level = fc.tuple(fc.integer({ min: 1, max: 60 }), fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 400 }), fc.integer({ min: 1, max: 400 })));
+  const text = ([p, v]: [number, number]): [string, string, string] => [(30000 + p / 10).toFixed(5), (v / 100).toFixed(8), '1700000000.000001'];
+
+  it('the mapper agrees with the simple implementation on any sequence of updates, with the book truncated to depth 10 or 25', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(10, 25), fc.array(level, { minLength: 1, maxLength: 30 }), fc.array(level, { minLength: 1, maxLength: 30 }), fc.array(fc.tuple(fc.boolean(), fc.array(level, { minLength: 1, maxLength: 4 })), { maxLength: 25 }), (depth, bids, asks, updates) => {
+        // Bids below 30003.1, asks above: never crossed.
+        const bidLevels = bids.map(([p, v]) => text([p, Math.max(v, 1)]));
+        const askLevels = asks.map(([p, v]) => text([p + 60, Math.max(v, 1)]));
+        const channel = `book-${depth}`;
+        const simple = new SimpleBook(depth);
+        for (const l of bidLevels) simple.apply('bids', l[0], l[1]);
+        for (const l of askLevels) simple.apply('asks', l[0], l[1]);
+        simple.truncate();
+        const messages: unknown[] = [[1, { as: askLevels, bs: bidLevels }, channel, 'XBT/USD']];
+        for (const [isBid, ls] of updates) {
+          const levels = ls.map(([p, v]) => text([isBid ? p : p + 60, v]));
+          for (const l of levels) simple.apply(isBid ? 'bids' : 'asks', l[0], l[1]);
+          simple.truncate();
+          messages.push([1, { [isBid ? 'b' : 'a']: levels, c: String(simple.checksum()) }, channel, 'XBT/USD']);
+        }
+        expect(mapAll(messages).filter((r) => r.kind === 'sync_issue')).toEqual([]);
+      }),
+      { numRuns: 200 },
+    );
   });
 });
