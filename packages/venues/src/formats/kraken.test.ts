@@ -200,6 +200,30 @@ describe('Kraken v2 book fixture (BTC/USD, numbers at the wire precision)', asyn
   });
 });
 
+describe('Kraken v2 subscribed depth', () => {
+  const lv = (price: number, qty: number) => ({ price, qty });
+  const book = (type: string, bids: { price: number; qty: number }[], checksum: number) => ({ channel: 'book', type, data: [{ symbol: 'BTC/USD', bids, asks: [lv(50000.5, 1)], checksum, timestamp: '2024-03-01T12:00:00.000000Z' }] });
+
+  it('is read from the subscribe acknowledgement: at depth 100 a level below the 25th survives an insert and reaches the top 10', () => {
+    const simple = new SimpleBook(100);
+    const bids = Array.from({ length: 20 }, (_, i) => lv(40000 - i, 1));
+    simple.apply('asks', '50000.5', '1.00000000');
+    for (const b of bids) simple.apply('bids', b.price.toFixed(1), '1.00000000');
+    const snap = book('snapshot', bids, simple.checksum());
+    const added = Array.from({ length: 6 }, (_, i) => lv(39900 - i, 2));
+    for (const b of added) simple.apply('bids', b.price.toFixed(1), '2.00000000');
+    const insert = book('update', added, simple.checksum());
+    const gone = bids.map((b) => lv(b.price, 0));
+    for (const b of gone) simple.apply('bids', b.price.toFixed(1), '0');
+    const remove = book('update', gone, simple.checksum());
+    const ack = { method: 'subscribe', result: { channel: 'book', depth: 100, snapshot: true, symbol: 'BTC/USD' }, success: true, time_in: '2024-03-01T12:00:00.000000Z', time_out: '2024-03-01T12:00:00.000100Z' };
+    expect(krakenFormat.isControl!(ack)).toBe(false);
+    expect(mapAll([ack, snap, insert, remove]).filter((r) => r.kind === 'sync_issue')).toEqual([]);
+    // Without the acknowledgement the 20-level snapshot implies depth 25: the 26th level is cut.
+    expect(mapAll([snap, insert, remove]).filter((r) => r.kind === 'sync_issue')).toMatchObject([{ issue: 'checksum_mismatch', source: { line: 3 } }, { issue: 'gap' }]);
+  });
+});
+
 describe('Kraken checksum law', () => {
   // Volume 0 (a delete) one time in three, so levels beyond the depth come back into the top 10.
   const level = fc.tuple(fc.integer({ min: 1, max: 60 }), fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 400 }), fc.integer({ min: 1, max: 400 })));

@@ -22,8 +22,10 @@
  * table), as Kraken's FIX checksum guide does with the instrument's precision. A mismatch is a
  * `checksum_mismatch` naming the message; the book then waits for the next snapshot.
  *
- * Subscribed depth: v1 names it in the channel (`book-25`); v2 messages do not, so it is the
- * smallest Kraken depth (10, 25, 100, 500, 1000) holding the snapshot's longer side.
+ * Subscribed depth: v1 names it in the channel (`book-25`); v2 book messages do not: it is read
+ * from the subscribe acknowledgement (`{"method":"subscribe","result":{"channel":"book","depth",
+ * "symbol"}}`) when the capture holds it, else the smallest Kraken depth (10, 25, 100, 500, 1000)
+ * holding the snapshot's longer side.
  *
  * Pair names become path-safe instrument names: "XBT/USD" → "XBT-USD" (v1 and v2 spell some
  * assets differently: v2 BTC/USD is BTC-USD).
@@ -79,6 +81,8 @@ interface BookState {
 class KrakenMapper implements VenueMapper {
   private readonly venue: VenueId = 'kraken';
   private readonly books = new Map<string, BookState>();
+  /** v2: depth by instrument from subscribe acknowledgements. */
+  private readonly subscribedDepth = new Map<string, number>();
 
   constructor(_options: MapperOptions) {}
 
@@ -94,6 +98,7 @@ class KrakenMapper implements VenueMapper {
   map(message: unknown, ctx: MessageContext): NormalizedRecord[] {
     const out: NormalizedRecord[] = [];
     if (Array.isArray(message)) this.v1(message as unknown[], ctx, out);
+    else if (isBookAck(message)) this.subscribedDepth.set(krakenInstrument(message.result.symbol), message.result.depth);
     else if (isObject(message)) this.v2(message, ctx, out);
     else out.push(syncIssue(this.venue, '', ctx, 'parse_error', 'Kraken message is neither a v1 array nor a v2 object'));
     return out;
@@ -225,7 +230,7 @@ class KrakenMapper implements VenueMapper {
       s.priceDecimals = spec.priceDecimals;
       s.qtyDecimals = spec.sizeDecimals;
       const longest = Math.max(bidsRaw.length, asksRaw.length);
-      s.depth = DEPTHS.find((n) => n >= longest) ?? longest;
+      s.depth = this.subscribedDepth.get(instrument) ?? DEPTHS.find((n) => n >= longest) ?? longest;
     }
     const written = (levels: Pair[]): Pair[] => levels.map(([p, q]) => [withDecimals(p, s.priceDecimals), withDecimals(q, s.qtyDecimals)]);
     if (isSnapshot) this.snapshot(instrument, s, written(bidsRaw), written(asksRaw), ctx, out, Number(checksum), tsEventNs);
@@ -374,6 +379,13 @@ function truncate(book: L2Book, depth: number): void {
   for (const levels of [book.bids.levels, book.asks.levels] as Level[][]) if (levels.length > depth) levels.length = depth;
 }
 
+/** A v2 subscribe acknowledgement of a book channel, which names the subscribed depth. */
+function isBookAck(m: unknown): m is { result: { channel: 'book'; depth: number; symbol: string } } {
+  if (!isObject(m) || m['method'] !== 'subscribe' || m['success'] !== true || !isObject(m['result'])) return false;
+  const r = m['result'];
+  return r['channel'] === 'book' && typeof r['depth'] === 'number' && typeof r['symbol'] === 'string';
+}
+
 export const krakenFormat: VenueFormat = {
   family: 'kraken',
   canHandle(message: unknown): boolean {
@@ -382,11 +394,11 @@ export const krakenFormat: VenueFormat = {
       const channel = m[m.length - 2];
       return m.length >= 4 && typeof channel === 'string' && V1_CHANNEL.test(channel) && typeof m[m.length - 1] === 'string';
     }
-    return isObject(message) && typeof message['channel'] === 'string' && V2_CHANNELS.has(message['channel']) && Array.isArray(message['data']);
+    return (isObject(message) && typeof message['channel'] === 'string' && V2_CHANNELS.has(message['channel']) && Array.isArray(message['data'])) || isBookAck(message);
   },
   isControl(message: unknown): boolean {
     // v1 `{"event": heartbeat | systemStatus | subscriptionStatus}`; v2 heartbeat/status channels and method replies.
-    if (!isObject(message)) return false;
+    if (!isObject(message) || isBookAck(message)) return false;
     return typeof message['event'] === 'string' || message['channel'] === 'heartbeat' || message['channel'] === 'status' || typeof message['method'] === 'string';
   },
   inferVenue(): VenueId {
