@@ -1,6 +1,7 @@
 import { copyFile, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { kucoinFormat } from './kucoin.ts';
 import type { BookDeltaRecord } from './records.ts';
@@ -137,5 +138,38 @@ describe('KuCoin mapper on documented messages', () => {
 
   it('treats welcome, ack and pong frames as session control', () => {
     for (const type of ['welcome', 'ack', 'pong']) expect(kucoinFormat.isControl!({ id: '1', type })).toBe(true);
+  });
+});
+
+describe('KuCoin sequence continuity law', () => {
+  const ctx = (line: number): MessageContext => ({ file: 'law', line, tsLocalNs: BigInt(line), fallbackTsNs: 0n });
+  const snapshot = { code: '200000', data: { time: 1, sequence: '100', bids: [['9', '1']], asks: [['11', '1']] } };
+  /** Updates covering sequences 101.. in messages of the given lengths (each change its own sequence). */
+  const updates = (lengths: number[]) => {
+    let next = 101;
+    return lengths.map((n) => {
+      const changes = Array.from({ length: n }, (_, i) => [String(8 - ((next + i) % 5) / 10), String(1 + ((next + i) % 3)), String(next + i)]);
+      const msg = { type: 'message', topic: '/market/level2:X-USDT', subject: 'trade.l2update', data: { sequenceStart: next, sequenceEnd: next + n - 1, symbol: 'X-USDT', changes: { asks: [], bids: changes } } };
+      next += n;
+      return msg;
+    });
+  };
+  const run = (messages: unknown[]) => {
+    const m = kucoinFormat.createMapper({ venue: 'kucoin', instrument: 'X-USDT' });
+    return [...messages.flatMap((msg, i) => m.map(msg, ctx(i + 1))), ...m.finish(ctx(messages.length))].filter((r) => r.kind === 'sync_issue');
+  };
+
+  it('applies any contiguous run of updates with no issue, and reports a gap exactly at the message after a removed one', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 2, maxLength: 30 }), fc.nat(), (lengths, k) => {
+        const all = updates(lengths);
+        expect(run([snapshot, ...all])).toEqual([]);
+        const removed = k % (all.length - 1);
+        const issues = run([snapshot, ...all.filter((_, i) => i !== removed)]);
+        // Line 1 is the snapshot; the message after the removed one moved up to line removed + 2.
+        expect(issues[0]).toMatchObject({ issue: 'gap', source: { line: removed + 2 } });
+      }),
+      { numRuns: 200 },
+    );
   });
 });
