@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { coinbaseFormat } from './coinbase.ts';
 import { captureLines, collectRecords, issuesOf, readAltered } from './test-captures.ts';
@@ -137,5 +138,32 @@ describe('Coinbase documented samples', () => {
     for (const msg of [sub, beat]) expect(coinbaseFormat.isControl!(msg)).toBe(false);
     const out = [sub, snap, beat, upd].flatMap((msg, i) => m.map(msg, ctx(i + 1)));
     expect(out.map((r) => r.kind)).toEqual(['book_delta', 'book_delta']);
+  });
+});
+
+describe('Coinbase Advanced Trade sequence_num law', () => {
+  const ctx = (line: number): MessageContext => ({ file: 'law', line, tsLocalNs: BigInt(line) * 1000n, fallbackTsNs: 0n });
+  const base = { client_id: '', timestamp: '2023-02-09T20:32:50.714964855Z' };
+  const message = (channel: string, seq: number): unknown => {
+    if (channel === 'heartbeats') return { ...base, channel, sequence_num: seq, events: [{ current_time: '2023-02-09 20:32:51 +0000 UTC', heartbeat_counter: String(seq) }] };
+    if (channel === 'market_trades') return { ...base, channel, sequence_num: seq, events: [{ type: 'update', trades: [{ trade_id: String(seq), product_id: 'BTC-USD', price: '21921.5', size: '0.01', side: 'BUY', time: base.timestamp }] }] };
+    return { ...base, channel, sequence_num: seq, events: [{ type: 'update', product_id: 'BTC-USD', updates: [{ side: 'offer', event_time: base.timestamp, price_level: String(21925 + (seq % 7)), new_quantity: String(seq % 3) }] }] };
+  };
+  const snapshot = { ...base, channel: 'l2_data', sequence_num: 0, events: [{ type: 'snapshot', product_id: 'BTC-USD', updates: [{ side: 'bid', event_time: '1970-01-01T00:00:00Z', price_level: '21920', new_quantity: '1' }, { side: 'offer', event_time: '1970-01-01T00:00:00Z', price_level: '21930', new_quantity: '1' }] }] };
+  const run = (messages: unknown[]) => {
+    const m = coinbaseFormat.createMapper({ venue: 'coinbase' });
+    return messages.flatMap((msg, i) => m.map(msg, ctx(i + 1))).filter((r) => r.kind === 'sync_issue');
+  };
+
+  it('accepts any interleaving of channels numbered 0, 1, 2, … and reports a gap exactly at the message after a removed one', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('l2_data', 'heartbeats', 'market_trades'), { minLength: 2, maxLength: 40 }), fc.nat(), (channels, k) => {
+        const all = [snapshot, ...channels.map((c, i) => message(c, i + 1))];
+        expect(run(all)).toEqual([]);
+        const removed = 1 + (k % (all.length - 2));
+        expect(run(all.filter((_, i) => i !== removed))[0]).toMatchObject({ issue: 'gap', source: { line: removed + 1 } });
+      }),
+      { numRuns: 200 },
+    );
   });
 });
