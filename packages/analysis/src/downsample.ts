@@ -68,8 +68,8 @@ export function strideIndices(n: number, max: number): Uint32Array {
  * buckets known up front, so a series of any length never has to sit in memory: `add` each
  * sample (bucket index, x, y) in time order; `points()` gives, per bucket that had samples,
  * its minimum and maximum in the order they occurred (one point if they are the same sample),
- * and a `null` y at the start of each run of empty buckets, which ECharts draws as a break in
- * the line — a bucket without data is a visible gap, never an interpolated line.
+ * and a `null` y at the start of each long enough run of empty buckets, which ECharts draws as
+ * a break in the line — a quiet feed is a visible gap, never an interpolated line.
  */
 export class BucketExtremes {
   private readonly minY: Float64Array;
@@ -122,17 +122,21 @@ export class BucketExtremes {
     return this.maxY[k]!;
   }
 
-  /** The chart points; `scale` maps a stored y to the plotted value (e.g. units → price). */
-  points(scale: (y: number) => number = (y) => y, precision = 10): [number, number | null][] {
+  /**
+   * The chart points; `scale` maps a stored y to the plotted value (e.g. units → price). A run
+   * of at least `minGapBuckets` empty buckets becomes one `null` point (a break in the line);
+   * shorter runs are bridged, so a sparse but live feed still draws a line.
+   */
+  points(scale: (y: number) => number = (y) => y, minGapBuckets = 1, precision = 10): [number, number | null][] {
     const out: [number, number | null][] = [];
-    let inGap = false;
     for (let k = 0; k < this.buckets; k++) {
       if (!this.has(k)) {
-        if (!inGap && out.length > 0) out.push([this.bucketX(k), null]);
-        inGap = true;
+        let end = k;
+        while (end < this.buckets && !this.has(end)) end++;
+        if (end - k >= minGapBuckets && out.length > 0) out.push([this.bucketX(k), null]);
+        k = end - 1;
         continue;
       }
-      inGap = false;
       const minFirst = this.minSeq[k]! <= this.maxSeq[k]!;
       const a: [number, number] = minFirst ? [this.minX[k]!, this.minY[k]!] : [this.maxX[k]!, this.maxY[k]!];
       const b: [number, number] = minFirst ? [this.maxX[k]!, this.maxY[k]!] : [this.minX[k]!, this.minY[k]!];

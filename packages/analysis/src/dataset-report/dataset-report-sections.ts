@@ -10,7 +10,7 @@ import { arrayPercentile, formatHalfUnits, formatNsAsMs, formatUnits, histogramP
 import { LATENCY_QUANTILES, type FeedStats, type LatencyStats } from './feed-stats.ts';
 import { checkRows, markRows, transitionRows, type QualityMarks } from './quality-marks.ts';
 import type { ReportScope } from './report-target.ts';
-import { bucketSeconds, bucketStartMs, type TimeGrid } from './time-grid.ts';
+import { bucketSeconds, bucketStartMs, gapBuckets, type TimeGrid } from './time-grid.ts';
 
 export interface DatasetReportData {
   readonly scope: ReportScope;
@@ -41,15 +41,35 @@ function qualityOverlay(marks: QualityMarks): Record<string, unknown> {
   };
 }
 
-/** One point per bucket; NaN (no sample) becomes null, a break in the line. */
+/**
+ * One point per bucket with a sample; a run of empty (NaN) buckets as long as a quiet feed
+ * (gapBuckets) becomes one null, a break in the line; shorter runs are bridged.
+ */
 function bucketPoints(grid: TimeGrid, values: ArrayLike<number>, scale = 1): [number, number | null][] {
-  const out: [number, number | null][] = new Array(grid.buckets);
-  for (let k = 0; k < grid.buckets; k++) out[k] = [bucketStartMs(grid, k), Number.isNaN(values[k]!) ? null : Number((values[k]! * scale).toPrecision(10))];
+  const out: [number, number | null][] = [];
+  const minGap = gapBuckets(grid);
+  for (let k = 0; k < grid.buckets; k++) {
+    if (Number.isNaN(values[k]!)) {
+      let end = k;
+      while (end < grid.buckets && Number.isNaN(values[end]!)) end++;
+      if (end - k >= minGap && out.length > 0) out.push([bucketStartMs(grid, k), null]);
+      k = end - 1;
+      continue;
+    }
+    out.push([bucketStartMs(grid, k), Number((values[k]! * scale).toPrecision(10))]);
+  }
   return out;
 }
 
+/** Sparse series get visible symbols: a lone point between breaks is otherwise not drawn. */
+function withSymbols(series: Record<string, unknown>): Record<string, unknown> {
+  const data = series['data'] as [number, number | null][];
+  const drawn = data.filter((p) => p[1] !== null).length;
+  return drawn < 400 && series['type'] === 'line' ? { ...series, showSymbol: true, symbolSize: 3 } : series;
+}
+
 function lineChart(title: string, legend: readonly string[], series: readonly Record<string, unknown>[], yAxis: unknown = { type: 'value', scale: true }, height?: number): ReportSection {
-  const option: ChartOption = { animation: false, tooltip: { trigger: 'axis' }, legend: { data: legend }, xAxis: timeAxis, yAxis, dataZoom: zoom, series };
+  const option: ChartOption = { animation: false, tooltip: { trigger: 'axis' }, legend: { data: legend }, xAxis: timeAxis, yAxis, dataZoom: zoom, series: series.map(withSymbols) };
   return { kind: 'chart', title, option, ...(height ? { height } : {}) };
 }
 
@@ -65,8 +85,8 @@ function midSpreadSections({ scope, grid, book, marks }: DatasetReportData): Rep
     `Mid and spread (book rebuilt from book_delta; per ${describeWidth(grid)} bucket the min and max, in their order; red lines: gaps, orange dashed: splits, shaded: not promoted)`,
     ['mid', 'spread'],
     [
-      { name: 'mid', type: 'line', showSymbol: false, connectNulls: false, data: book.mid.points((y) => y / 2 / scale), lineStyle: { width: 1 }, ...qualityOverlay(marks) },
-      { name: 'spread', type: 'line', yAxisIndex: 1, showSymbol: false, connectNulls: false, data: book.spread.points((y) => y / scale), lineStyle: { width: 1 } },
+      { name: 'mid', type: 'line', showSymbol: false, connectNulls: false, data: book.mid.points((y) => y / 2 / scale, gapBuckets(grid)), lineStyle: { width: 1 }, ...qualityOverlay(marks) },
+      { name: 'spread', type: 'line', yAxisIndex: 1, showSymbol: false, connectNulls: false, data: book.spread.points((y) => y / scale, gapBuckets(grid)), lineStyle: { width: 1 } },
     ],
     [
       { type: 'value', scale: true, name: `mid (${scope.datasets.find((d) => d.kind === 'book_delta')?.instrument.quoteCurrency ?? 'price'})` },
@@ -299,7 +319,7 @@ export function datasetReportSections(data: DatasetReportData): ReportSection[] 
       `${scope.venue}:${scope.instrument}, event time ${nsToIso(scope.fromNs)} → ${nsToIso(scope.toNs)}, ${scope.datasets.length} dataset(s) of every state. ` +
       `Time is cut into ${grid.buckets} buckets of ${describeWidth(grid)} (the smallest round width giving at most the bucket limit), so the page does not grow with the data: ` +
       `mid and spread keep each bucket's minimum and maximum (extremes are never lost), sizes and depth are the book at each bucket's end, rates and trades are per-bucket counts and sums, latency per-bucket percentiles. ` +
-      `An empty bucket is a break in the line, never an interpolation.`,
+      `Where no message arrived for at least 1 s of event time the lines break (never interpolated); shorter silences are bridged.`,
   };
   const datasets: ReportSection = {
     kind: 'table',

@@ -51,3 +51,11 @@ export function bucketStartMs(grid: TimeGrid, k: number): number {
 export function bucketSeconds(grid: TimeGrid): number {
   return Number(grid.bucketNs) / 1e9;
 }
+
+/** A feed quiet for this long (event time) is drawn as a break in the lines. */
+export const QUIET_FEED_NS = 1_000_000_000n;
+
+/** Empty buckets in a row that make a break: ⌈1 s / bucket width⌉, at least one. */
+export function gapBuckets(grid: TimeGrid): number {
+  return Math.max(1, Number((QUIET_FEED_NS + grid.bucketNs - 1n) / grid.bucketNs));
+}
