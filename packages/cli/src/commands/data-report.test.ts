@@ -132,6 +132,15 @@ describe('chassis data report on the bundled captures', () => {
     }
   }, 300_000);
 
+  it('a target that is neither a dataset id nor venue:instrument, or is not in the catalog, is a coded error and a non-zero exit', async () => {
+    const bad = await runCli(['data', 'report', 'BTCUSDT', '--data', storage.root]);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/^E_REPORT_TARGET: BTCUSDT: give a dataset id/);
+    const missing = await runCli(['data', 'report', 'binance-usdm:NOPE', '--data', storage.root, '--out', join(outputDir, 'never.html')]);
+    expect(missing.code).toBe(1);
+    expect(missing.err).toMatch(/^E_DATASET_NOT_FOUND: no dataset of binance-usdm:NOPE/);
+  }, 60_000);
+
   it("the USD-M report's tables equal the numbers recomputed from the Parquet files with a plain Map book", async () => {
     const { html, data } = await buildDatasetReport(storage, 'binance-usdm:BTCUSDT');
     const books = data.scope.datasets.filter((d) => d.kind === 'book_delta');
