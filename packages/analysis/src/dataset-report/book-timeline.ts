@@ -133,16 +133,19 @@ class BookTimelineBuilder {
     this.samples.bestBidQty[k] = bids.sizeOf(bids.first());
     this.samples.bestAskQty[k] = asks.sizeOf(asks.first());
     const mid = (bid + ask) / 2;
+    const widest = DEPTH_BPS.length - 1;
     for (const [side, levels] of [[0, bids] as const, [1, asks] as const]) {
+      // Price bounds (price units) of each band: a level counts when it is on the mid side of the bound.
+      const sign = side === 0 ? 1 : -1;
+      const bounds = DEPTH_BPS.map((bps) => sign * mid * (1 - (sign * bps) / 1e4));
       const sums = DEPTH_BPS.map(() => 0);
       for (let h = levels.first(); h !== -1; h = levels.next(h)) {
-        const distanceBps = (Math.abs(levels.priceOf(h) - mid) / mid) * 1e4;
-        if (distanceBps > DEPTH_BPS[DEPTH_BPS.length - 1]!) break;
-        DEPTH_BPS.forEach((bps, i) => {
-          if (distanceBps <= bps) sums[i]! += levels.sizeOf(h);
-        });
+        const signedPrice = sign * levels.priceOf(h);
+        if (signedPrice < bounds[widest]!) break;
+        const size = levels.sizeOf(h);
+        for (let i = 0; i <= widest; i++) if (signedPrice >= bounds[i]!) sums[i]! += size;
       }
-      sums.forEach((s, i) => (this.samples.depth[side][i]![k] = s));
+      for (let i = 0; i <= widest; i++) this.samples.depth[side][i]![k] = sums[i]!;
     }
   }
 }
@@ -171,7 +174,11 @@ function deltaEvent(b: BookDeltaBatch, offset: number, count: number, isSnapshot
  * and its rows are then set like any other.
  */
 async function replayDataset(builder: BookTimelineBuilder, storage: Storage, meta: DatasetMeta, toNs: bigint, scale: { price: number; size: number }): Promise<void> {
-  let current: bigint | undefined;
+  // The current message's batch id as its two 32-bit words: comparing words reads no BigInt
+  // per row (each BigInt64Array read allocates one).
+  let currentLo = 0;
+  let currentHi = 0;
+  let started = false;
   let currentTs = 0n;
   let currentRows = 0;
   for await (const batch of readCanonical(storage, meta, { to: toNs + 1n })) {
@@ -180,6 +187,7 @@ async function replayDataset(builder: BookTimelineBuilder, storage: Storage, met
     // (exact: integer × 10^k below 2^53). Each read yields fresh arrays, so in place is safe.
     if (scale.price !== 1) for (let i = 0; i < b.length; i++) b.price[i]! *= scale.price;
     if (scale.size !== 1) for (let i = 0; i < b.length; i++) b.size[i]! *= scale.size;
+    const words = new Int32Array(b.batchId.buffer, b.batchId.byteOffset, b.length * 2);
     let runStart = 0;
     const applyRun = (end: number) => {
       if (end > runStart) builder.book.applyDelta(deltaEvent(b, runStart, end - runStart, false));
@@ -187,10 +195,12 @@ async function replayDataset(builder: BookTimelineBuilder, storage: Storage, met
       runStart = end;
     };
     for (let i = 0; i < b.length; i++) {
-      if (b.batchId[i] === current) continue;
+      if (started && words[2 * i] === currentLo && words[2 * i + 1] === currentHi) continue;
       applyRun(i);
-      if (current !== undefined) builder.endMessage(currentTs, currentRows);
-      current = b.batchId[i]!;
+      if (started) builder.endMessage(currentTs, currentRows);
+      started = true;
+      currentLo = words[2 * i]!;
+      currentHi = words[2 * i + 1]!;
       currentTs = b.tsEventNs[i]!;
       currentRows = 0;
       builder.beginMessage(currentTs);
@@ -198,7 +208,7 @@ async function replayDataset(builder: BookTimelineBuilder, storage: Storage, met
     }
     applyRun(b.length);
   }
-  if (current !== undefined) builder.endMessage(currentTs, currentRows);
+  if (started) builder.endMessage(currentTs, currentRows);
 }
 
 /** Rebuilds the book over the book_delta datasets (in order) and measures it on the grid. */

@@ -32,8 +32,8 @@ export async function buildDatasetReport(storage: Storage, target: string, optio
   const scope = await reportScope(openCatalog(storage), target, options);
   const grid = timeGrid(scope.fromNs, scope.toNs, options.maxBuckets ?? DEFAULT_BUCKETS);
   const window = { fromNs: scope.fromNs, toNs: scope.toNs };
-  const book = await buildBookTimeline(storage, scope.datasets, grid, window);
-  const feed = await computeFeedStats(storage, scope.datasets, grid, window);
+  // The book replays on this thread while DuckDB aggregates on its own threads.
+  const [book, feed] = await Promise.all([buildBookTimeline(storage, scope.datasets, grid, window), computeFeedStats(storage, scope.datasets, grid, window)]);
   const data: DatasetReportData = { scope, grid, book, feed, marks: qualityMarks(scope.datasets) };
   const title = `Data report ${scope.targetId ?? `${scope.venue}:${scope.instrument}`}`;
   const html = renderReport(title, `${scope.venue}:${scope.instrument} · ${nsToIso(scope.fromNs)} → ${nsToIso(scope.toNs)}`, datasetReportSections(data));
