@@ -132,18 +132,18 @@ class BookTimelineBuilder {
     if (Number.isNaN(bid) || Number.isNaN(ask)) return;
     this.samples.bestBidQty[k] = bids.sizeOf(bids.first());
     this.samples.bestAskQty[k] = asks.sizeOf(asks.first());
-    const mid = (bid + ask) / 2;
+    // Exact in integer units: a level at price p is within x bps of mid = (bid + ask) / 2 when
+    // |bid + ask − 2p| × 10^4 ≤ x × (bid + ask) (all below 2^53 for realistic prices).
+    const twiceMid = bid + ask;
     const widest = DEPTH_BPS.length - 1;
     for (const [side, levels] of [[0, bids] as const, [1, asks] as const]) {
-      // Price bounds (price units) of each band: a level counts when it is on the mid side of the bound.
       const sign = side === 0 ? 1 : -1;
-      const bounds = DEPTH_BPS.map((bps) => sign * mid * (1 - (sign * bps) / 1e4));
       const sums = DEPTH_BPS.map(() => 0);
       for (let h = levels.first(); h !== -1; h = levels.next(h)) {
-        const signedPrice = sign * levels.priceOf(h);
-        if (signedPrice < bounds[widest]!) break;
+        const distance = sign * (twiceMid - 2 * levels.priceOf(h)) * 1e4;
+        if (distance > DEPTH_BPS[widest]! * twiceMid) break;
         const size = levels.sizeOf(h);
-        for (let i = 0; i <= widest; i++) if (signedPrice >= bounds[i]!) sums[i]! += size;
+        for (let i = 0; i <= widest; i++) if (distance <= DEPTH_BPS[i]! * twiceMid) sums[i]! += size;
       }
       for (let i = 0; i <= widest; i++) this.samples.depth[side][i]![k] = sums[i]!;
     }

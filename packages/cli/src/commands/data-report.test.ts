@@ -144,7 +144,7 @@ describe('chassis data report on the bundled captures', () => {
   it("the USD-M report's tables equal the numbers recomputed from the Parquet files with a plain Map book", async () => {
     const { html, data } = await buildDatasetReport(storage, 'binance-usdm:BTCUSDT');
     const books = data.scope.datasets.filter((d) => d.kind === 'book_delta');
-    const reference = await referenceBook(duck, storage, books);
+    const reference = await referenceBook(duck, storage, books, data.grid);
     const spreadRows = tableRows(html, 'Mid and spread: numbers');
     expect(Number(valueOf(spreadRows, 'book_delta messages in the window'))).toBe(reference.messages);
     expect(Number(valueOf(spreadRows, 'book_delta rows in the window'))).toBe(reference.rows);
@@ -153,6 +153,22 @@ describe('chassis data report on the bundled captures', () => {
     const rank = (p: number) => sorted[Math.max(1, Math.ceil((p / 100) * sorted.length)) - 1]!;
     for (const [name, p] of [['spread min', 0], ['spread p50', 50], ['spread p90', 90], ['spread p99', 99], ['spread max', 100]] as const) expect(units(valueOf(spreadRows, name)), name).toBe(rank(p));
     expect(rank(100)).toBeGreaterThan(rank(50)); // the oracle sees a real distribution, not a constant
+
+    // Best sizes at every bucket's end, and the depth bands' nearest-rank min / median / max.
+    const perBucket = tableRows(html, 'Numbers per 500 ms bucket');
+    const sampled = perBucket.filter((r) => r[5] !== '–');
+    expect(sampled.length).toBe(reference.samples.size);
+    for (const r of sampled) {
+      const k = Number((BigInt(Date.parse(r[0]!)) * 1_000_000n - data.grid.startNs) / data.grid.bucketNs);
+      expect([units(r[5]!), units(r[6]!)], r[0]).toEqual([reference.samples.get(k)!.bestBid, reference.samples.get(k)!.bestAsk]);
+    }
+    const depthRows = tableRows(html, 'Book sizes and depth: numbers');
+    for (const band of ['bid within 1 bps', 'ask within 1 bps', 'bid within 5 bps', 'ask within 5 bps', 'bid within 25 bps', 'ask within 25 bps']) {
+      const values = [...reference.samples.values()].map((s) => s.depth[band]!).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      const at = (p: number) => values[Math.max(1, Math.ceil((p / 100) * values.length)) - 1]!;
+      const row = depthRows.find((r) => r[0] === band)!;
+      expect([Number(row[1]), units(row[2]!), units(row[3]!), units(row[4]!)], band).toEqual([values.length, at(0), at(50), at(100)]);
+    }
 
     const trades = await referenceTrades(duck, storage, data.scope.datasets.filter((d) => d.kind === 'trade'));
     const tradeRows = tableRows(html, 'Trades: numbers');
@@ -234,21 +250,43 @@ describe('a capture with a removed depth message', () => {
  * changed. Valid from a snapshot; a dataset that does not continue the previous one without a
  * gap invalidates it. Spreads are taken after every message with both sides present.
  */
-async function referenceBook(duck: DuckDBConnection, storage: Storage, datasets: readonly DatasetMeta[]) {
+async function referenceBook(duck: DuckDBConnection, storage: Storage, datasets: readonly DatasetMeta[], grid: { startNs: bigint; bucketNs: bigint }) {
   const bids = new Map<bigint, bigint>();
   const asks = new Map<bigint, bigint>();
   const spreads: bigint[] = [];
+  /** Per bucket: the book after the bucket's last message (best sizes, depth per band and side). */
+  const samples = new Map<number, { bestBid: bigint; bestAsk: bigint; depth: Record<string, bigint> }>();
+  let lastBucket = -1;
   let messages = 0;
   let rows = 0;
   let valid = false;
   let previous: string | undefined;
+  let currentTs = 0n;
   const best = (side: Map<bigint, bigint>, max: boolean) => {
     let b: bigint | undefined;
     for (const p of side.keys()) if (b === undefined || (max ? p > b : p < b)) b = p;
     return b;
   };
+  const sample = () => {
+    const b = best(bids, true);
+    const a = best(asks, false);
+    if (lastBucket < 0 || !valid || b === undefined || a === undefined) return;
+    const depth: Record<string, bigint> = {};
+    for (const bps of [1n, 5n, 25n]) {
+      // within x bps of mid = (b + a) / 2: |b + a − 2p| × 10^4 ≤ x × (b + a), exactly
+      const within = (p: bigint) => (b + a - 2n * p < 0n ? 2n * p - b - a : b + a - 2n * p) * 10_000n <= bps * (b + a);
+      depth[`bid within ${bps} bps`] = [...bids].reduce((s, [p, q]) => (within(p) ? s + q : s), 0n);
+      depth[`ask within ${bps} bps`] = [...asks].reduce((s, [p, q]) => (within(p) ? s + q : s), 0n);
+    }
+    samples.set(lastBucket, { bestBid: bids.get(b)!, bestAsk: asks.get(a)!, depth });
+  };
+  const beginMessage = (tsNs: bigint) => {
+    const k = Number((tsNs - grid.startNs) / grid.bucketNs);
+    if (k !== lastBucket) sample();
+  };
   const endMessage = () => {
     messages++;
+    lastBucket = Number((currentTs - grid.startNs) / grid.bucketNs);
     if (!valid) return;
     const b = best(bids, true);
     const a = best(asks, false);
@@ -259,13 +297,15 @@ async function referenceBook(duck: DuckDBConnection, storage: Storage, datasets:
     previous = d.id;
     for (const f of d.files) {
       const path = await storage.localPath(f.key);
-      const reader = await duck.runAndReadAll(`SELECT batch_id, is_snapshot, side, price::VARCHAR, size::VARCHAR FROM read_parquet('${path}')`);
+      const reader = await duck.runAndReadAll(`SELECT batch_id, is_snapshot, side, price::VARCHAR, size::VARCHAR, ts_event_ns FROM read_parquet('${path}')`);
       let current: bigint | undefined;
-      for (const [batch, snapshot, side, price, size] of reader.getRows() as [bigint, boolean, string, string, string][]) {
+      for (const [batch, snapshot, side, price, size, ts] of reader.getRows() as [bigint, boolean, string, string, string, bigint][]) {
         rows++;
         if (batch !== current) {
           if (current !== undefined) endMessage();
           current = batch;
+          currentTs = ts;
+          beginMessage(ts);
           if (snapshot) {
             bids.clear();
             asks.clear();
@@ -279,7 +319,8 @@ async function referenceBook(duck: DuckDBConnection, storage: Storage, datasets:
       if (current !== undefined) endMessage();
     }
   }
-  return { spreads, messages, rows };
+  sample();
+  return { spreads, messages, rows, samples };
 }
 
 async function referenceTrades(duck: DuckDBConnection, storage: Storage, datasets: readonly DatasetMeta[]) {
