@@ -6,7 +6,10 @@
  * the rows stay in processing order — written with DuckDB as canonical Parquet and added to
  * the catalog. Wall and CPU seconds, cold (first read decodes the Parquet and writes the
  * columnar cache) and warm; page size.
+ * `day [events=23500000]` instead times the report of bench/synthetic-day.ts's synthetic day
+ * (generated once and cached; 23.5 M market events is the capture's own rate over 24 h).
  *   node --import tsx bench/quick/dataset-report.ts [copies=10]
+ *   node --import tsx bench/quick/dataset-report.ts day [events]
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, statSync } from 'node:fs';
@@ -17,8 +20,9 @@ import { buildDatasetReport } from '@chassis/analysis';
 import { importCapture } from '@chassis/quality';
 import { openCatalog, openStorage, type DatasetMeta, type Storage } from '@chassis/storage';
 import { USDM_CAPTURE_FILE } from '../capture-baseline.ts';
+import { syntheticDay } from '../synthetic-day.ts';
 
-const copies = Number(process.argv[2] ?? 10);
+const copies = process.argv[2] === 'day' ? 0 : Number(process.argv[2] ?? 10);
 const SHIFT_NS = 346_000_000_000n;
 const ID_OFFSET = 10_000_000_000n;
 
@@ -62,6 +66,13 @@ async function replicate(from: Storage, to: Storage, meta: DatasetMeta): Promise
     files: [{ key, rows: meta.rows * copies, bytes: statSync(path).size }],
     gaps: [],
   };
+}
+
+if (process.argv[2] === 'day') {
+  const day = await syntheticDay({ targetEvents: Number(process.argv[3] ?? 23_500_000) });
+  console.log(day.describe);
+  await timeReport(openStorage(day.dataRoot), `${day.venue}:${day.instrument}`, 'synthetic day');
+  process.exit(0);
 }
 
 const one = openStorage(mkdtempSync(join(tmpdir(), 'chassis-bench-data-report-')));

@@ -68,12 +68,12 @@ async function filesOf(storage: Storage, datasets: readonly DatasetMeta[]): Prom
 
 const KINDS: readonly CanonicalKind[] = ['book_delta', 'trade', 'bbo'];
 
-/** One row per message: kind, bucket, latency (ns), rows. */
-function messagesSql(kind: CanonicalKind, files: string, where: string, bucket: string): string {
+/** One row per message: kind, event time (ns), latency (ns), rows. */
+function messagesSql(kind: CanonicalKind, files: string, where: string): string {
   if (kind === 'book_delta')
-    return `SELECT 'book_delta' AS kind, ${bucket.replaceAll('ts_event_ns', 'min(ts_event_ns)')} AS k, min(ts_local_ns) - min(ts_event_ns) AS lat, count(*) AS n
+    return `SELECT 'book_delta' AS kind, min(ts_event_ns) AS ts_event_ns, min(ts_local_ns) - min(ts_event_ns) AS lat, count(*) AS n
       FROM read_parquet(${files}, filename = true) WHERE ${where} GROUP BY filename, batch_id`;
-  return `SELECT '${kind}' AS kind, ${bucket} AS k, ts_local_ns - ts_event_ns AS lat, 1 AS n FROM read_parquet(${files}) WHERE ${where}`;
+  return `SELECT '${kind}' AS kind, ts_event_ns, ts_local_ns - ts_event_ns AS lat, 1 AS n FROM read_parquet(${files}) WHERE ${where}`;
 }
 
 const num = (v: DuckDBValue): number => Number(v as bigint | number);
@@ -94,13 +94,13 @@ async function countsAndLatency(con: DuckDBConnection, storage: Storage, dataset
   const parts: string[] = [];
   for (const kind of KINDS) {
     const of = datasets.filter((d) => d.kind === kind);
-    if (of.length) parts.push(messagesSql(kind, await filesOf(storage, of), where, bucket));
+    if (of.length) parts.push(messagesSql(kind, await filesOf(storage, of), where));
   }
   if (parts.length === 0) return { counts, latencyByBucket, latencyByKind, latencyAll };
   const quantiles = `[${LATENCY_QUANTILES.join(', ')}]`;
   const rows = (
     await con.runAndReadAll(`SELECT kind, k, GROUPING(kind) AS gkind, GROUPING(k) AS gk, sum(n) AS rows, count(*) AS messages, quantile_disc(lat, ${quantiles}) AS q, min(lat), max(lat)
-      FROM (${parts.join('\nUNION ALL\n')}) GROUP BY GROUPING SETS ((kind, k), (k), (kind), ())`)
+      FROM (SELECT kind, ${bucket} AS k, lat, n FROM (${parts.join('\nUNION ALL\n')})) GROUP BY GROUPING SETS ((kind, k), (k), (kind), ())`)
   ).getRows();
   for (const r of rows) {
     const kind = r[0] as CanonicalKind | null;
