@@ -4,9 +4,7 @@
  * → book timeline (L2Book over book_delta, streamed) and feed stats (DuckDB over the Parquet)
  * → quality marks → sections → page.
  */
-import type { Storage } from '@chassis/storage';
-import { openCatalog } from '@chassis/storage';
-import { nsToIso } from '@chassis/storage';
+import { nsToIso, openCatalog, type Storage } from '@chassis/storage';
 import { DEFAULT_BUCKETS } from '../downsample.ts';
 import { renderReport } from '../report-html.ts';
 import { buildBookTimeline } from './book-timeline.ts';
