@@ -324,6 +324,7 @@ export function datasetReportSections(data: DatasetReportData): ReportSection[] 
   const datasets: ReportSection = {
     kind: 'table',
     title: 'Datasets',
+    collapsed: scope.datasets.length > 12,
     columns: ['id', 'kind', 'day', 'segment', 'version', 'state', 'rows', 'start', 'end'],
     rows: scope.datasets.map((d) => [d.id === scope.targetId ? `${d.id} (target)` : d.id, d.kind, d.day, d.segment, d.version, d.state, d.rows, nsToIso(d.startNs), nsToIso(d.endNs)]),
   };

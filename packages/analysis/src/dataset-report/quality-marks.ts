@@ -1,8 +1,8 @@
 /**
  * What the quality gate recorded about a report's datasets, as marks on the time axis and as
  * the quality record: every gap (`gaps`: where a sequence break was detected, event time),
- * every split (a dataset with segment > 0 starts a new segment: at a UTC day boundary when it
- * `continuesFrom` the previous one, else after a gap), every span of a dataset that is not
+ * every split (a dataset with segment > 0 starts a new segment: without a gap — a UTC day
+ * boundary or a size split — when it `continuesFrom` the previous one, else after a gap), every span of a dataset that is not
  * Promoted (Quarantined, Rejected, Incomplete), every state transition and every check with
  * its reason.
  */
@@ -41,7 +41,7 @@ export function qualityMarks(datasets: readonly DatasetMeta[]): QualityMarks {
       points.push({
         kind: 'split',
         atNs: d.startNs,
-        label: `split (${d.kind}, ${d.continuesFrom ? 'day boundary' : 'after a gap'})`,
+        label: `split (${d.kind}, ${d.continuesFrom ? 'continues without a gap' : 'after a gap'})`,
         detail: `${d.id} starts segment ${d.segment}${d.continuesFrom ? `, continuing ${d.continuesFrom}` : ''}`,
       });
   }

@@ -188,7 +188,7 @@ describe('chassis data report on the bundled captures', () => {
     const midnightNs = BigInt(Date.parse('2024-08-09T00:00:00Z')) * 1_000_000n;
     const first = (await duck.runAndReadAll(`SELECT min(ts_event_ns) FROM read_parquet([${files.map((f) => `'${f}'`).join(',')}]) WHERE ts_event_ns >= ${midnightNs}`)).getRows()[0]![0] as bigint;
     const lines = chartsOf(html)[0]!.option.series![0]!.markLine!.data;
-    expect(lines.filter((l) => l.name === 'split (book_delta, day boundary)').map((l) => l.xAxis)).toEqual([Number(first / 1_000_000n)]);
+    expect(lines.filter((l) => l.name === 'split (book_delta, continues without a gap)').map((l) => l.xAxis)).toEqual([Number(first / 1_000_000n)]);
   }, 60_000);
 });
 
