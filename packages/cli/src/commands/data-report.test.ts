@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,6 +82,7 @@ describe('chassis data report on the bundled captures', () => {
   afterAll(async () => {
     await browser?.close();
     duck?.closeSync();
+    if (storage) rmSync(storage.root, { recursive: true, force: true });
   });
 
   async function instruments(): Promise<string[]> {
