@@ -13,6 +13,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { result, sample, type BenchContext, type BenchResult, type BenchSection } from '../types.ts';
+import { Registry } from 'prom-client';
+import { createRecordingMetrics } from '@chassis/recording';
 import { appendLinesFromSocket, type CaptureRun } from '../record-baseline.ts';
 import { loadRecordFeed } from '../record-feed.ts';
 import { startRecordVenue, type RecordVenue } from '../record-venue.ts';
@@ -33,6 +35,18 @@ async function baselineSample(venue: RecordVenue, expectedSha256: string): Promi
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** ns per RecordingMetrics.frame call (the per-frame metrics cost the writer pays), lag included. */
+function metricsFrameNs(calls: number): number[] {
+  const metrics = createRecordingMetrics(new Registry());
+  return sample(
+    () => {
+      for (let i = 0; i < calls; i++) metrics.frame('binance-usdm', 'depth+trade+bbo', 295, i & 63);
+    },
+    (ms) => (ms * 1e6) / calls,
+    { clock: 'cpu', samples: 9 },
+  );
 }
 
 /** ns per call of `read`, over `calls` calls (results stored so the read cannot be optimised away). */
@@ -64,9 +78,11 @@ export const recordSection: BenchSection = {
       venue.stop();
     }
     const hrtime = nsPerCall(() => process.hrtime.bigint(), 2_000_000);
+    const metricsFrame = metricsFrameNs(2_000_000);
     return [
       result('record-baseline-append-lines', 'msg/s', baseline, null, `${inputs}; ws client → append line → fsync, no loss (sha256 of the file = the messages sent)`),
       result('record-clock-hrtime', 'ns/read', hrtime, null, 'process.hrtime.bigint(), 2 M reads per sample'),
+      result('record-metrics-frame', 'ns/frame', metricsFrame, null, 'createRecordingMetrics(...).frame(venue, feed, bytes, lagMs): counters, lag bucket, Date.now; 2 M calls per sample'),
     ];
   },
 };
