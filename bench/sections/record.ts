@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { result, sample, type BenchContext, type BenchResult, type BenchSection } from '../types.ts';
 import { Registry } from 'prom-client';
 import { createRecordingMetrics } from '@chassis/recording';
-import { appendLinesFromSocket, type CaptureRun } from '../record-baseline.ts';
+import { appendLinesFromSocket, receiveOnly, type CaptureRun } from '../record-baseline.ts';
 import { loadRecordFeed } from '../record-feed.ts';
 import { startRecordVenue, type RecordVenue } from '../record-venue.ts';
 
@@ -70,16 +70,24 @@ export const recordSection: BenchSection = {
     const expectedSha256 = createHash('sha256').update(feed.messages.join('\n')).update('\n').digest('hex');
     const venue = await startRecordVenue(passes);
     const inputs = `${venue.messages.toLocaleString('en-US')} frames (${(venue.bytes / 1e6).toFixed(1)} MB): Binance USD-M BTCUSDT depth@0ms+trade+bookTicker capture × ${passes}, loopback ws from a child process at full speed`;
+    const url = `${venue.wsBaseUrl}${STREAM_PATH}`;
     const baseline: number[] = [];
+    const ceiling: number[] = [];
     try {
-      await baselineSample(venue, expectedSha256); // warm-up
-      for (let i = 0; i < samples; i++) baseline.push(await baselineSample(venue, expectedSha256));
+      // One warm-up each, then interleaved so load drift on this shared machine hits all alike.
+      await receiveOnly(url, venue.messages);
+      await baselineSample(venue, expectedSha256);
+      for (let i = 0; i < samples; i++) {
+        ceiling.push(perSecond(await receiveOnly(url, venue.messages)));
+        baseline.push(await baselineSample(venue, expectedSha256));
+      }
     } finally {
       venue.stop();
     }
     const hrtime = nsPerCall(() => process.hrtime.bigint(), 2_000_000);
     const metricsFrame = metricsFrameNs(2_000_000);
     return [
+      result('record-receive-only', 'msg/s', ceiling, null, 'ws client that only counts: the ceiling of this venue child, loopback and machine'),
       result('record-baseline-append-lines', 'msg/s', baseline, null, `${inputs}; ws client → append line → fsync, no loss (sha256 of the file = the messages sent)`),
       result('record-clock-hrtime', 'ns/read', hrtime, null, 'process.hrtime.bigint(), 2 M reads per sample'),
       result('record-metrics-frame', 'ns/frame', metricsFrame, null, 'createRecordingMetrics(...).frame(venue, feed, bytes, lagMs): counters, lag bucket, Date.now; 2 M calls per sample'),
