@@ -96,7 +96,7 @@ export const metricCatalog: readonly MetricSpec[] = [
   m('chassis_sweep_last_progress_timestamp_seconds', 'gauge', sweepLabels, 'Unix time (seconds) of the last run that changed status in the sweep.'),
   // Data recording (chassis record): one series set per venue feed.
   rec('chassis_record_messages_total', 'counter', recordLabels, 'Frames captured (WebSocket messages and REST snapshot bodies), each stored byte for byte.'),
-  rec('chassis_record_bytes_total', 'counter', recordLabels, 'Bytes of the frames captured (frame text, before the raw envelope and compression).'),
+  rec('chassis_record_bytes_total', 'counter', recordLabels, 'Bytes captured: UTF-8 bytes of the raw lines written (the frame text in its envelope), before compression.'),
   rec('chassis_record_lag_seconds', 'histogram', recordLabels, 'Capture time minus the venue event time of each frame that carries one, in seconds.'),
   rec('chassis_record_last_message_timestamp_seconds', 'gauge', recordLabels, 'Unix time (seconds) of the last frame captured; until the first frame, of the first connection event of the feed.'),
   rec('chassis_record_reconnects_total', 'counter', recordLabels, 'Reconnects scheduled after a connection closed, failed, went silent or was rate limited.'),
