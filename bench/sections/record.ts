@@ -1,40 +1,95 @@
 /**
- * Data recording throughput (issue 11): messages/s from capture to durable raw file, receiving
- * the real Binance USD-M BTCUSDT capture (depth@0ms + trade + bookTicker, 93,953 frames per
- * pass) from a loopback venue in another process at full speed. Baseline in the same run,
- * interleaved sample by sample: a ws client appending each message as a line to a file and
- * fsyncing it (bench/record-baseline.ts). Every sample is checked for loss: the baseline file
- * must hash to exactly the messages sent, in order.
+ * Data recording throughput (issue 11): messages/s from capture to durable raw file. A loopback
+ * venue in a child process (bench/record-venue.ts) streams the real Binance USD-M BTCUSDT
+ * capture (depth@0ms + trade + bookTicker, 93,953 frames per pass) at full speed to:
+ * - `record`: the recorder as `chassis record` runs it (createFeedConnector → FeedRecorder →
+ *   gzip raw files, fsync, manifest; bench/record-pipeline.ts);
+ * - `record-baseline-append-lines`: a ws client appending each message as a line, then fsync;
+ * - `record-receive-only`: a ws client that only counts (the ceiling of venue + loopback here).
+ * The three are interleaved sample by sample. Each figure is wall-clock msg/s and msg per CPU
+ * second of this process (the machine is shared; CPU time is what load does not inflate).
+ * Loss is checked on every sample: the baseline file must hash to exactly the messages sent; the
+ * recorder's raw files, read back, must hold the sent frames in order and byte for byte, and any
+ * frame missing must be one the writer reported dropped (a recorded gap) — a silent loss throws.
  *
- * Also the capture-time overhead per message: ns per clock read.
+ * Also the capture-time overhead per message: ns per read of the recorder's capture clock
+ * (MonotonicCaptureClock) against the bare monotonic read, and the per-frame metrics cost.
  */
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { result, sample, type BenchContext, type BenchResult, type BenchSection } from '../types.ts';
 import { Registry } from 'prom-client';
-import { createRecordingMetrics } from '@chassis/recording';
+import { createRecordingMetrics, MonotonicCaptureClock } from '@chassis/recording';
+import { median, result, sample, type BenchContext, type BenchResult, type BenchSection } from '../types.ts';
 import { appendLinesFromSocket, receiveOnly, type CaptureRun } from '../record-baseline.ts';
-import { loadRecordFeed } from '../record-feed.ts';
+import { loadRecordFeed, type RecordFeed } from '../record-feed.ts';
+import { recordedWsFrames, recordFromVenue } from '../record-pipeline.ts';
 import { startRecordVenue, type RecordVenue } from '../record-venue.ts';
 
 const STREAM_PATH = '/public/stream?streams=btcusdt@depth@0ms/btcusdt@trade/btcusdt@bookTicker';
 
-const perSecond = (run: CaptureRun): number => run.messages / (run.elapsedMs / 1000);
+interface Sampled {
+  readonly wall: number[];
+  readonly cpu: number[];
+}
+const sampled = (): Sampled => ({ wall: [], cpu: [] });
+function push(into: Sampled, run: CaptureRun): void {
+  into.wall.push(run.messages / (run.elapsedMs / 1000));
+  into.cpu.push(run.messages / (run.cpuMs / 1000));
+}
 
-/** One baseline sample in a fresh directory; throws on any lost, extra or altered message. */
-async function baselineSample(venue: RecordVenue, expectedSha256: string): Promise<number> {
-  const dir = mkdtempSync(join(tmpdir(), 'chassis-bench-record-baseline-'));
-  try {
+function inTempDir<T>(prefix: string, work: (dir: string) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return work(dir).finally(() => rmSync(dir, { recursive: true, force: true }));
+}
+
+/** One baseline run; throws on any lost, extra or altered message. */
+function baselineRun(venue: RecordVenue, expectedSha256: string): Promise<CaptureRun> {
+  return inTempDir('chassis-bench-record-baseline-', async (dir) => {
     const path = join(dir, 'lines.jsonl');
     const run = await appendLinesFromSocket(`${venue.wsBaseUrl}${STREAM_PATH}`, venue.messages, path);
     const sha = createHash('sha256').update(readFileSync(path)).digest('hex');
     if (sha !== expectedSha256) throw new Error(`record baseline: ${path} does not hold exactly the ${venue.messages} messages sent`);
-    return perSecond(run);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+    return run;
+  });
+}
+
+/**
+ * Frames sent but missing from the raw files. Throws when a recorded frame is altered or out of
+ * order (the recorded frames must be a subsequence of the sent ones), or when a missing frame was
+ * not reported dropped.
+ */
+function lostFrames(recorded: readonly string[], feed: RecordFeed, dropped: number): number {
+  let sent = 0;
+  for (let i = 0; i < recorded.length; i++) {
+    while (sent < feed.messages.length && feed.messages[sent] !== recorded[i]) sent++;
+    if (sent === feed.messages.length) throw new Error(`record: recorded frame ${i} is not among the frames sent after the previous one (altered or reordered)`);
+    sent++;
   }
+  const lost = feed.messages.length - recorded.length;
+  if (lost !== dropped) throw new Error(`record: ${lost} frames missing from the raw files but ${dropped} reported dropped: a silent loss`);
+  return lost;
+}
+
+/** One recorder run into a fresh data root, checked for loss; returns the run and the frames lost (all reported as drops). */
+async function recorderRun(venue: RecordVenue, feed: RecordFeed, session: string): Promise<CaptureRun & { lost: number }> {
+  return inTempDir('chassis-bench-record-', async (dataRoot) => {
+    const run = await recordFromVenue(venue, dataRoot, session);
+    return { ...run, lost: lostFrames(recordedWsFrames(dataRoot), feed, run.dropped) };
+  });
+}
+
+/** ns per call of `read` over `calls` calls (results stored so the read cannot be optimised away). */
+function nsPerCall(read: () => bigint, calls: number): number[] {
+  const sink = new BigInt64Array(1024);
+  return sample(
+    () => {
+      for (let i = 0; i < calls; i++) sink[i & 1023] = read();
+    },
+    (ms) => (ms * 1e6) / calls,
+    { clock: 'cpu', samples: 9 },
+  );
 }
 
 /** ns per RecordingMetrics.frame call (the per-frame metrics cost the writer pays), lag included. */
@@ -49,18 +104,6 @@ function metricsFrameNs(calls: number): number[] {
   );
 }
 
-/** ns per call of `read`, over `calls` calls (results stored so the read cannot be optimised away). */
-function nsPerCall(read: () => bigint, calls: number): number[] {
-  const sink = new BigInt64Array(1024);
-  return sample(
-    () => {
-      for (let i = 0; i < calls; i++) sink[i & 1023] = read();
-    },
-    (ms) => (ms * 1e6) / calls,
-    { clock: 'cpu', samples: 9 },
-  );
-}
-
 export const recordSection: BenchSection = {
   name: 'record',
   async run(ctx: BenchContext): Promise<BenchResult[]> {
@@ -69,28 +112,38 @@ export const recordSection: BenchSection = {
     const feed = await loadRecordFeed(passes);
     const expectedSha256 = createHash('sha256').update(feed.messages.join('\n')).update('\n').digest('hex');
     const venue = await startRecordVenue(passes);
-    const inputs = `${venue.messages.toLocaleString('en-US')} frames (${(venue.bytes / 1e6).toFixed(1)} MB): Binance USD-M BTCUSDT depth@0ms+trade+bookTicker capture × ${passes}, loopback ws from a child process at full speed`;
+    const inputs = `${venue.messages.toLocaleString('en-US')} frames (${(venue.bytes / 1e6).toFixed(1)} MB) per sample: Binance USD-M BTCUSDT depth@0ms+trade+bookTicker capture × ${passes}, loopback ws from a child process at full speed`;
     const url = `${venue.wsBaseUrl}${STREAM_PATH}`;
-    const baseline: number[] = [];
-    const ceiling: number[] = [];
+    const recorder = sampled();
+    const baseline = sampled();
+    const ceiling = sampled();
+    const lost: number[] = [];
     try {
       // One warm-up each, then interleaved so load drift on this shared machine hits all alike.
       await receiveOnly(url, venue.messages);
-      await baselineSample(venue, expectedSha256);
+      await baselineRun(venue, expectedSha256);
+      await recorderRun(venue, feed, 'benchwarmup');
       for (let i = 0; i < samples; i++) {
-        ceiling.push(perSecond(await receiveOnly(url, venue.messages)));
-        baseline.push(await baselineSample(venue, expectedSha256));
+        push(ceiling, await receiveOnly(url, venue.messages));
+        push(baseline, await baselineRun(venue, expectedSha256));
+        const run = await recorderRun(venue, feed, `bench${i}`);
+        push(recorder, run);
+        lost.push(run.lost);
       }
     } finally {
       venue.stop();
     }
-    const hrtime = nsPerCall(() => process.hrtime.bigint(), 2_000_000);
-    const metricsFrame = metricsFrameNs(2_000_000);
+    const clock = new MonotonicCaptureClock();
+    const [captureClock, hrtime] = [nsPerCall(() => clock.nowNs(), 2_000_000), nsPerCall(() => process.hrtime.bigint(), 2_000_000)];
     return [
-      result('record-receive-only', 'msg/s', ceiling, null, 'ws client that only counts: the ceiling of this venue child, loopback and machine'),
-      result('record-baseline-append-lines', 'msg/s', baseline, null, `${inputs}; ws client → append line → fsync, no loss (sha256 of the file = the messages sent)`),
-      result('record-clock-hrtime', 'ns/read', hrtime, null, 'process.hrtime.bigint(), 2 M reads per sample'),
-      result('record-metrics-frame', 'ns/frame', metricsFrame, null, 'createRecordingMetrics(...).frame(venue, feed, bytes, lagMs): counters, lag bucket, Date.now; 2 M calls per sample'),
+      result('record', 'msg/s', recorder.wall, median(baseline.wall), `${inputs}; connector → FeedRecorder (64 MiB buffer, 1 s flushes, gzip level 1) → fsync + manifest; baseline = append lines`),
+      result('record-cpu', 'msg/CPU-s', recorder.cpu, median(baseline.cpu), 'the same runs per CPU second of the recorder process (all threads: gzip and fs included)'),
+      result('record-lost-frames', 'frames', lost, null, 'frames sent but not in the raw files (each one reported dropped, a recorded gap; a silent loss fails the section)'),
+      result('record-baseline-append-lines', 'msg/s', baseline.wall, null, 'ws client → append line → fsync; no loss (sha256 of the file = the messages sent)'),
+      result('record-baseline-append-lines-cpu', 'msg/CPU-s', baseline.cpu),
+      result('record-receive-only', 'msg/s', ceiling.wall, null, 'ws client that only counts: the ceiling of this venue child, loopback and machine'),
+      result('record-capture-clock', 'ns/read', captureClock, median(hrtime), 'MonotonicCaptureClock.nowNs() (anchor + hrtime, clamped), once per frame; baseline = process.hrtime.bigint()'),
+      result('record-metrics-frame', 'ns/frame', metricsFrameNs(2_000_000), null, 'createRecordingMetrics(...).frame(venue, feed, bytes, lagMs): counters, lag bucket, Date.now'),
     ];
   },
 };
