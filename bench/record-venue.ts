@@ -14,6 +14,8 @@ export interface RecordVenue {
   /** Frames every connection receives, and their total UTF-8 bytes. */
   readonly messages: number;
   readonly bytes: number;
+  /** Paces the connections opened from now on (messages per second; 0 = full speed). */
+  pace(msgsPerSecond: number): Promise<void>;
   stop(): void;
 }
 
@@ -33,6 +35,10 @@ export function startRecordVenue(passes: number): Promise<RecordVenue> {
         restBaseUrl: `http://127.0.0.1:${ready.port}`,
         messages: ready.messages,
         bytes: ready.bytes,
+        pace: async (msgsPerSecond) => {
+          const res = await fetch(`http://127.0.0.1:${ready.port}/bench/rate/${Math.round(msgsPerSecond)}`);
+          if (res.status !== 204) throw new Error(`record venue: pacing answered ${res.status}`);
+        },
         stop: () => void child.kill(),
       });
     });

@@ -27,6 +27,12 @@ import { loadRecordFeed, type RecordFeed } from '../record-feed.ts';
 import { recordedWsFrames, recordFromVenue } from '../record-pipeline.ts';
 import { startRecordVenue, type RecordVenue } from '../record-venue.ts';
 
+/**
+ * Venue send rates (msg/s) at which loss is also measured: all Binance symbols' bookTicker at
+ * its peak (the issue's figure), and four times that.
+ */
+const PACED_RATES = [12_400, 50_000];
+const PACED_SAMPLES = 3;
 const STREAM_PATH = '/public/stream?streams=btcusdt@depth@0ms/btcusdt@trade/btcusdt@bookTicker';
 
 interface Sampled {
@@ -34,9 +40,10 @@ interface Sampled {
   readonly cpu: number[];
 }
 const sampled = (): Sampled => ({ wall: [], cpu: [] });
-function push(into: Sampled, run: CaptureRun): void {
-  into.wall.push(run.messages / (run.elapsedMs / 1000));
-  into.cpu.push(run.messages / (run.cpuMs / 1000));
+/** Records a run's rates; `durable` = the messages that reached the file (the recorder may have dropped some). */
+function push(into: Sampled, run: CaptureRun, durable = run.messages): void {
+  into.wall.push(durable / (run.elapsedMs / 1000));
+  into.cpu.push(durable / (run.cpuMs / 1000));
 }
 
 function inTempDir<T>(prefix: string, work: (dir: string) => Promise<T>): Promise<T> {
@@ -118,6 +125,7 @@ export const recordSection: BenchSection = {
     const baseline = sampled();
     const ceiling = sampled();
     const lost: number[] = [];
+    const paced = PACED_RATES.map((msgsPerSecond) => ({ msgsPerSecond, lost: [] as number[], ...sampled() }));
     try {
       // One warm-up each, then interleaved so load drift on this shared machine hits all alike.
       await receiveOnly(url, venue.messages);
@@ -127,8 +135,16 @@ export const recordSection: BenchSection = {
         push(ceiling, await receiveOnly(url, venue.messages));
         push(baseline, await baselineRun(venue, expectedSha256));
         const run = await recorderRun(venue, feed, `bench${i}`);
-        push(recorder, run);
+        push(recorder, run, run.messages - run.lost);
         lost.push(run.lost);
+      }
+      for (const p of paced) {
+        await venue.pace(p.msgsPerSecond);
+        for (let i = 0; i < PACED_SAMPLES; i++) {
+          const run = await recorderRun(venue, feed, `paced${p.msgsPerSecond}x${i}`);
+          push(p, run, run.messages - run.lost);
+          p.lost.push(run.lost);
+        }
       }
     } finally {
       venue.stop();
@@ -136,9 +152,13 @@ export const recordSection: BenchSection = {
     const clock = new MonotonicCaptureClock();
     const [captureClock, hrtime] = [nsPerCall(() => clock.nowNs(), 2_000_000), nsPerCall(() => process.hrtime.bigint(), 2_000_000)];
     return [
-      result('record', 'msg/s', recorder.wall, median(baseline.wall), `${inputs}; connector → FeedRecorder (64 MiB buffer, 1 s flushes, gzip level 1) → fsync + manifest; baseline = append lines`),
+      result('record', 'msg/s', recorder.wall, median(baseline.wall), `${inputs}; connector → FeedRecorder (64 MiB buffer, 1 s flushes, gzip level 1) → fsync + manifest; durable frames / time from connect to manifest; baseline = append lines`),
       result('record-cpu', 'msg/CPU-s', recorder.cpu, median(baseline.cpu), 'the same runs per CPU second of the recorder process (all threads: gzip and fs included)'),
       result('record-lost-frames', 'frames', lost, null, 'frames sent but not in the raw files (each one reported dropped, a recorded gap; a silent loss fails the section)'),
+      ...paced.flatMap((p) => [
+        result(`record-paced-${p.msgsPerSecond}`, 'msg/s', p.wall, null, `the recorder with the venue sending at ${p.msgsPerSecond.toLocaleString('en-US')} msg/s (durable frames / time)`),
+        result(`record-paced-${p.msgsPerSecond}-lost-frames`, 'frames', p.lost, null, `frames lost at ${p.msgsPerSecond.toLocaleString('en-US')} msg/s (each a reported drop)`),
+      ]),
       result('record-baseline-append-lines', 'msg/s', baseline.wall, null, 'ws client → append line → fsync; no loss (sha256 of the file = the messages sent)'),
       result('record-baseline-append-lines-cpu', 'msg/CPU-s', baseline.cpu),
       result('record-receive-only', 'msg/s', ceiling.wall, null, 'ws client that only counts: the ceiling of this venue child, loopback and machine'),
