@@ -11,7 +11,7 @@ import { gunzipSync } from 'node:zlib';
 import { Registry } from 'prom-client';
 import { createRecordingMetrics, FeedRecorder, MonotonicCaptureClock } from '@chassis/recording';
 import { FsStorage } from '@chassis/storage';
-import { createFeedConnector, feedName, type CapturedFrame, type ConnectionEvent, type FeedSpec } from '@chassis/venues';
+import { createFeedConnector, feedName, type CaptureClock, type CapturedFrame, type ConnectionEvent, type ConnectorSink, type FeedSpec } from '@chassis/venues';
 import { captureRunSince, type CaptureRun } from './record-baseline.ts';
 import type { RecordVenue } from './record-venue.ts';
 
@@ -23,6 +23,45 @@ export interface PipelineRun extends CaptureRun {
   readonly events: Readonly<Record<string, number>>;
   /** Frames the writer dropped because its buffer was full (chassis_record_dropped_messages_total). */
   readonly dropped: number;
+}
+
+/**
+ * Runs the connector against the venue until all `venue.messages` ws frames reached `sink`, or
+ * `failed` rejects first, then stops it; `finish` (the writer's close) runs inside the timed span.
+ */
+async function captureAll(venue: RecordVenue, session: string, clock: CaptureClock, sink: ConnectorSink, failed: Promise<never>, finish: () => Promise<void>): Promise<CaptureRun & { events: Record<string, number> }> {
+  const events: Record<string, number> = {};
+  let frames = 0;
+  let allCaptured!: () => void;
+  const captured = new Promise<void>((resolve) => (allCaptured = resolve));
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const connector = createFeedConnector(RECORD_SPEC, {
+    clock,
+    connectionIdPrefix: session,
+    endpoints: { wsBaseUrl: venue.wsBaseUrl, restBaseUrl: venue.restBaseUrl },
+    sink: {
+      frame(f: CapturedFrame) {
+        sink.frame(f);
+        if (f.source === 'ws' && ++frames === venue.messages) allCaptured();
+      },
+      event(e: ConnectionEvent) {
+        events[e.type] = (events[e.type] ?? 0) + 1;
+        sink.event(e);
+      },
+    },
+  });
+  connector.start();
+  await Promise.race([captured, failed]);
+  await connector.stop('bench: all frames captured');
+  await finish();
+  return { ...captureRunSince(t0, cpu0, frames), events };
+}
+
+/** The connector alone (socket, capture clock, sequence watch, REST snapshot) into a sink that keeps nothing. */
+export function captureOnly(venue: RecordVenue, session: string): Promise<CaptureRun> {
+  const discard: ConnectorSink = { frame: () => {}, event: () => {} };
+  return captureAll(venue, session, new MonotonicCaptureClock(), discard, new Promise<never>(() => {}), async () => {});
 }
 
 /**
@@ -46,35 +85,10 @@ export async function recordFromVenue(venue: RecordVenue, dataRoot: string, sess
     metrics: createRecordingMetrics(registry),
     log: silentLog,
   });
-  const events: Record<string, number> = {};
-  let frames = 0;
-  let allCaptured!: () => void;
-  const captured = new Promise<void>((resolve) => (allCaptured = resolve));
-  const t0 = performance.now();
-  const cpu0 = process.cpuUsage();
-  const connector = createFeedConnector(RECORD_SPEC, {
-    clock,
-    connectionIdPrefix: session,
-    endpoints: { wsBaseUrl: venue.wsBaseUrl, restBaseUrl: venue.restBaseUrl },
-    sink: {
-      frame(f: CapturedFrame) {
-        recorder.frame(f);
-        if (f.source === 'ws' && ++frames === venue.messages) allCaptured();
-      },
-      event(e: ConnectionEvent) {
-        events[e.type] = (events[e.type] ?? 0) + 1;
-        recorder.event(e);
-      },
-    },
-  });
-  connector.start();
-  const failure = recorder.failed.then((e) => Promise.reject(e));
-  await Promise.race([captured, failure]);
-  await connector.stop('bench: all frames captured');
-  await recorder.close('bench: all frames captured');
-  const run = captureRunSince(t0, cpu0, frames);
+  const failed = recorder.failed.then((e) => Promise.reject(e));
+  const run = await captureAll(venue, session, clock, recorder, failed, () => recorder.close('bench: all frames captured'));
   const dropped = (await registry.getSingleMetric('chassis_record_dropped_messages_total')!.get()).values[0]?.value ?? 0;
-  return { ...run, events, dropped };
+  return { ...run, dropped };
 }
 
 /** The frame texts of the ws lines of every raw file under `dataRoot`, in file and line order. */

@@ -5,26 +5,32 @@
  * - `record`: the recorder as `chassis record` runs it (createFeedConnector → FeedRecorder →
  *   gzip raw files, fsync, manifest; bench/record-pipeline.ts);
  * - `record-baseline-append-lines`: a ws client appending each message as a line, then fsync;
- * - `record-receive-only`: a ws client that only counts (the ceiling of venue + loopback here).
- * The three are interleaved sample by sample. Each figure is wall-clock msg/s and msg per CPU
+ * - `record-receive-only`: a ws client that only counts (the ceiling of venue + loopback here);
+ * - `record-connector-only`: the connector into a sink that keeps nothing (capture without writing).
+ * The four are interleaved sample by sample. Each figure is wall-clock msg/s and msg per CPU
  * second of this process (the machine is shared; CPU time is what load does not inflate).
  * Loss is checked on every sample: the baseline file must hash to exactly the messages sent; the
  * recorder's raw files, read back, must hold the sent frames in order and byte for byte, and any
  * frame missing must be one the writer reported dropped (a recorded gap) — a silent loss throws.
  *
+ * The venue is then paced (12,400 and 50,000 msg/s) to measure loss at a venue's real rates.
  * Also the capture-time overhead per message: ns per read of the recorder's capture clock
- * (MonotonicCaptureClock) against the bare monotonic read, and the per-frame metrics cost.
+ * (MonotonicCaptureClock) against the bare monotonic read, the per-frame metrics cost, and the
+ * writer's stages in CPU ns per frame on the real frames.
  */
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
+import { gzipSync } from 'node:zlib';
 import { createRecordingMetrics, MonotonicCaptureClock } from '@chassis/recording';
+import { isSpliceable, rawLine } from '../../packages/recording/src/raw-line.ts';
+import { frameLagMs } from '../../packages/recording/src/frame-lag.ts';
 import { median, result, sample, type BenchContext, type BenchResult, type BenchSection } from '../types.ts';
 import { appendLinesFromSocket, receiveOnly, type CaptureRun } from '../record-baseline.ts';
 import { loadRecordFeed, type RecordFeed } from '../record-feed.ts';
-import { recordedWsFrames, recordFromVenue } from '../record-pipeline.ts';
+import { captureOnly, recordedWsFrames, recordFromVenue } from '../record-pipeline.ts';
 import { startRecordVenue, type RecordVenue } from '../record-venue.ts';
 
 /**
@@ -111,6 +117,30 @@ function metricsFrameNs(calls: number): number[] {
   );
 }
 
+/**
+ * Where a frame's CPU goes in the writer, per stage, on the feed's real frames (CPU ns per frame;
+ * the connector's socket and sequence work is the rest of record-cpu).
+ */
+function stageCosts(feed: RecordFeed): BenchResult[] {
+  const frames = feed.messages.map((text, i) => ({ source: 'ws' as const, tsCaptureNs: 1_800_000_000_000_000_000n + BigInt(i), connectionId: 'bench-1', text }));
+  const perFrame = (ms: number): number => (ms * 1e6) / frames.length;
+  let sink = 0;
+  const opts = { clock: 'cpu' as const, samples: 5, warmup: 1 };
+  const jsonCheck = sample(() => frames.forEach((f) => (sink += isSpliceable(f.text) ? 1 : 0)), perFrame, opts);
+  const line = sample(() => frames.forEach((f) => (sink += rawLine(f, 'binance-usdm', 'depth+trade+bbo').length)), perFrame, opts);
+  const eventTime = sample(() => frames.forEach((f) => (sink += frameLagMs(f.text, f.tsCaptureNs) ?? 0)), perFrame, opts);
+  const text = frames.map((f) => rawLine(f, 'binance-usdm', 'depth+trade+bbo')).join('');
+  const gzip = sample(() => (sink += gzipSync(Buffer.from(text, 'utf8'), { level: 1 }).length), perFrame, opts);
+  if (sink === 0) throw new Error('record stages: nothing measured');
+  const on = `${frames.length.toLocaleString('en-US')} real frames`;
+  return [
+    result('record-stage-raw-line', 'ns/frame', line, null, `rawLine (envelope + JSON validity check + splice), ${on}`),
+    result('record-stage-json-check', 'ns/frame', jsonCheck, null, `isSpliceable alone (JSON.parse of the frame), ${on}`),
+    result('record-stage-gzip', 'ns/frame', gzip, null, `gzip level 1 of the raw lines (${(text.length / 1e6).toFixed(1)} MB), ${on}; runs on the libuv pool`),
+    result('record-stage-event-time', 'ns/frame', eventTime, null, `frameLagMs (regex for the venue event time), ${on}`),
+  ];
+}
+
 export const recordSection: BenchSection = {
   name: 'record',
   async run(ctx: BenchContext): Promise<BenchResult[]> {
@@ -124,15 +154,18 @@ export const recordSection: BenchSection = {
     const recorder = sampled();
     const baseline = sampled();
     const ceiling = sampled();
+    const connectorOnly = sampled();
     const lost: number[] = [];
     const paced = PACED_RATES.map((msgsPerSecond) => ({ msgsPerSecond, lost: [] as number[], ...sampled() }));
     try {
       // One warm-up each, then interleaved so load drift on this shared machine hits all alike.
       await receiveOnly(url, venue.messages);
       await baselineRun(venue, expectedSha256);
+      await captureOnly(venue, 'benchwarmup');
       await recorderRun(venue, feed, 'benchwarmup');
       for (let i = 0; i < samples; i++) {
         push(ceiling, await receiveOnly(url, venue.messages));
+        push(connectorOnly, await captureOnly(venue, `capture${i}`));
         push(baseline, await baselineRun(venue, expectedSha256));
         const run = await recorderRun(venue, feed, `bench${i}`);
         push(recorder, run, run.messages - run.lost);
@@ -162,8 +195,11 @@ export const recordSection: BenchSection = {
       result('record-baseline-append-lines', 'msg/s', baseline.wall, null, 'ws client → append line → fsync; no loss (sha256 of the file = the messages sent)'),
       result('record-baseline-append-lines-cpu', 'msg/CPU-s', baseline.cpu),
       result('record-receive-only', 'msg/s', ceiling.wall, null, 'ws client that only counts: the ceiling of this venue child, loopback and machine'),
+      result('record-connector-only', 'msg/s', connectorOnly.wall, null, 'createFeedConnector into a sink that keeps nothing: socket, capture clock, sequence watch, REST snapshot'),
+      result('record-connector-only-cpu', 'msg/CPU-s', connectorOnly.cpu),
       result('record-capture-clock', 'ns/read', captureClock, median(hrtime), 'MonotonicCaptureClock.nowNs() (anchor + hrtime, clamped), once per frame; baseline = process.hrtime.bigint()'),
       result('record-metrics-frame', 'ns/frame', metricsFrameNs(2_000_000), null, 'createRecordingMetrics(...).frame(venue, feed, bytes, lagMs): counters, lag bucket, Date.now'),
+      ...stageCosts(await loadRecordFeed(1)),
     ];
   },
 };
