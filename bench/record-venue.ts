@@ -14,12 +14,18 @@ export interface RecordVenue {
   /** Frames every connection receives, and their total UTF-8 bytes. */
   readonly messages: number;
   readonly bytes: number;
-  /** Paces the connections opened from now on (messages per second; 0 = full speed). */
+  /** The data frames the venue server sent (its `GET /__venue/served`; 'venue-server' only). */
+  served(): Promise<string[]>;
+  /** Paces the connections opened from now on (messages per second; 0 = full speed; bench venue only). */
   pace(msgsPerSecond: number): Promise<void>;
   stop(): void;
 }
 
-export function startRecordVenue(passes: number): Promise<RecordVenue> {
+/**
+ * `passes`: the bench's own minimal venue serving the capture that many times over; 'venue-server':
+ * the test tree's venue server replaying it once at full speed (then `served` lists what it sent).
+ */
+export function startRecordVenue(passes: number | 'venue-server'): Promise<RecordVenue> {
   return new Promise((resolve, reject) => {
     // stdout carries the ready line; stderr passes through (never the runner's stdout).
     const child = spawn(process.execPath, ['--import', 'tsx', CHILD, String(passes)], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -38,6 +44,10 @@ export function startRecordVenue(passes: number): Promise<RecordVenue> {
         pace: async (msgsPerSecond) => {
           const res = await fetch(`http://127.0.0.1:${ready.port}/bench/rate/${Math.round(msgsPerSecond)}`);
           if (res.status !== 204) throw new Error(`record venue: pacing answered ${res.status}`);
+        },
+        served: async () => {
+          const frames = (await (await fetch(`http://127.0.0.1:${ready.port}/__venue/served`)).json()) as { kind: string; text: string }[];
+          return frames.filter((f) => f.kind === 'data').map((f) => f.text);
         },
         stop: () => void child.kill(),
       });

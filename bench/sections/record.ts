@@ -13,7 +13,9 @@
  * recorder's raw files, read back, must hold the sent frames in order and byte for byte, and any
  * frame missing must be one the writer reported dropped (a recorded gap) — a silent loss throws.
  *
- * The venue is then paced (12,400 and 50,000 msg/s) to measure loss at a venue's real rates.
+ * The venue is then paced (12,400 and 50,000 msg/s) to measure loss at a venue's real rates, and
+ * the recorder runs against the test tree's venue server too (`record-venue-server`, one replay of
+ * the capture at full speed per sample, checked against the frames that server says it sent).
  * Also the capture-time overhead per message: ns per read of the recorder's capture clock
  * (MonotonicCaptureClock) against the bare monotonic read, the per-frame metrics cost, and the
  * writer's stages in CPU ns per frame on the real frames.
@@ -73,24 +75,44 @@ function baselineRun(venue: RecordVenue, expectedSha256: string): Promise<Captur
  * order (the recorded frames must be a subsequence of the sent ones), or when a missing frame was
  * not reported dropped.
  */
-function lostFrames(recorded: readonly string[], feed: RecordFeed, dropped: number): number {
+function lostFrames(recorded: readonly string[], sentFrames: readonly string[], dropped: number): number {
   let sent = 0;
   for (let i = 0; i < recorded.length; i++) {
-    while (sent < feed.messages.length && feed.messages[sent] !== recorded[i]) sent++;
-    if (sent === feed.messages.length) throw new Error(`record: recorded frame ${i} is not among the frames sent after the previous one (altered or reordered)`);
+    while (sent < sentFrames.length && sentFrames[sent] !== recorded[i]) sent++;
+    if (sent === sentFrames.length) throw new Error(`record: recorded frame ${i} is not among the frames sent after the previous one (altered or reordered)`);
     sent++;
   }
-  const lost = feed.messages.length - recorded.length;
+  const lost = sentFrames.length - recorded.length;
   if (lost !== dropped) throw new Error(`record: ${lost} frames missing from the raw files but ${dropped} reported dropped: a silent loss`);
   return lost;
 }
 
 /** One recorder run into a fresh data root, checked for loss; returns the run and the frames lost (all reported as drops). */
-async function recorderRun(venue: RecordVenue, feed: RecordFeed, session: string): Promise<CaptureRun & { lost: number }> {
+async function recorderRun(venue: RecordVenue, sent: () => Promise<readonly string[]>, session: string): Promise<CaptureRun & { lost: number }> {
   return inTempDir('chassis-bench-record-', async (dataRoot) => {
     const run = await recordFromVenue(venue, dataRoot, session);
-    return { ...run, lost: lostFrames(recordedWsFrames(dataRoot), feed, run.dropped) };
+    return { ...run, lost: lostFrames(recordedWsFrames(dataRoot), await sent(), run.dropped) };
   });
+}
+
+/** The recorder against the test tree's venue server (one replay per server, so a fresh child per sample). */
+async function venueServerRuns(samples: number): Promise<{ rates: Sampled; lost: number[]; frames: number }> {
+  const rates = sampled();
+  const lost: number[] = [];
+  let frames = 0;
+  for (let i = -1; i < samples; i++) {
+    const venue = await startRecordVenue('venue-server');
+    try {
+      const run = await recorderRun(venue, () => venue.served(), `venue${i + 1}`);
+      frames = venue.messages;
+      if (i < 0) continue; // warm-up
+      push(rates, run, run.messages - run.lost);
+      lost.push(run.lost);
+    } finally {
+      venue.stop();
+    }
+  }
+  return { rates, lost, frames };
 }
 
 /** ns per call of `read` over `calls` calls (results stored so the read cannot be optimised away). */
@@ -151,6 +173,7 @@ export const recordSection: BenchSection = {
     const venue = await startRecordVenue(passes);
     const inputs = `${venue.messages.toLocaleString('en-US')} frames (${(venue.bytes / 1e6).toFixed(1)} MB) per sample: Binance USD-M BTCUSDT depth@0ms+trade+bookTicker capture × ${passes}, loopback ws from a child process at full speed`;
     const url = `${venue.wsBaseUrl}${STREAM_PATH}`;
+    const sentFeed = async (): Promise<readonly string[]> => feed.messages;
     const recorder = sampled();
     const baseline = sampled();
     const ceiling = sampled();
@@ -162,19 +185,19 @@ export const recordSection: BenchSection = {
       await receiveOnly(url, venue.messages);
       await baselineRun(venue, expectedSha256);
       await captureOnly(venue, 'benchwarmup');
-      await recorderRun(venue, feed, 'benchwarmup');
+      await recorderRun(venue, sentFeed, 'benchwarmup');
       for (let i = 0; i < samples; i++) {
         push(ceiling, await receiveOnly(url, venue.messages));
         push(connectorOnly, await captureOnly(venue, `capture${i}`));
         push(baseline, await baselineRun(venue, expectedSha256));
-        const run = await recorderRun(venue, feed, `bench${i}`);
+        const run = await recorderRun(venue, sentFeed, `bench${i}`);
         push(recorder, run, run.messages - run.lost);
         lost.push(run.lost);
       }
       for (const p of paced) {
         await venue.pace(p.msgsPerSecond);
         for (let i = 0; i < PACED_SAMPLES; i++) {
-          const run = await recorderRun(venue, feed, `paced${p.msgsPerSecond}x${i}`);
+          const run = await recorderRun(venue, sentFeed, `paced${p.msgsPerSecond}x${i}`);
           push(p, run, run.messages - run.lost);
           p.lost.push(run.lost);
         }
@@ -182,6 +205,7 @@ export const recordSection: BenchSection = {
     } finally {
       venue.stop();
     }
+    const server = await venueServerRuns(PACED_SAMPLES);
     const clock = new MonotonicCaptureClock();
     const [captureClock, hrtime] = [nsPerCall(() => clock.nowNs(), 2_000_000), nsPerCall(() => process.hrtime.bigint(), 2_000_000)];
     return [
@@ -192,6 +216,9 @@ export const recordSection: BenchSection = {
         result(`record-paced-${p.msgsPerSecond}`, 'msg/s', p.wall, null, `the recorder with the venue sending at ${p.msgsPerSecond.toLocaleString('en-US')} msg/s (durable frames / time)`),
         result(`record-paced-${p.msgsPerSecond}-lost-frames`, 'frames', p.lost, null, `frames lost at ${p.msgsPerSecond.toLocaleString('en-US')} msg/s (each a reported drop)`),
       ]),
+      result('record-venue-server', 'msg/s', server.rates.wall, null, `the recorder from the test tree's venue server (test/venue-server: USD-M routes, REST depth from the served book) replaying the capture once at full speed, ${server.frames.toLocaleString('en-US')} frames; checked against what it served`),
+      result('record-venue-server-cpu', 'msg/CPU-s', server.rates.cpu),
+      result('record-venue-server-lost-frames', 'frames', server.lost),
       result('record-baseline-append-lines', 'msg/s', baseline.wall, null, 'ws client → append line → fsync; no loss (sha256 of the file = the messages sent)'),
       result('record-baseline-append-lines-cpu', 'msg/CPU-s', baseline.cpu),
       result('record-receive-only', 'msg/s', ceiling.wall, null, 'ws client that only counts: the ceiling of this venue child, loopback and machine'),
