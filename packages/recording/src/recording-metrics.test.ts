@@ -116,6 +116,52 @@ describe('the recording metrics', () => {
     );
   });
 
+  it('agree with a reference Map after any sequence of calls over several feeds', async () => {
+    const venues = ['binance-usdm', 'okx', 'bybit-linear'] as const;
+    const feeds = ['depth', 'trade', 'depth+trade+bbo'] as const;
+    const types = ['open', 'closed', 'gap', 'reconnect-scheduled', 'silent', 'resync'] as const;
+    const call = fc.oneof(
+      fc.record({ op: fc.constant('frame' as const), venue: fc.constantFrom(...venues), feed: fc.constantFrom(...feeds), bytes: fc.integer({ min: 1, max: 5000 }) }),
+      fc.record({ op: fc.constant('event' as const), venue: fc.constantFrom(...venues), feed: fc.constantFrom(...feeds), type: fc.constantFrom(...types) }),
+      fc.record({ op: fc.constant('fill' as const), venue: fc.constantFrom(...venues), feed: fc.constantFrom(...feeds), ratio: fc.double({ min: 0, max: 1, noNaN: true }) }),
+      fc.record({ op: fc.constant('dropped' as const), venue: fc.constantFrom(...venues), feed: fc.constantFrom(...feeds), n: fc.integer({ min: 1, max: 100 }) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(call, { maxLength: 80 }), async (calls) => {
+        const metrics = new MetricsRegistry({ defaultMetrics: false });
+        const rec = createRecordingMetrics(metrics.registry);
+        // The reference: one Map entry per series, keyed by its exposition name and labels.
+        const expected = new Map<string, number>();
+        const add = (series: string, n: number): void => void expected.set(series, (expected.get(series) ?? 0) + n);
+        for (const c of calls) {
+          const l = `component="record",venue="${c.venue}",feed="${c.feed}"`;
+          for (const zero of ['messages_total', 'bytes_total', 'dropped_messages_total', 'gaps_total', 'reconnects_total']) add(`chassis_record_${zero}{${l}}`, 0);
+          if (!expected.has(`chassis_record_buffer_fill_ratio{${l}}`)) expected.set(`chassis_record_buffer_fill_ratio{${l}}`, 0);
+          if (c.op === 'frame') {
+            rec.frame(c.venue, c.feed, c.bytes, null);
+            add(`chassis_record_messages_total{${l}}`, 1);
+            add(`chassis_record_bytes_total{${l}}`, c.bytes);
+          } else if (c.op === 'event') {
+            rec.connectionEvent(c.venue, c.feed, c.type);
+            add(`chassis_record_connection_events_total{${l},type="${c.type}"}`, 1);
+            if (c.type === 'gap') add(`chassis_record_gaps_total{${l}}`, 1);
+            if (c.type === 'reconnect-scheduled') add(`chassis_record_reconnects_total{${l}}`, 1);
+          } else if (c.op === 'fill') {
+            rec.bufferFill(c.venue, c.feed, c.ratio);
+            expected.set(`chassis_record_buffer_fill_ratio{${l}}`, c.ratio);
+          } else {
+            rec.dropped(c.venue, c.feed, c.n);
+            add(`chassis_record_dropped_messages_total{${l}}`, c.n);
+          }
+        }
+        const scraped = samplesOf(await metrics.text());
+        const compared = [...scraped].filter(([k]) => /^chassis_record_(messages|bytes|dropped_messages|gaps|reconnects|connection_events)_total\{|^chassis_record_buffer_fill_ratio\{/.test(k));
+        expect(new Map(compared)).toEqual(expected);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it('export each chassis_record_* catalog metric with exactly its catalog type and labels', async () => {
     const metrics = new MetricsRegistry({ defaultMetrics: false });
     const rec = createRecordingMetrics(metrics.registry);
