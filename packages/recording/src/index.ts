@@ -16,4 +16,5 @@ export {
   type RecordFlags,
 } from './recorder-config.ts';
 export { Recorder, stopOnSignals, newSessionId, type RecorderOptions, type RecorderParts, type FeedWriter, type FeedWriterOptions, type SignalSource } from './recorder.ts';
+export { recorderParts } from './recorder-parts.ts';
 export { recordStatus, recordStatusJson, formatRecordStatus, STALE_HEARTBEAT_NS, type WindowStatus, type Liveness, type RecordStatusOptions } from './record-status.ts';
