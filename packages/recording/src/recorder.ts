@@ -263,6 +263,8 @@ export class Recorder {
     await Promise.allSettled(this.feeds.map((f) => f.connector.stop(reason)));
     const closing = await Promise.allSettled(this.feeds.filter((f) => !f.status.failed).map((f) => f.writer.close(reason)));
     await this.monitoring?.finish();
+    // An S3 root's client keeps sockets that would hold the process open after the last window.
+    (this.storage as Partial<{ close(): void }>).close?.();
     const closeError = closing.find((r) => r.status === 'rejected')?.reason as unknown;
     const error =
       this.failure ??
