@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -36,6 +36,7 @@ const closedManifest = {
 };
 
 const openWindow = (extra: Record<string, unknown>) => ({
+  format: 'chassis-open-window-v1',
   session: 'SESSION2',
   pid: 4242,
   host: 'rec-a',
@@ -83,30 +84,28 @@ describe('chassis record status', () => {
   });
 
   it('reports an open window with a recent heartbeat as alive, with how long ago the last message came', async () => {
-    const dir = root({ 'raw/binance-usdm/depth+trade/20251201T230000Z/open.json': openWindow({ heartbeatNs: String(NOW_NS - 3n * S), lagMs: 12 }) });
+    const dir = root({ 'raw/binance-usdm/depth+trade/20251201T230000Z/open.json': openWindow({ updatedAtMs: Number((NOW_NS - 3n * S) / 1_000_000n), lagMs: 12 }) });
     const [w] = await recordStatus(new FsStorage(dir), { nowNs: NOW_NS, host: 'rec-a', pidAlive: () => true });
     expect(w).toMatchObject({ state: 'open', session: 'SESSION2', pid: 4242, host: 'rec-a', messages: 40, heartbeatAgeNs: 3n * S, liveness: 'alive', captureAgeNs: 2n * S, lagMs: 12 });
   });
 
   it('calls an open window stale once its heartbeat is older than 15 s', async () => {
-    const dir = root({ 'raw/binance-usdm/depth+trade/20251201T230000Z/open.json': openWindow({ heartbeatNs: String(NOW_NS - 16n * S) }) });
+    const dir = root({ 'raw/binance-usdm/depth+trade/20251201T230000Z/open.json': openWindow({ updatedAtMs: Number((NOW_NS - 16n * S) / 1_000_000n) }) });
     const [w] = await recordStatus(new FsStorage(dir), { nowNs: NOW_NS, host: 'elsewhere' });
     expect(w!.liveness).toBe('stale');
   });
 
   it('calls an open window dead when its recorder ran on this host and its pid is gone, however fresh the heartbeat', async () => {
-    const dir = root({ 'raw/binance-usdm/depth+trade/20251201T230000Z/open.json': openWindow({ heartbeatNs: String(NOW_NS) }) });
+    const dir = root({ 'raw/binance-usdm/depth+trade/20251201T230000Z/open.json': openWindow({ updatedAtMs: Number(NOW_NS / 1_000_000n) }) });
     const [w] = await recordStatus(new FsStorage(dir), { nowNs: NOW_NS, host: 'rec-a', pidAlive: (pid) => pid !== 4242 });
     expect(w!.liveness).toBe('dead');
   });
 
-  it("takes the open file's modification time as its heartbeat when it carries none", async () => {
+  it('says no heartbeat when open.json carries none', async () => {
     const dir = root({ 'raw/binance-usdm/depth+trade/20251201T230000Z/open.json': openWindow({}) });
-    const mtimeS = Number(NOW_NS / S) - 20;
-    utimesSync(join(dir, 'raw/binance-usdm/depth+trade/20251201T230000Z/open.json'), mtimeS, mtimeS);
     const [w] = await recordStatus(new FsStorage(dir), { nowNs: NOW_NS, host: 'elsewhere' });
-    expect(w!.heartbeatAgeNs).toBe(20n * S);
-    expect(w!.liveness).toBe('stale');
+    expect([w!.heartbeatAgeNs, w!.liveness]).toEqual([null, null]);
+    expect(formatRecordStatus([w!], dir)).toContain('no heartbeat');
   });
 
   it('shows a window whose manifest is published as closed even if open.json is still there', async () => {
@@ -131,7 +130,7 @@ describe('chassis record status', () => {
     const dir = root({
       'raw/okx/trade/20251201T220000Z/manifest.json': { ...closedManifest, venue: 'okx', feed: 'trade' },
       'raw/binance-usdm/depth+trade/20251201T220000Z/manifest.json': closedManifest,
-      'raw/binance-usdm/depth+trade/20251201T230000Z/open.json': openWindow({ heartbeatNs: String(NOW_NS - S) }),
+      'raw/binance-usdm/depth+trade/20251201T230000Z/open.json': openWindow({ updatedAtMs: Number((NOW_NS - S) / 1_000_000n) }),
     });
     const ws = await recordStatus(new FsStorage(dir), { nowNs: NOW_NS, host: 'elsewhere' });
     expect(ws.map((w) => `${w.venue}/${w.feed}/${w.window}`)).toEqual(['binance-usdm/depth+trade/20251201T230000Z', 'binance-usdm/depth+trade/20251201T220000Z', 'okx/trade/20251201T220000Z']);

@@ -6,7 +6,6 @@
  *   closed  — `manifest.json`: completeness, messages, files, gaps, first/last capture time;
  *   and its promotion state from the quality gate's `quality.json` (pending until the gate ran).
  */
-import { statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { VENUE_IDS } from '@chassis/venues';
 import { processExists, type Storage } from '@chassis/storage';
@@ -45,7 +44,7 @@ export interface WindowStatus {
   /** Open windows: the recorder's pid and host. */
   readonly pid: number | null;
   readonly host: string | null;
-  /** Open windows: ns since open.json was last rewritten. */
+  /** Open windows: ns since open.json was last rewritten (its updatedAtMs). */
   readonly heartbeatAgeNs: bigint | null;
   readonly liveness: Liveness | null;
   /** Open windows: ns since the last captured message (how far the recording trails now). */
@@ -88,30 +87,15 @@ function counts(doc: Json): Pick<WindowStatus, 'files' | 'bytes' | 'messages' | 
   };
 }
 
-/** When open.json was last rewritten: its own heartbeat field, else (local root) the file's mtime. */
-async function heartbeatNs(storage: Storage, key: string, doc: Json): Promise<bigint | null> {
-  const own = ns(doc.heartbeatNs) ?? ns(doc.updatedNs);
-  if (own !== null) return own;
-  if (storage.kind !== 'fs') return ns(doc.lastCaptureNs);
-  try {
-    return statSync(await storage.localPath(key), { bigint: true }).mtimeNs;
-  } catch {
-    return null;
-  }
+/** When open.json was last rewritten (its `updatedAtMs`, wall ms), ns since the epoch. */
+function heartbeatNs(doc: Json): bigint | null {
+  return typeof doc.updatedAtMs === 'number' && Number.isFinite(doc.updatedAtMs) ? BigInt(Math.trunc(doc.updatedAtMs)) * 1_000_000n : null;
 }
 
 function liveness(ageNs: bigint | null, pid: number | null, host: string | null, here: string, pidAlive: (pid: number) => boolean): Liveness | null {
   if (pid !== null && host === here && !pidAlive(pid)) return 'dead';
   if (ageNs === null) return null;
   return ageNs > STALE_HEARTBEAT_NS ? 'stale' : 'alive';
-}
-
-function lagOf(doc: Json): number | null {
-  if (typeof doc.lagMs === 'number') return doc.lagMs;
-  if (typeof doc.lag === 'number') return doc.lag;
-  const lag = doc.lag as Json | undefined;
-  if (lag && typeof lag === 'object' && typeof lag.lastMs === 'number') return lag.lastMs;
-  return null;
 }
 
 function promotionOf(quality: Json | null): Record<string, number> | null {
@@ -158,7 +142,7 @@ export async function recordStatus(storage: Storage, o: RecordStatusOptions): Pr
     const open = d.names.has('open') ? await readJson(storage, `${dir}/open.json`) : null;
     if (!open) continue;
     const c = counts(open);
-    const beat = await heartbeatNs(storage, `${dir}/open.json`, open);
+    const beat = heartbeatNs(open);
     const heartbeatAgeNs = beat === null ? null : o.nowNs - beat;
     const pid = typeof open.pid === 'number' ? open.pid : null;
     const host = str(open.host);
@@ -172,7 +156,7 @@ export async function recordStatus(storage: Storage, o: RecordStatusOptions): Pr
       heartbeatAgeNs,
       liveness: liveness(heartbeatAgeNs, pid, host, here, o.pidAlive ?? processExists),
       captureAgeNs: c.lastCaptureNs === null ? null : o.nowNs - c.lastCaptureNs,
-      lagMs: lagOf(open),
+      lagMs: typeof open.lagMs === 'number' ? open.lagMs : null,
     });
   }
   return out.sort((a, b) => a.venue.localeCompare(b.venue) || a.feed.localeCompare(b.feed) || b.window.localeCompare(a.window));
