@@ -117,6 +117,16 @@ describe('chassis record status', () => {
     expect(ws.map((w) => w.state)).toEqual(['closed']);
   });
 
+  it("finds an object-store recorder's open windows in its spool, and its published ones in the data root", async () => {
+    const spool = root({ 'raw/okx/trade/20251201T230000Z/open.json': openWindow({ venue: 'okx', feed: 'trade' }) });
+    const dataRoot = root({ 'raw/okx/trade/20251201T220000Z/manifest.json': { ...closedManifest, venue: 'okx', feed: 'trade' } });
+    const ws = await recordStatus(new FsStorage(dataRoot), { nowNs: NOW_NS, spool: new FsStorage(spool) });
+    expect(ws.map((w) => [w.window, w.state])).toEqual([
+      ['20251201T230000Z', 'open'],
+      ['20251201T220000Z', 'closed'],
+    ]);
+  });
+
   it('ignores imports and anything that is not a venue window', async () => {
     const dir = root({
       'raw/imports/abc/capture.gz': 'x',

@@ -116,30 +116,42 @@ export interface RecordStatusOptions {
   /** This machine's host name: a pid is only checked on its own host. */
   readonly host?: string;
   readonly pidAlive?: (pid: number) => boolean;
+  /**
+   * The spool of a recorder writing to an object store: its open windows' open.json lives there
+   * (`{spool}/raw/…`), not in the data root, until the window is published.
+   */
+  readonly spool?: Storage;
 }
 
 /** Every recorded window of the data root, by venue, feed, then newest window first. */
 export async function recordStatus(storage: Storage, o: RecordStatusOptions): Promise<WindowStatus[]> {
-  const dirs = new Map<string, { venue: string; feed: string; window: string; names: Set<string> }>();
-  for (const key of await storage.list('raw')) {
-    const m = WINDOW_KEY.exec(key);
-    if (!m || !VENUES.has(m[1]!)) continue;
-    const dir = `raw/${m[1]}/${m[2]}/${m[3]}`;
-    const entry = dirs.get(dir) ?? { venue: m[1]!, feed: m[2]!, window: m[3]!, names: new Set<string>() };
-    entry.names.add(m[4]!);
-    dirs.set(dir, entry);
+  /** Per window directory: which of its JSON files exist, and in which storage. */
+  const dirs = new Map<string, { venue: string; feed: string; window: string; names: Map<string, Storage> }>();
+  for (const source of o.spool ? [o.spool, storage] : [storage]) {
+    for (const key of await source.list('raw')) {
+      const m = WINDOW_KEY.exec(key);
+      if (!m || !VENUES.has(m[1]!)) continue;
+      const dir = `raw/${m[1]}/${m[2]}/${m[3]}`;
+      const entry = dirs.get(dir) ?? { venue: m[1]!, feed: m[2]!, window: m[3]!, names: new Map<string, Storage>() };
+      entry.names.set(m[4]!, source);
+      dirs.set(dir, entry);
+    }
   }
+  const read = async (d: { names: Map<string, Storage> }, dir: string, name: string) => {
+    const source = d.names.get(name);
+    return source ? readJson(source, `${dir}/${name}.json`) : null;
+  };
   const here = o.host ?? hostname();
   const out: WindowStatus[] = [];
   for (const [dir, d] of dirs) {
-    const quality = d.names.has('quality') ? await readJson(storage, `${dir}/quality.json`) : null;
-    const manifest = d.names.has('manifest') ? await readJson(storage, `${dir}/manifest.json`) : null;
+    const quality = await read(d, dir, 'quality');
+    const manifest = await read(d, dir, 'manifest');
     const base = { venue: d.venue, feed: d.feed, window: d.window, promotion: promotionOf(quality) };
     if (manifest) {
       out.push({ ...base, state: 'closed', ...counts(manifest), completeness: str(manifest.completeness), pid: null, host: str((manifest.capture as Json | undefined)?.host), heartbeatAgeNs: null, liveness: null, captureAgeNs: null, lagMs: null });
       continue;
     }
-    const open = d.names.has('open') ? await readJson(storage, `${dir}/open.json`) : null;
+    const open = await read(d, dir, 'open');
     if (!open) continue;
     const c = counts(open);
     const beat = heartbeatNs(open);

@@ -1,6 +1,7 @@
 // `chassis record`: capture live venue feeds into raw/ until SIGINT/SIGTERM; `chassis record status`.
 import type { Command } from 'commander';
-import { openStorage, resolveDataRoot } from '@chassis/storage';
+import { resolve } from 'node:path';
+import { FsStorage, openStorage, resolveDataRoot } from '@chassis/storage';
 import { parseMetricsPort } from '@chassis/monitoring';
 import { createRecordingLog, formatRecordStatus, recorderConfigFromFlags, recorderParts, recordStatus, recordStatusJson, Recorder, stopOnSignals, type RecordFlags } from '@chassis/recording';
 
@@ -17,9 +18,10 @@ export async function recordCommand(flags: RecordFlags): Promise<void> {
   }
 }
 
-async function statusCommand(opts: { data?: string; json?: boolean }): Promise<void> {
+async function statusCommand(opts: { data?: string; spool?: string; json?: boolean }): Promise<void> {
   const root = resolveDataRoot(opts.data);
-  const windows = await recordStatus(openStorage(root), { nowNs: BigInt(Date.now()) * 1_000_000n });
+  const spool = opts.spool === undefined ? {} : { spool: new FsStorage(resolve(opts.spool)) };
+  const windows = await recordStatus(openStorage(root), { nowNs: BigInt(Date.now()) * 1_000_000n, ...spool });
   process.stdout.write(`${opts.json ? recordStatusJson(windows) : formatRecordStatus(windows, root)}\n`);
 }
 
@@ -47,6 +49,7 @@ export function register(program: Command): void {
     .command('status')
     .description('Open and closed recording windows per venue feed: heartbeat, messages, gaps, capture span, lag, promotion state')
     .option('--data <dir>', 'data root (default: $CHASSIS_DATA or ./data)')
+    .option('--spool <dir>', "an object-store recorder's spool on this machine: its open windows are there until published")
     .option('--json', 'print the windows as JSON')
-    .action(async (_opts: unknown, cmd: Command) => statusCommand(cmd.optsWithGlobals<{ data?: string; json?: boolean }>()));
+    .action(async (_opts: unknown, cmd: Command) => statusCommand(cmd.optsWithGlobals<{ data?: string; spool?: string; json?: boolean }>()));
 }
