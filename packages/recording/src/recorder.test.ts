@@ -1,5 +1,6 @@
 import { mkdtempSync } from 'node:fs';
 import { EventEmitter } from 'node:events';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -241,6 +242,20 @@ describe('the recorder process', () => {
     const h = harness();
     await expect(Recorder.start({ config: twoFeeds('s3://bucket/prefix'), parts: h.parts, log: h.log })).rejects.toMatchObject({ code: 'E_RECORDER_CONFIG', message: expect.stringMatching(/give spool/) });
     expect(h.steps).toEqual([]);
+  });
+
+  it('fails on a busy metrics port before it recovers or opens anything', async () => {
+    const root = tmpRoot();
+    const port = await freePort();
+    const busy = createServer().listen(port, '127.0.0.1');
+    await new Promise((r) => busy.once('listening', r));
+    try {
+      const h = harness();
+      await expect(Recorder.start({ config: twoFeeds(root, { metricsPort: port }), parts: h.parts, log: h.log })).rejects.toMatchObject({ code: 'E_METRICS_PORT_IN_USE' });
+      expect(h.steps).toEqual([]);
+    } finally {
+      busy.close();
+    }
   });
 
   it('serves /metrics and reports on /readyz which feeds are not connected', async () => {
