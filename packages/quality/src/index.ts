@@ -6,5 +6,5 @@ export { defaultInstrumentMeta, type InstrumentResolver } from './instrument-met
 export { venueInstrumentMeta } from './venue-instrument.ts';
 export { ColumnBuilder } from './column-builder.ts';
 export { scanDecimal } from './decimal-scan.ts';
-export { parseManifest, type DatasetManifest } from './manifest.ts';
+export { parseManifest, type DatasetManifest, type ManifestFile, type ManifestGap, type ManifestConnectionEvent } from './manifest.ts';
 export { runPendingManifests, pendingManifests, type ManifestRun } from './quality-run.ts';

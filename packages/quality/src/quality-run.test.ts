@@ -34,6 +34,28 @@ describe('chassis quality run over recorder manifests', () => {
     expect((await openCatalog(storage).find({ venue: 'binance-spot', instrument: 'BTCUSDT', kind: 'book_delta' })).length).toBeGreaterThan(0);
   });
 
+  it('processes a manifest the recorder marked incomplete and keeps its completeness, gaps and connection events in quality.json', async () => {
+    const storage = openStorage(mkdtempSync(join(tmpdir(), 'chassis-qr-')));
+    const bytes = readFileSync(SPOT);
+    const dir = 'raw/binance-spot/depth+trade+bbo/20240808T230000Z';
+    await storage.put(`${dir}/part-0000-s2.jsonl.gz`, bytes);
+    const gaps = [{ fromNs: '1723161300000000000', toNs: '1723161400000000000', reason: 'recorder died; data after the last durable message is missing' }];
+    const manifest = {
+      format: 'chassis-manifest-v1', venue: 'binance-spot', feed: 'depth+trade+bbo', instrument: 'BTCUSDT', symbols: ['BTCUSDT'],
+      window: { startNs: '1723158000000000000', endNs: '1723161600000000000' },
+      files: [{ key: `${dir}/part-0000-s2.jsonl.gz`, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length, messages: 41249 }],
+      messages: 41249, firstCaptureNs: '1723161200000000000', lastCaptureNs: '1723161300000000000',
+      completeness: 'incomplete', gaps,
+      connectionEvents: [{ tsNs: '1723161200000000000', connectionId: 's2-c1', type: 'open', reason: 'connected' }],
+      capture: { session: 's2', connectionIds: ['s2-c1'], recorderVersion: '0.1.0', host: 'rec-1' },
+    };
+    await storage.put(`${dir}/manifest.json`, new TextEncoder().encode(JSON.stringify(manifest)));
+    const [run] = await runPendingManifests(storage);
+    expect(run!.results[0]!.datasets.length).toBeGreaterThan(0);
+    const quality = JSON.parse(new TextDecoder().decode(await storage.get(`${dir}/quality.json`))) as Record<string, unknown>;
+    expect(quality).toMatchObject({ completeness: 'incomplete', recorderGaps: gaps, connectionEvents: 1 });
+  });
+
   it('rejects a manifest with an unknown field, naming the object and the field', () => {
     expect(() => parseManifest('raw/x/manifest.json', JSON.stringify({ format: 'chassis-manifest-v1', extra: 1 }))).toThrow(/raw\/x\/manifest.json: field "extra"/);
   });

@@ -58,8 +58,11 @@ export async function runPendingManifests(storage: Storage, config?: Partial<Gat
     );
     const summary = {
       manifestKey,
+      // The recorder's own account, kept beside the gate's verdict: the datasets name this manifest in
+      // their provenance, so whoever reads a dataset can find out how its window was recorded.
       completeness: manifest.completeness,
       recorderGaps: manifest.gaps,
+      connectionEvents: manifest.connectionEvents?.length ?? 0,
       datasets: result.datasets.map((d) => ({ id: d.meta.id, kind: d.meta.kind, outcome: d.outcome, reason: d.reason })),
       rejected: result.rejected,
     };

@@ -16,3 +16,7 @@ export * from './simulated/index.ts';
 export type * from './adapter.ts';
 // Market-data connectors (live venue feeds for the recorder and the live runtime).
 export * from './connectors/connector.ts';
+export { createFeedConnector } from './connectors/feed-connector.ts';
+export { venueProtocol } from './connectors/protocol-registry.ts';
+export { feedName } from './connectors/venue-protocol.ts';
+export type { VenueProtocol, VenueFamily, ConnectionPlan, KeepAlive, RateLimit, RestSnapshotSync, ResubscribeSync } from './connectors/venue-protocol.ts';

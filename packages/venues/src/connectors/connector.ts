@@ -46,6 +46,11 @@ export interface CapturedFrame {
   readonly url?: string;
   /** Symbol the frame is for when the frame itself does not say (REST snapshots). */
   readonly instrument?: string;
+  /**
+   * true for the venue's reply to our keep-alive (OKX text `pong`, Bybit's pong JSON): delivered
+   * like every frame, but not market data — a reader must not count it as malformed or a gap.
+   */
+  readonly keepAlive?: boolean;
 }
 
 /**
@@ -97,6 +102,23 @@ export interface ConnectorOptions {
   readonly connectionIdPrefix: string;
   /** Source of jitter for backoff, in [0, 1); injectable for tests. Default Math.random. */
   readonly random?: () => number;
+  /** Replaces protocol timings (tests, drills); absent = the venue's own. */
+  readonly overrides?: ProtocolOverrides;
+}
+
+/** Timings a test or drill may shorten; each absent one keeps the venue's default. */
+export interface ProtocolOverrides {
+  /** Silence threshold for every channel, ms. */
+  readonly silenceMs?: number;
+  /** Age at which a connection is replaced (rotation), ms. */
+  readonly rotateAfterMs?: number;
+  /** Client keep-alive interval, ms. */
+  readonly pingIntervalMs?: number;
+  /** Reconnect backoff: first ceiling and largest ceiling, ms. */
+  readonly backoffBaseMs?: number;
+  readonly backoffMaxMs?: number;
+  /** REST weight window, ms (Binance: one minute). */
+  readonly restWeightWindowMs?: number;
 }
 
 export interface FeedConnector {

@@ -131,6 +131,51 @@ describe('capture layouts and containers', () => {
     expect(a).toEqual(b);
   });
 
+  it('reads a raw-layout "text" frame holding JSON (a frame with a raw line break) like the spliced message', async () => {
+    const raw = LINES.slice(0, 200).map((l, i) => {
+      const sp = l.indexOf(' ');
+      const msg = l.slice(sp + 1);
+      const body = i % 2 === 0 ? `"message":${msg}` : `"text":${JSON.stringify(msg.replace(',', ',\n'))}`;
+      return `{"tsLocalNs":"${l.slice(0, sp)}","venue":"binance-usdm","feed":"depth","connectionId":"c1",${body}}`;
+    });
+    const spliced = LINES.slice(0, 200).map((l) => {
+      const sp = l.indexOf(' ');
+      return `{"tsLocalNs":"${l.slice(0, sp)}","venue":"binance-usdm","feed":"depth","connectionId":"c1","message":${l.slice(sp + 1)}}`;
+    });
+    const aPath = await fixture('text-frames.jsonl', raw, false);
+    const bPath = await fixture('spliced-frames.jsonl', spliced, false);
+    const a = (await collect(aPath)).map((r) => ({ ...r, source: r.source.line, ...(r.kind === 'sync_issue' ? { message: r.message.replace(aPath, '') } : {}) }));
+    const b = (await collect(bPath)).map((r) => ({ ...r, source: r.source.line, ...(r.kind === 'sync_issue' ? { message: r.message.replace(bPath, '') } : {}) }));
+    expect(a).toEqual(b);
+  });
+
+  it('reports a raw-layout "text" frame that is not JSON as a parse_error at its line and capture time, and reads on', async () => {
+    const [first, second] = LINES.slice(60, 62).map((l) => {
+      const sp = l.indexOf(' ');
+      return `{"tsLocalNs":"${l.slice(0, sp)}","venue":"binance-usdm","feed":"depth","connectionId":"c1","message":${l.slice(sp + 1)}}`;
+    });
+    const badTsNs = BigInt(LINES[60]!.slice(0, LINES[60]!.indexOf(' '))) + 1n;
+    const bad = `{"tsLocalNs":"${badTsNs}","venue":"binance-usdm","feed":"depth","connectionId":"c1","text":${JSON.stringify('{"stream":"btcusdt@de')}}`;
+    const path = await fixture('text-bad.jsonl', [first!, bad, second!], false);
+    expect(await detectCapture(path)).toMatchObject({ layout: 'chassis-raw' });
+    const out = await collect(path);
+    const issues = out.filter((r): r is SyncIssueRecord => r.kind === 'sync_issue');
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ issue: 'parse_error', tsLocalNs: badTsNs, source: { line: 2 } });
+    expect(out.filter((r) => r.kind !== 'sync_issue').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('detects the raw layout when the first line is a "text" frame', async () => {
+    const path = await fixture('text-first.jsonl', ['{"tsLocalNs":"1","venue":"binance-usdm","feed":"depth","connectionId":"c1","text":"oops"}'], false);
+    expect(await detectCapture(path)).toMatchObject({ layout: 'chassis-raw' });
+  });
+
+  it('rejects a raw envelope with both message and text, naming the rule', async () => {
+    const path = await fixture('both.jsonl', [`${LINES[60]!.replace(/^(\d+) /, '{"tsLocalNs":"$1","venue":"binance-usdm","feed":"depth","connectionId":"c1","text":"x","message":')}}`], false);
+    const issues = (await collect(path, { venue: 'binance-usdm' })).filter((r): r is SyncIssueRecord => r.kind === 'sync_issue');
+    expect(issues[0]?.message).toMatch(/either a message or a text/);
+  });
+
   it('streams the one file of a zip (real Lean zip: 1,440 lines)', async () => {
     let n = 0;
     for await (const batch of readLineBatches(`${dataFixturesDir}/lean/crypto_coinbase_minute_btcusd_20180405_trade.zip`)) n += batch.length;

@@ -1,7 +1,10 @@
 /**
  * Capture layouts: how one line of a capture file wraps one venue message.
  * - chassis-raw: `{"tsLocalNs":"<ns>","venue":"<id>","feed":"<name>","connectionId":"<id>","message":<venue JSON>}`
- *   (optional `instrument` and `url` for REST responses that do not name their symbol)
+ *   (optional `instrument` and `url` for REST responses that do not name their symbol). A frame
+ *   the recorder could not splice verbatim (not JSON, or JSON with a raw line break) is kept as
+ *   `"text":<JSON string>` instead of `message`; the reader parses that text like any other, so
+ *   a non-JSON frame becomes a recorded parse_error.
  * - ns-json:     `<capture ns> <venue JSON>` (hftbacktest captures)
  * - cryptofeed:  `<url> <-> <connect s>` header, inbound `<s>: <json>`, outbound `<url> <- <s>: <json>`,
  *                HTTP responses `<url> -> <s>: <body>` (capture seconds with a decimal fraction)
@@ -14,7 +17,7 @@ import { isObject } from './venue-mapper.ts';
 
 export type Layout = 'chassis-raw' | 'ns-json' | 'cryptofeed' | 'json-lines' | 'tardis-csv';
 
-/** One line, unwrapped. `message` is set for chassis-raw (already parsed), `text` otherwise. */
+/** One line, unwrapped. `message` is set for chassis-raw (already parsed), `text` otherwise (and for a raw-layout `text` frame). */
 export interface CaptureEntry {
   readonly kind: 'message';
   readonly tsLocalNs: bigint | null;
@@ -38,7 +41,7 @@ const CRYPTOFEED_IN = /^(\d+(?:\.\d+)?): /;
 const CRYPTOFEED_HTTP = /^(\S+:\/\/\S+) -> (\d+(?:\.\d+)?): /;
 const CRYPTOFEED_OUT = /^\S+:\/\/\S+ <- \d+(?:\.\d+)?: /;
 const NS_JSON = /^(\d{10,20}) [{[]/;
-const RAW_FIELDS = new Set(['tsLocalNs', 'venue', 'feed', 'connectionId', 'message', 'instrument', 'url']);
+const RAW_FIELDS = new Set(['tsLocalNs', 'venue', 'feed', 'connectionId', 'message', 'text', 'instrument', 'url']);
 const SKIP: LineParse = { kind: 'skip' };
 
 /** Layout from the first non-empty lines; null if none matches. */
@@ -51,7 +54,7 @@ export function detectLayout(lines: readonly string[]): Layout | null {
   if (first.startsWith('{') || first.startsWith('[')) {
     try {
       const v: unknown = JSON.parse(first);
-      if (isObject(v) && typeof v['tsLocalNs'] === 'string' && 'message' in v && 'venue' in v) return 'chassis-raw';
+      if (isObject(v) && typeof v['tsLocalNs'] === 'string' && ('message' in v || 'text' in v) && 'venue' in v) return 'chassis-raw';
     } catch {
       // A malformed first line is reported by the reader with its line number.
       if (first.startsWith('{"tsLocalNs"')) return 'chassis-raw';
@@ -95,10 +98,13 @@ export function parseLine(layout: Exclude<Layout, 'tardis-csv'>, line: string): 
       const venue = v['venue'];
       if (typeof ts !== 'string' || !/^\d{1,20}$/.test(ts)) return { kind: 'error', message: 'raw capture envelope needs tsLocalNs as a string of integer nanoseconds' };
       if (typeof venue !== 'string' || !(VENUE_IDS as readonly string[]).includes(venue)) return { kind: 'error', message: `raw capture envelope has unsupported venue ${JSON.stringify(venue)} (expected one of ${VENUE_IDS.join(', ')})` };
-      if (typeof v['feed'] !== 'string' || typeof v['connectionId'] !== 'string' || !('message' in v)) return { kind: 'error', message: 'raw capture envelope needs string feed and connectionId and a message' };
+      if (typeof v['feed'] !== 'string' || typeof v['connectionId'] !== 'string' || 'message' in v === 'text' in v) return { kind: 'error', message: 'raw capture envelope needs string feed and connectionId and either a message or a text' };
+      if ('text' in v && typeof v['text'] !== 'string') return { kind: 'error', message: 'raw capture envelope field "text" must be a string (the frame as received)' };
       const instrument = typeof v['instrument'] === 'string' ? v['instrument'] : undefined;
       const url = typeof v['url'] === 'string' ? v['url'] : undefined;
-      return { kind: 'message', tsLocalNs: BigInt(ts), message: v['message'], venue: venue as VenueId, ...(instrument !== undefined ? { instrument } : {}), ...(url !== undefined ? { url } : {}) };
+      // A `text` frame is parsed by the reader (capture-reader mapEntry); one that is not JSON becomes a parse_error there.
+      const body = 'text' in v ? { text: v['text'] as string } : { message: v['message'] };
+      return { kind: 'message', tsLocalNs: BigInt(ts), ...body, venue: venue as VenueId, ...(instrument !== undefined ? { instrument } : {}), ...(url !== undefined ? { url } : {}) };
     }
   }
 }

@@ -1,0 +1,131 @@
+/**
+ * `createFeedConnector(spec, options)`: one venue feed over as many connections as the venue's
+ * routes and limits require (venue-protocol.ts plans them), each kept alive by a FeedLink, with
+ * book sync on the connections carrying depth. Every frame goes to the sink unchanged and in
+ * order of receipt per connection; frames that are not JSON are delivered too and reported as
+ * `malformed`.
+ */
+import type { CaptureClock, ConnectionEvent, ConnectorOptions, FeedConnector, FeedSpec } from './connector.ts';
+import { BookSync } from './book-sync.ts';
+import { FeedLink } from './feed-link.ts';
+import { venueProtocol } from './protocol-registry.ts';
+import { RestSnapshotClient } from './rest-snapshot.ts';
+import { TokenBucket } from './token-bucket.ts';
+import { joinBase, type ConnectionPlan, type KeepAlive, type VenueProtocol } from './venue-protocol.ts';
+import type { WsConnection } from './ws-connection.ts';
+
+const DEFAULT_BACKOFF = { baseMs: 1_000, maxMs: 60_000 };
+
+export function createFeedConnector(spec: FeedSpec, options: ConnectorOptions): FeedConnector {
+  if (spec.symbols.length === 0 || spec.channels.length === 0) throw new Error(`E_FEED_EMPTY: feed for ${spec.venue} needs at least one symbol and one channel`);
+  const protocol = venueProtocol(spec.venue);
+  const ov = options.overrides ?? {};
+  const random = options.random ?? Math.random;
+  const backoff = { baseMs: ov.backoffBaseMs ?? DEFAULT_BACKOFF.baseMs, maxMs: ov.backoffMaxMs ?? DEFAULT_BACKOFF.maxMs };
+  const wsBase = options.endpoints?.wsBaseUrl ?? protocol.wsBaseUrl;
+  const restBase = options.endpoints?.restBaseUrl ?? protocol.restBaseUrl;
+  joinBase(restBase, '/'); // validates an --rest-endpoint up front
+  const { sink, clock } = options;
+  let running = false;
+  let counter = 0;
+  const connections = new Map<string, WsConnection>();
+
+  const rest = protocol.bookSync.kind === 'rest-snapshot' && spec.channels.includes('depth') ? restClient(protocol, ov.restWeightWindowMs, clock, random, backoff, sink, () => running) : null;
+  const books = new BookSync({
+    protocol,
+    restBaseUrl: joinBase(restBase, ''),
+    rest,
+    clock,
+    sink,
+    send: (id, text) => connections.get(id)?.send(text),
+    running: () => running,
+  });
+  const connectBucket = new TokenBucket(protocol.connectAttempts.burst, protocol.connectAttempts.perSecond);
+  const links = protocol.plan(spec).map((plan) => {
+    const depth = plan.channels.includes('depth');
+    return new FeedLink({
+      url: joinBase(wsBase, plan.path),
+      subscribeMessages: plan.subscribeMessages,
+      keepAlive: keepAlive(protocol.keepAlive, ov.pingIntervalMs),
+      silenceMs: ov.silenceMs ?? silenceFor(protocol, plan),
+      rotateAfterMs: ov.rotateAfterMs ?? protocol.rotateAfterMs,
+      controlMessages: protocol.controlMessages,
+      connectBucket,
+      backoff,
+      random,
+      clock,
+      nextConnectionId: () => `${options.connectionIdPrefix}-${++counter}`,
+      onFrame: (conn, text, tsNs, data) => {
+        if (!data) return sink.frame({ source: 'ws', tsCaptureNs: tsNs, connectionId: conn.connectionId, text, keepAlive: true });
+        sink.frame({ source: 'ws', tsCaptureNs: tsNs, connectionId: conn.connectionId, text });
+        if (!looksLikeJson(text)) event({ type: 'malformed', tsNs, connectionId: conn.connectionId, reason: `frame is not JSON (${text.length} bytes: ${JSON.stringify(text.slice(0, 60))}); recorded as received` });
+        else if (depth) books.frame(conn.connectionId, text, tsNs);
+      },
+      onConnectionOpen: (conn) => {
+        connections.set(conn.connectionId, conn);
+        if (depth) books.connectionOpened(conn.connectionId, plan.symbols);
+      },
+      onConnectionEnd: (conn) => {
+        connections.delete(conn.connectionId);
+        books.connectionEnded(conn.connectionId);
+      },
+      event,
+    });
+  });
+
+  function event(e: ConnectionEvent): void {
+    if (running) sink.event(e);
+  }
+
+  return {
+    spec,
+    start() {
+      if (running) return;
+      running = true;
+      for (const link of links) link.start();
+    },
+    async stop(reason: string) {
+      rest?.stop();
+      await Promise.all(links.map((l) => l.stop(reason)));
+      running = false;
+    },
+  };
+}
+
+/** A connection's silence threshold: the strictest of its channels (any data frame resets it). */
+function silenceFor(protocol: VenueProtocol, plan: ConnectionPlan): number {
+  return Math.min(...plan.channels.map((c) => protocol.silenceMs[c]));
+}
+
+function keepAlive(k: KeepAlive | null, intervalMs: number | undefined): KeepAlive | null {
+  return k === null || intervalMs === undefined ? k : { ...k, intervalMs };
+}
+
+/** Cheap structural check (a full parse per frame would cost more than the recording itself). */
+function looksLikeJson(text: string): boolean {
+  const first = text.charCodeAt(0);
+  const last = text.charCodeAt(text.length - 1);
+  return (first === 123 && last === 125) || (first === 91 && last === 93); // {...} or [...]
+}
+
+function restClient(
+  protocol: VenueProtocol,
+  windowMs: number | undefined,
+  clock: CaptureClock,
+  random: () => number,
+  backoff: { baseMs: number; maxMs: number },
+  sink: ConnectorOptions['sink'],
+  running: () => boolean,
+): RestSnapshotClient | null {
+  const rules = protocol.bookSync;
+  if (rules.kind !== 'rest-snapshot') return null;
+  return new RestSnapshotClient({
+    rules: windowMs === undefined ? rules : { ...rules, weightWindowMs: windowMs },
+    captureNs: () => clock.nowNs(),
+    random,
+    backoff,
+    onWait: (reason, delayMs) => {
+      if (running()) sink.event({ type: 'rate-limited', tsNs: clock.nowNs(), connectionId: '-', reason, delayMs });
+    },
+  });
+}

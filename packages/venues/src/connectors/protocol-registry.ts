@@ -1,0 +1,20 @@
+/** The protocol of each supported venue. */
+import type { VenueId } from '../formats/records.ts';
+import { binanceProtocol } from './binance-protocol.ts';
+import { bybitProtocol } from './bybit-protocol.ts';
+import { okxProtocol } from './okx-protocol.ts';
+import type { VenueProtocol } from './venue-protocol.ts';
+
+export function venueProtocol(venue: VenueId): VenueProtocol {
+  switch (venue) {
+    case 'binance-spot':
+    case 'binance-usdm':
+    case 'binance-coinm':
+      return binanceProtocol(venue);
+    case 'okx':
+      return okxProtocol();
+    case 'bybit-spot':
+    case 'bybit-linear':
+      return bybitProtocol(venue);
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * What a connector needs to know about one venue's public market-data protocol: production
+ * URLs, the stream each record channel maps to, how to subscribe, keep-alives, limits, the
+ * forced-disconnect period and how its order book is synchronised. One implementation per venue
+ * family (binance-protocol.ts, okx-protocol.ts, bybit-protocol.ts), each citing the venue docs.
+ * The venue server of the tests and the docs read the same table through `venueProtocol(venue)`.
+ */
+import type { VenueId } from '../formats/records.ts';
+import { RECORD_CHANNELS, type FeedSpec, type RecordChannel } from './connector.ts';
+import type { BookSequenceWatch } from './sequence-watch.ts';
+
+export type VenueFamily = 'binance' | 'okx' | 'bybit';
+
+/** One WebSocket connection the feed needs: where to connect and what to send once open. */
+export interface ConnectionPlan {
+  /** Path and query appended to the WebSocket base URL, e.g. `/public/stream?streams=btcusdt@depth@0ms`. */
+  readonly path: string;
+  readonly symbols: readonly string[];
+  readonly channels: readonly RecordChannel[];
+  /** Text messages to send after the socket opened, in order (empty when the URL subscribes). */
+  readonly subscribeMessages: readonly string[];
+}
+
+/** A client-side keep-alive the venue requires. */
+export interface KeepAlive {
+  /** Interval, ms. */
+  readonly intervalMs: number;
+  /** Text frame sent. */
+  readonly text: string;
+  /** true: send only after this long without any received frame (OKX); false: always (Bybit). */
+  readonly whenIdleOnly: boolean;
+  /** Recognises the venue's reply, which does not count as market data for the silence watchdog. */
+  isReply(text: string): boolean;
+}
+
+/** A rate as a token bucket: `burst` at once, refilled at `perSecond`. */
+export interface RateLimit {
+  readonly burst: number;
+  readonly perSecond: number;
+}
+
+/** Book sync from a REST snapshot fetched after the first diff (Binance). */
+export interface RestSnapshotSync {
+  readonly kind: 'rest-snapshot';
+  /** Path and query of the snapshot request for one symbol, appended to the REST base URL. */
+  snapshotPath(symbol: string): string;
+  /** Request weight of one snapshot, and the venue's weight limit per window. */
+  readonly requestWeight: number;
+  readonly weightLimit: number;
+  readonly weightWindowMs: number;
+  /** Response header carrying the weight used in the current window (lower case). */
+  readonly usedWeightHeader: string;
+}
+
+/** Book sync from the venue's own snapshot after (re)subscribing (OKX, Bybit). */
+export interface ResubscribeSync {
+  readonly kind: 'resubscribe';
+  /** Messages that unsubscribe and subscribe again one symbol's book, so the venue sends a fresh snapshot. */
+  resubscribeMessages(symbol: string): readonly string[];
+}
+
+export interface VenueProtocol {
+  readonly venue: VenueId;
+  readonly family: VenueFamily;
+  /** Production WebSocket base URL (scheme, host, port only). */
+  readonly wsBaseUrl: string;
+  /** Production REST base URL (scheme, host, port only). */
+  readonly restBaseUrl: string;
+  /** The venue's stream or topic name for one channel of one symbol (as it appears in subscriptions). */
+  streamName(channel: RecordChannel, symbol: string): string;
+  /** WebSocket path that carries a channel (before any stream list), e.g. `/public/stream`. */
+  wsPath(channel: RecordChannel): string;
+  /** An open connection without market data for this long (ms) is restarted; per channel. */
+  readonly silenceMs: Readonly<Record<RecordChannel, number>>;
+  /** Most streams (Binance) or subscription args (OKX, Bybit) we put on one connection. */
+  readonly maxStreamsPerConnection: number;
+  /** The venue closes every connection after this long (ms); null when it documents none. */
+  readonly forcedDisconnectMs: number | null;
+  /** We replace a connection after this long (ms), before the forced disconnect; null = never. */
+  readonly rotateAfterMs: number | null;
+  readonly keepAlive: KeepAlive | null;
+  /** Control messages (subscribe, unsubscribe, ping) the venue accepts per connection. */
+  readonly controlMessages: RateLimit;
+  /** New WebSocket connections the venue accepts per IP. */
+  readonly connectAttempts: RateLimit;
+  readonly bookSync: RestSnapshotSync | ResubscribeSync;
+  /** The connections a feed needs, honouring routes and stream limits. */
+  plan(spec: FeedSpec): ConnectionPlan[];
+  /** A fresh continuity watcher for the book diffs of one connection. */
+  sequenceWatch(): BookSequenceWatch;
+}
+
+/** The feed name used in raw paths: the spec's channels in RECORD_CHANNELS order, joined by `+`. */
+export function feedName(spec: Pick<FeedSpec, 'channels'>): string {
+  return RECORD_CHANNELS.filter((c) => spec.channels.includes(c)).join('+');
+}
+
+/**
+ * `base` + `path`, where base is scheme://host[:port] (any path on it is an error): `--endpoint`
+ * replaces only scheme, host and port; paths stay the venue's own.
+ */
+export function joinBase(base: string, path: string): string {
+  const url = new URL(base);
+  if ((url.pathname !== '/' && url.pathname !== '') || url.search !== '') {
+    throw new Error(`E_ENDPOINT_HAS_PATH: endpoint ${base} must be scheme://host[:port] only; paths and queries are the venue's own`);
+  }
+  return `${url.protocol}//${url.host}${path}`;
+}
+
+/** Splits a list into chunks of at most `size` items. */
+export function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

@@ -1,0 +1,186 @@
+/**
+ * One physical WebSocket connection of a feed: opens it, sends the subscription, answers the
+ * venue's pings (ws replies to every ping with a pong carrying the same payload, as Binance
+ * requires), sends the venue's keep-alive, and watches for silence. It hands every received
+ * text frame over with the capture time read first thing on receipt, and reports how it ended.
+ * Reconnecting and rotating are the job of feed-link.ts; one WsConnection never reconnects.
+ */
+import WebSocket from 'ws';
+import { retryAfterMs } from './backoff.ts';
+import type { CaptureClock } from './connector.ts';
+import type { TokenBucket } from './token-bucket.ts';
+import type { KeepAlive } from './venue-protocol.ts';
+
+/** How a connection ended, for the reconnect decision and the `closed` event's reason. */
+export interface ConnectionEnd {
+  /** WebSocket close code (1006 = dropped without a close frame), or null when the upgrade failed. */
+  readonly code: number | null;
+  readonly reason: string;
+  /** HTTP status of a refused upgrade (429, 418, 503 ...). */
+  readonly httpStatus: number | null;
+  /** Venue's Retry-After on a refused upgrade, ms. */
+  readonly retryAfterMs: number | null;
+}
+
+export interface WsConnectionOptions {
+  readonly url: string;
+  readonly connectionId: string;
+  readonly subscribeMessages: readonly string[];
+  readonly keepAlive: KeepAlive | null;
+  /** No market data (keep-alive replies excluded) for this long, ms → `onSilent`, then terminated. */
+  readonly silenceMs: number;
+  readonly clock: CaptureClock;
+  /** Paces control messages (subscribe, unsubscribe, ping) to the venue's per-connection limit. */
+  readonly controlBucket: TokenBucket;
+  onOpen(): void;
+  onSubscribed(): void;
+  /** Every text frame, unchanged, with its capture time; `data` false for keep-alive replies. */
+  onFrame(text: string, tsCaptureNs: bigint, data: boolean): void;
+  onSilent(silentMs: number): void;
+  onEnd(end: ConnectionEnd): void;
+}
+
+/** Watchdogs sample counters this many times per threshold instead of re-arming a timer per frame. */
+const CHECKS_PER_PERIOD = 5;
+/** A clean close that gets no answer is cut after this long, ms. */
+const CLOSE_GRACE_MS = 2_000;
+
+export class WsConnection {
+  readonly connectionId: string;
+  /** Capture time of the last frame, ns; null before the first. */
+  lastFrameNs: bigint | null = null;
+  /** Capture time of the open, ns; null before it. */
+  openNs: bigint | null = null;
+  private socket: WebSocket | null = null;
+  private dataFrames = 0;
+  private anyFrames = 0;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private refused: { status: number; retryAfterMs: number | null } | null = null;
+  private lastError: string | null = null;
+  private ended = false;
+  private closing: Promise<void> | null = null;
+
+  constructor(private readonly o: WsConnectionOptions) {
+    this.connectionId = o.connectionId;
+  }
+
+  open(): void {
+    const socket = new WebSocket(this.o.url, { handshakeTimeout: 10_000, perMessageDeflate: false });
+    this.socket = socket;
+    socket.on('unexpected-response', (_req, res) => {
+      this.refused = { status: res.statusCode ?? 0, retryAfterMs: retryAfterMs(res.headers['retry-after'], Date.now()) };
+      res.resume();
+      socket.terminate();
+    });
+    socket.on('open', () => this.opened());
+    socket.on('message', (data: Buffer, isBinary: boolean) => {
+      const tsNs = this.o.clock.nowNs(); // before anything else: capture time is receipt time
+      const text = isBinary ? data.toString('utf8') : data.toString();
+      this.anyFrames++;
+      this.lastFrameNs = tsNs;
+      const isData = this.o.keepAlive === null || !this.o.keepAlive.isReply(text);
+      if (isData) this.dataFrames++;
+      this.o.onFrame(text, tsNs, isData);
+    });
+    socket.on('error', (err) => {
+      this.lastError = err.message;
+    });
+    socket.on('close', (code, reason) => this.end(code, reason.toString()));
+  }
+
+  /** Sends a control message, paced by the venue's message-rate limit. */
+  send(text: string): void {
+    const waitMs = this.o.controlBucket.take();
+    if (waitMs === 0) this.sendNow(text);
+    else this.after(waitMs, () => this.sendNow(text));
+  }
+
+  /** Closes cleanly (close frame 1000), cutting the socket if the venue does not answer in time. */
+  close(reason: string): Promise<void> {
+    if (this.closing !== null) return this.closing;
+    this.closing = new Promise<void>((resolve) => {
+      const socket = this.socket;
+      if (this.ended || socket === null) return resolve();
+      socket.once('close', () => resolve());
+      if (socket.readyState === WebSocket.CONNECTING) socket.terminate();
+      else socket.close(1000, reason.slice(0, 120));
+      const cut = setTimeout(() => socket.terminate(), CLOSE_GRACE_MS);
+      socket.once('close', () => clearTimeout(cut));
+    });
+    return this.closing;
+  }
+
+  /** Cuts the socket at once (silent connection). */
+  terminate(): void {
+    this.socket?.terminate();
+  }
+
+  private opened(): void {
+    this.openNs = this.o.clock.nowNs();
+    this.o.onOpen();
+    for (const message of this.o.subscribeMessages) this.send(message);
+    this.o.onSubscribed();
+    this.watchSilence();
+    this.keepAlive();
+  }
+
+  private sendNow(text: string): void {
+    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(text);
+  }
+
+  private watchSilence(): void {
+    this.whenQuiet(
+      () => this.dataFrames,
+      this.o.silenceMs,
+      () => {
+        this.o.onSilent(this.o.silenceMs);
+        this.terminate();
+      },
+    );
+  }
+
+  private keepAlive(): void {
+    const k = this.o.keepAlive;
+    if (k === null) return;
+    if (k.whenIdleOnly) this.whenQuiet(() => this.anyFrames, k.intervalMs, () => this.send(k.text)); // OKX: only when idle
+    else this.every(k.intervalMs, () => this.send(k.text));
+  }
+
+  /** Calls `onQuiet` each time `count` has not moved for `periodMs` (sampled, ±1/CHECKS_PER_PERIOD). */
+  private whenQuiet(count: () => number, periodMs: number, onQuiet: () => void): void {
+    let seen = count();
+    let quietChecks = 0;
+    this.every(periodMs / CHECKS_PER_PERIOD, () => {
+      if (count() !== seen) {
+        seen = count();
+        quietChecks = 0;
+      } else if (++quietChecks >= CHECKS_PER_PERIOD) {
+        quietChecks = 0;
+        onQuiet();
+      }
+    });
+  }
+
+  private end(code: number, reason: string): void {
+    if (this.ended) return;
+    this.ended = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    const refused = this.refused;
+    const text = refused !== null ? `upgrade refused with HTTP ${refused.status}` : reason !== '' ? reason : (this.lastError ?? 'connection lost');
+    this.o.onEnd({ code: refused !== null ? null : code, reason: text, httpStatus: refused?.status ?? null, retryAfterMs: refused?.retryAfterMs ?? null });
+  }
+
+  private after(ms: number, fn: () => void): void {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      fn();
+    }, ms);
+    this.timers.add(t);
+  }
+
+  private every(ms: number, fn: () => void): void {
+    const t = setInterval(fn, Math.max(1, ms));
+    this.timers.add(t);
+  }
+}
