@@ -13,7 +13,6 @@ export {
   recorderConfigFromFlags,
   recorderConfigSchema,
   parseWindow,
-  defaultFeedName,
   DEFAULT_WINDOW,
   DEFAULT_FLUSH_INTERVAL_MS,
   DEFAULT_BUFFER_LIMIT_BYTES,

@@ -24,7 +24,7 @@ import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ChassisError } from '@chassis/core';
-import { RECORD_CHANNELS, VENUE_IDS, type FeedSpec, type RecordChannel } from '@chassis/venues';
+import { feedName, RECORD_CHANNELS, VENUE_IDS, type FeedSpec } from '@chassis/venues';
 
 export const DEFAULT_WINDOW = '1h';
 export const DEFAULT_FLUSH_INTERVAL_MS = 1000;
@@ -107,7 +107,7 @@ export const recorderConfigSchema = z
     if (typeof w === 'string') ctx.addIssue({ code: 'custom', path: ['window'], message: w });
     const dirs = new Map<string, number>();
     c.feeds.forEach((f, i) => {
-      const dir = `${f.venue}/${f.name ?? defaultFeedName(f.channels)}`;
+      const dir = `${f.venue}/${f.name ?? feedName(f)}`;
       const first = dirs.get(dir);
       if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['feeds', i], message: `records into raw/${dir}/ like feeds.${first}: give one of them another name` });
       else dirs.set(dir, i);
@@ -139,14 +139,6 @@ export interface RecorderConfig {
   readonly feeds: readonly RecorderFeed[];
 }
 
-/**
- * Feed name from its channels, in RECORD_CHANNELS order (`depth+trade+bbo`), whatever order the
- * user gave them in, so the same subscription always lands in the same directory.
- */
-export function defaultFeedName(channels: readonly RecordChannel[]): string {
-  return RECORD_CHANNELS.filter((c) => channels.includes(c)).join('+');
-}
-
 /** `path: message` per issue, `unknown field "x"` for unrecognised keys, then `(in <source>)`. */
 function describeConfigIssues(error: z.ZodError, source: string, nameOf: (path: readonly PropertyKey[]) => string): string {
   return error.issues
@@ -172,7 +164,7 @@ function toConfig(c: RecorderConfigFile): RecorderConfig {
     logFormat: c.logFormat,
     feeds: c.feeds.map((f) => ({
       spec: { venue: f.venue, symbols: f.symbols, channels: RECORD_CHANNELS.filter((ch) => f.channels.includes(ch)) },
-      feed: f.name ?? defaultFeedName(f.channels),
+      feed: f.name ?? feedName(f),
       endpoints: { ...(f.endpoint ? { wsBaseUrl: f.endpoint } : {}), ...(f.restEndpoint ? { restBaseUrl: f.restEndpoint } : {}) },
     })),
   };

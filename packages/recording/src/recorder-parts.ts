@@ -1,11 +1,20 @@
 /**
  * The real parts `chassis record` assembles: the venue connectors of @chassis/venues, this
- * package's FeedRecorder, crash recovery and capture clock, and the prom-client metrics.
+ * package's FeedRecorder, its crash recovery and capture clock, and the prom-client metrics.
  */
-import { ChassisError } from '@chassis/core';
+import { createFeedConnector } from '@chassis/venues';
+import { MonotonicCaptureClock } from './capture-clock.ts';
+import { FeedRecorder } from './feed-recorder.ts';
 import type { RecorderParts } from './recorder.ts';
+import { recoverOpenWindows } from './window-recovery.ts';
 
-// Seam: the connectors (part A) and the writer (part B) are not on main yet.
 export function recorderParts(): RecorderParts {
-  throw new ChassisError('E_RECORDER_UNAVAILABLE', 'this build has no venue connectors or feed writer yet');
+  return {
+    clock: () => new MonotonicCaptureClock(),
+    openFeed: (o) => new FeedRecorder(o),
+    connect: createFeedConnector,
+    recoverOpenWindows,
+    // Seam: createRecordingMetrics (recording-metrics.ts, part E) goes here once it is on main;
+    // until then --metrics-port serves the process metrics and /readyz only.
+  };
 }

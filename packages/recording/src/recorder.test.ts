@@ -9,9 +9,11 @@ import { ChassisError } from '@chassis/core';
 import type { CapturedFrame, ConnectionEvent, ConnectorOptions, FeedConnector, FeedSpec } from '@chassis/venues';
 import { freePort } from '../../../test/loopback-port.ts';
 import { parseRecorderConfig } from './recorder-config.ts';
-import { newSessionId, Recorder, stopOnSignals, type FeedWriter, type FeedWriterOptions, type RecorderParts } from './recorder.ts';
+import { newSessionId, Recorder, stopOnSignals, type FeedWriter, type RecorderParts } from './recorder.ts';
 import type { RecordingLog } from './recording-log.ts';
 import type { RecordingMetrics } from './recording-metrics.ts';
+import type { FeedRecorderOptions } from './feed-recorder.ts';
+import type { RecoveredWindow } from './window-recovery.ts';
 
 /** Everything the fakes saw, in order: the oracle for what the process did when. */
 type Step = string;
@@ -22,7 +24,7 @@ class FakeWriter implements FeedWriter {
   readonly failed: Promise<ChassisError>;
   fail!: (e: ChassisError) => void;
   constructor(
-    readonly options: FeedWriterOptions,
+    readonly options: FeedRecorderOptions,
     private readonly steps: Step[],
   ) {
     this.failed = new Promise((resolve) => (this.fail = resolve));
@@ -94,7 +96,10 @@ function harness() {
     },
     recoverOpenWindows: async ({ spoolDir }) => {
       steps.push(`recover ${spoolDir}`);
-      return [{ manifestKey: 'raw/okx/trade/20260101T000000Z/manifest.json', lastCaptureNs: 5n }];
+      return [
+        { dirKey: 'raw/okx/trade/20260101T000000Z', session: 'DEAD1', manifest: null, truncatedBytes: 0 },
+        { dirKey: 'raw/okx/trade/20260101T010000Z', session: 'DEAD1', manifest: { messages: 41 } as RecoveredWindow['manifest'], truncatedBytes: 17 },
+      ];
     },
     createMetrics: (): RecordingMetrics => ({
       frame: () => {},
@@ -188,11 +193,15 @@ describe('the recorder process', () => {
     await r.stop('test over');
   });
 
-  it('logs each window it recovered from a dead session', async () => {
+  it('logs each window it recovered from a dead session, published or removed', async () => {
     const root = tmpRoot();
     const h = harness();
     const r = await Recorder.start({ config: twoFeeds(root), parts: h.parts, log: h.log });
-    expect(h.lines.find((l) => l.msg.startsWith('published an incomplete manifest'))?.obj).toEqual({ window: { manifestKey: 'raw/okx/trade/20260101T000000Z/manifest.json', lastCaptureNs: '5' } });
+    const recovered = h.lines.filter((l) => l.obj.dirKey !== undefined);
+    expect(recovered.map((l) => [l.level, l.msg, l.obj])).toEqual([
+      ['warn', 'raw/okx/trade/20260101T000000Z: session DEAD1 left an open window with nothing durable; removed it', { dirKey: 'raw/okx/trade/20260101T000000Z', session: 'DEAD1', messages: 0, truncatedBytes: 0 }],
+      ['warn', 'raw/okx/trade/20260101T010000Z: published an incomplete manifest for the window session DEAD1 left open', { dirKey: 'raw/okx/trade/20260101T010000Z', session: 'DEAD1', messages: 41, truncatedBytes: 17 }],
+    ]);
     await r.stop('test over');
   });
 

@@ -16,12 +16,14 @@ import { mkdirSync, statfsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { ChassisError } from '@chassis/core';
-import type { CaptureClock, ConnectionEvent, ConnectorOptions, ConnectorSink, FeedConnector, FeedSpec, VenueId } from '@chassis/venues';
+import type { CaptureClock, ConnectionEvent, ConnectorOptions, ConnectorSink, FeedConnector, FeedSpec } from '@chassis/venues';
 import { openStorage, resolveDataRoot, type Storage } from '@chassis/storage';
 import { startMonitoring, type MetricsRegistry, type Monitoring } from '@chassis/monitoring';
 import type { RecorderConfig, RecorderFeed } from './recorder-config.ts';
 import { logConnectionEvent, type RecordingLog } from './recording-log.ts';
 import type { RecordingMetrics } from './recording-metrics.ts';
+import type { FeedRecorderOptions } from './feed-recorder.ts';
+import type { RecoveredWindow, RecoverOptions } from './window-recovery.ts';
 
 /** What the process needs of a feed's writer (part B's FeedRecorder implements it). */
 export interface FeedWriter extends ConnectorSink {
@@ -31,22 +33,6 @@ export interface FeedWriter extends ConnectorSink {
   readonly failed: Promise<ChassisError>;
 }
 
-/** The options a feed's writer is opened with (the FeedRecorderOptions of the design). */
-export interface FeedWriterOptions {
-  readonly storage: Storage;
-  readonly spoolDir: string;
-  readonly venue: VenueId;
-  readonly feed: string;
-  readonly symbols: readonly string[];
-  readonly session: string;
-  readonly windowNs: bigint;
-  readonly flushIntervalMs: number;
-  readonly bufferLimitBytes: number;
-  readonly clock: CaptureClock;
-  readonly metrics?: RecordingMetrics;
-  readonly log: RecordingLog;
-}
-
 /**
  * The parts the process assembles: the connectors (@chassis/venues), the writer and its crash
  * recovery (this package), the capture clock and the metrics. Injected so that the process can be
@@ -54,10 +40,10 @@ export interface FeedWriterOptions {
  */
 export interface RecorderParts {
   clock(): CaptureClock;
-  openFeed(o: FeedWriterOptions): FeedWriter;
+  openFeed(o: FeedRecorderOptions): FeedWriter;
   connect(spec: FeedSpec, o: ConnectorOptions): FeedConnector;
-  /** Publishes an 'incomplete' manifest for every window a dead session left open; returns what it published. */
-  recoverOpenWindows(o: { storage: Storage; spoolDir: string; log: RecordingLog }): Promise<readonly object[]>;
+  /** Publishes an 'incomplete' manifest for every window a dead session left open; returns what it recovered. */
+  recoverOpenWindows(o: RecoverOptions): Promise<readonly RecoveredWindow[]>;
   /** The prom-client side of RecordingMetrics; absent = the endpoint serves process metrics only. */
   createMetrics?(registry: MetricsRegistry['registry']): RecordingMetrics;
 }
@@ -119,11 +105,6 @@ function spoolDirOf(storage: Storage, config: RecorderConfig): string {
   return config.spool;
 }
 
-/** JSON-safe copy (ns bigints as decimal strings) for the log. */
-function plain(value: object): object {
-  return JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))) as object;
-}
-
 export class Recorder {
   readonly session: string;
   readonly dataRoot: string;
@@ -182,7 +163,11 @@ export class Recorder {
     const { config, parts, log } = this.o;
     mkdirSync(this.spoolDir, { recursive: true });
     const recovered = await parts.recoverOpenWindows({ storage: this.storage, spoolDir: this.spoolDir, log });
-    for (const w of recovered) log.warn({ window: plain(w) }, 'published an incomplete manifest for a window a previous session left open');
+    for (const w of recovered) {
+      const fields = { dirKey: w.dirKey, session: w.session, messages: w.manifest?.messages ?? 0, truncatedBytes: w.truncatedBytes };
+      if (w.manifest) log.warn(fields, `${w.dirKey}: published an incomplete manifest for the window session ${w.session} left open`);
+      else log.warn(fields, `${w.dirKey}: session ${w.session} left an open window with nothing durable; removed it`);
+    }
     const clock = parts.clock();
     config.feeds.forEach((feed, i) => {
       const writer = parts.openFeed({
