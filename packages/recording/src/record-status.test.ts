@@ -146,8 +146,8 @@ describe('chassis record status', () => {
     expect(ws.map((w) => `${w.venue}/${w.feed}/${w.window}`)).toEqual(['binance-usdm/depth+trade/20251201T230000Z', 'binance-usdm/depth+trade/20251201T220000Z', 'okx/trade/20251201T220000Z']);
     const text = formatRecordStatus(ws, dir).split('\n');
     expect(text[0]).toBe('binance-usdm/depth+trade: 1 open, 1 closed (1 awaiting chassis quality run)');
-    expect(text[1]).toBe('  20251201T230000Z  open    session SESSION2 pid 4242@rec-a, heartbeat 1.0 s ago (alive); 40 messages in 1 file(s), 0.0 MB, 0 gap(s), captured 23:58:20.000 … 23:59:58.000 UTC; last message 2.0 s ago');
-    expect(text[2]).toBe('  20251201T220000Z  closed  partial    1000 messages in 2 file(s), 0.0 MB, 1 gap(s), captured 22:00:05.000 … 22:59:59.000 UTC; promotion pending');
+    expect(text[1]).toBe('  20251201T230000Z  open    session SESSION2 pid 4242@rec-a, heartbeat 1.0 s ago (alive); 40 messages in 1 file(s), 0.8 kB, 0 gap(s), captured 23:58:20.000 … 23:59:58.000 UTC; last message 2.0 s ago');
+    expect(text[2]).toBe('  20251201T220000Z  closed  partial    1000 messages in 2 file(s), 15.0 kB, 1 gap(s), captured 22:00:05.000 … 22:59:59.000 UTC; promotion pending');
     expect(text[3]).toBe('okx/trade: 0 open, 1 closed (1 awaiting chassis quality run)');
   });
 

@@ -181,10 +181,10 @@ export function recordStatusJson(windows: readonly WindowStatus[]): string {
 
 const seconds = (n: bigint): string => `${(Number(n) / 1e9).toFixed(1)} s`;
 const utc = (n: bigint | null): string => (n === null ? '?' : new Date(Number(n / 1_000_000n)).toISOString().slice(11, 23));
-const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
+const size = (bytes: number): string => (bytes < 1e6 ? `${(bytes / 1e3).toFixed(1)} kB` : `${(bytes / 1e6).toFixed(1)} MB`);
 
 function describeWindow(w: WindowStatus): string {
-  const common = `${w.messages} messages in ${w.files} file(s), ${mb(w.bytes)}, ${w.gaps} gap(s), captured ${utc(w.firstCaptureNs)} … ${utc(w.lastCaptureNs)} UTC`;
+  const common = `${w.messages} messages in ${w.files} file(s), ${size(w.bytes)}, ${w.gaps} gap(s), captured ${utc(w.firstCaptureNs)} … ${utc(w.lastCaptureNs)} UTC`;
   const promotion = w.promotion === null ? 'promotion pending' : Object.keys(w.promotion).length === 0 ? 'gate ran: no datasets' : Object.entries(w.promotion).map(([k, n]) => `${k} ${n}`).join(', ');
   if (w.state === 'closed') return `  ${w.window}  closed  ${(w.completeness ?? '?').padEnd(10)} ${common}; ${promotion}`;
   const who = `session ${w.session ?? '?'} pid ${w.pid ?? '?'}@${w.host ?? '?'}`;
