@@ -127,6 +127,19 @@ describe('chassis record status', () => {
     ]);
   });
 
+  it("shows a window a restarted recorder reopened in its own {window}-{session} directory beside the first one", async () => {
+    const dir = root({
+      'raw/binance-usdm/depth+trade/20251201T220000Z/manifest.json': closedManifest,
+      'raw/binance-usdm/depth+trade/20251201T220000Z-SESSION2/open.json': openWindow({ updatedAtMs: Number(NOW_NS / 1_000_000n) }),
+    });
+    const ws = await recordStatus(new FsStorage(dir), { nowNs: NOW_NS, host: 'elsewhere' });
+    expect(ws.map((w) => [w.window, w.dir, w.state])).toEqual([
+      ['20251201T220000Z', '20251201T220000Z-SESSION2', 'open'],
+      ['20251201T220000Z', '20251201T220000Z', 'closed'],
+    ]);
+    expect(formatRecordStatus(ws, dir).split('\n')[1]).toMatch(/^ {2}20251201T220000Z-SESSION2 {2}open /);
+  });
+
   it('ignores imports and anything that is not a venue window', async () => {
     const dir = root({
       'raw/imports/abc/capture.gz': 'x',

@@ -13,7 +13,8 @@ import { processExists, type Storage } from '@chassis/storage';
 /** A recorder rewrites open.json at least every 5 s; three missed rewrites mean it is probably gone. */
 export const STALE_HEARTBEAT_NS = 15_000_000_000n;
 
-const WINDOW_KEY = /^raw\/([^/]+)\/([^/]+)\/(\d{8}T\d{6}Z)\/(open|manifest|quality)\.json$/;
+/** raw/{venue}/{feed}/{window}[-{session}[-n]]/{file}: a window a previous session already used gets its own directory. */
+const WINDOW_KEY = /^raw\/([^/]+)\/([^/]+)\/((\d{8}T\d{6}Z)(?:-[^/]+)?)\/(open|manifest|quality)\.json$/;
 const VENUES: ReadonlySet<string> = new Set(VENUE_IDS);
 
 /** Whether the recorder of an open window looks alive. */
@@ -28,8 +29,10 @@ export type Liveness =
 export interface WindowStatus {
   readonly venue: string;
   readonly feed: string;
-  /** Window start, UTC, `YYYYMMDDTHHMMSSZ` (the directory name). */
+  /** Window start, UTC, `YYYYMMDDTHHMMSSZ`. */
   readonly window: string;
+  /** Directory name: the window start, followed by `-{session}` when an earlier session had used that window. */
+  readonly dir: string;
   readonly state: 'open' | 'closed';
   readonly files: number;
   readonly bytes: number;
@@ -126,14 +129,14 @@ export interface RecordStatusOptions {
 /** Every recorded window of the data root, by venue, feed, then newest window first. */
 export async function recordStatus(storage: Storage, o: RecordStatusOptions): Promise<WindowStatus[]> {
   /** Per window directory: which of its JSON files exist, and in which storage. */
-  const dirs = new Map<string, { venue: string; feed: string; window: string; names: Map<string, Storage> }>();
+  const dirs = new Map<string, { venue: string; feed: string; window: string; dir: string; names: Map<string, Storage> }>();
   for (const source of o.spool ? [o.spool, storage] : [storage]) {
     for (const key of await source.list('raw')) {
       const m = WINDOW_KEY.exec(key);
       if (!m || !VENUES.has(m[1]!)) continue;
       const dir = `raw/${m[1]}/${m[2]}/${m[3]}`;
-      const entry = dirs.get(dir) ?? { venue: m[1]!, feed: m[2]!, window: m[3]!, names: new Map<string, Storage>() };
-      entry.names.set(m[4]!, source);
+      const entry = dirs.get(dir) ?? { venue: m[1]!, feed: m[2]!, window: m[4]!, dir: m[3]!, names: new Map<string, Storage>() };
+      entry.names.set(m[5]!, source);
       dirs.set(dir, entry);
     }
   }
@@ -146,7 +149,7 @@ export async function recordStatus(storage: Storage, o: RecordStatusOptions): Pr
   for (const [dir, d] of dirs) {
     const quality = await read(d, dir, 'quality');
     const manifest = await read(d, dir, 'manifest');
-    const base = { venue: d.venue, feed: d.feed, window: d.window, promotion: promotionOf(quality) };
+    const base = { venue: d.venue, feed: d.feed, window: d.window, dir: d.dir, promotion: promotionOf(quality) };
     if (manifest) {
       out.push({ ...base, state: 'closed', ...counts(manifest), completeness: str(manifest.completeness), pid: null, host: str((manifest.capture as Json | undefined)?.host), heartbeatAgeNs: null, liveness: null, captureAgeNs: null, lagMs: null });
       continue;
@@ -171,7 +174,7 @@ export async function recordStatus(storage: Storage, o: RecordStatusOptions): Pr
       lagMs: typeof open.lagMs === 'number' ? open.lagMs : null,
     });
   }
-  return out.sort((a, b) => a.venue.localeCompare(b.venue) || a.feed.localeCompare(b.feed) || b.window.localeCompare(a.window));
+  return out.sort((a, b) => a.venue.localeCompare(b.venue) || a.feed.localeCompare(b.feed) || b.window.localeCompare(a.window) || b.dir.localeCompare(a.dir));
 }
 
 /** The status as JSON: ns as decimal strings, like manifests. */
@@ -186,11 +189,11 @@ const size = (bytes: number): string => (bytes < 1e6 ? `${(bytes / 1e3).toFixed(
 function describeWindow(w: WindowStatus): string {
   const common = `${w.messages} messages in ${w.files} file(s), ${size(w.bytes)}, ${w.gaps} gap(s), captured ${utc(w.firstCaptureNs)} … ${utc(w.lastCaptureNs)} UTC`;
   const promotion = w.promotion === null ? 'promotion pending' : Object.keys(w.promotion).length === 0 ? 'gate ran: no datasets' : Object.entries(w.promotion).map(([k, n]) => `${k} ${n}`).join(', ');
-  if (w.state === 'closed') return `  ${w.window}  closed  ${(w.completeness ?? '?').padEnd(10)} ${common}; ${promotion}`;
+  if (w.state === 'closed') return `  ${w.dir}  closed  ${(w.completeness ?? '?').padEnd(10)} ${common}; ${promotion}`;
   const who = `session ${w.session ?? '?'} pid ${w.pid ?? '?'}@${w.host ?? '?'}`;
   const beat = w.heartbeatAgeNs === null ? 'no heartbeat' : `heartbeat ${seconds(w.heartbeatAgeNs)} ago (${w.liveness})`;
   const lag = `last message ${w.captureAgeNs === null ? 'never' : `${seconds(w.captureAgeNs)} ago`}${w.lagMs === null ? '' : `, lag ${w.lagMs} ms`}`;
-  return `  ${w.window}  open    ${who}, ${beat}; ${common}; ${lag}`;
+  return `  ${w.dir}  open    ${who}, ${beat}; ${common}; ${lag}`;
 }
 
 /** Human readable status: one block per venue feed, one line per window. */
