@@ -258,7 +258,7 @@ export class Recorder {
       log.error({ code: error.code }, `stopped on error: ${error.code}: ${error.message}`);
       this.settle.reject(error);
     } else {
-      log.info({ feeds: this.feeds.length }, 'stopped: every open window closed with a partial manifest');
+      log.info({ feeds: this.feeds.length }, 'stopped: every open window that held messages was published with a partial manifest');
       this.settle.resolve();
     }
   }
