@@ -4,7 +4,7 @@
 // manifest, `chassis quality run` promotes it, `chassis record status` shows it. The full
 // replaying venue server and the failure drills are in test/venue-server.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -227,6 +227,26 @@ describe('chassis record against a loopback Binance USD-M', () => {
     const text = await run(['record', 'status', '--data', data]);
     expect(text.out).toMatch(new RegExp(`^binance-usdm/depth\\+trade\\+bbo: 0 open, ${windowDirs.length} closed \\(0 awaiting chassis quality run\\)`));
   });
+});
+
+describe('chassis record when its writer fails', () => {
+  it('stops, prints the writer error as E_CODE: message without a stack trace, and exits non-zero', async () => {
+    const data = mkdtempSync(join(tmpdir(), 'chassis-record-fail-'));
+    // The feed's directory is a file: creating the window directory under it fails (ENOTDIR), as a dead disk would.
+    mkdirSync(join(data, 'raw/binance-usdm'), { recursive: true });
+    writeFileSync(join(data, 'raw/binance-usdm/trade'), 'not a directory');
+    const { frames, snapshot } = captureLines(100);
+    const venue = await startLoopbackVenue(frames.filter((f) => f.startsWith('{"stream":"btcusdt@trade"')), snapshot, -1);
+    try {
+      const r = await run(['record', '--venue', 'binance-usdm', '--symbols', 'BTCUSDT', '--channels', 'trade', '--data', data, '--endpoint', `ws://127.0.0.1:${venue.port}`, '--rest-endpoint', `http://127.0.0.1:${venue.port}`]);
+      expect(r.code).toBe(1);
+      const last = r.err.trimEnd().split('\n').at(-1)!;
+      expect(last).toMatch(/^E_RECORD_WRITE: .*raw\/binance-usdm\/trade/);
+      expect(r.err).not.toMatch(/^\s+at /m);
+    } finally {
+      await venue.close();
+    }
+  }, 60_000);
 });
 
 describe('chassis record on bad usage', () => {
