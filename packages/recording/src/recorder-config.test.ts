@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ChassisError } from '@chassis/core';
-import { RECORD_CHANNELS } from '@chassis/venues';
+import { RECORD_CHANNELS, VENUE_IDS } from '@chassis/venues';
 import { loadRecorderConfig, parseRecorderConfig, parseWindow, recorderConfigFromFlags, type RecordFlags } from './recorder-config.ts';
 
 const repo = resolve(import.meta.dirname, '../../..');
@@ -127,6 +127,25 @@ describe('chassis record flags', () => {
       { spec: { venue: 'binance-usdm', symbols: ['BTCUSDT', 'ETHUSDT'], channels: ['depth', 'trade'] }, feed: 'depth+trade', endpoints: { wsBaseUrl: 'ws://127.0.0.1:9001', restBaseUrl: 'http://127.0.0.1:9002' } },
     ]);
     expect([c.windowNs, c.data, c.metricsPort, c.logFormat]).toEqual([900_000_000_000n, '/tmp/d', 9999, 'pretty']);
+  });
+
+  it('give the same configuration as a recorder.yaml with the same feed and settings', () => {
+    const symbol = fc.stringMatching(/^[A-Z0-9]{2,8}(-[A-Z0-9]{2,6})?$/);
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...VENUE_IDS),
+        fc.uniqueArray(symbol, { minLength: 1, maxLength: 4 }),
+        fc.shuffledSubarray([...RECORD_CHANNELS], { minLength: 1 }),
+        fc.constantFrom('30s', '1m', '15m', '1h', '4h', '1d'),
+        fc.integer({ min: 1, max: 1000 }),
+        fc.option(fc.integer({ min: 1024, max: 65535 }), { nil: undefined }),
+        (venue, symbols, channels, window, flushIntervalMs, metricsPort) => {
+          const fromFlags = recorderConfigFromFlags({ venue, symbols: symbols.join(','), channels: channels.join(','), window, flushIntervalMs: String(flushIntervalMs), ...(metricsPort ? { metricsPort } : {}) });
+          const fromFile = parseRecorderConfig({ window, flushIntervalMs, ...(metricsPort ? { metricsPort } : {}), feeds: [{ venue, symbols, channels }] }, 'recorder.yaml');
+          expect(fromFlags).toEqual(fromFile);
+        },
+      ),
+    );
   });
 
   it('name the flag, not the config path, in an error (E_USAGE, exit code 2)', () => {
