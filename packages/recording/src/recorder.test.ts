@@ -282,6 +282,13 @@ describe('the recorder process', () => {
     expect(await ready()).toBe(200);
     h.connectors[1]!.deliverEvent('closed');
     expect(await ready()).toBe(503);
+    // a feed on two connections stays ready while one of them reconnects
+    h.connectors[1]!.deliverEvent('open', { connectionId: 'S-1:2' });
+    h.connectors[1]!.deliverEvent('open', { connectionId: 'S-1:3' });
+    h.connectors[1]!.deliverEvent('closed', { connectionId: 'S-1:2' });
+    expect(await ready()).toBe(200);
+    h.connectors[1]!.deliverEvent('closed', { connectionId: 'S-1:3' });
+    expect(await ready()).toBe(503);
     expect((await fetch(`${r.metricsUrl}/metrics`)).status).toBe(200);
     expect(h.metricCalls[0]).toBe('disk true');
     await r.stop('test over');

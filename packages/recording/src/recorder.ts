@@ -61,8 +61,11 @@ export interface RecorderOptions {
 }
 
 interface FeedStatus {
-  /** Between an 'open' and a 'closed' event of its connection(s); what /readyz reports. */
-  connected: boolean;
+  /**
+   * Connections between their 'open' and 'closed' events. /readyz wants at least one per feed; a
+   * feed whose second connection is down shows in the silent-feed alert, not here.
+   */
+  readonly openConnections: Set<string>;
   failed: boolean;
 }
 
@@ -184,7 +187,7 @@ export class Recorder {
         ...(this.metrics ? { metrics: this.metrics } : {}),
         log,
       });
-      const status: FeedStatus = { connected: false, failed: false };
+      const status: FeedStatus = { openConnections: new Set(), failed: false };
       // Frames go straight to the writer (no wrapper on the hot path); events are logged on the way.
       const sink: ConnectorSink = { frame: writer.frame.bind(writer), event: (e) => this.onEvent(feed, status, writer, e) };
       const connector = parts.connect(feed.spec, { clock, sink, endpoints: feed.endpoints, connectionIdPrefix: `${this.session}-${i}` });
@@ -193,7 +196,7 @@ export class Recorder {
       void writer.failed.then((err) => this.onWriterFailed(running, err));
     });
     this.monitoring?.readiness.register('feeds_connected', () => {
-      const down = this.feeds.filter((f) => !f.status.connected).map((f) => `${f.config.spec.venue}/${f.config.feed}`);
+      const down = this.feeds.filter((f) => f.status.openConnections.size === 0).map((f) => `${f.config.spec.venue}/${f.config.feed}`);
       return down.length === 0 ? true : `not connected: ${down.join(', ')}`;
     });
     if (this.metrics) this.watchDiskFree(this.metrics);
@@ -205,8 +208,8 @@ export class Recorder {
   }
 
   private onEvent(feed: RecorderFeed, status: FeedStatus, writer: FeedWriter, e: ConnectionEvent): void {
-    if (e.type === 'open' || e.type === 'subscribed') status.connected = true;
-    else if (e.type === 'closed') status.connected = false;
+    if (e.type === 'open') status.openConnections.add(e.connectionId);
+    else if (e.type === 'closed') status.openConnections.delete(e.connectionId);
     logConnectionEvent(this.o.log, feed.spec.venue, feed.feed, e);
     writer.event(e);
   }
