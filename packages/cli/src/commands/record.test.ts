@@ -126,6 +126,8 @@ describe('chassis record against a loopback Binance USD-M', () => {
   const { frames, snapshot, snapshotAt } = captureLines(400);
   let venue: LoopbackVenue;
   let recorded: ChassisRun;
+  let statusWhileRecording: ChassisRun;
+  let recorderPid: number;
   /** Window directories, oldest first: one, or two when the run crossed an hour boundary. */
   let windowDirs: string[];
 
@@ -135,6 +137,8 @@ describe('chassis record against a loopback Binance USD-M', () => {
     await venue.finished;
     // One flush interval later everything sent is in the buffer's next flush; SIGINT flushes the rest anyway.
     await new Promise((r) => setTimeout(r, 500));
+    statusWhileRecording = await run(['record', 'status', '--data', data, '--json']);
+    recorderPid = rec.child.pid!;
     rec.child.kill('SIGINT');
     recorded = await rec.done;
     const feedDir = join(data, 'raw/binance-usdm/depth+trade+bbo');
@@ -153,6 +157,13 @@ describe('chassis record against a loopback Binance USD-M', () => {
       .map((l) => JSON.parse(l) as { event?: string; level: number });
     expect(events.some((e) => e.event === 'open')).toBe(true);
     expect(events.some((e) => e.event === 'snapshot-received')).toBe(true);
+  });
+
+  it('chassis record status shows the window open while recording, its recorder alive, with its pid', () => {
+    expect(statusWhileRecording.code, statusWhileRecording.err).toBe(0);
+    const open = (JSON.parse(statusWhileRecording.out) as { state: string; liveness: string; pid: number; messages: number; heartbeatAgeNs: string }[]).filter((w) => w.state === 'open');
+    expect(open.length).toBeGreaterThan(0);
+    expect(open.every((w) => w.liveness === 'alive' && w.pid === recorderPid && BigInt(w.heartbeatAgeNs) < 15_000_000_000n)).toBe(true);
   });
 
   it('asked the REST endpoint for the snapshot on the venue path', () => {
