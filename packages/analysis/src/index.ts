@@ -10,5 +10,11 @@ export { writeAnalysis, analysisId, canonicalJsonText, sha256, ANALYSIS_VERSION 
 export type { AnalysisInput, Provenance, WrittenAnalysis } from './analysis-store.ts';
 export { openRunDir, loadRunSeries, loadInstrumentSeries, analyseRun, dataRootOfRunDir, RUN_FILES } from './run-dir.ts';
 export type { LoadedRun, RunManifest, RunAnalysis, InstrumentAnalysis } from './run-dir.ts';
+export { openSqlSession, sqlError, SQL_VIEWS, type SqlSession, type SqlResult, type SqlColumnInfo } from './sql/sql-session.ts';
+export { CANONICAL_KINDS, DATASET_IDENTITY_COLUMNS, canonicalViewColumns } from './sql/canonical-views.ts';
+export { CATALOG_TABLE_COLUMNS, CATALOG_TABLES } from './sql/catalog-table.ts';
+export { RUN_SERIES_VIEWS, runViewColumns, type RunSeriesView } from './sql/run-views.ts';
+export { EXPERIMENTS_VIEW_COLUMNS } from './sql/experiments-view.ts';
+export type { SqlColumn } from './sql/view-sql.ts';
 export { renderReport, runReportSections, experimentReportSections, runReportHtml, instrumentsReportHtml, experimentReportHtml } from './report-html.ts';
 export type { ReportSection, ChartOption, RunReportInput, ExperimentReportInput } from './report-html.ts';

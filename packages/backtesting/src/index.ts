@@ -21,5 +21,6 @@ export type { Metrics, PnlMetrics } from './metrics.ts';
 export { formatSummary, plainDecimal } from './summary.ts';
 export { codeVersion, sourceFingerprint } from './code-version.ts';
 export { runGcItems } from './run-gc.ts';
+export { RUN_SERIES_SCHEMAS, type SeriesSchema } from './series.ts';
 export { runManifestSchema, parseRunManifest, readRunManifest } from './run-manifest.ts';
 export type { RunManifest, FinishedRunManifest, FailedRunManifest } from './run-manifest.ts';

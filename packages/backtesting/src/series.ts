@@ -66,9 +66,25 @@ const EQUITY_COLUMNS: readonly Column<EquityRow>[] = [
   ['inventory_lots', 'DOUBLE', (r) => r.inventory],
 ];
 
+/** A series' Parquet file and its columns as (name, SQL type): the documented schema SQL views read. */
+export interface SeriesSchema {
+  readonly file: string;
+  readonly columns: readonly (readonly [name: string, type: string])[];
+}
+
+const schemaOf = (file: string, columns: readonly Column<never>[]): SeriesSchema => ({ file, columns: columns.map(([n, t]) => [n, t] as const) });
+
+/** The run directory's series files and their columns, in file column order. */
+export const RUN_SERIES_SCHEMAS = {
+  orders: schemaOf('orders.parquet', ORDER_COLUMNS),
+  fills: schemaOf('fills.parquet', FILL_COLUMNS),
+  positions: schemaOf('positions.parquet', POSITION_COLUMNS),
+  equity: schemaOf('equity.parquet', EQUITY_COLUMNS),
+} as const satisfies Record<string, SeriesSchema>;
+
 export async function writeSeries(dir: string, rec: RunRecorder, write: typeof writeParquet): Promise<void> {
-  await write(join(dir, 'orders.parquet'), ORDER_COLUMNS, rec.orders.values());
-  await write(join(dir, 'fills.parquet'), FILL_COLUMNS, rec.fills);
-  await write(join(dir, 'positions.parquet'), POSITION_COLUMNS, rec.positions);
-  await write(join(dir, 'equity.parquet'), EQUITY_COLUMNS, rec.equity);
+  await write(join(dir, RUN_SERIES_SCHEMAS.orders.file), ORDER_COLUMNS, rec.orders.values());
+  await write(join(dir, RUN_SERIES_SCHEMAS.fills.file), FILL_COLUMNS, rec.fills);
+  await write(join(dir, RUN_SERIES_SCHEMAS.positions.file), POSITION_COLUMNS, rec.positions);
+  await write(join(dir, RUN_SERIES_SCHEMAS.equity.file), EQUITY_COLUMNS, rec.equity);
 }

@@ -51,28 +51,28 @@ function keysUnder(root: string): string[] {
   return out.sort();
 }
 
-const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 describe('FeedRecorder when the disk cannot keep up', () => {
   it('warns, then drops frames once the buffer is full and records the drop as a gap with its reason (never silently)', async () => {
     const root = tempRoot();
     let release!: () => void;
     const stalled = new Promise<void>((r) => (release = r));
+    let writing = false;
     const log = memoryLog();
     const metrics = metricsSpy();
     const rec = new FeedRecorder(options(root, {
       bufferLimitBytes: 64 * 1024, log, metrics,
       fs: faultyFs(async (file, b, o, l) => {
+        writing = true;
         await stalled;
         return file.write(b, o, l);
       }),
     }));
     const frames = realFrames(0, 1200);
     for (const f of frames.slice(0, 30)) rec.frame(f);
-    await tick(60); // the first flush is now stuck writing
+    await expect.poll(() => writing, { timeout: 5000 }).toBe(true); // the first flush is now stuck writing
     for (const f of frames.slice(30, 1190)) rec.frame(f);
     release();
-    await tick(60);
+    await expect.poll(() => metrics.calls.fills.some((r) => r === 0), { timeout: 5000 }).toBe(true); // a flush found the buffer empty
     for (const f of frames.slice(1190)) rec.frame(f);
     await rec.close('done');
 
@@ -117,9 +117,9 @@ describe('FeedRecorder on a full disk (injected ENOSPC)', () => {
       }),
     }));
     const frames = realFrames(0, 600);
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < 3; i++) {
       for (const f of frames.slice(i * 150, (i + 1) * 150)) rec.frame(f);
-      await tick(50);
+      await expect.poll(() => writes, { timeout: 5000 }).toBe(i + 1); // one flush, one member, per batch
     }
     const err = await rec.failed;
     expect(err).toBeInstanceOf(ChassisError);
@@ -136,5 +136,21 @@ describe('FeedRecorder on a full disk (injected ENOSPC)', () => {
     expect(w!.manifest).toMatchObject({ completeness: 'incomplete', messages: 300 });
     const lines = gunzipSync(readFileSync(join(root, w!.manifest!.files[0]!.key))).toString('utf8').split('\n');
     expect(lines.slice(0, -1).map((l) => BigInt((JSON.parse(l) as { tsLocalNs: string }).tsLocalNs))).toEqual(frames.slice(0, 300).map((f) => f.tsCaptureNs));
+  });
+
+  it('publishes no manifest when the manifest itself cannot be written, and recovery later publishes the durable window', async () => {
+    const root = tempRoot();
+    const storage = new FsStorage(root, {
+      beforeWrite: (key) => {
+        if (key.endsWith('manifest.json')) throw enospc();
+      },
+    });
+    const rec = new FeedRecorder(options(root, { storage }));
+    for (const f of realFrames(0, 200)) rec.frame(f);
+    await expect(rec.close('shutdown')).rejects.toMatchObject({ code: 'E_RECORD_DISK_FULL', message: expect.stringContaining('20240808T230000Z/manifest.json: publishing the manifest failed (ENOSPC') });
+    expect(keysUnder(root).filter((k) => k.endsWith('manifest.json'))).toEqual([]);
+    const [w] = await recoverOpenWindows({ storage: new FsStorage(root), spoolDir: root, log: memoryLog() });
+    expect(w!.manifest).toMatchObject({ completeness: 'incomplete', messages: 200 });
+    expect(w!.truncatedBytes).toBe(0);
   });
 });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statfsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -8,7 +8,8 @@ import { FsStorage } from '@chassis/storage';
 import { parseManifest, type DatasetManifest } from '@chassis/quality';
 import type { CapturedFrame } from '@chassis/venues';
 import { FeedRecorder, type FeedRecorderOptions } from './feed-recorder.ts';
-import { ManualClock, memoryLog, realFrames } from './recording-fixtures.ts';
+import { durablePrefix } from './gzip-members.ts';
+import { ManualClock, memoryLog, metricsSpy, realFrames } from './recording-fixtures.ts';
 
 const HOUR_NS = 3_600_000_000_000n;
 const MINUTE_NS = 60_000_000_000n;
@@ -148,20 +149,62 @@ describe('FeedRecorder writing raw files', () => {
     expect(rawKeys(root).some((k) => k.endsWith('open.json'))).toBe(false);
   });
 
+  it('begins a new part file once one reaches maxPartBytes, and lists the parts in order in the manifest', async () => {
+    const root = tempRoot();
+    const rec = recorder(root, { maxPartBytes: 20_000 });
+    const frames = realFrames(0, 3000);
+    for (let i = 0; i < frames.length; i += 500) {
+      for (const f of frames.slice(i, i + 500)) rec.frame(f);
+      await expect.poll(() => rawKeys(root).filter((k) => k.endsWith('.jsonl.gz')).length, { timeout: 5000 }).toBeGreaterThanOrEqual(Math.min(i / 500 + 1, 2));
+    }
+    await rec.close('done');
+    const [m] = manifests(root);
+    expect(m!.files.length).toBeGreaterThan(1);
+    expect(m!.files.map((f) => f.key.replace(/^.*\//, ''))).toEqual(m!.files.map((_f, i) => `part-${String(i).padStart(4, '0')}-s1.jsonl.gz`));
+    expect(m!.files.slice(0, -1).every((f) => f.bytes >= 20_000)).toBe(true);
+    const lines = lineBuffers(root, [m!]);
+    lines.forEach((line, i) => expect(frameBytesOfLine(line).equals(Buffer.from(frames[i]!.text, 'utf8'))).toBe(true));
+    expect(lines).toHaveLength(frames.length);
+  });
+
+  it('reports every frame to the metrics with the bytes of its line and its lag, and every connection event', async () => {
+    const root = tempRoot();
+    const metrics = metricsSpy();
+    const frames = realFrames(0, 500);
+    const rec = recorder(root, { metrics });
+    rec.event({ type: 'open', tsNs: frames[0]!.tsCaptureNs, connectionId: 's1-c1', reason: 'connected' });
+    for (const f of frames) rec.frame(f);
+    await rec.close('done');
+    const [m] = manifests(root);
+    expect(metrics.calls.frames).toBe(500);
+    expect(metrics.calls.bytes).toBe(gunzipSync(readFileSync(join(root, m!.files[0]!.key))).length);
+    expect(metrics.calls.lags).toHaveLength(frames.filter((f) => /"E":\d{13}/.test(f.text)).length);
+    expect(metrics.calls.events).toEqual(['open']);
+  });
+
+  it('reports the free space of the spool file system as statfs sees it', async () => {
+    const root = tempRoot();
+    const metrics = metricsSpy();
+    const rec = recorder(root, { metrics });
+    for (const f of realFrames(0, 10)) rec.frame(f);
+    await expect.poll(() => metrics.calls.diskFree.length, { timeout: 5000 }).toBeGreaterThan(0);
+    await rec.close('done');
+    const s = statfsSync(root);
+    expect(Math.abs(metrics.calls.diskFree[0]! - s.bavail * s.bsize)).toBeLessThan(512 * 1024 * 1024);
+  });
+
   it('writes one gzip member per flush, so the file is cut only at flush boundaries', async () => {
     const root = tempRoot();
     const rec = recorder(root);
     const frames = realFrames(0, 300);
+    const path = join(root, 'raw/binance-usdm/depth+trade+bbo/20240808T230000Z/part-0000-s1.jsonl.gz');
+    const members = () => (existsSync(path) ? durablePrefix(readFileSync(path)).members : 0);
     for (let i = 0; i < 3; i++) {
       for (const f of frames.slice(i * 100, (i + 1) * 100)) rec.frame(f);
-      await new Promise((r) => setTimeout(r, 80));
+      await expect.poll(members, { timeout: 5000 }).toBe(i + 1);
     }
     await rec.close('test done');
-    const [m] = manifests(root);
-    const bytes = readFileSync(join(root, m!.files[0]!.key));
-    let members = 0;
-    for (let i = 0; i + 3 < bytes.length; i++) if (bytes[i] === 0x1f && bytes[i + 1] === 0x8b && bytes[i + 2] === 8 && bytes[i + 3] === 0) members++;
-    expect(members).toBeGreaterThanOrEqual(3);
+    expect(durablePrefix(readFileSync(path))).toMatchObject({ members: 3, bytes: readFileSync(path).length });
   });
 });
 
@@ -199,10 +242,36 @@ describe('FeedRecorder windows', () => {
     await new Promise((r) => setTimeout(r, 60));
     expect(manifests(root)).toEqual([]);
     clock.ns = 1_723_161_300_000_000_000n; // the window's end
-    await new Promise((r) => setTimeout(r, 100));
-    expect(manifests(root).map((m) => m.completeness)).toEqual(['complete']);
+    await expect.poll(() => manifests(root).map((m) => m.completeness), { timeout: 5000 }).toEqual(['complete']);
     await rec.close('test done');
     expect(manifests(root)).toHaveLength(1);
+  });
+
+  it('keeps writing the next window while the previous one is still being uploaded', async () => {
+    const root = tempRoot();
+    const spool = tempRoot();
+    let release!: () => void;
+    const uploadStalled = new Promise<void>((r) => (release = r));
+    const fsStorage = new FsStorage(root);
+    const slowUpload = Object.assign(Object.create(fsStorage) as FsStorage, {
+      putFile: async (key: string, path: string) => {
+        await uploadStalled;
+        return fsStorage.putFile(key, path);
+      },
+    });
+    const frames = realFrames(0, 93_954).filter((f) => f.tsCaptureNs < 1_723_161_360_000_000_000n).filter((_f, i) => i % 10 === 0);
+    const clock = new ManualClock(frames[0]!.tsCaptureNs);
+    const rec = recorder(root, { storage: slowUpload, spoolDir: spool, windowNs: MINUTE_NS, clock });
+    const second = frames.findIndex((f) => f.tsCaptureNs >= 1_723_161_300_000_000_000n);
+    for (const f of frames.slice(0, second + 10)) rec.frame(f);
+    const w2Part = join(spool, 'raw/binance-usdm/depth+trade+bbo/20240808T235500Z/part-0000-s1.jsonl.gz');
+    await expect.poll(() => existsSync(w2Part) && durablePrefix(readFileSync(w2Part)).members, { timeout: 5000 }).toBe(1);
+    for (const f of frames.slice(second + 10)) rec.frame(f);
+    await expect.poll(() => existsSync(w2Part) && durablePrefix(readFileSync(w2Part)).members, { timeout: 5000 }).toBe(2);
+    expect(manifests(root)).toEqual([]); // the first window's upload is still stuck
+    release();
+    await rec.close('done');
+    expect(manifests(root).map((m) => m.messages)).toEqual([second, frames.length - second]);
   });
 
   it('records a second session in the same window in its own directory, so each holds one manifest', async () => {
@@ -239,6 +308,25 @@ describe('FeedRecorder windows', () => {
       ['closed', 'recorder stopped: operator stop'],
     ]);
     expect(m!.completeness).toBe('partial');
+  });
+
+  it('keeps open.json beside the open window, refreshed with counts, capture times and events, and removes it on publication', async () => {
+    const root = tempRoot();
+    const frames = realFrames(0, 200);
+    const rec = recorder(root, { heartbeatIntervalMs: 10 });
+    rec.event({ type: 'open', tsNs: frames[0]!.tsCaptureNs, connectionId: 's1-c1', reason: 'connected' });
+    for (const f of frames) rec.frame(f);
+    const path = join(root, 'raw/binance-usdm/depth+trade+bbo/20240808T230000Z/open.json');
+    await expect.poll(() => existsSync(path) && (JSON.parse(readFileSync(path, 'utf8')) as { messages: number }).messages, { timeout: 5000 }).toBe(200);
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({
+      format: 'chassis-open-window-v1', session: 's1', pid: process.pid, venue: 'binance-usdm', feed: 'depth+trade+bbo', symbols: ['BTCUSDT'],
+      dirKey: 'raw/binance-usdm/depth+trade+bbo/20240808T230000Z', coveredFromStart: false,
+      files: [{ key: 'raw/binance-usdm/depth+trade+bbo/20240808T230000Z/part-0000-s1.jsonl.gz', messages: 200 }],
+      firstCaptureNs: String(frames[0]!.tsCaptureNs), lastCaptureNs: String(frames[199]!.tsCaptureNs),
+      connectionEvents: [{ type: 'open', reason: 'connected' }], connectionIds: ['s1-c1'],
+    });
+    await rec.close('done');
+    expect(existsSync(path)).toBe(false);
   });
 
   it('publishes nothing for a window that saw no message', async () => {

@@ -11,13 +11,14 @@
  * never silently. A disk failure (ENOSPC, ...) stops the writer loudly: `failed` resolves with
  * the error, no manifest is published for the window, and its heartbeat stays for recovery.
  */
+import { statfs } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { ChassisError } from '@chassis/core';
 import type { Storage } from '@chassis/storage';
 import type { CaptureClock, CapturedFrame, ConnectionEvent, ConnectorSink, VenueId } from '@chassis/venues';
 import { frameLagMs } from './frame-lag.ts';
-import { LIVE_SESSIONS } from './open-window.ts';
+import { claimSession, releaseSession } from './open-window.ts';
 import { DEFAULT_GZIP_LEVEL } from './raw-part-file.ts';
 import { rawLine } from './raw-line.ts';
 import { RecordBuffer, type BufferItem, type LineRun } from './record-buffer.ts';
@@ -50,6 +51,8 @@ export interface FeedRecorderOptions {
   readonly fs?: RecordingFileSystem;
   /** gzip level of the raw files (default 1, see raw-part-file.ts). */
   readonly gzipLevel?: number;
+  /** Compressed size at which a window's part file is closed and the next begun (default 512 MiB). */
+  readonly maxPartBytes?: number;
   /** How often open.json is refreshed, ms (default 5000). */
   readonly heartbeatIntervalMs?: number;
 }
@@ -81,11 +84,14 @@ export class FeedRecorder implements ConnectorSink {
   /** Items of windows already closed go to the next window: capture times never go back, but a late event might. */
   private minWindowNs = 0n;
   private chain: Promise<void> = Promise.resolve();
+  private publishing: Promise<void> = Promise.resolve();
   private flushQueued = false;
   private closing: Promise<void> | null = null;
   private drop: DropEpisode | null = null;
   private warnedFull = false;
   private lastLagMs: number | null = null;
+  private lastDiskCheckMs = 0;
+  private released = false;
   private connectionIds = new Set<string>();
 
   constructor(o: FeedRecorderOptions) {
@@ -104,6 +110,7 @@ export class FeedRecorder implements ConnectorSink {
       session: o.session,
       host: hostname(),
       gzipLevel: o.gzipLevel ?? DEFAULT_GZIP_LEVEL,
+      maxPartBytes: o.maxPartBytes ?? 512 * 1024 * 1024,
       heartbeatIntervalMs: o.heartbeatIntervalMs ?? 5000,
       log: o.log,
     };
@@ -111,7 +118,7 @@ export class FeedRecorder implements ConnectorSink {
     this.earlyFlushBytes = Math.min(o.bufferLimitBytes / 4, EARLY_FLUSH_MAX_BYTES);
     this.startedNs = o.clock.nowNs();
     this.failed = new Promise((r) => (this.resolveFailed = r));
-    LIVE_SESSIONS.add(o.session);
+    claimSession(o.session);
     this.timer = setInterval(() => this.scheduleFlush(), o.flushIntervalMs);
     this.timer.unref();
   }
@@ -161,8 +168,15 @@ export class FeedRecorder implements ConnectorSink {
       if (this.failure === null && this.current !== null) await this.guard(() => this.closeWindow(false));
     });
     await this.chain;
-    LIVE_SESSIONS.delete(this.o.session);
+    await this.publishing;
+    this.releaseOnce();
     if (this.failure !== null) throw this.failure;
+  }
+
+  private releaseOnce(): void {
+    if (this.released) return;
+    this.released = true;
+    releaseSession(this.o.session);
   }
 
   private scheduleFlush(): void {
@@ -184,7 +198,9 @@ export class FeedRecorder implements ConnectorSink {
     await this.guard(async () => {
       await this.writeItems(items, ids);
       if (closeByTime && this.current !== null && cutNs >= this.current.endNs) await this.closeWindow(true);
-      await this.current?.heartbeat(this.lastLagMs, Date.now());
+      const nowMs = Date.now();
+      await this.current?.heartbeat(this.lastLagMs, nowMs);
+      await this.reportDiskFree(nowMs);
     });
     if (this.warnedFull && this.buffer.fill < REARM_FILL) this.warnedFull = false;
   }
@@ -215,11 +231,16 @@ export class FeedRecorder implements ConnectorSink {
     await writeRuns();
   }
 
+  /**
+   * Seals the current window in the write chain, and publishes it in the publish chain: an upload
+   * to S3 at the top of the hour must not hold up the next window's writes (the buffer would fill).
+   */
   private async closeWindow(atBoundary: boolean): Promise<void> {
     const w = this.current!;
     this.minWindowNs = w.endNs;
-    await w.close(atBoundary);
+    const publish = await w.seal(atBoundary);
     this.current = null;
+    this.publishing = this.publishing.then(() => this.guard(async () => void (await publish())));
   }
 
   /** Runs disk work; a failure stops the writer (once) and is reported, never rethrown into the chain. */
@@ -236,11 +257,19 @@ export class FeedRecorder implements ConnectorSink {
     const dir = this.current?.dirKey ?? `raw/${this.o.venue}/${this.o.feed}`;
     this.failure = err instanceof ChassisError ? err : writeFailure(err, dir, 'recording');
     clearInterval(this.timer);
-    LIVE_SESSIONS.delete(this.o.session);
+    this.releaseOnce();
     this.o.log.error({ code: this.failure.code, venue: this.o.venue, feed: this.o.feed, dir, ...this.failure.details }, `recorder stopped: ${this.failure.message}`);
     await this.current?.abandon();
     this.current = null;
     this.resolveFailed(this.failure);
+  }
+
+  /** Free space of the spool file system, for the disk-free metric, at the heartbeat's pace. */
+  private async reportDiskFree(nowMs: number): Promise<void> {
+    if (this.o.metrics === undefined || nowMs - this.lastDiskCheckMs < this.ctx.heartbeatIntervalMs) return;
+    this.lastDiskCheckMs = nowMs;
+    const s = await statfs(this.o.spoolDir).catch(() => null); // a metric, never a reason to stop recording
+    if (s !== null) this.o.metrics.diskFreeBytes(s.bavail * s.bsize);
   }
 
   private warnFull(): void {

@@ -37,16 +37,29 @@ function memberAt(buf: Buffer, offset: number): { length: number; data: Buffer }
   return { length: trailer + TRAILER_BYTES - offset, data };
 }
 
-export function durablePrefix(buf: Buffer): DurablePrefix {
+/**
+ * The complete members from the start of the file, one at a time (a window's file can hold
+ * more text than one string may: callers account per member), with the offset each ends at.
+ */
+export function* completeMembers(buf: Buffer): Generator<{ readonly end: number; readonly data: Buffer }> {
   let offset = 0;
-  let members = 0;
-  const parts: Buffer[] = [];
   for (;;) {
     const m = memberAt(buf, offset);
-    if (m === null) break;
-    parts.push(m.data);
+    if (m === null) return;
     offset += m.length;
+    yield { end: offset, data: m.data };
+  }
+}
+
+/** The durable prefix as one text (for small files and tests; recovery goes member by member). */
+export function durablePrefix(buf: Buffer): DurablePrefix {
+  let bytes = 0;
+  let members = 0;
+  const parts: Buffer[] = [];
+  for (const m of completeMembers(buf)) {
+    parts.push(m.data);
+    bytes = m.end;
     members++;
   }
-  return { bytes: offset, text: Buffer.concat(parts).toString('utf8'), members };
+  return { bytes, text: Buffer.concat(parts).toString('utf8'), members };
 }

@@ -39,5 +39,23 @@ export const openWindowSchema = z.strictObject({
 
 export type OpenWindowState = z.infer<typeof openWindowSchema>;
 
-/** Sessions recording in this process: recovery never touches their windows. */
-export const LIVE_SESSIONS = new Set<string>();
+/**
+ * Sessions recording in this process, with the number of their feed recorders still open (one
+ * session records several feeds): recovery never touches their windows.
+ */
+const liveSessions = new Map<string, number>();
+
+export function claimSession(session: string): void {
+  liveSessions.set(session, (liveSessions.get(session) ?? 0) + 1);
+}
+
+/** One feed recorder of the session stopped (closed or failed). */
+export function releaseSession(session: string): void {
+  const n = (liveSessions.get(session) ?? 0) - 1;
+  if (n > 0) liveSessions.set(session, n);
+  else liveSessions.delete(session);
+}
+
+export function isLiveSession(session: string): boolean {
+  return liveSessions.has(session);
+}

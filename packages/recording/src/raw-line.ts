@@ -1,6 +1,6 @@
 /**
  * One captured frame as one `chassis-raw` line (see @chassis/venues formats/layout.ts):
- * `{"tsLocalNs":"<capture ns>","venue":"..","feed":"..","connectionId":"..",["url":"..","instrument":"..",]"message":<frame text>}\n`
+ * `{"tsLocalNs":"<capture ns>","venue":"..","feed":"..","connectionId":"..",["url":"..","instrument":"..",]["keepAlive":true,]"message":<frame text>}\n`
  *
  * The frame text is spliced in verbatim, so the file holds the venue's bytes exactly. That is
  * only possible when the text is one JSON value on one line. Two kinds of frame are not:
@@ -15,19 +15,11 @@
  * verbatim bytes has a fixed shape.
  */
 import type { CapturedFrame, VenueId } from '@chassis/venues';
+import { isSpliceableJson } from './json-syntax.ts';
 
-/** A lone (unpaired) surrogate: not encodable as UTF-8, so such text cannot be spliced byte for byte. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/** Whether the frame text can be spliced verbatim as the line's `message` value. */
+/** Whether the frame text can be spliced verbatim as the line's `message` value (json-syntax.ts). */
 export function isSpliceable(text: string): boolean {
-  if (text.includes('\n') || LONE_SURROGATE.test(text)) return false;
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
+  return isSpliceableJson(text);
 }
 
 /** The envelope fields before the frame, without the closing brace; the caller appends the frame. */
@@ -35,6 +27,8 @@ function envelopeHead(frame: CapturedFrame, venue: VenueId, feed: string): strin
   let head = `{"tsLocalNs":"${frame.tsCaptureNs}","venue":${JSON.stringify(venue)},"feed":${JSON.stringify(feed)},"connectionId":${JSON.stringify(frame.connectionId)}`;
   if (frame.url !== undefined) head += `,"url":${JSON.stringify(frame.url)}`;
   if (frame.instrument !== undefined) head += `,"instrument":${JSON.stringify(frame.instrument)}`;
+  // The venue's reply to our keep-alive (OKX's text `pong`): kept like every frame, flagged so readers skip it.
+  if (frame.keepAlive === true) head += ',"keepAlive":true';
   return head;
 }
 

@@ -64,10 +64,11 @@ export interface MetricsCalls {
   events: ConnectionEventType[];
   fills: number[];
   dropped: number;
+  diskFree: number[];
 }
 
 export function metricsSpy(): RecordingMetrics & { calls: MetricsCalls } {
-  const calls: MetricsCalls = { frames: 0, bytes: 0, lags: [], events: [], fills: [], dropped: 0 };
+  const calls: MetricsCalls = { frames: 0, bytes: 0, lags: [], events: [], fills: [], dropped: 0, diskFree: [] };
   return {
     calls,
     frame: (_v, _f, bytes, lagMs) => {
@@ -77,7 +78,7 @@ export function metricsSpy(): RecordingMetrics & { calls: MetricsCalls } {
     },
     connectionEvent: (_v, _f, type) => calls.events.push(type),
     bufferFill: (_v, _f, ratio) => calls.fills.push(ratio),
-    diskFreeBytes: () => undefined,
+    diskFreeBytes: (bytes) => calls.diskFree.push(bytes),
     dropped: (_v, _f, n) => (calls.dropped += n),
   };
 }

@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { FsStorage } from '@chassis/storage';
 import { parseManifest } from '@chassis/quality';
-import { memoryLog, usdmLines } from './recording-fixtures.ts';
+import { FeedRecorder } from './feed-recorder.ts';
+import { ManualClock, memoryLog, realFrames, usdmLines } from './recording-fixtures.ts';
+import { nodeRecordingFs } from './recording-fs.ts';
 import type { OpenWindowState } from './open-window.ts';
 import { recoverOpenWindows } from './window-recovery.ts';
 
@@ -77,6 +79,18 @@ describe('recoverOpenWindows', () => {
     expect(existsSync(join(root, DIR_KEY, 'open.json'))).toBe(false);
   });
 
+  it('recovers a window of several part files: the full ones whole, the last cut', async () => {
+    const root = tempRoot();
+    leaveOpenWindow(root, [rawLines(0, 30), rawLines(30, 30)], 0);
+    const second = Buffer.concat([gzipSync(rawLines(60, 5).join('')), gzipSync(rawLines(65, 5).join('')).subarray(0, 40)]);
+    writeFileSync(join(root, DIR_KEY, 'part-0001-dead1.jsonl.gz'), second);
+    const [w] = await recoverOpenWindows({ storage: new FsStorage(root), spoolDir: root, log: memoryLog() });
+    expect(w!.manifest!.files.map((f) => [f.key.replace(/^.*\//, ''), f.messages])).toEqual([['part-0000-dead1.jsonl.gz', 60], ['part-0001-dead1.jsonl.gz', 5]]);
+    expect(w!.truncatedBytes).toBe(40);
+    const last = usdmLines()[64]!;
+    expect(w!.manifest!.lastCaptureNs).toBe(last.slice(0, last.indexOf(' ')));
+  });
+
   it.each([0, 1, 9, 10, 200])('finds the same durable prefix whatever the torn member\'s length (%i bytes)', async (torn) => {
     const root = tempRoot();
     leaveOpenWindow(root, [rawLines(0, 40), rawLines(40, 40)], torn);
@@ -90,6 +104,30 @@ describe('recoverOpenWindows', () => {
     leaveOpenWindow(root, [rawLines(0, 10)], 0, { pid: process.ppid, session: 'other' });
     expect(await recoverOpenWindows({ storage: new FsStorage(root), spoolDir: root, log: memoryLog() })).toEqual([]);
     expect(existsSync(join(root, DIR_KEY, 'open.json'))).toBe(true);
+  });
+
+  it('leaves alone a window of another host whose heartbeat is fresh, and recovers it once the heartbeat is stale', async () => {
+    const root = tempRoot();
+    leaveOpenWindow(root, [rawLines(0, 10)], 0, { host: 'rec-elsewhere', updatedAtMs: Date.now() - 1_000 });
+    expect(await recoverOpenWindows({ storage: new FsStorage(root), spoolDir: root, log: memoryLog() })).toEqual([]);
+    leaveOpenWindow(root, [rawLines(0, 10)], 0, { host: 'rec-elsewhere', updatedAtMs: Date.now() - 61_000 });
+    const [w] = await recoverOpenWindows({ storage: new FsStorage(root), spoolDir: root, log: memoryLog() });
+    expect(w!.manifest).toMatchObject({ completeness: 'incomplete', messages: 10, capture: { host: 'rec-elsewhere' } });
+  });
+
+  it('leaves alone the windows of a session while any of its feed recorders is still open, even after one failed and was closed', async () => {
+    const root = tempRoot();
+    const storage = new FsStorage(root);
+    const common = { storage, spoolDir: root, venue: 'binance-usdm' as const, symbols: ['BTCUSDT'], session: 'live1', windowNs: 3_600_000_000_000n, flushIntervalMs: 20, bufferLimitBytes: 1 << 20, clock: new ManualClock(0n), log: memoryLog() };
+    const failing = new FeedRecorder({ ...common, feed: 'trade', fs: { ...nodeRecordingFs, open: () => Promise.reject(Object.assign(new Error('EIO'), { code: 'EIO' })) } });
+    const running = new FeedRecorder({ ...common, feed: 'depth' });
+    for (const f of realFrames(0, 20)) running.frame(f);
+    failing.frame(realFrames(0, 1)[0]!);
+    await failing.failed;
+    await failing.close('stop').catch(() => undefined);
+    await expect.poll(() => existsSync(join(root, 'raw/binance-usdm/depth/20240808T230000Z/part-0000-live1.jsonl.gz')), { timeout: 5000 }).toBe(true);
+    expect(await recoverOpenWindows({ storage, spoolDir: root, log: memoryLog() })).toEqual([]);
+    await running.close('stop');
   });
 
   it('recovers a window whose pid is this process but whose session is not one of ours (a restarted container reuses pid 1)', async () => {

@@ -1,8 +1,9 @@
 /**
  * recoverOpenWindows: on start, publish what a dead session left in its open windows. A window
  * still has its `open.json` when its session never closed it (SIGKILL, power loss, a disk
- * failure). If that session is dead — its pid is gone on this host, it ran on another host, or
- * the pid is ours but the session is not one of this process's — each of its part files is
+ * failure). If that session is dead — its pid is gone on this host, the pid is ours but the
+ * session is not one of this process's, or it ran on another host and its heartbeat is stale —
+ * each of its part files is
  * truncated to the last complete gzip member (whole lines only), and a manifest marked
  * 'incomplete' is published with what was durable, a gap from the last durable message to the
  * recovery time (or the window end), and the gaps and connection events of the last heartbeat.
@@ -13,9 +14,9 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { processExists, type Storage } from '@chassis/storage';
 import type { DatasetManifest } from '@chassis/quality';
-import { durablePrefix } from './gzip-members.ts';
+import { completeMembers } from './gzip-members.ts';
 import { buildManifest } from './manifest-builder.ts';
-import { LIVE_SESSIONS, openWindowSchema, type OpenWindowState } from './open-window.ts';
+import { isLiveSession, openWindowSchema, type OpenWindowState } from './open-window.ts';
 import { onDisk, syncDirectory, nodeRecordingFs, type RecordingFileSystem } from './recording-fs.ts';
 import type { RecordingLog } from './recording-log.ts';
 import { MANIFEST_FILE, OPEN_FILE, PART_FILE } from './window-layout.ts';
@@ -39,6 +40,8 @@ export interface RecoverOptions {
   readonly fs?: RecordingFileSystem;
   /** Recovery time, ns since the epoch (default now): the end of the crash gap, capped at the window end. */
   readonly nowNs?: bigint;
+  /** A window of another host counts as abandoned once its heartbeat is this old, ms (default 60,000; heartbeats come every ≤ 5 s). */
+  readonly staleAfterMs?: number;
 }
 
 /** The head of a raw line: capture time and connection id (the writer's fixed field order). */
@@ -63,9 +66,15 @@ async function openWindowDirs(spoolDir: string): Promise<string[]> {
   return out.sort();
 }
 
-function isDead(s: OpenWindowState): boolean {
-  if (LIVE_SESSIONS.has(s.session)) return false;
-  if (s.host !== hostname()) return true;
+/**
+ * Whether the session that left this heartbeat is gone. On this host: its pid is gone, or the pid
+ * is ours but the session is not one of ours. On another host (a shared spool) its pid cannot be
+ * checked, so only a heartbeat older than `staleAfterMs` says so — cutting a file another
+ * machine is still appending to would destroy data.
+ */
+function isDead(s: OpenWindowState, staleAfterMs: number, nowMs: number): boolean {
+  if (isLiveSession(s.session)) return false;
+  if (s.host !== hostname()) return nowMs - s.updatedAtMs > staleAfterMs;
   return s.pid === process.pid || !processExists(s.pid);
 }
 
@@ -77,28 +86,34 @@ interface RecoveredPart {
   readonly connectionIds: readonly string[];
 }
 
-/** Cuts a part file to its durable prefix and accounts for what remains. */
+/** Cuts a part file to its durable prefix and accounts for what remains, member by member. */
 async function recoverPart(fs: RecordingFileSystem, path: string, key: string): Promise<RecoveredPart> {
   const bytes = await readFile(path);
-  const prefix = durablePrefix(bytes);
-  if (prefix.bytes < bytes.length) {
-    await onDisk(path, 'truncating to the last complete gzip member', () => truncate(path, prefix.bytes));
-    const fh = await fs.open(path, 'r');
-    await onDisk(path, 'fsync', () => fh.sync()).finally(() => fh.close());
-  }
-  const lines = prefix.text.length === 0 ? [] : prefix.text.slice(0, -1).split('\n');
   const ids = new Set<string>();
   let firstNs: string | undefined;
   let lastNs: string | undefined;
-  for (const line of lines) {
-    const m = LINE_HEAD.exec(line);
-    if (m === null) continue;
-    firstNs ??= m[1];
-    lastNs = m[1];
-    ids.add(JSON.parse(m[2]!) as string);
+  let messages = 0;
+  let durable = 0;
+  for (const m of completeMembers(bytes)) {
+    durable = m.end;
+    const lines = m.data.toString('utf8').split('\n');
+    lines.pop(); // a member ends with a newline: the last piece is empty
+    messages += lines.length;
+    for (const line of lines) {
+      const head = LINE_HEAD.exec(line);
+      if (head === null) continue;
+      firstNs ??= head[1];
+      lastNs = head[1];
+      ids.add(JSON.parse(head[2]!) as string);
+    }
   }
-  const sha256 = createHash('sha256').update(bytes.subarray(0, prefix.bytes)).digest('hex');
-  return { summary: { key, sha256, bytes: prefix.bytes, messages: lines.length }, cut: bytes.length - prefix.bytes, firstNs, lastNs, connectionIds: [...ids] };
+  if (durable < bytes.length) {
+    await onDisk(path, 'truncating to the last complete gzip member', () => truncate(path, durable));
+    const fh = await fs.open(path, 'r');
+    await onDisk(path, 'fsync', () => fh.sync()).finally(() => fh.close());
+  }
+  const sha256 = createHash('sha256').update(bytes.subarray(0, durable)).digest('hex');
+  return { summary: { key, sha256, bytes: durable, messages }, cut: bytes.length - durable, firstNs, lastNs, connectionIds: [...ids] };
 }
 
 async function recoverWindow(o: RecoverOptions, fs: RecordingFileSystem, inPlace: boolean, dir: string, s: OpenWindowState): Promise<RecoveredWindow> {
@@ -155,7 +170,7 @@ export async function recoverOpenWindows(o: RecoverOptions): Promise<RecoveredWi
       o.log.error({ dir, dirKey: state.dirKey }, 'open.json names another directory: window left as it is');
       continue;
     }
-    if (!isDead(state)) {
+    if (!isDead(state, o.staleAfterMs ?? 60_000, Date.now())) {
       o.log.info({ dir: state.dirKey, session: state.session, pid: state.pid }, 'window is open by a live recorder; left alone');
       continue;
     }

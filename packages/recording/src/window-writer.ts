@@ -1,8 +1,9 @@
 /**
- * One recording window of one session: its directory, its raw part file, its heartbeat and what
+ * One recording window of one session: its directory, its raw part files (a new one after
+ * maxPartBytes, so that no file outgrows what recovery can read), its heartbeat and what
  * it has seen (counts, capture times, gaps, connection events). Closing it publishes the
- * manifest, last: files fsynced and closed, directory fsynced, files uploaded when the storage
- * is remote, then the manifest, then the heartbeat removed.
+ * manifest, last: files fsynced and closed, directory fsynced (seal), then files uploaded when
+ * the storage is remote, the manifest written, and the heartbeat removed (publish).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,6 +31,8 @@ export interface WindowContext {
   readonly session: string;
   readonly host: string;
   readonly gzipLevel: number;
+  /** A part file that reached this size (compressed bytes) is closed and the next one begun. */
+  readonly maxPartBytes: number;
   readonly heartbeatIntervalMs: number;
   readonly log: RecordingLog;
 }
@@ -75,6 +78,8 @@ export class WindowWriter {
   private readonly localDir: string;
   private readonly coveredFromStart: boolean;
   private part: RawPartFile | null = null;
+  /** Parts already full and closed, in order. */
+  private readonly closedParts: PartFileSummary[] = [];
   private messages = 0;
   private firstNs: bigint | null = null;
   private lastNs: bigint | null = null;
@@ -124,8 +129,12 @@ export class WindowWriter {
 
   /** Appends runs of lines as one durable gzip member (creating the part file on first use). */
   async append(runs: readonly LineRun[], connectionIds: Iterable<string>): Promise<void> {
+    if (this.part !== null && this.part.bytes >= this.ctx.maxPartBytes) {
+      this.closedParts.push(await this.part.close());
+      this.part = null;
+    }
     if (this.part === null) {
-      const key = `${this.dirKey}/${partFileName(0, this.ctx.session)}`;
+      const key = `${this.dirKey}/${partFileName(this.closedParts.length, this.ctx.session)}`;
       this.part = await RawPartFile.create(this.ctx.fs, key, localPathOf(this.ctx.spoolDir, key), this.ctx.gzipLevel);
       await onDisk(this.localDir, 'fsync of the window directory', () => syncDirectory(this.ctx.fs, this.localDir));
     }
@@ -154,7 +163,7 @@ export class WindowWriter {
       dirKey: this.dirKey,
       window: { startNs: String(this.startNs), endNs: String(this.endNs) },
       coveredFromStart: this.coveredFromStart,
-      files: this.part === null ? [] : [{ key: this.part.key, bytes: this.part.bytes, messages: this.part.messages }],
+      files: [...this.closedParts, ...(this.part === null ? [] : [this.part])].map((f) => ({ key: f.key, bytes: f.bytes, messages: f.messages })),
       messages: this.messages,
       ...(this.firstNs !== null ? { firstCaptureNs: String(this.firstNs) } : {}),
       ...(this.lastNs !== null ? { lastCaptureNs: String(this.lastNs) } : {}),
@@ -175,24 +184,33 @@ export class WindowWriter {
   }
 
   /**
-   * Publishes the window: 'complete' only when this session recorded it from its start to its end
-   * without a gap. Returns null (nothing published, directory removed) when it holds no message.
+   * Seals the window: closes the part file and fsyncs the directory, so everything in it is
+   * durable. Returns the step that publishes it — upload when the storage is remote, then the
+   * manifest, then the heartbeat removed — which the recorder runs beside the next window's
+   * writes. 'complete' only when this session recorded the window from its start to its end
+   * without a gap. Publishing an empty window removes it and yields null.
    */
-  async close(atBoundary: boolean): Promise<DatasetManifest | null> {
-    const files: PartFileSummary[] = this.part === null ? [] : [await this.part.close()];
+  async seal(atBoundary: boolean): Promise<() => Promise<DatasetManifest | null>> {
+    const files: PartFileSummary[] = [...this.closedParts, ...(this.part === null ? [] : [await this.part.close()])];
     this.part = null;
     await onDisk(this.localDir, 'fsync of the window directory', () => syncDirectory(this.ctx.fs, this.localDir));
-    if (this.messages === 0) {
+    const completeness = atBoundary && this.coveredFromStart && this.gaps.length === 0 ? 'complete' : 'partial';
+    const account = { ...this.state(null, 0), window: { startNs: String(this.startNs), endNs: String(this.endNs) } };
+    return () => this.publish(files, buildManifest(account, files, completeness));
+  }
+
+  private async publish(files: readonly PartFileSummary[], manifest: DatasetManifest): Promise<DatasetManifest | null> {
+    if (manifest.messages === 0) {
       this.ctx.log.info({ dir: this.dirKey, events: this.events.length, gaps: this.gaps.length }, 'window closed without any message; no manifest published');
       await onDisk(this.localDir, 'removing the empty window', () => this.ctx.fs.rm(this.localDir));
       return null;
     }
-    if (!this.ctx.inPlace) for (const f of files) await this.ctx.storage.putFile(f.key, localPathOf(this.ctx.spoolDir, f.key));
-    const completeness = atBoundary && this.coveredFromStart && this.gaps.length === 0 ? 'complete' : 'partial';
-    const manifest = buildManifest({ ...this.state(null, 0), window: { startNs: String(this.startNs), endNs: String(this.endNs) } }, files, completeness);
-    await this.ctx.storage.put(`${this.dirKey}/${MANIFEST_FILE}`, Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8'));
+    const { storage } = this.ctx;
+    if (!this.ctx.inPlace) for (const f of files) await onDisk(`${storage.root}/${f.key}`, 'uploading the raw file', () => storage.putFile(f.key, localPathOf(this.ctx.spoolDir, f.key)));
+    const key = `${this.dirKey}/${MANIFEST_FILE}`;
+    await onDisk(`${storage.root}/${key}`, 'publishing the manifest', () => storage.put(key, Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8')));
     await onDisk(this.localDir, 'removing the heartbeat', () => this.ctx.fs.rm(this.ctx.inPlace ? join(this.localDir, OPEN_FILE) : this.localDir));
-    this.ctx.log.info({ dir: this.dirKey, messages: this.messages, completeness, gaps: this.gaps.length }, 'window published');
+    this.ctx.log.info({ dir: this.dirKey, messages: manifest.messages, completeness: manifest.completeness, gaps: manifest.gaps.length }, 'window published');
     return manifest;
   }
 

@@ -29,7 +29,7 @@
  * trades, as in the reference captures; `@aggTrade` would merge fills of one taker order).
  */
 import type { RecordChannel, FeedSpec } from './connector.ts';
-import { binanceSequenceWatch } from './sequence-watch.ts';
+import { binanceSequenceWatch, fieldText } from './sequence-watch.ts';
 import { chunks, type ConnectionPlan, type VenueProtocol } from './venue-protocol.ts';
 
 type BinanceVenue = 'binance-spot' | 'binance-usdm' | 'binance-coinm';
@@ -87,10 +87,20 @@ export function binanceProtocol(venue: BinanceVenue): VenueProtocol {
     // depth@0ms / @100ms and bookTicker of a listed symbol tick several times a second; trades
     // of a quiet symbol can pause for minutes.
     silenceMs: { depth: 30_000, trade: 300_000, bbo: 30_000 },
+    channelOf: (text) => {
+      const stream = fieldText(text, 'stream'); // combined-stream envelope: the first key
+      if (stream === null) return null;
+      if (stream.includes('@depth')) return 'depth';
+      if (stream.endsWith('@bookTicker')) return 'bbo';
+      return stream.endsWith('@trade') ? 'trade' : null;
+    },
     maxStreamsPerConnection: v.maxStreams,
     forcedDisconnectMs: 24 * HOUR_MS,
     rotateAfterMs: 23 * HOUR_MS + 30 * 60_000,
     keepAlive: null, // the server pings; ws answers each ping with a pong carrying its payload
+    // Spot: "A serverShutdown event will be sent when the server is about to shutdown" (spot
+    // WebSocket Streams, General WSS information); futures document none, the check is harmless.
+    isShutdownNotice: (text) => text.includes('"serverShutdown"'),
     controlMessages: { burst: v.controlPerSecond, perSecond: v.controlPerSecond },
     connectAttempts: { burst: 300, perSecond: 1 }, // 300 per 5 minutes per IP
     bookSync: {

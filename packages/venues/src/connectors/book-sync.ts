@@ -102,7 +102,7 @@ export class BookSync {
     this.fetching.set(key, false);
     const url = `${this.o.restBaseUrl}${sync.snapshotPath(symbol)}`;
     this.emit('snapshot-requested', connectionId, `GET ${url} (${why})`, symbol);
-    void rest.get(url).then((res) => {
+    void rest.get(url, connectionId).then((res) => {
       const again = this.fetching.get(key) === true;
       this.fetching.delete(key);
       if (res === null || !this.o.running()) return;

@@ -11,7 +11,7 @@
  * restart replaces the book. No forced periodic disconnect is documented for public streams.
  */
 import type { FeedSpec, RecordChannel } from './connector.ts';
-import { bybitSequenceWatch } from './sequence-watch.ts';
+import { bybitSequenceWatch, fieldText } from './sequence-watch.ts';
 import { chunks, type ConnectionPlan, type VenueProtocol } from './venue-protocol.ts';
 
 type BybitVenue = 'bybit-spot' | 'bybit-linear';
@@ -36,10 +36,18 @@ export function bybitProtocol(venue: BybitVenue): VenueProtocol {
     streamName: topic,
     wsPath: () => PATH[venue],
     silenceMs: { depth: 30_000, trade: 300_000, bbo: 30_000 },
+    channelOf: (text) => {
+      const topic = fieldText(text, 'topic');
+      if (topic === null) return null;
+      if (topic.startsWith(`${TOPIC.depth}.`)) return 'depth';
+      if (topic.startsWith(`${TOPIC.bbo}.`)) return 'bbo';
+      return topic.startsWith(`${TOPIC.trade}.`) ? 'trade' : null;
+    },
     maxStreamsPerConnection: MAX_TOPICS,
     forcedDisconnectMs: null,
     rotateAfterMs: null,
     keepAlive: { intervalMs: 20_000, text: '{"op":"ping"}', whenIdleOnly: false, isReply: (text) => text.includes('"op":"ping"') || text.includes('"op":"pong"') },
+    isShutdownNotice: () => false, // none documented for public streams
     controlMessages: { burst: 20, perSecond: 10 },
     connectAttempts: { burst: 500, perSecond: 500 / 300 },
     bookSync: {

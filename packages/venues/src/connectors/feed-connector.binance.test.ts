@@ -74,6 +74,46 @@ describe('Binance USD-M connector on loopback', () => {
     expect(sink.eventsOf('synced').map((e) => e.instrument)).toEqual(['BTCUSDT']);
   });
 
+  it('fetches a new snapshot on the replacement connection after a reconnect, again only after its first diff', async () => {
+    const sink = recordingSink();
+    await startUsdm(sink);
+    const first = await venue.socket(0);
+    sendAll(first, diffs.slice(0, 2));
+    await sink.until(() => sink.eventsOf('synced').length === 1);
+    first.socket.terminate();
+    const second = await venue.socket(1);
+    sendAll(second, nonDiffs.slice(0, 5));
+    await sink.until(() => sink.frames.filter((f) => f.connectionId === 's1-2').length === 5);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(venue.restRequests).toHaveLength(1);
+    sendAll(second, diffs.slice(10, 11));
+    await sink.until(() => sink.eventsOf('synced').length === 2);
+    expect(venue.restRequests).toHaveLength(2);
+    expect(sink.frames.filter((f) => f.source === 'rest').map((f) => f.connectionId)).toEqual(['s1-1', 's1-2']);
+    expect(sink.eventsOf('gap')).toHaveLength(1); // the reconnect, not a sequence break: sequences are per connection
+    expect(sink.eventsOf('gap')[0]!.instrument).toBeUndefined();
+  });
+
+  it('waits the snapshot request out when the venue answers 429 with Retry-After, then records the snapshot', async () => {
+    const sink = recordingSink();
+    let calls = 0;
+    venue = await harness.start({ venue: 'binance-usdm', symbols: ['BTCUSDT'], channels: ['depth'] }, sink, {}, (v) => {
+      v.rest = (_req, res) => {
+        if (calls++ === 0) {
+          res.writeHead(429, { 'Retry-After': '1', 'X-MBX-USED-WEIGHT-1M': '2401' });
+          res.end('{"code":-1003,"msg":"Too many requests; current limit of IP is 2400 requests per minute."}');
+        } else res.end(snapshotBody);
+      };
+    });
+    const s = await venue.socket(0);
+    sendAll(s, diffs.slice(0, 1));
+    await sink.until(() => sink.eventsOf('synced').length === 1, 4_000);
+    const limited = sink.eventsOf('rate-limited');
+    expect(limited).toHaveLength(1);
+    expect(limited[0]).toMatchObject({ connectionId: 's1-1', delayMs: 1000 });
+    expect(sink.frames.filter((f) => f.source === 'rest').map((f) => f.text)).toEqual([snapshotBody]); // the 429 body is not a snapshot
+  });
+
   it('records a gap and fetches a new snapshot when a diff is missing (pu != previous u)', async () => {
     const sink = recordingSink();
     await startUsdm(sink);
@@ -92,13 +132,15 @@ describe('Binance USD-M connector on loopback', () => {
     expect(sink.frames.filter((f) => f.source === 'ws').map((f) => f.text)).toEqual([...diffs.slice(0, 3), ...diffs.slice(4, 6)]);
   });
 
-  it('delivers a non-JSON frame as received and reports it as malformed', async () => {
+  it('delivers non-JSON frames as received and reports each as malformed', async () => {
     const sink = recordingSink();
     await startUsdm(sink);
     const s = await venue.socket(0);
-    sendAll(s, [wsFrames[0]!, '{"stream":"btcusdt@trade","data":{"e":"tra', wsFrames[1]!]);
-    await sink.until(() => sink.frames.length === 3);
-    expect(sink.frames.map((f) => f.text)).toEqual([wsFrames[0], '{"stream":"btcusdt@trade","data":{"e":"tra', wsFrames[1]]);
-    expect(sink.eventsOf('malformed')).toHaveLength(1);
+    const sent = [wsFrames[0]!, '{"stream":"btcusdt@trade","data":{"e":"tra', `${wsFrames[1]!}\n`, 'Internal Server Error', ''];
+    sendAll(s, sent);
+    await sink.until(() => sink.frames.length === sent.length);
+    expect(sink.frames.map((f) => f.text)).toEqual(sent);
+    // The truncated frame, the text and the empty frame; JSON with a trailing line break is JSON.
+    expect(sink.eventsOf('malformed')).toHaveLength(3);
   });
 });

@@ -1,13 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import type { ConnectorOptions, FeedSpec } from './connector.ts';
-import { connectorHarness, recordingSink, sendAll, type RecordingSink, type VenueSocket } from './test-loopback.ts';
+import { connectorHarness, recordingSink, sendAll, type LoopbackVenue, type RecordingSink, type VenueSocket } from './test-loopback.ts';
 
 const harness = connectorHarness();
 
+let current: LoopbackVenue | null = null;
+
 async function start(spec: FeedSpec, sink: RecordingSink, extra: Partial<ConnectorOptions> = {}): Promise<VenueSocket> {
-  const venue = await harness.start(spec, sink, extra);
-  return venue.socket(0);
+  current = await harness.start(spec, sink, extra);
+  return current.socket(0);
 }
+
+/** The n-th connection the connector opened to the current test's venue. */
+const venue = (n: number): Promise<VenueSocket> => (current as LoopbackVenue).socket(n);
 
 // Message shapes from okx.com/docs-v5 "Order book channel" (books: snapshot, then updates with seqId/prevSeqId).
 const okxBook = (action: 'snapshot' | 'update', prevSeqId: number, seqId: number): string =>
@@ -60,6 +65,15 @@ describe('OKX connector on loopback', () => {
     await s.closed;
   });
 
+  it('restarts a connection whose keep-alive goes unanswered, long before the market-data silence threshold', async () => {
+    const sink = recordingSink();
+    const s = await start({ venue: 'okx', symbols: ['BTC-USDT'], channels: ['trade'] }, sink, { overrides: { pingIntervalMs: 50 } });
+    await sink.until(() => sink.eventsOf('silent').length === 1, 2_000); // trade silence threshold: 300 s
+    expect(sink.eventsOf('silent')[0]!.reason).toContain('not even a reply to our keep-alive');
+    expect(s.received).toContain('ping');
+    await venue(1);
+  });
+
   it('on a seqId break records the gap and unsubscribes + subscribes that book, then is synced by the new snapshot', async () => {
     const sink = recordingSink();
     const s = await start({ venue: 'okx', symbols: ['BTC-USDT'], channels: ['depth'] }, sink);
@@ -100,9 +114,16 @@ describe('Bybit connector on loopback', () => {
   });
 
   it('sends {"op":"ping"} on the keep-alive interval', async () => {
-    const s = await start({ venue: 'bybit-linear', symbols: ['BTCUSDT'], channels: ['trade'] }, recordingSink(), { overrides: { pingIntervalMs: 50 } });
-    await new Promise((r) => setTimeout(r, 180));
-    expect(s.received.filter((m) => m === '{"op":"ping"}').length).toBeGreaterThanOrEqual(2);
+    const sink = recordingSink();
+    const s = await start({ venue: 'bybit-linear', symbols: ['BTCUSDT'], channels: ['trade'] }, sink, { overrides: { pingIntervalMs: 50 } });
+    s.socket.on('message', (m) => {
+      // Bybit's pong (v5 "Connect" docs: How to Send the Heartbeat Packet)
+      if (m.toString() === '{"op":"ping"}') s.socket.send('{"success":true,"ret_msg":"pong","conn_id":"0970e817-426e-429a-a679-ff7f55e0b16a","op":"ping"}');
+    });
+    await new Promise((r) => setTimeout(r, 230));
+    expect(s.received.filter((m) => m === '{"op":"ping"}').length).toBeGreaterThanOrEqual(3);
+    expect(sink.frames.every((f) => f.keepAlive === true)).toBe(true);
+    expect(sink.eventsOf('silent')).toEqual([]);
   });
 
   it('treats the u = 1 snapshot after a service restart as a reset, not a gap', async () => {

@@ -5,19 +5,20 @@
  * order of receipt per connection; frames that are not JSON are delivered too and reported as
  * `malformed`.
  */
-import type { CaptureClock, ConnectionEvent, ConnectorOptions, FeedConnector, FeedSpec } from './connector.ts';
+import { ChassisError } from '@chassis/core';
+import type { ConnectionEvent, ConnectorOptions, FeedConnector, FeedSpec } from './connector.ts';
 import { BookSync } from './book-sync.ts';
 import { FeedLink } from './feed-link.ts';
 import { venueProtocol } from './protocol-registry.ts';
 import { RestSnapshotClient } from './rest-snapshot.ts';
 import { TokenBucket } from './token-bucket.ts';
-import { joinBase, type ConnectionPlan, type KeepAlive, type VenueProtocol } from './venue-protocol.ts';
+import { joinBase, type ConnectionPlan, type KeepAlive } from './venue-protocol.ts';
 import type { WsConnection } from './ws-connection.ts';
 
 const DEFAULT_BACKOFF = { baseMs: 1_000, maxMs: 60_000 };
 
 export function createFeedConnector(spec: FeedSpec, options: ConnectorOptions): FeedConnector {
-  if (spec.symbols.length === 0 || spec.channels.length === 0) throw new Error(`E_FEED_EMPTY: feed for ${spec.venue} needs at least one symbol and one channel`);
+  if (spec.symbols.length === 0 || spec.channels.length === 0) throw new ChassisError('E_FEED_EMPTY', `feed for ${spec.venue} needs at least one symbol and one channel`);
   const protocol = venueProtocol(spec.venue);
   const ov = options.overrides ?? {};
   const random = options.random ?? Math.random;
@@ -30,7 +31,16 @@ export function createFeedConnector(spec: FeedSpec, options: ConnectorOptions): 
   let counter = 0;
   const connections = new Map<string, WsConnection>();
 
-  const rest = protocol.bookSync.kind === 'rest-snapshot' && spec.channels.includes('depth') ? restClient(protocol, ov.restWeightWindowMs, clock, random, backoff, sink, () => running) : null;
+  const rest =
+    protocol.bookSync.kind === 'rest-snapshot' && spec.channels.includes('depth')
+      ? new RestSnapshotClient({
+          rules: ov.restWeightWindowMs === undefined ? protocol.bookSync : { ...protocol.bookSync, weightWindowMs: ov.restWeightWindowMs },
+          captureNs: () => clock.nowNs(),
+          random,
+          backoff,
+          onWait: (reason, delayMs, connectionId) => event({ type: 'rate-limited', tsNs: clock.nowNs(), connectionId, reason, delayMs }),
+        })
+      : null;
   const books = new BookSync({
     protocol,
     restBaseUrl: joinBase(restBase, ''),
@@ -41,13 +51,18 @@ export function createFeedConnector(spec: FeedSpec, options: ConnectorOptions): 
     running: () => running,
   });
   const connectBucket = new TokenBucket(protocol.connectAttempts.burst, protocol.connectAttempts.perSecond);
-  const links = protocol.plan(spec).map((plan) => {
+  const links = protocol.plan(spec).map(linkFor);
+
+  /** One planned connection: frames to the sink (and to book sync when it carries depth). */
+  function linkFor(plan: ConnectionPlan): FeedLink {
     const depth = plan.channels.includes('depth');
     return new FeedLink({
       url: joinBase(wsBase, plan.path),
       subscribeMessages: plan.subscribeMessages,
       keepAlive: keepAlive(protocol.keepAlive, ov.pingIntervalMs),
-      silenceMs: ov.silenceMs ?? silenceFor(protocol, plan),
+      isShutdownNotice: protocol.isShutdownNotice,
+      silence: plan.channels.map((channel) => ({ channel, ms: ov.silenceMs ?? protocol.silenceMs[channel] })),
+      channelOf: protocol.channelOf,
       rotateAfterMs: ov.rotateAfterMs ?? protocol.rotateAfterMs,
       controlMessages: protocol.controlMessages,
       connectBucket,
@@ -58,7 +73,7 @@ export function createFeedConnector(spec: FeedSpec, options: ConnectorOptions): 
       onFrame: (conn, text, tsNs, data) => {
         if (!data) return sink.frame({ source: 'ws', tsCaptureNs: tsNs, connectionId: conn.connectionId, text, keepAlive: true });
         sink.frame({ source: 'ws', tsCaptureNs: tsNs, connectionId: conn.connectionId, text });
-        if (!looksLikeJson(text)) event({ type: 'malformed', tsNs, connectionId: conn.connectionId, reason: `frame is not JSON (${text.length} bytes: ${JSON.stringify(text.slice(0, 60))}); recorded as received` });
+        if (!looksLikeJson(text)) event({ type: 'malformed', tsNs, connectionId: conn.connectionId, reason: `frame is not JSON (${text.length} chars, starting ${JSON.stringify(text.slice(0, 60))}); recorded as received` });
         else if (depth) books.frame(conn.connectionId, text, tsNs);
       },
       onConnectionOpen: (conn) => {
@@ -71,7 +86,7 @@ export function createFeedConnector(spec: FeedSpec, options: ConnectorOptions): 
       },
       event,
     });
-  });
+  }
 
   function event(e: ConnectionEvent): void {
     if (running) sink.event(e);
@@ -92,40 +107,24 @@ export function createFeedConnector(spec: FeedSpec, options: ConnectorOptions): 
   };
 }
 
-/** A connection's silence threshold: the strictest of its channels (any data frame resets it). */
-function silenceFor(protocol: VenueProtocol, plan: ConnectionPlan): number {
-  return Math.min(...plan.channels.map((c) => protocol.silenceMs[c]));
-}
-
 function keepAlive(k: KeepAlive | null, intervalMs: number | undefined): KeepAlive | null {
   return k === null || intervalMs === undefined ? k : { ...k, intervalMs };
 }
 
-/** Cheap structural check (a full parse per frame would cost more than the recording itself). */
+/**
+ * Cheap structural check: starts with `{`/`[` and ends with the matching bracket, surrounding
+ * JSON whitespace allowed (a full parse per frame would cost more than the recording itself).
+ */
 function looksLikeJson(text: string): boolean {
-  const first = text.charCodeAt(0);
-  const last = text.charCodeAt(text.length - 1);
-  return (first === 123 && last === 125) || (first === 91 && last === 93); // {...} or [...]
+  let i = 0;
+  let j = text.length - 1;
+  while (i <= j && isJsonSpace(text.charCodeAt(i))) i++;
+  while (j >= i && isJsonSpace(text.charCodeAt(j))) j--;
+  const first = text.charCodeAt(i);
+  const last = text.charCodeAt(j);
+  return i < j && ((first === 123 && last === 125) || (first === 91 && last === 93)); // {...} or [...]
 }
 
-function restClient(
-  protocol: VenueProtocol,
-  windowMs: number | undefined,
-  clock: CaptureClock,
-  random: () => number,
-  backoff: { baseMs: number; maxMs: number },
-  sink: ConnectorOptions['sink'],
-  running: () => boolean,
-): RestSnapshotClient | null {
-  const rules = protocol.bookSync;
-  if (rules.kind !== 'rest-snapshot') return null;
-  return new RestSnapshotClient({
-    rules: windowMs === undefined ? rules : { ...rules, weightWindowMs: windowMs },
-    captureNs: () => clock.nowNs(),
-    random,
-    backoff,
-    onWait: (reason, delayMs) => {
-      if (running()) sink.event({ type: 'rate-limited', tsNs: clock.nowNs(), connectionId: '-', reason, delayMs });
-    },
-  });
+function isJsonSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ConnectorOptions } from './connector.ts';
+import type { ConnectorOptions, RecordChannel } from './connector.ts';
 import { connectorHarness, recordingSink, type LoopbackVenue, type RecordingSink } from './test-loopback.ts';
 
 const harness = connectorHarness();
@@ -9,8 +9,8 @@ let venue: LoopbackVenue;
 const trade = (t: number): string =>
   `{"stream":"btcusdt@trade","data":{"e":"trade","E":1723161256299,"s":"BTCUSDT","t":${t},"p":"61800.10","q":"0.002","T":1723161256298,"m":true,"M":true}}`;
 
-async function start(sink: RecordingSink, extra: Partial<ConnectorOptions> = {}, setup?: (v: LoopbackVenue) => void): Promise<void> {
-  venue = await harness.start({ venue: 'binance-spot', symbols: ['BTCUSDT'], channels: ['trade'] }, sink, extra, setup);
+async function start(sink: RecordingSink, extra: Partial<ConnectorOptions> = {}, setup?: (v: LoopbackVenue) => void, channels: RecordChannel[] = ['trade']): Promise<void> {
+  venue = await harness.start({ venue: 'binance-spot', symbols: ['BTCUSDT'], channels }, sink, extra, setup);
 }
 
 describe('feed link: keeping a connection alive', () => {
@@ -44,6 +44,16 @@ describe('feed link: keeping a connection alive', () => {
     expect(sink.eventsOf('closed')[0]!.reason).toContain('HTTP 429');
   });
 
+  it('backs off exponentially with full jitter between refused attempts, within min(max, base·2^attempt)', async () => {
+    const sink = recordingSink();
+    await start(sink, { random: () => 0.5, overrides: { backoffBaseMs: 20, backoffMaxMs: 100 } }, (v) => v.refuseUpgrades(5, 503, {}));
+    await venue.socket(0);
+    const delays = sink.eventsOf('reconnect-scheduled').map((e) => e.delayMs);
+    // floor(0.5 · min(100, 20 · 2^k)) for k = 0..4
+    expect(delays).toEqual([10, 20, 40, 50, 50]);
+    expect(sink.eventsOf('closed').map((e) => e.reason)).toEqual(Array(5).fill('upgrade refused with HTTP 503'));
+  });
+
   it('restarts a connection that stays open but silent beyond the threshold', async () => {
     const sink = recordingSink();
     await start(sink, { overrides: { silenceMs: 200 } });
@@ -55,6 +65,21 @@ describe('feed link: keeping a connection alive', () => {
     second.socket.send(trade(2));
     await sink.until(() => sink.frames.length === 2);
     expect(sink.eventsOf('gap')).toHaveLength(1);
+  });
+
+  it('restarts a connection on which one channel went silent while another still delivers (a stream on the wrong route)', async () => {
+    const sink = recordingSink();
+    await start(sink, { overrides: { silenceMs: 200 } }, undefined, ['depth', 'trade']);
+    const first = await venue.socket(0);
+    expect(first.path).toBe('/stream?streams=btcusdt@depth@100ms/btcusdt@trade');
+    let id = 0;
+    const timer = setInterval(() => first.socket.send(trade(++id)), 20); // trades only, no depth
+    try {
+      await sink.until(() => sink.eventsOf('silent').length === 1, 2_000);
+    } finally {
+      clearInterval(timer);
+    }
+    expect(sink.eventsOf('silent')[0]!.reason).toContain('no depth data for 200 ms');
   });
 
   it('rotates: opens the replacement, closes the old one only once the new one delivers, and loses no frame', async () => {
@@ -70,6 +95,8 @@ describe('feed link: keeping a connection alive', () => {
     try {
       await venue.socket(1);
       await old.closed;
+      // The venue may see the close before the client reports it: wait for the client's event too.
+      await sink.until(() => sink.events.some((e) => e.type === 'closed' && e.connectionId === 's1-1'));
       await sink.until(() => sink.frames.some((f) => f.connectionId === 's1-2' && !sink.frames.some((g) => g.connectionId === 's1-1' && g.text === f.text)));
     } finally {
       clearInterval(timer);
@@ -82,6 +109,22 @@ describe('feed link: keeping a connection alive', () => {
     const closedOld = sink.events.findIndex((e) => e.type === 'closed' && e.connectionId === 's1-1');
     const firstNew = sink.frames.find((f) => f.connectionId === 's1-2')!;
     expect(sink.events[closedOld]!.tsNs > firstNew.tsCaptureNs).toBe(true);
+  });
+
+  it("opens a replacement at once when the venue announces a shutdown, then closes the old connection without a gap", async () => {
+    const sink = recordingSink();
+    await start(sink);
+    const old = await venue.socket(0);
+    old.socket.send(trade(1));
+    old.socket.send('{"stream":"btcusdt@trade","data":{"e":"serverShutdown","E":1770123456789}}');
+    const replacement = await venue.socket(1);
+    expect(replacement.path).toBe(old.path);
+    old.socket.send(trade(2));
+    replacement.socket.send(trade(2));
+    await old.closed;
+    expect(sink.eventsOf('rotated')).toHaveLength(1);
+    expect(sink.eventsOf('gap')).toEqual([]);
+    expect(sink.eventsOf('connecting')[1]!.reason).toContain('s1-1 announced the venue will close it');
   });
 
   it('emits no event after stop() resolved', async () => {

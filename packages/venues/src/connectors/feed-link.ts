@@ -7,16 +7,18 @@
  * drop the overlap by update id). Data known missing while no socket delivered is a `gap`.
  */
 import { backoffDelayMs, type BackoffPolicy } from './backoff.ts';
-import type { CaptureClock, ConnectionEvent, ConnectionEventType } from './connector.ts';
+import type { CaptureClock, ConnectionEvent, ConnectionEventType, RecordChannel } from './connector.ts';
 import { TokenBucket } from './token-bucket.ts';
-import type { KeepAlive, RateLimit } from './venue-protocol.ts';
+import { SHUTDOWN_NOTICE_MAX_CHARS, type KeepAlive, type RateLimit } from './venue-protocol.ts';
 import { WsConnection, type ConnectionEnd } from './ws-connection.ts';
 
 export interface FeedLinkOptions {
   readonly url: string;
   readonly subscribeMessages: readonly string[];
   readonly keepAlive: KeepAlive | null;
-  readonly silenceMs: number;
+  isShutdownNotice(text: string): boolean;
+  readonly silence: readonly { readonly channel: RecordChannel; readonly ms: number }[];
+  channelOf(text: string): RecordChannel | null;
   readonly rotateAfterMs: number | null;
   readonly controlMessages: RateLimit;
   /** Shared by every link of the connector: the venue's connection-attempt limit. */
@@ -46,7 +48,7 @@ export class FeedLink {
   constructor(private readonly o: FeedLinkOptions) {}
 
   start(): void {
-    this.connect();
+    this.connect('start');
   }
 
   /** Every socket of this link (current, replacement being opened), for control messages. */
@@ -60,15 +62,15 @@ export class FeedLink {
     await Promise.all([...this.live].map((c) => c.close(reason)));
   }
 
-  private connect(): void {
+  private connect(why: string): void {
     const waitMs = this.o.connectBucket.take();
     if (waitMs > 0) {
       this.emit('rate-limited', this.current?.connectionId ?? '-', `connection attempts over the venue's limit; opening in ${waitMs} ms`, { delayMs: waitMs });
-      this.schedule(waitMs, () => this.openSocket());
-    } else this.openSocket();
+      this.schedule(waitMs, () => this.openSocket(why));
+    } else this.openSocket(why);
   }
 
-  private openSocket(): void {
+  private openSocket(why: string): void {
     if (this.stopped) return;
     const id = this.o.nextConnectionId();
     const conn: WsConnection = new WsConnection({
@@ -76,7 +78,8 @@ export class FeedLink {
       connectionId: id,
       subscribeMessages: this.o.subscribeMessages,
       keepAlive: this.o.keepAlive,
-      silenceMs: this.o.silenceMs,
+      silence: this.o.silence,
+      channelOf: this.o.channelOf,
       clock: this.o.clock,
       controlBucket: new TokenBucket(this.o.controlMessages.burst, this.o.controlMessages.perSecond),
       onOpen: () => {
@@ -87,13 +90,16 @@ export class FeedLink {
       onFrame: (text, tsNs, data) => {
         this.o.onFrame(conn, text, tsNs, data);
         if (data && conn === this.pending) this.promote(conn, tsNs);
+        else if (conn === this.current && this.pending === null && text.length < SHUTDOWN_NOTICE_MAX_CHARS && this.o.isShutdownNotice(text)) {
+          this.connect(`${id} announced the venue will close it`);
+        }
       },
-      onSilent: (silentMs) => this.emit('silent', id, `no market data for ${silentMs} ms on an open connection; restarting it`),
+      onSilent: (reason) => this.emit('silent', id, `${reason}; restarting it`),
       onEnd: (end) => this.ended(conn, end),
     });
     this.pending = conn;
     this.live.add(conn);
-    this.emit('connecting', id, this.current === null ? `connecting to ${this.o.url}` : `opening a replacement for ${this.current.connectionId}`);
+    this.emit('connecting', id, this.current === null ? `connecting to ${this.o.url} (${why})` : `opening a replacement for ${this.current.connectionId} (${why})`);
     conn.open();
   }
 
@@ -109,11 +115,11 @@ export class FeedLink {
     }
     if (old !== null) {
       this.retired.add(old);
-      this.emit('rotated', conn.connectionId, `replaced ${old.connectionId} before the venue's forced disconnect; ${conn.connectionId} already delivers`);
+      this.emit('rotated', conn.connectionId, `replaced ${old.connectionId} (rotation or venue notice); ${conn.connectionId} already delivers`);
       void old.close('rotated');
     }
     const rotateMs = this.o.rotateAfterMs;
-    if (rotateMs !== null) this.schedule(rotateMs, () => this.connect());
+    if (rotateMs !== null) this.schedule(rotateMs, () => this.connect(`${conn.connectionId} is due for rotation before the venue's forced disconnect`));
   }
 
   private ended(conn: WsConnection, end: ConnectionEnd): void {
@@ -144,7 +150,7 @@ export class FeedLink {
       this.emit('rate-limited', endedId, `upgrade refused with HTTP ${end.httpStatus}; the venue asks to retry after ${delayMs} ms`, { delayMs });
     }
     this.emit('reconnect-scheduled', endedId, `reconnecting in ${delayMs} ms (attempt ${this.attempt})`, { delayMs });
-    this.schedule(delayMs, () => this.connect());
+    this.schedule(delayMs, () => this.connect(`replacing ${endedId}`));
   }
 
   private schedule(ms: number, fn: () => void): void {

@@ -1,4 +1,5 @@
 /** The protocol of each supported venue. */
+import { ChassisError } from '@chassis/core';
 import type { VenueId } from '../formats/records.ts';
 import { binanceProtocol } from './binance-protocol.ts';
 import { bybitProtocol } from './bybit-protocol.ts';
@@ -16,5 +17,12 @@ export function venueProtocol(venue: VenueId): VenueProtocol {
     case 'bybit-spot':
     case 'bybit-linear':
       return bybitProtocol(venue);
+    case 'hyperliquid':
+    case 'deribit':
+    case 'bitmex':
+      // Importable (formats/), not yet recordable: their connectors are issue 14's recording half.
+      throw new ChassisError('E_UNSUPPORTED_VENUE', `no recording connector for ${venue} yet (its captures can be imported with chassis import)`);
+    default:
+      throw new ChassisError('E_UNSUPPORTED_VENUE', `no connector for venue "${String(venue)}"`);
   }
 }

@@ -20,7 +20,10 @@ function newClient(rules: RestSnapshotSync, waits: { reason: string; delayMs: nu
     random: () => 0,
     backoff: { baseMs: 10, maxMs: 100 },
     ...(wallMs !== undefined ? { wallMs } : {}),
-    onWait: (reason, delayMs) => waits.push({ reason, delayMs }),
+    onWait: (reason, delayMs, connectionId) => {
+      expect(connectionId).toBe('c1');
+      waits.push({ reason, delayMs });
+    },
   });
   return client;
 }
@@ -38,7 +41,7 @@ describe('REST snapshot client', () => {
     };
     const waits: { reason: string; delayMs: number }[] = [];
     const startedMs = Date.now();
-    const res = await newClient(usdm, waits).get(`${venue.restBase}/fapi/v1/depth?symbol=BTCUSDT&limit=1000`);
+    const res = await newClient(usdm, waits).get(`${venue.restBase}/fapi/v1/depth?symbol=BTCUSDT&limit=1000`, 'c1');
     expect(Date.now() - startedMs).toBeGreaterThanOrEqual(1000);
     expect(res?.text).toBe(body);
     expect(waits).toEqual([{ reason: expect.stringContaining('HTTP 429'), delayMs: 1000 }]);
@@ -55,7 +58,7 @@ describe('REST snapshot client', () => {
       } else res.end('{}');
     };
     const waits: { reason: string; delayMs: number }[] = [];
-    expect((await newClient(usdm, waits).get(`${venue.restBase}/fapi/v1/depth?symbol=BTCUSDT&limit=1000`))?.text).toBe('{}');
+    expect((await newClient(usdm, waits).get(`${venue.restBase}/fapi/v1/depth?symbol=BTCUSDT&limit=1000`, 'c1'))?.text).toBe('{}');
     expect(waits[0]!.reason).toContain('HTTP 418');
   });
 
@@ -69,10 +72,10 @@ describe('REST snapshot client', () => {
     const waits: { reason: string; delayMs: number }[] = [];
     const rules = { ...usdm, weightWindowMs: 400 };
     const c = newClient(rules, waits);
-    await c.get(`${venue.restBase}/fapi/v1/depth?symbol=BTCUSDT&limit=1000`);
+    await c.get(`${venue.restBase}/fapi/v1/depth?symbol=BTCUSDT&limit=1000`, 'c1');
     expect(waits).toEqual([]);
     const startedMs = Date.now();
-    await c.get(`${venue.restBase}/fapi/v1/depth?symbol=ETHUSDT&limit=1000`);
+    await c.get(`${venue.restBase}/fapi/v1/depth?symbol=ETHUSDT&limit=1000`, 'c1');
     expect(waits).toHaveLength(1);
     expect(waits[0]!.reason).toContain('2390 + 20 would exceed 2400');
     expect(waits[0]!.delayMs).toBeLessThanOrEqual(401);
@@ -87,8 +90,8 @@ describe('REST snapshot client', () => {
     };
     const waits: { reason: string; delayMs: number }[] = [];
     const c = newClient({ ...usdm, weightWindowMs: 60_000 }, waits, () => 30_000);
-    await c.get(`${venue.restBase}/a`);
-    await c.get(`${venue.restBase}/b`);
+    await c.get(`${venue.restBase}/a`, 'c1');
+    await c.get(`${venue.restBase}/b`, 'c1');
     expect(waits).toEqual([]);
   });
 
@@ -99,7 +102,7 @@ describe('REST snapshot client', () => {
       res.end();
     };
     const c = newClient(usdm, []);
-    const pending = c.get(`${venue.restBase}/x`);
+    const pending = c.get(`${venue.restBase}/x`, 'c1');
     await new Promise((r) => setTimeout(r, 100));
     c.stop();
     expect(await pending).toBeNull();

@@ -5,7 +5,8 @@
  * `Retry-After`) (developers.binance.com "LIMITS" / "General API Information"). So requests go
  * one at a time; before each we compare the last reported weight plus this request's weight
  * with the limit and, if it would exceed it, wait for the next window; on 429/418 we wait
- * what Retry-After says. Every wait is reported as a `rate-limited` event.
+ * what Retry-After says, and then retry (the venue's own answer wins over the weight header that
+ * came with it). Every wait is reported as a `rate-limited` event.
  */
 import { backoffDelayMs, retryAfterMs, type BackoffPolicy } from './backoff.ts';
 import type { RestSnapshotSync } from './venue-protocol.ts';
@@ -24,7 +25,8 @@ export interface RestSnapshotClientOptions {
   /** Wall clock, ms since epoch: aligns the weight window (Binance windows are per calendar minute). */
   readonly wallMs?: () => number;
   readonly timeoutMs?: number;
-  onWait(reason: string, delayMs: number): void;
+  /** A wait before a request; `connectionId` is the connection the snapshot is for. */
+  onWait(reason: string, delayMs: number, connectionId: string): void;
 }
 
 export class RestSnapshotClient {
@@ -38,9 +40,9 @@ export class RestSnapshotClient {
     this.wallMs = o.wallMs ?? Date.now;
   }
 
-  /** Fetches `url` (after the requests queued before it); null once the client was stopped. */
-  get(url: string): Promise<RestSnapshotResponse | null> {
-    const next = this.queue.then(() => this.fetchWithRetries(url));
+  /** Fetches `url` for a connection (after the requests queued before it); null once the client was stopped. */
+  get(url: string, connectionId: string): Promise<RestSnapshotResponse | null> {
+    const next = this.queue.then(() => this.fetchWithRetries(url, connectionId));
     this.queue = next.catch(() => undefined);
     return next;
   }
@@ -50,9 +52,9 @@ export class RestSnapshotClient {
     this.abort.abort();
   }
 
-  private async fetchWithRetries(url: string): Promise<RestSnapshotResponse | null> {
+  private async fetchWithRetries(url: string, connectionId: string): Promise<RestSnapshotResponse | null> {
     for (let attempt = 0; !this.abort.signal.aborted; attempt++) {
-      await this.waitForWeight();
+      await this.waitForWeight(connectionId);
       if (this.abort.signal.aborted) return null;
       let waitMs: number;
       let reason: string;
@@ -63,6 +65,8 @@ export class RestSnapshotClient {
         this.noteWeight(res.headers.get(this.o.rules.usedWeightHeader));
         if (res.status === 200) return { text, tsCaptureNs };
         const asked = retryAfterMs(res.headers.get('retry-after'), this.wallMs());
+        // The venue said when to retry: that replaces what its weight header implied.
+        if (asked !== null) this.usedWindow = -1;
         waitMs = asked ?? backoffDelayMs(attempt, this.o.backoff, this.o.random);
         reason = `GET ${url} answered HTTP ${res.status}${asked !== null ? `; Retry-After ${asked} ms` : ''}`;
       } catch (err) {
@@ -70,7 +74,7 @@ export class RestSnapshotClient {
         waitMs = backoffDelayMs(attempt, this.o.backoff, this.o.random);
         reason = `GET ${url} failed: ${(err as Error).message}`;
       }
-      this.o.onWait(reason, waitMs);
+      this.o.onWait(reason, waitMs, connectionId);
       await this.sleep(waitMs);
     }
     return null;
@@ -84,13 +88,13 @@ export class RestSnapshotClient {
     this.usedWindow = window;
   }
 
-  private async waitForWeight(): Promise<void> {
+  private async waitForWeight(connectionId: string): Promise<void> {
     const { weightWindowMs, weightLimit, requestWeight } = this.o.rules;
     const now = this.wallMs();
     if (Math.floor(now / weightWindowMs) !== this.usedWindow) return;
     if (this.usedWeight + requestWeight <= weightLimit) return;
     const waitMs = weightWindowMs - (now % weightWindowMs) + 1;
-    this.o.onWait(`request weight ${this.usedWeight} + ${requestWeight} would exceed ${weightLimit} per ${weightWindowMs} ms; waiting for the next window`, waitMs);
+    this.o.onWait(`request weight ${this.usedWeight} + ${requestWeight} would exceed ${weightLimit} per ${weightWindowMs} ms; waiting for the next window`, waitMs, connectionId);
     await this.sleep(waitMs);
   }
 

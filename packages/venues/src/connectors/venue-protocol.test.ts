@@ -71,6 +71,35 @@ describe('venue protocols: production URLs and subscriptions as the venue docs g
   });
 });
 
+describe('channel of a frame (for the per-channel silence watchdog)', () => {
+  it('reads the Binance stream, OKX channel and Bybit topic; acks, pongs and notices belong to none', () => {
+    const b = venueProtocol('binance-usdm');
+    expect(b.channelOf('{"stream":"btcusdt@depth@0ms","data":{"e":"depthUpdate"}}')).toBe('depth');
+    expect(b.channelOf('{"stream":"btcusdt@trade","data":{"e":"trade"}}')).toBe('trade');
+    expect(b.channelOf('{"stream":"btcusdt@bookTicker","data":{"e":"bookTicker"}}')).toBe('bbo');
+    expect(b.channelOf('{"result":null,"id":1}')).toBeNull();
+    const o = venueProtocol('okx');
+    expect(o.channelOf('{"arg":{"channel":"books","instId":"BTC-USDT"},"action":"update","data":[]}')).toBe('depth');
+    expect(o.channelOf('{"arg":{"channel":"bbo-tbt","instId":"BTC-USDT"},"data":[]}')).toBe('bbo');
+    expect(o.channelOf('{"arg":{"channel":"trades","instId":"BTC-USDT"},"data":[]}')).toBe('trade');
+    expect(o.channelOf('{"event":"subscribe","arg":{"channel":"books","instId":"BTC-USDT"},"connId":"a4d3ae55"}')).toBeNull();
+    const y = venueProtocol('bybit-linear');
+    expect(y.channelOf('{"topic":"orderbook.1000.BTCUSDT","type":"delta","data":{}}')).toBe('depth');
+    expect(y.channelOf('{"topic":"orderbook.1.BTCUSDT","type":"snapshot","data":{}}')).toBe('bbo');
+    expect(y.channelOf('{"topic":"publicTrade.BTCUSDT","type":"snapshot","data":[]}')).toBe('trade');
+    expect(y.channelOf('{"success":true,"ret_msg":"","conn_id":"x","req_id":"","op":"subscribe"}')).toBeNull();
+  });
+});
+
+describe('venue shutdown notices', () => {
+  it('Binance spot serverShutdown and OKX notice 64008 are recognised; market data is not', () => {
+    expect(venueProtocol('binance-spot').isShutdownNotice('{"event":{"e":"serverShutdown","E":1770123456789}}')).toBe(true);
+    expect(venueProtocol('okx').isShutdownNotice('{"event":"notice","code":"64008","msg":"The connection will soon be closed for a service upgrade. Please reconnect.","connId":"a4d3ae55"}')).toBe(true);
+    expect(venueProtocol('okx').isShutdownNotice('{"event":"subscribe","arg":{"channel":"books","instId":"BTC-USDT"},"connId":"a4d3ae55"}')).toBe(false);
+    expect(venueProtocol('binance-usdm').isShutdownNotice('{"stream":"btcusdt@trade","data":{"e":"trade","s":"BTCUSDT"}}')).toBe(false);
+  });
+});
+
 describe('endpoints replace only scheme, host and port', () => {
   it('keeps the venue path and query on the loopback base', () => {
     expect(urls('binance-usdm', ['BTCUSDT'], ['depth'], 'ws://127.0.0.1:9000')).toEqual(['ws://127.0.0.1:9000/public/stream?streams=btcusdt@depth@0ms']);
@@ -78,7 +107,8 @@ describe('endpoints replace only scheme, host and port', () => {
   });
 
   it('rejects an endpoint that carries a path, naming it', () => {
-    expect(() => joinBase('ws://127.0.0.1:9000/ws', '/public/stream')).toThrow(/E_ENDPOINT_HAS_PATH: endpoint ws:\/\/127.0.0.1:9000\/ws/);
+    expect(() => joinBase('ws://127.0.0.1:9000/ws', '/public/stream')).toThrow(expect.objectContaining({ code: 'E_ENDPOINT_HAS_PATH', message: expect.stringContaining('ws://127.0.0.1:9000/ws') }));
+    expect(() => joinBase('127.0.0.1:9000', '/x')).toThrow(expect.objectContaining({ code: 'E_ENDPOINT_INVALID' }));
   });
 });
 

@@ -5,6 +5,7 @@
  * family (binance-protocol.ts, okx-protocol.ts, bybit-protocol.ts), each citing the venue docs.
  * The venue server of the tests and the docs read the same table through `venueProtocol(venue)`.
  */
+import { ChassisError } from '@chassis/core';
 import type { VenueId } from '../formats/records.ts';
 import { RECORD_CHANNELS, type FeedSpec, type RecordChannel } from './connector.ts';
 import type { BookSequenceWatch } from './sequence-watch.ts';
@@ -70,8 +71,10 @@ export interface VenueProtocol {
   streamName(channel: RecordChannel, symbol: string): string;
   /** WebSocket path that carries a channel (before any stream list), e.g. `/public/stream`. */
   wsPath(channel: RecordChannel): string;
-  /** An open connection without market data for this long (ms) is restarted; per channel. */
+  /** An open connection without data of a channel for this long (ms) is restarted; per channel. */
   readonly silenceMs: Readonly<Record<RecordChannel, number>>;
+  /** The record channel a market-data frame belongs to, read from its first key; null for acks, errors, notices. */
+  channelOf(text: string): RecordChannel | null;
   /** Most streams (Binance) or subscription args (OKX, Bybit) we put on one connection. */
   readonly maxStreamsPerConnection: number;
   /** The venue closes every connection after this long (ms); null when it documents none. */
@@ -79,6 +82,12 @@ export interface VenueProtocol {
   /** We replace a connection after this long (ms), before the forced disconnect; null = never. */
   readonly rotateAfterMs: number | null;
   readonly keepAlive: KeepAlive | null;
+  /**
+   * Recognises the venue's notice that it will close this connection soon (Binance spot
+   * `serverShutdown`, OKX `notice` 64008); the connector then opens a replacement at once, as
+   * it does for a rotation. Only frames shorter than SHUTDOWN_NOTICE_MAX_CHARS are asked.
+   */
+  isShutdownNotice(text: string): boolean;
   /** Control messages (subscribe, unsubscribe, ping) the venue accepts per connection. */
   readonly controlMessages: RateLimit;
   /** New WebSocket connections the venue accepts per IP. */
@@ -90,6 +99,9 @@ export interface VenueProtocol {
   sequenceWatch(): BookSequenceWatch;
 }
 
+/** Shutdown notices are short: longer frames are not checked (a substring scan per depth frame would cost). */
+export const SHUTDOWN_NOTICE_MAX_CHARS = 512;
+
 /** The feed name used in raw paths: the spec's channels in RECORD_CHANNELS order, joined by `+`. */
 export function feedName(spec: Pick<FeedSpec, 'channels'>): string {
   return RECORD_CHANNELS.filter((c) => spec.channels.includes(c)).join('+');
@@ -100,9 +112,14 @@ export function feedName(spec: Pick<FeedSpec, 'channels'>): string {
  * replaces only scheme, host and port; paths stay the venue's own.
  */
 export function joinBase(base: string, path: string): string {
-  const url = new URL(base);
+  let url: URL;
+  try {
+    url = new URL(base);
+  } catch {
+    throw new ChassisError('E_ENDPOINT_INVALID', `endpoint ${JSON.stringify(base)} is not a URL (expected scheme://host[:port])`);
+  }
   if ((url.pathname !== '/' && url.pathname !== '') || url.search !== '') {
-    throw new Error(`E_ENDPOINT_HAS_PATH: endpoint ${base} must be scheme://host[:port] only; paths and queries are the venue's own`);
+    throw new ChassisError('E_ENDPOINT_HAS_PATH', `endpoint ${base} must be scheme://host[:port] only; paths and queries are the venue's own`);
   }
   return `${url.protocol}//${url.host}${path}`;
 }

@@ -7,7 +7,7 @@
  */
 import WebSocket from 'ws';
 import { retryAfterMs } from './backoff.ts';
-import type { CaptureClock } from './connector.ts';
+import type { CaptureClock, RecordChannel } from './connector.ts';
 import type { TokenBucket } from './token-bucket.ts';
 import type { KeepAlive } from './venue-protocol.ts';
 
@@ -27,8 +27,9 @@ export interface WsConnectionOptions {
   readonly connectionId: string;
   readonly subscribeMessages: readonly string[];
   readonly keepAlive: KeepAlive | null;
-  /** No market data (keep-alive replies excluded) for this long, ms → `onSilent`, then terminated. */
-  readonly silenceMs: number;
+  /** Per channel carried: no frame of it for `ms` → `onSilent`, then terminated. */
+  readonly silence: readonly { readonly channel: RecordChannel; readonly ms: number }[];
+  channelOf(text: string): RecordChannel | null;
   readonly clock: CaptureClock;
   /** Paces control messages (subscribe, unsubscribe, ping) to the venue's per-connection limit. */
   readonly controlBucket: TokenBucket;
@@ -36,7 +37,8 @@ export interface WsConnectionOptions {
   onSubscribed(): void;
   /** Every text frame, unchanged, with its capture time; `data` false for keep-alive replies. */
   onFrame(text: string, tsCaptureNs: bigint, data: boolean): void;
-  onSilent(silentMs: number): void;
+  /** The connection is considered dead (no market data, or no reply to our keep-alives); it is then terminated. */
+  onSilent(reason: string): void;
   onEnd(end: ConnectionEnd): void;
 }
 
@@ -52,7 +54,8 @@ export class WsConnection {
   /** Capture time of the open, ns; null before it. */
   openNs: bigint | null = null;
   private socket: WebSocket | null = null;
-  private dataFrames = 0;
+  /** Frames received per channel (keep-alive replies and acks count for none). */
+  private readonly channelFrames: Record<RecordChannel, number> = { depth: 0, trade: 0, bbo: 0 };
   private anyFrames = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
   private refused: { status: number; retryAfterMs: number | null } | null = null;
@@ -73,13 +76,16 @@ export class WsConnection {
       socket.terminate();
     });
     socket.on('open', () => this.opened());
-    socket.on('message', (data: Buffer, isBinary: boolean) => {
+    socket.on('message', (data: Buffer) => {
       const tsNs = this.o.clock.nowNs(); // before anything else: capture time is receipt time
-      const text = isBinary ? data.toString('utf8') : data.toString();
+      const text = data.toString('utf8'); // venues send text frames; a binary one is kept as its UTF-8 reading
       this.anyFrames++;
       this.lastFrameNs = tsNs;
       const isData = this.o.keepAlive === null || !this.o.keepAlive.isReply(text);
-      if (isData) this.dataFrames++;
+      if (isData) {
+        const channel = this.o.channelOf(text);
+        if (channel !== null) this.channelFrames[channel]++;
+      }
       this.o.onFrame(text, tsNs, isData);
     });
     socket.on('error', (err) => {
@@ -129,14 +135,18 @@ export class WsConnection {
   }
 
   private watchSilence(): void {
-    this.whenQuiet(
-      () => this.dataFrames,
-      this.o.silenceMs,
-      () => {
-        this.o.onSilent(this.o.silenceMs);
-        this.terminate();
-      },
-    );
+    for (const { channel, ms } of this.o.silence) {
+      this.whenQuiet(
+        () => this.channelFrames[channel],
+        ms,
+        () => this.dead(`no ${channel} data for ${ms} ms on an open connection`),
+      );
+    }
+  }
+
+  private dead(reason: string): void {
+    this.o.onSilent(reason);
+    this.terminate();
   }
 
   private keepAlive(): void {
@@ -144,6 +154,9 @@ export class WsConnection {
     if (k === null) return;
     if (k.whenIdleOnly) this.whenQuiet(() => this.anyFrames, k.intervalMs, () => this.send(k.text)); // OKX: only when idle
     else this.every(k.intervalMs, () => this.send(k.text));
+    // A keep-alive must be answered (OKX: "expect a 'pong' ... if not received within N seconds,
+    // reconnect"): nothing at all for two intervals means the venue no longer answers.
+    this.whenQuiet(() => this.anyFrames, 2 * k.intervalMs, () => this.dead(`no frame, not even a reply to our keep-alive, for ${2 * k.intervalMs} ms`));
   }
 
   /** Calls `onQuiet` each time `count` has not moved for `periodMs` (sampled, ±1/CHECKS_PER_PERIOD). */

@@ -56,16 +56,10 @@ export async function detectCapture(path: string): Promise<CaptureInfo> {
   return { container, layout, hasCaptureTime: layout !== 'json-lines' };
 }
 
-/** Venues we recognise but do not support, by message shape or URL, for a clear error. */
-function unsupportedVenueName(message: unknown, url: string | undefined): string | null {
-  if (url !== undefined) {
-    for (const name of ['bitmex', 'deribit', 'hyperliquid', 'coinbase', 'kraken', 'bitfinex', 'huobi', 'kucoin', 'gate']) if (url.toLowerCase().includes(name)) return name;
-  }
-  if (!isObject(message)) return null;
-  const ch = message['channel'];
-  if (ch === 'l2Book' || ch === 'trades' || ch === 'subscriptionResponse' || ch === 'bbo') return 'hyperliquid';
-  if ('table' in message && 'action' in message) return 'bitmex';
-  if (message['jsonrpc'] === '2.0') return 'deribit';
+/** Venues we recognise but do not support, by URL, for a clear error. */
+function unsupportedVenueName(url: string | undefined): string | null {
+  if (url === undefined) return null;
+  for (const name of ['coinbase', 'kraken', 'bitfinex', 'huobi', 'kucoin', 'gate']) if (url.toLowerCase().includes(name)) return name;
   return null;
 }
 
@@ -107,7 +101,7 @@ async function prescan(path: string, info: CaptureInfo, options: ReadCaptureOpti
       const p = parseLine(layout, line);
       if (p.kind === 'connect') {
         url = p.url;
-        unsupported ??= unsupportedVenueName(null, url);
+        unsupported ??= unsupportedVenueName(url);
         continue;
       }
       if (p.kind !== 'message') continue;
@@ -126,7 +120,7 @@ async function prescan(path: string, info: CaptureInfo, options: ReadCaptureOpti
       if (p.instrument !== undefined) instruments.add(p.instrument);
       const fmt = format ?? VENUE_FORMATS.find((f) => f.canHandle(msg)) ?? null;
       if (fmt === null) {
-        unsupported ??= unsupportedVenueName(msg, p.url ?? url);
+        unsupported ??= unsupportedVenueName(p.url ?? url);
         continue;
       }
       format = fmt;
@@ -138,7 +132,7 @@ async function prescan(path: string, info: CaptureInfo, options: ReadCaptureOpti
   }
   if (format === null) {
     if (unsupported !== null) throw new ChassisError('E_UNSUPPORTED_VENUE', `${path}: ${unsupported} data is not supported (supported venues: ${VENUE_IDS.join(', ')})`, { details: { file: path } });
-    throw new ChassisError('E_UNSUPPORTED_VENUE', `${path}: no Binance, OKX or Bybit market-data message in the first ${Math.min(seen, PRESCAN_LINES)} lines`, { details: { file: path } });
+    throw new ChassisError('E_UNSUPPORTED_VENUE', `${path}: no market-data message of a supported venue (${VENUE_FORMATS.map((f) => f.family).join(', ')}) in the first ${Math.min(seen, PRESCAN_LINES)} lines`, { details: { file: path } });
   }
   venue ??= venueFromFileName(path, format);
   if (venue === null) {
@@ -257,8 +251,9 @@ export async function* readCaptureBatches(path: string, options: ReadCaptureOpti
     }
     if (isObject(message) && 'event' in message && !('data' in message)) return []; // OKX/Bybit control replies
     if (isObject(message) && 'op' in message && !('topic' in message)) return [];
+    if (scan.format.isControl?.(message) === true) return [];
     if (!scan.format.canHandle(message)) {
-      const other = unsupportedVenueName(message, entry.url ?? streamUrl);
+      const other = VENUE_FORMATS.find((f) => f !== scan.format && f.canHandle(message))?.family ?? unsupportedVenueName(entry.url ?? streamUrl);
       return [syncIssue(venue, defaultInstrument ?? '', ctx, 'parse_error', other !== null ? `${other} message in a ${venue} capture` : `not a ${venue} market-data message`)];
     }
     return mapper.map(message, ctx);

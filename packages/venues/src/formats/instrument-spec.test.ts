@@ -22,4 +22,23 @@ describe('instrumentSpec', () => {
     });
     expect(instrumentSpec('bybit-spot', 'ETHUSDC', { priceDecimals: 2, sizeDecimals: 5 })).toMatchObject({ contractType: 'spot', baseCurrency: 'ETH', quoteCurrency: 'USDC', lotSize: '0.00001' });
   });
+
+  it('knows Hyperliquid perps as linear in USDC with coin quantities, derives other coins the same way and spot pairs as spot', () => {
+    expect(instrumentSpec('hyperliquid', 'BTC')).toMatchObject({ contractType: 'linear', baseCurrency: 'BTC', quoteCurrency: 'USDC', multiplier: '1', tickSize: '1', lotSize: '0.00001', makerFee: '0.00015', takerFee: '0.00045', known: true });
+    expect(instrumentSpec('hyperliquid', 'SOL', { priceDecimals: 3, sizeDecimals: 2 })).toMatchObject({ contractType: 'linear', baseCurrency: 'SOL', quoteCurrency: 'USDC', tickSize: '0.001', lotSize: '0.01', known: false });
+    expect(instrumentSpec('hyperliquid', 'PURR/USDC', { priceDecimals: 5, sizeDecimals: 0 })).toMatchObject({ contractType: 'spot', baseCurrency: 'PURR', quoteCurrency: 'USDC' });
+    expect(instrumentSpec('hyperliquid', '@107', { priceDecimals: 5, sizeDecimals: 2 })).toMatchObject({ contractType: 'spot', quoteCurrency: 'USDC' });
+  });
+
+  it('knows BitMEX XBTUSD as inverse with 1 USD contracts in lots of 100, and quanto contracts as linear settled in XBT', () => {
+    expect(instrumentSpec('bitmex', 'XBTUSD')).toMatchObject({ contractType: 'inverse', baseCurrency: 'XBT', quoteCurrency: 'USD', multiplier: '1', tickSize: '0.5', lotSize: '100', makerFee: '-0.00025', takerFee: '0.00075' });
+    expect(instrumentSpec('bitmex', 'BCHUSD')).toMatchObject({ contractType: 'linear', baseCurrency: 'BCH', quoteCurrency: 'XBT', multiplier: '0.000001' });
+    expect(instrumentSpec('bitmex', 'XBTUSDT', { priceDecimals: 1, sizeDecimals: 0 })).toMatchObject({ contractType: 'inverse', baseCurrency: 'XBT', multiplier: '1', known: false });
+  });
+
+  it('gives Deribit options a premium-linear spec with the 12.5% fee cap and inverse futures USD amounts', () => {
+    expect(instrumentSpec('deribit', 'ETH-30JUL21-2800-C')).toMatchObject({ contractType: 'linear', baseCurrency: 'ETH-30JUL21-2800-C', quoteCurrency: 'ETH', multiplier: '1', tickSize: '0.0001', lotSize: '1', makerFee: '0.125', takerFee: '0.125', known: true });
+    expect(instrumentSpec('deribit', 'BTC-24SEP21')).toMatchObject({ contractType: 'inverse', baseCurrency: 'BTC', quoteCurrency: 'USD', multiplier: '1', lotSize: '10', takerFee: '0.0005' });
+    expect(instrumentSpec('deribit', 'SOL_USDC-PERPETUAL', { priceDecimals: 2, sizeDecimals: 1 })).toMatchObject({ contractType: 'linear', baseCurrency: 'SOL', quoteCurrency: 'USDC', makerFee: '0', takerFee: '0.0005', known: false });
+  });
 });

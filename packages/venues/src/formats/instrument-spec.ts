@@ -31,7 +31,7 @@ export interface InstrumentSpec {
   readonly quoteCurrency: string;
   readonly makerFee: string;
   readonly takerFee: string;
-  /** True if the spec came from the table below; false if derived from the symbol and observed decimals. */
+  /** True if the spec came from the table below or a venue naming rule; false if derived from the symbol and observed decimals. */
   readonly known: boolean;
 }
 
@@ -66,10 +66,56 @@ const KNOWN: Readonly<Record<string, Known>> = {
   'okx:ETH-USD-SWAP': k('0.01', '1', 'inverse', 'ETH', 'USD', '10'),
   'bybit-linear:BTCUSDT': k('0.10', '0.001', 'linear', 'BTC', 'USDT'),
   'bybit-spot:BTCUSDT': k('0.01', '0.000001', 'spot', 'BTC', 'USDT'),
+  // Hyperliquid perps settle in USDC, qty in coins (lot = 10^-szDecimals). Prices carry at most 5
+  // significant figures (integers always allowed): whole dollars for BTC above 10,000, 0.1 for ETH
+  // between 1,000 and 10,000.
+  'hyperliquid:BTC': k('1', '0.00001', 'linear', 'BTC', 'USDC'),
+  'hyperliquid:ETH': k('0.1', '0.0001', 'linear', 'ETH', 'USDC'),
+  // BitMEX, July 2021 (cryptofeed capture): multipliers checked against every trade's grossValue
+  // (bitmex.test.ts). XBTUSD inverse, 1 USD a contract. Quanto perpetuals settle in XBT: value =
+  // contracts × price × multiplier XBT, i.e. linear with XBT as settlement (quote) currency.
+  // XRPU21/TRXU21 futures are priced in XBT per coin, one coin a contract.
+  'bitmex:XBTUSD': k('0.5', '100', 'inverse', 'XBT', 'USD'),
+  'bitmex:BCHUSD': k('0.05', '1', 'linear', 'BCH', 'XBT', '0.000001'),
+  'bitmex:UNIUSDT': k('0.001', '1', 'linear', 'UNI', 'XBT', '0.00001'),
+  'bitmex:ADAUSDT': k('0.00001', '1', 'linear', 'ADA', 'XBT', '0.01'),
+  'bitmex:SOLUSDT': k('0.001', '1', 'linear', 'SOL', 'XBT', '0.00001'),
+  'bitmex:EOSUSDT': k('0.0005', '1', 'linear', 'EOS', 'XBT', '0.0001'),
+  'bitmex:TRXUSDT': k('0.00001', '1', 'linear', 'TRX', 'XBT', '0.001'),
+  'bitmex:MATICUSDT': k('0.0001', '1', 'linear', 'MATIC', 'XBT', '0.0001'),
+  'bitmex:XRPU21': k('0.00000001', '1', 'linear', 'XRP', 'XBT'),
+  'bitmex:TRXU21': k('0.0000000001', '100', 'linear', 'TRX', 'XBT'),
 };
 
+/**
+ * Deribit option `{CCY}-{expiry}-{strike}-{C|P}` (e.g. BTC-24SEP21-8000-P): the premium is quoted
+ * in the coin per coin of underlying and amounts are coins, so the value of a position is
+ * amount × premium in the coin — linear with the coin as quote (settlement) currency and
+ * multiplier 1. Tick 0.0001 (Deribit's finest step; 0.0005 above a premium of 0.005), lot 0.1 BTC
+ * or 1 ETH (Deribit's minimum amounts).
+ */
+const DERIBIT_OPTION = /^([A-Z]+)-\d{1,2}[A-Z]{3}\d{2}-[\dd.]+-[CP]$/;
+
+/**
+ * Deribit inverse futures and perpetuals: `BTC-24SEP21`, `BTC-PERPETUAL`. Amounts are USD (the
+ * venue's unit), so one qty unit is 1 USD of face value (multiplier 1) and the contract — 10 USD
+ * on BTC, 1 USD on ETH — is the lot.
+ */
+const DERIBIT_INVERSE_FUTURE = /^([A-Z]+)-(PERPETUAL|\d{1,2}[A-Z]{3}\d{2})$/;
+
+/** Specs that follow from a venue's naming rule rather than one table row (Deribit BTC and ETH options and futures). */
+function ruleSpec(venue: VenueId, symbol: string): Known | undefined {
+  if (venue !== 'deribit') return undefined;
+  const option = DERIBIT_OPTION.exec(symbol);
+  if (option && (option[1] === 'BTC' || option[1] === 'ETH')) return k('0.0001', option[1] === 'BTC' ? '0.1' : '1', 'linear', symbol, option[1]);
+  const future = DERIBIT_INVERSE_FUTURE.exec(symbol);
+  if (future && future[1] === 'BTC') return k('0.5', '10', 'inverse', 'BTC', 'USD');
+  if (future && future[1] === 'ETH') return k('0.05', '1', 'inverse', 'ETH', 'USD');
+  return undefined;
+}
+
 /** Default (lowest-tier, no discount) fee rates per venue and contract type. */
-function defaultFees(venue: VenueId, contractType: ContractType): { makerFee: string; takerFee: string } {
+function defaultFees(venue: VenueId, contractType: ContractType, symbol: string): { makerFee: string; takerFee: string } {
   switch (venue) {
     case 'binance-spot':
       return { makerFee: '0.001', takerFee: '0.001' };
@@ -83,6 +129,17 @@ function defaultFees(venue: VenueId, contractType: ContractType): { makerFee: st
       return { makerFee: '0.001', takerFee: '0.001' };
     case 'bybit-linear':
       return { makerFee: '0.0002', takerFee: '0.00055' };
+    case 'hyperliquid':
+      // Base tier perps (Hyperliquid docs, fees).
+      return { makerFee: '0.00015', takerFee: '0.00045' };
+    case 'deribit':
+      // Options: 0.0003 coin a contract capped at 12.5% of the premium. A rate of notional cannot
+      // say "per contract", so options carry the cap: exact for premiums up to 0.0024, an upper
+      // bound (never an undercharge) above. Futures and perpetuals: maker 0, taker 0.05%.
+      return DERIBIT_OPTION.test(symbol) ? { makerFee: '0.125', takerFee: '0.125' } : { makerFee: '0', takerFee: '0.0005' };
+    case 'bitmex':
+      // Perpetuals and futures at capture time (2021): maker rebate 0.025%, taker 0.075%.
+      return { makerFee: '-0.00025', takerFee: '0.00075' };
   }
 }
 
@@ -99,6 +156,23 @@ function unitOf(decimals: number): string {
 
 /** Contract type, base and quote read from the symbol's shape on each venue. */
 function deriveFromSymbol(venue: VenueId, symbol: string): Pick<Known, 'contractType' | 'baseCurrency' | 'quoteCurrency' | 'multiplier'> {
+  if (venue === 'hyperliquid') {
+    // Spot pairs are `PURR/USDC` or `@{index}`; every other coin name is a USDC perp.
+    if (symbol.includes('/')) return { contractType: 'spot', baseCurrency: symbol.split('/')[0]!, quoteCurrency: symbol.split('/')[1]!, multiplier: '1' };
+    if (symbol.startsWith('@')) return { contractType: 'spot', baseCurrency: symbol, quoteCurrency: 'USDC', multiplier: '1' };
+    return { contractType: 'linear', baseCurrency: symbol, quoteCurrency: 'USDC', multiplier: '1' };
+  }
+  // BitMEX XBT/USD-style contracts are inverse, 1 USD a contract. Other BitMEX names do not say
+  // whether they are linear or quanto (settled in XBT): derived as linear with multiplier 1.
+  if (venue === 'bitmex' && /^XBT(USD|EUR)/.test(symbol)) return { contractType: 'inverse', baseCurrency: 'XBT', quoteCurrency: symbol.slice(3, 6), multiplier: '1' };
+  if (venue === 'deribit') {
+    const option = DERIBIT_OPTION.exec(symbol);
+    if (option) return { contractType: 'linear', baseCurrency: symbol, quoteCurrency: option[1]!, multiplier: '1' };
+    const future = DERIBIT_INVERSE_FUTURE.exec(symbol);
+    if (future) return { contractType: 'inverse', baseCurrency: future[1]!, quoteCurrency: 'USD', multiplier: '1' };
+    const [base = symbol, rest = ''] = symbol.split('_');
+    return { contractType: 'linear', baseCurrency: base, quoteCurrency: rest.split('-')[0] || 'USDC', multiplier: '1' };
+  }
   if (venue === 'okx') {
     const parts = symbol.split('-');
     const base = parts[0] ?? symbol;
@@ -121,7 +195,7 @@ function deriveFromSymbol(venue: VenueId, symbol: string): Pick<Known, 'contract
  * so every observed value is exactly representable.
  */
 export function instrumentSpec(venue: VenueId, symbol: string, observed?: { priceDecimals: number; sizeDecimals: number }): InstrumentSpec {
-  const known = KNOWN[`${venue}:${symbol}`];
+  const known = KNOWN[`${venue}:${symbol}`] ?? ruleSpec(venue, symbol);
   if (known !== undefined) {
     return {
       venue,
@@ -129,7 +203,7 @@ export function instrumentSpec(venue: VenueId, symbol: string, observed?: { pric
       ...known,
       priceDecimals: Math.max(decimalsOf(known.tickSize), observed?.priceDecimals ?? 0),
       sizeDecimals: Math.max(decimalsOf(known.lotSize), observed?.sizeDecimals ?? 0),
-      ...defaultFees(venue, known.contractType),
+      ...defaultFees(venue, known.contractType, symbol),
       known: true,
     };
   }
@@ -144,7 +218,7 @@ export function instrumentSpec(venue: VenueId, symbol: string, observed?: { pric
     lotSize: unitOf(sizeDecimals),
     priceDecimals,
     sizeDecimals,
-    ...defaultFees(venue, derived.contractType),
+    ...defaultFees(venue, derived.contractType, symbol),
     known: false,
   };
 }

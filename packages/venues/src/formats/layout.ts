@@ -4,7 +4,8 @@
  *   (optional `instrument` and `url` for REST responses that do not name their symbol). A frame
  *   the recorder could not splice verbatim (not JSON, or JSON with a raw line break) is kept as
  *   `"text":<JSON string>` instead of `message`; the reader parses that text like any other, so
- *   a non-JSON frame becomes a recorded parse_error.
+ *   a non-JSON frame becomes a recorded parse_error. `"keepAlive":true` marks the venue's reply to
+ *   a keep-alive (OKX's text `pong`): kept byte for byte, skipped by the reader.
  * - ns-json:     `<capture ns> <venue JSON>` (hftbacktest captures)
  * - cryptofeed:  `<url> <-> <connect s>` header, inbound `<s>: <json>`, outbound `<url> <- <s>: <json>`,
  *                HTTP responses `<url> -> <s>: <body>` (capture seconds with a decimal fraction)
@@ -41,7 +42,7 @@ const CRYPTOFEED_IN = /^(\d+(?:\.\d+)?): /;
 const CRYPTOFEED_HTTP = /^(\S+:\/\/\S+) -> (\d+(?:\.\d+)?): /;
 const CRYPTOFEED_OUT = /^\S+:\/\/\S+ <- \d+(?:\.\d+)?: /;
 const NS_JSON = /^(\d{10,20}) [{[]/;
-const RAW_FIELDS = new Set(['tsLocalNs', 'venue', 'feed', 'connectionId', 'message', 'text', 'instrument', 'url']);
+const RAW_FIELDS = new Set(['tsLocalNs', 'venue', 'feed', 'connectionId', 'message', 'text', 'instrument', 'url', 'keepAlive']);
 const SKIP: LineParse = { kind: 'skip' };
 
 /** Layout from the first non-empty lines; null if none matches. */
@@ -100,6 +101,8 @@ export function parseLine(layout: Exclude<Layout, 'tardis-csv'>, line: string): 
       if (typeof venue !== 'string' || !(VENUE_IDS as readonly string[]).includes(venue)) return { kind: 'error', message: `raw capture envelope has unsupported venue ${JSON.stringify(venue)} (expected one of ${VENUE_IDS.join(', ')})` };
       if (typeof v['feed'] !== 'string' || typeof v['connectionId'] !== 'string' || 'message' in v === 'text' in v) return { kind: 'error', message: 'raw capture envelope needs string feed and connectionId and either a message or a text' };
       if ('text' in v && typeof v['text'] !== 'string') return { kind: 'error', message: 'raw capture envelope field "text" must be a string (the frame as received)' };
+      if ('keepAlive' in v && v['keepAlive'] !== true) return { kind: 'error', message: 'raw capture envelope field "keepAlive" must be true when present' };
+      if (v['keepAlive'] === true) return SKIP; // the venue's answer to our keep-alive: recorded, not market data
       const instrument = typeof v['instrument'] === 'string' ? v['instrument'] : undefined;
       const url = typeof v['url'] === 'string' ? v['url'] : undefined;
       // A `text` frame is parsed by the reader (capture-reader mapEntry); one that is not JSON becomes a parse_error there.

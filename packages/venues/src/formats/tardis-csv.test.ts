@@ -56,7 +56,7 @@ describe('Tardis-style CSV import', () => {
   });
 
   it('rejects an exchange that is not a supported venue', async () => {
-    const path = await csv('bitmex.csv', 'exchange,symbol,timestamp,local_timestamp,id,side,price,amount\nbitmex,XBTUSD,1,1,a,buy,1,1\n');
+    const path = await csv('kraken.csv', 'exchange,symbol,timestamp,local_timestamp,id,side,price,amount\nkraken,XBT/USD,1,1,a,buy,1,1\n');
     await expect(collect(path)).rejects.toMatchObject({ code: 'E_UNSUPPORTED_VENUE' });
   });
 });

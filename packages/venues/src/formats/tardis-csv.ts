@@ -31,6 +31,9 @@ const TARDIS_EXCHANGES: Readonly<Record<string, VenueId>> = {
   'okx-swap': 'okx',
   bybit: 'bybit-linear',
   'bybit-spot': 'bybit-spot',
+  hyperliquid: 'hyperliquid',
+  deribit: 'deribit',
+  bitmex: 'bitmex',
 };
 
 export function venueForTardisExchange(exchange: string): VenueId | null {

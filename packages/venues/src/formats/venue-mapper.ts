@@ -43,11 +43,16 @@ export interface MapperOptions {
   readonly instrument?: string;
 }
 
-/** One venue family (Binance, OKX, Bybit): recognise, infer and create mappers. */
+/** One venue family (Binance, OKX, Bybit, Hyperliquid, Deribit, BitMEX): recognise, infer and create mappers. */
 export interface VenueFormat {
-  readonly family: 'binance' | 'okx' | 'bybit';
+  readonly family: 'binance' | 'okx' | 'bybit' | 'hyperliquid' | 'deribit' | 'bitmex';
   /** True if the parsed message is a market-data message of this family. */
   canHandle(message: unknown): boolean;
+  /**
+   * True for the family's session messages that carry no market data (subscription replies,
+   * welcome banners, heartbeats): the reader skips them instead of reporting a parse_error.
+   */
+  isControl?(message: unknown): boolean;
   /**
    * Venue id implied by a message (e.g. Binance `pu` ⇒ futures; `_PERP` symbol ⇒ COIN-M), or
    * null if this message alone cannot tell. `url` is the stream/request URL when the layout has it.

@@ -2,13 +2,17 @@
 import { binanceFormat } from './binance.ts';
 import { okxFormat } from './okx.ts';
 import { bybitFormat } from './bybit.ts';
+import { hyperliquidFormat } from './hyperliquid.ts';
+import { deribitFormat } from './deribit.ts';
+import { bitmexFormat } from './bitmex.ts';
 import type { VenueId } from './records.ts';
 import type { VenueFormat } from './venue-mapper.ts';
 
-export const VENUE_FORMATS: readonly VenueFormat[] = [binanceFormat, okxFormat, bybitFormat];
+export const VENUE_FORMATS: readonly VenueFormat[] = [binanceFormat, okxFormat, bybitFormat, hyperliquidFormat, deribitFormat, bitmexFormat];
 
 export function formatForVenue(venue: VenueId): VenueFormat {
-  const family = venue.startsWith('binance-') ? 'binance' : venue === 'okx' ? 'okx' : 'bybit';
+  // Venue ids are the family name, or `{family}-{market}` (binance-usdm, bybit-spot).
+  const family = venue.split('-')[0];
   const f = VENUE_FORMATS.find((x) => x.family === family);
   if (f === undefined) throw new Error(`no format module for ${venue}`);
   return f;
