@@ -24,7 +24,7 @@ import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ChassisError } from '@chassis/core';
-import { feedName, RECORD_CHANNELS, VENUE_IDS, type FeedSpec } from '@chassis/venues';
+import { feedName, RECORD_CHANNELS, VENUE_IDS, venueProtocol, type FeedSpec, type VenueId } from '@chassis/venues';
 
 export const DEFAULT_WINDOW = '1h';
 export const DEFAULT_FLUSH_INTERVAL_MS = 1000;
@@ -74,8 +74,23 @@ function unique(what: string) {
   };
 }
 
+/** Venues with a recording connector: the connector registry decides (some venues can only be imported). */
+function connectorError(venue: VenueId): string | null {
+  try {
+    venueProtocol(venue);
+    return null;
+  } catch (err) {
+    if (err instanceof ChassisError) return err.message;
+    throw err;
+  }
+}
+const RECORDABLE_VENUES = VENUE_IDS.filter((v) => connectorError(v) === null);
+
 const feedSchema = z.strictObject({
-  venue: z.enum(VENUE_IDS, { error: (i) => `unknown venue ${JSON.stringify(i.input)}; expected one of ${VENUE_IDS.join(', ')}` }),
+  venue: z.enum(VENUE_IDS, { error: (i) => `unknown venue ${JSON.stringify(i.input)}; expected one of ${RECORDABLE_VENUES.join(', ')}` }).superRefine((venue, ctx) => {
+    const why = connectorError(venue);
+    if (why !== null) ctx.addIssue({ code: 'custom', message: `${why}; recordable: ${RECORDABLE_VENUES.join(', ')}` });
+  }),
   symbols: z.array(z.string().trim().min(1, 'symbol is empty')).min(1, 'give at least one symbol').superRefine(unique('symbol')),
   channels: z
     .array(z.enum(RECORD_CHANNELS, { error: (i) => `unknown channel ${JSON.stringify(i.input)}; expected ${RECORD_CHANNELS.join(', ')}` }))
