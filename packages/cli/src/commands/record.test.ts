@@ -127,16 +127,21 @@ describe('chassis record against a loopback Binance USD-M', () => {
   let venue: LoopbackVenue;
   let recorded: ChassisRun;
   let statusWhileRecording: ChassisRun;
+  let readyz: unknown;
+  let metrics: string;
   let recorderPid: number;
   /** Window directories, oldest first: one, or two when the run crossed an hour boundary. */
   let windowDirs: string[];
 
   beforeAll(async () => {
     venue = await startLoopbackVenue(frames, snapshot, snapshotAt);
-    const rec = startChassis(['record', '--venue', 'binance-usdm', '--symbols', 'BTCUSDT', '--channels', 'depth,trade,bbo', '--data', data, '--endpoint', `ws://127.0.0.1:${venue.port}`, '--rest-endpoint', `http://127.0.0.1:${venue.port}`, '--window', '1h', '--flush-interval-ms', '200']);
+    const metricsPort = await freePort();
+    const rec = startChassis(['record', '--venue', 'binance-usdm', '--symbols', 'BTCUSDT', '--channels', 'depth,trade,bbo', '--data', data, '--endpoint', `ws://127.0.0.1:${venue.port}`, '--rest-endpoint', `http://127.0.0.1:${venue.port}`, '--window', '1h', '--flush-interval-ms', '200', '--metrics-port', String(metricsPort)]);
     await venue.finished;
     // One flush interval later everything sent is in the buffer's next flush; SIGINT flushes the rest anyway.
     await new Promise((r) => setTimeout(r, 500));
+    readyz = await (await fetch(`http://127.0.0.1:${metricsPort}/readyz`)).json();
+    metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
     statusWhileRecording = await run(['record', 'status', '--data', data, '--json']);
     recorderPid = rec.child.pid!;
     rec.child.kill('SIGINT');
@@ -164,6 +169,11 @@ describe('chassis record against a loopback Binance USD-M', () => {
     const open = (JSON.parse(statusWhileRecording.out) as { state: string; liveness: string; pid: number; messages: number; heartbeatAgeNs: string }[]).filter((w) => w.state === 'open');
     expect(open.length).toBeGreaterThan(0);
     expect(open.every((w) => w.liveness === 'alive' && w.pid === recorderPid && BigInt(w.heartbeatAgeNs) < 15_000_000_000n)).toBe(true);
+  });
+
+  it('serves /readyz (ready: the feed is connected) and /metrics while recording', () => {
+    expect(readyz).toEqual({ ready: true, checks: [{ name: 'feeds_connected', ok: true, detail: '' }] });
+    expect(metrics).toMatch(/^process_cpu_seconds_total/m);
   });
 
   it('asked the REST endpoint for the snapshot on the venue path', () => {
