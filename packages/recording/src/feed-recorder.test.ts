@@ -337,3 +337,15 @@ describe('FeedRecorder windows', () => {
     expect(rawKeys(root)).toEqual([]);
   });
 });
+
+describe('FeedRecorder options', () => {
+  it.each([
+    [{ flushIntervalMs: 1500 }, /flushIntervalMs must be in \(0, 1000\] ms/],
+    [{ flushIntervalMs: 0 }, /flushIntervalMs must be in \(0, 1000\] ms/],
+    [{ windowNs: 1_500_000_000n }, /window length must be a positive whole number of seconds/],
+    [{ windowNs: 0n }, /window length must be a positive whole number of seconds/],
+    [{ bufferLimitBytes: 0 }, /bufferLimitBytes must be positive/],
+  ] as const)('rejects %o with E_RECORD_CONFIG naming the option', (over, message) => {
+    expect(() => recorder(tempRoot(), over)).toThrow(expect.objectContaining({ code: 'E_RECORD_CONFIG', message: expect.stringMatching(message) }));
+  });
+});

@@ -112,6 +112,12 @@ describe('endpoints replace only scheme, host and port', () => {
   });
 });
 
+describe('venues without a connector', () => {
+  it('are refused with E_UNSUPPORTED_VENUE naming the venue', () => {
+    expect(() => venueProtocol('bitmex')).toThrow(expect.objectContaining({ code: 'E_UNSUPPORTED_VENUE', message: expect.stringContaining('bitmex') }));
+  });
+});
+
 describe('feedName', () => {
   it('joins the channels in RECORD_CHANNELS order with +', () => {
     expect(feedName({ channels: ['bbo', 'depth'] })).toBe('depth+bbo');

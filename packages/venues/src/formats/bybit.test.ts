@@ -63,3 +63,22 @@ describe('Bybit v5 orderbook and publicTrade', () => {
     expect(bybitFormat.inferVenue(snapshot(1))).toBeNull();
   });
 });
+
+describe('Bybit orderbook.1 recorded beside a deeper book', () => {
+  // orderbook.1 is the best bid/offer stream (snapshot-only, its own u); the recorder stores it in
+  // the same feed file as orderbook.1000 (feed depth+trade+bbo).
+  const bbo = (u: number) => ({ topic: 'orderbook.1.BTCUSDT', type: 'snapshot', ts: 1672304484990, data: { s: 'BTCUSDT', b: [['16493.50', '0.006']], a: [['16611.00', '0.029']], u, seq: 7961638730 }, cts: 1672304484987 });
+
+  it('maps orderbook.1 to bbo records and leaves the deeper book and its u sequence alone', () => {
+    const out = run([snapshot(100), bbo(5000), delta(101), bbo(5001), delta(102)]);
+    expect(out.map((r) => r.kind)).toEqual(['book_delta', 'bbo', 'book_delta', 'bbo', 'book_delta']);
+    expect(out[1]).toMatchObject({ kind: 'bbo', instrument: 'BTCUSDT', updateId: 5000n, bidPrice: '16493.50', bidSize: '0.006', askPrice: '16611.00', askSize: '0.029', tsEventNs: 1672304484990000000n });
+  });
+});
+
+describe('Bybit orderbook.1 with an empty side', () => {
+  it('yields no bbo record and no issue (no canonical bbo form), and leaves the book alone', () => {
+    const oneSided = { topic: 'orderbook.1.BTCUSDT', type: 'snapshot', ts: 1672304484990, data: { s: 'BTCUSDT', b: [['16493.50', '0.006']], a: [], u: 9, seq: 1 }, cts: 1 };
+    expect(run([snapshot(100), oneSided, delta(101)]).map((r) => r.kind)).toEqual(['book_delta', 'book_delta']);
+  });
+});

@@ -1,6 +1,7 @@
 /**
  * Bybit v5 public channels for spot and linear: `orderbook.{depth}.{symbol}` (snapshot / delta
- * with `u` update id and `seq` cross sequence) and `publicTrade.{symbol}`.
+ * with `u` update id and `seq` cross sequence), `orderbook.1.{symbol}` (best bid/offer → bbo records,
+ * its own `u`, never touching a deeper book's state) and `publicTrade.{symbol}`.
  * Sync: a snapshot replaces the book (also the `u = 1` snapshot Bybit sends after a service
  * restart); each delta must carry u == previous u + 1, else `gap` and deltas are dropped until
  * the next snapshot. Spot and linear share a message format: the venue comes from the stream
@@ -9,6 +10,7 @@
 import type { BookDeltaRecord, NormalizedRecord, VenueId } from './records.ts';
 import { isLevelList, syncIssue, toBigInt, unknownFields } from './sync-issue.ts';
 import { msToNs } from './time-units.ts';
+import { topOfBookRecord } from './top-of-book.ts';
 import { isObject, type JsonObject, type MapperOptions, type MessageContext, type VenueFormat, type VenueMapper } from './venue-mapper.ts';
 
 const MESSAGE_FIELDS = new Set(['topic', 'type', 'ts', 'data', 'cts', 'id', 'cs']);
@@ -49,9 +51,21 @@ class BybitMapper implements VenueMapper {
     const out: NormalizedRecord[] = [];
     const extra = unknownFields(message, MESSAGE_FIELDS);
     if (extra.length > 0) out.push(syncIssue(this.venue, symbol, ctx, 'unknown_field', `unknown field(s) ${extra.join(', ')} in Bybit ${topic} message`, tsEventNs));
-    if (topic.startsWith('orderbook.')) this.book(message, symbol, tsEventNs, ctx, out);
+    // orderbook.1 is the best bid/offer stream with its own u; it is recorded beside a deeper book.
+    if (topic.startsWith('orderbook.1.')) this.bbo(message, symbol, tsEventNs, ctx, out);
+    else if (topic.startsWith('orderbook.')) this.book(message, symbol, tsEventNs, ctx, out);
     else if (topic.startsWith('publicTrade.')) this.trades(message, symbol, ctx, out);
     return out;
+  }
+
+  private bbo(message: JsonObject, symbol: string, tsEventNs: bigint, ctx: MessageContext, out: NormalizedRecord[]): void {
+    const data = message['data'];
+    if (!isObject(data) || !isLevelList(data['b']) || !isLevelList(data['a'])) {
+      out.push(syncIssue(this.venue, symbol, ctx, 'parse_error', 'Bybit orderbook.1 data needs [price, size] string levels in b and a', tsEventNs));
+      return;
+    }
+    const record = topOfBookRecord(this.venue, symbol, data['b'], data['a'], toBigInt(data['u']), tsEventNs, ctx);
+    if (record !== null) out.push(record); // an empty side has no canonical bbo form
   }
 
   private book(message: JsonObject, symbol: string, tsEventNs: bigint, ctx: MessageContext, out: NormalizedRecord[]): void {

@@ -209,5 +209,22 @@ describe('Deribit messages written from the API documentation (trades, perpetual
     expect(deribitFormat.isControl!({ jsonrpc: '2.0', method: 'heartbeat', params: { type: 'test_request' } })).toBe(true);
     expect(deribitFormat.canHandle({ jsonrpc: '2.0', method: 'heartbeat', params: { type: 'test_request' } })).toBe(false);
   });
+
+  it('judges tickers only against a raw book: a 100ms book may skip the state a ticker shows', () => {
+    const run = (interval: string) => {
+      const mapper = deribitFormat.createMapper({ venue: 'deribit' });
+      const at = (line: number, ms: number): MessageContext => ({ file: 'doc.jsonl', line, tsLocalNs: BigInt(ms) * 1_000_000n, fallbackTsNs: 0n });
+      const book = (data: object) => ({ jsonrpc: '2.0', method: 'subscription', params: { channel: `book.BTC-PERPETUAL.${interval}`, data: { timestamp: 1_700_000_000_000, instrument_name: 'BTC-PERPETUAL', ...data } } });
+      const out = [
+        ...mapper.map(book({ type: 'snapshot', change_id: 1, bids: [['new', 30000, 100]], asks: [['new', 30000.5, 200]] }), at(1, 1_700_000_000_010)),
+        // A ticker showing an intermediate state the aggregated book never shows.
+        ...mapper.map({ jsonrpc: '2.0', method: 'subscription', params: { channel: 'ticker.BTC-PERPETUAL.raw', data: { timestamp: 1_700_000_000_050, instrument_name: 'BTC-PERPETUAL', best_bid_price: 30000, best_bid_amount: 150, best_ask_price: 30000.5, best_ask_amount: 200 } } }, at(2, 1_700_000_000_060)),
+        ...mapper.map(book({ type: 'change', change_id: 2, prev_change_id: 1, timestamp: 1_700_000_002_000, bids: [['change', 30000, 120]], asks: [] }), at(3, 1_700_000_002_010)),
+      ];
+      return out.filter((r) => r.kind === 'sync_issue').map((r) => r.kind === 'sync_issue' && r.issue);
+    };
+    expect(run('raw')).toEqual(['checksum_mismatch']);
+    expect(run('100ms')).toEqual([]);
+  });
 });
 

@@ -19,7 +19,8 @@
  * its timestamp, so tickers are checked as a subsequence of the rebuilt book's top-of-book
  * states; one matching none within TICKER_WAIT_NS of capture time is a `checksum_mismatch` at
  * the ticker's line, naming the closest book state's line, and the book waits for a snapshot.
- * Tickers stamped before the snapshot's time are not judged (they describe an earlier book).
+ * Judged only against a `.raw` book (a `.100ms` book aggregates changes, so it can skip a state a
+ * ticker shows) and only tickers stamped at or after the snapshot (older ones describe an earlier book).
  *
  * A ticker with an empty side (best price 0 or null) has no canonical BBO form and yields no bbo
  * record; the book channel carries the empty side.
@@ -55,6 +56,8 @@ interface InstrumentState {
   readonly tickers: QuoteSequenceCheck;
   /** Venue time of the last snapshot: only tickers stamped at or after it are judged. */
   snapshotAtNs: bigint;
+  /** True when the book comes from a `.raw` channel: an aggregated (`.100ms`) book skips states a ticker may show. */
+  bookIsRaw: boolean;
   dropped: number;
   droppedSinceLine: number;
   lastTradeSeq: bigint;
@@ -69,7 +72,7 @@ class DeribitMapper implements VenueMapper {
   private state(instrument: string): InstrumentState {
     let s = this.states.get(instrument);
     if (s === undefined) {
-      s = { synced: false, lastChangeId: -1n, bids: new Map(), asks: new Map(), book: new L2Book(), tickers: new QuoteSequenceCheck(TICKER_WAIT_NS), snapshotAtNs: 0n, dropped: 0, droppedSinceLine: 0, lastTradeSeq: -1n };
+      s = { synced: false, lastChangeId: -1n, bids: new Map(), asks: new Map(), book: new L2Book(), tickers: new QuoteSequenceCheck(TICKER_WAIT_NS), snapshotAtNs: 0n, bookIsRaw: false, dropped: 0, droppedSinceLine: 0, lastTradeSeq: -1n };
       this.states.set(instrument, s);
     }
     return s;
@@ -121,6 +124,7 @@ class DeribitMapper implements VenueMapper {
       s.book.clear();
       s.tickers.reset();
       s.snapshotAtNs = tsEventNs;
+      s.bookIsRaw = channel.endsWith('.raw');
     } else {
       const prev = toBigInt(data['prev_change_id']);
       if (!s.synced) {
@@ -240,7 +244,7 @@ class DeribitMapper implements VenueMapper {
     const hasBid = Number(bidSize) > 0;
     const hasAsk = Number(askSize) > 0;
     const s = this.state(instrument);
-    if (s.synced && tsEventNs >= s.snapshotAtNs) {
+    if (s.synced && s.bookIsRaw && tsEventNs >= s.snapshotAtNs) {
       const key = topKey(hasBid ? bidPrice : '', hasBid ? bidSize : '', hasAsk ? askPrice : '', hasAsk ? askSize : '');
       this.onMismatch(instrument, s, ctx, s.tickers.onQuote(key, ctx.line, ctx.tsLocalNs ?? tsEventNs), out);
     }

@@ -61,3 +61,18 @@ describe('OKX v5 cryptofeed capture', async () => {
     expect(gap[0]!.kind === 'sync_issue' && gap[0]!.message).toMatch(/never synchronised/);
   });
 });
+
+describe('OKX bbo-tbt recorded beside books', () => {
+  // bbo-tbt (okx.com/docs-v5, "Order book channel": tick-by-tick best bid/offer, one level per
+  // side, no action) is the recorder's bbo channel, stored in the same feed file as books.
+  const bboTbt = { arg: { channel: 'bbo-tbt', instId: 'BTC-USDT' }, data: [{ asks: [['8476.98', '415', '0', '13']], bids: [['8476.97', '256', '0', '12']], ts: '1597026383085', seqId: 123456 }] };
+
+  it('maps bbo-tbt to a bbo record, not to a book snapshot', async () => {
+    const { okxFormat } = await import('./okx.ts');
+    const mapper = okxFormat.createMapper({ venue: 'okx' });
+    const out = mapper.map(bboTbt, { file: 'okx.jsonl', line: 1, tsLocalNs: 1597026383090000000n, fallbackTsNs: 0n });
+    expect(out).toEqual([
+      { kind: 'bbo', venue: 'okx', instrument: 'BTC-USDT', tsEventNs: 1597026383085000000n, tsLocalNs: 1597026383090000000n, source: { file: 'okx.jsonl', line: 1 }, updateId: 123456n, bidPrice: '8476.97', bidSize: '256', askPrice: '8476.98', askSize: '415' },
+    ]);
+  });
+});

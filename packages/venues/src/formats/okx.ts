@@ -1,6 +1,6 @@
 /**
- * OKX v5 public channels: `books` / `books5` / `bbo-tbt` / `books-l2-tbt` / `books50-l2-tbt`
- * (snapshot + update, CRC32 checksum), `trades`, `tickers` (→ bbo).
+ * OKX v5 public channels: `books` / `books5` / `books-l2-tbt` / `books50-l2-tbt`
+ * (snapshot + update, CRC32 checksum), `trades`, `tickers` and `bbo-tbt` (→ bbo).
  * Checksum: signed CRC32 of "bidPx:bidSz:askPx:askSz:..." over the top 25 levels, interleaved
  * bid/ask, with the venue's own strings. A mismatch or a seqId break is reported and the
  * instrument drops updates until the next snapshot (OKX resends one on resubscribe).
@@ -10,10 +10,11 @@ import { L2Book } from './l2-book.ts';
 import type { BookDeltaRecord, NormalizedRecord, VenueId } from './records.ts';
 import { isLevelList, pairs, syncIssue, toBigInt, unknownFields } from './sync-issue.ts';
 import { msToNs } from './time-units.ts';
+import { topOfBookRecord } from './top-of-book.ts';
 import { isObject, type JsonObject, type MapperOptions, type MessageContext, type VenueFormat, type VenueMapper } from './venue-mapper.ts';
 
-const BOOK_CHANNELS = new Set(['books', 'books5', 'bbo-tbt', 'books-l2-tbt', 'books50-l2-tbt', 'books-elp']);
-const CHANNELS = new Set([...BOOK_CHANNELS, 'trades', 'trades-all', 'tickers']);
+const BOOK_CHANNELS = new Set(['books', 'books5', 'books-l2-tbt', 'books50-l2-tbt', 'books-elp']);
+const CHANNELS = new Set([...BOOK_CHANNELS, 'bbo-tbt', 'trades', 'trades-all', 'tickers']);
 const MESSAGE_FIELDS = new Set(['arg', 'action', 'data']);
 const ARG_FIELDS = new Set(['channel', 'instId', 'instType', 'instFamily', 'uid']);
 const BOOK_FIELDS = new Set(['asks', 'bids', 'ts', 'checksum', 'seqId', 'prevSeqId', 'instId']);
@@ -75,6 +76,7 @@ class OkxMapper implements VenueMapper {
         continue;
       }
       if (BOOK_CHANNELS.has(channel)) this.book(channel, message['action'], instId, item, ctx, out);
+      else if (channel === 'bbo-tbt') this.bboTbt(instId, item, ctx, out);
       else if (channel === 'trades' || channel === 'trades-all') this.trade(instId, item, ctx, out);
       else if (channel === 'tickers') this.ticker(instId, item, ctx, out);
     }
@@ -89,7 +91,7 @@ class OkxMapper implements VenueMapper {
       out.push(syncIssue(this.venue, instId, ctx, 'parse_error', `OKX ${channel} data needs [price, size, ...] string levels in bids/asks`, tsEventNs));
       return;
     }
-    // books5 and bbo-tbt send no action: every message is a full top-N snapshot.
+    // books5 sends no action: every message is a full top-5 snapshot.
     const isSnapshot = action === 'snapshot' || action === undefined;
     const seqId = toBigInt(item['seqId']);
     const prevSeqId = toBigInt(item['prevSeqId']);
@@ -174,6 +176,19 @@ class OkxMapper implements VenueMapper {
       // OKX side is the taker's side.
       aggressor: side === 'buy' ? 'buy' : side === 'sell' ? 'sell' : 'unknown',
     });
+  }
+
+  /** `bbo-tbt`: best bid/offer (one level per side), recorded beside `books`; never touches the book. */
+  private bboTbt(instId: string, item: JsonObject, ctx: MessageContext, out: NormalizedRecord[]): void {
+    const tsEventNs = typeof item['ts'] === 'string' && /^\d+$/.test(item['ts']) ? msToNs(item['ts']) : (ctx.tsLocalNs ?? ctx.fallbackTsNs);
+    const extra = unknownFields(item, BOOK_FIELDS);
+    if (extra.length > 0) out.push(syncIssue(this.venue, instId, ctx, 'unknown_field', `unknown field(s) ${extra.join(', ')} in OKX bbo-tbt data`, tsEventNs));
+    if (!isLevelList(item['bids']) || !isLevelList(item['asks'])) {
+      out.push(syncIssue(this.venue, instId, ctx, 'parse_error', 'OKX bbo-tbt needs [price, size, ...] string levels in bids and asks', tsEventNs));
+      return;
+    }
+    const record = topOfBookRecord(this.venue, instId, item['bids'], item['asks'], toBigInt(item['seqId']), tsEventNs, ctx);
+    if (record !== null) out.push(record); // an empty side has no canonical bbo form
   }
 
   private ticker(instId: string, item: JsonObject, ctx: MessageContext, out: NormalizedRecord[]): void {
