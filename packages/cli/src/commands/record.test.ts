@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { freePort } from '../../../../test/loopback-port.ts';
 import { runChassis, startChassis, type ChassisRun } from '../../../../test/chassis-process.ts';
+import { startVenueServer } from '../../../../test/venue-server/index.ts';
 
 const repo = fileURLToPath(new URL('../../../../', import.meta.url));
 const capture = join(repo, 'examples/data/binance-hftbacktest/usdm_btcusdt_20240808.gz');
@@ -248,6 +249,52 @@ describe('chassis record against a loopback Binance USD-M', () => {
     const text = await run(['record', 'status', '--data', data]);
     expect(text.out).toMatch(new RegExp(`^binance-usdm/depth\\+trade\\+bbo: 0 open, ${windowDirs.length} closed \\(0 awaiting chassis quality run\\)`));
   });
+});
+
+describe('chassis record --config with three venues in one process', () => {
+  it('records Binance USD-M, OKX and Bybit from their venue servers, stops on SIGTERM, and the gate promotes every feed', async () => {
+    const data = mkdtempSync(join(tmpdir(), 'chassis-record-config-'));
+    const feeds = [
+      { venue: 'binance-usdm', symbols: ['BTCUSDT'], server: { speed: 20, maxSpanS: 10 } },
+      { venue: 'okx', symbols: ['BTC-USDT'], server: { speed: 4, maxSpanS: 10 } },
+      { venue: 'bybit-linear', symbols: ['BTCUSDT'], server: { speed: 20, maxSpanS: 10 } },
+    ] as const;
+    const servers = await Promise.all(feeds.map((f) => startVenueServer({ venue: f.venue, ...f.server })));
+    try {
+      const config = join(data, 'recorder.yaml');
+      writeFileSync(
+        config,
+        [
+          `data: ${data}`,
+          'window: 1h',
+          'flushIntervalMs: 200',
+          'feeds:',
+          ...feeds.flatMap((f, i) => [`  - venue: ${f.venue}`, `    symbols: [${f.symbols.join(', ')}]`, '    channels: [depth, trade, bbo]', `    endpoint: ${servers[i]!.wsBaseUrl}`, `    restEndpoint: ${servers[i]!.restBaseUrl}`]),
+        ].join('\n'),
+      );
+      const rec = startChassis(['record', '--config', config]);
+      await Promise.all(servers.map((s) => s.ended));
+      await new Promise((r) => setTimeout(r, 500));
+      rec.child.kill('SIGTERM');
+      const stopped = await rec.done;
+      expect(stopped.code, stopped.err).toBe(0);
+      for (const [i, f] of feeds.entries()) {
+        const feedDir = join(data, 'raw', f.venue, 'depth+trade+bbo');
+        const manifests = readdirSync(feedDir).map((w) => JSON.parse(readFileSync(join(feedDir, w, 'manifest.json'), 'utf8')) as { messages: number; completeness: string });
+        const restAnswers = servers[i]!.restLog.filter((x) => x.body !== undefined).length;
+        // every text frame the venue sent (data, subscribe acks, pongs) and every REST answer
+        expect(manifests.reduce((n, m) => n + m.messages, 0), f.venue).toBe(servers[i]!.servedFrames().length + restAnswers);
+      }
+      const q = await run(['quality', 'run', '--data', data]);
+      expect(q.code, q.err).toBe(0);
+      const s = await run(['record', 'status', '--data', data, '--json']);
+      const windows = JSON.parse(s.out) as { venue: string; state: string; promotion: Record<string, number> | null }[];
+      expect([...new Set(windows.map((w) => w.venue))]).toEqual(['binance-usdm', 'bybit-linear', 'okx']);
+      expect(windows.filter((w) => w.state !== 'closed' || (w.promotion?.promoted ?? 0) === 0)).toEqual([]);
+    } finally {
+      await Promise.all(servers.map((s) => s.close()));
+    }
+  }, 180_000);
 });
 
 describe('chassis record when its writer fails', () => {
