@@ -20,6 +20,9 @@ export function venueProtocol(venue: VenueId): VenueProtocol {
     case 'hyperliquid':
     case 'deribit':
     case 'bitmex':
+    case 'coinbase':
+    case 'kraken':
+    case 'kucoin':
       // Importable (formats/), not yet recordable: their connectors are issue 14's recording half.
       throw new ChassisError('E_UNSUPPORTED_VENUE', `no recording connector for ${venue} yet (its captures can be imported with chassis import)`);
     default:
