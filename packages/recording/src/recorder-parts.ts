@@ -5,6 +5,7 @@
 import { createFeedConnector } from '@chassis/venues';
 import { MonotonicCaptureClock } from './capture-clock.ts';
 import { FeedRecorder } from './feed-recorder.ts';
+import { createRecordingMetrics } from './recording-metrics.ts';
 import type { RecorderParts } from './recorder.ts';
 import { recoverOpenWindows } from './window-recovery.ts';
 
@@ -14,7 +15,6 @@ export function recorderParts(): RecorderParts {
     openFeed: (o) => new FeedRecorder(o),
     connect: createFeedConnector,
     recoverOpenWindows,
-    // Seam: createRecordingMetrics (recording-metrics.ts, part E) goes here once it is on main;
-    // until then --metrics-port serves the process metrics and /readyz only.
+    createMetrics: (registry) => createRecordingMetrics(registry),
   };
 }

@@ -12,7 +12,7 @@
  *   fail:   a FeedRecorder stopped on a fatal error (ENOSPC …) → the others stop as above, and
  *           `done` rejects with that error
  */
-import { mkdirSync, statfsSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { ChassisError } from '@chassis/core';
@@ -21,7 +21,7 @@ import { openStorage, resolveDataRoot, type Storage } from '@chassis/storage';
 import { startMonitoring, type MetricsRegistry, type Monitoring } from '@chassis/monitoring';
 import type { RecorderConfig, RecorderFeed } from './recorder-config.ts';
 import { logConnectionEvent, type RecordingLog } from './recording-log.ts';
-import type { RecordingMetrics } from './recording-metrics.ts';
+import { readDiskFreeBytes, type RecordingMetrics } from './recording-metrics.ts';
 import type { FeedRecorderOptions } from './feed-recorder.ts';
 import type { RecoveredWindow, RecoverOptions } from './window-recovery.ts';
 
@@ -223,12 +223,8 @@ export class Recorder {
 
   private watchDiskFree(metrics: RecordingMetrics): void {
     const sample = (): void => {
-      try {
-        const st = statfsSync(this.spoolDir);
-        metrics.diskFreeBytes(st.bavail * st.bsize);
-      } catch {
-        // a vanished spool shows as a stale gauge; the writer reports the real error
-      }
+      // a vanished spool shows as a stale gauge; the writer reports the real error
+      readDiskFreeBytes(this.spoolDir).then((bytes) => metrics.diskFreeBytes(bytes), () => {});
     };
     sample();
     this.diskTimer = setInterval(sample, this.o.diskFreeIntervalMs ?? 5000);

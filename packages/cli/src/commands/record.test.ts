@@ -177,6 +177,12 @@ describe('chassis record against a loopback Binance USD-M', () => {
     expect(metrics).toMatch(/^process_cpu_seconds_total/m);
   });
 
+  it("exports the recorder's metrics: every frame and the snapshot counted, the spool's free disk space", () => {
+    const sample = (name: string) => metrics.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes('venue="binance-usdm"') && l.includes('feed="depth+trade+bbo"'));
+    expect(Number(sample('chassis_record_messages_total')?.split(' ').at(-1))).toBe(venue.sent.length + 1);
+    expect(Number(/^chassis_record_disk_free_bytes\{[^}]*\} (\d+)/m.exec(metrics)?.[1])).toBeGreaterThan(0);
+  });
+
   it('asked the REST endpoint for the snapshot on the venue path', () => {
     expect(venue.restRequests.some((u) => u.startsWith('/fapi/v1/depth?') && u.includes('symbol=BTCUSDT'))).toBe(true);
   });
