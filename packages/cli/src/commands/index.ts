@@ -13,7 +13,8 @@ import { register as registerReport } from './report.ts';
 import { register as registerCompare } from './compare.ts';
 import { register as registerGc } from './gc.ts';
 import { register as registerSql } from './sql.ts';
+import { register as registerRecord } from './record.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: readonly RegisterCommand[] = [registerMonitor, registerImport, registerData, registerQuality, registerBacktest, registerReplay, registerDemo, registerSweep, registerWorker, registerReport, registerCompare, registerGc, registerSql];
+export const commands: readonly RegisterCommand[] = [registerMonitor, registerImport, registerData, registerQuality, registerBacktest, registerReplay, registerDemo, registerSweep, registerWorker, registerReport, registerCompare, registerGc, registerSql, registerRecord];
