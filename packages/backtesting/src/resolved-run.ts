@@ -4,7 +4,7 @@
  * version). Written as `run.json` in the run directory; replay rebuilds the engine from it
  * alone. The run id hashes it (minus the output directory), so identical runs share an id.
  */
-import { ChassisError, balanceDecimals, contractTerms, parseDecimalUnits, type EngineConfig, type Instrument } from '@chassis/core';
+import { ChassisError, balanceDecimals, contractTerms, parseDecimalBigUnits, parseDecimalUnits, type EngineConfig, type Instrument } from '@chassis/core';
 import type { DatasetMeta, InstrumentMeta } from '@chassis/storage';
 import type { QueueModel, QueueModelOf, LatencyModel } from '@chassis/venues';
 import { conservativeQueue, powerProbQueue, logProbQueue, constantLatency, recordedLatency } from '@chassis/venues';
@@ -35,11 +35,19 @@ export interface ResolvedRun {
 }
 
 function rateToPpm(rate: string | undefined, field: string): number {
-  if (rate === undefined) return 0;
+  return rate === undefined ? 0 : metadataUnits(rate, 6, field);
+}
+
+/**
+ * A metadata decimal (tick, lot, fee rate) in integer units of 10^-decimals. These are JS numbers
+ * (|units| < 2^53, the core's hot-path contract), so a value beyond that range at the dataset's
+ * decimals is refused here, at run start, naming the instrument, the field and the scale.
+ */
+function metadataUnits(text: string, decimals: number, field: string): number {
   try {
-    return parseDecimalUnits(rate, 6);
+    return parseDecimalUnits(text, decimals);
   } catch (err) {
-    throw new ChassisError('E_DATASET_METADATA', `${field}: ${(err as Error).message}`);
+    throw new ChassisError('E_DATASET_METADATA', `${field} at ${decimals} decimals: ${(err as Error).message}`);
   }
 }
 
@@ -55,8 +63,8 @@ export function instrumentFromMeta(m: InstrumentMeta): Instrument {
     quoteCurrency: m.quoteCurrency,
     priceDecimals: m.priceDecimals,
     sizeDecimals: m.sizeDecimals,
-    tickUnits: parseDecimalUnits(m.tickSize, m.priceDecimals),
-    lotUnits: parseDecimalUnits(m.lotSize, m.sizeDecimals),
+    tickUnits: metadataUnits(m.tickSize, m.priceDecimals, `${where} tickSize`),
+    lotUnits: metadataUnits(m.lotSize, m.sizeDecimals, `${where} lotSize`),
     minNotionalUnits: 0n,
     multiplier: Number(m.multiplier),
     makerFeePpm: rateToPpm(m.makerFeeRate, `${where} makerFeeRate`),
@@ -115,9 +123,10 @@ export function engineConfigOf(run: ResolvedRun): EngineConfig {
     const places = decimals.get(currency);
     if (places === undefined) throw new ChassisError('E_RUN_DEFINITION', `balances.${currency}: no instrument of the run settles in ${currency} (settlement assets: ${[...decimals.keys()].join(', ')})`);
     try {
-      balances[currency] = BigInt(parseDecimalUnits(text, places));
+      balances[currency] = parseDecimalBigUnits(text, places);
     } catch (err) {
-      throw new ChassisError('E_RUN_DEFINITION', `balances.${currency}: ${(err as Error).message}`);
+      const at = instruments.map((i) => i.id).join(', ');
+      throw new ChassisError('E_RUN_DEFINITION', `balances.${currency} "${text}": ${currency} balances of ${at} are held at ${places} decimals: ${(err as Error).message}`);
     }
   }
   return {

@@ -27,15 +27,14 @@ beforeAll(async () => {
 
 describe('backtest on one instrument of Coinbase, Kraken and KuCoin', () => {
   // KuCoin's snapshot holds a size with 11 decimals ("0.00019434546" at a 0.121 bid), so BCHSV-USDT
-  // is stored with 3 + 11 money decimals and the default 100,000 USDT balance exceeds the exact
-  // integer range at that scale: the run starts with 50 USDT.
+  // is stored with 3 + 11 money decimals: the default 100,000 USDT is 10^19 balance units, far beyond 2^53.
   it.each([
-    ['coinbase', 'BTC-USD', 'USD', undefined],
-    ['kraken', 'XBT-USD', 'USD', undefined],
-    ['kucoin', 'BCHSV-USDT', 'USDT', { USDT: '50' }],
-  ])('%s %s completes on its canonical data as a spot pair settled in %s', async (venue, instrument, settlement, balances) => {
+    ['coinbase', 'BTC-USD', 'USD'],
+    ['kraken', 'XBT-USD', 'USD'],
+    ['kucoin', 'BCHSV-USDT', 'USDT'],
+  ])('%s %s completes on its canonical data as a spot pair settled in %s', async (venue, instrument, settlement) => {
     const r = await runBacktest({
-      definition: { data: { venue, instrument }, strategy: { module: 'examples/strategies/market-maker.ts' }, seed: 1, ...(balances ? { balances } : {}) },
+      definition: { data: { venue, instrument }, strategy: { module: 'examples/strategies/market-maker.ts' }, seed: 1 },
       baseDir: REPO_ROOT,
       dataRoot: root,
       codeVersion: `test-venue-docs-${venue}`,
@@ -46,5 +45,7 @@ describe('backtest on one instrument of Coinbase, Kraken and KuCoin', () => {
     const run = JSON.parse(readFileSync(join(r.outDir, 'run.json'), 'utf8')) as { instruments: { id: string; contractType: string }[] };
     expect(run.instruments).toMatchObject([{ id: `${venue}:${instrument}`, contractType: 'spot' }]);
     expect(r.metrics.pnl.currency).toBe(settlement);
+    const resolved = JSON.parse(readFileSync(join(r.outDir, 'run.json'), 'utf8')) as { definition: { balances?: Record<string, string> } };
+    expect(resolved.definition.balances ?? { [settlement]: '100000' }).toEqual({ [settlement]: '100000' });
   });
 });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatDecimalUnits, notionalUnits, parseDecimalUnits } from './instrument.ts';
+import { formatDecimalUnits, notionalUnits, parseDecimalBigUnits, parseDecimalUnits } from './instrument.ts';
 
 /**
  * Reference: a decimal string with d decimals names the integer (integer part · 10^d + fraction
@@ -61,6 +61,47 @@ describe('parseDecimalUnits', () => {
           expect(BigInt(parseDecimalUnits(text, decimals))).toBe(negative ? -ref : ref);
         },
       ),
+    );
+  });
+});
+
+describe('parseDecimalBigUnits', () => {
+  it('reads a 100,000 balance at 14 and at 36 decimals exactly, beyond 2^53', () => {
+    expect(parseDecimalBigUnits('100000', 14)).toBe(10n ** 19n);
+    expect(parseDecimalBigUnits('100000', 36)).toBe(10n ** 41n);
+    expect(parseDecimalBigUnits('-0.00019434546', 14)).toBe(-19_434_546_000n);
+  });
+
+  it('refuses extra digits and malformed text like parseDecimalUnits', () => {
+    expect(() => parseDecimalBigUnits('1.231', 2)).toThrow(/more than 2 decimals/);
+    expect(() => parseDecimalBigUnits('1e-3', 3)).toThrow('not a decimal number: "1e-3"');
+  });
+
+  it('equals the BigInt reading of the digits for any decimal text, at any size', () => {
+    fc.assert(
+      fc.property(
+        fc.boolean(),
+        fc.stringMatching(/^[0-9]{1,30}$/),
+        fc.stringMatching(/^[0-9]{0,40}$/),
+        fc.integer({ min: 0, max: 40 }),
+        (negative, intDigits, fracDigits, decimals) => {
+          const text = `${negative ? '-' : ''}${intDigits}.${fracDigits}`;
+          if (!/^0*$/.test(fracDigits.slice(decimals))) {
+            expect(() => parseDecimalBigUnits(text, decimals)).toThrow(RangeError);
+            return;
+          }
+          const ref = referenceUnits(intDigits, fracDigits, decimals);
+          expect(parseDecimalBigUnits(text, decimals)).toBe(negative ? -ref : ref);
+        },
+      ),
+    );
+  });
+
+  it('is undone by formatDecimalUnits for any bigint and precision', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: -(10n ** 45n), max: 10n ** 45n }), fc.integer({ min: 0, max: 40 }), (units, decimals) => {
+        expect(parseDecimalBigUnits(formatDecimalUnits(units, decimals), decimals)).toBe(units);
+      }),
     );
   });
 });

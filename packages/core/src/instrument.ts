@@ -52,6 +52,18 @@ const POW10: readonly bigint[] = Array.from({ length: 19 }, (_, i) => 10n ** Big
 
 /** Parses a decimal string ("60123.40", "-0.001", "1e-3" is NOT accepted) exactly into integer units of 10^-decimals. Throws on precision loss. */
 export function parseDecimalUnits(text: string, decimals: number): number {
+  const units = parseDecimalBigUnits(text, decimals);
+  const value = Number(units);
+  if (!Number.isSafeInteger(value)) throw new RangeError(`"${text}" exceeds the exact integer range at ${decimals} decimals`);
+  return value;
+}
+
+/**
+ * Parses a decimal string exactly into a `bigint` count of units of 10^-decimals, with no range
+ * limit: how money (balances, in units of 10^-balanceDecimals that can reach 36 decimals) is read.
+ * Same syntax and precision rule as parseDecimalUnits.
+ */
+export function parseDecimalBigUnits(text: string, decimals: number): bigint {
   const m = /^(-)?(\d+)(?:\.(\d*))?$/.exec(text);
   if (!m) throw new RangeError(`not a decimal number: "${text}"`);
   const frac = m[3] ?? '';
@@ -61,9 +73,7 @@ export function parseDecimalUnits(text: string, decimals: number): number {
     if (!/^0*$/.test(extra)) throw new RangeError(`"${text}" has more than ${decimals} decimals`);
     trimmed = frac.slice(0, decimals);
   }
-  const digits = m[2]! + trimmed.padEnd(decimals, '0');
-  const value = Number(digits);
-  if (!Number.isSafeInteger(value)) throw new RangeError(`"${text}" exceeds the exact integer range at ${decimals} decimals`);
+  const value = BigInt(m[2]! + trimmed.padEnd(decimals, '0'));
   return m[1] ? -value : value;
 }
 

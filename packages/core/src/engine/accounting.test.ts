@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BTCUSD_PERP, BTC_USDT_SWAP, ScriptedStrategy, baseConfig, engineWith, roundTrip } from '../testing/fixtures.ts';
+import { formatDecimalUnits, type Instrument } from '../instrument.ts';
+import { BTCUSD_PERP, BTC_USDT_SWAP, ETH_SPOT, ScriptedStrategy, baseConfig, engineWith, roundTrip } from '../testing/fixtures.ts';
 
 describe('contract accounting', () => {
   it('a short round trip on Binance COIN-M BTCUSD_PERP realises q × 100 USD × (1/E − 1/X) in BTC, in satoshi', () => {
@@ -44,5 +45,15 @@ describe('contract accounting', () => {
     feed.exec({ kind: 'order_filled', orderId: 2, fillId: 'b', priceUnits: 800_000, qtyUnits: 1, liquidity: 'maker', feeUnits: 0n, final: true });
     // 2 contracts × 100 USD / (100/40000 + 100/80000 BTC) = 53333.33 USD
     expect(engine.view.execution.position(BTCUSD_PERP.id).avgPrice).toBeCloseTo(533_333.33, 1);
+  });
+
+  it('a spot round trip at 18 price and 18 size decimals moves a 100,000 USDT balance by exactly Δprice × qty', () => {
+    // Buy 0.002 at 0.001, sell at 0.0011: +0.0001 × 0.002 = 0.0000002 USDT. The balance is held at
+    // 18 + 18 = 36 decimals, so 100000 USDT is 10^41 units (far beyond 2^53 and 2^63).
+    const fine: Instrument = { ...ETH_SPOT, id: 'synthetic:FINE-USDT', symbol: 'FINE-USDT', baseCurrency: 'FINE', priceDecimals: 18, sizeDecimals: 18 };
+    const engine = roundTrip(fine, { side: 'buy', price: 1e15, fee: 0n }, { price: 1.1e15, fee: 0n }, 2e15, { USDT: 10n ** 41n });
+    expect(formatDecimalUnits(engine.view.execution.balance('USDT'), 36)).toBe(`100000.0000002${'0'.repeat(29)}`);
+    expect(engine.view.execution.balance('FINE')).toBe(0n);
+    expect(engine.violation).toBeNull();
   });
 });
