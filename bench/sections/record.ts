@@ -157,7 +157,7 @@ function stageCosts(feed: RecordFeed): BenchResult[] {
   const on = `${frames.length.toLocaleString('en-US')} real frames`;
   return [
     result('record-stage-raw-line', 'ns/frame', line, null, `rawLine (envelope + JSON validity check + splice), ${on}`),
-    result('record-stage-json-check', 'ns/frame', jsonCheck, null, `isSpliceable alone (JSON.parse of the frame), ${on}`),
+    result('record-stage-json-check', 'ns/frame', jsonCheck, null, `isSpliceable alone (the single-pass JSON syntax scan, json-syntax.ts), ${on}`),
     result('record-stage-gzip', 'ns/frame', gzip, null, `gzip level 1 of the raw lines (${(text.length / 1e6).toFixed(1)} MB), ${on}; runs on the libuv pool`),
     result('record-stage-event-time', 'ns/frame', eventTime, null, `frameLagMs (regex for the venue event time), ${on}`),
   ];

@@ -65,3 +65,34 @@ describe('rawLine', () => {
     expect(Buffer.from(line, 'utf8').includes(Buffer.from(text, 'utf8'))).toBe(true);
   });
 });
+
+/** A deliberately plain envelope: JSON.stringify of every field, fresh for each frame. */
+function referenceLine(f: CapturedFrame, venue: string, feed: string): string {
+  let head = `{"tsLocalNs":"${f.tsCaptureNs}","venue":${JSON.stringify(venue)},"feed":${JSON.stringify(feed)},"connectionId":${JSON.stringify(f.connectionId)}`;
+  if (f.url !== undefined) head += `,"url":${JSON.stringify(f.url)}`;
+  if (f.instrument !== undefined) head += `,"instrument":${JSON.stringify(f.instrument)}`;
+  if (f.keepAlive === true) head += ',"keepAlive":true';
+  return oracleSpliceable(f.text) ? `${head},"message":${f.text}}\n` : `${head},"text":${JSON.stringify(f.text)}}\n`;
+}
+
+describe('rawLine across a sequence of frames', () => {
+  it('gives each frame its own provenance when venue, feed, connection, url, instrument and keep-alive change from frame to frame', () => {
+    const provenance = fc.record({
+      venue: fc.constantFrom('binance-usdm' as const, 'okx' as const),
+      feed: fc.constantFrom('depth', 'trade+bbo'),
+      connectionId: fc.constantFrom('s1-c1', 's1-c2', 's1-"c3'),
+      url: fc.option(fc.constantFrom('https://fapi.binance.com/fapi/v1/depth?symbol=BTCUSDT', 'https://x/"y'), { nil: undefined }),
+      instrument: fc.option(fc.constantFrom('BTCUSDT', 'ETH-USDT'), { nil: undefined }),
+      keepAlive: fc.option(fc.boolean(), { nil: undefined }),
+    });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(provenance, frameText), { minLength: 1, maxLength: 20 }), (seq) => {
+        seq.forEach(([p, text], i) => {
+          const f = { source: 'ws' as const, tsCaptureNs: 1_000_000n + BigInt(i), connectionId: p.connectionId, text, ...(p.url !== undefined ? { url: p.url } : {}), ...(p.instrument !== undefined ? { instrument: p.instrument } : {}), ...(p.keepAlive !== undefined ? { keepAlive: p.keepAlive } : {}) };
+          expect(rawLine(f, p.venue, p.feed)).toBe(referenceLine(f, p.venue, p.feed));
+        });
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});

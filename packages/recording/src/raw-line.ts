@@ -22,18 +22,42 @@ export function isSpliceable(text: string): boolean {
   return isSpliceableJson(text);
 }
 
-/** The envelope fields before the frame, without the closing brace; the caller appends the frame. */
-function envelopeHead(frame: CapturedFrame, venue: VenueId, feed: string): string {
-  let head = `{"tsLocalNs":"${frame.tsCaptureNs}","venue":${JSON.stringify(venue)},"feed":${JSON.stringify(feed)},"connectionId":${JSON.stringify(frame.connectionId)}`;
-  if (frame.url !== undefined) head += `,"url":${JSON.stringify(frame.url)}`;
-  if (frame.instrument !== undefined) head += `,"instrument":${JSON.stringify(frame.instrument)}`;
+/** The envelope fields between the capture time and the frame, for one frame's provenance. */
+interface EnvelopeMiddle {
+  readonly venue: VenueId;
+  readonly feed: string;
+  readonly connectionId: string;
+  readonly url: string | undefined;
+  readonly instrument: string | undefined;
+  readonly keepAlive: boolean;
+  /** `","venue":..,"connectionId":..[,"url":..,"instrument":..][,"keepAlive":true],"message":` */
+  readonly beforeMessage: string;
+  /** The same ending in `,"text":` */
+  readonly beforeText: string;
+}
+
+/**
+ * The last envelope built. A feed's frames share their venue, feed and connection, so the fields
+ * are JSON-escaped once per connection instead of once per frame (the comparisons below are
+ * pointer comparisons when the connector passes the same strings, as it does).
+ */
+let last: EnvelopeMiddle | null = null;
+
+function envelopeMiddle(frame: CapturedFrame, venue: VenueId, feed: string): EnvelopeMiddle {
+  const keepAlive = frame.keepAlive === true;
+  const m = last;
+  if (m !== null && m.connectionId === frame.connectionId && m.venue === venue && m.feed === feed && m.url === frame.url && m.instrument === frame.instrument && m.keepAlive === keepAlive) return m;
+  let fields = `","venue":${JSON.stringify(venue)},"feed":${JSON.stringify(feed)},"connectionId":${JSON.stringify(frame.connectionId)}`;
+  if (frame.url !== undefined) fields += `,"url":${JSON.stringify(frame.url)}`;
+  if (frame.instrument !== undefined) fields += `,"instrument":${JSON.stringify(frame.instrument)}`;
   // The venue's reply to our keep-alive (OKX's text `pong`): kept like every frame, flagged so readers skip it.
-  if (frame.keepAlive === true) head += ',"keepAlive":true';
-  return head;
+  if (keepAlive) fields += ',"keepAlive":true';
+  last = { venue, feed, connectionId: frame.connectionId, url: frame.url, instrument: frame.instrument, keepAlive, beforeMessage: `${fields},"message":`, beforeText: `${fields},"text":` };
+  return last;
 }
 
 /** The frame as one raw line, newline included. */
 export function rawLine(frame: CapturedFrame, venue: VenueId, feed: string): string {
-  const head = envelopeHead(frame, venue, feed);
-  return isSpliceable(frame.text) ? `${head},"message":${frame.text}}\n` : `${head},"text":${JSON.stringify(frame.text)}}\n`;
+  const m = envelopeMiddle(frame, venue, feed);
+  return isSpliceable(frame.text) ? `{"tsLocalNs":"${frame.tsCaptureNs}${m.beforeMessage}${frame.text}}\n` : `{"tsLocalNs":"${frame.tsCaptureNs}${m.beforeText}${JSON.stringify(frame.text)}}\n`;
 }
