@@ -13,6 +13,7 @@ import { sweepScaling } from './sweep-scaling.ts';
 import { scaling } from './scaling.ts';
 import { syntheticDaySection } from './synthetic-day.ts';
 import { reportGeneration } from './report-generation.ts';
+import { recordSection } from './record.ts';
 
 export const sections: readonly BenchSection[] = [
   rawScanSection,
@@ -29,4 +30,5 @@ export const sections: readonly BenchSection[] = [
   importSection,
   metricsOverhead,
   reportGeneration,
+  recordSection,
 ];

@@ -7,3 +7,5 @@ export const dataFixturesDir: string = resolve(import.meta.dirname);
 export const hftbacktestDir: string = resolve(dataFixturesDir, 'binance-hftbacktest');
 export const cryptofeedDir: string = resolve(dataFixturesDir, 'cryptofeed');
 export const leanDir: string = resolve(dataFixturesDir, 'lean');
+/** Coinbase, Kraken and KuCoin fixtures: a real KuCoin excerpt and messages written from each venue's documentation (README.md there). */
+export const venueDocsDir: string = resolve(dataFixturesDir, 'venue-docs');

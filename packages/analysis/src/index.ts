@@ -18,3 +18,7 @@ export { EXPERIMENTS_VIEW_COLUMNS } from './sql/experiments-view.ts';
 export type { SqlColumn } from './sql/view-sql.ts';
 export { renderReport, runReportSections, experimentReportSections, runReportHtml, instrumentsReportHtml, experimentReportHtml } from './report-html.ts';
 export type { ReportSection, ChartOption, RunReportInput, ExperimentReportInput } from './report-html.ts';
+export { BucketExtremes } from './downsample.ts';
+export { buildDatasetReport, type DatasetReport, type DatasetReportOptions } from './dataset-report/dataset-report.ts';
+export { parseReportTime, reportScope, type ReportScope } from './dataset-report/report-target.ts';
+export type { DatasetReportData } from './dataset-report/dataset-report-sections.ts';

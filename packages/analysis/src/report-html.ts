@@ -22,7 +22,14 @@ export type ChartOption = Record<string, unknown>;
 
 export type ReportSection =
   | { readonly kind: 'chart'; readonly title: string; readonly option: ChartOption; readonly height?: number }
-  | { readonly kind: 'table'; readonly title: string; readonly columns: readonly string[]; readonly rows: readonly (readonly (string | number | null)[])[] }
+  | {
+      readonly kind: 'table';
+      readonly title: string;
+      readonly columns: readonly string[];
+      readonly rows: readonly (readonly (string | number | null)[])[];
+      /** Render folded (a <details> element): long reference tables. */
+      readonly collapsed?: boolean;
+    }
   | { readonly kind: 'text'; readonly title: string; readonly text: string };
 
 function escapeHtml(s: string): string {
@@ -52,7 +59,8 @@ export function renderReport(title: string, subtitle: string, sections: readonly
       if (s.kind === 'table') {
         const head = s.columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('');
         const rows = s.rows.map((r) => `<tr>${r.map(cell).join('')}</tr>`).join('\n');
-        return `<section><h2>${escapeHtml(s.title)}</h2><div class="table"><table><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table></div></section>`;
+        const table = `<div class="table"><table><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table></div>`;
+        return `<section><h2>${escapeHtml(s.title)}</h2>${s.collapsed ? `<details><summary>${s.rows.length} rows</summary>${table}</details>` : table}</section>`;
       }
       return `<section><h2>${escapeHtml(s.title)}</h2><p>${escapeHtml(s.text)}</p></section>`;
     })

@@ -14,6 +14,11 @@ export interface MetricSpec {
   readonly type: MetricType;
   readonly help: string;
   readonly labels: readonly string[];
+  /**
+   * Who registers the metric: absent = the MetricsRegistry, which reads it from probes at scrape;
+   * 'recording' = `createRecordingMetrics` of @chassis/recording (per-feed recorder counters).
+   */
+  readonly registeredBy?: 'recording';
 }
 
 /** Labels every per-run metric carries. */
@@ -22,6 +27,8 @@ export const runLabels = ['component', 'run_id', 'strategy'] as const;
 export const instrumentLabels = [...runLabels, 'venue', 'instrument'] as const;
 export const sweepLabels = ['component', 'sweep_id'] as const;
 export const qualityLabels = ['component', 'venue'] as const;
+/** Labels every per-feed recorder metric carries (component="record"; feed = channels joined by '+'). */
+export const recordLabels = ['component', 'venue', 'feed'] as const;
 
 /** Run states, exported as `chassis_run_state{state=...}` 1 for the current one, 0 for the others. */
 export const runStates = ['pending', 'loading', 'running', 'completed', 'failed', 'halted'] as const;
@@ -36,12 +43,22 @@ export const qualityDatasetStates = [
   'discovered', 'in_validation', 'validated', 'normalized', 'promotable', 'promoted', 'quarantined', 'rejected', 'incomplete',
 ] as const;
 
+/**
+ * Recorder lag histogram buckets, in seconds (1 ms … 10 s): capture time minus the venue's event
+ * time is a few ms on a healthy connection in the venue's region, tens to hundreds of ms across
+ * continents, and seconds when the recorder or the venue falls behind.
+ */
+export const recordLagBucketsSeconds: readonly number[] = [
+  0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+];
+
 /** Step-duration histogram buckets, in seconds (1 µs … 10 ms: a step is micro-seconds of CPU). */
 export const stepDurationBucketsSeconds: readonly number[] = [
   1e-6, 2.5e-6, 5e-6, 1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 1e-2,
 ];
 
 const m = (name: string, type: MetricType, labels: readonly string[], help: string): MetricSpec => ({ name, type, help, labels });
+const rec = (name: string, type: MetricType, labels: readonly string[], help: string): MetricSpec => ({ ...m(name, type, labels, help), registeredBy: 'recording' });
 
 export const metricCatalog: readonly MetricSpec[] = [
   // Runtime: throughput, lag, step cost.
@@ -77,6 +94,17 @@ export const metricCatalog: readonly MetricSpec[] = [
   m('chassis_sweep_workers_alive', 'gauge', sweepLabels, 'Workers that reported a heartbeat within the liveness window.'),
   m('chassis_sweep_workers_expected', 'gauge', sweepLabels, 'Workers the sweep was started with.'),
   m('chassis_sweep_last_progress_timestamp_seconds', 'gauge', sweepLabels, 'Unix time (seconds) of the last run that changed status in the sweep.'),
+  // Data recording (chassis record): one series set per venue feed.
+  rec('chassis_record_messages_total', 'counter', recordLabels, 'Frames captured (WebSocket messages and REST snapshot bodies), each stored byte for byte.'),
+  rec('chassis_record_bytes_total', 'counter', recordLabels, 'Bytes captured: UTF-8 bytes of the raw lines written (the frame text in its envelope), before compression.'),
+  rec('chassis_record_lag_seconds', 'histogram', recordLabels, 'Capture time minus the venue event time of each frame that carries one, in seconds.'),
+  rec('chassis_record_last_message_timestamp_seconds', 'gauge', recordLabels, 'Unix time (seconds) of the last frame captured; until the first frame, of the first connection event of the feed.'),
+  rec('chassis_record_reconnects_total', 'counter', recordLabels, 'Reconnects scheduled after a connection closed, failed, went silent or was rate limited.'),
+  rec('chassis_record_gaps_total', 'counter', recordLabels, 'Gaps recorded: data known missing (sequence break, disconnect, forced drop).'),
+  rec('chassis_record_connection_events_total', 'counter', [...recordLabels, 'type'], 'Connection events by type (open, closed, silent, rate-limited, malformed, synced, gap, resync, ...).'),
+  rec('chassis_record_buffer_fill_ratio', 'gauge', recordLabels, 'Buffered bytes over the buffer limit, 0..1; near 1 the disk is not keeping up.'),
+  rec('chassis_record_dropped_messages_total', 'counter', recordLabels, 'Frames the writer had to drop because the buffer was full (each drop is also a recorded gap).'),
+  rec('chassis_record_disk_free_bytes', 'gauge', ['component'], 'Bytes available to the recorder on the filesystem holding its spool directory.'),
   // Process.
   m('chassis_data_root_free_bytes', 'gauge', ['component', 'path'], 'Bytes available to this process on the filesystem holding the data root.'),
   m('chassis_data_root_size_bytes', 'gauge', ['component', 'path'], 'Total bytes of the filesystem holding the data root.'),

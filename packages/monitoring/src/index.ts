@@ -9,10 +9,12 @@ export {
   instrumentLabels,
   sweepLabels,
   qualityLabels,
+  recordLabels,
   runStates,
   sweepRunStatuses,
   qualityDatasetStates,
   stepDurationBucketsSeconds,
+  recordLagBucketsSeconds,
 } from './catalog.ts';
 export type { MetricSpec, MetricType, RunState, SweepRunStatus } from './catalog.ts';
 export {
@@ -30,6 +32,8 @@ export {
 export type { RunProbe, RunProbeLabels, InstrumentProbe, StepDurationHistogram, SweepProbe, SweepProbeLabels, QualityProbe, QualityProbeLabels } from './probes.ts';
 export { feedRunProbe } from './run-stats-feed.ts';
 export type { RunStatsLike } from './run-stats-feed.ts';
+export { registerCatalogMetric, emitHistogram } from './computed-metric.ts';
+export type { EmitSample, MetricLabels } from './computed-metric.ts';
 export { MetricsRegistry, exportedMetricNames } from './metrics-registry.ts';
 export type { MetricsRegistryOptions } from './metrics-registry.ts';
 export { startMetricsServer } from './metrics-server.ts';

@@ -16,6 +16,8 @@ import {
   MetricsRegistry,
   qualityLabels,
   recordBatch,
+  recordLabels,
+  registerCatalogMetric,
   recordDatasetTransition,
   recordDenial,
   recordSweepTransition,
@@ -63,7 +65,7 @@ describe('the metric catalog', () => {
   });
 
   it('uses only the shared label vocabulary plus one enumerating label per metric', () => {
-    const vocabulary = new Set<string>([...instrumentLabels, ...sweepLabels, ...qualityLabels, 'path']);
+    const vocabulary = new Set<string>([...instrumentLabels, ...sweepLabels, ...qualityLabels, ...recordLabels, 'path']);
     const enumerating = new Set(['decision', 'reason', 'type', 'state', 'status', 'kind']);
     for (const spec of metricCatalog) {
       expect(spec.labels).toContain('component');
@@ -71,8 +73,14 @@ describe('the metric catalog', () => {
     }
   });
 
-  it('has a reader in the exporter for exactly the catalog metrics', () => {
-    expect([...exportedMetricNames].sort()).toEqual(metricCatalog.map((s) => s.name).sort());
+  it('has a reader in the exporter for exactly the catalog metrics no other package registers', () => {
+    expect([...exportedMetricNames].sort()).toEqual(metricCatalog.filter((s) => s.registeredBy === undefined).map((s) => s.name).sort());
+  });
+
+  it('leaves the recorder metrics (chassis_record_*) to @chassis/recording, and only those', () => {
+    const delegated = metricCatalog.filter((s) => s.registeredBy !== undefined);
+    expect(delegated.length).toBeGreaterThan(0);
+    for (const spec of delegated) expect(spec.name.startsWith('chassis_record_') && spec.registeredBy === 'recording', spec.name).toBe(true);
   });
 
   it('recognises histogram suffixes and default metrics but not unknown chassis names', () => {
@@ -84,11 +92,11 @@ describe('the metric catalog', () => {
 });
 
 describe('the metrics registry', () => {
-  it('exports every catalog metric, with exactly its catalog labels, once probes are attached', async () => {
+  it('exports every catalog metric it reads from probes, with exactly its catalog labels, once probes are attached', async () => {
     const { metrics } = attachedRegistry();
     const text = await metrics.text();
     const { samples, names } = parse(text);
-    for (const spec of metricCatalog) {
+    for (const spec of metricCatalog.filter((s) => s.registeredBy === undefined)) {
       const family = spec.type === 'histogram' ? `${spec.name}_count` : spec.name;
       expect(names.has(family), spec.name).toBe(true);
       expect(text).toContain(`# TYPE ${spec.name} ${spec.type}`);
@@ -144,6 +152,11 @@ describe('the metrics registry', () => {
     expect(await metrics.text()).toContain('run_id="gone"');
     detach();
     expect(await metrics.text()).not.toContain('run_id="gone"');
+  });
+
+  it('refuses to register a metric the catalog does not document', () => {
+    const metrics = new MetricsRegistry({ defaultMetrics: false });
+    expect(() => registerCatalogMetric(metrics.registry, 'chassis_made_up_total', () => {})).toThrow(/chassis_made_up_total is not in the monitoring catalog/);
   });
 
   it('keeps histogram buckets cumulative with +Inf equal to the count and the sum equal to the time recorded', async () => {

@@ -4,18 +4,11 @@
  * Nothing is recorded between scrapes; a scrape walks the probes once per metric family.
  */
 import { statfsSync } from 'node:fs';
-import { Registry, collectDefaultMetrics, type Metric } from 'prom-client';
+import { Registry, collectDefaultMetrics } from 'prom-client';
 import { ChassisError } from '@chassis/core';
-import { metricCatalog, runStates, sweepRunStatuses, type MetricSpec, type MetricType } from './catalog.ts';
+import { metricCatalog, runStates, sweepRunStatuses } from './catalog.ts';
+import { emitHistogram, registerComputedMetric, type EmitSample as Emit, type MetricLabels as Labels } from './computed-metric.ts';
 import { eventsPerSecond, type InstrumentProbe, type QualityProbe, type RunProbe, type SweepProbe } from './probes.ts';
-
-type Labels = Record<string, string>;
-interface Sample {
-  value: number;
-  labels: Labels;
-  metricName?: string;
-}
-type Emit = (labels: Labels, value: number, metricName?: string) => void;
 
 interface Sources {
   readonly runs: Set<RunProbe>;
@@ -69,16 +62,8 @@ const readers: Record<string, (s: Sources, emit: Emit) => void> = {
   chassis_processing_lag_seconds: perRun((p) => p.lagSeconds),
   chassis_step_duration_seconds: (s, emit) => {
     for (const p of s.runs) {
-      const base = runBase(p);
       const h = p.stepDuration;
-      let cumulative = 0;
-      for (let i = 0; i < h.boundsSeconds.length; i++) {
-        cumulative += h.counts[i]!;
-        emit({ ...base, le: String(h.boundsSeconds[i]) }, cumulative, 'chassis_step_duration_seconds_bucket');
-      }
-      emit({ ...base, le: '+Inf' }, h.count, 'chassis_step_duration_seconds_bucket');
-      emit(base, h.sumSeconds, 'chassis_step_duration_seconds_sum');
-      emit(base, h.count, 'chassis_step_duration_seconds_count');
+      emitHistogram(emit, 'chassis_step_duration_seconds', runBase(p), h.boundsSeconds, h.counts, h.sumSeconds, h.count);
     }
   },
   chassis_strategy_evaluations_total: perRun((p) => p.strategyEvaluations),
@@ -151,41 +136,8 @@ const readers: Record<string, (s: Sources, emit: Emit) => void> = {
   chassis_data_root_size_bytes: perDataRoot((st) => st.blocks * st.bsize),
 };
 
-/** Names of catalog metrics the exporter knows how to read (for the catalog/exporter agreement test). */
+/** Names of catalog metrics the exporter reads from probes (for the catalog/exporter agreement test). */
 export const exportedMetricNames: readonly string[] = Object.keys(readers);
-
-/**
- * One metric family computed from probes on demand; the shape prom-client's Registry formats
- * (it calls `get()` at every scrape and push).
- */
-class ProbeMetric {
-  readonly name: string;
-  readonly help: string;
-  readonly type: MetricType;
-  readonly aggregator = 'sum';
-  private readonly read: (s: Sources, emit: Emit) => void;
-  private readonly sources: Sources;
-
-  constructor(spec: MetricSpec, read: (s: Sources, emit: Emit) => void, sources: Sources) {
-    this.name = spec.name;
-    this.help = spec.help;
-    this.type = spec.type;
-    this.read = read;
-    this.sources = sources;
-  }
-
-  get(): { name: string; help: string; type: MetricType; aggregator: string; values: Sample[] } {
-    const values: Sample[] = [];
-    this.read(this.sources, (labels, value, metricName) => {
-      values.push(metricName === undefined ? { labels, value } : { labels, value, metricName });
-    });
-    return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values };
-  }
-
-  reset(): void {
-    // Values live in the probes; there is nothing to reset here.
-  }
-}
 
 export interface MetricsRegistryOptions {
   /** Include prom-client's default process_* and nodejs_* metrics (default true). */
@@ -201,10 +153,10 @@ export class MetricsRegistry {
   constructor(options: MetricsRegistryOptions = {}) {
     this.registry = new Registry();
     for (const spec of metricCatalog) {
+      if (spec.registeredBy !== undefined) continue; // its owning package registers it into this.registry
       const read = readers[spec.name];
       if (read === undefined) throw new ChassisError('E_METRIC_UNREAD', `catalog metric ${spec.name} has no reader in metrics-registry.ts`);
-      // ProbeMetric implements the part of prom-client's Metric contract the Registry uses (name, help, type, get, reset).
-      this.registry.registerMetric(new ProbeMetric(spec, read, this.sources) as unknown as Metric);
+      registerComputedMetric(this.registry, spec, (emit) => read(this.sources, emit));
     }
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
   }

@@ -75,7 +75,7 @@ describe('the shipped Prometheus configuration and alert rules', () => {
   it('covers the required alerts, each with a severity, and references only exported metrics', () => {
     const rules = ruleFiles.flatMap((f) => (parseYaml(readFileSync(join(rulesDir, f), 'utf8')) as { groups: Array<{ rules: Array<{ alert: string; expr: string; labels: { severity: string } }> }> }).groups.flatMap((g) => g.rules));
     const names = rules.map((r) => r.alert);
-    for (const required of ['ChassisRiskDenialsSpike', 'ChassisKillSwitchEngaged', 'ChassisInvariantHalt', 'ChassisRunFailed', 'ChassisWorkerLost', 'ChassisSweepStalled', 'ChassisQuarantineSpike', 'ChassisDataRootNearlyFull']) {
+    for (const required of ['ChassisRiskDenialsSpike', 'ChassisKillSwitchEngaged', 'ChassisInvariantHalt', 'ChassisRunFailed', 'ChassisWorkerLost', 'ChassisSweepStalled', 'ChassisQuarantineSpike', 'ChassisDataRootNearlyFull', 'ChassisRecordFeedSilent', 'ChassisRecordGapBurst', 'ChassisRecordBufferFull']) {
       expect(names).toContain(required);
     }
     for (const rule of rules) {
@@ -121,7 +121,7 @@ describe('the Grafana dashboards', () => {
     }
   });
 
-  it('chart every catalog metric on some dashboard (runtime, execution, data quality, sweeps)', () => {
+  it('chart every catalog metric on some dashboard (runtime, execution, data quality and recording, sweeps)', () => {
     const used = new Set(dashboards.flatMap(({ json }) => allPanels(json.panels).flatMap((p) => (p.targets ?? []).flatMap((t) => referencedMetrics(t.expr ?? '')))));
     for (const spec of metricCatalog) {
       const family = spec.type === 'histogram' ? [`${spec.name}_bucket`, `${spec.name}_sum`, `${spec.name}_count`] : [spec.name];

@@ -43,6 +43,8 @@ interface Segment {
   startsWithSnapshot: boolean | undefined;
   readonly gapsBefore: GapRecord[];
   gapAfter: GapRecord | undefined;
+  /** Gaps of the whole feed inside a trade or bbo segment, which goes on across them (no sequence to resync). */
+  readonly gapsWithin: GapRecord[];
   /** Source of the first and last record (formatted to file:line only when written out). */
   first: SourceRef;
   last: SourceRef;
@@ -70,11 +72,30 @@ class InstrumentTrack {
     crossed: new CheckCounter('crossed_book', ['book_delta']),
     tradeBand: new CheckCounter('trade_vs_book', ['trade']),
     spread: new CheckCounter('spread', ['bbo']),
+    feedGaps: new CheckCounter('feed_gaps', ['trade', 'bbo']),
   };
   constructor(
     readonly venue: VenueId,
     readonly symbol: string,
   ) {}
+
+  /** A sequence gap or checksum mismatch: the book is split here and resyncs at the next snapshot. */
+  bookGap(counter: CheckCounter, gap: GapRecord, detail: string): void {
+    counter.hit(gap.location, detail);
+    this.book.synced = false;
+    const last = this.segments.book_delta[this.segments.book_delta.length - 1];
+    if (last && last.gapAfter === undefined) last.gapAfter = gap;
+  }
+
+  /**
+   * A gap of the whole feed (a malformed frame from the venue: what it carried is unknown): the
+   * book splits as at a sequence gap; trades and quotes go on, with the gap on record.
+   */
+  feedGap(gap: GapRecord, detail: string): void {
+    this.bookGap(this.c.sequence, gap, detail);
+    this.c.feedGaps.hit(gap.location, detail);
+    for (const kind of ['trade', 'bbo'] as const) this.segments[kind][this.segments[kind].length - 1]?.gapsWithin.push(gap);
+  }
 
   current(kind: CanonicalKind, tsEventNs: bigint, source: SourceRef): Segment {
     const list = this.segments[kind];
@@ -97,6 +118,7 @@ class InstrumentTrack {
       startsWithSnapshot: undefined,
       gapsBefore: last?.gapAfter ? [last.gapAfter] : [],
       gapAfter: undefined,
+      gapsWithin: [],
       first: source,
       last: source,
     };
@@ -143,6 +165,11 @@ export interface GateResult {
   readonly datasets: readonly GateDatasetOutcome[];
   /** Problems that concern the whole source (e.g. no usable record at all). */
   readonly rejected: readonly { readonly reason: string }[];
+  /**
+   * Gaps of every instrument of the source (malformed frames from the venue). Each is also on the
+   * datasets of the instruments seen before it; an instrument first seen after it starts later anyway.
+   */
+  readonly sourceGaps: readonly GapRecord[];
   readonly messages: number;
 }
 
@@ -186,6 +213,7 @@ export async function runGate(
 
   const tracks = new Map<string, InstrumentTrack>();
   const globalSchema = new CheckCounter('schema', KINDS);
+  const sourceGaps: GapRecord[] = [];
   let messages = 0;
   let batchId = 0n;
   const keys = source.sourceKeys;
@@ -216,13 +244,13 @@ export async function runGate(
               break;
             case 'gap':
             case 'checksum_mismatch': {
-              if (!t) break;
-              (r.issue === 'gap' ? t.c.sequence : t.c.checksum).hit(where(r.source), r.message);
-              t.book.synced = false;
-              const segs = t.segments.book_delta;
-              const last = segs[segs.length - 1];
-              if (last && last.gapAfter === undefined)
-                last.gapAfter = { atNs: r.tsEventNs, location: where(r.source), message: `${r.issue}: ${r.message}` };
+              const gap = { atNs: r.tsEventNs, location: where(r.source), message: `${r.issue}: ${r.message}` };
+              if (t) t.bookGap(r.issue === 'gap' ? t.c.sequence : t.c.checksum, gap, r.message);
+              else if (r.issue === 'gap') {
+                // No instrument: the gap concerns every instrument of the feed.
+                sourceGaps.push(gap);
+                for (const each of tracks.values()) if (each.venue === r.venue) each.feedGap(gap, r.message);
+              }
               break;
             }
             case 'duplicate':
@@ -352,7 +380,7 @@ export async function runGate(
         : 'no market records in source';
     await journal.to('Rejected', reason);
     rejected.push({ reason });
-    return { datasets: result, rejected, messages };
+    return { datasets: result, rejected, sourceGaps, messages };
   }
   await journal.to('Validated', `${messages} records read, ${tracks.size} instrument(s)`);
 
@@ -423,7 +451,7 @@ export async function runGate(
         if (state === 'Promoted')
           transitions.push({ from: 'Normalized', to: 'Promotable', at: now(), reason: 'checks passed' });
         transitions.push({ from: state === 'Promoted' ? 'Promotable' : 'Normalized', to: state, at: now(), reason });
-        const gaps = [...seg.gapsBefore, ...(seg.gapAfter ? [seg.gapAfter] : [])];
+        const gaps = [...seg.gapsBefore, ...seg.gapsWithin, ...(seg.gapAfter ? [seg.gapAfter] : [])];
         const metaFor = (version: number): Omit<DatasetMeta, 'files'> => ({
           ...base,
           contentHash: hash,
@@ -478,7 +506,7 @@ export async function runGate(
     promoted === result.length ? 'Promoted' : 'Quarantined',
     `${promoted}/${result.length} datasets promoted or already present`,
   );
-  return { datasets: result, rejected, messages };
+  return { datasets: result, rejected, sourceGaps, messages };
 }
 
 function checkKinds(t: InstrumentTrack, name: string): readonly CanonicalKind[] {
@@ -515,6 +543,10 @@ function evaluate(t: InstrumentTrack, config: GateConfig): CheckResult[] {
     c.spread.result(
       c.spread.count ? 'warn' : 'pass',
       `${c.spread.count} bbo with crossed or > ${config.maxSpreadRatio * 100}% spread`,
+    ),
+    c.feedGaps.result(
+      c.feedGaps.count ? 'warn' : 'pass',
+      `${c.feedGaps.count} gaps of the whole feed (malformed frames from the venue): data may be missing there`,
     ),
   ];
 }

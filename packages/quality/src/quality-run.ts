@@ -65,6 +65,8 @@ export async function runPendingManifests(storage: Storage, config?: Partial<Gat
       connectionEvents: manifest.connectionEvents?.length ?? 0,
       datasets: result.datasets.map((d) => ({ id: d.meta.id, kind: d.meta.kind, outcome: d.outcome, reason: d.reason })),
       rejected: result.rejected,
+      // Gaps of every instrument (malformed frames from the venue), whoever was seen before them.
+      sourceGaps: result.sourceGaps.map((g) => ({ ...g, atNs: String(g.atNs) })),
     };
     await storage.put(manifestKey.replace(/manifest\.json$/, 'quality.json'), new TextEncoder().encode(JSON.stringify(summary, null, 2)));
     runs.push({ manifestKey, results: [result] });

@@ -7,3 +7,4 @@ export { MonotonicCaptureClock, type CaptureClockSources } from './capture-clock
 export { openWindowSchema, type OpenWindowState } from './open-window.ts';
 export { windowName, windowStartOf, OPEN_FILE, MANIFEST_FILE } from './window-layout.ts';
 export { nodeRecordingFs, type RecordingFileSystem, type WritableFile } from './recording-fs.ts';
+export { createRecordingMetrics, readDiskFreeBytes, type RecordingMetricsOptions } from './recording-metrics.ts';

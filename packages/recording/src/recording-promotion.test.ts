@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -36,7 +36,8 @@ describe('a recording the quality gate promotes', () => {
     expect((await openCatalog(storage).find({ venue: 'binance-usdm', instrument: 'BTCUSDT', kind: 'book_delta' })).length).toBeGreaterThan(0);
   });
 
-  it('quarantines a window holding a frame that is not JSON, naming its line: the same rule as an imported capture', async () => {
+  it('promotes a window holding a frame that is not JSON: the book splits at the frame, named by its line, and every trade and quote before and after is kept', async () => {
+    // 3,000 real lines; the venue's garbage frame goes in after the 2,000th (raw line 2,001).
     const lines = usdmLines().slice(0, 3000);
     const root = mkdtempSync(join(tmpdir(), 'chassis-recq-'));
     const storage = new FsStorage(root);
@@ -45,18 +46,68 @@ describe('a recording the quality gate promotes', () => {
       windowNs: 3_600_000_000_000n, flushIntervalMs: 50, bufferLimitBytes: 64 * 1024 * 1024,
       clock: new ManualClock(1_723_161_000_000_000_000n), log: memoryLog(),
     });
+    let frameNs = 0n;
     lines.forEach((l, i) => {
       const f = frameOf(l);
       rec.frame(f);
-      if (i === 1999) rec.frame({ source: 'ws', tsCaptureNs: f.tsCaptureNs, connectionId: f.connectionId, text: '{"stream":"btcusdt@trade","data":{"e":"tr' });
+      if (i === 1999) {
+        frameNs = f.tsCaptureNs;
+        rec.frame({ source: 'ws', tsCaptureNs: f.tsCaptureNs, connectionId: f.connectionId, text: '{"stream":"btcusdt@trade","data":{"e":"tr' });
+      }
     });
     await rec.close('done');
     const [run] = await runPendingManifests(storage);
-    const datasets = run!.results[0]!.datasets;
+    const result = run!.results[0]!;
+    const at = 'raw/binance-usdm/depth+trade+bbo/20240808T230000Z/part-0000-s1.jsonl.gz:2001';
+    expect(result.sourceGaps).toEqual([{ atNs: frameNs, location: at, message: expect.stringMatching(/^gap: malformed frame from the venue: /) }]);
+    expect(result.datasets.filter((d) => d.outcome === 'quarantined')).toEqual([]);
+
+    // The oracle: the same lines without the garbage frame, imported as the capture they came from.
+    const importRoot = mkdtempSync(join(tmpdir(), 'chassis-recq-import-'));
+    const file = join(importRoot, 'usdm_btcusdt_20240808.gz');
+    writeFileSync(file, gzipSync(`${lines.join('\n')}\n`));
+    const imported = (await importCapture(new FsStorage(join(importRoot, 'data')), file, { venue: 'binance-usdm' })).datasets;
+    const of = (ds: typeof imported, kind: string) => ds.filter((d) => d.meta.kind === kind).sort((x, y) => x.meta.segment - y.meta.segment);
+
+    // Trades and quotes: one dataset each, the very rows of the import (same content hash), the gap on record.
+    for (const kind of ['trade', 'bbo']) {
+      const [got, ...more] = of(result.datasets, kind);
+      expect(more).toEqual([]);
+      expect(got!.outcome).toBe('promoted');
+      expect(got!.meta.id).toBe(of(imported, kind)[0]!.meta.id);
+      expect(got!.meta.rows).toBe(lines.filter((l) => l.includes(kind === 'trade' ? '@trade"' : '@bookTicker"')).length);
+      expect(got!.meta.gaps.map((g) => g.location)).toEqual([at]);
+      expect(got!.meta.checks.find((c) => c.name === 'feed_gaps')).toMatchObject({ status: 'warn', count: 1, location: at });
+    }
+
+    // The book: split at the frame, the first part promoted up to it; the rest waits for a snapshot.
+    const [before, after, ...rest] = of(result.datasets, 'book_delta');
+    expect(rest).toEqual([]);
+    expect(before!.outcome).toBe('promoted');
+    const lineOf = (where: string | undefined) => Number(/:(\d+)$/.exec(where ?? '')?.[1]);
+    expect(lineOf(before!.meta.provenance.lastLine)).toBeLessThan(2001);
+    expect(before!.meta.gaps.map((g) => [g.atNs, g.location])).toEqual([[frameNs, at]]);
+    expect(lineOf(after!.meta.provenance.firstLine)).toBeGreaterThan(2001);
+    expect(after!.meta.gaps.map((g) => g.location)).toEqual([at]);
+    expect(after!.outcome).toBe('incomplete');
+    expect(before!.meta.rows + after!.meta.rows).toBe(of(imported, 'book_delta').reduce((n, d) => n + d.meta.rows, 0));
+
+    const quality = JSON.parse(readFileSync(join(root, 'raw/binance-usdm/depth+trade+bbo/20240808T230000Z/quality.json'), 'utf8')) as { sourceGaps: unknown };
+    expect(quality.sourceGaps).toEqual([{ atNs: String(frameNs), location: at, message: expect.stringMatching(/malformed frame from the venue/) }]);
+  });
+
+  it('still quarantines every dataset of an imported capture with a corrupt line, naming the line', async () => {
+    const lines = [...usdmLines().slice(0, 3000)];
+    lines[2000] = lines[2000]!.slice(0, 60);
+    const root = mkdtempSync(join(tmpdir(), 'chassis-recq-import-'));
+    const file = join(root, 'usdm_btcusdt_20240808.gz');
+    writeFileSync(file, gzipSync(`${lines.join('\n')}\n`));
+    const { datasets, sourceGaps } = await importCapture(new FsStorage(join(root, 'data')), file, { venue: 'binance-usdm' });
+    expect(sourceGaps).toEqual([]);
     expect(datasets.length).toBeGreaterThan(0);
     for (const d of datasets) {
       expect(d.outcome).toBe('quarantined');
-      expect(d.reason).toMatch(/schema failed \(1 at raw\/binance-usdm\/depth\+trade\+bbo\/20240808T230000Z\/part-0000-s1\.jsonl\.gz:2001\): 1 unparseable or unknown-field messages; first: parse_error: malformed JSON/);
+      expect(d.reason).toMatch(/schema failed \(1 at \S+:2001\): 1 unparseable or unknown-field messages; first: parse_error: malformed JSON/);
     }
   });
 });

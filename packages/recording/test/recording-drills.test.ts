@@ -5,7 +5,7 @@
  * exactly once. The drills run concurrently, each on its own server and data root.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import type { DatasetManifest } from '@chassis/quality';
+import { runPendingManifests, type DatasetManifest } from '@chassis/quality';
 import type { ConnectionEvent } from '@chassis/venues';
 import type { ConnectionDrill, Drill, VenueServer } from '../../../test/venue-server/index.ts';
 import { finishRecording, multisetDifferences, publishedWindows, rawLines, removeRecordingRoots, startRecording, until, type Recording } from './venue-recording.ts';
@@ -91,13 +91,16 @@ describe.concurrent('drills on a live Binance USD-M recording', () => {
     expect(rec.manifest.connectionEvents!.map((e) => e.type)).toEqual(expect.arrayContaining(['closed', 'reconnect-scheduled']));
   });
 
-  it('a malformed frame is kept verbatim as text, reported malformed, and the stream goes on', async () => {
+  it('a malformed frame is kept verbatim as text, reported malformed, the stream goes on, and the gate promotes the window with the frame as a gap of the feed', async () => {
     const rec = await drilled({ first: [{ kind: 'malformed', afterMessages: 200 }], settled: has('malformed') });
     expect(recordedExactlyOnce(rec)).toEqual([]);
     const broken = rawLines(rec.root, 'binance-usdm', rec.feed).filter((l) => !l.spliced);
     expect(broken.map((l) => l.frame)).toEqual(rec.venue.servedFrames('malformed').map((f) => f.text));
     expect(types(rec.events)).toContain('malformed');
     expect(rec.manifest.gaps).toEqual([]);
+    const results = (await runPendingManifests(rec.storage)).flatMap((r) => r.results);
+    expect(results.flatMap((r) => r.sourceGaps.map((g) => g.message))).toEqual(broken.map(() => expect.stringMatching(/^gap: malformed frame from the venue: /)));
+    expect(results.flatMap((r) => r.datasets).filter((d) => d.outcome === 'quarantined')).toEqual([]);
   });
 
   it('a connection that stops answering pings and sending is restarted as silent, and the silence is a gap', async () => {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { ChassisError } from '@chassis/core';
+import { registerDataReport } from './data-report.ts';
 import { datasetToJson, nsToIso, openCatalog, openStorage, resolveDataRoot, type DatasetMeta } from '@chassis/storage';
 
 function row(d: DatasetMeta): Record<string, unknown> {
@@ -42,4 +43,5 @@ export function register(program: Command): void {
       if (!d) throw new ChassisError('E_DATASET_NOT_FOUND', `no dataset ${id} in the catalog of ${resolveDataRoot(opts.data)}`);
       process.stdout.write(`${datasetToJson({ ...d, start: nsToIso(d.startNs), end: nsToIso(d.endNs) })}\n`);
     });
+  registerDataReport(data);
 }

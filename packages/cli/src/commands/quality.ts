@@ -38,6 +38,7 @@ export function register(program: Command): void {
         process.stdout.write(`${r.manifestKey}\n`);
         for (const res of r.results) {
           for (const x of res.rejected) process.stdout.write(`  REJECTED  ${x.reason}\n`);
+          for (const g of res.sourceGaps) process.stdout.write(`  GAP       ${g.location}  ${g.message}\n`);
           for (const d of res.datasets) process.stdout.write(`  ${d.outcome.toUpperCase().padEnd(15)} ${d.meta.id} ${d.meta.kind} ${d.meta.rows} rows  ${d.reason}\n`);
         }
       }

@@ -26,6 +26,11 @@ export function venueProtocol(venue: VenueId): VenueProtocol {
       return deribitProtocol();
     case 'bitmex':
       return bitmexProtocol();
+    case 'coinbase':
+    case 'kraken':
+    case 'kucoin':
+      // Importable (formats/), not yet recordable: their connectors are issue 14's recording half.
+      throw new ChassisError('E_UNSUPPORTED_VENUE', `no recording connector for ${venue} yet (its captures can be imported with chassis import)`);
     default:
       throw new ChassisError('E_UNSUPPORTED_VENUE', `no connector for venue "${String(venue)}"`);
   }

@@ -149,7 +149,7 @@ describe('capture layouts and containers', () => {
     expect(a).toEqual(b);
   });
 
-  it('reports a raw-layout "text" frame that is not JSON as a parse_error at its line and capture time, and reads on', async () => {
+  it('reports a raw-layout "text" frame that is not JSON as a gap of every instrument (a malformed frame from the venue) at its line and capture time, and reads on', async () => {
     const [first, second] = LINES.slice(60, 62).map((l) => {
       const sp = l.indexOf(' ');
       return `{"tsLocalNs":"${l.slice(0, sp)}","venue":"binance-usdm","feed":"depth","connectionId":"c1","message":${l.slice(sp + 1)}}`;
@@ -161,8 +161,20 @@ describe('capture layouts and containers', () => {
     const out = await collect(path);
     const issues = out.filter((r): r is SyncIssueRecord => r.kind === 'sync_issue');
     expect(issues).toHaveLength(1);
-    expect(issues[0]).toMatchObject({ issue: 'parse_error', tsLocalNs: badTsNs, source: { line: 2 } });
+    expect(issues[0]).toMatchObject({ issue: 'gap', instrument: '', tsLocalNs: badTsNs, tsEventNs: badTsNs, source: { file: path, line: 2 } });
+    expect(issues[0]!.message).toMatch(/^malformed frame from the venue: .*\(line 2 of /);
     expect(out.filter((r) => r.kind !== 'sync_issue').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('still reports a raw-layout line whose envelope itself is cut short as a parse_error (a corrupt file, not a venue frame)', async () => {
+    const [first, second] = LINES.slice(60, 62).map((l) => {
+      const sp = l.indexOf(' ');
+      return `{"tsLocalNs":"${l.slice(0, sp)}","venue":"binance-usdm","feed":"depth","connectionId":"c1","message":${l.slice(sp + 1)}}`;
+    });
+    const path = await fixture('envelope-cut.jsonl', [first!, second!.slice(0, 120), second!], false);
+    const issues = (await collect(path)).filter((r): r is SyncIssueRecord => r.kind === 'sync_issue');
+    expect(issues.map((r) => [r.issue, r.source.line])).toEqual([['parse_error', 2]]);
+    expect(issues[0]!.message).toMatch(/malformed JSON/);
   });
 
   it('skips a raw-layout keep-alive reply (OKX\'s text pong) without reporting a problem', async () => {
@@ -206,17 +218,17 @@ describe('capture layouts and containers', () => {
   });
 
   it('gives E_UNSUPPORTED_VENUE naming the venue for a capture of a venue without a format module', async () => {
-    const p = await fixture('COINBASE.ws.1.0', ['wss://ws-feed.exchange.coinbase.com <-> 1626993723.4', '1626993723.8: {"type":"l2update","product_id":"BTC-USD","changes":[["buy","30000.00","1.0"]]}'], false);
+    const p = await fixture('BITFINEX.ws.1.0', ['wss://api.bitfinex.com/ws/2 <-> 1626993723.4', '1626993723.8: [17470,[7254.7,3,3.3]]'], false);
     const err = await collect(p).catch((e: unknown) => e);
     expect((err as ChassisError).code).toBe('E_UNSUPPORTED_VENUE');
-    expect((err as ChassisError).message).toMatch(/coinbase/);
+    expect((err as ChassisError).message).toMatch(/bitfinex/);
   });
 
   it('lets --venue and --instrument override the inference', async () => {
     const path = await fixture('override.gz', LINES.slice(0, 3000));
     const out = await collect(path, { venue: 'binance-usdm', instrument: 'BTCUSDT-PERP' });
     expect(new Set(out.map((r) => `${r.venue}:${r.instrument}`))).toEqual(new Set(['binance-usdm:BTCUSDT-PERP']));
-    await expect(collect(path, { venue: 'coinbase' as never })).rejects.toMatchObject({ code: 'E_UNSUPPORTED_VENUE' });
+    await expect(collect(path, { venue: 'bitfinex' as never })).rejects.toMatchObject({ code: 'E_UNSUPPORTED_VENUE' });
   });
 });
 

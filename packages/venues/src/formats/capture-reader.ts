@@ -59,7 +59,7 @@ export async function detectCapture(path: string): Promise<CaptureInfo> {
 /** Venues we recognise but do not support, by URL, for a clear error. */
 function unsupportedVenueName(url: string | undefined): string | null {
   if (url === undefined) return null;
-  for (const name of ['coinbase', 'kraken', 'bitfinex', 'huobi', 'kucoin', 'gate']) if (url.toLowerCase().includes(name)) return name;
+  for (const name of ['bitfinex', 'huobi', 'gate']) if (url.toLowerCase().includes(name)) return name;
   return null;
 }
 
@@ -174,7 +174,8 @@ async function loadHttpEntries(files: readonly string[]): Promise<PendingEntry[]
 
 /**
  * Streams a capture file as normalized records in processing order. Bad lines become
- * sync_issue records with file and line; an unreadable container throws E_CAPTURE_CORRUPT.
+ * sync_issue records with file and line (parse_error; a recorded venue frame that is not JSON is
+ * a gap with instrument '' = every instrument); an unreadable container throws E_CAPTURE_CORRUPT.
  */
 export async function* readCapture(path: string, options: ReadCaptureOptions = {}): AsyncGenerator<NormalizedRecord> {
   for await (const batch of readCaptureBatches(path, options)) for (let i = 0; i < batch.length; i++) yield batch[i]!;
@@ -246,6 +247,10 @@ export async function* readCaptureBatches(path: string, options: ReadCaptureOpti
       try {
         message = JSON.parse(entry.text!);
       } catch (err) {
+        // In the raw layout the envelope parsed: the recorder stored a venue frame that is not JSON.
+        // Its content is unknown, so any instrument may have lost data there: a gap of all of them
+        // (instrument '' unless the envelope names one), not a corrupt file.
+        if (layout === 'chassis-raw') return [syncIssue(venue, entry.instrument ?? '', ctx, 'gap', `malformed frame from the venue: ${(err as Error).message}; what it carried is unknown`)];
         return [syncIssue(venue, defaultInstrument ?? '', ctx, 'parse_error', `malformed JSON: ${(err as Error).message}`)];
       }
     }

@@ -41,4 +41,11 @@ describe('instrumentSpec', () => {
     expect(instrumentSpec('deribit', 'BTC-24SEP21')).toMatchObject({ contractType: 'inverse', baseCurrency: 'BTC', quoteCurrency: 'USD', multiplier: '1', lotSize: '10', takerFee: '0.0005' });
     expect(instrumentSpec('deribit', 'SOL_USDC-PERPETUAL', { priceDecimals: 2, sizeDecimals: 1 })).toMatchObject({ contractType: 'linear', baseCurrency: 'SOL', quoteCurrency: 'USDC', makerFee: '0', takerFee: '0.0005', known: false });
   });
+
+  it('knows the Coinbase, Kraken and KuCoin spot pairs with their ticks, lots and lowest-tier fees', () => {
+    expect(instrumentSpec('coinbase', 'BTC-USD')).toMatchObject({ contractType: 'spot', baseCurrency: 'BTC', quoteCurrency: 'USD', tickSize: '0.01', lotSize: '0.00000001', makerFee: '0.006', takerFee: '0.012', known: true });
+    expect(instrumentSpec('kraken', 'XBT-USD')).toMatchObject({ contractType: 'spot', baseCurrency: 'XBT', quoteCurrency: 'USD', tickSize: '0.1', priceDecimals: 1, sizeDecimals: 8, makerFee: '0.0025', takerFee: '0.004' });
+    expect(instrumentSpec('kucoin', 'BCHSV-USDT', { priceDecimals: 3, sizeDecimals: 11 })).toMatchObject({ contractType: 'spot', quoteCurrency: 'USDT', tickSize: '0.001', sizeDecimals: 11, makerFee: '0.001', known: true });
+    expect(instrumentSpec('kraken', 'DOT-EUR', { priceDecimals: 4, sizeDecimals: 8 })).toMatchObject({ contractType: 'spot', baseCurrency: 'DOT', quoteCurrency: 'EUR', tickSize: '0.0001', known: false });
+  });
 });

@@ -85,6 +85,17 @@ const KNOWN: Readonly<Record<string, Known>> = {
   'bitmex:MATICUSDT': k('0.0001', '1', 'linear', 'MATIC', 'XBT', '0.0001'),
   'bitmex:XRPU21': k('0.00000001', '1', 'linear', 'XRP', 'XBT'),
   'bitmex:TRXU21': k('0.0000000001', '100', 'linear', 'TRX', 'XBT'),
+  // Spot pairs of Coinbase, Kraken and KuCoin (each venue's products / AssetPairs / symbols
+  // endpoints): quote_increment or pair_decimals as the tick, base_increment or lot_decimals as
+  // the lot. Kraken pair names lose their slash (instrument names are path segments).
+  'coinbase:BTC-USD': k('0.01', '0.00000001', 'spot', 'BTC', 'USD'),
+  'coinbase:ETH-USD': k('0.01', '0.00000001', 'spot', 'ETH', 'USD'),
+  'kraken:XBT-USD': k('0.1', '0.00000001', 'spot', 'XBT', 'USD'),
+  'kraken:BTC-USD': k('0.1', '0.00000001', 'spot', 'BTC', 'USD'),
+  'kraken:ETH-USD': k('0.01', '0.00000001', 'spot', 'ETH', 'USD'),
+  'kucoin:BTC-USDT': k('0.1', '0.00000001', 'spot', 'BTC', 'USDT'),
+  // The bundled cryptofeed capture (April 2021): prices with 3 decimals, sizes with 8.
+  'kucoin:BCHSV-USDT': k('0.001', '0.00000001', 'spot', 'BCHSV', 'USDT'),
 };
 
 /**
@@ -140,6 +151,15 @@ function defaultFees(venue: VenueId, contractType: ContractType, symbol: string)
     case 'bitmex':
       // Perpetuals and futures at capture time (2021): maker rebate 0.025%, taker 0.075%.
       return { makerFee: '-0.00025', takerFee: '0.00075' };
+    case 'coinbase':
+      // Advanced Trade, lowest volume tier.
+      return { makerFee: '0.006', takerFee: '0.012' };
+    case 'kraken':
+      // Kraken Pro spot, lowest volume tier.
+      return { makerFee: '0.0025', takerFee: '0.004' };
+    case 'kucoin':
+      // Spot class A pairs, VIP 0.
+      return { makerFee: '0.001', takerFee: '0.001' };
   }
 }
 
@@ -172,6 +192,11 @@ function deriveFromSymbol(venue: VenueId, symbol: string): Pick<Known, 'contract
     if (future) return { contractType: 'inverse', baseCurrency: future[1]!, quoteCurrency: 'USD', multiplier: '1' };
     const [base = symbol, rest = ''] = symbol.split('_');
     return { contractType: 'linear', baseCurrency: base, quoteCurrency: rest.split('-')[0] || 'USDC', multiplier: '1' };
+  }
+  if (venue === 'coinbase' || venue === 'kraken' || venue === 'kucoin') {
+    // Spot only: BASE-QUOTE (Kraken's BASE/QUOTE is stored as BASE-QUOTE).
+    const [base = symbol, quote = ''] = symbol.split('-');
+    return { contractType: 'spot', baseCurrency: base, quoteCurrency: quote, multiplier: '1' };
   }
   if (venue === 'okx') {
     const parts = symbol.split('-');

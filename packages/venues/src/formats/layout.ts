@@ -3,8 +3,9 @@
  * - chassis-raw: `{"tsLocalNs":"<ns>","venue":"<id>","feed":"<name>","connectionId":"<id>","message":<venue JSON>}`
  *   (optional `instrument` and `url` for REST responses that do not name their symbol). A frame
  *   the recorder could not splice verbatim (not JSON, or JSON with a raw line break) is kept as
- *   `"text":<JSON string>` instead of `message`; the reader parses that text like any other, so
- *   a non-JSON frame becomes a recorded parse_error. `"keepAlive":true` marks the venue's reply to
+ *   `"text":<JSON string>` instead of `message`; the reader parses that text like any other; a
+ *   non-JSON frame becomes a gap of every instrument (the venue sent something unreadable, data
+ *   may be missing there), while a line whose envelope is broken stays a parse_error. `"keepAlive":true` marks the venue's reply to
  *   a keep-alive (OKX's text `pong`): kept byte for byte, skipped by the reader.
  * - ns-json:     `<capture ns> <venue JSON>` (hftbacktest captures)
  * - cryptofeed:  `<url> <-> <connect s>` header, inbound `<s>: <json>`, outbound `<url> <- <s>: <json>`,
@@ -105,7 +106,7 @@ export function parseLine(layout: Exclude<Layout, 'tardis-csv'>, line: string): 
       if (v['keepAlive'] === true) return SKIP; // the venue's answer to our keep-alive: recorded, not market data
       const instrument = typeof v['instrument'] === 'string' ? v['instrument'] : undefined;
       const url = typeof v['url'] === 'string' ? v['url'] : undefined;
-      // A `text` frame is parsed by the reader (capture-reader mapEntry); one that is not JSON becomes a parse_error there.
+      // A `text` frame is parsed by the reader (capture-reader mapEntry); one that is not JSON becomes a gap there.
       const body = 'text' in v ? { text: v['text'] as string } : { message: v['message'] };
       return { kind: 'message', tsLocalNs: BigInt(ts), ...body, venue: venue as VenueId, ...(instrument !== undefined ? { instrument } : {}), ...(url !== undefined ? { url } : {}) };
     }

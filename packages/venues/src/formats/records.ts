@@ -5,7 +5,7 @@
  */
 
 /** Venue ids used everywhere (CLI, paths, metadata). */
-export const VENUE_IDS = ['binance-spot', 'binance-usdm', 'binance-coinm', 'okx', 'bybit-spot', 'bybit-linear', 'hyperliquid', 'deribit', 'bitmex'] as const;
+export const VENUE_IDS = ['binance-spot', 'binance-usdm', 'binance-coinm', 'okx', 'bybit-spot', 'bybit-linear', 'hyperliquid', 'deribit', 'bitmex', 'coinbase', 'kraken', 'kucoin'] as const;
 export type VenueId = (typeof VENUE_IDS)[number];
 
 /** Where a record came from, for error messages and provenance (file + 1-based line). */

@@ -43,9 +43,9 @@ export interface MapperOptions {
   readonly instrument?: string;
 }
 
-/** One venue family (Binance, OKX, Bybit, Hyperliquid, Deribit, BitMEX): recognise, infer and create mappers. */
+/** One venue family (Binance, OKX, Bybit, Hyperliquid, Deribit, BitMEX, Coinbase, Kraken, KuCoin): recognise, infer and create mappers. */
 export interface VenueFormat {
-  readonly family: 'binance' | 'okx' | 'bybit' | 'hyperliquid' | 'deribit' | 'bitmex';
+  readonly family: 'binance' | 'okx' | 'bybit' | 'hyperliquid' | 'deribit' | 'bitmex' | 'coinbase' | 'kraken' | 'kucoin';
   /** True if the parsed message is a market-data message of this family. */
   canHandle(message: unknown): boolean;
   /**

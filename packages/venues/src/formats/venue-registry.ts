@@ -5,10 +5,13 @@ import { bybitFormat } from './bybit.ts';
 import { hyperliquidFormat } from './hyperliquid.ts';
 import { deribitFormat } from './deribit.ts';
 import { bitmexFormat } from './bitmex.ts';
+import { coinbaseFormat } from './coinbase.ts';
+import { krakenFormat } from './kraken.ts';
+import { kucoinFormat } from './kucoin.ts';
 import type { VenueId } from './records.ts';
 import type { VenueFormat } from './venue-mapper.ts';
 
-export const VENUE_FORMATS: readonly VenueFormat[] = [binanceFormat, okxFormat, bybitFormat, hyperliquidFormat, deribitFormat, bitmexFormat];
+export const VENUE_FORMATS: readonly VenueFormat[] = [binanceFormat, okxFormat, bybitFormat, hyperliquidFormat, deribitFormat, bitmexFormat, coinbaseFormat, krakenFormat, kucoinFormat];
 
 export function formatForVenue(venue: VenueId): VenueFormat {
   // Venue ids are the family name, or `{family}-{market}` (binance-usdm, bybit-spot).
