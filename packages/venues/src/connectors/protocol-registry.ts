@@ -6,6 +6,7 @@ import { bitmexProtocol } from './bitmex-protocol.ts';
 import { bybitProtocol } from './bybit-protocol.ts';
 import { deribitProtocol } from './deribit-protocol.ts';
 import { hyperliquidProtocol } from './hyperliquid-protocol.ts';
+import { krakenProtocol } from './kraken-protocol.ts';
 import { okxProtocol } from './okx-protocol.ts';
 import type { VenueProtocol } from './venue-protocol.ts';
 
@@ -26,8 +27,9 @@ export function venueProtocol(venue: VenueId): VenueProtocol {
       return deribitProtocol();
     case 'bitmex':
       return bitmexProtocol();
-    case 'coinbase':
     case 'kraken':
+      return krakenProtocol();
+    case 'coinbase':
     case 'kucoin':
       // Importable (formats/), not yet recordable: their connectors are issue 14's recording half.
       throw new ChassisError('E_UNSUPPORTED_VENUE', `no recording connector for ${venue} yet (its captures can be imported with chassis import)`);

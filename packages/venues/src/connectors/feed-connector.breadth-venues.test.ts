@@ -152,3 +152,50 @@ describe('BitMEX connector on loopback', () => {
     expect(sink.eventsOf('synced')[0]!.instrument).toBe('XBTUSD');
   });
 });
+
+// Shapes from docs.kraken.com spot-websocket-v2 "book" (snapshot, then updates with a checksum).
+const krakenBook = (type: 'snapshot' | 'update'): string =>
+  `{"channel":"book","type":"${type}","data":[{"symbol":"BTC/USD","bids":[{"price":45283.5,"qty":0.1}],"asks":[{"price":45285.2,"qty":0.001}],"checksum":974947235}]}`;
+
+describe('Kraken v2 connector on loopback', () => {
+  it('connects to /v2 and subscribes book (depth 1000), trade and ticker on bbo events, one message per channel', async () => {
+    const s = await start(
+      { venue: 'kraken', symbols: ['BTC/USD', 'ETH/USD'], channels: ['depth', 'trade', 'bbo'] },
+      recordingSink(),
+    );
+    expect(s.path).toBe('/v2');
+    await settle();
+    expect(s.received.map((m) => JSON.parse(m))).toEqual([
+      { method: 'subscribe', params: { channel: 'book', symbol: ['BTC/USD', 'ETH/USD'], depth: 1000 } },
+      { method: 'subscribe', params: { channel: 'trade', symbol: ['BTC/USD', 'ETH/USD'] } },
+      { method: 'subscribe', params: { channel: 'ticker', symbol: ['BTC/USD', 'ETH/USD'], event_trigger: 'bbo' } },
+    ]);
+  });
+
+  it('sends {"method":"ping"} when idle and takes the pong as a keep-alive reply', async () => {
+    const sink = recordingSink();
+    const s = await start({ venue: 'kraken', symbols: ['BTC/USD'], channels: ['trade'] }, sink, {
+      overrides: { pingIntervalMs: 50 },
+    });
+    s.socket.on('message', (m) => {
+      if (m.toString() === '{"method":"ping"}')
+        s.socket.send(
+          '{"method":"pong","time_in":"2023-09-24T14:10:23.799685Z","time_out":"2023-09-24T14:10:23.799703Z"}',
+        );
+    });
+    await sink.until(() => sink.frames.length >= 2);
+    expect(sink.frames.every((f) => f.keepAlive === true)).toBe(true);
+  });
+
+  it('reports the book synced by the snapshot, not by an update that precedes it', async () => {
+    const sink = recordingSink();
+    const s = await start({ venue: 'kraken', symbols: ['BTC/USD'], channels: ['depth'] }, sink);
+    sendAll(s, [krakenBook('update'), '{"channel":"heartbeat"}']);
+    await sink.until(() => sink.frames.length === 2);
+    expect(sink.eventsOf('synced')).toEqual([]);
+    sendAll(s, [krakenBook('snapshot'), krakenBook('update')]);
+    await sink.until(() => sink.eventsOf('synced').length === 1);
+    expect(sink.eventsOf('synced')[0]!.instrument).toBe('BTC/USD');
+    expect(sink.eventsOf('malformed')).toEqual([]);
+  });
+});
