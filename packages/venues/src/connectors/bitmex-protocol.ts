@@ -9,7 +9,8 @@
  * depth), `quote` (top of book), `trade`.
  */
 import type { FeedSpec, RecordChannel } from './connector.ts';
-import type { BookSequenceWatch, SequenceStep } from './sequence-watch.ts';
+import type { BookSequenceWatch } from './sequence-watch.ts';
+import { snapshotWatch } from './snapshot-watch.ts';
 import { fieldText } from './sequence-watch.ts';
 import { chunkedPlan, type VenueProtocol } from './venue-protocol.ts';
 
@@ -30,26 +31,12 @@ function message(op: 'subscribe' | 'unsubscribe', args: readonly string[]): stri
  * is the format's check (formats/bitmex.ts).
  */
 function bitmexBookWatch(): BookSequenceWatch {
-  const synced = new Set<string>();
-  const none: SequenceStep = { kind: 'none' };
-  return {
-    observe(text) {
-      if (!text.startsWith('{"table":"orderBookL2"')) return none;
-      const action = fieldText(text, 'action');
-      if (action === 'partial') {
-        const symbol = fieldText(text, 'symbol', text.indexOf('"filter"'));
-        if (symbol === null) return none;
-        synced.add(symbol);
-        return { kind: 'snapshot', symbol };
-      }
-      const symbol = fieldText(text, 'symbol', text.indexOf('"data"'));
-      if (symbol === null) return none;
-      return synced.has(symbol) ? { kind: 'continuous', symbol } : { kind: 'unsynced', symbol };
-    },
-    reset(symbol) {
-      synced.delete(symbol);
-    },
-  };
+  return snapshotWatch((text) => {
+    if (!text.startsWith('{"table":"orderBookL2"')) return null;
+    const snapshot = fieldText(text, 'action') === 'partial';
+    const symbol = fieldText(text, 'symbol', text.indexOf(snapshot ? '"filter"' : '"data"'));
+    return symbol === null ? null : { symbol, snapshot };
+  });
 }
 
 export function bitmexProtocol(): VenueProtocol {

@@ -199,3 +199,38 @@ describe('Kraken v2 connector on loopback', () => {
     expect(sink.eventsOf('malformed')).toEqual([]);
   });
 });
+
+// Shape from docs.cdp.coinbase.com Advanced Trade "WebSocket Channels", level2 (l2_data).
+const coinbaseBook = (type: 'snapshot' | 'update', seq: number): string =>
+  `{"channel":"l2_data","client_id":"","timestamp":"2023-02-09T20:32:50.714964855Z","sequence_num":${seq},"events":[{"type":"${type}","product_id":"BTC-USD","updates":[{"side":"bid","event_time":"1970-01-01T00:00:00Z","price_level":"21921.73","new_quantity":"0.06317902"}]}]}`;
+
+describe('Coinbase Advanced Trade connector on loopback', () => {
+  it('subscribes heartbeats, then level2, market_trades and ticker, one message per channel, on the root path', async () => {
+    const s = await start(
+      { venue: 'coinbase', symbols: ['BTC-USD', 'ETH-USD'], channels: ['depth', 'trade', 'bbo'] },
+      recordingSink(),
+    );
+    expect(s.path).toBe('/');
+    await settle();
+    expect(s.received.map((m) => JSON.parse(m))).toEqual([
+      { type: 'subscribe', channel: 'heartbeats' },
+      { type: 'subscribe', product_ids: ['BTC-USD', 'ETH-USD'], channel: 'level2' },
+      { type: 'subscribe', product_ids: ['BTC-USD', 'ETH-USD'], channel: 'market_trades' },
+      { type: 'subscribe', product_ids: ['BTC-USD', 'ETH-USD'], channel: 'ticker' },
+    ]);
+  });
+
+  it('reports the book synced by the l2_data snapshot event, not by an update before it', async () => {
+    const sink = recordingSink();
+    const s = await start({ venue: 'coinbase', symbols: ['BTC-USD'], channels: ['depth'] }, sink);
+    sendAll(s, [
+      coinbaseBook('update', 1),
+      '{"channel":"heartbeats","client_id":"","timestamp":"2023-06-23T20:31:26.122969572Z","sequence_num":2,"events":[{"current_time":"2023-06-23 20:31:56.121961769 +0000 UTC m=+91717.525857105","heartbeat_counter":"3049"}]}',
+    ]);
+    await sink.until(() => sink.frames.length === 2);
+    expect(sink.eventsOf('synced')).toEqual([]);
+    sendAll(s, [coinbaseBook('snapshot', 3), coinbaseBook('update', 4)]);
+    await sink.until(() => sink.eventsOf('synced').length === 1);
+    expect(sink.eventsOf('synced')[0]!.instrument).toBe('BTC-USD');
+  });
+});

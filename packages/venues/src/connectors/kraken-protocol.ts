@@ -11,7 +11,8 @@
  * connection and subscription rates for public data are not published: ours are gentle.
  */
 import type { FeedSpec, RecordChannel } from './connector.ts';
-import type { BookSequenceWatch, SequenceStep } from './sequence-watch.ts';
+import type { BookSequenceWatch } from './sequence-watch.ts';
+import { snapshotWatch } from './snapshot-watch.ts';
 import { fieldText } from './sequence-watch.ts';
 import { chunkedPlan, type VenueProtocol } from './venue-protocol.ts';
 
@@ -31,24 +32,11 @@ function request(method: 'subscribe' | 'unsubscribe', channel: RecordChannel, sy
 
 /** Book snapshot vs update per symbol; continuity itself is the checksum, verified on reading. */
 function krakenBookWatch(): BookSequenceWatch {
-  const synced = new Set<string>();
-  const none: SequenceStep = { kind: 'none' };
-  return {
-    observe(text) {
-      if (!text.startsWith('{"channel":"book"')) return none;
-      const symbol = fieldText(text, 'symbol');
-      const type = fieldText(text, 'type');
-      if (symbol === null) return none;
-      if (type === 'snapshot') {
-        synced.add(symbol);
-        return { kind: 'snapshot', symbol };
-      }
-      return synced.has(symbol) ? { kind: 'continuous', symbol } : { kind: 'unsynced', symbol };
-    },
-    reset(symbol) {
-      synced.delete(symbol);
-    },
-  };
+  return snapshotWatch((text) => {
+    if (!text.startsWith('{"channel":"book"')) return null;
+    const symbol = fieldText(text, 'symbol');
+    return symbol === null ? null : { symbol, snapshot: fieldText(text, 'type') === 'snapshot' };
+  });
 }
 
 export function krakenProtocol(): VenueProtocol {

@@ -4,6 +4,7 @@ import type { VenueId } from '../formats/records.ts';
 import { binanceProtocol } from './binance-protocol.ts';
 import { bitmexProtocol } from './bitmex-protocol.ts';
 import { bybitProtocol } from './bybit-protocol.ts';
+import { coinbaseProtocol } from './coinbase-protocol.ts';
 import { deribitProtocol } from './deribit-protocol.ts';
 import { hyperliquidProtocol } from './hyperliquid-protocol.ts';
 import { krakenProtocol } from './kraken-protocol.ts';
@@ -30,6 +31,7 @@ export function venueProtocol(venue: VenueId): VenueProtocol {
     case 'kraken':
       return krakenProtocol();
     case 'coinbase':
+      return coinbaseProtocol();
     case 'kucoin':
       // Importable (formats/), not yet recordable: their connectors are issue 14's recording half.
       throw new ChassisError('E_UNSUPPORTED_VENUE', `no recording connector for ${venue} yet (its captures can be imported with chassis import)`);

@@ -10,7 +10,7 @@ import type { VenueId } from '../formats/records.ts';
 import { RECORD_CHANNELS, type FeedSpec, type RecordChannel } from './connector.ts';
 import type { BookSequenceWatch } from './sequence-watch.ts';
 
-export type VenueFamily = 'binance' | 'okx' | 'bybit' | 'hyperliquid' | 'deribit' | 'bitmex' | 'kraken';
+export type VenueFamily = 'binance' | 'okx' | 'bybit' | 'hyperliquid' | 'deribit' | 'bitmex' | 'kraken' | 'coinbase';
 
 /** One WebSocket connection the feed needs: where to connect and what to send once open. */
 export interface ConnectionPlan {
