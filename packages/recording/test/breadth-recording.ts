@@ -53,7 +53,7 @@ function rowText(b: CanonicalBatch, i: number): string {
 }
 
 /** Every canonical record of an instrument, per kind, as text without its local capture time. */
-async function canonicalRecords(
+export async function canonicalRecords(
   storage: Storage,
   venue: VenueId,
   instrument: string,
