@@ -8,6 +8,8 @@
 import { join } from 'node:path';
 import { cryptofeedDir, hftbacktestDir } from '../../examples/data/index.ts';
 import { BinanceVenue, type BinanceMarket } from './binance-venue.ts';
+import { loadCryptofeedBitmexCapture, loadCryptofeedDeribitCapture, loadHyperliquidCapture } from './breadth-captures.ts';
+import { breadthVenue } from './breadth-venues.ts';
 import { BybitVenue } from './bybit-venue.ts';
 import { loadCryptofeedBinanceCapture, loadCryptofeedOkxCapture, loadHftbacktestCapture, type CaptureTimeline, type TimelineEntry } from './capture-timeline.ts';
 import { OkxVenue } from './okx-venue.ts';
@@ -26,7 +28,8 @@ export * from './capture-timeline.ts';
 export type CaptureSource =
   | { readonly layout: 'hftbacktest'; readonly path: string }
   | { readonly layout: 'cryptofeed-binance'; readonly wsPath: string; readonly httpPath: string }
-  | { readonly layout: 'cryptofeed-okx'; readonly path: string };
+  | { readonly layout: 'cryptofeed-okx'; readonly path: string }
+  | { readonly layout: 'hyperliquid' | 'cryptofeed-deribit' | 'cryptofeed-bitmex'; readonly path: string };
 
 /** The bundled captures (examples/data). */
 export const CAPTURES = {
@@ -35,6 +38,9 @@ export const CAPTURES = {
   cryptofeedSpot: { layout: 'cryptofeed-binance', wsPath: join(cryptofeedDir, 'BINANCE.ws.1.0'), httpPath: join(cryptofeedDir, 'BINANCE.http.0.0') },
   cryptofeedUsdm: { layout: 'cryptofeed-binance', wsPath: join(cryptofeedDir, 'BINANCE_FUTURES.ws.1.0'), httpPath: join(cryptofeedDir, 'BINANCE_FUTURES.http.0.0') },
   cryptofeedOkx: { layout: 'cryptofeed-okx', path: join(cryptofeedDir, 'OKX.ws.1.0') },
+  hyperliquidBtc: { layout: 'hyperliquid', path: join(hftbacktestDir, 'hyperliquid_btcusd_20250126.gz') },
+  cryptofeedDeribit: { layout: 'cryptofeed-deribit', path: join(cryptofeedDir, 'DERIBIT.ws.1.0') },
+  cryptofeedBitmex: { layout: 'cryptofeed-bitmex', path: join(cryptofeedDir, 'BITMEX.ws.1.0') },
 } as const satisfies Record<string, CaptureSource>;
 
 /** Default capture per venue. Bybit has no capture: it re-encodes Binance's (bybit-venue.ts). COIN-M re-labels USD-M's (asCoinmPerpetual). */
@@ -45,6 +51,9 @@ const DEFAULT_CAPTURE: Record<VenueName, CaptureSource> = {
   okx: CAPTURES.cryptofeedOkx,
   'bybit-spot': CAPTURES.spotBtcusdt,
   'bybit-linear': CAPTURES.usdmBtcusdt,
+  hyperliquid: CAPTURES.hyperliquidBtc,
+  deribit: CAPTURES.cryptofeedDeribit,
+  bitmex: CAPTURES.cryptofeedBitmex,
 };
 
 export interface VenueServerOptions extends Partial<VenueServerCore> {
@@ -59,6 +68,8 @@ export interface VenueServerOptions extends Partial<VenueServerCore> {
   /** Binance REST weight limit per window and the window, ms (venue: 2400 or 6000 per 60 s). */
   readonly restWeightLimit?: number;
   readonly restWeightWindowMs?: number;
+  /** Deribit: replaces the heartbeat interval a client asks for with set_heartbeat, ms. */
+  readonly heartbeatIntervalMs?: number;
 }
 
 const timelineCache = new Map<string, CaptureTimeline>();
@@ -68,10 +79,27 @@ export function loadCapture(source: CaptureSource): CaptureTimeline {
   const key = JSON.stringify(source);
   let t = timelineCache.get(key);
   if (t === undefined) {
-    t = source.layout === 'hftbacktest' ? loadHftbacktestCapture(source.path) : source.layout === 'cryptofeed-binance' ? loadCryptofeedBinanceCapture(source.wsPath, source.httpPath) : loadCryptofeedOkxCapture(source.path);
+    t = loadSource(source);
     timelineCache.set(key, t);
   }
   return t;
+}
+
+function loadSource(source: CaptureSource): CaptureTimeline {
+  switch (source.layout) {
+    case 'hftbacktest':
+      return loadHftbacktestCapture(source.path);
+    case 'cryptofeed-binance':
+      return loadCryptofeedBinanceCapture(source.wsPath, source.httpPath);
+    case 'cryptofeed-okx':
+      return loadCryptofeedOkxCapture(source.path);
+    case 'hyperliquid':
+      return loadHyperliquidCapture(source.path);
+    case 'cryptofeed-deribit':
+      return loadCryptofeedDeribitCapture(source.path);
+    case 'cryptofeed-bitmex':
+      return loadCryptofeedBitmexCapture(source.path);
+  }
 }
 
 /** The first entries of a timeline: at most maxEntries, spanning at most maxSpanS capture seconds. */
@@ -120,6 +148,8 @@ export async function startVenueServer(options: VenueServerOptions): Promise<Ven
       ...(options.restWeightWindowMs !== undefined ? { restWeightWindowMs: options.restWeightWindowMs } : {}),
       trim,
     });
+  const breadth = breadthVenue(options.venue, { entries: trim(capture.entries), host, ...(options.heartbeatIntervalMs !== undefined ? { heartbeatIntervalMs: options.heartbeatIntervalMs } : {}) });
+  if (breadth !== null) return server.listen(breadth);
   const protocol =
     options.venue === 'binance-spot'
       ? binance('spot')

@@ -15,7 +15,9 @@ export function buildManifest(w: WindowAccount, files: readonly PartFileSummary[
     format: 'chassis-manifest-v1',
     venue: w.venue,
     feed: w.feed,
-    ...(w.symbols.length === 1 ? { instrument: w.symbols[0]! } : {}),
+    // The reader renames the records to this name: it must be the canonical, path-safe one the
+    // formats give (Kraken's venue symbol BTC/USD is the instrument BTC-USD, formats/kraken.ts).
+    ...(w.symbols.length === 1 ? { instrument: w.symbols[0]!.replaceAll('/', '-') } : {}),
     symbols: w.symbols,
     window: w.window,
     files: files.map((f) => ({ key: f.key, sha256: f.sha256, bytes: f.bytes, messages: f.messages })),

@@ -2,7 +2,12 @@
 import { ChassisError } from '@chassis/core';
 import type { VenueId } from '../formats/records.ts';
 import { binanceProtocol } from './binance-protocol.ts';
+import { bitmexProtocol } from './bitmex-protocol.ts';
 import { bybitProtocol } from './bybit-protocol.ts';
+import { coinbaseProtocol } from './coinbase-protocol.ts';
+import { deribitProtocol } from './deribit-protocol.ts';
+import { hyperliquidProtocol } from './hyperliquid-protocol.ts';
+import { krakenProtocol } from './kraken-protocol.ts';
 import { okxProtocol } from './okx-protocol.ts';
 import type { VenueProtocol } from './venue-protocol.ts';
 
@@ -18,10 +23,15 @@ export function venueProtocol(venue: VenueId): VenueProtocol {
     case 'bybit-linear':
       return bybitProtocol(venue);
     case 'hyperliquid':
+      return hyperliquidProtocol();
     case 'deribit':
+      return deribitProtocol();
     case 'bitmex':
-    case 'coinbase':
+      return bitmexProtocol();
     case 'kraken':
+      return krakenProtocol();
+    case 'coinbase':
+      return coinbaseProtocol();
     case 'kucoin':
       // Importable (formats/), not yet recordable: their connectors are issue 14's recording half.
       throw new ChassisError('E_UNSUPPORTED_VENUE', `no recording connector for ${venue} yet (its captures can be imported with chassis import)`);

@@ -114,7 +114,7 @@ describe('endpoints replace only scheme, host and port', () => {
 
 describe('venues without a connector', () => {
   it('are refused with E_UNSUPPORTED_VENUE naming the venue', () => {
-    expect(() => venueProtocol('bitmex')).toThrow(expect.objectContaining({ code: 'E_UNSUPPORTED_VENUE', message: expect.stringContaining('bitmex') }));
+    expect(() => venueProtocol('ftx' as VenueId)).toThrow(expect.objectContaining({ code: 'E_UNSUPPORTED_VENUE', message: expect.stringContaining('ftx') }));
   });
 });
 

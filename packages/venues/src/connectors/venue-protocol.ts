@@ -10,7 +10,7 @@ import type { VenueId } from '../formats/records.ts';
 import { RECORD_CHANNELS, type FeedSpec, type RecordChannel } from './connector.ts';
 import type { BookSequenceWatch } from './sequence-watch.ts';
 
-export type VenueFamily = 'binance' | 'okx' | 'bybit';
+export type VenueFamily = 'binance' | 'okx' | 'bybit' | 'hyperliquid' | 'deribit' | 'bitmex' | 'kraken' | 'coinbase';
 
 /** One WebSocket connection the feed needs: where to connect and what to send once open. */
 export interface ConnectionPlan {
@@ -32,6 +32,8 @@ export interface KeepAlive {
   readonly whenIdleOnly: boolean;
   /** Recognises the venue's reply, which does not count as market data for the silence watchdog. */
   isReply(text: string): boolean;
+  /** A message the venue requires in answer to one of its keep-alive frames (Deribit `test_request` → `public/test`); null = none. */
+  answer?(text: string): string | null;
 }
 
 /** A rate as a token bucket: `burst` at once, refilled at `perSecond`. */
@@ -129,4 +131,24 @@ export function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
+}
+
+/** One subscription of a feed: a record channel of one symbol. */
+export interface ChannelSymbol {
+  readonly channel: RecordChannel;
+  readonly symbol: string;
+}
+
+/**
+ * Connections for venues that subscribe by message on one path: the feed's (channel, symbol)
+ * pairs in chunks of at most `max` per connection, each chunk subscribed by `subscribe(chunk)`.
+ */
+export function chunkedPlan(spec: FeedSpec, max: number, path: string, subscribe: (part: readonly ChannelSymbol[]) => readonly string[]): ConnectionPlan[] {
+  const subs = spec.channels.flatMap((channel) => spec.symbols.map((symbol) => ({ channel, symbol })));
+  return chunks(subs, max).map((part) => ({
+    path,
+    symbols: [...new Set(part.map((s) => s.symbol))],
+    channels: [...new Set(part.map((s) => s.channel))],
+    subscribeMessages: subscribe(part),
+  }));
 }

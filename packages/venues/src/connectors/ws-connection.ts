@@ -87,6 +87,8 @@ export class WsConnection {
         if (channel !== null) this.channelFrames[channel]++;
       }
       this.o.onFrame(text, tsNs, isData);
+      const answer = isData ? null : (this.o.keepAlive?.answer?.(text) ?? null);
+      if (answer !== null) this.send(answer);
     });
     socket.on('error', (err) => {
       this.lastError = err.message;
