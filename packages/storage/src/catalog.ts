@@ -27,7 +27,11 @@ export interface Catalog {
   /** Every dataset the gate has recorded (all states), oldest first. */
   list(filter?: CatalogFilter): Promise<DatasetMeta[]>;
   get(datasetId: string): Promise<DatasetMeta | undefined>;
-  /** Promoted datasets overlapping the window, newest version per day/segment, ordered by start. */
+  /**
+   * Promoted datasets overlapping the window, ordered by start. Of the versions of one
+   * kind/day/segment, a newer one replaces every older one its time span overlaps; versions with
+   * disjoint spans (a recorder restarted within a day) are all kept.
+   */
   find(query: FindQuery): Promise<DatasetMeta[]>;
   /** Records a dataset (idempotent by id); returns the stored entry and whether it was already present. */
   add(meta: DatasetMeta): Promise<{ meta: DatasetMeta; alreadyPresent: boolean }>;
@@ -82,13 +86,7 @@ class JsonCatalog implements Catalog {
     const candidates = (await this.list({ venue: q.venue, instrument: q.instrument, state: 'Promoted', ...(q.kind ? { kind: q.kind } : {}) })).filter(
       (d) => (q.from === undefined || d.endNs >= q.from) && (q.to === undefined || d.startNs < q.to),
     );
-    const newest = new Map<string, DatasetMeta>();
-    for (const d of candidates) {
-      const k = `${d.kind}|${d.day}|${d.segment}`;
-      const have = newest.get(k);
-      if (!have || d.version > have.version) newest.set(k, d);
-    }
-    return [...newest.values()].sort((a, b) => (a.startNs < b.startNs ? -1 : a.startNs > b.startNs ? 1 : a.kind.localeCompare(b.kind)));
+    return newestCoveringVersions(candidates).sort((a, b) => (a.startNs < b.startNs ? -1 : a.startNs > b.startNs ? 1 : a.kind.localeCompare(b.kind)));
   }
 
   async nextVersion(m: DatasetIdentity): Promise<number> {
@@ -121,6 +119,29 @@ class JsonCatalog implements Catalog {
       return { meta, alreadyPresent: false };
     });
   }
+}
+
+/**
+ * Newest first per kind/day/segment (the preferred dataset first of all), each kept unless a
+ * kept one overlaps its span: a re-import of the same data supersedes the old one, separate
+ * recordings of one day add up.
+ */
+export function newestCoveringVersions(candidates: readonly DatasetMeta[], preferredId?: string): DatasetMeta[] {
+  const byIdentity = new Map<string, DatasetMeta[]>();
+  for (const d of candidates) {
+    const k = `${d.kind}|${d.day}|${d.segment}`;
+    byIdentity.set(k, [...(byIdentity.get(k) ?? []), d]);
+  }
+  const kept: DatasetMeta[] = [];
+  for (const versions of byIdentity.values()) {
+    const keptHere: DatasetMeta[] = [];
+    const rank = (d: DatasetMeta): number => (d.id === preferredId ? Number.MAX_SAFE_INTEGER : d.version);
+    for (const d of [...versions].sort((a, b) => rank(b) - rank(a))) {
+      if (!keptHere.some((k) => d.startNs <= k.endNs && k.startNs <= d.endNs)) keptHere.push(d);
+    }
+    kept.push(...keptHere);
+  }
+  return kept;
 }
 
 /** Same content keeps its version; new content for the same identity gets the next one. */

@@ -7,7 +7,7 @@
  * dataset named as the target is always the one shown for its slot.
  */
 import { ChassisError } from '@chassis/core';
-import type { Catalog, DatasetMeta } from '@chassis/storage';
+import { newestCoveringVersions, type Catalog, type DatasetMeta } from '@chassis/storage';
 
 export interface ReportScope {
   readonly venue: string;
@@ -31,8 +31,6 @@ export function parseReportTime(text: string, flag: string): bigint {
   return BigInt(base) * 1_000_000n + fraction;
 }
 
-const slotOf = (d: DatasetMeta) => `${d.kind}|${d.day}|${d.segment}`;
-
 export async function reportScope(catalog: Catalog, target: string, window: { readonly fromNs?: bigint; readonly toNs?: bigint } = {}): Promise<ReportScope> {
   let venue: string;
   let instrument: string;
@@ -53,13 +51,8 @@ export async function reportScope(catalog: Catalog, target: string, window: { re
   const fromNs = window.fromNs ?? named?.startNs ?? all.reduce((m, d) => (d.startNs < m ? d.startNs : m), all[0]!.startNs);
   const toNs = window.toNs ?? named?.endNs ?? all.reduce((m, d) => (d.endNs > m ? d.endNs : m), all[0]!.endNs);
   if (toNs < fromNs) throw new ChassisError('E_REPORT_WINDOW', `the window ends (${toNs} ns) before it starts (${fromNs} ns)`);
-  const shown = new Map<string, DatasetMeta>();
-  for (const d of all) {
-    if (d.endNs < fromNs || d.startNs > toNs) continue;
-    const have = shown.get(slotOf(d));
-    if (!have || (have.id !== named?.id && d.version > have.version) || d.id === named?.id) shown.set(slotOf(d), d);
-  }
-  const datasets = [...shown.values()].sort((a, b) => (a.startNs < b.startNs ? -1 : a.startNs > b.startNs ? 1 : a.kind.localeCompare(b.kind)));
+  const inWindow = all.filter((d) => d.endNs >= fromNs && d.startNs <= toNs);
+  const datasets = newestCoveringVersions(inWindow, named?.id).sort((a, b) => (a.startNs < b.startNs ? -1 : a.startNs > b.startNs ? 1 : a.kind.localeCompare(b.kind)));
   if (datasets.length === 0) throw new ChassisError('E_REPORT_WINDOW', `no dataset of ${venue}:${instrument} overlaps the window`);
   return { venue, instrument, fromNs, toNs, datasets, ...(named ? { targetId: named.id } : {}) };
 }
