@@ -103,6 +103,34 @@ describe.concurrent('drills on a live Binance USD-M recording', () => {
     expect(results.flatMap((r) => r.datasets).filter((d) => d.outcome === 'quarantined')).toEqual([]);
   });
 
+  it('after a malformed frame the book is resynced from a new snapshot and the recorded book resumes promoted at it', async () => {
+    // Late enough that the book was synced before the frame (~2 s into the replay).
+    const rec = await drilled({ first: [{ kind: 'malformed', afterMessages: 2_000 }], settled: resyncedAfter('malformed') });
+    const frameAt = rec.events.findIndex((e) => e.type === 'malformed');
+    const after = rec.events.slice(frameAt);
+    expect(after.filter((e) => e.type === 'resync').map((e) => [e.instrument, e.reason.includes('malformed frame')])).toEqual([['BTCUSDT', true]]);
+    expect(after.find((e) => e.type === 'synced')!.reason).toContain('malformed frame');
+
+    const lines = rawLines(rec.root, 'binance-usdm', rec.feed);
+    const frameNs = lines.find((l) => !l.spliced)!.tsLocalNs;
+    const snapshots = lines.filter((l) => l.url !== undefined);
+    expect(snapshots.filter((l) => l.tsLocalNs < frameNs)).toHaveLength(1); // the initial sync, before the frame
+    const resyncSnapshot = snapshots.find((l) => l.tsLocalNs > frameNs)!;
+    const snapshotNs = BigInt((JSON.parse(resyncSnapshot.frame) as { E: number }).E) * 1_000_000n;
+    const lastDiffNs = Math.max(...rec.venue.served.filter((f) => f.text.includes('"depthUpdate"')).map((f) => (JSON.parse(f.text) as { data: { E: number } }).data.E));
+
+    const results = (await runPendingManifests(rec.storage)).flatMap((r) => r.results);
+    const books = results.flatMap((r) => r.datasets).filter((d) => d.meta.kind === 'book_delta');
+    const resumed = books.find((d) => d.meta.startNs === snapshotNs)!;
+    expect(resumed).toMatchObject({ outcome: 'promoted', meta: { startsWithSnapshot: true, endNs: BigInt(lastDiffNs) * 1_000_000n } });
+    const before = books.find((d) => d.meta.segment === 0)!;
+    expect(before).toMatchObject({ outcome: 'promoted', meta: { startsWithSnapshot: true } });
+    // Whatever is not promoted lies between the frame (after the book before it) and the resync snapshot.
+    for (const d of books.filter((x) => x.outcome !== 'promoted' && x.outcome !== 'already_present')) {
+      expect(d.meta.startNs > before.meta.endNs && d.meta.endNs < snapshotNs).toBe(true);
+    }
+  });
+
   it('a connection that stops answering pings and sending is restarted as silent, and the silence is a gap', async () => {
     const rec = await drilled({ later: { afterFrames: 300, drills: [{ kind: 'unresponsive' }] }, pongTimeoutMs: 60_000, settled: hasAll('silent', 'gap') });
     expect(recordedExactlyOnce(rec)).toEqual([]);

@@ -157,8 +157,9 @@ export class BookSync {
       this.emit('snapshot-received', connectionId, `${symbol} snapshot received (${res.text.length} bytes)`, symbol);
       if (again) this.requestSnapshot(connectionId, symbol, `a break happened while the previous ${symbol} snapshot was in flight`);
       else {
-        const after = this.afterMalformed(this.books.get(connectionId), symbol);
-        this.emit('synced', connectionId, `${symbol} snapshot recorded after the${after === '' ? ' first' : ''} diffs${after}; the reader synchronises the book from it`, symbol);
+        const afterMalformed = this.afterMalformed(this.books.get(connectionId), symbol) !== '';
+        const after = afterMalformed ? 'a malformed frame and the next diff' : 'the first diffs';
+        this.emit('synced', connectionId, `${symbol} snapshot recorded after ${after}; the reader synchronises the book from it`, symbol);
       }
     });
   }
