@@ -22,8 +22,8 @@ const FAST = { silenceMs: 1_200, backoffBaseMs: 20, backoffMaxMs: 100, pingInter
 interface DrillPlan {
   /** Drills armed for the first connection, before the connector starts. */
   readonly first?: readonly Drill[];
-  /** Drills armed on the open connections once this many frames were recorded. */
-  readonly later?: { readonly afterFrames: number; readonly drills: readonly Drill[] };
+  /** Drills armed on the open connections once this many frames were recorded (and `when` holds, if given). */
+  readonly later?: { readonly afterFrames: number; readonly when?: (rec: Recording) => boolean; readonly drills: readonly Drill[] };
   /** Drills on every connection of the server (its standing rules). */
   readonly standing?: readonly ConnectionDrill[];
   /** The recording is stopped only once this holds (the drill has played out). */
@@ -45,7 +45,7 @@ async function drilled(plan: DrillPlan): Promise<Recording & { manifest: Dataset
     },
   });
   if (plan.later !== undefined) {
-    await until('frames before the drill', () => rec.frames.length >= plan.later!.afterFrames);
+    await until('frames before the drill', () => rec.frames.length >= plan.later!.afterFrames && (plan.later!.when?.(rec) ?? true));
     for (const d of plan.later.drills) rec.venue.drill(d, 'all');
   }
   await until('the drill to play out', () => plan.settled(rec), 30_000);
@@ -104,8 +104,8 @@ describe.concurrent('drills on a live Binance USD-M recording', () => {
   });
 
   it('after a malformed frame the book is resynced from a new snapshot and the recorded book resumes promoted at it', async () => {
-    // Late enough that the book was synced before the frame (~2 s into the replay).
-    const rec = await drilled({ first: [{ kind: 'malformed', afterMessages: 2_000 }], settled: resyncedAfter('malformed') });
+    // Armed once the book is synced, so the frame interrupts a synced book.
+    const rec = await drilled({ later: { afterFrames: 300, when: has('synced'), drills: [{ kind: 'malformed', afterMessages: 200 }] }, settled: resyncedAfter('malformed') });
     const frameAt = rec.events.findIndex((e) => e.type === 'malformed');
     const after = rec.events.slice(frameAt);
     expect(after.filter((e) => e.type === 'resync').map((e) => [e.instrument, e.reason.includes('malformed frame')])).toEqual([['BTCUSDT', true]]);
