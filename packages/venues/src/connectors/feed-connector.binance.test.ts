@@ -156,6 +156,21 @@ describe('Binance USD-M connector on loopback', () => {
     expect(sink.eventsOf('gap')).toEqual([]); // the diffs around the frames are continuous
   });
 
+  it('after a malformed frame while the first snapshot is in flight, fetches one more snapshot once it lands (the first may predate the frame)', async () => {
+    const sink = recordingSink();
+    venue = await harness.start({ venue: 'binance-usdm', symbols: ['BTCUSDT'], channels: ['depth'] }, sink, {}, (v) => {
+      v.rest = (_req, res) => void setTimeout(() => res.end(snapshotBody), 200);
+    });
+    const s = await venue.socket(0);
+    sendAll(s, [diffs[0]!, 'Internal Server Error', diffs[1]!, 'Internal Server Error']);
+    await sink.until(() => sink.eventsOf('synced').length === 1, 3_000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(venue.restRequests).toHaveLength(2);
+    expect(sink.eventsOf('synced')).toHaveLength(1);
+    expect(sink.eventsOf('synced')[0]!.reason).toContain('malformed frame');
+    expect(sink.eventsOf('resync')).toHaveLength(1);
+  });
+
   it('delivers non-JSON frames as received and reports each as malformed', async () => {
     const sink = recordingSink();
     await startUsdm(sink);

@@ -113,6 +113,18 @@ describe('OKX connector on loopback', () => {
     expect(sink.eventsOf('synced')[1]!.reason).toContain('malformed frame');
     expect(sink.eventsOf('gap')).toEqual([]);
   });
+
+  it('does not resubscribe after a malformed frame a book still awaiting its first snapshot: that snapshot resyncs it', async () => {
+    const sink = recordingSink();
+    const s = await start({ venue: 'okx', symbols: ['BTC-USDT'], channels: ['depth'] }, sink);
+    await sink.until(() => sink.eventsOf('subscribed').length === 1);
+    sendAll(s, ['Internal Server Error']);
+    await sink.until(() => sink.eventsOf('resync').length === 1);
+    sendAll(s, [okxBook('snapshot', -1, 100)]);
+    await sink.until(() => sink.eventsOf('synced').length === 1);
+    expect(s.received).toHaveLength(1); // the initial subscribe only
+    expect(sink.eventsOf('synced')[0]!.reason).toContain('malformed frame');
+  });
 });
 
 describe('Bybit connector on loopback', () => {
