@@ -24,8 +24,8 @@ interface DrillPlan {
   readonly venue?: 'binance-usdm' | 'okx' | 'bybit-linear';
   /** Drills armed for the first connection, before the connector starts. */
   readonly first?: readonly Drill[];
-  /** Drills armed on the open connections once this many frames were recorded (silence drills: the connector restarts the connection). */
-  readonly later?: { readonly afterFrames: number; readonly drills: readonly Drill[] };
+  /** Drills armed on the open connections once this many frames were recorded and `when` holds, if given (silence drills: the connector restarts the connection). */
+  readonly later?: { readonly afterFrames: number; readonly when?: (rec: Recording) => boolean; readonly drills: readonly Drill[] };
   /** Drills on every connection of the server (its standing rules). */
   readonly standing?: readonly ConnectionDrill[];
   /** The recording is stopped only once this holds (the drill has played out). */
@@ -51,7 +51,7 @@ async function drilled(plan: DrillPlan): Promise<Recording & { manifest: Dataset
     },
   });
   if (plan.later !== undefined) {
-    await until('frames before the drill', () => rec.frames.length >= plan.later!.afterFrames);
+    await until('frames before the drill', () => rec.frames.length >= plan.later!.afterFrames && (plan.later!.when?.(rec) ?? true));
     for (const d of plan.later.drills) rec.venue.drill(d, 'all');
     // The market runs through the silence the drill causes; once the connector gave up on the
     // connection it holds still until the replacement is open, so that data resumes on it even
@@ -114,6 +114,34 @@ describe.concurrent('drills on a live Binance USD-M recording', () => {
     const results = (await runPendingManifests(rec.storage)).flatMap((r) => r.results);
     expect(results.flatMap((r) => r.sourceGaps.map((g) => g.message))).toEqual(broken.map(() => expect.stringMatching(/^gap: malformed frame from the venue: /)));
     expect(results.flatMap((r) => r.datasets).filter((d) => d.outcome === 'quarantined')).toEqual([]);
+  });
+
+  it('after a malformed frame the book is resynced from a new snapshot and the recorded book resumes promoted at it', async () => {
+    // Armed once the book is synced, so the frame interrupts a synced book.
+    const rec = await drilled({ later: { afterFrames: 300, when: has('synced'), drills: [{ kind: 'malformed', afterMessages: 200 }] }, settled: resyncedAfter('malformed') });
+    const frameAt = rec.events.findIndex((e) => e.type === 'malformed');
+    const after = rec.events.slice(frameAt);
+    expect(after.filter((e) => e.type === 'resync').map((e) => [e.instrument, e.reason.includes('malformed frame')])).toEqual([['BTCUSDT', true]]);
+    expect(after.find((e) => e.type === 'synced')!.reason).toContain('malformed frame');
+
+    const lines = rawLines(rec.root, 'binance-usdm', rec.feed);
+    const frameNs = lines.find((l) => !l.spliced)!.tsLocalNs;
+    const snapshots = lines.filter((l) => l.url !== undefined);
+    expect(snapshots.filter((l) => l.tsLocalNs < frameNs)).toHaveLength(1); // the initial sync, before the frame
+    const resyncSnapshot = snapshots.find((l) => l.tsLocalNs > frameNs)!;
+    const snapshotNs = BigInt((JSON.parse(resyncSnapshot.frame) as { E: number }).E) * 1_000_000n;
+    const lastDiffNs = Math.max(...rec.venue.served.filter((f) => f.text.includes('"depthUpdate"')).map((f) => (JSON.parse(f.text) as { data: { E: number } }).data.E));
+
+    const results = (await runPendingManifests(rec.storage)).flatMap((r) => r.results);
+    const books = results.flatMap((r) => r.datasets).filter((d) => d.meta.kind === 'book_delta');
+    const resumed = books.find((d) => d.meta.startNs === snapshotNs)!;
+    expect(resumed).toMatchObject({ outcome: 'promoted', meta: { startsWithSnapshot: true, endNs: BigInt(lastDiffNs) * 1_000_000n } });
+    const before = books.find((d) => d.meta.segment === 0)!;
+    expect(before).toMatchObject({ outcome: 'promoted', meta: { startsWithSnapshot: true } });
+    // Whatever is not promoted lies between the frame (after the book before it) and the resync snapshot.
+    for (const d of books.filter((x) => x.outcome !== 'promoted' && x.outcome !== 'already_present')) {
+      expect(d.meta.startNs > before.meta.endNs && d.meta.endNs < snapshotNs).toBe(true);
+    }
   });
 
   it('a connection that stops answering pings and sending is restarted as silent, and the silence is a gap', async () => {

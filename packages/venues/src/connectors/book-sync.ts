@@ -8,6 +8,10 @@
  *   and fetch a new snapshot.
  * - OKX, Bybit (venue snapshot): the venue sends a snapshot after each subscribe; on a break,
  *   record the gap and unsubscribe + subscribe that symbol's book to get a fresh one.
+ * - A malformed frame (not JSON) may have been a diff: every book of its connection is resynced
+ *   as after a break (Binance: a new snapshot after the next diff, so the snapshot overlaps the
+ *   diffs the reader resumes from; OKX/Bybit: resubscribe), once per symbol until it is synced
+ *   again however many malformed frames arrive meanwhile.
  */
 import type { CaptureClock, ConnectionEvent, ConnectionEventType, ConnectorSink } from './connector.ts';
 import type { RestSnapshotClient } from './rest-snapshot.ts';
@@ -27,11 +31,16 @@ export interface BookSyncOptions {
 }
 
 interface ConnectionBooks {
+  readonly symbols: readonly string[];
   readonly watch: BookSequenceWatch;
   /** Capture time of the last frame known in sequence, per symbol, ns. */
   readonly lastGoodNs: Map<string, bigint>;
   /** Symbols waiting for a snapshot after a break (venue snapshot) or at start. */
   readonly awaitingSnapshot: Set<string>;
+  /** Symbols resyncing after a malformed frame, until `synced`: further malformed frames add nothing. */
+  readonly malformedResync: Set<string>;
+  /** Binance: symbols whose resync snapshot is fetched on their next diff. */
+  readonly snapshotOnNextDiff: Set<string>;
 }
 
 export class BookSync {
@@ -42,7 +51,31 @@ export class BookSync {
   constructor(private readonly o: BookSyncOptions) {}
 
   connectionOpened(connectionId: string, symbols: readonly string[]): void {
-    this.books.set(connectionId, { watch: this.o.protocol.sequenceWatch(), lastGoodNs: new Map(), awaitingSnapshot: new Set(symbols) });
+    this.books.set(connectionId, {
+      symbols,
+      watch: this.o.protocol.sequenceWatch(),
+      lastGoodNs: new Map(),
+      awaitingSnapshot: new Set(symbols),
+      malformedResync: new Set(),
+      snapshotOnNextDiff: new Set(),
+    });
+  }
+
+  /** A frame of the connection was not JSON: resync every book it carries (see the module comment). */
+  malformed(connectionId: string): void {
+    const books = this.books.get(connectionId);
+    if (books === undefined) return;
+    for (const symbol of books.symbols) {
+      if (books.malformedResync.has(symbol)) continue;
+      books.malformedResync.add(symbol);
+      const why = `malformed frame on ${connectionId}`;
+      if (this.o.protocol.bookSync.kind === 'rest-snapshot') {
+        this.emit('resync', connectionId, `${why}: fetching a new ${symbol} snapshot after its next diff`, symbol);
+        books.snapshotOnNextDiff.add(symbol);
+      } else if (books.awaitingSnapshot.has(symbol)) {
+        this.emit('resync', connectionId, `${why}: ${symbol}'s book already awaits the venue's snapshot`, symbol);
+      } else this.resubscribe(connectionId, books, symbol, why);
+    }
   }
 
   connectionEnded(connectionId: string): void {
@@ -54,8 +87,9 @@ export class BookSync {
     const books = this.books.get(connectionId);
     if (books === undefined) return;
     const step = books.watch.observe(text);
+    if (step.kind === 'none') return;
+    const snapshotDue = books.snapshotOnNextDiff.delete(step.symbol) && step.kind === 'continuous';
     switch (step.kind) {
-      case 'none':
       case 'unsynced':
         return;
       case 'first':
@@ -64,10 +98,11 @@ export class BookSync {
         return;
       case 'continuous':
         books.lastGoodNs.set(step.symbol, tsNs);
+        if (snapshotDue) this.requestSnapshot(connectionId, step.symbol, `resync of ${step.symbol} on ${connectionId} after a malformed frame`);
         return;
       case 'snapshot':
         books.lastGoodNs.set(step.symbol, tsNs);
-        if (books.awaitingSnapshot.delete(step.symbol)) this.emit('synced', connectionId, `${step.symbol} book synchronised from the venue's snapshot`, step.symbol);
+        if (books.awaitingSnapshot.delete(step.symbol)) this.emit('synced', connectionId, `${step.symbol} book synchronised from the venue's snapshot${this.afterMalformed(books, step.symbol)}`, step.symbol);
         return;
       case 'gap':
         this.gap(connectionId, books, step.symbol, step.detail, tsNs);
@@ -84,10 +119,22 @@ export class BookSync {
       this.requestSnapshot(connectionId, symbol, `resync of ${symbol} on ${connectionId}`);
       return;
     }
-    this.emit('resync', connectionId, `resubscribing ${symbol}'s book for a fresh snapshot`, symbol);
+    this.resubscribe(connectionId, books, symbol, 'sequence break');
+  }
+
+  /** OKX/Bybit: unsubscribe + subscribe the symbol's book; the venue's next snapshot syncs it. */
+  private resubscribe(connectionId: string, books: ConnectionBooks, symbol: string, why: string): void {
+    const sync = this.o.protocol.bookSync;
+    if (sync.kind === 'rest-snapshot') return;
+    this.emit('resync', connectionId, `${why}: resubscribing ${symbol}'s book for a fresh snapshot`, symbol);
     books.watch.reset(symbol);
     books.awaitingSnapshot.add(symbol);
     for (const message of sync.resubscribeMessages(symbol)) this.o.send(connectionId, message);
+  }
+
+  /** ' after a malformed frame' when this sync ends a malformed-frame resync (and ends it), else ''. */
+  private afterMalformed(books: ConnectionBooks | undefined, symbol: string): string {
+    return books?.malformedResync.delete(symbol) === true ? ' after a malformed frame' : '';
   }
 
   private requestSnapshot(connectionId: string, symbol: string, why: string): void {
@@ -109,7 +156,11 @@ export class BookSync {
       this.o.sink.frame({ source: 'rest', tsCaptureNs: res.tsCaptureNs, connectionId, text: res.text, url, instrument: symbol });
       this.emit('snapshot-received', connectionId, `${symbol} snapshot received (${res.text.length} bytes)`, symbol);
       if (again) this.requestSnapshot(connectionId, symbol, `a break happened while the previous ${symbol} snapshot was in flight`);
-      else this.emit('synced', connectionId, `${symbol} snapshot recorded after the first diffs; the reader synchronises the book from it`, symbol);
+      else {
+        const afterMalformed = this.afterMalformed(this.books.get(connectionId), symbol) !== '';
+        const after = afterMalformed ? 'a malformed frame and the next diff' : 'the first diffs';
+        this.emit('synced', connectionId, `${symbol} snapshot recorded after ${after}; the reader synchronises the book from it`, symbol);
+      }
     });
   }
 

@@ -132,6 +132,45 @@ describe('Binance USD-M connector on loopback', () => {
     expect(sink.frames.filter((f) => f.source === 'ws').map((f) => f.text)).toEqual([...diffs.slice(0, 3), ...diffs.slice(4, 6)]);
   });
 
+  it('after malformed frames resyncs the book once: a new snapshot after the next diff, resync … synced naming the malformed frame', async () => {
+    const sink = recordingSink();
+    await startUsdm(sink);
+    const s = await venue.socket(0);
+    sendAll(s, diffs.slice(0, 3));
+    await sink.until(() => sink.eventsOf('synced').length === 1);
+    sendAll(s, ['Internal Server Error', '{"stream":"btcusdt@depth@0ms","data":{"e":"depthUp']);
+    await sink.until(() => sink.eventsOf('malformed').length === 2);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(venue.restRequests).toHaveLength(1); // the snapshot waits for a diff to overlap
+    sendAll(s, diffs.slice(3, 5));
+    await sink.until(() => sink.eventsOf('synced').length === 2);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(venue.restRequests).toHaveLength(2); // two malformed frames, one resync
+    const resync = sink.eventsOf('resync');
+    expect(resync).toHaveLength(1);
+    expect(resync[0]).toMatchObject({ instrument: 'BTCUSDT', connectionId: 's1-1' });
+    expect(resync[0]!.reason).toContain('malformed frame');
+    expect(sink.eventsOf('synced')[1]!.reason).toContain('malformed frame');
+    const rest = sink.frames.filter((f) => f.source === 'rest');
+    expect(rest[1]!.tsCaptureNs > sink.frames.find((f) => f.text === diffs[3])!.tsCaptureNs).toBe(true);
+    expect(sink.eventsOf('gap')).toEqual([]); // the diffs around the frames are continuous
+  });
+
+  it('after a malformed frame while the first snapshot is in flight, fetches one more snapshot once it lands (the first may predate the frame)', async () => {
+    const sink = recordingSink();
+    venue = await harness.start({ venue: 'binance-usdm', symbols: ['BTCUSDT'], channels: ['depth'] }, sink, {}, (v) => {
+      v.rest = (_req, res) => void setTimeout(() => res.end(snapshotBody), 200);
+    });
+    const s = await venue.socket(0);
+    sendAll(s, [diffs[0]!, 'Internal Server Error', diffs[1]!, 'Internal Server Error']);
+    await sink.until(() => sink.eventsOf('synced').length === 1, 3_000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(venue.restRequests).toHaveLength(2);
+    expect(sink.eventsOf('synced')).toHaveLength(1);
+    expect(sink.eventsOf('synced')[0]!.reason).toContain('malformed frame');
+    expect(sink.eventsOf('resync')).toHaveLength(1);
+  });
+
   it('delivers non-JSON frames as received and reports each as malformed', async () => {
     const sink = recordingSink();
     await startUsdm(sink);

@@ -93,6 +93,38 @@ describe('OKX connector on loopback', () => {
     await sink.until(() => sink.eventsOf('synced').length === 2);
     expect(sink.eventsOf('gap')).toHaveLength(1); // the trailing update before the snapshot is not a second gap
   });
+
+  it('after malformed frames unsubscribes + subscribes the book once, then is synced by the new snapshot', async () => {
+    const sink = recordingSink();
+    const s = await start({ venue: 'okx', symbols: ['BTC-USDT'], channels: ['depth'] }, sink);
+    sendAll(s, [okxBook('snapshot', -1, 100), okxBook('update', 100, 101), 'Internal Server Error', '{"arg":{"channel":"books"']);
+    await sink.until(() => sink.eventsOf('malformed').length === 2 && s.received.length >= 3);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(s.received.slice(1).map((m) => JSON.parse(m))).toEqual([
+      { op: 'unsubscribe', args: [{ channel: 'books', instId: 'BTC-USDT' }] },
+      { op: 'subscribe', args: [{ channel: 'books', instId: 'BTC-USDT' }] },
+    ]);
+    const resync = sink.eventsOf('resync');
+    expect(resync).toHaveLength(1);
+    expect(resync[0]).toMatchObject({ instrument: 'BTC-USDT' });
+    expect(resync[0]!.reason).toContain('malformed frame');
+    sendAll(s, [okxBook('update', 101, 102), okxBook('snapshot', -1, 200), okxBook('update', 200, 201)]);
+    await sink.until(() => sink.eventsOf('synced').length === 2);
+    expect(sink.eventsOf('synced')[1]!.reason).toContain('malformed frame');
+    expect(sink.eventsOf('gap')).toEqual([]);
+  });
+
+  it('does not resubscribe after a malformed frame a book still awaiting its first snapshot: that snapshot resyncs it', async () => {
+    const sink = recordingSink();
+    const s = await start({ venue: 'okx', symbols: ['BTC-USDT'], channels: ['depth'] }, sink);
+    await sink.until(() => sink.eventsOf('subscribed').length === 1);
+    sendAll(s, ['Internal Server Error']);
+    await sink.until(() => sink.eventsOf('resync').length === 1);
+    sendAll(s, [okxBook('snapshot', -1, 100)]);
+    await sink.until(() => sink.eventsOf('synced').length === 1);
+    expect(s.received).toHaveLength(1); // the initial subscribe only
+    expect(sink.eventsOf('synced')[0]!.reason).toContain('malformed frame');
+  });
 });
 
 describe('Bybit connector on loopback', () => {
@@ -135,6 +167,34 @@ describe('Bybit connector on loopback', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(sink.eventsOf('gap')).toEqual([]);
     expect(s.received).toHaveLength(1); // only the initial subscribe, no resubscribe
+  });
+
+  it('after malformed frames resubscribes each book of the connection once, resync … synced naming the malformed frame', async () => {
+    const sink = recordingSink();
+    const s = await start({ venue: 'bybit-linear', symbols: ['BTCUSDT', 'ETHUSDT'], channels: ['depth'] }, sink);
+    const eth = (book: string): string => book.replaceAll('BTCUSDT', 'ETHUSDT');
+    sendAll(s, [bybitBook('snapshot', 5000), eth(bybitBook('snapshot', 7000)), bybitBook('delta', 5001)]);
+    await sink.until(() => sink.eventsOf('synced').length === 2);
+    sendAll(s, ['<html>502 Bad Gateway</html>', '', '{"topic":"orderbook.1000.BTCUSDT","type":"delta","ts":16723']);
+    await sink.until(() => sink.eventsOf('malformed').length === 3 && s.received.length >= 5);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(s.received.slice(1).map((m) => JSON.parse(m))).toEqual([
+      { op: 'unsubscribe', args: ['orderbook.1000.BTCUSDT'] },
+      { op: 'subscribe', args: ['orderbook.1000.BTCUSDT'] },
+      { op: 'unsubscribe', args: ['orderbook.1000.ETHUSDT'] },
+      { op: 'subscribe', args: ['orderbook.1000.ETHUSDT'] },
+    ]);
+    expect(sink.eventsOf('resync').map((e) => [e.instrument, e.reason.includes('malformed frame')])).toEqual([
+      ['BTCUSDT', true],
+      ['ETHUSDT', true],
+    ]);
+    sendAll(s, [bybitBook('delta', 5002), bybitBook('snapshot', 6000), eth(bybitBook('snapshot', 8000))]);
+    await sink.until(() => sink.eventsOf('synced').length === 4);
+    expect(sink.eventsOf('synced').slice(2).map((e) => [e.instrument, e.reason.includes('malformed frame')])).toEqual([
+      ['BTCUSDT', true],
+      ['ETHUSDT', true],
+    ]);
+    expect(sink.eventsOf('gap')).toEqual([]);
   });
 
   it('on a u break records the gap and resubscribes orderbook.1000 for that symbol', async () => {

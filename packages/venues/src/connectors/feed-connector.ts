@@ -2,8 +2,8 @@
  * `createFeedConnector(spec, options)`: one venue feed over as many connections as the venue's
  * routes and limits require (venue-protocol.ts plans them), each kept alive by a FeedLink, with
  * book sync on the connections carrying depth. Every frame goes to the sink unchanged and in
- * order of receipt per connection; frames that are not JSON are delivered too and reported as
- * `malformed`.
+ * order of receipt per connection; frames that are not JSON are delivered too, reported as
+ * `malformed`, and resync the books of their connection.
  */
 import { ChassisError } from '@chassis/core';
 import type { ConnectionEvent, ConnectorOptions, FeedConnector, FeedSpec } from './connector.ts';
@@ -73,8 +73,12 @@ export function createFeedConnector(spec: FeedSpec, options: ConnectorOptions): 
       onFrame: (conn, text, tsNs, data) => {
         if (!data) return sink.frame({ source: 'ws', tsCaptureNs: tsNs, connectionId: conn.connectionId, text, keepAlive: true });
         sink.frame({ source: 'ws', tsCaptureNs: tsNs, connectionId: conn.connectionId, text });
-        if (!looksLikeJson(text)) event({ type: 'malformed', tsNs, connectionId: conn.connectionId, reason: `frame is not JSON (${text.length} chars, starting ${JSON.stringify(text.slice(0, 60))}); recorded as received` });
-        else if (depth) books.frame(conn.connectionId, text, tsNs);
+        if (looksLikeJson(text)) {
+          if (depth) books.frame(conn.connectionId, text, tsNs);
+          return;
+        }
+        event({ type: 'malformed', tsNs, connectionId: conn.connectionId, reason: `frame is not JSON (${text.length} chars, starting ${JSON.stringify(text.slice(0, 60))}); recorded as received` });
+        if (depth) books.malformed(conn.connectionId); // it may have been a diff: the books resync
       },
       onConnectionOpen: (conn) => {
         connections.set(conn.connectionId, conn);

@@ -82,6 +82,14 @@ class BinanceMapper implements VenueMapper {
     return s;
   }
 
+  unknownFrame(): void {
+    for (const s of this.symbols.values()) {
+      s.state = 'awaiting';
+      s.buffer = [];
+      s.droppedFromBuffer = 0;
+    }
+  }
+
   map(message: unknown, ctx: MessageContext): NormalizedRecord[] {
     const un = unwrap(message);
     const fallbackSymbol = this.defaultInstrument ?? this.lastDepthSymbol ?? '';

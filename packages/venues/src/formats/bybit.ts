@@ -43,6 +43,10 @@ class BybitMapper implements VenueMapper {
     return s;
   }
 
+  unknownFrame(): void {
+    for (const s of this.states.values()) s.synced = false;
+  }
+
   map(message: unknown, ctx: MessageContext): NormalizedRecord[] {
     if (!isObject(message) || typeof message['topic'] !== 'string') return [syncIssue(this.venue, '', ctx, 'parse_error', 'Bybit message needs a topic')];
     const topic = message['topic'];

@@ -166,6 +166,24 @@ describe('capture layouts and containers', () => {
     expect(out.filter((r) => r.kind !== 'sync_issue').length).toBeGreaterThanOrEqual(2);
   });
 
+  // Message shapes from okx.com/docs-v5 "Order book channel" and bybit-exchange.github.io/docs/v5/websocket/public/orderbook.
+  const okxBook = (action: string, prevSeqId: number, seqId: number): string =>
+    `{"arg":{"channel":"books","instId":"BTC-USDT"},"action":"${action}","data":[{"asks":[["8476.98","415","0","13"]],"bids":[["8476.97","256","0","12"]],"ts":"1597026383085","prevSeqId":${prevSeqId},"seqId":${seqId}}]}`; // no checksum: the levels are made up
+  const bybitBook = (type: string, u: number): string =>
+    `{"topic":"orderbook.1000.BTCUSDT","type":"${type}","ts":1672304484978,"data":{"s":"BTCUSDT","b":[["16493.50","0.006"]],"a":[["16611.00","0.029"]],"u":${u},"seq":7961638724},"cts":1672304484976}`;
+  const rawLinesOf = (venue: string, frames: readonly string[]): string[] =>
+    frames.map((f, i) => `{"tsLocalNs":"${1_700_000_000_000_000_000n + BigInt(i)}","venue":"${venue}","feed":"depth","connectionId":"c1",${f.startsWith('{"') && f.endsWith('}') ? `"message":${f}` : `"text":${JSON.stringify(f)}`}}`);
+
+  it.each([
+    ['okx', [okxBook('snapshot', -1, 100), okxBook('update', 100, 101), 'Bad Gateway', okxBook('update', 101, 102), okxBook('snapshot', -1, 200), okxBook('update', 200, 201)]],
+    ['bybit-linear', [bybitBook('snapshot', 100), bybitBook('delta', 101), 'Bad Gateway', bybitBook('delta', 102), bybitBook('snapshot', 200), bybitBook('delta', 201)]],
+  ])('%s: after a raw-layout frame that is not JSON the book waits for the next snapshot, so the diffs between them are not applied to a book that may have lost one', async (venue, frames) => {
+    const path = await fixture(`unknown-frame-${venue}.jsonl`, rawLinesOf(venue, frames), false);
+    const out = await collect(path);
+    expect(out.filter((r) => r.kind === 'book_delta').map((r) => r.source.line)).toEqual([1, 2, 5, 6]); // line 4 waited for the snapshot
+    expect(out.filter((r): r is SyncIssueRecord => r.kind === 'sync_issue' && r.issue === 'gap').map((r) => r.source.line)).toEqual([3, 5]);
+  });
+
   it('still reports a raw-layout line whose envelope itself is cut short as a parse_error (a corrupt file, not a venue frame)', async () => {
     const [first, second] = LINES.slice(60, 62).map((l) => {
       const sp = l.indexOf(' ');

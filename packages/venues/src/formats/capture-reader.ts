@@ -250,7 +250,11 @@ export async function* readCaptureBatches(path: string, options: ReadCaptureOpti
         // In the raw layout the envelope parsed: the recorder stored a venue frame that is not JSON.
         // Its content is unknown, so any instrument may have lost data there: a gap of all of them
         // (instrument '' unless the envelope names one), not a corrupt file.
-        if (layout === 'chassis-raw') return [syncIssue(venue, entry.instrument ?? '', ctx, 'gap', `malformed frame from the venue: ${(err as Error).message}; what it carried is unknown`)];
+        // Every book then waits for its next snapshot (the connector resyncs them after such a frame).
+        if (layout === 'chassis-raw') {
+          mapper.unknownFrame?.();
+          return [syncIssue(venue, entry.instrument ?? '', ctx, 'gap', `malformed frame from the venue: ${(err as Error).message}; what it carried is unknown`)];
+        }
         return [syncIssue(venue, defaultInstrument ?? '', ctx, 'parse_error', `malformed JSON: ${(err as Error).message}`)];
       }
     }

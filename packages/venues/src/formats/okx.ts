@@ -60,6 +60,10 @@ class OkxMapper implements VenueMapper {
     return s;
   }
 
+  unknownFrame(): void {
+    for (const s of this.states.values()) s.synced = false;
+  }
+
   map(message: unknown, ctx: MessageContext): NormalizedRecord[] {
     const out: NormalizedRecord[] = [];
     if (!isObject(message) || !isObject(message['arg']) || !Array.isArray(message['data'])) {

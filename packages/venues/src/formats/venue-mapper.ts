@@ -35,6 +35,12 @@ export interface VenueMapper {
   map(message: unknown, ctx: MessageContext): NormalizedRecord[];
   /** End of input: reports whatever is still buffered or unsynchronised as sync_issue records. */
   finish(ctx: MessageContext): NormalizedRecord[];
+  /**
+   * A recorded frame whose content is unknown (not JSON) may have been a book diff of any
+   * instrument: every book forgets its sync and waits for its next snapshot, which the connector
+   * fetches (or resubscribes for) after such a frame. The reader reports the gap itself.
+   */
+  unknownFrame?(): void;
 }
 
 export interface MapperOptions {
