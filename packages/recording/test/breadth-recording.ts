@@ -121,6 +121,12 @@ export function describeVenueRecording({ venue, instrument, symbol = instrument,
       expect([...kinds].sort()).toEqual(expectedKinds);
     });
 
+    it('verifies the venue integrity check on every message: no gap in any dataset or source', () => {
+      const results = runs.flatMap((r) => r.results);
+      expect(results.flatMap((g) => g.sourceGaps)).toEqual([]);
+      expect(results.flatMap((g) => g.datasets.flatMap((d) => d.meta.gaps))).toEqual([]);
+    });
+
     it('holds the same canonical records as a direct import of the messages the server sent', async () => {
       const recorded = await canonicalRecords(rec.storage, venue, instrument);
       const imported = await canonicalRecords(importStorage, venue, instrument);
