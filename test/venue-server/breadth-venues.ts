@@ -1,8 +1,10 @@
-/** The issue-14 venues' protocols (Hyperliquid, Deribit, BitMEX), built from a trimmed timeline. */
+/** The issue-14 venues' protocols (Hyperliquid, Deribit, BitMEX, Kraken v2, Coinbase Advanced Trade), built from a trimmed timeline. */
 import { BitmexVenue } from './bitmex-venue.ts';
+import { CoinbaseVenue } from './coinbase-venue.ts';
 import type { TimelineEntry } from './capture-timeline.ts';
 import { DeribitVenue } from './deribit-venue.ts';
 import { HyperliquidVenue } from './hyperliquid-venue.ts';
+import { KrakenVenue } from './kraken-venue.ts';
 import type { VenueHost, VenueName, VenueProtocol } from './venue-protocol.ts';
 
 export interface BreadthVenueOptions {
@@ -12,7 +14,7 @@ export interface BreadthVenueOptions {
   readonly heartbeatIntervalMs?: number;
 }
 
-/** The venue's protocol, or null when the venue is not one of these three. */
+/** The venue's protocol, or null when the venue is not one of these. */
 export function breadthVenue(venue: VenueName, o: BreadthVenueOptions): VenueProtocol | null {
   switch (venue) {
     case 'hyperliquid':
@@ -21,6 +23,10 @@ export function breadthVenue(venue: VenueName, o: BreadthVenueOptions): VenuePro
       return new DeribitVenue(o);
     case 'bitmex':
       return new BitmexVenue(o);
+    case 'kraken':
+      return new KrakenVenue(o);
+    case 'coinbase':
+      return new CoinbaseVenue(o);
     default:
       return null;
   }

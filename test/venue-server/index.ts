@@ -6,10 +6,11 @@
  *   await venue.close();
  */
 import { join } from 'node:path';
-import { cryptofeedDir, hftbacktestDir } from '../../examples/data/index.ts';
+import { cryptofeedDir, hftbacktestDir, venueDocsDir } from '../../examples/data/index.ts';
 import { BinanceVenue, type BinanceMarket } from './binance-venue.ts';
 import { loadCryptofeedBitmexCapture, loadCryptofeedDeribitCapture, loadHyperliquidCapture } from './breadth-captures.ts';
 import { breadthVenue } from './breadth-venues.ts';
+import { loadCoinbaseDocsCapture, loadKrakenDocsCapture } from './docs-captures.ts';
 import { BybitVenue } from './bybit-venue.ts';
 import { loadCryptofeedBinanceCapture, loadCryptofeedOkxCapture, loadHftbacktestCapture, type CaptureTimeline, type TimelineEntry } from './capture-timeline.ts';
 import { OkxVenue } from './okx-venue.ts';
@@ -29,7 +30,8 @@ export type CaptureSource =
   | { readonly layout: 'hftbacktest'; readonly path: string }
   | { readonly layout: 'cryptofeed-binance'; readonly wsPath: string; readonly httpPath: string }
   | { readonly layout: 'cryptofeed-okx'; readonly path: string }
-  | { readonly layout: 'hyperliquid' | 'cryptofeed-deribit' | 'cryptofeed-bitmex'; readonly path: string };
+  | { readonly layout: 'hyperliquid' | 'cryptofeed-deribit' | 'cryptofeed-bitmex'; readonly path: string }
+  | { readonly layout: 'kraken-docs' | 'coinbase-docs'; readonly path: string };
 
 /** The bundled captures (examples/data). */
 export const CAPTURES = {
@@ -41,6 +43,8 @@ export const CAPTURES = {
   hyperliquidBtc: { layout: 'hyperliquid', path: join(hftbacktestDir, 'hyperliquid_btcusd_20250126.gz') },
   cryptofeedDeribit: { layout: 'cryptofeed-deribit', path: join(cryptofeedDir, 'DERIBIT.ws.1.0') },
   cryptofeedBitmex: { layout: 'cryptofeed-bitmex', path: join(cryptofeedDir, 'BITMEX.ws.1.0') },
+  krakenDocs: { layout: 'kraken-docs', path: join(venueDocsDir, 'kraken-v2-btcusd.jsonl') },
+  coinbaseDocs: { layout: 'coinbase-docs', path: join(venueDocsDir, 'coinbase-advanced-btcusd.raw.jsonl') },
 } as const satisfies Record<string, CaptureSource>;
 
 /** Default capture per venue. Bybit has no capture: it re-encodes Binance's (bybit-venue.ts). COIN-M re-labels USD-M's (asCoinmPerpetual). */
@@ -54,6 +58,8 @@ const DEFAULT_CAPTURE: Record<VenueName, CaptureSource> = {
   hyperliquid: CAPTURES.hyperliquidBtc,
   deribit: CAPTURES.cryptofeedDeribit,
   bitmex: CAPTURES.cryptofeedBitmex,
+  kraken: CAPTURES.krakenDocs,
+  coinbase: CAPTURES.coinbaseDocs,
 };
 
 export interface VenueServerOptions extends Partial<VenueServerCore> {
@@ -99,6 +105,10 @@ function loadSource(source: CaptureSource): CaptureTimeline {
       return loadCryptofeedDeribitCapture(source.path);
     case 'cryptofeed-bitmex':
       return loadCryptofeedBitmexCapture(source.path);
+    case 'kraken-docs':
+      return loadKrakenDocsCapture(source.path);
+    case 'coinbase-docs':
+      return loadCoinbaseDocsCapture(source.path);
   }
 }
 

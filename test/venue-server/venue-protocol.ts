@@ -9,7 +9,7 @@ import type { TimelineEntry } from './capture-timeline.ts';
 import type { VenueDrillState } from './drills.ts';
 import type { VenueConnection } from './venue-connection.ts';
 
-export const VENUE_NAMES = ['binance-spot', 'binance-usdm', 'binance-coinm', 'okx', 'bybit-spot', 'bybit-linear', 'hyperliquid', 'deribit', 'bitmex'] as const;
+export const VENUE_NAMES = ['binance-spot', 'binance-usdm', 'binance-coinm', 'okx', 'bybit-spot', 'bybit-linear', 'hyperliquid', 'deribit', 'bitmex', 'kraken', 'coinbase'] as const;
 export type VenueName = (typeof VENUE_NAMES)[number];
 
 /** A REST answer: status, headers and the body text. */

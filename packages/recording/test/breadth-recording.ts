@@ -30,8 +30,11 @@ const run = promisify(execFile);
 const CHANNELS: readonly RecordChannel[] = ['depth', 'trade', 'bbo'];
 
 export interface BreadthCase {
-  readonly venue: VenueId & ('hyperliquid' | 'deribit' | 'bitmex');
+  readonly venue: VenueId & ('hyperliquid' | 'deribit' | 'bitmex' | 'kraken' | 'coinbase');
+  /** The canonical instrument name (path-safe: Kraken's `BTC/USD` is `BTC-USD`). */
   readonly instrument: string;
+  /** The venue's own symbol to subscribe, when it differs from the instrument name. */
+  readonly symbol?: string;
   /** Canonical kinds the served data holds, sorted. */
   readonly kinds: readonly string[];
 }
@@ -72,15 +75,15 @@ const outcomes = (runs: readonly ManifestRun[]) =>
   runs.flatMap((r) => r.results.flatMap((g) => g.datasets.map((d) => d.outcome)));
 
 /** The end-to-end specification of one venue; each venue's test file calls it (one file per venue keeps each under 30 s). */
-export function describeVenueRecording({ venue, instrument, kinds: expectedKinds }: BreadthCase): void {
-  describe(`recording ${venue} ${instrument} from the venue server (capture replayed at 10x)`, () => {
+export function describeVenueRecording({ venue, instrument, symbol = instrument, kinds: expectedKinds }: BreadthCase): void {
+  describe(`recording ${venue} ${instrument} from the venue server (capture or fixture replayed at 10x)`, () => {
     let rec: Recording;
     let runs: ManifestRun[];
     let importRoot: string;
     let importStorage: FsStorage;
 
     beforeAll(async () => {
-      rec = await startRecording({ venue, symbols: [instrument], channels: CHANNELS, server: { venue, speed: 10 } });
+      rec = await startRecording({ venue, symbols: [symbol], channels: CHANNELS, server: { venue, speed: 10 } });
       await finishRecording(rec);
       runs = await runPendingManifests(rec.storage);
       // The oracle: what the server sent, as a `<ns> <json>` capture (JSON frames only; keep-alive replies are not market data).
@@ -116,6 +119,12 @@ export function describeVenueRecording({ venue, instrument, kinds: expectedKinds
       expect(outcomes(runs).every((o) => o === 'promoted')).toBe(true);
       const kinds = new Set((await openCatalog(rec.storage).find({ venue, instrument })).map((d) => d.kind));
       expect([...kinds].sort()).toEqual(expectedKinds);
+    });
+
+    it('verifies the venue integrity check on every message: no gap in any dataset or source', () => {
+      const results = runs.flatMap((r) => r.results);
+      expect(results.flatMap((g) => g.sourceGaps)).toEqual([]);
+      expect(results.flatMap((g) => g.datasets.flatMap((d) => d.meta.gaps))).toEqual([]);
     });
 
     it('holds the same canonical records as a direct import of the messages the server sent', async () => {
