@@ -7,27 +7,23 @@
  * (sequence continuity from the snapshot), hold the same canonical records as a direct
  * `chassis import` of the fixture, and run under `chassis backtest`.
  */
-import { execFile } from 'node:child_process';
 import { createServer } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { importCapture, runPendingManifests } from '@chassis/quality';
 import { FsStorage } from '@chassis/storage';
 import { createFeedConnector, feedName, type CapturedFrame, type ConnectionEvent, type RecordChannel } from '@chassis/venues';
 import { FeedRecorder, MonotonicCaptureClock } from '../src/index.ts';
-import { canonicalRecords } from './breadth-recording.ts';
+import { canonicalRecords, expectBacktestCompletes } from './breadth-recording.ts';
 import { quietLog, rawLines, until } from './venue-recording.ts';
 
-const REPO_ROOT = join(import.meta.dirname, '../../..');
-const DOCS = join(REPO_ROOT, 'examples/data/venue-docs');
+const DOCS = join(import.meta.dirname, '../../../examples/data/venue-docs');
 const SYMBOL = 'BCHSV-USDT';
 const CHANNELS: readonly RecordChannel[] = ['depth', 'trade', 'bbo'];
-const run = promisify(execFile);
 const roots: string[] = [];
 afterAll(() => {
   for (const r of roots) rmSync(r, { recursive: true, force: true });
@@ -134,11 +130,6 @@ describe('recording KuCoin BCHSV-USDT from a loopback KuCoin serving the real cr
     expect(Object.keys(recorded).sort()).toEqual(['bbo', 'book_delta']); // the excerpt holds no /market/match message
     expect(recorded).toEqual(await canonicalRecords(importStorage, 'kucoin', SYMBOL));
 
-    const args = ['packages/cli/bin/chassis.js', 'backtest', '--data', root, '--venue', 'kucoin', '--instrument', SYMBOL, '--strategy', 'examples/strategies/market-maker.ts', '--json'];
-    const { stdout } = await run('node', args, { cwd: REPO_ROOT, timeout: 60_000, maxBuffer: 1 << 24 });
-    const r = JSON.parse(stdout) as { status: string; diagnostic: unknown; marketEvents: number };
-    expect(r.diagnostic).toBeNull();
-    expect(r.status).toBe('completed');
-    expect(r.marketEvents).toBeGreaterThan(5);
+    await expectBacktestCompletes(root, 'kucoin', SYMBOL);
   }, 60_000);
 });
