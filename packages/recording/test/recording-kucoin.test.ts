@@ -16,7 +16,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { importCapture, runPendingManifests } from '@chassis/quality';
 import { FsStorage } from '@chassis/storage';
-import { createFeedConnector, feedName, type CapturedFrame, type ConnectionEvent, type RecordChannel } from '@chassis/venues';
+import {
+  createFeedConnector,
+  feedName,
+  type CapturedFrame,
+  type ConnectionEvent,
+  type RecordChannel,
+} from '@chassis/venues';
 import { FeedRecorder, MonotonicCaptureClock } from '../src/index.ts';
 import { canonicalRecords, expectBacktestCompletes } from './breadth-recording.ts';
 import { quietLog, rawLines, until } from './venue-recording.ts';
@@ -56,7 +62,23 @@ async function startKucoin(): Promise<{ base: string; close(): Promise<void> }> 
   const server = createServer((req, res) => {
     if (req.method === 'POST' && req.url === '/api/v1/bullet-public') {
       const { port } = server.address() as AddressInfo;
-      res.end(JSON.stringify({ code: '200000', data: { token: 'T1', instanceServers: [{ endpoint: `ws://127.0.0.1:${port}/endpoint`, protocol: 'websocket', encrypt: false, pingInterval: 18000, pingTimeout: 10000 }] } }));
+      res.end(
+        JSON.stringify({
+          code: '200000',
+          data: {
+            token: 'T1',
+            instanceServers: [
+              {
+                endpoint: `ws://127.0.0.1:${port}/endpoint`,
+                protocol: 'websocket',
+                encrypt: false,
+                pingInterval: 18000,
+                pingTimeout: 10000,
+              },
+            ],
+          },
+        }),
+      );
     } else if (req.url === `/api/v1/market/orderbook/level2_100?symbol=${SYMBOL}`) {
       res.end(snapshotBody, () => setTimeout(snapshotServed, 20));
     } else {
@@ -96,7 +118,19 @@ describe('recording KuCoin BCHSV-USDT from a loopback KuCoin serving the real cr
     const storage = new FsStorage(root);
     const clock = new MonotonicCaptureClock();
     const feed = feedName({ channels: CHANNELS });
-    const recorder = new FeedRecorder({ storage, spoolDir: root, venue: 'kucoin', feed, symbols: [SYMBOL], session: 'kc1', windowNs: 3_600_000_000_000n, flushIntervalMs: 100, bufferLimitBytes: 1 << 24, clock, log: quietLog });
+    const recorder = new FeedRecorder({
+      storage,
+      spoolDir: root,
+      venue: 'kucoin',
+      feed,
+      symbols: [SYMBOL],
+      session: 'kc1',
+      windowNs: 3_600_000_000_000n,
+      flushIntervalMs: 100,
+      bufferLimitBytes: 1 << 24,
+      clock,
+      log: quietLog,
+    });
     const frames: CapturedFrame[] = [];
     const events: ConnectionEvent[] = [];
     const connector = createFeedConnector(
@@ -116,7 +150,9 @@ describe('recording KuCoin BCHSV-USDT from a loopback KuCoin serving the real cr
 
     const raw = rawLines(root, 'kucoin', feed);
     expect(raw.filter((l) => l.url === undefined).map((l) => l.frame)).toEqual(wsMessages);
-    expect(raw.filter((l) => l.url !== undefined).map((l) => [l.frame, l.instrument])).toEqual([[snapshotBody, SYMBOL]]);
+    expect(raw.filter((l) => l.url !== undefined).map((l) => [l.frame, l.instrument])).toEqual([
+      [snapshotBody, SYMBOL],
+    ]);
     expect(events.filter((e) => e.type === 'gap' || e.type === 'malformed')).toEqual([]);
 
     const runs = await runPendingManifests(storage);

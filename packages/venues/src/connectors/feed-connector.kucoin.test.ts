@@ -1,7 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import type { ConnectorOptions, FeedSpec } from './connector.ts';
-import { connectorHarness, recordingSink, sendAll, type LoopbackVenue, type RecordingSink } from './test-loopback.ts';
+import { kucoinBullet } from './kucoin-protocol.ts';
+import {
+  startLoopbackVenue,
+  connectorHarness,
+  recordingSink,
+  sendAll,
+  type LoopbackVenue,
+  type RecordingSink,
+} from './test-loopback.ts';
 
 const harness = connectorHarness();
 const settle = () => new Promise((r) => setTimeout(r, 50));
@@ -10,7 +18,8 @@ const WELCOME = '{"id":"NSkIrWGB1s","type":"welcome"}';
 // Shape of the real capture examples/data/venue-docs/KUCOIN.ws.1.0.
 const change = (start: number, end: number): string =>
   `{"data":{"sequenceStart":${start},"symbol":"BTC-USDT","changes":{"asks":[["30000.1","1","${end}"]],"bids":[]},"sequenceEnd":${end}},"subject":"trade.l2update","topic":"/market/level2:BTC-USDT","type":"message"}`;
-const SNAPSHOT = '{"code":"200000","data":{"time":1619378326628,"sequence":"100","bids":[["29999.9","2"]],"asks":[["30000.1","1"]]}}';
+const SNAPSHOT =
+  '{"code":"200000","data":{"time":1619378326628,"sequence":"100","bids":[["29999.9","2"]],"asks":[["30000.1","1"]]}}';
 
 /** A KuCoin REST side: bullet tokens T1, T2, … naming a production instance server; level2_100 snapshots. */
 function kucoinRest(venue: LoopbackVenue, refuseBullets = 0): void {
@@ -22,7 +31,23 @@ function kucoinRest(venue: LoopbackVenue, refuseBullets = 0): void {
         return res.end('{"code":"429000","msg":"Too many requests"}');
       }
       res.setHeader('content-type', 'application/json');
-      return res.end(JSON.stringify({ code: '200000', data: { token: `T${++tokens}`, instanceServers: [{ endpoint: 'wss://ws-api-spot.kucoin.com/endpoint', encrypt: true, protocol: 'websocket', pingInterval: 18000, pingTimeout: 10000 }] } }));
+      return res.end(
+        JSON.stringify({
+          code: '200000',
+          data: {
+            token: `T${++tokens}`,
+            instanceServers: [
+              {
+                endpoint: 'wss://ws-api-spot.kucoin.com/endpoint',
+                encrypt: true,
+                protocol: 'websocket',
+                pingInterval: 18000,
+                pingTimeout: 10000,
+              },
+            ],
+          },
+        }),
+      );
     }
     if (req.url?.startsWith('/api/v1/market/orderbook/level2_100?symbol=')) return res.end(SNAPSHOT);
     res.statusCode = 404;
@@ -30,7 +55,12 @@ function kucoinRest(venue: LoopbackVenue, refuseBullets = 0): void {
   };
 }
 
-async function start(spec: FeedSpec, sink: RecordingSink, extra: Partial<ConnectorOptions> = {}, refuseBullets = 0): Promise<LoopbackVenue> {
+async function start(
+  spec: FeedSpec,
+  sink: RecordingSink,
+  extra: Partial<ConnectorOptions> = {},
+  refuseBullets = 0,
+): Promise<LoopbackVenue> {
   return harness.start(spec, sink, extra, (venue) => kucoinRest(venue, refuseBullets));
 }
 
@@ -60,7 +90,9 @@ describe('KuCoin connector on loopback', () => {
 
   it('sends {"type":"ping"} every ping interval and takes the pong as a keep-alive reply, not market data', async () => {
     const sink = recordingSink();
-    const venue = await start({ venue: 'kucoin', symbols: ['BTC-USDT'], channels: ['trade'] }, sink, { overrides: { pingIntervalMs: 50 } });
+    const venue = await start({ venue: 'kucoin', symbols: ['BTC-USDT'], channels: ['trade'] }, sink, {
+      overrides: { pingIntervalMs: 50 },
+    });
     const s = await venue.socket(0);
     s.socket.on('message', (m) => {
       const msg = JSON.parse(m.toString()) as { id: string; type: string };
@@ -82,7 +114,11 @@ describe('KuCoin connector on loopback', () => {
     await sink.until(() => sink.eventsOf('synced').length === 1);
     const rest = sink.frames.filter((f) => f.source === 'rest');
     expect(rest).toHaveLength(1);
-    expect(rest[0]).toMatchObject({ text: SNAPSHOT, instrument: 'BTC-USDT', url: `${venue.restBase}/api/v1/market/orderbook/level2_100?symbol=BTC-USDT` });
+    expect(rest[0]).toMatchObject({
+      text: SNAPSHOT,
+      instrument: 'BTC-USDT',
+      url: `${venue.restBase}/api/v1/market/orderbook/level2_100?symbol=BTC-USDT`,
+    });
     expect(sink.eventsOf('gap')).toEqual([]);
   });
 
@@ -119,5 +155,38 @@ describe('KuCoin connector on loopback', () => {
     expect(limited).toHaveLength(1);
     expect(limited[0]).toMatchObject({ connectionId: 's1-1', delayMs: 1000 });
     expect(limited[0]!.reason).toContain('HTTP 429');
+  });
+});
+
+describe('KuCoin bullet (pre-connect step)', () => {
+  it('without --endpoint keeps the instance endpoint the bullet names, adding token and connectId', async () => {
+    const venue = await startLoopbackVenue();
+    kucoinRest(venue);
+    try {
+      const url = await kucoinBullet({
+        planUrl: 'unused',
+        restBaseUrl: venue.restBase,
+        wsBaseOverride: null,
+        connectionId: 'c9',
+      });
+      expect(url).toBe('wss://ws-api-spot.kucoin.com/endpoint?token=T1&connectId=c9');
+    } finally {
+      await venue.close();
+    }
+  });
+
+  it('an answer without code 200000 is refused with a message naming the request', async () => {
+    const venue = await startLoopbackVenue();
+    venue.rest = (_req, res) => res.end('{"code":"400100","msg":"bad"}');
+    try {
+      await expect(
+        kucoinBullet({ planUrl: 'unused', restBaseUrl: venue.restBase, wsBaseOverride: null, connectionId: 'c9' }),
+      ).rejects.toMatchObject({
+        code: 'E_PRECONNECT_REFUSED',
+        message: expect.stringContaining(`POST ${venue.restBase}/api/v1/bullet-public answered no token`),
+      });
+    } finally {
+      await venue.close();
+    }
   });
 });

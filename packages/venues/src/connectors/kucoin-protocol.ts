@@ -33,7 +33,11 @@ import { chunkedPlan, PreconnectRefused, type PreconnectContext, type VenueProto
 import { retryAfterMs } from './backoff.ts';
 
 const TOPIC = { depth: '/market/level2', trade: '/market/match', bbo: '/market/ticker' } as const;
-const CHANNEL_OF: Readonly<Record<string, RecordChannel>> = { '/market/level2': 'depth', '/market/match': 'trade', '/market/ticker': 'bbo' };
+const CHANNEL_OF: Readonly<Record<string, RecordChannel>> = {
+  '/market/level2': 'depth',
+  '/market/match': 'trade',
+  '/market/ticker': 'bbo',
+};
 const MAX_TOPICS = 100;
 /** The documented bullet answer's pingInterval, ms. */
 export const KUCOIN_PING_INTERVAL_MS = 18_000;
@@ -59,7 +63,9 @@ export function kucoinSequenceWatch(): BookSequenceWatch {
       }
       if (end <= prev) return { kind: 'continuous', symbol }; // a repeat; the reader drops it
       lastEnd.set(symbol, end);
-      return start === prev + 1 ? { kind: 'continuous', symbol } : { kind: 'gap', symbol, detail: `sequenceStart=${start} != previous sequenceEnd+1=${prev + 1}` };
+      return start === prev + 1
+        ? { kind: 'continuous', symbol }
+        : { kind: 'gap', symbol, detail: `sequenceStart=${start} != previous sequenceEnd+1=${prev + 1}` };
     },
     reset(symbol) {
       lastEnd.delete(symbol);
@@ -77,9 +83,19 @@ export async function kucoinBullet(ctx: PreconnectContext): Promise<string> {
     throw new PreconnectRefused(`POST ${url} failed: ${err instanceof Error ? err.message : String(err)}`, null, null);
   }
   const body = await res.text();
-  if (!res.ok) throw new PreconnectRefused(`POST ${url} answered HTTP ${res.status}`, res.status, retryAfterMs(res.headers.get('retry-after'), Date.now()));
+  if (!res.ok)
+    throw new PreconnectRefused(
+      `POST ${url} answered HTTP ${res.status}`,
+      res.status,
+      retryAfterMs(res.headers.get('retry-after'), Date.now()),
+    );
   const server = bulletServer(body);
-  if (server === null) throw new PreconnectRefused(`POST ${url} answered no token and instance server: ${body.slice(0, 200)}`, res.status, null);
+  if (server === null)
+    throw new PreconnectRefused(
+      `POST ${url} answered no token and instance server: ${body.slice(0, 200)}`,
+      res.status,
+      null,
+    );
   const endpoint = new URL(server.endpoint);
   if (ctx.wsBaseOverride !== null) {
     const base = new URL(ctx.wsBaseOverride);
@@ -93,10 +109,15 @@ export async function kucoinBullet(ctx: PreconnectContext): Promise<string> {
 
 function bulletServer(body: string): { token: string; endpoint: string } | null {
   try {
-    const parsed = JSON.parse(body) as { code?: unknown; data?: { token?: unknown; instanceServers?: { endpoint?: unknown }[] } };
+    const parsed = JSON.parse(body) as {
+      code?: unknown;
+      data?: { token?: unknown; instanceServers?: { endpoint?: unknown }[] };
+    };
     const token = parsed.data?.token;
     const endpoint = parsed.data?.instanceServers?.[0]?.endpoint;
-    return parsed.code === '200000' && typeof token === 'string' && typeof endpoint === 'string' ? { token, endpoint } : null;
+    return parsed.code === '200000' && typeof token === 'string' && typeof endpoint === 'string'
+      ? { token, endpoint }
+      : null;
   } catch {
     return null;
   }
@@ -112,11 +133,19 @@ export function kucoinProtocol(): VenueProtocol {
     streamName: topicName,
     wsPath: () => '/',
     silenceMs: { depth: 30_000, trade: 600_000, bbo: 60_000 },
-    channelOf: (text) => (text.includes('"type":"message"') ? (CHANNEL_OF[(fieldText(text, 'topic') ?? '').split(':')[0] ?? ''] ?? null) : null),
+    channelOf: (text) =>
+      text.includes('"type":"message"')
+        ? (CHANNEL_OF[(fieldText(text, 'topic') ?? '').split(':')[0] ?? ''] ?? null)
+        : null,
     maxStreamsPerConnection: MAX_TOPICS,
     forcedDisconnectMs: null,
     rotateAfterMs: null,
-    keepAlive: { intervalMs: KUCOIN_PING_INTERVAL_MS, text: KUCOIN_PING, whenIdleOnly: false, isReply: (text) => text.includes('"type":"pong"') },
+    keepAlive: {
+      intervalMs: KUCOIN_PING_INTERVAL_MS,
+      text: KUCOIN_PING,
+      whenIdleOnly: false,
+      isReply: (text) => text.includes('"type":"pong"'),
+    },
     isShutdownNotice: () => false,
     controlMessages: { burst: 100, perSecond: 10 },
     connectAttempts: { burst: 30, perSecond: 0.5 },
@@ -132,7 +161,16 @@ export function kucoinProtocol(): VenueProtocol {
       usedWeightHeader: 'x-chassis-kucoin-reports-remaining-only',
     },
     plan: (spec: FeedSpec) =>
-      chunkedPlan(spec, MAX_TOPICS, '/', (part) => part.map((s, i) => JSON.stringify({ id: String(i + 1), type: 'subscribe', topic: topicName(s.channel, s.symbol), response: true }))),
+      chunkedPlan(spec, MAX_TOPICS, '/', (part) =>
+        part.map((s, i) =>
+          JSON.stringify({
+            id: String(i + 1),
+            type: 'subscribe',
+            topic: topicName(s.channel, s.symbol),
+            response: true,
+          }),
+        ),
+      ),
     sequenceWatch: kucoinSequenceWatch,
     preconnect: kucoinBullet,
     isReady: (text) => text.includes('"type":"welcome"'),
