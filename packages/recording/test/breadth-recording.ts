@@ -71,6 +71,16 @@ export async function canonicalRecords(
   return out;
 }
 
+/** `chassis backtest` (market-maker example) as a subprocess on a data root: completes, no diagnostic, >5 market events. */
+export async function expectBacktestCompletes(root: string, venue: VenueId, instrument: string): Promise<void> {
+  const args = ['packages/cli/bin/chassis.js', 'backtest', '--data', root, '--venue', venue, '--instrument', instrument, '--strategy', 'examples/strategies/market-maker.ts', '--json'];
+  const { stdout } = await run('node', args, { cwd: REPO_ROOT, timeout: 60_000, maxBuffer: 1 << 24 });
+  const r = JSON.parse(stdout) as { status: string; diagnostic: unknown; marketEvents: number };
+  expect(r.diagnostic).toBeNull();
+  expect(r.status).toBe('completed');
+  expect(r.marketEvents).toBeGreaterThan(5);
+}
+
 const outcomes = (runs: readonly ManifestRun[]) =>
   runs.flatMap((r) => r.results.flatMap((g) => g.datasets.map((d) => d.outcome)));
 
@@ -135,24 +145,7 @@ export function describeVenueRecording({ venue, instrument, symbol = instrument,
     });
 
     it('backtests on the recorded, promoted data with chassis backtest', async () => {
-      const args = [
-        'packages/cli/bin/chassis.js',
-        'backtest',
-        '--data',
-        rec.root,
-        '--venue',
-        venue,
-        '--instrument',
-        instrument,
-        '--strategy',
-        'examples/strategies/market-maker.ts',
-        '--json',
-      ];
-      const { stdout } = await run('node', args, { cwd: REPO_ROOT, timeout: 60_000, maxBuffer: 1 << 24 });
-      const r = JSON.parse(stdout) as { status: string; diagnostic: unknown; marketEvents: number };
-      expect(r.diagnostic).toBeNull();
-      expect(r.status).toBe('completed');
-      expect(r.marketEvents).toBeGreaterThan(5);
+      await expectBacktestCompletes(rec.root, venue, instrument);
     }, 60_000);
   });
 }

@@ -56,8 +56,15 @@ export function createFeedConnector(spec: FeedSpec, options: ConnectorOptions): 
   /** One planned connection: frames to the sink (and to book sync when it carries depth). */
   function linkFor(plan: ConnectionPlan): FeedLink {
     const depth = plan.channels.includes('depth');
+    const planUrl = joinBase(wsBase, plan.path);
+    const preconnect = protocol.preconnect;
     return new FeedLink({
-      url: joinBase(wsBase, plan.path),
+      url: planUrl,
+      preconnect:
+        preconnect === undefined
+          ? undefined
+          : (connectionId) => preconnect({ planUrl, restBaseUrl: joinBase(restBase, ''), wsBaseOverride: options.endpoints?.wsBaseUrl ?? null, connectionId }),
+      isReady: protocol.isReady,
       subscribeMessages: plan.subscribeMessages,
       keepAlive: keepAlive(protocol.keepAlive, ov.pingIntervalMs),
       isShutdownNotice: protocol.isShutdownNotice,

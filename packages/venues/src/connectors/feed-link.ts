@@ -9,11 +9,15 @@
 import { backoffDelayMs, type BackoffPolicy } from './backoff.ts';
 import type { CaptureClock, ConnectionEvent, ConnectionEventType, RecordChannel } from './connector.ts';
 import { TokenBucket } from './token-bucket.ts';
-import { SHUTDOWN_NOTICE_MAX_CHARS, type KeepAlive, type RateLimit } from './venue-protocol.ts';
+import { PreconnectRefused, SHUTDOWN_NOTICE_MAX_CHARS, type KeepAlive, type RateLimit } from './venue-protocol.ts';
 import { WsConnection, type ConnectionEnd } from './ws-connection.ts';
 
 export interface FeedLinkOptions {
   readonly url: string;
+  /** Resolves the URL before every (re)connect (venue-protocol.ts `preconnect`); absent = `url`. */
+  preconnect?(connectionId: string): Promise<string>;
+  /** Subscriptions wait for the first frame this accepts; absent = sent on open. */
+  isReady?(text: string): boolean;
   readonly subscribeMessages: readonly string[];
   readonly keepAlive: KeepAlive | null;
   isShutdownNotice(text: string): boolean;
@@ -44,6 +48,8 @@ export class FeedLink {
   private lostReason = '';
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
+  /** A pre-connect step is in flight (counts as a pending connection attempt). */
+  private resolving = false;
 
   constructor(private readonly o: FeedLinkOptions) {}
 
@@ -73,8 +79,28 @@ export class FeedLink {
   private openSocket(why: string): void {
     if (this.stopped) return;
     const id = this.o.nextConnectionId();
+    const preconnect = this.o.preconnect;
+    if (preconnect === undefined) return this.openSocketAt(this.o.url, id, why);
+    this.resolving = true;
+    preconnect(id).then(
+      (url) => {
+        this.resolving = false;
+        if (!this.stopped) this.openSocketAt(url, id, why);
+      },
+      (err: unknown) => {
+        this.resolving = false;
+        const refused = err instanceof PreconnectRefused ? err : null;
+        const reason = `pre-connect step failed: ${err instanceof Error ? err.message : String(err)}`;
+        this.emit('closed', id, reason);
+        this.retry(id, { code: null, reason, httpStatus: refused?.httpStatus ?? null, retryAfterMs: refused?.retryAfterMs ?? null });
+      },
+    );
+  }
+
+  private openSocketAt(url: string, id: string, why: string): void {
     const conn: WsConnection = new WsConnection({
-      url: this.o.url,
+      url,
+      isReady: this.o.isReady,
       connectionId: id,
       subscribeMessages: this.o.subscribeMessages,
       keepAlive: this.o.keepAlive,
@@ -83,7 +109,7 @@ export class FeedLink {
       clock: this.o.clock,
       controlBucket: new TokenBucket(this.o.controlMessages.burst, this.o.controlMessages.perSecond),
       onOpen: () => {
-        this.emit('open', id, `connected to ${this.o.url}`);
+        this.emit('open', id, `connected to ${url}`);
         this.o.onConnectionOpen(conn);
       },
       onSubscribed: () => this.emit('subscribed', id, this.o.subscribeMessages.length > 0 ? `sent ${this.o.subscribeMessages.length} subscribe message(s)` : 'streams subscribed by the URL'),
@@ -99,7 +125,7 @@ export class FeedLink {
     });
     this.pending = conn;
     this.live.add(conn);
-    this.emit('connecting', id, this.current === null ? `connecting to ${this.o.url} (${why})` : `opening a replacement for ${this.current.connectionId} (${why})`);
+    this.emit('connecting', id, this.current === null ? `connecting to ${url} (${why})` : `opening a replacement for ${this.current.connectionId} (${why})`);
     conn.open();
   }
 
@@ -134,7 +160,7 @@ export class FeedLink {
         this.lostSinceNs = conn.lastFrameNs ?? conn.openNs ?? this.o.clock.nowNs();
         this.lostReason = `${conn.connectionId} lost (${describe(end)})`;
       }
-      if (this.pending === null) this.retry(conn.connectionId, end);
+      if (this.pending === null && !this.resolving) this.retry(conn.connectionId, end);
     } else if (conn === this.pending) {
       this.pending = null;
       this.retry(conn.connectionId, end);
@@ -147,7 +173,7 @@ export class FeedLink {
     let delayMs = backoffDelayMs(this.attempt++, this.o.backoff, this.o.random);
     if (end.retryAfterMs !== null && end.retryAfterMs > delayMs) {
       delayMs = end.retryAfterMs;
-      this.emit('rate-limited', endedId, `upgrade refused with HTTP ${end.httpStatus}; the venue asks to retry after ${delayMs} ms`, { delayMs });
+      this.emit('rate-limited', endedId, `${end.reason}; the venue asks to retry after ${delayMs} ms`, { delayMs });
     }
     this.emit('reconnect-scheduled', endedId, `reconnecting in ${delayMs} ms (attempt ${this.attempt})`, { delayMs });
     this.schedule(delayMs, () => this.connect(`replacing ${endedId}`));

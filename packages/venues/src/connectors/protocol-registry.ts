@@ -8,6 +8,7 @@ import { coinbaseProtocol } from './coinbase-protocol.ts';
 import { deribitProtocol } from './deribit-protocol.ts';
 import { hyperliquidProtocol } from './hyperliquid-protocol.ts';
 import { krakenProtocol } from './kraken-protocol.ts';
+import { kucoinProtocol } from './kucoin-protocol.ts';
 import { okxProtocol } from './okx-protocol.ts';
 import type { VenueProtocol } from './venue-protocol.ts';
 
@@ -33,8 +34,7 @@ export function venueProtocol(venue: VenueId): VenueProtocol {
     case 'coinbase':
       return coinbaseProtocol();
     case 'kucoin':
-      // Importable (formats/), not yet recordable: their connectors are issue 14's recording half.
-      throw new ChassisError('E_UNSUPPORTED_VENUE', `no recording connector for ${venue} yet (its captures can be imported with chassis import)`);
+      return kucoinProtocol();
     default:
       throw new ChassisError('E_UNSUPPORTED_VENUE', `no connector for venue "${String(venue)}"`);
   }

@@ -10,7 +10,7 @@ import type { VenueId } from '../formats/records.ts';
 import { RECORD_CHANNELS, type FeedSpec, type RecordChannel } from './connector.ts';
 import type { BookSequenceWatch } from './sequence-watch.ts';
 
-export type VenueFamily = 'binance' | 'okx' | 'bybit' | 'hyperliquid' | 'deribit' | 'bitmex' | 'kraken' | 'coinbase';
+export type VenueFamily = 'binance' | 'okx' | 'bybit' | 'hyperliquid' | 'deribit' | 'bitmex' | 'kraken' | 'coinbase' | 'kucoin';
 
 /** One WebSocket connection the feed needs: where to connect and what to send once open. */
 export interface ConnectionPlan {
@@ -62,6 +62,32 @@ export interface ResubscribeSync {
   resubscribeMessages(symbol: string): readonly string[];
 }
 
+/** What a pre-connect step knows about the connection it resolves the URL for. */
+export interface PreconnectContext {
+  /** The planned WebSocket URL: the WebSocket base (production or `--endpoint`) + the plan's path. */
+  readonly planUrl: string;
+  /** REST base (production or `--rest-endpoint`), scheme://host[:port]. */
+  readonly restBaseUrl: string;
+  /** The `--endpoint` override, or null when recording from production. */
+  readonly wsBaseOverride: string | null;
+  /** Id of the connection about to be opened. */
+  readonly connectionId: string;
+}
+
+/**
+ * A pre-connect step was refused (HTTP error, venue error code, network failure): the link
+ * retries with its backoff, or after `retryAfterMs` when the venue said so and it is longer.
+ */
+export class PreconnectRefused extends ChassisError {
+  constructor(
+    message: string,
+    readonly httpStatus: number | null,
+    readonly retryAfterMs: number | null,
+  ) {
+    super('E_PRECONNECT_REFUSED', message);
+  }
+}
+
 export interface VenueProtocol {
   readonly venue: VenueId;
   readonly family: VenueFamily;
@@ -99,6 +125,14 @@ export interface VenueProtocol {
   plan(spec: FeedSpec): ConnectionPlan[];
   /** A fresh continuity watcher for the book diffs of one connection. */
   sequenceWatch(): BookSequenceWatch;
+  /**
+   * Optional step before every (re)connect that yields the URL to open (KuCoin: a bullet token
+   * from REST, then the instance server it names); absent = connect to `planUrl`. A rejection
+   * with PreconnectRefused (or any error) counts as a failed connection attempt.
+   */
+  preconnect?(ctx: PreconnectContext): Promise<string>;
+  /** Optional: subscriptions wait for the first frame this accepts (KuCoin `welcome`); absent = send on open. */
+  isReady?(text: string): boolean;
 }
 
 /** Shutdown notices are short: longer frames are not checked (a substring scan per depth frame would cost). */

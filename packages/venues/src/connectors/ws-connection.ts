@@ -33,6 +33,8 @@ export interface WsConnectionOptions {
   readonly clock: CaptureClock;
   /** Paces control messages (subscribe, unsubscribe, ping) to the venue's per-connection limit. */
   readonly controlBucket: TokenBucket;
+  /** Subscriptions wait for the first frame this accepts (KuCoin `welcome`); absent = sent on open. */
+  isReady?(text: string): boolean;
   onOpen(): void;
   onSubscribed(): void;
   /** Every text frame, unchanged, with its capture time; `data` false for keep-alive replies. */
@@ -62,6 +64,8 @@ export class WsConnection {
   private lastError: string | null = null;
   private ended = false;
   private closing: Promise<void> | null = null;
+  /** Waiting for the venue's ready frame before subscribing. */
+  private awaitingReady = false;
 
   constructor(private readonly o: WsConnectionOptions) {
     this.connectionId = o.connectionId;
@@ -87,6 +91,7 @@ export class WsConnection {
         if (channel !== null) this.channelFrames[channel]++;
       }
       this.o.onFrame(text, tsNs, isData);
+      if (this.awaitingReady && this.o.isReady?.(text) === true) this.subscribe();
       const answer = isData ? null : (this.o.keepAlive?.answer?.(text) ?? null);
       if (answer !== null) this.send(answer);
     });
@@ -126,10 +131,16 @@ export class WsConnection {
   private opened(): void {
     this.openNs = this.o.clock.nowNs();
     this.o.onOpen();
-    for (const message of this.o.subscribeMessages) this.send(message);
-    this.o.onSubscribed();
+    if (this.o.isReady === undefined) this.subscribe();
+    else this.awaitingReady = true;
     this.watchSilence();
     this.keepAlive();
+  }
+
+  private subscribe(): void {
+    this.awaitingReady = false;
+    for (const message of this.o.subscribeMessages) this.send(message);
+    this.o.onSubscribed();
   }
 
   private sendNow(text: string): void {
