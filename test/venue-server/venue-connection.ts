@@ -2,6 +2,7 @@
  * One client WebSocket connection to the venue server: its subscriptions, its drills, and the
  * log of every frame it was sent (what the end-to-end tests compare the recording with).
  */
+import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import { ConnectionDrillState, type ConnectionDrill } from './drills.ts';
 
@@ -58,11 +59,17 @@ export class VenueConnection {
       this.send('data', text);
       return;
     }
-    // Nothing more is sent; the socket is destroyed once this frame reached the kernel, so every
-    // frame in the served log did leave the server (a destroy could discard a queued write).
+    // Nothing more is sent. Once this frame reached the kernel the TCP connection is ended with
+    // no close frame (a FIN after the data, so every frame in the served log reaches the client:
+    // destroying at once sends an RST when the client's pong is still unread, and an RST makes
+    // the client's kernel discard what it received but had not yet handed over — seen under
+    // load), then destroyed if the client does not close its side.
     this.closed = true;
     this.served?.push({ connectionId: this.id, kind: 'data', text });
-    this.ws.send(text, () => this.terminate());
+    this.ws.send(text, () => {
+      (this.ws as unknown as { _socket: Socket })._socket.end();
+      setTimeout(() => this.terminate(), 1_000).unref();
+    });
   }
 
   /** Sends a reply to something the client sent (subscribe ack, pong, error). */

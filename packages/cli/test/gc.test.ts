@@ -158,6 +158,6 @@ describe('chassis gc, --repeat and unknown commands on real runs', () => {
       () => null,
       (e: { code: number; stderr: string }) => e,
     );
-    expect(r).toMatchObject({ code: 2, stderr: 'E_USAGE: unknown command "lst" (commands: ls, show; see chassis data --help)\n' });
+    expect(r).toMatchObject({ code: 2, stderr: 'E_USAGE: unknown command "lst" (commands: ls, show, report; see chassis data --help)\n' });
   });
 });

@@ -121,13 +121,15 @@ describe.concurrent('drills on a live Binance USD-M recording', () => {
     const rec = await drilled({ later: { afterFrames: 300, when: has('synced'), drills: [{ kind: 'malformed', afterMessages: 200 }] }, settled: resyncedAfter('malformed') });
     const frameAt = rec.events.findIndex((e) => e.type === 'malformed');
     const after = rec.events.slice(frameAt);
-    expect(after.filter((e) => e.type === 'resync').map((e) => [e.instrument, e.reason.includes('malformed frame')])).toEqual([['BTCUSDT', true]]);
-    expect(after.find((e) => e.type === 'synced')!.reason).toContain('malformed frame');
+    // Only the malformed frame's resync is asserted: on a loaded machine the short test silence
+    // threshold can also restart a connection, which resyncs for its own reason.
+    expect(after.filter((e) => e.type === 'resync' && e.reason.includes('malformed frame')).map((e) => e.instrument)).toEqual(['BTCUSDT']);
+    expect(after.some((e) => e.type === 'synced' && e.reason.includes('malformed frame'))).toBe(true);
 
     const lines = rawLines(rec.root, 'binance-usdm', rec.feed);
     const frameNs = lines.find((l) => !l.spliced)!.tsLocalNs;
     const snapshots = lines.filter((l) => l.url !== undefined);
-    expect(snapshots.filter((l) => l.tsLocalNs < frameNs)).toHaveLength(1); // the initial sync, before the frame
+    expect(snapshots.filter((l) => l.tsLocalNs < frameNs).length).toBeGreaterThanOrEqual(1); // the initial sync, before the frame
     const resyncSnapshot = snapshots.find((l) => l.tsLocalNs > frameNs)!;
     const snapshotNs = BigInt((JSON.parse(resyncSnapshot.frame) as { E: number }).E) * 1_000_000n;
     const lastDiffNs = Math.max(...rec.venue.served.filter((f) => f.text.includes('"depthUpdate"')).map((f) => (JSON.parse(f.text) as { data: { E: number } }).data.E));
