@@ -12,9 +12,26 @@ const DAY0 = 1723075200n * S; // 2024-08-08T00:00:00Z
 /** A promoted book_delta dataset of BTCUSDT on 2024-08-08 spanning [fromS, toS] seconds of that day. */
 function dataset(id: string, fromS: bigint, toS: bigint, version: number): DatasetMeta {
   return {
-    id, contentHash: id.padEnd(64, '0'), venue: 'binance-usdm', symbol: 'BTCUSDT', kind: 'book_delta', day: '2024-08-08',
-    startNs: DAY0 + fromS * S, endNs: DAY0 + toS * S, rows: 1, version, segment: 0, state: 'Promoted', prefix: `canonical/${id}`,
-    files: [], instrument: {} as DatasetMeta['instrument'], gaps: [], checks: [], transitions: [], provenance: {} as DatasetMeta['provenance'], createdAt: '2026-12-02T00:00:00Z',
+    id,
+    contentHash: id.padEnd(64, '0'),
+    venue: 'binance-usdm',
+    symbol: 'BTCUSDT',
+    kind: 'book_delta',
+    day: '2024-08-08',
+    startNs: DAY0 + fromS * S,
+    endNs: DAY0 + toS * S,
+    rows: 1,
+    version,
+    segment: 0,
+    state: 'Promoted',
+    prefix: `canonical/${id}`,
+    files: [],
+    instrument: {} as DatasetMeta['instrument'],
+    gaps: [],
+    checks: [],
+    transitions: [],
+    provenance: {} as DatasetMeta['provenance'],
+    createdAt: '2026-12-02T00:00:00Z',
   };
 }
 
@@ -34,7 +51,11 @@ describe('catalog.find', () => {
   });
 
   it('recordings of disjoint spans of one day are all kept, in time order (a restarted recorder)', async () => {
-    const sessions = [dataset('ds_first', 0n, 100n, 1), dataset('ds_second', 200n, 300n, 2), dataset('ds_third', 400n, 500n, 3)];
+    const sessions = [
+      dataset('ds_first', 0n, 100n, 1),
+      dataset('ds_second', 200n, 300n, 2),
+      dataset('ds_third', 400n, 500n, 3),
+    ];
     expect(await found(sessions)).toEqual(['ds_first', 'ds_second', 'ds_third']);
   });
 

@@ -43,7 +43,10 @@ export interface Catalog {
    * imports into one data root neither lose catalog entries nor hand out a version twice. An
    * id already in the catalog is returned as is, without calling `write`.
    */
-  record(identity: DatasetIdentity & { readonly id: string }, write: (version: number) => Promise<DatasetMeta>): Promise<{ meta: DatasetMeta; alreadyPresent: boolean }>;
+  record(
+    identity: DatasetIdentity & { readonly id: string },
+    write: (version: number) => Promise<DatasetMeta>,
+  ): Promise<{ meta: DatasetMeta; alreadyPresent: boolean }>;
 }
 
 export type DatasetIdentity = Pick<DatasetMeta, 'venue' | 'symbol' | 'kind' | 'day' | 'segment' | 'contentHash'>;
@@ -64,7 +67,10 @@ class JsonCatalog implements Catalog {
     try {
       return datasetFromJson<CatalogFile>(text);
     } catch (err) {
-      throw new ChassisError('E_CATALOG_CORRUPT', `${CATALOG_KEY} in ${this.storage.root} is not valid JSON: ${(err as Error).message}`);
+      throw new ChassisError(
+        'E_CATALOG_CORRUPT',
+        `${CATALOG_KEY} in ${this.storage.root} is not valid JSON: ${(err as Error).message}`,
+      );
     }
   }
 
@@ -83,17 +89,27 @@ class JsonCatalog implements Catalog {
   }
 
   async find(q: FindQuery): Promise<DatasetMeta[]> {
-    const candidates = (await this.list({ venue: q.venue, instrument: q.instrument, state: 'Promoted', ...(q.kind ? { kind: q.kind } : {}) })).filter(
-      (d) => (q.from === undefined || d.endNs >= q.from) && (q.to === undefined || d.startNs < q.to),
+    const candidates = (
+      await this.list({
+        venue: q.venue,
+        instrument: q.instrument,
+        state: 'Promoted',
+        ...(q.kind ? { kind: q.kind } : {}),
+      })
+    ).filter((d) => (q.from === undefined || d.endNs >= q.from) && (q.to === undefined || d.startNs < q.to));
+    return newestCoveringVersions(candidates).sort((a, b) =>
+      a.startNs < b.startNs ? -1 : a.startNs > b.startNs ? 1 : a.kind.localeCompare(b.kind),
     );
-    return newestCoveringVersions(candidates).sort((a, b) => (a.startNs < b.startNs ? -1 : a.startNs > b.startNs ? 1 : a.kind.localeCompare(b.kind)));
   }
 
   async nextVersion(m: DatasetIdentity): Promise<number> {
     return versionIn(await this.load(), m);
   }
 
-  record(identity: DatasetIdentity & { readonly id: string }, write: (version: number) => Promise<DatasetMeta>): Promise<{ meta: DatasetMeta; alreadyPresent: boolean }> {
+  record(
+    identity: DatasetIdentity & { readonly id: string },
+    write: (version: number) => Promise<DatasetMeta>,
+  ): Promise<{ meta: DatasetMeta; alreadyPresent: boolean }> {
     return this.storage.exclusive(LOCK, async () => {
       const file = await this.load();
       const existing = file.datasets.find((d) => d.id === identity.id);
@@ -146,7 +162,10 @@ export function newestCoveringVersions(candidates: readonly DatasetMeta[], prefe
 
 /** Same content keeps its version; new content for the same identity gets the next one. */
 function versionIn(file: CatalogFile, m: DatasetIdentity): number {
-  const same = file.datasets.filter((d) => d.venue === m.venue && d.symbol === m.symbol && d.kind === m.kind && d.day === m.day && d.segment === m.segment);
+  const same = file.datasets.filter(
+    (d) =>
+      d.venue === m.venue && d.symbol === m.symbol && d.kind === m.kind && d.day === m.day && d.segment === m.segment,
+  );
   const existing = same.find((d) => d.contentHash === m.contentHash);
   if (existing) return existing.version;
   return same.reduce((v, d) => Math.max(v, d.version), 0) + 1;
