@@ -25,6 +25,7 @@ import { bookTopKey, describeMismatch, QuoteSequenceCheck, topKey, type QuoteMis
 import type { NormalizedRecord, VenueId } from './records.ts';
 import { syncIssue, unknownFields } from './sync-issue.ts';
 import { isoToNs } from './time-units.ts';
+import { RecentIds } from './recent-ids.ts';
 import { isObject, type JsonObject, type MapperOptions, type MessageContext, type VenueFormat, type VenueMapper } from './venue-mapper.ts';
 
 const BOOK_TABLES = new Set(['orderBookL2', 'orderBookL2_25']);
@@ -57,7 +58,7 @@ interface SymbolState {
   dropped: number;
   droppedSinceLine: number;
   everSynced: boolean;
-  readonly tradeIds: Set<string>;
+  readonly tradeIds: RecentIds<string>;
 }
 
 /** A book row that cannot be read (parse_error) or that contradicts the id map (a lost or reordered message: gap). */
@@ -77,7 +78,7 @@ class BitmexMapper implements VenueMapper {
   private state(symbol: string): SymbolState {
     let s = this.states.get(symbol);
     if (s === undefined) {
-      s = { synced: false, levels: new Map(), bidIds: new Map(), askIds: new Map(), book: new L2Book(), quotes: new QuoteSequenceCheck(QUOTE_WAIT_NS), partialAtNs: 0n, dropped: 0, droppedSinceLine: 0, everSynced: false, tradeIds: new Set() };
+      s = { synced: false, levels: new Map(), bidIds: new Map(), askIds: new Map(), book: new L2Book(), quotes: new QuoteSequenceCheck(QUOTE_WAIT_NS), partialAtNs: 0n, dropped: 0, droppedSinceLine: 0, everSynced: false, tradeIds: new RecentIds() };
       this.states.set(symbol, s);
     }
     return s;
@@ -266,12 +267,10 @@ class BitmexMapper implements VenueMapper {
     const s = this.state(symbol);
     const id = row['trdMatchID'];
     // The trade partial repeats the last trade on every (re)subscribe.
-    if (s.tradeIds.has(id)) {
+    if (s.tradeIds.seen(id)) {
       out.push(syncIssue(this.venue, symbol, ctx, 'duplicate', `BitMEX trade ${id} was already seen; dropped`, tsEventNs));
       return;
     }
-    s.tradeIds.add(id);
-    if (s.tradeIds.size > 10_000) s.tradeIds.delete(s.tradeIds.values().next().value!);
     out.push({
       kind: 'trade',
       venue: this.venue,

@@ -11,6 +11,7 @@ import type { BookDeltaRecord, NormalizedRecord, VenueId } from './records.ts';
 import { isLevelList, syncIssue, toBigInt, unknownFields } from './sync-issue.ts';
 import { msToNs } from './time-units.ts';
 import { topOfBookRecord } from './top-of-book.ts';
+import { RecentIds } from './recent-ids.ts';
 import { isObject, type JsonObject, type MapperOptions, type MessageContext, type VenueFormat, type VenueMapper } from './venue-mapper.ts';
 
 const MESSAGE_FIELDS = new Set(['topic', 'type', 'ts', 'data', 'cts', 'id', 'cs']);
@@ -23,7 +24,7 @@ interface SymbolState {
   dropped: number;
   droppedSinceLine: number;
   lastTradeSeq: bigint;
-  lastTradeIds: Set<string>;
+  lastTradeIds: RecentIds<string>;
 }
 
 class BybitMapper implements VenueMapper {
@@ -37,7 +38,7 @@ class BybitMapper implements VenueMapper {
   private state(symbol: string): SymbolState {
     let s = this.states.get(symbol);
     if (s === undefined) {
-      s = { synced: false, lastU: 0n, dropped: 0, droppedSinceLine: 0, lastTradeSeq: -1n, lastTradeIds: new Set() };
+      s = { synced: false, lastU: 0n, dropped: 0, droppedSinceLine: 0, lastTradeSeq: -1n, lastTradeIds: new RecentIds() };
       this.states.set(symbol, s);
     }
     return s;
@@ -146,12 +147,10 @@ class BybitMapper implements VenueMapper {
         continue;
       }
       // Trade ids are UUIDs on linear: duplicates are detected against the recent ids.
-      if (s.lastTradeIds.has(i)) {
+      if (s.lastTradeIds.seen(i)) {
         out.push(syncIssue(this.venue, symbol, ctx, 'duplicate', `Bybit trade ${i} was already seen; dropped`, tsEventNs));
         continue;
       }
-      s.lastTradeIds.add(i);
-      if (s.lastTradeIds.size > 10_000) s.lastTradeIds.delete(s.lastTradeIds.values().next().value!);
       out.push({
         kind: 'trade',
         venue: this.venue,

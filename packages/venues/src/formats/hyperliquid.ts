@@ -18,6 +18,7 @@
 import type { NormalizedRecord, VenueId } from './records.ts';
 import { syncIssue, unknownFields } from './sync-issue.ts';
 import { msToNs } from './time-units.ts';
+import { RecentIds } from './recent-ids.ts';
 import { isObject, type JsonObject, type MapperOptions, type MessageContext, type VenueFormat, type VenueMapper } from './venue-mapper.ts';
 
 const CHANNELS = new Set(['l2Book', 'trades', 'bbo']);
@@ -35,7 +36,7 @@ interface CoinState {
   bids: Side | null;
   asks: Side | null;
   lastTimeMs: number;
-  readonly tradeIds: Set<number>;
+  readonly tradeIds: RecentIds<number>;
 }
 
 /** A snapshot side parsed and checked; `problem` names the first rule it breaks. */
@@ -86,7 +87,7 @@ class HyperliquidMapper implements VenueMapper {
   private state(coin: string): CoinState {
     let s = this.states.get(coin);
     if (s === undefined) {
-      s = { bids: null, asks: null, lastTimeMs: -1, tradeIds: new Set() };
+      s = { bids: null, asks: null, lastTimeMs: -1, tradeIds: new RecentIds() };
       this.states.set(coin, s);
     }
     return s;
@@ -172,12 +173,10 @@ class HyperliquidMapper implements VenueMapper {
     if (extra.length > 0) out.push(syncIssue(this.venue, coin, ctx, 'unknown_field', `unknown field(s) ${extra.join(', ')} in Hyperliquid trade`, tsEventNs));
     const s = this.state(coin);
     // On (re)subscribe Hyperliquid replays recent trades: a tid already seen is a repeat.
-    if (s.tradeIds.has(tid)) {
+    if (s.tradeIds.seen(tid)) {
       out.push(syncIssue(this.venue, coin, ctx, 'duplicate', `Hyperliquid trade ${tid} was already seen; dropped`, tsEventNs));
       return;
     }
-    s.tradeIds.add(tid);
-    if (s.tradeIds.size > 10_000) s.tradeIds.delete(s.tradeIds.values().next().value!);
     out.push({
       kind: 'trade',
       venue: this.venue,
