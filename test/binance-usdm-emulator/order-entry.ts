@@ -195,9 +195,7 @@ export class OrderEntry {
     };
   }
 
-  private checkNew(
-    p: Params,
-  ):
+  private checkNew(p: Params):
     | {
         side: 'BUY' | 'SELL';
         type: 'LIMIT' | 'MARKET';
