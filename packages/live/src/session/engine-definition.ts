@@ -2,8 +2,8 @@
  * The engine configuration a session runs (and replays) with, built from the validated
  * live.yaml and its resolved instruments by the same rules as a backtest's (risk limits in lots,
  * balances as decimal strings in the settlement asset: @chassis/backtesting engineConfigOf), with
- * the venue's rate limits as the execution-control bucket. Serialisable both ways, so that
- * session.json alone rebuilds the engine on recovery and replay.
+ * the venue's rate limits as the execution-control bucket. session.json stores it
+ * (records/engine-config-json.ts), so the file alone rebuilds the engine on recovery and replay.
  */
 import { ChassisError, type EngineConfig, type Instrument, type RateBucketConfig } from '@chassis/core';
 import { engineConfigOf, type ResolvedRun } from '@chassis/backtesting';
@@ -40,46 +40,6 @@ export function engineConfigOfLive(config: LiveConfig, instruments: readonly Ins
     throw new ChassisError('E_LIVE_CONFIG', (err as Error).message.replace('E_RUN_DEFINITION', ''));
   }
   return { ...base, executionControl: { rateBuckets: [rateBucketOf(config)] }, recordIntentDenials: r.recordDenials, configVersion };
-}
-
-/** session.json's `engine`: bigints as decimal strings, everything else plain JSON. */
-export interface SerialEngineConfig {
-  readonly instruments: readonly (Omit<Instrument, 'minNotionalUnits'> & { readonly minNotionalUnits: string })[];
-  readonly triggers: EngineConfig['triggers'];
-  readonly risk: Omit<EngineConfig['risk'], 'maxOrderNotionalUnits' | 'rules'> & { readonly maxOrderNotionalUnits?: string };
-  readonly rateBuckets: readonly (Omit<RateBucketConfig, 'refillIntervalNs'> & { readonly refillIntervalNs: string })[];
-  readonly maxConsecutiveStrategyFailures: number;
-  readonly recordIntentDenials: boolean;
-  readonly initialBalances: Readonly<Record<string, string>>;
-  readonly configVersion?: string;
-}
-
-export function serialiseEngineConfig(c: EngineConfig): SerialEngineConfig {
-  const { maxOrderNotionalUnits, rules: _rules, ...risk } = c.risk;
-  return {
-    instruments: c.instruments.map((i) => ({ ...i, minNotionalUnits: i.minNotionalUnits.toString() })),
-    triggers: c.triggers,
-    risk: { ...risk, ...(maxOrderNotionalUnits !== undefined ? { maxOrderNotionalUnits: maxOrderNotionalUnits.toString() } : {}) },
-    rateBuckets: c.executionControl.rateBuckets.map((b) => ({ ...b, refillIntervalNs: b.refillIntervalNs.toString() })),
-    maxConsecutiveStrategyFailures: c.maxConsecutiveStrategyFailures,
-    recordIntentDenials: c.recordIntentDenials,
-    initialBalances: Object.fromEntries(Object.entries(c.initialBalances ?? {}).map(([k, v]) => [k, v.toString()])),
-    ...(c.configVersion !== undefined ? { configVersion: c.configVersion } : {}),
-  };
-}
-
-export function engineConfigFromSerial(s: SerialEngineConfig): EngineConfig {
-  const { maxOrderNotionalUnits, ...risk } = s.risk;
-  return {
-    instruments: s.instruments.map((i) => ({ ...i, minNotionalUnits: BigInt(i.minNotionalUnits) })),
-    triggers: s.triggers,
-    risk: { ...risk, ...(maxOrderNotionalUnits !== undefined ? { maxOrderNotionalUnits: BigInt(maxOrderNotionalUnits) } : {}) },
-    executionControl: { rateBuckets: s.rateBuckets.map((b) => ({ ...b, refillIntervalNs: BigInt(b.refillIntervalNs) })) },
-    maxConsecutiveStrategyFailures: s.maxConsecutiveStrategyFailures,
-    recordIntentDenials: s.recordIntentDenials,
-    initialBalances: Object.fromEntries(Object.entries(s.initialBalances).map(([k, v]) => [k, BigInt(v)])),
-    ...(s.configVersion !== undefined ? { configVersion: s.configVersion } : {}),
-  };
 }
 
 /** The catalog's instrument metadata of a data root (newest promoted dataset per venue symbol); empty when it has no catalog. */

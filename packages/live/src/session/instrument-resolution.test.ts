@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { InstrumentMeta } from '@chassis/storage';
 import { parseLiveConfig } from '../live-config.ts';
 import { resolveInstruments } from './instrument-resolution.ts';
-import { engineConfigFromSerial, engineConfigOfLive, serialiseEngineConfig } from './engine-definition.ts';
+import { engineConfigOfLive } from './engine-definition.ts';
+import { decodeEngineConfig, encodeEngineConfig } from '../records/engine-config-json.ts';
 
 const noCatalog = () => undefined;
 const config = (instruments: unknown[]) => parseLiveConfig({ venue: 'binance-usdm', instruments, strategy: { module: 'm.ts' } });
@@ -40,9 +41,9 @@ describe('the session engine configuration', () => {
     expect(e.configVersion).toBe('v1');
   });
 
-  it('serialises to JSON and back to the same configuration', () => {
+  it('survives session.json (encoded to JSON and back, the same configuration)', () => {
     const c = parseLiveConfig({ venue: 'binance-usdm', instruments: ['BTCUSDT', 'ETHUSDT'], strategy: { module: 'm.ts' }, balances: { USDT: '2500.5' } });
     const e = engineConfigOfLive(c, resolveInstruments(c, noCatalog), 'v1');
-    expect(engineConfigFromSerial(JSON.parse(JSON.stringify(serialiseEngineConfig(e))))).toEqual(e);
+    expect(decodeEngineConfig(JSON.parse(JSON.stringify(encodeEngineConfig(e))))).toEqual(e);
   });
 });
