@@ -18,7 +18,7 @@
  * (L9): nothing more is appended, nothing more is sent.
  */
 import { createHash } from 'node:crypto';
-import type { ControlSchedulingObligation, Engine, Event, EventDraft, RequestSentEvent, StepResult } from '@chassis/core';
+import { ChassisError, type ControlSchedulingObligation, type Engine, type Event, type EventDraft, type RequestSentEvent, type StepResult } from '@chassis/core';
 import type { LiveClock, LiveVenueAdapter, MarketInput, MarketInputSink, Scheduler, SessionControl, SessionListener, SessionStatus, TimerHandle, VenueLinkEvent } from '../contracts.ts';
 import type { WriteAheadJournal } from '../records/write-ahead-journal.ts';
 import type { CheckpointLog } from '../records/checkpoint-log.ts';
@@ -61,6 +61,8 @@ export interface Resumed {
   readonly controlDrafts?: readonly EventDraft[];
   readonly inflight?: readonly RequestSentEvent[];
   readonly obligations?: readonly ControlSchedulingObligation[];
+  /** live: a mismatch at the start's reconciliation refuses to trade (E_LIVE_RECONCILIATION_MISMATCH) before the market input opens. */
+  readonly refuseOnMismatch?: boolean;
 }
 
 /** Draft with a mutable header, as the session stamps it. */
@@ -126,7 +128,10 @@ export class LiveSession implements SessionControl, MarketInputSink {
     await p.adapter.start();
     await this.submit({ kind: 'session', tsEventNs: 0n, tsLocalNs: 0n, state: 'start', sessionId: p.sessionId });
     this.state = 'reconciling';
-    await this.reconcile();
+    const report = await this.reconcile();
+    if (resumed.refuseOnMismatch && this.reconciliation === 'mismatch') {
+      throw new ChassisError('E_LIVE_RECONCILIATION_MISMATCH', `the venue's account does not match session ${p.sessionId} (${report}): resolve the differences (or let reconciliation repair them) before trading live`, { exitCode: 2 });
+    }
     this.state = this.p.engine.view.control.strategyPaused ? 'paused' : 'running';
     if (p.engine.view.control.killSwitch) this.state = 'killed';
     p.marketInput.start(this);
