@@ -99,7 +99,7 @@ describe('the live session loop', () => {
   it('does not realise an obligation whose work disappeared', async () => {
     const h = await started({ executionControl: { rateBucket: { capacity: 1, refillTokens: 1, refillIntervalMs: 100, weights: { new: 1, replace: 1, cancel: 1 } } } }, { orders: 2 });
     h.market.bbo(T0 + 5n);
-    await h.session.kill('test'); // withdraws the queued new
+    h.session.feedHealth(BTC, 'degraded', 'gap'); // the queued new is no longer valid: dropped
     h.scheduler.advance(200n * MS);
     expect(kinds(h)).not.toContain('control_time');
   });
@@ -149,12 +149,13 @@ describe('the live session loop', () => {
     expect(h.session.status()).toMatchObject({ state: 'killed', killSwitch: true });
   });
 
-  it('no new order leaves after the kill switch event', async () => {
+  it('the kill switch cancels every open order it sent, and no new order leaves after it', async () => {
     const h = await started({}, { orders: 2 });
     h.venue.autoAccept = true;
     h.market.bbo(T0 + 5n);
     await h.session.kill('drill');
     const killSeq = journalOf(h).find((e) => e.kind === 'kill_switch')!.seq;
+    expect(h.venue.sent.filter((r) => r.seq > killSeq).map((r) => r.request)).toEqual(['cancel', 'cancel']);
     // A fill frees a slot: the strategy wants a new order, and risk denies it.
     const first = h.venue.sent[0]!;
     h.venue.answer({ kind: 'order_filled', tsEventNs: 1n, tsLocalNs: 0n, orderId: first.orderId, requestSeq: -1, fillId: 'F1', priceUnits: first.priceUnits, qtyUnits: 1, liquidity: 'maker', feeUnits: 12n, final: true });
