@@ -168,10 +168,13 @@ export async function runSession(o: RunSessionOptions): Promise<{ sessionId: str
   let stopRequested: (reason: string) => void = () => {};
   const stopped = new Promise<string>((res) => (stopRequested = res));
   const dispose = (o.stopSignal ?? processSignals)((reason) => stopRequested(reason));
+  // The session runs until it is stopped, even while no socket or timer of its parts is active.
+  const keepAlive = setInterval(() => {}, 1 << 30);
   try {
     await session.start({ ...(r ? { controlDrafts: r.controlDrafts, inflight: r.inflight, obligations: r.obligations } : {}), refuseOnMismatch: o.mode === 'live' });
   } catch (err) {
     dispose();
+    clearInterval(keepAlive);
     await session.stop(err instanceof ChassisError ? err.code : 'start failed');
     throw err;
   }
@@ -180,6 +183,7 @@ export async function runSession(o: RunSessionOptions): Promise<{ sessionId: str
   o.onRunning?.(session, opened);
   const reason = await stopped;
   dispose();
+  clearInterval(keepAlive);
   await detach();
   await session.stop(reason);
   log.flush();
