@@ -16,6 +16,7 @@ export type { RunStats, InstrumentStats } from './run-stats.ts';
 export { JournalWriter, readJournal, journalBlocks, JournalCorruptError, StreamDigest, fileSha256 } from './journal/journal.ts';
 export type { JournalSummary, JournalBlock, BlockDamage } from './journal/journal.ts';
 export { JournalAppender } from './journal/journal-appender.ts';
+export { eventJson, eventLine } from './journal/event-text.ts';
 export type { RecoveredJournal, JournalCut } from './journal/journal-appender.ts';
 export { canonicalJson, canonicalJsonPretty } from './canonical-json.ts';
 export { defaultBalances, engineConfigOf, instrumentFromMeta, runIdOf } from './resolved-run.ts';

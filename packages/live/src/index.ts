@@ -18,5 +18,7 @@ export type { OrderRecord, FillRecord } from './records/execution-records.ts';
 export { writeConfigVersion, readConfigVersion, writeReconciliationReport, reconciliationReportNumbers } from './records/session-reports.ts';
 export { JsonlAppender, readJsonl, cutTornLine } from './records/jsonl-file.ts';
 export type { JsonlRead } from './records/jsonl-file.ts';
-export { replaySession, replayRecorded, isSessionDir } from './records/session-replay.ts';
+export { replaySession, replayRecorded } from './records/session-replay.ts';
+export { recordedDirKind, journalPathOf } from './records/recorded-dir.ts';
+export type { RecordedDirKind } from './records/recorded-dir.ts';
 export type { ReplayOptions } from './records/session-replay.ts';

@@ -5,12 +5,12 @@
  * the same thing a backtest does: its journal rebuilds the same state hashes and the same
  * dispatch decisions at every position.
  */
-import { existsSync } from 'node:fs';
 import { loadRecordedStrategy, replayJournal, replayRun, type ReplayResult } from '@chassis/backtesting';
 import { readCheckpoints } from './checkpoint-log.ts';
 import { decodeEngineConfig } from './engine-config-json.ts';
 import { readSessionFile } from './session-file.ts';
 import { sessionPaths } from './session-paths.ts';
+import { recordedDirKind } from './recorded-dir.ts';
 
 export interface ReplayOptions {
   /** Where a relative strategy module path may resolve from, in order (default: the cwd). */
@@ -26,12 +26,7 @@ export async function replaySession(dir: string, options: ReplayOptions = {}): P
   return replayJournal({ journalPath: paths.journal, config, strategy, checkpoints });
 }
 
-/** A directory with session.json is a session, anything else is treated as a backtest run. */
-export function isSessionDir(dir: string): boolean {
-  return existsSync(sessionPaths(dir).session);
-}
-
-/** Replays a session directory or a backtest run directory, whichever `dir` is. */
+/** Replays a session directory or a backtest run directory, whichever `dir` is (E_RECORDS_DIR if neither). */
 export function replayRecorded(dir: string, options: ReplayOptions = {}): Promise<ReplayResult> {
-  return isSessionDir(dir) ? replaySession(dir, options) : replayRun(dir, options);
+  return recordedDirKind(dir) === 'session' ? replaySession(dir, options) : replayRun(dir, options);
 }
