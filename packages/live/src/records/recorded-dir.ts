@@ -10,6 +10,11 @@ import { sessionPaths } from './session-paths.ts';
 
 export type RecordedDirKind = 'session' | 'run';
 
+/** true when `dir` holds a session.json (never throws). */
+export function isSessionDir(dir: string): boolean {
+  return existsSync(sessionPaths(dir).session);
+}
+
 export function recordedDirKind(dir: string): RecordedDirKind {
   if (existsSync(sessionPaths(dir).session)) return 'session';
   if (existsSync(join(dir, 'run.json'))) return 'run';
