@@ -18,3 +18,16 @@ export type { OrderRecord, FillRecord } from './records/execution-records.ts';
 export { writeConfigVersion, readConfigVersion, writeReconciliationReport, reconciliationReportNumbers } from './records/session-reports.ts';
 export { JsonlAppender, readJsonl, cutTornLine } from './records/jsonl-file.ts';
 export type { JsonlRead } from './records/jsonl-file.ts';
+export { replaySession, replayRecorded } from './records/session-replay.ts';
+export { recordedDirKind, isSessionDir, journalPathOf } from './records/recorded-dir.ts';
+export type { RecordedDirKind } from './records/recorded-dir.ts';
+export type { ReplayOptions } from './records/session-replay.ts';
+
+// Parity of a paper session with a backtest of its window (compare/).
+export { compareSessionWithRun } from './compare/parity-report.ts';
+export type { ParityReport, SideSummary, LatencySummary, CompareOptions } from './compare/parity-report.ts';
+export { formatParityReport } from './compare/parity-text.ts';
+export { executionHistory } from './compare/execution-history.ts';
+export type { ExecutionHistory, OrderHistory, FillHistory, Interval, InFlight } from './compare/execution-history.ts';
+export type { Attribution, OrderDifference } from './compare/attribution.ts';
+export type { OrderPair } from './compare/order-pairs.ts';
