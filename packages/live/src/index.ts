@@ -31,3 +31,9 @@ export { executionHistory } from './compare/execution-history.ts';
 export type { ExecutionHistory, OrderHistory, FillHistory, Interval, InFlight } from './compare/execution-history.ts';
 export type { Attribution, OrderDifference } from './compare/attribution.ts';
 export type { OrderPair } from './compare/order-pairs.ts';
+
+export { openMarketInput, VenueMarketInput, type MarketInputOptions, type MarketInputStats, type SessionRecordingOptions } from './market-input/market-input.ts';
+export { FeedHealth, type FeedHealthListener } from './market-input/feed-health.ts';
+export { createPaperVenue, paperSimulation, PaperVenue, type PaperVenueOptions, type PaperSimulation } from './paper/paper-venue.ts';
+export { PaperAccount, paperClientOrderId } from './paper/paper-account.ts';
+export { ManualScheduler } from './paper/manual-scheduler.ts';
