@@ -2,7 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BINANCE_CLIENT_ORDER_ID_PATTERN, clientOrderIds, sessionTag } from './client-order-id.ts';
 
-const orderIds = fc.oneof(fc.integer({ min: 0, max: 1_000_000 }), fc.maxSafeInteger().filter((n) => n >= 0));
+const orderIds = fc.oneof(
+  fc.integer({ min: 0, max: 1_000_000 }),
+  fc.maxSafeInteger().filter((n) => n >= 0),
+);
 const sessions = fc.string({ minLength: 1, maxLength: 64 });
 
 describe('client order ids', () => {
@@ -51,7 +54,16 @@ describe('client order ids', () => {
 
   it('ids placed by hand or by the venue decode to null', () => {
     const ids = clientOrderIds('s1');
-    for (const foreign of ['TEST', 'autoclose-1591702613943', 'adl_autoclose', `${ids.prefix}-`, `${ids.prefix}-01`, `${ids.prefix}-1.5`, `${ids.prefix}-99999999999999999`, `${ids.prefix}x-1`])
+    for (const foreign of [
+      'TEST',
+      'autoclose-1591702613943',
+      'adl_autoclose',
+      `${ids.prefix}-`,
+      `${ids.prefix}-01`,
+      `${ids.prefix}-1.5`,
+      `${ids.prefix}-99999999999999999`,
+      `${ids.prefix}x-1`,
+    ])
       expect(ids.decode(foreign)).toBeNull();
   });
 

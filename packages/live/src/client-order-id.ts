@@ -39,7 +39,8 @@ export function clientOrderIds(sessionId: string): ClientOrderIds {
   return {
     prefix,
     encode(orderId: number): string {
-      if (!Number.isSafeInteger(orderId) || orderId < 0) throw new RangeError(`E_ORDER_ID: order id must be a non-negative safe integer, got ${orderId}`);
+      if (!Number.isSafeInteger(orderId) || orderId < 0)
+        throw new RangeError(`E_ORDER_ID: order id must be a non-negative safe integer, got ${orderId}`);
       return `${prefix}-${orderId}`;
     },
     decode(clientOrderId: string): number | null {

@@ -18,19 +18,55 @@
  * while the stream was down reaches the session once; only then is `reconnected` /
  * `stream-rotated` reported (the session reconciles on it).
  */
-import { ChassisError, type Instrument, type RateBucketConfig, type RequestSentEvent } from '@chassis/core';
-import type { VenueAnswer } from '@chassis/venues';
+import {
+  ChassisError,
+  parseDecimalUnits,
+  type Instrument,
+  type RateBucketConfig,
+  type RequestSentEvent,
+} from '@chassis/core';
+import type { BackoffPolicy, VenueAnswer } from '@chassis/venues';
 import { clientOrderIds, type ClientOrderIds } from '../../client-order-id.ts';
-import type { LiveVenueAdapter, VenueAccountState, VenueBalance, VenueFill, VenueLinkEvent, VenueOrderState, VenuePosition } from '../../contracts.ts';
-import { instrumentMismatches, parseExchangeInfo, rateBucketFor, symbolFilters, type VenueRateLimit } from './exchange-info.ts';
-import { modifyOrderParams, newOrderParams, orderRefParams, snapshotFromRest, snapshotFromUpdate, tradeFromUpdate, tradeFromUserTrade, venueFill, venueOrderState } from './order-mapping.ts';
+import type {
+  LiveVenueAdapter,
+  VenueAccountState,
+  VenueBalance,
+  VenueFill,
+  VenueLinkEvent,
+  VenueOrderState,
+  VenuePosition,
+} from '../../contracts.ts';
+import {
+  instrumentMismatches,
+  parseExchangeInfo,
+  rateBucketFor,
+  symbolFilters,
+  type VenueRateLimit,
+} from './exchange-info.ts';
+import {
+  modifyOrderParams,
+  newOrderParams,
+  orderRefParams,
+  snapshotFromRest,
+  snapshotFromUpdate,
+  tradeFromUpdate,
+  tradeFromUserTrade,
+  venueFill,
+  venueOrderState,
+} from './order-mapping.ts';
 import { OrderTracker } from './order-tracker.ts';
 import { BinanceRestClient, type Logger, type RateLimitNotice, type RestOutcome } from './rest-client.ts';
 import { credentialsFromEnv, type BinanceCredentials } from './signing.ts';
 import { UserStream, type StreamOpenKind } from './user-stream.ts';
-import { balanceSchema, orderTradeUpdateSchema, positionRiskSchema, restOrderSchema, userTradeSchema, type RestOrder, type UserTrade } from './wire.ts';
-import { parseDecimalUnits } from '@chassis/core';
-import type { BackoffPolicy } from '@chassis/venues';
+import {
+  balanceSchema,
+  orderTradeUpdateSchema,
+  positionRiskSchema,
+  restOrderSchema,
+  userTradeSchema,
+  type RestOrder,
+  type UserTrade,
+} from './wire.ts';
 
 export const BINANCE_USDM_VENUE = 'binance-usdm';
 export const BINANCE_USDM_REST = 'https://fapi.binance.com';
@@ -167,7 +203,10 @@ export class BinanceUsdmAdapter implements LiveVenueAdapter {
     });
     if (problems.length > 0) {
       this.running = false;
-      throw new ChassisError('E_INSTRUMENT_MISMATCH', `configured instruments disagree with GET /fapi/v1/exchangeInfo: ${problems.join('; ')}`);
+      throw new ChassisError(
+        'E_INSTRUMENT_MISMATCH',
+        `configured instruments disagree with GET /fapi/v1/exchangeInfo: ${problems.join('; ')}`,
+      );
     }
     const opened = new Promise<void>((resolve) => (this.firstOpen = { resolve }));
     this.stream.start();
@@ -178,7 +217,10 @@ export class BinanceUsdmAdapter implements LiveVenueAdapter {
     clearTimeout(timer);
     if (first === 'timeout') {
       await this.stop();
-      throw new ChassisError('E_VENUE_UNAVAILABLE', `binance-usdm: the user-data stream did not open within ${timeoutMs} ms (${this.opts.wsBaseUrl ?? BINANCE_USDM_WS})`);
+      throw new ChassisError(
+        'E_VENUE_UNAVAILABLE',
+        `binance-usdm: the user-data stream did not open within ${timeoutMs} ms (${this.opts.wsBaseUrl ?? BINANCE_USDM_WS})`,
+      );
     }
   }
 
@@ -197,7 +239,8 @@ export class BinanceUsdmAdapter implements LiveVenueAdapter {
   /** Each published limiter against the use the venue's last `X-MBX-*` headers reported. */
   headroom(): RateLimitHeadroom[] {
     return this.rateLimits.flatMap((l) => {
-      const kind = l.rateLimitType === 'REQUEST_WEIGHT' ? 'USED-WEIGHT' : l.rateLimitType === 'ORDERS' ? 'ORDER-COUNT' : null;
+      const kind =
+        l.rateLimitType === 'REQUEST_WEIGHT' ? 'USED-WEIGHT' : l.rateLimitType === 'ORDERS' ? 'ORDER-COUNT' : null;
       if (kind === null) return [];
       const limiter = `${kind}-${l.intervalNum}${l.interval[0]}`;
       const used = this.rest.used.get(limiter) ?? 0;
@@ -213,7 +256,10 @@ export class BinanceUsdmAdapter implements LiveVenueAdapter {
   submit(request: RequestSentEvent): void {
     const inst = this.byId.get(request.instrument);
     if (inst === undefined) {
-      this.opts.log?.warn({ orderId: request.orderId, instrument: request.instrument }, 'binance-usdm: request for an instrument this adapter was not given');
+      this.opts.log?.warn(
+        { orderId: request.orderId, instrument: request.instrument },
+        'binance-usdm: request for an instrument this adapter was not given',
+      );
       return;
     }
     const cid = this.ids.encode(request.orderId);
@@ -261,12 +307,19 @@ export class BinanceUsdmAdapter implements LiveVenueAdapter {
           this.after(out.retryAfterMs, () => void this.dispatch(request, inst, cid));
           return;
         }
-        this.tracker.refuse(cid, `rate_limited: ${out.status === 0 ? out.msg : `HTTP ${out.status} ${out.code} ${out.msg}`}`, nowMs);
+        this.tracker.refuse(
+          cid,
+          `rate_limited: ${out.status === 0 ? out.msg : `HTTP ${out.status} ${out.code} ${out.msg}`}`,
+          nowMs,
+        );
         return;
       case 'uncertain':
         this.stats.uncertain++;
         this.tracker.markUncertain(cid);
-        this.opts.log?.warn({ orderId: request.orderId, request: request.request, reason: out.reason }, 'binance-usdm: outcome unknown, resolving by query');
+        this.opts.log?.warn(
+          { orderId: request.orderId, request: request.request, reason: out.reason },
+          'binance-usdm: outcome unknown, resolving by query',
+        );
         void this.resolve(cid, inst, out.reason);
     }
   }
@@ -297,11 +350,19 @@ export class BinanceUsdmAdapter implements LiveVenueAdapter {
       if (!parsed.success) continue;
       await this.settle(parsed.data, inst);
       const after = this.tracker.get(cid);
-      if (after?.inflight && !after.terminal) this.tracker.refuse(cid, `not applied: the venue shows the order ${parsed.data.status} at price ${parsed.data.price} qty ${parsed.data.origQty}`, this.rest.venueNowMs());
+      if (after?.inflight && !after.terminal)
+        this.tracker.refuse(
+          cid,
+          `not applied: the venue shows the order ${parsed.data.status} at price ${parsed.data.price} qty ${parsed.data.origQty}`,
+          this.rest.venueNowMs(),
+        );
       this.stats.resolvedByQuery++;
       return;
     }
-    this.opts.log?.warn({ clientOrderId: cid, why }, 'binance-usdm: outcome still unknown after every query; left in flight for the session disposition');
+    this.opts.log?.warn(
+      { clientOrderId: cid, why },
+      'binance-usdm: outcome still unknown after every query; left in flight for the session disposition',
+    );
   }
 
   /** Observes a queried order and, when the venue counted fills not passed on yet, its account trades. */
@@ -342,7 +403,10 @@ export class BinanceUsdmAdapter implements LiveVenueAdapter {
     if (e !== 'ORDER_TRADE_UPDATE') return; // ACCOUNT_UPDATE: positions and balances are read by fetchAccountState
     const parsed = orderTradeUpdateSchema.safeParse(message);
     if (!parsed.success) {
-      this.opts.log?.warn({ issue: parsed.error.issues[0]?.message }, 'binance-usdm: ORDER_TRADE_UPDATE not understood, ignored');
+      this.opts.log?.warn(
+        { issue: parsed.error.issues[0]?.message },
+        'binance-usdm: ORDER_TRADE_UPDATE not understood, ignored',
+      );
       return;
     }
     const u = parsed.data;
@@ -392,14 +456,20 @@ export class BinanceUsdmAdapter implements LiveVenueAdapter {
         }
       }
       const since = this.lastFillMs.get(symbol);
-      if (since !== undefined) for (const t of await this.userTrades([['symbol', symbol], ['startTime', String(since)]])) this.observeUserTrade(t, inst);
+      if (since !== undefined)
+        for (const t of await this.userTrades([
+          ['symbol', symbol],
+          ['startTime', String(since)],
+        ]))
+          this.observeUserTrade(t, inst);
       for (const order of this.tracker.open().filter((o) => o.instrument.symbol === symbol)) {
         if (openIds.has(order.clientOrderId) && order.inflight === null) continue;
         const q = await this.rest.signedRequest('GET', '/fapi/v1/order', orderRefParams(inst, order.clientOrderId));
         const parsed = q.type === 'ok' ? restOrderSchema.safeParse(q.body) : null;
         if (parsed?.success) await this.settle(parsed.data, inst);
         const now = this.tracker.get(order.clientOrderId);
-        if (now?.inflight?.uncertain && !now.terminal) void this.resolve(order.clientOrderId, inst, 'still in flight after reconnect');
+        if (now?.inflight?.uncertain && !now.terminal)
+          void this.resolve(order.clientOrderId, inst, 'still in flight after reconnect');
       }
     }
   }
@@ -408,17 +478,25 @@ export class BinanceUsdmAdapter implements LiveVenueAdapter {
     const openOrders: VenueOrderState[] = [];
     for (const inst of this.bySymbol.values()) {
       const out = await this.rest.signedRequest('GET', '/fapi/v1/openOrders', [['symbol', inst.symbol]]);
-      for (const o of this.listOf(out, 'GET /fapi/v1/openOrders', restOrderSchema)) openOrders.push(venueOrderState(o, inst, this.ids.decode(o.clientOrderId)));
+      for (const o of this.listOf(out, 'GET /fapi/v1/openOrders', restOrderSchema))
+        openOrders.push(venueOrderState(o, inst, this.ids.decode(o.clientOrderId)));
     }
     const positionsOut = await this.rest.signedRequest('GET', '/fapi/v2/positionRisk', []);
     const qty = new Map<string, number>();
     for (const p of this.listOf(positionsOut, 'GET /fapi/v2/positionRisk', positionRiskSchema)) {
       const inst = this.bySymbol.get(p.symbol);
-      if (inst !== undefined) qty.set(inst.id, (qty.get(inst.id) ?? 0) + parseDecimalUnits(p.positionAmt, inst.sizeDecimals));
+      if (inst !== undefined)
+        qty.set(inst.id, (qty.get(inst.id) ?? 0) + parseDecimalUnits(p.positionAmt, inst.sizeDecimals));
     }
-    const positions: VenuePosition[] = [...this.bySymbol.values()].map((inst) => ({ instrument: inst.id, qtyUnits: qty.get(inst.id) ?? 0 }));
+    const positions: VenuePosition[] = [...this.bySymbol.values()].map((inst) => ({
+      instrument: inst.id,
+      qtyUnits: qty.get(inst.id) ?? 0,
+    }));
     const balancesOut = await this.rest.signedRequest('GET', '/fapi/v2/balance', []);
-    const balances: VenueBalance[] = this.listOf(balancesOut, 'GET /fapi/v2/balance', balanceSchema).map((b) => ({ asset: b.asset, amount: b.balance }));
+    const balances: VenueBalance[] = this.listOf(balancesOut, 'GET /fapi/v2/balance', balanceSchema).map((b) => ({
+      asset: b.asset,
+      amount: b.balance,
+    }));
     return { openOrders, positions, balances, asOfNs: BigInt(this.rest.venueNowMs()) * 1_000_000n };
   }
 
@@ -471,7 +549,11 @@ export class BinanceUsdmAdapter implements LiveVenueAdapter {
     return cid;
   }
 
-  private listOf<T>(out: RestOutcome, what: string, schema: { safeParse(x: unknown): { success: true; data: T } | { success: false } }): T[] {
+  private listOf<T>(
+    out: RestOutcome,
+    what: string,
+    schema: { safeParse(x: unknown): { success: true; data: T } | { success: false } },
+  ): T[] {
     if (out.type !== 'ok') throw this.unavailable(what, out);
     if (!Array.isArray(out.body)) throw new ChassisError('E_VENUE_SCHEMA', `${what}: expected a list`);
     return out.body.flatMap((x) => {
@@ -482,12 +564,21 @@ export class BinanceUsdmAdapter implements LiveVenueAdapter {
 
   private instrument(id: string): Instrument {
     const inst = this.byId.get(id);
-    if (inst === undefined) throw new ChassisError('E_UNKNOWN_INSTRUMENT', `binance-usdm adapter: no instrument ${id} (configured: ${[...this.byId.keys()].join(', ')})`);
+    if (inst === undefined)
+      throw new ChassisError(
+        'E_UNKNOWN_INSTRUMENT',
+        `binance-usdm adapter: no instrument ${id} (configured: ${[...this.byId.keys()].join(', ')})`,
+      );
     return inst;
   }
 
   private unavailable(what: string, out: RestOutcome): ChassisError {
-    const detail = out.type === 'uncertain' ? out.reason : out.type === 'ok' ? 'unexpected answer' : `HTTP ${out.status} ${out.code} ${out.msg}`;
+    const detail =
+      out.type === 'uncertain'
+        ? out.reason
+        : out.type === 'ok'
+          ? 'unexpected answer'
+          : `HTTP ${out.status} ${out.code} ${out.msg}`;
     return new ChassisError('E_VENUE_UNAVAILABLE', `binance-usdm ${what}: ${detail}`);
   }
 
@@ -497,10 +588,13 @@ export class BinanceUsdmAdapter implements LiveVenueAdapter {
   }
 
   private after(ms: number, fn: () => void): void {
-    const t = setTimeout(() => {
-      this.timers.delete(t);
-      fn();
-    }, Math.max(0, ms));
+    const t = setTimeout(
+      () => {
+        this.timers.delete(t);
+        fn();
+      },
+      Math.max(0, ms),
+    );
     this.timers.add(t);
   }
 }

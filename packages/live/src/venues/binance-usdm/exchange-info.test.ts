@@ -2,16 +2,29 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Instrument, RateBucketConfig } from '@chassis/core';
-import { instrumentFromFilters, instrumentMismatches, parseExchangeInfo, rateBucketFor, symbolFilters, type VenueRateLimit } from './exchange-info.ts';
+import {
+  instrumentFromFilters,
+  instrumentMismatches,
+  parseExchangeInfo,
+  rateBucketFor,
+  symbolFilters,
+  type VenueRateLimit,
+} from './exchange-info.ts';
 
-const documented = parseExchangeInfo(JSON.parse(readFileSync(new URL('./fixtures/exchange-info.json', import.meta.url), 'utf8')));
+const documented = parseExchangeInfo(
+  JSON.parse(readFileSync(new URL('./fixtures/exchange-info.json', import.meta.url), 'utf8')),
+);
 
 /**
  * Oracle: drive the bucket greedily (take a token whenever one is there, the worst case for the
  * venue) second by second with the core's discrete refill, and count the most requests any
  * window of each limiter's length ever holds.
  */
-function worstWindowCounts(bucket: RateBucketConfig, windowsSeconds: readonly number[], horizonSeconds: number): number[] {
+function worstWindowCounts(
+  bucket: RateBucketConfig,
+  windowsSeconds: readonly number[],
+  horizonSeconds: number,
+): number[] {
   const perSecond: number[] = [];
   let tokens = bucket.capacity;
   for (let t = 0; t < horizonSeconds; t++) {
@@ -21,7 +34,11 @@ function worstWindowCounts(bucket: RateBucketConfig, windowsSeconds: readonly nu
   }
   return windowsSeconds.map((w) => {
     let worst = 0;
-    for (let start = 0; start + w <= perSecond.length; start++) worst = Math.max(worst, perSecond.slice(start, start + w).reduce((a, b) => a + b, 0));
+    for (let start = 0; start + w <= perSecond.length; start++)
+      worst = Math.max(
+        worst,
+        perSecond.slice(start, start + w).reduce((a, b) => a + b, 0),
+      );
     return worst;
   });
 }
@@ -42,32 +59,67 @@ describe('exchangeInfo', () => {
   });
 
   it('builds the instrument the filters describe (tick 1 unit of 1e-4, lot 1 unit, min notional 5 USDT)', () => {
-    const inst = instrumentFromFilters(symbolFilters(documented).get('BLZUSDT')!, { makerFeePpm: 200, takerFeePpm: 500 });
-    expect(inst).toMatchObject({ id: 'binance-usdm:BLZUSDT', priceDecimals: 4, sizeDecimals: 0, tickUnits: 1, lotUnits: 1, minNotionalUnits: 50_000n, contractType: 'linear' });
+    const inst = instrumentFromFilters(symbolFilters(documented).get('BLZUSDT')!, {
+      makerFeePpm: 200,
+      takerFeePpm: 500,
+    });
+    expect(inst).toMatchObject({
+      id: 'binance-usdm:BLZUSDT',
+      priceDecimals: 4,
+      sizeDecimals: 0,
+      tickUnits: 1,
+      lotUnits: 1,
+      minNotionalUnits: 50_000n,
+      contractType: 'linear',
+    });
   });
 
   it('a configured instrument that agrees with the filters has no mismatch, even with more decimals', () => {
-    const base = instrumentFromFilters(symbolFilters(documented).get('BLZUSDT')!, { makerFeePpm: 200, takerFeePpm: 500 });
-    const finer: Instrument = { ...base, priceDecimals: 5, tickUnits: 10, sizeDecimals: 2, lotUnits: 100, minNotionalUnits: 50_000_000n };
+    const base = instrumentFromFilters(symbolFilters(documented).get('BLZUSDT')!, {
+      makerFeePpm: 200,
+      takerFeePpm: 500,
+    });
+    const finer: Instrument = {
+      ...base,
+      priceDecimals: 5,
+      tickUnits: 10,
+      sizeDecimals: 2,
+      lotUnits: 100,
+      minNotionalUnits: 50_000_000n,
+    };
     expect(instrumentMismatches(finer, symbolFilters(documented).get('BLZUSDT')!)).toEqual([]);
   });
 
   it('a configured tick or lot that differs from the venue is named', () => {
-    const base = instrumentFromFilters(symbolFilters(documented).get('BLZUSDT')!, { makerFeePpm: 200, takerFeePpm: 500 });
-    const wrong = instrumentMismatches({ ...base, tickUnits: 10, lotUnits: 2 }, symbolFilters(documented).get('BLZUSDT')!);
+    const base = instrumentFromFilters(symbolFilters(documented).get('BLZUSDT')!, {
+      makerFeePpm: 200,
+      takerFeePpm: 500,
+    });
+    const wrong = instrumentMismatches(
+      { ...base, tickUnits: 10, lotUnits: 2 },
+      symbolFilters(documented).get('BLZUSDT')!,
+    );
     expect(wrong).toHaveLength(2);
-    expect(wrong[0]).toContain("tickSize is 0.0001");
-    expect(wrong[1]).toContain("stepSize is 1");
+    expect(wrong[0]).toContain('tickSize is 0.0001');
+    expect(wrong[1]).toContain('stepSize is 1');
   });
 
   it('a malformed answer is E_VENUE_SCHEMA naming the field', () => {
-    expect(() => parseExchangeInfo({ rateLimits: [], symbols: [{ symbol: 'X' }] })).toThrow(/E_VENUE_SCHEMA|symbols\.0\.status/);
+    expect(() => parseExchangeInfo({ rateLimits: [], symbols: [{ symbol: 'X' }] })).toThrow(
+      /E_VENUE_SCHEMA|symbols\.0\.status/,
+    );
   });
 });
 
 describe('rate bucket from the venue limits', () => {
   it('production USD-M limits give 19 requests a second and a burst of 60', () => {
-    expect(rateBucketFor(documented.rateLimits, 'binance-usdm')).toEqual({ scope: 'binance-usdm', capacity: 60, refillTokens: 19, refillIntervalNs: 1_000_000_000n, weights: { new: 1, replace: 1, cancel: 1 } });
+    expect(rateBucketFor(documented.rateLimits, 'binance-usdm')).toEqual({
+      scope: 'binance-usdm',
+      capacity: 60,
+      refillTokens: 19,
+      refillIntervalNs: 1_000_000_000n,
+      weights: { new: 1, replace: 1, cancel: 1 },
+    });
   });
 
   it('never lets more requests through in any window than a published limit allows (greedy worst case)', () => {
@@ -84,7 +136,9 @@ describe('rate bucket from the venue limits', () => {
         if (bucket === null) return;
         const seconds = counted.map((l) => l.intervalNum * (l.interval === 'SECOND' ? 1 : 60));
         const worst = worstWindowCounts(bucket, seconds, Math.max(...seconds) * 3);
-        counted.forEach((l, i) => expect(worst[i]).toBeLessThanOrEqual(l.rateLimitType === 'ORDERS' ? l.limit : Math.floor(l.limit * 0.75)));
+        counted.forEach((l, i) =>
+          expect(worst[i]).toBeLessThanOrEqual(l.rateLimitType === 'ORDERS' ? l.limit : Math.floor(l.limit * 0.75)),
+        );
         expect(bucket.capacity).toBeGreaterThanOrEqual(bucket.refillTokens);
       }),
       { numRuns: 200 },
@@ -92,6 +146,8 @@ describe('rate bucket from the venue limits', () => {
   });
 
   it('no usable limit gives no bucket (unlimited)', () => {
-    expect(rateBucketFor([{ rateLimitType: 'RAW_REQUESTS', interval: 'MINUTE', intervalNum: 1, limit: 100 }], 'v')).toBeNull();
+    expect(
+      rateBucketFor([{ rateLimitType: 'RAW_REQUESTS', interval: 'MINUTE', intervalNum: 1, limit: 100 }], 'v'),
+    ).toBeNull();
   });
 });

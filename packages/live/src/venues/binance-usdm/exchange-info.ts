@@ -67,7 +67,10 @@ export function parseExchangeInfo(json: unknown): ExchangeInfo {
   const parsed = exchangeInfoSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new ChassisError('E_VENUE_SCHEMA', `GET /fapi/v1/exchangeInfo: ${issue.message} at ${issue.path.join('.') || '(root)'}`);
+    throw new ChassisError(
+      'E_VENUE_SCHEMA',
+      `GET /fapi/v1/exchangeInfo: ${issue.message} at ${issue.path.join('.') || '(root)'}`,
+    );
   }
   return parsed.data;
 }
@@ -114,12 +117,21 @@ export function instrumentMismatches(inst: Instrument, f: SymbolFilters): string
   const out: string[] = [];
   if (f.status !== 'TRADING') out.push(`${inst.id}: the venue reports status ${f.status}`);
   const tick = exactUnits(f.tickSize, inst.priceDecimals);
-  if (tick !== BigInt(inst.tickUnits)) out.push(`${inst.id}: tick ${inst.tickUnits} units of 1e-${inst.priceDecimals} but the venue's tickSize is ${f.tickSize}`);
+  if (tick !== BigInt(inst.tickUnits))
+    out.push(
+      `${inst.id}: tick ${inst.tickUnits} units of 1e-${inst.priceDecimals} but the venue's tickSize is ${f.tickSize}`,
+    );
   const lot = exactUnits(f.stepSize, inst.sizeDecimals);
-  if (lot !== BigInt(inst.lotUnits)) out.push(`${inst.id}: lot ${inst.lotUnits} units of 1e-${inst.sizeDecimals} but the venue's stepSize is ${f.stepSize}`);
+  if (lot !== BigInt(inst.lotUnits))
+    out.push(
+      `${inst.id}: lot ${inst.lotUnits} units of 1e-${inst.sizeDecimals} but the venue's stepSize is ${f.stepSize}`,
+    );
   if (inst.contractType === 'linear' && inst.minNotionalUnits !== 0n) {
     const min = exactUnits(f.minNotional, inst.priceDecimals + inst.sizeDecimals);
-    if (min !== inst.minNotionalUnits) out.push(`${inst.id}: min notional ${inst.minNotionalUnits} settlement units but the venue's MIN_NOTIONAL is ${f.minNotional}`);
+    if (min !== inst.minNotionalUnits)
+      out.push(
+        `${inst.id}: min notional ${inst.minNotionalUnits} settlement units but the venue's MIN_NOTIONAL is ${f.minNotional}`,
+      );
   }
   return out;
 }
@@ -134,7 +146,11 @@ function exactUnits(text: string, decimals: number): bigint | null {
 }
 
 /** A linear USD-M instrument from the venue's filters (fees from configuration: exchangeInfo has none). */
-export function instrumentFromFilters(f: SymbolFilters, fees: { readonly makerFeePpm: number; readonly takerFeePpm: number }, venue = 'binance-usdm'): Instrument {
+export function instrumentFromFilters(
+  f: SymbolFilters,
+  fees: { readonly makerFeePpm: number; readonly takerFeePpm: number },
+  venue = 'binance-usdm',
+): Instrument {
   const priceDecimals = significantDecimals(f.tickSize);
   const sizeDecimals = significantDecimals(f.stepSize);
   return {
@@ -155,7 +171,12 @@ export function instrumentFromFilters(f: SymbolFilters, fees: { readonly makerFe
   };
 }
 
-const INTERVAL_SECONDS: Readonly<Record<VenueRateLimit['interval'], number>> = { SECOND: 1, MINUTE: 60, HOUR: 3600, DAY: 86400 };
+const INTERVAL_SECONDS: Readonly<Record<VenueRateLimit['interval'], number>> = {
+  SECOND: 1,
+  MINUTE: 60,
+  HOUR: 3600,
+  DAY: 86400,
+};
 
 export function intervalSeconds(limit: VenueRateLimit): number {
   return INTERVAL_SECONDS[limit.interval] * limit.intervalNum;
@@ -171,10 +192,15 @@ export function limiterSuffix(limit: VenueRateLimit): string {
  * (see the module comment). `queryReserve` ∈ [0, 1): share of each REQUEST_WEIGHT limit left
  * for the adapter's own requests. Null when the venue publishes no usable limit.
  */
-export function rateBucketFor(rateLimits: readonly VenueRateLimit[], scope: string, queryReserve = 0.25): RateBucketConfig | null {
+export function rateBucketFor(
+  rateLimits: readonly VenueRateLimit[],
+  scope: string,
+  queryReserve = 0.25,
+): RateBucketConfig | null {
   const limits = rateLimits.flatMap((l) => {
     if (l.rateLimitType === 'ORDERS') return [{ limit: l.limit, seconds: intervalSeconds(l) }];
-    if (l.rateLimitType === 'REQUEST_WEIGHT') return [{ limit: Math.floor(l.limit * (1 - queryReserve)), seconds: intervalSeconds(l) }];
+    if (l.rateLimitType === 'REQUEST_WEIGHT')
+      return [{ limit: Math.floor(l.limit * (1 - queryReserve)), seconds: intervalSeconds(l) }];
     return [];
   });
   if (limits.length === 0) return null;
@@ -182,5 +208,11 @@ export function rateBucketFor(rateLimits: readonly VenueRateLimit[], scope: stri
   let r = Math.floor(Math.min(...limits.map((l) => l.limit / l.seconds)));
   while (r > 0 && capacityAt(r) < r) r--;
   if (r === 0) return null;
-  return { scope, capacity: capacityAt(r), refillTokens: r, refillIntervalNs: 1_000_000_000n, weights: { new: 1, replace: 1, cancel: 1 } };
+  return {
+    scope,
+    capacity: capacityAt(r),
+    refillTokens: r,
+    refillIntervalNs: 1_000_000_000n,
+    weights: { new: 1, replace: 1, cancel: 1 },
+  };
 }

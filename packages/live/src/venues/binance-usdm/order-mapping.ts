@@ -15,7 +15,15 @@
  * "-0.07819010"). A commission in another asset (BNB fee discount) cannot be valued without a
  * price: the fee is then the instrument's configured rate on the fill (contractFeeUnits).
  */
-import { contractFeeUnits, contractTerms, formatDecimalUnits, parseDecimalUnits, type Instrument, type Liquidity, type RequestSentEvent } from '@chassis/core';
+import {
+  contractFeeUnits,
+  contractTerms,
+  formatDecimalUnits,
+  parseDecimalUnits,
+  type Instrument,
+  type Liquidity,
+  type RequestSentEvent,
+} from '@chassis/core';
 import type { VenueFill, VenueOrderState } from '../../contracts.ts';
 import type { OrderSnapshot, TradeObservation } from './order-tracker.ts';
 import type { RequestParams } from './signing.ts';
@@ -35,7 +43,12 @@ export function newOrderParams(r: RequestSentEvent, inst: Instrument, clientOrde
     ['side', SIDE[r.side]],
   ];
   if (r.orderType === 'market') params.push(['type', 'MARKET']);
-  else params.push(['type', 'LIMIT'], ['timeInForce', r.postOnly ? 'GTX' : r.timeInForce], ['price', wireDecimal(r.priceUnits, inst.priceDecimals)]);
+  else
+    params.push(
+      ['type', 'LIMIT'],
+      ['timeInForce', r.postOnly ? 'GTX' : r.timeInForce],
+      ['price', wireDecimal(r.priceUnits, inst.priceDecimals)],
+    );
   params.push(['quantity', wireDecimal(r.qtyUnits, inst.sizeDecimals)]);
   if (r.reduceOnly) params.push(['reduceOnly', 'true']);
   params.push(['newClientOrderId', clientOrderId], ['newOrderRespType', 'RESULT']);
@@ -72,11 +85,20 @@ export function snapshotFromRest(o: RestOrder, inst: Instrument): OrderSnapshot 
 }
 
 /** USD-M expiry reasons (`er` of ORDER_TRADE_UPDATE) the core has names for. */
-const EXPIRY_REASON: Readonly<Record<string, string>> = { '1': 'self_trade', '2': 'ioc', '3': 'self_trade', '9': 'ioc' };
+const EXPIRY_REASON: Readonly<Record<string, string>> = {
+  '1': 'self_trade',
+  '2': 'ioc',
+  '3': 'self_trade',
+  '9': 'ioc',
+};
 
 export function snapshotFromUpdate(u: OrderTradeUpdate, inst: Instrument): OrderSnapshot {
   const o = u.o;
-  const reason = o.X === 'EXPIRED' || o.X === 'EXPIRED_IN_MATCH' ? (EXPIRY_REASON[o.er ?? ''] ?? (o.f === 'GTX' ? 'post_only' : o.f === 'FOK' ? 'fok' : o.f === 'IOC' ? 'ioc' : undefined)) : undefined;
+  const reason =
+    o.X === 'EXPIRED' || o.X === 'EXPIRED_IN_MATCH'
+      ? (EXPIRY_REASON[o.er ?? ''] ??
+        (o.f === 'GTX' ? 'post_only' : o.f === 'FOK' ? 'fok' : o.f === 'IOC' ? 'ioc' : undefined))
+      : undefined;
   return {
     clientOrderId: o.c,
     venueOrderId: o.i,
@@ -103,7 +125,14 @@ export function tradeFromUpdate(u: OrderTradeUpdate, inst: Instrument): TradeObs
     priceUnits,
     qtyUnits,
     liquidity,
-    feeUnits: feeUnits(o.n ?? '0', o.N ?? contractTerms(inst).settlementCurrency, inst, liquidity, priceUnits, qtyUnits),
+    feeUnits: feeUnits(
+      o.n ?? '0',
+      o.N ?? contractTerms(inst).settlementCurrency,
+      inst,
+      liquidity,
+      priceUnits,
+      qtyUnits,
+    ),
     tsMs: o.T,
   };
 }
@@ -112,13 +141,30 @@ export function tradeFromUserTrade(t: UserTrade, clientOrderId: string, inst: In
   const priceUnits = parseDecimalUnits(t.price, inst.priceDecimals);
   const qtyUnits = parseDecimalUnits(t.qty, inst.sizeDecimals);
   const liquidity: Liquidity = t.maker ? 'maker' : 'taker';
-  return { clientOrderId, venueOrderId: t.orderId, tradeId: t.id, priceUnits, qtyUnits, liquidity, feeUnits: feeUnits(t.commission, t.commissionAsset, inst, liquidity, priceUnits, qtyUnits), tsMs: t.time };
+  return {
+    clientOrderId,
+    venueOrderId: t.orderId,
+    tradeId: t.id,
+    priceUnits,
+    qtyUnits,
+    liquidity,
+    feeUnits: feeUnits(t.commission, t.commissionAsset, inst, liquidity, priceUnits, qtyUnits),
+    tsMs: t.time,
+  };
 }
 
 /** Commission text → settlement units (module comment). */
-export function feeUnits(commission: string, asset: string, inst: Instrument, liquidity: Liquidity, priceUnits: number, qtyUnits: number): bigint {
+export function feeUnits(
+  commission: string,
+  asset: string,
+  inst: Instrument,
+  liquidity: Liquidity,
+  priceUnits: number,
+  qtyUnits: number,
+): bigint {
   const terms = contractTerms(inst);
-  if (asset !== terms.settlementCurrency) return contractFeeUnits(inst, priceUnits, qtyUnits, liquidity === 'maker' ? inst.makerFeePpm : inst.takerFeePpm);
+  if (asset !== terms.settlementCurrency)
+    return contractFeeUnits(inst, priceUnits, qtyUnits, liquidity === 'maker' ? inst.makerFeePpm : inst.takerFeePpm);
   // The sign is dropped before rounding, so a taker fee printed negative still rounds up.
   return ceilUnits(liquidity === 'taker' ? commission.replace(/^-/, '') : commission, terms.settlementDecimals);
 }

@@ -12,15 +12,43 @@ function setup(): { tracker: OrderTracker; out: ExecutionDraft[] } {
   return { tracker, out };
 }
 
-const snap = (p: Partial<OrderSnapshot>): OrderSnapshot => ({ clientOrderId: CID, venueOrderId: '555', status: 'NEW', priceUnits: 6_000_000, qtyUnits: 10, executedQtyUnits: 0, tsMs: 1000, ...p });
-const trade = (tradeId: string, qtyUnits: number, p: Partial<TradeObservation> = {}): TradeObservation => ({ clientOrderId: CID, venueOrderId: '555', tradeId, priceUnits: 6_000_000, qtyUnits, liquidity: 'maker', feeUnits: 12n, tsMs: 2000, ...p });
+const snap = (p: Partial<OrderSnapshot>): OrderSnapshot => ({
+  clientOrderId: CID,
+  venueOrderId: '555',
+  status: 'NEW',
+  priceUnits: 6_000_000,
+  qtyUnits: 10,
+  executedQtyUnits: 0,
+  tsMs: 1000,
+  ...p,
+});
+const trade = (tradeId: string, qtyUnits: number, p: Partial<TradeObservation> = {}): TradeObservation => ({
+  clientOrderId: CID,
+  venueOrderId: '555',
+  tradeId,
+  priceUnits: 6_000_000,
+  qtyUnits,
+  liquidity: 'maker',
+  feeUnits: 12n,
+  tsMs: 2000,
+  ...p,
+});
 const kinds = (out: ExecutionDraft[]): string[] => out.map((d) => d.kind);
 
 describe('order tracker: each venue answer reaches the session once', () => {
   it('the venue NEW answers the new request: one order_accepted carrying its RequestSent seq', () => {
     const { tracker, out } = setup();
     tracker.observeOrder(snap({}));
-    expect(out).toEqual([{ kind: 'order_accepted', venueOrderId: '555', orderId: 7, requestSeq: 11, tsEventNs: 1_000_000_000n, tsLocalNs: 0n }]);
+    expect(out).toEqual([
+      {
+        kind: 'order_accepted',
+        venueOrderId: '555',
+        orderId: 7,
+        requestSeq: 11,
+        tsEventNs: 1_000_000_000n,
+        tsLocalNs: 0n,
+      },
+    ]);
   });
 
   it('the REST answer and the stream NEW of the same order give one order_accepted', () => {
@@ -36,8 +64,32 @@ describe('order tracker: each venue answer reaches the session once', () => {
     tracker.observeTrade(trade('t1', 4));
     tracker.observeTrade(trade('t2', 6, { liquidity: 'taker', feeUnits: 30n }));
     expect(out.slice(1)).toEqual([
-      { kind: 'order_filled', fillId: 't1', priceUnits: 6_000_000, qtyUnits: 4, liquidity: 'maker', feeUnits: 12n, final: false, orderId: 7, requestSeq: -1, tsEventNs: 2_000_000_000n, tsLocalNs: 0n },
-      { kind: 'order_filled', fillId: 't2', priceUnits: 6_000_000, qtyUnits: 6, liquidity: 'taker', feeUnits: 30n, final: true, orderId: 7, requestSeq: -1, tsEventNs: 2_000_000_000n, tsLocalNs: 0n },
+      {
+        kind: 'order_filled',
+        fillId: 't1',
+        priceUnits: 6_000_000,
+        qtyUnits: 4,
+        liquidity: 'maker',
+        feeUnits: 12n,
+        final: false,
+        orderId: 7,
+        requestSeq: -1,
+        tsEventNs: 2_000_000_000n,
+        tsLocalNs: 0n,
+      },
+      {
+        kind: 'order_filled',
+        fillId: 't2',
+        priceUnits: 6_000_000,
+        qtyUnits: 6,
+        liquidity: 'taker',
+        feeUnits: 30n,
+        final: true,
+        orderId: 7,
+        requestSeq: -1,
+        tsEventNs: 2_000_000_000n,
+        tsLocalNs: 0n,
+      },
     ]);
   });
 
@@ -67,11 +119,25 @@ describe('order tracker: each venue answer reaches the session once', () => {
   it('a modify answered by REST and echoed as AMENDMENT on the stream gives one order_replaced for the replace request', () => {
     const { tracker, out } = setup();
     tracker.observeOrder(snap({}));
-    tracker.begin(requestSent({ seq: 30, request: 'replace', orderId: 7, priceUnits: 6_000_100, qtyUnits: 12 }), CID, BTCUSDT);
+    tracker.begin(
+      requestSent({ seq: 30, request: 'replace', orderId: 7, priceUnits: 6_000_100, qtyUnits: 12 }),
+      CID,
+      BTCUSDT,
+    );
     tracker.observeOrder(snap({ priceUnits: 6_000_000 })); // a stale view: not the amendment
     tracker.observeOrder(snap({ priceUnits: 6_000_100, qtyUnits: 12 }));
     tracker.observeOrder(snap({ priceUnits: 6_000_100, qtyUnits: 12 }));
-    expect(out.slice(1)).toEqual([{ kind: 'order_replaced', priceUnits: 6_000_100, qtyUnits: 12, orderId: 7, requestSeq: 30, tsEventNs: 1_000_000_000n, tsLocalNs: 0n }]);
+    expect(out.slice(1)).toEqual([
+      {
+        kind: 'order_replaced',
+        priceUnits: 6_000_100,
+        qtyUnits: 12,
+        orderId: 7,
+        requestSeq: 30,
+        tsEventNs: 1_000_000_000n,
+        tsLocalNs: 0n,
+      },
+    ]);
   });
 
   it("a refused modify is cancel_replace_rejected with the venue's reason", () => {
@@ -79,14 +145,35 @@ describe('order tracker: each venue answer reaches the session once', () => {
     tracker.observeOrder(snap({}));
     tracker.begin(requestSent({ seq: 30, request: 'replace', orderId: 7 }), CID, BTCUSDT);
     tracker.refuse(CID, '-5027 No need to modify the order.', 3000);
-    expect(out[1]).toEqual({ kind: 'cancel_replace_rejected', request: 'replace', reason: '-5027 No need to modify the order.', orderId: 7, requestSeq: 30, tsEventNs: 3_000_000_000n, tsLocalNs: 0n });
+    expect(out[1]).toEqual({
+      kind: 'cancel_replace_rejected',
+      request: 'replace',
+      reason: '-5027 No need to modify the order.',
+      orderId: 7,
+      requestSeq: 30,
+      tsEventNs: 3_000_000_000n,
+      tsLocalNs: 0n,
+    });
   });
 
   it("a refused new is order_rejected with the venue's reason and nothing follows it", () => {
     const { tracker, out } = setup();
-    tracker.refuse(CID, '-5022 Due to the order could not be executed as maker, the Post Only order will be rejected.', 3000);
+    tracker.refuse(
+      CID,
+      '-5022 Due to the order could not be executed as maker, the Post Only order will be rejected.',
+      3000,
+    );
     tracker.observeOrder(snap({}));
-    expect(out).toEqual([{ kind: 'order_rejected', reason: '-5022 Due to the order could not be executed as maker, the Post Only order will be rejected.', orderId: 7, requestSeq: 11, tsEventNs: 3_000_000_000n, tsLocalNs: 0n }]);
+    expect(out).toEqual([
+      {
+        kind: 'order_rejected',
+        reason: '-5022 Due to the order could not be executed as maker, the Post Only order will be rejected.',
+        orderId: 7,
+        requestSeq: 11,
+        tsEventNs: 3_000_000_000n,
+        tsLocalNs: 0n,
+      },
+    ]);
   });
 
   it('an IOC remainder the venue expires is order_expired after its fill', () => {
@@ -128,7 +215,8 @@ describe('order tracker law', () => {
         const tracker = new OrderTracker((d) => out.push(d));
         tracker.begin(requestSent({ seq: 1, request: 'new', orderId: 7, qtyUnits: qty }), CID, BTCUSDT);
         if (cancelled) tracker.begin(requestSent({ seq: 2, request: 'cancel', orderId: 7 }), CID, BTCUSDT);
-        const s = (status: OrderSnapshot['status'], executed: number): OrderSnapshot => snap({ status, executedQtyUnits: executed, qtyUnits: qty });
+        const s = (status: OrderSnapshot['status'], executed: number): OrderSnapshot =>
+          snap({ status, executedQtyUnits: executed, qtyUnits: qty });
         // The stream, in venue order.
         let cum = 0;
         const stream: (() => void)[] = [() => tracker.observeOrder(s('NEW', 0))];
@@ -138,7 +226,10 @@ describe('order tracker law', () => {
         });
         if (cancelled) stream.push(() => tracker.observeOrder(s('CANCELED', total)));
         // Out-of-band copies: REST answer, queries of the final state, userTrades replays.
-        const extras: (() => void)[] = [() => tracker.observeOrder(s('NEW', 0)), () => tracker.observeOrder(s(cancelled ? 'CANCELED' : total === qty ? 'FILLED' : 'NEW', total))];
+        const extras: (() => void)[] = [
+          () => tracker.observeOrder(s('NEW', 0)),
+          () => tracker.observeOrder(s(cancelled ? 'CANCELED' : total === qty ? 'FILLED' : 'NEW', total)),
+        ];
         fills.forEach((q, i) => extras.push(() => tracker.observeTrade(trade(`t${i}`, q))));
         const it = picks[Symbol.iterator]();
         let si = 0;

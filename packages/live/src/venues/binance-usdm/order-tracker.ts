@@ -72,7 +72,12 @@ export interface TrackedOrder {
   lastFillMs: number;
   inflight: Inflight | null;
   /** A cancel/expiry the venue reported while fills it counted are still missing here. */
-  pendingTerminal: { readonly kind: 'order_cancelled' | 'order_expired'; readonly reason: string; readonly executedQtyUnits: number; readonly tsMs: number } | null;
+  pendingTerminal: {
+    readonly kind: 'order_cancelled' | 'order_expired';
+    readonly reason: string;
+    readonly executedQtyUnits: number;
+    readonly tsMs: number;
+  } | null;
 }
 
 /** Orders kept after they end, so late duplicates are recognised; oldest forgotten first. */
@@ -123,7 +128,13 @@ export class OrderTracker {
       };
       this.orders.set(clientOrderId, order);
     }
-    order.inflight = { seq: request.seq, request: request.request, priceUnits: request.priceUnits, qtyUnits: request.qtyUnits, uncertain: false };
+    order.inflight = {
+      seq: request.seq,
+      request: request.request,
+      priceUnits: request.priceUnits,
+      qtyUnits: request.qtyUnits,
+      uncertain: false,
+    };
     return order;
   }
 
@@ -131,7 +142,14 @@ export class OrderTracker {
    * Tracks an order of ours that this process did not send (resumed session: a fill or cancel
    * of an order placed before the restart), from what the venue shows.
    */
-  adopt(orderId: number, clientOrderId: string, instrument: Instrument, side: OrderSide, snapshot: OrderSnapshot, filledBeforeUnits: number): TrackedOrder {
+  adopt(
+    orderId: number,
+    clientOrderId: string,
+    instrument: Instrument,
+    side: OrderSide,
+    snapshot: OrderSnapshot,
+    filledBeforeUnits: number,
+  ): TrackedOrder {
     const existing = this.orders.get(clientOrderId);
     if (existing !== undefined) return existing;
     const order: TrackedOrder = {
@@ -174,7 +192,12 @@ export class OrderTracker {
       order.priceUnits = s.priceUnits;
       order.qtyUnits = s.qtyUnits;
       order.inflight = null;
-      this.push(order, { kind: 'order_replaced', priceUnits: s.priceUnits, qtyUnits: s.qtyUnits }, inflight.seq, s.tsMs);
+      this.push(
+        order,
+        { kind: 'order_replaced', priceUnits: s.priceUnits, qtyUnits: s.qtyUnits },
+        inflight.seq,
+        s.tsMs,
+      );
     } else if (s.status === 'NEW' || s.status === 'PARTIALLY_FILLED') {
       // An amendment we did not ask for in this process (or already answered): keep the venue's numbers.
       if (inflight?.request !== 'replace') {
@@ -204,7 +227,20 @@ export class OrderTracker {
     order.filledQtyUnits += t.qtyUnits;
     order.lastFillMs = Math.max(order.lastFillMs, t.tsMs);
     const final = order.filledQtyUnits >= order.qtyUnits;
-    this.push(order, { kind: 'order_filled', fillId: t.tradeId, priceUnits: t.priceUnits, qtyUnits: t.qtyUnits, liquidity: t.liquidity, feeUnits: t.feeUnits, final }, -1, t.tsMs);
+    this.push(
+      order,
+      {
+        kind: 'order_filled',
+        fillId: t.tradeId,
+        priceUnits: t.priceUnits,
+        qtyUnits: t.qtyUnits,
+        liquidity: t.liquidity,
+        feeUnits: t.feeUnits,
+        final,
+      },
+      -1,
+      t.tsMs,
+    );
     if (final) this.retire(order);
     else this.flushTerminal(order);
   }
@@ -248,7 +284,8 @@ export class OrderTracker {
     if (pending === null || order.filledQtyUnits < pending.executedQtyUnits) return;
     const seq = order.inflight?.seq ?? -1;
     order.inflight = null;
-    if (pending.kind === 'order_cancelled') this.push(order, { kind: 'order_cancelled', reason: pending.reason }, seq, pending.tsMs);
+    if (pending.kind === 'order_cancelled')
+      this.push(order, { kind: 'order_cancelled', reason: pending.reason }, seq, pending.tsMs);
     else this.push(order, { kind: 'order_expired' }, seq, pending.tsMs);
     this.retire(order);
   }
@@ -266,4 +303,8 @@ export class OrderTracker {
   }
 }
 
-type DistributiveBody = ExecutionDraft extends infer D ? (D extends ExecutionDraft ? Omit<D, 'orderId' | 'requestSeq' | 'tsEventNs' | 'tsLocalNs'> : never) : never;
+type DistributiveBody = ExecutionDraft extends infer D
+  ? D extends ExecutionDraft
+    ? Omit<D, 'orderId' | 'requestSeq' | 'tsEventNs' | 'tsLocalNs'>
+    : never
+  : never;

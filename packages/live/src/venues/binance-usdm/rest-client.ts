@@ -19,7 +19,13 @@ import { errorBodySchema, parseVenueJson, serverTimeSchema } from './wire.ts';
 export type RestOutcome =
   | { readonly type: 'ok'; readonly status: number; readonly body: unknown }
   | { readonly type: 'refused'; readonly status: number; readonly code: number; readonly msg: string }
-  | { readonly type: 'rate_limited'; readonly status: number; readonly code: number; readonly msg: string; readonly retryAfterMs: number }
+  | {
+      readonly type: 'rate_limited';
+      readonly status: number;
+      readonly code: number;
+      readonly msg: string;
+      readonly retryAfterMs: number;
+    }
   | { readonly type: 'uncertain'; readonly reason: string };
 
 /** Latest `X-MBX-USED-WEIGHT-*` / `X-MBX-ORDER-COUNT-*` values, keyed like `USED-WEIGHT-1M`. */
@@ -99,7 +105,10 @@ export class BinanceRestClient {
   async signedRequest(method: string, path: string, params: RequestParams): Promise<RestOutcome> {
     const out = await this.send(method, path, params, 'signed');
     if (out.type !== 'refused' || out.code !== TIMESTAMP_OUTSIDE_RECV_WINDOW) return out;
-    this.opts.log?.warn({ path, offsetMs: this.offsetMs }, 'binance-usdm: -1021 timestamp outside recvWindow, re-syncing the venue clock');
+    this.opts.log?.warn(
+      { path, offsetMs: this.offsetMs },
+      'binance-usdm: -1021 timestamp outside recvWindow, re-syncing the venue clock',
+    );
     const sync = await this.syncTime();
     if (sync.type !== 'ok') return out;
     return this.send(method, path, params, 'signed');
@@ -108,9 +117,18 @@ export class BinanceRestClient {
   private async send(method: string, path: string, params: RequestParams, auth: Auth): Promise<RestOutcome> {
     const now = this.nowMs();
     if (now < this.backoffUntilMs) {
-      return { type: 'rate_limited', status: 0, code: 0, msg: `backing off after a venue rate limit until ${new Date(this.backoffUntilMs).toISOString()}`, retryAfterMs: this.backoffUntilMs - now };
+      return {
+        type: 'rate_limited',
+        status: 0,
+        code: 0,
+        msg: `backing off after a venue rate limit until ${new Date(this.backoffUntilMs).toISOString()}`,
+        retryAfterMs: this.backoffUntilMs - now,
+      };
     }
-    const query = auth === 'signed' ? signedParams(params, this.opts.credentials, this.venueNowMs(), this.recvWindowMs) : encodeParams(params);
+    const query =
+      auth === 'signed'
+        ? signedParams(params, this.opts.credentials, this.venueNowMs(), this.recvWindowMs)
+        : encodeParams(params);
     const url = `${this.opts.baseUrl}${path}${query === '' ? '' : `?${query}`}`;
     const headers: Record<string, string> = {};
     if (auth !== 'none') headers['X-MBX-APIKEY'] = this.opts.credentials.apiKey();
@@ -120,8 +138,14 @@ export class BinanceRestClient {
       res = await fetch(url, { method, headers, signal: AbortSignal.timeout(this.timeoutMs) });
       text = await res.text();
     } catch (err) {
-      const reason = err instanceof Error && err.name === 'TimeoutError' ? `no answer within ${this.timeoutMs} ms` : `connection failed: ${err instanceof Error ? err.message : String(err)}`;
-      this.opts.log?.warn({ request: redactSignature(`${method} ${path}?${query}`), reason }, 'binance-usdm: request outcome unknown');
+      const reason =
+        err instanceof Error && err.name === 'TimeoutError'
+          ? `no answer within ${this.timeoutMs} ms`
+          : `connection failed: ${err instanceof Error ? err.message : String(err)}`;
+      this.opts.log?.warn(
+        { request: redactSignature(`${method} ${path}?${query}`), reason },
+        'binance-usdm: request outcome unknown',
+      );
       return { type: 'uncertain', reason };
     }
     this.readLimitHeaders(res.headers);
@@ -141,14 +165,18 @@ export class BinanceRestClient {
     if (res.status === 429 || res.status === 418) {
       const waitMs = retryAfterMs(res.headers.get('retry-after'), this.nowMs()) ?? this.opts.defaultBackoffMs ?? 1000;
       this.backoffUntilMs = Math.max(this.backoffUntilMs, this.nowMs() + waitMs);
-      this.opts.log?.warn({ path, status: res.status, retryAfterMs: waitMs, used: Object.fromEntries(this.used) }, 'binance-usdm: rate limited by the venue, backing off');
+      this.opts.log?.warn(
+        { path, status: res.status, retryAfterMs: waitMs, used: Object.fromEntries(this.used) },
+        'binance-usdm: rate limited by the venue, backing off',
+      );
       this.opts.onRateLimited?.({ status: res.status, retryAfterMs: waitMs, untilMs: this.backoffUntilMs, path });
       return { type: 'rate_limited', status: res.status, code, msg, retryAfterMs: waitMs };
     }
     if (res.ok && body !== undefined && !(err.success && code < 0)) return { type: 'ok', status: res.status, body };
     if (UNKNOWN_STATUS_CODES.has(code)) return { type: 'uncertain', reason: `${method} ${path}: ${code} ${msg}` };
     if (res.status >= 500 || res.status === 408) {
-      if (res.status === 503 && /service unavailable|internal error; unable to process/i.test(msg)) return { type: 'refused', status: res.status, code, msg };
+      if (res.status === 503 && /service unavailable|internal error; unable to process/i.test(msg))
+        return { type: 'refused', status: res.status, code, msg };
       return { type: 'uncertain', reason: `${method} ${path}: HTTP ${res.status} ${msg}` };
     }
     return { type: 'refused', status: res.status, code, msg };
@@ -157,7 +185,8 @@ export class BinanceRestClient {
   private readLimitHeaders(headers: Headers): void {
     headers.forEach((value, name) => {
       const m = /^x-mbx-(used-weight|order-count)-(\d+[smhd])$/i.exec(name);
-      if (m !== null && /^\d+$/.test(value)) this.used.set(`${m[1]!.toUpperCase()}-${m[2]!.toUpperCase()}`, Number(value));
+      if (m !== null && /^\d+$/.test(value))
+        this.used.set(`${m[1]!.toUpperCase()}-${m[2]!.toUpperCase()}`, Number(value));
     });
   }
 }

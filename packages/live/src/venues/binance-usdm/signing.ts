@@ -50,14 +50,20 @@ export class BinanceCredentials {
 }
 
 /** Credentials from the environment only (never files): E_CREDENTIALS_MISSING names the missing variable. */
-export function credentialsFromEnv(env: Readonly<Record<string, string | undefined>> = process.env): BinanceCredentials {
+export function credentialsFromEnv(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): BinanceCredentials {
   const key = env[API_KEY_ENV];
   const secret = env[API_SECRET_ENV];
   for (const [name, value] of [
     [API_KEY_ENV, key],
     [API_SECRET_ENV, secret],
   ] as const) {
-    if (value === undefined || value.trim() === '') throw new ChassisError('E_CREDENTIALS_MISSING', `${name} is not set: Binance USD-M live trading reads its credentials from the environment only`);
+    if (value === undefined || value.trim() === '')
+      throw new ChassisError(
+        'E_CREDENTIALS_MISSING',
+        `${name} is not set: Binance USD-M live trading reads its credentials from the environment only`,
+      );
   }
   return new BinanceCredentials(key!.trim(), secret!.trim());
 }
@@ -75,7 +81,12 @@ export function encodeParams(params: RequestParams): string {
 }
 
 /** The signed parameter text: `params&recvWindow=…&timestamp=…&signature=…`. */
-export function signedParams(params: RequestParams, credentials: BinanceCredentials, timestampMs: number, recvWindowMs: number): string {
+export function signedParams(
+  params: RequestParams,
+  credentials: BinanceCredentials,
+  timestampMs: number,
+  recvWindowMs: number,
+): string {
   const text = encodeParams([...params, ['recvWindow', String(recvWindowMs)], ['timestamp', String(timestampMs)]]);
   return `${text}&signature=${credentials.sign(text)}`;
 }
@@ -86,4 +97,17 @@ export function redactSignature(text: string): string {
 }
 
 /** pino `redact` paths for any field that could carry a credential (design: key/secret/signature). */
-export const LOG_REDACT_PATHS: readonly string[] = ['key', 'secret', 'signature', 'apiKey', 'apiSecret', '*.key', '*.secret', '*.signature', '*.apiKey', '*.apiSecret', 'headers["x-mbx-apikey"]', '*.headers["x-mbx-apikey"]'];
+export const LOG_REDACT_PATHS: readonly string[] = [
+  'key',
+  'secret',
+  'signature',
+  'apiKey',
+  'apiSecret',
+  '*.key',
+  '*.secret',
+  '*.signature',
+  '*.apiKey',
+  '*.apiSecret',
+  'headers["x-mbx-apikey"]',
+  '*.headers["x-mbx-apikey"]',
+];

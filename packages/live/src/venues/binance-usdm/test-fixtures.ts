@@ -6,7 +6,10 @@ import { readFileSync } from 'node:fs';
 import type { Instrument, RequestSentEvent } from '@chassis/core';
 
 export function documented<T = unknown>(name: string): T {
-  const json = JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>;
+  const json = JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')) as Record<
+    string,
+    unknown
+  >;
   const { _source, ...rest } = json;
   void _source;
   return ('body' in rest ? rest.body : rest) as T;
@@ -30,7 +33,9 @@ export const BTCUSDT: Instrument = {
   takerFeePpm: 500,
 };
 
-export function requestSent(p: Partial<RequestSentEvent> & Pick<RequestSentEvent, 'seq' | 'request' | 'orderId'>): RequestSentEvent {
+export function requestSent(
+  p: Partial<RequestSentEvent> & Pick<RequestSentEvent, 'seq' | 'request' | 'orderId'>,
+): RequestSentEvent {
   return {
     kind: 'request_sent',
     tsEventNs: 0n,

@@ -110,7 +110,12 @@ export class UserStream {
     const parsed = out.type === 'ok' ? listenKeySchema.safeParse(out.body) : null;
     if (this.stopped) return;
     if (parsed === null || !parsed.success) {
-      const why = out.type === 'ok' ? 'no listenKey in the answer' : out.type === 'uncertain' ? out.reason : `${out.code} ${out.msg}`;
+      const why =
+        out.type === 'ok'
+          ? 'no listenKey in the answer'
+          : out.type === 'uncertain'
+            ? out.reason
+            : `${out.code} ${out.msg}`;
       const retryMs = out.type === 'rate_limited' ? out.retryAfterMs : 0;
       this.scheduleReconnect(`POST /fapi/v1/listenKey failed: ${why}`, retryMs);
       return;
@@ -142,7 +147,10 @@ export class UserStream {
       try {
         message = JSON.parse(String(data));
       } catch {
-        this.opts.log?.warn({ frame: String(data).slice(0, 200) }, 'binance-usdm: user stream frame is not JSON, ignored');
+        this.opts.log?.warn(
+          { frame: String(data).slice(0, 200) },
+          'binance-usdm: user stream frame is not JSON, ignored',
+        );
         return;
       }
       if ((message as { e?: unknown }).e === 'listenKeyExpired') {
@@ -165,8 +173,13 @@ export class UserStream {
 
   private async keepAlive(): Promise<void> {
     const out = await this.opts.rest.keyedRequest('PUT', '/fapi/v1/listenKey');
-    if (out.type === 'refused' && out.code === LISTEN_KEY_DOES_NOT_EXIST) this.rotate('keep-alive refused: listen key does not exist');
-    else if (out.type !== 'ok') this.opts.log?.warn({ outcome: out.type }, 'binance-usdm: listen key keep-alive failed, retried at the next interval');
+    if (out.type === 'refused' && out.code === LISTEN_KEY_DOES_NOT_EXIST)
+      this.rotate('keep-alive refused: listen key does not exist');
+    else if (out.type !== 'ok')
+      this.opts.log?.warn(
+        { outcome: out.type },
+        'binance-usdm: listen key keep-alive failed, retried at the next interval',
+      );
   }
 
   private scheduleReconnect(reason: string, atLeastMs: number): void {

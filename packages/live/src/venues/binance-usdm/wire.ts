@@ -30,7 +30,17 @@ export const serverTimeSchema = z.object({ serverTime: z.number().int() });
 export const listenKeySchema = z.object({ listenKey: z.string().min(1) });
 
 /** Order statuses of USD-M (`X` in ORDER_TRADE_UPDATE, `status` in REST). */
-export const orderStatusSchema = z.enum(['NEW', 'PARTIALLY_FILLED', 'FILLED', 'CANCELED', 'EXPIRED', 'EXPIRED_IN_MATCH', 'REJECTED', 'NEW_INSURANCE', 'NEW_ADL']);
+export const orderStatusSchema = z.enum([
+  'NEW',
+  'PARTIALLY_FILLED',
+  'FILLED',
+  'CANCELED',
+  'EXPIRED',
+  'EXPIRED_IN_MATCH',
+  'REJECTED',
+  'NEW_INSURANCE',
+  'NEW_ADL',
+]);
 export type BinanceOrderStatus = z.infer<typeof orderStatusSchema>;
 
 /** New / modify / cancel / query order answers share this shape. */
@@ -63,7 +73,11 @@ export const userTradeSchema = z.object({
 });
 export type UserTrade = z.infer<typeof userTradeSchema>;
 
-export const positionRiskSchema = z.object({ symbol: z.string(), positionAmt: decimal, positionSide: z.string().optional() });
+export const positionRiskSchema = z.object({
+  symbol: z.string(),
+  positionAmt: decimal,
+  positionSide: z.string().optional(),
+});
 export const balanceSchema = z.object({ asset: z.string(), balance: decimal });
 
 export const orderTradeUpdateSchema = z.object({
@@ -107,7 +121,11 @@ export const accountUpdateSchema = z.object({
 });
 export type AccountUpdate = z.infer<typeof accountUpdateSchema>;
 
-export const listenKeyExpiredSchema = z.object({ e: z.literal('listenKeyExpired'), E: z.union([z.number(), z.string()]), listenKey: z.string().optional() });
+export const listenKeyExpiredSchema = z.object({
+  e: z.literal('listenKeyExpired'),
+  E: z.union([z.number(), z.string()]),
+  listenKey: z.string().optional(),
+});
 
 export const userStreamEventSchema = z.union([orderTradeUpdateSchema, accountUpdateSchema, listenKeyExpiredSchema]);
 export type UserStreamEvent = z.infer<typeof userStreamEventSchema>;
