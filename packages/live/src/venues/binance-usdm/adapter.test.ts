@@ -253,6 +253,21 @@ describe('drills', () => {
     expect(links.map((l) => l.type)).toEqual(['connected', 'disconnected', 'reconnected']);
   });
 
+  it('a partial fill during an outage of an order that stays open is found once after the reconnect', async () => {
+    adapter.submit(requestSent({ seq: 5, request: 'new', orderId: 14 }));
+    await waitFor('accepted', () => of(14).length === 1);
+    venue.faults.streamOutage = true;
+    venue.dropStream();
+    await waitFor('disconnected', () => links.some((l) => l.type === 'disconnected'));
+    const t = venue.fill(cid(14), '0.003');
+    venue.faults.streamOutage = false;
+    await waitFor('reconnected', () => links.some((l) => l.type === 'reconnected'));
+    expect(of(14).map((a) => [a.kind, a.kind === 'order_filled' ? a.fillId : ''])).toEqual([
+      ['order_accepted', ''],
+      ['order_filled', String(t.id)],
+    ]);
+  });
+
   it('disconnect and reconnect with nothing missed passes nothing on twice', async () => {
     adapter.submit(requestSent({ seq: 5, request: 'new', orderId: 7 }));
     await waitFor('accepted', () => of(7).length === 1);

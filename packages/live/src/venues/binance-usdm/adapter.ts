@@ -452,7 +452,7 @@ export class BinanceUsdmAdapter implements LiveVenueAdapter {
           const o = restOrderSchema.safeParse(raw);
           if (!o.success || this.ids.decode(o.data.clientOrderId) === null) continue;
           openIds.add(o.data.clientOrderId);
-          this.observeRestOrder(o.data, inst);
+          await this.settle(o.data, inst);
         }
       }
       const since = this.lastFillMs.get(symbol);
