@@ -37,6 +37,7 @@ import type {
   VenuePosition,
 } from '../../contracts.ts';
 import {
+  isOrderLimiter,
   instrumentMismatches,
   parseExchangeInfo,
   rateBucketFor,
@@ -97,6 +98,10 @@ export interface BinanceUsdmAdapterOptions {
   readonly reconnectBackoff?: BackoffPolicy;
   /** Waits before each query resolving an uncertain request, ms. */
   readonly resolveDelaysMs?: readonly number[];
+  /** How long a fill the REST answer counts may take to arrive on the stream before it is read from userTrades, ms. */
+  readonly fillGraceMs?: number;
+  /** Every this many ms, open orders are compared with what was passed on (a silently lossy stream); 0 = never. */
+  readonly auditIntervalMs?: number;
   /** The first connection must open within this, ms. */
   readonly startTimeoutMs?: number;
   readonly nowMs?: () => number;
@@ -135,9 +140,12 @@ export class BinanceUsdmAdapter implements LiveVenueAdapter {
   private rateLimits: readonly VenueRateLimit[] = BINANCE_USDM_RATE_LIMITS;
   private readonly timers = new Set<NodeJS.Timeout>();
   private running = false;
+  private auditTimer: NodeJS.Timeout | null = null;
+  /** The repair or audit in progress: one at a time. */
+  private repairing: Promise<void> | null = null;
   private firstOpen: { resolve: () => void } | null = null;
   /** Counters for monitoring and the drills. */
-  readonly stats = { ordersSent: 0, replacesSent: 0, cancelsSent: 0, uncertain: 0, resolvedByQuery: 0, repairs: 0 };
+  readonly stats = { ordersSent: 0, replacesSent: 0, cancelsSent: 0, uncertain: 0, resolvedByQuery: 0, repairs: 0, audits: 0 };
 
   constructor(private readonly opts: BinanceUsdmAdapterOptions) {
     this.venue = opts.venue ?? BINANCE_USDM_VENUE;
@@ -210,6 +218,8 @@ export class BinanceUsdmAdapter implements LiveVenueAdapter {
     }
     const opened = new Promise<void>((resolve) => (this.firstOpen = { resolve }));
     this.stream.start();
+    const auditMs = this.opts.auditIntervalMs ?? 30_000;
+    if (auditMs > 0) this.auditTimer = setInterval(() => void this.audit(), auditMs);
     const timeoutMs = this.opts.startTimeoutMs ?? 15_000;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
@@ -226,6 +236,8 @@ export class BinanceUsdmAdapter implements LiveVenueAdapter {
 
   async stop(): Promise<void> {
     this.running = false;
+    if (this.auditTimer !== null) clearInterval(this.auditTimer);
+    this.auditTimer = null;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     await this.stream.stop();
@@ -240,7 +252,7 @@ export class BinanceUsdmAdapter implements LiveVenueAdapter {
   headroom(): RateLimitHeadroom[] {
     return this.rateLimits.flatMap((l) => {
       const kind =
-        l.rateLimitType === 'REQUEST_WEIGHT' ? 'USED-WEIGHT' : l.rateLimitType === 'ORDERS' ? 'ORDER-COUNT' : null;
+        l.rateLimitType === 'REQUEST_WEIGHT' ? 'USED-WEIGHT' : isOrderLimiter(l) ? 'ORDER-COUNT' : null;
       if (kind === null) return [];
       const limiter = `${kind}-${l.intervalNum}${l.interval[0]}`;
       const used = this.rest.used.get(limiter) ?? 0;
@@ -292,8 +304,10 @@ export class BinanceUsdmAdapter implements LiveVenueAdapter {
     switch (out.type) {
       case 'ok': {
         const order = restOrderSchema.safeParse(out.body);
-        if (order.success) this.observeRestOrder(order.data, inst);
-        else {
+        if (order.success) {
+          this.observeRestOrder(order.data, inst);
+          this.fetchFillsIfLate(order.data, inst);
+        } else {
           this.tracker.markUncertain(cid);
           void this.resolve(cid, inst, 'answer not understood');
         }
@@ -327,6 +341,26 @@ export class BinanceUsdmAdapter implements LiveVenueAdapter {
   private observeRestOrder(o: RestOrder, inst: Instrument): void {
     this.clientIdByVenueId.set(o.orderId, o.clientOrderId);
     this.tracker.observeOrder(snapshotFromRest(o, inst));
+  }
+
+  /**
+   * A REST answer showing fills the stream has not brought yet (IOC, market, a paused stream):
+   * if they are still missing after `fillGraceMs`, they are read from the order's account trades.
+   */
+  private fetchFillsIfLate(o: RestOrder, inst: Instrument): void {
+    const executed = parseDecimalUnits(o.executedQty, inst.sizeDecimals);
+    const behind = (): boolean => {
+      const order = this.tracker.get(o.clientOrderId);
+      return order !== undefined && !order.terminal && order.filledQtyUnits < executed;
+    };
+    if (!behind()) return;
+    this.after(this.opts.fillGraceMs ?? 1000, () => {
+      if (!this.running || !behind()) return;
+      void this.userTrades([
+        ['symbol', inst.symbol],
+        ['orderId', o.orderId],
+      ]).then((trades) => trades.forEach((t) => this.observeUserTrade(t, inst)));
+    });
   }
 
   /** Resolves an uncertain request by querying the order, never by sending it again. */
@@ -434,13 +468,26 @@ export class BinanceUsdmAdapter implements LiveVenueAdapter {
       this.link({ type: 'connected', reason });
       return;
     }
-    await this.repair();
+    this.stats.repairs++;
+    await this.exclusive(() => this.repair());
     this.link({ type: kind, reason });
+  }
+
+  /** Periodic check that nothing the venue did was lost without a disconnect (a stream that drops events). */
+  private async audit(): Promise<void> {
+    if (!this.running || !this.stream.connected || this.repairing !== null || this.tracker.open().length === 0) return;
+    this.stats.audits++;
+    await this.exclusive(() => this.repair());
+  }
+
+  private async exclusive(work: () => Promise<void>): Promise<void> {
+    while (this.repairing !== null) await this.repairing;
+    this.repairing = work().finally(() => (this.repairing = null));
+    await this.repairing;
   }
 
   /** After a gap in the stream: open orders, account trades since the last fill seen, and a query of each order still open here. */
   private async repair(): Promise<void> {
-    this.stats.repairs++;
     const symbols = new Set(this.tracker.open().map((o) => o.instrument.symbol));
     for (const symbol of this.lastFillMs.keys()) symbols.add(symbol);
     for (const symbol of symbols) {

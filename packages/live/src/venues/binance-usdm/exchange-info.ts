@@ -171,6 +171,14 @@ export function instrumentFromFilters(
   };
 }
 
+/**
+ * An order-count limiter: `ORDERS` in Binance's documented exchangeInfo example; `ORDER` is
+ * accepted too (the spelling some venues and test/binance-usdm-emulator use).
+ */
+export function isOrderLimiter(l: VenueRateLimit): boolean {
+  return l.rateLimitType === 'ORDERS' || l.rateLimitType === 'ORDER';
+}
+
 const INTERVAL_SECONDS: Readonly<Record<VenueRateLimit['interval'], number>> = {
   SECOND: 1,
   MINUTE: 60,
@@ -198,7 +206,7 @@ export function rateBucketFor(
   queryReserve = 0.25,
 ): RateBucketConfig | null {
   const limits = rateLimits.flatMap((l) => {
-    if (l.rateLimitType === 'ORDERS') return [{ limit: l.limit, seconds: intervalSeconds(l) }];
+    if (isOrderLimiter(l)) return [{ limit: l.limit, seconds: intervalSeconds(l) }];
     if (l.rateLimitType === 'REQUEST_WEIGHT')
       return [{ limit: Math.floor(l.limit * (1 - queryReserve)), seconds: intervalSeconds(l) }];
     return [];
