@@ -14,6 +14,7 @@
  * limiters and a cancel 1 on REQUEST_WEIGHT (USD-M endpoint weights), so counting every request
  * against every limiter is conservative; the REQUEST_WEIGHT limits are first reduced by
  * `queryReserve` (the share kept for the adapter's own queries and keep-alives).
+ * Below one request a second the bucket holds one token and refills it every ceil(T / (L − 1)).
  * Binance's production USD-M limits (2400 weight/min, 1200 orders/min, 300 orders/10 s) give
  * r = 19 a second and C = 60: at most 250 requests in 10 s and 1200 in a minute.
  */
@@ -215,12 +216,11 @@ export function rateBucketFor(
   const capacityAt = (r: number): number => Math.min(...limits.map((l) => l.limit - r * l.seconds));
   let r = Math.floor(Math.min(...limits.map((l) => l.limit / l.seconds)));
   while (r > 0 && capacityAt(r) < r) r--;
-  if (r === 0) return null;
-  return {
-    scope,
-    capacity: capacityAt(r),
-    refillTokens: r,
-    refillIntervalNs: 1_000_000_000n,
-    weights: { new: 1, replace: 1, cancel: 1 },
-  };
+  const weights = { new: 1, replace: 1, cancel: 1 };
+  if (r > 0) return { scope, capacity: capacityAt(r), refillTokens: r, refillIntervalNs: 1_000_000_000n, weights };
+  // Less than one request a second: one token, one more every ceil(T / (L − 1)) — a window of T
+  // then holds at most 1 + (L − 1) requests.
+  if (limits.some((l) => l.limit < 2)) return null;
+  const intervalMs = Math.max(...limits.map((l) => Math.ceil((l.seconds * 1000) / (l.limit - 1))));
+  return { scope, capacity: 1, refillTokens: 1, refillIntervalNs: BigInt(intervalMs) * 1_000_000n, weights };
 }
