@@ -145,7 +145,15 @@ export class BinanceUsdmAdapter implements LiveVenueAdapter {
   private repairing: Promise<void> | null = null;
   private firstOpen: { resolve: () => void } | null = null;
   /** Counters for monitoring and the drills. */
-  readonly stats = { ordersSent: 0, replacesSent: 0, cancelsSent: 0, uncertain: 0, resolvedByQuery: 0, repairs: 0, audits: 0 };
+  readonly stats = {
+    ordersSent: 0,
+    replacesSent: 0,
+    cancelsSent: 0,
+    uncertain: 0,
+    resolvedByQuery: 0,
+    repairs: 0,
+    audits: 0,
+  };
 
   constructor(private readonly opts: BinanceUsdmAdapterOptions) {
     this.venue = opts.venue ?? BINANCE_USDM_VENUE;
@@ -251,12 +259,11 @@ export class BinanceUsdmAdapter implements LiveVenueAdapter {
   /** Each published limiter against the use the venue's last `X-MBX-*` headers reported. */
   headroom(): RateLimitHeadroom[] {
     return this.rateLimits.flatMap((l) => {
-      const kind =
-        l.rateLimitType === 'REQUEST_WEIGHT' ? 'USED-WEIGHT' : isOrderLimiter(l) ? 'ORDER-COUNT' : null;
+      const kind = l.rateLimitType === 'REQUEST_WEIGHT' ? 'USED-WEIGHT' : isOrderLimiter(l) ? 'ORDER-COUNT' : null;
       if (kind === null) return [];
       const limiter = `${kind}-${l.intervalNum}${l.interval[0]}`;
       const used = this.rest.used.get(limiter) ?? 0;
-      return [{ limiter, limit: l.limit, used, headroom: l.limit - used }];
+      return [{ limiter, limit: l.limit, used, headroom: Math.max(0, l.limit - used) }];
     });
   }
 
