@@ -19,3 +19,7 @@ export {
   reconciliationReportPath,
   writeReconciliationReport,
 } from './reconciliation/report-file.ts';
+export { CcxtVenueAdapter } from './venues/ccxt/ccxt-venue-adapter.ts';
+export type { CcxtVenueAdapterOptions } from './venues/ccxt/ccxt-venue-adapter.ts';
+export { ccxtCredentialsFromEnv } from './venues/ccxt/credentials.ts';
+export type { CcxtCredentials } from './venues/ccxt/credentials.ts';
