@@ -8,7 +8,7 @@ import { BTCUSDT, FedEngine } from './account-fixtures.ts';
 import { Reconciler } from './reconciler.ts';
 import type { ReconcilerOptions } from './reconciler.ts';
 import type { ReconciliationReport } from './report.ts';
-import { nextReconciliationNumber, writeReconciliationReport } from './report-file.ts';
+import { reconciliationReportNumbers, writeReconciliationReport } from '../records/session-reports.ts';
 
 const manual: VenueOrderState = {
   orderId: null,
@@ -205,17 +205,24 @@ describe('Reconciler', () => {
 });
 
 describe('reconciliation report files', () => {
-  it('writes reconciliation-{n}.json and numbers the next report one past the highest on disk', async () => {
+  it('writes reconciliation-{n}.json through the session records, numbered as the reconciler numbers it', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'chassis-reconcile-'));
-    expect(await nextReconciliationNumber(join(dir, 'absent'))).toBe(1);
-    const h = harness({ writeReport: (report) => writeReconciliationReport(dir, report), firstReportNumber: 3 });
-    const result = await h.reconciler.reconcile('start');
-    expect(result.reportPath).toBe(join(dir, 'reconciliation-3.json'));
-    expect(JSON.parse(await readFile(result.reportPath, 'utf8'))).toMatchObject({
-      format: 'chassis-reconciliation-v1',
-      n: 3,
-      outcome: 'matched',
+    const h = harness({
+      writeReport: (report) => Promise.resolve(writeReconciliationReport(dir, report)),
+      firstReportNumber: 1,
     });
-    expect(await nextReconciliationNumber(dir)).toBe(4);
+    const first = await h.reconciler.reconcile('start');
+    const second = await h.reconciler.reconcile('on_demand');
+    expect([first.reportPath, second.reportPath]).toEqual([
+      join(dir, 'reconciliation-1.json'),
+      join(dir, 'reconciliation-2.json'),
+    ]);
+    expect(JSON.parse(await readFile(second.reportPath, 'utf8'))).toMatchObject({
+      format: 'chassis-reconciliation-v1',
+      n: 2,
+      outcome: 'matched',
+      trigger: 'on_demand',
+    });
+    expect(reconciliationReportNumbers(dir)).toEqual([1, 2]);
   });
 });

@@ -39,7 +39,11 @@ export interface ReconcilerOptions {
   readonly view: () => DerivedAccountView;
   /** Appends a reconciliation control event to the stream (journal first, then the core); resolves once durable. */
   readonly append: (draft: EventDraft<ReconciliationEvent>) => Promise<void>;
-  /** Writes the report; resolves with its path (report-file.ts until the session records provide it). */
+  /**
+   * Writes the report; resolves with its path. The session passes the records' writer
+   * (`writeReconciliationReport(sessionDir, report)`, which numbers it one past the highest on
+   * disk: start this reconciler at that number, `firstReportNumber`).
+   */
   readonly writeReport: (report: ReconciliationReport) => Promise<string>;
   readonly clock: LiveClock;
   readonly policy: UnknownOrderPolicy;
