@@ -3,12 +3,17 @@
  * connection or got a venue "unknown status" (Binance 503, -1007) may or may not have acted. It
  * is resolved by asking the venue for the order by client id — a few times, with a doubling
  * wait — never by sending it again. A rate-limit refusal (429/418) is certain: the venue did not act.
+ *
+ * Which ccxt errors are uncertain: every `OperationFailed` — ccxt's class for "the operation failed
+ * for a reason other than the request" — which covers NetworkError (timeouts, dropped
+ * connections, ExchangeNotAvailable), BadResponse, and the venue codes ccxt maps to it, among them
+ * Binance's -1000 "Unknown error" that comes with HTTP 503 (execution status unknown) and -1006.
  */
 import ccxt from 'ccxt';
 
 export function isUncertain(err: unknown): boolean {
   return (
-    err instanceof ccxt.NetworkError &&
+    err instanceof ccxt.OperationFailed &&
     !(err instanceof ccxt.RateLimitExceeded) &&
     !(err instanceof ccxt.DDoSProtection)
   );
