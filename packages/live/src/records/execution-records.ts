@@ -63,17 +63,7 @@ export const fillRecordSchema = z.strictObject({
 export type OrderRecord = z.infer<typeof orderRecordSchema>;
 export type FillRecord = z.infer<typeof fillRecordSchema>;
 
-const ORDER_KINDS = new Set([
-  'request_sent',
-  'order_accepted',
-  'order_rejected',
-  'order_filled',
-  'order_cancelled',
-  'order_replaced',
-  'cancel_replace_rejected',
-  'order_expired',
-  'order_disposition',
-]);
+const ORDER_KINDS = new Set(['request_sent', 'order_accepted', 'order_rejected', 'order_filled', 'order_cancelled', 'order_replaced', 'cancel_replace_rejected', 'order_expired', 'order_disposition']);
 
 export class ExecutionRecords {
   private readonly orders: JsonlAppender;
@@ -99,42 +89,16 @@ export class ExecutionRecords {
       this.fillKeys.add(key);
       const p = view.execution.position(o.instrument);
       this.fills.append({
-        seq: e.seq,
-        tsLocalNs: e.tsLocalNs,
-        tsEventNs: e.tsEventNs,
-        orderId,
-        fillId: e.fillId,
-        instrument: o.instrument,
-        side: o.side,
-        priceUnits: e.priceUnits,
-        qtyUnits: e.qtyUnits,
-        liquidity: e.liquidity,
-        feeUnits: e.feeUnits,
-        feeCurrency: p.settlementCurrency,
-        final: e.final,
-        positionQtyUnits: p.qtyUnits,
-        realizedPnlUnits: p.realizedPnlUnits,
+        seq: e.seq, tsLocalNs: e.tsLocalNs, tsEventNs: e.tsEventNs, orderId, fillId: e.fillId, instrument: o.instrument, side: o.side,
+        priceUnits: e.priceUnits, qtyUnits: e.qtyUnits, liquidity: e.liquidity, feeUnits: e.feeUnits, feeCurrency: p.settlementCurrency, final: e.final,
+        positionQtyUnits: p.qtyUnits, realizedPnlUnits: p.realizedPnlUnits,
       });
     }
     const reason = 'reason' in e ? e.reason : undefined;
     this.orders.append({
-      seq: e.seq,
-      tsLocalNs: e.tsLocalNs,
-      event: e.kind,
-      request: e.kind === 'request_sent' ? e.request : undefined,
-      reason,
-      orderId,
-      instrument: o.instrument,
-      side: o.side,
-      orderType: o.orderType,
-      timeInForce: o.timeInForce,
-      postOnly: o.postOnly,
-      reduceOnly: o.reduceOnly,
-      clientTag: o.clientTag,
-      priceUnits: o.priceUnits,
-      qtyUnits: o.qtyUnits,
-      filledQtyUnits: o.filledQtyUnits,
-      status: o.status,
+      seq: e.seq, tsLocalNs: e.tsLocalNs, event: e.kind, request: e.kind === 'request_sent' ? e.request : undefined, reason,
+      orderId, instrument: o.instrument, side: o.side, orderType: o.orderType, timeInForce: o.timeInForce, postOnly: o.postOnly, reduceOnly: o.reduceOnly,
+      clientTag: o.clientTag, priceUnits: o.priceUnits, qtyUnits: o.qtyUnits, filledQtyUnits: o.filledQtyUnits, status: o.status,
     });
   }
 

@@ -9,19 +9,13 @@ import { WriteAheadJournal } from './write-ahead-journal.ts';
 import { blockAt, blockEnds, eventAt } from './wal-test-stream.ts';
 
 function plain(e: Event): unknown {
-  return e.kind === 'book_delta'
-    ? { ...e, sides: Array.from(e.sides), prices: Array.from(e.prices), sizes: Array.from(e.sizes) }
-    : e;
+  return e.kind === 'book_delta' ? { ...e, sides: Array.from(e.sides), prices: Array.from(e.prices), sizes: Array.from(e.sizes) } : e;
 }
 
 /** Starts the child writer, waits until it acknowledged at least `minAcked` events, SIGKILLs it; resolves with the last acked seq. */
 function killMidWrite(path: string, minAcked: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', join(import.meta.dirname, 'wal-sigkill-child.ts'), path],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
+    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'wal-sigkill-child.ts'), path], { stdio: ['ignore', 'pipe', 'inherit'] });
     let acked = 0;
     let buffered = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -31,9 +25,7 @@ function killMidWrite(path: string, minAcked: number): Promise<number> {
       for (const l of lines) acked = Number(l.split(' ')[1]);
       if (acked >= minAcked && !child.killed) child.kill('SIGKILL');
     });
-    child.on('exit', (_code, signal) =>
-      signal === 'SIGKILL' ? resolve(acked) : reject(new Error(`child exited without being killed (${signal})`)),
-    );
+    child.on('exit', (_code, signal) => (signal === 'SIGKILL' ? resolve(acked) : reject(new Error(`child exited without being killed (${signal})`))));
   });
 }
 
@@ -49,10 +41,7 @@ describe('WriteAheadJournal', () => {
     // ... the journal ends on a block boundary of the writer's schedule ...
     expect(blockEnds(5000)).toContain(n);
     // ... and holds exactly the written stream, nothing else.
-    for (let seq = 1; seq <= n; seq += 97)
-      expect(plain(recovered.events[seq - 1]!)).toEqual(
-        plain(eventAt(seq, recovered.events[seq - 1]!.kind === 'book_delta')),
-      );
+    for (let seq = 1; seq <= n; seq += 97) expect(plain(recovered.events[seq - 1]!)).toEqual(plain(eventAt(seq, recovered.events[seq - 1]!.kind === 'book_delta')));
     expect(recovered.events.map((e) => e.seq)).toEqual(Array.from({ length: n }, (_, i) => i + 1));
     expect([...readJournal(path)]).toHaveLength(n);
     // What was cut, if the kill tore a block, is reported (a kill between writes leaves nothing to cut).
@@ -74,9 +63,7 @@ describe('WriteAheadJournal', () => {
   });
 
   it('resolves durable() once the fsync window has passed after an append, and at once when nothing is pending', async () => {
-    const journal = WriteAheadJournal.create(join(mkdtempSync(join(tmpdir(), 'wal-')), 'journal.bin'), {
-      fsyncWindowMs: 30,
-    });
+    const journal = WriteAheadJournal.create(join(mkdtempSync(join(tmpdir(), 'wal-')), 'journal.bin'), { fsyncWindowMs: 30 });
     await journal.durable();
     const started = process.hrtime.bigint();
     journal.append(blockAt(0, 1));
@@ -87,9 +74,7 @@ describe('WriteAheadJournal', () => {
   });
 
   it('resolves durable() waiters when the journal is closed before the window ends', async () => {
-    const journal = WriteAheadJournal.create(join(mkdtempSync(join(tmpdir(), 'wal-')), 'journal.bin'), {
-      fsyncWindowMs: 60_000,
-    });
+    const journal = WriteAheadJournal.create(join(mkdtempSync(join(tmpdir(), 'wal-')), 'journal.bin'), { fsyncWindowMs: 60_000 });
     journal.append(blockAt(0, 1));
     const durable = journal.durable();
     journal.close();
