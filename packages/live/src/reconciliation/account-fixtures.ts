@@ -5,7 +5,18 @@
  * plain-data stand-in for the engine's derived account. Used by tests only.
  */
 import { createEngine } from '@chassis/core';
-import type { Engine, Event, EventDraft, Instrument, Intent, OrderView, PositionView, StateView } from '@chassis/core';
+import type {
+  Engine,
+  Event,
+  EventDraft,
+  Instrument,
+  Intent,
+  OrderView,
+  PositionView,
+  RequestSentEvent,
+  StateView,
+  StepResult,
+} from '@chassis/core';
 import type { DerivedAccountView } from './compare-account.ts';
 
 export const BTCUSDT: Instrument = {
@@ -49,6 +60,10 @@ export class FedEngine {
   private readonly journal: Event[] = [];
   private nextIntents: Intent[] = [];
   private nowNs = 1_000_000_000n;
+  /** What the last step returned (its decisions show risk's verdicts). */
+  lastResult: StepResult | null = null;
+  /** Receives the requests each step dispatches (the session hands them to the venue adapter). */
+  dispatch: (request: RequestSentEvent) => void = () => {};
 
   constructor(instruments: readonly Instrument[], initialBalances: Record<string, bigint>) {
     this.engine = createEngine(
@@ -75,8 +90,10 @@ export class FedEngine {
     const event = { ...draft, tsEventNs: this.nowNs, tsLocalNs: this.nowNs, seq: this.journal.length } as Event;
     this.journal.push(event);
     const result = this.engine.step(event);
+    this.lastResult = result;
     this.journal.push(...result.requestsSent);
     if (this.engine.violation !== null) throw new Error(`engine halted: ${this.engine.violation.message}`);
+    for (const request of result.requestsSent) this.dispatch(request);
   }
 
   /** Runs the strategy once with these intents (on a BBO around `midUnits`). */
