@@ -33,6 +33,8 @@ afterEach(async () => {
 interface Session {
   readonly fed: FedEngine;
   readonly appended: EventDraft<ReconciliationEvent>[];
+  /** Runs after each reconciliation event is in the engine. */
+  afterAppend: (draft: EventDraft<ReconciliationEvent>) => void;
   connect(): Promise<AdapterUnderTest>;
   reconciler(policy: UnknownOrderPolicy, adapter: AdapterUnderTest): Reconciler;
 }
@@ -41,9 +43,10 @@ function session(e: BinanceUsdmEmulator): Session {
   const fed = new FedEngine([INSTRUMENT], { USDT: START_USDT_UNITS });
   const appended: EventDraft<ReconciliationEvent>[] = [];
   let reportNumber = 1;
-  return {
+  const s: Session = {
     fed,
     appended,
+    afterAppend: () => {},
     async connect() {
       const u = await ccxtAdapterOn(e, { sessionId: 'drill-session' });
       adapters.push(u);
@@ -58,6 +61,7 @@ function session(e: BinanceUsdmEmulator): Session {
         append: (draft) => {
           appended.push(draft);
           fed.push(draft);
+          s.afterAppend(draft);
           return Promise.resolve();
         },
         writeReport: (report) => Promise.resolve(`reconciliation-${report.n}.json`),
@@ -68,6 +72,7 @@ function session(e: BinanceUsdmEmulator): Session {
       });
     },
   };
+  return s;
 }
 
 /** A resting buy 500 USDT under the bid, placed by the strategy and acknowledged by the venue. */
@@ -161,5 +166,43 @@ describe('reconciliation drills against the Binance USD-M emulator', () => {
     expect(s.appended.map((e) => e.outcome)).toEqual(['mismatch']);
     expect(s.fed.view.execution.position(INSTRUMENT.id).qtyUnits).toBe(0);
     expect(s.fed.view.control.eventCount('order_filled')).toBe(0);
+  });
+
+  it('blocks new intents while a mismatch stands (risk reconciliation_mismatch): nothing is dispatched', async () => {
+    emulator = await steppedEmulator();
+    const s = session(emulator);
+    const u = await s.connect();
+    await orderBehindOurBack(emulator, { side: 'BUY', type: 'MARKET', quantity: '0.002' });
+    await s.reconciler('cancel', u).reconcile('start');
+    const { bid, ask } = await bestQuotesUnits(emulator);
+    s.fed.intents(INSTRUMENT.id, Math.round((bid + ask) / 2), [
+      { type: 'new', instrument: INSTRUMENT.id, side: 'buy', priceUnits: bid - 50_000, qtyUnits: 2 },
+    ]);
+    expect(s.fed.lastResult?.decisions).toMatchObject([{ allowed: false, reason: 'reconciliation_mismatch' }]);
+    expect(s.fed.lastResult?.requestsSent).toEqual([]);
+  });
+
+  it('denies intents between mismatch and resolved, and allows them again once resolved', async () => {
+    emulator = await steppedEmulator();
+    const s = session(emulator);
+    const u = await s.connect();
+    const { bid, ask } = await bestQuotesUnits(emulator);
+    await orderBehindOurBack(emulator, {
+      side: 'BUY',
+      type: 'LIMIT',
+      timeInForce: 'GTC',
+      price: (bid / 100 - 600).toFixed(2),
+      quantity: '0.002',
+    });
+    const mid = Math.round((bid + ask) / 2);
+    const buy = { type: 'new', instrument: INSTRUMENT.id, side: 'buy', priceUnits: bid - 50_000, qtyUnits: 2 } as const;
+    const verdicts: string[] = [];
+    s.afterAppend = (draft) => {
+      s.fed.intents(INSTRUMENT.id, mid, [buy]);
+      const decision = s.fed.lastResult!.decisions[0]!;
+      verdicts.push(`${draft.outcome}: ${decision.allowed ? 'allowed' : decision.reason}`);
+    };
+    await s.reconciler('cancel', u).reconcile('on_demand');
+    expect(verdicts).toEqual(['mismatch: reconciliation_mismatch', 'resolved: allowed']);
   });
 });
