@@ -47,3 +47,16 @@ export { BinanceCredentials, credentialsFromEnv, LOG_REDACT_PATHS, API_KEY_ENV, 
 export { rateBucketFor, instrumentFromFilters, instrumentMismatches, symbolFilters, parseExchangeInfo } from './venues/binance-usdm/exchange-info.ts';
 export type { SymbolFilters, VenueRateLimit } from './venues/binance-usdm/exchange-info.ts';
 export type { RateLimitNotice } from './venues/binance-usdm/rest-client.ts';
+
+// Reconciliation (reconciliation/) and the ccxt venue adapter (venues/ccxt/).
+export { compareAccount, comparedAssets, exceedsTolerance } from './reconciliation/compare-account.ts';
+export type { CompareOptions, Comparison, DerivedAccountView } from './reconciliation/compare-account.ts';
+export { describeDifference, differenceKey } from './reconciliation/differences.ts';
+export type { ComparedOrderField, Difference, DifferenceKind } from './reconciliation/differences.ts';
+export { Reconciler } from './reconciliation/reconciler.ts';
+export type { ReconcilerOptions, ReconciliationResult } from './reconciliation/reconciler.ts';
+export type { PolicyAction, ReconciliationOutcome, ReconciliationReport, ReconciliationTrigger, ReportedDifference, UnknownOrderPolicy } from './reconciliation/report.ts';
+export { CcxtVenueAdapter } from './venues/ccxt/ccxt-venue-adapter.ts';
+export type { CcxtVenueAdapterOptions } from './venues/ccxt/ccxt-venue-adapter.ts';
+export { ccxtCredentialsFromEnv } from './venues/ccxt/credentials.ts';
+export type { CcxtCredentials } from './venues/ccxt/credentials.ts';
