@@ -10,3 +10,6 @@ export { readControlInfo, processAlive, CONTROL_INFO_FILE } from './control/cont
 export type { ControlInfo } from './control/control-info.ts';
 export { CONTROL_TOKEN_FILE } from './control/control-token.ts';
 export { formatSessionStatus } from './control/status-text.ts';
+// Session metrics (metrics/): the chassis_live_* metrics of the monitoring catalog.
+export { createLiveMetrics } from './metrics/live-metrics.ts';
+export type { LiveMetrics, LiveMetricsLabels } from './metrics/live-metrics.ts';

@@ -75,7 +75,7 @@ describe('the shipped Prometheus configuration and alert rules', () => {
   it('covers the required alerts, each with a severity, and references only exported metrics', () => {
     const rules = ruleFiles.flatMap((f) => (parseYaml(readFileSync(join(rulesDir, f), 'utf8')) as { groups: Array<{ rules: Array<{ alert: string; expr: string; labels: { severity: string } }> }> }).groups.flatMap((g) => g.rules));
     const names = rules.map((r) => r.alert);
-    for (const required of ['ChassisRiskDenialsSpike', 'ChassisKillSwitchEngaged', 'ChassisInvariantHalt', 'ChassisRunFailed', 'ChassisWorkerLost', 'ChassisSweepStalled', 'ChassisQuarantineSpike', 'ChassisDataRootNearlyFull', 'ChassisRecordFeedSilent', 'ChassisRecordGapBurst', 'ChassisRecordBufferFull']) {
+    for (const required of ['ChassisRiskDenialsSpike', 'ChassisKillSwitchEngaged', 'ChassisInvariantHalt', 'ChassisRunFailed', 'ChassisWorkerLost', 'ChassisSweepStalled', 'ChassisQuarantineSpike', 'ChassisDataRootNearlyFull', 'ChassisRecordFeedSilent', 'ChassisRecordGapBurst', 'ChassisRecordBufferFull', 'ChassisLiveKillSwitchEngaged', 'ChassisLiveReconciliationMismatch', 'ChassisLiveFeedDegraded', 'ChassisLiveOrderRejectsSpike']) {
       expect(names).toContain(required);
     }
     for (const rule of rules) {
