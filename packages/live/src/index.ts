@@ -1,14 +1,31 @@
 // Public API of @chassis/live: the live and paper trading runtime (SPEC.md §5 "Live runtime").
 export type * from './contracts.ts';
+
+// Session records: everything a session leaves on disk (records/).
+export { sessionDirOf, sessionPaths, configVersionPath, reconciliationReportPath } from './records/session-paths.ts';
+export type { SessionPaths } from './records/session-paths.ts';
+export { SESSION_FORMAT, sessionFileSchema, parseSessionFile, writeSessionFile, readSessionFile } from './records/session-file.ts';
+export type { SessionFile } from './records/session-file.ts';
+export { engineConfigJsonSchema, instrumentJsonSchema, encodeEngineConfig, decodeEngineConfig, parseEngineConfigJson, instrumentToJson, instrumentFromJson } from './records/engine-config-json.ts';
+export type { EngineConfigJson, InstrumentJson } from './records/engine-config-json.ts';
+export { WriteAheadJournal, DEFAULT_FSYNC_WINDOW_MS } from './records/write-ahead-journal.ts';
+export type { WriteAheadJournalOptions } from './records/write-ahead-journal.ts';
+export type { RecoveredJournal, JournalCut } from '@chassis/backtesting';
+export { CheckpointLog, readCheckpoints, checkpointSchema } from './records/checkpoint-log.ts';
+export type { SessionCheckpoint } from './records/checkpoint-log.ts';
+export { ExecutionRecords, readOrderRecords, readFillRecords, orderRecordSchema, fillRecordSchema } from './records/execution-records.ts';
+export type { OrderRecord, FillRecord } from './records/execution-records.ts';
+export { writeConfigVersion, readConfigVersion, writeReconciliationReport, reconciliationReportNumbers } from './records/session-reports.ts';
+export { JsonlAppender, readJsonl, cutTornLine } from './records/jsonl-file.ts';
+export type { JsonlRead } from './records/jsonl-file.ts';
 // Control API (control/): the session's authenticated HTTP surface and `chassis ctl`'s client.
 export { startControlServer } from './control/control-server.ts';
 export type { ControlServer, ControlServerOptions, ControlLog, ControlRefusal } from './control/control-server.ts';
-export { locateSession, sendControl, executionRecordsDir } from './control/control-client.ts';
+export { locateSession, sendControl } from './control/control-client.ts';
 export type { SessionEndpoint, ControlAnswer } from './control/control-client.ts';
 export type { ControlAction } from './control/control-routes.ts';
-export { readControlInfo, processAlive, CONTROL_INFO_FILE } from './control/control-info.ts';
+export { readControlInfo, processAlive } from './control/control-info.ts';
 export type { ControlInfo } from './control/control-info.ts';
-export { CONTROL_TOKEN_FILE } from './control/control-token.ts';
 export { formatSessionStatus } from './control/status-text.ts';
 // Session metrics (metrics/): the chassis_live_* metrics of the monitoring catalog.
 export { createLiveMetrics } from './metrics/live-metrics.ts';

@@ -23,6 +23,10 @@ export function applyControl(s: EngineState, control: ExecutionControl, event: C
       if (event.engaged) control.withdrawNonCancels();
       s.queueDirty = true;
       break;
+    case 'strategy_paused':
+      // Only the strategy stops: orders, the queue and operator actions carry on.
+      s.strategyPaused = event.paused;
+      break;
     case 'strategy_halted':
       s.strategyHalted = true;
       s.haltRequested = false;

@@ -208,7 +208,7 @@ class CoreEngine implements Engine {
     let intents: readonly Intent[] = EMPTY;
     let decisions: RiskDecision[] | null = null;
     let controlEvents: EventDraft[] | null = null;
-    if (triggered && !s.strategyHalted && !s.haltRequested) {
+    if (triggered && !s.strategyHalted && !s.haltRequested && !s.strategyPaused) {
       const out = evaluateStrategy(ctx, this.strategy, this.view, event, this.config.maxConsecutiveStrategyFailures);
       if (out.halt !== null) controlEvents = [out.halt];
       if (out.intents !== null) {

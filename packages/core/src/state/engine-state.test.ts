@@ -33,6 +33,8 @@ const ALL_KINDS: Record<EventKind, true> = {
   reconciliation: true,
   order_disposition: true,
   control_time: true,
+  strategy_paused: true,
+  flatten: true,
 };
 
 describe('event kinds', () => {

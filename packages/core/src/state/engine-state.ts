@@ -36,6 +36,9 @@ export const EVENT_KINDS: readonly EventKind[] = [
   'reconciliation',
   'order_disposition',
   'control_time',
+  // Kinds added later go last: the index of every earlier kind (and so the hash layout) stays.
+  'strategy_paused',
+  'flatten',
 ];
 
 /** Dense index per event kind, for typed-array counters and trigger tables. */
@@ -216,6 +219,8 @@ export class EngineState {
   configVersion: string;
   killSwitch = false;
   strategyHalted = false;
+  /** Operator pause (strategy_paused): the strategy is not evaluated while set. */
+  strategyPaused = false;
   /** A strategy_halted draft was returned and not yet processed. */
   haltRequested = false;
   consecutiveFailures = 0;

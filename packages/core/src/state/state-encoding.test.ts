@@ -95,6 +95,7 @@ describe('the state hash changes when any hashed field changes', () => {
     'kill switch': (s) => (s.killSwitch = true),
     'strategy halted': (s) => (s.strategyHalted = true),
     'halt requested': (s) => (s.haltRequested = true),
+    'strategy paused': (s) => (s.strategyPaused = true),
     'consecutive strategy failures': (s) => (s.consecutiveFailures = 1),
     'last reconciliation': (s) => (s.lastReconciliation = 'matched'),
     'last seq': (s) => (s.lastSeq = 10),

@@ -22,6 +22,7 @@ export function hashEngineState(s: EngineState): string {
   h.bool(s.killSwitch);
   h.bool(s.strategyHalted);
   h.bool(s.haltRequested);
+  h.bool(s.strategyPaused);
   h.num(s.consecutiveFailures);
   h.str(s.lastReconciliation);
   h.num(s.lastSeq);

@@ -59,6 +59,9 @@ export function createStateView(s: EngineState, instruments: readonly Instrument
       get strategyHalted() {
         return s.strategyHalted;
       },
+      get strategyPaused() {
+        return s.strategyPaused;
+      },
       feedDegraded: (id: string) => s.instruments.get(id)?.feedDegraded ?? s.otherFeedsDegraded.get(id) ?? false,
       eventCount: (kind: Event['kind']) => s.eventCounts[KIND_INDEX[kind]] ?? 0,
       get lastSeq() {

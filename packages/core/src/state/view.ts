@@ -87,6 +87,8 @@ export interface ControlView {
   readonly configVersion: string;
   readonly killSwitch: boolean;
   readonly strategyHalted: boolean;
+  /** Operator pause (strategy_paused): while true the strategy is not evaluated; orders are untouched. */
+  readonly strategyPaused: boolean;
   feedDegraded(instrument: string): boolean;
   /** Count of processed events of a kind: usable as a deterministic decision trigger. */
   eventCount(kind: EventKind): number;
