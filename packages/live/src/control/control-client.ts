@@ -4,11 +4,12 @@
  * whose message says what to do.
  */
 import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname } from 'node:path';
 import { ChassisError } from '@chassis/core';
 import type { SessionStatus } from '../contracts.ts';
 import { processAlive, readControlInfo, type ControlInfo } from './control-info.ts';
 import { readControlToken } from './control-token.ts';
+import { sessionDirOf, sessionPaths } from '../records/session-paths.ts';
 import type { ControlAction } from './control-routes.ts';
 
 export interface SessionEndpoint {
@@ -28,7 +29,8 @@ export interface ControlAnswer {
   readonly report?: string;
 }
 
-export const executionRecordsDir = (dataRoot: string): string => join(dataRoot, 'execution-records');
+/** `<data>/execution-records`: the parent of every session directory. */
+const executionRecordsDir = (dataRoot: string): string => dirname(sessionDirOf(dataRoot, 'any'));
 
 function endpointOf(sessionDir: string, info: ControlInfo): SessionEndpoint {
   const host = info.host.includes(':') ? `[${info.host}]` : info.host;
@@ -41,57 +43,70 @@ function endpointOf(sessionDir: string, info: ControlInfo): SessionEndpoint {
   };
 }
 
-function listSessionDirs(recordsDir: string): string[] {
+function isSessionId(dataRoot: string, name: string): boolean {
   try {
-    return readdirSync(recordsDir, { withFileTypes: true })
-      .filter((d) => d.isDirectory())
-      .map((d) => d.name)
-      .sort();
+    sessionDirOf(dataRoot, name);
+    return true;
   } catch {
-    return [];
+    return false;
   }
 }
 
+/** Session ids with a directory under `<data>/execution-records`, sorted (names that cannot be session ids are skipped). */
+function sessionIds(dataRoot: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(executionRecordsDir(dataRoot), { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name);
+  } catch {
+    return [];
+  }
+  return names.filter((name) => isSessionId(dataRoot, name)).sort();
+}
+
 /** The named session's control endpoint; it must be running (control.json present, its process alive). */
-function namedSession(recordsDir: string, sessionId: string): SessionEndpoint {
-  const sessionDir = join(recordsDir, sessionId);
-  if (!listSessionDirs(recordsDir).includes(sessionId)) {
+function namedSession(dataRoot: string, sessionId: string): SessionEndpoint {
+  const sessionDir = sessionDirOf(dataRoot, sessionId);
+  const known = sessionIds(dataRoot);
+  if (!known.includes(sessionId)) {
     throw new ChassisError(
       'E_SESSION_UNKNOWN',
-      `no session ${sessionId} under ${recordsDir} (sessions: ${listSessionDirs(recordsDir).join(', ') || 'none'})`,
+      `no session ${sessionId} under ${executionRecordsDir(dataRoot)} (sessions: ${known.join(', ') || 'none'})`,
     );
   }
   const info = readControlInfo(sessionDir);
+  const controlPath = sessionPaths(sessionDir).control;
   if (info === null)
     throw new ChassisError(
       'E_SESSION_NOT_RUNNING',
-      `session ${sessionId} is not running: ${join(sessionDir, 'control.json')} does not exist`,
+      `session ${sessionId} is not running: ${controlPath} does not exist`,
     );
   if (!processAlive(info.pid)) {
     throw new ChassisError(
       'E_CONTROL_STALE',
-      `session ${sessionId} is not running: ${join(sessionDir, 'control.json')} names process ${info.pid}, which no longer exists (the session stopped without closing its control API; start it again with --session ${sessionId} to resume it)`,
+      `session ${sessionId} is not running: ${controlPath} names process ${info.pid}, which no longer exists (the session stopped without closing its control API; start it again with --session ${sessionId} to resume it)`,
     );
   }
   return endpointOf(sessionDir, info);
 }
 
 /** The running session that started last; stale control.json files (dead process) are skipped and named if nothing runs. */
-function newestRunningSession(recordsDir: string): SessionEndpoint {
+function newestRunningSession(dataRoot: string): SessionEndpoint {
   const running: Array<{ dir: string; info: ControlInfo }> = [];
   const stale: string[] = [];
-  for (const name of listSessionDirs(recordsDir)) {
-    const dir = join(recordsDir, name);
+  for (const id of sessionIds(dataRoot)) {
+    const dir = sessionDirOf(dataRoot, id);
     const info = readControlInfo(dir);
     if (info === null) continue;
     if (processAlive(info.pid)) running.push({ dir, info });
-    else stale.push(`${name} (process ${info.pid} is gone)`);
+    else stale.push(`${id} (process ${info.pid} is gone)`);
   }
   if (running.length === 0) {
     const staleNote = stale.length > 0 ? `; stale control.json in ${stale.join(', ')}` : '';
     throw new ChassisError(
       'E_NO_RUNNING_SESSION',
-      `no running session under ${recordsDir}${staleNote}; start one with chassis paper or chassis live, or name one with --session`,
+      `no running session under ${executionRecordsDir(dataRoot)}${staleNote}; start one with chassis paper or chassis live, or name one with --session`,
     );
   }
   running.sort((a, b) => (a.info.startedAt < b.info.startedAt ? -1 : a.info.startedAt > b.info.startedAt ? 1 : 0));
@@ -101,8 +116,7 @@ function newestRunningSession(recordsDir: string): SessionEndpoint {
 
 /** Finds the control endpoint of `sessionId`, or of the newest running session when it is absent. */
 export function locateSession(dataRoot: string, sessionId?: string): SessionEndpoint {
-  const recordsDir = executionRecordsDir(dataRoot);
-  return sessionId === undefined ? newestRunningSession(recordsDir) : namedSession(recordsDir, sessionId);
+  return sessionId === undefined ? newestRunningSession(dataRoot) : namedSession(dataRoot, sessionId);
 }
 
 const PATHS: Readonly<Record<ControlAction, { method: 'GET' | 'POST'; path: string }>> = {

@@ -5,11 +5,9 @@
  * without closing (SIGKILL, power loss).
  */
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { z } from 'zod';
 import { ChassisError } from '@chassis/core';
-
-export const CONTROL_INFO_FILE = 'control.json';
+import { sessionPaths } from '../records/session-paths.ts';
 
 const controlInfoSchema = z
   .object({
@@ -27,7 +25,7 @@ export type ControlInfo = z.infer<typeof controlInfoSchema>;
 
 /** Writes control.json atomically (a reader sees the old file or the whole new one, never half). */
 export function writeControlInfo(sessionDir: string, info: ControlInfo): string {
-  const path = join(sessionDir, CONTROL_INFO_FILE);
+  const path = sessionPaths(sessionDir).control;
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, `${JSON.stringify(controlInfoSchema.parse(info), null, 2)}\n`, { mode: 0o644 });
   renameSync(tmp, path);
@@ -36,7 +34,7 @@ export function writeControlInfo(sessionDir: string, info: ControlInfo): string 
 
 /** control.json of a session directory, or null when there is none (the session is not running). */
 export function readControlInfo(sessionDir: string): ControlInfo | null {
-  const path = join(sessionDir, CONTROL_INFO_FILE);
+  const path = sessionPaths(sessionDir).control;
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -59,7 +57,7 @@ export function readControlInfo(sessionDir: string): ControlInfo | null {
 }
 
 export function removeControlInfo(sessionDir: string): void {
-  rmSync(join(sessionDir, CONTROL_INFO_FILE), { force: true });
+  rmSync(sessionPaths(sessionDir).control, { force: true });
 }
 
 /** True while process `pid` exists (signal 0 checks without sending; EPERM = it exists, owned by another user). */

@@ -14,10 +14,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { ChassisError } from '@chassis/core';
 import type { SessionControl } from '../contracts.ts';
-import { CONTROL_TOKEN_FILE, createControlToken, tokenMatches, writeControlToken } from './control-token.ts';
+import { createControlToken, tokenMatches, writeControlToken } from './control-token.ts';
 import { removeControlInfo, writeControlInfo } from './control-info.ts';
 import { controlRoutes, MalformedBody, type ControlAction, type ControlRoute } from './control-routes.ts';
 
@@ -106,12 +105,12 @@ function authenticate(req: IncomingMessage, token: string): void {
   if (presented === null)
     throw new Refusal(
       'missing_token',
-      `send "Authorization: Bearer <token>" with the token in the session's ${CONTROL_TOKEN_FILE} file`,
+      `send "Authorization: Bearer <token>" with the token in the session's control-token file`,
     );
   if (!tokenMatches(presented, token))
     throw new Refusal(
       'wrong_token',
-      `the token does not match this session's ${CONTROL_TOKEN_FILE} (the session writes a new one each time it starts)`,
+      `the token does not match this session's control-token file (the session writes a new one each time it starts)`,
     );
 }
 
@@ -250,7 +249,7 @@ export async function startControlServer(options: ControlServerOptions): Promise
     close: () =>
       new Promise<void>((resolve, reject) => {
         removeControlInfo(options.sessionDir);
-        rmSync(join(options.sessionDir, CONTROL_TOKEN_FILE), { force: true });
+        rmSync(tokenPath, { force: true });
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections();
       }),

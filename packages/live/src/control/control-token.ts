@@ -5,10 +5,8 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { closeSync, fstatSync, fsyncSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
 import { ChassisError } from '@chassis/core';
-
-export const CONTROL_TOKEN_FILE = 'control-token';
+import { sessionPaths } from '../records/session-paths.ts';
 
 /** A fresh token: 256 bits from the operating system's CSPRNG, hex encoded. */
 export function createControlToken(): string {
@@ -21,7 +19,7 @@ export function createControlToken(): string {
  * start, so the token is never readable by others, not even for an instant.
  */
 export function writeControlToken(sessionDir: string, token: string): string {
-  const path = join(sessionDir, CONTROL_TOKEN_FILE);
+  const path = sessionPaths(sessionDir).controlToken;
   rmSync(path, { force: true });
   const fd = openSync(path, 'wx', 0o600);
   try {
@@ -38,7 +36,7 @@ export function writeControlToken(sessionDir: string, token: string): string {
 
 /** The token of a session, as `chassis ctl` reads it. */
 export function readControlToken(sessionDir: string): string {
-  const path = join(sessionDir, CONTROL_TOKEN_FILE);
+  const path = sessionPaths(sessionDir).controlToken;
   try {
     return readFileSync(path, 'utf8').trim();
   } catch (err) {

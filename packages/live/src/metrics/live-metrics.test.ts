@@ -177,7 +177,7 @@ describe('the live session metrics on a real run', () => {
     expect(answered.size).toBeGreaterThan(20);
   });
 
-  it('report the reconciliation outcome, feed health and kill switch from the control events the session appends', async () => {
+  it('report the reconciliation outcome, feed health, pause and kill switch from the control events the session appends', async () => {
     const seq0 = d.engine.view.control.lastSeq;
     const t = d.engine.view.control.nowNs;
     const control: EventDraft[] = [
@@ -196,12 +196,14 @@ describe('the live session metrics on a real run', () => {
         tsEventNs: t,
         tsLocalNs: t,
       },
+      { kind: 'strategy_paused', paused: true, reason: 'operator', tsEventNs: t, tsLocalNs: t },
       { kind: 'kill_switch', engaged: true, reason: 'operator', tsEventNs: t, tsLocalNs: t },
     ];
     const before = await scrape(d.registry);
     expect(before.get(series('chassis_live_reconciliation_state', ',state="pending"'))).toBe(1);
     expect(before.get(series('chassis_live_feed_degraded', inst()))).toBe(0);
     expect(before.get(series('chassis_live_kill_switch_engaged'))).toBe(0);
+    expect(before.get(series('chassis_live_strategy_paused'))).toBe(0);
     let seq = seq0;
     for (const draft of control) {
       const e = { ...draft, seq: ++seq } as Event;
@@ -217,6 +219,7 @@ describe('the live session metrics on a real run', () => {
     expect(after.get(series('chassis_live_reconciliation_state', ',state="pending"'))).toBe(0);
     expect(after.get(series('chassis_live_feed_degraded', inst()))).toBe(1);
     expect(after.get(series('chassis_live_kill_switch_engaged'))).toBe(1);
+    expect(after.get(series('chassis_live_strategy_paused'))).toBe(1);
   });
 });
 

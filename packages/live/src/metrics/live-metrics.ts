@@ -186,7 +186,7 @@ export function createLiveMetrics(registry: Registry, labels: LiveMetricsLabels,
   registerCatalogMetric(
     registry,
     'chassis_live_strategy_paused',
-    sessionGauge((view) => (strategyPaused(view) ? 1 : 0)),
+    sessionGauge((view) => (view.control.strategyPaused ? 1 : 0)),
   );
   registerCatalogMetric(registry, 'chassis_live_control_refusals_total', (emit) => {
     for (const [reason, count] of refusals) emit({ ...base, reason }, count);
@@ -243,9 +243,4 @@ export function createLiveMetrics(registry: Registry, labels: LiveMetricsLabels,
       refusals.set(reason, (refusals.get(reason) ?? 0) + 1);
     },
   };
-}
-
-/** The operator's pause (`strategy_paused` control event of the core); false on a core without it. */
-function strategyPaused(view: StateView): boolean {
-  return (view.control as { readonly strategyPaused?: boolean }).strategyPaused === true;
 }
