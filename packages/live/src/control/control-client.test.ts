@@ -94,6 +94,10 @@ describe('locating a session', () => {
     expect(err.message).toContain('sessions: paper-a');
   });
 
+  it('refuses a session id that is not a name, so no path outside execution-records is read', () => {
+    expect(errorOf(() => locateSession(data, '../../etc')).code).toBe('E_SESSION_ID');
+  });
+
   it('says a session without control.json is not running', () => {
     mkdirSync(join(data, 'execution-records', 'paper-old'), { recursive: true });
     expect(errorOf(() => locateSession(data, 'paper-old')).code).toBe('E_SESSION_NOT_RUNNING');

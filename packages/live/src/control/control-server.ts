@@ -212,7 +212,11 @@ export async function startControlServer(options: ControlServerOptions): Promise
       if (!res.headersSent) sendJson(res, 500, { ok: false, error: 'internal', message: (err as Error).message });
     });
   });
+  // Operators' requests are small and local: a client that has not sent its whole request within
+  // 10 s is stuck or hostile, and must not hold a socket of the session's process.
   server.keepAliveTimeout = 5_000;
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 10_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
       rmSync(tokenPath, { force: true });
