@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { findBinary, isExportedSeries, metricCatalog, MetricsRegistry } from '../src/index.ts';
+import { findBinary, isExportedSeries, metricCatalog, metricSpec, MetricsRegistry } from '../src/index.ts';
 import { repoRoot } from './spawned-job.ts';
 
 const deployDir = join(repoRoot, 'deploy/monitoring');
@@ -70,6 +70,19 @@ describe('the shipped Prometheus configuration and alert rules', () => {
     const alerts = ruleFiles.flatMap((f) => (parseYaml(readFileSync(join(rulesDir, f), 'utf8')) as { groups: Array<{ rules: Array<{ alert?: string }> }> }).groups.flatMap((g) => g.rules.map((r) => r.alert!)));
     const tested = ruleTestFiles.map((f) => readFileSync(join(rulesDir, f), 'utf8')).join('\n');
     for (const alert of alerts) expect(tested, `${alert} has a firing unit test`).toMatch(new RegExp(`alertname: ${alert}\\n\\s+exp_alerts:\\n\\s+- exp_labels`));
+  });
+
+  it('feeds the promtool tests only series shaped like the exported ones: a catalog metric with exactly its catalog labels (plus the scrape labels job, instance, role)', () => {
+    const scrapeLabels = new Set(['job', 'instance', 'role']);
+    for (const file of ruleTestFiles) {
+      const doc = parseYaml(readFileSync(join(rulesDir, file), 'utf8')) as { tests: Array<{ input_series?: Array<{ series: string }> }> };
+      for (const { series } of doc.tests.flatMap((t) => t.input_series ?? [])) {
+        const [, name, body] = /^([a-zA-Z_:][a-zA-Z0-9_:]*)\{(.*)\}$/.exec(series)!;
+        if (name === 'up') continue;
+        const labels = [...body!.matchAll(/(\w+)="[^"]*"/g)].map((m) => m[1]!).filter((l) => !scrapeLabels.has(l));
+        expect([...labels].sort(), `${file}: ${series}`).toEqual([...(metricSpec(name!)?.labels ?? ['(not in the catalog)'])].sort());
+      }
+    }
   });
 
   it('covers the required alerts, each with a severity, and references only exported metrics', () => {
