@@ -4,8 +4,16 @@
 // ledger of test/reference (exact rationals from the venue's published formulas, no production
 // accounting code); counts against the stream itself; latencies against the delays injected.
 import { beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { Registry } from 'prom-client';
-import { createEngine, type Engine, type Event, type EventDraft, type Instrument } from '@chassis/core';
+import {
+  createEngine,
+  type Engine,
+  type Event,
+  type EventDraft,
+  type Instrument,
+  type RequestKind,
+} from '@chassis/core';
 import { liveLatencyBucketsSeconds, metricCatalog } from '@chassis/monitoring';
 import { hftbacktestDir } from '../../../../examples/data/index.ts';
 import { readCaptureMarket } from '../../../../test/reference/capture-market.ts';
@@ -258,5 +266,90 @@ describe('the live session metrics inputs besides events', () => {
     const s = await scrape(registry);
     expect(s.get(series('chassis_live_control_refusals_total', ',reason="wrong_token"'))).toBe(2);
     expect(s.get(series('chassis_live_control_refusals_total', ',reason="missing_token"'))).toBe(1);
+  });
+});
+
+/** One step of a synthetic session: a request sent, a venue answer naming an earlier request, or an order declared lost. */
+type Op =
+  | { op: 'send'; request: RequestKind; orderId: number; delayUs: number }
+  | { op: 'answer'; pick: number; afterUs: number }
+  | { op: 'lose'; orderId: number };
+
+describe('request → acknowledgement accounting', () => {
+  it('observes the first answer to each request exactly once, never a later one, nor one after the order was declared lost (against a plain scan of the ops)', async () => {
+    const market = await readCaptureMarket(`${hftbacktestDir}/usdm_btcusdt_20240808.gz`, { maxRecords: 10 });
+    const view = createEngine(engineConfig(market.instrument, {}), { onEvent: () => [] }).view;
+    const opArb: fc.Arbitrary<Op> = fc.oneof(
+      fc.record({
+        op: fc.constant('send' as const),
+        request: fc.constantFrom<RequestKind>('new', 'replace', 'cancel'),
+        orderId: fc.integer({ min: 1, max: 4 }),
+        delayUs: fc.integer({ min: 1, max: 900 }),
+      }),
+      fc.record({ op: fc.constant('answer' as const), pick: fc.nat(), afterUs: fc.integer({ min: 1, max: 5_000 }) }),
+      fc.record({ op: fc.constant('lose' as const), orderId: fc.integer({ min: 1, max: 4 }) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(opArb, { maxLength: 60 }), async (ops) => {
+        const registry = new Registry();
+        const clock = new ManualClock();
+        const metrics = createLiveMetrics(registry, labels, clock);
+        const sent: Array<{ seq: number; request: RequestKind; orderId: number; observedNs: bigint }> = [];
+        const expected = { new: [] as number[], replace: [] as number[], cancel: [] as number[] };
+        const done = new Set<number>();
+        let seq = 0;
+        let nowNs = 1_000_000_000n;
+        const header = () => ({ seq: ++seq, tsEventNs: nowNs, tsLocalNs: nowNs });
+        for (const op of ops) {
+          nowNs += 1_000n;
+          if (op.op === 'send') {
+            const e = {
+              ...header(),
+              kind: 'request_sent',
+              request: op.request,
+              orderId: op.orderId,
+              instrument: market.instrument.id,
+              side: 'buy',
+              orderType: 'limit',
+              priceUnits: 1,
+              qtyUnits: 1,
+              timeInForce: 'GTC',
+              postOnly: false,
+              reduceOnly: false,
+              clientTag: '',
+            } as const;
+            clock.ns = nowNs + BigInt(op.delayUs) * 1_000n;
+            metrics.observe(e, view);
+            sent.push({ seq: e.seq, request: op.request, orderId: op.orderId, observedNs: clock.ns });
+          } else if (op.op === 'answer' && sent.length > 0) {
+            const req = sent[op.pick % sent.length]!;
+            nowNs = (req.observedNs > nowNs ? req.observedNs : nowNs) + BigInt(op.afterUs) * 1_000n;
+            metrics.observe(
+              { ...header(), kind: 'order_accepted', orderId: req.orderId, requestSeq: req.seq, venueOrderId: 'v' },
+              view,
+            );
+            if (!done.has(req.seq)) expected[req.request].push(Number(nowNs - req.observedNs) / 1e9);
+            done.add(req.seq);
+          } else if (op.op === 'lose') {
+            metrics.observe(
+              { ...header(), kind: 'order_disposition', orderId: op.orderId, disposition: 'lost', reason: 'timeout' },
+              view,
+            );
+            for (const r of sent) if (r.orderId === op.orderId) done.add(r.seq);
+          }
+        }
+        const s = await scrape(registry);
+        for (const type of ['new', 'replace', 'cancel'] as const) {
+          expect(s.get(series('chassis_live_request_to_ack_seconds_count', `,type="${type}"`))).toBe(
+            expected[type].length,
+          );
+          expect(s.get(series('chassis_live_request_to_ack_seconds_sum', `,type="${type}"`))).toBeCloseTo(
+            expected[type].reduce((a, b) => a + b, 0),
+            9,
+          );
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 });
