@@ -60,3 +60,15 @@ export { CcxtVenueAdapter } from './venues/ccxt/ccxt-venue-adapter.ts';
 export type { CcxtVenueAdapterOptions } from './venues/ccxt/ccxt-venue-adapter.ts';
 export { ccxtCredentialsFromEnv } from './venues/ccxt/credentials.ts';
 export type { CcxtCredentials } from './venues/ccxt/credentials.ts';
+// Control API (control/): the session's authenticated HTTP surface and `chassis ctl`'s client.
+export { startControlServer } from './control/control-server.ts';
+export type { ControlServer, ControlServerOptions, ControlLog, ControlRefusal } from './control/control-server.ts';
+export { locateSession, sendControl } from './control/control-client.ts';
+export type { SessionEndpoint, ControlAnswer } from './control/control-client.ts';
+export type { ControlAction } from './control/control-routes.ts';
+export { readControlInfo, processAlive } from './control/control-info.ts';
+export type { ControlInfo } from './control/control-info.ts';
+export { formatSessionStatus } from './control/status-text.ts';
+// Session metrics (metrics/): the chassis_live_* metrics of the monitoring catalog.
+export { createLiveMetrics } from './metrics/live-metrics.ts';
+export type { LiveMetrics, LiveMetricsLabels } from './metrics/live-metrics.ts';
