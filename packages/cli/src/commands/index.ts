@@ -14,9 +14,31 @@ import { register as registerCompare } from './compare.ts';
 import { register as registerGc } from './gc.ts';
 import { register as registerSql } from './sql.ts';
 import { register as registerRecord } from './record.ts';
+import { register as registerEvents } from './events.ts';
+import { register as registerCtl } from './ctl.ts';
 import { register as registerPaper } from './paper.ts';
 import { register as registerLive } from './live.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: readonly RegisterCommand[] = [registerMonitor, registerImport, registerData, registerQuality, registerBacktest, registerReplay, registerDemo, registerSweep, registerWorker, registerReport, registerCompare, registerGc, registerSql, registerRecord, registerPaper, registerLive];
+// One per line, so that adding a command is a one-line change.
+export const commands: readonly RegisterCommand[] = [
+  registerMonitor,
+  registerImport,
+  registerData,
+  registerQuality,
+  registerBacktest,
+  registerReplay,
+  registerDemo,
+  registerSweep,
+  registerWorker,
+  registerReport,
+  registerCompare,
+  registerGc,
+  registerSql,
+  registerRecord,
+  registerEvents,
+  registerCtl,
+  registerPaper,
+  registerLive,
+];
