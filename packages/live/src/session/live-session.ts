@@ -23,12 +23,13 @@ import type { LiveClock, LiveVenueAdapter, MarketInput, MarketInputSink, Schedul
 import type { WriteAheadJournal } from '../records/write-ahead-journal.ts';
 import type { CheckpointLog } from '../records/checkpoint-log.ts';
 import type { ExecutionRecords } from '../records/execution-records.ts';
-import { writeConfigVersion, writeReconciliationReport } from '../records/session-reports.ts';
+import { reconciliationReportNumbers, writeConfigVersion, writeReconciliationReport } from '../records/session-reports.ts';
+import { Reconciler, type ReconcilerOptions } from '../reconciliation/reconciler.ts';
+import type { ReconciliationTrigger } from '../reconciliation/report.ts';
 import { parseLiveConfigText, type LiveConfig } from '../live-config.ts';
 import { canonicalJson } from '@chassis/backtesting';
 import { ObligationTimers } from './obligation-timers.ts';
 import { answersFromVenue, lostDisposition } from './uncertain-outcome.ts';
-import { minimalReconciler, type Reconciler } from './account-comparison.ts';
 
 export interface SessionLog {
   info(obj: object, msg: string): void;
@@ -50,8 +51,8 @@ export interface LiveSessionParts {
   readonly clock: LiveClock;
   readonly scheduler: Scheduler;
   readonly log: SessionLog;
-  /** Default: the minimal comparison of account-comparison.ts. */
-  readonly reconciler?: Reconciler;
+  /** Reconciler options beyond what the session gives it (tests: `sleep`, `settleMs`). */
+  readonly reconciliation?: Partial<Pick<ReconcilerOptions, 'settleMs' | 'sleep' | 'balanceTolerance' | 'extraAssets'>>;
 }
 
 type State = SessionStatus['state'];
@@ -88,6 +89,7 @@ export class LiveSession implements SessionControl, MarketInputSink {
   private reconciliation: SessionStatus['reconciliation'] = 'pending';
   private periodic: TimerHandle | null = null;
   private readonly feeds: Record<string, 'healthy' | 'degraded'> = {};
+  private readonly reconciler: Reconciler;
 
   constructor(private readonly p: LiveSessionParts) {
     // A fresh engine reports lastSeq -1 (nothing processed); a recovered one its journal's last seq.
@@ -96,6 +98,16 @@ export class LiveSession implements SessionControl, MarketInputSink {
     const every = p.config.journal.checkpointEvents;
     this.nextCheckpoint = (Math.floor(this.seq / every) + 1) * every;
     this.obligations = new ObligationTimers(p.scheduler, (ob) => this.realise(ob));
+    this.reconciler = new Reconciler({
+      adapter: p.adapter,
+      view: () => p.engine.view,
+      append: (draft) => this.submit(draft),
+      writeReport: (report) => Promise.resolve(writeReconciliationReport(p.dir, report)),
+      clock: p.clock,
+      policy: p.config.reconciliation.unknownOrders,
+      firstReportNumber: Math.max(0, ...reconciliationReportNumbers(p.dir)) + 1,
+      ...p.reconciliation,
+    });
     for (const inst of p.engine.view.instruments) this.feeds[inst.id] = p.engine.view.control.feedDegraded(inst.id) ? 'degraded' : 'healthy';
   }
 
@@ -128,7 +140,7 @@ export class LiveSession implements SessionControl, MarketInputSink {
     await p.adapter.start();
     await this.submit({ kind: 'session', tsEventNs: 0n, tsLocalNs: 0n, state: 'start', sessionId: p.sessionId });
     this.state = 'reconciling';
-    const report = await this.reconcile();
+    const report = await this.reconcileNow(resumed.inflight !== undefined ? 'recovery' : 'start');
     if (resumed.refuseOnMismatch && this.reconciliation === 'mismatch') {
       throw new ChassisError('E_LIVE_RECONCILIATION_MISMATCH', `the venue's account does not match session ${p.sessionId} (${report}): resolve the differences (or let reconciliation repair them) before trading live`, { exitCode: 2 });
     }
@@ -141,7 +153,7 @@ export class LiveSession implements SessionControl, MarketInputSink {
 
   private schedulePeriodic(everyMs: number): void {
     this.periodic = this.p.scheduler.at(this.p.clock.nowNs() + BigInt(everyMs) * 1_000_000n, () => {
-      void this.reconcile()
+      void this.reconcileNow('periodic')
         .catch((err: unknown) => this.p.log.error({ err }, 'periodic reconciliation failed'))
         .finally(() => {
           if (this.state !== 'stopping' && this.state !== 'stopped') this.schedulePeriodic(everyMs);
@@ -183,7 +195,7 @@ export class LiveSession implements SessionControl, MarketInputSink {
   private onLink(e: VenueLinkEvent): void {
     this.p.log.info({ link: e.type, reason: e.reason }, 'venue link');
     if (e.type === 'reconnected' || e.type === 'stream-rotated') {
-      void this.reconcile().catch((err: unknown) => this.p.log.error({ err }, 'reconciliation after reconnect failed'));
+      void this.reconcileNow('reconnect').catch((err: unknown) => this.p.log.error({ err }, 'reconciliation after reconnect failed'));
     }
   }
 
@@ -401,14 +413,15 @@ export class LiveSession implements SessionControl, MarketInputSink {
     return { version };
   }
 
-  async reconcile(): Promise<string> {
-    const p = this.p;
-    const account = await p.adapter.fetchAccountState();
-    const result = await (p.reconciler ?? minimalReconciler)(account, p.engine.view, p.adapter);
-    const path = writeReconciliationReport(p.dir, { atSeq: this.seq, ...result.report });
-    this.reconciliation = result.outcome;
-    if (result.outcome === 'mismatch') p.log.warn({ detail: result.detail, report: path }, 'reconciliation mismatch: new intents are blocked until it is resolved');
-    await this.submit({ kind: 'reconciliation', tsEventNs: 0n, tsLocalNs: 0n, outcome: result.outcome, detail: result.detail });
-    return path;
+  reconcile(): Promise<string> {
+    return this.reconcileNow('on_demand');
+  }
+
+  /** Runs the reconciliation (reconciliation/reconciler.ts: it appends the outcome event and writes the report); resolves with the report's path. */
+  private async reconcileNow(trigger: ReconciliationTrigger): Promise<string> {
+    const r = await this.reconciler.reconcile(trigger);
+    this.reconciliation = r.outcome;
+    if (r.outcome === 'mismatch') this.p.log.warn({ report: r.reportPath }, 'reconciliation mismatch: new intents are blocked until it is resolved');
+    return r.reportPath;
   }
 }

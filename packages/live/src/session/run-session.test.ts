@@ -70,7 +70,7 @@ describe('running a session', () => {
     const first = await runUntil({ data, yaml, mode: 'paper', venue, market, act: () => market.bbo(BigInt(Date.now()) * 1_000_000n) });
     const venue2 = new ScriptedVenue();
     // The paper order is still resting at the venue: reconciliation finds it.
-    venue2.account = { openOrders: [{ orderId: venue.sent[0]!.orderId, clientOrderId: 'c', venueOrderId: 'v', instrument: BTC, side: 'buy', priceUnits: venue.sent[0]!.priceUnits, qtyUnits: 1, filledQtyUnits: 0, status: 'open' }], positions: [], balances: [], asOfNs: 1n };
+    venue2.account = { openOrders: [{ orderId: venue.sent[0]!.orderId, clientOrderId: 'c', venueOrderId: 'v', instrument: BTC, side: 'buy', priceUnits: venue.sent[0]!.priceUnits, qtyUnits: 1, filledQtyUnits: 0, status: 'open' }], positions: [], balances: [{ asset: 'USDT', amount: '100000' }], asOfNs: 1n };
     const second = await runUntil({ data, yaml, mode: 'paper', venue: venue2, market: new ScriptedMarket() });
     const journal = [...readJournal(sessionPaths(first.dir).journal)];
     expect(journal.map((e) => e.seq)).toEqual(journal.map((_, i) => i + 1));

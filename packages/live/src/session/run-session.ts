@@ -24,7 +24,6 @@ import { catalogInstruments, engineConfigOfLive } from './engine-definition.ts';
 import { createSession, recoverSession, type OpenedSession } from './session-directory.ts';
 import { LiveSession, type SessionLog } from './live-session.ts';
 import { TimerScheduler, WallClock } from './live-clock.ts';
-import type { Reconciler } from './account-comparison.ts';
 
 export interface WiringContext {
   readonly mode: 'paper' | 'live';
@@ -46,7 +45,6 @@ export interface WiringContext {
 export interface SessionWiring {
   marketInput(c: WiringContext): Promise<MarketInput>;
   adapter(c: WiringContext): Promise<LiveVenueAdapter>;
-  reconciler?(c: WiringContext): Reconciler;
   /** Control API, metrics…: started once the session runs; the returned function stops them. */
   attach?(session: LiveSession, opened: OpenedSession, c: WiringContext): Promise<() => Promise<void>>;
 }
@@ -163,8 +161,7 @@ export async function runSession(o: RunSessionOptions): Promise<{ sessionId: str
   };
   const adapter = await o.wiring.adapter(ctx);
   const marketInput = await o.wiring.marketInput(ctx);
-  const reconciler = o.wiring.reconciler?.(ctx);
-  const session = new LiveSession({ ...opened, config, mode: o.mode, adapter, marketInput, clock, scheduler, log, ...(reconciler ? { reconciler } : {}) });
+  const session = new LiveSession({ ...opened, config, mode: o.mode, adapter, marketInput, clock, scheduler, log });
   let stopRequested: (reason: string) => void = () => {};
   const stopped = new Promise<string>((res) => (stopRequested = res));
   const dispose = (o.stopSignal ?? processSignals)((reason) => stopRequested(reason));

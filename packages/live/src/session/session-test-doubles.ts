@@ -61,7 +61,7 @@ export class ScriptedVenue implements LiveVenueAdapter {
   /** What queryOrder answers, by order id (absent = the venue does not know it). */
   readonly known = new Map<number, VenueOrderState>();
   fills: VenueFill[] = [];
-  account: VenueAccountState = { openOrders: [], positions: [], balances: [], asOfNs: T0 };
+  account: VenueAccountState = { openOrders: [], positions: [], balances: [{ asset: 'USDT', amount: '100000' }], asOfNs: T0 };
   private sink: (a: VenueAnswer) => void = () => {};
   started = 0;
   stopped = 0;

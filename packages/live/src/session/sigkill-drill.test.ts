@@ -19,7 +19,8 @@ async function killMidSession(data: string): Promise<string> {
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   // Kill once it has filled a good number of orders, wherever it is in a step.
-  await new Promise<void>((res) => {
+  await new Promise<void>((res, rej) => {
+    child.once('exit', (code) => rej(new Error(`the session exited (${code}) before the kill; it printed:\n${out.slice(-2000)}`)));
     const t = setInterval(() => {
       if ((out.match(/^F /gm) ?? []).length >= 40) {
         clearInterval(t);
@@ -27,8 +28,9 @@ async function killMidSession(data: string): Promise<string> {
       }
     }, 5);
   });
+  const exited = new Promise((res) => child.once('exit', res));
   child.kill('SIGKILL');
-  await new Promise((res) => child.once('exit', res));
+  await exited;
   return out;
 }
 
