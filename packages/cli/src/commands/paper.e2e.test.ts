@@ -84,6 +84,9 @@ describe('chassis paper end to end', () => {
         (e) => e.seq > killSeq && e.kind === 'request_sent' && (e as { request: string }).request !== 'cancel',
       ),
     ).toEqual([]);
+    // After the restart, the orders that rested at the killed paper venue are declared lost and the account reconciles.
+    const outcomes = journal.filter((e) => e.kind === 'reconciliation').map((e) => (e as { outcome: string }).outcome);
+    expect(outcomes).toEqual(['matched', 'matched']);
     const fills = journal.filter((e) => e.kind === 'order_filled').map((e) => (e as { fillId: string }).fillId);
     expect(new Set(fills).size).toBe(fills.length);
 

@@ -26,7 +26,7 @@
  * catch up whatever is due when a timer runs late, so the order never depends on timer jitter.
  * Answers are pushed with the simulated arrival as tsLocalNs; the session stamps its own clock.
  */
-import { ChassisError, type Instrument, type MarketEvent, type RateBucketConfig, type RequestSentEvent, type EventDraft } from '@chassis/core';
+import { ChassisError, type Event, type Instrument, type MarketEvent, type RateBucketConfig, type RequestSentEvent, type EventDraft } from '@chassis/core';
 import { createSimulatedVenue, type SimulatedVenue, type SimulatedVenueConfig, type VenueAnswer } from '@chassis/venues';
 import { latencyModelFor, queueModelFor, type VenueModelDefinition } from '@chassis/backtesting';
 import type { LiveClock, LiveVenueAdapter, Scheduler, TimerHandle, VenueAccountState, VenueFill, VenueLinkEvent, VenueOrderState } from '../contracts.ts';
@@ -117,6 +117,18 @@ export class PaperVenue implements LiveVenueAdapter {
   advance(nowNs: bigint): void {
     this.run(nowNs, null);
     this.arm();
+  }
+
+  /**
+   * A recovered session's account: the paper venue of the killed process died with it, so its
+   * resting orders are gone, but the account (positions, wallet, trades) is what the journal's
+   * requests and answers made it. Replays them into the account (no order rests again).
+   */
+  restoreAccount(journal: readonly Event[]): void {
+    for (const e of journal) {
+      if (e.kind === 'request_sent') this.account.requestArrived(e);
+      else if ('requestSeq' in e) this.account.answered(e);
+    }
   }
 
   // ------------------------------------------------------------------ the venue's own state

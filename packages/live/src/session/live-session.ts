@@ -85,6 +85,13 @@ export interface Resumed {
   readonly controlDrafts?: readonly EventDraft[];
   readonly inflight?: readonly RequestSentEvent[];
   readonly obligations?: readonly ControlSchedulingObligation[];
+  /**
+   * paper: the simulated exchange of the killed process died with it, and the orders resting there
+   * with it: before reconciling, every acknowledged order still open is cancelled (order_cancelled,
+   * as that venue would report it) and an unacknowledged one declared lost (order_disposition);
+   * no answer is awaited for what was in flight.
+   */
+  readonly venueLostOrders?: boolean;
   /** live: a mismatch at the start's reconciliation refuses to trade (E_LIVE_RECONCILIATION_MISMATCH) before the market input opens. */
   readonly refuseOnMismatch?: boolean;
 }
@@ -159,10 +166,34 @@ export class LiveSession implements SessionControl, MarketInputSink {
     p.adapter.onLink((e) => this.onLink(e));
     // What the crash interrupted: the last step's control drafts (as drafted), its in-flight requests and obligations.
     for (const c of resumed.controlDrafts ?? []) this.enqueue({ ...c } as Stampable, false);
-    for (const r of resumed.inflight ?? []) this.watchAnswer(r);
+    if (!resumed.venueLostOrders) for (const r of resumed.inflight ?? []) this.watchAnswer(r);
     for (const ob of resumed.obligations ?? []) this.obligations.record(ob);
     await p.adapter.start();
     await this.submit({ kind: 'session', tsEventNs: 0n, tsLocalNs: 0n, state: 'start', sessionId: p.sessionId });
+    if (resumed.venueLostOrders) {
+      // Acknowledged orders are cancelled as the venue would say; an unacknowledged one can only be lost.
+      const reason = 'the paper venue holding it ended with the killed process';
+      for (const o of p.engine.view.execution.openOrders()) {
+        if (o.status === 'submitted')
+          await this.submit({
+            kind: 'order_disposition',
+            tsEventNs: 0n,
+            tsLocalNs: 0n,
+            orderId: o.orderId,
+            disposition: 'lost',
+            reason,
+          });
+        else
+          await this.submit({
+            kind: 'order_cancelled',
+            tsEventNs: 0n,
+            tsLocalNs: 0n,
+            orderId: o.orderId,
+            requestSeq: -1,
+            reason,
+          });
+      }
+    }
     this.state = 'reconciling';
     const report = await this.reconcileNow(resumed.inflight !== undefined ? 'recovery' : 'start');
     if (resumed.refuseOnMismatch && this.reconciliation === 'mismatch') {

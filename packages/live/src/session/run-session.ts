@@ -15,7 +15,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
-import { ChassisError, type Instrument } from '@chassis/core';
+import { ChassisError, type Event, type Instrument } from '@chassis/core';
 import type { LiveClock, LiveVenueAdapter, MarketInput, Scheduler } from '../contracts.ts';
 import { sessionDirOf, sessionPaths } from '../records/session-paths.ts';
 import { readLiveConfigFile, type LiveConfig } from '../live-config.ts';
@@ -36,6 +36,8 @@ export interface WiringContext {
   /** WebSocket / REST base URLs replacing the venue's (tests, emulators). */
   readonly endpoint?: string;
   readonly restEndpoint?: string;
+  /** The recovered journal (null for a new session): the paper venue rebuilds its account from it. */
+  readonly recovered: readonly Event[] | null;
   /** live only: the credentials read from the environment. */
   readonly credentials: { readonly apiKey: string; readonly apiSecret: string } | null;
   readonly log: SessionLog;
@@ -213,6 +215,7 @@ export async function runSession(
     dataRoot: o.dataRoot,
     config,
     instruments: opened.engineConfig.instruments,
+    recovered: r ? r.journal : null,
     clock,
     scheduler,
     credentials,
@@ -230,7 +233,14 @@ export async function runSession(
   const keepAlive = setInterval(() => {}, 1 << 30);
   try {
     await session.start({
-      ...(r ? { controlDrafts: r.controlDrafts, inflight: r.inflight, obligations: r.obligations } : {}),
+      ...(r
+        ? {
+            controlDrafts: r.controlDrafts,
+            inflight: r.inflight,
+            obligations: r.obligations,
+            venueLostOrders: o.mode === 'paper',
+          }
+        : {}),
       refuseOnMismatch: o.mode === 'live',
     });
   } catch (err) {

@@ -59,6 +59,8 @@ export interface Recovery {
   readonly inflight: readonly RequestSentEvent[];
   /** Newest obligation per scope at the end of the journal, while work is pending. */
   readonly obligations: readonly ControlSchedulingObligation[];
+  /** The journal's events (a paper venue rebuilds its account from them). */
+  readonly journal: readonly Event[];
   /** Control events the last step drafted that the crash kept from the journal: appended first on resume. */
   readonly controlDrafts: readonly EventDraft[];
 }
@@ -167,11 +169,11 @@ export async function recoverSession(
     journal,
     checkpoints: log,
     records,
-    recovery: { ...replay, cut: recovered.cut, checkpointsDropped: dropped },
+    recovery: { ...replay, journal: recovered.events, cut: recovered.cut, checkpointsDropped: dropped },
   };
 }
 
-type ReplayOutcome = Omit<Recovery, 'cut' | 'checkpointsDropped'>;
+type ReplayOutcome = Omit<Recovery, 'cut' | 'checkpointsDropped' | 'journal'>;
 
 /** Steps the journal's events into `engine` and verifies them (module comment). */
 function replayInto(

@@ -72,6 +72,7 @@ export function defaultWiring(): SessionWiring {
     adapter(c) {
       if (c.mode === 'live') return Promise.resolve(liveAdapterOf(c));
       paper = paperVenueOf(c);
+      if (c.recovered) paper.restoreAccount(c.recovered);
       return Promise.resolve(paper);
     },
     async marketInput(c) {
