@@ -5,23 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { createEngine, type Event, type EventDraft, type Instrument } from '@chassis/core';
 import { JournalWriter } from './journal/journal.ts';
 import { RunRecorder } from './recorder.ts';
+import { INSTRUMENT } from './clock-scenario.ts';
 
-const BTC: Instrument = {
-  id: 'binance-usdm:BTCUSDT',
-  venue: 'binance-usdm',
-  symbol: 'BTCUSDT',
-  contractType: 'linear',
-  baseCurrency: 'BTC',
-  quoteCurrency: 'USDT',
-  priceDecimals: 1,
-  sizeDecimals: 3,
-  tickUnits: 1,
-  lotUnits: 1,
-  minNotionalUnits: 0n,
-  multiplier: 1,
-  makerFeePpm: 200,
-  takerFeePpm: 500,
-};
+/** The simulated venue's small test instrument (0.1 price units, 0.001 qty units, linear). */
+const BTC: Instrument = INSTRUMENT;
 
 /** A recorder fed the way the backtest's event stream feeds it: append, step, append the dispatches, stepped. */
 function recorded(drafts: readonly EventDraft[]): RunRecorder {
