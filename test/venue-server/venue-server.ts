@@ -283,7 +283,7 @@ function refuseUpgrade(socket: Duplex, status: number, headers: Record<string, s
   socket.end(`${lines.join('\r\n')}\r\n\r\n`);
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+export function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     let body = '';
     req.setEncoding('utf8');

@@ -182,6 +182,27 @@ export interface StrategyHaltedEvent extends EventHeader {
   readonly reason: string;
 }
 
+/**
+ * Operator pause (`paused: true`) or resume (`paused: false`) of the strategy: while paused the
+ * strategy is not evaluated (no intents); open orders, queued work and operator actions
+ * (kill switch, flatten) are untouched. Unlike `strategy_halted` it is reversible.
+ */
+export interface StrategyPausedEvent extends EventHeader {
+  readonly kind: 'strategy_paused';
+  readonly paused: boolean;
+  readonly reason: string;
+}
+
+/**
+ * Operator flatten: for each instrument with a non-zero position the core creates one
+ * reduce-only IOC market order for the whole position (clientTag `flatten`), checked by risk
+ * and sent through execution control like any other order.
+ */
+export interface FlattenEvent extends EventHeader {
+  readonly kind: 'flatten';
+  readonly reason: string;
+}
+
 export interface FeedHealthEvent extends EventHeader {
   readonly kind: 'feed_health';
   readonly instrument: string;
@@ -217,6 +238,8 @@ export type ControlEvent =
   | ConfigVersionEvent
   | KillSwitchEvent
   | StrategyHaltedEvent
+  | StrategyPausedEvent
+  | FlattenEvent
   | FeedHealthEvent
   | ReconciliationEvent
   | OrderDispositionEvent
@@ -247,4 +270,6 @@ export const CONTROL_EVENT_KINDS = [
   'reconciliation',
   'order_disposition',
   'control_time',
+  'strategy_paused',
+  'flatten',
 ] as const;

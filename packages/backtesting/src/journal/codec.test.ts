@@ -30,6 +30,8 @@ const PINNED_KIND_CODES = Object.fromEntries(
       [17, 'reconciliation'],
       [18, 'order_disposition'],
       [19, 'control_time'],
+      [20, 'strategy_paused'],
+      [21, 'flatten'],
     ] as const
   ).map(([code, kind]) => [kind, code]),
 ) as Record<Event['kind'], number>;
@@ -149,6 +151,19 @@ const FIELDS: Record<string, [string, T][]> = {
     ['scope', 's'],
     ['obligationSeq', 'i'],
   ],
+  kill_switch: [
+    ['engaged', 'bool'],
+    ['reason', 's'],
+  ],
+  reconciliation: [
+    ['outcome', 's'],
+    ['detail', 's'],
+  ],
+  strategy_paused: [
+    ['paused', 'bool'],
+    ['reason', 's'],
+  ],
+  flatten: [['reason', 's']],
 };
 
 // Edge values: int32 and 2^31/2^32 boundaries, the exact range ends -2^52 .. 2^53 - 1.
@@ -205,6 +220,10 @@ const event: fc.Arbitrary<Event> = fc.oneof(
     timeInForce: fc.constantFrom('GTC' as const, 'IOC' as const, 'FOK' as const), postOnly: fc.boolean(), reduceOnly: fc.boolean(), clientTag: text,
   }),
   fc.record({ kind: fc.constant('control_time' as const), ...head, dueTsLocalNs: big, reason: fc.constant('rate_limit' as const), scope: text, obligationSeq: int }),
+  fc.record({ kind: fc.constant('kill_switch' as const), ...head, engaged: fc.boolean(), reason: text }),
+  fc.record({ kind: fc.constant('reconciliation' as const), ...head, outcome: fc.constantFrom('matched' as const, 'mismatch' as const, 'resolved' as const), detail: text }),
+  fc.record({ kind: fc.constant('strategy_paused' as const), ...head, paused: fc.boolean(), reason: text }),
+  fc.record({ kind: fc.constant('flatten' as const), ...head, reason: text }),
 );
 
 function encode(events: readonly Event[], initialBytes = 16): Uint8Array {

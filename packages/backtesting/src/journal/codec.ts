@@ -95,6 +95,11 @@ const SCHEMAS: Readonly<Record<EventKind, Schema>> = {
     ['scope', 's'],
     ['obligationSeq', 'i'],
   ],
+  strategy_paused: [
+    ['paused', 'bool'],
+    ['reason', 's'],
+  ],
+  flatten: [['reason', 's']],
 };
 
 /**
@@ -123,6 +128,8 @@ export const KIND_CODE: Readonly<Record<EventKind, number>> = {
   reconciliation: 17,
   order_disposition: 18,
   control_time: 19,
+  strategy_paused: 20,
+  flatten: 21,
 };
 
 const KIND_OF_CODE: readonly (EventKind | undefined)[] = kindsByCode();

@@ -15,7 +15,30 @@ import { EventDecoder, EventEncoder } from './codec.ts';
 
 const MAGIC = new TextEncoder().encode('CHASSISJ');
 const FORMAT_VERSION = 1;
-const HEADER_BYTES = 12;
+/** Block header: u32 payload bytes · u32 event count · u32 CRC-32. */
+export const BLOCK_HEADER_BYTES = 12;
+const HEADER_BYTES = BLOCK_HEADER_BYTES;
+/** File header: the magic and the format version byte. */
+export const JOURNAL_HEAD_BYTES = MAGIC.length + 1;
+
+/** The file header every journal starts with. */
+export function journalHead(): Uint8Array {
+  const head = new Uint8Array(JOURNAL_HEAD_BYTES);
+  head.set(MAGIC);
+  head[MAGIC.length] = FORMAT_VERSION;
+  return head;
+}
+
+/** One block as written: header (length, count, CRC-32 of the payload) followed by the payload. */
+export function frameBlock(payload: Uint8Array, count: number): Uint8Array {
+  const out = new Uint8Array(HEADER_BYTES + payload.length);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, payload.length, true);
+  view.setUint32(4, count, true);
+  view.setUint32(8, crc32(payload), true);
+  out.set(payload, HEADER_BYTES);
+  return out;
+}
 
 export interface JournalSummary {
   readonly events: number;
@@ -43,10 +66,7 @@ export class JournalWriter {
     private readonly blockBytes = 1 << 16,
   ) {
     this.fd = openSync(path, 'w');
-    const head = new Uint8Array(MAGIC.length + 1);
-    head.set(MAGIC);
-    head[MAGIC.length] = FORMAT_VERSION;
-    this.out(head);
+    this.out(journalHead());
   }
 
   private out(bytes: Uint8Array): void {
@@ -91,6 +111,41 @@ export class JournalWriter {
   }
 }
 
+/** One checksummed block as read from the file: where it lies and the events it holds. */
+export interface JournalBlock {
+  /** Block index, 0-based. */
+  readonly index: number;
+  /** File byte offset of the block header. */
+  readonly startByte: number;
+  /** File byte offset just past the block's payload (where the next block starts). */
+  readonly endByte: number;
+  readonly events: readonly Event[];
+}
+
+/**
+ * How a block is damaged: its bytes end early (`truncated`), they differ from what was written
+ * (`checksum`), it claims no events (`empty`: a writer never writes one; zero-filled space reads
+ * so), or its checksummed bytes do not decode (`decode`: a codec mismatch, never a torn write).
+ */
+export type BlockDamage = 'truncated' | 'checksum' | 'empty' | 'decode';
+
+/**
+ * A damaged block: E_JOURNAL_CORRUPT with the block index, the byte offset where it starts, the
+ * last good seq and the kind of damage, so recovery (journal-appender.ts) can tell a torn tail.
+ */
+export class JournalCorruptError extends ChassisError {
+  constructor(
+    readonly path: string,
+    readonly block: number,
+    readonly atByte: number,
+    readonly afterSeq: number,
+    readonly damage: BlockDamage,
+    message: string,
+  ) {
+    super('E_JOURNAL_CORRUPT', `${path}: ${message}`, { details: { path, block, atByte, afterSeq } });
+  }
+}
+
 /**
  * Reads every event of a journal, one block in memory at a time (header, then payload, read with
  * positional reads), verifying each block's CRC before decoding it. Events of the blocks before a
@@ -98,7 +153,17 @@ export class JournalWriter {
  * offset where it starts and the last good seq.
  */
 export function* readJournal(path: string): Generator<Event> {
-  const fd = openSync(path, 'r');
+  for (const block of journalBlocks(path)) yield* block.events;
+}
+
+/** The journal's blocks in file order, each verified and decoded; damage throws JournalCorruptError. */
+export function* journalBlocks(path: string): Generator<JournalBlock> {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    throw new ChassisError('E_JOURNAL_MISSING', `${path}: cannot open the journal (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
   try {
     yield* readBlocks(path, fd);
   } finally {
@@ -106,12 +171,11 @@ export function* readJournal(path: string): Generator<Event> {
   }
 }
 
-function* readBlocks(path: string, fd: number): Generator<Event> {
-  const corrupt = (message: string) => new ChassisError('E_JOURNAL_CORRUPT', `${path}: ${message}`);
-  const head = new Uint8Array(MAGIC.length + 1);
+function* readBlocks(path: string, fd: number): Generator<JournalBlock> {
+  const head = new Uint8Array(JOURNAL_HEAD_BYTES);
   if (readSync(fd, head, 0, head.length, 0) < head.length || !MAGIC.every((b, i) => head[i] === b))
     throw new ChassisError('E_JOURNAL_CORRUPT', `${path} is not a Chassis journal`);
-  if (head[MAGIC.length] !== FORMAT_VERSION) throw corrupt(`unsupported journal format ${head[MAGIC.length]}`);
+  if (head[MAGIC.length] !== FORMAT_VERSION) throw new ChassisError('E_JOURNAL_CORRUPT', `${path}: unsupported journal format ${head[MAGIC.length]}`);
   const header = new Uint8Array(HEADER_BYTES);
   const view = new DataView(header.buffer);
   let payload = new Uint8Array(1 << 16);
@@ -120,21 +184,20 @@ function* readBlocks(path: string, fd: number): Generator<Event> {
   let lastSeq = 0;
   for (let block = 0; ; block++) {
     const where = `block ${block} at byte ${pos}`;
+    const corrupt = (message: string, damage: BlockDamage = 'decode') => new JournalCorruptError(path, block, pos, lastSeq, damage, message);
     const got = readSync(fd, header, 0, HEADER_BYTES, pos);
     if (got === 0) return;
-    if (got < HEADER_BYTES) throw corrupt(`truncated header of ${where} (after seq ${lastSeq})`);
+    if (got < HEADER_BYTES) throw corrupt(`truncated header of ${where} (after seq ${lastSeq})`, 'truncated');
     const len = view.getUint32(0, true);
     const count = view.getUint32(4, true);
+    if (count === 0) throw corrupt(`${where} holds no events (after seq ${lastSeq}); a writer never writes an empty block`, 'empty');
     if (payload.length < len) payload = new Uint8Array(len);
     const body = payload.subarray(0, len);
     const read = readFully(fd, body, pos + HEADER_BYTES);
-    if (read !== len)
-      throw corrupt(
-        `truncated ${where} (after seq ${lastSeq}): header gives ${len} payload bytes, the file has ${read}`,
-      );
-    if (crc32(body) !== view.getUint32(8, true))
-      throw corrupt(`checksum mismatch in ${where} (events after seq ${lastSeq})`);
+    if (read !== len) throw corrupt(`truncated ${where} (after seq ${lastSeq}): header gives ${len} payload bytes, the file has ${read}`, 'truncated');
+    if (crc32(body) !== view.getUint32(8, true)) throw corrupt(`checksum mismatch in ${where} (events after seq ${lastSeq})`, 'checksum');
     dec.feed(body);
+    const events: Event[] = [];
     for (let i = 0; i < count; i++) {
       let e: Event;
       try {
@@ -143,10 +206,12 @@ function* readBlocks(path: string, fd: number): Generator<Event> {
         throw corrupt(`${where}, event ${i} of ${count} (after seq ${lastSeq}): ${(err as Error).message}`);
       }
       lastSeq = e.seq;
-      yield e;
+      events.push(e);
     }
     if (!dec.done) throw corrupt(`${where} has trailing bytes`);
-    pos += HEADER_BYTES + len;
+    const endByte = pos + HEADER_BYTES + len;
+    yield { index: block, startByte: pos, endByte, events };
+    pos = endByte;
   }
 }
 

@@ -33,6 +33,8 @@ const ALL_KINDS: Record<EventKind, true> = {
   reconciliation: true,
   order_disposition: true,
   control_time: true,
+  strategy_paused: true,
+  flatten: true,
 };
 
 describe('event kinds', () => {
@@ -161,6 +163,6 @@ describe('a fresh engine state', () => {
   });
 
   it('starts every execution counter at zero', () => {
-    expect(Object.values(new ExecutionCounters())).toEqual(new Array(11).fill(0));
+    expect(Object.values(new ExecutionCounters())).toEqual(new Array(12).fill(0));
   });
 });

@@ -41,6 +41,7 @@ function command(orderId: number, admission: number): PendingCommand {
     reduceOnly: false,
     clientTag: 'c',
     admission,
+    origin: 'strategy',
   };
 }
 
@@ -95,6 +96,7 @@ describe('the state hash changes when any hashed field changes', () => {
     'kill switch': (s) => (s.killSwitch = true),
     'strategy halted': (s) => (s.strategyHalted = true),
     'halt requested': (s) => (s.haltRequested = true),
+    'strategy paused': (s) => (s.strategyPaused = true),
     'consecutive strategy failures': (s) => (s.consecutiveFailures = 1),
     'last reconciliation': (s) => (s.lastReconciliation = 'matched'),
     'last seq': (s) => (s.lastSeq = 10),
@@ -155,6 +157,7 @@ describe('the state hash changes when any hashed field changes', () => {
     'lateEvents',
     'unknownOrderEvents',
     'refusedTransitions',
+    'duplicateFills',
   ] as const) {
     changes[`the ${name} counter`] = (s) => s.counters[name]++;
   }
@@ -236,6 +239,7 @@ describe('the state hash changes when any hashed field changes', () => {
       { reduceOnly: true },
       { clientTag: 'd' },
       { admission: 1 },
+      { origin: 'operator' as const },
     ];
     for (const v of variants) expect(withCommand(v)).not.toBe(base);
   });

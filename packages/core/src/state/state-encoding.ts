@@ -22,6 +22,7 @@ export function hashEngineState(s: EngineState): string {
   h.bool(s.killSwitch);
   h.bool(s.strategyHalted);
   h.bool(s.haltRequested);
+  h.bool(s.strategyPaused);
   h.num(s.consecutiveFailures);
   h.str(s.lastReconciliation);
   h.num(s.lastSeq);
@@ -101,6 +102,7 @@ export function hashEngineState(s: EngineState): string {
     h.bool(c.reduceOnly);
     h.str(c.clientTag);
     h.num(c.admission);
+    h.str(c.origin);
   }
   h.str('balances');
   for (const ccy of [...s.balances.keys()].sort(byString)) {
@@ -135,6 +137,7 @@ export function hashEngineState(s: EngineState): string {
     c.lateEvents,
     c.unknownOrderEvents,
     c.refusedTransitions,
+    c.duplicateFills,
   ])
     h.num(v);
   h.num(s.nextOrderId);

@@ -7,7 +7,7 @@
  */
 import type { EngineConfig } from '../config.ts';
 import type { Engine } from '../engine.ts';
-import type { Event, EventDraft } from '../events.ts';
+import type { ControlEvent, Event, EventDraft } from '../events.ts';
 import type { Instrument } from '../instrument.ts';
 import type { Intent } from '../intents.ts';
 import type { StepResult } from '../step-result.ts';
@@ -147,6 +147,12 @@ export class EventFeed {
   exec(draft: Record<string, unknown> & { kind: string; orderId: number }, answersInflight = true): StepResult {
     const requestSeq = answersInflight ? this.inflightSeq(draft.orderId) : -1;
     return this.push({ requestSeq, tsEventNs: this.nowNs, tsLocalNs: this.nowNs, ...draft } as unknown as EventDraft);
+  }
+
+  /** Appends a control event (strategy_paused, kill_switch, flatten, …) stamped at the current time plus `advanceNs`. */
+  control(draft: Record<string, unknown> & { kind: ControlEvent['kind'] }, advanceNs = 0n): StepResult {
+    this.nowNs += advanceNs;
+    return this.push({ tsEventNs: this.nowNs, tsLocalNs: this.nowNs, ...draft } as unknown as EventDraft);
   }
 
   accept(orderId: number): StepResult {
