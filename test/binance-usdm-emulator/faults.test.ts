@@ -160,6 +160,17 @@ describe('faults', () => {
     expect(e.userStream.openConnections()).toBe(0);
   });
 
+  it('after closeWebSockets a client reconnects with the same listen key and receives the later events', async () => {
+    const { e, c, s, listenKey } = await connected();
+    const closed = new Promise((r) => s.ws.once('close', r));
+    e.faults.closeWebSockets();
+    await closed;
+    const again = await recordUserStream(e.userStreamBaseUrl, listenKey);
+    await marketBuy(c, 'after-reconnect');
+    await again.waitFor(isOrderUpdateOf('after-reconnect'));
+    again.close();
+  });
+
   it('closeWebSockets({ abrupt: true }): drops the connections without a close frame', async () => {
     const { e, s } = await connected();
     const closed = new Promise<number>((r) => s.ws.once('close', r));
