@@ -147,6 +147,30 @@ describe('Binance USD-M adapter on the emulator', () => {
         .map((x) => x.kind)
         .filter((k) => k !== 'order_filled'),
     ).toEqual(['order_accepted']);
+    const state = await a.fetchAccountState();
+    expect(state.positions).toEqual([{ instrument: BTCUSDT.id, qtyUnits: 2 }]);
+    expect(a.account.positions()).toEqual([{ instrument: BTCUSDT.id, qtyUnits: 2 }]);
+    const fills = await a.recentFills(0n, BTCUSDT.id);
+    expect(fills.map((f) => [f.orderId, f.fillId])).toEqual(bookedTrades(e, 1).map((t) => [1, t.fillId]));
+  });
+
+  it('cancel-all cancels every open order of the instrument; each cancellation reaches the session once', async () => {
+    const { e, a } = await connect();
+    const { bidUnits } = await quotes(e);
+    const price = bidUnits - (bidUnits % 10) - 50_000;
+    a.submit(requestSent({ seq: 3, request: 'new', orderId: 31, priceUnits: price, qtyUnits: 2 }));
+    a.submit(requestSent({ seq: 4, request: 'new', orderId: 32, priceUnits: price - 10, qtyUnits: 2 }));
+    await waitFor('both accepted', () => of(31).length === 1 && of(32).length === 1);
+    await a.cancelAll(BTCUSDT.id);
+    await waitFor('both cancelled', () => of(31).length === 2 && of(32).length === 2);
+    await new Promise((r) => setTimeout(r, 200));
+    expect([...of(31), ...of(32)].map((x) => x.kind)).toEqual([
+      'order_accepted',
+      'order_cancelled',
+      'order_accepted',
+      'order_cancelled',
+    ]);
+    expect((await a.fetchAccountState()).openOrders).toEqual([]);
   });
 
   it('a resting limit is modified (PUT) and cancelled, each answer carrying the seq of its request', async () => {

@@ -87,6 +87,20 @@ describe('Binance USD-M adapter', () => {
     expect(venue.listenKeysCreated).toBe(1);
   });
 
+  it('without credentials given, reads them from the environment and refuses without them', () => {
+    const saved = { key: process.env.CHASSIS_BINANCE_API_KEY, secret: process.env.CHASSIS_BINANCE_API_SECRET };
+    delete process.env.CHASSIS_BINANCE_API_KEY;
+    delete process.env.CHASSIS_BINANCE_API_SECRET;
+    try {
+      expect(() => createBinanceUsdmAdapter({ sessionId: SESSION, instruments: [BTCUSDT] })).toThrow(
+        expect.objectContaining({ code: 'E_CREDENTIALS_MISSING' }),
+      );
+    } finally {
+      if (saved.key !== undefined) process.env.CHASSIS_BINANCE_API_KEY = saved.key;
+      if (saved.secret !== undefined) process.env.CHASSIS_BINANCE_API_SECRET = saved.secret;
+    }
+  });
+
   it('refuses to start when a configured instrument disagrees with exchangeInfo', async () => {
     const wrong = createBinanceUsdmAdapter({
       sessionId: SESSION,

@@ -59,7 +59,9 @@ import { OrderTracker } from './order-tracker.ts';
 import { BinanceRestClient, type Logger, type RateLimitNotice, type RestOutcome } from './rest-client.ts';
 import { credentialsFromEnv, type BinanceCredentials } from './signing.ts';
 import { UserStream, type StreamOpenKind } from './user-stream.ts';
+import { StreamedAccount } from './streamed-account.ts';
 import {
+  accountUpdateSchema,
   balanceSchema,
   orderTradeUpdateSchema,
   positionRiskSchema,
@@ -134,6 +136,8 @@ export class BinanceUsdmAdapter implements LiveVenueAdapter {
   private readonly clientIdByVenueId = new Map<string, string>();
   /** Latest venue time of a fill seen per symbol, ms: where the repair's userTrades query starts. */
   private readonly lastFillMs = new Map<string, number>();
+  /** Positions and balances as the stream's ACCOUNT_UPDATE events last stated them (no execution events: see streamed-account.ts). */
+  readonly account = new StreamedAccount();
   private answerSinks: ((a: VenueAnswer) => void)[] = [];
   private linkListeners: ((e: VenueLinkEvent) => void)[] = [];
   private rateLimitListeners: ((n: RateLimitNotice) => void)[] = [];
@@ -441,7 +445,12 @@ export class BinanceUsdmAdapter implements LiveVenueAdapter {
 
   private onStreamMessage(message: unknown): void {
     const e = (message as { e?: unknown }).e;
-    if (e !== 'ORDER_TRADE_UPDATE') return; // ACCOUNT_UPDATE: positions and balances are read by fetchAccountState
+    if (e === 'ACCOUNT_UPDATE') {
+      const account = accountUpdateSchema.safeParse(message);
+      if (account.success) this.account.apply(account.data, this.bySymbol);
+      return;
+    }
+    if (e !== 'ORDER_TRADE_UPDATE') return;
     const parsed = orderTradeUpdateSchema.safeParse(message);
     if (!parsed.success) {
       this.opts.log?.warn(
