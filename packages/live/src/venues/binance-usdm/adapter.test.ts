@@ -305,6 +305,26 @@ describe('drills', () => {
     expect(links.at(-1)).toEqual({ type: 'stream-rotated', reason: 'listenKeyExpired' });
   });
 
+  it('the listen key is kept alive, and a keep-alive the venue refuses (-1125) rotates the stream', async () => {
+    await adapter.stop();
+    links = [];
+    adapter = createBinanceUsdmAdapter({
+      sessionId: SESSION,
+      instruments: [BTCUSDT],
+      restBaseUrl: venue.restUrl,
+      wsBaseUrl: venue.wsUrl,
+      credentials: new BinanceCredentials(TEST_KEY, TEST_SECRET),
+      keepAliveMs: 100,
+      reconnectBackoff: { baseMs: 20, maxMs: 100 },
+    });
+    adapter.onLink((l) => links.push(l));
+    await adapter.start();
+    await waitFor('keep-alives', () => venue.keepAlives >= 2);
+    venue.forgetListenKey();
+    await waitFor('rotated', () => links.some((l) => l.type === 'stream-rotated'));
+    expect(links.at(-1)).toEqual({ type: 'stream-rotated', reason: 'keep-alive refused: listen key does not exist' });
+  });
+
   it('rate-limit exhaustion: a 429 refuses the order, the back-off keeps news at home, a cancel waits and then goes out; headroom is reported', async () => {
     adapter.submit(requestSent({ seq: 5, request: 'new', orderId: 9 }));
     await waitFor('accepted', () => of(9).length === 1);
