@@ -255,6 +255,38 @@ describe('drills on the emulator', () => {
     expect(a.stats.cancelsSent).toBe(1);
   });
 
+  it('503 unknown status on a modify the emulator applied: the query shows the new price and quantity, order_replaced answers it', async () => {
+    const { e, a } = await connect();
+    const { bidUnits } = await quotes(e);
+    const price = bidUnits - (bidUnits % 10) - 50_000;
+    a.submit(requestSent({ seq: 3, request: 'new', orderId: 15, priceUnits: price, qtyUnits: 2 }));
+    await waitFor('accepted', () => of(15).length === 1);
+    e.faults.pauseUserStream(3000);
+    e.faults.unknownStatusNextOrder();
+    a.submit(requestSent({ seq: 7, request: 'replace', orderId: 15, priceUnits: price - 20, qtyUnits: 3 }));
+    await waitFor('replaced by query', () => of(15).length === 2);
+    expect(of(15)[1]).toMatchObject({ kind: 'order_replaced', priceUnits: price - 20, qtyUnits: 3, requestSeq: 7 });
+    expect(a.stats.replacesSent).toBe(1);
+  });
+
+  it('503 unknown status on a modify the emulator did not apply: the query shows the old price, the replace is rejected as not applied', async () => {
+    const { e, a } = await connect();
+    const { bidUnits } = await quotes(e);
+    const price = bidUnits - (bidUnits % 10) - 50_000;
+    a.submit(requestSent({ seq: 3, request: 'new', orderId: 16, priceUnits: price, qtyUnits: 2 }));
+    await waitFor('accepted', () => of(16).length === 1);
+    e.faults.unknownStatusNextOrder({ acted: false });
+    a.submit(requestSent({ seq: 7, request: 'replace', orderId: 16, priceUnits: price - 20, qtyUnits: 3 }));
+    await waitFor('replace answered by query', () => of(16).length === 2);
+    expect(of(16)[1]).toMatchObject({
+      kind: 'cancel_replace_rejected',
+      request: 'replace',
+      requestSeq: 7,
+      reason: expect.stringContaining('not applied'),
+    });
+    expect(e.account.byClientId(cid(16))).toMatchObject({ priceUnits: price, qtyUnits: 2 });
+  });
+
   it('a fill during a user-stream outage is found once after the reconnect, as the emulator booked it', async () => {
     const { e, a } = await connect();
     const { askUnits } = await quotes(e);

@@ -363,6 +363,34 @@ describe('drills', () => {
     expect(venue.orders.size).toBe(1);
   });
 
+  it('a restarted adapter of the same session passes on the fills of orders its predecessor placed', async () => {
+    adapter.submit(requestSent({ seq: 5, request: 'new', orderId: 15 }));
+    await waitFor('accepted', () => of(15).length === 1);
+    await adapter.stop();
+    adapter = createBinanceUsdmAdapter({
+      sessionId: SESSION,
+      instruments: [BTCUSDT],
+      restBaseUrl: venue.restUrl,
+      wsBaseUrl: venue.wsUrl,
+      credentials: new BinanceCredentials(TEST_KEY, TEST_SECRET),
+    });
+    const after: VenueAnswer[] = [];
+    adapter.onAnswer((a) => after.push(a));
+    await adapter.start();
+    const t = venue.fill(cid(15), '0.01');
+    await waitFor('fill on the new adapter', () => after.length === 1);
+    expect(after).toEqual([
+      expect.objectContaining({
+        kind: 'order_filled',
+        orderId: 15,
+        fillId: String(t.id),
+        qtyUnits: 10,
+        final: true,
+        requestSeq: -1,
+      }),
+    ]);
+  });
+
   it('account state: open orders of ours decoded to order ids, positions and balances', async () => {
     adapter.submit(requestSent({ seq: 5, request: 'new', orderId: 13 }));
     await waitFor('accepted', () => of(13).length === 1);
