@@ -183,6 +183,34 @@ export function accountInfo(a: Account, markPriceUnits: number): object {
   };
 }
 
+/** GET /fapi/v3/positionRisk entry: v2's position with the margin fields v3 adds (margins not modelled: 0). */
+export function positionRiskV3(a: Account, markPriceUnits: number): object {
+  const {
+    leverage: _l,
+    maxNotionalValue: _m,
+    marginType: _t,
+    isAutoAddMargin: _i,
+    ...v2
+  } = positionRisk(a, markPriceUnits) as Record<string, unknown>;
+  return {
+    ...v2,
+    marginAsset: 'USDT',
+    initialMargin: '0',
+    maintMargin: '0',
+    positionInitialMargin: '0',
+    openOrderInitialMargin: '0',
+    adl: 0,
+    bidNotional: '0',
+    askNotional: '0',
+  };
+}
+
+/** GET /fapi/v3/account: v2's account, positions listed only when open. */
+export function accountInfoV3(a: Account, markPriceUnits: number): object {
+  const v2 = accountInfo(a, markPriceUnits) as { positions: object[] };
+  return { ...v2, positions: a.positionUnits === 0 ? [] : v2.positions };
+}
+
 export type ExecutionType = 'NEW' | 'CANCELED' | 'EXPIRED' | 'TRADE' | 'AMENDMENT';
 
 /** ORDER_TRADE_UPDATE for an order after a change (`trade` set for x = TRADE). */

@@ -65,3 +65,33 @@ export function exchangeInfo(limits: RateLimits, serverTimeMs: number): object {
     ],
   };
 }
+
+/**
+ * GET /fapi/v1/leverageBracket for BTCUSDT (the documented response's shape; the first brackets of
+ * BTCUSDT's schedule). Margins are not modelled: clients such as ccxt read it to describe positions.
+ */
+export function leverageBrackets(): object {
+  return {
+    symbol: SYMBOL,
+    notionalCoef: 1.5,
+    brackets: [
+      { bracket: 1, initialLeverage: 125, notionalCap: 50000, notionalFloor: 0, maintMarginRatio: 0.004, cum: 0.0 },
+      {
+        bracket: 2,
+        initialLeverage: 100,
+        notionalCap: 600000,
+        notionalFloor: 50000,
+        maintMarginRatio: 0.005,
+        cum: 50.0,
+      },
+      {
+        bracket: 3,
+        initialLeverage: 75,
+        notionalCap: 3000000,
+        notionalFloor: 600000,
+        maintMarginRatio: 0.0065,
+        cum: 950.0,
+      },
+    ],
+  };
+}

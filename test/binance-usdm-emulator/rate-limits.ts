@@ -42,6 +42,10 @@ export const ENDPOINT_WEIGHT: Readonly<Record<string, number>> = {
   'GET /fapi/v2/positionRisk': 5,
   'GET /fapi/v2/balance': 5,
   'GET /fapi/v2/account': 5,
+  'GET /fapi/v3/positionRisk': 5,
+  'GET /fapi/v3/balance': 5,
+  'GET /fapi/v1/leverageBracket': 1,
+  'GET /fapi/v3/account': 5,
 };
 
 /** GET openOrders without a symbol costs 40 (all symbols). */

@@ -8,8 +8,16 @@ import type { HttpAnswer } from '../venue-server/venue-protocol.ts';
 import { futuresDepthWeight } from '../venue-server/request-weight.ts';
 import { ERRORS, mandatory, type BinanceError } from './binance-error.ts';
 import type { Account } from './account.ts';
-import { accountInfo, balance, positionRisk, queriedOrder, userTrade } from './binance-shapes.ts';
-import { exchangeInfo } from './exchange-info.ts';
+import {
+  accountInfo,
+  accountInfoV3,
+  balance,
+  positionRisk,
+  positionRiskV3,
+  queriedOrder,
+  userTrade,
+} from './binance-shapes.ts';
+import { exchangeInfo, leverageBrackets } from './exchange-info.ts';
 import type { OrderEntry, Outcome } from './order-entry.ts';
 import { ENDPOINT_WEIGHT, OPEN_ORDERS_ALL_SYMBOLS_WEIGHT, type RateLimits } from './rate-limits.ts';
 import { checkApiKey, checkSigned, requestParams, type Credentials, type RawRequest } from './signed-request.ts';
@@ -71,6 +79,20 @@ export class RestApi {
       },
       'GET /fapi/v2/balance': { security: 'SIGNED', handle: () => ok([balance(d.account, o.markPriceUnits())]) },
       'GET /fapi/v2/account': { security: 'SIGNED', handle: () => ok(accountInfo(d.account, o.markPriceUnits())) },
+      // v3 (what ccxt 4.5 calls): the same account; v3 positionRisk adds margin fields, v3 account lists only open positions.
+      'GET /fapi/v3/positionRisk': {
+        security: 'SIGNED',
+        handle: (p) =>
+          this.bySymbol(p, () =>
+            d.account.positionUnits === 0 ? [] : [positionRiskV3(d.account, o.markPriceUnits())],
+          ),
+      },
+      'GET /fapi/v1/leverageBracket': {
+        security: 'SIGNED',
+        handle: (p) => this.bySymbol(p, () => [leverageBrackets()]),
+      },
+      'GET /fapi/v3/balance': { security: 'SIGNED', handle: () => ok([balance(d.account, o.markPriceUnits())]) },
+      'GET /fapi/v3/account': { security: 'SIGNED', handle: () => ok(accountInfoV3(d.account, o.markPriceUnits())) },
     };
   }
 

@@ -100,6 +100,9 @@ export interface CurrencyPnl {
   readonly unrealized: number;
 }
 
+/** Diagnostic codes with which the core reports an execution event it recorded but did not apply. */
+const UNAPPLIED_FILL_CODES: ReadonlySet<string> = new Set(['duplicate_fill', 'late_event', 'unknown_order', 'invalid_fill', 'refused_transition']);
+
 export class RunRecorder implements TimelineSink {
   readonly orders = new Map<number, OrderRow>();
   readonly fills: FillRow[] = [];
@@ -199,7 +202,9 @@ export class RunRecorder implements TimelineSink {
     }
     const diags = result.diagnostics;
     for (let i = 0; i < diags.length; i++) if (diags[i]!.code === 'strategy_error') this.counts.strategyErrors++;
-    if (e.kind === 'order_filled') this.onFill(e, engine.view);
+    // A fill the core refused (a duplicate, or one for a terminal or unknown order) is in the
+    // journal but changed nothing: the fill records, like positions, count it zero times.
+    if (e.kind === 'order_filled' && !diags.some((d) => d.seq === e.seq && UNAPPLIED_FILL_CODES.has(d.code))) this.onFill(e, engine.view);
     if (e.tsLocalNs >= this.nextSampleNs) {
       this.sampleEquity(e.seq, e.tsLocalNs, engine.view);
       this.nextSampleNs = (e.tsLocalNs / SAMPLE_NS + 1n) * SAMPLE_NS;

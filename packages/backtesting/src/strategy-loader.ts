@@ -1,6 +1,8 @@
 /**
- * Loads a strategy module (.ts runs under the CLI's tsx loader, .js anywhere) by dynamic
- * import. A module exports `default` with `create(params)` or a named `create(params)`.
+ * Loads a strategy module by dynamic import: .js anywhere; .ts under the tsx loader the sources
+ * run with, or, when this code runs compiled (the packages' dist directories), through tsx's
+ * `tsImport` for that module alone. A module exports `default` with `create(params)` or a named
+ * `create(params)`.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
@@ -31,11 +33,20 @@ function asModule(candidate: unknown): StrategyModule | null {
   return null;
 }
 
+/** Compiled JavaScript has no TypeScript loader registered: a .ts strategy goes through tsx. */
+const needsTranspiler = (path: string): boolean => import.meta.url.endsWith('.js') && /\.[cm]?tsx?$/.test(path);
+
+async function importModule(path: string): Promise<unknown> {
+  if (!needsTranspiler(path)) return import(pathToFileURL(path).href);
+  const { tsImport } = await import('tsx/esm/api');
+  return tsImport(pathToFileURL(path).href, import.meta.url);
+}
+
 export async function loadStrategy(path: string): Promise<LoadedStrategy> {
   const sha256 = sha256Hex(readFileSync(path));
   let mod: Record<string, unknown>;
   try {
-    mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+    mod = (await importModule(path)) as Record<string, unknown>;
   } catch (err) {
     throw new ChassisError('E_STRATEGY_LOAD', `cannot load strategy module ${path}: ${(err as Error).message}`);
   }

@@ -31,4 +31,4 @@ export const backend: RunBackend = {
 };
 
 /** Module path of this backend, for the worker's run children. */
-export const MONITORED_BACKTEST_BACKEND_MODULE = new URL('./monitored-backtest-backend.ts', import.meta.url).href;
+export const MONITORED_BACKTEST_BACKEND_MODULE = import.meta.url;

@@ -4,7 +4,7 @@
  */
 import type { Instrument } from './instrument.ts';
 import type { DecisionTriggers } from './strategy.ts';
-import type { Intent } from './intents.ts';
+import type { Intent, IntentOrigin } from './intents.ts';
 import type { StateView } from './state/view.ts';
 
 export type RiskVerdict = { readonly allowed: true } | { readonly allowed: false; readonly reason: string };
@@ -12,7 +12,8 @@ export type RiskVerdict = { readonly allowed: true } | { readonly allowed: false
 /** A risk rule: allowed or denied with a reason code. Throwing = denied ('rule_error:<name>'). */
 export interface RiskRule {
   readonly name: string;
-  check(intent: Intent, view: StateView): RiskVerdict;
+  /** `origin`: 'operator' for the intents the core makes from kill switch and flatten events. */
+  check(intent: Intent, view: StateView, origin: IntentOrigin): RiskVerdict;
 }
 
 export interface RiskConfig {

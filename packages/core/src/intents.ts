@@ -31,3 +31,9 @@ export interface CancelIntent {
 }
 
 export type Intent = NewIntent | ReplaceIntent | CancelIntent;
+
+/**
+ * Who asked for an intent: the strategy, or the operator through a control event (the kill
+ * switch's cancels, flatten's reduce-only orders), which the core turns into intents itself.
+ */
+export type IntentOrigin = 'strategy' | 'operator';

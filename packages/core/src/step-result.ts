@@ -40,7 +40,14 @@ export interface InvariantViolation {
 export interface StepResult {
   /** Intents the strategy generated in this step (empty if not triggered or it threw). */
   readonly intents: readonly Intent[];
+  /** Risk decisions on the strategy's intents, in the order of `intents`. */
   readonly decisions: readonly RiskDecision[];
+  /**
+   * Risk decisions on the intents the core made from operator control events in this step
+   * (kill switch engaged: a cancel per open order; flatten: reduce-only IOC market orders),
+   * each carrying its intent. Admitted before the strategy's intents.
+   */
+  readonly operatorDecisions: readonly RiskDecision[];
   /**
    * Requests dispatched by this step, as the RequestSent events the runtime must append to
    * the stream immediately, in this order, with exactly these seqs (the core numbered them

@@ -81,4 +81,4 @@ export const backend: RunBackend = {
 };
 
 /** Module path of this backend, for child processes and queue workers. */
-export const BACKTEST_BACKEND_MODULE = new URL('./backtest-backend.ts', import.meta.url).href;
+export const BACKTEST_BACKEND_MODULE = import.meta.url;

@@ -1,5 +1,4 @@
 /** Redis connection settings for BullMQ from a `redis://[user:pass@]host:port[/db]` URL. */
-import { Redis } from 'ioredis';
 import { ChassisError } from '@chassis/core';
 
 /** One queue for all experiments: a run id is global (same id ⇒ same result), so jobs dedupe across sweeps. */
@@ -42,6 +41,8 @@ export function redisConnection(url: string): RedisConnectionOptions {
  */
 export async function checkQueueReachable(url: string, timeoutMs = 5_000): Promise<void> {
   const { maxRetriesPerRequest: _blocking, ...options } = redisConnection(url);
+  // Loaded here, not at module load: only queue sweeps need a Redis client.
+  const { Redis } = await import('ioredis');
   const client = new Redis({ ...options, lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
   // connect() rejects with a generic "Connection is closed"; the socket error says why.
   let cause = '';

@@ -4,7 +4,7 @@
  * coordinator waits on job states and is the only writer of this experiment's index, so every
  * run appears there exactly once however many workers tried it. Workers: queue-worker.ts.
  */
-import { Queue, type Job } from 'bullmq';
+import type { Job } from 'bullmq';
 import type { RunBackend, RunContext, RunOutcome } from './run-backend.ts';
 import type { Experiment, SweepMember } from './sweep-expansion.ts';
 import { openExperiment, writeIndexParquet } from './experiment-index.ts';
@@ -44,6 +44,7 @@ export async function runSweepOnQueue(experiment: Experiment, options: QueueSwee
     if (reused) report(reused);
     else outstanding.set(m.runId, m);
   }
+  const { Queue } = await import('bullmq');
   const queue = new Queue<RunJobData, RunOutcome>(RUN_QUEUE, { connection: redisConnection(options.queueUrl) });
   try {
     for (const m of outstanding.values()) {

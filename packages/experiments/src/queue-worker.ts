@@ -7,7 +7,6 @@
  * moves the job back to waiting and it runs elsewhere (up to maxStalledCount times). A run
  * already completed under the data root (same run id) is returned without running again.
  */
-import { UnrecoverableError, Worker } from 'bullmq';
 import { loadRunBackend, type RunContext, type RunOutcome } from './run-backend.ts';
 import { RunProcess } from './run-process.ts';
 import { RUN_QUEUE, checkQueueReachable, redisConnection } from './queue-connection.ts';
@@ -46,6 +45,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     all.add(p);
     return p;
   };
+  const { UnrecoverableError, Worker } = await import('bullmq');
   const worker = new Worker<RunJobData, RunOutcome>(
     RUN_QUEUE,
     async (job) => {

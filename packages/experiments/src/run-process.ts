@@ -22,8 +22,11 @@ export type RunReply = Exclude<ChildMessage, { type: 'ready' }>;
 export type ReadyMessage = Extract<ChildMessage, { type: 'ready' }>;
 
 const here = dirname(fileURLToPath(import.meta.url));
-const childEntry = join(here, 'run-process-entry.ts');
-const tsxLoader = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist', 'loader.mjs')).href;
+// Compiled (packages/experiments/dist, .js) the child needs no transpiler; from the TypeScript
+// sources it starts with the tsx loader.
+const compiled = import.meta.url.endsWith('.js');
+const childEntry = join(here, compiled ? 'run-process-entry.js' : 'run-process-entry.ts');
+const loaderArgs = compiled ? [] : ['--import', pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist', 'loader.mjs')).href];
 
 export class RunProcess {
   private readonly child: ChildProcess;
@@ -41,7 +44,7 @@ export class RunProcess {
     // --single-threaded-gc: V8's parallel GC helpers would make one run occupy more than one
     // core, and a pool runs one child per core.
     this.child = fork(childEntry, backendModule ? [backendModule] : [], {
-      execArgv: ['--single-threaded-gc', '--import', tsxLoader],
+      execArgv: ['--single-threaded-gc', ...loaderArgs],
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

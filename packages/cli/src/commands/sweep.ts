@@ -3,7 +3,6 @@
 import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
-import { Queue } from 'bullmq';
 import { createSweepProbe, monitoringOptionSpecs, recordSweepTransition, resolveMonitoringOptions, startMonitoring, type SweepProbe, type SweepRunStatus as ProbeStatus } from '@chassis/monitoring';
 import { ChassisError } from '@chassis/core';
 import { resolveDataRoot } from '@chassis/storage';
@@ -115,7 +114,7 @@ export async function sweepCommand(file: string, flags: SweepFlags): Promise<Swe
     probe.workersAlive = slots;
   }
   // Queue sweeps: workers are separate processes; count those BullMQ sees connected.
-  const workerQueue = probe && flags.queue ? new Queue(RUN_QUEUE, { connection: redisConnection(flags.queue) }) : null;
+  const workerQueue = probe && flags.queue ? new (await import('bullmq')).Queue(RUN_QUEUE, { connection: redisConnection(flags.queue) }) : null;
   const countWorkers = async () => {
     if (!workerQueue || !probe) return;
     try {

@@ -1,7 +1,9 @@
 /**
  * Control State reducer (SPEC.md §3): session, configuration version, kill switch, strategy
- * halt, feed health, reconciliation outcome, and control-time events (which retire the
- * obligation they realise). Events that can change what the queue may send mark it dirty.
+ * halt and pause, feed health, reconciliation outcome, and control-time events (which retire
+ * the obligation they realise). Events that can change what the queue may send mark it dirty.
+ * The kill switch (engaged) and flatten also ask for operator intents, which the step makes
+ * from the state it has when it decides (operator-actions.ts).
  */
 import type { ControlEvent } from '../events.ts';
 import type { EngineState } from '../state/engine-state.ts';
@@ -20,8 +22,14 @@ export function applyControl(s: EngineState, control: ExecutionControl, event: C
       break;
     case 'kill_switch':
       s.killSwitch = event.engaged;
-      if (event.engaged) control.withdrawNonCancels();
+      if (event.engaged) {
+        control.withdrawNonCancels();
+        s.cancelAllRequested = true;
+      }
       s.queueDirty = true;
+      break;
+    case 'flatten':
+      s.flattenRequested = true;
       break;
     case 'strategy_paused':
       // Only the strategy stops: orders, the queue and operator actions carry on.

@@ -3,8 +3,9 @@
  * reducers of each domain and the decision pipeline:
  *
  *   intake (seq, tsLocal) → derive: market-reducer | order-reducer (+ accounting) |
- *   control-reducer → strategy-evaluation (only on a decision trigger) → admission (risk,
- *   dominance) → queue pass + dispatch → StepResult (+ obligation).
+ *   control-reducer → operator-actions (kill switch cancels, flatten orders) and
+ *   strategy-evaluation (only on a decision trigger, not while halted or paused) → admission
+ *   (risk, dominance) → queue pass + dispatch → StepResult (+ obligation).
  *
  * Hot path: a market event that triggers nothing and finds no queue work allocates nothing
  * and returns the shared frozen EMPTY_STEP_RESULT.
@@ -12,7 +13,7 @@
 import type { EngineConfig } from '../config.ts';
 import type { Engine } from '../engine.ts';
 import type { Event, EventDraft, RequestSentEvent } from '../events.ts';
-import type { Intent } from '../intents.ts';
+import type { Intent, IntentOrigin } from '../intents.ts';
 import type { ControlSchedulingObligation, InvariantViolation, RiskDecision, StepResult } from '../step-result.ts';
 import type { Strategy } from '../strategy.ts';
 import type { StateView } from '../state/view.ts';
@@ -31,6 +32,7 @@ import { applyDisposition, applyExecution, applyRequestSent } from './order-redu
 import { applyControl } from './control-reducer.ts';
 import { evaluateStrategy } from './strategy-evaluation.ts';
 import { admitIntent, denialDraft } from './admission.ts';
+import { takeOperatorIntents } from './operator-actions.ts';
 import { dispatchCommand, obligationAfterPass } from './dispatch.ts';
 import { DispatchEcho } from './dispatch-echo.ts';
 
@@ -207,18 +209,20 @@ class CoreEngine implements Engine {
     const ctx = this.ctx;
     let intents: readonly Intent[] = EMPTY;
     let decisions: RiskDecision[] | null = null;
+    let operatorDecisions: RiskDecision[] | null = null;
     let controlEvents: EventDraft[] | null = null;
+    const admit = (intent: Intent, origin: IntentOrigin): RiskDecision => {
+      const d = admitIntent(s, this.risk, this.control, intent, origin);
+      if (!d.allowed && this.config.recordIntentDenials) (controlEvents ??= []).push(denialDraft(s, intent, d.reason, event.tsLocalNs));
+      return d;
+    };
+    if (s.cancelAllRequested || s.flattenRequested) operatorDecisions = takeOperatorIntents(s).map((intent) => admit(intent, 'operator'));
     if (triggered && !s.strategyHalted && !s.haltRequested && !s.strategyPaused) {
       const out = evaluateStrategy(ctx, this.strategy, this.view, event, this.config.maxConsecutiveStrategyFailures);
-      if (out.halt !== null) controlEvents = [out.halt];
+      if (out.halt !== null) (controlEvents ??= []).push(out.halt);
       if (out.intents !== null) {
         intents = out.intents;
-        decisions = [];
-        for (const intent of intents) {
-          const d = admitIntent(s, this.risk, this.control, intent);
-          decisions.push(d);
-          if (!d.allowed && this.config.recordIntentDenials) (controlEvents ??= []).push(denialDraft(s, intent, d.reason, event.tsLocalNs));
-        }
+        decisions = intents.map((intent) => admit(intent, 'strategy'));
       }
     }
 
@@ -242,11 +246,12 @@ class CoreEngine implements Engine {
       s.queueDirty = false;
     }
 
-    if (intents === EMPTY && requestsSent === null && obligation === null && controlEvents === null && ctx.diagnostics === null) return EMPTY_STEP_RESULT;
+    if (intents === EMPTY && operatorDecisions === null && requestsSent === null && obligation === null && controlEvents === null && ctx.diagnostics === null) return EMPTY_STEP_RESULT;
     const diagnostics = ctx.takeDiagnostics();
     return {
       intents,
       decisions: decisions ?? EMPTY,
+      operatorDecisions: operatorDecisions ?? EMPTY,
       requestsSent: requestsSent ?? EMPTY,
       obligation,
       controlEvents: controlEvents ?? EMPTY,

@@ -82,8 +82,8 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     dt,
   }),
   fc.record({ op: fc.constant('trade' as const), inst: fc.nat(2), px: fc.integer({ min: -10, max: 10 }), qty: fc.integer({ min: 1, max: 9 }), dt }),
-  fc.record({ op: fc.constant('answer' as const), pick: fc.nat(50), what: fc.nat(8), qty: fc.integer({ min: 1, max: 6 }), dt, echo: fc.boolean() }),
-  fc.record({ op: fc.constant('control' as const), what: fc.nat(4), dt }),
+  fc.record({ op: fc.constant('answer' as const), pick: fc.nat(50), what: fc.nat(9), qty: fc.integer({ min: 1, max: 6 }), dt, echo: fc.boolean() }),
+  fc.record({ op: fc.constant('control' as const), what: fc.nat(9), dt }),
 );
 
 const config: EngineConfig = baseConfig({
@@ -173,7 +173,10 @@ function run(ops: readonly Op[], seed: number): Run {
           { ...e, kind: 'order_expired' },
           { ...h, kind: 'order_disposition', orderId, disposition: 'lost', reason: 'timeout' },
         ];
-        step(kinds[o.what]!);
+        // A venue reporting an earlier fill again (same order id and fill id).
+        const earlier = journal.filter((e) => e.kind === 'order_filled');
+        if (earlier.length > 0) kinds.push({ ...earlier[o.pick % earlier.length]!, ...h, seq: undefined } as unknown as EventDraft);
+        step(kinds[o.what % kinds.length]!);
         break;
       }
       case 'control': {
@@ -183,6 +186,11 @@ function run(ops: readonly Op[], seed: number): Run {
           { ...h, kind: 'feed_health', instrument: BTC.id, state: 'degraded', reason: 'gap' },
           { ...h, kind: 'feed_health', instrument: BTC.id, state: 'restored', reason: 'ok' },
           { ...h, kind: 'session', state: 'start', sessionId: 's' },
+          { ...h, kind: 'strategy_paused', paused: true, reason: 'op' },
+          { ...h, kind: 'strategy_paused', paused: false, reason: 'op' },
+          { ...h, kind: 'flatten', reason: 'op' },
+          { ...h, kind: 'reconciliation', outcome: 'mismatch', detail: 'd' },
+          { ...h, kind: 'reconciliation', outcome: o.what % 2 === 0 ? 'matched' : 'resolved', detail: '' },
         ];
         step(drafts[o.what]!);
         break;
@@ -236,6 +244,34 @@ describe('engine properties over random streams and strategies', () => {
       { numRuns: 150 },
     );
     // the streams really exercise the machinery, not just market data
+    for (const [k, v] of Object.entries(seen)) expect(v, k).toBeGreaterThan(0);
+  });
+
+  it('after a kill switch no new or replace request leaves but the operator flatten orders; after a reconciliation mismatch none at all', () => {
+    const seen = { killedCancels: 0, flattens: 0, duplicates: 0 };
+    fc.assert(
+      fc.property(streams, ([ops, seed]) => {
+        const r = run(ops, seed);
+        // Oracle: the kill switch and reconciliation flags replayed from the journal's own control events.
+        let killed = false;
+        let mismatch = false;
+        for (const e of r.journal) {
+          if (e.kind === 'kill_switch') killed = e.engaged;
+          else if (e.kind === 'reconciliation') mismatch = e.outcome === 'mismatch';
+          else if (e.kind === 'request_sent') {
+            if (e.clientTag === 'flatten') seen.flattens++;
+            if (e.request === 'cancel') {
+              if (killed) seen.killedCancels++;
+              continue;
+            }
+            expect(mismatch, `seq ${e.seq}`).toBe(false);
+            if (killed) expect([e.request, e.reduceOnly, e.clientTag, e.orderType, e.timeInForce], `seq ${e.seq}`).toEqual(['new', true, 'flatten', 'market', 'IOC']);
+          }
+        }
+        seen.duplicates += r.engine.view.execution.counters().duplicateFills;
+      }),
+      { numRuns: 150 },
+    );
     for (const [k, v] of Object.entries(seen)) expect(v, k).toBeGreaterThan(0);
   });
 

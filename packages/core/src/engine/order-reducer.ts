@@ -2,9 +2,9 @@
  * Execution State reducer for orders (SPEC.md §4 order lifecycle): RequestSent creates an order
  * (new) or sets the inflight gate (replace/cancel); venue answers move the order through the
  * lifecycle and clear the gate of the request they answer; a fill goes on to the accounting.
- * Events for unknown or terminal orders are counted and reported, never applied.
+ * Events for unknown or terminal orders, and repeated fills, are counted and reported, never applied.
  */
-import type { ExecutionEvent, OrderDispositionEvent, RequestSentEvent } from '../events.ts';
+import type { ExecutionEvent, OrderDispositionEvent, OrderFilledEvent, RequestSentEvent } from '../events.ts';
 import { isTerminal, nextStatus, type LifecycleInput } from '../execution/order-lifecycle.ts';
 import { OrderRecord } from '../state/engine-state.ts';
 import { applyFill } from './accounting.ts';
@@ -51,6 +51,7 @@ function liveOrder(ctx: StepContext, ev: ExecutionEvent | OrderDispositionEvent)
 }
 
 export function applyExecution(ctx: StepContext, ev: ExecutionEvent): void {
+  if (ev.kind === 'order_filled' && isDuplicateFill(ctx, ev)) return;
   const order = liveOrder(ctx, ev);
   if (order === undefined) return;
   // The outcome of the inflight request clears the gate, whatever the outcome says.
@@ -99,6 +100,7 @@ export function applyExecution(ctx: StepContext, ev: ExecutionEvent): void {
       ok = transition(ctx, order, ev.final || filled >= order.qtyUnits ? 'final_fill' : 'partial_fill', ev.seq);
       if (ok) {
         order.filledQtyUnits = filled;
+        order.addFill(ev.fillId);
         if (order.status === 'filled') order.terminalReason = 'filled';
         applyFill(ctx, order, ev);
       }
@@ -106,6 +108,18 @@ export function applyExecution(ctx: StepContext, ev: ExecutionEvent): void {
     }
   }
   if (!ok) ctx.state.counters.refusedTransitions++;
+}
+
+/**
+ * A fill whose (orderId, fillId) was already applied — a venue or adapter reporting it again,
+ * e.g. after a reconnect — is counted and reported, never applied, whatever the order's status.
+ */
+function isDuplicateFill(ctx: StepContext, ev: OrderFilledEvent): boolean {
+  const order = ctx.state.orders.get(ev.orderId);
+  if (order === undefined || !order.hasFill(ev.fillId)) return false;
+  ctx.state.counters.duplicateFills++;
+  ctx.diag('info', 'duplicate_fill', `fill ${ev.fillId} of order ${ev.orderId} was already applied: recorded, not applied`, ev.seq);
+  return true;
 }
 
 /** A failure disposition (an order declared lost) ends a live order. */

@@ -12,6 +12,7 @@ const EMPTY: readonly never[] = Object.freeze([]);
 export const EMPTY_STEP_RESULT: StepResult = Object.freeze({
   intents: EMPTY,
   decisions: EMPTY,
+  operatorDecisions: EMPTY,
   requestsSent: EMPTY,
   obligation: null,
   controlEvents: EMPTY,

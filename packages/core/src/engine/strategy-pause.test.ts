@@ -7,7 +7,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BTC, ScriptedStrategy, baseConfig, engineWith } from '../testing/fixtures.ts';
 
-const pause = (paused: boolean) => ({ kind: 'strategy_paused' as const, paused, reason: paused ? 'operator' : 'resume' });
+const pause = (paused: boolean) => ({
+  kind: 'strategy_paused' as const,
+  paused,
+  reason: paused ? 'operator' : 'resume',
+});
 
 describe('strategy_paused', () => {
   it('a paused strategy is not evaluated on its trigger events', () => {
@@ -51,7 +55,13 @@ describe('strategy_paused', () => {
 
   it('work queued before the pause is still dispatched while paused, when the rate limit lets it go', () => {
     const strategy = new ScriptedStrategy();
-    const bucket = { scope: BTC.venue, capacity: 1, refillTokens: 1, refillIntervalNs: 1_000n, weights: { new: 1, replace: 1, cancel: 1 } };
+    const bucket = {
+      scope: BTC.venue,
+      capacity: 1,
+      refillTokens: 1,
+      refillIntervalNs: 1_000n,
+      weights: { new: 1, replace: 1, cancel: 1 },
+    };
     const { engine, feed } = engineWith(baseConfig({ executionControl: { rateBuckets: [bucket] } }), strategy);
     strategy.script.push([
       { type: 'new', instrument: BTC.id, side: 'buy', priceUnits: 600_000, qtyUnits: 1 },
@@ -61,7 +71,15 @@ describe('strategy_paused', () => {
     expect(first.requestsSent.map((r) => r.orderId)).toEqual([1]);
     feed.control(pause(true));
     const due = first.obligation!;
-    const r = feed.push({ kind: 'control_time', dueTsLocalNs: due.dueTsLocalNs, reason: 'rate_limit', scope: due.scope, obligationSeq: due.derivedAtSeq, tsEventNs: due.dueTsLocalNs, tsLocalNs: due.dueTsLocalNs });
+    const r = feed.push({
+      kind: 'control_time',
+      dueTsLocalNs: due.dueTsLocalNs,
+      reason: 'rate_limit',
+      scope: due.scope,
+      obligationSeq: due.derivedAtSeq,
+      tsEventNs: due.dueTsLocalNs,
+      tsLocalNs: due.dueTsLocalNs,
+    });
     expect(r.requestsSent.map((q) => [q.request, q.orderId])).toEqual([['new', 2]]);
     expect(engine.view.control.strategyPaused).toBe(true);
   });

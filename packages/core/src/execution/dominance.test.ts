@@ -16,6 +16,7 @@ function cmd(request: RequestKind, priceUnits: number, qtyUnits: number, admissi
     reduceOnly: false,
     clientTag: request,
     admission,
+    origin: 'strategy',
   };
 }
 

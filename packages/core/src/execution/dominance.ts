@@ -14,6 +14,7 @@
  * admission number (the key was admitted first then), so ordering among keys is stable.
  */
 import type { OrderSide, OrderType, RequestKind, TimeInForce } from '../events.ts';
+import type { IntentOrigin } from '../intents.ts';
 
 /** A queued (allowed, not yet dispatched) command for one order key. Mutable inside the core only. */
 export interface PendingCommand {
@@ -30,6 +31,8 @@ export interface PendingCommand {
   readonly clientTag: string;
   /** Admission number of the key: ordering tie-break (lower = earlier). */
   readonly admission: number;
+  /** Who asked for it: an operator's reduce-only new stays valid under the kill switch (execution-control.ts). */
+  readonly origin: IntentOrigin;
 }
 
 export type DominanceOutcome =

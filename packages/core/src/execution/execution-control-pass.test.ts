@@ -51,6 +51,7 @@ function cmd(orderId: number, request: RequestKind, admission: number, instrumen
     reduceOnly: false,
     clientTag: `${request}${orderId}`,
     admission,
+    origin: 'strategy',
   };
 }
 

@@ -3,8 +3,9 @@
  *
  * Admission applies dominance per order key. A queue pass, in order:
  *  1. validity — drop pending work no longer valid against state: replace/cancel of a terminal
- *     order; new/replace while the kill switch is engaged or the instrument's feed is degraded
- *     (pending cancels always stay valid);
+ *     order; new/replace while the kill switch is engaged (except an operator's reduce-only new:
+ *     flatten, see risk-engine.ts), the last reconciliation is a mismatch, or the instrument's
+ *     feed is degraded (pending cancels always stay valid);
  *  2. inflight gate — a key with an outstanding request waits for that request's outcome event;
  *  3. rate limit — the token bucket of the instrument's venue (no bucket = unlimited);
  *  4. ordering — cancel, then replace, then new; ties by admission number;
@@ -118,12 +119,13 @@ export class ExecutionControl {
 
   private isValid(cmd: PendingCommand): boolean {
     const s = this.state;
-    if (cmd.request === 'new') {
-      return !s.killSwitch && !s.instruments.get(cmd.instrument)!.feedDegraded;
+    if (cmd.request !== 'new') {
+      const order = s.orders.get(cmd.orderId);
+      if (order === undefined || isTerminal(order.status)) return false;
+      if (cmd.request === 'cancel') return true;
     }
-    const order = s.orders.get(cmd.orderId);
-    if (order === undefined || isTerminal(order.status)) return false;
-    if (cmd.request === 'replace') return !s.killSwitch && !s.instruments.get(cmd.instrument)!.feedDegraded;
-    return true;
+    const killExempt = cmd.request === 'new' && cmd.origin === 'operator' && cmd.reduceOnly;
+    if (s.killSwitch && !killExempt) return false;
+    return s.lastReconciliation !== 'mismatch' && !s.instruments.get(cmd.instrument)!.feedDegraded;
   }
 }

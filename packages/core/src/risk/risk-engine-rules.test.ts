@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RiskConfig, RiskRule } from '../config.ts';
 import type { PendingCommand } from '../execution/dominance.ts';
-import type { Intent, NewIntent } from '../intents.ts';
+import type { Intent, IntentOrigin, NewIntent } from '../intents.ts';
 import { EngineState, InstrumentState, OrderRecord } from '../state/engine-state.ts';
 import type { OrderStatus, StateView } from '../state/view.ts';
 import { BTC, ETH_SPOT } from '../testing/fixtures.ts';
@@ -22,8 +22,8 @@ function setup(): EngineState {
   return s;
 }
 
-function verdict(s: EngineState, risk: RiskConfig, intent: Intent): string {
-  const v = new RiskEngine(risk, s, VIEW).check(intent);
+function verdict(s: EngineState, risk: RiskConfig, intent: Intent, origin: IntentOrigin = 'strategy'): string {
+  const v = new RiskEngine(risk, s, VIEW).check(intent, origin);
   return v.allowed ? 'allowed' : v.reason;
 }
 
@@ -82,6 +82,7 @@ function queued(
     reduceOnly: o.reduceOnly ?? false,
     clientTag: '',
     admission: orderId,
+    origin: 'strategy',
   });
 }
 
@@ -100,6 +101,34 @@ describe('risk: halts', () => {
     s.killSwitch = true;
     s.strategyHalted = true;
     expect(verdict(s, {}, buy(1))).toBe('kill_switch');
+  });
+
+  it('allows an operator reduce-only new under the kill switch, and denies the same order from the strategy', () => {
+    const s = setup();
+    s.instruments.get(BTC.id)!.position.qtyUnits = 3;
+    s.killSwitch = true;
+    const flatten = buy(3, { side: 'sell', reduceOnly: true, orderType: 'market', priceUnits: 0, timeInForce: 'IOC' });
+    expect(verdict(s, {}, flatten, 'operator')).toBe('allowed');
+    expect(verdict(s, {}, flatten, 'strategy')).toBe('kill_switch');
+    expect(verdict(s, {}, buy(1), 'operator')).toBe('kill_switch');
+  });
+
+  it('does not deny operator intents for a strategy halt', () => {
+    const s = setup();
+    s.instruments.get(BTC.id)!.position.qtyUnits = 3;
+    s.strategyHalted = true;
+    expect(verdict(s, {}, buy(3, { side: 'sell', reduceOnly: true }), 'operator')).toBe('allowed');
+  });
+
+  it('denies new and replace intents of any origin while the last reconciliation is a mismatch, and allows cancels', () => {
+    const s = setup();
+    liveOrder(s, 1);
+    s.lastReconciliation = 'mismatch';
+    for (const origin of ['strategy', 'operator'] as const) {
+      expect(verdict(s, {}, buy(1), origin)).toBe('reconciliation_mismatch');
+      expect(verdict(s, {}, { type: 'replace', orderId: 1, priceUnits: 600_000, qtyUnits: 1 }, origin)).toBe('reconciliation_mismatch');
+      expect(verdict(s, {}, { type: 'cancel', orderId: 1 }, origin)).toBe('allowed');
+    }
   });
 
   it('denies anything that is not a new, replace or cancel intent', () => {
@@ -265,6 +294,15 @@ describe('risk: user rules', () => {
     const s = setup();
     for (const answer of [undefined, null, { allowed: 'yes' }, {}])
       expect(verdict(s, { rules: [rule('odd', () => answer)] }, buy(1))).toBe('rule_error:odd');
+  });
+
+  it('are told the origin of the intent', () => {
+    const s = setup();
+    const origins: string[] = [];
+    const rules: RiskRule[] = [{ name: 'seen', check: (_i, _v, origin) => (origins.push(origin), { allowed: true }) }];
+    verdict(s, { rules }, buy(1), 'strategy');
+    verdict(s, { rules }, buy(1), 'operator');
+    expect(origins).toEqual(['strategy', 'operator']);
   });
 
   it('also judge cancels', () => {

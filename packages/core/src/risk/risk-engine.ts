@@ -5,16 +5,27 @@
  * 'rule_error:<name>'.
  *
  * Cancels are allowed while the kill switch is engaged or the strategy is halted: cancelling is
- * how exposure is withdrawn. New and replace intents are denied then.
+ * how exposure is withdrawn. New and replace intents are denied then, with one exception: an
+ * operator's reduce-only `new` (flatten) is allowed under the kill switch. The kill switch
+ * exists to stop adding exposure; a reduce-only order can only take the position toward zero
+ * (the reduce_only check below holds it to the position less the other reduce-only orders on
+ * that side, and the venue enforces reduce-only), so closing exposure on the operator's word is
+ * what the kill switch is for, not a way around it. Every other check still applies to it. A
+ * strategy's reduce-only orders stay denied: the kill switch stops the strategy's trading.
+ * Halt and pause concern the strategy only, so they do not deny operator intents.
  *
- * Reason codes: kill_switch, strategy_halted, feed_degraded, unknown_instrument,
+ * While the last reconciliation outcome is `mismatch`, new and replace intents (operator's
+ * included: a flatten sized from a position the venue disagrees with could open one) are denied
+ * with reconciliation_mismatch until a `matched` or `resolved` outcome.
+ *
+ * Reason codes: kill_switch, strategy_halted, reconciliation_mismatch, feed_degraded, unknown_instrument,
  * instrument_not_allowed, unknown_order, order_terminal, invalid_qty, invalid_price,
  * below_min_notional, max_order_qty, max_order_notional, max_position, max_open_orders,
  * price_band, no_reference_price, reduce_only, rule_error:<name>, or a user rule's reason.
  */
 import type { RiskConfig, RiskVerdict } from '../config.ts';
 import type { OrderSide } from '../events.ts';
-import type { Intent } from '../intents.ts';
+import type { Intent, IntentOrigin } from '../intents.ts';
 import type { StateView } from '../state/view.ts';
 import type { EngineState, InstrumentState } from '../state/engine-state.ts';
 import { isTerminal } from '../execution/order-lifecycle.ts';
@@ -57,13 +68,13 @@ export class RiskEngine {
     this.allowed = config.allowedInstruments ? new Set(config.allowedInstruments) : null;
   }
 
-  check(intent: Intent): RiskVerdict {
-    const verdict = this.builtIn(intent);
+  check(intent: Intent, origin: IntentOrigin): RiskVerdict {
+    const verdict = this.builtIn(intent, origin);
     if (!verdict.allowed) return verdict;
     for (const rule of this.config.rules ?? []) {
       let v: RiskVerdict;
       try {
-        v = rule.check(intent, this.view);
+        v = rule.check(intent, this.view, origin);
       } catch {
         return deny(`rule_error:${rule.name}`);
       }
@@ -72,7 +83,7 @@ export class RiskEngine {
     return ALLOWED;
   }
 
-  private builtIn(intent: Intent): RiskVerdict {
+  private builtIn(intent: Intent, origin: IntentOrigin): RiskVerdict {
     const s = this.state;
     if (intent === null || typeof intent !== 'object' || (intent.type !== 'new' && intent.type !== 'replace' && intent.type !== 'cancel')) {
       return deny('invalid_intent');
@@ -80,8 +91,10 @@ export class RiskEngine {
     if (intent.type === 'cancel') {
       return this.orderKeyState(intent.orderId) ?? ALLOWED;
     }
-    if (s.killSwitch) return deny('kill_switch');
-    if (s.strategyHalted || s.haltRequested) return deny('strategy_halted');
+    const operator = origin === 'operator';
+    if (s.killSwitch && !(operator && intent.type === 'new' && intent.reduceOnly === true)) return deny('kill_switch');
+    if (!operator && (s.strategyHalted || s.haltRequested)) return deny('strategy_halted');
+    if (s.lastReconciliation === 'mismatch') return deny('reconciliation_mismatch');
 
     let c: Candidate;
     if (intent.type === 'new') {

@@ -163,6 +163,6 @@ describe('a fresh engine state', () => {
   });
 
   it('starts every execution counter at zero', () => {
-    expect(Object.values(new ExecutionCounters())).toEqual(new Array(11).fill(0));
+    expect(Object.values(new ExecutionCounters())).toEqual(new Array(12).fill(0));
   });
 });

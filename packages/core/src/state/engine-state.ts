@@ -6,7 +6,7 @@
  */
 import type { EventKind, OrderSide, OrderType, RequestKind, TimeInForce, TradeEvent } from '../events.ts';
 import type { Instrument } from '../instrument.ts';
-import type { BookView, OrderStatus, OrderView, PositionView } from './view.ts';
+import type { BookView, ExecutionCountersView, OrderStatus, OrderView, PositionView } from './view.ts';
 import { BookFacade, OrderFacade, PositionFacade, tradeSnapshot } from './read-only-view.ts';
 import { L2Book } from '../market/book.ts';
 import { averageEntryPrice, contractTerms } from '../contract-value.ts';
@@ -75,6 +75,22 @@ export class OrderRecord implements OrderView {
 
   get remainingQtyUnits(): number {
     return this.qtyUnits - this.filledQtyUnits;
+  }
+
+  /**
+   * Venue fill ids applied to this order (a duplicate is counted, never applied): the first
+   * inline, the rest in a set made on the second fill, so a once-filled order costs no Set.
+   */
+  private firstFillId: string | null = null;
+  private moreFillIds: Set<string> | null = null;
+
+  hasFill(fillId: string): boolean {
+    return this.firstFillId === fillId || (this.moreFillIds?.has(fillId) ?? false);
+  }
+
+  addFill(fillId: string): void {
+    if (this.firstFillId === null) this.firstFillId = fillId;
+    else (this.moreFillIds ??= new Set()).add(fillId);
   }
 
   /** What the StateView hands out for this order: read-only, made once. */
@@ -167,7 +183,7 @@ export interface OutstandingObligation {
 }
 
 /** Execution Control counters (hashed, usable by analytics). */
-export class ExecutionCounters {
+export class ExecutionCounters implements ExecutionCountersView {
   admitted = 0;
   denied = 0;
   superseded = 0;
@@ -182,6 +198,8 @@ export class ExecutionCounters {
   unknownOrderEvents = 0;
   /** Execution events whose transition the lifecycle does not allow from a live status. */
   refusedTransitions = 0;
+  /** order_filled events repeating an (orderId, fillId) already applied: recorded, counted, never applied. */
+  duplicateFills = 0;
 }
 
 export class EngineState {
@@ -221,6 +239,12 @@ export class EngineState {
   strategyHalted = false;
   /** Operator pause (strategy_paused): the strategy is not evaluated while set. */
   strategyPaused = false;
+  /**
+   * Operator actions derived in this step, turned into intents when the step decides
+   * (operator-actions.ts) and cleared there: never set between steps, so not hashed.
+   */
+  cancelAllRequested = false;
+  flattenRequested = false;
   /** A strategy_halted draft was returned and not yet processed. */
   haltRequested = false;
   consecutiveFailures = 0;

@@ -41,6 +41,7 @@ function command(orderId: number, admission: number): PendingCommand {
     reduceOnly: false,
     clientTag: 'c',
     admission,
+    origin: 'strategy',
   };
 }
 
@@ -156,6 +157,7 @@ describe('the state hash changes when any hashed field changes', () => {
     'lateEvents',
     'unknownOrderEvents',
     'refusedTransitions',
+    'duplicateFills',
   ] as const) {
     changes[`the ${name} counter`] = (s) => s.counters[name]++;
   }
@@ -237,6 +239,7 @@ describe('the state hash changes when any hashed field changes', () => {
       { reduceOnly: true },
       { clientTag: 'd' },
       { admission: 1 },
+      { origin: 'operator' as const },
     ];
     for (const v of variants) expect(withCommand(v)).not.toBe(base);
   });

@@ -102,6 +102,7 @@ export function hashEngineState(s: EngineState): string {
     h.bool(c.reduceOnly);
     h.str(c.clientTag);
     h.num(c.admission);
+    h.str(c.origin);
   }
   h.str('balances');
   for (const ccy of [...s.balances.keys()].sort(byString)) {
@@ -136,6 +137,7 @@ export function hashEngineState(s: EngineState): string {
     c.lateEvents,
     c.unknownOrderEvents,
     c.refusedTransitions,
+    c.duplicateFills,
   ])
     h.num(v);
   h.num(s.nextOrderId);

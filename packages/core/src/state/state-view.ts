@@ -10,7 +10,7 @@ import type { Instrument } from '../instrument.ts';
 import type { PendingCommand } from '../execution/dominance.ts';
 import { KIND_INDEX, PositionRecord, type EngineState, type OrderRecord } from './engine-state.ts';
 import { instrumentSnapshots, pendingSnapshot } from './read-only-view.ts';
-import type { PositionView, StateView } from './view.ts';
+import type { ExecutionCountersView, PositionView, StateView } from './view.ts';
 
 export function createStateView(s: EngineState, instruments: readonly Instrument[]): StateView {
   const flat = new Map<string, PositionView>();
@@ -45,6 +45,7 @@ export function createStateView(s: EngineState, instruments: readonly Instrument
       },
       balance: (currency: string) => s.balances.get(currency) ?? 0n,
       balanceDecimals: (currency: string) => s.balanceDecimals.get(currency) ?? 0,
+      counters: (): ExecutionCountersView => Object.freeze({ ...s.counters }),
     }),
     control: Object.freeze({
       get sessionActive() {

@@ -69,6 +69,24 @@ export interface PositionView {
   readonly settlementDecimals: number;
 }
 
+/** Execution Control counters since the first event (what was admitted, sent, dropped, refused). */
+export interface ExecutionCountersView {
+  readonly admitted: number;
+  readonly denied: number;
+  readonly superseded: number;
+  readonly annihilated: number;
+  readonly discarded: number;
+  readonly dispatched: number;
+  readonly droppedInvalid: number;
+  readonly rateLimitedPasses: number;
+  /** Execution events for terminal orders: recorded, never applied. */
+  readonly lateEvents: number;
+  readonly unknownOrderEvents: number;
+  readonly refusedTransitions: number;
+  /** order_filled events repeating an (orderId, fillId) already applied: recorded, never applied. */
+  readonly duplicateFills: number;
+}
+
 export interface ExecutionView {
   order(orderId: number): OrderView | undefined;
   /** Non-terminal orders, ascending orderId; optionally for one instrument. */
@@ -80,6 +98,8 @@ export interface ExecutionView {
   balance(currency: string): bigint;
   /** Decimal places of a currency's balance units: the finest settlement precision among the instruments settling in it (0 if none). */
   balanceDecimals(currency: string): number;
+  /** A frozen copy of the counters now. */
+  counters(): ExecutionCountersView;
 }
 
 export interface ControlView {

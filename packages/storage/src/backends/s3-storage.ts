@@ -3,15 +3,7 @@ import { mkdir, mkdtemp, readdir, rm, stat, writeFile, rename } from 'node:fs/pr
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { createHash } from 'node:crypto';
-import {
-  S3Client,
-  PutObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  DeleteObjectCommand,
-  type S3ClientConfig,
-} from '@aws-sdk/client-s3';
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { ChassisError } from '@chassis/core';
 import { assertKey, type ObjectStat, type StagedDir, type Storage, type WriteHook } from './storage.ts';
 
@@ -51,7 +43,10 @@ function isNotFound(err: unknown): boolean {
 export class S3Storage implements Storage {
   readonly kind = 's3' as const;
   readonly root: string;
-  private readonly client: S3Client;
+  private readonly config: S3ClientConfig;
+  /** The SDK is loaded on first use: ~110 ms of module loading that a local-root command never needs. */
+  private sdk: Promise<{ readonly client: S3Client; readonly s3: typeof import('@aws-sdk/client-s3') }> | undefined;
+  private client: S3Client | undefined;
   private readonly bucket: string;
   private readonly prefix: string;
   private readonly cacheDir: string;
@@ -64,7 +59,7 @@ export class S3Storage implements Storage {
     this.prefix = m[2]!.replace(/\/+$/, '');
     this.root = options.url;
     const endpoint = options.endpoint ?? process.env.CHASSIS_S3_ENDPOINT;
-    const config: S3ClientConfig = {
+    this.config = {
       region: options.region ?? process.env.AWS_REGION ?? 'us-east-1',
       forcePathStyle: true,
       // Checksums only when the operation needs them: the default streams uploads as aws-chunked
@@ -74,9 +69,16 @@ export class S3Storage implements Storage {
       ...(endpoint ? { endpoint } : {}),
       ...(options.credentials ? { credentials: options.credentials } : {}),
     };
-    this.client = new S3Client(config);
     this.cacheDir = options.cacheDir ?? join(tmpdir(), 'chassis-s3-cache');
     this.beforeWrite = options.beforeWrite;
+  }
+
+  private connect(): Promise<{ readonly client: S3Client; readonly s3: typeof import('@aws-sdk/client-s3') }> {
+    this.sdk ??= import('@aws-sdk/client-s3').then((s3) => {
+      this.client = new s3.S3Client(this.config);
+      return { client: this.client, s3 };
+    });
+    return this.sdk;
   }
 
   private objectKey(key: string): string {
@@ -86,20 +88,23 @@ export class S3Storage implements Storage {
 
   async put(key: string, bytes: Uint8Array): Promise<void> {
     await this.beforeWrite?.(key);
-    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key), Body: bytes, ContentLength: bytes.byteLength }));
+    const { client, s3 } = await this.connect();
+    await client.send(new s3.PutObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key), Body: bytes, ContentLength: bytes.byteLength }));
   }
 
   async putFile(key: string, localPath: string): Promise<void> {
     await this.beforeWrite?.(key);
     const { size } = await stat(localPath);
-    await this.client.send(
-      new PutObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key), Body: createReadStream(localPath), ContentLength: size }),
+    const { client, s3 } = await this.connect();
+    await client.send(
+      new s3.PutObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key), Body: createReadStream(localPath), ContentLength: size }),
     );
   }
 
   async get(key: string): Promise<Uint8Array> {
+    const { client, s3 } = await this.connect();
     try {
-      const res = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }));
+      const res = await client.send(new s3.GetObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }));
       return await res.Body!.transformToByteArray();
     } catch (err) {
       if (isNotFound(err)) throw new ChassisError('E_NOT_FOUND', `no object ${key} in ${this.root}`);
@@ -108,8 +113,9 @@ export class S3Storage implements Storage {
   }
 
   async stat(key: string): Promise<ObjectStat | null> {
+    const { client, s3 } = await this.connect();
     try {
-      const res = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }));
+      const res = await client.send(new s3.HeadObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }));
       return { size: res.ContentLength ?? 0 };
     } catch (err) {
       if (isNotFound(err)) return null;
@@ -121,8 +127,9 @@ export class S3Storage implements Storage {
     const full = this.prefix ? `${this.prefix}/${prefix}` : prefix;
     const out: string[] = [];
     let token: string | undefined;
+    const { client, s3 } = await this.connect();
     do {
-      const res = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: full, ContinuationToken: token }));
+      const res = await client.send(new s3.ListObjectsV2Command({ Bucket: this.bucket, Prefix: full, ContinuationToken: token }));
       for (const o of res.Contents ?? []) if (o.Key) out.push(this.prefix ? o.Key.slice(this.prefix.length + 1) : o.Key);
       token = res.IsTruncated ? res.NextContinuationToken : undefined;
     } while (token);
@@ -130,7 +137,8 @@ export class S3Storage implements Storage {
   }
 
   async delete(key: string): Promise<void> {
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }));
+    const { client, s3 } = await this.connect();
+    await client.send(new s3.DeleteObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }));
   }
 
   /** Downloads once into the cache (keyed by bucket+key+size), renamed into place when complete. */
@@ -180,6 +188,6 @@ export class S3Storage implements Storage {
   }
 
   close(): void {
-    this.client.destroy();
+    this.client?.destroy();
   }
 }

@@ -1,0 +1,46 @@
+// Whether the compiled JavaScript (packages/<pkg>/dist, scripts/build-dist.mjs) may run: only
+// when it was built from the sources as they are now. The build's stamp records how many modules
+// it compiled and the newest source mtime; a source edited, added or removed since then (a
+// developer's change, a checkout) means the sources run instead. Costs one stat per source file.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Compiled modules: what scripts/build-dist.mjs compiles. */
+export const isCompiledSource = (name) =>
+  name.endsWith('.ts') && !name.endsWith('.d.ts') && !name.endsWith('.test.ts') && !name.endsWith('.bench.ts');
+
+/**
+ * @param {string} packagesDir the directory holding the packages
+ * @param {string} stampPath the build's stamp (dist/.build.json of the cli package)
+ */
+export function distIsCurrent(packagesDir, stampPath) {
+  let stamp;
+  try {
+    stamp = JSON.parse(readFileSync(stampPath, 'utf8'));
+  } catch {
+    return false;
+  }
+  let files = 0;
+  const anyNewer = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (anyNewer(path)) return true;
+      } else if (isCompiledSource(entry.name)) {
+        files++;
+        if (statSync(path).mtimeMs > stamp.newestSourceMs) return true;
+      }
+    }
+    return false;
+  };
+  for (const pkg of readdirSync(packagesDir)) {
+    const src = join(packagesDir, pkg, 'src');
+    try {
+      statSync(src);
+    } catch {
+      continue;
+    }
+    if (anyNewer(src)) return false;
+  }
+  return files === stamp.files;
+}

@@ -1,0 +1,98 @@
+// Compiles every package's TypeScript sources to plain JavaScript under packages/<pkg>/dist/, so
+// the `chassis` command starts without a runtime transpiler (issue 13: start-up). Run by
+// `npm ci` (the root `prepare` script) and `npm run build`; takes about a second.
+//
+// Layout: packages/<pkg>/src/a/b.ts → packages/<pkg>/dist/a/b.js, the same depth as the source,
+// so the modules' `new URL('../..', import.meta.url)` paths point at the same files. Tests and
+// benches are not compiled. Two rewrites make the output loadable by plain Node:
+// - relative specifiers `./x.ts` → `./x.js` (in `from '…'`, `import '…'` and `import('…')`);
+// - package specifiers `@chassis/<pkg>` → the relative path of that package's dist/index.js
+//   (the packages' `exports` keep pointing at src/ for tests, benches and tsx users).
+// Type-only imports vanish in the transform (esbuild, `verbatimModuleSyntax` semantics).
+//
+// The stamp dist/.build.json (in packages/cli) lists the newest source mtime it compiled; the
+// bin uses dist only when no source is newer (packages/cli/bin/chassis.js), so an edited source
+// is never shadowed by a stale build.
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { dirname, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { transformSync } from 'esbuild';
+import { isCompiledSource } from '../packages/cli/bin/dist-freshness.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const packagesDir = join(root, 'packages');
+
+function* sourceFiles(dir) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) yield* sourceFiles(path);
+    else if (isCompiledSource(entry.name)) yield path;
+  }
+}
+
+/** `@chassis/<pkg>` seen from a compiled file (packages/<own>/dist/…) → relative path to packages/<pkg>/dist/index.js. */
+function packageSpecifier(outFile, pkg) {
+  const ownPackage = outFile.slice(0, outFile.lastIndexOf(`${sep}dist${sep}`));
+  const target = join(dirname(ownPackage), pkg, 'dist', 'index.js');
+  const rel = relative(dirname(outFile), target).split(sep).join('/');
+  return rel.startsWith('.') ? rel : `./${rel}`;
+}
+
+export function rewriteSpecifiers(code, outFile) {
+  const relativeTs = (spec) => (/^\.\.?\//.test(spec) && spec.endsWith('.ts') ? `${spec.slice(0, -3)}.js` : spec);
+  const chassis = (spec) => {
+    const m = /^@chassis\/([a-z-]+)$/.exec(spec);
+    return m ? packageSpecifier(outFile, m[1]) : spec;
+  };
+  const fix = (spec) => chassis(relativeTs(spec));
+  return code
+    .replace(/(\bfrom\s*|\bimport\s*)(['"])([^'"\n]+)\2/g, (_, kw, q, spec) => `${kw}${q}${fix(spec)}${q}`)
+    .replace(
+      /(\bimport\(\s*)(['"])([^'"\n]+)\2(\s*\))/g,
+      (_, open, q, spec, close) => `${open}${q}${fix(spec)}${q}${close}`,
+    );
+}
+
+export function buildDist() {
+  const started = performance.now();
+  const stampPath = join(packagesDir, 'cli', 'dist', '.build.json');
+  // First: a `chassis` started while this runs must take the sources, not a half-written build.
+  rmSync(stampPath, { force: true });
+  let files = 0;
+  let newestSourceMs = 0;
+  for (const pkg of readdirSync(packagesDir)) {
+    const src = join(packagesDir, pkg, 'src');
+    const dist = join(packagesDir, pkg, 'dist');
+    try {
+      statSync(src);
+    } catch {
+      continue;
+    }
+    rmSync(dist, { recursive: true, force: true });
+    for (const file of sourceFiles(src)) {
+      const outFile = join(dist, relative(src, file)).replace(/\.ts$/, '.js');
+      const source = readFileSync(file, 'utf8');
+      newestSourceMs = Math.max(newestSourceMs, statSync(file).mtimeMs);
+      const { code } = transformSync(source, {
+        loader: 'ts',
+        format: 'esm',
+        target: 'node20',
+        sourcefile: file,
+        sourcemap: 'inline',
+        sourcesContent: false,
+      });
+      mkdirSync(dirname(outFile), { recursive: true });
+      writeFileSync(outFile, rewriteSpecifiers(code, outFile));
+      files++;
+    }
+  }
+  const stamp = { format: 'chassis-dist-v1', files, newestSourceMs, builtAt: new Date().toISOString() };
+  writeFileSync(stampPath, `${JSON.stringify(stamp, null, 2)}\n`);
+  return { files, ms: performance.now() - started };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const { files, ms } = buildDist();
+  process.stdout.write(`chassis: compiled ${files} modules to packages/*/dist in ${(ms / 1000).toFixed(1)} s\n`);
+}
