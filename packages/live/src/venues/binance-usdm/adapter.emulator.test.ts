@@ -222,7 +222,7 @@ describe('drills on the emulator', () => {
     // The emulator's own order count: this second order is its second POST, so the first was not sent again.
     a.submit(requestSent({ seq: 4, request: 'new', orderId: 5, priceUnits: price, qtyUnits: 2 }));
     await waitFor('second accepted', () => of(5).length === 1);
-    expect(a.headroom().find((h) => h.limiter === 'ORDER-COUNT-10S')).toMatchObject({ used: 2 });
+    expect(a.headroom().find((h) => h.limiter === 'ORDERS_10S')).toMatchObject({ used: 2 });
     expect(e.account.orders.size).toBe(2);
   });
 
@@ -350,7 +350,7 @@ describe('drills on the emulator', () => {
     a.submit(requestSent({ seq: 5, request: 'cancel', orderId: 10 }));
     await waitFor('429 reported', () => notices.length > 0);
     expect(notices[0]).toMatchObject({ status: 429, path: '/fapi/v1/order' });
-    expect(a.headroom().find((h) => h.limiter === 'USED-WEIGHT-1M')).toMatchObject({ headroom: 0 });
+    expect(a.headroom().find((h) => h.limiter === 'REQUEST_WEIGHT_1M')).toMatchObject({ headroom: 0 });
     await waitFor('cancelled after the back-off', () => of(10).length === 2, 5000);
     expect(of(10)[1]).toMatchObject({ kind: 'order_cancelled', requestSeq: 5 });
     expect(notices.every((n) => n.status === 429)).toBe(true);
@@ -375,6 +375,6 @@ describe('drills on the emulator', () => {
     expect(rejected).toEqual([
       expect.objectContaining({ reason: expect.stringContaining('-1015'), requestSeq: rejected[0]!.requestSeq }),
     ]);
-    expect(a.headroom().find((h) => h.limiter === 'ORDER-COUNT-10S')).toMatchObject({ limit: 3, headroom: 0 });
+    expect(a.headroom().find((h) => h.limiter === 'ORDERS_10S')).toMatchObject({ limit: 3, headroom: 0 });
   });
 });

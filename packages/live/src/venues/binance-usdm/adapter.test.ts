@@ -135,8 +135,9 @@ describe('Binance USD-M adapter', () => {
       timeInForce: 'GTC',
       side: 'BUY',
     });
-    expect(adapter.headroom().find((h) => h.limiter === 'ORDER-COUNT-10S')).toEqual({
-      limiter: 'ORDER-COUNT-10S',
+    expect(adapter.headroom().find((h) => h.limiter === 'ORDERS_10S')).toEqual({
+      limiter: 'ORDERS_10S',
+      header: 'X-MBX-ORDER-COUNT-10S',
       limit: 300,
       used: 1,
       headroom: 299,
@@ -338,7 +339,10 @@ describe('drills', () => {
       requestSeq: 6,
     });
     expect(notices).toEqual([expect.objectContaining({ status: 429, retryAfterMs: 1000, path: '/fapi/v1/order' })]);
-    expect(adapter.headroom().find((h) => h.limiter === 'USED-WEIGHT-1M')).toMatchObject({ used: 2400, headroom: 0 });
+    expect(adapter.headroom().find((h) => h.limiter === 'REQUEST_WEIGHT_1M')).toMatchObject({
+      used: 2400,
+      headroom: 0,
+    });
     const postsBefore = venue.count('POST');
     adapter.submit(requestSent({ seq: 7, request: 'new', orderId: 11 }));
     await waitFor('refused at home', () => of(11).length === 1);

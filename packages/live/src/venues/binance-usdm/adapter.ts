@@ -113,8 +113,10 @@ export interface BinanceUsdmAdapterOptions {
 
 /** One venue limiter's use as the last answer's headers state it. */
 export interface RateLimitHeadroom {
-  /** `USED-WEIGHT-1M`, `ORDER-COUNT-10S`, … */
+  /** `REQUEST_WEIGHT_1M`, `ORDERS_10S`, `ORDERS_1M` (the `bucket` label of chassis_live_rate_limit_headroom_ratio). */
   readonly limiter: string;
+  /** The response header it is read from: `X-MBX-USED-WEIGHT-1M`, `X-MBX-ORDER-COUNT-10S`, … */
+  readonly header: string;
   readonly limit: number;
   readonly used: number;
   readonly headroom: number;
@@ -263,11 +265,24 @@ export class BinanceUsdmAdapter implements LiveVenueAdapter {
   /** Each published limiter against the use the venue's last `X-MBX-*` headers reported. */
   headroom(): RateLimitHeadroom[] {
     return this.rateLimits.flatMap((l) => {
-      const kind = l.rateLimitType === 'REQUEST_WEIGHT' ? 'USED-WEIGHT' : isOrderLimiter(l) ? 'ORDER-COUNT' : null;
+      const kind =
+        l.rateLimitType === 'REQUEST_WEIGHT'
+          ? ['REQUEST_WEIGHT', 'USED-WEIGHT']
+          : isOrderLimiter(l)
+            ? ['ORDERS', 'ORDER-COUNT']
+            : null;
       if (kind === null) return [];
-      const limiter = `${kind}-${l.intervalNum}${l.interval[0]}`;
-      const used = this.rest.used.get(limiter) ?? 0;
-      return [{ limiter, limit: l.limit, used, headroom: Math.max(0, l.limit - used) }];
+      const suffix = `${l.intervalNum}${l.interval[0]}`;
+      const used = this.rest.used.get(`${kind[1]}-${suffix}`) ?? 0;
+      return [
+        {
+          limiter: `${kind[0]}_${suffix}`,
+          header: `X-MBX-${kind[1]}-${suffix}`,
+          limit: l.limit,
+          used,
+          headroom: Math.max(0, l.limit - used),
+        },
+      ];
     });
   }
 
