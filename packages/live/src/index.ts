@@ -25,7 +25,7 @@ export type { ReplayOptions } from './records/session-replay.ts';
 
 // Parity of a paper session with a backtest of its window (compare/).
 export { compareSessionWithRun } from './compare/parity-report.ts';
-export type { ParityReport, SideSummary, LatencySummary, CompareOptions } from './compare/parity-report.ts';
+export type { ParityReport, SideSummary, LatencySummary, CompareOptions as ParityCompareOptions } from './compare/parity-report.ts';
 export { formatParityReport } from './compare/parity-text.ts';
 export { executionHistory } from './compare/execution-history.ts';
 export type { ExecutionHistory, OrderHistory, FillHistory, Interval, InFlight } from './compare/execution-history.ts';
@@ -50,7 +50,7 @@ export type { RateLimitNotice } from './venues/binance-usdm/rest-client.ts';
 
 // Reconciliation (reconciliation/) and the ccxt venue adapter (venues/ccxt/).
 export { compareAccount, comparedAssets, exceedsTolerance } from './reconciliation/compare-account.ts';
-export type { CompareOptions, Comparison, DerivedAccountView } from './reconciliation/compare-account.ts';
+export type { CompareOptions as AccountCompareOptions, Comparison, DerivedAccountView } from './reconciliation/compare-account.ts';
 export { describeDifference, differenceKey } from './reconciliation/differences.ts';
 export type { ComparedOrderField, Difference, DifferenceKind } from './reconciliation/differences.ts';
 export { Reconciler } from './reconciliation/reconciler.ts';
