@@ -1,6 +1,8 @@
 /**
- * Replay (SPEC.md L2, L4): rebuild state from a run's journal with the core alone — no data
- * files, no venue — and prove determinism:
+ * Replay (SPEC.md L2, L4): rebuild state from a journal with the core alone — no data files,
+ * no venue — and prove determinism. One implementation for every journal: a backtest run's
+ * (replayRun: run.json + checkpoints.json) and a live or paper session's (@chassis/live
+ * replaySession: session.json + checkpoints.jsonl) both come down to replayJournal:
  * - every journal event except the RequestSent records is stepped in order;
  * - each step's recomputed dispatch decisions (its RequestSent events, seqs included) must
  *   equal the RequestSent records that follow it in the journal, and the core's control-event
@@ -10,7 +12,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ChassisError, createEngine, type Event, type EventDraft, type RequestSentEvent } from '@chassis/core';
+import { ChassisError, createEngine, type EngineConfig, type Event, type EventDraft, type RequestSentEvent, type Strategy } from '@chassis/core';
 import { readJournal, StreamDigest } from './journal/journal.ts';
 import { engineConfigOf, type ResolvedRun } from './resolved-run.ts';
 import { instantiate, loadStrategy, resolveStrategyPath } from './strategy-loader.ts';
@@ -39,6 +41,35 @@ function describe(e: Event | EventDraft | undefined): string {
   return canonicalJson(rest);
 }
 
+/** What replay needs, whatever wrote it: a journal, the engine configuration, the strategy and the checkpoints. */
+export interface ReplayInput {
+  readonly journalPath: string;
+  readonly config: EngineConfig;
+  readonly strategy: Strategy;
+  readonly checkpoints: readonly Checkpoint[];
+}
+
+/** A strategy as a run or session recorded it: module path (relative to a base dir), SHA-256, parameters. */
+export interface RecordedStrategy {
+  readonly module: string;
+  readonly sha256: string;
+  readonly params: Record<string, unknown>;
+}
+
+/**
+ * Loads the recorded strategy module and instantiates it with its parameters; the module must
+ * be the one recorded (E_REPLAY_STRATEGY_CHANGED otherwise). `owner` names what recorded it
+ * ("run", "session"); `baseDirs`: where a relative module path may resolve from, in order.
+ */
+export async function loadRecordedStrategy(recorded: RecordedStrategy, baseDirs: readonly string[], owner: string): Promise<Strategy> {
+  const base = baseDirs.find((b) => existsSync(resolve(b, recorded.module))) ?? baseDirs[0]!;
+  const loaded = await loadStrategy(resolveStrategyPath(recorded.module, base));
+  if (loaded.sha256 !== recorded.sha256) {
+    throw new ChassisError('E_REPLAY_STRATEGY_CHANGED', `strategy ${recorded.module} changed since the ${owner} (sha256 ${loaded.sha256.slice(0, 12)}…, ${owner} used ${recorded.sha256.slice(0, 12)}…)`);
+  }
+  return instantiate(loaded, recorded.params);
+}
+
 /** `baseDirs`: where a relative strategy path may resolve from, in order (default: the cwd). */
 export async function replayRun(runDir: string, options: { baseDirs?: readonly string[] } = {}): Promise<ReplayResult> {
   let resolved: ResolvedRun;
@@ -49,14 +80,14 @@ export async function replayRun(runDir: string, options: { baseDirs?: readonly s
   } catch (err) {
     throw new ChassisError('E_RUN_DIR', `${runDir} is not a completed run directory (run.json, checkpoints.json): ${(err as Error).message}`);
   }
-  const bases = options.baseDirs ?? [process.cwd()];
-  const base = bases.find((b) => existsSync(resolve(b, resolved.strategy.module))) ?? bases[0]!;
-  const loaded = await loadStrategy(resolveStrategyPath(resolved.strategy.module, base));
-  if (loaded.sha256 !== resolved.strategy.sha256) {
-    throw new ChassisError('E_REPLAY_STRATEGY_CHANGED', `strategy ${resolved.strategy.module} changed since the run (sha256 ${loaded.sha256.slice(0, 12)}…, run used ${resolved.strategy.sha256.slice(0, 12)}…)`);
-  }
-  const engine = createEngine(engineConfigOf(resolved), instantiate(loaded, resolved.definition.strategy.params));
+  const strategy = await loadRecordedStrategy({ ...resolved.strategy, params: resolved.definition.strategy.params }, options.baseDirs ?? [process.cwd()], 'run');
+  return replayJournal({ journalPath: join(runDir, 'journal.bin'), config: engineConfigOf(resolved), strategy, checkpoints });
+}
 
+/** Steps the journal through a fresh engine and checks it against itself (module comment). */
+export function replayJournal(input: ReplayInput): ReplayResult {
+  const { checkpoints } = input;
+  const engine = createEngine(input.config, input.strategy);
   let expectedRequests: readonly RequestSentEvent[] = [];
   let reqIdx = 0;
   let expectedControls: EventDraft[] = [];
@@ -88,7 +119,7 @@ export async function replayRun(runDir: string, options: { baseDirs?: readonly s
   };
 
   const stream = new StreamDigest();
-  for (const e of readJournal(join(runDir, 'journal.bin'))) {
+  for (const e of readJournal(input.journalPath)) {
     stream.add(e);
     events++;
     lastSeq = e.seq;

@@ -1,12 +1,15 @@
 // `chassis compare <run-dir...>`: headline metrics of several runs side by side in the terminal,
 // optionally the same comparison as a self-contained HTML report.
+// `chassis compare <paper-session> <backtest-run>`: parity evidence of a session against a
+// backtest of its window (orders, fills, PnL, latency, each difference attributed).
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ChassisError } from '@chassis/core';
 import { experimentReportHtml, openRunDir, rankRuns, variedParams, type ComparedRun, type ParamValue } from '@chassis/analysis';
 import { backtestHeadline } from '@chassis/experiments';
-import { plainDecimal } from '@chassis/backtesting';
+import { canonicalJson, plainDecimal } from '@chassis/backtesting';
+import { compareSessionWithRun, formatParityReport, isSessionDir } from '@chassis/live';
 
 export function comparedRuns(dirs: readonly string[]): ComparedRun[] {
   return dirs.map((d) => {
@@ -39,12 +42,19 @@ export function formatCompareTable(runs: readonly ComparedRun[], metric: string)
 export function register(program: Command): void {
   program
     .command('compare')
-    .description('Compare runs: headline metrics side by side, ranked (terminal table, optional HTML)')
-    .argument('<run-dirs...>', 'two or more run directories')
+    .description('Compare runs (headline metrics side by side, ranked), or a paper session with a backtest of its window (parity, differences attributed)')
+    .argument('<dirs...>', 'two or more run directories, or <session-dir> <run-dir>')
     .option('--metric <name>', 'rank by this metric', 'pnl')
-    .option('--html <file>', 'also write the comparison as a self-contained HTML report')
-    .action((dirs: string[], flags: { metric: string; html?: string }) => {
+    .option('--html <file>', 'also write the comparison as a self-contained HTML report (runs)')
+    .option('--json', 'session parity: print the whole report as JSON')
+    .option('--limit <n>', 'session parity: differences listed', '20')
+    .option('--match-window-ms <ms>', 'session parity: orders of the same intent requested further apart are not paired', '1000')
+    .action((dirs: string[], flags: { metric: string; html?: string; json?: boolean; limit: string; matchWindowMs: string }) => {
       if (dirs.length < 2) throw new ChassisError('E_USAGE', 'compare needs at least two run directories');
+      if (dirs.some(isSessionDir)) {
+        compareSession(dirs, flags);
+        return;
+      }
       const runs = comparedRuns(dirs);
       process.stdout.write(`${formatCompareTable(runs, flags.metric)}\n`);
       if (flags.html) {
@@ -53,4 +63,14 @@ export function register(program: Command): void {
         process.stdout.write(`html: ${out}\n`);
       }
     });
+}
+
+function compareSession(dirs: readonly string[], flags: { html?: string; json?: boolean; limit: string; matchWindowMs: string }): void {
+  if (dirs.length !== 2 || flags.html) throw new ChassisError('E_USAGE', 'a session is compared with one backtest run: compare <paper-session> <backtest-run> (no --html)');
+  const matchWindowMs = Number(flags.matchWindowMs);
+  const limit = Number(flags.limit);
+  if (!(matchWindowMs >= 0)) throw new ChassisError('E_USAGE', `--match-window-ms expects a non-negative number, got "${flags.matchWindowMs}"`);
+  if (!Number.isSafeInteger(limit) || limit < 0) throw new ChassisError('E_USAGE', `--limit expects a non-negative integer, got "${flags.limit}"`);
+  const report = compareSessionWithRun(dirs[0]!, dirs[1]!, { matchWindowMs });
+  process.stdout.write(`${flags.json ? canonicalJson(report) : formatParityReport(report, limit)}\n`);
 }

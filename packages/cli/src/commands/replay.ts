@@ -1,17 +1,18 @@
-// `chassis replay <run-dir>`: rebuild state from the journal with the core alone and check it.
+// `chassis replay <dir>`: rebuild state from a backtest run's or a session's journal with the
+// core alone and check it (state hashes at checkpoints, every RequestSent).
 import type { Command } from 'commander';
 import { ChassisError } from '@chassis/core';
-import { replayRun } from '@chassis/backtesting';
+import { replayRecorded } from '@chassis/live';
 import { REPO_ROOT } from './demo.ts';
 
 export function register(program: Command): void {
   program
     .command('replay')
-    .description('Rebuild state from a run journal; verify state hashes at checkpoints and every RequestSent')
-    .argument('<run-dir>', 'a run directory (experiments/<run-id>)')
+    .description('Rebuild state from a run or session journal; verify state hashes at checkpoints and every RequestSent')
+    .argument('<dir>', 'a run directory (experiments/<run-id>) or a session directory (execution-records/<session>)')
     .option('--json', 'print the result as JSON')
-    .action(async (runDir: string, flags: { json?: boolean }) => {
-      const r = await replayRun(runDir, { baseDirs: [process.cwd(), REPO_ROOT] });
+    .action(async (dir: string, flags: { json?: boolean }) => {
+      const r = await replayRecorded(dir, { baseDirs: [process.cwd(), REPO_ROOT] });
       if (flags.json) process.stdout.write(`${JSON.stringify(r)}\n`);
       if (r.divergence) {
         const d = r.divergence;

@@ -4,7 +4,7 @@
  * its SHA-256 and parameters, the code version and when it was created. Replay builds the
  * engine from `engine` and the strategy alone, as it does from a backtest's run.json.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ChassisError } from '@chassis/core';
 import { canonicalJsonPretty, describeIssues } from '@chassis/backtesting';
@@ -42,7 +42,7 @@ export function parseSessionFile(data: unknown, where = 'session.json'): Session
 }
 
 /**
- * Writes session.json of a new session (validated first; canonical, sorted keys), atomically
+ * Writes session.json of a new session, creating its directory (validated first; canonical, sorted keys), atomically
  * (a temporary file renamed into place). A session's identity never changes, so an existing
  * session.json is refused (E_SESSION_EXISTS): resuming reads it instead.
  */
@@ -50,6 +50,7 @@ export function writeSessionFile(dir: string, session: SessionFile): void {
   const path = sessionPaths(dir).session;
   const valid = parseSessionFile(session, `session.json for ${dir}`);
   if (existsSync(path)) throw new ChassisError('E_SESSION_EXISTS', `${path} already exists: session ${session.sessionId} is resumed, not created again`);
+  mkdirSync(dir, { recursive: true });
   writeFileSync(`${path}.tmp`, canonicalJsonPretty(valid));
   renameSync(`${path}.tmp`, path);
 }
