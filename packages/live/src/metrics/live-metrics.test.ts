@@ -259,6 +259,28 @@ describe('the live session metrics inputs besides events', () => {
     expect(s.get(series('chassis_live_rate_limit_headroom_ratio', ',bucket="ORDERS_1M"'))).toBe(0);
   });
 
+  it("read the adapter's rate-limit use at every scrape", async () => {
+    const registry = new Registry();
+    const m = createLiveMetrics(registry, labels, new ManualClock());
+    let used = 240;
+    m.rateLimitsFrom(() => [
+      { limiter: 'USED-WEIGHT-1M', used, limit: 2400 },
+      { limiter: 'ORDER-COUNT-10S', used: 30, limit: 300 },
+    ]);
+    const first = await scrape(registry);
+    expect(first.get(series('chassis_live_rate_limit_headroom_ratio', ',bucket="USED-WEIGHT-1M"'))).toBeCloseTo(
+      0.9,
+      12,
+    );
+    expect(first.get(series('chassis_live_rate_limit_headroom_ratio', ',bucket="ORDER-COUNT-10S"'))).toBeCloseTo(
+      0.9,
+      12,
+    );
+    used = 2400;
+    const second = await scrape(registry);
+    expect(second.get(series('chassis_live_rate_limit_headroom_ratio', ',bucket="USED-WEIGHT-1M"'))).toBe(0);
+  });
+
   it('count control API refusals by reason', async () => {
     const registry = new Registry();
     const m = createLiveMetrics(registry, labels, new ManualClock());

@@ -50,9 +50,26 @@ export interface LiveMetrics {
   observe(event: Event, view: StateView): void;
   /** A venue rate-limit bucket's usage (e.g. X-MBX-USED-WEIGHT-1M against the REQUEST_WEIGHT limit). */
   rateLimit(bucket: string, used: number, limit: number): void;
+  /**
+   * Reads the buckets' usage from `source` at every scrape (the Binance adapter's `headroom()`:
+   * the venue's last X-MBX-* headers), in addition to what `rateLimit` set.
+   */
+  rateLimitsFrom(source: () => readonly RateLimitUse[]): void;
   /** One request refused by the control API (control-server `onRefusal`). */
   controlRefused(reason: string): void;
 }
+
+/** One venue rate limiter's use, as an adapter reports it. */
+export interface RateLimitUse {
+  /** e.g. `USED-WEIGHT-1M`, `ORDER-COUNT-10S`. */
+  readonly limiter: string;
+  readonly used: number;
+  readonly limit: number;
+}
+
+/** 1 − used/limit clamped to 0..1; a limit of 0 has no headroom. */
+const headroomRatio = (used: number, limit: number): number =>
+  limit > 0 ? Math.min(1, Math.max(0, 1 - used / limit)) : 0;
 
 const REQUEST_KINDS: readonly RequestKind[] = ['new', 'replace', 'cancel'];
 
@@ -107,6 +124,7 @@ export function createLiveMetrics(registry: Registry, labels: LiveMetricsLabels,
   };
   const inflight = new Map<number, Inflight>();
   const headroom = new Map<string, number>();
+  const rateLimitSources: Array<() => readonly RateLimitUse[]> = [];
   const refusals = new Map<string, number>();
   let reconciliation: ReconciliationState = 'pending';
   let lastView: StateView | null = null;
@@ -168,7 +186,9 @@ export function createLiveMetrics(registry: Registry, labels: LiveMetricsLabels,
     }
   });
   registerCatalogMetric(registry, 'chassis_live_rate_limit_headroom_ratio', (emit) => {
-    for (const [bucket, ratio] of headroom) emit({ ...base, bucket }, ratio);
+    const current = new Map(headroom);
+    for (const read of rateLimitSources) for (const u of read()) current.set(u.limiter, headroomRatio(u.used, u.limit));
+    for (const [bucket, ratio] of current) emit({ ...base, bucket }, ratio);
   });
   registerCatalogMetric(registry, 'chassis_live_reconciliation_state', (emit) => {
     for (const state of reconciliationStates) emit({ ...base, state }, state === reconciliation ? 1 : 0);
@@ -237,7 +257,10 @@ export function createLiveMetrics(registry: Registry, labels: LiveMetricsLabels,
       if ('requestSeq' in event && event.requestSeq >= 0) answered(event.requestSeq, event.tsLocalNs);
     },
     rateLimit(bucket, used, limit) {
-      headroom.set(bucket, limit > 0 ? Math.min(1, Math.max(0, 1 - used / limit)) : 0);
+      headroom.set(bucket, headroomRatio(used, limit));
+    },
+    rateLimitsFrom(source) {
+      rateLimitSources.push(source);
     },
     controlRefused(reason) {
       refusals.set(reason, (refusals.get(reason) ?? 0) + 1);
