@@ -22,6 +22,7 @@ import { ReferenceLedger } from '../../../../test/reference/reference-ledger.ts'
 import { runCase, startingBalances } from '../../../../test/reference/run-case.ts';
 import { scriptedStrategy } from '../../../../test/reference/scripted-strategy.ts';
 import type { Rational } from '../../../../test/reference/rational.ts';
+import { BTC, ScriptedStrategy, baseConfig, engineWith } from '../../../core/src/testing/fixtures.ts';
 import { createLiveMetrics, type LiveMetrics } from './live-metrics.ts';
 
 const SEED = 7;
@@ -228,6 +229,42 @@ describe('the live session metrics on a real run', () => {
     expect(after.get(series('chassis_live_feed_degraded', inst()))).toBe(1);
     expect(after.get(series('chassis_live_kill_switch_engaged'))).toBe(1);
     expect(after.get(series('chassis_live_strategy_paused'))).toBe(1);
+  });
+});
+
+describe('fills counted by the live session metrics', () => {
+  it('count a fill reported again (same order and fill id, e.g. after a reconnect) once, as the core applies it once', async () => {
+    const strategy = new ScriptedStrategy();
+    const { engine, feed } = engineWith(baseConfig(), strategy);
+    const registry = new Registry();
+    const m = createLiveMetrics(registry, labels, new ManualClock());
+    const observeNew = (from: number) => {
+      for (const e of feed.journal.slice(from)) m.observe(e, engine.view);
+    };
+    strategy.script.push([{ type: 'new', instrument: BTC.id, side: 'buy', priceUnits: 600_000, qtyUnits: 4 }]);
+    let seen = feed.journal.length;
+    feed.bbo(600_000, 600_001);
+    observeNew(seen);
+    const fill = (fillId: string, qty: number) =>
+      ({
+        kind: 'order_filled',
+        orderId: 1,
+        fillId,
+        priceUnits: 600_000,
+        qtyUnits: qty,
+        liquidity: 'maker',
+        feeUnits: 1n,
+        final: false,
+      }) as const;
+    for (const draft of [fill('a', 1), fill('a', 1), fill('b', 1), fill('a', 1)]) {
+      seen = feed.journal.length;
+      feed.exec(draft, false);
+      observeNew(seen);
+    }
+    expect(engine.view.execution.counters().duplicateFills).toBe(2);
+    const s = await scrape(registry);
+    expect(s.get(series('chassis_live_fills_total', ',instrument="BTCUSDT"'))).toBe(2);
+    expect(s.get(series('chassis_live_position', ',instrument="BTCUSDT"'))).toBe(0.002);
   });
 });
 

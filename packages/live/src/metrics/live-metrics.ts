@@ -127,6 +127,8 @@ export function createLiveMetrics(registry: Registry, labels: LiveMetricsLabels,
   const rateLimitSources: Array<() => readonly RateLimitUse[]> = [];
   const refusals = new Map<string, number>();
   let reconciliation: ReconciliationState = 'pending';
+  /** Execution events the core recorded without applying (duplicate or late fills, ...), at the last execution event seen. */
+  let unappliedSeen: number | null = null;
   let lastView: StateView | null = null;
 
   const slotOf = (view: StateView, instrumentId: string): InstrumentSlot | undefined => {
@@ -212,6 +214,18 @@ export function createLiveMetrics(registry: Registry, labels: LiveMetricsLabels,
     for (const [reason, count] of refusals) emit({ ...base, reason }, count);
   });
 
+  /**
+   * True when the core applied the execution event just processed: none of its counters of
+   * recorded-but-not-applied events moved. Read for execution events only (a copy of the counters).
+   */
+  const appliedByCore = (view: StateView): boolean => {
+    const c = view.execution.counters();
+    const unapplied = c.duplicateFills + c.lateEvents + c.unknownOrderEvents + c.refusedTransitions;
+    const applied = unappliedSeen === null || unapplied === unappliedSeen;
+    unappliedSeen = unapplied;
+    return applied;
+  };
+
   const answered = (requestSeq: number, tsLocalNs: bigint): void => {
     const req = inflight.get(requestSeq);
     if (req === undefined) return; // a later answer to the same request, or one from before this process started
@@ -233,6 +247,7 @@ export function createLiveMetrics(registry: Registry, labels: LiveMetricsLabels,
           return;
         }
         case 'order_filled': {
+          if (!appliedByCore(view)) break; // a fill reported again after a reconnect is never counted twice
           const id = orderInstrument(view, event.orderId);
           const slot = id === undefined ? undefined : slotOf(view, id);
           if (slot !== undefined) slot.fills++;
@@ -240,6 +255,7 @@ export function createLiveMetrics(registry: Registry, labels: LiveMetricsLabels,
         }
         case 'order_rejected':
         case 'cancel_replace_rejected': {
+          appliedByCore(view); // keeps the baseline of unapplied events current
           const id = orderInstrument(view, event.orderId);
           const slot = id === undefined ? undefined : slotOf(view, id);
           if (slot !== undefined) slot.rejects[event.kind === 'order_rejected' ? 'new' : event.request]++;
@@ -252,6 +268,7 @@ export function createLiveMetrics(registry: Registry, labels: LiveMetricsLabels,
           reconciliation = event.outcome;
           return;
         default:
+          if ('requestSeq' in event) appliedByCore(view);
           break;
       }
       if ('requestSeq' in event && event.requestSeq >= 0) answered(event.requestSeq, event.tsLocalNs);
