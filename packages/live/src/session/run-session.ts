@@ -171,8 +171,8 @@ export async function runSession(o: RunSessionOptions): Promise<{ sessionId: str
     await session.start({ ...(r ? { controlDrafts: r.controlDrafts, inflight: r.inflight, obligations: r.obligations } : {}), refuseOnMismatch: o.mode === 'live' });
   } catch (err) {
     dispose();
-    clearInterval(keepAlive);
     await session.stop(err instanceof ChassisError ? err.code : 'start failed');
+    clearInterval(keepAlive);
     throw err;
   }
   const detach = (await o.wiring.attach?.(session, opened, ctx)) ?? (() => Promise.resolve());
@@ -180,9 +180,10 @@ export async function runSession(o: RunSessionOptions): Promise<{ sessionId: str
   o.onRunning?.(session, opened);
   const reason = await stopped;
   dispose();
-  clearInterval(keepAlive);
   await detach();
+  // Kept alive until the end: the session end event waits for the journal's fsync window, whose timer does not hold the process.
   await session.stop(reason);
+  clearInterval(keepAlive);
   log.flush();
   const status = session.status();
   return { sessionId, dir: opened.dir, lastSeq: status.lastSeq, stateHash: status.stateHash };
