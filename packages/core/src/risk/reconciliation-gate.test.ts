@@ -32,6 +32,15 @@ describe('reconciliation gate', () => {
     expect(r.requestsSent).toEqual([]);
   });
 
+  it('shows the last outcome in view.control.lastReconciliation', () => {
+    const { engine, feed } = withOpenOrder();
+    expect(engine.view.control.lastReconciliation).toBe('');
+    feed.control(mismatch);
+    expect(engine.view.control.lastReconciliation).toBe('mismatch');
+    feed.control({ kind: 'reconciliation', outcome: 'resolved', detail: '' });
+    expect(engine.view.control.lastReconciliation).toBe('resolved');
+  });
+
   it('still allows and sends cancels during a mismatch', () => {
     const { feed, strategy } = withOpenOrder();
     feed.control(mismatch);
