@@ -56,6 +56,10 @@ export const fullBacktest: BenchSection = {
         else break;
       }
       const n = events.length;
+      // Rows, the unit of NautilusTrader's and hftbacktest's figures: one level update, trade or quote.
+      let rows = 0;
+      for (const e of events) rows += e.kind === 'book_delta' ? e.count : 1;
+      const rowsPerEvent = rows / n;
       const repeat = Math.ceil(TARGET_EVENTS / n);
 
       let sink = 0;
@@ -122,7 +126,15 @@ export const fullBacktest: BenchSection = {
       );
       const coreMedian = median(core);
       const rawMedian = median(raw);
+      const inRows = (xs: readonly number[]) => xs.map((x) => x * rowsPerEvent);
       return [
+        result(
+          'full-backtest-rows',
+          'rows/s',
+          inRows(perTenth),
+          rawMedian * rowsPerEvent,
+          `the full-backtest run counted in rows (${rows} rows in ${n} market events, ${rowsPerEvent.toFixed(2)} rows each; the copies are identical); baseline = raw-scan in rows/s (efficiency)`,
+        ),
         result('full-backtest', 'events/s', perTenth, coreMedian, `market maker, probabilistic queue, ${(r.marketEvents / 1e6).toFixed(1)}M market events, fresh child process; baseline = core-step on the same events`),
         result('full-backtest-vs-raw-scan', 'events/s', perTenth, rawMedian, 'the same figure against the physical limit: raw-scan of the same canonical columns in typed arrays (efficiency)'),
         result('full-backtest-peak-rss', 'MiB', [r.vmHwmBytes / 2 ** 20], null, 'VmHWM of the child running the full backtest'),

@@ -14,6 +14,7 @@ import { scaling } from './scaling.ts';
 import { syntheticDaySection } from './synthetic-day.ts';
 import { reportGeneration } from './report-generation.ts';
 import { recordSection } from './record.ts';
+import { startup } from './startup.ts';
 
 export const sections: readonly BenchSection[] = [
   rawScanSection,
@@ -31,4 +32,5 @@ export const sections: readonly BenchSection[] = [
   metricsOverhead,
   reportGeneration,
   recordSection,
+  startup,
 ];

@@ -53,7 +53,17 @@ export const syntheticDaySection: BenchSection = {
       process.stderr.write(`synthetic-day: ${r.marketEvents} market events, ${r.fills} fills in ${r.seconds.toFixed(1)} s; peak RSS ${(r.vmHwmBytes / 2 ** 20).toFixed(0)} MiB; RSS MiB per tenth ${r.rssPerTenthBytes.map((b) => (b / 2 ** 20).toFixed(0)).join(' → ')}\n`);
       const outcome = r.status === 'error' ? `FAILED at the end (${(r.diagnostic ?? '').split('\n')[0]}) after ${r.marketEvents} market events` : `${r.marketEvents} market events`;
       const inputs = `${day.describe}; example market maker, probabilistic power-2 queue, child process; ${outcome} in ${r.seconds.toFixed(0)} s`;
+      const rowsPerEvent = seg.rows / seg.events;
+      const dayRows = Math.round(day.marketEvents * rowsPerEvent);
       return [
+        result(
+          'synthetic-day-rows',
+          'rows/s',
+          r.perTenth.map((x) => x * rowsPerEvent),
+          scan.medianEventsPerSecond * rowsPerEvent,
+          `${inputs}; ~${(dayRows / 1e6).toFixed(1)}M rows (${rowsPerEvent.toFixed(2)} rows per market event in its first segment); baseline = raw-scan rows/s`,
+        ),
+        result('synthetic-day-wall', 's', [r.seconds], null, `the whole day in the backtest child (target < 20 s for ~130M rows)`),
         result('full-backtest-synthetic', 'events/s', r.perTenth, scan.medianEventsPerSecond, `${inputs}; baseline = raw-scan events/s over its first segment (${seg.events} events, ${seg.rows} rows)`),
         result('full-backtest-synthetic-peak-rss', 'MiB', [r.vmHwmBytes / 2 ** 20], null, 'VmHWM of the backtest child (target < 1024 MiB)'),
       ];

@@ -49,6 +49,8 @@ export interface TradeRecord {
 
 export class Account {
   readonly orders = new Map<number, OrderRecord>();
+  /** The latest order of each client order id (ids are unique among open orders, so an open one is the latest). */
+  private readonly latestByClientId = new Map<string, OrderRecord>();
   readonly trades: TradeRecord[] = [];
   /** Signed position (qty units, long > 0). */
   positionUnits = 0;
@@ -69,17 +71,21 @@ export class Account {
     return this.nextOrderId++;
   }
 
-  /** The open order with this client id, if any (client ids are unique among open orders). */
+  /** Records an order the exchange accepted. */
+  add(order: OrderRecord): void {
+    this.orders.set(order.orderId, order);
+    this.latestByClientId.set(order.clientOrderId, order);
+  }
+
+  /** The open order with this client id, if any. */
   openByClientId(clientOrderId: string): OrderRecord | undefined {
-    for (const o of this.orders.values()) if (o.clientOrderId === clientOrderId && isOpen(o)) return o;
-    return undefined;
+    const o = this.latestByClientId.get(clientOrderId);
+    return o !== undefined && isOpen(o) ? o : undefined;
   }
 
   /** The latest order with this client id, open or not. */
   byClientId(clientOrderId: string): OrderRecord | undefined {
-    let found: OrderRecord | undefined;
-    for (const o of this.orders.values()) if (o.clientOrderId === clientOrderId) found = o;
-    return found;
+    return this.latestByClientId.get(clientOrderId);
   }
 
   openOrders(): OrderRecord[] {

@@ -92,7 +92,7 @@ export class OrderEntry {
     });
     const refused = refusalOf(answers);
     if (refused !== null) return { error: refused };
-    this.d.account.orders.set(order.orderId, order);
+    this.d.account.add(order);
     const ack = orderResponse(order);
     this.d.push(orderTradeUpdate(order, 'NEW', now));
     for (const a of answers) this.apply(a);

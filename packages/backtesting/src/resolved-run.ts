@@ -9,6 +9,9 @@ import type { DatasetMeta, InstrumentMeta } from '@chassis/storage';
 import type { QueueModel, QueueModelOf, LatencyModel } from '@chassis/venues';
 import { conservativeQueue, powerProbQueue, logProbQueue, constantLatency, recordedLatency } from '@chassis/venues';
 import type { RunDefinition } from './run-definition.ts';
+
+/** The simulated venue's models of a run definition (`venue:` section, defaults applied). */
+export type VenueModelDefinition = RunDefinition['venue'];
 import { canonicalJson, sha256Hex } from './canonical-json.ts';
 
 export interface DatasetRef {
@@ -156,14 +159,22 @@ export function engineConfigOf(run: ResolvedRun): EngineConfig {
 
 /** The venue's queue model; the log family's scale is in base-asset units, so it is built per instrument. */
 export function queueModelOf(run: ResolvedRun): QueueModel | QueueModelOf {
-  const q = run.definition.venue.queue;
+  return queueModelFor(run.definition.venue.queue);
+}
+
+/** The queue model a run definition's `venue.queue` section stands for (backtest and paper venue alike). */
+export function queueModelFor(q: VenueModelDefinition['queue']): QueueModel | QueueModelOf {
   if (q.model === 'conservative') return conservativeQueue();
   if (q.family === 'power') return powerProbQueue(q.parameter);
   return logProbQueue(q.parameter);
 }
 
 export function latencyModelOf(run: ResolvedRun): LatencyModel {
-  const l = run.definition.venue.latency;
+  return latencyModelFor(run.definition.venue.latency);
+}
+
+/** The latency model a run definition's `venue.latency` section stands for (backtest and paper venue alike). */
+export function latencyModelFor(l: VenueModelDefinition['latency']): LatencyModel {
   const us = (x: number) => BigInt(Math.round(x * 1000));
   if (l.model === 'constant') return constantLatency(us(l.entryUs), us(l.responseUs));
   return recordedLatency(l.points.map((p) => ({ tsNs: BigInt(p.tsNs), entryNs: us(p.entryUs), responseNs: us(p.responseUs) })));

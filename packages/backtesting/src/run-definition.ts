@@ -90,7 +90,8 @@ const latencySchema = z.discriminatedUnion('model', [
   }),
 ]);
 
-const venueSchema = z.strictObject({
+/** The simulated venue's models (queue, latency, fees, clock): the backtest's `venue:` section, reused by paper trading. */
+export const venueModelSchema = z.strictObject({
   queue: queueSchema.default({ model: 'conservative' }),
   latency: latencySchema.default({ model: 'constant', entryUs: 1000, responseUs: 1000 }),
   /** How much a trade printed beyond our resting price fills (venues' TradeThroughFill): the whole remainder, or at most the printed size. */
@@ -115,7 +116,7 @@ export const runDefinitionSchema = z.strictObject({
   executionControl: z
     .strictObject({ rateBuckets: z.array(rateBucketSchema) })
     .default({ rateBuckets: [{ capacity: 10, refillTokens: 2, refillIntervalMs: 100, weights: { new: 1, replace: 1, cancel: 1 } }] }),
-  venue: venueSchema.default({
+  venue: venueModelSchema.default({
     queue: { model: 'conservative' },
     latency: { model: 'constant', entryUs: 1000, responseUs: 1000 },
     tradeThroughFill: 'whole_order',

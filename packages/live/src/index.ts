@@ -25,9 +25,51 @@ export type { ReplayOptions } from './records/session-replay.ts';
 
 // Parity of a paper session with a backtest of its window (compare/).
 export { compareSessionWithRun } from './compare/parity-report.ts';
-export type { ParityReport, SideSummary, LatencySummary, CompareOptions } from './compare/parity-report.ts';
+export type { ParityReport, SideSummary, LatencySummary, CompareOptions as ParityCompareOptions } from './compare/parity-report.ts';
 export { formatParityReport } from './compare/parity-text.ts';
 export { executionHistory } from './compare/execution-history.ts';
 export type { ExecutionHistory, OrderHistory, FillHistory, Interval, InFlight } from './compare/execution-history.ts';
 export type { Attribution, OrderDifference } from './compare/attribution.ts';
 export type { OrderPair } from './compare/order-pairs.ts';
+
+export { openMarketInput, VenueMarketInput, type MarketInputOptions, type MarketInputStats, type SessionRecordingOptions } from './market-input/market-input.ts';
+export { FeedHealth, type FeedHealthListener } from './market-input/feed-health.ts';
+export { createPaperVenue, paperSimulation, PaperVenue, type PaperVenueOptions, type PaperSimulation } from './paper/paper-venue.ts';
+export { PaperAccount, paperClientOrderId } from './paper/paper-account.ts';
+export { ManualScheduler } from './paper/manual-scheduler.ts';
+
+// Binance USD-M live venue adapter and the deterministic client order ids (venues/binance-usdm/, client-order-id.ts).
+export { clientOrderIds, sessionTag, BINANCE_CLIENT_ORDER_ID_PATTERN } from './client-order-id.ts';
+export type { ClientOrderIds } from './client-order-id.ts';
+export { createBinanceUsdmAdapter, BinanceUsdmAdapter, BINANCE_USDM_VENUE, BINANCE_USDM_REST, BINANCE_USDM_WS, BINANCE_USDM_RATE_LIMITS } from './venues/binance-usdm/adapter.ts';
+export type { BinanceUsdmAdapterOptions, RateLimitHeadroom } from './venues/binance-usdm/adapter.ts';
+export { BinanceCredentials, credentialsFromEnv, LOG_REDACT_PATHS, API_KEY_ENV, API_SECRET_ENV } from './venues/binance-usdm/signing.ts';
+export { rateBucketFor, instrumentFromFilters, instrumentMismatches, symbolFilters, parseExchangeInfo } from './venues/binance-usdm/exchange-info.ts';
+export type { SymbolFilters, VenueRateLimit } from './venues/binance-usdm/exchange-info.ts';
+export type { RateLimitNotice } from './venues/binance-usdm/rest-client.ts';
+
+// Reconciliation (reconciliation/) and the ccxt venue adapter (venues/ccxt/).
+export { compareAccount, comparedAssets, exceedsTolerance } from './reconciliation/compare-account.ts';
+export type { CompareOptions as AccountCompareOptions, Comparison, DerivedAccountView } from './reconciliation/compare-account.ts';
+export { describeDifference, differenceKey } from './reconciliation/differences.ts';
+export type { ComparedOrderField, Difference, DifferenceKind } from './reconciliation/differences.ts';
+export { Reconciler } from './reconciliation/reconciler.ts';
+export type { ReconcilerOptions, ReconciliationResult } from './reconciliation/reconciler.ts';
+export type { PolicyAction, ReconciliationOutcome, ReconciliationReport, ReconciliationTrigger, ReportedDifference, UnknownOrderPolicy } from './reconciliation/report.ts';
+export { CcxtVenueAdapter } from './venues/ccxt/ccxt-venue-adapter.ts';
+export type { CcxtVenueAdapterOptions } from './venues/ccxt/ccxt-venue-adapter.ts';
+export { ccxtCredentialsFromEnv } from './venues/ccxt/credentials.ts';
+export type { CcxtCredentials } from './venues/ccxt/credentials.ts';
+// Control API (control/): the session's authenticated HTTP surface and `chassis ctl`'s client.
+export { startControlServer } from './control/control-server.ts';
+export type { ControlServer, ControlServerOptions, ControlLog, ControlRefusal } from './control/control-server.ts';
+export { locateSession, sendControl } from './control/control-client.ts';
+export type { SessionEndpoint, ControlAnswer } from './control/control-client.ts';
+export type { ControlAction } from './control/control-routes.ts';
+export { readControlInfo, processAlive } from './control/control-info.ts';
+export type { ControlInfo } from './control/control-info.ts';
+export { formatSessionStatus } from './control/status-text.ts';
+// Session metrics (metrics/): the chassis_live_* metrics of the monitoring catalog.
+export { createLiveMetrics } from './metrics/live-metrics.ts';
+export type { LiveMetrics, LiveMetricsLabels } from './metrics/live-metrics.ts';
+export type { RateLimitUse } from './metrics/live-metrics.ts';

@@ -5,7 +5,7 @@
  * Label vocabulary is shared by every metric: component (backtest | sweep | worker | quality |
  * record | paper | live), run_id, strategy, venue, instrument, sweep_id; plus a per-metric
  * enumerating label where a metric counts categories (decision, reason, type, state, status,
- * kind, path).
+ * kind, path, bucket). Live sessions put their session id in run_id.
  */
 export type MetricType = 'counter' | 'gauge' | 'histogram';
 
@@ -16,9 +16,10 @@ export interface MetricSpec {
   readonly labels: readonly string[];
   /**
    * Who registers the metric: absent = the MetricsRegistry, which reads it from probes at scrape;
-   * 'recording' = `createRecordingMetrics` of @chassis/recording (per-feed recorder counters).
+   * 'recording' = `createRecordingMetrics` of @chassis/recording (per-feed recorder counters);
+   * 'live' = `createLiveMetrics` of @chassis/live (a paper or live session's own metrics).
    */
-  readonly registeredBy?: 'recording';
+  readonly registeredBy?: 'recording' | 'live';
 }
 
 /** Labels every per-run metric carries. */
@@ -29,6 +30,15 @@ export const sweepLabels = ['component', 'sweep_id'] as const;
 export const qualityLabels = ['component', 'venue'] as const;
 /** Labels every per-feed recorder metric carries (component="record"; feed = channels joined by '+'). */
 export const recordLabels = ['component', 'venue', 'feed'] as const;
+
+/** Labels every live-session metric carries (component = paper | live; run_id = the session id). */
+export const liveLabels = ['component', 'run_id', 'strategy', 'venue'] as const;
+/** Labels every per-instrument live-session metric carries. */
+export const liveInstrumentLabels = [...liveLabels, 'instrument'] as const;
+
+/** Reconciliation states of a session, exported as `chassis_live_reconciliation_state{state=...}` (pending = none yet). */
+export const reconciliationStates = ['pending', 'matched', 'mismatch', 'resolved'] as const;
+export type ReconciliationState = (typeof reconciliationStates)[number];
 
 /** Run states, exported as `chassis_run_state{state=...}` 1 for the current one, 0 for the others. */
 export const runStates = ['pending', 'loading', 'running', 'completed', 'failed', 'halted'] as const;
@@ -57,7 +67,18 @@ export const stepDurationBucketsSeconds: readonly number[] = [
   1e-6, 2.5e-6, 5e-6, 1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 1e-2,
 ];
 
+/**
+ * Live latency histogram buckets, in seconds (10 µs … 10 s): signal → request is the runtime's own
+ * cost (tens of µs to a few ms: journal append, step, signing); request → acknowledgement adds the
+ * network round trip and the venue's matching engine (a few ms in the venue's region, hundreds of
+ * ms across continents, seconds when the venue is overloaded).
+ */
+export const liveLatencyBucketsSeconds: readonly number[] = [
+  1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 2.5e-3, 5e-3, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+];
+
 const m = (name: string, type: MetricType, labels: readonly string[], help: string): MetricSpec => ({ name, type, help, labels });
+const live = (name: string, type: MetricType, labels: readonly string[], help: string): MetricSpec => ({ ...m(name, type, labels, help), registeredBy: 'live' });
 const rec = (name: string, type: MetricType, labels: readonly string[], help: string): MetricSpec => ({ ...m(name, type, labels, help), registeredBy: 'recording' });
 
 export const metricCatalog: readonly MetricSpec[] = [
@@ -105,6 +126,20 @@ export const metricCatalog: readonly MetricSpec[] = [
   rec('chassis_record_buffer_fill_ratio', 'gauge', recordLabels, 'Buffered bytes over the buffer limit, 0..1; near 1 the disk is not keeping up.'),
   rec('chassis_record_dropped_messages_total', 'counter', recordLabels, 'Frames the writer had to drop because the buffer was full (each drop is also a recorded gap).'),
   rec('chassis_record_disk_free_bytes', 'gauge', ['component'], 'Bytes available to the recorder on the filesystem holding its spool directory.'),
+  // Paper and live sessions (chassis paper | chassis live): one series set per session.
+  live('chassis_live_signal_to_request_seconds', 'histogram', liveLabels, 'Wall time from the receipt of the event whose step dispatched a request (its tsLocal) to the runtime appending that RequestSent, before it is sent: the runtime\'s own latency.'),
+  live('chassis_live_request_to_ack_seconds', 'histogram', [...liveLabels, 'type'], 'Wall time from appending a RequestSent to the receipt of the venue\'s first answer to it (accepted, rejected, filled, cancelled, replaced), by request type (new | replace | cancel).'),
+  live('chassis_live_orders_total', 'counter', [...liveInstrumentLabels, 'type'], 'Requests sent to the venue by type (new | replace | cancel).'),
+  live('chassis_live_fills_total', 'counter', liveInstrumentLabels, 'Fills received (partial and final).'),
+  live('chassis_live_rejects_total', 'counter', [...liveInstrumentLabels, 'type'], 'Requests the venue rejected, by request type (new: order_rejected; replace | cancel: cancel_replace_rejected).'),
+  live('chassis_live_position', 'gauge', liveInstrumentLabels, 'Net position in base units (contracts for inverse), from the session state (float analytics).'),
+  live('chassis_live_pnl', 'gauge', [...liveInstrumentLabels, 'kind'], 'PnL in the settlement asset by kind: realized (net of fees) | unrealized (open position marked to mid).'),
+  live('chassis_live_rate_limit_headroom_ratio', 'gauge', [...liveLabels, 'bucket'], 'Share of a venue rate-limit bucket still available, 0..1 (1 − used/limit, from the venue\'s X-MBX-* headers or the adapter\'s count).'),
+  live('chassis_live_reconciliation_state', 'gauge', [...liveLabels, 'state'], 'Last reconciliation outcome: 1 for the current state (pending | matched | mismatch | resolved), 0 for the others; mismatch blocks new intents.'),
+  live('chassis_live_feed_degraded', 'gauge', liveInstrumentLabels, '1 while the instrument\'s market feed is degraded (gap, silence, resync: no new quotes), else 0.'),
+  live('chassis_live_kill_switch_engaged', 'gauge', liveLabels, '1 while the session\'s kill switch is engaged, else 0.'),
+  live('chassis_live_strategy_paused', 'gauge', liveLabels, '1 while the strategy is paused by the operator (it is not evaluated; orders stay), else 0.'),
+  live('chassis_live_control_refusals_total', 'counter', [...liveLabels, 'reason'], 'Control API requests refused, by reason (missing_token | wrong_token | unknown_path | method_not_allowed | malformed_request | body_too_large | session_refused | session_error).'),
   // Process.
   m('chassis_data_root_free_bytes', 'gauge', ['component', 'path'], 'Bytes available to this process on the filesystem holding the data root.'),
   m('chassis_data_root_size_bytes', 'gauge', ['component', 'path'], 'Total bytes of the filesystem holding the data root.'),

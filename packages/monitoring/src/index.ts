@@ -15,8 +15,12 @@ export {
   qualityDatasetStates,
   stepDurationBucketsSeconds,
   recordLagBucketsSeconds,
+  liveLabels,
+  liveInstrumentLabels,
+  liveLatencyBucketsSeconds,
+  reconciliationStates,
 } from './catalog.ts';
-export type { MetricSpec, MetricType, RunState, SweepRunStatus } from './catalog.ts';
+export type { MetricSpec, MetricType, RunState, SweepRunStatus, ReconciliationState } from './catalog.ts';
 export {
   createRunProbe,
   instrumentProbe,
@@ -33,6 +37,7 @@ export type { RunProbe, RunProbeLabels, InstrumentProbe, StepDurationHistogram, 
 export { feedRunProbe } from './run-stats-feed.ts';
 export type { RunStatsLike } from './run-stats-feed.ts';
 export { registerCatalogMetric, emitHistogram } from './computed-metric.ts';
+export { BucketHistogram } from './bucket-histogram.ts';
 export type { EmitSample, MetricLabels } from './computed-metric.ts';
 export { MetricsRegistry, exportedMetricNames } from './metrics-registry.ts';
 export type { MetricsRegistryOptions } from './metrics-registry.ts';

@@ -66,7 +66,7 @@ describe('the metric catalog', () => {
 
   it('uses only the shared label vocabulary plus one enumerating label per metric', () => {
     const vocabulary = new Set<string>([...instrumentLabels, ...sweepLabels, ...qualityLabels, ...recordLabels, 'path']);
-    const enumerating = new Set(['decision', 'reason', 'type', 'state', 'status', 'kind']);
+    const enumerating = new Set(['decision', 'reason', 'type', 'state', 'status', 'kind', 'bucket']);
     for (const spec of metricCatalog) {
       expect(spec.labels).toContain('component');
       for (const label of spec.labels) expect(vocabulary.has(label) || enumerating.has(label), `${spec.name}:${label}`).toBe(true);
@@ -77,10 +77,14 @@ describe('the metric catalog', () => {
     expect([...exportedMetricNames].sort()).toEqual(metricCatalog.filter((s) => s.registeredBy === undefined).map((s) => s.name).sort());
   });
 
-  it('leaves the recorder metrics (chassis_record_*) to @chassis/recording, and only those', () => {
+  it('leaves the recorder metrics (chassis_record_*) to @chassis/recording and the session metrics (chassis_live_*) to @chassis/live, and only those', () => {
     const delegated = metricCatalog.filter((s) => s.registeredBy !== undefined);
-    expect(delegated.length).toBeGreaterThan(0);
-    for (const spec of delegated) expect(spec.name.startsWith('chassis_record_') && spec.registeredBy === 'recording', spec.name).toBe(true);
+    expect(delegated.filter((s) => s.registeredBy === 'recording').length).toBeGreaterThan(0);
+    expect(delegated.filter((s) => s.registeredBy === 'live').length).toBeGreaterThan(0);
+    for (const spec of delegated) {
+      const owner = spec.name.startsWith('chassis_record_') ? 'recording' : spec.name.startsWith('chassis_live_') ? 'live' : 'none';
+      expect(spec.registeredBy, spec.name).toBe(owner);
+    }
   });
 
   it('recognises histogram suffixes and default metrics but not unknown chassis names', () => {

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { findBinary, isExportedSeries, metricCatalog, MetricsRegistry } from '../src/index.ts';
+import { findBinary, isExportedSeries, metricCatalog, metricSpec, MetricsRegistry } from '../src/index.ts';
 import { repoRoot } from './spawned-job.ts';
 
 const deployDir = join(repoRoot, 'deploy/monitoring');
@@ -72,10 +72,23 @@ describe('the shipped Prometheus configuration and alert rules', () => {
     for (const alert of alerts) expect(tested, `${alert} has a firing unit test`).toMatch(new RegExp(`alertname: ${alert}\\n\\s+exp_alerts:\\n\\s+- exp_labels`));
   });
 
+  it('feeds the promtool tests only series shaped like the exported ones: a catalog metric with exactly its catalog labels (plus the scrape labels job, instance, role)', () => {
+    const scrapeLabels = new Set(['job', 'instance', 'role']);
+    for (const file of ruleTestFiles) {
+      const doc = parseYaml(readFileSync(join(rulesDir, file), 'utf8')) as { tests: Array<{ input_series?: Array<{ series: string }> }> };
+      for (const { series } of doc.tests.flatMap((t) => t.input_series ?? [])) {
+        const [, name, body] = /^([a-zA-Z_:][a-zA-Z0-9_:]*)\{(.*)\}$/.exec(series)!;
+        if (name === 'up') continue;
+        const labels = [...body!.matchAll(/(\w+)="[^"]*"/g)].map((m) => m[1]!).filter((l) => !scrapeLabels.has(l));
+        expect([...labels].sort(), `${file}: ${series}`).toEqual([...(metricSpec(name!)?.labels ?? ['(not in the catalog)'])].sort());
+      }
+    }
+  });
+
   it('covers the required alerts, each with a severity, and references only exported metrics', () => {
     const rules = ruleFiles.flatMap((f) => (parseYaml(readFileSync(join(rulesDir, f), 'utf8')) as { groups: Array<{ rules: Array<{ alert: string; expr: string; labels: { severity: string } }> }> }).groups.flatMap((g) => g.rules));
     const names = rules.map((r) => r.alert);
-    for (const required of ['ChassisRiskDenialsSpike', 'ChassisKillSwitchEngaged', 'ChassisInvariantHalt', 'ChassisRunFailed', 'ChassisWorkerLost', 'ChassisSweepStalled', 'ChassisQuarantineSpike', 'ChassisDataRootNearlyFull', 'ChassisRecordFeedSilent', 'ChassisRecordGapBurst', 'ChassisRecordBufferFull']) {
+    for (const required of ['ChassisRiskDenialsSpike', 'ChassisKillSwitchEngaged', 'ChassisInvariantHalt', 'ChassisRunFailed', 'ChassisWorkerLost', 'ChassisSweepStalled', 'ChassisQuarantineSpike', 'ChassisDataRootNearlyFull', 'ChassisRecordFeedSilent', 'ChassisRecordGapBurst', 'ChassisRecordBufferFull', 'ChassisLiveKillSwitchEngaged', 'ChassisLiveReconciliationMismatch', 'ChassisLiveFeedDegraded', 'ChassisLiveOrderRejectsSpike']) {
       expect(names).toContain(required);
     }
     for (const rule of rules) {

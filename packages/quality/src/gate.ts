@@ -18,6 +18,7 @@ import {
 import { BookChecker } from './book-checker.ts';
 import { CheckCounter } from './checks.ts';
 import { ColumnBuilder } from './column-builder.ts';
+import { RecordAdmission } from './record-admission.ts';
 import { POW10, scan } from './decimal-scan.ts';
 import { DEFAULT_GATE_CONFIG, type GateConfig } from './gate-config.ts';
 import { defaultInstrumentMeta, type InstrumentResolver } from './instrument-meta.ts';
@@ -56,11 +57,9 @@ const DAY_NS = 86_400_000_000_000n;
 class InstrumentTrack {
   readonly segments: Record<CanonicalKind, Segment[]> = { book_delta: [], trade: [], bbo: [] };
   readonly book = new BookChecker();
-  lastUpdateId = -1n;
-  lastBboUpdateId = -2n;
+  readonly admission = new RecordAdmission();
   lastTsLocal = -1n;
   bookMessages = 0;
-  recentTradeIds: string[] = [];
   readonly c = {
     schema: new CheckCounter('schema', KINDS),
     sequence: new CheckCounter('sequence', ['book_delta']),
@@ -269,12 +268,13 @@ export async function runGate(
 
         if (r.kind === 'book_delta') {
           const uid = r.updateId ?? -1n;
-          if (r.updateId !== null && !r.isSnapshot && uid <= t.lastUpdateId) {
-            if (uid === t.lastUpdateId) t.c.duplicates.hit(where(r.source), `book update ${uid} repeated`);
-            else t.c.sequence.hit(where(r.source), `book update ${uid} after ${t.lastUpdateId}`);
+          const lastUid = t.admission.lastBookUpdateId;
+          const admission = t.admission.admit(r);
+          if (admission !== 'admit') {
+            if (admission === 'repeated_book_update') t.c.duplicates.hit(where(r.source), `book update ${uid} repeated`);
+            else t.c.sequence.hit(where(r.source), `book update ${uid} after ${lastUid}`);
             continue; // never store a repeated or backwards update: the book would apply it twice
           }
-          if (r.updateId !== null) t.lastUpdateId = uid;
           const seg = t.current('book_delta', r.tsEventNs, r.source);
           seg.startsWithSnapshot ??= r.isSnapshot;
           const b = seg.builder;
@@ -313,12 +313,10 @@ export async function runGate(
           }
           if (b.length >= config.partRows) await spill(storage, 'book_delta', seg);
         } else if (r.kind === 'trade') {
-          if (t.recentTradeIds.includes(r.tradeId)) {
+          if (t.admission.admit(r) !== 'admit') {
             t.c.duplicates.hit(where(r.source), `trade ${r.tradeId} repeated`);
             continue;
           }
-          t.recentTradeIds.push(r.tradeId);
-          if (t.recentTradeIds.length > 64) t.recentTradeIds.shift();
           const seg = t.current('trade', r.tsEventNs, r.source);
           const b = seg.builder;
           const i = b.row(r.tsEventNs, r.tsLocalNs);
@@ -342,11 +340,10 @@ export async function runGate(
           if (b.length >= config.partRows) await spill(storage, 'trade', seg);
         } else {
           const uid = r.updateId ?? -1n;
-          if (r.updateId !== null && uid === t.lastBboUpdateId) {
+          if (t.admission.admit(r) !== 'admit') {
             t.c.duplicates.hit(where(r.source), `bbo update ${uid} repeated`);
             continue;
           }
-          t.lastBboUpdateId = uid;
           const seg = t.current('bbo', r.tsEventNs, r.source);
           const b = seg.builder;
           const i = b.row(r.tsEventNs, r.tsLocalNs);

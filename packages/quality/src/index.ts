@@ -8,3 +8,4 @@ export { ColumnBuilder } from './column-builder.ts';
 export { scanDecimal } from './decimal-scan.ts';
 export { parseManifest, type DatasetManifest, type ManifestFile, type ManifestGap, type ManifestConnectionEvent } from './manifest.ts';
 export { runPendingManifests, pendingManifests, type ManifestRun } from './quality-run.ts';
+export { RecordAdmission, type Admission, type MarketRecord } from './record-admission.ts';

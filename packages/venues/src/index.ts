@@ -20,3 +20,5 @@ export { createFeedConnector } from './connectors/feed-connector.ts';
 export { venueProtocol } from './connectors/protocol-registry.ts';
 export { feedName } from './connectors/venue-protocol.ts';
 export type { VenueProtocol, VenueFamily, ConnectionPlan, KeepAlive, RateLimit, RestSnapshotSync, ResubscribeSync } from './connectors/venue-protocol.ts';
+export { backoffDelayMs, retryAfterMs } from './connectors/backoff.ts';
+export type { BackoffPolicy } from './connectors/backoff.ts';

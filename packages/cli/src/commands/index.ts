@@ -15,7 +15,26 @@ import { register as registerGc } from './gc.ts';
 import { register as registerSql } from './sql.ts';
 import { register as registerRecord } from './record.ts';
 import { register as registerEvents } from './events.ts';
+import { register as registerCtl } from './ctl.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: readonly RegisterCommand[] = [registerMonitor, registerImport, registerData, registerQuality, registerBacktest, registerReplay, registerDemo, registerSweep, registerWorker, registerReport, registerCompare, registerGc, registerSql, registerRecord, registerEvents];
+// One per line, so that adding a command is a one-line change.
+export const commands: readonly RegisterCommand[] = [
+  registerMonitor,
+  registerImport,
+  registerData,
+  registerQuality,
+  registerBacktest,
+  registerReplay,
+  registerDemo,
+  registerSweep,
+  registerWorker,
+  registerReport,
+  registerCompare,
+  registerGc,
+  registerSql,
+  registerRecord,
+  registerEvents,
+  registerCtl,
+];
