@@ -8,20 +8,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Instrument, MarketEvent } from '@chassis/core';
 import { FsStorage, readCanonical, type CanonicalKind } from '@chassis/storage';
-import { runPendingManifests, venueInstrumentMeta, type GateDatasetOutcome } from '@chassis/quality';
-import { HistoricalFeeder, instrumentFromMeta } from '@chassis/backtesting';
+import { runPendingManifests, type GateDatasetOutcome } from '@chassis/quality';
+import { HistoricalFeeder } from '@chassis/backtesting';
 import { MonotonicCaptureClock, type RecordingLog } from '@chassis/recording';
 import { createFeedConnector, type CapturedFrame, type ConnectionEvent, type ProtocolOverrides, type RecordChannel, type VenueId } from '@chassis/venues';
 import { startVenueServer, type VenueServer, type VenueServerOptions } from '../../../../test/venue-server/index.ts';
 import type { LiveClock, MarketInputSink } from '../contracts.ts';
 import { openMarketInput, type VenueMarketInput } from './market-input.ts';
 
-export const quietLog: RecordingLog = { info: () => {}, warn: () => {}, error: () => {} };
+export { specInstrument } from './spec-instrument.ts';
 
-/** The instrument as the quality gate would describe it before seeing data (the venue's spec table). */
-export function specInstrument(venue: VenueId, symbol: string): Instrument {
-  return instrumentFromMeta(venueInstrumentMeta(venue, symbol, { priceDecimals: 0, sizeDecimals: 0 }));
-}
+export const quietLog: RecordingLog = { info: () => {}, warn: () => {}, error: () => {} };
 
 export interface HealthChange {
   readonly instrument: string;

@@ -13,11 +13,6 @@ import { balanceDecimals, contractTerms, formatDecimalUnits, parseDecimalBigUnit
 import type { VenueAnswer } from '@chassis/venues';
 import type { VenueBalance, VenueFill, VenueOrderState, VenuePosition } from '../contracts.ts';
 
-/** The client order id the paper venue gives the core's order `orderId` (deterministic; no venue spelling to follow). */
-export function paperClientOrderId(orderId: number): string {
-  return `paper-${orderId}`;
-}
-
 interface Holding {
   readonly instrument: Instrument;
   /** Signed position, qty units (long > 0). */
@@ -38,7 +33,12 @@ export class PaperAccount {
   private readonly orders = new Map<number, MutableOrder>();
   private readonly trades: VenueFill[] = [];
 
-  constructor(instruments: readonly Instrument[], initialBalances: Readonly<Record<string, string>>) {
+  constructor(
+    instruments: readonly Instrument[],
+    initialBalances: Readonly<Record<string, string>>,
+    /** The venue client order id of the core's order id (client-order-id.ts, the session's). */
+    private readonly clientOrderId: (orderId: number) => string,
+  ) {
     this.decimals = balanceDecimals(instruments);
     for (const inst of instruments) {
       const t = contractTerms(inst);
@@ -57,7 +57,7 @@ export class PaperAccount {
     if (r.request !== 'new') return;
     this.orders.set(r.orderId, {
       orderId: r.orderId,
-      clientOrderId: paperClientOrderId(r.orderId),
+      clientOrderId: this.clientOrderId(r.orderId),
       venueOrderId: `sim-${r.orderId}`,
       instrument: r.instrument,
       side: r.side,

@@ -12,6 +12,7 @@ import fc from 'fast-check';
 import { balanceDecimals, createEngine, formatDecimalUnits, type Engine, type Event } from '@chassis/core';
 import { conservativeQueue, jitteredLatency } from '@chassis/venues';
 import { clockScenario, engineConfig, END_GRACE_NS, eventText, feedOrder, INSTRUMENT, probeStrategy, runScenario, type ClockScenario } from '../../../backtesting/src/clock-scenario.ts';
+import { clientOrderIds } from '../client-order-id.ts';
 import { ManualScheduler } from './manual-scheduler.ts';
 import { drivePaper } from './paper-drive.ts';
 import { createPaperVenue, type PaperVenue } from './paper-venue.ts';
@@ -31,6 +32,7 @@ async function paperRun(s: ClockScenario, deliverEverything = false): Promise<Pa
   const scheduler = new ManualScheduler(market[0]?.tsLocalNs ?? 0n);
   const venue = createPaperVenue({
     venue: INSTRUMENT.venue,
+    sessionId: 'clock',
     instruments: [INSTRUMENT],
     simulation: { queueModel: conservativeQueue(), latency: jitteredLatency(s.entryNs, s.responseNs, s.jitterNs), seed: s.seed },
     clock: scheduler,
@@ -96,6 +98,7 @@ describe('the paper venue against the backtest timeline', () => {
         const open = engine.view.execution.openOrders(id).filter((o) => o.status === 'accepted' || o.status === 'partially_filled');
         expect(account.openOrders.map((o) => o.orderId).sort()).toEqual(open.map((o) => o.orderId).sort());
         for (const o of open) expect((await venue.queryOrder(o.orderId))?.filledQtyUnits).toBe(o.filledQtyUnits);
+        for (const o of account.openOrders) expect(clientOrderIds('clock').decode(o.clientOrderId)).toBe(o.orderId);
       }),
       { numRuns: 40 },
     );

@@ -30,7 +30,8 @@ import { ChassisError, type Instrument, type MarketEvent, type RateBucketConfig,
 import { createSimulatedVenue, type SimulatedVenue, type SimulatedVenueConfig, type VenueAnswer } from '@chassis/venues';
 import { latencyModelFor, queueModelFor, type VenueModelDefinition } from '@chassis/backtesting';
 import type { LiveClock, LiveVenueAdapter, Scheduler, TimerHandle, VenueAccountState, VenueFill, VenueLinkEvent, VenueOrderState } from '../contracts.ts';
-import { PaperAccount, paperClientOrderId } from './paper-account.ts';
+import { clientOrderIds } from '../client-order-id.ts';
+import { PaperAccount } from './paper-account.ts';
 
 /** The simulated venue's models and seed (its configuration minus the instruments). */
 export type PaperSimulation = Omit<SimulatedVenueConfig, 'instruments'>;
@@ -48,6 +49,8 @@ export function paperSimulation(models: Pick<VenueModelDefinition, 'queue' | 'la
 export interface PaperVenueOptions {
   /** Venue id the session trades on (the instruments' venue; rate-limit scope). */
   readonly venue: string;
+  /** The session: client order ids are derived from it and the core's order ids (client-order-id.ts), as a live adapter's. */
+  readonly sessionId: string;
   readonly instruments: readonly Instrument[];
   /** Queue, latency and fee models and seed: `paperSimulation(definition.venue, definition.seed, instruments)` for a backtest's. */
   readonly simulation: PaperSimulation;
@@ -74,7 +77,8 @@ export class PaperVenue implements LiveVenueAdapter {
   constructor(private readonly o: PaperVenueOptions) {
     this.venue = o.venue;
     this.sim = createSimulatedVenue({ ...o.simulation, instruments: o.instruments });
-    this.account = new PaperAccount(o.instruments, o.initialBalances);
+    const ids = clientOrderIds(o.sessionId);
+    this.account = new PaperAccount(o.instruments, o.initialBalances, (orderId) => ids.encode(orderId));
   }
 
   onAnswer(sink: (answer: VenueAnswer) => void): void {
@@ -148,7 +152,7 @@ export class PaperVenue implements LiveVenueAdapter {
     const v = this.sim.openOrder(orderId);
     const known = this.account.order(orderId);
     if (v === undefined || known === null) return null;
-    return { ...known, priceUnits: v.priceUnits, qtyUnits: v.qtyUnits, filledQtyUnits: v.filledUnits, status: v.filledUnits > 0 ? 'partially_filled' : 'open', clientOrderId: paperClientOrderId(orderId) };
+    return { ...known, priceUnits: v.priceUnits, qtyUnits: v.qtyUnits, filledQtyUnits: v.filledUnits, status: v.filledUnits > 0 ? 'partially_filled' : 'open' };
   }
 
   // ----------------------------------------------------------------------- the merged run

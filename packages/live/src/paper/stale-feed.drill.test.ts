@@ -58,6 +58,7 @@ describe('stale feed drill (paper, binance-usdm BTCUSDT)', () => {
     const engine = createEngine(config, tradeFollower(instrument.id, instrument.tickUnits, instrument.lotUnits));
     const venue = createPaperVenue({
       venue: instrument.venue,
+      sessionId: 'stale-feed-drill',
       instruments: [instrument],
       simulation: paperSimulation({ queue: { model: 'conservative' }, latency: { model: 'constant', entryUs: 1000, responseUs: 1000 }, tradeThroughFill: 'whole_order', fees: {} }, 1, [instrument]),
       clock,
