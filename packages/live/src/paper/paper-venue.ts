@@ -49,8 +49,11 @@ export function paperSimulation(models: Pick<VenueModelDefinition, 'queue' | 'la
 export interface PaperVenueOptions {
   /** Venue id the session trades on (the instruments' venue; rate-limit scope). */
   readonly venue: string;
-  /** The session: client order ids are derived from it and the core's order ids (client-order-id.ts), as a live adapter's. */
-  readonly sessionId: string;
+  /**
+   * The session: client order ids are derived from it and the core's order ids (client-order-id.ts),
+   * as a live adapter's. Default 'paper' (a simulated venue has no other session's orders to tell apart).
+   */
+  readonly sessionId?: string;
   readonly instruments: readonly Instrument[];
   /** Queue, latency and fee models and seed: `paperSimulation(definition.venue, definition.seed, instruments)` for a backtest's. */
   readonly simulation: PaperSimulation;
@@ -77,7 +80,7 @@ export class PaperVenue implements LiveVenueAdapter {
   constructor(private readonly o: PaperVenueOptions) {
     this.venue = o.venue;
     this.sim = createSimulatedVenue({ ...o.simulation, instruments: o.instruments });
-    const ids = clientOrderIds(o.sessionId);
+    const ids = clientOrderIds(o.sessionId ?? 'paper');
     this.account = new PaperAccount(o.instruments, o.initialBalances, (orderId) => ids.encode(orderId));
   }
 
