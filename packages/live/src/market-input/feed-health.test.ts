@@ -21,7 +21,10 @@ describe('FeedHealth', () => {
   it('degrades every instrument of the feed for a feed-wide sign', () => {
     const { health, changes } = tracker(true);
     health.degrade(null, 'reconnect-scheduled');
-    expect(changes).toEqual([['v:A', 'degraded'], ['v:B', 'degraded']]);
+    expect(changes).toEqual([
+      ['v:A', 'degraded'],
+      ['v:B', 'degraded'],
+    ]);
   });
 
   it('restores a book instrument only once a snapshot was applied after its book was lost', () => {
@@ -33,7 +36,10 @@ describe('FeedHealth', () => {
     expect(changes).toEqual([['v:A', 'degraded']]);
     health.snapshotApplied('v:A');
     health.settle();
-    expect(changes).toEqual([['v:A', 'degraded'], ['v:A', 'restored']]);
+    expect(changes).toEqual([
+      ['v:A', 'degraded'],
+      ['v:A', 'restored'],
+    ]);
   });
 
   it('restores a book that never lost sync on the next completed book sync, not on market data alone', () => {
@@ -45,7 +51,10 @@ describe('FeedHealth', () => {
     expect(changes).toEqual([['v:A', 'degraded']]);
     health.bookSynced('v:A', 'synced');
     health.settle();
-    expect(changes).toEqual([['v:A', 'degraded'], ['v:A', 'restored']]);
+    expect(changes).toEqual([
+      ['v:A', 'degraded'],
+      ['v:A', 'restored'],
+    ]);
   });
 
   it('forgets evidence gathered before a later degradation', () => {
@@ -62,6 +71,10 @@ describe('FeedHealth', () => {
     health.degrade(null, 'silent');
     health.marketData('v:B');
     health.settle();
-    expect(changes).toEqual([['v:A', 'degraded'], ['v:B', 'degraded'], ['v:B', 'restored']]);
+    expect(changes).toEqual([
+      ['v:A', 'degraded'],
+      ['v:B', 'degraded'],
+      ['v:B', 'restored'],
+    ]);
   });
 });

@@ -9,7 +9,16 @@
  * realised PnL − fees in the settlement asset, with the position's basis reduced pro rata on a
  * reduction (average cost), the way the engine books it, so that the two agree to the unit.
  */
-import { balanceDecimals, contractTerms, formatDecimalUnits, parseDecimalBigUnits, signedValueUnits, ChassisError, type Instrument, type RequestSentEvent } from '@chassis/core';
+import {
+  balanceDecimals,
+  contractTerms,
+  formatDecimalUnits,
+  parseDecimalBigUnits,
+  signedValueUnits,
+  ChassisError,
+  type Instrument,
+  type RequestSentEvent,
+} from '@chassis/core';
 import type { VenueAnswer } from '@chassis/venues';
 import type { VenueBalance, VenueFill, VenueOrderState, VenuePosition } from '../contracts.ts';
 
@@ -43,11 +52,21 @@ export class PaperAccount {
     for (const inst of instruments) {
       const t = contractTerms(inst);
       const scale = (ccy: string, d: number) => 10n ** BigInt(this.decimals.get(ccy)! - d);
-      this.holdings.set(inst.id, { instrument: inst, qtyUnits: 0, costUnits: 0n, settlementScale: scale(t.settlementCurrency, t.settlementDecimals), baseScale: inst.contractType === 'spot' ? scale(inst.baseCurrency, inst.sizeDecimals) : 0n });
+      this.holdings.set(inst.id, {
+        instrument: inst,
+        qtyUnits: 0,
+        costUnits: 0n,
+        settlementScale: scale(t.settlementCurrency, t.settlementDecimals),
+        baseScale: inst.contractType === 'spot' ? scale(inst.baseCurrency, inst.sizeDecimals) : 0n,
+      });
     }
     for (const [ccy, text] of Object.entries(initialBalances)) {
       const d = this.decimals.get(ccy);
-      if (d === undefined) throw new ChassisError('E_PAPER_CONFIG', `paper balance ${ccy}: no instrument of the session settles in ${ccy} (${[...this.decimals.keys()].join(', ')})`);
+      if (d === undefined)
+        throw new ChassisError(
+          'E_PAPER_CONFIG',
+          `paper balance ${ccy}: no instrument of the session settles in ${ccy} (${[...this.decimals.keys()].join(', ')})`,
+        );
       this.wallet.set(ccy, parseDecimalBigUnits(text, d));
     }
   }
@@ -114,13 +133,26 @@ export class PaperAccount {
   }
 
   balances(): VenueBalance[] {
-    return [...this.wallet].map(([asset, units]) => ({ asset, amount: formatDecimalUnits(units, this.decimals.get(asset)!) }));
+    return [...this.wallet].map(([asset, units]) => ({
+      asset,
+      amount: formatDecimalUnits(units, this.decimals.get(asset)!),
+    }));
   }
 
   private trade(o: MutableOrder, a: Extract<VenueAnswer, { kind: 'order_filled' }>): void {
     const h = this.holdings.get(o.instrument);
     if (h === undefined) return;
-    this.trades.push({ orderId: o.orderId, clientOrderId: o.clientOrderId, fillId: a.fillId, instrument: o.instrument, priceUnits: a.priceUnits, qtyUnits: a.qtyUnits, liquidity: a.liquidity, feeUnits: a.feeUnits, tsEventNs: a.tsEventNs });
+    this.trades.push({
+      orderId: o.orderId,
+      clientOrderId: o.clientOrderId,
+      fillId: a.fillId,
+      instrument: o.instrument,
+      priceUnits: a.priceUnits,
+      qtyUnits: a.qtyUnits,
+      liquidity: a.liquidity,
+      feeUnits: a.feeUnits,
+      tsEventNs: a.tsEventNs,
+    });
     const inst = h.instrument;
     const q = o.side === 'buy' ? a.qtyUnits : -a.qtyUnits;
     const value = signedValueUnits(inst, a.priceUnits, q);
