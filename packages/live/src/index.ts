@@ -35,7 +35,7 @@ export type { OrderPair } from './compare/order-pairs.ts';
 export { openMarketInput, VenueMarketInput, type MarketInputOptions, type MarketInputStats, type SessionRecordingOptions } from './market-input/market-input.ts';
 export { FeedHealth, type FeedHealthListener } from './market-input/feed-health.ts';
 export { createPaperVenue, paperSimulation, PaperVenue, type PaperVenueOptions, type PaperSimulation } from './paper/paper-venue.ts';
-export { PaperAccount, paperClientOrderId } from './paper/paper-account.ts';
+export { PaperAccount } from './paper/paper-account.ts';
 export { ManualScheduler } from './paper/manual-scheduler.ts';
 
 // Binance USD-M live venue adapter and the deterministic client order ids (venues/binance-usdm/, client-order-id.ts).

@@ -39,7 +39,10 @@ export function drivePaper(o: PaperDriveOptions): Event[] {
     events.push(event);
     lastLocalNs = event.tsLocalNs;
     const result = engine.step(event);
-    if (result.violation) throw new Error(`invariant violation at seq ${event.seq}: ${JSON.stringify(result.violation, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}`);
+    if (result.violation)
+      throw new Error(
+        `invariant violation at seq ${event.seq}: ${JSON.stringify(result.violation, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}`,
+      );
     for (const r of result.requestsSent) {
       seq = r.seq;
       events.push(r);
@@ -60,7 +63,15 @@ export function drivePaper(o: PaperDriveOptions): Event[] {
       obligations.delete(ob.scope);
       if (engine.view.execution.pending().length === 0) return;
       const ts = ob.dueTsLocalNs > lastLocalNs ? ob.dueTsLocalNs : lastLocalNs;
-      append({ kind: 'control_time', tsEventNs: ts, tsLocalNs: ts, dueTsLocalNs: ob.dueTsLocalNs, reason: ob.reason, scope: ob.scope, obligationSeq: ob.derivedAtSeq });
+      append({
+        kind: 'control_time',
+        tsEventNs: ts,
+        tsLocalNs: ts,
+        dueTsLocalNs: ob.dueTsLocalNs,
+        reason: ob.reason,
+        scope: ob.scope,
+        obligationSeq: ob.derivedAtSeq,
+      });
     });
     obligations.set(ob.scope, handle);
   };
@@ -69,7 +80,13 @@ export function drivePaper(o: PaperDriveOptions): Event[] {
   venue.start();
   const first = o.market[0];
   if (first === undefined) return events;
-  append({ kind: 'session', tsEventNs: first.tsLocalNs, tsLocalNs: first.tsLocalNs, state: 'start', sessionId: o.sessionId });
+  append({
+    kind: 'session',
+    tsEventNs: first.tsLocalNs,
+    tsLocalNs: first.tsLocalNs,
+    state: 'start',
+    sessionId: o.sessionId,
+  });
   for (const m of o.market) {
     scheduler.advanceTo(m.tsLocalNs);
     venue.onMarket(m);
@@ -80,7 +97,8 @@ export function drivePaper(o: PaperDriveOptions): Event[] {
     draining = true;
     for (const handle of obligations.values()) handle.cancel();
     obligations.clear();
-    for (let n = 0, due = scheduler.nextDueNs(); due !== null && n < MAX_DELIVERIES; n++, due = scheduler.nextDueNs()) scheduler.advanceTo(due, true);
+    for (let n = 0, due = scheduler.nextDueNs(); due !== null && n < MAX_DELIVERIES; n++, due = scheduler.nextDueNs())
+      scheduler.advanceTo(due, true);
   }
   append({ kind: 'session', tsEventNs: lastLocalNs, tsLocalNs: lastLocalNs, state: 'end', sessionId: o.sessionId });
   venue.stop();

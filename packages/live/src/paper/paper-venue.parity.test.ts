@@ -11,7 +11,18 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { balanceDecimals, createEngine, formatDecimalUnits, type Engine, type Event } from '@chassis/core';
 import { conservativeQueue, jitteredLatency } from '@chassis/venues';
-import { clockScenario, engineConfig, END_GRACE_NS, eventText, feedOrder, INSTRUMENT, probeStrategy, runScenario, type ClockScenario } from '../../../backtesting/src/clock-scenario.ts';
+import {
+  clockScenario,
+  engineConfig,
+  END_GRACE_NS,
+  eventText,
+  feedOrder,
+  INSTRUMENT,
+  probeStrategy,
+  runScenario,
+  type ClockScenario,
+} from '../../../backtesting/src/clock-scenario.ts';
+import { clientOrderIds } from '../client-order-id.ts';
 import { ManualScheduler } from './manual-scheduler.ts';
 import { drivePaper } from './paper-drive.ts';
 import { createPaperVenue, type PaperVenue } from './paper-venue.ts';
@@ -31,16 +42,31 @@ async function paperRun(s: ClockScenario, deliverEverything = false): Promise<Pa
   const scheduler = new ManualScheduler(market[0]?.tsLocalNs ?? 0n);
   const venue = createPaperVenue({
     venue: INSTRUMENT.venue,
+    sessionId: 'clock',
     instruments: [INSTRUMENT],
-    simulation: { queueModel: conservativeQueue(), latency: jitteredLatency(s.entryNs, s.responseNs, s.jitterNs), seed: s.seed },
+    simulation: {
+      queueModel: conservativeQueue(),
+      latency: jitteredLatency(s.entryNs, s.responseNs, s.jitterNs),
+      seed: s.seed,
+    },
     clock: scheduler,
     scheduler,
     rateBuckets: engineConfig().executionControl.rateBuckets,
     // The engine's starting balance, as the decimal text a configuration states it in.
-    initialBalances: { USDT: formatDecimalUnits(engineConfig().initialBalances!['USDT']!, balanceDecimals([INSTRUMENT]).get('USDT')!) },
+    initialBalances: {
+      USDT: formatDecimalUnits(engineConfig().initialBalances!['USDT']!, balanceDecimals([INSTRUMENT]).get('USDT')!),
+    },
   });
   const engine = createEngine(engineConfig(), probeStrategy());
-  const events = drivePaper({ engine, venue, scheduler, market, endGraceNs: END_GRACE_NS, sessionId: 'clock', deliverEverything });
+  const events = drivePaper({
+    engine,
+    venue,
+    scheduler,
+    market,
+    endGraceNs: END_GRACE_NS,
+    sessionId: 'clock',
+    deliverEverything,
+  });
   return { events, stateHash: engine.stateHash(), engine, venue };
 }
 
@@ -52,12 +78,18 @@ async function paperRun(s: ClockScenario, deliverEverything = false): Promise<Pa
  * all before the core sees the first.
  */
 function receivedOneByOne(s: ClockScenario): ClockScenario {
-  return { ...s, steps: s.steps.map((st) => ({ ...st, gapNs: st.gapNs + 1_000_000, feedLatencyNs: 0 })), offsetNs: RECEIPT_OFFSET_NS };
+  return {
+    ...s,
+    steps: s.steps.map((st) => ({ ...st, gapNs: st.gapNs + 1_000_000, feedLatencyNs: 0 })),
+    offsetNs: RECEIPT_OFFSET_NS,
+  };
 }
 
 /** The backtest's execution events carry exchange time − offset (the venue's clock); the paper venue's venue clock is the local one. */
 function onLocalClock(e: Event): Event {
-  return e.kind.startsWith('order_') || e.kind === 'cancel_replace_rejected' ? { ...e, tsEventNs: e.tsEventNs + RECEIPT_OFFSET_NS } : e;
+  return e.kind.startsWith('order_') || e.kind === 'cancel_replace_rejected'
+    ? { ...e, tsEventNs: e.tsEventNs + RECEIPT_OFFSET_NS }
+    : e;
 }
 
 describe('the paper venue against the backtest timeline', () => {
@@ -90,12 +122,19 @@ describe('the paper venue against the backtest timeline', () => {
         const id = INSTRUMENT.id;
         expect(account.positions).toEqual([{ instrument: id, qtyUnits: engine.view.execution.position(id).qtyUnits }]);
         const usdt = engine.view.execution.balance('USDT');
-        expect(account.balances).toEqual([{ asset: 'USDT', amount: formatDecimalUnits(usdt, engine.view.execution.balanceDecimals('USDT')) }]);
+        expect(account.balances).toEqual([
+          { asset: 'USDT', amount: formatDecimalUnits(usdt, engine.view.execution.balanceDecimals('USDT')) },
+        ]);
         const fills = events.filter((e) => e.kind === 'order_filled');
-        expect((await venue.recentFills(0n, id)).map((f) => [f.orderId, f.fillId, f.priceUnits, f.qtyUnits, f.feeUnits])).toEqual(fills.map((f) => [f.orderId, f.fillId, f.priceUnits, f.qtyUnits, f.feeUnits]));
-        const open = engine.view.execution.openOrders(id).filter((o) => o.status === 'accepted' || o.status === 'partially_filled');
+        expect(
+          (await venue.recentFills(0n, id)).map((f) => [f.orderId, f.fillId, f.priceUnits, f.qtyUnits, f.feeUnits]),
+        ).toEqual(fills.map((f) => [f.orderId, f.fillId, f.priceUnits, f.qtyUnits, f.feeUnits]));
+        const open = engine.view.execution
+          .openOrders(id)
+          .filter((o) => o.status === 'accepted' || o.status === 'partially_filled');
         expect(account.openOrders.map((o) => o.orderId).sort()).toEqual(open.map((o) => o.orderId).sort());
         for (const o of open) expect((await venue.queryOrder(o.orderId))?.filledQtyUnits).toBe(o.filledQtyUnits);
+        for (const o of account.openOrders) expect(clientOrderIds('clock').decode(o.clientOrderId)).toBe(o.orderId);
       }),
       { numRuns: 40 },
     );

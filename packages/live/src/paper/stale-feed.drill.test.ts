@@ -7,10 +7,26 @@
  * (the session runtime is another part): wall-clock stamps, paper answers on timers.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { createEngine, type EngineConfig, type Event, type EventDraft, type Intent, type IntentDeniedEvent, type RequestSentEvent, type Strategy } from '@chassis/core';
+import {
+  createEngine,
+  type EngineConfig,
+  type Event,
+  type EventDraft,
+  type Intent,
+  type IntentDeniedEvent,
+  type RequestSentEvent,
+  type Strategy,
+} from '@chassis/core';
 import { MonotonicCaptureClock } from '@chassis/recording';
 import type { LiveClock, Scheduler } from '../contracts.ts';
-import { finishLiveFeed, removeLiveFeedRoots, specInstrument, startLiveFeed, syncThenReplay, until } from '../market-input/live-feed.ts';
+import {
+  finishLiveFeed,
+  removeLiveFeedRoots,
+  specInstrument,
+  startLiveFeed,
+  syncThenReplay,
+  until,
+} from '../market-input/live-feed.ts';
 import { createPaperVenue, paperSimulation } from './paper-venue.ts';
 
 afterAll(removeLiveFeedRoots);
@@ -33,7 +49,19 @@ function tradeFollower(instrumentId: string, tickUnits: number, lotUnits: number
       const target = event.priceUnits - ticks * tickUnits;
       const live = view.execution.openOrders(instrumentId).find((o) => o.clientTag === 'f');
       const queued = view.execution.pending(instrumentId).some((p) => p.clientTag === 'f');
-      if (live === undefined) return queued ? [] : [{ type: 'new', instrument: instrumentId, side: 'buy', priceUnits: target, qtyUnits: lotUnits, clientTag: 'f' }];
+      if (live === undefined)
+        return queued
+          ? []
+          : [
+              {
+                type: 'new',
+                instrument: instrumentId,
+                side: 'buy',
+                priceUnits: target,
+                qtyUnits: lotUnits,
+                clientTag: 'f',
+              },
+            ];
       if (live.inflight !== null || live.priceUnits === target) return [];
       return [{ type: 'replace', orderId: live.orderId, priceUnits: target, qtyUnits: lotUnits }];
     },
@@ -48,9 +76,30 @@ describe('stale feed drill (paper, binance-usdm BTCUSDT)', () => {
     const clock = new MonotonicCaptureClock();
     const config: EngineConfig = {
       instruments: [instrument],
-      triggers: { kinds: ['bbo', 'trade', 'order_filled', 'order_cancelled', 'order_rejected', 'order_replaced', 'cancel_replace_rejected', 'control_time'] },
+      triggers: {
+        kinds: [
+          'bbo',
+          'trade',
+          'order_filled',
+          'order_cancelled',
+          'order_rejected',
+          'order_replaced',
+          'cancel_replace_rejected',
+          'control_time',
+        ],
+      },
       risk: {},
-      executionControl: { rateBuckets: [{ scope: instrument.venue, capacity: 1000, refillTokens: 1000, refillIntervalNs: 1_000_000_000n, weights: { new: 1, replace: 1, cancel: 1 } }] },
+      executionControl: {
+        rateBuckets: [
+          {
+            scope: instrument.venue,
+            capacity: 1000,
+            refillTokens: 1000,
+            refillIntervalNs: 1_000_000_000n,
+            weights: { new: 1, replace: 1, cancel: 1 },
+          },
+        ],
+      },
       maxConsecutiveStrategyFailures: 3,
       recordIntentDenials: true,
       initialBalances: { USDT: 10n ** 14n },
@@ -58,8 +107,18 @@ describe('stale feed drill (paper, binance-usdm BTCUSDT)', () => {
     const engine = createEngine(config, tradeFollower(instrument.id, instrument.tickUnits, instrument.lotUnits));
     const venue = createPaperVenue({
       venue: instrument.venue,
+      sessionId: 'stale-feed-drill',
       instruments: [instrument],
-      simulation: paperSimulation({ queue: { model: 'conservative' }, latency: { model: 'constant', entryUs: 1000, responseUs: 1000 }, tradeThroughFill: 'whole_order', fees: {} }, 1, [instrument]),
+      simulation: paperSimulation(
+        {
+          queue: { model: 'conservative' },
+          latency: { model: 'constant', entryUs: 1000, responseUs: 1000 },
+          tradeThroughFill: 'whole_order',
+          fees: {},
+        },
+        1,
+        [instrument],
+      ),
       clock,
       scheduler: timerScheduler(clock),
       rateBuckets: config.executionControl.rateBuckets,
@@ -103,17 +162,22 @@ describe('stale feed drill (paper, binance-usdm BTCUSDT)', () => {
       },
     });
     await syncThenReplay(feed);
-    const quotes = (from: number, to = stream.length) => stream.slice(from, to).filter((e): e is RequestSentEvent => e.kind === 'request_sent' && e.request !== 'cancel');
+    const quotes = (from: number, to = stream.length) =>
+      stream.slice(from, to).filter((e): e is RequestSentEvent => e.kind === 'request_sent' && e.request !== 'cancel');
     await until('the quoter to quote', () => quotes(0).length >= 4);
 
     // The venue stops publishing: the connection stays open, the input hears nothing.
     feed.venue.pause();
-    await until('the feed to be degraded', () => stream.some((e) => e.kind === 'feed_health' && e.state === 'degraded'));
+    await until('the feed to be degraded', () =>
+      stream.some((e) => e.kind === 'feed_health' && e.state === 'degraded'),
+    );
     await new Promise((r) => setTimeout(r, 300));
     // The replacement connection's book snapshot comes late: trades flow meanwhile, the book waits.
     feed.venue.drill({ kind: 'delay-snapshot', delayMs: 1_000 });
     feed.venue.resume();
-    await until('the feed to be restored', () => stream.some((e) => e.kind === 'feed_health' && e.state === 'restored'));
+    await until('the feed to be restored', () =>
+      stream.some((e) => e.kind === 'feed_health' && e.state === 'restored'),
+    );
     const restoredAt = stream.findIndex((e) => e.kind === 'feed_health' && e.state === 'restored');
     await until('quoting to resume', () => quotes(restoredAt).length > 0);
     await finishLiveFeed(feed, { now: true });
@@ -125,7 +189,9 @@ describe('stale feed drill (paper, binance-usdm BTCUSDT)', () => {
     expect(quotes(0, degradedAt).length).toBeGreaterThanOrEqual(4);
     // Degraded: not one new or replace request left the core.
     expect(quotes(degradedAt, restoredAt)).toEqual([]);
-    const denied = stream.slice(degradedAt, restoredAt).filter((e): e is IntentDeniedEvent => e.kind === 'intent_denied');
+    const denied = stream
+      .slice(degradedAt, restoredAt)
+      .filter((e): e is IntentDeniedEvent => e.kind === 'intent_denied');
     expect(denied.length).toBeGreaterThan(0);
     expect(denied.map((d) => d.reason).filter((r) => r !== 'feed_degraded')).toEqual([]);
     expect(engine.view.control.feedDegraded(instrument.id)).toBe(false);
