@@ -84,9 +84,12 @@ describe('faults', () => {
 
   it('pauseUserStream: events during the pause are never delivered; the fill is found by querying', async () => {
     const { e, c, s } = await connected();
-    e.faults.pauseUserStream(400);
+    const pauseMs = 3_000;
+    const pausedAt = Date.now();
+    e.faults.pauseUserStream(pauseMs);
     expect((await marketBuy(c, 'during-outage')).status).toBe(200);
-    await settle(500);
+    expect(Date.now() - pausedAt).toBeLessThan(pauseMs); // the fill happened inside the pause
+    await settle(pauseMs - (Date.now() - pausedAt) + 100);
     expect(s.events).toEqual([]);
     const trades = (await c.signed('GET', '/fapi/v1/userTrades', { symbol: 'BTCUSDT' })).json as { orderId: number }[];
     expect(trades.length).toBeGreaterThan(0);
@@ -139,12 +142,15 @@ describe('faults', () => {
   });
 
   it('a listen key expires by itself after its validity unless kept alive', async () => {
-    const { c, s } = await connected({ listenKeyValidityMs: 400 });
-    await settle(250);
+    const validityMs = 2_000;
+    const { c, s } = await connected({ listenKeyValidityMs: validityMs });
+    const keptAliveAt = Date.now();
     expect((await c.keyed('PUT', '/fapi/v1/listenKey')).status).toBe(200);
-    await settle(250);
-    expect(s.events).toEqual([]);
-    await s.waitFor((ev) => ev['e'] === 'listenKeyExpired', 2_000);
+    await settle(validityMs / 2);
+    expect((await c.keyed('PUT', '/fapi/v1/listenKey')).status).toBe(200);
+    await settle(validityMs - (Date.now() - keptAliveAt) + 100);
+    expect(s.events).toEqual([]); // past the first validity, but kept alive
+    await s.waitFor((ev) => ev['e'] === 'listenKeyExpired', 5_000);
   });
 
   it('closeWebSockets: closes the user stream and the market-data connections', async () => {
