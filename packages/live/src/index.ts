@@ -72,3 +72,20 @@ export { formatSessionStatus } from './control/status-text.ts';
 // Session metrics (metrics/): the chassis_live_* metrics of the monitoring catalog.
 export { createLiveMetrics } from './metrics/live-metrics.ts';
 export type { LiveMetrics, LiveMetricsLabels } from './metrics/live-metrics.ts';
+export type { RateLimitUse } from './metrics/live-metrics.ts';
+
+// The session runtime (session/): live.yaml, the session loop, recovery, `chassis paper` / `chassis live`.
+export { liveConfigSchema, parseLiveConfig, parseLiveConfigText, readLiveConfigFile } from './live-config.ts';
+export type { LiveConfig, LiveConfigInput, RateLimit } from './live-config.ts';
+export { venueRateLimits, bucketWithin } from './session/venue-rate-limits.ts';
+export { resolveInstruments } from './session/instrument-resolution.ts';
+export type { CatalogInstrumentLookup } from './session/instrument-resolution.ts';
+export { engineConfigOfLive, catalogInstruments, rateBucketOf } from './session/engine-definition.ts';
+export { WallClock, TimerScheduler } from './session/live-clock.ts';
+export { LiveSession } from './session/live-session.ts';
+export type { LiveSessionParts, SessionLog, Resumed } from './session/live-session.ts';
+export { createSession, recoverSession } from './session/session-directory.ts';
+export type { OpenedSession, Recovery, NewSession } from './session/session-directory.ts';
+export { runSession, liveCredentials, credentialVariables } from './session/run-session.ts';
+export type { RunSessionOptions, SessionWiring, WiringContext } from './session/run-session.ts';
+export { defaultWiring } from './session/session-wiring.ts';

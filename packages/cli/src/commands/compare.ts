@@ -49,10 +49,11 @@ export function register(program: Command): void {
     .option('--json', 'session parity: print the whole report as JSON')
     .option('--limit <n>', 'session parity: differences listed', '20')
     .option('--match-window-ms <ms>', 'session parity: orders of the same intent requested further apart are not paired', '1000')
-    .action((dirs: string[], flags: { metric: string; html?: string; json?: boolean; limit: string; matchWindowMs: string }) => {
+    .option('--data <dir>', 'session parity: data root whose catalog holds the backtest\'s datasets (default: the run\'s own root)')
+    .action(async (dirs: string[], flags: { metric: string; html?: string; json?: boolean; limit: string; matchWindowMs: string; data?: string }) => {
       if (dirs.length < 2) throw new ChassisError('E_USAGE', 'compare needs at least two run directories');
       if (dirs.some(isSessionDir)) {
-        compareSession(dirs, flags);
+        await compareSession(dirs, flags);
         return;
       }
       const runs = comparedRuns(dirs);
@@ -65,12 +66,12 @@ export function register(program: Command): void {
     });
 }
 
-function compareSession(dirs: readonly string[], flags: { html?: string; json?: boolean; limit: string; matchWindowMs: string }): void {
+async function compareSession(dirs: readonly string[], flags: { html?: string; json?: boolean; limit: string; matchWindowMs: string; data?: string }): Promise<void> {
   if (dirs.length !== 2 || flags.html) throw new ChassisError('E_USAGE', 'a session is compared with one backtest run: compare <paper-session> <backtest-run> (no --html)');
   const matchWindowMs = Number(flags.matchWindowMs);
   const limit = Number(flags.limit);
   if (!(matchWindowMs >= 0)) throw new ChassisError('E_USAGE', `--match-window-ms expects a non-negative number, got "${flags.matchWindowMs}"`);
   if (!Number.isSafeInteger(limit) || limit < 0) throw new ChassisError('E_USAGE', `--limit expects a non-negative integer, got "${flags.limit}"`);
-  const report = compareSessionWithRun(dirs[0]!, dirs[1]!, { matchWindowMs });
+  const report = await compareSessionWithRun(dirs[0]!, dirs[1]!, { matchWindowMs, ...(flags.data ? { dataRoot: flags.data } : {}) });
   process.stdout.write(`${flags.json ? canonicalJson(report) : formatParityReport(report, limit)}\n`);
 }

@@ -16,6 +16,8 @@ import { register as registerSql } from './sql.ts';
 import { register as registerRecord } from './record.ts';
 import { register as registerEvents } from './events.ts';
 import { register as registerCtl } from './ctl.ts';
+import { register as registerPaper } from './paper.ts';
+import { register as registerLive } from './live.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -37,4 +39,6 @@ export const commands: readonly RegisterCommand[] = [
   registerRecord,
   registerEvents,
   registerCtl,
+  registerPaper,
+  registerLive,
 ];

@@ -31,8 +31,8 @@ import type {
   VenueOrderState,
 } from '../../contracts.ts';
 import type { VenueAnswer } from '@chassis/venues';
-import { clientOrderIds } from './client-order-id.ts';
-import type { ClientOrderIds } from './client-order-id.ts';
+import { clientOrderIds } from '../../client-order-id.ts';
+import type { ClientOrderIds } from '../../client-order-id.ts';
 import type { CcxtCredentials } from './credentials.ts';
 import { pinToEndpoint } from './endpoint.ts';
 import { ExecutionPoller } from './execution-poller.ts';

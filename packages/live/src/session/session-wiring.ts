@@ -1,0 +1,91 @@
+/**
+ * The wiring `chassis paper` and `chassis live` use: the market input over the venue's
+ * recording connector (raw frames recorded under the data root), and
+ * - paper: the paper venue (the backtest's simulated venue in real time, live.yaml `paper:`
+ *   models); each market event reaches the paper venue just before the session appends it, so
+ *   the venue's answers due by then come first, as on the backtest timeline;
+ * - live: the native Binance USD-M adapter (credentials from the environment only).
+ * Once the session runs, its control API (loopback, bearer token) is started.
+ */
+import { ChassisError, type EventDraft, type MarketEvent } from '@chassis/core';
+import { defaultBalances } from '@chassis/backtesting';
+import { openStorage } from '@chassis/storage';
+import type { LiveVenueAdapter, MarketInput, MarketInputSink } from '../contracts.ts';
+import { openMarketInput } from '../market-input/market-input.ts';
+import { createPaperVenue, paperSimulation, type PaperVenue } from '../paper/paper-venue.ts';
+import { createBinanceUsdmAdapter } from '../venues/binance-usdm/adapter.ts';
+import { BinanceCredentials } from '../venues/binance-usdm/signing.ts';
+import { startControlServer } from '../control/control-server.ts';
+import { rateBucketOf } from './engine-definition.ts';
+import type { SessionWiring, WiringContext } from './run-session.ts';
+
+/** The market input, with each event handed to the paper venue first (paper mode). */
+function feedingPaper(input: MarketInput, paper: PaperVenue): MarketInput {
+  return {
+    start(sink: MarketInputSink): void {
+      input.start({
+        market(event: EventDraft<MarketEvent>): void {
+          paper.onMarket(event);
+          sink.market(event);
+        },
+        feedHealth: (instrument, state, reason) => sink.feedHealth(instrument, state, reason),
+      });
+    },
+    stop: (reason) => input.stop(reason),
+  };
+}
+
+function paperVenueOf(c: WiringContext): PaperVenue {
+  const first = c.instruments[0]!;
+  return createPaperVenue({
+    venue: c.config.venue,
+    instruments: c.instruments,
+    simulation: paperSimulation(c.config.paper, c.config.paper.seed, c.instruments),
+    clock: c.clock,
+    scheduler: c.scheduler,
+    rateBuckets: [rateBucketOf(c.config)],
+    initialBalances: c.config.balances ?? defaultBalances(first),
+  });
+}
+
+function liveAdapterOf(c: WiringContext): LiveVenueAdapter {
+  if (c.config.venue !== 'binance-usdm') {
+    throw new ChassisError('E_LIVE_UNAVAILABLE', `chassis live trades binance-usdm natively; ${c.config.venue} is not wired to a live adapter in this build`, { exitCode: 2 });
+  }
+  const { apiKey, apiSecret } = c.credentials!;
+  return createBinanceUsdmAdapter({
+    sessionId: c.sessionId,
+    instruments: c.instruments,
+    credentials: new BinanceCredentials(apiKey, apiSecret),
+    ...(c.restEndpoint ? { restBaseUrl: c.restEndpoint } : {}),
+    ...(c.endpoint ? { wsBaseUrl: c.endpoint } : {}),
+  });
+}
+
+export function defaultWiring(): SessionWiring {
+  let paper: PaperVenue | null = null;
+  return {
+    adapter(c) {
+      if (c.mode === 'live') return Promise.resolve(liveAdapterOf(c));
+      paper = paperVenueOf(c);
+      return Promise.resolve(paper);
+    },
+    async marketInput(c) {
+      const input = await openMarketInput({
+        venue: c.config.venue,
+        instruments: c.instruments,
+        clock: c.clock,
+        session: c.sessionId,
+        endpoints: { ...(c.endpoint ? { wsBaseUrl: c.endpoint } : {}), ...(c.restEndpoint ? { restBaseUrl: c.restEndpoint } : {}) },
+        recording: { storage: openStorage(c.dataRoot) },
+        log: c.log,
+      });
+      return paper ? feedingPaper(input, paper) : input;
+    },
+    async attach(session, opened, c) {
+      const server = await startControlServer({ control: session, sessionId: c.sessionId, sessionDir: opened.dir, log: c.log, port: c.config.control.port, host: c.config.control.host });
+      c.log.info({ url: server.url, token: server.tokenPath }, 'control API listening');
+      return () => server.close();
+    },
+  };
+}
