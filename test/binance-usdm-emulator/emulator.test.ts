@@ -133,3 +133,31 @@ describe('Binance USD-M emulator: an order by raw signed HTTP', () => {
     stream.close();
   });
 });
+
+describe('Binance USD-M emulator in real time', () => {
+  it('fills a resting order as the replay plays on its own clock', async () => {
+    emu = await startBinanceUsdmEmulator({ speed: 20 });
+    const c = signedClient(emu);
+    const { listenKey } = (await c.keyed('POST', '/fapi/v1/listenKey')).json as { listenKey: string };
+    const stream = await recordUserStream(emu.userStreamBaseUrl, listenKey);
+    const { ask } = await bestQuotes(c);
+    await c.signed('POST', '/fapi/v1/order', {
+      symbol: 'BTCUSDT',
+      side: 'SELL',
+      type: 'LIMIT',
+      timeInForce: 'GTC',
+      price: ask,
+      quantity: '0.002',
+      newClientOrderId: 'real-time',
+    });
+    const filled = await stream.waitFor(
+      (ev) =>
+        ev['e'] === 'ORDER_TRADE_UPDATE' &&
+        (ev['o'] as { c: string; X: string }).c === 'real-time' &&
+        (ev['o'] as { X: string }).X === 'FILLED',
+      30_000,
+    );
+    expect(filled['o']).toMatchObject({ x: 'TRADE', m: true, z: '0.002' });
+    stream.close();
+  });
+});

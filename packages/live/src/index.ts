@@ -73,3 +73,4 @@ export { formatSessionStatus } from './control/status-text.ts';
 // Session metrics (metrics/): the chassis_live_* metrics of the monitoring catalog.
 export { createLiveMetrics } from './metrics/live-metrics.ts';
 export type { LiveMetrics, LiveMetricsLabels } from './metrics/live-metrics.ts';
+export type { RateLimitUse } from './metrics/live-metrics.ts';

@@ -65,15 +65,7 @@ describe('reconciliation gate', () => {
     expect(queued.requestsSent).toEqual([]);
     feed.control(mismatch);
     const ob = queued.obligation!;
-    const r = feed.push({
-      kind: 'control_time',
-      dueTsLocalNs: ob.dueTsLocalNs,
-      reason: 'rate_limit',
-      scope: ob.scope,
-      obligationSeq: ob.derivedAtSeq,
-      tsEventNs: ob.dueTsLocalNs,
-      tsLocalNs: ob.dueTsLocalNs,
-    });
+    const r = feed.realise(ob);
     expect(r.requestsSent).toEqual([]);
     expect(engine.view.execution.pending()).toEqual([]);
   });

@@ -235,6 +235,8 @@ export class EngineState {
   sessionActive = false;
   sessionId = '';
   configVersion: string;
+  /** Canonical text of the last configuration change applied (config-change.ts); '' = the starting configuration. */
+  configText = '';
   killSwitch = false;
   strategyHalted = false;
   /** Operator pause (strategy_paused): the strategy is not evaluated while set. */

@@ -13,7 +13,7 @@ import { HistoricalFeeder, instrumentFromMeta } from '@chassis/backtesting';
 import { MonotonicCaptureClock, type RecordingLog } from '@chassis/recording';
 import { createFeedConnector, type CapturedFrame, type ConnectionEvent, type ProtocolOverrides, type RecordChannel, type VenueId } from '@chassis/venues';
 import { startVenueServer, type VenueServer, type VenueServerOptions } from '../../../../test/venue-server/index.ts';
-import type { MarketInputSink } from '../contracts.ts';
+import type { LiveClock, MarketInputSink } from '../contracts.ts';
 import { openMarketInput, type VenueMarketInput } from './market-input.ts';
 
 export const quietLog: RecordingLog = { info: () => {}, warn: () => {}, error: () => {} };
@@ -50,6 +50,10 @@ export interface LiveFeedOptions {
   readonly channels?: readonly RecordChannel[];
   readonly overrides?: ProtocolOverrides;
   readonly prepare?: (venue: VenueServer) => void;
+  /** The session's clock (default a fresh monotonic one). */
+  readonly clock?: LiveClock;
+  /** Also receives every market event and health change, after they were collected (a session loop). */
+  readonly session?: MarketInputSink;
 }
 
 const roots: string[] = [];
@@ -73,7 +77,7 @@ export async function startLiveFeed(o: LiveFeedOptions): Promise<LiveFeed> {
     venue: o.venue,
     instruments: o.instruments,
     ...(o.channels !== undefined ? { channels: o.channels } : {}),
-    clock: new MonotonicCaptureClock(),
+    clock: o.clock ?? new MonotonicCaptureClock(),
     session: `paper${Date.now().toString(36)}`,
     endpoints: { wsBaseUrl: venue.wsBaseUrl, restBaseUrl: venue.restBaseUrl },
     ...(o.overrides !== undefined ? { overrides: o.overrides } : {}),
@@ -96,8 +100,14 @@ export async function startLiveFeed(o: LiveFeedOptions): Promise<LiveFeed> {
       }),
   });
   const sink: MarketInputSink = {
-    market: (e) => events.push({ ...e, seq: 0 } as MarketEvent),
-    feedHealth: (instrument, state, reason) => health.push({ instrument, state, reason, afterEvents: events.length }),
+    market: (e) => {
+      events.push({ ...e, seq: 0 } as MarketEvent);
+      o.session?.market(e);
+    },
+    feedHealth: (instrument, state, reason) => {
+      health.push({ instrument, state, reason, afterEvents: events.length });
+      o.session?.feedHealth(instrument, state, reason);
+    },
   };
   input.start(sink);
   return { root, storage, venue, input, events, health, connectionEvents, wsFrames };

@@ -19,7 +19,12 @@ export interface PaperDriveOptions {
   /** After the last market event, keep delivering what is due up to this long after it (ns). */
   readonly endGraceNs: bigint;
   readonly sessionId: string;
+  /** Before the session ends, deliver every answer still on its way (no obligation is realised any more). */
+  readonly deliverEverything?: boolean;
 }
+
+/** Bound on the timers run while delivering everything (a strategy answering its answers could go on). */
+const MAX_DELIVERIES = 10_000;
 
 export function drivePaper(o: PaperDriveOptions): Event[] {
   const { engine, venue, scheduler } = o;
@@ -45,7 +50,9 @@ export function drivePaper(o: PaperDriveOptions): Event[] {
   };
 
   /** The newest obligation per scope supersedes the previous one; realised at its due time if work is still pending. */
+  let draining = false;
   const oblige = (ob: ControlSchedulingObligation): void => {
+    if (draining) return;
     obligations.get(ob.scope)?.cancel();
     const handle: TimerHandle = scheduler.at(ob.dueTsLocalNs, () => {
       venue.advance(scheduler.nowNs()); // venue answers due now come first (and may supersede this obligation)
@@ -69,6 +76,12 @@ export function drivePaper(o: PaperDriveOptions): Event[] {
     append(m);
   }
   scheduler.advanceTo(o.market[o.market.length - 1]!.tsLocalNs + o.endGraceNs, true);
+  if (o.deliverEverything === true) {
+    draining = true;
+    for (const handle of obligations.values()) handle.cancel();
+    obligations.clear();
+    for (let n = 0, due = scheduler.nextDueNs(); due !== null && n < MAX_DELIVERIES; n++, due = scheduler.nextDueNs()) scheduler.advanceTo(due, true);
+  }
   append({ kind: 'session', tsEventNs: lastLocalNs, tsLocalNs: lastLocalNs, state: 'end', sessionId: o.sessionId });
   venue.stop();
   return events;

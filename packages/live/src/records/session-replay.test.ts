@@ -84,6 +84,18 @@ describe('replay of a session directory', () => {
     expect(r.divergence).toMatchObject({ seq: checkpoint.seq, what: 'state hash' });
   });
 
+  it('says the journal ends inside a step when the session stopped before recording the step\'s requests', async () => {
+    const dir = await freshSession();
+    let cutAt = 0;
+    rewriteJournal(dir, (events) => {
+      const idx = events.findIndex((e) => e.kind === 'request_sent');
+      cutAt = events[idx]!.seq;
+      events.splice(idx);
+    });
+    const r = await replaySession(dir, BASE);
+    expect(r.divergence).toMatchObject({ seq: cutAt, what: 'request_sent', got: 'end of journal (the recorder stopped inside this step)' });
+  });
+
   it('refuses a strategy module that changed since the session', async () => {
     const dir = await freshSession();
     const session = JSON.parse(readFileSync(join(dir, 'session.json'), 'utf8')) as { strategy: { sha256: string } };

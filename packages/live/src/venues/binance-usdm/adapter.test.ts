@@ -87,6 +87,20 @@ describe('Binance USD-M adapter', () => {
     expect(venue.listenKeysCreated).toBe(1);
   });
 
+  it('without credentials given, reads them from the environment and refuses without them', () => {
+    const saved = { key: process.env.CHASSIS_BINANCE_API_KEY, secret: process.env.CHASSIS_BINANCE_API_SECRET };
+    delete process.env.CHASSIS_BINANCE_API_KEY;
+    delete process.env.CHASSIS_BINANCE_API_SECRET;
+    try {
+      expect(() => createBinanceUsdmAdapter({ sessionId: SESSION, instruments: [BTCUSDT] })).toThrow(
+        expect.objectContaining({ code: 'E_CREDENTIALS_MISSING' }),
+      );
+    } finally {
+      if (saved.key !== undefined) process.env.CHASSIS_BINANCE_API_KEY = saved.key;
+      if (saved.secret !== undefined) process.env.CHASSIS_BINANCE_API_SECRET = saved.secret;
+    }
+  });
+
   it('refuses to start when a configured instrument disagrees with exchangeInfo', async () => {
     const wrong = createBinanceUsdmAdapter({
       sessionId: SESSION,
@@ -121,8 +135,9 @@ describe('Binance USD-M adapter', () => {
       timeInForce: 'GTC',
       side: 'BUY',
     });
-    expect(adapter.headroom().find((h) => h.limiter === 'ORDER-COUNT-10S')).toEqual({
-      limiter: 'ORDER-COUNT-10S',
+    expect(adapter.headroom().find((h) => h.limiter === 'ORDERS_10S')).toEqual({
+      limiter: 'ORDERS_10S',
+      header: 'X-MBX-ORDER-COUNT-10S',
       limit: 300,
       used: 1,
       headroom: 299,
@@ -291,6 +306,26 @@ describe('drills', () => {
     expect(links.at(-1)).toEqual({ type: 'stream-rotated', reason: 'listenKeyExpired' });
   });
 
+  it('the listen key is kept alive, and a keep-alive the venue refuses (-1125) rotates the stream', async () => {
+    await adapter.stop();
+    links = [];
+    adapter = createBinanceUsdmAdapter({
+      sessionId: SESSION,
+      instruments: [BTCUSDT],
+      restBaseUrl: venue.restUrl,
+      wsBaseUrl: venue.wsUrl,
+      credentials: new BinanceCredentials(TEST_KEY, TEST_SECRET),
+      keepAliveMs: 100,
+      reconnectBackoff: { baseMs: 20, maxMs: 100 },
+    });
+    adapter.onLink((l) => links.push(l));
+    await adapter.start();
+    await waitFor('keep-alives', () => venue.keepAlives >= 2);
+    venue.forgetListenKey();
+    await waitFor('rotated', () => links.some((l) => l.type === 'stream-rotated'));
+    expect(links.at(-1)).toEqual({ type: 'stream-rotated', reason: 'keep-alive refused: listen key does not exist' });
+  });
+
   it('rate-limit exhaustion: a 429 refuses the order, the back-off keeps news at home, a cancel waits and then goes out; headroom is reported', async () => {
     adapter.submit(requestSent({ seq: 5, request: 'new', orderId: 9 }));
     await waitFor('accepted', () => of(9).length === 1);
@@ -304,7 +339,10 @@ describe('drills', () => {
       requestSeq: 6,
     });
     expect(notices).toEqual([expect.objectContaining({ status: 429, retryAfterMs: 1000, path: '/fapi/v1/order' })]);
-    expect(adapter.headroom().find((h) => h.limiter === 'USED-WEIGHT-1M')).toMatchObject({ used: 2400, headroom: 0 });
+    expect(adapter.headroom().find((h) => h.limiter === 'REQUEST_WEIGHT_1M')).toMatchObject({
+      used: 2400,
+      headroom: 0,
+    });
     const postsBefore = venue.count('POST');
     adapter.submit(requestSent({ seq: 7, request: 'new', orderId: 11 }));
     await waitFor('refused at home', () => of(11).length === 1);
@@ -327,6 +365,34 @@ describe('drills', () => {
     await waitFor('accepted', () => of(12).length === 1);
     expect(Math.abs(adapter.rest.offsetMs)).toBeLessThan(1000);
     expect(venue.orders.size).toBe(1);
+  });
+
+  it('a restarted adapter of the same session passes on the fills of orders its predecessor placed', async () => {
+    adapter.submit(requestSent({ seq: 5, request: 'new', orderId: 15 }));
+    await waitFor('accepted', () => of(15).length === 1);
+    await adapter.stop();
+    adapter = createBinanceUsdmAdapter({
+      sessionId: SESSION,
+      instruments: [BTCUSDT],
+      restBaseUrl: venue.restUrl,
+      wsBaseUrl: venue.wsUrl,
+      credentials: new BinanceCredentials(TEST_KEY, TEST_SECRET),
+    });
+    const after: VenueAnswer[] = [];
+    adapter.onAnswer((a) => after.push(a));
+    await adapter.start();
+    const t = venue.fill(cid(15), '0.01');
+    await waitFor('fill on the new adapter', () => after.length === 1);
+    expect(after).toEqual([
+      expect.objectContaining({
+        kind: 'order_filled',
+        orderId: 15,
+        fillId: String(t.id),
+        qtyUnits: 10,
+        final: true,
+        requestSeq: -1,
+      }),
+    ]);
   });
 
   it('account state: open orders of ours decoded to order ids, positions and balances', async () => {
