@@ -58,6 +58,7 @@ export type { ReconcilerOptions, ReconciliationResult } from './reconciliation/r
 export type { PolicyAction, ReconciliationOutcome, ReconciliationReport, ReconciliationTrigger, ReportedDifference, UnknownOrderPolicy } from './reconciliation/report.ts';
 export { CcxtVenueAdapter } from './venues/ccxt/ccxt-venue-adapter.ts';
 export type { CcxtVenueAdapterOptions } from './venues/ccxt/ccxt-venue-adapter.ts';
+export { ccxtExchangeId } from './venues/ccxt/venue-profile.ts';
 export { ccxtCredentialsFromEnv } from './venues/ccxt/credentials.ts';
 export type { CcxtCredentials } from './venues/ccxt/credentials.ts';
 // Control API (control/): the session's authenticated HTTP surface and `chassis ctl`'s client.
