@@ -23,6 +23,7 @@ import { runCase, startingBalances } from '../../../../test/reference/run-case.t
 import { scriptedStrategy } from '../../../../test/reference/scripted-strategy.ts';
 import type { Rational } from '../../../../test/reference/rational.ts';
 import { BTC, ScriptedStrategy, baseConfig, engineWith } from '../../../core/src/testing/fixtures.ts';
+import type { RateLimitHeadroom } from '../venues/binance-usdm/adapter.ts';
 import { createLiveMetrics, type LiveMetrics } from './live-metrics.ts';
 
 const SEED = 7;
@@ -300,22 +301,21 @@ describe('the live session metrics inputs besides events', () => {
     const registry = new Registry();
     const m = createLiveMetrics(registry, labels, new ManualClock());
     let used = 240;
-    m.rateLimitsFrom(() => [
-      { limiter: 'USED-WEIGHT-1M', used, limit: 2400 },
-      { limiter: 'ORDER-COUNT-10S', used: 30, limit: 300 },
-    ]);
+    // Typed as the Binance adapter's headroom(): the session passes it as it is.
+    const headroom = (): RateLimitHeadroom[] => [
+      { limiter: 'REQUEST_WEIGHT_1M', header: 'X-MBX-USED-WEIGHT-1M', used, limit: 2400, headroom: 2400 - used },
+      { limiter: 'ORDERS_10S', header: 'X-MBX-ORDER-COUNT-10S', used: 30, limit: 300, headroom: 270 },
+    ];
+    m.rateLimitsFrom(headroom);
     const first = await scrape(registry);
-    expect(first.get(series('chassis_live_rate_limit_headroom_ratio', ',bucket="USED-WEIGHT-1M"'))).toBeCloseTo(
+    expect(first.get(series('chassis_live_rate_limit_headroom_ratio', ',bucket="REQUEST_WEIGHT_1M"'))).toBeCloseTo(
       0.9,
       12,
     );
-    expect(first.get(series('chassis_live_rate_limit_headroom_ratio', ',bucket="ORDER-COUNT-10S"'))).toBeCloseTo(
-      0.9,
-      12,
-    );
+    expect(first.get(series('chassis_live_rate_limit_headroom_ratio', ',bucket="ORDERS_10S"'))).toBeCloseTo(0.9, 12);
     used = 2400;
     const second = await scrape(registry);
-    expect(second.get(series('chassis_live_rate_limit_headroom_ratio', ',bucket="USED-WEIGHT-1M"'))).toBe(0);
+    expect(second.get(series('chassis_live_rate_limit_headroom_ratio', ',bucket="REQUEST_WEIGHT_1M"'))).toBe(0);
   });
 
   it('count control API refusals by reason', async () => {
