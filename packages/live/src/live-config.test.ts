@@ -24,27 +24,39 @@ describe('live.yaml', () => {
     expect(parseLiveConfig(full)).toEqual(withDefaults);
     // The file names every field that has a default (a new option must be added to the example).
     const keys = (o: unknown, at = ''): string[] =>
-      o && typeof o === 'object' && !Array.isArray(o) ? Object.entries(o).flatMap(([k, v]) => [`${at}${k}`, ...keys(v, `${at}${k}.`)]) : [];
+      o && typeof o === 'object' && !Array.isArray(o)
+        ? Object.entries(o).flatMap(([k, v]) => [`${at}${k}`, ...keys(v, `${at}${k}.`)])
+        : [];
     expect(keys(full).sort()).toEqual(keys(withDefaults).sort());
   });
 
   it('an unknown field is an error naming its path', () => {
-    expect(() => parseLiveConfig({ ...minimal, risk: { maxOpenOrder: 3 } })).toThrow(/risk: unknown field "maxOpenOrder"/);
-    expect(() => parseLiveConfig({ ...minimal, paper: { latency: { model: 'constant', entryUs: 1, responseUs: 1, jitter: 2 } } })).toThrow(/paper\.latency: unknown field "jitter"/);
+    expect(() => parseLiveConfig({ ...minimal, risk: { maxOpenOrder: 3 } })).toThrow(
+      /risk: unknown field "maxOpenOrder"/,
+    );
+    expect(() =>
+      parseLiveConfig({ ...minimal, paper: { latency: { model: 'constant', entryUs: 1, responseUs: 1, jitter: 2 } } }),
+    ).toThrow(/paper\.latency: unknown field "jitter"/);
     expect(() => parseLiveConfig({ ...minimal, colour: 'red' })).toThrow(/unknown field "colour"/);
   });
 
   it('a missing venue, instrument list or strategy module is named', () => {
     expect(() => parseLiveConfig({ instruments: ['BTCUSDT'], strategy: { module: 'm.ts' } })).toThrow(/venue:/);
-    expect(() => parseLiveConfig({ venue: 'binance-usdm', instruments: [], strategy: { module: 'm.ts' } })).toThrow(/instruments:/);
-    expect(() => parseLiveConfig({ venue: 'binance-usdm', instruments: ['BTCUSDT'], strategy: {} })).toThrow(/strategy\.module:/);
+    expect(() => parseLiveConfig({ venue: 'binance-usdm', instruments: [], strategy: { module: 'm.ts' } })).toThrow(
+      /instruments:/,
+    );
+    expect(() => parseLiveConfig({ venue: 'binance-usdm', instruments: ['BTCUSDT'], strategy: {} })).toThrow(
+      /strategy\.module:/,
+    );
   });
 
   it('the control API is refused on a non-loopback host', () => {
-    expect(() => parseLiveConfig({ ...minimal, control: { host: '0.0.0.0' } })).toThrow(/control\.host: the control API listens on loopback only/);
+    expect(() => parseLiveConfig({ ...minimal, control: { host: '0.0.0.0' } })).toThrow(
+      /control\.host: the control API listens on loopback only/,
+    );
   });
 
-  it('the rate limits default to the venue\'s published ones (binance-usdm: 2400 weight/min, 300 orders/10 s, 1200 orders/min)', () => {
+  it("the rate limits default to the venue's published ones (binance-usdm: 2400 weight/min, 300 orders/10 s, 1200 orders/min)", () => {
     const limits = parseLiveConfig(minimal).executionControl.limits.map((l) => [l.limit, l.windowMs]);
     expect(limits).toEqual([
       [2400, 60_000],
@@ -53,7 +65,7 @@ describe('live.yaml', () => {
     ]);
   });
 
-  it('the paper venue models have the backtest run definition\'s names and defaults', () => {
+  it("the paper venue models have the backtest run definition's names and defaults", () => {
     const c = parseLiveConfig({ ...minimal, paper: { queue: { model: 'probabilistic', family: 'log' } } });
     expect(c.paper.queue).toEqual({ model: 'probabilistic', family: 'log', parameter: 1 });
     expect(parseLiveConfig(minimal).paper.latency).toEqual({ model: 'constant', entryUs: 1000, responseUs: 1000 });
@@ -68,7 +80,21 @@ describe('live.yaml', () => {
 
   it('the schema exposes every top-level section a user may write', () => {
     expect(Object.keys(liveConfigSchema.shape).sort()).toEqual(
-      ['balances', 'control', 'executionControl', 'instruments', 'journal', 'monitoring', 'paper', 'reconciliation', 'risk', 'strategy', 'timeouts', 'triggers', 'venue'].sort(),
+      [
+        'balances',
+        'control',
+        'executionControl',
+        'instruments',
+        'journal',
+        'monitoring',
+        'paper',
+        'reconciliation',
+        'risk',
+        'strategy',
+        'timeouts',
+        'triggers',
+        'venue',
+      ].sort(),
     );
   });
 });

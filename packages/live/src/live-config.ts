@@ -20,7 +20,13 @@ import { describeIssues, runDefinitionSchema } from '@chassis/backtesting';
 import { VENUE_IDS } from '@chassis/venues';
 import { venueRateLimits } from './session/venue-rate-limits.ts';
 
-const EVENT_KINDS = [...MARKET_EVENT_KINDS, ...EXECUTION_EVENT_KINDS, 'request_sent', 'intent_denied', ...CONTROL_EVENT_KINDS] as const;
+const EVENT_KINDS = [
+  ...MARKET_EVENT_KINDS,
+  ...EXECUTION_EVENT_KINDS,
+  'request_sent',
+  'intent_denied',
+  ...CONTROL_EVENT_KINDS,
+] as const;
 
 const decimalText = z.string().regex(/^-?\d+(\.\d+)?$/, 'a decimal string, e.g. "0.10"');
 
@@ -69,7 +75,11 @@ const rateLimitSchema = z.strictObject({
   name: z.string().min(1),
   limit: z.number().int().positive(),
   windowMs: z.number().int().positive(),
-  weights: z.strictObject({ new: z.number().int().nonnegative(), replace: z.number().int().nonnegative(), cancel: z.number().int().nonnegative() }),
+  weights: z.strictObject({
+    new: z.number().int().nonnegative(),
+    replace: z.number().int().nonnegative(),
+    cancel: z.number().int().nonnegative(),
+  }),
 });
 
 /** An explicit core token bucket (same shape as the backtest run definition's). */
@@ -77,7 +87,11 @@ const rateBucketSchema = z.strictObject({
   capacity: z.number().int().positive(),
   refillTokens: z.number().int().positive(),
   refillIntervalMs: z.number().positive(),
-  weights: z.strictObject({ new: z.number().int().nonnegative(), replace: z.number().int().nonnegative(), cancel: z.number().int().nonnegative() }),
+  weights: z.strictObject({
+    new: z.number().int().nonnegative(),
+    replace: z.number().int().nonnegative(),
+    cancel: z.number().int().nonnegative(),
+  }),
 });
 
 const executionControlSchema = z.strictObject({
@@ -109,7 +123,10 @@ const reconciliationSchema = z.strictObject({
 const loopbackHost = z
   .string()
   .default('127.0.0.1')
-  .refine((h) => h === '127.0.0.1' || h === '::1' || h === 'localhost', 'the control API listens on loopback only (127.0.0.1, ::1 or localhost)');
+  .refine(
+    (h) => h === '127.0.0.1' || h === '::1' || h === 'localhost',
+    'the control API listens on loopback only (127.0.0.1, ::1 or localhost)',
+  );
 
 const controlSchema = z.strictObject({
   /** 0 = any free port (written to control.json). */
@@ -130,7 +147,17 @@ const journalSchema = z.strictObject({
   fsyncWindowMs: z.number().int().nonnegative().default(50),
 });
 
-const DEFAULT_TRIGGER_KINDS = ['bbo', 'trade', 'order_filled', 'order_cancelled', 'order_rejected', 'order_replaced', 'cancel_replace_rejected', 'control_time', 'feed_health'] as const;
+const DEFAULT_TRIGGER_KINDS = [
+  'bbo',
+  'trade',
+  'order_filled',
+  'order_cancelled',
+  'order_rejected',
+  'order_replaced',
+  'cancel_replace_rejected',
+  'control_time',
+  'feed_health',
+] as const;
 
 export const liveConfigSchema = z.strictObject({
   venue: z.enum(VENUE_IDS),
@@ -159,7 +186,13 @@ export const liveConfigSchema = z.strictObject({
   }),
   /** Starting balances (paper) by currency as decimal strings; absent = 100000 of a cash settlement asset, else 1. */
   balances: z.record(z.string(), decimalText).optional(),
-  timeouts: timeoutsSchema.default({ requestAnswerMs: 5000, queryAnswerMs: 5000, reconnectInitialMs: 500, reconnectMaxMs: 30_000, feedSilenceMs: 5000 }),
+  timeouts: timeoutsSchema.default({
+    requestAnswerMs: 5000,
+    queryAnswerMs: 5000,
+    reconnectInitialMs: 500,
+    reconnectMaxMs: 30_000,
+    feedSilenceMs: 5000,
+  }),
   reconciliation: reconciliationSchema.default({ intervalMs: 60_000, unknownOrders: 'cancel' }),
   control: controlSchema.default({ port: 0, host: '127.0.0.1' }),
   monitoring: monitoringSchema.default({ metricsPort: null, host: '127.0.0.1' }),
@@ -181,7 +214,10 @@ export function parseLiveConfig(data: unknown, where = 'live.yaml'): LiveConfig 
   const c = r.data;
   const limits = c.executionControl.limits ?? venueRateLimits(c.venue);
   if (c.timeouts.reconnectMaxMs < c.timeouts.reconnectInitialMs) {
-    throw new ChassisError('E_LIVE_CONFIG', `timeouts.reconnectMaxMs: must be at least reconnectInitialMs (${c.timeouts.reconnectInitialMs}) (in ${where})`);
+    throw new ChassisError(
+      'E_LIVE_CONFIG',
+      `timeouts.reconnectMaxMs: must be at least reconnectInitialMs (${c.timeouts.reconnectInitialMs}) (in ${where})`,
+    );
   }
   return { ...c, executionControl: { ...c.executionControl, limits } };
 }
@@ -194,7 +230,8 @@ export function parseLiveConfigText(text: string, where: string): LiveConfig {
   } catch (err) {
     throw new ChassisError('E_LIVE_CONFIG', `${where}: ${(err as Error).message}`);
   }
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new ChassisError('E_LIVE_CONFIG', `${where}: a live configuration must be a mapping`);
+  if (data === null || typeof data !== 'object' || Array.isArray(data))
+    throw new ChassisError('E_LIVE_CONFIG', `${where}: a live configuration must be a mapping`);
   return parseLiveConfig(data, where);
 }
 

@@ -12,15 +12,27 @@ describe('chassis live refuses to trade real money unless told to', () => {
     const data = mkdtempSync(join(tmpdir(), 'live-refused-'));
     const r = await runChassis(['live', liveYaml, '--data', data, '--session', 's1']);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/E_LIVE_REFUSED: chassis live sends real orders with real money: run it with --i-understand-this-trades-real-money/);
+    expect(r.err).toMatch(
+      /E_LIVE_REFUSED: chassis live sends real orders with real money: run it with --i-understand-this-trades-real-money/,
+    );
     expect(existsSync(join(data, 'execution-records', 's1'))).toBe(false);
   });
 
   it('without credentials in the environment it exits 2 naming the variables (never their values)', async () => {
     const data = mkdtempSync(join(tmpdir(), 'live-refused-'));
-    const r = await runChassis(['live', liveYaml, '--data', data, '--session', 's1', '--i-understand-this-trades-real-money']);
+    const r = await runChassis([
+      'live',
+      liveYaml,
+      '--data',
+      data,
+      '--session',
+      's1',
+      '--i-understand-this-trades-real-money',
+    ]);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/E_LIVE_NO_CREDENTIALS: .*CHASSIS_BINANCE_API_KEY and CHASSIS_BINANCE_API_SECRET are not set/);
+    expect(r.err).toMatch(
+      /E_LIVE_NO_CREDENTIALS: .*CHASSIS_BINANCE_API_KEY and CHASSIS_BINANCE_API_SECRET are not set/,
+    );
     expect(existsSync(join(data, 'execution-records', 's1'))).toBe(false);
   });
 });

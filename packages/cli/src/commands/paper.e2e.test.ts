@@ -38,10 +38,25 @@ describe('chassis paper end to end', () => {
     servers.push(server);
     const data = mkdtempSync(join(tmpdir(), 'paper-e2e-'));
     const dir = join(data, 'execution-records', 'e2e');
-    const args = ['paper', liveYaml, '--data', data, '--session', 'e2e', '--endpoint', server.wsBaseUrl, '--rest-endpoint', server.restBaseUrl];
+    const args = [
+      'paper',
+      liveYaml,
+      '--data',
+      data,
+      '--session',
+      'e2e',
+      '--endpoint',
+      server.wsBaseUrl,
+      '--rest-endpoint',
+      server.restBaseUrl,
+    ];
 
     const first = startChassis(args);
-    await until('the market maker to send orders', () => journalOf(dir).filter((e) => e.kind === 'request_sent').length >= 20, 90_000);
+    await until(
+      'the market maker to send orders',
+      () => journalOf(dir).filter((e) => e.kind === 'request_sent').length >= 20,
+      90_000,
+    );
     first.child.kill('SIGKILL');
     await first.done;
     const beforeRestart = journalOf(dir);
@@ -59,8 +74,16 @@ describe('chassis paper end to end', () => {
     const journal = journalOf(dir);
     expect(journal.slice(0, resumedAt)).toEqual(beforeRestart); // recovery kept everything the killed process journaled
     expect(journal.map((e) => e.seq)).toEqual(journal.map((_, i) => i + 1));
-    expect(journal.filter((e) => e.kind === 'session').map((e) => (e as { state: string }).state)).toEqual(['start', 'start', 'end']);
-    expect(journal.filter((e) => e.seq > killSeq && e.kind === 'request_sent' && (e as { request: string }).request !== 'cancel')).toEqual([]);
+    expect(journal.filter((e) => e.kind === 'session').map((e) => (e as { state: string }).state)).toEqual([
+      'start',
+      'start',
+      'end',
+    ]);
+    expect(
+      journal.filter(
+        (e) => e.seq > killSeq && e.kind === 'request_sent' && (e as { request: string }).request !== 'cancel',
+      ),
+    ).toEqual([]);
     const fills = journal.filter((e) => e.kind === 'order_filled').map((e) => (e as { fillId: string }).fillId);
     expect(new Set(fills).size).toBe(fills.length);
 

@@ -20,14 +20,18 @@ export interface SessionFlags {
 function port(text: string | undefined, flag: string): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ChassisError('E_USAGE', `${flag} must be a port number 0..65535, got "${text}"`, { exitCode: 2 });
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new ChassisError('E_USAGE', `${flag} must be a port number 0..65535, got "${text}"`, { exitCode: 2 });
   return n;
 }
 
 export function sessionOptions(cmd: Command): Command {
   return cmd
     .argument('<live.yaml>', 'the session configuration (venue, instruments, strategy; see examples/live-full.yaml)')
-    .option('--data <dir>', 'data root (default: $CHASSIS_DATA or ./data); the session lives in execution-records/<session>/')
+    .option(
+      '--data <dir>',
+      'data root (default: $CHASSIS_DATA or ./data); the session lives in execution-records/<session>/',
+    )
     .option('--session <id>', 'session id; an existing one is recovered from its journal and resumed')
     .option('--endpoint <url>', "WebSocket base URL replacing the venue's")
     .option('--rest-endpoint <url>', "REST base URL replacing the venue's")
@@ -35,7 +39,11 @@ export function sessionOptions(cmd: Command): Command {
     .option('--metrics-port <port>', 'Prometheus /metrics port (default: live.yaml monitoring.metricsPort)');
 }
 
-export async function runSessionCommand(mode: 'paper' | 'live', configPath: string, flags: SessionFlags): Promise<void> {
+export async function runSessionCommand(
+  mode: 'paper' | 'live',
+  configPath: string,
+  flags: SessionFlags,
+): Promise<void> {
   const controlPort = port(flags.controlPort, '--control-port');
   const metricsPort = port(flags.metricsPort, '--metrics-port');
   const r = await runSession({
@@ -52,7 +60,10 @@ export async function runSessionCommand(mode: 'paper' | 'live', configPath: stri
     wiring: defaultWiring(),
     codeVersion: codeVersion(version),
     baseDirs: [process.cwd(), REPO_ROOT],
-    onRunning: (session) => process.stderr.write(`${mode} session ${session.status().sessionId} running (seq ${session.lastSeq}); SIGINT or SIGTERM stops it\n`),
+    onRunning: (session) =>
+      process.stderr.write(
+        `${mode} session ${session.status().sessionId} running (seq ${session.lastSeq}); SIGINT or SIGTERM stops it\n`,
+      ),
   });
   process.stdout.write(`session ${r.sessionId} stopped at seq ${r.lastSeq}, state ${r.stateHash}: ${r.dir}\n`);
 }

@@ -16,10 +16,20 @@ import type { CatalogInstrumentLookup } from './instrument-resolution.ts';
 export function rateBucketOf(config: LiveConfig): RateBucketConfig {
   const b = config.executionControl.rateBucket;
   if (!b) return bucketWithin(config.venue, config.executionControl.limits);
-  return { scope: config.venue, capacity: b.capacity, refillTokens: b.refillTokens, refillIntervalNs: BigInt(Math.round(b.refillIntervalMs * 1_000_000)), weights: b.weights };
+  return {
+    scope: config.venue,
+    capacity: b.capacity,
+    refillTokens: b.refillTokens,
+    refillIntervalNs: BigInt(Math.round(b.refillIntervalMs * 1_000_000)),
+    weights: b.weights,
+  };
 }
 
-export function engineConfigOfLive(config: LiveConfig, instruments: readonly Instrument[], configVersion: string): EngineConfig {
+export function engineConfigOfLive(
+  config: LiveConfig,
+  instruments: readonly Instrument[],
+  configVersion: string,
+): EngineConfig {
   const r = config.risk;
   // engineConfigOf reads only these fields of a run: one rule for lots and balances in both runtimes.
   const asRun = {
@@ -39,7 +49,12 @@ export function engineConfigOfLive(config: LiveConfig, instruments: readonly Ins
   } catch (err) {
     throw new ChassisError('E_LIVE_CONFIG', (err as Error).message.replace('E_RUN_DEFINITION', ''));
   }
-  return { ...base, executionControl: { rateBuckets: [rateBucketOf(config)] }, recordIntentDenials: r.recordDenials, configVersion };
+  return {
+    ...base,
+    executionControl: { rateBuckets: [rateBucketOf(config)] },
+    recordIntentDenials: r.recordDenials,
+    configVersion,
+  };
 }
 
 /** The catalog's instrument metadata of a data root (newest promoted dataset per venue symbol); empty when it has no catalog. */

@@ -42,7 +42,12 @@ function decimalsOf(text: string): number {
 }
 
 /** One instrument: the live.yaml fields over the catalog's over the table's. */
-export function resolveInstrument(venue: VenueId, entry: LiveInstrumentEntry, catalog: CatalogInstrumentLookup, index: number): Instrument {
+export function resolveInstrument(
+  venue: VenueId,
+  entry: LiveInstrumentEntry,
+  catalog: CatalogInstrumentLookup,
+  index: number,
+): Instrument {
   const symbol = symbolOf(entry, venue);
   const base = catalog(venue, symbol) ?? tableMeta(venue, symbol);
   const own = typeof entry === 'string' ? {} : (({ symbol: _s, ...rest }) => rest)(entry);

@@ -41,7 +41,7 @@ describe('the live session loop', () => {
     expect(seen.every((d) => d === 0)).toBe(true);
   });
 
-  it('appends the step\'s RequestSent with the core\'s seqs right after the event and hands each to the venue in order', async () => {
+  it("appends the step's RequestSent with the core's seqs right after the event and hands each to the venue in order", async () => {
     const h = await started({}, { orders: 2 });
     h.market.bbo(T0 + 5n);
     const j = journalOf(h);
@@ -84,20 +84,49 @@ describe('the live session loop', () => {
 
   it('realises a rate-limit obligation as a Control-Time Event when its timer fires, and the deferred work leaves then', async () => {
     // One token, one more every 100 ms: the second order waits for the refill.
-    const h = await started({ executionControl: { rateBucket: { capacity: 1, refillTokens: 1, refillIntervalMs: 100, weights: { new: 1, replace: 1, cancel: 1 } } } }, { orders: 2 });
+    const h = await started(
+      {
+        executionControl: {
+          rateBucket: {
+            capacity: 1,
+            refillTokens: 1,
+            refillIntervalMs: 100,
+            weights: { new: 1, replace: 1, cancel: 1 },
+          },
+        },
+      },
+      { orders: 2 },
+    );
     h.market.bbo(T0 + 5n);
     expect(h.venue.sent).toHaveLength(1);
     h.scheduler.advance(50n * MS);
     expect(kinds(h)).not.toContain('control_time');
     h.scheduler.advance(60n * MS);
     const cte = journalOf(h).find((e) => e.kind === 'control_time')!;
-    expect(cte).toMatchObject({ kind: 'control_time', reason: 'rate_limit', scope: 'binance-usdm', dueTsLocalNs: T0 + 5n + 100n * MS });
+    expect(cte).toMatchObject({
+      kind: 'control_time',
+      reason: 'rate_limit',
+      scope: 'binance-usdm',
+      dueTsLocalNs: T0 + 5n + 100n * MS,
+    });
     expect(cte.tsLocalNs).toBeGreaterThanOrEqual(T0 + 5n + 100n * MS);
     expect(h.venue.sent).toHaveLength(2);
   });
 
   it('does not realise an obligation whose work disappeared', async () => {
-    const h = await started({ executionControl: { rateBucket: { capacity: 1, refillTokens: 1, refillIntervalMs: 100, weights: { new: 1, replace: 1, cancel: 1 } } } }, { orders: 2 });
+    const h = await started(
+      {
+        executionControl: {
+          rateBucket: {
+            capacity: 1,
+            refillTokens: 1,
+            refillIntervalMs: 100,
+            weights: { new: 1, replace: 1, cancel: 1 },
+          },
+        },
+      },
+      { orders: 2 },
+    );
     h.market.bbo(T0 + 5n);
     h.session.feedHealth(BTC, 'degraded', 'gap'); // the queued new is no longer valid: dropped
     h.scheduler.advance(200n * MS);
@@ -105,19 +134,50 @@ describe('the live session loop', () => {
   });
 
   it('queries the venue for a request without an answer and appends what the venue says, never re-sending', async () => {
-    const h = await started({ timeouts: { requestAnswerMs: 1000, queryAnswerMs: 1000, reconnectInitialMs: 500, reconnectMaxMs: 30_000, feedSilenceMs: 5000 } });
+    const h = await started({
+      timeouts: {
+        requestAnswerMs: 1000,
+        queryAnswerMs: 1000,
+        reconnectInitialMs: 500,
+        reconnectMaxMs: 30_000,
+        feedSilenceMs: 5000,
+      },
+    });
     h.market.bbo(T0 + 5n);
     const r = h.venue.sent[0]!;
-    h.venue.known.set(r.orderId, { orderId: r.orderId, clientOrderId: `c${r.orderId}`, venueOrderId: 'V9', instrument: BTC, side: 'buy', priceUnits: r.priceUnits, qtyUnits: 1, filledQtyUnits: 0, status: 'open' });
+    h.venue.known.set(r.orderId, {
+      orderId: r.orderId,
+      clientOrderId: `c${r.orderId}`,
+      venueOrderId: 'V9',
+      instrument: BTC,
+      side: 'buy',
+      priceUnits: r.priceUnits,
+      qtyUnits: 1,
+      filledQtyUnits: 0,
+      status: 'open',
+    });
     h.scheduler.advance(1001n * MS);
     await new Promise((res) => setImmediate(res));
     expect(h.venue.queries).toEqual([r.orderId]);
-    expect(journalOf(h).at(-1)).toMatchObject({ kind: 'order_accepted', orderId: r.orderId, requestSeq: r.seq, venueOrderId: 'V9' });
+    expect(journalOf(h).at(-1)).toMatchObject({
+      kind: 'order_accepted',
+      orderId: r.orderId,
+      requestSeq: r.seq,
+      venueOrderId: 'V9',
+    });
     expect(h.venue.sent).toHaveLength(1);
   });
 
   it('declares the order lost when the venue does not know it after the timeout (order_disposition lost)', async () => {
-    const h = await started({ timeouts: { requestAnswerMs: 1000, queryAnswerMs: 1000, reconnectInitialMs: 500, reconnectMaxMs: 30_000, feedSilenceMs: 5000 } });
+    const h = await started({
+      timeouts: {
+        requestAnswerMs: 1000,
+        queryAnswerMs: 1000,
+        reconnectInitialMs: 500,
+        reconnectMaxMs: 30_000,
+        feedSilenceMs: 5000,
+      },
+    });
     h.market.bbo(T0 + 5n);
     const r = h.venue.sent[0]!;
     h.scheduler.advance(1001n * MS);
@@ -127,7 +187,15 @@ describe('the live session loop', () => {
   });
 
   it('asks nothing when the answer arrives in time', async () => {
-    const h = await started({ timeouts: { requestAnswerMs: 1000, queryAnswerMs: 1000, reconnectInitialMs: 500, reconnectMaxMs: 30_000, feedSilenceMs: 5000 } });
+    const h = await started({
+      timeouts: {
+        requestAnswerMs: 1000,
+        queryAnswerMs: 1000,
+        reconnectInitialMs: 500,
+        reconnectMaxMs: 30_000,
+        feedSilenceMs: 5000,
+      },
+    });
     h.venue.autoAccept = true;
     h.market.bbo(T0 + 5n);
     h.scheduler.advance(5000n * MS);
@@ -158,7 +226,19 @@ describe('the live session loop', () => {
     expect(h.venue.sent.filter((r) => r.seq > killSeq).map((r) => r.request)).toEqual(['cancel', 'cancel']);
     // A fill frees a slot: the strategy wants a new order, and risk denies it.
     const first = h.venue.sent[0]!;
-    h.venue.answer({ kind: 'order_filled', tsEventNs: 1n, tsLocalNs: 0n, orderId: first.orderId, requestSeq: -1, fillId: 'F1', priceUnits: first.priceUnits, qtyUnits: 1, liquidity: 'maker', feeUnits: 12n, final: true });
+    h.venue.answer({
+      kind: 'order_filled',
+      tsEventNs: 1n,
+      tsLocalNs: 0n,
+      orderId: first.orderId,
+      requestSeq: -1,
+      fillId: 'F1',
+      priceUnits: first.priceUnits,
+      qtyUnits: 1,
+      liquidity: 'maker',
+      feeUnits: 12n,
+      final: true,
+    });
     h.market.bbo(T0 + 6n);
     expect(journalOf(h).filter((e) => e.seq > killSeq && e.kind === 'intent_denied')).not.toHaveLength(0);
     expect(h.venue.sent.filter((r) => r.seq > killSeq && r.request !== 'cancel')).toEqual([]);
@@ -166,8 +246,14 @@ describe('the live session loop', () => {
 
   it('a configuration version change is validated, stored under config/ and appended as config_version', async () => {
     const h = await started();
-    await expect(h.session.setConfig('venue: binance-usdm\ninstruments: [BTCUSDT]\nstrategy: { module: q.mjs }\nrisk: { bogus: 1 }\n')).rejects.toThrow(/risk: unknown field "bogus"/);
-    const { version } = await h.session.setConfig('venue: binance-usdm\ninstruments: [BTCUSDT]\nstrategy: { module: q.mjs }\nrisk: { maxOpenOrders: 2 }\n');
+    await expect(
+      h.session.setConfig(
+        'venue: binance-usdm\ninstruments: [BTCUSDT]\nstrategy: { module: q.mjs }\nrisk: { bogus: 1 }\n',
+      ),
+    ).rejects.toThrow(/risk: unknown field "bogus"/);
+    const { version } = await h.session.setConfig(
+      'venue: binance-usdm\ninstruments: [BTCUSDT]\nstrategy: { module: q.mjs }\nrisk: { maxOpenOrders: 2 }\n',
+    );
     expect(journalOf(h).at(-1)).toMatchObject({ kind: 'config_version', version });
     expect(h.session.status().configVersion).toBe(version);
   });
@@ -184,7 +270,19 @@ describe('the live session loop', () => {
     const h = await started({}, { orders: 2 });
     h.venue.autoAccept = true;
     h.market.bbo(T0 + 5n);
-    h.venue.answer({ kind: 'order_filled', tsEventNs: 1n, tsLocalNs: 0n, orderId: h.venue.sent[0]!.orderId, requestSeq: -1, fillId: 'F1', priceUnits: 6_000_000, qtyUnits: 1, liquidity: 'maker', feeUnits: 12n, final: true });
+    h.venue.answer({
+      kind: 'order_filled',
+      tsEventNs: 1n,
+      tsLocalNs: 0n,
+      orderId: h.venue.sent[0]!.orderId,
+      requestSeq: -1,
+      fillId: 'F1',
+      priceUnits: 6_000_000,
+      qtyUnits: 1,
+      liquidity: 'maker',
+      feeUnits: 12n,
+      final: true,
+    });
     await h.session.stop('SIGTERM');
     const hash = h.opened.engine.stateHash();
     expect(h.market.stops).toEqual(['SIGTERM']);

@@ -18,12 +18,36 @@
  * (L9): nothing more is appended, nothing more is sent.
  */
 import { createHash } from 'node:crypto';
-import { ChassisError, encodeConfigChange, type ControlSchedulingObligation, type Engine, type Event, type EventDraft, type RequestSentEvent, type StepResult } from '@chassis/core';
-import type { LiveClock, LiveVenueAdapter, MarketInput, MarketInputSink, Scheduler, SessionControl, SessionListener, SessionStatus, TimerHandle, VenueLinkEvent } from '../contracts.ts';
+import {
+  ChassisError,
+  encodeConfigChange,
+  type ControlSchedulingObligation,
+  type Engine,
+  type Event,
+  type EventDraft,
+  type RequestSentEvent,
+  type StepResult,
+} from '@chassis/core';
+import type {
+  LiveClock,
+  LiveVenueAdapter,
+  MarketInput,
+  MarketInputSink,
+  Scheduler,
+  SessionControl,
+  SessionListener,
+  SessionStatus,
+  TimerHandle,
+  VenueLinkEvent,
+} from '../contracts.ts';
 import type { WriteAheadJournal } from '../records/write-ahead-journal.ts';
 import type { CheckpointLog } from '../records/checkpoint-log.ts';
 import type { ExecutionRecords } from '../records/execution-records.ts';
-import { reconciliationReportNumbers, writeConfigVersion, writeReconciliationReport } from '../records/session-reports.ts';
+import {
+  reconciliationReportNumbers,
+  writeConfigVersion,
+  writeReconciliationReport,
+} from '../records/session-reports.ts';
 import { Reconciler, type ReconcilerOptions } from '../reconciliation/reconciler.ts';
 import type { ReconciliationTrigger } from '../reconciliation/report.ts';
 import { parseLiveConfigText, type LiveConfig } from '../live-config.ts';
@@ -109,7 +133,8 @@ export class LiveSession implements SessionControl, MarketInputSink {
       firstReportNumber: Math.max(0, ...reconciliationReportNumbers(p.dir)) + 1,
       ...p.reconciliation,
     });
-    for (const inst of p.engine.view.instruments) this.feeds[inst.id] = p.engine.view.control.feedDegraded(inst.id) ? 'degraded' : 'healthy';
+    for (const inst of p.engine.view.instruments)
+      this.feeds[inst.id] = p.engine.view.control.feedDegraded(inst.id) ? 'degraded' : 'healthy';
   }
 
   onEvent(listener: SessionListener): void {
@@ -143,7 +168,11 @@ export class LiveSession implements SessionControl, MarketInputSink {
     this.state = 'reconciling';
     const report = await this.reconcileNow(resumed.inflight !== undefined ? 'recovery' : 'start');
     if (resumed.refuseOnMismatch && this.reconciliation === 'mismatch') {
-      throw new ChassisError('E_LIVE_RECONCILIATION_MISMATCH', `the venue's account does not match session ${p.sessionId} (${report}): resolve the differences (or let reconciliation repair them) before trading live`, { exitCode: 2 });
+      throw new ChassisError(
+        'E_LIVE_RECONCILIATION_MISMATCH',
+        `the venue's account does not match session ${p.sessionId} (${report}): resolve the differences (or let reconciliation repair them) before trading live`,
+        { exitCode: 2 },
+      );
     }
     this.state = this.p.engine.view.control.strategyPaused ? 'paused' : 'running';
     if (p.engine.view.control.killSwitch) this.state = 'killed';
@@ -171,7 +200,8 @@ export class LiveSession implements SessionControl, MarketInputSink {
     await p.marketInput.stop(reason);
     this.obligations.cancelAll();
     for (const f of this.inflight.values()) f.timer?.cancel();
-    if (!this.halted) await this.submit({ kind: 'session', tsEventNs: 0n, tsLocalNs: 0n, state: 'end', sessionId: p.sessionId });
+    if (!this.halted)
+      await this.submit({ kind: 'session', tsEventNs: 0n, tsLocalNs: 0n, state: 'end', sessionId: p.sessionId });
     await p.adapter.stop();
     if (!this.halted) this.checkpoint();
     p.journal.close();
@@ -196,13 +226,17 @@ export class LiveSession implements SessionControl, MarketInputSink {
   private onLink(e: VenueLinkEvent): void {
     this.p.log.info({ link: e.type, reason: e.reason }, 'venue link');
     if (e.type === 'reconnected' || e.type === 'stream-rotated') {
-      void this.reconcileNow('reconnect').catch((err: unknown) => this.p.log.error({ err }, 'reconciliation after reconnect failed'));
+      void this.reconcileNow('reconnect').catch((err: unknown) =>
+        this.p.log.error({ err }, 'reconciliation after reconnect failed'),
+      );
     }
   }
 
   /** Appends an operator/runtime event and resolves once it is durable in the journal. */
   private submit(draft: EventDraft): Promise<void> {
-    return new Promise<void>((resolve) => this.enqueue(draft as Stampable, true, resolve)).then(() => this.p.journal.durable());
+    return new Promise<void>((resolve) => this.enqueue(draft as Stampable, true, resolve)).then(() =>
+      this.p.journal.durable(),
+    );
   }
 
   private enqueue(draft: Stampable, stamp: boolean, done?: () => void): void {
@@ -278,7 +312,10 @@ export class LiveSession implements SessionControl, MarketInputSink {
     this.halted = true;
     this.p.journal.sync();
     this.obligations.cancelAll();
-    this.p.log.error({ violation: result.violation }, `invariant violated at seq ${this.seq}: the session halted; nothing more is processed or sent`);
+    this.p.log.error(
+      { violation: result.violation },
+      `invariant violated at seq ${this.seq}: the session halted; nothing more is processed or sent`,
+    );
   }
 
   private checkpoint(): void {
@@ -295,7 +332,18 @@ export class LiveSession implements SessionControl, MarketInputSink {
   /** Realises an obligation whose timer fired: a Control-Time Event while allowed work is still pending. */
   private realise(ob: ControlSchedulingObligation): void {
     if (this.p.engine.view.execution.pending().length === 0) return;
-    this.enqueue({ kind: 'control_time', tsEventNs: 0n, tsLocalNs: 0n, dueTsLocalNs: ob.dueTsLocalNs, reason: ob.reason, scope: ob.scope, obligationSeq: ob.derivedAtSeq } as Stampable, true);
+    this.enqueue(
+      {
+        kind: 'control_time',
+        tsEventNs: 0n,
+        tsLocalNs: 0n,
+        dueTsLocalNs: ob.dueTsLocalNs,
+        reason: ob.reason,
+        scope: ob.scope,
+        obligationSeq: ob.derivedAtSeq,
+      } as Stampable,
+      true,
+    );
   }
 
   // ------------------------------------------------------------------ uncertain outcomes
@@ -332,7 +380,10 @@ export class LiveSession implements SessionControl, MarketInputSink {
     if (!this.inflight.has(r.seq) || this.state === 'stopping' || this.state === 'stopped') return;
     const p = this.p;
     const timeoutMs = p.config.timeouts.queryAnswerMs;
-    p.log.warn({ orderId: r.orderId, requestSeq: r.seq, request: r.request }, 'no venue answer in time: querying the order (nothing is re-sent)');
+    p.log.warn(
+      { orderId: r.orderId, requestSeq: r.seq, request: r.request },
+      'no venue answer in time: querying the order (nothing is re-sent)',
+    );
     let venue: Awaited<ReturnType<LiveVenueAdapter['queryOrder']>> | 'timeout';
     try {
       venue = await Promise.race([
@@ -351,14 +402,35 @@ export class LiveSession implements SessionControl, MarketInputSink {
     const now = p.clock.nowNs();
     const answers =
       venue === 'timeout'
-        ? [lostDisposition(r, `no answer to ${r.request} (seq ${r.seq}) nor to the order query within ${p.config.timeouts.requestAnswerMs} + ${timeoutMs} ms; nothing re-sent`, now)]
+        ? [
+            lostDisposition(
+              r,
+              `no answer to ${r.request} (seq ${r.seq}) nor to the order query within ${p.config.timeouts.requestAnswerMs} + ${timeoutMs} ms; nothing re-sent`,
+              now,
+            ),
+          ]
         : answersFromVenue(r, venue, p.engine.view.execution.order(r.orderId), now);
     for (const a of answers) this.enqueue(a as Stampable, true);
     if (venue !== 'timeout' && venue !== null && venue.filledQtyUnits > 0) {
       // The venue filled some of it: the account's trades say how, each once (the core ignores a fill it already applied).
       const fills = await p.adapter.recentFills(r.tsLocalNs - 60_000_000_000n, r.instrument);
       for (const f of fills.filter((x) => x.orderId === r.orderId)) {
-        this.enqueue({ kind: 'order_filled', tsEventNs: f.tsEventNs, tsLocalNs: 0n, orderId: r.orderId, requestSeq: -1, fillId: f.fillId, priceUnits: f.priceUnits, qtyUnits: f.qtyUnits, liquidity: f.liquidity, feeUnits: f.feeUnits, final: false } as Stampable, true);
+        this.enqueue(
+          {
+            kind: 'order_filled',
+            tsEventNs: f.tsEventNs,
+            tsLocalNs: 0n,
+            orderId: r.orderId,
+            requestSeq: -1,
+            fillId: f.fillId,
+            priceUnits: f.priceUnits,
+            qtyUnits: f.qtyUnits,
+            liquidity: f.liquidity,
+            feeUnits: f.feeUnits,
+            final: false,
+          } as Stampable,
+          true,
+        );
       }
     }
   }
@@ -407,7 +479,8 @@ export class LiveSession implements SessionControl, MarketInputSink {
 
   async setConfig(yamlText: string): Promise<{ readonly version: string }> {
     const config = parseLiveConfigText(yamlText, 'the new configuration');
-    if (config.venue !== this.p.config.venue) throw new Error(`the new configuration's venue ${config.venue} is not the session's (${this.p.config.venue})`);
+    if (config.venue !== this.p.config.venue)
+      throw new Error(`the new configuration's venue ${config.venue} is not the session's (${this.p.config.venue})`);
     const version = createHash('sha256').update(canonicalJson(config)).digest('hex').slice(0, 16);
     writeConfigVersion(this.p.dir, version, config);
     // The event carries the new risk limits and rate buckets (core config-change.ts), so replay applies them at the same position.
@@ -426,7 +499,11 @@ export class LiveSession implements SessionControl, MarketInputSink {
   private async reconcileNow(trigger: ReconciliationTrigger): Promise<string> {
     const r = await this.reconciler.reconcile(trigger);
     this.reconciliation = r.outcome;
-    if (r.outcome === 'mismatch') this.p.log.warn({ report: r.reportPath }, 'reconciliation mismatch: new intents are blocked until it is resolved');
+    if (r.outcome === 'mismatch')
+      this.p.log.warn(
+        { report: r.reportPath },
+        'reconciliation mismatch: new intents are blocked until it is resolved',
+      );
     return r.reportPath;
   }
 }

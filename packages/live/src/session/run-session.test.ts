@@ -13,7 +13,10 @@ function workspace(): { data: string; yaml: string } {
   const data = mkdtempSync(join(tmpdir(), 'run-session-'));
   writeFileSync(join(data, 'quoter.mjs'), QUOTER_MODULE);
   const yaml = join(data, 'live.yaml');
-  writeFileSync(yaml, 'venue: binance-usdm\ninstruments: [BTCUSDT]\nstrategy: { module: quoter.mjs }\nreconciliation: { intervalMs: 0 }\n');
+  writeFileSync(
+    yaml,
+    'venue: binance-usdm\ninstruments: [BTCUSDT]\nstrategy: { module: quoter.mjs }\nreconciliation: { intervalMs: 0 }\n',
+  );
   return { data, yaml };
 }
 
@@ -22,7 +25,15 @@ function wiringOf(venue: ScriptedVenue, market: ScriptedMarket): SessionWiring {
 }
 
 /** Runs a session, lets `act` drive it, then stops it as SIGTERM would. */
-async function runUntil(o: { data: string; yaml: string; mode: 'paper' | 'live'; venue: ScriptedVenue; market: ScriptedMarket; act?: (s: LiveSession) => void; env?: NodeJS.ProcessEnv }) {
+async function runUntil(o: {
+  data: string;
+  yaml: string;
+  mode: 'paper' | 'live';
+  venue: ScriptedVenue;
+  market: ScriptedMarket;
+  act?: (s: LiveSession) => void;
+  env?: NodeJS.ProcessEnv;
+}) {
   let stop: (r: string) => void = () => {};
   return runSession({
     mode: o.mode,
@@ -67,15 +78,47 @@ describe('running a session', () => {
     const venue = new ScriptedVenue();
     venue.autoAccept = true;
     const market = new ScriptedMarket();
-    const first = await runUntil({ data, yaml, mode: 'paper', venue, market, act: () => market.bbo(BigInt(Date.now()) * 1_000_000n) });
+    const first = await runUntil({
+      data,
+      yaml,
+      mode: 'paper',
+      venue,
+      market,
+      act: () => market.bbo(BigInt(Date.now()) * 1_000_000n),
+    });
     const venue2 = new ScriptedVenue();
     // The paper order is still resting at the venue: reconciliation finds it.
-    venue2.account = { openOrders: [{ orderId: venue.sent[0]!.orderId, clientOrderId: 'c', venueOrderId: 'v', instrument: BTC, side: 'buy', priceUnits: venue.sent[0]!.priceUnits, qtyUnits: 1, filledQtyUnits: 0, status: 'open' }], positions: [], balances: [{ asset: 'USDT', amount: '100000' }], asOfNs: 1n };
+    venue2.account = {
+      openOrders: [
+        {
+          orderId: venue.sent[0]!.orderId,
+          clientOrderId: 'c',
+          venueOrderId: 'v',
+          instrument: BTC,
+          side: 'buy',
+          priceUnits: venue.sent[0]!.priceUnits,
+          qtyUnits: 1,
+          filledQtyUnits: 0,
+          status: 'open',
+        },
+      ],
+      positions: [],
+      balances: [{ asset: 'USDT', amount: '100000' }],
+      asOfNs: 1n,
+    };
     const second = await runUntil({ data, yaml, mode: 'paper', venue: venue2, market: new ScriptedMarket() });
     const journal = [...readJournal(sessionPaths(first.dir).journal)];
     expect(journal.map((e) => e.seq)).toEqual(journal.map((_, i) => i + 1));
-    expect(journal.filter((e) => e.kind === 'session').map((e) => (e as { state: string }).state)).toEqual(['start', 'end', 'start', 'end']);
-    expect(journal.filter((e) => e.kind === 'reconciliation').map((e) => (e as { outcome: string }).outcome)).toEqual(['matched', 'matched']);
+    expect(journal.filter((e) => e.kind === 'session').map((e) => (e as { state: string }).state)).toEqual([
+      'start',
+      'end',
+      'start',
+      'end',
+    ]);
+    expect(journal.filter((e) => e.kind === 'reconciliation').map((e) => (e as { outcome: string }).outcome)).toEqual([
+      'matched',
+      'matched',
+    ]);
     expect(second.lastSeq).toBe(journal.length);
     expect(venue2.sent).toEqual([]); // nothing re-sent on resume
   });
@@ -84,6 +127,8 @@ describe('running a session', () => {
     const { data, yaml } = workspace();
     await runUntil({ data, yaml, mode: 'paper', venue: new ScriptedVenue(), market: new ScriptedMarket() });
     const env = { CHASSIS_BINANCE_API_KEY: 'k', CHASSIS_BINANCE_API_SECRET: 's' };
-    await expect(runUntil({ data, yaml, mode: 'live', venue: new ScriptedVenue(), market: new ScriptedMarket(), env })).rejects.toMatchObject({ code: 'E_SESSION_MODE', exitCode: 2 });
+    await expect(
+      runUntil({ data, yaml, mode: 'live', venue: new ScriptedVenue(), market: new ScriptedMarket(), env }),
+    ).rejects.toMatchObject({ code: 'E_SESSION_MODE', exitCode: 2 });
   });
 });

@@ -73,18 +73,32 @@ export interface RunSessionOptions {
 
 /** Environment variables holding a venue's credentials (never files, never logged). */
 export function credentialVariables(venue: string): { key: string; secret: string } {
-  return venue === 'binance-usdm' ? { key: 'CHASSIS_BINANCE_API_KEY', secret: 'CHASSIS_BINANCE_API_SECRET' } : { key: 'CHASSIS_CCXT_API_KEY', secret: 'CHASSIS_CCXT_API_SECRET' };
+  return venue === 'binance-usdm'
+    ? { key: 'CHASSIS_BINANCE_API_KEY', secret: 'CHASSIS_BINANCE_API_SECRET' }
+    : { key: 'CHASSIS_CCXT_API_KEY', secret: 'CHASSIS_CCXT_API_SECRET' };
 }
 
 /** The refusals of `chassis live` that need no venue: the flag, then the credentials. */
-export function liveCredentials(venue: string, flag: boolean | undefined, env: NodeJS.ProcessEnv): { apiKey: string; apiSecret: string } {
+export function liveCredentials(
+  venue: string,
+  flag: boolean | undefined,
+  env: NodeJS.ProcessEnv,
+): { apiKey: string; apiSecret: string } {
   if (!flag) {
-    throw new ChassisError('E_LIVE_REFUSED', 'chassis live sends real orders with real money: run it with --i-understand-this-trades-real-money (or use chassis paper, which needs no credentials)', { exitCode: 2 });
+    throw new ChassisError(
+      'E_LIVE_REFUSED',
+      'chassis live sends real orders with real money: run it with --i-understand-this-trades-real-money (or use chassis paper, which needs no credentials)',
+      { exitCode: 2 },
+    );
   }
   const v = credentialVariables(venue);
   const missing = [v.key, v.secret].filter((name) => !env[name]);
   if (missing.length > 0) {
-    throw new ChassisError('E_LIVE_NO_CREDENTIALS', `chassis live on ${venue} needs its API credentials in the environment: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set (credentials are never read from files)`, { exitCode: 2 });
+    throw new ChassisError(
+      'E_LIVE_NO_CREDENTIALS',
+      `chassis live on ${venue} needs its API credentials in the environment: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set (credentials are never read from files)`,
+      { exitCode: 2 },
+    );
   }
   return { apiKey: env[v.key]!, apiSecret: env[v.secret]! };
 }
@@ -98,7 +112,24 @@ function newSessionId(mode: string): string {
 function sessionLogger(dir: string): pino.Logger {
   mkdirSync(dir, { recursive: true });
   return pino(
-    { base: null, redact: { paths: ['key', 'secret', 'signature', 'apiKey', 'apiSecret', '*.key', '*.secret', '*.signature', '*.apiKey', '*.apiSecret'], censor: '[redacted]' } },
+    {
+      base: null,
+      redact: {
+        paths: [
+          'key',
+          'secret',
+          'signature',
+          'apiKey',
+          'apiSecret',
+          '*.key',
+          '*.secret',
+          '*.signature',
+          '*.apiKey',
+          '*.apiSecret',
+        ],
+        censor: '[redacted]',
+      },
+    },
     pino.destination({ dest: sessionPaths(dir).log, append: true, sync: true, mkdir: true }),
   );
 }
@@ -141,21 +172,51 @@ function processSignals(stop: (reason: string) => void): () => void {
 }
 
 /** Runs a session until it is stopped; resolves with where it lives and its last seq. */
-export async function runSession(o: RunSessionOptions): Promise<{ sessionId: string; dir: string; lastSeq: number; stateHash: string }> {
-  const peek = o.sessionId && existsSync(sessionPaths(sessionDirOf(o.dataRoot, o.sessionId)).session) ? null : readLiveConfigFile(o.configPath);
-  const credentials = o.mode === 'live' ? liveCredentials(peek?.venue ?? 'binance-usdm', o.iUnderstandThisTradesRealMoney, o.env) : null;
+export async function runSession(
+  o: RunSessionOptions,
+): Promise<{ sessionId: string; dir: string; lastSeq: number; stateHash: string }> {
+  const peek =
+    o.sessionId && existsSync(sessionPaths(sessionDirOf(o.dataRoot, o.sessionId)).session)
+      ? null
+      : readLiveConfigFile(o.configPath);
+  const credentials =
+    o.mode === 'live' ? liveCredentials(peek?.venue ?? 'binance-usdm', o.iUnderstandThisTradesRealMoney, o.env) : null;
   const sessionId = o.sessionId ?? newSessionId(o.mode);
   const opened = await openSession(o, sessionId);
-  if (opened.file.mode !== o.mode) throw new ChassisError('E_SESSION_MODE', `session ${sessionId} is a ${opened.file.mode} session: resume it with chassis ${opened.file.mode}`, { exitCode: 2 });
+  if (opened.file.mode !== o.mode)
+    throw new ChassisError(
+      'E_SESSION_MODE',
+      `session ${sessionId} is a ${opened.file.mode} session: resume it with chassis ${opened.file.mode}`,
+      { exitCode: 2 },
+    );
   if (o.mode === 'live' && peek === null) liveCredentials(opened.config.venue, o.iUnderstandThisTradesRealMoney, o.env);
   const log = sessionLogger(opened.dir);
   const config = withFlags(opened.config, o);
   const r = opened.recovery;
-  if (r) log.info({ events: r.events, lastSeq: r.lastSeq, stateHash: r.stateHash, checkpoint: r.checkpoint, cut: r.cut, inflight: r.inflight.length }, 'session recovered from its journal');
+  if (r)
+    log.info(
+      {
+        events: r.events,
+        lastSeq: r.lastSeq,
+        stateHash: r.stateHash,
+        checkpoint: r.checkpoint,
+        cut: r.cut,
+        inflight: r.inflight.length,
+      },
+      'session recovered from its journal',
+    );
   const clock = new WallClock({ notBeforeNs: opened.engine.view.control.nowNs });
   const scheduler = new TimerScheduler(clock);
   const ctx: WiringContext = {
-    mode: o.mode, sessionId, dataRoot: o.dataRoot, config, instruments: opened.engineConfig.instruments, clock, scheduler, credentials, log,
+    mode: o.mode,
+    sessionId,
+    dataRoot: o.dataRoot,
+    config,
+    instruments: opened.engineConfig.instruments,
+    clock,
+    scheduler,
+    credentials,
+    log,
     ...(o.endpoint ? { endpoint: o.endpoint } : {}),
     ...(o.restEndpoint ? { restEndpoint: o.restEndpoint } : {}),
   };
@@ -168,7 +229,10 @@ export async function runSession(o: RunSessionOptions): Promise<{ sessionId: str
   // The session runs until it is stopped, even while no socket or timer of its parts is active.
   const keepAlive = setInterval(() => {}, 1 << 30);
   try {
-    await session.start({ ...(r ? { controlDrafts: r.controlDrafts, inflight: r.inflight, obligations: r.obligations } : {}), refuseOnMismatch: o.mode === 'live' });
+    await session.start({
+      ...(r ? { controlDrafts: r.controlDrafts, inflight: r.inflight, obligations: r.obligations } : {}),
+      refuseOnMismatch: o.mode === 'live',
+    });
   } catch (err) {
     dispose();
     await session.stop(err instanceof ChassisError ? err.code : 'start failed');

@@ -12,7 +12,17 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import { ChassisError, createEngine, type ControlSchedulingObligation, type Engine, type EngineConfig, type Event, type EventDraft, type RequestSentEvent, type Strategy } from '@chassis/core';
+import {
+  ChassisError,
+  createEngine,
+  type ControlSchedulingObligation,
+  type Engine,
+  type EngineConfig,
+  type Event,
+  type EventDraft,
+  type RequestSentEvent,
+  type Strategy,
+} from '@chassis/core';
 import { canonicalJson, loadStrategy, resolveStrategyPath, type JournalCut } from '@chassis/backtesting';
 import { sessionDirOf, sessionPaths } from '../records/session-paths.ts';
 import { readSessionFile, writeSessionFile, SESSION_FORMAT, type SessionFile } from '../records/session-file.ts';
@@ -69,7 +79,10 @@ async function strategyOf(file: SessionFile, baseDirs: readonly string[]): Promi
   const base = baseDirs.find((b) => existsSync(resolve(b, file.strategy.module))) ?? baseDirs[0]!;
   const loaded = await loadStrategy(resolveStrategyPath(file.strategy.module, base));
   if (loaded.sha256 !== file.strategy.sha256) {
-    throw new ChassisError('E_SESSION_STRATEGY_CHANGED', `strategy ${file.strategy.module} changed since session ${file.sessionId} started (sha256 ${loaded.sha256.slice(0, 12)}…, the session used ${file.strategy.sha256.slice(0, 12)}…): recovery would not rebuild the same state`);
+    throw new ChassisError(
+      'E_SESSION_STRATEGY_CHANGED',
+      `strategy ${file.strategy.module} changed since session ${file.sessionId} started (sha256 ${loaded.sha256.slice(0, 12)}…, the session used ${file.strategy.sha256.slice(0, 12)}…): recovery would not rebuild the same state`,
+    );
   }
   try {
     return loaded.module.create(file.strategy.params);
@@ -87,7 +100,8 @@ function storedModulePath(absolute: string): string {
 export async function createSession(s: NewSession): Promise<OpenedSession> {
   const dir = sessionDirOf(s.dataRoot, s.sessionId);
   const paths = sessionPaths(dir);
-  if (existsSync(paths.session)) throw new ChassisError('E_SESSION_EXISTS', `session ${s.sessionId} already exists in ${dir}`);
+  if (existsSync(paths.session))
+    throw new ChassisError('E_SESSION_EXISTS', `session ${s.sessionId} already exists in ${dir}`);
   const modulePath = resolveStrategyPath(s.config.strategy.module, s.configDir);
   const loaded = await loadStrategy(modulePath);
   mkdirSync(dir, { recursive: true });
@@ -111,18 +125,35 @@ export async function createSession(s: NewSession): Promise<OpenedSession> {
   }
   const engine = createEngine(s.engineConfig, strategy);
   const journal = WriteAheadJournal.create(paths.journal, { fsyncWindowMs: s.config.journal.fsyncWindowMs });
-  return { sessionId: s.sessionId, dir, file, config: s.config, engineConfig: s.engineConfig, engine, journal, checkpoints: CheckpointLog.create(paths.checkpoints), records: new ExecutionRecords(dir, { fresh: true }), recovery: null };
+  return {
+    sessionId: s.sessionId,
+    dir,
+    file,
+    config: s.config,
+    engineConfig: s.engineConfig,
+    engine,
+    journal,
+    checkpoints: CheckpointLog.create(paths.checkpoints),
+    records: new ExecutionRecords(dir, { fresh: true }),
+    recovery: null,
+  };
 }
 
 /** Recovers an existing session (module comment). `baseDirs`: where its strategy path may resolve from. */
-export async function recoverSession(dataRoot: string, sessionId: string, baseDirs: readonly string[]): Promise<OpenedSession> {
+export async function recoverSession(
+  dataRoot: string,
+  sessionId: string,
+  baseDirs: readonly string[],
+): Promise<OpenedSession> {
   const dir = sessionDirOf(dataRoot, sessionId);
   const paths = sessionPaths(dir);
   const file = readSessionFile(dir);
   const config = parseLiveConfig(file.config, `${paths.session} config`);
   const engineConfig = decodeEngineConfig(file.engine, `${paths.session} engine`);
   const engine = createEngine(engineConfig, await strategyOf(file, [...baseDirs, dirname(dir)]));
-  const { journal, recovered } = WriteAheadJournal.recover(paths.journal, { fsyncWindowMs: config.journal.fsyncWindowMs });
+  const { journal, recovered } = WriteAheadJournal.recover(paths.journal, {
+    fsyncWindowMs: config.journal.fsyncWindowMs,
+  });
   const { log, kept, dropped } = CheckpointLog.recover(paths.checkpoints, journal.lastSeq);
   const records = new ExecutionRecords(dir, { fresh: true });
   const replay = replayInto(engine, recovered.events, kept, records, paths.journal);
@@ -143,8 +174,18 @@ export async function recoverSession(dataRoot: string, sessionId: string, baseDi
 type ReplayOutcome = Omit<Recovery, 'cut' | 'checkpointsDropped'>;
 
 /** Steps the journal's events into `engine` and verifies them (module comment). */
-function replayInto(engine: Engine, events: readonly Event[], checkpoints: readonly SessionCheckpoint[], records: ExecutionRecords, where: string): ReplayOutcome {
-  const diverged = (seq: number, what: string) => new ChassisError('E_RECOVERY_DIVERGED', `${where}: replaying the journal diverged at seq ${seq}: ${what}; the session cannot resume on a state that differs from what it did`);
+function replayInto(
+  engine: Engine,
+  events: readonly Event[],
+  checkpoints: readonly SessionCheckpoint[],
+  records: ExecutionRecords,
+  where: string,
+): ReplayOutcome {
+  const diverged = (seq: number, what: string) =>
+    new ChassisError(
+      'E_RECOVERY_DIVERGED',
+      `${where}: replaying the journal diverged at seq ${seq}: ${what}; the session cannot resume on a state that differs from what it did`,
+    );
   let expected: RequestSentEvent[] = [];
   let controls: EventDraft[] = [];
   const inflight = new Map<number, RequestSentEvent>();
@@ -163,7 +204,8 @@ function replayInto(engine: Engine, events: readonly Event[], checkpoints: reado
   for (const e of events) {
     if (expected.length > 0) {
       const want = expected.shift()!;
-      if (canonicalJson(want) !== canonicalJson(e)) throw diverged(e.seq, `the core now sends ${canonicalJson(want)}, the journal has ${e.kind}`);
+      if (canonicalJson(want) !== canonicalJson(e))
+        throw diverged(e.seq, `the core now sends ${canonicalJson(want)}, the journal has ${e.kind}`);
       records.record(e, engine.view);
       inflight.set(e.seq, e as RequestSentEvent);
       if (expected.length === 0) atBoundary(e.seq);
@@ -172,7 +214,8 @@ function replayInto(engine: Engine, events: readonly Event[], checkpoints: reado
     if (e.kind === 'request_sent') throw diverged(e.seq, 'a request_sent the core does not produce');
     if (controls.length > 0) {
       const { seq: _s, ...got } = e;
-      if (canonicalJson(controls.shift()) !== canonicalJson(got)) throw diverged(e.seq, `control event ${e.kind} differs from the core's draft`);
+      if (canonicalJson(controls.shift()) !== canonicalJson(got))
+        throw diverged(e.seq, `control event ${e.kind} differs from the core's draft`);
     }
     const r = engine.step(e);
     if (r.violation) throw diverged(e.seq, `invariant ${r.violation.invariant}: ${r.violation.message}`);
@@ -190,7 +233,8 @@ function replayInto(engine: Engine, events: readonly Event[], checkpoints: reado
     if (expected.length === 0) atBoundary(e.seq);
   }
   const last = events.at(-1)?.seq ?? 0;
-  if (expected.length > 0) throw diverged(last + 1, `the journal ends before the step's request_sent at seq ${expected[0]!.seq}`);
+  if (expected.length > 0)
+    throw diverged(last + 1, `the journal ends before the step's request_sent at seq ${expected[0]!.seq}`);
   const pending = engine.view.execution.pending().length > 0;
   return {
     events: events.length,

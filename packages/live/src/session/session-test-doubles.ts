@@ -8,7 +8,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BboEvent, EventDraft, MarketEvent, RateBucketConfig, RequestSentEvent } from '@chassis/core';
 import type { VenueAnswer } from '@chassis/venues';
-import type { LiveClock, LiveVenueAdapter, MarketInput, MarketInputSink, Scheduler, TimerHandle, VenueAccountState, VenueFill, VenueLinkEvent, VenueOrderState } from '../contracts.ts';
+import type {
+  LiveClock,
+  LiveVenueAdapter,
+  MarketInput,
+  MarketInputSink,
+  Scheduler,
+  TimerHandle,
+  VenueAccountState,
+  VenueFill,
+  VenueLinkEvent,
+  VenueOrderState,
+} from '../contracts.ts';
 import { parseLiveConfig, type LiveConfigInput } from '../live-config.ts';
 import { resolveInstruments } from './instrument-resolution.ts';
 import { engineConfigOfLive } from './engine-definition.ts';
@@ -38,7 +49,9 @@ export class ManualScheduler implements Scheduler {
   advance(ns: bigint): void {
     const until = this.clock.ns + ns;
     for (;;) {
-      const due = this.timers.filter((t) => t.live && t.atNs <= until).sort((a, b) => (a.atNs < b.atNs ? -1 : a.atNs > b.atNs ? 1 : 0))[0];
+      const due = this.timers
+        .filter((t) => t.live && t.atNs <= until)
+        .sort((a, b) => (a.atNs < b.atNs ? -1 : a.atNs > b.atNs ? 1 : 0))[0];
       if (!due) break;
       due.live = false;
       if (due.atNs > this.clock.ns) this.clock.ns = due.atNs;
@@ -61,7 +74,12 @@ export class ScriptedVenue implements LiveVenueAdapter {
   /** What queryOrder answers, by order id (absent = the venue does not know it). */
   readonly known = new Map<number, VenueOrderState>();
   fills: VenueFill[] = [];
-  account: VenueAccountState = { openOrders: [], positions: [], balances: [{ asset: 'USDT', amount: '100000' }], asOfNs: T0 };
+  account: VenueAccountState = {
+    openOrders: [],
+    positions: [],
+    balances: [{ asset: 'USDT', amount: '100000' }],
+    asOfNs: T0,
+  };
   private sink: (a: VenueAnswer) => void = () => {};
   started = 0;
   stopped = 0;
@@ -78,7 +96,15 @@ export class ScriptedVenue implements LiveVenueAdapter {
   }
   submit(r: RequestSentEvent): void {
     this.sent.push(r);
-    if (this.autoAccept && r.request === 'new') this.answer({ kind: 'order_accepted', tsEventNs: 1n, tsLocalNs: 0n, orderId: r.orderId, requestSeq: r.seq, venueOrderId: `v${r.orderId}` });
+    if (this.autoAccept && r.request === 'new')
+      this.answer({
+        kind: 'order_accepted',
+        tsEventNs: 1n,
+        tsLocalNs: 0n,
+        orderId: r.orderId,
+        requestSeq: r.seq,
+        venueOrderId: `v${r.orderId}`,
+      });
   }
   answer(a: VenueAnswer): void {
     this.sink(a);
@@ -112,7 +138,17 @@ export class ScriptedMarket implements MarketInput {
     return Promise.resolve();
   }
   bbo(tsLocalNs: bigint, bid = 6_000_000, ask = 6_000_100): void {
-    const e: EventDraft<BboEvent> = { kind: 'bbo', tsEventNs: tsLocalNs - 1000n, tsLocalNs, instrument: BTC, updateId: 1n, bidPriceUnits: bid, bidQtyUnits: 5, askPriceUnits: ask, askQtyUnits: 5 };
+    const e: EventDraft<BboEvent> = {
+      kind: 'bbo',
+      tsEventNs: tsLocalNs - 1000n,
+      tsLocalNs,
+      instrument: BTC,
+      updateId: 1n,
+      bidPriceUnits: bid,
+      bidQtyUnits: 5,
+      askPriceUnits: ask,
+      askQtyUnits: 5,
+    };
     this.sink!.market(e as EventDraft<MarketEvent>);
   }
 }
@@ -154,7 +190,10 @@ export interface Harness {
 }
 
 /** A paper session in a fresh data root around the doubles; `overrides` are live.yaml fields. */
-export async function openHarness(overrides: Partial<LiveConfigInput> = {}, params: Record<string, unknown> = {}): Promise<Harness> {
+export async function openHarness(
+  overrides: Partial<LiveConfigInput> = {},
+  params: Record<string, unknown> = {},
+): Promise<Harness> {
   const dataRoot = mkdtempSync(join(tmpdir(), 'live-session-'));
   writeFileSync(join(dataRoot, 'quoter.mjs'), QUOTER_MODULE);
   const config = parseLiveConfig({
@@ -167,10 +206,31 @@ export async function openHarness(overrides: Partial<LiveConfigInput> = {}, para
   });
   const clock = new ManualClock();
   const scheduler = new ManualScheduler(clock);
-  const engineConfig = engineConfigOfLive(config, resolveInstruments(config, () => undefined), 'v0');
-  const opened = await createSession({ dataRoot, sessionId: 's1', mode: 'paper', config, configDir: dataRoot, engineConfig, codeVersion: 'test', createdAt: '2026-12-02T00:00:00Z' });
+  const engineConfig = engineConfigOfLive(
+    config,
+    resolveInstruments(config, () => undefined),
+    'v0',
+  );
+  const opened = await createSession({
+    dataRoot,
+    sessionId: 's1',
+    mode: 'paper',
+    config,
+    configDir: dataRoot,
+    engineConfig,
+    codeVersion: 'test',
+    createdAt: '2026-12-02T00:00:00Z',
+  });
   const venue = new ScriptedVenue();
   const market = new ScriptedMarket();
-  const session = new LiveSession({ ...opened, mode: 'paper', adapter: venue, marketInput: market, clock, scheduler, log: silentLog });
+  const session = new LiveSession({
+    ...opened,
+    mode: 'paper',
+    adapter: venue,
+    marketInput: market,
+    clock,
+    scheduler,
+    log: silentLog,
+  });
   return { dataRoot, opened, session, clock, scheduler, venue, market };
 }

@@ -50,7 +50,11 @@ function paperVenueOf(c: WiringContext): PaperVenue {
 
 function liveAdapterOf(c: WiringContext): LiveVenueAdapter {
   if (c.config.venue !== 'binance-usdm') {
-    throw new ChassisError('E_LIVE_UNAVAILABLE', `chassis live trades binance-usdm natively; ${c.config.venue} is not wired to a live adapter in this build`, { exitCode: 2 });
+    throw new ChassisError(
+      'E_LIVE_UNAVAILABLE',
+      `chassis live trades binance-usdm natively; ${c.config.venue} is not wired to a live adapter in this build`,
+      { exitCode: 2 },
+    );
   }
   const { apiKey, apiSecret } = c.credentials!;
   return createBinanceUsdmAdapter({
@@ -76,14 +80,24 @@ export function defaultWiring(): SessionWiring {
         instruments: c.instruments,
         clock: c.clock,
         session: c.sessionId,
-        endpoints: { ...(c.endpoint ? { wsBaseUrl: c.endpoint } : {}), ...(c.restEndpoint ? { restBaseUrl: c.restEndpoint } : {}) },
+        endpoints: {
+          ...(c.endpoint ? { wsBaseUrl: c.endpoint } : {}),
+          ...(c.restEndpoint ? { restBaseUrl: c.restEndpoint } : {}),
+        },
         recording: { storage: openStorage(c.dataRoot) },
         log: c.log,
       });
       return paper ? feedingPaper(input, paper) : input;
     },
     async attach(session, opened, c) {
-      const server = await startControlServer({ control: session, sessionId: c.sessionId, sessionDir: opened.dir, log: c.log, port: c.config.control.port, host: c.config.control.host });
+      const server = await startControlServer({
+        control: session,
+        sessionId: c.sessionId,
+        sessionDir: opened.dir,
+        log: c.log,
+        port: c.config.control.port,
+        host: c.config.control.host,
+      });
       c.log.info({ url: server.url, token: server.tokenPath }, 'control API listening');
       return () => server.close();
     },

@@ -15,12 +15,18 @@ import { runSession } from './run-session.ts';
 import { QUOTER_MODULE, ScriptedMarket, ScriptedVenue } from './session-test-doubles.ts';
 
 async function killMidSession(data: string): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'sigkill-session-child.ts'), data], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(import.meta.dirname, 'sigkill-session-child.ts'), data],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   // Kill once it has filled a good number of orders, wherever it is in a step.
   await new Promise<void>((res, rej) => {
-    child.once('exit', (code) => rej(new Error(`the session exited (${code}) before the kill; it printed:\n${out.slice(-2000)}`)));
+    child.once('exit', (code) =>
+      rej(new Error(`the session exited (${code}) before the kill; it printed:\n${out.slice(-2000)}`)),
+    );
     const t = setInterval(() => {
       if ((out.match(/^F /gm) ?? []).length >= 40) {
         clearInterval(t);
@@ -38,7 +44,10 @@ describe('SIGKILL drill', () => {
   it('replay after a SIGKILL reaches the state the killed process had; no fill lost or counted twice; the session resumes', async () => {
     const data = mkdtempSync(join(tmpdir(), 'sigkill-drill-'));
     writeFileSync(join(data, 'quoter.mjs'), QUOTER_MODULE);
-    writeFileSync(join(data, 'live.yaml'), 'venue: binance-usdm\ninstruments: [BTCUSDT]\nstrategy: { module: quoter.mjs, params: { orders: 2 } }\nreconciliation: { intervalMs: 0 }\njournal: { checkpointEvents: 50, fsyncWindowMs: 50 }\n');
+    writeFileSync(
+      join(data, 'live.yaml'),
+      'venue: binance-usdm\ninstruments: [BTCUSDT]\nstrategy: { module: quoter.mjs, params: { orders: 2 } }\nreconciliation: { intervalMs: 0 }\njournal: { checkpointEvents: 50, fsyncWindowMs: 50 }\n',
+    );
     const out = await killMidSession(data);
 
     const printed = new Map<number, string>();
@@ -55,7 +64,9 @@ describe('SIGKILL drill', () => {
     expect(r.checkpointsVerified).toBeGreaterThan(0);
     expect(printed.get(r.checkpoint!.seq) ?? r.checkpoint!.stateHash).toBe(r.checkpoint!.stateHash);
 
-    const fills = [...readJournal(sessionPaths(sessionDirOf(data, 'drill')).journal)].filter((e): e is OrderFilledEvent => e.kind === 'order_filled');
+    const fills = [...readJournal(sessionPaths(sessionDirOf(data, 'drill')).journal)].filter(
+      (e): e is OrderFilledEvent => e.kind === 'order_filled',
+    );
     const ids = fills.map((f) => f.fillId);
     expect(new Set(ids).size).toBe(ids.length); // none twice
     for (const id of delivered) expect(ids).toContain(id); // none lost
@@ -67,8 +78,17 @@ describe('SIGKILL drill', () => {
     // The same session again: it continues the journal after the recovered seq.
     let stop: (r: string) => void = () => {};
     const again = await runSession({
-      mode: 'paper', configPath: join(data, 'live.yaml'), dataRoot: data, sessionId: 'drill', env: {}, codeVersion: 'test', baseDirs: [data],
-      wiring: { adapter: () => Promise.resolve(new ScriptedVenue()), marketInput: () => Promise.resolve(new ScriptedMarket()) },
+      mode: 'paper',
+      configPath: join(data, 'live.yaml'),
+      dataRoot: data,
+      sessionId: 'drill',
+      env: {},
+      codeVersion: 'test',
+      baseDirs: [data],
+      wiring: {
+        adapter: () => Promise.resolve(new ScriptedVenue()),
+        marketInput: () => Promise.resolve(new ScriptedMarket()),
+      },
       stopSignal: (s) => ((stop = s), () => {}),
       onRunning: () => setImmediate(() => stop('SIGTERM')),
     });

@@ -17,10 +17,33 @@ const submit = venue.submit.bind(venue);
 venue.submit = (r: RequestSentEvent) => {
   submit(r);
   if (r.request !== 'new') return;
-  setTimeout(() => venue.answer({ kind: 'order_accepted', tsEventNs: 1n, tsLocalNs: 0n, orderId: r.orderId, requestSeq: r.seq, venueOrderId: `v${r.orderId}` }), 1);
+  setTimeout(
+    () =>
+      venue.answer({
+        kind: 'order_accepted',
+        tsEventNs: 1n,
+        tsLocalNs: 0n,
+        orderId: r.orderId,
+        requestSeq: r.seq,
+        venueOrderId: `v${r.orderId}`,
+      }),
+    1,
+  );
   setTimeout(() => {
     const fillId = `F${r.orderId}`;
-    venue.answer({ kind: 'order_filled', tsEventNs: 2n, tsLocalNs: 0n, orderId: r.orderId, requestSeq: -1, fillId, priceUnits: r.priceUnits, qtyUnits: r.qtyUnits, liquidity: 'maker', feeUnits: 12n, final: true });
+    venue.answer({
+      kind: 'order_filled',
+      tsEventNs: 2n,
+      tsLocalNs: 0n,
+      orderId: r.orderId,
+      requestSeq: -1,
+      fillId,
+      priceUnits: r.priceUnits,
+      qtyUnits: r.qtyUnits,
+      liquidity: 'maker',
+      feeUnits: 12n,
+      final: true,
+    });
     writeSync(1, `F ${fillId}\n`);
   }, 3);
 };
@@ -41,7 +64,17 @@ await runSession({
     });
     setInterval(() => {
       bid += ((bid / 10) % 3) - 1 === 0 ? 10 : -10;
-      const e: EventDraft<BboEvent> = { kind: 'bbo', tsEventNs: 1n, tsLocalNs: BigInt(Date.now()) * 1_000_000n, instrument: BTC, updateId: 1n, bidPriceUnits: bid, bidQtyUnits: 5, askPriceUnits: bid + 100, askQtyUnits: 5 };
+      const e: EventDraft<BboEvent> = {
+        kind: 'bbo',
+        tsEventNs: 1n,
+        tsLocalNs: BigInt(Date.now()) * 1_000_000n,
+        instrument: BTC,
+        updateId: 1n,
+        bidPriceUnits: bid,
+        bidQtyUnits: 5,
+        askPriceUnits: bid + 100,
+        askQtyUnits: 5,
+      };
       market.sink!.market(e as EventDraft<MarketEvent>);
     }, 2);
   },

@@ -51,19 +51,31 @@ function admitted(b: RateBucketConfig, attempts: readonly Attempt[]): { atNs: bi
   return sent;
 }
 
-describe('one core bucket within a venue\'s window limits', () => {
+describe("one core bucket within a venue's window limits", () => {
   it('binance-usdm: one token every 66.67 ms (15 orders/s, 3/4 of 1200/min) and a burst of 150 (300/10 s minus a window of refills)', () => {
     const b = bucketWithin('binance-usdm', venueRateLimits('binance-usdm'));
-    expect(b).toEqual({ scope: 'binance-usdm', capacity: 150, refillTokens: 1, refillIntervalNs: 66_666_667n, weights: { new: 1, replace: 1, cancel: 1 } });
+    expect(b).toEqual({
+      scope: 'binance-usdm',
+      capacity: 150,
+      refillTokens: 1,
+      refillIntervalNs: 66_666_667n,
+      weights: { new: 1, replace: 1, cancel: 1 },
+    });
   });
 
   it('no sequence of requests the bucket admits exceeds any window limit (binance-usdm, request storms)', () => {
     const limits = venueRateLimits('binance-usdm');
     const b = bucketWithin('binance-usdm', limits);
     // Mostly orders: cancels cost the bucket but no order count, so a cancel-heavy storm hides an order-count excess.
-    const kind = fc.oneof({ arbitrary: fc.constant<RequestKind>('new'), weight: 20 }, { arbitrary: fc.constantFrom<RequestKind>('replace', 'cancel'), weight: 1 });
+    const kind = fc.oneof(
+      { arbitrary: fc.constant<RequestKind>('new'), weight: 20 },
+      { arbitrary: fc.constantFrom<RequestKind>('replace', 'cancel'), weight: 1 },
+    );
     // Mostly faster than the bucket refills (it saturates: the worst case), with pauses that refill the burst.
-    const gapNs = fc.oneof({ arbitrary: fc.integer({ min: 0, max: 20_000_000 }), weight: 500 }, { arbitrary: fc.integer({ min: 0, max: 20_000_000_000 }), weight: 1 });
+    const gapNs = fc.oneof(
+      { arbitrary: fc.integer({ min: 0, max: 20_000_000 }), weight: 500 },
+      { arbitrary: fc.integer({ min: 0, max: 20_000_000_000 }), weight: 1 },
+    );
     fc.assert(
       fc.property(fc.array(fc.tuple(gapNs, kind), { minLength: 1000, maxLength: 2000 }), (attempts) => {
         const sent = admitted(b, attempts);
@@ -78,24 +90,43 @@ describe('one core bucket within a venue\'s window limits', () => {
       name: fc.constant('l'),
       limit: fc.integer({ min: 20, max: 400 }),
       windowMs: fc.integer({ min: 100, max: 5000 }),
-      weights: fc.record({ new: fc.integer({ min: 0, max: 2 }), replace: fc.integer({ min: 0, max: 2 }), cancel: fc.integer({ min: 0, max: 2 }) }),
+      weights: fc.record({
+        new: fc.integer({ min: 0, max: 2 }),
+        replace: fc.integer({ min: 0, max: 2 }),
+        cancel: fc.integer({ min: 0, max: 2 }),
+      }),
     });
     fc.assert(
-      fc.property(fc.array(limit, { minLength: 1, maxLength: 3 }), fc.array(fc.tuple(fc.oneof({ arbitrary: fc.integer({ min: 0, max: 2_000_000 }), weight: 100 }, { arbitrary: fc.integer({ min: 0, max: 5_000_000_000 }), weight: 1 }), fc.constantFrom<RequestKind>('new', 'replace', 'cancel')), { minLength: 100, maxLength: 600 }), (limits, attempts) => {
-        let b: RateBucketConfig;
-        try {
-          b = bucketWithin('v', limits);
-        } catch {
-          return; // refused explicitly: no bucket fits
-        }
-        const sent = admitted(b, attempts);
-        for (const l of limits) expect(worstWindow(sent, l)).toBeLessThanOrEqual(l.limit);
-      }),
+      fc.property(
+        fc.array(limit, { minLength: 1, maxLength: 3 }),
+        fc.array(
+          fc.tuple(
+            fc.oneof(
+              { arbitrary: fc.integer({ min: 0, max: 2_000_000 }), weight: 100 },
+              { arbitrary: fc.integer({ min: 0, max: 5_000_000_000 }), weight: 1 },
+            ),
+            fc.constantFrom<RequestKind>('new', 'replace', 'cancel'),
+          ),
+          { minLength: 100, maxLength: 600 },
+        ),
+        (limits, attempts) => {
+          let b: RateBucketConfig;
+          try {
+            b = bucketWithin('v', limits);
+          } catch {
+            return; // refused explicitly: no bucket fits
+          }
+          const sent = admitted(b, attempts);
+          for (const l of limits) expect(worstWindow(sent, l)).toBeLessThanOrEqual(l.limit);
+        },
+      ),
       { numRuns: 100, endOnFailure: true },
     );
   });
 
   it('a venue without a table entry gets a conservative 10 requests a second', () => {
-    expect(venueRateLimits('kraken')).toEqual([{ name: 'requests-1s', limit: 10, windowMs: 1000, weights: { new: 1, replace: 1, cancel: 1 } }]);
+    expect(venueRateLimits('kraken')).toEqual([
+      { name: 'requests-1s', limit: 10, windowMs: 1000, weights: { new: 1, replace: 1, cancel: 1 } },
+    ]);
   });
 });

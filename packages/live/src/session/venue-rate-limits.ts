@@ -63,7 +63,8 @@ const MS = 1_000_000n;
 
 /** The core bucket (scope = the venue) that admits no sequence exceeding any of `limits` (module comment). */
 export function bucketWithin(scope: string, limits: readonly RateLimit[]): RateBucketConfig {
-  if (limits.length === 0) throw new ChassisError('E_LIVE_CONFIG', 'executionControl.limits: at least one limit is needed');
+  if (limits.length === 0)
+    throw new ChassisError('E_LIVE_CONFIG', 'executionControl.limits: at least one limit is needed');
   const weights = {
     new: Math.max(...limits.map((l) => l.weights.new)),
     replace: Math.max(...limits.map((l) => l.weights.replace)),
@@ -82,7 +83,10 @@ export function bucketWithin(scope: string, limits: readonly RateLimit[]): RateB
   }
   const heaviest = Math.max(weights.new, weights.replace, weights.cancel, 1);
   if (capacity < heaviest) {
-    throw new ChassisError('E_LIVE_CONFIG', `executionControl.limits: no token bucket fits them (burst ${capacity} < heaviest request ${heaviest}); give executionControl.rateBucket explicitly`);
+    throw new ChassisError(
+      'E_LIVE_CONFIG',
+      `executionControl.limits: no token bucket fits them (burst ${capacity} < heaviest request ${heaviest}); give executionControl.rateBucket explicitly`,
+    );
   }
   return { scope, capacity, refillTokens: 1, refillIntervalNs: intervalNs, weights };
 }
