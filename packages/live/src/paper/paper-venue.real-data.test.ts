@@ -5,7 +5,7 @@
  * market as it was.
  */
 import { describe, expect, it } from 'vitest';
-import { createEngine, type EngineConfig, type Event, type MarketEvent } from '@chassis/core';
+import { createEngine, type Event, type MarketEvent } from '@chassis/core';
 import { openCatalog, openStorage, readCanonical, type CanonicalKind } from '@chassis/storage';
 import { HistoricalFeeder, instrumentFromMeta, runTimeline } from '@chassis/backtesting';
 import { createSimulatedVenue } from '@chassis/venues';
@@ -13,17 +13,14 @@ import marketMaker from '../../../../examples/strategies/market-maker.ts';
 import { eventText } from '../../../backtesting/src/clock-scenario.ts';
 import { importedDataRoot } from '../../../backtesting/src/test-data.ts';
 import { ManualScheduler } from './manual-scheduler.ts';
+import { DEFAULT_VENUE_MODELS } from './paper-test-config.ts';
+import { engineConfig } from '../../../../test/reference/production-run.ts';
 import { drivePaper } from './paper-drive.ts';
 import { createPaperVenue, paperSimulation } from './paper-venue.ts';
 
 const RECEIPT_OFFSET_NS = 10_000_000_000n;
 const GRACE_NS = 5_000_000_000n;
-const MODELS = {
-  queue: { model: 'conservative' },
-  latency: { model: 'constant', entryUs: 1000, responseUs: 1000 },
-  tradeThroughFill: 'whole_order',
-  fees: {},
-} as const;
+const MODELS = DEFAULT_VENUE_MODELS;
 
 describe('the paper venue against the backtest timeline on the Binance USD-M capture', () => {
   it('gives the market maker the same fills, prices, fees and answer times as the backtest', async () => {
@@ -40,36 +37,8 @@ describe('the paper venue against the backtest timeline on the Binance USD-M cap
           })(),
         })),
       );
-    const config: EngineConfig = {
-      instruments: [instrument],
-      triggers: {
-        kinds: [
-          'bbo',
-          'trade',
-          'order_filled',
-          'order_cancelled',
-          'order_rejected',
-          'order_replaced',
-          'cancel_replace_rejected',
-          'control_time',
-        ],
-      },
-      risk: {},
-      executionControl: {
-        rateBuckets: [
-          {
-            scope: instrument.venue,
-            capacity: 10,
-            refillTokens: 2,
-            refillIntervalNs: 100_000_000n,
-            weights: { new: 1, replace: 1, cancel: 1 },
-          },
-        ],
-      },
-      maxConsecutiveStrategyFailures: 3,
-      recordIntentDenials: false,
-      initialBalances: { USDT: 10n ** 16n },
-    };
+    // The reference run's configuration (test/reference): default triggers, 10 requests then 2 per 100 ms.
+    const config = engineConfig(instrument, { USDT: 10n ** 16n });
 
     const backtest: Event[] = [];
     await runTimeline({
