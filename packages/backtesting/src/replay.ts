@@ -12,7 +12,16 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ChassisError, createEngine, type Engine, type EngineConfig, type Event, type EventDraft, type RequestSentEvent, type Strategy } from '@chassis/core';
+import {
+  ChassisError,
+  createEngine,
+  type Engine,
+  type EngineConfig,
+  type Event,
+  type EventDraft,
+  type RequestSentEvent,
+  type Strategy,
+} from '@chassis/core';
 import { readJournal, StreamDigest } from './journal/journal.ts';
 import { engineConfigOf, type ResolvedRun } from './resolved-run.ts';
 import { instantiate, loadStrategy, resolveStrategyPath } from './strategy-loader.ts';
@@ -61,11 +70,18 @@ export interface RecordedStrategy {
  * be the one recorded (E_REPLAY_STRATEGY_CHANGED otherwise). `owner` names what recorded it
  * ("run", "session"); `baseDirs`: where a relative module path may resolve from, in order.
  */
-export async function loadRecordedStrategy(recorded: RecordedStrategy, baseDirs: readonly string[], owner: string): Promise<Strategy> {
+export async function loadRecordedStrategy(
+  recorded: RecordedStrategy,
+  baseDirs: readonly string[],
+  owner: string,
+): Promise<Strategy> {
   const base = baseDirs.find((b) => existsSync(resolve(b, recorded.module))) ?? baseDirs[0]!;
   const loaded = await loadStrategy(resolveStrategyPath(recorded.module, base));
   if (loaded.sha256 !== recorded.sha256) {
-    throw new ChassisError('E_REPLAY_STRATEGY_CHANGED', `strategy ${recorded.module} changed since the ${owner} (sha256 ${loaded.sha256.slice(0, 12)}…, ${owner} used ${recorded.sha256.slice(0, 12)}…)`);
+    throw new ChassisError(
+      'E_REPLAY_STRATEGY_CHANGED',
+      `strategy ${recorded.module} changed since the ${owner} (sha256 ${loaded.sha256.slice(0, 12)}…, ${owner} used ${recorded.sha256.slice(0, 12)}…)`,
+    );
   }
   return instantiate(loaded, recorded.params);
 }
@@ -78,10 +94,22 @@ export async function replayRun(runDir: string, options: { baseDirs?: readonly s
     resolved = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as ResolvedRun;
     checkpoints = JSON.parse(readFileSync(join(runDir, 'checkpoints.json'), 'utf8')) as Checkpoint[];
   } catch (err) {
-    throw new ChassisError('E_RUN_DIR', `${runDir} is not a completed run directory (run.json, checkpoints.json): ${(err as Error).message}`);
+    throw new ChassisError(
+      'E_RUN_DIR',
+      `${runDir} is not a completed run directory (run.json, checkpoints.json): ${(err as Error).message}`,
+    );
   }
-  const strategy = await loadRecordedStrategy({ ...resolved.strategy, params: resolved.definition.strategy.params }, options.baseDirs ?? [process.cwd()], 'run');
-  return replayJournal({ journalPath: join(runDir, 'journal.bin'), config: engineConfigOf(resolved), strategy, checkpoints });
+  const strategy = await loadRecordedStrategy(
+    { ...resolved.strategy, params: resolved.definition.strategy.params },
+    options.baseDirs ?? [process.cwd()],
+    'run',
+  );
+  return replayJournal({
+    journalPath: join(runDir, 'journal.bin'),
+    config: engineConfigOf(resolved),
+    strategy,
+    checkpoints,
+  });
 }
 
 /** Steps the journal through a fresh engine and checks it against itself (module comment). */
@@ -118,18 +146,27 @@ class JournalCheck {
     this.lastSeq = e.seq;
     if (this.reqIdx < this.expectedRequests.length) {
       const want = this.expectedRequests[this.reqIdx++]!;
-      if (canonicalJson(want) !== canonicalJson(e)) return divergence(e.seq, 'request_sent', describe(want), describe(e));
+      if (canonicalJson(want) !== canonicalJson(e))
+        return divergence(e.seq, 'request_sent', describe(want), describe(e));
       this.requestsVerified++;
       return this.reqIdx === this.expectedRequests.length ? this.checkpointAt(e.seq) : null;
     }
-    if (e.kind === 'request_sent') return divergence(e.seq, 'request_sent', 'no request (the core dispatched nothing here)', describe(e));
+    if (e.kind === 'request_sent')
+      return divergence(e.seq, 'request_sent', 'no request (the core dispatched nothing here)', describe(e));
     if (this.expectedControls.length > 0) {
       const want = this.expectedControls.shift()!;
       const { seq: _seq, ...got } = e;
-      if (canonicalJson(want) !== canonicalJson(got)) return divergence(e.seq, 'control event', describe(want), describe(e));
+      if (canonicalJson(want) !== canonicalJson(got))
+        return divergence(e.seq, 'control event', describe(want), describe(e));
     }
     const result = this.engine.step(e);
-    if (result.violation) return divergence(e.seq, 'invariant', 'no violation', `${result.violation.invariant}: ${result.violation.message}`);
+    if (result.violation)
+      return divergence(
+        e.seq,
+        'invariant',
+        'no violation',
+        `${result.violation.invariant}: ${result.violation.message}`,
+      );
     this.expectedRequests = result.requestsSent;
     this.reqIdx = 0;
     if (result.controlEvents.length) this.expectedControls = [...result.controlEvents, ...this.expectedControls];
@@ -139,16 +176,31 @@ class JournalCheck {
   /** What the core still expected when the journal ended, or a checkpoint past its end. */
   end(): Divergence | null {
     const { expectedRequests: reqs, reqIdx } = this;
-    if (reqIdx < reqs.length) return divergence(reqs[reqIdx]!.seq, 'request_sent', describe(reqs[reqIdx]), 'end of journal (the recorder stopped inside this step)');
-    if (this.expectedControls.length > 0) return divergence(this.lastSeq + 1, 'control event', describe(this.expectedControls[0]), 'end of journal');
+    if (reqIdx < reqs.length)
+      return divergence(
+        reqs[reqIdx]!.seq,
+        'request_sent',
+        describe(reqs[reqIdx]),
+        'end of journal (the recorder stopped inside this step)',
+      );
+    if (this.expectedControls.length > 0)
+      return divergence(this.lastSeq + 1, 'control event', describe(this.expectedControls[0]), 'end of journal');
     const cp = this.checkpoints[this.cpIdx];
-    if (cp) return divergence(cp.seq, 'checkpoint', `seq ${cp.seq} in the journal`, `journal ends at seq ${this.lastSeq}`);
+    if (cp)
+      return divergence(cp.seq, 'checkpoint', `seq ${cp.seq} in the journal`, `journal ends at seq ${this.lastSeq}`);
     return null;
   }
 
   result(d: Divergence | null): ReplayResult {
     const { events, checkpointsVerified, requestsVerified } = this;
-    return { ok: d === null, events, checkpointsVerified, requestsVerified, finalStateHash: this.engine.stateHash(), divergence: d };
+    return {
+      ok: d === null,
+      events,
+      checkpointsVerified,
+      requestsVerified,
+      finalStateHash: this.engine.stateHash(),
+      divergence: d,
+    };
   }
 
   /** At a step boundary: the recorded checkpoint there, if any, must match state hash and stream digest. */
@@ -156,12 +208,24 @@ class JournalCheck {
     const cp = this.checkpoints[this.cpIdx];
     if (!cp || seq < cp.seq) return null;
     this.cpIdx++;
-    if (cp.seq !== seq) return divergence(cp.seq, 'checkpoint position', `a step boundary at seq ${cp.seq}`, `a step spanning it, ending at seq ${seq}`);
+    if (cp.seq !== seq)
+      return divergence(
+        cp.seq,
+        'checkpoint position',
+        `a step boundary at seq ${cp.seq}`,
+        `a step spanning it, ending at seq ${seq}`,
+      );
     const got = this.engine.stateHash();
     if (got !== cp.stateHash) return divergence(seq, 'state hash', cp.stateHash, got);
     const digest = this.stream.digest();
     const prev = this.cpIdx >= 2 ? this.checkpoints[this.cpIdx - 2]!.seq : 0;
-    if (digest !== cp.streamDigest) return divergence(seq, `recorded event stream (an event in seq ${prev + 1}..${seq} differs from the one recorded)`, cp.streamDigest, digest);
+    if (digest !== cp.streamDigest)
+      return divergence(
+        seq,
+        `recorded event stream (an event in seq ${prev + 1}..${seq} differs from the one recorded)`,
+        cp.streamDigest,
+        digest,
+      );
     this.checkpointsVerified++;
     return null;
   }

@@ -11,7 +11,13 @@ import type { ResolvedRun } from '@chassis/backtesting';
 import type { Interval } from './execution-history.ts';
 
 /** Gaps of the run's instruments and kinds among the datasets overlapping [fromNs, toNs]. */
-export async function datasetGaps(runDir: string, run: ResolvedRun, fromNs: bigint, toNs: bigint, dataRoot = dataRootOfRunDir(runDir)): Promise<Interval[]> {
+export async function datasetGaps(
+  runDir: string,
+  run: ResolvedRun,
+  fromNs: bigint,
+  toNs: bigint,
+  dataRoot = dataRootOfRunDir(runDir),
+): Promise<Interval[]> {
   if (dataRoot === undefined) return [];
   const catalog = openCatalog(openStorage(dataRoot));
   const gaps: Interval[] = [];
@@ -20,11 +26,25 @@ export async function datasetGaps(runDir: string, run: ResolvedRun, fromNs: bigi
     const key = `${ref.instrument}|${ref.kind}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const [venue, symbol] = [ref.instrument.slice(0, ref.instrument.indexOf(':')), ref.instrument.slice(ref.instrument.indexOf(':') + 1)];
-    const found = await catalog.find({ venue, instrument: symbol, kind: ref.kind as CanonicalKind, from: fromNs, to: toNs + 1n });
+    const [venue, symbol] = [
+      ref.instrument.slice(0, ref.instrument.indexOf(':')),
+      ref.instrument.slice(ref.instrument.indexOf(':') + 1),
+    ];
+    const found = await catalog.find({
+      venue,
+      instrument: symbol,
+      kind: ref.kind as CanonicalKind,
+      from: fromNs,
+      to: toNs + 1n,
+    });
     found.forEach((d, i) => {
       for (const g of d.gaps) {
-        gaps.push({ instrument: ref.instrument, fromNs: d.endNs < g.atNs ? d.endNs : g.atNs, toNs: found[i + 1]?.startNs ?? null, reason: `${ref.kind} dataset ${d.id}: ${g.message.replace(/ \(line \d+ of .*\)$/, '')}` });
+        gaps.push({
+          instrument: ref.instrument,
+          fromNs: d.endNs < g.atNs ? d.endNs : g.atNs,
+          toNs: found[i + 1]?.startNs ?? null,
+          reason: `${ref.kind} dataset ${d.id}: ${g.message.replace(/ \(line \d+ of .*\)$/, '')}`,
+        });
       }
     });
   }

@@ -9,7 +9,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   createEngine,
-  type EngineConfig,
   type Event,
   type EventDraft,
   type Intent,
@@ -28,6 +27,8 @@ import {
   until,
 } from '../market-input/live-feed.ts';
 import { createPaperVenue, paperSimulation } from './paper-venue.ts';
+import { DEFAULT_VENUE_MODELS } from './paper-test-config.ts';
+import { engineConfig } from '../../../../test/reference/production-run.ts';
 
 afterAll(removeLiveFeedRoots);
 
@@ -74,51 +75,21 @@ describe('stale feed drill (paper, binance-usdm BTCUSDT)', () => {
   it('stops quoting while the feed is degraded and resumes once it is restored', async () => {
     const instrument = specInstrument('binance-usdm', 'BTCUSDT');
     const clock = new MonotonicCaptureClock();
-    const config: EngineConfig = {
-      instruments: [instrument],
-      triggers: {
-        kinds: [
-          'bbo',
-          'trade',
-          'order_filled',
-          'order_cancelled',
-          'order_rejected',
-          'order_replaced',
-          'cancel_replace_rejected',
-          'control_time',
-        ],
-      },
-      risk: {},
-      executionControl: {
-        rateBuckets: [
-          {
-            scope: instrument.venue,
-            capacity: 1000,
-            refillTokens: 1000,
-            refillIntervalNs: 1_000_000_000n,
-            weights: { new: 1, replace: 1, cancel: 1 },
-          },
-        ],
-      },
-      maxConsecutiveStrategyFailures: 3,
+    // The reference run's configuration, with the intent denials recorded and room for every quote.
+    const base = engineConfig(instrument, { USDT: 10n ** 14n });
+    const config = {
+      ...base,
       recordIntentDenials: true,
-      initialBalances: { USDT: 10n ** 14n },
+      executionControl: {
+        rateBuckets: base.executionControl.rateBuckets.map((b) => ({ ...b, capacity: 1000, refillTokens: 1000 })),
+      },
     };
     const engine = createEngine(config, tradeFollower(instrument.id, instrument.tickUnits, instrument.lotUnits));
     const venue = createPaperVenue({
       venue: instrument.venue,
       sessionId: 'stale-feed-drill',
       instruments: [instrument],
-      simulation: paperSimulation(
-        {
-          queue: { model: 'conservative' },
-          latency: { model: 'constant', entryUs: 1000, responseUs: 1000 },
-          tradeThroughFill: 'whole_order',
-          fees: {},
-        },
-        1,
-        [instrument],
-      ),
+      simulation: paperSimulation(DEFAULT_VENUE_MODELS, 1, [instrument]),
       clock,
       scheduler: timerScheduler(clock),
       rateBuckets: config.executionControl.rateBuckets,

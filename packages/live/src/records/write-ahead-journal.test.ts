@@ -9,7 +9,9 @@ import { WriteAheadJournal } from './write-ahead-journal.ts';
 import { blockAt, blockEnds, eventAt } from './wal-test-stream.ts';
 
 function plain(e: Event): unknown {
-  return e.kind === 'book_delta' ? { ...e, sides: Array.from(e.sides), prices: Array.from(e.prices), sizes: Array.from(e.sizes) } : e;
+  return e.kind === 'book_delta'
+    ? { ...e, sides: Array.from(e.sides), prices: Array.from(e.prices), sizes: Array.from(e.sizes) }
+    : e;
 }
 
 /**
@@ -19,7 +21,11 @@ function plain(e: Event): unknown {
  */
 function killMidWrite(path: string, minAcked: number, huge = false): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'wal-sigkill-child.ts'), path, ...(huge ? ['huge'] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(import.meta.dirname, 'wal-sigkill-child.ts'), path, ...(huge ? ['huge'] : [])],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let acked = 0;
     let buffered = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -36,7 +42,9 @@ function killMidWrite(path: string, minAcked: number, huge = false): Promise<num
       }
       if (!huge && acked >= minAcked && !child.killed) child.kill('SIGKILL');
     });
-    child.on('exit', (_code, signal) => (signal === 'SIGKILL' ? resolve(acked) : reject(new Error(`child exited without being killed (${signal})`))));
+    child.on('exit', (_code, signal) =>
+      signal === 'SIGKILL' ? resolve(acked) : reject(new Error(`child exited without being killed (${signal})`)),
+    );
   });
 }
 
@@ -52,7 +60,10 @@ describe('WriteAheadJournal', () => {
     // ... the journal ends on a block boundary of the writer's schedule ...
     expect(blockEnds(5000)).toContain(n);
     // ... and holds exactly the written stream, nothing else.
-    for (let seq = 1; seq <= n; seq += 97) expect(plain(recovered.events[seq - 1]!)).toEqual(plain(eventAt(seq, recovered.events[seq - 1]!.kind === 'book_delta')));
+    for (let seq = 1; seq <= n; seq += 97)
+      expect(plain(recovered.events[seq - 1]!)).toEqual(
+        plain(eventAt(seq, recovered.events[seq - 1]!.kind === 'book_delta')),
+      );
     expect(recovered.events.map((e) => e.seq)).toEqual(Array.from({ length: n }, (_, i) => i + 1));
     expect([...readJournal(path)]).toHaveLength(n);
     // What was cut, if the kill tore a block, is reported (a kill between writes leaves nothing to cut).
@@ -66,7 +77,11 @@ describe('WriteAheadJournal', () => {
     const { journal, recovered } = WriteAheadJournal.recover(path);
     journal.close();
     expect(recovered.events.map((e) => e.seq)).toEqual(Array.from({ length: acked }, (_, i) => i + 1));
-    expect(recovered.cut).toMatchObject({ afterSeq: acked, atByte: statSync(path).size, bytesCut: sizeAtKill - statSync(path).size });
+    expect(recovered.cut).toMatchObject({
+      afterSeq: acked,
+      atByte: statSync(path).size,
+      bytesCut: sizeAtKill - statSync(path).size,
+    });
     expect(recovered.cut!.bytesCut).toBeGreaterThan(0);
   }, 120_000);
 
@@ -85,7 +100,9 @@ describe('WriteAheadJournal', () => {
   });
 
   it('resolves durable() once the fsync window has passed after an append, and at once when nothing is pending', async () => {
-    const journal = WriteAheadJournal.create(join(mkdtempSync(join(tmpdir(), 'wal-')), 'journal.bin'), { fsyncWindowMs: 30 });
+    const journal = WriteAheadJournal.create(join(mkdtempSync(join(tmpdir(), 'wal-')), 'journal.bin'), {
+      fsyncWindowMs: 30,
+    });
     await journal.durable();
     const started = process.hrtime.bigint();
     journal.append(blockAt(0, 1));
@@ -96,7 +113,9 @@ describe('WriteAheadJournal', () => {
   });
 
   it('resolves durable() waiters when the journal is closed before the window ends', async () => {
-    const journal = WriteAheadJournal.create(join(mkdtempSync(join(tmpdir(), 'wal-')), 'journal.bin'), { fsyncWindowMs: 60_000 });
+    const journal = WriteAheadJournal.create(join(mkdtempSync(join(tmpdir(), 'wal-')), 'journal.bin'), {
+      fsyncWindowMs: 60_000,
+    });
     journal.append(blockAt(0, 1));
     const durable = journal.durable();
     journal.close();

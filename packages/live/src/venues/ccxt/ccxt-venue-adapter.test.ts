@@ -203,17 +203,6 @@ describe('ccxt adapter against the Binance USD-M emulator', () => {
     expect(u.answers[1]).toMatchObject({ fillId: 'T1', qtyUnits: 2, final: false });
   });
 
-  it('answers an order refused for request weight (HTTP 429) as order_rejected at once: a certain refusal, not queried', async () => {
-    const { emulator: e, under: u } = await start();
-    const { bid } = await bestQuotesUnits(e);
-    e.faults.exhaustWeight();
-    u.adapter.submit(requestSent({ request: 'new', orderId: 10, priceUnits: bid - 50_000, qtyUnits: 2 }));
-    await eventually(() => u.answers.length === 1, 'the refusal');
-    expect(u.answers[0]).toMatchObject({ kind: 'order_rejected', orderId: 10 });
-    expect((u.answers[0] as { reason: string }).reason).toMatch(/^(RateLimitExceeded|DDoSProtection)/);
-    expect(u.logs.some((l) => l.startsWith('new order outcome uncertain'))).toBe(false);
-  });
-
   it('fetches the account as reconciliation needs it: open orders decoded to core order ids, the wallet balance, venue time', async () => {
     const { emulator: e, under: u } = await start();
     const { bid } = await bestQuotesUnits(e);
