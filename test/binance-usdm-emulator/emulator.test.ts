@@ -133,3 +133,40 @@ describe('Binance USD-M emulator: an order by raw signed HTTP', () => {
     stream.close();
   });
 });
+
+describe('Binance USD-M emulator in real time', () => {
+  it('fills a resting order as maker while the replay plays on its own clock', async () => {
+    emu = await startBinanceUsdmEmulator({ speed: 10 });
+    const c = signedClient(emu);
+    const { listenKey } = (await c.keyed('POST', '/fapi/v1/listenKey')).json as { listenKey: string };
+    const stream = await recordUserStream(emu.userStreamBaseUrl, listenKey);
+    // Post-only on both sides of the touch: whichever way the market goes, one of them is traded
+    // through before the capture ends (it ends 140 USD below where it starts).
+    const { bid, ask } = await bestQuotes(c);
+    const placed = await Promise.all([
+      c.signed('POST', '/fapi/v1/order', {
+        symbol: 'BTCUSDT',
+        side: 'BUY',
+        type: 'LIMIT',
+        timeInForce: 'GTX',
+        price: bid,
+        quantity: '0.002',
+      }),
+      c.signed('POST', '/fapi/v1/order', {
+        symbol: 'BTCUSDT',
+        side: 'SELL',
+        type: 'LIMIT',
+        timeInForce: 'GTX',
+        price: ask,
+        quantity: '0.002',
+      }),
+    ]);
+    expect(placed.some((p) => p.status === 200)).toBe(true);
+    const filled = await stream.waitFor(
+      (ev) => ev['e'] === 'ORDER_TRADE_UPDATE' && (ev['o'] as { X: string }).X === 'FILLED',
+      30_000,
+    );
+    expect(filled['o']).toMatchObject({ x: 'TRADE', m: true, z: '0.002' });
+    stream.close();
+  }, 90_000);
+});

@@ -137,7 +137,8 @@ class EmulatorHttp {
     private readonly faults: FaultState,
     private readonly userStream: UserStream,
   ) {
-    this.server = createServer((req, res) => void this.onRequest(req, res));
+    // A client that aborts mid-body rejects readBody: its socket is gone, nothing to answer.
+    this.server = createServer((req, res) => void this.onRequest(req, res).catch(() => res.destroy()));
     this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
       this.onUpgrade(req, socket, head),
     );

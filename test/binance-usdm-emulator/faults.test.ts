@@ -84,9 +84,12 @@ describe('faults', () => {
 
   it('pauseUserStream: events during the pause are never delivered; the fill is found by querying', async () => {
     const { e, c, s } = await connected();
-    e.faults.pauseUserStream(400);
+    const pauseMs = 3_000;
+    const pausedAt = Date.now();
+    e.faults.pauseUserStream(pauseMs);
     expect((await marketBuy(c, 'during-outage')).status).toBe(200);
-    await settle(500);
+    expect(Date.now() - pausedAt).toBeLessThan(pauseMs); // the fill happened inside the pause
+    await settle(pauseMs - (Date.now() - pausedAt) + 100);
     expect(s.events).toEqual([]);
     const trades = (await c.signed('GET', '/fapi/v1/userTrades', { symbol: 'BTCUSDT' })).json as { orderId: number }[];
     expect(trades.length).toBeGreaterThan(0);
@@ -94,6 +97,33 @@ describe('faults', () => {
     await marketBuy(c, 'after-outage');
     await s.waitFor((ev) => isOrderUpdateOf('after-outage')(ev) && (ev['o'] as { X: string }).X === 'FILLED');
     expect(s.events.filter(isOrderUpdateOf('during-outage'))).toEqual([]);
+  });
+
+  it('pauseUserStream: a resting order filled by the replay during the pause streams nothing; the query and userTrades show the fill', async () => {
+    const { e, c, s } = await connected();
+    const depth = (await c.get('/fapi/v1/depth?symbol=BTCUSDT&limit=5')).json as { asks: [string, string][] };
+    await c.signed('POST', '/fapi/v1/order', {
+      symbol: 'BTCUSDT',
+      side: 'SELL',
+      type: 'LIMIT',
+      timeInForce: 'GTC',
+      price: depth.asks[0]![0],
+      quantity: '0.002',
+      newClientOrderId: 'rests',
+    });
+    await s.waitFor(isOrderUpdateOf('rests'));
+    e.faults.pauseUserStream(60_000);
+    const order = e.account.byClientId('rests')!;
+    while (order.status !== 'FILLED' && e.market.step(200) > 0);
+    await settle();
+    expect(s.events.filter(isOrderUpdateOf('rests')).map((ev) => (ev['o'] as { x: string }).x)).toEqual(['NEW']);
+    expect(
+      (await c.signed('GET', '/fapi/v1/order', { symbol: 'BTCUSDT', origClientOrderId: 'rests' })).json,
+    ).toMatchObject({ status: 'FILLED', executedQty: '0.002' });
+    const trades = (await c.signed('GET', '/fapi/v1/userTrades', { symbol: 'BTCUSDT', orderId: String(order.orderId) }))
+      .json as { qty: string; maker: boolean }[];
+    expect(trades.length).toBeGreaterThan(0);
+    expect(trades.every((t) => t.maker)).toBe(true);
   });
 
   it('expireListenKey: pushes listenKeyExpired naming the key, then nothing; the key is gone and a new one can be made', async () => {
@@ -112,12 +142,15 @@ describe('faults', () => {
   });
 
   it('a listen key expires by itself after its validity unless kept alive', async () => {
-    const { c, s } = await connected({ listenKeyValidityMs: 400 });
-    await settle(250);
+    const validityMs = 2_000;
+    const { c, s } = await connected({ listenKeyValidityMs: validityMs });
+    const keptAliveAt = Date.now();
     expect((await c.keyed('PUT', '/fapi/v1/listenKey')).status).toBe(200);
-    await settle(250);
-    expect(s.events).toEqual([]);
-    await s.waitFor((ev) => ev['e'] === 'listenKeyExpired', 2_000);
+    await settle(validityMs / 2);
+    expect((await c.keyed('PUT', '/fapi/v1/listenKey')).status).toBe(200);
+    await settle(validityMs - (Date.now() - keptAliveAt) + 100);
+    expect(s.events).toEqual([]); // past the first validity, but kept alive
+    await s.waitFor((ev) => ev['e'] === 'listenKeyExpired', 5_000);
   });
 
   it('closeWebSockets: closes the user stream and the market-data connections', async () => {
@@ -131,6 +164,17 @@ describe('faults', () => {
     e.faults.closeWebSockets();
     expect(await Promise.all(closes)).toEqual([1001, 1001]);
     expect(e.userStream.openConnections()).toBe(0);
+  });
+
+  it('after closeWebSockets a client reconnects with the same listen key and receives the later events', async () => {
+    const { e, c, s, listenKey } = await connected();
+    const closed = new Promise((r) => s.ws.once('close', r));
+    e.faults.closeWebSockets();
+    await closed;
+    const again = await recordUserStream(e.userStreamBaseUrl, listenKey);
+    await marketBuy(c, 'after-reconnect');
+    await again.waitFor(isOrderUpdateOf('after-reconnect'));
+    again.close();
   });
 
   it('closeWebSockets({ abrupt: true }): drops the connections without a close frame', async () => {

@@ -162,6 +162,18 @@ describe('order entry', () => {
     await s.waitFor((ev) => ev['e'] === 'ORDER_TRADE_UPDATE' && (ev['o'] as { x: string }).x === 'CANCELED');
   });
 
+  it('answers GET openOrder only while the order is open', async () => {
+    const { c } = await connected();
+    await limit(c, 'BUY', '50000.00', '0.010', 'GTC', { newClientOrderId: 'open-one' });
+    expect(
+      (await c.signed('GET', '/fapi/v1/openOrder', { symbol: 'BTCUSDT', origClientOrderId: 'open-one' })).json,
+    ).toMatchObject({ status: 'NEW', clientOrderId: 'open-one' });
+    await c.signed('DELETE', '/fapi/v1/order', { symbol: 'BTCUSDT', origClientOrderId: 'open-one' });
+    expect(
+      (await c.signed('GET', '/fapi/v1/openOrder', { symbol: 'BTCUSDT', origClientOrderId: 'open-one' })).json,
+    ).toMatchObject({ code: -2013 });
+  });
+
   it('cancels every open order with DELETE allOpenOrders and lists none after', async () => {
     const { c } = await connected();
     await limit(c, 'BUY', '50000.00', '0.010', 'GTC');

@@ -33,6 +33,7 @@ export const ENDPOINT_WEIGHT: Readonly<Record<string, number>> = {
   'PUT /fapi/v1/order': 1,
   'DELETE /fapi/v1/order': 1,
   'GET /fapi/v1/order': 1,
+  'GET /fapi/v1/openOrder': 1,
   'DELETE /fapi/v1/allOpenOrders': 1,
   'GET /fapi/v1/openOrders': 1,
   'GET /fapi/v1/userTrades': 5,

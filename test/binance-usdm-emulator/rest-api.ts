@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import type { HttpAnswer } from '../venue-server/venue-protocol.ts';
 import { futuresDepthWeight } from '../venue-server/request-weight.ts';
 import { ERRORS, mandatory, type BinanceError } from './binance-error.ts';
-import type { Account } from './account.ts';
+import { isOpen, type Account } from './account.ts';
 import {
   accountInfo,
   accountInfoV3,
@@ -67,6 +67,7 @@ export class RestApi {
       'PUT /fapi/v1/order': { security: 'SIGNED', countsOrder: true, handle: (p) => o.modifyOrder(p) },
       'DELETE /fapi/v1/order': { security: 'SIGNED', handle: (p) => o.cancelOrder(p) },
       'GET /fapi/v1/order': { security: 'SIGNED', handle: (p) => this.queryOrder(p) },
+      'GET /fapi/v1/openOrder': { security: 'SIGNED', handle: (p) => this.queryOpenOrder(p) },
       'DELETE /fapi/v1/allOpenOrders': { security: 'SIGNED', handle: (p) => o.cancelAll(p) },
       'GET /fapi/v1/openOrders': { security: 'SIGNED', handle: (p) => this.openOrders(p) },
       'GET /fapi/v1/userTrades': { security: 'SIGNED', handle: (p) => this.userTrades(p) },
@@ -156,6 +157,13 @@ export class RestApi {
   private queryOrder(p: Params): Outcome {
     const found = this.d.orders.find(p, ERRORS.noSuchOrder);
     return 'error' in found ? found : ok(queriedOrder(found.order));
+  }
+
+  /** GET openOrder: the order only while it is open (-2013 once it is filled, cancelled or expired). */
+  private queryOpenOrder(p: Params): Outcome {
+    const found = this.d.orders.find(p, ERRORS.noSuchOrder);
+    if ('error' in found) return found;
+    return isOpen(found.order) ? ok(queriedOrder(found.order)) : { error: ERRORS.noSuchOrder };
   }
 
   private openOrders(p: Params): Outcome {

@@ -12,7 +12,16 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ChassisError, createEngine, type EngineConfig, type Event, type EventDraft, type RequestSentEvent, type Strategy } from '@chassis/core';
+import {
+  ChassisError,
+  createEngine,
+  type Engine,
+  type EngineConfig,
+  type Event,
+  type EventDraft,
+  type RequestSentEvent,
+  type Strategy,
+} from '@chassis/core';
 import { readJournal, StreamDigest } from './journal/journal.ts';
 import { engineConfigOf, type ResolvedRun } from './resolved-run.ts';
 import { instantiate, loadStrategy, resolveStrategyPath } from './strategy-loader.ts';
@@ -61,11 +70,18 @@ export interface RecordedStrategy {
  * be the one recorded (E_REPLAY_STRATEGY_CHANGED otherwise). `owner` names what recorded it
  * ("run", "session"); `baseDirs`: where a relative module path may resolve from, in order.
  */
-export async function loadRecordedStrategy(recorded: RecordedStrategy, baseDirs: readonly string[], owner: string): Promise<Strategy> {
+export async function loadRecordedStrategy(
+  recorded: RecordedStrategy,
+  baseDirs: readonly string[],
+  owner: string,
+): Promise<Strategy> {
   const base = baseDirs.find((b) => existsSync(resolve(b, recorded.module))) ?? baseDirs[0]!;
   const loaded = await loadStrategy(resolveStrategyPath(recorded.module, base));
   if (loaded.sha256 !== recorded.sha256) {
-    throw new ChassisError('E_REPLAY_STRATEGY_CHANGED', `strategy ${recorded.module} changed since the ${owner} (sha256 ${loaded.sha256.slice(0, 12)}…, ${owner} used ${recorded.sha256.slice(0, 12)}…)`);
+    throw new ChassisError(
+      'E_REPLAY_STRATEGY_CHANGED',
+      `strategy ${recorded.module} changed since the ${owner} (sha256 ${loaded.sha256.slice(0, 12)}…, ${owner} used ${recorded.sha256.slice(0, 12)}…)`,
+    );
   }
   return instantiate(loaded, recorded.params);
 }
@@ -78,79 +94,143 @@ export async function replayRun(runDir: string, options: { baseDirs?: readonly s
     resolved = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as ResolvedRun;
     checkpoints = JSON.parse(readFileSync(join(runDir, 'checkpoints.json'), 'utf8')) as Checkpoint[];
   } catch (err) {
-    throw new ChassisError('E_RUN_DIR', `${runDir} is not a completed run directory (run.json, checkpoints.json): ${(err as Error).message}`);
+    throw new ChassisError(
+      'E_RUN_DIR',
+      `${runDir} is not a completed run directory (run.json, checkpoints.json): ${(err as Error).message}`,
+    );
   }
-  const strategy = await loadRecordedStrategy({ ...resolved.strategy, params: resolved.definition.strategy.params }, options.baseDirs ?? [process.cwd()], 'run');
-  return replayJournal({ journalPath: join(runDir, 'journal.bin'), config: engineConfigOf(resolved), strategy, checkpoints });
+  const strategy = await loadRecordedStrategy(
+    { ...resolved.strategy, params: resolved.definition.strategy.params },
+    options.baseDirs ?? [process.cwd()],
+    'run',
+  );
+  return replayJournal({
+    journalPath: join(runDir, 'journal.bin'),
+    config: engineConfigOf(resolved),
+    strategy,
+    checkpoints,
+  });
 }
 
 /** Steps the journal through a fresh engine and checks it against itself (module comment). */
 export function replayJournal(input: ReplayInput): ReplayResult {
-  const { checkpoints } = input;
-  const engine = createEngine(input.config, input.strategy);
-  let expectedRequests: readonly RequestSentEvent[] = [];
-  let reqIdx = 0;
-  let expectedControls: EventDraft[] = [];
-  let cpIdx = 0;
-  let events = 0;
-  let requestsVerified = 0;
-  let checkpointsVerified = 0;
-  let lastSeq = 0;
-  const fail = (seq: number, what: string, expected: string, got: string): ReplayResult => ({
-    ok: false,
-    events,
-    checkpointsVerified,
-    requestsVerified,
-    finalStateHash: engine.stateHash(),
-    divergence: { seq, what, expected, got },
-  });
-  const checkpointAt = (seq: number): ReplayResult | null => {
-    const cp = checkpoints[cpIdx];
-    if (!cp || seq < cp.seq) return null;
-    cpIdx++;
-    if (cp.seq !== seq) return fail(cp.seq, 'checkpoint position', `a step boundary at seq ${cp.seq}`, `a step spanning it, ending at seq ${seq}`);
-    const got = engine.stateHash();
-    if (got !== cp.stateHash) return fail(seq, 'state hash', cp.stateHash, got);
-    const digest = stream.digest();
-    const prev = cpIdx >= 2 ? checkpoints[cpIdx - 2]!.seq : 0;
-    if (digest !== cp.streamDigest) return fail(seq, `recorded event stream (an event in seq ${prev + 1}..${seq} differs from the one recorded)`, cp.streamDigest, digest);
-    checkpointsVerified++;
-    return null;
-  };
-
-  const stream = new StreamDigest();
+  const check = new JournalCheck(createEngine(input.config, input.strategy), input.checkpoints);
   for (const e of readJournal(input.journalPath)) {
-    stream.add(e);
-    events++;
-    lastSeq = e.seq;
-    if (reqIdx < expectedRequests.length) {
-      const want = expectedRequests[reqIdx++]!;
-      if (canonicalJson(want) !== canonicalJson(e)) return fail(e.seq, 'request_sent', describe(want), describe(e));
-      requestsVerified++;
-      if (reqIdx === expectedRequests.length) {
-        const bad = checkpointAt(e.seq);
-        if (bad) return bad;
-      }
-      continue;
-    }
-    if (e.kind === 'request_sent') return fail(e.seq, 'request_sent', 'no request (the core dispatched nothing here)', describe(e));
-    if (expectedControls.length > 0) {
-      const want = expectedControls.shift()!;
-      const { seq: _seq, ...got } = e;
-      if (canonicalJson(want) !== canonicalJson(got)) return fail(e.seq, 'control event', describe(want), describe(e));
-    }
-    const result = engine.step(e);
-    if (result.violation) return fail(e.seq, 'invariant', 'no violation', `${result.violation.invariant}: ${result.violation.message}`);
-    expectedRequests = result.requestsSent;
-    reqIdx = 0;
-    if (result.controlEvents.length) expectedControls = [...result.controlEvents, ...expectedControls];
-    if (expectedRequests.length === 0) {
-      const bad = checkpointAt(e.seq);
-      if (bad) return bad;
-    }
+    const d = check.event(e);
+    if (d) return check.result(d);
   }
-  if (reqIdx < expectedRequests.length) return fail(expectedRequests[reqIdx]!.seq, 'request_sent', describe(expectedRequests[reqIdx]), 'end of journal');
-  if (expectedControls.length > 0) return fail(lastSeq + 1, 'control event', describe(expectedControls[0]), 'end of journal');
-  if (cpIdx < checkpoints.length) return fail(checkpoints[cpIdx]!.seq, 'checkpoint', `seq ${checkpoints[cpIdx]!.seq} in the journal`, `journal ends at seq ${lastSeq}`);
-  return { ok: true, events, checkpointsVerified, requestsVerified, finalStateHash: engine.stateHash(), divergence: null };
+  return check.result(check.end());
+}
+
+/** The replay's state between journal events: what the core said must come next, and the counts. */
+class JournalCheck {
+  private expectedRequests: readonly RequestSentEvent[] = [];
+  private reqIdx = 0;
+  private expectedControls: EventDraft[] = [];
+  private cpIdx = 0;
+  private events = 0;
+  private requestsVerified = 0;
+  private checkpointsVerified = 0;
+  private lastSeq = 0;
+  private readonly stream = new StreamDigest();
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly checkpoints: readonly Checkpoint[],
+  ) {}
+
+  /** Checks one journal event (a recorded RequestSent against the core's, anything else stepped); the first difference, or null. */
+  event(e: Event): Divergence | null {
+    this.stream.add(e);
+    this.events++;
+    this.lastSeq = e.seq;
+    if (this.reqIdx < this.expectedRequests.length) {
+      const want = this.expectedRequests[this.reqIdx++]!;
+      if (canonicalJson(want) !== canonicalJson(e))
+        return divergence(e.seq, 'request_sent', describe(want), describe(e));
+      this.requestsVerified++;
+      return this.reqIdx === this.expectedRequests.length ? this.checkpointAt(e.seq) : null;
+    }
+    if (e.kind === 'request_sent')
+      return divergence(e.seq, 'request_sent', 'no request (the core dispatched nothing here)', describe(e));
+    if (this.expectedControls.length > 0) {
+      const want = this.expectedControls.shift()!;
+      const { seq: _seq, ...got } = e;
+      if (canonicalJson(want) !== canonicalJson(got))
+        return divergence(e.seq, 'control event', describe(want), describe(e));
+    }
+    const result = this.engine.step(e);
+    if (result.violation)
+      return divergence(
+        e.seq,
+        'invariant',
+        'no violation',
+        `${result.violation.invariant}: ${result.violation.message}`,
+      );
+    this.expectedRequests = result.requestsSent;
+    this.reqIdx = 0;
+    if (result.controlEvents.length) this.expectedControls = [...result.controlEvents, ...this.expectedControls];
+    return this.expectedRequests.length === 0 ? this.checkpointAt(e.seq) : null;
+  }
+
+  /** What the core still expected when the journal ended, or a checkpoint past its end. */
+  end(): Divergence | null {
+    const { expectedRequests: reqs, reqIdx } = this;
+    if (reqIdx < reqs.length)
+      return divergence(
+        reqs[reqIdx]!.seq,
+        'request_sent',
+        describe(reqs[reqIdx]),
+        'end of journal (the recorder stopped inside this step)',
+      );
+    if (this.expectedControls.length > 0)
+      return divergence(this.lastSeq + 1, 'control event', describe(this.expectedControls[0]), 'end of journal');
+    const cp = this.checkpoints[this.cpIdx];
+    if (cp)
+      return divergence(cp.seq, 'checkpoint', `seq ${cp.seq} in the journal`, `journal ends at seq ${this.lastSeq}`);
+    return null;
+  }
+
+  result(d: Divergence | null): ReplayResult {
+    const { events, checkpointsVerified, requestsVerified } = this;
+    return {
+      ok: d === null,
+      events,
+      checkpointsVerified,
+      requestsVerified,
+      finalStateHash: this.engine.stateHash(),
+      divergence: d,
+    };
+  }
+
+  /** At a step boundary: the recorded checkpoint there, if any, must match state hash and stream digest. */
+  private checkpointAt(seq: number): Divergence | null {
+    const cp = this.checkpoints[this.cpIdx];
+    if (!cp || seq < cp.seq) return null;
+    this.cpIdx++;
+    if (cp.seq !== seq)
+      return divergence(
+        cp.seq,
+        'checkpoint position',
+        `a step boundary at seq ${cp.seq}`,
+        `a step spanning it, ending at seq ${seq}`,
+      );
+    const got = this.engine.stateHash();
+    if (got !== cp.stateHash) return divergence(seq, 'state hash', cp.stateHash, got);
+    const digest = this.stream.digest();
+    const prev = this.cpIdx >= 2 ? this.checkpoints[this.cpIdx - 2]!.seq : 0;
+    if (digest !== cp.streamDigest)
+      return divergence(
+        seq,
+        `recorded event stream (an event in seq ${prev + 1}..${seq} differs from the one recorded)`,
+        cp.streamDigest,
+        digest,
+      );
+    this.checkpointsVerified++;
+    return null;
+  }
+}
+
+function divergence(seq: number, what: string, expected: string, got: string): Divergence {
+  return { seq, what, expected, got };
 }

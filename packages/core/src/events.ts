@@ -166,9 +166,15 @@ export interface SessionEvent extends EventHeader {
   readonly sessionId: string;
 }
 
+/**
+ * A configuration version change, applied from this event on. `config`: the canonical JSON text
+ * of the ConfigChange it introduces (risk limits, rate buckets; config-change.ts documents the
+ * format, `encodeConfigChange` writes it), or '' when only the version label changes.
+ */
 export interface ConfigVersionEvent extends EventHeader {
   readonly kind: 'config_version';
   readonly version: string;
+  readonly config: string;
 }
 
 export interface KillSwitchEvent extends EventHeader {

@@ -13,6 +13,8 @@ export type * from './config.ts';
 export type * from './engine.ts';
 export type * from './state/view.ts';
 export { ChassisError } from './errors.ts';
+export { encodeConfigChange, parseConfigChange } from './config-change.ts';
+export type { ConfigChange, RiskLimits } from './config-change.ts';
 export { createEngine, EMPTY_STEP_RESULT } from './engine/create-engine.ts';
 export { L2Book } from './market/book.ts';
 export { BookSideLevels } from './market/book-side.ts';

@@ -35,7 +35,7 @@ export type { OrderPair } from './compare/order-pairs.ts';
 export { openMarketInput, VenueMarketInput, type MarketInputOptions, type MarketInputStats, type SessionRecordingOptions } from './market-input/market-input.ts';
 export { FeedHealth, type FeedHealthListener } from './market-input/feed-health.ts';
 export { createPaperVenue, paperSimulation, PaperVenue, type PaperVenueOptions, type PaperSimulation } from './paper/paper-venue.ts';
-export { PaperAccount, paperClientOrderId } from './paper/paper-account.ts';
+export { PaperAccount } from './paper/paper-account.ts';
 export { ManualScheduler } from './paper/manual-scheduler.ts';
 
 // Binance USD-M live venue adapter and the deterministic client order ids (venues/binance-usdm/, client-order-id.ts).
@@ -58,6 +58,7 @@ export type { ReconcilerOptions, ReconciliationResult } from './reconciliation/r
 export type { PolicyAction, ReconciliationOutcome, ReconciliationReport, ReconciliationTrigger, ReportedDifference, UnknownOrderPolicy } from './reconciliation/report.ts';
 export { CcxtVenueAdapter } from './venues/ccxt/ccxt-venue-adapter.ts';
 export type { CcxtVenueAdapterOptions } from './venues/ccxt/ccxt-venue-adapter.ts';
+export { ccxtExchangeId } from './venues/ccxt/venue-profile.ts';
 export { ccxtCredentialsFromEnv } from './venues/ccxt/credentials.ts';
 export type { CcxtCredentials } from './venues/ccxt/credentials.ts';
 // Control API (control/): the session's authenticated HTTP surface and `chassis ctl`'s client.
@@ -72,6 +73,7 @@ export { formatSessionStatus } from './control/status-text.ts';
 // Session metrics (metrics/): the chassis_live_* metrics of the monitoring catalog.
 export { createLiveMetrics } from './metrics/live-metrics.ts';
 export type { LiveMetrics, LiveMetricsLabels } from './metrics/live-metrics.ts';
+export type { RateLimitUse } from './metrics/live-metrics.ts';
 
 // The session runtime (session/): live.yaml, the session loop, recovery, `chassis paper` / `chassis live`.
 export { liveConfigSchema, parseLiveConfig, parseLiveConfigText, readLiveConfigFile } from './live-config.ts';

@@ -3,10 +3,38 @@ import fc from 'fast-check';
 import type { BboRecord, BookDeltaRecord, TradeRecord } from '@chassis/venues';
 import { RecordAdmission } from './record-admission.ts';
 
-const head = { venue: 'binance-usdm' as const, instrument: 'BTCUSDT', tsEventNs: 1n, tsLocalNs: 1n, source: { file: 'f', line: 1 } };
-const book = (updateId: bigint | null, isSnapshot = false): BookDeltaRecord => ({ ...head, kind: 'book_delta', updateId, isSnapshot, bids: [['1', '1']], asks: [] });
-const trade = (tradeId: string): TradeRecord => ({ ...head, kind: 'trade', tradeId, price: '1', size: '1', aggressor: 'buy' });
-const bbo = (updateId: bigint | null): BboRecord => ({ ...head, kind: 'bbo', updateId, bidPrice: '1', bidSize: '1', askPrice: '2', askSize: '1' });
+const head = {
+  venue: 'binance-usdm' as const,
+  instrument: 'BTCUSDT',
+  tsEventNs: 1n,
+  tsLocalNs: 1n,
+  source: { file: 'f', line: 1 },
+};
+const book = (updateId: bigint | null, isSnapshot = false): BookDeltaRecord => ({
+  ...head,
+  kind: 'book_delta',
+  updateId,
+  isSnapshot,
+  bids: [['1', '1']],
+  asks: [],
+});
+const trade = (tradeId: string): TradeRecord => ({
+  ...head,
+  kind: 'trade',
+  tradeId,
+  price: '1',
+  size: '1',
+  aggressor: 'buy',
+});
+const bbo = (updateId: bigint | null): BboRecord => ({
+  ...head,
+  kind: 'bbo',
+  updateId,
+  bidPrice: '1',
+  bidSize: '1',
+  askPrice: '2',
+  askSize: '1',
+});
 
 describe('RecordAdmission (the gate rules against repeats)', () => {
   it('drops a book update at the last id as repeated and below it as backwards, but admits any snapshot', () => {

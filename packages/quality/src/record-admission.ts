@@ -28,7 +28,8 @@ export class RecordAdmission {
   admit(r: MarketRecord): Admission {
     if (r.kind === 'book_delta') {
       const uid = r.updateId ?? -1n;
-      if (r.updateId !== null && !r.isSnapshot && uid <= this.lastUpdateId) return uid === this.lastUpdateId ? 'repeated_book_update' : 'backwards_book_update';
+      if (r.updateId !== null && !r.isSnapshot && uid <= this.lastUpdateId)
+        return uid === this.lastUpdateId ? 'repeated_book_update' : 'backwards_book_update';
       if (r.updateId !== null) this.lastUpdateId = uid;
       return 'admit';
     }

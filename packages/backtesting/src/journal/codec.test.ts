@@ -155,6 +155,10 @@ const FIELDS: Record<string, [string, T][]> = {
     ['engaged', 'bool'],
     ['reason', 's'],
   ],
+  config_version: [
+    ['version', 's'],
+    ['config', 'S'],
+  ],
   reconciliation: [
     ['outcome', 's'],
     ['detail', 's'],
@@ -221,6 +225,7 @@ const event: fc.Arbitrary<Event> = fc.oneof(
   }),
   fc.record({ kind: fc.constant('control_time' as const), ...head, dueTsLocalNs: big, reason: fc.constant('rate_limit' as const), scope: text, obligationSeq: int }),
   fc.record({ kind: fc.constant('kill_switch' as const), ...head, engaged: fc.boolean(), reason: text }),
+  fc.record({ kind: fc.constant('config_version' as const), ...head, version: text, config: fc.oneof(text, fc.constant('{"risk":{"maxOrderNotionalUnits":"90000000000000000000","maxOrderQtyUnits":5}}')) }),
   fc.record({ kind: fc.constant('reconciliation' as const), ...head, outcome: fc.constantFrom('matched' as const, 'mismatch' as const, 'resolved' as const), detail: text }),
   fc.record({ kind: fc.constant('strategy_paused' as const), ...head, paused: fc.boolean(), reason: text }),
   fc.record({ kind: fc.constant('flatten' as const), ...head, reason: text }),

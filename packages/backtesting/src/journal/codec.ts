@@ -69,7 +69,11 @@ const SCHEMAS: Readonly<Record<EventKind, Schema>> = {
     ['state', 's'],
     ['sessionId', 's'],
   ],
-  config_version: [['version', 's']],
+  // `config` was appended with the configuration change (no journal had a config_version before).
+  config_version: [
+    ['version', 's'],
+    ['config', 'S'],
+  ],
   kill_switch: [
     ['engaged', 'bool'],
     ['reason', 's'],

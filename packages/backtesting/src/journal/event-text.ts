@@ -13,7 +13,8 @@ const SHOWN_LEVELS = 3;
 
 function levels(e: Extract<Event, { kind: 'book_delta' }>): [string, number, number][] {
   const rows: [string, number, number][] = [];
-  for (let i = e.offset; i < e.offset + e.count; i++) rows.push([e.sides[i] === 0 ? 'bid' : 'ask', e.prices[i]!, e.sizes[i]!]);
+  for (let i = e.offset; i < e.offset + e.count; i++)
+    rows.push([e.sides[i] === 0 ? 'bid' : 'ask', e.prices[i]!, e.sizes[i]!]);
   return rows;
 }
 
@@ -36,13 +37,16 @@ export function eventLine(e: Event): string {
   const parts = [String(e.seq), nsToIso(e.tsLocalNs), e.kind];
   if (e.tsEventNs !== e.tsLocalNs) parts.push(`tsEvent=${nsToIso(e.tsEventNs)}`);
   for (const [k, v] of Object.entries(eventJson(e))) {
-    if (k === 'seq' || k === 'kind' || k === 'tsLocalNs' || k === 'tsEventNs' || k === 'levels' || k === 'count') continue;
+    if (k === 'seq' || k === 'kind' || k === 'tsLocalNs' || k === 'tsEventNs' || k === 'levels' || k === 'count')
+      continue;
     parts.push(`${k}=${text(v)}`);
   }
   if (e.kind === 'book_delta') {
     const rows = levels(e);
     const shown = rows.slice(0, SHOWN_LEVELS).map(([side, p, q]) => `${side} ${p}x${q}`);
-    parts.push(`levels=${rows.length}${rows.length ? ` [${shown.join(', ')}${rows.length > SHOWN_LEVELS ? ', …' : ''}]` : ''}`);
+    parts.push(
+      `levels=${rows.length}${rows.length ? ` [${shown.join(', ')}${rows.length > SHOWN_LEVELS ? ', …' : ''}]` : ''}`,
+    );
   }
   return parts.join(' ');
 }

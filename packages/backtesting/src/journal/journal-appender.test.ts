@@ -15,16 +15,57 @@ function eventAt(seq: number): Event {
   const instrument = seq % 3 === 0 ? 'binance-usdm:ETHUSDT' : 'binance-usdm:BTCUSDT';
   switch (seq % 4) {
     case 0:
-      return { kind: 'trade', seq, tsEventNs: t - 17n, tsLocalNs: t, instrument, tradeId: `t${seq}`, priceUnits: 6_000_000 + seq, qtyUnits: seq % 11, aggressor: 'buy' };
+      return {
+        kind: 'trade',
+        seq,
+        tsEventNs: t - 17n,
+        tsLocalNs: t,
+        instrument,
+        tradeId: `t${seq}`,
+        priceUnits: 6_000_000 + seq,
+        qtyUnits: seq % 11,
+        aggressor: 'buy',
+      };
     case 1:
       return {
-        kind: 'book_delta', seq, tsEventNs: t - 5n, tsLocalNs: t, instrument, updateId: BigInt(seq) * 7n, isSnapshot: false,
-        offset: 0, count: 3, sides: Uint8Array.from([0, 0, 1]), prices: Float64Array.from([6_000_000 - seq, 5_999_990, 6_000_010 + seq]), sizes: Float64Array.from([seq, 0, 3]),
+        kind: 'book_delta',
+        seq,
+        tsEventNs: t - 5n,
+        tsLocalNs: t,
+        instrument,
+        updateId: BigInt(seq) * 7n,
+        isSnapshot: false,
+        offset: 0,
+        count: 3,
+        sides: Uint8Array.from([0, 0, 1]),
+        prices: Float64Array.from([6_000_000 - seq, 5_999_990, 6_000_010 + seq]),
+        sizes: Float64Array.from([seq, 0, 3]),
       };
     case 2:
-      return { kind: 'order_filled', seq, tsEventNs: t, tsLocalNs: t + 40n, orderId: seq, requestSeq: -1, fillId: `f${seq}`, priceUnits: 6_000_000, qtyUnits: 1, liquidity: 'maker', feeUnits: -BigInt(seq), final: seq % 8 === 2 };
+      return {
+        kind: 'order_filled',
+        seq,
+        tsEventNs: t,
+        tsLocalNs: t + 40n,
+        orderId: seq,
+        requestSeq: -1,
+        fillId: `f${seq}`,
+        priceUnits: 6_000_000,
+        qtyUnits: 1,
+        liquidity: 'maker',
+        feeUnits: -BigInt(seq),
+        final: seq % 8 === 2,
+      };
     default:
-      return { kind: 'feed_health', seq, tsEventNs: t, tsLocalNs: t, instrument, state: seq % 8 === 3 ? 'degraded' : 'restored', reason: 'gap' };
+      return {
+        kind: 'feed_health',
+        seq,
+        tsEventNs: t,
+        tsLocalNs: t,
+        instrument,
+        state: seq % 8 === 3 ? 'degraded' : 'restored',
+        reason: 'gap',
+      };
   }
 }
 
@@ -53,7 +94,11 @@ function writeBlocks(blocks: readonly Event[][]): { path: string; ends: number[]
 
 /** Decoded events compare with the book rows as plain arrays. */
 function plain(events: readonly Event[]): unknown[] {
-  return events.map((e) => (e.kind === 'book_delta' ? { ...e, sides: Array.from(e.sides), prices: Array.from(e.prices), sizes: Array.from(e.sizes) } : e));
+  return events.map((e) =>
+    e.kind === 'book_delta'
+      ? { ...e, sides: Array.from(e.sides), prices: Array.from(e.prices), sizes: Array.from(e.sizes) }
+      : e,
+  );
 }
 
 describe('JournalAppender', () => {
@@ -81,7 +126,9 @@ describe('JournalAppender', () => {
   it('refuses a block whose seqs do not continue the journal', () => {
     const a = JournalAppender.create(join(mkdtempSync(join(tmpdir(), 'wal-')), 'j.bin'));
     a.appendBlock([eventAt(1), eventAt(2)]);
-    expect(() => a.appendBlock([eventAt(4)])).toThrow(/event 0 of the block has seq 4, expected 3 \(the journal ends at seq 2\)/);
+    expect(() => a.appendBlock([eventAt(4)])).toThrow(
+      /event 0 of the block has seq 4, expected 3 \(the journal ends at seq 2\)/,
+    );
     expect(() => a.appendBlock([eventAt(3), eventAt(5)])).toThrow(/event 1 of the block has seq 5, expected 4/);
     a.close();
   });
@@ -106,7 +153,13 @@ describe('JournalAppender', () => {
         const goodEnd = cutAt < ends[0]! ? ends[0]! : ends[complete]!;
         expect(statSync(path).size).toBe(goodEnd);
         expect(recovered.cut === null).toBe(cutAt === goodEnd || cutAt === 0);
-        if (recovered.cut && cutAt >= ends[0]!) expect(recovered.cut).toMatchObject({ block: complete, atByte: goodEnd, bytesCut: cutAt - goodEnd, afterSeq: kept.at(-1)?.seq ?? 0 });
+        if (recovered.cut && cutAt >= ends[0]!)
+          expect(recovered.cut).toMatchObject({
+            block: complete,
+            atByte: goodEnd,
+            bytesCut: cutAt - goodEnd,
+            afterSeq: kept.at(-1)?.seq ?? 0,
+          });
         const next = eventAt(kept.length + 1);
         appender.appendBlock([next]);
         appender.close();
@@ -142,7 +195,9 @@ describe('JournalAppender', () => {
     const bytes = readFileSync(path);
     bytes[ends[2]! + 14] = bytes[ends[2]! + 14]! ^ 0xff;
     writeFileSync(path, bytes);
-    expect(() => JournalAppender.recover(path)).toThrow(new RegExp(`checksum mismatch in block 2 at byte ${ends[2]}.*not a torn final block`));
+    expect(() => JournalAppender.recover(path)).toThrow(
+      new RegExp(`checksum mismatch in block 2 at byte ${ends[2]}.*not a torn final block`),
+    );
     expect(readFileSync(path)).toEqual(bytes);
   });
 

@@ -15,7 +15,14 @@ import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, wri
 import { createHash, type Hash } from 'node:crypto';
 import { ChassisError, type Event } from '@chassis/core';
 import { EventEncoder } from './codec.ts';
-import { BLOCK_HEADER_BYTES, frameBlock, journalBlocks, journalHead, JournalCorruptError, JOURNAL_HEAD_BYTES } from './journal.ts';
+import {
+  BLOCK_HEADER_BYTES,
+  frameBlock,
+  journalBlocks,
+  journalHead,
+  JournalCorruptError,
+  JOURNAL_HEAD_BYTES,
+} from './journal.ts';
 
 /** What recovery cut off the end of a journal. */
 export interface JournalCut {
@@ -61,8 +68,15 @@ export class JournalAppender {
       fd = openSync(path, 'wx');
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST') throw new ChassisError('E_JOURNAL_EXISTS', `${path} already exists: open it with recovery instead of creating it`);
-      throw new ChassisError('E_JOURNAL_WRITE', `${path}: cannot create the journal (${code ?? (err as Error).message})`);
+      if (code === 'EEXIST')
+        throw new ChassisError(
+          'E_JOURNAL_EXISTS',
+          `${path} already exists: open it with recovery instead of creating it`,
+        );
+      throw new ChassisError(
+        'E_JOURNAL_WRITE',
+        `${path}: cannot create the journal (${code ?? (err as Error).message})`,
+      );
     }
     const a = new JournalAppender(path, fd, 0, 0, 0);
     a.write(journalHead());
@@ -76,7 +90,10 @@ export class JournalAppender {
     try {
       fd = openSync(path, 'r+');
     } catch (err) {
-      throw new ChassisError('E_JOURNAL_MISSING', `${path}: cannot open the journal for recovery (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      throw new ChassisError(
+        'E_JOURNAL_MISSING',
+        `${path}: cannot open the journal for recovery (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+      );
     }
     try {
       const size = fstatSync(fd).size;
@@ -98,16 +115,30 @@ export class JournalAppender {
   }
 
   /** A file shorter than the header: a process killed while creating it. Only a prefix of the header may be there. */
-  private static restartTornHead(path: string, fd: number, size: number): { appender: JournalAppender; recovered: RecoveredJournal } {
+  private static restartTornHead(
+    path: string,
+    fd: number,
+    size: number,
+  ): { appender: JournalAppender; recovered: RecoveredJournal } {
     const got = new Uint8Array(size);
     readSync(fd, got, 0, size, 0);
     const head = journalHead();
-    if (!got.every((b, i) => b === head[i])) throw new ChassisError('E_JOURNAL_CORRUPT', `${path} is not a Chassis journal`);
+    if (!got.every((b, i) => b === head[i]))
+      throw new ChassisError('E_JOURNAL_CORRUPT', `${path} is not a Chassis journal`);
     ftruncateSync(fd, 0);
     const a = new JournalAppender(path, fd, 0, 0, 0);
     a.write(head);
     a.sync();
-    const cut = size === 0 ? null : { block: 0, atByte: 0, bytesCut: size, afterSeq: 0, reason: `${path}: torn file header (${size} of ${head.length} bytes)` };
+    const cut =
+      size === 0
+        ? null
+        : {
+            block: 0,
+            atByte: 0,
+            bytesCut: size,
+            afterSeq: 0,
+            reason: `${path}: torn file header (${size} of ${head.length} bytes)`,
+          };
     return { appender: a, recovered: { events: [], blocks: 0, bytes: head.length, cut } };
   }
 
@@ -131,11 +162,18 @@ export class JournalAppender {
    * journal refuses further appends (its end is unknown until recovery).
    */
   appendBlock(events: readonly Event[]): void {
-    if (this.failed) throw new ChassisError('E_JOURNAL_WRITE', `${this.path}: an earlier write failed (${this.failed.message}); recover the journal before appending`);
+    if (this.failed)
+      throw new ChassisError(
+        'E_JOURNAL_WRITE',
+        `${this.path}: an earlier write failed (${this.failed.message}); recover the journal before appending`,
+      );
     if (events.length === 0) return;
     for (let i = 0; i < events.length; i++) {
       if (events[i]!.seq !== this.seq + 1 + i) {
-        throw new ChassisError('E_JOURNAL_SEQ', `${this.path}: event ${i} of the block has seq ${events[i]!.seq}, expected ${this.seq + 1 + i} (the journal ends at seq ${this.seq})`);
+        throw new ChassisError(
+          'E_JOURNAL_SEQ',
+          `${this.path}: event ${i} of the block has seq ${events[i]!.seq}, expected ${this.seq + 1 + i} (the journal ends at seq ${this.seq})`,
+        );
       }
     }
     this.enc.reset();
@@ -168,16 +206,25 @@ export class JournalAppender {
 
   private write(bytes: Uint8Array): void {
     try {
-      for (let done = 0; done < bytes.length; ) done += writeSync(this.fd, bytes, done, bytes.length - done, this.bytes + done);
+      for (let done = 0; done < bytes.length;)
+        done += writeSync(this.fd, bytes, done, bytes.length - done, this.bytes + done);
     } catch (err) {
       this.failed = err as Error;
-      throw new ChassisError('E_JOURNAL_WRITE', `${this.path}: write at byte ${this.bytes} failed (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      throw new ChassisError(
+        'E_JOURNAL_WRITE',
+        `${this.path}: write at byte ${this.bytes} failed (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+      );
     }
     this.bytes += bytes.length;
   }
 }
 
-function readGoodBlocks(path: string): { events: Event[]; blocks: number; goodBytes: number; damage: JournalCorruptError | null } {
+function readGoodBlocks(path: string): {
+  events: Event[];
+  blocks: number;
+  goodBytes: number;
+  damage: JournalCorruptError | null;
+} {
   const events: Event[] = [];
   let blocks = 0;
   let goodBytes = JOURNAL_HEAD_BYTES;
@@ -200,7 +247,13 @@ function readGoodBlocks(path: string): { events: Event[]; blocks: number; goodBy
  * data after it, which recovery must never cut silently (E_JOURNAL_CORRUPT).
  */
 function tornTail(path: string, fd: number, size: number, goodBytes: number, damage: JournalCorruptError): JournalCut {
-  const cut = { block: damage.block, atByte: goodBytes, bytesCut: size - goodBytes, afterSeq: damage.afterSeq, reason: damage.message };
+  const cut = {
+    block: damage.block,
+    atByte: goodBytes,
+    bytesCut: size - goodBytes,
+    afterSeq: damage.afterSeq,
+    reason: damage.message,
+  };
   const rest = new Uint8Array(size - goodBytes);
   readSync(fd, rest, 0, rest.length, goodBytes);
   if (rest.every((b) => b === 0)) return cut;
@@ -208,6 +261,11 @@ function tornTail(path: string, fd: number, size: number, goodBytes: number, dam
   const declared = rest.length >= BLOCK_HEADER_BYTES ? new DataView(rest.buffer).getUint32(0, true) : 0;
   const after = rest.length - BLOCK_HEADER_BYTES - declared;
   if (damage.damage === 'checksum' && after === 0) return cut;
-  const why = damage.damage === 'checksum' || damage.damage === 'empty' ? `${after} more bytes follow the damaged block, so it is not a torn final block` : 'its checksum is right, so it was written whole: the bytes do not decode';
-  throw new ChassisError('E_JOURNAL_CORRUPT', `${damage.message}; ${why}: recovery refuses to cut it`, { details: { path, block: damage.block, atByte: damage.atByte } });
+  const why =
+    damage.damage === 'checksum' || damage.damage === 'empty'
+      ? `${after} more bytes follow the damaged block, so it is not a torn final block`
+      : 'its checksum is right, so it was written whole: the bytes do not decode';
+  throw new ChassisError('E_JOURNAL_CORRUPT', `${damage.message}; ${why}: recovery refuses to cut it`, {
+    details: { path, block: damage.block, atByte: damage.atByte },
+  });
 }

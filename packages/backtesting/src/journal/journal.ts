@@ -162,7 +162,10 @@ export function* journalBlocks(path: string): Generator<JournalBlock> {
   try {
     fd = openSync(path, 'r');
   } catch (err) {
-    throw new ChassisError('E_JOURNAL_MISSING', `${path}: cannot open the journal (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new ChassisError(
+      'E_JOURNAL_MISSING',
+      `${path}: cannot open the journal (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+    );
   }
   try {
     yield* readBlocks(path, fd);
@@ -175,7 +178,8 @@ function* readBlocks(path: string, fd: number): Generator<JournalBlock> {
   const head = new Uint8Array(JOURNAL_HEAD_BYTES);
   if (readSync(fd, head, 0, head.length, 0) < head.length || !MAGIC.every((b, i) => head[i] === b))
     throw new ChassisError('E_JOURNAL_CORRUPT', `${path} is not a Chassis journal`);
-  if (head[MAGIC.length] !== FORMAT_VERSION) throw new ChassisError('E_JOURNAL_CORRUPT', `${path}: unsupported journal format ${head[MAGIC.length]}`);
+  if (head[MAGIC.length] !== FORMAT_VERSION)
+    throw new ChassisError('E_JOURNAL_CORRUPT', `${path}: unsupported journal format ${head[MAGIC.length]}`);
   const header = new Uint8Array(HEADER_BYTES);
   const view = new DataView(header.buffer);
   let payload = new Uint8Array(1 << 16);
@@ -184,18 +188,25 @@ function* readBlocks(path: string, fd: number): Generator<JournalBlock> {
   let lastSeq = 0;
   for (let block = 0; ; block++) {
     const where = `block ${block} at byte ${pos}`;
-    const corrupt = (message: string, damage: BlockDamage = 'decode') => new JournalCorruptError(path, block, pos, lastSeq, damage, message);
+    const corrupt = (message: string, damage: BlockDamage = 'decode') =>
+      new JournalCorruptError(path, block, pos, lastSeq, damage, message);
     const got = readSync(fd, header, 0, HEADER_BYTES, pos);
     if (got === 0) return;
     if (got < HEADER_BYTES) throw corrupt(`truncated header of ${where} (after seq ${lastSeq})`, 'truncated');
     const len = view.getUint32(0, true);
     const count = view.getUint32(4, true);
-    if (count === 0) throw corrupt(`${where} holds no events (after seq ${lastSeq}); a writer never writes an empty block`, 'empty');
+    if (count === 0)
+      throw corrupt(`${where} holds no events (after seq ${lastSeq}); a writer never writes an empty block`, 'empty');
     if (payload.length < len) payload = new Uint8Array(len);
     const body = payload.subarray(0, len);
     const read = readFully(fd, body, pos + HEADER_BYTES);
-    if (read !== len) throw corrupt(`truncated ${where} (after seq ${lastSeq}): header gives ${len} payload bytes, the file has ${read}`, 'truncated');
-    if (crc32(body) !== view.getUint32(8, true)) throw corrupt(`checksum mismatch in ${where} (events after seq ${lastSeq})`, 'checksum');
+    if (read !== len)
+      throw corrupt(
+        `truncated ${where} (after seq ${lastSeq}): header gives ${len} payload bytes, the file has ${read}`,
+        'truncated',
+      );
+    if (crc32(body) !== view.getUint32(8, true))
+      throw corrupt(`checksum mismatch in ${where} (events after seq ${lastSeq})`, 'checksum');
     dec.feed(body);
     const events: Event[] = [];
     for (let i = 0; i < count; i++) {

@@ -4,16 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Event, Instrument } from '@chassis/core';
+import type { Event } from '@chassis/core';
 import { JournalWriter } from '@chassis/backtesting';
 import { encodeEngineConfig, WriteAheadJournal, writeSessionFile } from '@chassis/live';
 import { runChassis } from '../../../../test/chassis-process.ts';
 import { parseEventsFlags, printEvents } from './events.ts';
+import { BTC, baseConfig } from '../../../core/src/testing/fixtures.ts';
 
-const BTC: Instrument = {
-  id: 'binance-usdm:BTCUSDT', venue: 'binance-usdm', symbol: 'BTCUSDT', contractType: 'linear', baseCurrency: 'BTC', quoteCurrency: 'USDT',
-  priceDecimals: 1, sizeDecimals: 3, tickUnits: 1, lotUnits: 1, minNotionalUnits: 0n, multiplier: 1, makerFeePpm: 200, takerFeePpm: 500,
-};
 const T = 1_764_633_600_000_000_000n;
 
 /** seq 1..n: a session start, then trades and a feed-health change at seq 5. */
@@ -22,16 +19,41 @@ function stream(n: number): Event[] {
     const seq = i + 1;
     const t = T + BigInt(seq) * 1000n;
     if (seq === 1) return { kind: 'session', seq, tsEventNs: t, tsLocalNs: t, state: 'start', sessionId: 's1' };
-    if (seq === 5) return { kind: 'feed_health', seq, tsEventNs: t, tsLocalNs: t, instrument: BTC.id, state: 'degraded', reason: 'sequence gap' };
-    return { kind: 'trade', seq, tsEventNs: t, tsLocalNs: t, instrument: BTC.id, tradeId: `${seq}`, priceUnits: 600_000 + seq, qtyUnits: 2, aggressor: 'buy' };
+    if (seq === 5)
+      return {
+        kind: 'feed_health',
+        seq,
+        tsEventNs: t,
+        tsLocalNs: t,
+        instrument: BTC.id,
+        state: 'degraded',
+        reason: 'sequence gap',
+      };
+    return {
+      kind: 'trade',
+      seq,
+      tsEventNs: t,
+      tsLocalNs: t,
+      instrument: BTC.id,
+      tradeId: `${seq}`,
+      priceUnits: 600_000 + seq,
+      qtyUnits: 2,
+      aggressor: 'buy',
+    };
   });
 }
 
 function sessionDir(events: readonly Event[]): string {
   const dir = join(mkdtempSync(join(tmpdir(), 'events-')), 's1');
   writeSessionFile(dir, {
-    format: 'chassis-session-v1', sessionId: 's1', mode: 'paper', venue: 'binance-usdm', config: {}, createdAt: '2026-12-02T00:00:00Z', codeVersion: 'test',
-    engine: encodeEngineConfig({ instruments: [BTC], triggers: { kinds: ['bbo'] }, risk: {}, executionControl: { rateBuckets: [] }, maxConsecutiveStrategyFailures: 3, recordIntentDenials: true }),
+    format: 'chassis-session-v1',
+    sessionId: 's1',
+    mode: 'paper',
+    venue: 'binance-usdm',
+    config: {},
+    createdAt: '2026-12-02T00:00:00Z',
+    codeVersion: 'test',
+    engine: encodeEngineConfig(baseConfig({ recordIntentDenials: true })),
     strategy: { module: 'examples/strategies/market-maker.ts', sha256: 'a'.repeat(64), params: {} },
   });
   const wal = WriteAheadJournal.create(join(dir, 'journal.bin'), { fsyncWindowMs: 0 });
@@ -61,29 +83,48 @@ describe('chassis events', () => {
     const fromSession = collect(sessionDir(events), {});
     expect(fromSession).toHaveLength(12);
     expect(collect(runDir(events), {})).toEqual(fromSession);
-    expect(fromSession[4]).toBe('5 2025-12-02T00:00:00.000005000Z feed_health instrument=binance-usdm:BTCUSDT state=degraded reason="sequence gap"');
+    expect(fromSession[4]).toBe(
+      '5 2025-12-02T00:00:00.000005000Z feed_health instrument=binance-usdm:BTCUSDT state=degraded reason="sequence gap"',
+    );
   });
 
   it('with --json prints one JSON object a line, bigints as decimal strings', () => {
     const lines = collect(sessionDir(stream(3)), { json: true }).map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines[1]).toEqual({ kind: 'trade', seq: 2, tsEventNs: (T + 2000n).toString(), tsLocalNs: (T + 2000n).toString(), instrument: BTC.id, tradeId: '2', priceUnits: 600_002, qtyUnits: 2, aggressor: 'buy' });
+    expect(lines[1]).toEqual({
+      kind: 'trade',
+      seq: 2,
+      tsEventNs: (T + 2000n).toString(),
+      tsLocalNs: (T + 2000n).toString(),
+      instrument: BTC.id,
+      tradeId: '2',
+      priceUnits: 600_002,
+      qtyUnits: 2,
+      aggressor: 'buy',
+    });
   });
 
   it('filters by kind (repeated or comma-separated) and from a seq on', () => {
     const dir = sessionDir(stream(12));
     expect(collect(dir, { kind: ['trade'], fromSeq: '10' }).map((l) => l.split(' ')[0])).toEqual(['10', '11', '12']);
-    expect(collect(dir, { kind: ['session,feed_health'] }).map((l) => l.split(' ')[2])).toEqual(['session', 'feed_health']);
+    expect(collect(dir, { kind: ['session,feed_health'] }).map((l) => l.split(' ')[2])).toEqual([
+      'session',
+      'feed_health',
+    ]);
   });
 
   it('refuses an unknown kind, listing the kinds', () => {
-    expect(() => parseEventsFlags({ kind: ['trades'] })).toThrow(/--kind trades: not an event kind \(kinds: book_delta, trade, /);
+    expect(() => parseEventsFlags({ kind: ['trades'] })).toThrow(
+      /--kind trades: not an event kind \(kinds: book_delta, trade, /,
+    );
   });
 
   it('exits non-zero naming the directory when it is neither a run nor a session', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'events-empty-'));
     const r = await runChassis(['events', dir]);
     expect(r.code).toBe(1);
-    expect(r.err).toBe(`E_RECORDS_DIR: ${dir} is neither a session directory (session.json) nor a backtest run directory (run.json)\n`);
+    expect(r.err).toBe(
+      `E_RECORDS_DIR: ${dir} is neither a session directory (session.json) nor a backtest run directory (run.json)\n`,
+    );
   });
 
   it('prints the events before a damaged block, then exits non-zero naming the file and the block', async () => {

@@ -1,11 +1,23 @@
 // `chassis events <run-or-session-dir>`: the journal of a backtest run or a session as readable
 // events, one a line (a JSON object per line with --json), filtered by kind and first seq.
 import type { Command } from 'commander';
-import { ChassisError, CONTROL_EVENT_KINDS, EXECUTION_EVENT_KINDS, MARKET_EVENT_KINDS, type Event } from '@chassis/core';
+import {
+  ChassisError,
+  CONTROL_EVENT_KINDS,
+  EXECUTION_EVENT_KINDS,
+  MARKET_EVENT_KINDS,
+  type Event,
+} from '@chassis/core';
 import { canonicalJson, eventJson, eventLine, readJournal } from '@chassis/backtesting';
 import { journalPathOf } from '@chassis/live';
 
-const KINDS: readonly string[] = [...MARKET_EVENT_KINDS, ...EXECUTION_EVENT_KINDS, 'request_sent', 'intent_denied', ...CONTROL_EVENT_KINDS];
+const KINDS: readonly string[] = [
+  ...MARKET_EVENT_KINDS,
+  ...EXECUTION_EVENT_KINDS,
+  'request_sent',
+  'intent_denied',
+  ...CONTROL_EVENT_KINDS,
+];
 /** Lines are written in chunks of about this many characters (one write per chunk, not per event). */
 const CHUNK_CHARS = 1 << 16;
 
@@ -19,9 +31,11 @@ export interface EventsOptions {
 export function parseEventsFlags(flags: { kind?: string[]; fromSeq?: string; json?: boolean }): EventsOptions {
   const kinds = (flags.kind ?? []).flatMap((k) => k.split(',')).filter((k) => k !== '');
   const unknown = kinds.filter((k) => !KINDS.includes(k));
-  if (unknown.length) throw new ChassisError('E_USAGE', `--kind ${unknown.join(', ')}: not an event kind (kinds: ${KINDS.join(', ')})`);
+  if (unknown.length)
+    throw new ChassisError('E_USAGE', `--kind ${unknown.join(', ')}: not an event kind (kinds: ${KINDS.join(', ')})`);
   const fromSeq = flags.fromSeq === undefined ? 1 : Number(flags.fromSeq);
-  if (!Number.isSafeInteger(fromSeq) || fromSeq < 0) throw new ChassisError('E_USAGE', `--from-seq expects a non-negative integer, got "${flags.fromSeq}"`);
+  if (!Number.isSafeInteger(fromSeq) || fromSeq < 0)
+    throw new ChassisError('E_USAGE', `--from-seq expects a non-negative integer, got "${flags.fromSeq}"`);
   return { kinds, fromSeq, json: flags.json ?? false };
 }
 
@@ -55,7 +69,10 @@ export function register(program: Command): void {
     .argument('<dir>', 'a run directory (experiments/<run-id>) or a session directory (execution-records/<session>)')
     .option('--kind <kind...>', 'only these event kinds (repeat or comma-separate)')
     .option('--from-seq <n>', 'start at this seq')
-    .option('--json', 'one JSON object a line (bigints as decimal strings, book levels as [side, priceUnits, qtyUnits])')
+    .option(
+      '--json',
+      'one JSON object a line (bigints as decimal strings, book levels as [side, priceUnits, qtyUnits])',
+    )
     .action((dir: string, flags: { kind?: string[]; fromSeq?: string; json?: boolean }) => {
       const options = parseEventsFlags(flags);
       // A reader that stops early (`| head`) closes the pipe: that ends the listing, not an error.

@@ -8,7 +8,9 @@ import { REPO_ROOT } from './demo.ts';
 export function register(program: Command): void {
   program
     .command('replay')
-    .description('Rebuild state from a run or session journal; verify state hashes at checkpoints and every RequestSent')
+    .description(
+      'Rebuild state from a run or session journal; verify state hashes at checkpoints and every RequestSent',
+    )
     .argument('<dir>', 'a run directory (experiments/<run-id>) or a session directory (execution-records/<session>)')
     .option('--json', 'print the result as JSON')
     .action(async (dir: string, flags: { json?: boolean }) => {
@@ -16,7 +18,11 @@ export function register(program: Command): void {
       if (flags.json) process.stdout.write(`${JSON.stringify(r)}\n`);
       if (r.divergence) {
         const d = r.divergence;
-        throw new ChassisError('E_REPLAY_DIVERGED', `first divergence at seq ${d.seq} (${d.what}): expected ${d.expected}, got ${d.got}`, { exitCode: 2 });
+        throw new ChassisError(
+          'E_REPLAY_DIVERGED',
+          `first divergence at seq ${d.seq} (${d.what}): expected ${d.expected}, got ${d.got}`,
+          { exitCode: 2 },
+        );
       }
       if (!flags.json) {
         process.stdout.write(

@@ -1,24 +1,22 @@
 /**
- * Control State reducer (SPEC.md §3): session, configuration version, kill switch, strategy
+ * Control State reducer (SPEC.md §3): session, kill switch, strategy
  * halt and pause, feed health, reconciliation outcome, and control-time events (which retire
  * the obligation they realise). Events that can change what the queue may send mark it dirty.
  * The kill switch (engaged) and flatten also ask for operator intents, which the step makes
- * from the state it has when it decides (operator-actions.ts).
+ * from the state it has when it decides (operator-actions.ts). Configuration versions have
+ * their own reducer (config-change-reducer.ts).
  */
 import type { ControlEvent } from '../events.ts';
 import type { EngineState } from '../state/engine-state.ts';
 import type { ExecutionControl } from '../execution/execution-control.ts';
 
-export type ControlReducerEvent = Exclude<ControlEvent, { kind: 'order_disposition' }>;
+export type ControlReducerEvent = Exclude<ControlEvent, { kind: 'order_disposition' | 'config_version' }>;
 
 export function applyControl(s: EngineState, control: ExecutionControl, event: ControlReducerEvent): void {
   switch (event.kind) {
     case 'session':
       s.sessionActive = event.state === 'start';
       s.sessionId = event.sessionId;
-      break;
-    case 'config_version':
-      s.configVersion = event.version;
       break;
     case 'kill_switch':
       s.killSwitch = event.engaged;

@@ -30,6 +30,7 @@ import { violation } from './invariants.ts';
 import { applyBbo, applyBookDelta, applyTrade } from './market-reducer.ts';
 import { applyDisposition, applyExecution, applyRequestSent } from './order-reducer.ts';
 import { applyControl } from './control-reducer.ts';
+import { applyConfigVersion } from './config-change-reducer.ts';
 import { evaluateStrategy } from './strategy-evaluation.ts';
 import { admitIntent, denialDraft } from './admission.ts';
 import { takeOperatorIntents } from './operator-actions.ts';
@@ -194,6 +195,9 @@ class CoreEngine implements Engine {
         s.queueDirty = true;
         break;
       case 'intent_denied':
+        break;
+      case 'config_version':
+        applyConfigVersion(this.ctx, this.risk, event);
         break;
       default:
         applyControl(s, this.control, event);

@@ -4,6 +4,7 @@
  */
 import type { EngineConfig } from '../config.ts';
 import { ChassisError } from '../errors.ts';
+import { checkRateBuckets } from '../config-change.ts';
 
 export function validateConfig(config: EngineConfig): void {
   const fail = (field: string, msg: string): never => {
@@ -17,19 +18,7 @@ export function validateConfig(config: EngineConfig): void {
     if (!Number.isSafeInteger(inst.lotUnits) || inst.lotUnits <= 0) fail(`instruments[${i}].lotUnits`, 'must be a positive integer');
     if (inst.contractType !== 'spot' && !(inst.multiplier > 0 && Number.isFinite(inst.multiplier))) fail(`instruments[${i}].multiplier`, `must be a positive number, got ${inst.multiplier}`);
   });
-  const scopes = new Set<string>();
-  config.executionControl.rateBuckets.forEach((b, i) => {
-    const at = `executionControl.rateBuckets[${i}]`;
-    if (scopes.has(b.scope)) fail(`${at}.scope`, `duplicate scope "${b.scope}"`);
-    scopes.add(b.scope);
-    if (!Number.isSafeInteger(b.capacity) || b.capacity <= 0) fail(`${at}.capacity`, 'must be a positive integer');
-    if (!Number.isSafeInteger(b.refillTokens) || b.refillTokens <= 0) fail(`${at}.refillTokens`, 'must be a positive integer');
-    if (b.refillIntervalNs <= 0n) fail(`${at}.refillIntervalNs`, 'must be positive');
-    for (const k of ['new', 'replace', 'cancel'] as const) {
-      const w = b.weights[k];
-      if (!Number.isSafeInteger(w) || w < 0 || w > b.capacity) fail(`${at}.weights.${k}`, `must be an integer in 0..capacity (${b.capacity}); a heavier request could never be sent`);
-    }
-  });
+  checkRateBuckets(config.executionControl.rateBuckets, 'executionControl.rateBuckets', fail);
   for (const [i, t] of (config.triggers.everyN ?? []).entries()) {
     if (!Number.isSafeInteger(t.n) || t.n < 1) fail(`triggers.everyN[${i}].n`, 'must be a positive integer');
   }

@@ -13,6 +13,7 @@ import type { StepResult } from '../step-result.ts';
 import type { Strategy } from '../strategy.ts';
 import type { StateView } from '../state/view.ts';
 import { createEngine } from './create-engine.ts';
+import { encodeConfigChange } from '../config-change.ts';
 import { BTC, BTCUSD_PERP, ETH_SPOT, baseConfig, inflightRequestSeq } from '../testing/fixtures.ts';
 
 /** mulberry32: a tiny seeded PRNG, so the random strategy is deterministic given its seed. */
@@ -83,7 +84,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   }),
   fc.record({ op: fc.constant('trade' as const), inst: fc.nat(2), px: fc.integer({ min: -10, max: 10 }), qty: fc.integer({ min: 1, max: 9 }), dt }),
   fc.record({ op: fc.constant('answer' as const), pick: fc.nat(50), what: fc.nat(9), qty: fc.integer({ min: 1, max: 6 }), dt, echo: fc.boolean() }),
-  fc.record({ op: fc.constant('control' as const), what: fc.nat(9), dt }),
+  fc.record({ op: fc.constant('control' as const), what: fc.nat(11), dt }),
 );
 
 const config: EngineConfig = baseConfig({
@@ -99,6 +100,13 @@ const config: EngineConfig = baseConfig({
   recordIntentDenials: true,
   initialBalances: { USDT: 1_000_000_000n },
 });
+
+/** Configuration changes the random streams apply: tighter, looser, and other rate buckets. */
+const NEW_CONFIG = [
+  encodeConfigChange({ risk: { maxPositionQtyUnits: 10, maxOpenOrders: 4, priceBandPpm: 50 } }),
+  encodeConfigChange({ risk: { maxOrderQtyUnits: 3 }, rateBuckets: [{ scope: 'binance-usdm', capacity: 1, refillTokens: 1, refillIntervalNs: 100_000_000n, weights: { new: 1, replace: 1, cancel: 1 } }] }),
+  encodeConfigChange({ rateBuckets: [] }),
+];
 
 const BASE = [600000, 300000, 600000];
 const INSTS = [BTC, ETH_SPOT, BTCUSD_PERP];
@@ -191,6 +199,8 @@ function run(ops: readonly Op[], seed: number): Run {
           { ...h, kind: 'flatten', reason: 'op' },
           { ...h, kind: 'reconciliation', outcome: 'mismatch', detail: 'd' },
           { ...h, kind: 'reconciliation', outcome: o.what % 2 === 0 ? 'matched' : 'resolved', detail: '' },
+          { ...h, kind: 'config_version', version: `v${journal.length}`, config: NEW_CONFIG[journal.length % NEW_CONFIG.length]! },
+          { ...h, kind: 'config_version', version: `v${journal.length}`, config: '' },
         ];
         step(drafts[o.what]!);
         break;

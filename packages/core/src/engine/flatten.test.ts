@@ -123,15 +123,7 @@ describe('flatten', () => {
     const r = feed.control(flatten);
     expect(r.requestsSent).toEqual([]);
     const ob = r.obligation!;
-    const later = feed.push({
-      kind: 'control_time',
-      dueTsLocalNs: ob.dueTsLocalNs,
-      reason: 'rate_limit',
-      scope: ob.scope,
-      obligationSeq: ob.derivedAtSeq,
-      tsEventNs: ob.dueTsLocalNs,
-      tsLocalNs: ob.dueTsLocalNs,
-    });
+    const later = feed.realise(ob);
     expect(later.requestsSent.map(shape)).toEqual([['new', BTC.id, 'sell', 'market', 0, 4, 'IOC', true, 'flatten']]);
   });
 

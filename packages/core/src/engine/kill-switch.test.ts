@@ -108,15 +108,7 @@ describe('kill switch engaged', () => {
     const r = feed.control(kill);
     expect(r.requestsSent.map((q) => q.orderId)).toEqual([1, 2]);
     const ob = r.obligation!;
-    const later = feed.push({
-      kind: 'control_time',
-      dueTsLocalNs: ob.dueTsLocalNs,
-      reason: 'rate_limit',
-      scope: ob.scope,
-      obligationSeq: ob.derivedAtSeq,
-      tsEventNs: ob.dueTsLocalNs,
-      tsLocalNs: ob.dueTsLocalNs,
-    });
+    const later = feed.realise(ob);
     expect(later.requestsSent.map((q) => [q.request, q.orderId])).toEqual([['cancel', 3]]);
   });
 

@@ -71,15 +71,7 @@ describe('strategy_paused', () => {
     expect(first.requestsSent.map((r) => r.orderId)).toEqual([1]);
     feed.control(pause(true));
     const due = first.obligation!;
-    const r = feed.push({
-      kind: 'control_time',
-      dueTsLocalNs: due.dueTsLocalNs,
-      reason: 'rate_limit',
-      scope: due.scope,
-      obligationSeq: due.derivedAtSeq,
-      tsEventNs: due.dueTsLocalNs,
-      tsLocalNs: due.dueTsLocalNs,
-    });
+    const r = feed.realise(due);
     expect(r.requestsSent.map((q) => [q.request, q.orderId])).toEqual([['new', 2]]);
     expect(engine.view.control.strategyPaused).toBe(true);
   });

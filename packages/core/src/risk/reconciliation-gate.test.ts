@@ -32,6 +32,15 @@ describe('reconciliation gate', () => {
     expect(r.requestsSent).toEqual([]);
   });
 
+  it('shows the last outcome in view.control.lastReconciliation', () => {
+    const { engine, feed } = withOpenOrder();
+    expect(engine.view.control.lastReconciliation).toBe('');
+    feed.control(mismatch);
+    expect(engine.view.control.lastReconciliation).toBe('mismatch');
+    feed.control({ kind: 'reconciliation', outcome: 'resolved', detail: '' });
+    expect(engine.view.control.lastReconciliation).toBe('resolved');
+  });
+
   it('still allows and sends cancels during a mismatch', () => {
     const { feed, strategy } = withOpenOrder();
     feed.control(mismatch);
@@ -65,15 +74,7 @@ describe('reconciliation gate', () => {
     expect(queued.requestsSent).toEqual([]);
     feed.control(mismatch);
     const ob = queued.obligation!;
-    const r = feed.push({
-      kind: 'control_time',
-      dueTsLocalNs: ob.dueTsLocalNs,
-      reason: 'rate_limit',
-      scope: ob.scope,
-      obligationSeq: ob.derivedAtSeq,
-      tsEventNs: ob.dueTsLocalNs,
-      tsLocalNs: ob.dueTsLocalNs,
-    });
+    const r = feed.realise(ob);
     expect(r.requestsSent).toEqual([]);
     expect(engine.view.execution.pending()).toEqual([]);
   });

@@ -24,6 +24,7 @@
  * price_band, no_reference_price, reduce_only, rule_error:<name>, or a user rule's reason.
  */
 import type { RiskConfig, RiskVerdict } from '../config.ts';
+import type { RiskLimits } from '../config-change.ts';
 import type { OrderSide } from '../events.ts';
 import type { Intent, IntentOrigin } from '../intents.ts';
 import type { StateView } from '../state/view.ts';
@@ -58,14 +59,20 @@ interface Candidate {
 }
 
 export class RiskEngine {
-  private readonly allowed: ReadonlySet<string> | null;
+  private allowed: ReadonlySet<string> | null;
 
   constructor(
-    private readonly config: RiskConfig,
+    private config: RiskConfig,
     private readonly state: EngineState,
     private readonly view: StateView,
   ) {
     this.allowed = config.allowedInstruments ? new Set(config.allowedInstruments) : null;
+  }
+
+  /** Replaces every built-in limit (a config_version's risk); the user rules stay. */
+  setLimits(limits: RiskLimits): void {
+    this.config = { ...limits, rules: this.config.rules };
+    this.allowed = limits.allowedInstruments ? new Set(limits.allowedInstruments) : null;
   }
 
   check(intent: Intent, origin: IntentOrigin): RiskVerdict {

@@ -4,7 +4,7 @@
  * through the readonly StateView types, which these records implement directly so that reading
  * state allocates nothing.
  */
-import type { EventKind, OrderSide, OrderType, RequestKind, TimeInForce, TradeEvent } from '../events.ts';
+import type { EventKind, OrderSide, OrderType, ReconciliationEvent, RequestKind, TimeInForce, TradeEvent } from '../events.ts';
 import type { Instrument } from '../instrument.ts';
 import type { BookView, ExecutionCountersView, OrderStatus, OrderView, PositionView } from './view.ts';
 import { BookFacade, OrderFacade, PositionFacade, tradeSnapshot } from './read-only-view.ts';
@@ -235,6 +235,8 @@ export class EngineState {
   sessionActive = false;
   sessionId = '';
   configVersion: string;
+  /** Canonical text of the last configuration change applied (config-change.ts); '' = the starting configuration. */
+  configText = '';
   killSwitch = false;
   strategyHalted = false;
   /** Operator pause (strategy_paused): the strategy is not evaluated while set. */
@@ -248,7 +250,7 @@ export class EngineState {
   /** A strategy_halted draft was returned and not yet processed. */
   haltRequested = false;
   consecutiveFailures = 0;
-  lastReconciliation = '';
+  lastReconciliation: '' | ReconciliationEvent['outcome'] = '';
   /** Feed health of ids that are not configured instruments (venue-wide feeds). */
   readonly otherFeedsDegraded = new Map<string, boolean>();
   readonly eventCounts = new Float64Array(EVENT_KINDS.length);

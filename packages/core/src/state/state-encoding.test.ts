@@ -93,6 +93,7 @@ describe('the state hash changes when any hashed field changes', () => {
     'session active': (s) => (s.sessionActive = true),
     'session id': (s) => (s.sessionId = 's2'),
     'config version': (s) => (s.configVersion = 'v2'),
+    'applied configuration': (s) => (s.configText = '{"risk":{}}'),
     'kill switch': (s) => (s.killSwitch = true),
     'strategy halted': (s) => (s.strategyHalted = true),
     'halt requested': (s) => (s.haltRequested = true),

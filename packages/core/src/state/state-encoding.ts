@@ -19,6 +19,7 @@ export function hashEngineState(s: EngineState): string {
   h.bool(s.sessionActive);
   h.str(s.sessionId);
   h.str(s.configVersion);
+  h.str(s.configText);
   h.bool(s.killSwitch);
   h.bool(s.strategyHalted);
   h.bool(s.haltRequested);

@@ -63,6 +63,9 @@ export function createStateView(s: EngineState, instruments: readonly Instrument
       get strategyPaused() {
         return s.strategyPaused;
       },
+      get lastReconciliation() {
+        return s.lastReconciliation;
+      },
       feedDegraded: (id: string) => s.instruments.get(id)?.feedDegraded ?? s.otherFeedsDegraded.get(id) ?? false,
       eventCount: (kind: Event['kind']) => s.eventCounts[KIND_INDEX[kind]] ?? 0,
       get lastSeq() {

@@ -109,6 +109,8 @@ export interface ControlView {
   readonly strategyHalted: boolean;
   /** Operator pause (strategy_paused): while true the strategy is not evaluated; orders are untouched. */
   readonly strategyPaused: boolean;
+  /** Outcome of the last reconciliation event, '' before any; while 'mismatch' risk denies new and replace intents. */
+  readonly lastReconciliation: '' | 'matched' | 'mismatch' | 'resolved';
   feedDegraded(instrument: string): boolean;
   /** Count of processed events of a kind: usable as a deterministic decision trigger. */
   eventCount(kind: EventKind): number;

@@ -10,7 +10,7 @@ import type { Engine } from '../engine.ts';
 import type { ControlEvent, Event, EventDraft } from '../events.ts';
 import type { Instrument } from '../instrument.ts';
 import type { Intent } from '../intents.ts';
-import type { StepResult } from '../step-result.ts';
+import type { ControlSchedulingObligation, StepResult } from '../step-result.ts';
 import type { Strategy } from '../strategy.ts';
 import type { StateView } from '../state/view.ts';
 import { createEngine } from '../engine/create-engine.ts';
@@ -153,6 +153,13 @@ export class EventFeed {
   control(draft: Record<string, unknown> & { kind: ControlEvent['kind'] }, advanceNs = 0n): StepResult {
     this.nowNs += advanceNs;
     return this.push({ tsEventNs: this.nowNs, tsLocalNs: this.nowNs, ...draft } as unknown as EventDraft);
+  }
+
+  /** Realises an obligation as the runtime would: a control_time event at its due time. */
+  realise(ob: ControlSchedulingObligation): StepResult {
+    const due = ob.dueTsLocalNs > this.nowNs ? ob.dueTsLocalNs : this.nowNs;
+    this.nowNs = due;
+    return this.push({ kind: 'control_time', dueTsLocalNs: ob.dueTsLocalNs, reason: ob.reason, scope: ob.scope, obligationSeq: ob.derivedAtSeq, tsEventNs: due, tsLocalNs: due });
   }
 
   accept(orderId: number): StepResult {

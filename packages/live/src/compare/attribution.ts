@@ -49,11 +49,14 @@ function overlaps(o: OrderHistory, g: Interval, endNs: bigint): boolean {
 const ms = (ns: bigint) => `${(Number(ns) / 1e6).toFixed(3)} ms`;
 
 function gapOf(pair: OrderPair, coverage: Coverage, endNs: bigint): Interval | undefined {
-  return coverage.gaps.find((g) => (pair.session && overlaps(pair.session, g, endNs)) || (pair.backtest && overlaps(pair.backtest, g, endNs)));
+  return coverage.gaps.find(
+    (g) => (pair.session && overlaps(pair.session, g, endNs)) || (pair.backtest && overlaps(pair.backtest, g, endNs)),
+  );
 }
 
 function fillOutcomeCause(s: OrderHistory, b: OrderHistory): { attribution: Attribution; why: string } {
-  const [filled, other, fName, oName] = s.filledQtyUnits > b.filledQtyUnits ? [s, b, 'session', 'backtest'] : [b, s, 'backtest', 'session'];
+  const [filled, other, fName, oName] =
+    s.filledQtyUnits > b.filledQtyUnits ? [s, b, 'session', 'backtest'] : [b, s, 'backtest', 'session'];
   const fillDelay = filled.firstFillNs! - filled.requestNs;
   const otherAck = other.ackNs === null ? null : other.ackNs - other.requestNs;
   if (otherAck === null || fillDelay < otherAck) {
@@ -63,9 +66,15 @@ function fillOutcomeCause(s: OrderHistory, b: OrderHistory): { attribution: Attr
     };
   }
   if (filled.firstFillLiquidity === 'maker') {
-    return { attribution: 'queue_position', why: `both orders rested at ${filled.priceUnits} (the ${oName} one acknowledged after ${ms(otherAck)}); the ${fName} one was filled as maker ${ms(fillDelay)} after its request, the ${oName} one ${other.filledQtyUnits === 0 ? 'not at all' : `for ${other.filledQtyUnits} of ${filled.filledQtyUnits} units`}` };
+    return {
+      attribution: 'queue_position',
+      why: `both orders rested at ${filled.priceUnits} (the ${oName} one acknowledged after ${ms(otherAck)}); the ${fName} one was filled as maker ${ms(fillDelay)} after its request, the ${oName} one ${other.filledQtyUnits === 0 ? 'not at all' : `for ${other.filledQtyUnits} of ${filled.filledQtyUnits} units`}`,
+    };
   }
-  return { attribution: 'unexplained', why: `${fName} filled ${filled.filledQtyUnits} units as taker ${ms(fillDelay)} after its request, ${oName} ${other.filledQtyUnits} with both acknowledged in time` };
+  return {
+    attribution: 'unexplained',
+    why: `${fName} filled ${filled.filledQtyUnits} units as taker ${ms(fillDelay)} after its request, ${oName} ${other.filledQtyUnits} with both acknowledged in time`,
+  };
 }
 
 function inFlightDiffers(pair: OrderPair, sides: Sides): boolean {
@@ -74,12 +83,23 @@ function inFlightDiffers(pair: OrderPair, sides: Sides): boolean {
 }
 
 /** Differences in the order they happened, each attributed (module comment). */
-export function attributeDifferences(pairs: readonly OrderPair[], sides: Sides, coverage: Coverage, endNs: bigint): OrderDifference[] {
+export function attributeDifferences(
+  pairs: readonly OrderPair[],
+  sides: Sides,
+  coverage: Coverage,
+  endNs: bigint,
+): OrderDifference[] {
   const raw = pairs
     .filter((p) => !(p.session && p.backtest && p.session.filledQtyUnits === p.backtest.filledQtyUnits))
     .map((pair) => {
-      const atNs = pair.session && pair.backtest ? (pair.session.requestNs < pair.backtest.requestNs ? pair.session.requestNs : pair.backtest.requestNs) : (pair.session ?? pair.backtest)!.requestNs;
-      const kind: OrderDifference['kind'] = pair.session && pair.backtest ? 'fill_outcome' : pair.session ? 'only_in_session' : 'only_in_backtest';
+      const atNs =
+        pair.session && pair.backtest
+          ? pair.session.requestNs < pair.backtest.requestNs
+            ? pair.session.requestNs
+            : pair.backtest.requestNs
+          : (pair.session ?? pair.backtest)!.requestNs;
+      const kind: OrderDifference['kind'] =
+        pair.session && pair.backtest ? 'fill_outcome' : pair.session ? 'only_in_session' : 'only_in_backtest';
       return { kind, atNs, pair };
     })
     .sort((a, b) => (a.atNs < b.atNs ? -1 : a.atNs > b.atNs ? 1 : 0));
@@ -87,17 +107,36 @@ export function attributeDifferences(pairs: readonly OrderPair[], sides: Sides, 
   for (const d of raw) {
     const gap = gapOf(d.pair, coverage, endNs);
     if (gap) {
-      out.push({ ...d, attribution: 'data_gap', why: `the order's life overlaps a data gap on ${gap.instrument} (${gap.reason})` });
+      out.push({
+        ...d,
+        attribution: 'data_gap',
+        why: `the order's life overlaps a data gap on ${gap.instrument} (${gap.reason})`,
+      });
     } else if (d.kind === 'fill_outcome') {
       out.push({ ...d, ...fillOutcomeCause(d.pair.session!, d.pair.backtest!) });
     } else if (inFlightDiffers(d.pair, sides)) {
       const o = (d.pair.session ?? d.pair.backtest)!;
-      const [s, b] = [inFlightAt(sides.session, o.instrument, d.atNs), inFlightAt(sides.backtest, o.instrument, d.atNs)];
-      out.push({ ...d, attribution: 'latency', why: `when it was requested the session had ${s} request(s) in flight, the backtest ${b}` });
+      const [s, b] = [
+        inFlightAt(sides.session, o.instrument, d.atNs),
+        inFlightAt(sides.backtest, o.instrument, d.atNs),
+      ];
+      out.push({
+        ...d,
+        attribution: 'latency',
+        why: `when it was requested the session had ${s} request(s) in flight, the backtest ${b}`,
+      });
     } else if (out.length > 0) {
-      out.push({ ...d, attribution: 'earlier_difference', why: `follows ${out.length} earlier difference(s), the first at ${ms(d.atNs - out[0]!.atNs)} before it (${out[0]!.attribution})` });
+      out.push({
+        ...d,
+        attribution: 'earlier_difference',
+        why: `follows ${out.length} earlier difference(s), the first at ${ms(d.atNs - out[0]!.atNs)} before it (${out[0]!.attribution})`,
+      });
     } else {
-      out.push({ ...d, attribution: 'unexplained', why: 'the first difference, with no data gap and no earlier fill difference' });
+      out.push({
+        ...d,
+        attribution: 'unexplained',
+        why: 'the first difference, with no data gap and no earlier fill difference',
+      });
     }
   }
   return out;

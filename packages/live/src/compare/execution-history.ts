@@ -84,7 +84,8 @@ const TERMINAL: Readonly<Record<string, OrderHistory['status']>> = {
 /** Requests of `instrument` sent before `atNs` and not answered by then. */
 export function inFlightAt(h: ExecutionHistory, instrument: string, atNs: bigint): number {
   let n = 0;
-  for (const f of h.inFlight) if (f.instrument === instrument && f.fromNs < atNs && (f.toNs === null || f.toNs > atNs)) n++;
+  for (const f of h.inFlight)
+    if (f.instrument === instrument && f.fromNs < atNs && (f.toNs === null || f.toNs > atNs)) n++;
   return n;
 }
 
@@ -110,7 +111,8 @@ export function executionHistory(stream: Iterable<Event>): ExecutionHistory {
       continue;
     }
     if (e.kind === 'feed_health') {
-      if (e.state === 'degraded' && !open.has(e.instrument)) open.set(e.instrument, { fromNs: e.tsLocalNs, reason: e.reason });
+      if (e.state === 'degraded' && !open.has(e.instrument))
+        open.set(e.instrument, { fromNs: e.tsLocalNs, reason: e.reason });
       const was = open.get(e.instrument);
       if (e.state === 'restored' && was) {
         degraded.push({ instrument: e.instrument, fromNs: was.fromNs, toNs: e.tsLocalNs, reason: was.reason });
@@ -125,8 +127,22 @@ export function executionHistory(stream: Iterable<Event>): ExecutionHistory {
       signalToRequestNs.push(e.tsLocalNs - signalNs);
       if (e.request === 'new') {
         orders.set(e.orderId, {
-          orderId: e.orderId, instrument: e.instrument, side: e.side, priceUnits: e.priceUnits, qtyUnits: e.qtyUnits, clientTag: e.clientTag,
-          signalNs, requestNs: e.tsLocalNs, ackNs: null, firstFillNs: null, firstFillLiquidity: null, endNs: null, filledQtyUnits: 0, replaces: 0, cancels: 0, status: 'open',
+          orderId: e.orderId,
+          instrument: e.instrument,
+          side: e.side,
+          priceUnits: e.priceUnits,
+          qtyUnits: e.qtyUnits,
+          clientTag: e.clientTag,
+          signalNs,
+          requestNs: e.tsLocalNs,
+          ackNs: null,
+          firstFillNs: null,
+          firstFillLiquidity: null,
+          endNs: null,
+          filledQtyUnits: 0,
+          replaces: 0,
+          cancels: 0,
+          status: 'open',
         });
       } else {
         const o = orders.get(e.orderId);
@@ -153,7 +169,15 @@ export function executionHistory(stream: Iterable<Event>): ExecutionHistory {
         continue;
       }
       fillKeys.add(key);
-      fills.push({ orderId: e.orderId, fillId: e.fillId, tsLocalNs: e.tsLocalNs, priceUnits: e.priceUnits, qtyUnits: e.qtyUnits, liquidity: e.liquidity, feeUnits: e.feeUnits });
+      fills.push({
+        orderId: e.orderId,
+        fillId: e.fillId,
+        tsLocalNs: e.tsLocalNs,
+        priceUnits: e.priceUnits,
+        qtyUnits: e.qtyUnits,
+        liquidity: e.liquidity,
+        feeUnits: e.feeUnits,
+      });
       o.filledQtyUnits += e.qtyUnits;
       if (o.firstFillNs === null) {
         o.firstFillNs = e.tsLocalNs;
@@ -168,6 +192,17 @@ export function executionHistory(stream: Iterable<Event>): ExecutionHistory {
       o.endNs = e.tsLocalNs;
     }
   }
-  for (const [instrument, was] of open) degraded.push({ instrument, fromNs: was.fromNs, toNs: null, reason: was.reason });
-  return { orders: [...orders.values()], fills, duplicateFills, signalToRequestNs, requestToAckNs, degraded, inFlight, marketFromNs, marketToNs };
+  for (const [instrument, was] of open)
+    degraded.push({ instrument, fromNs: was.fromNs, toNs: null, reason: was.reason });
+  return {
+    orders: [...orders.values()],
+    fills,
+    duplicateFills,
+    signalToRequestNs,
+    requestToAckNs,
+    degraded,
+    inFlight,
+    marketFromNs,
+    marketToNs,
+  };
 }

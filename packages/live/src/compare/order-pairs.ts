@@ -17,7 +17,11 @@ function intentKey(o: OrderHistory): string {
 }
 
 /** Every order of both sides exactly once, pairs first by session request time, then the backtest's unpaired ones. */
-export function pairOrders(session: readonly OrderHistory[], backtest: readonly OrderHistory[], windowNs: bigint): OrderPair[] {
+export function pairOrders(
+  session: readonly OrderHistory[],
+  backtest: readonly OrderHistory[],
+  windowNs: bigint,
+): OrderPair[] {
   const candidates = new Map<string, OrderHistory[]>();
   for (const o of [...backtest].sort((a, b) => (a.requestNs < b.requestNs ? -1 : a.requestNs > b.requestNs ? 1 : 0))) {
     const list = candidates.get(intentKey(o));

@@ -1,12 +1,14 @@
 // Parity of a paper session with a backtest, on real Binance USD-M data (the bundled capture's
-// first 20 000 lines): the backtest of the example market maker on the recorded window minus
-// its last fifth (the recording "lost" its tail: a data gap), and sessions driven by the input
-// events of full-window backtests through the session records API (session-fixture.ts).
+// first 20 000 lines): the backtest of the example market maker on a recording of the window
+// that lost 200 lines three quarters in (the quality gate records the depth gap in the dataset's
+// manifest, so the backtest runs up to it), and sessions driven by the input events of
+// full-window backtests through the session records API (session-fixture.ts).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readJournal, runBacktest } from '@chassis/backtesting';
+import { openCatalog, openStorage } from '@chassis/storage';
 import { importedDataRoot, REPO_ROOT } from '../../../backtesting/src/test-data.ts';
 import { sessionFromRun } from '../records/session-fixture.ts';
 import { readFillRecords, readOrderRecords } from '../records/execution-records.ts';
@@ -19,6 +21,7 @@ let backtestDir = '';
 let sameSessionDir = '';
 let slowSessionDir = '';
 let backtestEndNs = 0n;
+let depthGap = { fromNs: 0n, message: '' };
 let same: ParityReport;
 let slow: ParityReport;
 
@@ -31,21 +34,37 @@ const mm = (venue: Record<string, unknown>, output?: string, toNs?: bigint) => (
 });
 
 beforeAll(async () => {
-  const root = await importedDataRoot({ lines: 20_000 });
+  const [root, gapRoot] = await Promise.all([
+    importedDataRoot({ lines: 20_000 }),
+    importedDataRoot({ lines: 20_000, drop: [15_000, 15_200] }),
+  ]);
+  const depth = (await openCatalog(openStorage(gapRoot)).list()).find((d) => d.kind === 'book_delta')!;
+  depthGap = { fromNs: depth.endNs, message: depth.gaps[0]!.message };
   const tmp = mkdtempSync(join(tmpdir(), 'parity-'));
   // The "paper" venue: 25 ms each way instead of the backtest's 1 ms.
-  const b = await runBacktest({ definition: mm({ latency: { model: 'constant', entryUs: 25_000, responseUs: 25_000 } }, join(tmp, 'slow-run')), baseDir: REPO_ROOT, dataRoot: root, codeVersion: 'test' });
-  const market = [...readJournal(join(b.outDir, 'journal.bin'))].filter((e) => e.kind === 'bbo' || e.kind === 'trade' || e.kind === 'book_delta');
-  const a = await runBacktest({ definition: mm({}, undefined, market[Math.floor(market.length * 0.8)]!.tsLocalNs), baseDir: REPO_ROOT, dataRoot: root, codeVersion: 'test' });
+  const b = await runBacktest({
+    definition: mm({ latency: { model: 'constant', entryUs: 25_000, responseUs: 25_000 } }, join(tmp, 'slow-run')),
+    baseDir: REPO_ROOT,
+    dataRoot: root,
+    codeVersion: 'test',
+  });
+  const a = await runBacktest({
+    definition: mm({}, undefined, depthGap.fromNs),
+    baseDir: REPO_ROOT,
+    dataRoot: gapRoot,
+    codeVersion: 'test',
+  });
   backtestDir = a.outDir;
-  const aMarket = [...readJournal(join(a.outDir, 'journal.bin'))].filter((e) => e.kind === 'bbo' || e.kind === 'trade' || e.kind === 'book_delta');
+  const aMarket = [...readJournal(join(a.outDir, 'journal.bin'))].filter(
+    (e) => e.kind === 'bbo' || e.kind === 'trade' || e.kind === 'book_delta',
+  );
   backtestEndNs = aMarket.at(-1)!.tsLocalNs;
   sameSessionDir = join(tmp, 'same');
   slowSessionDir = join(tmp, 'slow');
   await sessionFromRun(a.outDir, sameSessionDir, { sessionId: 'same', baseDirs: BASE });
   await sessionFromRun(b.outDir, slowSessionDir, { sessionId: 'slow', baseDirs: BASE });
-  same = compareSessionWithRun(sameSessionDir, backtestDir);
-  slow = compareSessionWithRun(slowSessionDir, backtestDir);
+  same = await compareSessionWithRun(sameSessionDir, backtestDir);
+  slow = await compareSessionWithRun(slowSessionDir, backtestDir);
 }, 300_000);
 
 describe('compare <paper-session> <backtest-run>', () => {
@@ -56,15 +75,18 @@ describe('compare <paper-session> <backtest-run>', () => {
     expect(same.session.requestToAck).toEqual(same.backtest.requestToAck);
   });
 
-  it('counts a session\'s orders and fills as its own execution records do (engine view, written as it ran)', () => {
+  it("counts a session's orders and fills as its own execution records do (engine view, written as it ran)", () => {
     const last = new Map(readOrderRecords(slowSessionDir).map((o) => [o.orderId, o]));
     expect(slow.session.orders).toBe(last.size);
     expect(slow.session.filledOrders).toBe([...last.values()].filter((o) => o.status === 'filled').length);
     expect(slow.session.fills).toBe(readFillRecords(slowSessionDir).length);
   });
 
-  it('counts the backtest\'s fills and PnL as the backtest\'s own metrics do', () => {
-    const metrics = JSON.parse(readFileSync(join(backtestDir, 'metrics.json'), 'utf8')) as { fills: { count: number }; pnl: { realized: string; fees: string } };
+  it("counts the backtest's fills and PnL as the backtest's own metrics do", () => {
+    const metrics = JSON.parse(readFileSync(join(backtestDir, 'metrics.json'), 'utf8')) as {
+      fills: { count: number };
+      pnl: { realized: string; fees: string };
+    };
     expect(slow.backtest.fills).toBe(metrics.fills.count);
     expect(slow.backtest.pnlRealised).toBeCloseTo(Number(metrics.pnl.realized), 6);
     expect(slow.backtest.fees).toBeCloseTo(Number(metrics.pnl.fees), 6);
@@ -76,18 +98,38 @@ describe('compare <paper-session> <backtest-run>', () => {
     expect(slow.differences.length).toBeGreaterThan(0);
   });
 
-  it('attributes every difference after the backtest\'s data ends (the recording lost the tail) to the data gap', () => {
+  it("reads the depth gap recorded in the backtest dataset's manifest, and the session's data past the backtest's end", () => {
+    expect(depthGap.message).toMatch(/^gap: depthUpdate pu=\d+ != previous u=\d+/);
+    expect(slow.gaps).toEqual([
+      {
+        instrument: 'binance-usdm:BTCUSDT',
+        fromNs: depthGap.fromNs,
+        toNs: null,
+        reason: expect.stringMatching(/^book_delta dataset ds_\w+: gap: depthUpdate pu=/),
+      },
+      { instrument: 'binance-usdm:BTCUSDT', fromNs: backtestEndNs, toNs: null, reason: 'after the backtest data ends' },
+    ]);
+  });
+
+  it("attributes every difference after the backtest's data ends to the data gap, naming the recorded gap once it began", () => {
     const after = slow.differences.filter((d) => (d.pair.session ?? d.pair.backtest)!.requestNs > backtestEndNs);
     expect(after.length).toBeGreaterThan(0);
     expect(after.every((d) => d.attribution === 'data_gap')).toBe(true);
-    expect(slow.gaps).toEqual([{ instrument: 'binance-usdm:BTCUSDT', fromNs: backtestEndNs, toNs: null, reason: 'after the backtest data ends' }]);
+    const inRecordedGap = after.filter((d) => (d.pair.session ?? d.pair.backtest)!.requestNs >= depthGap.fromNs);
+    expect(inRecordedGap.length).toBeGreaterThan(0);
+    expect(inRecordedGap.every((d) => d.why.includes('gap: depthUpdate'))).toBe(true);
   });
 
-  it('attributes a fill difference to latency only when the fill came before the other side\'s order was acknowledged, and to queue position only a maker fill with both orders live', () => {
-    const fillDiffs = slow.differences.filter((d) => d.kind === 'fill_outcome' && (d.attribution === 'latency' || d.attribution === 'queue_position'));
+  it("attributes a fill difference to latency only when the fill came before the other side's order was acknowledged, and to queue position only a maker fill with both orders live", () => {
+    const fillDiffs = slow.differences.filter(
+      (d) => d.kind === 'fill_outcome' && (d.attribution === 'latency' || d.attribution === 'queue_position'),
+    );
     expect(fillDiffs.length).toBeGreaterThan(0);
     for (const d of fillDiffs) {
-      const [f, o] = d.pair.session!.filledQtyUnits > d.pair.backtest!.filledQtyUnits ? [d.pair.session!, d.pair.backtest!] : [d.pair.backtest!, d.pair.session!];
+      const [f, o] =
+        d.pair.session!.filledQtyUnits > d.pair.backtest!.filledQtyUnits
+          ? [d.pair.session!, d.pair.backtest!]
+          : [d.pair.backtest!, d.pair.session!];
       const fillDelay = f.firstFillNs! - f.requestNs;
       const ackDelay = o.ackNs === null ? null : o.ackNs - o.requestNs;
       if (d.attribution === 'latency') expect(ackDelay === null || fillDelay < ackDelay).toBe(true);
@@ -106,7 +148,9 @@ describe('compare <paper-session> <backtest-run>', () => {
       }
       return open.size;
     };
-    const oneSided = slow.differences.filter((d) => d.kind !== 'fill_outcome' && d.attribution !== 'data_gap').slice(0, 40);
+    const oneSided = slow.differences
+      .filter((d) => d.kind !== 'fill_outcome' && d.attribution !== 'data_gap')
+      .slice(0, 40);
     expect(oneSided.some((d) => d.attribution === 'latency')).toBe(true);
     for (const d of oneSided) {
       const t = (d.pair.session ?? d.pair.backtest)!.requestNs;
@@ -123,7 +167,10 @@ describe('compare <paper-session> <backtest-run>', () => {
   });
 
   it('is what `chassis compare <paper-session> <backtest-run>` prints, and --json gives the whole report', async () => {
-    const [text, json] = await Promise.all([runChassis(['compare', slowSessionDir, backtestDir, '--limit', '3']), runChassis(['compare', slowSessionDir, backtestDir, '--json'])]);
+    const [text, json] = await Promise.all([
+      runChassis(['compare', slowSessionDir, backtestDir, '--limit', '3']),
+      runChassis(['compare', slowSessionDir, backtestDir, '--json']),
+    ]);
     expect(text.code).toBe(0);
     expect(text.out).toBe(`${formatParityReport(slow, 3)}\n`);
     const parsed = JSON.parse(json.out) as { differences: unknown[]; byAttribution: Record<string, number> };
@@ -134,12 +181,16 @@ describe('compare <paper-session> <backtest-run>', () => {
   it('refuses the arguments the wrong way round, naming the directory', async () => {
     const r = await runChassis(['compare', backtestDir, slowSessionDir]);
     expect(r.code).toBe(1);
-    expect(r.err).toBe(`E_COMPARE_INPUT: ${backtestDir} is a backtest run, not a session: compare <paper-session> <backtest-run>\n`);
+    expect(r.err).toBe(
+      `E_COMPARE_INPUT: ${backtestDir} is a backtest run, not a session: compare <paper-session> <backtest-run>\n`,
+    );
   });
 
   it('replays the session with `chassis replay <session-dir>`', async () => {
     const r = await runChassis(['replay', slowSessionDir]);
     expect(r.err).toBe('');
-    expect(r.out).toMatch(/^replay ok: \d+ events, \d+ state-hash checkpoints and \d+ RequestSent verified; final state [0-9a-f]{16}\n$/);
+    expect(r.out).toMatch(
+      /^replay ok: \d+ events, \d+ state-hash checkpoints and \d+ RequestSent verified; final state [0-9a-f]{16}\n$/,
+    );
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Parity evidence (`chassis compare <paper-session> <backtest-run>`): a session and a backtest
  * of its recorded window side by side — orders, fills, PnL, latency — and every order whose
- * fate differs, attributed (attribution.ts). Both sides are read from their journals with the
+ * fate differs, attributed (attribution.ts; data gaps from the session's feed health, the
+ * backtest's data span and its datasets' recorded gaps, dataset-gaps.ts). Both sides are read from their journals with the
  * same code (execution-history.ts); PnL comes from @chassis/analysis's run metrics over each
  * journal (duplicate fills dropped first, as the core drops them).
  */
@@ -15,6 +16,7 @@ import { decodeEngineConfig } from '../records/engine-config-json.ts';
 import { readSessionFile } from '../records/session-file.ts';
 import { recordedDirKind } from '../records/recorded-dir.ts';
 import { executionHistory, type ExecutionHistory, type Interval } from './execution-history.ts';
+import { datasetGaps } from './dataset-gaps.ts';
 import { pairOrders } from './order-pairs.ts';
 import { attributeDifferences, type Attribution, type OrderDifference } from './attribution.ts';
 
@@ -59,6 +61,8 @@ export interface ParityReport {
 export interface CompareOptions {
   /** Orders of the same intent requested further apart than this are not paired (default 1000 ms). */
   readonly matchWindowMs?: number;
+  /** Data root whose catalog holds the run's datasets (default: the root of `<root>/experiments/<run-id>`). */
+  readonly dataRoot?: string;
 }
 
 function percentile(sorted: readonly number[], q: number): number | null {
@@ -67,7 +71,12 @@ function percentile(sorted: readonly number[], q: number): number | null {
 
 function latency(ns: readonly bigint[]): LatencySummary {
   const sorted = ns.map((x) => Number(x) / 1e6).sort((a, b) => a - b);
-  return { count: sorted.length, p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), max: sorted.at(-1) ?? null };
+  return {
+    count: sorted.length,
+    p50: percentile(sorted, 0.5),
+    p95: percentile(sorted, 0.95),
+    max: sorted.at(-1) ?? null,
+  };
 }
 
 /** Drops fills whose (orderId, fillId) was seen: the core counts them and never applies them. */
@@ -83,9 +92,8 @@ function* withoutDuplicateFills(stream: Iterable<Event>): Generator<Event> {
   }
 }
 
-function configOf(dir: string): EngineConfig {
-  if (recordedDirKind(dir) === 'session') return decodeEngineConfig(readSessionFile(dir).engine, join(dir, 'session.json'));
-  return engineConfigOf(JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as ResolvedRun);
+function readRun(dir: string): ResolvedRun {
+  return JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as ResolvedRun;
 }
 
 function summarise(dir: string, config: EngineConfig, h: ExecutionHistory): SideSummary {
@@ -93,43 +101,97 @@ function summarise(dir: string, config: EngineConfig, h: ExecutionHistory): Side
   const currency = contractTerms(first).settlementCurrency;
   const units = config.initialBalances?.[currency] ?? 0n;
   const initialEquity = Number(units) / 10 ** (balanceDecimals(config.instruments).get(currency) ?? 0);
-  const series = seriesByInstrument(withoutDuplicateFills(readJournal(join(dir, 'journal.bin'))), { runId: dir, instruments: config.instruments, initialEquity, riskDenials: 0, rateLimitDeferrals: 0 })[0]!;
+  const series = seriesByInstrument(withoutDuplicateFills(readJournal(join(dir, 'journal.bin'))), {
+    runId: dir,
+    instruments: config.instruments,
+    initialEquity,
+    riskDenials: 0,
+    rateLimitDeferrals: 0,
+  })[0]!;
   const m = computeRunMetrics(series);
   const mine = h.orders.filter((o) => o.instrument === first.id);
   return {
-    dir, instrument: first.id, currency,
-    orders: mine.length, filledOrders: mine.filter((o) => o.status === 'filled').length, fills: h.fills.filter((f) => mine.some((o) => o.orderId === f.orderId)).length,
-    fillQtyUnits: mine.reduce((s, o) => s + o.filledQtyUnits, 0), duplicateFills: h.duplicateFills,
-    replaces: mine.reduce((s, o) => s + o.replaces, 0), cancels: mine.reduce((s, o) => s + o.cancels, 0),
-    pnlTotal: m.pnlTotal, pnlRealised: m.pnlRealised, pnlUnrealised: m.pnlUnrealised, fees: m.fees, makerShare: m.makerShare,
-    signalToRequest: latency(h.signalToRequestNs), requestToAck: latency(h.requestToAckNs),
+    dir,
+    instrument: first.id,
+    currency,
+    orders: mine.length,
+    filledOrders: mine.filter((o) => o.status === 'filled').length,
+    fills: h.fills.filter((f) => mine.some((o) => o.orderId === f.orderId)).length,
+    fillQtyUnits: mine.reduce((s, o) => s + o.filledQtyUnits, 0),
+    duplicateFills: h.duplicateFills,
+    replaces: mine.reduce((s, o) => s + o.replaces, 0),
+    cancels: mine.reduce((s, o) => s + o.cancels, 0),
+    pnlTotal: m.pnlTotal,
+    pnlRealised: m.pnlRealised,
+    pnlUnrealised: m.pnlUnrealised,
+    fees: m.fees,
+    makerShare: m.makerShare,
+    signalToRequest: latency(h.signalToRequestNs),
+    requestToAck: latency(h.requestToAckNs),
   };
 }
 
 /** Where either side lacked market data: the session's degraded feed, and the session's market span outside the backtest's. */
-function coverageGaps(session: ExecutionHistory, backtest: ExecutionHistory, instruments: readonly string[]): Interval[] {
+function coverageGaps(
+  session: ExecutionHistory,
+  backtest: ExecutionHistory,
+  instruments: readonly string[],
+): Interval[] {
   const gaps = [...session.degraded];
   const { marketFromNs: sFrom, marketToNs: sTo } = session;
   const { marketFromNs: bFrom, marketToNs: bTo } = backtest;
   for (const instrument of instruments) {
-    if (sFrom !== null && bFrom !== null && sFrom < bFrom) gaps.push({ instrument, fromNs: sFrom, toNs: bFrom, reason: 'before the backtest data starts' });
-    if (sTo !== null && bTo !== null && sTo > bTo) gaps.push({ instrument, fromNs: bTo, toNs: null, reason: 'after the backtest data ends' });
+    if (sFrom !== null && bFrom !== null && sFrom < bFrom)
+      gaps.push({ instrument, fromNs: sFrom, toNs: bFrom, reason: 'before the backtest data starts' });
+    if (sTo !== null && bTo !== null && sTo > bTo)
+      gaps.push({ instrument, fromNs: bTo, toNs: null, reason: 'after the backtest data ends' });
   }
   return gaps;
 }
 
-export function compareSessionWithRun(sessionDir: string, runDir: string, options: CompareOptions = {}): ParityReport {
-  if (recordedDirKind(sessionDir) !== 'session') throw new ChassisError('E_COMPARE_INPUT', `${sessionDir} is a backtest run, not a session: compare <paper-session> <backtest-run>`);
-  if (recordedDirKind(runDir) !== 'run') throw new ChassisError('E_COMPARE_INPUT', `${runDir} is a session, not a backtest run: compare <paper-session> <backtest-run>`);
-  const sConfig = configOf(sessionDir);
-  const bConfig = configOf(runDir);
+export async function compareSessionWithRun(
+  sessionDir: string,
+  runDir: string,
+  options: CompareOptions = {},
+): Promise<ParityReport> {
+  if (recordedDirKind(sessionDir) !== 'session')
+    throw new ChassisError(
+      'E_COMPARE_INPUT',
+      `${sessionDir} is a backtest run, not a session: compare <paper-session> <backtest-run>`,
+    );
+  if (recordedDirKind(runDir) !== 'run')
+    throw new ChassisError(
+      'E_COMPARE_INPUT',
+      `${runDir} is a session, not a backtest run: compare <paper-session> <backtest-run>`,
+    );
+  const sConfig = decodeEngineConfig(readSessionFile(sessionDir).engine, join(sessionDir, 'session.json'));
+  const run = readRun(runDir);
+  const bConfig = engineConfigOf(run);
   const s = executionHistory(readJournal(join(sessionDir, 'journal.bin')));
   const b = executionHistory(readJournal(join(runDir, 'journal.bin')));
   const pairs = pairOrders(s.orders, b.orders, BigInt(Math.round((options.matchWindowMs ?? 1000) * 1e6)));
-  const gaps = coverageGaps(s, b, sConfig.instruments.map((i) => i.id));
+  const recorded =
+    s.marketFromNs === null || s.marketToNs === null
+      ? []
+      : await datasetGaps(runDir, run, s.marketFromNs, s.marketToNs, options.dataRoot);
+  // Recorded gaps first: their reason is the most specific.
+  const gaps = [
+    ...recorded,
+    ...coverageGaps(
+      s,
+      b,
+      sConfig.instruments.map((i) => i.id),
+    ),
+  ];
   const endNs = [s.marketToNs, b.marketToNs].reduce<bigint>((m, x) => (x !== null && x > m ? x : m), 0n);
   const differences = attributeDifferences(pairs, { session: s, backtest: b }, { gaps }, endNs);
-  const byAttribution: Record<Attribution, number> = { data_gap: 0, latency: 0, queue_position: 0, earlier_difference: 0, unexplained: 0 };
+  const byAttribution: Record<Attribution, number> = {
+    data_gap: 0,
+    latency: 0,
+    queue_position: 0,
+    earlier_difference: 0,
+    unexplained: 0,
+  };
   for (const d of differences) byAttribution[d.attribution]++;
   return {
     session: summarise(sessionDir, sConfig, s),

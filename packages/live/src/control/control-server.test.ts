@@ -376,6 +376,7 @@ describe('the control API refusals', () => {
     await call('/status', { auth: `Bearer ${token}x` });
     await call('/kill', { body: reason('x') });
     await call('/status', { auth: null });
+    await call(`/status?token=${token}`, { auth: null });
     const text = JSON.stringify(logLines);
     expect(logLines.length).toBeGreaterThan(3);
     expect(text).not.toContain(token);

@@ -114,8 +114,10 @@ function authenticate(req: IncomingMessage, token: string): void {
     );
 }
 
+const pathOf = (req: IncomingMessage): string => new URL(req.url ?? '/', 'http://control').pathname;
+
 function route(req: IncomingMessage): ControlRoute {
-  const path = new URL(req.url ?? '/', 'http://control').pathname;
+  const path = pathOf(req);
   const found = controlRoutes.get(path);
   if (found === undefined)
     throw new Refusal('unknown_path', `no endpoint ${path}; endpoints: ${[...controlRoutes.keys()].join(' ')}`);
@@ -142,6 +144,35 @@ function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
   });
 }
 
+interface RequestContext {
+  readonly method: string | undefined;
+  readonly path: string;
+  readonly remote: string | undefined;
+  action?: ControlAction;
+}
+
+function parseBody(r: ControlRoute, body: string): { readonly reason: string; readonly argument: string } {
+  try {
+    return r.parse(body);
+  } catch (err) {
+    if (err instanceof MalformedBody) throw new Refusal('malformed_request', err.message);
+    throw err;
+  }
+}
+
+/** Answers a refusal: logged (warn; error for the session's own failures) and sent as JSON naming what was wrong. */
+function refuse(res: ServerResponse, err: Refusal, context: RequestContext, log: ControlLog): void {
+  const status = STATUS_OF[err.reason];
+  const code = err.code === undefined ? {} : { code: err.code };
+  const fields = { ...context, status, refusal: err.reason, ...code };
+  const message = `control: refused ${context.method} ${context.path}: ${err.message}`;
+  if (status >= 500) log.error(fields, message);
+  else log.warn(fields, message);
+  const headers: Record<string, string> =
+    err.reason === 'missing_token' ? { 'www-authenticate': 'Bearer realm="chassis-session"' } : {};
+  sendJson(res, status, { ok: false, error: err.reason, ...code, message: err.message }, headers);
+}
+
 /** Runs the route; a session that refuses (ChassisError) is a 409 naming its code, anything else a 500. */
 async function perform(r: ControlRoute, control: SessionControl, argument: string) {
   try {
@@ -161,48 +192,20 @@ export async function startControlServer(options: ControlServerOptions): Promise
   const tokenPath = writeControlToken(options.sessionDir, token);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const started = { method: req.method, path: req.url, remote: req.socket.remoteAddress };
-    let action: ControlAction | undefined;
+    // The path without its query: a token someone put in a query string never reaches the log.
+    const context: RequestContext = { method: req.method, path: pathOf(req), remote: req.socket.remoteAddress };
     try {
       authenticate(req, token);
       const r = route(req);
-      action = r.action;
-      const body = await readBody(req, maxBodyBytes);
-      let parsed;
-      try {
-        parsed = r.parse(body);
-      } catch (err) {
-        if (err instanceof MalformedBody) throw new Refusal('malformed_request', err.message);
-        throw err;
-      }
+      context.action = r.action;
+      const parsed = parseBody(r, await readBody(req, maxBodyBytes));
       if (r.method === 'POST')
-        log.info({ ...started, action, reason: parsed.reason }, `control: ${action} requested (${parsed.reason})`);
-      const result = await perform(r, control, parsed.argument);
-      sendJson(res, 200, { ok: true, action, ...result });
+        log.info({ ...context, reason: parsed.reason }, `control: ${r.action} requested (${parsed.reason})`);
+      sendJson(res, 200, { ok: true, action: r.action, ...(await perform(r, control, parsed.argument)) });
     } catch (err) {
       if (!(err instanceof Refusal)) throw err;
-      const status = STATUS_OF[err.reason];
-      const fields = {
-        ...started,
-        ...(action ? { action } : {}),
-        status,
-        refusal: err.reason,
-        ...(err.code ? { code: err.code } : {}),
-      };
-      (status >= 500 ? log.error : log.warn).call(
-        log,
-        fields,
-        `control: refused ${req.method} ${req.url}: ${err.message}`,
-      );
+      refuse(res, err, context, log);
       options.onRefusal?.(err.reason);
-      const headers: Record<string, string> =
-        err.reason === 'missing_token' ? { 'www-authenticate': 'Bearer realm="chassis-session"' } : {};
-      sendJson(
-        res,
-        status,
-        { ok: false, error: err.reason, ...(err.code ? { code: err.code } : {}), message: err.message },
-        headers,
-      );
     }
   };
 

@@ -13,7 +13,13 @@
  *   priceDecimals / sizeDecimals; a value with more significant decimals than that cannot be
  *   represented and is reported, never rounded.
  */
-import { parseDecimalUnits, type BookDeltaEvent, type EventDraft, type Instrument, type MarketEvent } from '@chassis/core';
+import {
+  parseDecimalUnits,
+  type BookDeltaEvent,
+  type EventDraft,
+  type Instrument,
+  type MarketEvent,
+} from '@chassis/core';
 import { RecordAdmission, type Admission, type MarketRecord } from '@chassis/quality';
 
 export type Conversion =
@@ -39,7 +45,16 @@ export class CanonicalEvents {
       if (r.kind === 'book_delta') return this.bookDelta(r, tsLocalNs);
       const { priceDecimals: pd, sizeDecimals: sd, id } = this.instrument;
       if (r.kind === 'trade') {
-        const event = { kind: 'trade', tsEventNs: r.tsEventNs, tsLocalNs, instrument: id, tradeId: r.tradeId, priceUnits: parseDecimalUnits(r.price, pd), qtyUnits: parseDecimalUnits(r.size, sd), aggressor: r.aggressor } as const;
+        const event = {
+          kind: 'trade',
+          tsEventNs: r.tsEventNs,
+          tsLocalNs,
+          instrument: id,
+          tradeId: r.tradeId,
+          priceUnits: parseDecimalUnits(r.price, pd),
+          qtyUnits: parseDecimalUnits(r.size, sd),
+          aggressor: r.aggressor,
+        } as const;
         return { kind: 'event', event };
       }
       const event = {
@@ -56,7 +71,10 @@ export class CanonicalEvents {
       return { kind: 'event', event };
     } catch (err) {
       const where = `${r.kind} of ${this.instrument.id} (${r.source.file}:${r.source.line})`;
-      return { kind: 'unrepresentable', reason: `${where}: ${(err as Error).message} at ${this.instrument.priceDecimals}/${this.instrument.sizeDecimals} price/size decimals` };
+      return {
+        kind: 'unrepresentable',
+        reason: `${where}: ${(err as Error).message} at ${this.instrument.priceDecimals}/${this.instrument.sizeDecimals} price/size decimals`,
+      };
     }
   }
 
@@ -68,7 +86,10 @@ export class CanonicalEvents {
     const prices = new Float64Array(n);
     const sizes = new Float64Array(n);
     let i = 0;
-    for (const [levels, side] of [[r.bids, SIDE_BID], [r.asks, SIDE_ASK]] as const) {
+    for (const [levels, side] of [
+      [r.bids, SIDE_BID],
+      [r.asks, SIDE_ASK],
+    ] as const) {
       for (const [price, size] of levels) {
         sides[i] = side;
         prices[i] = parseDecimalUnits(price, pd);

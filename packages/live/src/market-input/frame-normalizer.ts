@@ -6,7 +6,16 @@
  * snapshots with their URL and symbol, session messages skipped, and a frame that is not JSON
  * making every book wait for its next snapshot.
  */
-import { formatForVenue, isObject, type CapturedFrame, type MessageContext, type NormalizedRecord, type VenueFormat, type VenueId, type VenueMapper } from '@chassis/venues';
+import {
+  formatForVenue,
+  isObject,
+  type CapturedFrame,
+  type MessageContext,
+  type NormalizedRecord,
+  type VenueFormat,
+  type VenueId,
+  type VenueMapper,
+} from '@chassis/venues';
 
 export type FrameRecords =
   | { readonly kind: 'records'; readonly records: NormalizedRecord[] }
@@ -41,7 +50,10 @@ export class FrameNormalizer {
       message = JSON.parse(frame.text);
     } catch (err) {
       this.mapper.unknownFrame?.();
-      return { kind: 'unreadable', reason: `malformed frame from the venue on ${frame.connectionId}: ${(err as Error).message}; what it carried is unknown` };
+      return {
+        kind: 'unreadable',
+        reason: `malformed frame from the venue on ${frame.connectionId}: ${(err as Error).message}; what it carried is unknown`,
+      };
     }
     // Subscription answers and session messages (OKX/Bybit `event`/`op` replies, a family's isControl).
     if (isObject(message) && 'event' in message && !('data' in message)) return SKIPPED;

@@ -8,20 +8,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Instrument, MarketEvent } from '@chassis/core';
 import { FsStorage, readCanonical, type CanonicalKind } from '@chassis/storage';
-import { runPendingManifests, venueInstrumentMeta, type GateDatasetOutcome } from '@chassis/quality';
-import { HistoricalFeeder, instrumentFromMeta } from '@chassis/backtesting';
+import { runPendingManifests, type GateDatasetOutcome } from '@chassis/quality';
+import { HistoricalFeeder } from '@chassis/backtesting';
 import { MonotonicCaptureClock, type RecordingLog } from '@chassis/recording';
-import { createFeedConnector, type CapturedFrame, type ConnectionEvent, type ProtocolOverrides, type RecordChannel, type VenueId } from '@chassis/venues';
+import {
+  createFeedConnector,
+  type CapturedFrame,
+  type ConnectionEvent,
+  type ProtocolOverrides,
+  type RecordChannel,
+  type VenueId,
+} from '@chassis/venues';
 import { startVenueServer, type VenueServer, type VenueServerOptions } from '../../../../test/venue-server/index.ts';
-import type { MarketInputSink } from '../contracts.ts';
+import type { LiveClock, MarketInputSink } from '../contracts.ts';
 import { openMarketInput, type VenueMarketInput } from './market-input.ts';
 
-export const quietLog: RecordingLog = { info: () => {}, warn: () => {}, error: () => {} };
+export { specInstrument } from './spec-instrument.ts';
 
-/** The instrument as the quality gate would describe it before seeing data (the venue's spec table). */
-export function specInstrument(venue: VenueId, symbol: string): Instrument {
-  return instrumentFromMeta(venueInstrumentMeta(venue, symbol, { priceDecimals: 0, sizeDecimals: 0 }));
-}
+export const quietLog: RecordingLog = { info: () => {}, warn: () => {}, error: () => {} };
 
 export interface HealthChange {
   readonly instrument: string;
@@ -50,6 +54,10 @@ export interface LiveFeedOptions {
   readonly channels?: readonly RecordChannel[];
   readonly overrides?: ProtocolOverrides;
   readonly prepare?: (venue: VenueServer) => void;
+  /** The session's clock (default a fresh monotonic one). */
+  readonly clock?: LiveClock;
+  /** Also receives every market event and health change, after they were collected (a session loop). */
+  readonly session?: MarketInputSink;
 }
 
 const roots: string[] = [];
@@ -73,7 +81,7 @@ export async function startLiveFeed(o: LiveFeedOptions): Promise<LiveFeed> {
     venue: o.venue,
     instruments: o.instruments,
     ...(o.channels !== undefined ? { channels: o.channels } : {}),
-    clock: new MonotonicCaptureClock(),
+    clock: o.clock ?? new MonotonicCaptureClock(),
     session: `paper${Date.now().toString(36)}`,
     endpoints: { wsBaseUrl: venue.wsBaseUrl, restBaseUrl: venue.restBaseUrl },
     ...(o.overrides !== undefined ? { overrides: o.overrides } : {}),
@@ -96,8 +104,14 @@ export async function startLiveFeed(o: LiveFeedOptions): Promise<LiveFeed> {
       }),
   });
   const sink: MarketInputSink = {
-    market: (e) => events.push({ ...e, seq: 0 } as MarketEvent),
-    feedHealth: (instrument, state, reason) => health.push({ instrument, state, reason, afterEvents: events.length }),
+    market: (e) => {
+      events.push({ ...e, seq: 0 } as MarketEvent);
+      o.session?.market(e);
+    },
+    feedHealth: (instrument, state, reason) => {
+      health.push({ instrument, state, reason, afterEvents: events.length });
+      o.session?.feedHealth(instrument, state, reason);
+    },
   };
   input.start(sink);
   return { root, storage, venue, input, events, health, connectionEvents, wsFrames };
@@ -130,7 +144,8 @@ export async function syncThenReplay(feed: LiveFeed): Promise<void> {
 export async function finishLiveFeed(feed: LiveFeed, options: { now?: boolean } = {}): Promise<void> {
   if (options.now === true) feed.venue.pause();
   else await feed.venue.ended;
-  const served = () => feed.venue.served.filter((s) => s.text !== 'pong' && !s.text.includes('"ret_msg":"pong"')).length;
+  const served = () =>
+    feed.venue.served.filter((s) => s.text !== 'pong' && !s.text.includes('"ret_msg":"pong"')).length;
   await until('the input to receive every served frame', () => feed.wsFrames.count >= served());
   await feed.input.stop('end of the test');
   await feed.venue.close();
@@ -143,8 +158,15 @@ export async function promoteRecordedWindow(feed: LiveFeed): Promise<readonly Ga
 }
 
 /** The market events a backtest feeder yields from the datasets of one kind of one instrument (segments in order). */
-export async function feederEvents(storage: FsStorage, datasets: readonly GateDatasetOutcome[], instrumentId: string, kind: CanonicalKind): Promise<MarketEvent[]> {
-  const of = datasets.filter((d) => `${d.meta.venue}:${d.meta.symbol}` === instrumentId && d.meta.kind === kind).sort((a, b) => a.meta.segment - b.meta.segment);
+export async function feederEvents(
+  storage: FsStorage,
+  datasets: readonly GateDatasetOutcome[],
+  instrumentId: string,
+  kind: CanonicalKind,
+): Promise<MarketEvent[]> {
+  const of = datasets
+    .filter((d) => `${d.meta.venue}:${d.meta.symbol}` === instrumentId && d.meta.kind === kind)
+    .sort((a, b) => a.meta.segment - b.meta.segment);
   const batches = (async function* () {
     for (const d of of) yield* readCanonical(storage, d.meta);
   })();
@@ -164,10 +186,24 @@ export async function feederEvents(storage: FsStorage, datasets: readonly GateDa
 /** An event as comparable plain data: book levels as `side:price:size` text, bigints as text. */
 export function plain(e: MarketEvent): Record<string, unknown> {
   const { seq: _seq, ...rest } = e;
-  if (e.kind !== 'book_delta') return { ...rest, tsEventNs: String(e.tsEventNs), tsLocalNs: String(e.tsLocalNs), ...('updateId' in e ? { updateId: String(e.updateId) } : {}) };
+  if (e.kind !== 'book_delta')
+    return {
+      ...rest,
+      tsEventNs: String(e.tsEventNs),
+      tsLocalNs: String(e.tsLocalNs),
+      ...('updateId' in e ? { updateId: String(e.updateId) } : {}),
+    };
   const levels: string[] = [];
   for (let i = e.offset; i < e.offset + e.count; i++) levels.push(`${e.sides[i]}:${e.prices[i]}:${e.sizes[i]}`);
-  return { kind: e.kind, instrument: e.instrument, tsEventNs: String(e.tsEventNs), tsLocalNs: String(e.tsLocalNs), updateId: String(e.updateId), isSnapshot: e.isSnapshot, levels };
+  return {
+    kind: e.kind,
+    instrument: e.instrument,
+    tsEventNs: String(e.tsEventNs),
+    tsLocalNs: String(e.tsLocalNs),
+    updateId: String(e.updateId),
+    isSnapshot: e.isSnapshot,
+    levels,
+  };
 }
 
 export type { CapturedFrame };

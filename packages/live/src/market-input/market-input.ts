@@ -104,7 +104,11 @@ export async function openMarketInput(o: MarketInputOptions): Promise<VenueMarke
 
 function spoolDirOf(r: SessionRecordingOptions): string {
   if (r.spoolDir !== undefined) return r.spoolDir;
-  if (r.storage.kind !== 'fs') throw new ChassisError('E_LIVE_CONFIG', `data root ${r.storage.root} is an object store: the session's raw recording needs a local spool directory`);
+  if (r.storage.kind !== 'fs')
+    throw new ChassisError(
+      'E_LIVE_CONFIG',
+      `data root ${r.storage.root} is an object store: the session's raw recording needs a local spool directory`,
+    );
   return r.storage.root;
 }
 
@@ -121,7 +125,8 @@ export class VenueMarketInput implements MarketInput {
   private stopped = false;
 
   constructor(private readonly o: MarketInputOptions) {
-    if (o.instruments.length === 0) throw new ChassisError('E_LIVE_CONFIG', `market input for ${o.venue} needs at least one instrument`);
+    if (o.instruments.length === 0)
+      throw new ChassisError('E_LIVE_CONFIG', `market input for ${o.venue} needs at least one instrument`);
     for (const inst of o.instruments) {
       if (inst.venue !== o.venue) throw new ChassisError('E_LIVE_CONFIG', `instrument ${inst.id} is not on ${o.venue}`);
       this.bySymbol.set(inst.symbol, new CanonicalEvents(inst));
@@ -160,7 +165,12 @@ export class VenueMarketInput implements MarketInput {
         clock: o.clock,
         log: o.log,
       });
-      void this.recorder.failed.then((err) => o.log.error({ code: err.code, session: o.session }, `the session's raw recording stopped: ${err.message}; market data still flows to the session`));
+      void this.recorder.failed.then((err) =>
+        o.log.error(
+          { code: err.code, session: o.session },
+          `the session's raw recording stopped: ${err.message}; market data still flows to the session`,
+        ),
+      );
     }
     const connect = o.connect ?? createFeedConnector;
     this.connector = connect(this.spec, {

@@ -9,7 +9,18 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { CanonicalKind } from '@chassis/storage';
 import type { RecordChannel, VenueId } from '@chassis/venues';
 import type { VenueServerOptions } from '../../../../test/venue-server/index.ts';
-import { feederEvents, finishLiveFeed, plain, promoteRecordedWindow, removeLiveFeedRoots, specInstrument, startLiveFeed, syncThenReplay, until, type LiveFeed } from './live-feed.ts';
+import {
+  feederEvents,
+  finishLiveFeed,
+  plain,
+  promoteRecordedWindow,
+  removeLiveFeedRoots,
+  specInstrument,
+  startLiveFeed,
+  syncThenReplay,
+  until,
+  type LiveFeed,
+} from './live-feed.ts';
 
 afterAll(removeLiveFeedRoots);
 
@@ -25,7 +36,13 @@ interface Family {
 }
 
 const FAMILIES: readonly Family[] = [
-  { venue: 'binance-usdm', symbol: 'BTCUSDT', channels: ['depth', 'trade', 'bbo'], server: { venue: 'binance-usdm', speed: 20, maxSpanS: 40, start: 'manual' }, syncFirst: true },
+  {
+    venue: 'binance-usdm',
+    symbol: 'BTCUSDT',
+    channels: ['depth', 'trade', 'bbo'],
+    server: { venue: 'binance-usdm', speed: 20, maxSpanS: 40, start: 'manual' },
+    syncFirst: true,
+  },
   { venue: 'okx', symbol: 'BTC-USDT', channels: ['depth', 'trade', 'bbo'], server: { venue: 'okx', speed: 4 } },
 ];
 
@@ -39,7 +56,12 @@ describe.each(FAMILIES)('the market input on $venue $symbol', (family) => {
   let feed: LiveFeed;
 
   it('delivers the canonical events a backtest of the recorded window sees, kind by kind, in order', async () => {
-    feed = await startLiveFeed({ venue: family.venue, instruments: [instrument], channels: family.channels, server: family.server });
+    feed = await startLiveFeed({
+      venue: family.venue,
+      instruments: [instrument],
+      channels: family.channels,
+      server: family.server,
+    });
     if (family.syncFirst === true) await syncThenReplay(feed);
     await finishLiveFeed(feed);
     const datasets = await promoteRecordedWindow(feed);
@@ -93,12 +115,15 @@ describe('feed health drills on binance-usdm BTCUSDT', () => {
     const [degraded, restored] = feed.health;
     expect(degraded!.reason).toMatch(/^reconnect-scheduled on /);
     // Between the two, the book got nothing but what follows a snapshot.
-    const between = feed.events.slice(degraded!.afterEvents, restored!.afterEvents).filter((e) => e.kind === 'book_delta');
+    const between = feed.events
+      .slice(degraded!.afterEvents, restored!.afterEvents)
+      .filter((e) => e.kind === 'book_delta');
     expect(between.length).toBeGreaterThan(0);
     expect(between[0]!.kind === 'book_delta' && between[0]!.isSnapshot).toBe(true);
 
     const datasets = await promoteRecordedWindow(feed);
-    for (const kind of KINDS) expect(liveOf(feed, kind)).toEqual((await feederEvents(feed.storage, datasets, instrument.id, kind)).map(plain));
+    for (const kind of KINDS)
+      expect(liveOf(feed, kind)).toEqual((await feederEvents(feed.storage, datasets, instrument.id, kind)).map(plain));
   }, 120_000);
 
   it('a withheld book frame (sequence gap) makes the feed degraded until a new snapshot synchronises the book', async () => {
@@ -115,7 +140,9 @@ describe('feed health drills on binance-usdm BTCUSDT', () => {
     expect(feed.health.map((h) => h.state)).toEqual(['degraded', 'restored']);
     expect(feed.health[0]!.reason).toMatch(/gap/);
     const [degraded, restored] = feed.health;
-    const between = feed.events.slice(degraded!.afterEvents, restored!.afterEvents).filter((e) => e.kind === 'book_delta');
+    const between = feed.events
+      .slice(degraded!.afterEvents, restored!.afterEvents)
+      .filter((e) => e.kind === 'book_delta');
     expect(between[0]!.kind === 'book_delta' && between[0]!.isSnapshot).toBe(true);
   }, 120_000);
 });

@@ -22,6 +22,8 @@ import { ReferenceLedger } from '../../../../test/reference/reference-ledger.ts'
 import { runCase, startingBalances } from '../../../../test/reference/run-case.ts';
 import { scriptedStrategy } from '../../../../test/reference/scripted-strategy.ts';
 import type { Rational } from '../../../../test/reference/rational.ts';
+import { BTC, ScriptedStrategy, baseConfig, engineWith } from '../../../core/src/testing/fixtures.ts';
+import type { RateLimitHeadroom } from '../venues/binance-usdm/adapter.ts';
 import { createLiveMetrics, type LiveMetrics } from './live-metrics.ts';
 
 const SEED = 7;
@@ -231,6 +233,42 @@ describe('the live session metrics on a real run', () => {
   });
 });
 
+describe('fills counted by the live session metrics', () => {
+  it('count a fill reported again (same order and fill id, e.g. after a reconnect) once, as the core applies it once', async () => {
+    const strategy = new ScriptedStrategy();
+    const { engine, feed } = engineWith(baseConfig(), strategy);
+    const registry = new Registry();
+    const m = createLiveMetrics(registry, labels, new ManualClock());
+    const observeNew = (from: number) => {
+      for (const e of feed.journal.slice(from)) m.observe(e, engine.view);
+    };
+    strategy.script.push([{ type: 'new', instrument: BTC.id, side: 'buy', priceUnits: 600_000, qtyUnits: 4 }]);
+    let seen = feed.journal.length;
+    feed.bbo(600_000, 600_001);
+    observeNew(seen);
+    const fill = (fillId: string, qty: number) =>
+      ({
+        kind: 'order_filled',
+        orderId: 1,
+        fillId,
+        priceUnits: 600_000,
+        qtyUnits: qty,
+        liquidity: 'maker',
+        feeUnits: 1n,
+        final: false,
+      }) as const;
+    for (const draft of [fill('a', 1), fill('a', 1), fill('b', 1), fill('a', 1)]) {
+      seen = feed.journal.length;
+      feed.exec(draft, false);
+      observeNew(seen);
+    }
+    expect(engine.view.execution.counters().duplicateFills).toBe(2);
+    const s = await scrape(registry);
+    expect(s.get(series('chassis_live_fills_total', ',instrument="BTCUSDT"'))).toBe(2);
+    expect(s.get(series('chassis_live_position', ',instrument="BTCUSDT"'))).toBe(0.002);
+  });
+});
+
 describe('the live session metrics inputs besides events', () => {
   it('register exactly the catalog metrics delegated to @chassis/live', () => {
     const registry = new Registry();
@@ -257,6 +295,27 @@ describe('the live session metrics inputs besides events', () => {
     expect(s.get(series('chassis_live_rate_limit_headroom_ratio', ',bucket="REQUEST_WEIGHT_1M"'))).toBe(0.75);
     expect(s.get(series('chassis_live_rate_limit_headroom_ratio', ',bucket="ORDERS_10S"'))).toBe(0);
     expect(s.get(series('chassis_live_rate_limit_headroom_ratio', ',bucket="ORDERS_1M"'))).toBe(0);
+  });
+
+  it("read the adapter's rate-limit use at every scrape", async () => {
+    const registry = new Registry();
+    const m = createLiveMetrics(registry, labels, new ManualClock());
+    let used = 240;
+    // Typed as the Binance adapter's headroom(): the session passes it as it is.
+    const headroom = (): RateLimitHeadroom[] => [
+      { limiter: 'REQUEST_WEIGHT_1M', header: 'X-MBX-USED-WEIGHT-1M', used, limit: 2400, headroom: 2400 - used },
+      { limiter: 'ORDERS_10S', header: 'X-MBX-ORDER-COUNT-10S', used: 30, limit: 300, headroom: 270 },
+    ];
+    m.rateLimitsFrom(headroom);
+    const first = await scrape(registry);
+    expect(first.get(series('chassis_live_rate_limit_headroom_ratio', ',bucket="REQUEST_WEIGHT_1M"'))).toBeCloseTo(
+      0.9,
+      12,
+    );
+    expect(first.get(series('chassis_live_rate_limit_headroom_ratio', ',bucket="ORDERS_10S"'))).toBeCloseTo(0.9, 12);
+    used = 2400;
+    const second = await scrape(registry);
+    expect(second.get(series('chassis_live_rate_limit_headroom_ratio', ',bucket="REQUEST_WEIGHT_1M"'))).toBe(0);
   });
 
   it('count control API refusals by reason', async () => {

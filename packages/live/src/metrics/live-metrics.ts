@@ -50,9 +50,26 @@ export interface LiveMetrics {
   observe(event: Event, view: StateView): void;
   /** A venue rate-limit bucket's usage (e.g. X-MBX-USED-WEIGHT-1M against the REQUEST_WEIGHT limit). */
   rateLimit(bucket: string, used: number, limit: number): void;
+  /**
+   * Reads the buckets' usage from `source` at every scrape (the Binance adapter's `headroom()`:
+   * the venue's last X-MBX-* headers), in addition to what `rateLimit` set.
+   */
+  rateLimitsFrom(source: () => readonly RateLimitUse[]): void;
   /** One request refused by the control API (control-server `onRefusal`). */
   controlRefused(reason: string): void;
 }
+
+/** One venue rate limiter's use, as an adapter reports it. */
+export interface RateLimitUse {
+  /** e.g. `USED-WEIGHT-1M`, `ORDER-COUNT-10S`. */
+  readonly limiter: string;
+  readonly used: number;
+  readonly limit: number;
+}
+
+/** 1 − used/limit clamped to 0..1; a limit of 0 has no headroom. */
+const headroomRatio = (used: number, limit: number): number =>
+  limit > 0 ? Math.min(1, Math.max(0, 1 - used / limit)) : 0;
 
 const REQUEST_KINDS: readonly RequestKind[] = ['new', 'replace', 'cancel'];
 
@@ -107,8 +124,11 @@ export function createLiveMetrics(registry: Registry, labels: LiveMetricsLabels,
   };
   const inflight = new Map<number, Inflight>();
   const headroom = new Map<string, number>();
+  const rateLimitSources: Array<() => readonly RateLimitUse[]> = [];
   const refusals = new Map<string, number>();
   let reconciliation: ReconciliationState = 'pending';
+  /** Execution events the core recorded without applying (duplicate or late fills, ...), at the last execution event seen. */
+  let unappliedSeen: number | null = null;
   let lastView: StateView | null = null;
 
   const slotOf = (view: StateView, instrumentId: string): InstrumentSlot | undefined => {
@@ -168,7 +188,9 @@ export function createLiveMetrics(registry: Registry, labels: LiveMetricsLabels,
     }
   });
   registerCatalogMetric(registry, 'chassis_live_rate_limit_headroom_ratio', (emit) => {
-    for (const [bucket, ratio] of headroom) emit({ ...base, bucket }, ratio);
+    const current = new Map(headroom);
+    for (const read of rateLimitSources) for (const u of read()) current.set(u.limiter, headroomRatio(u.used, u.limit));
+    for (const [bucket, ratio] of current) emit({ ...base, bucket }, ratio);
   });
   registerCatalogMetric(registry, 'chassis_live_reconciliation_state', (emit) => {
     for (const state of reconciliationStates) emit({ ...base, state }, state === reconciliation ? 1 : 0);
@@ -192,6 +214,18 @@ export function createLiveMetrics(registry: Registry, labels: LiveMetricsLabels,
     for (const [reason, count] of refusals) emit({ ...base, reason }, count);
   });
 
+  /**
+   * True when the core applied the execution event just processed: none of its counters of
+   * recorded-but-not-applied events moved. Read for execution events only (a copy of the counters).
+   */
+  const appliedByCore = (view: StateView): boolean => {
+    const c = view.execution.counters();
+    const unapplied = c.duplicateFills + c.lateEvents + c.unknownOrderEvents + c.refusedTransitions;
+    const applied = unappliedSeen === null || unapplied === unappliedSeen;
+    unappliedSeen = unapplied;
+    return applied;
+  };
+
   const answered = (requestSeq: number, tsLocalNs: bigint): void => {
     const req = inflight.get(requestSeq);
     if (req === undefined) return; // a later answer to the same request, or one from before this process started
@@ -213,6 +247,7 @@ export function createLiveMetrics(registry: Registry, labels: LiveMetricsLabels,
           return;
         }
         case 'order_filled': {
+          if (!appliedByCore(view)) break; // a fill reported again after a reconnect is never counted twice
           const id = orderInstrument(view, event.orderId);
           const slot = id === undefined ? undefined : slotOf(view, id);
           if (slot !== undefined) slot.fills++;
@@ -220,6 +255,7 @@ export function createLiveMetrics(registry: Registry, labels: LiveMetricsLabels,
         }
         case 'order_rejected':
         case 'cancel_replace_rejected': {
+          appliedByCore(view); // keeps the baseline of unapplied events current
           const id = orderInstrument(view, event.orderId);
           const slot = id === undefined ? undefined : slotOf(view, id);
           if (slot !== undefined) slot.rejects[event.kind === 'order_rejected' ? 'new' : event.request]++;
@@ -232,12 +268,16 @@ export function createLiveMetrics(registry: Registry, labels: LiveMetricsLabels,
           reconciliation = event.outcome;
           return;
         default:
+          if ('requestSeq' in event) appliedByCore(view);
           break;
       }
       if ('requestSeq' in event && event.requestSeq >= 0) answered(event.requestSeq, event.tsLocalNs);
     },
     rateLimit(bucket, used, limit) {
-      headroom.set(bucket, limit > 0 ? Math.min(1, Math.max(0, 1 - used / limit)) : 0);
+      headroom.set(bucket, headroomRatio(used, limit));
+    },
+    rateLimitsFrom(source) {
+      rateLimitSources.push(source);
     },
     controlRefused(reason) {
       refusals.set(reason, (refusals.get(reason) ?? 0) + 1);

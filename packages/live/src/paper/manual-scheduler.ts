@@ -26,7 +26,12 @@ export class ManualScheduler implements Scheduler, LiveClock {
   }
 
   at(atNs: bigint, fn: () => void): TimerHandle {
-    const timer: Timer = { atNs: atNs > this.current ? atNs : this.current, order: this.created++, fn, cancelled: false };
+    const timer: Timer = {
+      atNs: atNs > this.current ? atNs : this.current,
+      order: this.created++,
+      fn,
+      cancelled: false,
+    };
     this.timers.push(timer);
     return { cancel: () => void (timer.cancelled = true) };
   }

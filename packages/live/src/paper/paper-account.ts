@@ -9,14 +9,18 @@
  * realised PnL − fees in the settlement asset, with the position's basis reduced pro rata on a
  * reduction (average cost), the way the engine books it, so that the two agree to the unit.
  */
-import { balanceDecimals, contractTerms, formatDecimalUnits, parseDecimalBigUnits, signedValueUnits, ChassisError, type Instrument, type RequestSentEvent } from '@chassis/core';
+import {
+  balanceDecimals,
+  contractTerms,
+  formatDecimalUnits,
+  parseDecimalBigUnits,
+  signedValueUnits,
+  ChassisError,
+  type Instrument,
+  type RequestSentEvent,
+} from '@chassis/core';
 import type { VenueAnswer } from '@chassis/venues';
 import type { VenueBalance, VenueFill, VenueOrderState, VenuePosition } from '../contracts.ts';
-
-/** The client order id the paper venue gives the core's order `orderId` (deterministic; no venue spelling to follow). */
-export function paperClientOrderId(orderId: number): string {
-  return `paper-${orderId}`;
-}
 
 interface Holding {
   readonly instrument: Instrument;
@@ -38,16 +42,31 @@ export class PaperAccount {
   private readonly orders = new Map<number, MutableOrder>();
   private readonly trades: VenueFill[] = [];
 
-  constructor(instruments: readonly Instrument[], initialBalances: Readonly<Record<string, string>>) {
+  constructor(
+    instruments: readonly Instrument[],
+    initialBalances: Readonly<Record<string, string>>,
+    /** The venue client order id of the core's order id (client-order-id.ts, the session's). */
+    private readonly clientOrderId: (orderId: number) => string,
+  ) {
     this.decimals = balanceDecimals(instruments);
     for (const inst of instruments) {
       const t = contractTerms(inst);
       const scale = (ccy: string, d: number) => 10n ** BigInt(this.decimals.get(ccy)! - d);
-      this.holdings.set(inst.id, { instrument: inst, qtyUnits: 0, costUnits: 0n, settlementScale: scale(t.settlementCurrency, t.settlementDecimals), baseScale: inst.contractType === 'spot' ? scale(inst.baseCurrency, inst.sizeDecimals) : 0n });
+      this.holdings.set(inst.id, {
+        instrument: inst,
+        qtyUnits: 0,
+        costUnits: 0n,
+        settlementScale: scale(t.settlementCurrency, t.settlementDecimals),
+        baseScale: inst.contractType === 'spot' ? scale(inst.baseCurrency, inst.sizeDecimals) : 0n,
+      });
     }
     for (const [ccy, text] of Object.entries(initialBalances)) {
       const d = this.decimals.get(ccy);
-      if (d === undefined) throw new ChassisError('E_PAPER_CONFIG', `paper balance ${ccy}: no instrument of the session settles in ${ccy} (${[...this.decimals.keys()].join(', ')})`);
+      if (d === undefined)
+        throw new ChassisError(
+          'E_PAPER_CONFIG',
+          `paper balance ${ccy}: no instrument of the session settles in ${ccy} (${[...this.decimals.keys()].join(', ')})`,
+        );
       this.wallet.set(ccy, parseDecimalBigUnits(text, d));
     }
   }
@@ -57,7 +76,7 @@ export class PaperAccount {
     if (r.request !== 'new') return;
     this.orders.set(r.orderId, {
       orderId: r.orderId,
-      clientOrderId: paperClientOrderId(r.orderId),
+      clientOrderId: this.clientOrderId(r.orderId),
       venueOrderId: `sim-${r.orderId}`,
       instrument: r.instrument,
       side: r.side,
@@ -114,13 +133,26 @@ export class PaperAccount {
   }
 
   balances(): VenueBalance[] {
-    return [...this.wallet].map(([asset, units]) => ({ asset, amount: formatDecimalUnits(units, this.decimals.get(asset)!) }));
+    return [...this.wallet].map(([asset, units]) => ({
+      asset,
+      amount: formatDecimalUnits(units, this.decimals.get(asset)!),
+    }));
   }
 
   private trade(o: MutableOrder, a: Extract<VenueAnswer, { kind: 'order_filled' }>): void {
     const h = this.holdings.get(o.instrument);
     if (h === undefined) return;
-    this.trades.push({ orderId: o.orderId, clientOrderId: o.clientOrderId, fillId: a.fillId, instrument: o.instrument, priceUnits: a.priceUnits, qtyUnits: a.qtyUnits, liquidity: a.liquidity, feeUnits: a.feeUnits, tsEventNs: a.tsEventNs });
+    this.trades.push({
+      orderId: o.orderId,
+      clientOrderId: o.clientOrderId,
+      fillId: a.fillId,
+      instrument: o.instrument,
+      priceUnits: a.priceUnits,
+      qtyUnits: a.qtyUnits,
+      liquidity: a.liquidity,
+      feeUnits: a.feeUnits,
+      tsEventNs: a.tsEventNs,
+    });
     const inst = h.instrument;
     const q = o.side === 'buy' ? a.qtyUnits : -a.qtyUnits;
     const value = signedValueUnits(inst, a.priceUnits, q);

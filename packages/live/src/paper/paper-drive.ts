@@ -19,7 +19,12 @@ export interface PaperDriveOptions {
   /** After the last market event, keep delivering what is due up to this long after it (ns). */
   readonly endGraceNs: bigint;
   readonly sessionId: string;
+  /** Before the session ends, deliver every answer still on its way (no obligation is realised any more). */
+  readonly deliverEverything?: boolean;
 }
+
+/** Bound on the timers run while delivering everything (a strategy answering its answers could go on). */
+const MAX_DELIVERIES = 10_000;
 
 export function drivePaper(o: PaperDriveOptions): Event[] {
   const { engine, venue, scheduler } = o;
@@ -34,7 +39,10 @@ export function drivePaper(o: PaperDriveOptions): Event[] {
     events.push(event);
     lastLocalNs = event.tsLocalNs;
     const result = engine.step(event);
-    if (result.violation) throw new Error(`invariant violation at seq ${event.seq}: ${JSON.stringify(result.violation, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}`);
+    if (result.violation)
+      throw new Error(
+        `invariant violation at seq ${event.seq}: ${JSON.stringify(result.violation, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}`,
+      );
     for (const r of result.requestsSent) {
       seq = r.seq;
       events.push(r);
@@ -45,7 +53,9 @@ export function drivePaper(o: PaperDriveOptions): Event[] {
   };
 
   /** The newest obligation per scope supersedes the previous one; realised at its due time if work is still pending. */
+  let draining = false;
   const oblige = (ob: ControlSchedulingObligation): void => {
+    if (draining) return;
     obligations.get(ob.scope)?.cancel();
     const handle: TimerHandle = scheduler.at(ob.dueTsLocalNs, () => {
       venue.advance(scheduler.nowNs()); // venue answers due now come first (and may supersede this obligation)
@@ -53,7 +63,15 @@ export function drivePaper(o: PaperDriveOptions): Event[] {
       obligations.delete(ob.scope);
       if (engine.view.execution.pending().length === 0) return;
       const ts = ob.dueTsLocalNs > lastLocalNs ? ob.dueTsLocalNs : lastLocalNs;
-      append({ kind: 'control_time', tsEventNs: ts, tsLocalNs: ts, dueTsLocalNs: ob.dueTsLocalNs, reason: ob.reason, scope: ob.scope, obligationSeq: ob.derivedAtSeq });
+      append({
+        kind: 'control_time',
+        tsEventNs: ts,
+        tsLocalNs: ts,
+        dueTsLocalNs: ob.dueTsLocalNs,
+        reason: ob.reason,
+        scope: ob.scope,
+        obligationSeq: ob.derivedAtSeq,
+      });
     });
     obligations.set(ob.scope, handle);
   };
@@ -62,13 +80,26 @@ export function drivePaper(o: PaperDriveOptions): Event[] {
   venue.start();
   const first = o.market[0];
   if (first === undefined) return events;
-  append({ kind: 'session', tsEventNs: first.tsLocalNs, tsLocalNs: first.tsLocalNs, state: 'start', sessionId: o.sessionId });
+  append({
+    kind: 'session',
+    tsEventNs: first.tsLocalNs,
+    tsLocalNs: first.tsLocalNs,
+    state: 'start',
+    sessionId: o.sessionId,
+  });
   for (const m of o.market) {
     scheduler.advanceTo(m.tsLocalNs);
     venue.onMarket(m);
     append(m);
   }
   scheduler.advanceTo(o.market[o.market.length - 1]!.tsLocalNs + o.endGraceNs, true);
+  if (o.deliverEverything === true) {
+    draining = true;
+    for (const handle of obligations.values()) handle.cancel();
+    obligations.clear();
+    for (let n = 0, due = scheduler.nextDueNs(); due !== null && n < MAX_DELIVERIES; n++, due = scheduler.nextDueNs())
+      scheduler.advanceTo(due, true);
+  }
   append({ kind: 'session', tsEventNs: lastLocalNs, tsLocalNs: lastLocalNs, state: 'end', sessionId: o.sessionId });
   venue.stop();
   return events;

@@ -26,11 +26,34 @@
  * catch up whatever is due when a timer runs late, so the order never depends on timer jitter.
  * Answers are pushed with the simulated arrival as tsLocalNs; the session stamps its own clock.
  */
-import { ChassisError, type Event, type Instrument, type MarketEvent, type RateBucketConfig, type RequestSentEvent, type EventDraft } from '@chassis/core';
-import { createSimulatedVenue, type SimulatedVenue, type SimulatedVenueConfig, type VenueAnswer } from '@chassis/venues';
+import {
+  ChassisError,
+  type Event,
+  type Instrument,
+  type MarketEvent,
+  type RateBucketConfig,
+  type RequestSentEvent,
+  type EventDraft,
+} from '@chassis/core';
+import {
+  createSimulatedVenue,
+  type SimulatedVenue,
+  type SimulatedVenueConfig,
+  type VenueAnswer,
+} from '@chassis/venues';
 import { latencyModelFor, queueModelFor, type VenueModelDefinition } from '@chassis/backtesting';
-import type { LiveClock, LiveVenueAdapter, Scheduler, TimerHandle, VenueAccountState, VenueFill, VenueLinkEvent, VenueOrderState } from '../contracts.ts';
-import { PaperAccount, paperClientOrderId } from './paper-account.ts';
+import type {
+  LiveClock,
+  LiveVenueAdapter,
+  Scheduler,
+  TimerHandle,
+  VenueAccountState,
+  VenueFill,
+  VenueLinkEvent,
+  VenueOrderState,
+} from '../contracts.ts';
+import { clientOrderIds } from '../client-order-id.ts';
+import { PaperAccount } from './paper-account.ts';
 
 /** The simulated venue's models and seed (its configuration minus the instruments). */
 export type PaperSimulation = Omit<SimulatedVenueConfig, 'instruments'>;
@@ -39,15 +62,38 @@ export type PaperSimulation = Omit<SimulatedVenueConfig, 'instruments'>;
  * The simulation a backtest definition stands for: its `venue:` section (queue, latency,
  * trade-through fill, fee overrides) built by the backtest's own functions, and its seed.
  */
-export function paperSimulation(models: Pick<VenueModelDefinition, 'queue' | 'latency' | 'tradeThroughFill' | 'fees'>, seed: number, instruments: readonly Instrument[]): PaperSimulation {
+export function paperSimulation(
+  models: Pick<VenueModelDefinition, 'queue' | 'latency' | 'tradeThroughFill' | 'fees'>,
+  seed: number,
+  instruments: readonly Instrument[],
+): PaperSimulation {
   const fees = models.fees;
-  const feeOverrides = fees.makerPpm === undefined && fees.takerPpm === undefined ? undefined : Object.fromEntries(instruments.map((i) => [i.id, { makerFeePpm: fees.makerPpm ?? i.makerFeePpm, takerFeePpm: fees.takerPpm ?? i.takerFeePpm }]));
-  return { queueModel: queueModelFor(models.queue), latency: latencyModelFor(models.latency), seed, tradeThroughFill: models.tradeThroughFill, ...(feeOverrides !== undefined ? { feeOverrides } : {}) };
+  const feeOverrides =
+    fees.makerPpm === undefined && fees.takerPpm === undefined
+      ? undefined
+      : Object.fromEntries(
+          instruments.map((i) => [
+            i.id,
+            { makerFeePpm: fees.makerPpm ?? i.makerFeePpm, takerFeePpm: fees.takerPpm ?? i.takerFeePpm },
+          ]),
+        );
+  return {
+    queueModel: queueModelFor(models.queue),
+    latency: latencyModelFor(models.latency),
+    seed,
+    tradeThroughFill: models.tradeThroughFill,
+    ...(feeOverrides !== undefined ? { feeOverrides } : {}),
+  };
 }
 
 export interface PaperVenueOptions {
   /** Venue id the session trades on (the instruments' venue; rate-limit scope). */
   readonly venue: string;
+  /**
+   * The session: client order ids are derived from it and the core's order ids (client-order-id.ts),
+   * as a live adapter's. Default 'paper' (a simulated venue has no other session's orders to tell apart).
+   */
+  readonly sessionId?: string;
   readonly instruments: readonly Instrument[];
   /** Queue, latency and fee models and seed: `paperSimulation(definition.venue, definition.seed, instruments)` for a backtest's. */
   readonly simulation: PaperSimulation;
@@ -74,7 +120,8 @@ export class PaperVenue implements LiveVenueAdapter {
   constructor(private readonly o: PaperVenueOptions) {
     this.venue = o.venue;
     this.sim = createSimulatedVenue({ ...o.simulation, instruments: o.instruments });
-    this.account = new PaperAccount(o.instruments, o.initialBalances);
+    const ids = clientOrderIds(o.sessionId ?? 'paper');
+    this.account = new PaperAccount(o.instruments, o.initialBalances, (orderId) => ids.encode(orderId));
   }
 
   onAnswer(sink: (answer: VenueAnswer) => void): void {
@@ -98,7 +145,8 @@ export class PaperVenue implements LiveVenueAdapter {
 
   /** A dispatched request; it reaches the simulated exchange at its send time + entry latency (never synchronously). */
   submit(request: RequestSentEvent): void {
-    if (!this.running) throw new ChassisError('E_PAPER_STOPPED', `request seq ${request.seq} submitted to a stopped paper venue`);
+    if (!this.running)
+      throw new ChassisError('E_PAPER_STOPPED', `request seq ${request.seq} submitted to a stopped paper venue`);
     this.sim.submit(request);
     this.travelling.push(request);
     this.arm();
@@ -134,8 +182,15 @@ export class PaperVenue implements LiveVenueAdapter {
   // ------------------------------------------------------------------ the venue's own state
 
   fetchAccountState(): Promise<VenueAccountState> {
-    const openOrders = this.o.instruments.flatMap((i) => this.sim.openOrders(i.id).map((v) => this.resting(v.orderId)!));
-    return Promise.resolve({ openOrders, positions: this.account.positions(), balances: this.account.balances(), asOfNs: this.o.clock.nowNs() });
+    const openOrders = this.o.instruments.flatMap((i) =>
+      this.sim.openOrders(i.id).map((v) => this.resting(v.orderId)!),
+    );
+    return Promise.resolve({
+      openOrders,
+      positions: this.account.positions(),
+      balances: this.account.balances(),
+      asOfNs: this.o.clock.nowNs(),
+    });
   }
 
   queryOrder(orderId: number): Promise<VenueOrderState | null> {
@@ -148,7 +203,12 @@ export class PaperVenue implements LiveVenueAdapter {
 
   /** The paper venue holds no order but the session's: there is never a foreign one to cancel. */
   cancelForeign(order: VenueOrderState): Promise<void> {
-    return Promise.reject(new ChassisError('E_PAPER_FOREIGN', `the paper venue has no foreign order ${order.clientOrderId} (${order.venueOrderId}) to cancel`));
+    return Promise.reject(
+      new ChassisError(
+        'E_PAPER_FOREIGN',
+        `the paper venue has no foreign order ${order.clientOrderId} (${order.venueOrderId}) to cancel`,
+      ),
+    );
   }
 
   rateBuckets(): readonly RateBucketConfig[] {
@@ -160,7 +220,13 @@ export class PaperVenue implements LiveVenueAdapter {
     const v = this.sim.openOrder(orderId);
     const known = this.account.order(orderId);
     if (v === undefined || known === null) return null;
-    return { ...known, priceUnits: v.priceUnits, qtyUnits: v.qtyUnits, filledQtyUnits: v.filledUnits, status: v.filledUnits > 0 ? 'partially_filled' : 'open', clientOrderId: paperClientOrderId(orderId) };
+    return {
+      ...known,
+      priceUnits: v.priceUnits,
+      qtyUnits: v.qtyUnits,
+      filledQtyUnits: v.filledUnits,
+      status: v.filledUnits > 0 ? 'partially_filled' : 'open',
+    };
   }
 
   // ----------------------------------------------------------------------- the merged run

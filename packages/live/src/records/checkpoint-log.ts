@@ -39,7 +39,10 @@ export class CheckpointLog {
    * step whose events were written before it, so this is a no-op unless the journal lost its
    * tail to a machine crash).
    */
-  static recover(path: string, journalLastSeq: number): { log: CheckpointLog; kept: SessionCheckpoint[]; dropped: number } {
+  static recover(
+    path: string,
+    journalLastSeq: number,
+  ): { log: CheckpointLog; kept: SessionCheckpoint[]; dropped: number } {
     cutTornLine(path);
     const all = readCheckpoints(path);
     const kept = all.filter((c) => c.seq <= journalLastSeq);
@@ -52,7 +55,8 @@ export class CheckpointLog {
   }
 
   append(checkpoint: SessionCheckpoint): void {
-    if (checkpoint.seq <= this.last) throw new RangeError(`checkpoint at seq ${checkpoint.seq} does not follow the last one (seq ${this.last})`);
+    if (checkpoint.seq <= this.last)
+      throw new RangeError(`checkpoint at seq ${checkpoint.seq} does not follow the last one (seq ${this.last})`);
     this.out.append(checkpoint);
     this.last = checkpoint.seq;
   }

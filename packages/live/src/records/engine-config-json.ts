@@ -6,10 +6,23 @@
  * written: a configuration with `risk.rules` is refused (E_ENGINE_CONFIG).
  */
 import { z } from 'zod';
-import { ChassisError, CONTROL_EVENT_KINDS, EXECUTION_EVENT_KINDS, MARKET_EVENT_KINDS, type EngineConfig, type Instrument } from '@chassis/core';
+import {
+  ChassisError,
+  CONTROL_EVENT_KINDS,
+  EXECUTION_EVENT_KINDS,
+  MARKET_EVENT_KINDS,
+  type EngineConfig,
+  type Instrument,
+} from '@chassis/core';
 import { describeIssues } from '@chassis/backtesting';
 
-const EVENT_KINDS = [...MARKET_EVENT_KINDS, ...EXECUTION_EVENT_KINDS, 'request_sent', 'intent_denied', ...CONTROL_EVENT_KINDS] as const;
+const EVENT_KINDS = [
+  ...MARKET_EVENT_KINDS,
+  ...EXECUTION_EVENT_KINDS,
+  'request_sent',
+  'intent_denied',
+  ...CONTROL_EVENT_KINDS,
+] as const;
 
 /** A bigint as a decimal integer string ("-12", "5000000"). */
 const integerText = z.string().regex(/^-?\d+$/, 'an integer as a decimal string');
@@ -84,11 +97,19 @@ export function instrumentFromJson(i: InstrumentJson): Instrument {
 
 /** EngineConfig → JSON-safe data (E_ENGINE_CONFIG for risk rules, which are code). */
 export function encodeEngineConfig(c: EngineConfig): EngineConfigJson {
-  if (c.risk.rules?.length) throw new ChassisError('E_ENGINE_CONFIG', `risk.rules (${c.risk.rules.map((r) => r.name).join(', ')}) are code and cannot be written to session.json`);
+  if (c.risk.rules?.length)
+    throw new ChassisError(
+      'E_ENGINE_CONFIG',
+      `risk.rules (${c.risk.rules.map((r) => r.name).join(', ')}) are code and cannot be written to session.json`,
+    );
   const r = c.risk;
   const out: EngineConfigJson = defined({
     instruments: c.instruments.map(instrumentToJson),
-    triggers: defined({ kinds: [...c.triggers.kinds], instruments: c.triggers.instruments ? [...c.triggers.instruments] : undefined, everyN: c.triggers.everyN?.map((x) => ({ ...x })) }),
+    triggers: defined({
+      kinds: [...c.triggers.kinds],
+      instruments: c.triggers.instruments ? [...c.triggers.instruments] : undefined,
+      everyN: c.triggers.everyN?.map((x) => ({ ...x })),
+    }),
     risk: defined({
       allowedInstruments: r.allowedInstruments ? [...r.allowedInstruments] : undefined,
       maxOrderQtyUnits: r.maxOrderQtyUnits,
@@ -97,10 +118,18 @@ export function encodeEngineConfig(c: EngineConfig): EngineConfigJson {
       maxOpenOrders: r.maxOpenOrders,
       priceBandPpm: r.priceBandPpm,
     }),
-    executionControl: { rateBuckets: c.executionControl.rateBuckets.map((b) => ({ ...b, weights: { ...b.weights }, refillIntervalNs: b.refillIntervalNs.toString() })) },
+    executionControl: {
+      rateBuckets: c.executionControl.rateBuckets.map((b) => ({
+        ...b,
+        weights: { ...b.weights },
+        refillIntervalNs: b.refillIntervalNs.toString(),
+      })),
+    },
     maxConsecutiveStrategyFailures: c.maxConsecutiveStrategyFailures,
     recordIntentDenials: c.recordIntentDenials,
-    initialBalances: c.initialBalances ? Object.fromEntries(Object.entries(c.initialBalances).map(([k, v]) => [k, v.toString()])) : undefined,
+    initialBalances: c.initialBalances
+      ? Object.fromEntries(Object.entries(c.initialBalances).map(([k, v]) => [k, v.toString()]))
+      : undefined,
     configVersion: c.configVersion,
   });
   return parseEngineConfigJson(out, 'the engine configuration being written');
@@ -113,11 +142,18 @@ export function decodeEngineConfig(json: unknown, where = 'session.json engine')
   return defined({
     instruments: j.instruments.map(instrumentFromJson),
     triggers: j.triggers,
-    risk: defined({ ...r, maxOrderNotionalUnits: r.maxOrderNotionalUnits === undefined ? undefined : BigInt(r.maxOrderNotionalUnits) }),
-    executionControl: { rateBuckets: j.executionControl.rateBuckets.map((b) => ({ ...b, refillIntervalNs: BigInt(b.refillIntervalNs) })) },
+    risk: defined({
+      ...r,
+      maxOrderNotionalUnits: r.maxOrderNotionalUnits === undefined ? undefined : BigInt(r.maxOrderNotionalUnits),
+    }),
+    executionControl: {
+      rateBuckets: j.executionControl.rateBuckets.map((b) => ({ ...b, refillIntervalNs: BigInt(b.refillIntervalNs) })),
+    },
     maxConsecutiveStrategyFailures: j.maxConsecutiveStrategyFailures,
     recordIntentDenials: j.recordIntentDenials,
-    initialBalances: j.initialBalances ? Object.fromEntries(Object.entries(j.initialBalances).map(([k, v]) => [k, BigInt(v)])) : undefined,
+    initialBalances: j.initialBalances
+      ? Object.fromEntries(Object.entries(j.initialBalances).map(([k, v]) => [k, BigInt(v)]))
+      : undefined,
     configVersion: j.configVersion,
   });
 }

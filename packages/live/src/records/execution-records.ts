@@ -10,7 +10,7 @@
  * Both are derived from the journal: on recovery they are rewritten from the replayed events.
  */
 import { z } from 'zod';
-import type { Event, StateView } from '@chassis/core';
+import { EXECUTION_EVENT_KINDS, type Event, type StateView } from '@chassis/core';
 import { JsonlAppender, readJsonl } from './jsonl-file.ts';
 import { sessionPaths } from './session-paths.ts';
 
@@ -63,7 +63,8 @@ export const fillRecordSchema = z.strictObject({
 export type OrderRecord = z.infer<typeof orderRecordSchema>;
 export type FillRecord = z.infer<typeof fillRecordSchema>;
 
-const ORDER_KINDS = new Set(['request_sent', 'order_accepted', 'order_rejected', 'order_filled', 'order_cancelled', 'order_replaced', 'cancel_replace_rejected', 'order_expired', 'order_disposition']);
+/** Events that change one of our orders: its requests, the venue's answers, a disposition. */
+const ORDER_KINDS = new Set<string>(['request_sent', ...EXECUTION_EVENT_KINDS, 'order_disposition']);
 
 export class ExecutionRecords {
   private readonly orders: JsonlAppender;
@@ -89,16 +90,42 @@ export class ExecutionRecords {
       this.fillKeys.add(key);
       const p = view.execution.position(o.instrument);
       this.fills.append({
-        seq: e.seq, tsLocalNs: e.tsLocalNs, tsEventNs: e.tsEventNs, orderId, fillId: e.fillId, instrument: o.instrument, side: o.side,
-        priceUnits: e.priceUnits, qtyUnits: e.qtyUnits, liquidity: e.liquidity, feeUnits: e.feeUnits, feeCurrency: p.settlementCurrency, final: e.final,
-        positionQtyUnits: p.qtyUnits, realizedPnlUnits: p.realizedPnlUnits,
+        seq: e.seq,
+        tsLocalNs: e.tsLocalNs,
+        tsEventNs: e.tsEventNs,
+        orderId,
+        fillId: e.fillId,
+        instrument: o.instrument,
+        side: o.side,
+        priceUnits: e.priceUnits,
+        qtyUnits: e.qtyUnits,
+        liquidity: e.liquidity,
+        feeUnits: e.feeUnits,
+        feeCurrency: p.settlementCurrency,
+        final: e.final,
+        positionQtyUnits: p.qtyUnits,
+        realizedPnlUnits: p.realizedPnlUnits,
       });
     }
     const reason = 'reason' in e ? e.reason : undefined;
     this.orders.append({
-      seq: e.seq, tsLocalNs: e.tsLocalNs, event: e.kind, request: e.kind === 'request_sent' ? e.request : undefined, reason,
-      orderId, instrument: o.instrument, side: o.side, orderType: o.orderType, timeInForce: o.timeInForce, postOnly: o.postOnly, reduceOnly: o.reduceOnly,
-      clientTag: o.clientTag, priceUnits: o.priceUnits, qtyUnits: o.qtyUnits, filledQtyUnits: o.filledQtyUnits, status: o.status,
+      seq: e.seq,
+      tsLocalNs: e.tsLocalNs,
+      event: e.kind,
+      request: e.kind === 'request_sent' ? e.request : undefined,
+      reason,
+      orderId,
+      instrument: o.instrument,
+      side: o.side,
+      orderType: o.orderType,
+      timeInForce: o.timeInForce,
+      postOnly: o.postOnly,
+      reduceOnly: o.reduceOnly,
+      clientTag: o.clientTag,
+      priceUnits: o.priceUnits,
+      qtyUnits: o.qtyUnits,
+      filledQtyUnits: o.filledQtyUnits,
+      status: o.status,
     });
   }
 

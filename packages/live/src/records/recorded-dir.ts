@@ -19,7 +19,10 @@ export function recordedDirKind(dir: string): RecordedDirKind {
   if (existsSync(sessionPaths(dir).session)) return 'session';
   if (existsSync(join(dir, 'run.json'))) return 'run';
   if (!existsSync(dir)) throw new ChassisError('E_RECORDS_DIR', `${dir} does not exist`);
-  throw new ChassisError('E_RECORDS_DIR', `${dir} is neither a session directory (session.json) nor a backtest run directory (run.json)`);
+  throw new ChassisError(
+    'E_RECORDS_DIR',
+    `${dir} is neither a session directory (session.json) nor a backtest run directory (run.json)`,
+  );
 }
 
 /** The journal of a session or run directory. */

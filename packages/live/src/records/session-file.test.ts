@@ -4,17 +4,32 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readSessionFile, writeSessionFile, type SessionFile } from './session-file.ts';
 import { sessionDirOf } from './session-paths.ts';
+import { instrumentToJson } from './engine-config-json.ts';
+import { BTC } from '../../../core/src/testing/fixtures.ts';
 
 function session(): SessionFile {
   return {
-    format: 'chassis-session-v1', sessionId: 's1', mode: 'paper', venue: 'binance-usdm',
-    config: { venue: 'binance-usdm', instruments: ['BTCUSDT'], strategy: { module: 'examples/strategies/market-maker.ts' } },
+    format: 'chassis-session-v1',
+    sessionId: 's1',
+    mode: 'paper',
+    venue: 'binance-usdm',
+    config: {
+      venue: 'binance-usdm',
+      instruments: ['BTCUSDT'],
+      strategy: { module: 'examples/strategies/market-maker.ts' },
+    },
     engine: {
-      instruments: [{ id: 'binance-usdm:BTCUSDT', venue: 'binance-usdm', symbol: 'BTCUSDT', contractType: 'linear', baseCurrency: 'BTC', quoteCurrency: 'USDT', priceDecimals: 1, sizeDecimals: 3, tickUnits: 1, lotUnits: 1, minNotionalUnits: '0', multiplier: 1, makerFeePpm: 200, takerFeePpm: 500 }],
-      triggers: { kinds: ['bbo'] }, risk: {}, executionControl: { rateBuckets: [] }, maxConsecutiveStrategyFailures: 3, recordIntentDenials: true, initialBalances: { USDT: '100000000000000' },
+      instruments: [instrumentToJson(BTC)],
+      triggers: { kinds: ['bbo'] },
+      risk: {},
+      executionControl: { rateBuckets: [] },
+      maxConsecutiveStrategyFailures: 3,
+      recordIntentDenials: true,
+      initialBalances: { USDT: '100000000000000' },
     },
     strategy: { module: 'examples/strategies/market-maker.ts', sha256: 'a'.repeat(64), params: { spreadTicks: 2 } },
-    codeVersion: 'abc123', createdAt: '2026-12-02T01:00:00.000Z',
+    codeVersion: 'abc123',
+    createdAt: '2026-12-02T01:00:00.000Z',
   };
 }
 
@@ -39,7 +54,9 @@ describe('session.json', () => {
 
   it('says which directory is not a session when session.json is missing', () => {
     const dir = mkdtempSync(join(tmpdir(), 'session-'));
-    expect(() => readSessionFile(dir)).toThrow(new RegExp(`session\\.json: cannot read it \\(ENOENT\\); is ${dir} a session directory\\?`));
+    expect(() => readSessionFile(dir)).toThrow(
+      new RegExp(`session\\.json: cannot read it \\(ENOENT\\); is ${dir} a session directory\\?`),
+    );
   });
 
   it('writes canonical JSON (sorted keys)', () => {

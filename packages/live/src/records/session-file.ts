@@ -49,7 +49,11 @@ export function parseSessionFile(data: unknown, where = 'session.json'): Session
 export function writeSessionFile(dir: string, session: SessionFile): void {
   const path = sessionPaths(dir).session;
   const valid = parseSessionFile(session, `session.json for ${dir}`);
-  if (existsSync(path)) throw new ChassisError('E_SESSION_EXISTS', `${path} already exists: session ${session.sessionId} is resumed, not created again`);
+  if (existsSync(path))
+    throw new ChassisError(
+      'E_SESSION_EXISTS',
+      `${path} already exists: session ${session.sessionId} is resumed, not created again`,
+    );
   mkdirSync(dir, { recursive: true });
   writeFileSync(`${path}.tmp`, canonicalJsonPretty(valid));
   renameSync(`${path}.tmp`, path);
@@ -61,7 +65,10 @@ export function readSessionFile(dir: string): SessionFile {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new ChassisError('E_SESSION_FILE', `${path}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); is ${dir} a session directory?`);
+    throw new ChassisError(
+      'E_SESSION_FILE',
+      `${path}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); is ${dir} a session directory?`,
+    );
   }
   let data: unknown;
   try {

@@ -14,7 +14,13 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createEngine, type Engine, type Event, type EventDraft } from '@chassis/core';
-import { canonicalJson, engineConfigOf, loadRecordedStrategy, readJournal, type ResolvedRun } from '@chassis/backtesting';
+import {
+  canonicalJson,
+  engineConfigOf,
+  loadRecordedStrategy,
+  readJournal,
+  type ResolvedRun,
+} from '@chassis/backtesting';
 import { CheckpointLog } from './checkpoint-log.ts';
 import { encodeEngineConfig } from './engine-config-json.ts';
 import { ExecutionRecords } from './execution-records.ts';
@@ -62,7 +68,11 @@ class FixtureSessionLoop {
 
   checkpoint(): void {
     if (this.seq === this.lastCheckpoint) return;
-    this.checkpoints.append({ seq: this.seq, stateHash: this.engine.stateHash(), streamDigest: this.journal.streamDigest() });
+    this.checkpoints.append({
+      seq: this.seq,
+      stateHash: this.engine.stateHash(),
+      streamDigest: this.journal.streamDigest(),
+    });
     this.lastCheckpoint = this.seq;
   }
 
@@ -99,19 +109,33 @@ export async function sessionFromRun(runDir: string, dir: string, o: SessionFrom
   const strategy = await loadRecordedStrategy(recorded, o.baseDirs, 'run');
   mkdirSync(dir, { recursive: true });
   writeSessionFile(dir, {
-    format: 'chassis-session-v1', sessionId: o.sessionId, mode: 'paper', venue: config.instruments[0]!.venue,
-    config: { fixture: 'session driven by the input events of a backtest run' }, engine: encodeEngineConfig(config), strategy: recorded,
-    codeVersion: run.codeVersion, createdAt: '2026-12-02T00:00:00.000Z',
+    format: 'chassis-session-v1',
+    sessionId: o.sessionId,
+    mode: 'paper',
+    venue: config.instruments[0]!.venue,
+    config: { fixture: 'session driven by the input events of a backtest run' },
+    engine: encodeEngineConfig(config),
+    strategy: recorded,
+    codeVersion: run.codeVersion,
+    createdAt: '2026-12-02T00:00:00.000Z',
   });
   const paths = sessionPaths(dir);
   const journal = WriteAheadJournal.create(paths.journal, { fsyncWindowMs: 60_000 });
   const checkpoints = CheckpointLog.create(paths.checkpoints);
   const records = new ExecutionRecords(dir, { fresh: true });
-  const loop = new FixtureSessionLoop(createEngine(config, strategy), journal, checkpoints, records, o.checkpointInterval ?? 1000);
-  const gaps = [...(o.feedGaps ?? [])].flatMap((g) => [
-    { atNs: g.fromNs, instrument: g.instrument, state: 'degraded' as const },
-    { atNs: g.toNs, instrument: g.instrument, state: 'restored' as const },
-  ]).sort((a, b) => (a.atNs < b.atNs ? -1 : a.atNs > b.atNs ? 1 : 0));
+  const loop = new FixtureSessionLoop(
+    createEngine(config, strategy),
+    journal,
+    checkpoints,
+    records,
+    o.checkpointInterval ?? 1000,
+  );
+  const gaps = [...(o.feedGaps ?? [])]
+    .flatMap((g) => [
+      { atNs: g.fromNs, instrument: g.instrument, state: 'degraded' as const },
+      { atNs: g.toNs, instrument: g.instrument, state: 'restored' as const },
+    ])
+    .sort((a, b) => (a.atNs < b.atNs ? -1 : a.atNs > b.atNs ? 1 : 0));
   let checked = 0;
   for (const e of readJournal(join(runDir, 'journal.bin'))) {
     const mine = loop.recomputed[checked];
@@ -120,13 +144,24 @@ export async function sessionFromRun(runDir: string, dir: string, o: SessionFrom
       checked++;
       continue;
     }
-    if (e.kind === 'request_sent' || mine) throw new Error(`E_FIXTURE_DIVERGED at run seq ${e.seq}: the run recorded ${canonicalJson(e)}, the session's core ${mine ? `decided ${canonicalJson(mine)}` : 'nothing'}`);
+    if (e.kind === 'request_sent' || mine)
+      throw new Error(
+        `E_FIXTURE_DIVERGED at run seq ${e.seq}: the run recorded ${canonicalJson(e)}, the session's core ${mine ? `decided ${canonicalJson(mine)}` : 'nothing'}`,
+      );
     while (gaps.length && gaps[0]!.atNs <= e.tsLocalNs) {
       const g = gaps.shift()!;
-      loop.append({ kind: 'feed_health', tsEventNs: g.atNs, tsLocalNs: g.atNs, instrument: g.instrument, state: g.state, reason: g.state === 'degraded' ? 'sequence gap' : 'resynced' });
+      loop.append({
+        kind: 'feed_health',
+        tsEventNs: g.atNs,
+        tsLocalNs: g.atNs,
+        instrument: g.instrument,
+        state: g.state,
+        reason: g.state === 'degraded' ? 'sequence gap' : 'resynced',
+      });
     }
     const { seq: _seq, ...draft } = e;
-    if ('requestSeq' in draft && draft.requestSeq >= 0) (draft as { requestSeq: number }).requestSeq = loop.requestSeqOf.get(draft.requestSeq) ?? -1;
+    if ('requestSeq' in draft && draft.requestSeq >= 0)
+      (draft as { requestSeq: number }).requestSeq = loop.requestSeqOf.get(draft.requestSeq) ?? -1;
     if (draft.kind === 'session') (draft as { sessionId: string }).sessionId = o.sessionId;
     loop.append(draft as EventDraft);
   }

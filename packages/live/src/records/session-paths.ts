@@ -10,7 +10,10 @@ const SESSION_ID = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
 
 export function sessionDirOf(dataRoot: string, sessionId: string): string {
   if (!SESSION_ID.test(sessionId)) {
-    throw new ChassisError('E_SESSION_ID', `session id "${sessionId}" must be 1–128 letters, digits, ".", "_" or "-", not starting with "."`);
+    throw new ChassisError(
+      'E_SESSION_ID',
+      `session id "${sessionId}" must be 1–128 letters, digits, ".", "_" or "-", not starting with "."`,
+    );
   }
   return join(dataRoot, 'execution-records', sessionId);
 }
@@ -52,7 +55,11 @@ export function sessionPaths(dir: string): SessionPaths {
 
 /** Configuration versions are file names: the same rule as session ids. */
 export function configVersionPath(dir: string, version: string): string {
-  if (!SESSION_ID.test(version)) throw new ChassisError('E_CONFIG_VERSION', `configuration version "${version}" must be 1–128 letters, digits, ".", "_" or "-", not starting with "."`);
+  if (!SESSION_ID.test(version))
+    throw new ChassisError(
+      'E_CONFIG_VERSION',
+      `configuration version "${version}" must be 1–128 letters, digits, ".", "_" or "-", not starting with "."`,
+    );
   return join(dir, 'config', `${version}.json`);
 }
 

@@ -32,8 +32,14 @@ function rewriteJournal(dir: string, change: (events: Event[]) => void): void {
 beforeAll(async () => {
   const root = await importedDataRoot({ lines: 20_000 });
   const r = await runBacktest({
-    definition: { data: { venue: 'binance-usdm', instrument: 'BTCUSDT' }, strategy: { module: 'examples/strategies/market-maker.ts', params: { spreadTicks: 2, qty: 1 } }, seed: 1 },
-    baseDir: REPO_ROOT, dataRoot: root, codeVersion: 'test',
+    definition: {
+      data: { venue: 'binance-usdm', instrument: 'BTCUSDT' },
+      strategy: { module: 'examples/strategies/market-maker.ts', params: { spreadTicks: 2, qty: 1 } },
+      seed: 1,
+    },
+    baseDir: REPO_ROOT,
+    dataRoot: root,
+    codeVersion: 'test',
   });
   runDir = r.outDir;
   sessionDir = await freshSession();
@@ -84,12 +90,30 @@ describe('replay of a session directory', () => {
     expect(r.divergence).toMatchObject({ seq: checkpoint.seq, what: 'state hash' });
   });
 
+  it("says the journal ends inside a step when the session stopped before recording the step's requests", async () => {
+    const dir = await freshSession();
+    let cutAt = 0;
+    rewriteJournal(dir, (events) => {
+      const idx = events.findIndex((e) => e.kind === 'request_sent');
+      cutAt = events[idx]!.seq;
+      events.splice(idx);
+    });
+    const r = await replaySession(dir, BASE);
+    expect(r.divergence).toMatchObject({
+      seq: cutAt,
+      what: 'request_sent',
+      got: 'end of journal (the recorder stopped inside this step)',
+    });
+  });
+
   it('refuses a strategy module that changed since the session', async () => {
     const dir = await freshSession();
     const session = JSON.parse(readFileSync(join(dir, 'session.json'), 'utf8')) as { strategy: { sha256: string } };
     session.strategy.sha256 = 'b'.repeat(64);
     writeFileSync(join(dir, 'session.json'), JSON.stringify(session));
-    await expect(replaySession(dir, BASE)).rejects.toThrow(/strategy examples\/strategies\/market-maker\.ts changed since the session \(sha256 [0-9a-f]{12}…, session used bbbbbbbbbbbb…\)/);
+    await expect(replaySession(dir, BASE)).rejects.toThrow(
+      /strategy examples\/strategies\/market-maker\.ts changed since the session \(sha256 [0-9a-f]{12}…, session used bbbbbbbbbbbb…\)/,
+    );
   });
 
   it('names the file and the block of a torn journal', async () => {

@@ -13,11 +13,15 @@ describe('configuration versions', () => {
     writeConfigVersion(dir, 'v2', { risk: { maxOpenOrders: 4 }, limit: 10n });
     expect(readConfigVersion(dir, 'v2')).toEqual({ limit: '10', risk: { maxOpenOrders: 4 } });
     expect(() => writeConfigVersion(dir, 'v2', { risk: { maxOpenOrders: 4 }, limit: 10n })).not.toThrow();
-    expect(() => writeConfigVersion(dir, 'v2', { risk: { maxOpenOrders: 5 } })).toThrow(expect.objectContaining({ code: 'E_CONFIG_VERSION_EXISTS' }));
+    expect(() => writeConfigVersion(dir, 'v2', { risk: { maxOpenOrders: 5 } })).toThrow(
+      expect.objectContaining({ code: 'E_CONFIG_VERSION_EXISTS' }),
+    );
   });
 
   it('refuses a version that is not a safe file name', () => {
-    expect(() => writeConfigVersion(mkdtempSync(join(tmpdir(), 'session-')), '../v3', {})).toThrow(expect.objectContaining({ code: 'E_CONFIG_VERSION' }));
+    expect(() => writeConfigVersion(mkdtempSync(join(tmpdir(), 'session-')), '../v3', {})).toThrow(
+      expect.objectContaining({ code: 'E_CONFIG_VERSION' }),
+    );
   });
 });
 
@@ -25,8 +29,13 @@ describe('reconciliation reports', () => {
   it('are numbered from 1 in the order they are written', () => {
     const dir = mkdtempSync(join(tmpdir(), 'session-'));
     expect(writeReconciliationReport(dir, { outcome: 'matched' })).toBe(join(dir, 'reconciliation-1.json'));
-    expect(writeReconciliationReport(dir, { outcome: 'mismatch', qtyUnits: 5n })).toBe(join(dir, 'reconciliation-2.json'));
-    expect(JSON.parse(readFileSync(join(dir, 'reconciliation-2.json'), 'utf8'))).toEqual({ outcome: 'mismatch', qtyUnits: '5' });
+    expect(writeReconciliationReport(dir, { outcome: 'mismatch', qtyUnits: 5n })).toBe(
+      join(dir, 'reconciliation-2.json'),
+    );
+    expect(JSON.parse(readFileSync(join(dir, 'reconciliation-2.json'), 'utf8'))).toEqual({
+      outcome: 'mismatch',
+      qtyUnits: '5',
+    });
   });
 });
 

@@ -24,7 +24,10 @@ export function writeConfigVersion(dir: string, version: string, config: unknown
   const text = canonicalJsonPretty(config);
   if (existsSync(path)) {
     if (readFileSync(path, 'utf8') === text) return path;
-    throw new ChassisError('E_CONFIG_VERSION_EXISTS', `${path} already holds a different configuration: a new configuration needs a new version`);
+    throw new ChassisError(
+      'E_CONFIG_VERSION_EXISTS',
+      `${path} already holds a different configuration: a new configuration needs a new version`,
+    );
   }
   writeOnce(path, text);
   return path;

@@ -19,10 +19,47 @@ export function eventAt(seq: number, bigBook: boolean): Event {
       prices[i] = i < count / 2 ? 9_000_000 - i * 10 : 9_000_010 + (i - count / 2) * 10;
       sizes[i] = ((seq * 31 + i * 7) % 997) + 1;
     }
-    return { kind: 'book_delta', seq, tsEventNs: t, tsLocalNs: t + 9n, instrument: 'binance-usdm:BTCUSDT', updateId: BigInt(seq), isSnapshot: true, offset: 0, count, sides, prices, sizes };
+    return {
+      kind: 'book_delta',
+      seq,
+      tsEventNs: t,
+      tsLocalNs: t + 9n,
+      instrument: 'binance-usdm:BTCUSDT',
+      updateId: BigInt(seq),
+      isSnapshot: true,
+      offset: 0,
+      count,
+      sides,
+      prices,
+      sizes,
+    };
   }
-  if (seq % 2 === 0) return { kind: 'trade', seq, tsEventNs: t, tsLocalNs: t + 9n, instrument: 'binance-usdm:BTCUSDT', tradeId: `${seq}`, priceUnits: 9_000_000 + (seq % 50), qtyUnits: (seq % 13) + 1, aggressor: seq % 4 ? 'buy' : 'sell' };
-  return { kind: 'order_filled', seq, tsEventNs: t, tsLocalNs: t + 9n, orderId: seq, requestSeq: -1, fillId: `f${seq}`, priceUnits: 9_000_000, qtyUnits: 1, liquidity: 'maker', feeUnits: -2n, final: true };
+  if (seq % 2 === 0)
+    return {
+      kind: 'trade',
+      seq,
+      tsEventNs: t,
+      tsLocalNs: t + 9n,
+      instrument: 'binance-usdm:BTCUSDT',
+      tradeId: `${seq}`,
+      priceUnits: 9_000_000 + (seq % 50),
+      qtyUnits: (seq % 13) + 1,
+      aggressor: seq % 4 ? 'buy' : 'sell',
+    };
+  return {
+    kind: 'order_filled',
+    seq,
+    tsEventNs: t,
+    tsLocalNs: t + 9n,
+    orderId: seq,
+    requestSeq: -1,
+    fillId: `f${seq}`,
+    priceUnits: 9_000_000,
+    qtyUnits: 1,
+    liquidity: 'maker',
+    feeUnits: -2n,
+    final: true,
+  };
 }
 
 /** Block `k` starting at `firstSeq`. */

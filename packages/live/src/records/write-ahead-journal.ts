@@ -46,7 +46,10 @@ export class WriteAheadJournal {
    * Reopens the journal of a session that stopped (or was killed): every event of its complete
    * blocks, and what was cut off its end (`recovered.cut`, null when nothing was torn).
    */
-  static recover(path: string, options: WriteAheadJournalOptions = {}): { journal: WriteAheadJournal; recovered: RecoveredJournal } {
+  static recover(
+    path: string,
+    options: WriteAheadJournalOptions = {},
+  ): { journal: WriteAheadJournal; recovered: RecoveredJournal } {
     const { appender, recovered } = JournalAppender.recover(path);
     return { journal: new WriteAheadJournal(appender, options), recovered };
   }

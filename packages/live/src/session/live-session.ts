@@ -20,6 +20,7 @@
 import { createHash } from 'node:crypto';
 import {
   ChassisError,
+  encodeConfigChange,
   type ControlSchedulingObligation,
   type Engine,
   type Event,
@@ -53,6 +54,7 @@ import { parseLiveConfigText, type LiveConfig } from '../live-config.ts';
 import { canonicalJson } from '@chassis/backtesting';
 import { ObligationTimers } from './obligation-timers.ts';
 import { answersFromVenue, lostDisposition } from './uncertain-outcome.ts';
+import { engineConfigOfLive } from './engine-definition.ts';
 
 export interface SessionLog {
   info(obj: object, msg: string): void;
@@ -512,7 +514,11 @@ export class LiveSession implements SessionControl, MarketInputSink {
       throw new Error(`the new configuration's venue ${config.venue} is not the session's (${this.p.config.venue})`);
     const version = createHash('sha256').update(canonicalJson(config)).digest('hex').slice(0, 16);
     writeConfigVersion(this.p.dir, version, config);
-    await this.submit({ kind: 'config_version', tsEventNs: 0n, tsLocalNs: 0n, version });
+    // The event carries the new risk limits and rate buckets (core config-change.ts), so replay applies them at the same position.
+    const engineConfig = engineConfigOfLive(config, this.p.engine.view.instruments, version);
+    const { rules: _rules, ...risk } = engineConfig.risk;
+    const change = encodeConfigChange({ risk, rateBuckets: engineConfig.executionControl.rateBuckets });
+    await this.submit({ kind: 'config_version', tsEventNs: 0n, tsLocalNs: 0n, version, config: change });
     return { version };
   }
 

@@ -147,6 +147,30 @@ describe('Binance USD-M adapter on the emulator', () => {
         .map((x) => x.kind)
         .filter((k) => k !== 'order_filled'),
     ).toEqual(['order_accepted']);
+    const state = await a.fetchAccountState();
+    expect(state.positions).toEqual([{ instrument: BTCUSDT.id, qtyUnits: 2 }]);
+    expect(a.account.positions()).toEqual([{ instrument: BTCUSDT.id, qtyUnits: 2 }]);
+    const fills = await a.recentFills(0n, BTCUSDT.id);
+    expect(fills.map((f) => [f.orderId, f.fillId])).toEqual(bookedTrades(e, 1).map((t) => [1, t.fillId]));
+  });
+
+  it('cancel-all cancels every open order of the instrument; each cancellation reaches the session once', async () => {
+    const { e, a } = await connect();
+    const { bidUnits } = await quotes(e);
+    const price = bidUnits - (bidUnits % 10) - 50_000;
+    a.submit(requestSent({ seq: 3, request: 'new', orderId: 31, priceUnits: price, qtyUnits: 2 }));
+    a.submit(requestSent({ seq: 4, request: 'new', orderId: 32, priceUnits: price - 10, qtyUnits: 2 }));
+    await waitFor('both accepted', () => of(31).length === 1 && of(32).length === 1);
+    await a.cancelAll(BTCUSDT.id);
+    await waitFor('both cancelled', () => of(31).length === 2 && of(32).length === 2);
+    await new Promise((r) => setTimeout(r, 200));
+    expect([...of(31), ...of(32)].map((x) => x.kind)).toEqual([
+      'order_accepted',
+      'order_cancelled',
+      'order_accepted',
+      'order_cancelled',
+    ]);
+    expect((await a.fetchAccountState()).openOrders).toEqual([]);
   });
 
   it('a resting limit is modified (PUT) and cancelled, each answer carrying the seq of its request', async () => {
@@ -198,7 +222,7 @@ describe('drills on the emulator', () => {
     // The emulator's own order count: this second order is its second POST, so the first was not sent again.
     a.submit(requestSent({ seq: 4, request: 'new', orderId: 5, priceUnits: price, qtyUnits: 2 }));
     await waitFor('second accepted', () => of(5).length === 1);
-    expect(a.headroom().find((h) => h.limiter === 'ORDER-COUNT-10S')).toMatchObject({ used: 2 });
+    expect(a.headroom().find((h) => h.limiter === 'ORDERS_10S')).toMatchObject({ used: 2 });
     expect(e.account.orders.size).toBe(2);
   });
 
@@ -229,6 +253,38 @@ describe('drills on the emulator', () => {
     await waitFor('cancelled by query', () => of(7).length === 2);
     expect(of(7)[1]).toMatchObject({ kind: 'order_cancelled', requestSeq: 5 });
     expect(a.stats.cancelsSent).toBe(1);
+  });
+
+  it('503 unknown status on a modify the emulator applied: the query shows the new price and quantity, order_replaced answers it', async () => {
+    const { e, a } = await connect();
+    const { bidUnits } = await quotes(e);
+    const price = bidUnits - (bidUnits % 10) - 50_000;
+    a.submit(requestSent({ seq: 3, request: 'new', orderId: 15, priceUnits: price, qtyUnits: 2 }));
+    await waitFor('accepted', () => of(15).length === 1);
+    e.faults.pauseUserStream(3000);
+    e.faults.unknownStatusNextOrder();
+    a.submit(requestSent({ seq: 7, request: 'replace', orderId: 15, priceUnits: price - 20, qtyUnits: 3 }));
+    await waitFor('replaced by query', () => of(15).length === 2);
+    expect(of(15)[1]).toMatchObject({ kind: 'order_replaced', priceUnits: price - 20, qtyUnits: 3, requestSeq: 7 });
+    expect(a.stats.replacesSent).toBe(1);
+  });
+
+  it('503 unknown status on a modify the emulator did not apply: the query shows the old price, the replace is rejected as not applied', async () => {
+    const { e, a } = await connect();
+    const { bidUnits } = await quotes(e);
+    const price = bidUnits - (bidUnits % 10) - 50_000;
+    a.submit(requestSent({ seq: 3, request: 'new', orderId: 16, priceUnits: price, qtyUnits: 2 }));
+    await waitFor('accepted', () => of(16).length === 1);
+    e.faults.unknownStatusNextOrder({ acted: false });
+    a.submit(requestSent({ seq: 7, request: 'replace', orderId: 16, priceUnits: price - 20, qtyUnits: 3 }));
+    await waitFor('replace answered by query', () => of(16).length === 2);
+    expect(of(16)[1]).toMatchObject({
+      kind: 'cancel_replace_rejected',
+      request: 'replace',
+      requestSeq: 7,
+      reason: expect.stringContaining('not applied'),
+    });
+    expect(e.account.byClientId(cid(16))).toMatchObject({ priceUnits: price, qtyUnits: 2 });
   });
 
   it('a fill during a user-stream outage is found once after the reconnect, as the emulator booked it', async () => {
@@ -294,7 +350,7 @@ describe('drills on the emulator', () => {
     a.submit(requestSent({ seq: 5, request: 'cancel', orderId: 10 }));
     await waitFor('429 reported', () => notices.length > 0);
     expect(notices[0]).toMatchObject({ status: 429, path: '/fapi/v1/order' });
-    expect(a.headroom().find((h) => h.limiter === 'USED-WEIGHT-1M')).toMatchObject({ headroom: 0 });
+    expect(a.headroom().find((h) => h.limiter === 'REQUEST_WEIGHT_1M')).toMatchObject({ headroom: 0 });
     await waitFor('cancelled after the back-off', () => of(10).length === 2, 5000);
     expect(of(10)[1]).toMatchObject({ kind: 'order_cancelled', requestSeq: 5 });
     expect(notices.every((n) => n.status === 429)).toBe(true);
@@ -319,6 +375,6 @@ describe('drills on the emulator', () => {
     expect(rejected).toEqual([
       expect.objectContaining({ reason: expect.stringContaining('-1015'), requestSeq: rejected[0]!.requestSeq }),
     ]);
-    expect(a.headroom().find((h) => h.limiter === 'ORDER-COUNT-10S')).toMatchObject({ limit: 3, headroom: 0 });
+    expect(a.headroom().find((h) => h.limiter === 'ORDERS_10S')).toMatchObject({ limit: 3, headroom: 0 });
   });
 });

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { VenueAnswer } from '@chassis/venues';
 import type { VenueLinkEvent } from '../../contracts.ts';
 import { clientOrderIds } from '../../client-order-id.ts';
-import { createBinanceUsdmAdapter, type BinanceUsdmAdapter } from './adapter.ts';
+import { createBinanceUsdmAdapter, type BinanceUsdmAdapter, type BinanceUsdmAdapterOptions } from './adapter.ts';
 import type { RateLimitNotice } from './rest-client.ts';
 import { BinanceCredentials, LOG_REDACT_PATHS } from './signing.ts';
 import { BTCUSDT, requestSent } from './test-fixtures.ts';
@@ -35,6 +35,27 @@ async function waitFor(what: string, predicate: () => boolean, timeoutMs = 5000)
   }
 }
 
+/** Options pointing an adapter of this session at the test venue. */
+function onTestVenue(): BinanceUsdmAdapterOptions {
+  return {
+    sessionId: SESSION,
+    instruments: [BTCUSDT],
+    restBaseUrl: venue.restUrl,
+    wsBaseUrl: venue.wsUrl,
+    credentials: new BinanceCredentials(TEST_KEY, TEST_SECRET),
+  };
+}
+
+/** Stops the adapter and starts a new one of the same session (a process restart); its answers are collected apart. */
+async function restartAdapter(): Promise<VenueAnswer[]> {
+  await adapter.stop();
+  adapter = createBinanceUsdmAdapter(onTestVenue());
+  const after: VenueAnswer[] = [];
+  adapter.onAnswer((a) => after.push(a));
+  await adapter.start();
+  return after;
+}
+
 const of = (orderId: number): VenueAnswer[] => answers.filter((a) => a.orderId === orderId);
 const kindsOf = (orderId: number): string[] => of(orderId).map((a) => a.kind);
 
@@ -47,11 +68,7 @@ beforeEach(async () => {
   logLines = [];
   const log = pino({ redact: [...LOG_REDACT_PATHS] }, { write: (l: string) => logLines.push(l) });
   adapter = createBinanceUsdmAdapter({
-    sessionId: SESSION,
-    instruments: [BTCUSDT],
-    restBaseUrl: venue.restUrl,
-    wsBaseUrl: venue.wsUrl,
-    credentials: new BinanceCredentials(TEST_KEY, TEST_SECRET),
+    ...onTestVenue(),
     requestTimeoutMs: 2000,
     resolveDelaysMs: [50, 100, 200, 400],
     reconnectBackoff: { baseMs: 20, maxMs: 100 },
@@ -85,6 +102,20 @@ describe('Binance USD-M adapter', () => {
     ]);
     expect(links).toEqual([{ type: 'connected', reason: 'start' }]);
     expect(venue.listenKeysCreated).toBe(1);
+  });
+
+  it('without credentials given, reads them from the environment and refuses without them', () => {
+    const saved = { key: process.env.CHASSIS_BINANCE_API_KEY, secret: process.env.CHASSIS_BINANCE_API_SECRET };
+    delete process.env.CHASSIS_BINANCE_API_KEY;
+    delete process.env.CHASSIS_BINANCE_API_SECRET;
+    try {
+      expect(() => createBinanceUsdmAdapter({ sessionId: SESSION, instruments: [BTCUSDT] })).toThrow(
+        expect.objectContaining({ code: 'E_CREDENTIALS_MISSING' }),
+      );
+    } finally {
+      if (saved.key !== undefined) process.env.CHASSIS_BINANCE_API_KEY = saved.key;
+      if (saved.secret !== undefined) process.env.CHASSIS_BINANCE_API_SECRET = saved.secret;
+    }
   });
 
   it('refuses to start when a configured instrument disagrees with exchangeInfo', async () => {
@@ -121,8 +152,9 @@ describe('Binance USD-M adapter', () => {
       timeInForce: 'GTC',
       side: 'BUY',
     });
-    expect(adapter.headroom().find((h) => h.limiter === 'ORDER-COUNT-10S')).toEqual({
-      limiter: 'ORDER-COUNT-10S',
+    expect(adapter.headroom().find((h) => h.limiter === 'ORDERS_10S')).toEqual({
+      limiter: 'ORDERS_10S',
+      header: 'X-MBX-ORDER-COUNT-10S',
       limit: 300,
       used: 1,
       headroom: 299,
@@ -291,6 +323,22 @@ describe('drills', () => {
     expect(links.at(-1)).toEqual({ type: 'stream-rotated', reason: 'listenKeyExpired' });
   });
 
+  it('the listen key is kept alive, and a keep-alive the venue refuses (-1125) rotates the stream', async () => {
+    await adapter.stop();
+    links = [];
+    adapter = createBinanceUsdmAdapter({
+      ...onTestVenue(),
+      keepAliveMs: 100,
+      reconnectBackoff: { baseMs: 20, maxMs: 100 },
+    });
+    adapter.onLink((l) => links.push(l));
+    await adapter.start();
+    await waitFor('keep-alives', () => venue.keepAlives >= 2);
+    venue.forgetListenKey();
+    await waitFor('rotated', () => links.some((l) => l.type === 'stream-rotated'));
+    expect(links.at(-1)).toEqual({ type: 'stream-rotated', reason: 'keep-alive refused: listen key does not exist' });
+  });
+
   it('rate-limit exhaustion: a 429 refuses the order, the back-off keeps news at home, a cancel waits and then goes out; headroom is reported', async () => {
     adapter.submit(requestSent({ seq: 5, request: 'new', orderId: 9 }));
     await waitFor('accepted', () => of(9).length === 1);
@@ -304,7 +352,10 @@ describe('drills', () => {
       requestSeq: 6,
     });
     expect(notices).toEqual([expect.objectContaining({ status: 429, retryAfterMs: 1000, path: '/fapi/v1/order' })]);
-    expect(adapter.headroom().find((h) => h.limiter === 'USED-WEIGHT-1M')).toMatchObject({ used: 2400, headroom: 0 });
+    expect(adapter.headroom().find((h) => h.limiter === 'REQUEST_WEIGHT_1M')).toMatchObject({
+      used: 2400,
+      headroom: 0,
+    });
     const postsBefore = venue.count('POST');
     adapter.submit(requestSent({ seq: 7, request: 'new', orderId: 11 }));
     await waitFor('refused at home', () => of(11).length === 1);
@@ -327,6 +378,39 @@ describe('drills', () => {
     await waitFor('accepted', () => of(12).length === 1);
     expect(Math.abs(adapter.rest.offsetMs)).toBeLessThan(1000);
     expect(venue.orders.size).toBe(1);
+  });
+
+  it('a restarted adapter of the same session passes on the fills of orders its predecessor placed', async () => {
+    adapter.submit(requestSent({ seq: 5, request: 'new', orderId: 15 }));
+    await waitFor('accepted', () => of(15).length === 1);
+    const after = await restartAdapter();
+    const t = venue.fill(cid(15), '0.01');
+    await waitFor('fill on the new adapter', () => after.length === 1);
+    expect(after).toEqual([
+      expect.objectContaining({
+        kind: 'order_filled',
+        orderId: 15,
+        fillId: String(t.id),
+        qtyUnits: 10,
+        final: true,
+        requestSeq: -1,
+      }),
+    ]);
+  });
+
+  it('a restarted adapter cancels an order its predecessor placed and saw partly filled: the cancel is answered, the fill not lost', async () => {
+    adapter.submit(requestSent({ seq: 5, request: 'new', orderId: 16 }));
+    await waitFor('accepted', () => of(16).length === 1);
+    const t = venue.fill(cid(16), '0.003');
+    await waitFor('fill', () => of(16).length === 2);
+    const after = await restartAdapter();
+    adapter.submit(requestSent({ seq: 40, request: 'cancel', orderId: 16, priceUnits: 0, qtyUnits: 0 }));
+    await waitFor('cancel answered', () => after.some((a) => a.kind === 'order_cancelled'), 3000);
+    // The predecessor's fill may come again (the core counts a repeated fill id once); it is never final here.
+    expect(after.filter((a) => a.kind === 'order_filled')).toEqual(
+      after.filter((a) => a.kind === 'order_filled' && a.fillId === String(t.id) && !a.final),
+    );
+    expect(after.at(-1)).toMatchObject({ kind: 'order_cancelled', requestSeq: 40 });
   });
 
   it('account state: open orders of ours decoded to order ids, positions and balances', async () => {

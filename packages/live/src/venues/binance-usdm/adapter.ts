@@ -59,7 +59,9 @@ import { OrderTracker } from './order-tracker.ts';
 import { BinanceRestClient, type Logger, type RateLimitNotice, type RestOutcome } from './rest-client.ts';
 import { credentialsFromEnv, type BinanceCredentials } from './signing.ts';
 import { UserStream, type StreamOpenKind } from './user-stream.ts';
+import { StreamedAccount } from './streamed-account.ts';
 import {
+  accountUpdateSchema,
   balanceSchema,
   orderTradeUpdateSchema,
   positionRiskSchema,
@@ -111,8 +113,10 @@ export interface BinanceUsdmAdapterOptions {
 
 /** One venue limiter's use as the last answer's headers state it. */
 export interface RateLimitHeadroom {
-  /** `USED-WEIGHT-1M`, `ORDER-COUNT-10S`, … */
+  /** `REQUEST_WEIGHT_1M`, `ORDERS_10S`, `ORDERS_1M` (the `bucket` label of chassis_live_rate_limit_headroom_ratio). */
   readonly limiter: string;
+  /** The response header it is read from: `X-MBX-USED-WEIGHT-1M`, `X-MBX-ORDER-COUNT-10S`, … */
+  readonly header: string;
   readonly limit: number;
   readonly used: number;
   readonly headroom: number;
@@ -134,6 +138,8 @@ export class BinanceUsdmAdapter implements LiveVenueAdapter {
   private readonly clientIdByVenueId = new Map<string, string>();
   /** Latest venue time of a fill seen per symbol, ms: where the repair's userTrades query starts. */
   private readonly lastFillMs = new Map<string, number>();
+  /** Positions and balances as the stream's ACCOUNT_UPDATE events last stated them (no execution events: see streamed-account.ts). */
+  readonly account = new StreamedAccount();
   private answerSinks: ((a: VenueAnswer) => void)[] = [];
   private linkListeners: ((e: VenueLinkEvent) => void)[] = [];
   private rateLimitListeners: ((n: RateLimitNotice) => void)[] = [];
@@ -259,11 +265,24 @@ export class BinanceUsdmAdapter implements LiveVenueAdapter {
   /** Each published limiter against the use the venue's last `X-MBX-*` headers reported. */
   headroom(): RateLimitHeadroom[] {
     return this.rateLimits.flatMap((l) => {
-      const kind = l.rateLimitType === 'REQUEST_WEIGHT' ? 'USED-WEIGHT' : isOrderLimiter(l) ? 'ORDER-COUNT' : null;
+      const kind =
+        l.rateLimitType === 'REQUEST_WEIGHT'
+          ? ['REQUEST_WEIGHT', 'USED-WEIGHT']
+          : isOrderLimiter(l)
+            ? ['ORDERS', 'ORDER-COUNT']
+            : null;
       if (kind === null) return [];
-      const limiter = `${kind}-${l.intervalNum}${l.interval[0]}`;
-      const used = this.rest.used.get(limiter) ?? 0;
-      return [{ limiter, limit: l.limit, used, headroom: Math.max(0, l.limit - used) }];
+      const suffix = `${l.intervalNum}${l.interval[0]}`;
+      const used = this.rest.used.get(`${kind[1]}-${suffix}`) ?? 0;
+      return [
+        {
+          limiter: `${kind[0]}_${suffix}`,
+          header: `X-MBX-${kind[1]}-${suffix}`,
+          limit: l.limit,
+          used,
+          headroom: Math.max(0, l.limit - used),
+        },
+      ];
     });
   }
 
@@ -441,7 +460,12 @@ export class BinanceUsdmAdapter implements LiveVenueAdapter {
 
   private onStreamMessage(message: unknown): void {
     const e = (message as { e?: unknown }).e;
-    if (e !== 'ORDER_TRADE_UPDATE') return; // ACCOUNT_UPDATE: positions and balances are read by fetchAccountState
+    if (e === 'ACCOUNT_UPDATE') {
+      const account = accountUpdateSchema.safeParse(message);
+      if (account.success) this.account.apply(account.data, this.bySymbol);
+      return;
+    }
+    if (e !== 'ORDER_TRADE_UPDATE') return;
     const parsed = orderTradeUpdateSchema.safeParse(message);
     if (!parsed.success) {
       this.opts.log?.warn(

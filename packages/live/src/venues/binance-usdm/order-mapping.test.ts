@@ -148,6 +148,7 @@ describe('documented venue messages to observations', () => {
       liquidity: 'maker',
       feeUnits: 143n,
       tsMs: 1568879465650,
+      orderQtyUnits: 1,
     });
   });
 

@@ -134,6 +134,7 @@ export function tradeFromUpdate(u: OrderTradeUpdate, inst: Instrument): TradeObs
       qtyUnits,
     ),
     tsMs: o.T,
+    orderQtyUnits: parseDecimalUnits(o.q, inst.sizeDecimals),
   };
 }
 

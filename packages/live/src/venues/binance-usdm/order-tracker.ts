@@ -44,6 +44,8 @@ export interface TradeObservation {
   readonly liquidity: Liquidity;
   readonly feeUnits: bigint;
   readonly tsMs: number;
+  /** The order's quantity as the message carrying the fill states it (stream `q`), when it does. */
+  readonly orderQtyUnits?: number;
 }
 
 interface Inflight {
@@ -65,6 +67,8 @@ export interface TrackedOrder {
   terminal: boolean;
   priceUnits: number;
   qtyUnits: number;
+  /** False for an order this process first met through a replace or cancel: its quantity comes from the venue's next word on it. */
+  qtyKnown: boolean;
   /** Sum of the fills passed on. */
   filledQtyUnits: number;
   readonly fillIds: Set<string>;
@@ -119,7 +123,8 @@ export class OrderTracker {
         accepted: request.request !== 'new',
         terminal: false,
         priceUnits: request.priceUnits,
-        qtyUnits: request.qtyUnits,
+        qtyUnits: request.request === 'new' ? request.qtyUnits : Number.MAX_SAFE_INTEGER,
+        qtyKnown: request.request === 'new',
         filledQtyUnits: 0,
         fillIds: new Set(),
         lastFillMs: 0,
@@ -162,6 +167,7 @@ export class OrderTracker {
       terminal: false,
       priceUnits: snapshot.priceUnits,
       qtyUnits: snapshot.qtyUnits,
+      qtyKnown: true,
       filledQtyUnits: filledBeforeUnits,
       fillIds: new Set(),
       lastFillMs: 0,
@@ -187,6 +193,10 @@ export class OrderTracker {
       return;
     }
     this.accept(order, s.tsMs);
+    if (!order.qtyKnown) {
+      order.qtyUnits = s.qtyUnits;
+      order.qtyKnown = true;
+    }
     const inflight = order.inflight;
     if (inflight?.request === 'replace' && s.priceUnits === inflight.priceUnits && s.qtyUnits === inflight.qtyUnits) {
       order.priceUnits = s.priceUnits;
@@ -226,7 +236,11 @@ export class OrderTracker {
     order.fillIds.add(t.tradeId);
     order.filledQtyUnits += t.qtyUnits;
     order.lastFillMs = Math.max(order.lastFillMs, t.tsMs);
-    const final = order.filledQtyUnits >= order.qtyUnits;
+    if (t.orderQtyUnits !== undefined) {
+      order.qtyUnits = t.orderQtyUnits;
+      order.qtyKnown = true;
+    }
+    const final = order.qtyKnown && order.filledQtyUnits >= order.qtyUnits;
     this.push(
       order,
       {

@@ -112,6 +112,11 @@ export class TestVenue {
     for (const s of this.sockets) s.terminate();
   }
 
+  /** Invalidates the key without telling the client (its expiry event lost). */
+  forgetListenKey(): void {
+    this.keyExpired = true;
+  }
+
   /** Sends listenKeyExpired and invalidates the key. */
   expireListenKey(): void {
     this.push({ e: 'listenKeyExpired', E: Date.now(), listenKey: this.listenKey });

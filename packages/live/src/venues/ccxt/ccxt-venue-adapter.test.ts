@@ -166,6 +166,43 @@ describe('ccxt adapter against the Binance USD-M emulator', () => {
     expect(await venueOpenOrders(e)).toEqual([]);
   });
 
+  it('answers the fills a cancelled order had before its cancel answer, so no fill reaches the engine after the order ended', async () => {
+    // The replay fills whole orders at once, so the partial fill is staged: the venue's cancel
+    // answer says 0.002 of 0.005 were filled, and its trade list holds that fill.
+    emulator = await steppedEmulator();
+    under = await ccxtAdapterOn(emulator, { pollIntervalMs: 60_000 }); // no poll runs during the test
+    const u = under;
+    const { bid } = await bestQuotesUnits(emulator);
+    u.adapter.submit(requestSent({ request: 'new', orderId: 9, priceUnits: bid - 50_000, qtyUnits: 5 }));
+    await eventually(() => u.answers.length === 1, 'the acknowledgement');
+    const venueOrderId = (u.answers[0] as { venueOrderId: string }).venueOrderId;
+    const exchange = u.adapter.exchange as unknown as Record<string, unknown>;
+    const cancelOrder = exchange['cancelOrder'] as (id: string, symbol: string) => Promise<Record<string, unknown>>;
+    exchange['cancelOrder'] = async (id: string, symbol: string) => ({
+      ...(await cancelOrder.call(u.adapter.exchange, id, symbol)),
+      filled: 0.002,
+    });
+    const partialFill = {
+      id: 'T1',
+      order: venueOrderId,
+      price: (bid - 50_000) / 100,
+      amount: 0.002,
+      takerOrMaker: 'maker',
+      fee: { cost: 0.0246, currency: 'USDT' },
+      timestamp: Date.now(),
+    };
+    exchange['fetchMyTrades'] = () => Promise.resolve([partialFill]);
+    const cancel = requestSent({ request: 'cancel', orderId: 9 });
+    u.adapter.submit(cancel);
+    await eventually(() => u.answers.some((a) => a.kind === 'order_cancelled'), 'the cancel answer');
+    expect(u.answers.map((a) => [a.kind, a.requestSeq])).toEqual([
+      ['order_accepted', u.answers[0]!.requestSeq],
+      ['order_filled', -1],
+      ['order_cancelled', cancel.seq],
+    ]);
+    expect(u.answers[1]).toMatchObject({ fillId: 'T1', qtyUnits: 2, final: false });
+  });
+
   it('fetches the account as reconciliation needs it: open orders decoded to core order ids, the wallet balance, venue time', async () => {
     const { emulator: e, under: u } = await start();
     const { bid } = await bestQuotesUnits(e);

@@ -9,7 +9,7 @@
  *   session's instruments matched to ccxt symbols by venue symbol (market id), then polling starts.
  * - submit: new → createOrder with the deterministic client order id; replace → editOrder;
  *   cancel → cancelOrder. A venue refusal is an answer (rejected / cancel_replace_rejected). An
- *   uncertain outcome (timeout, dropped connection, 503 "unknown status": ccxt NetworkError other
+ *   uncertain outcome (timeout, dropped connection, 503 "unknown status": ccxt OperationFailed other
  *   than a rate-limit refusal) is resolved by fetching the order by client id — never by sending
  *   again (uncertain-outcome.ts).
  * - execution answers come from polling (execution-poller.ts), not from ccxt.pro's watchOrders /
@@ -31,8 +31,8 @@ import type {
   VenueOrderState,
 } from '../../contracts.ts';
 import type { VenueAnswer } from '@chassis/venues';
-import { clientOrderIds } from './client-order-id.ts';
-import type { ClientOrderIds } from './client-order-id.ts';
+import { clientOrderIds } from '../../client-order-id.ts';
+import type { ClientOrderIds } from '../../client-order-id.ts';
 import type { CcxtCredentials } from './credentials.ts';
 import { pinToEndpoint } from './endpoint.ts';
 import { ExecutionPoller } from './execution-poller.ts';
@@ -316,15 +316,31 @@ export class CcxtVenueAdapter implements LiveVenueAdapter {
     order.inflight = { request: 'cancel', requestSeq: r.seq };
     try {
       const cancelled = await this.exchange.cancelOrder(order.venueOrderId!, this.symbol(order.instrument));
+      await this.fillsBeforeEnd(order, cancelled);
       this.cancelled(order, r.seq, 'requested', cancelled.lastUpdateTimestamp ?? cancelled.timestamp);
     } catch (err) {
       if (!isUncertain(err)) return this.replaceRefused(order, r, 'cancel', refusalReason(err));
       const found = await resolveByQuery(() => this.fetchByClientId(order), this.queryPolicy());
       if (found === null) return;
-      if (found.status === 'canceled')
+      if (found.status === 'canceled') {
+        await this.fillsBeforeEnd(order, found);
         this.cancelled(order, r.seq, 'requested', found.lastUpdateTimestamp ?? found.timestamp);
-      else if (found.status === 'open')
+      } else if (found.status === 'open')
         this.replaceRefused(order, r, 'cancel', 'not applied (uncertain outcome resolved by query)');
+    }
+  }
+
+  /**
+   * Before an order's end is answered, the fills the venue says it had are answered (a fill after
+   * the end would reach the engine for a terminal order: recorded, never applied). Asks for the
+   * account trades up to 3 times, 100 ms apart, while the venue's filled quantity is ahead.
+   */
+  private async fillsBeforeEnd(order: TrackedOrder, venueOrder: Order): Promise<void> {
+    const inst = this.instrument(order.instrument);
+    const venueFilled = numberToUnits(venueOrder.filled ?? 0, inst.sizeDecimals, `filled of order ${venueOrder.id}`);
+    for (let attempt = 0; attempt < 3 && order.filledUnits < venueFilled; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+      await this.poller.answerTrades(order.instrument);
     }
   }
 

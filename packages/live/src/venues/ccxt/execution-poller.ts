@@ -23,6 +23,7 @@ const CURSOR_OVERLAP_MS = 2_000;
 export class ExecutionPoller {
   private readonly cursorMs = new Map<string, number>();
   private readonly answeredFills = new Set<string>();
+  private readonly tradeRuns = new Map<string, Promise<void>>();
   private timer: NodeJS.Timeout | null = null;
   private polling: Promise<void> | null = null;
   private stopped = true;
@@ -80,6 +81,24 @@ export class ExecutionPoller {
   }
 
   private async pollInstrument(instrumentId: string): Promise<void> {
+    await this.answerTrades(instrumentId);
+    await this.answerEnds(instrumentId, this.adapter.symbol(instrumentId));
+  }
+
+  /**
+   * Answers the account trades of an instrument not answered yet. Runs one at a time per
+   * instrument (the poll and a cancel answer may both ask), so a trade is never answered twice.
+   */
+  answerTrades(instrumentId: string): Promise<void> {
+    const run = (this.tradeRuns.get(instrumentId) ?? Promise.resolve()).then(() => this.answerTradesNow(instrumentId));
+    this.tradeRuns.set(
+      instrumentId,
+      run.catch(() => undefined),
+    );
+    return run;
+  }
+
+  private async answerTradesNow(instrumentId: string): Promise<void> {
     const inst = this.adapter.instrument(instrumentId);
     const symbol = this.adapter.symbol(instrumentId);
     const since = (this.cursorMs.get(instrumentId) ?? 0) - CURSOR_OVERLAP_MS;
@@ -112,7 +131,6 @@ export class ExecutionPoller {
       });
       this.cursorMs.set(instrumentId, Math.max(this.cursorMs.get(instrumentId) ?? 0, trade.timestamp ?? 0));
     }
-    await this.answerEnds(instrumentId, symbol);
   }
 
   /** The tracked order a trade belongs to; 'foreign' if not ours; null if ours but not acknowledged yet. */

@@ -6,7 +6,7 @@ import { contractTerms } from '@chassis/core';
 import type { Instrument } from '@chassis/core';
 import type { Order, Trade } from 'ccxt';
 import type { VenueFill, VenueOrderState } from '../../contracts.ts';
-import type { ClientOrderIds } from './client-order-id.ts';
+import type { ClientOrderIds } from '../../client-order-id.ts';
 import { feeToUnits, numberToUnits } from './units.ts';
 
 const MS_TO_NS = 1_000_000n;

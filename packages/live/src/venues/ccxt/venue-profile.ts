@@ -56,3 +56,25 @@ const PROFILES: Readonly<Record<string, CcxtVenueProfile>> = { binanceusdm };
 export function venueProfile(exchangeId: string): CcxtVenueProfile {
   return PROFILES[exchangeId] ?? generic;
 }
+
+/**
+ * ccxt's exchange id for a Chassis venue id (the recording connectors' names). Only `binanceusdm`
+ * is exercised end to end (against the emulator); the others are ccxt's own ids for those
+ * * venues, untested here. Null: no ccxt exchange for the venue (BitMEX is not in ccxt 4.5.84).
+ */
+const CCXT_IDS: Readonly<Record<string, string>> = {
+  'binance-usdm': 'binanceusdm',
+  'binance-coinm': 'binancecoinm',
+  'binance-spot': 'binance',
+  okx: 'okx',
+  bybit: 'bybit',
+  deribit: 'deribit',
+  kraken: 'kraken',
+  coinbase: 'coinbase',
+  kucoin: 'kucoin',
+  hyperliquid: 'hyperliquid',
+};
+
+export function ccxtExchangeId(venue: string): string | null {
+  return CCXT_IDS[venue] ?? null;
+}
