@@ -5,7 +5,8 @@
  *   models); each market event reaches the paper venue just before the session appends it, so
  *   the venue's answers due by then come first, as on the backtest timeline;
  * - live: the native Binance USD-M adapter (credentials from the environment only).
- * Once the session runs, its control API (loopback, bearer token) is started.
+ * Once the session runs, its control API (loopback, bearer token) is started, and with
+ * `monitoring.metricsPort` (or `--metrics-port`) its `chassis_live_*` metrics are served.
  */
 import { ChassisError, type EventDraft, type MarketEvent } from '@chassis/core';
 import { defaultBalances } from '@chassis/backtesting';
@@ -16,6 +17,10 @@ import { createPaperVenue, paperSimulation, type PaperVenue } from '../paper/pap
 import { createBinanceUsdmAdapter } from '../venues/binance-usdm/adapter.ts';
 import { BinanceCredentials } from '../venues/binance-usdm/signing.ts';
 import { startControlServer } from '../control/control-server.ts';
+import { startMonitoring } from '@chassis/monitoring';
+import { createLiveMetrics, type LiveMetrics } from '../metrics/live-metrics.ts';
+import type { LiveSession } from './live-session.ts';
+import type { OpenedSession } from './session-directory.ts';
 import { rateBucketOf } from './engine-definition.ts';
 import type { SessionWiring, WiringContext } from './run-session.ts';
 
@@ -66,11 +71,38 @@ function liveAdapterOf(c: WiringContext): LiveVenueAdapter {
   });
 }
 
+/**
+ * The session's metrics endpoint (null without a metrics port): every appended event observed
+ * after the core processed it; the venue's rate-limit use read at each scrape when the adapter
+ * reports it (Binance: the last X-MBX-* headers).
+ */
+async function startLiveMetrics(
+  session: LiveSession,
+  opened: OpenedSession,
+  c: WiringContext,
+  adapter: LiveVenueAdapter | null,
+): Promise<{ metrics: LiveMetrics; stop: () => Promise<void> } | null> {
+  const port = c.config.monitoring.metricsPort;
+  if (port === null) return null;
+  const monitoring = await startMonitoring({ component: c.mode, metricsPort: port, metricsHost: c.config.monitoring.host, dataRoot: c.dataRoot });
+  const metrics = createLiveMetrics(
+    monitoring.metrics.registry,
+    { component: c.mode, sessionId: c.sessionId, strategy: c.config.strategy.module, venue: c.config.venue },
+    c.clock,
+  );
+  session.onEvent((event) => metrics.observe(event, opened.engine.view));
+  const headroom = (adapter as { headroom?: () => ReturnType<Parameters<LiveMetrics['rateLimitsFrom']>[0]> } | null)?.headroom;
+  if (headroom) metrics.rateLimitsFrom(() => headroom.call(adapter));
+  c.log.info({ url: monitoring.server?.url }, 'metrics listening');
+  return { metrics, stop: () => monitoring.finish() };
+}
+
 export function defaultWiring(): SessionWiring {
   let paper: PaperVenue | null = null;
+  let venue: LiveVenueAdapter | null = null;
   return {
     adapter(c) {
-      if (c.mode === 'live') return Promise.resolve(liveAdapterOf(c));
+      if (c.mode === 'live') return Promise.resolve((venue = liveAdapterOf(c)));
       paper = paperVenueOf(c);
       if (c.recovered) paper.restoreAccount(c.recovered);
       return Promise.resolve(paper);
@@ -91,6 +123,7 @@ export function defaultWiring(): SessionWiring {
       return paper ? feedingPaper(input, paper) : input;
     },
     async attach(session, opened, c) {
+      const live = await startLiveMetrics(session, opened, c, venue ?? paper);
       const server = await startControlServer({
         control: session,
         sessionId: c.sessionId,
@@ -98,9 +131,13 @@ export function defaultWiring(): SessionWiring {
         log: c.log,
         port: c.config.control.port,
         host: c.config.control.host,
+        ...(live ? { onRefusal: live.metrics.controlRefused } : {}),
       });
       c.log.info({ url: server.url, token: server.tokenPath }, 'control API listening');
-      return () => server.close();
+      return async () => {
+        await server.close();
+        await live?.stop();
+      };
     },
   };
 }
