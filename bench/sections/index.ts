@@ -15,6 +15,7 @@ import { syntheticDaySection } from './synthetic-day.ts';
 import { reportGeneration } from './report-generation.ts';
 import { recordSection } from './record.ts';
 import { startup } from './startup.ts';
+import { liveTickToRequest } from './live-tick-to-request.ts';
 
 export const sections: readonly BenchSection[] = [
   rawScanSection,
@@ -33,4 +34,5 @@ export const sections: readonly BenchSection[] = [
   reportGeneration,
   recordSection,
   startup,
+  liveTickToRequest,
 ];

@@ -109,6 +109,8 @@ export interface BinanceUsdmAdapterOptions {
   readonly nowMs?: () => number;
   readonly random?: () => number;
   readonly log?: Logger;
+  /** Observation hook (the live-tick-to-request bench): each signed REST request as it is handed to fetch. */
+  readonly onRequest?: (method: string, path: string) => void;
 }
 
 /** One venue limiter's use as the last answer's headers state it. */
@@ -180,6 +182,7 @@ export class BinanceUsdmAdapter implements LiveVenueAdapter {
       nowMs: opts.nowMs,
       log: opts.log,
       onRateLimited: (n) => this.rateLimitListeners.forEach((l) => l(n)),
+      ...(opts.onRequest ? { onRequest: opts.onRequest } : {}),
     });
     this.stream = new UserStream({
       rest: this.rest,

@@ -54,6 +54,8 @@ export interface RestClientOptions {
   readonly defaultBackoffMs?: number;
   readonly log?: Logger;
   readonly onRateLimited?: (notice: RateLimitNotice) => void;
+  /** Observation hook (bench): called with a request, signed, as it is handed to fetch. */
+  readonly onRequest?: (method: string, path: string) => void;
 }
 
 type Auth = 'none' | 'key' | 'signed';
@@ -134,6 +136,7 @@ export class BinanceRestClient {
     if (auth !== 'none') headers['X-MBX-APIKEY'] = this.opts.credentials.apiKey();
     let res: Response;
     let text: string;
+    this.opts.onRequest?.(method, path);
     try {
       res = await fetch(url, { method, headers, signal: AbortSignal.timeout(this.timeoutMs) });
       text = await res.text();
