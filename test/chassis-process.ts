@@ -11,9 +11,15 @@ export interface ChassisRun {
   err: string;
 }
 
-/** Starts `chassis ...args`; `done` resolves when it exits; `out`/`err` read what it printed so far. */
-export function startChassis(args: readonly string[]): { child: ChildProcess; done: Promise<ChassisRun>; out: () => string; err: () => string } {
-  const child = spawn(process.execPath, [chassis, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `chassis ...args` (env: added to this process's); `done` resolves when it exits; `out`/`err` read what it printed so far. */
+export function startChassis(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): { child: ChildProcess; done: Promise<ChassisRun>; out: () => string; err: () => string } {
+  const child = spawn(process.execPath, [chassis, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   let out = '';
   let err = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));

@@ -78,9 +78,19 @@ describe('live.yaml', () => {
     expect(() => readLiveConfigFile(join(dir, 'l.yaml'))).toThrow(/must be a mapping/);
   });
 
+  it('the adapter defaults to native on binance-usdm and to ccxt elsewhere; native elsewhere is refused', () => {
+    expect(parseLiveConfig(minimal).adapter).toBe('native');
+    expect(parseLiveConfig({ ...minimal, adapter: 'ccxt' }).adapter).toBe('ccxt');
+    expect(parseLiveConfig({ ...minimal, venue: 'kraken' }).adapter).toBe('ccxt');
+    expect(() => parseLiveConfig({ ...minimal, venue: 'kraken', adapter: 'native' })).toThrow(
+      /adapter: the native adapter trades binance-usdm only/,
+    );
+  });
+
   it('the schema exposes every top-level section a user may write', () => {
     expect(Object.keys(liveConfigSchema.shape).sort()).toEqual(
       [
+        'adapter',
         'balances',
         'control',
         'executionControl',

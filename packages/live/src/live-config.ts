@@ -161,6 +161,8 @@ const DEFAULT_TRIGGER_KINDS = [
 
 export const liveConfigSchema = z.strictObject({
   venue: z.enum(VENUE_IDS),
+  /** `chassis live`'s venue adapter: native (binance-usdm only) or ccxt; default native where it exists, else ccxt. */
+  adapter: z.enum(['native', 'ccxt']).optional(),
   instruments: z.array(instrumentSchema).min(1),
   strategy: z.strictObject({
     /** Path to a .ts or .js strategy module, relative to the live.yaml file. */
@@ -202,8 +204,10 @@ export const liveConfigSchema = z.strictObject({
 export type LiveConfigInput = z.input<typeof liveConfigSchema>;
 /** A validated live.yaml with its defaults, except `executionControl.limits`, filled by the venue's table. */
 export type LiveConfig = z.output<typeof liveConfigSchema> & {
+  readonly adapter: LiveAdapterKind;
   readonly executionControl: { readonly limits: readonly z.output<typeof rateLimitSchema>[] };
 };
+export type LiveAdapterKind = 'native' | 'ccxt';
 export type RateLimit = z.output<typeof rateLimitSchema>;
 export type LiveInstrumentEntry = z.output<typeof instrumentSchema>;
 
@@ -219,7 +223,13 @@ export function parseLiveConfig(data: unknown, where = 'live.yaml'): LiveConfig 
       `timeouts.reconnectMaxMs: must be at least reconnectInitialMs (${c.timeouts.reconnectInitialMs}) (in ${where})`,
     );
   }
-  return { ...c, executionControl: { ...c.executionControl, limits } };
+  const adapter = c.adapter ?? (c.venue === 'binance-usdm' ? 'native' : 'ccxt');
+  if (adapter === 'native' && c.venue !== 'binance-usdm')
+    throw new ChassisError(
+      'E_LIVE_CONFIG',
+      `adapter: the native adapter trades binance-usdm only; ${c.venue} is traded through ccxt (in ${where})`,
+    );
+  return { ...c, adapter, executionControl: { ...c.executionControl, limits } };
 }
 
 /** Parses live.yaml text (YAML or JSON); syntax errors name the source and line. */

@@ -12,6 +12,7 @@ export interface SessionFlags {
   session?: string;
   endpoint?: string;
   restEndpoint?: string;
+  userStreamEndpoint?: string;
   controlPort?: string;
   metricsPort?: string;
   iUnderstandThisTradesRealMoney?: boolean;
@@ -34,7 +35,8 @@ export function sessionOptions(cmd: Command): Command {
     )
     .option('--session <id>', 'session id; an existing one is recovered from its journal and resumed')
     .option('--endpoint <url>', "WebSocket base URL replacing the venue's")
-    .option('--rest-endpoint <url>', "REST base URL replacing the venue's")
+    .option('--rest-endpoint <url>', "REST base URL replacing the venue's (the ccxt adapter's only origin)")
+    .option('--user-stream-endpoint <url>', 'live, native adapter: user-data WebSocket base URL (default: --endpoint)')
     .option('--control-port <port>', 'control API port on loopback (default: live.yaml control.port)')
     .option('--metrics-port <port>', 'Prometheus /metrics port (default: live.yaml monitoring.metricsPort)');
 }
@@ -53,6 +55,7 @@ export async function runSessionCommand(
     ...(flags.session ? { sessionId: flags.session } : {}),
     ...(flags.endpoint ? { endpoint: flags.endpoint } : {}),
     ...(flags.restEndpoint ? { restEndpoint: flags.restEndpoint } : {}),
+    ...(flags.userStreamEndpoint ? { userStreamEndpoint: flags.userStreamEndpoint } : {}),
     ...(controlPort !== undefined ? { controlPort } : {}),
     ...(metricsPort !== undefined ? { metricsPort } : {}),
     iUnderstandThisTradesRealMoney: flags.iUnderstandThisTradesRealMoney === true,

@@ -18,7 +18,7 @@ import pino from 'pino';
 import { ChassisError, type Event, type Instrument } from '@chassis/core';
 import type { LiveClock, LiveVenueAdapter, MarketInput, Scheduler } from '../contracts.ts';
 import { sessionDirOf, sessionPaths } from '../records/session-paths.ts';
-import { readLiveConfigFile, type LiveConfig } from '../live-config.ts';
+import { readLiveConfigFile, type LiveAdapterKind, type LiveConfig } from '../live-config.ts';
 import { resolveInstruments } from './instrument-resolution.ts';
 import { catalogInstruments, engineConfigOfLive } from './engine-definition.ts';
 import { createSession, recoverSession, type OpenedSession } from './session-directory.ts';
@@ -36,6 +36,8 @@ export interface WiringContext {
   /** WebSocket / REST base URLs replacing the venue's (tests, emulators). */
   readonly endpoint?: string;
   readonly restEndpoint?: string;
+  /** The venue's user-data WebSocket base when it differs from `endpoint` (the emulator; default `endpoint`). */
+  readonly userStreamEndpoint?: string;
   /** The recovered journal (null for a new session): the paper venue rebuilds its account from it. */
   readonly recovered: readonly Event[] | null;
   /** live only: the credentials read from the environment. */
@@ -59,6 +61,7 @@ export interface RunSessionOptions {
   readonly sessionId?: string;
   readonly endpoint?: string;
   readonly restEndpoint?: string;
+  readonly userStreamEndpoint?: string;
   readonly controlPort?: number;
   readonly metricsPort?: number;
   readonly iUnderstandThisTradesRealMoney?: boolean;
@@ -73,27 +76,34 @@ export interface RunSessionOptions {
   readonly stopSignal?: (stop: (reason: string) => void) => () => void;
 }
 
-/** Environment variables holding a venue's credentials (never files, never logged). */
-export function credentialVariables(venue: string): { key: string; secret: string } {
-  return venue === 'binance-usdm'
+/** Environment variables holding a venue's credentials (never files, never logged): the adapter's. */
+export function credentialVariables(
+  venue: string,
+  adapter: LiveAdapterKind = 'native',
+): { key: string; secret: string } {
+  return venue === 'binance-usdm' && adapter === 'native'
     ? { key: 'CHASSIS_BINANCE_API_KEY', secret: 'CHASSIS_BINANCE_API_SECRET' }
     : { key: 'CHASSIS_CCXT_API_KEY', secret: 'CHASSIS_CCXT_API_SECRET' };
 }
 
-/** The refusals of `chassis live` that need no venue: the flag, then the credentials. */
-export function liveCredentials(
-  venue: string,
-  flag: boolean | undefined,
-  env: NodeJS.ProcessEnv,
-): { apiKey: string; apiSecret: string } {
-  if (!flag) {
+function refuseWithoutFlag(flag: boolean | undefined): void {
+  if (!flag)
     throw new ChassisError(
       'E_LIVE_REFUSED',
       'chassis live sends real orders with real money: run it with --i-understand-this-trades-real-money (or use chassis paper, which needs no credentials)',
       { exitCode: 2 },
     );
-  }
-  const v = credentialVariables(venue);
+}
+
+/** The refusals of `chassis live` that need no venue: the flag, then the adapter's credentials. */
+export function liveCredentials(
+  venue: string,
+  flag: boolean | undefined,
+  env: NodeJS.ProcessEnv,
+  adapter: LiveAdapterKind = venue === 'binance-usdm' ? 'native' : 'ccxt',
+): { apiKey: string; apiSecret: string } {
+  refuseWithoutFlag(flag);
+  const v = credentialVariables(venue, adapter);
   const missing = [v.key, v.secret].filter((name) => !env[name]);
   if (missing.length > 0) {
     throw new ChassisError(
@@ -181,8 +191,9 @@ export async function runSession(
     o.sessionId && existsSync(sessionPaths(sessionDirOf(o.dataRoot, o.sessionId)).session)
       ? null
       : readLiveConfigFile(o.configPath);
-  const credentials =
-    o.mode === 'live' ? liveCredentials(peek?.venue ?? 'binance-usdm', o.iUnderstandThisTradesRealMoney, o.env) : null;
+  // Refused before the session directory is touched: the flag, and the credentials when live.yaml names the venue.
+  if (o.mode === 'live') refuseWithoutFlag(o.iUnderstandThisTradesRealMoney);
+  const early = o.mode === 'live' && peek ? liveCredentials(peek.venue, true, o.env, peek.adapter) : null;
   const sessionId = o.sessionId ?? newSessionId(o.mode);
   const opened = await openSession(o, sessionId);
   if (opened.file.mode !== o.mode)
@@ -191,7 +202,8 @@ export async function runSession(
       `session ${sessionId} is a ${opened.file.mode} session: resume it with chassis ${opened.file.mode}`,
       { exitCode: 2 },
     );
-  if (o.mode === 'live' && peek === null) liveCredentials(opened.config.venue, o.iUnderstandThisTradesRealMoney, o.env);
+  const credentials =
+    o.mode === 'live' ? (early ?? liveCredentials(opened.config.venue, true, o.env, opened.config.adapter)) : null;
   const log = sessionLogger(opened.dir);
   const config = withFlags(opened.config, o);
   const r = opened.recovery;
@@ -222,6 +234,7 @@ export async function runSession(
     log,
     ...(o.endpoint ? { endpoint: o.endpoint } : {}),
     ...(o.restEndpoint ? { restEndpoint: o.restEndpoint } : {}),
+    ...(o.userStreamEndpoint ? { userStreamEndpoint: o.userStreamEndpoint } : {}),
   };
   const adapter = await o.wiring.adapter(ctx);
   const marketInput = await o.wiring.marketInput(ctx);

@@ -4,7 +4,9 @@
  * - paper: the paper venue (the backtest's simulated venue in real time, live.yaml `paper:`
  *   models); each market event reaches the paper venue just before the session appends it, so
  *   the venue's answers due by then come first, as on the backtest timeline;
- * - live: the native Binance USD-M adapter (credentials from the environment only).
+ * - live: live.yaml `adapter`: the native Binance USD-M adapter (its user stream at
+ *   `--user-stream-endpoint`, default `--endpoint`) or the ccxt adapter (pinned to
+ *   `--rest-endpoint`); credentials from the environment only.
  * Once the session runs, its control API (loopback, bearer token) is started, and with
  * `monitoring.metricsPort` (or `--metrics-port`) its `chassis_live_*` metrics are served.
  */
@@ -16,6 +18,8 @@ import { openMarketInput } from '../market-input/market-input.ts';
 import { createPaperVenue, paperSimulation, type PaperVenue } from '../paper/paper-venue.ts';
 import { createBinanceUsdmAdapter } from '../venues/binance-usdm/adapter.ts';
 import { BinanceCredentials } from '../venues/binance-usdm/signing.ts';
+import { CcxtVenueAdapter } from '../venues/ccxt/ccxt-venue-adapter.ts';
+import { ccxtExchangeId } from '../venues/ccxt/venue-profile.ts';
 import { startControlServer } from '../control/control-server.ts';
 import { startMonitoring } from '@chassis/monitoring';
 import { createLiveMetrics, type LiveMetrics } from '../metrics/live-metrics.ts';
@@ -54,20 +58,41 @@ function paperVenueOf(c: WiringContext): PaperVenue {
 }
 
 function liveAdapterOf(c: WiringContext): LiveVenueAdapter {
-  if (c.config.venue !== 'binance-usdm') {
-    throw new ChassisError(
-      'E_LIVE_UNAVAILABLE',
-      `chassis live trades binance-usdm natively; ${c.config.venue} is not wired to a live adapter in this build`,
-      { exitCode: 2 },
-    );
-  }
   const { apiKey, apiSecret } = c.credentials!;
+  if (c.config.adapter === 'ccxt') return ccxtAdapterOf(c, apiKey, apiSecret);
   return createBinanceUsdmAdapter({
     sessionId: c.sessionId,
     instruments: c.instruments,
     credentials: new BinanceCredentials(apiKey, apiSecret),
     ...(c.restEndpoint ? { restBaseUrl: c.restEndpoint } : {}),
-    ...(c.endpoint ? { wsBaseUrl: c.endpoint } : {}),
+    ...((c.userStreamEndpoint ?? c.endpoint) ? { wsBaseUrl: c.userStreamEndpoint ?? c.endpoint } : {}),
+  });
+}
+
+/** The venues' own REST origins the ccxt adapter is pinned to without `--rest-endpoint`. */
+const CCXT_REST_ORIGINS: Readonly<Record<string, string>> = { 'binance-usdm': 'https://fapi.binance.com' };
+
+/** The ccxt adapter, pinned to one REST origin: `--rest-endpoint`, else the venue's own. */
+function ccxtAdapterOf(c: WiringContext, apiKey: string, secret: string): LiveVenueAdapter {
+  const exchangeId = ccxtExchangeId(c.config.venue);
+  const endpoint = c.restEndpoint ?? CCXT_REST_ORIGINS[c.config.venue];
+  if (exchangeId === null || endpoint === undefined)
+    throw new ChassisError(
+      'E_LIVE_UNAVAILABLE',
+      exchangeId === null
+        ? `ccxt does not cover ${c.config.venue} in this build`
+        : `chassis live through ccxt on ${c.config.venue} needs --rest-endpoint (the venue's REST API origin)`,
+      { exitCode: 2 },
+    );
+  return new CcxtVenueAdapter({
+    venue: c.config.venue,
+    exchangeId,
+    endpoint,
+    instruments: c.instruments,
+    sessionId: c.sessionId,
+    credentials: { apiKey, secret },
+    clock: c.clock,
+    log: (message, fields) => c.log.info(fields ?? {}, message),
   });
 }
 
@@ -84,14 +109,20 @@ async function startLiveMetrics(
 ): Promise<{ metrics: LiveMetrics; stop: () => Promise<void> } | null> {
   const port = c.config.monitoring.metricsPort;
   if (port === null) return null;
-  const monitoring = await startMonitoring({ component: c.mode, metricsPort: port, metricsHost: c.config.monitoring.host, dataRoot: c.dataRoot });
+  const monitoring = await startMonitoring({
+    component: c.mode,
+    metricsPort: port,
+    metricsHost: c.config.monitoring.host,
+    dataRoot: c.dataRoot,
+  });
   const metrics = createLiveMetrics(
     monitoring.metrics.registry,
     { component: c.mode, sessionId: c.sessionId, strategy: c.config.strategy.module, venue: c.config.venue },
     c.clock,
   );
   session.onEvent((event) => metrics.observe(event, opened.engine.view));
-  const headroom = (adapter as { headroom?: () => ReturnType<Parameters<LiveMetrics['rateLimitsFrom']>[0]> } | null)?.headroom;
+  const headroom = (adapter as { headroom?: () => ReturnType<Parameters<LiveMetrics['rateLimitsFrom']>[0]> } | null)
+    ?.headroom;
   if (headroom) metrics.rateLimitsFrom(() => headroom.call(adapter));
   c.log.info({ url: monitoring.server?.url }, 'metrics listening');
   return { metrics, stop: () => monitoring.finish() };
