@@ -5,27 +5,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readJournal } from '@chassis/backtesting';
-import type { Event } from '@chassis/core';
+import { journalOf, until } from './journal-watch.ts';
 import { runChassis, startChassis } from '../../../../test/chassis-process.ts';
 import { startVenueServer } from '../../../../test/venue-server/index.ts';
 
 const liveYaml = resolve(import.meta.dirname, '../../../../examples/live.yaml');
-const journalOf = (dir: string): Event[] => {
-  try {
-    return [...readJournal(join(dir, 'journal.bin'))];
-  } catch {
-    return [];
-  }
-};
-
-async function until(what: string, ok: () => boolean, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('chassis paper end to end', () => {
   const servers: { close(): Promise<void> }[] = [];
