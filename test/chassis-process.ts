@@ -28,5 +28,6 @@ export function startChassis(
   return { child, done, out: () => out, err: () => err };
 }
 
-/** Runs `chassis ...args` to its exit. */
-export const runChassis = (args: readonly string[]): Promise<ChassisRun> => startChassis(args).done;
+/** Runs `chassis ...args` (env: added to this process's) to its exit. */
+export const runChassis = (args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<ChassisRun> =>
+  startChassis(args, env).done;

@@ -1,5 +1,5 @@
 // Drills: `chassis live` refuses to start without the flag and without credentials (exit code 2, a clear message, nothing created).
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -33,6 +33,17 @@ describe('chassis live refuses to trade real money unless told to', () => {
     expect(r.err).toMatch(
       /E_LIVE_NO_CREDENTIALS: .*CHASSIS_BINANCE_API_KEY and CHASSIS_BINANCE_API_SECRET are not set/,
     );
+    expect(existsSync(join(data, 'execution-records', 's1'))).toBe(false);
+  });
+
+  it("with adapter: ccxt it asks for the ccxt adapter's credentials, not Binance's", async () => {
+    const data = mkdtempSync(join(tmpdir(), 'live-refused-'));
+    const yaml = join(data, 'live.yaml');
+    writeFileSync(yaml, 'venue: binance-usdm\nadapter: ccxt\ninstruments: [BTCUSDT]\nstrategy: { module: m.ts }\n');
+    const args = ['live', yaml, '--data', data, '--session', 's1', '--i-understand-this-trades-real-money'];
+    const r = await runChassis(args, { CHASSIS_BINANCE_API_KEY: 'k', CHASSIS_BINANCE_API_SECRET: 's' });
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/E_LIVE_NO_CREDENTIALS: .*CHASSIS_CCXT_API_KEY and CHASSIS_CCXT_API_SECRET are not set/);
     expect(existsSync(join(data, 'execution-records', 's1'))).toBe(false);
   });
 });
