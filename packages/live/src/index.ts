@@ -56,7 +56,8 @@ export type { ComparedOrderField, Difference, DifferenceKind } from './reconcili
 export { Reconciler } from './reconciliation/reconciler.ts';
 export type { ReconcilerOptions, ReconciliationResult } from './reconciliation/reconciler.ts';
 export type { PolicyAction, ReconciliationOutcome, ReconciliationReport, ReconciliationTrigger, ReportedDifference, UnknownOrderPolicy } from './reconciliation/report.ts';
-export { CcxtVenueAdapter } from './venues/ccxt/ccxt-venue-adapter.ts';
+export type { CcxtVenueAdapter } from './venues/ccxt/ccxt-venue-adapter.ts';
+export { createCcxtVenueAdapter } from './venues/ccxt/create-ccxt-adapter.ts';
 export type { CcxtVenueAdapterOptions } from './venues/ccxt/ccxt-venue-adapter.ts';
 export { ccxtExchangeId } from './venues/ccxt/venue-profile.ts';
 export { ccxtCredentialsFromEnv } from './venues/ccxt/credentials.ts';

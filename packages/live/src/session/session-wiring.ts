@@ -18,7 +18,7 @@ import { openMarketInput } from '../market-input/market-input.ts';
 import { createPaperVenue, paperSimulation, type PaperVenue } from '../paper/paper-venue.ts';
 import { createBinanceUsdmAdapter } from '../venues/binance-usdm/adapter.ts';
 import { BinanceCredentials } from '../venues/binance-usdm/signing.ts';
-import { CcxtVenueAdapter } from '../venues/ccxt/ccxt-venue-adapter.ts';
+import { createCcxtVenueAdapter } from '../venues/ccxt/create-ccxt-adapter.ts';
 import { ccxtExchangeId } from '../venues/ccxt/venue-profile.ts';
 import { startControlServer } from '../control/control-server.ts';
 import { startMonitoring } from '@chassis/monitoring';
@@ -57,7 +57,7 @@ function paperVenueOf(c: WiringContext): PaperVenue {
   });
 }
 
-function liveAdapterOf(c: WiringContext): LiveVenueAdapter {
+function liveAdapterOf(c: WiringContext): LiveVenueAdapter | Promise<LiveVenueAdapter> {
   const { apiKey, apiSecret } = c.credentials!;
   if (c.config.adapter === 'ccxt') return ccxtAdapterOf(c, apiKey, apiSecret);
   return createBinanceUsdmAdapter({
@@ -73,7 +73,7 @@ function liveAdapterOf(c: WiringContext): LiveVenueAdapter {
 const CCXT_REST_ORIGINS: Readonly<Record<string, string>> = { 'binance-usdm': 'https://fapi.binance.com' };
 
 /** The ccxt adapter, pinned to one REST origin: `--rest-endpoint`, else the venue's own. */
-function ccxtAdapterOf(c: WiringContext, apiKey: string, secret: string): LiveVenueAdapter {
+function ccxtAdapterOf(c: WiringContext, apiKey: string, secret: string): Promise<LiveVenueAdapter> {
   const exchangeId = ccxtExchangeId(c.config.venue);
   const endpoint = c.restEndpoint ?? CCXT_REST_ORIGINS[c.config.venue];
   if (exchangeId === null || endpoint === undefined)
@@ -84,7 +84,7 @@ function ccxtAdapterOf(c: WiringContext, apiKey: string, secret: string): LiveVe
         : `chassis live through ccxt on ${c.config.venue} needs --rest-endpoint (the venue's REST API origin)`,
       { exitCode: 2 },
     );
-  return new CcxtVenueAdapter({
+  return createCcxtVenueAdapter({
     venue: c.config.venue,
     exchangeId,
     endpoint,
@@ -133,7 +133,7 @@ export function defaultWiring(): SessionWiring {
   let venue: LiveVenueAdapter | null = null;
   return {
     adapter(c) {
-      if (c.mode === 'live') return Promise.resolve((venue = liveAdapterOf(c)));
+      if (c.mode === 'live') return Promise.resolve(liveAdapterOf(c)).then((a) => (venue = a));
       paper = paperVenueOf(c);
       if (c.recovered) paper.restoreAccount(c.recovered);
       return Promise.resolve(paper);
