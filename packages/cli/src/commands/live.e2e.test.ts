@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { OrderFilledEvent } from '@chassis/core';
+import type { Event, OrderFilledEvent } from '@chassis/core';
 import { journalOf, until } from './journal-watch.ts';
 import { runChassis, startChassis } from '../../../../test/chassis-process.ts';
 import { startBinanceUsdmEmulator, type BinanceUsdmEmulator } from '../../../../test/binance-usdm-emulator/index.ts';
@@ -38,6 +38,12 @@ function credentialsFor(adapter: 'native' | 'ccxt', e: BinanceUsdmEmulator): Nod
     ? { CHASSIS_BINANCE_API_KEY: e.apiKey, CHASSIS_BINANCE_API_SECRET: e.apiSecret }
     : { CHASSIS_CCXT_API_KEY: e.apiKey, CHASSIS_CCXT_API_SECRET: e.apiSecret };
 }
+
+const countOf = (journal: readonly Event[], ok: (e: Event) => boolean): number => journal.filter(ok).length;
+const isNewSent = (e: Event): boolean => e.kind === 'request_sent' && (e as { request: string }).request === 'new';
+/** New orders sent whose acceptance or rejection is not journaled yet. */
+const unansweredNew = (journal: readonly Event[]): number =>
+  countOf(journal, isNewSent) - countOf(journal, (e) => e.kind === 'order_accepted' || e.kind === 'order_rejected');
 
 describe('chassis live end to end against the Binance USD-M emulator', () => {
   const emulators: BinanceUsdmEmulator[] = [];
@@ -82,9 +88,11 @@ describe('chassis live end to end against the Binance USD-M emulator', () => {
 
       const killed = await runChassis(['ctl', 'kill', '--session', 'e2e', '--data', data]);
       expect(killed.code, killed.err).toBe(0);
+      // Stop once nothing rests at the emulator and every new order has its answer journaled
+      // (an order in flight at SIGTERM is resolved only when the session resumes).
       await until(
-        'the kill switch to cancel every resting order',
-        () => emulator.account.openOrders().length === 0,
+        'the kill switch to cancel every resting order and every new order to be answered',
+        () => emulator.account.openOrders().length === 0 && unansweredNew(journalOf(dir)) === 0,
         30_000,
       );
       live.child.kill('SIGTERM');
@@ -99,9 +107,7 @@ describe('chassis live end to end against the Binance USD-M emulator', () => {
       expect(outcomes[0]).toBe('matched');
       // Every new order the session sent and the venue accepted is one order the emulator booked.
       const accepted = journal.filter((e) => e.kind === 'order_accepted').length;
-      const sentNew = journal.filter(
-        (e) => e.kind === 'request_sent' && (e as { request: string }).request === 'new',
-      ).length;
+      const sentNew = countOf(journal, isNewSent);
       console.log(
         `${adapter}: ${sentNew} new orders sent, ${accepted} accepted, emulator booked ${emulator.account.orders.size} orders and ${emulator.account.trades.length} trades; ${fills().length} fills journaled; ${journal.length} events`,
       );
