@@ -266,10 +266,12 @@ describe('drills', () => {
     adapter.submit(requestSent({ seq: 5, request: 'new', orderId: 6 }));
     await waitFor('accepted', () => of(6).length === 1);
     venue.faults.streamOutage = true;
+    // Both fills happen while the stream delivers nothing and before the connection drops: made
+    // after the drop, a reconnect quicker than the test's next line would race the fill.
     const t1 = venue.fill(cid(6), '0.004');
+    const t2 = venue.fill(cid(6), '0.006', { taker: true });
     venue.dropStream();
     await waitFor('disconnected', () => links.some((l) => l.type === 'disconnected'));
-    const t2 = venue.fill(cid(6), '0.006', { taker: true });
     venue.faults.streamOutage = false;
     let fillsAtReconnect = -1;
     adapter.onLink((l) => {
@@ -289,9 +291,11 @@ describe('drills', () => {
     adapter.submit(requestSent({ seq: 5, request: 'new', orderId: 14 }));
     await waitFor('accepted', () => of(14).length === 1);
     venue.faults.streamOutage = true;
+    // The fill happens while the stream delivers nothing, before the drop (a fill made after it
+    // raced a quick reconnect: the repair could run first and the fill was then never delivered).
+    const t = venue.fill(cid(14), '0.003');
     venue.dropStream();
     await waitFor('disconnected', () => links.some((l) => l.type === 'disconnected'));
-    const t = venue.fill(cid(14), '0.003');
     venue.faults.streamOutage = false;
     await waitFor('reconnected', () => links.some((l) => l.type === 'reconnected'));
     expect(of(14).map((a) => [a.kind, a.kind === 'order_filled' ? a.fillId : ''])).toEqual([
