@@ -5,6 +5,7 @@
  * plain-data stand-in for the engine's derived account. Used by tests only.
  */
 import { createEngine } from '@chassis/core';
+import { BTC } from '../../../core/src/testing/fixtures.ts';
 import type {
   Engine,
   Event,
@@ -19,22 +20,8 @@ import type {
 } from '@chassis/core';
 import type { DerivedAccountView } from './compare-account.ts';
 
-export const BTCUSDT: Instrument = {
-  id: 'binance-usdm:BTCUSDT',
-  venue: 'binance-usdm',
-  symbol: 'BTCUSDT',
-  contractType: 'linear',
-  baseCurrency: 'BTC',
-  quoteCurrency: 'USDT',
-  priceDecimals: 1,
-  sizeDecimals: 3,
-  tickUnits: 1,
-  lotUnits: 1,
-  minNotionalUnits: 0n,
-  multiplier: 1,
-  makerFeePpm: 200,
-  takerFeePpm: 500,
-};
+/** Binance USD-M BTCUSDT as the core's own tests define it. */
+export const BTCUSDT: Instrument = BTC;
 
 export const ETHUSDT_SPOT: Instrument = {
   ...BTCUSDT,

@@ -24,6 +24,7 @@ import { catalogInstruments, engineConfigOfLive } from './engine-definition.ts';
 import { createSession, recoverSession, type OpenedSession } from './session-directory.ts';
 import { LiveSession, type SessionLog } from './live-session.ts';
 import { TimerScheduler, WallClock } from './live-clock.ts';
+import { LOG_REDACT_PATHS } from '../venues/binance-usdm/signing.ts';
 
 export interface WiringContext {
   readonly mode: 'paper' | 'live';
@@ -127,18 +128,7 @@ function sessionLogger(dir: string): pino.Logger {
     {
       base: null,
       redact: {
-        paths: [
-          'key',
-          'secret',
-          'signature',
-          'apiKey',
-          'apiSecret',
-          '*.key',
-          '*.secret',
-          '*.signature',
-          '*.apiKey',
-          '*.apiSecret',
-        ],
+        paths: [...LOG_REDACT_PATHS],
         censor: '[redacted]',
       },
     },
