@@ -16,7 +16,8 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { basename, dirname, join, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { transformSync } from 'esbuild';
 import { isCompiledSource } from '../packages/cli/bin/dist-freshness.js';
 
@@ -52,6 +53,18 @@ export function rewriteSpecifiers(code, outFile) {
       /(\bimport\(\s*)(['"])([^'"\n]+)\2(\s*\))/g,
       (_, open, q, spec, close) => `${open}${q}${fix(spec)}${q}${close}`,
     );
+}
+
+/**
+ * The run ids' source fingerprint (packages/backtesting/src/code-version.ts), computed by the
+ * compiled module itself over the sources just compiled and kept beside it, so a compiled run
+ * does not hash the sources again.
+ */
+function recordSourceFingerprint() {
+  const module = join(packagesDir, 'backtesting', 'dist', 'code-version.js');
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', `process.stdout.write((await import(${JSON.stringify(pathToFileURL(module).href)})).sourceFingerprint())`], { encoding: 'utf8' });
+  if (r.status !== 0 || !/^[0-9a-f]{12}$/.test(r.stdout)) throw new Error(`build: cannot compute the source fingerprint: ${r.stderr}`);
+  writeFileSync(join(dirname(module), 'source-fingerprint.txt'), `${r.stdout}\n`);
 }
 
 export function buildDist() {
@@ -90,6 +103,7 @@ export function buildDist() {
       files++;
     }
   }
+  recordSourceFingerprint();
   const stamp = { format: 'chassis-dist-v1', files, newestSourceMs, builtAt: new Date().toISOString() };
   writeFileSync(stampPath, `${JSON.stringify(stamp, null, 2)}\n`);
   return { files, ms: performance.now() - started };
