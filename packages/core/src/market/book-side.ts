@@ -68,14 +68,26 @@ export class BookSideLevels {
     return this.outer.count > 0 ? this.outer.sizeAt(price) : 0;
   }
 
-  /** Sets the level at `price` to `size` (qty units); size ≤ 0 removes it (absent levels are ignored). */
+  /**
+   * Sets the level at `price` to `size` (qty units); size ≤ 0 removes it (absent levels are ignored).
+   * The common row first, with the fewest branches: a price inside the ladder window whose
+   * level exists and stays (a sorted-only side has an empty ladder, so it never takes this path).
+   */
   set(price: number, size: number): void {
-    if (this.sortedOnly) {
-      this.outer.set(price, size);
+    const sizes = this.sizes;
+    const i = price - this.lo;
+    if (i >= 0 && i < sizes.length && (i | 0) === i) {
+      if (size > 0 && sizes[i] !== 0) sizes[i] = size;
+      else this.setSlot(i, price, size);
       return;
     }
-    if (this.inWindow(price)) {
-      this.setSlot(price - this.lo, price, size);
+    this.setOutsideWindow(price, size);
+  }
+
+  /** `set` for a price outside the ladder window (or any price of a sorted-only side). */
+  private setOutsideWindow(price: number, size: number): void {
+    if (this.sortedOnly) {
+      this.outer.set(price, size);
       return;
     }
     if (size <= 0) {
@@ -203,7 +215,9 @@ export class BookSideLevels {
   removeBetterThan(price: number): void {
     while (this.ladderCount > 0 && this.sign * this.best > this.sign * price)
       this.setSlot(this.best - this.lo, this.best, 0);
-    if (this.outer.count > 0) this.outer.removeBetterThan(price);
+    // Outer levels are worse than the ladder's: look only when the outer best is better than `price`.
+    const outer = this.outer;
+    if (outer.count > 0 && this.sign * outer.bestPrice() > this.sign * price) outer.removeBetterThan(price);
   }
 
   /** Best price (price units), NaN when the side is empty. */
