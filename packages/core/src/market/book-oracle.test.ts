@@ -214,6 +214,30 @@ describe('book oracle: each core book implementation equals a plain Map after ev
     );
   });
 
+  it('BookSideLevels walks dense levels across the 32-slot words of its occupancy bitmap, both ways', () => {
+    // Every price in a band of 100 slots (four bitmap words or more, wherever the window starts):
+    // levels on word edges, whole words empty, the best removed level by level.
+    const price = fc.integer({ min: 0, max: 99 }).map((o) => HOME + o);
+    const level = fc.record({ isBid: fc.boolean(), price, size });
+    const op = fc.oneof(
+      { arbitrary: level.map((l): Op => ({ kind: 'set', ...l })), weight: 20 },
+      { arbitrary: fc.record({ isBid: fc.boolean(), price }).map((c): Op => ({ kind: 'cut', ...c })), weight: 2 },
+      { arbitrary: fc.array(level, { maxLength: 40 }).map((levels): Op => ({ kind: 'snapshot', levels })), weight: 1 },
+    );
+    fc.assert(
+      fc.property(fc.array(op, { minLength: 1, maxLength: 120 }), (list) =>
+        runSides(
+          list,
+          (isBid) => new BookSideLevels(isBid),
+          (s, p, q) => s.set(p, q),
+          (s) => s.clear(),
+          (s, p) => s.removeBetterThan(p),
+          (s) => Object.assign(s, { walk: () => cursorWalk(s) }),
+        ),
+      ),
+    );
+  });
+
   it('BookSideLevels.removeBetterThan drops exactly the levels strictly better than the price', () => {
     fc.assert(
       fc.property(ops(true), fc.boolean(), fc.nat(), (list, isBid, pick) => {

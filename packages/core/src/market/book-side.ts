@@ -10,6 +10,9 @@
  * grows the window toward it or, beyond the span, re-anchors the window there (ladder levels
  * that no longer fit move to the outer side; outer levels inside the window move back).
  * A side that ever sees a non-integer price keeps every level in the outer side from then on.
+ * An occupancy bitmap (one bit per ladder slot) lets walks skip empty slots 32 at a time: the
+ * next level after a removed best, the cursor, and a full walk (the state hash visits every
+ * level) cost O(levels + window/32), not O(window).
  * The split is a representation, never a behaviour: the book oracle (book-oracle.test.ts)
  * checks every read against a plain Map. Nothing is allocated per update except when the
  * ladder window grows.
@@ -21,6 +24,7 @@ import { SortedLevels } from './sorted-levels.ts';
 
 /** Widest span of the ladder in price units (1 MB of sizes; 13,107 USDT at BTCUSDT's 0.1 tick). */
 const MAX_SPAN = 1 << 17;
+/** Ladder widths are multiples of 32 (one bitmap word per 32 slots). */
 const INITIAL_WIDTH = 4096;
 
 export class BookSideLevels {
@@ -30,6 +34,8 @@ export class BookSideLevels {
   private readonly sign: number;
   /** Size per ladder slot (qty units); 0 = no level. */
   private sizes = new Float64Array(0);
+  /** Bit (i & 31) of word (i >>> 5) is set exactly when slot i holds a level (sizes[i] !== 0). */
+  private occupied = new Uint32Array(0);
   /** Price of slot 0 (price units). */
   private lo = 0;
   private ladderCount = 0;
@@ -51,7 +57,10 @@ export class BookSideLevels {
   }
 
   clear(): void {
-    if (this.ladderCount > 0) this.sizes.fill(0);
+    if (this.ladderCount > 0) {
+      this.sizes.fill(0);
+      this.occupied.fill(0);
+    }
     this.ladderCount = 0;
     this.best = NaN;
     this.outer.clear();
@@ -124,6 +133,7 @@ export class BookSideLevels {
     if (size <= 0) {
       if (old === 0) return;
       sizes[i] = 0;
+      this.occupied[i >>> 5]! &= ~(1 << (i & 31));
       if (--this.ladderCount === 0) {
         this.best = NaN;
         if (this.outer.count > 0) this.anchor(this.outer.bestPrice());
@@ -131,18 +141,30 @@ export class BookSideLevels {
       return;
     }
     sizes[i] = size;
-    if (old === 0 && (++this.ladderCount === 1 || this.sign * price > this.sign * this.best)) this.best = price;
+    if (old !== 0) return;
+    this.occupied[i >>> 5]! |= 1 << (i & 31);
+    if (++this.ladderCount === 1 || this.sign * price > this.sign * this.best) this.best = price;
   }
 
-  /** Next non-empty ladder slot worse than slot i, or -1. */
+  /** Next non-empty ladder slot worse than slot i, or -1: the highest occupied slot below i (bids), the lowest above i (asks). */
   private nextSlot(i: number): number {
-    const sizes = this.sizes;
+    const occ = this.occupied;
+    let w = i >>> 5;
     if (this.sign > 0) {
-      for (let k = i - 1; k >= 0; k--) if (sizes[k] !== 0) return k;
-    } else {
-      for (let k = i + 1; k < sizes.length; k++) if (sizes[k] !== 0) return k;
+      let bits = occ[w]! & ((1 << (i & 31)) - 1);
+      while (bits === 0) {
+        if (--w < 0) return -1;
+        bits = occ[w]!;
+      }
+      return (w << 5) + 31 - Math.clz32(bits);
     }
-    return -1;
+    // -2 << b keeps the bits above b (none when b = 31).
+    let bits = occ[w]! & (-2 << (i & 31));
+    while (bits === 0) {
+      if (++w >= occ.length) return -1;
+      bits = occ[w]!;
+    }
+    return (w << 5) + 31 - Math.clz32(bits & -bits);
   }
 
   /** Grows the window (keeping every ladder level) to include `price`; false when the span would exceed MAX_SPAN. */
@@ -152,12 +174,15 @@ export class BookSideLevels {
     const hi = Math.max(this.lo + cap - 1, price);
     const need = hi - lo + 1;
     if (need > MAX_SPAN) return false;
-    const width = Math.min(MAX_SPAN, Math.max(need + (need >> 1), cap * 2));
+    const width = Math.min(MAX_SPAN, (Math.max(need + (need >> 1), cap * 2) + 31) & ~31);
     const newLo = price < this.lo ? hi - width + 1 : lo;
     const sizes = new Float64Array(width);
     sizes.set(this.sizes, this.lo - newLo);
     this.sizes = sizes;
     this.lo = newLo;
+    // The levels moved by (old lo − new lo) slots, not a whole number of words: rebuild the bits.
+    const occ = (this.occupied = new Uint32Array(width >>> 5));
+    for (let i = 0; i < width; i++) if (sizes[i] !== 0) occ[i >>> 5]! |= 1 << (i & 31);
     this.absorb();
     return true;
   }
@@ -176,11 +201,13 @@ export class BookSideLevels {
       sizes[i] = 0;
       this.ladderCount--;
     }
+    this.occupied.fill(0);
     this.best = NaN;
     let width = sizes.length;
     if (width === 0) {
       width = INITIAL_WIDTH;
       this.sizes = new Float64Array(width);
+      this.occupied = new Uint32Array(width >>> 5);
     }
     // Room for the book below the best (bids) or above it (asks), a little on the better side.
     const headroom = width >> 3;
@@ -207,6 +234,7 @@ export class BookSideLevels {
       this.ladderCount--;
     }
     this.sizes = new Float64Array(0);
+    this.occupied = new Uint32Array(0);
     this.best = NaN;
     this.sortedOnly = true;
   }
@@ -283,15 +311,31 @@ export class BookSideLevels {
     return sum;
   }
 
-  /** Visits levels best first (a straight scan: state hashing walks every level of every book). */
+  /** Visits levels best first (over the occupancy bits: state hashing walks every level of every book). */
   forEachLevel(visit: (price: number, size: number) => void): void {
-    const sizes = this.sizes;
     if (this.ladderCount > 0) {
+      const sizes = this.sizes;
+      const occ = this.occupied;
       const lo = this.lo;
+      // No bit is set on the better side of the best slot, so whole words can be taken.
       if (this.sign > 0) {
-        for (let i = this.best - lo; i >= 0; i--) if (sizes[i] !== 0) visit(lo + i, sizes[i]!);
+        for (let w = (this.best - lo) >>> 5; w >= 0; w--) {
+          for (let bits = occ[w]!; bits !== 0; ) {
+            const b = 31 - Math.clz32(bits);
+            const i = (w << 5) + b;
+            visit(lo + i, sizes[i]!);
+            bits ^= 1 << b;
+          }
+        }
       } else {
-        for (let i = this.best - lo; i < sizes.length; i++) if (sizes[i] !== 0) visit(lo + i, sizes[i]!);
+        for (let w = (this.best - lo) >>> 5; w < occ.length; w++) {
+          for (let bits = occ[w]!; bits !== 0; ) {
+            const low = bits & -bits;
+            const i = (w << 5) + 31 - Math.clz32(low);
+            visit(lo + i, sizes[i]!);
+            bits ^= low;
+          }
+        }
       }
     }
     const outer = this.outer;
