@@ -184,6 +184,18 @@ describe('book oracle: each core book implementation equals a plain Map after ev
     }
   }
 
+  /** runSides over BookSideLevels, read by index, cursor and visitor. */
+  function runBookSides(list: Op[]): void {
+    runSides(
+      list,
+      (isBid) => new BookSideLevels(isBid),
+      (s, p, q) => s.set(p, q),
+      (s) => s.clear(),
+      (s, p) => s.removeBetterThan(p),
+      (s) => Object.assign(s, { walk: () => cursorWalk(s) }),
+    );
+  }
+
   it('SortedLevels, on both sides, with snapshot resets, removals of absent levels and zero sizes', () => {
     fc.assert(
       fc.property(ops(true), (list) =>
@@ -202,14 +214,7 @@ describe('book oracle: each core book implementation equals a plain Map after ev
   it('BookSideLevels (ladder + outer side), on both sides, by index, by cursor and by visitor', () => {
     fc.assert(
       fc.property(ops(true), (list) =>
-        runSides(
-          list,
-          (isBid) => new BookSideLevels(isBid),
-          (s, p, q) => s.set(p, q),
-          (s) => s.clear(),
-          (s, p) => s.removeBetterThan(p),
-          (s) => Object.assign(s, { walk: () => cursorWalk(s) }),
-        ),
+        runBookSides(list),
       ),
     );
   });
@@ -226,14 +231,7 @@ describe('book oracle: each core book implementation equals a plain Map after ev
     );
     fc.assert(
       fc.property(fc.array(op, { minLength: 1, maxLength: 120 }), (list) =>
-        runSides(
-          list,
-          (isBid) => new BookSideLevels(isBid),
-          (s, p, q) => s.set(p, q),
-          (s) => s.clear(),
-          (s, p) => s.removeBetterThan(p),
-          (s) => Object.assign(s, { walk: () => cursorWalk(s) }),
-        ),
+        runBookSides(list),
       ),
     );
   });
