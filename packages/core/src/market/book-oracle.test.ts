@@ -137,6 +137,7 @@ function expectSameSide(side: SideReads, ref: MapSide, probes: readonly number[]
     expect(side.size(k)).toBe(levels[k]![1]);
   }
   expect(side.price(levels.length)).toBeNaN();
+  expect(side.size(levels.length)).toBeNaN();
   for (const depth of [1, 3]) expect(side.depthQty(depth)).toBe(levels.slice(0, depth).reduce((a, l) => a + l[1], 0));
   for (const p of probes) expect(side.sizeAt(p)).toBe(ref.levels.get(p) ?? 0);
 }

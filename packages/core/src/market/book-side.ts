@@ -293,12 +293,19 @@ export class BookSideLevels {
 
   /** Price of the level-th best level (0 = best), NaN if absent. */
   price(level: number): number {
+    // The top is what strategies read on every trigger: no cursor for it.
+    if (level === 0) return this.bestPrice();
     const h = this.handleAt(level);
     return h === -1 ? NaN : this.priceOf(h);
   }
 
   /** Size of the level-th best level (0 = best), NaN if absent. */
   size(level: number): number {
+    if (level === 0) {
+      if (this.ladderCount > 0) return this.sizes[this.best - this.lo]!;
+      const outer = this.outer;
+      return outer.count > 0 ? outer.sizes[outer.count - 1]! : NaN;
+    }
     const h = this.handleAt(level);
     return h === -1 ? NaN : this.sizeOf(h);
   }
