@@ -8,7 +8,9 @@
  *   (risk, dominance) → queue pass + dispatch → StepResult (+ obligation).
  *
  * Hot path: a market event that triggers nothing and finds no queue work allocates nothing
- * and returns the shared frozen EMPTY_STEP_RESULT.
+ * and returns the shared frozen EMPTY_STEP_RESULT; so does a trigger whose strategy returns
+ * no intents (create-engine.test.ts runs 300,000 such steps without a garbage collection).
+ * The step makes no closures: under tsx/esbuild keepNames each would also cost a `__name`.
  */
 import type { EngineConfig } from '../config.ts';
 import type { Engine } from '../engine.ts';
