@@ -58,6 +58,8 @@ export interface TimelineVenue {
   onMarketEvent(event: MarketEvent, exchangeTsNs: bigint): void;
   /** Earliest local arrival time (ns) of a pending answer, or -1n. */
   nextAnswerNs(): bigint;
+  /** Optional change counter of the requests and answers in flight: while unchanged, the timeline reuses the two times above. */
+  readonly revision?: number;
   popAnswer(): EventDraft<ExecutionEvent>;
 }
 
@@ -177,9 +179,16 @@ export async function runTimeline(o: TimelineOptions): Promise<TimelineOutcome> 
   // Set once the market data is exhausted: nothing due after it is simulated.
   let graceEnd = Infinity;
 
+  let venueRevision = -1;
+  let reqT = Infinity;
+  let ansT = Infinity;
   while (!stream.violation) {
-    const reqT = requestTime.of(venue.nextRequestArrivalNs());
-    const ansT = answerTime.of(venue.nextAnswerNs());
+    const revision = venue.revision;
+    if (revision === undefined || revision !== venueRevision) {
+      venueRevision = revision ?? -1;
+      reqT = requestTime.of(venue.nextRequestArrivalNs());
+      ansT = answerTime.of(venue.nextAnswerNs());
+    }
     const cteT = obligationTime.of(obligations.earliestDueNs());
     // Synchronous on the hot path: only a refill (a storage read) is awaited.
     if (!market.readThroughRel(Math.min(reqT, ansT, cteT))) {
