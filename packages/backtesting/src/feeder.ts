@@ -74,6 +74,9 @@ interface SourceState extends FeedHead {
   eof: boolean;
   /** true when the current message cannot be delimited until the next batch arrives. */
   starved: boolean;
+  /** The batch to continue with (at `afterRow`) once `batch` is used up: set when a message split by a batch cut was joined into a small batch of its own. */
+  after: CanonicalBatch | null;
+  afterRow: number;
   /** The next batch, already requested so storage reads overlap with processing. */
   prefetch: Promise<IteratorResult<CanonicalBatch>> | null;
   /** Whether `prefetch` has settled (a caller may then skip yielding to the event loop for it). */
@@ -88,13 +91,14 @@ interface SourceState extends FeedHead {
   localWords: Uint32Array | null;
 }
 
-function concatBookDelta(a: BookDeltaBatch, from: number, b: BookDeltaBatch): BookDeltaBatch {
+/** Rows [from, end) of `a` followed by rows [0, take) of `b`: one venue message split by a batch cut. */
+function concatBookDelta(a: BookDeltaBatch, from: number, b: BookDeltaBatch, take: number): BookDeltaBatch {
   const n = a.length - from;
-  const len = n + b.length;
+  const len = n + take;
   const cat = <T extends BigInt64Array | Uint8Array | Float64Array>(x: T, y: T, ctor: new (n: number) => T): T => {
     const out = new ctor(len);
     out.set(x.subarray(from) as never);
-    out.set(y as never, n);
+    out.set(y.subarray(0, take) as never, n);
     return out;
   };
   return {
@@ -109,6 +113,14 @@ function concatBookDelta(a: BookDeltaBatch, from: number, b: BookDeltaBatch): Bo
     price: cat(a.price, b.price, Float64Array),
     size: cat(a.size, b.size, Float64Array),
   };
+}
+
+/** How many leading rows of `b` carry the message id whose 32-bit words are (lo, hi). */
+function leadingRowsOf(b: BookDeltaBatch, lo: number, hi: number): number {
+  const w = new Int32Array(b.batchId.buffer, b.batchId.byteOffset, b.length * 2);
+  let k = 0;
+  while (k < b.length && w[2 * k] === lo && w[2 * k + 1] === hi) k++;
+  return k;
 }
 
 const wordsOf = (a: BigInt64Array): Uint32Array => new Uint32Array(a.buffer, a.byteOffset, a.length * 2);
@@ -152,6 +164,8 @@ export class HistoricalFeeder {
       end: 0,
       eof: false,
       starved: true,
+      after: null,
+      afterRow: 0,
       prefetch: null,
       prefetchSettled: true,
       headLocalRel: 0,
@@ -194,13 +208,12 @@ export class HistoricalFeeder {
         const next = r.value;
         if (next.length === 0) continue;
         const cur = s.batch;
-        if (cur && cur.kind === 'book_delta' && next.kind === 'book_delta' && s.row < cur.length) {
-          s.batch = concatBookDelta(cur, s.row, next);
-        } else {
+        if (cur && cur.kind === 'book_delta' && next.kind === 'book_delta' && s.row < cur.length) this.join(s, cur, next);
+        else {
           s.batch = next;
+          s.row = 0;
+          this.locate(s);
         }
-        s.row = 0;
-        this.locate(s);
       }
       if (s.eof && s.starved) {
         // End of stream: a trailing book_delta group is complete now.
@@ -226,19 +239,46 @@ export class HistoricalFeeder {
     p.then(settled, settled);
   }
 
+  /**
+   * The message at cur's rows [s.row, end) (one message id: it reached the end of cur) may go on
+   * in `next`. Only that message is copied into a small batch of its own — cur's tail plus next's
+   * leading rows with the same id — and the source goes on with `next` after them; when all of
+   * `next` is that message, the two are joined and the source stays starved.
+   */
+  private join(s: SourceState, cur: BookDeltaBatch, next: BookDeltaBatch): void {
+    const w = s.idWords!;
+    const k = leadingRowsOf(next, w[2 * s.row]!, w[2 * s.row + 1]!);
+    if (k === next.length) {
+      s.batch = concatBookDelta(cur, s.row, next, k);
+      s.row = 0;
+      this.locate(s);
+      return;
+    }
+    if (k > 0) {
+      s.batch = concatBookDelta(cur, s.row, next, k);
+      s.row = 0;
+    }
+    s.after = next;
+    s.afterRow = k;
+    s.end = s.batch!.length;
+    s.starved = false;
+    this.bindWords(s, s.batch!);
+    this.setHead(s);
+  }
+
   /** Delimits the message starting at s.row; marks the source starved if it needs the next batch. */
   private locate(s: SourceState): void {
-    const b = s.batch;
+    let b = s.batch;
+    if (b && s.row >= b.length && s.after !== null) {
+      b = s.batch = s.after;
+      s.row = s.afterRow;
+      s.after = null;
+    }
     if (!b || s.row >= b.length) {
       s.starved = true;
       return;
     }
-    if (s.wordsOf !== b) {
-      s.wordsOf = b;
-      s.idWords = b.kind === 'book_delta' ? new Int32Array(b.batchId.buffer, b.batchId.byteOffset, b.length * 2) : null;
-      s.eventWords = wordsOf(b.tsEventNs);
-      s.localWords = wordsOf(b.tsLocalNs);
-    }
+    this.bindWords(s, b);
     if (b.kind === 'book_delta') {
       // Compare message ids on their 32-bit words: reading a BigInt64Array element allocates.
       const w = s.idWords!;
@@ -257,6 +297,15 @@ export class HistoricalFeeder {
     }
     s.starved = false;
     this.setHead(s);
+  }
+
+  /** Points the source's 32-bit word views at batch b's columns. */
+  private bindWords(s: SourceState, b: CanonicalBatch): void {
+    if (s.wordsOf === b) return;
+    s.wordsOf = b;
+    s.idWords = b.kind === 'book_delta' ? new Int32Array(b.batchId.buffer, b.batchId.byteOffset, b.length * 2) : null;
+    s.eventWords = wordsOf(b.tsEventNs);
+    s.localWords = wordsOf(b.tsLocalNs);
   }
 
   private setHead(s: SourceState): void {
