@@ -467,9 +467,13 @@ export async function* repeatBatches(open: () => AsyncIterable<CanonicalBatch>, 
  */
 function shiftInPlace(a: BigInt64Array, hi: number, lo: number): void {
   const w = new Uint32Array(a.buffer, a.byteOffset, a.length * 2);
+  const loU = lo >>> 0;
+  const hiU = hi >>> 0;
+  // Everything stays uint32 (`>>> 0`), so the optimiser keeps it in 32-bit registers; a carry is a wrapped low word.
   for (let i = 0, n = a.length * 2; i < n; i += 2) {
-    const low = w[i]! + lo;
+    const x = w[i]!;
+    const low = (x + loU) >>> 0;
     w[i] = low;
-    w[i + 1] = w[i + 1]! + hi + (low >= 4294967296 ? 1 : 0);
+    w[i + 1] = (w[i + 1]! + hiU + (low < x ? 1 : 0)) >>> 0;
   }
 }
