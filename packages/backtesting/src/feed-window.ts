@@ -49,6 +49,8 @@ export class FeedWindow {
   /** Next seq for the core (local side). */
   private localHead = 0;
   private readonly exchange = new ExchangeOrder((seq) => this.exchangeRel[seq & (this.capacity - 1)]!);
+  /** Exchange time of the exchange side's next message (Infinity: none), kept as messages come and go. */
+  private exchangeHead = Infinity;
   private feedDone = false;
   private readonly offsetRel: number;
   private readonly windowRel: number;
@@ -141,13 +143,14 @@ export class FeedWindow {
     this.clampKind[i] = clamp;
     this.taken[i] = 0;
     this.exchange.push(seq, x);
+    // The newest message has the largest seq: it is the next one only by a strictly earlier time.
+    if (x < this.exchangeHead) this.exchangeHead = x;
     return x;
   }
 
   /** Exchange time (ns after the epoch) of the next market message for the venue, or Infinity. */
   exchangeHeadRel(): number {
-    const seq = this.exchange.peek();
-    return seq < 0 ? Infinity : this.exchangeRel[seq & (this.capacity - 1)]!;
+    return this.exchangeHead;
   }
 
   /** Exchange time (ns, local clock) of the next market event for the venue, or -1n. */
@@ -158,6 +161,8 @@ export class FeedWindow {
   /** The next market event for the venue; its exchange time (bigint ns) is then `poppedExchangeNs`. */
   popExchange(): MarketEvent {
     const seq = this.exchange.pop();
+    const next = this.exchange.peek();
+    this.exchangeHead = next < 0 ? Infinity : this.exchangeRel[next & (this.capacity - 1)]!;
     const i = seq & (this.capacity - 1);
     const e = this.eventAt(i);
     const clamp = this.clampKind[i];
