@@ -120,6 +120,30 @@ describe('the feed window', () => {
     }
   });
 
+  it('builds one event per message and hands the same object to the venue and the core, whichever side takes it first', async () => {
+    await fc.assert(
+      fc.asyncProperty(feed, fc.bigInt({ min: 1n, max: 2000n }), fc.boolean(), async (rows, windowNs, localFirst) => {
+        const w = new FeedWindow(await feederOf(rows, 3), { offsetNs: 0n, feedWindowNs: windowNs });
+        const seen = new Map<string, object>();
+        let same = 0;
+        for (;;) {
+          while (!w.readThrough(-1n)) await w.refill();
+          const ex = w.exchangeHeadNs();
+          const loc = w.localHeadNs();
+          if (ex === -1n && loc === -1n) break;
+          // Either order of the two sides, not only the timeline's.
+          const takeLocal = loc !== -1n && (ex === -1n || localFirst);
+          const e = takeLocal ? w.popLocal() : w.popExchange();
+          const id = (e as { tradeId: string }).tradeId;
+          const other = seen.get(id);
+          if (other === undefined) seen.set(id, e);
+          else if (other === e) same++;
+        }
+        expect(same).toBe(rows.length);
+      }),
+    );
+  });
+
   it('counts events clamped to their receipt and to the window', async () => {
     const w = new FeedWindow(await feederOf([{ tsLocal: 100n, latency: -5n }, { tsLocal: 200n, latency: 20n }, { tsLocal: 300n, latency: 5n }], 1), { offsetNs: 0n, feedWindowNs: 10n });
     await drain(w);
