@@ -9,7 +9,7 @@ export { replayRun, replayJournal, loadRecordedStrategy } from './replay.ts';
 export type { ReplayResult, Divergence, ReplayInput, RecordedStrategy } from './replay.ts';
 export type { Checkpoint } from './recorder.ts';
 export { HistoricalFeeder, repeatBatches } from './feeder.ts';
-export type { FeedSource } from './feeder.ts';
+export type { FeedSource, FeederOptions } from './feeder.ts';
 export { runTimeline } from './timeline.ts';
 export type { TimelineVenue, TimelineSink, TimelineOptions, TimelineOutcome, TimelineCounters } from './timeline.ts';
 export type { RunStats, InstrumentStats } from './run-stats.ts';
