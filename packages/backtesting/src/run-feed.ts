@@ -95,7 +95,7 @@ export async function openRunDatasets(run: ResolvedRun, dataRoot: string, option
   for (const ref of run.datasets) {
     const what = `dataset ${ref.id} (${ref.instrument} ${ref.kind})`;
     const meta = await catalog.get(ref.id);
-    if (!meta) throw new ChassisError('E_RUN_DATASET_MISSING', `${what}, which the run read, is not in the catalog of ${dataRoot} (the data root the run read is another? give it with --data)`);
+    if (!meta) throw new ChassisError('E_RUN_DATASET_MISSING', `${what}, which the run read, is not in the catalog of ${dataRoot} (did the run read another data root? give it with --data)`);
     if (meta.contentHash !== ref.contentHash)
       throw new ChassisError('E_RUN_DATASET_CHANGED', `${what}: the catalog gives content hash ${meta.contentHash}, the run read ${ref.contentHash}`);
     if (options.verifyContent !== false) await verifyContent(storage, meta, what);
@@ -107,8 +107,11 @@ export async function openRunDatasets(run: ResolvedRun, dataRoot: string, option
 async function verifyContent(storage: Storage, meta: DatasetMeta, what: string): Promise<void> {
   const paths: string[] = [];
   for (const f of meta.files) {
-    const path = await storage.localPath(f.key);
-    if (!existsSync(path)) throw new ChassisError('E_RUN_DATASET_MISSING', `${what}: its file ${f.key} is missing from ${storage.root}`);
+    const missing = () => new ChassisError('E_RUN_DATASET_MISSING', `${what}: its file ${f.key} is missing from ${storage.root}`);
+    const path = await storage.localPath(f.key).catch(() => {
+      throw missing();
+    });
+    if (!existsSync(path)) throw missing();
     paths.push(path);
   }
   let actual: string;

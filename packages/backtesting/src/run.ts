@@ -15,7 +15,7 @@ import { instantiate } from './strategy-loader.ts';
 import { resolveRun } from './run-resolution.ts';
 import { HistoricalFeeder } from './feeder.ts';
 import { runFeed } from './run-feed.ts';
-import { JournalWriter, type JournalSummary } from './journal/journal.ts';
+import { FORMAT_BY_REFERENCE, JournalWriter, type JournalFormat, type JournalSummary } from './journal/journal.ts';
 import { RunRecorder } from './recorder.ts';
 import { runTimeline, type TimelineOutcome } from './timeline.ts';
 import { readRunManifest, type FailedRunManifest, type FinishedRunManifest } from './run-manifest.ts';
@@ -51,6 +51,11 @@ export interface BacktestOptions {
   readonly repeat?: number;
   /** Journal block size in bytes (tests). */
   readonly journalBlockBytes?: number;
+  /**
+   * Journal format (README "Journal"): 2 (default) references the market events, 1 stores every
+   * event inline — self-contained, ~45× larger (tests compare the two streams).
+   */
+  readonly journalFormat?: JournalFormat;
 }
 
 export interface BacktestResult {
@@ -134,7 +139,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     });
     const feeder = await HistoricalFeeder.open(sources);
     // Market events by reference (journal format 2): replay regenerates them from the datasets.
-    const journal = new JournalWriter(join(staging, 'journal.bin'), { ...(o.journalBlockBytes ? { blockBytes: o.journalBlockBytes } : {}), marketByReference: true });
+    const journal = new JournalWriter(join(staging, 'journal.bin'), { ...(o.journalBlockBytes ? { blockBytes: o.journalBlockBytes } : {}), marketByReference: (o.journalFormat ?? FORMAT_BY_REFERENCE) === FORMAT_BY_REFERENCE });
     const recorder = new RunRecorder(journal, instruments);
     const windowFrom = fromNs !== undefined && fromNs > startNs ? fromNs : startNs;
     const windowTo = (toNs !== undefined && toNs < endNs ? toNs : endNs) + spanNs * BigInt(repeat - 1);
