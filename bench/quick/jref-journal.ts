@@ -4,35 +4,18 @@
  * change (finalStateHash, orders, fills, PnL) and the replay's CPU time.
  *   node --import tsx bench/quick/jref-journal.ts [repeat=20] [replay=1]
  */
-import { existsSync, rmSync, statSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { openStorage } from '@chassis/storage';
-import { importCapture } from '@chassis/quality';
-import { readRunManifest, replayRun, runBacktest } from '@chassis/backtesting';
+import { readRunManifest, replayRun } from '@chassis/backtesting';
+import { quickBacktest, REPO } from './quick-run.ts';
 
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const ROOT = '/tmp/chassis-quick/data';
-if (!existsSync(ROOT)) await importCapture(openStorage(ROOT), `${REPO}examples/data/binance-hftbacktest/usdm_btcusdt_20240808.gz`, { venue: 'binance-usdm' });
 const repeat = Number(process.argv[2] ?? 20);
 const doReplay = (process.argv[3] ?? '1') !== '0';
 const out = `/tmp/chassis-quick/jref-${process.pid}`;
 const cpu = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1e6;
 const t0 = performance.now();
 const c0 = process.cpuUsage();
-const r = await runBacktest({
-  definition: {
-    data: { venue: 'binance-usdm', instrument: 'BTCUSDT' },
-    strategy: { module: 'examples/strategies/market-maker.ts', params: { spreadTicks: 2, qty: 1 } },
-    venue: { queue: { model: 'probabilistic', family: 'power', parameter: 2 } },
-    seed: 1,
-    output: { dir: out },
-  },
-  baseDir: REPO,
-  dataRoot: ROOT,
-  codeVersion: 'bench',
-  repeat,
-});
+const r = await quickBacktest(repeat, out);
 const runWall = (performance.now() - t0) / 1000;
 const runCpu = cpu(process.cpuUsage(c0));
 const m = readRunManifest(out);

@@ -174,7 +174,10 @@ describe('journal format 2 (market events by reference)', () => {
   function write(events: readonly Event[], options: { blockBytes?: number; marketPerBlock?: number } = {}): string {
     const path = join(mkdtempSync(join(tmpdir(), 'journal-ref-')), 'j.bin');
     const w = new JournalWriter(path, { ...options, marketByReference: true });
-    for (const e of events) (isMarket(e) ? w.market(e) : w.append(e));
+    for (const e of events) {
+      if (isMarket(e)) w.market(e);
+      else w.append(e);
+    }
     w.close();
     return path;
   }
