@@ -50,15 +50,10 @@ function referenceMarketDigest(events: readonly MarketEvent[]): string {
   let a = 0x2545f491;
   let b = 0x6c62272e;
   for (const w of words) {
-    let k = Math.imul(w, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, 0x1b873593);
-    a ^= k;
-    a = (a << 13) | (a >>> 19);
-    a = (Math.imul(a, 5) + 0xe6546b64) | 0;
-    b ^= Math.imul(w ^ (w >>> 16), 0x85ebca6b);
-    b = (b << 17) | (b >>> 15);
-    b = (Math.imul(b, 9) + 0x7feb352d) | 0;
+    a = Math.imul(a ^ w, 0x9e3779b1);
+    a ^= a >>> 15;
+    b = Math.imul((b + w) | 0, 0x85ebca6b);
+    b ^= b >>> 13;
   }
   return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
 }

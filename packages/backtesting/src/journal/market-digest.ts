@@ -1,7 +1,7 @@
 /**
  * Digest of the market events a journal block stands for without holding them (journal format
- * 2, journal.ts): a 64-bit running hash — two 32-bit MurmurHash3-style lanes with different
- * seeds and constants — over every field of every market event, its seq included, so a
+ * 2, journal.ts): a 64-bit running hash — two 32-bit lanes (multiply-xorshift, different seeds,
+ * constants and shifts) — over every field of every market event, its seq included, so a
  * regenerated market stream matches only when each event is the same at the same position.
  *
  * Cheap on the hot path: no allocation per event. BigInt fields (timestamps, update ids) are
@@ -20,10 +20,32 @@ import type { MarketEvent } from '@chassis/core';
 const KIND_WORD = { book_delta: 1, trade: 2, bbo: 3 } as const;
 const AGGRESSOR_WORD = { buy: 1, sell: 2, unknown: 3 } as const;
 const TWO_32 = 4294967296;
+const SEED_A = 0x2545f491;
+const SEED_B = 0x6c62272e;
+
+/**
+ * One word into lane A / lane B: an odd multiply and an xorshift, each a bijection of the lane
+ * for a fixed word, so one changed word always changes the lane; the lanes differ in how the
+ * word enters (xor / add), their constants and shifts.
+ */
+function laneA(h: number, w: number): number {
+  h = Math.imul(h ^ w, 0x9e3779b1);
+  return h ^ (h >>> 15);
+}
+function laneB(h: number, w: number): number {
+  h = Math.imul((h + w) | 0, 0x85ebca6b);
+  return h ^ (h >>> 13);
+}
+
+function text(s: string): number {
+  let h = s.length;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h;
+}
 
 export class MarketDigest {
-  private a = 0x2545f491;
-  private b = 0x6c62272e;
+  private a = SEED_A;
+  private b = SEED_B;
   /** Market events added since the last reset. */
   events = 0;
   private readonly cell = new BigInt64Array(1);
@@ -32,8 +54,8 @@ export class MarketDigest {
   private instrumentHash = 0;
 
   reset(): void {
-    this.a = 0x2545f491;
-    this.b = 0x6c62272e;
+    this.a = SEED_A;
+    this.b = SEED_B;
     this.events = 0;
   }
 
@@ -44,15 +66,8 @@ export class MarketDigest {
 
   /** Mixes one 32-bit word into both lanes. */
   private word(w: number): void {
-    let k = Math.imul(w, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, 0x1b873593);
-    let a = this.a ^ k;
-    a = (a << 13) | (a >>> 19);
-    this.a = (Math.imul(a, 5) + 0xe6546b64) | 0;
-    let b = this.b ^ Math.imul(w ^ (w >>> 16), 0x85ebca6b);
-    b = (b << 17) | (b >>> 15);
-    this.b = (Math.imul(b, 9) + 0x7feb352d) | 0;
+    this.a = laneA(this.a, w);
+    this.b = laneB(this.b, w);
   }
 
   private big(v: bigint): void {
@@ -67,12 +82,6 @@ export class MarketDigest {
     this.word(Math.floor(v / TWO_32) | 0);
   }
 
-  private text(s: string): number {
-    let h = s.length;
-    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-    return h;
-  }
-
   add(e: MarketEvent): void {
     this.events++;
     this.word(e.seq);
@@ -81,24 +90,18 @@ export class MarketDigest {
     this.big(e.tsLocalNs);
     if (e.instrument !== this.instrument) {
       this.instrument = e.instrument;
-      this.instrumentHash = this.text(e.instrument);
+      this.instrumentHash = text(e.instrument);
     }
     this.word(this.instrumentHash);
     switch (e.kind) {
-      case 'book_delta': {
+      case 'book_delta':
         this.big(e.updateId);
         this.word(e.isSnapshot ? 1 : 0);
         this.word(e.count);
-        const { sides, prices, sizes } = e;
-        for (let i = e.offset, end = e.offset + e.count; i < end; i++) {
-          this.word(sides[i]!);
-          this.units(prices[i]!);
-          this.units(sizes[i]!);
-        }
+        this.rows(e.sides, e.prices, e.sizes, e.offset, e.offset + e.count);
         return;
-      }
       case 'trade':
-        this.word(this.text(e.tradeId));
+        this.word(text(e.tradeId));
         this.units(e.priceUnits);
         this.units(e.qtyUnits);
         this.word(AGGRESSOR_WORD[e.aggressor]);
@@ -111,5 +114,24 @@ export class MarketDigest {
         this.units(e.askQtyUnits);
         return;
     }
+  }
+
+  /** A book_delta message's level rows [from, to): side, price words, size words; the lanes in locals (the hot loop). */
+  private rows(sides: ArrayLike<number>, prices: ArrayLike<number>, sizes: ArrayLike<number>, from: number, to: number): void {
+    let a = this.a;
+    let b = this.b;
+    for (let i = from; i < to; i++) {
+      const side = sides[i]!;
+      const p = prices[i]!;
+      const q = sizes[i]!;
+      const pLo = p >>> 0;
+      const pHi = Math.floor(p / TWO_32) | 0;
+      const qLo = q >>> 0;
+      const qHi = Math.floor(q / TWO_32) | 0;
+      a = laneA(laneA(laneA(laneA(laneA(a, side), pLo), pHi), qLo), qHi);
+      b = laneB(laneB(laneB(laneB(laneB(b, side), pLo), pHi), qLo), qHi);
+    }
+    this.a = a;
+    this.b = b;
   }
 }
