@@ -9,16 +9,20 @@ import { MarketDigest } from './market-digest.ts';
  * word by word. The oracle for MarketDigest's allocation-free word extraction.
  */
 function referenceMarketDigest(events: readonly MarketEvent[]): string {
-  const words: number[] = [];
+  // Words into both lanes, except level rows: their words alternate between lane A and lane B.
+  const words: (number | { a: number } | { b: number })[] = [];
+  const rows: [number, number, number][] = [];
   const big = (v: bigint) => {
     const u = BigInt.asUintN(64, v);
     words.push(Number(u & 0xffffffffn) | 0, Number(u >> 32n) | 0);
   };
-  const units = (v: number) => {
+  /** Low word (two's complement) and floor(v / 2^32) of an integer. */
+  const split = (v: number): [number, number] => {
     const b = BigInt(v);
     const hi = b >= 0n ? b / 4294967296n : -((-b + 4294967295n) / 4294967296n);
-    words.push(Number(BigInt.asUintN(32, b)) | 0, Number(BigInt.asIntN(32, hi)));
+    return [Number(BigInt.asUintN(32, b)) | 0, Number(BigInt.asIntN(32, hi))];
   };
+  const units = (v: number) => words.push(...split(v));
   const text = (s: string) => {
     let h = s.length;
     for (const unit of s.split('').map((c) => c.charCodeAt(0))) h = Math.imul(h ^ unit, 0x01000193);
@@ -32,10 +36,12 @@ function referenceMarketDigest(events: readonly MarketEvent[]): string {
     if (e.kind === 'book_delta') {
       big(e.updateId);
       words.push(e.isSnapshot ? 1 : 0, e.count);
-      for (let i = e.offset; i < e.offset + e.count; i++) {
-        words.push(e.sides[i]!);
-        units(e.prices[i]!);
-        units(e.sizes[i]!);
+      rows.length = 0;
+      for (let i = e.offset; i < e.offset + e.count; i++) rows.push([e.sides[i]!, e.prices[i]!, e.sizes[i]!]);
+      for (const [side, price, size] of rows) {
+        const [pLo, pHi] = split(price);
+        const [qLo, qHi] = split(size);
+        words.push({ a: pLo }, { b: qLo }, { a: (pHi & 0x1fffff) | (side << 21) }, { b: qHi });
       }
     } else if (e.kind === 'trade') {
       words.push(text(e.tradeId));
@@ -50,10 +56,14 @@ function referenceMarketDigest(events: readonly MarketEvent[]): string {
   let a = 0x2545f491;
   let b = 0x6c62272e;
   for (const w of words) {
-    a = Math.imul(a ^ w, 0x9e3779b1);
-    a ^= a >>> 15;
-    b = Math.imul((b + w) | 0, 0x85ebca6b);
-    b ^= b >>> 13;
+    if (typeof w === 'number' || 'a' in w) {
+      a = Math.imul(a ^ (typeof w === 'number' ? w : w.a), 0x9e3779b1);
+      a ^= a >>> 15;
+    }
+    if (typeof w === 'number' || 'b' in w) {
+      b = Math.imul((b + (typeof w === 'number' ? w : w.b)) | 0, 0x85ebca6b);
+      b ^= b >>> 13;
+    }
   }
   return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
 }

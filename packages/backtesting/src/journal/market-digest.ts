@@ -116,20 +116,21 @@ export class MarketDigest {
     }
   }
 
-  /** A book_delta message's level rows [from, to): side, price words, size words; the lanes in locals (the hot loop). */
+  /**
+   * A book_delta message's level rows [from, to) — the hot loop: each row's four words (price
+   * low word, size low word, price high word with the side above its 21 bits, size high word)
+   * enter one lane each, alternating, so one changed word still always changes its lane.
+   */
   private rows(sides: ArrayLike<number>, prices: ArrayLike<number>, sizes: ArrayLike<number>, from: number, to: number): void {
     let a = this.a;
     let b = this.b;
     for (let i = from; i < to; i++) {
-      const side = sides[i]!;
       const p = prices[i]!;
       const q = sizes[i]!;
-      const pLo = p >>> 0;
-      const pHi = Math.floor(p / TWO_32) | 0;
-      const qLo = q >>> 0;
-      const qHi = Math.floor(q / TWO_32) | 0;
-      a = laneA(laneA(laneA(laneA(laneA(a, side), pLo), pHi), qLo), qHi);
-      b = laneB(laneB(laneB(laneB(laneB(b, side), pLo), pHi), qLo), qHi);
+      a = laneA(a, p >>> 0);
+      b = laneB(b, q >>> 0);
+      a = laneA(a, (Math.floor(p / TWO_32) & 0x1fffff) | (sides[i]! << 21));
+      b = laneB(b, Math.floor(q / TWO_32) | 0);
     }
     this.a = a;
     this.b = b;
