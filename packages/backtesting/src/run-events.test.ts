@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { crc32 } from 'node:zlib';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { openCatalog, openStorage, type CanonicalKind } from '@chassis/storage';
@@ -88,6 +89,24 @@ describe('replay of a backtest whose datasets changed', () => {
     expect(err.message).toContain(trade.id);
     expect(err.message).toContain(trade.contentHash);
     expect(err.message).toMatch(/hash to content hash [0-9a-f]{64}/);
+  });
+
+  it('fails with E_RUN_MARKET_DIGEST when the decode cache the feeder reads differs from the dataset it is named after', async () => {
+    const { root, outDir } = await recordedRun('test-altered-cache');
+    const trade = await datasetOf(root, 'trade');
+    // derived/columnar/<contentHash>/columns-v1.bin: 80-byte file header, 32-byte chunk header (CRC-32 of the payload at 12), then the columns tsEventNs, tsLocalNs, price…
+    const path = join(root, 'derived', 'columnar', trade.contentHash, 'columns-v1.bin');
+    const bytes = readFileSync(path);
+    const rows = bytes.readUInt32LE(80 + 4);
+    const payloadBytes = bytes.readUInt32LE(80 + 8);
+    const priceAt = 80 + 32 + 2 * ((rows * 8 + 7) & ~7);
+    bytes.writeDoubleLE(bytes.readDoubleLE(priceAt) + 1, priceAt);
+    bytes.writeUInt32LE(crc32(bytes.subarray(80 + 32, 80 + 32 + payloadBytes)), 80 + 12);
+    writeFileSync(path, bytes);
+    const err = (await replayRun(outDir, { baseDirs: [REPO_ROOT] }).catch((e: unknown) => e)) as { code: string; details: { block: number; fromSeq: number } };
+    expect(err.code).toBe('E_RUN_MARKET_DIGEST');
+    // The first trade of the data is in the first block.
+    expect(err.details).toMatchObject({ block: 0, fromSeq: 1 });
   });
 
   it('fails with E_RUN_DATASET_MISSING naming the dataset when its file was removed', async () => {
