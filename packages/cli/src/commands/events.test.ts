@@ -9,7 +9,7 @@ import { JournalWriter, runBacktest } from '@chassis/backtesting';
 import { encodeEngineConfig, WriteAheadJournal, writeSessionFile } from '@chassis/live';
 import { runChassis } from '../../../../test/chassis-process.ts';
 import { importedDataRoot, REPO_ROOT } from '../../../backtesting/src/test-data.ts';
-import { parseEventsFlags, printEvents } from './events.ts';
+import { parseEventsFlags, printEvents } from './events-action.ts';
 import { BTC, baseConfig } from '../../../core/src/testing/fixtures.ts';
 
 const T = 1_764_633_600_000_000_000n;

@@ -4,8 +4,7 @@
 // each journal block's market events (digest) as it regenerates them.
 import type { Command } from 'commander';
 import { ChassisError } from '@chassis/core';
-import { replayRecorded } from '@chassis/live';
-import { REPO_ROOT } from './demo.ts';
+import { REPO_ROOT } from '../repo-root.ts';
 
 export function register(program: Command): void {
   program
@@ -17,6 +16,7 @@ export function register(program: Command): void {
     .option('--json', 'print the result as JSON')
     .option('--data <root>', "data root holding a backtest run's datasets (default: the one the run read)")
     .action(async (dir: string, flags: { json?: boolean; data?: string }) => {
+      const { replayRecorded } = await import('@chassis/live');
       const r = await replayRecorded(dir, { baseDirs: [process.cwd(), REPO_ROOT], dataRoot: flags.data });
       if (flags.json) process.stdout.write(`${JSON.stringify(r)}\n`);
       if (r.divergence) {
