@@ -7,6 +7,11 @@ import { loadRunBackend, type RunBackend } from './run-backend.ts';
 import { parseMessage, runRequestSchema } from './messages.ts';
 import type { ReadyMessage, RunReply } from './run-process.ts';
 
+const processCpuMs = (): number => {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1000;
+};
+
 const backends = new Map<string, Promise<RunBackend>>();
 const backendOf = (module: string): Promise<RunBackend> => {
   let b = backends.get(module);
@@ -26,7 +31,7 @@ process.on('message', (raw: unknown) => {
     const cpu0 = process.cpuUsage();
     const usage = () => {
       const c = process.cpuUsage(cpu0);
-      return { wallMs: performance.now() - wall0, cpuMs: (c.user + c.system) / 1000 };
+      return { wallMs: performance.now() - wall0, cpuMs: (c.user + c.system) / 1000, processCpuMs: processCpuMs() };
     };
     try {
       const msg = parseMessage(runRequestSchema, raw, `run request to run process ${process.pid}`);
@@ -48,7 +53,7 @@ if (preload) {
   let ready: ReadyMessage;
   try {
     await backendOf(preload);
-    ready = { type: 'ready' };
+    ready = { type: 'ready', processCpuMs: processCpuMs() };
   } catch (err) {
     // The first request reports the same error as that run's failure.
     ready = { type: 'ready', error: (err as Error).message ?? String(err) };

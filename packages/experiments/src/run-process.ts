@@ -28,6 +28,15 @@ const compiled = import.meta.url.endsWith('.js');
 const childEntry = join(here, compiled ? 'run-process-entry.js' : 'run-process-entry.ts');
 const loaderArgs = compiled ? [] : ['--import', pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist', 'loader.mjs')).href];
 
+/**
+ * A pool runs one child per core, so a run must stay on one core: V8 runs its garbage collector
+ * and optimising compiler on the run's own thread (--single-threaded) instead of helper threads
+ * that would take the other core, and libuv keeps one thread for file and DuckDB work (DuckDB
+ * itself runs with one thread: @chassis/storage duckdb-engine.ts).
+ */
+export const ONE_CORE_FLAGS: readonly string[] = ['--single-threaded'];
+export const ONE_CORE_ENV: Readonly<Record<string, string>> = { UV_THREADPOOL_SIZE: '1' };
+
 export class RunProcess {
   private readonly child: ChildProcess;
   private pending: { resolve: (r: RunReply) => void } | undefined;
@@ -38,13 +47,16 @@ export class RunProcess {
   readonly ready: Promise<number>;
   /** Runs this child has answered. */
   runs = 0;
+  /** The child's own CPU ms when its backend had loaded (undefined until then, or if it never said). */
+  startCpuMs: number | undefined;
+  /** The child's own CPU ms as of its latest message: start-up plus every run so far. */
+  cpuMs = 0;
 
   /** `backendModule`, when given, is loaded right away so startup overlaps the caller's other work. */
   constructor(backendModule?: string) {
-    // --single-threaded-gc: V8's parallel GC helpers would make one run occupy more than one
-    // core, and a pool runs one child per core.
     this.child = fork(childEntry, backendModule ? [backendModule] : [], {
-      execArgv: ['--single-threaded-gc', ...loaderArgs],
+      execArgv: [...ONE_CORE_FLAGS, ...loaderArgs],
+      env: { ...process.env, ...ONE_CORE_ENV },
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
@@ -63,10 +75,13 @@ export class RunProcess {
         return;
       }
       if (msg.type === 'ready') {
+        this.startCpuMs = msg.processCpuMs;
+        this.cpuMs = msg.processCpuMs ?? 0;
         markReady(performance.now() - this.forkedAt);
         return;
       }
       this.runs++;
+      if (msg.usage) this.cpuMs = msg.usage.processCpuMs;
       const p = this.pending;
       this.pending = undefined;
       p?.resolve(msg);
