@@ -40,6 +40,8 @@ export interface SweepResult {
  * (the parent) used while the sweep ran. CPU ms count user + system time.
  */
 export interface PoolUsage {
+  /** Each executed run in completion order: which child ran it (spawn index), its wall and CPU ms. */
+  readonly perRun: readonly { readonly runId: string; readonly child: number; readonly wallMs: number; readonly cpuMs: number }[];
   readonly runs: number;
   readonly runWallMs: number;
   readonly runCpuMs: number;
@@ -128,6 +130,7 @@ export async function runSweepLocally(experiment: Experiment, options: LocalSwee
   const poolSize = Math.min(todo.length, Math.max(1, options.workers ?? defaultWorkerCount()));
   const processes: RunProcess[] = [];
   const usage = { runs: 0, runWallMs: 0, runCpuMs: 0, childStartMs: [] as number[] };
+  const perRun: PoolUsage['perRun'][number][] = [];
   const childStartCpuMs: number[] = [];
   const spawn = () => {
     // Long-lived: the child loads the backend now and then executes run after run.
@@ -152,6 +155,7 @@ export async function runSweepLocally(experiment: Experiment, options: LocalSwee
       // A run cut short by the abort is not a failure: it stays pending and runs next time.
       if (signal?.aborted) break;
       if (reply.usage) {
+        perRun.push({ runId: member.runId, child: processes.indexOf(proc), wallMs: reply.usage.wallMs, cpuMs: reply.usage.cpuMs });
         usage.runs++;
         usage.runWallMs += reply.usage.wallMs;
         usage.runCpuMs += reply.usage.cpuMs;
@@ -170,6 +174,7 @@ export async function runSweepLocally(experiment: Experiment, options: LocalSwee
   const parentCpu = process.cpuUsage(parentCpu0);
   const pool: PoolUsage = {
     ...usage,
+    perRun,
     childStartCpuMs,
     childCpuMs: processes.map((p) => p.cpuMs),
     parentCpuMs: (parentCpu.user + parentCpu.system) / 1000,
