@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { openCatalog, openStorage, readCanonical } from '@chassis/storage';
 import { importCapture } from '@chassis/quality';
 import type { SweepResult } from '@chassis/experiments';
+import { buildDist } from '../../scripts/build-dist.mjs';
 import { distIsCurrent } from '../../packages/cli/bin/dist-freshness.js';
 import { syntheticDay } from '../synthetic-day.ts';
 import { result, type BenchContext, type BenchResult, type BenchSection } from '../types.ts';
@@ -30,15 +31,24 @@ import { result, type BenchContext, type BenchResult, type BenchSection } from '
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const CAPTURE = join(REPO, 'examples/data/binance-hftbacktest/usdm_btcusdt_20240808.gz');
 /**
- * The sweep runs the way `chassis sweep` runs it: from the compiled packages when that build is
- * current (then the pool's workers run compiled too, with no transpiler), else from the sources.
+ * The sweep runs the way `chassis sweep` runs it: from the compiled packages (their pool workers
+ * then run compiled too, with no transpiler), rebuilt first when a source is newer than the build
+ * (as bench/backtest-process.ts does). CHASSIS_FROM_SOURCE=1 runs the TypeScript sources instead.
  */
-const compiled = distIsCurrent(join(REPO, 'packages'), join(REPO, 'packages/cli/dist/.build.json'));
+const fromSource = process.env.CHASSIS_FROM_SOURCE === '1';
+export const SWEEP_CODE = fromSource ? 'TypeScript sources (tsx)' : 'compiled packages (dist)';
 const COMPILED_EXPERIMENTS: string = '../../packages/experiments/dist/index.js';
-const { BACKTEST_BACKEND_MODULE, backtestBackend, expandSweep, loadSweepFile, runSweepLocally } = (compiled
-  ? await import(COMPILED_EXPERIMENTS)
-  : await import('@chassis/experiments')) as typeof import('@chassis/experiments');
-export const SWEEP_CODE = compiled ? 'compiled packages (dist)' : 'TypeScript sources (tsx)';
+type Experiments = typeof import('@chassis/experiments');
+let experiments: Promise<Experiments> | undefined;
+
+function sweepModules(): Promise<Experiments> {
+  if (!fromSource && !experiments && !distIsCurrent(join(REPO, 'packages'), join(REPO, 'packages/cli/dist/.build.json'))) {
+    const { files, ms } = buildDist();
+    process.stderr.write(`bench: the compiled build was stale; rebuilt ${files} modules in ${(ms / 1000).toFixed(1)} s\n`);
+  }
+  experiments ??= (fromSource ? import('@chassis/experiments') : import(COMPILED_EXPERIMENTS)) as Promise<Experiments>;
+  return experiments;
+}
 const GRID = 'grid: { strategy.params.spreadTicks: [1, 2, 3, 4], strategy.params.qty: [1, 2] }';
 
 /** One sweep input: a data root (never written to: each sweep runs in a copy) and what it holds. */
@@ -92,6 +102,7 @@ export async function measureSweep(input: SweepInput, workers: number, scratch: 
     `data: { venue: ${input.venue}, instrument: ${input.instrument} }\nstrategy:\n  module: ${join(REPO, 'examples/strategies/market-maker.ts')}\n  params: { spreadTicks: 2, qty: 1 }\nseed: 1\n`,
   );
   writeFileSync(join(dir, 'sweep.yaml'), `base: run.yaml\n${GRID}\n`);
+  const { BACKTEST_BACKEND_MODULE, backtestBackend, expandSweep, loadSweepFile, runSweepLocally } = await sweepModules();
   const sweep = loadSweepFile(join(dir, 'sweep.yaml'));
   const experiment = await expandSweep(sweep, backtestBackend, { dataRoot: root, baseDir: sweep.baseDir });
   const loadBefore = loadavg()[0]!;
