@@ -1,59 +1,6 @@
-// `chassis report <run-dir|experiment-dir>`: one self-contained HTML file with the run's or the
-// experiment's charts, stored as a versioned analysis under derived/analysis/ when the data
-// root is known, and copied to --out.
-import { spawn } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+// `chassis report <dir>`: one self-contained HTML report of a run or an experiment (what it does:
+// report-action.ts, imported when the command runs).
 import type { Command } from 'commander';
-import { ChassisError } from '@chassis/core';
-import { analyseRun, canonicalJsonText, equityCurve, experimentReportHtml, instrumentsReportHtml, sha256, writeAnalysis, type ComparedRun } from '@chassis/analysis';
-import { readExperimentIndex } from '@chassis/experiments';
-
-export interface ReportResult {
-  readonly kind: 'run' | 'experiment';
-  readonly html: string;
-  /** Where the versioned copy lives (derived/analysis/<id>/report.html), if a data root was known. */
-  readonly storedAt: string | undefined;
-}
-
-export function experimentRuns(dir: string): { experimentId: string; runs: ComparedRun[] } {
-  const index = readExperimentIndex(dir);
-  return {
-    experimentId: index.manifest.experimentId,
-    runs: index.records.map((r) => ({ runId: r.runId, status: r.status, params: r.params, metrics: r.metrics })),
-  };
-}
-
-export function buildReport(target: string, metric = 'pnl'): ReportResult {
-  const dir = resolve(target);
-  if (!existsSync(dir)) throw new ChassisError('E_REPORT_INPUT', `${dir} does not exist; give a run directory or an experiment directory`);
-  if (existsSync(join(dir, 'experiment.json'))) {
-    const { experimentId, runs } = experimentRuns(dir);
-    if (runs.every((r) => r.status !== 'completed')) throw new ChassisError('E_REPORT_INPUT', `${dir}: no completed run in experiment ${experimentId} yet`);
-    const html = experimentReportHtml({ experimentId, runs, metric });
-    const root = basename(dirname(dir)) === 'experiments' ? dirname(dirname(dir)) : undefined;
-    const stored = root
-      ? writeAnalysis(
-          root,
-          'experiment-report',
-          { metric },
-          // Inputs: each member by run id and the hash of what the report shows of it.
-          runs.map((r) => ({ id: r.runId, sha256: sha256(canonicalJsonText({ status: r.status, params: r.params, metrics: r.metrics })) })),
-          { 'report.html': html },
-        )
-      : undefined;
-    return { kind: 'experiment', html, storedAt: stored ? join(stored.dir, 'report.html') : undefined };
-  }
-  const a = analyseRun(dir);
-  // Every instrument of the run; a single-instrument run gives the same page as before.
-  const html = instrumentsReportHtml(a.instruments.map(({ series, metrics }) => ({ series, metrics, curve: equityCurve(series, metrics.sampleMs) })));
-  const stored = a.written
-    ? writeAnalysis(dirname(dirname(dirname(a.written.dir))), 'run-report', { sampleMs: a.metrics.sampleMs }, [{ id: a.loaded.manifest.runId, sha256: a.loaded.manifest.outputHash ?? '' }], {
-        'report.html': html,
-      })
-    : undefined;
-  return { kind: 'run', html, storedAt: stored ? join(stored.dir, 'report.html') : undefined };
-}
 
 export function register(program: Command): void {
   program
@@ -63,14 +10,5 @@ export function register(program: Command): void {
     .option('--out <file>', 'also write the HTML here (default: report-<id>.html in the current directory when not stored under a data root)')
     .option('--metric <name>', 'metric to rank experiments by', 'pnl')
     .option('--open', 'open the report in the default browser')
-    .action((target: string, flags: { out?: string; metric: string; open?: boolean }) => {
-      const r = buildReport(target, flags.metric);
-      let out = r.storedAt;
-      if (flags.out || !out) {
-        out = resolve(flags.out ?? `report-${basename(resolve(target))}.html`);
-        writeFileSync(out, r.html);
-      }
-      process.stdout.write(`${r.kind} report: ${out} (${(r.html.length / 1e6).toFixed(2)} MB, self-contained)\n`);
-      if (flags.open) spawn('xdg-open', [out], { stdio: 'ignore', detached: true }).on('error', () => process.stderr.write(`cannot open a browser here; open ${out} yourself\n`)).unref();
-    });
+    .action(async (target: string, flags: { out?: string; metric: string; open?: boolean }) => (await import('./report-action.ts')).reportCommand(target, flags));
 }
