@@ -3,7 +3,7 @@
  * one input, printing wall and CPU (parent, children, per run, child start-up) with the load.
  * Inputs are prepared once under /tmp/chassis-quick-sweep (capture) or by synthetic-day.ts (long).
  *   node --import tsx bench/quick/sweep-cpu.ts capture 1 2
- *   CHASSIS_BENCH_SWEEP_LONG_EVENTS=1500000 node --import tsx bench/quick/sweep-cpu.ts long 1 2
+ *   CHASSIS_BENCH_SWEEP_LONG_EVENTS=2000000 node --import tsx bench/quick/sweep-cpu.ts long 1 2
  */
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { SWEEP_CODE, captureInput, checkSameOutputs, cpuBoundSpeedUp, describeSweep, longInput, measureSweep, type SweepInput, type SweepMeasurement } from '../sections/sweep-scaling.ts';
@@ -13,7 +13,7 @@ const workers = counts.length > 0 ? counts.map(Number) : [1, 2];
 const SEED = '/tmp/chassis-quick-sweep/capture';
 let input: SweepInput;
 if (which === 'long') {
-  input = await longInput(Number(process.env.CHASSIS_BENCH_SWEEP_LONG_EVENTS ?? 1_500_000));
+  input = await longInput(Number(process.env.CHASSIS_BENCH_SWEEP_LONG_EVENTS ?? 2_000_000));
 } else if (existsSync(`${SEED}/complete`)) {
   input = { name: 'capture', root: SEED, venue: 'binance-usdm', instrument: 'BTCUSDT', describe: 'bundled USD-M BTCUSDT capture' };
 } else {

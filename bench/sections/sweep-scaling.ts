@@ -1,7 +1,7 @@
 /**
  * sweep-scaling: the same 8-run sweep (example market maker, spreadTicks 1..4 × qty 1..2) with
  * 1 local worker and with 2, on two inputs, all in this one run:
- * - long: a synthetic USD-M-like dataset (bench/synthetic-day.ts, 1.5 M market events by default,
+ * - long: a synthetic USD-M-like dataset (bench/synthetic-day.ts, 2 M market events by default,
  *   CHASSIS_BENCH_SWEEP_LONG_EVENTS overrides) sized so one run takes ≥ 5 s;
  * - capture: the bundled Binance USD-M BTCUSDT capture (~94 k messages, < 1 s a run).
  * Each sweep runs into a fresh copy of its data root, so nothing is reused; the copies carry the
@@ -180,7 +180,7 @@ export const sweepScaling: BenchSection = {
       const capture = await captureInput(join(scratch, 'capture-seed'));
       const out = await scalingOf(capture, scratch);
       if (!ctx.quick) {
-        const events = Number(process.env.CHASSIS_BENCH_SWEEP_LONG_EVENTS ?? 1_500_000);
+        const events = Number(process.env.CHASSIS_BENCH_SWEEP_LONG_EVENTS ?? 2_000_000);
         out.unshift(...(await scalingOf(await longInput(events), scratch)));
       }
       return out;
