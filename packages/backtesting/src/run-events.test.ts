@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { openCatalog, openStorage, type CanonicalKind } from '@chassis/storage';
 import { runBacktest } from './run.ts';
@@ -89,6 +89,20 @@ describe('replay of a backtest whose datasets changed', () => {
     expect(err.message).toContain(trade.id);
     expect(err.message).toContain(trade.contentHash);
     expect(err.message).toMatch(/hash to content hash [0-9a-f]{64}/);
+  });
+
+  it('checks the datasets of the data root a copied run lies in, not the root it was recorded in', async () => {
+    const { root, outDir } = await recordedRun('test-copied-root');
+    const copy = join(mkdtempSync(join(tmpdir(), 'bt-copied-root-')), 'data');
+    cpSync(root, copy, { recursive: true });
+    const copiedRun = join(copy, 'experiments', basename(outDir));
+    const trade = await datasetOf(copy, 'trade');
+    await rewriteParquet(trade.file, `SELECT * REPLACE (CASE WHEN trade_id = (SELECT min(trade_id) FROM src) THEN price + 0.10 ELSE price END AS price) FROM src`);
+    const err = (await replayRun(copiedRun, { baseDirs: [REPO_ROOT] }).catch((e: unknown) => e)) as { code: string; message: string };
+    expect(err.code).toBe('E_RUN_DATASET_CHANGED');
+    expect(err.message).toContain(trade.id);
+    // The original root is untouched and still proves the original run.
+    expect((await replayRun(outDir, { baseDirs: [REPO_ROOT] })).divergence).toBeNull();
   });
 
   it('fails with E_RUN_MARKET_DIGEST when the decode cache the feeder reads differs from the dataset it is named after', async () => {

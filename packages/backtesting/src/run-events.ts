@@ -13,7 +13,7 @@
  * journal stands for).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { basename, isAbsolute, join, resolve } from 'node:path';
 import { ChassisError, type Event, type MarketEvent } from '@chassis/core';
 import { FORMAT_INLINE, journalBlocks, journalFormat, readJournal, type JournalBlock } from './journal/journal.ts';
 import { MarketDigest } from './journal/market-digest.ts';
@@ -40,15 +40,22 @@ export async function* readRunEvents(runDir: string, options: RunEventsOptions =
   for (const block of journalBlocks(path)) yield* await market.blockEvents(block);
 }
 
-/** The data root of a run directory: given, recorded in its manifest, or the root its `experiments/<id>` directory lies in. */
+/**
+ * The data root of a run directory: given; else the data root its `experiments/<id>` directory
+ * lies in, when that root holds canonical data (a data root copied or moved with its runs replays
+ * against its own datasets); else the root recorded in its manifest; else the directory above
+ * `experiments/`.
+ */
 export function runDataRoot(runDir: string, given?: string): string {
   if (given !== undefined) return given;
+  const containing = resolve(runDir, '..', '..');
+  if (basename(resolve(runDir, '..')) === 'experiments' && existsSync(join(containing, 'canonical'))) return containing;
   const manifest = readRunManifest(runDir);
   if (manifest.status !== 'failed' && manifest.dataRoot !== undefined) {
     const recorded = isAbsolute(manifest.dataRoot) ? manifest.dataRoot : resolve(runDir, manifest.dataRoot);
     if (existsSync(recorded)) return recorded;
   }
-  return resolve(runDir, '..', '..');
+  return containing;
 }
 
 /** Regenerates a format-2 journal's market events block by block. */
