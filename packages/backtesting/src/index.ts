@@ -15,6 +15,8 @@ export type { TimelineVenue, TimelineSink, TimelineOptions, TimelineOutcome, Tim
 export type { RunStats, InstrumentStats } from './run-stats.ts';
 export { JournalWriter, readJournal, journalBlocks, JournalCorruptError, StreamDigest, fileSha256 } from './journal/journal.ts';
 export type { JournalSummary, JournalBlock, BlockDamage } from './journal/journal.ts';
+export { KIND_CODE, SCHEMAS as JOURNAL_RECORD_FIELDS } from './journal/codec.ts';
+export { journalHead, BLOCK_HEADER_BYTES } from './journal/journal.ts';
 export { JournalAppender } from './journal/journal-appender.ts';
 export { eventJson, eventLine } from './journal/event-text.ts';
 export type { RecoveredJournal, JournalCut } from './journal/journal-appender.ts';

@@ -24,7 +24,8 @@ export function experimentRuns(dir: string): { experimentId: string; runs: Compa
   };
 }
 
-export function buildReport(target: string, metric = 'pnl'): ReportResult {
+/** `dataRoot`: where the run's datasets are (and the analysis is stored); default: the run's own data root. */
+export async function buildReport(target: string, metric = 'pnl', dataRoot?: string): Promise<ReportResult> {
   const dir = resolve(target);
   if (!existsSync(dir)) throw new ChassisError('E_REPORT_INPUT', `${dir} does not exist; give a run directory or an experiment directory`);
   if (existsSync(join(dir, 'experiment.json'))) {
@@ -44,7 +45,7 @@ export function buildReport(target: string, metric = 'pnl'): ReportResult {
       : undefined;
     return { kind: 'experiment', html, storedAt: stored ? join(stored.dir, 'report.html') : undefined };
   }
-  const a = analyseRun(dir);
+  const a = await analyseRun(dir, dataRoot ? { dataRoot } : {});
   // Every instrument of the run; a single-instrument run gives the same page as before.
   const html = instrumentsReportHtml(a.instruments.map(({ series, metrics }) => ({ series, metrics, curve: equityCurve(series, metrics.sampleMs) })));
   const stored = a.written
@@ -62,9 +63,10 @@ export function register(program: Command): void {
     .argument('<dir>', 'a run directory (experiments/<run-id>) or an experiment directory (experiments/exp-…)')
     .option('--out <file>', 'also write the HTML here (default: report-<id>.html in the current directory when not stored under a data root)')
     .option('--metric <name>', 'metric to rank experiments by', 'pnl')
+    .option('--data <dir>', "data root with the run's datasets, where the report is also stored (default: the root of <root>/experiments/<run-id>, else $CHASSIS_DATA or ./data)")
     .option('--open', 'open the report in the default browser')
-    .action((target: string, flags: { out?: string; metric: string; open?: boolean }) => {
-      const r = buildReport(target, flags.metric);
+    .action(async (target: string, flags: { out?: string; metric: string; data?: string; open?: boolean }) => {
+      const r = await buildReport(target, flags.metric, flags.data);
       let out = r.storedAt;
       if (flags.out || !out) {
         out = resolve(flags.out ?? `report-${basename(resolve(target))}.html`);
