@@ -110,13 +110,37 @@ class RecordScanner {
     const buf = this.buf;
     let p = this.pos;
     let b = buf[p++]!;
+    if (b < 128) {
+      this.pos = p;
+      return (b >>> 1) ^ -(b & 1);
+    }
+    // Up to four bytes (28 bits, nearly every time delta) in int32 arithmetic.
     let z = b & 127;
-    let mul = 128;
-    for (let i = 1; b >= 128; i++) {
+    b = buf[p++]!;
+    z |= (b & 127) << 7;
+    if (b < 128) {
+      this.pos = p;
+      return (z >>> 1) ^ -(z & 1);
+    }
+    b = buf[p++]!;
+    z |= (b & 127) << 14;
+    if (b < 128) {
+      this.pos = p;
+      return (z >>> 1) ^ -(z & 1);
+    }
+    b = buf[p++]!;
+    z |= (b & 127) << 21;
+    if (b < 128) {
+      this.pos = p;
+      return (z >>> 1) ^ -(z & 1);
+    }
+    let mul = 2 ** 28;
+    for (let i = 4; ; i++) {
       if (i === 7) return NaN;
       b = buf[p++]!;
       z += (b & 127) * mul;
       mul *= 128;
+      if (b < 128) break;
     }
     this.pos = p;
     return z % 2 === 0 ? z / 2 : -(z + 1) / 2;
