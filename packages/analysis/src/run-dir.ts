@@ -114,6 +114,8 @@ export async function loadInstrumentSeries(run: LoadedRun, options: LoadOptions 
     const dataRoot = options.dataRoot ?? dataRootOfRunDir(run.dir) ?? resolveDataRoot();
     const mids = await midsFromDatasets({ dataRoot, manifest: run.manifest, run: run.run, ...(run.manifest.status === 'halted' ? { untilMs: scan.endMs } : {}) }, run.run.instruments);
     for (const [id, m] of mids) builder.mids(id, m);
+    // The run's event count, market events included, whether or not its journal holds them.
+    return builder.finish({ ...scan, events: scan.marketEvents > 0 ? scan.events : run.manifest.events.total });
   }
   return builder.finish(scan);
 }

@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { contractTerms, type Instrument } from '@chassis/core';
-import { readJournal, runBacktest } from '@chassis/backtesting';
+import { JournalWriter, readJournal, runBacktest } from '@chassis/backtesting';
 import { openCatalog, openStorage, readCanonical, type BboBatch } from '@chassis/storage';
 import { importedDataRoot, REPO_ROOT } from '../../backtesting/src/test-data.ts';
 import { loadInstrumentSeries, openRunDir, type LoadedRun } from './run-dir.ts';
@@ -59,6 +59,15 @@ describe('run market data from the datasets', () => {
     expect(fromJournal[0]!.fills.tsMs.length).toBeGreaterThan(10);
     expect(plain(fromDatasets)).toEqual(plain(byEvent));
     expect(plain(fromJournal)).toEqual(plain(byEvent));
+  });
+
+  it('takes the mids of a run whose journal holds no market events from its datasets', async () => {
+    const copy = runCopy(() => {});
+    const own = new JournalWriter(join(copy.dir, 'journal.bin'));
+    for (const e of readJournal(join(run.dir, 'journal.bin'))) if (e.kind !== 'bbo' && e.kind !== 'trade' && e.kind !== 'book_delta') own.append(e);
+    own.close();
+    const fromDatasets = await loadInstrumentSeries(copy, { dataRoot: root });
+    expect(plain(fromDatasets)).toEqual(plain(await loadInstrumentSeries(run, { market: 'journal' })));
   });
 
   it('marks the position to market as a plain sum over the journal fills and the last quoted mid of the bbo Parquet', async () => {
