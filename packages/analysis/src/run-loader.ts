@@ -4,7 +4,8 @@
  * (one column set per instrument, dispatched on the event's instrument id). Our quotes are the best price among our
  * live orders per side (from request_sent, order_replaced and terminal events); request
  * latency is the local time from a request_sent to the execution event answering it
- * (`requestSeq`). Mid is taken from BBO events when the run has them, else from trades.
+ * (`requestSeq`). Mid is taken from BBO events when the run has them, else from trades, unless
+ * the mid path is given whole (`mids`: from the run's datasets, run-market-data.ts).
  */
 import { contractTerms, type Event, type Instrument } from '@chassis/core';
 import type { MidColumns, RunSeries, SeriesContract } from './run-series.ts';
