@@ -7,7 +7,6 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ChassisError } from '@chassis/core';
 import { analyseRun, canonicalJsonText, equityCurve, experimentReportHtml, instrumentsReportHtml, sha256, writeAnalysis, type ComparedRun } from '@chassis/analysis';
-import { readExperimentIndex } from '@chassis/experiments';
 
 export interface ReportResult {
   readonly kind: 'run' | 'experiment';
@@ -16,7 +15,9 @@ export interface ReportResult {
   readonly storedAt: string | undefined;
 }
 
-export function experimentRuns(dir: string): { experimentId: string; runs: ComparedRun[] } {
+export async function experimentRuns(dir: string): Promise<{ experimentId: string; runs: ComparedRun[] }> {
+  // Loaded only for an experiment: a run's report does not need the sweep machinery.
+  const { readExperimentIndex } = await import('@chassis/experiments');
   const index = readExperimentIndex(dir);
   return {
     experimentId: index.manifest.experimentId,
@@ -29,7 +30,7 @@ export async function buildReport(target: string, metric = 'pnl', dataRoot?: str
   const dir = resolve(target);
   if (!existsSync(dir)) throw new ChassisError('E_REPORT_INPUT', `${dir} does not exist; give a run directory or an experiment directory`);
   if (existsSync(join(dir, 'experiment.json'))) {
-    const { experimentId, runs } = experimentRuns(dir);
+    const { experimentId, runs } = await experimentRuns(dir);
     if (runs.every((r) => r.status !== 'completed')) throw new ChassisError('E_REPORT_INPUT', `${dir}: no completed run in experiment ${experimentId} yet`);
     const html = experimentReportHtml({ experimentId, runs, metric });
     const root = basename(dirname(dir)) === 'experiments' ? dirname(dirname(dir)) : undefined;
