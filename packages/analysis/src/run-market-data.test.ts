@@ -8,6 +8,7 @@ import { openCatalog, openStorage, readCanonical, type BboBatch } from '@chassis
 import { importedDataRoot, REPO_ROOT } from '../../backtesting/src/test-data.ts';
 import { loadInstrumentSeries, openRunDir, type LoadedRun } from './run-dir.ts';
 import { seriesByInstrument } from './run-loader.ts';
+import { midsFromDatasets } from './run-market-data.ts';
 import { equityCurve } from './run-metrics.ts';
 import type { RunSeries } from './run-series.ts';
 
@@ -68,6 +69,15 @@ describe('run market data from the datasets', () => {
     own.close();
     const fromDatasets = await loadInstrumentSeries(copy, { dataRoot: root });
     expect(plain(fromDatasets)).toEqual(plain(await loadInstrumentSeries(run, { market: 'journal' })));
+  });
+
+  it('stops the mids of a run at the time its journal stops (a halted run read no further)', async () => {
+    const all = (await loadInstrumentSeries(run, { market: 'journal' }))[0]!.mid;
+    const untilMs = all.tsMs[Math.floor(all.tsMs.length / 2)]!;
+    const cut = (await midsFromDatasets({ dataRoot: root, manifest: run.manifest, run: run.run, untilMs }, run.run.instruments)).get(run.run.instruments[0]!.id)!;
+    const kept = all.tsMs.filter((t) => t <= untilMs).length;
+    expect(cut.tsMs.length).toBe(kept);
+    expect(Array.from(cut.mid)).toEqual(Array.from(all.mid.subarray(0, kept)));
   });
 
   it('marks the position to market as a plain sum over the journal fills and the last quoted mid of the bbo Parquet', async () => {
