@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { crc32 } from 'node:zlib';
 import { join } from 'node:path';
 import type { Event } from '@chassis/core';
 import { JournalWriter, readJournal } from '@chassis/backtesting';
@@ -29,7 +30,7 @@ function expected(path: string) {
     else if (e.kind !== 'book_delta') calls.push(['own', e, toMs(e.tsLocalNs)]);
   }
   const market = all.filter((e) => e.kind === 'bbo' || e.kind === 'trade' || e.kind === 'book_delta').length;
-  return { calls, summary: { events: all.length, marketEvents: market, startMs: all.length ? toMs(all[0]!.tsLocalNs) : 0, endMs: all.length ? toMs(all.at(-1)!.tsLocalNs) : 0 } };
+  return { calls, summary: { events: all.length, marketEvents: market, referencedMarketEvents: 0, startMs: all.length ? toMs(all[0]!.tsLocalNs) : 0, endMs: all.length ? toMs(all.at(-1)!.tsLocalNs) : 0 } };
 }
 
 function scanned(path: string) {
@@ -88,6 +89,32 @@ describe('journal scan', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('reads a journal by reference (format 2): its own events, and the market events its blocks stand for counted, not read', () => {
+    // Built from the format description (backtesting journal.ts): the records of the own events
+    // (one format-1 block of them), prefixed with the block's market reference, format byte 2.
+    const own: Event[] = [
+      { kind: 'session', seq: 1, tsEventNs: 1_723_161_255_088_169_167n, tsLocalNs: 1_723_161_255_088_169_167n, state: 'start', sessionId: 'r' },
+      { kind: 'order_accepted', seq: 5, tsEventNs: 1_723_161_255_090_000_000n, tsLocalNs: 1_723_161_255_091_000_500n, orderId: 1, requestSeq: 2, venueOrderId: 'v1' },
+      { kind: 'session', seq: 9, tsEventNs: 1_723_161_256_000_000_001n, tsLocalNs: 1_723_161_256_000_000_001n, state: 'end', sessionId: 'r' },
+    ] as Event[];
+    const v1 = readFileSync(writeJournal(own, 1 << 16));
+    const records = v1.subarray(9 + 12);
+    const reference = Uint8Array.from([1, 6, 0, 0, 0, 0, 0, 0, 0, 0]); // first seq 1, 6 market events, digest
+    const payload = Buffer.concat([reference, records]);
+    const header = Buffer.alloc(12);
+    header.writeUInt32LE(payload.length, 0);
+    header.writeUInt32LE(9, 4);
+    header.writeUInt32LE(crc32(payload), 8);
+    const head = Buffer.from(v1.subarray(0, 9));
+    head.writeUInt8(2, 8);
+    const path = join(dir, 'by-reference.bin');
+    writeFileSync(path, Buffer.concat([head, header, payload]));
+    const got = scanned(path);
+    const toMs = (ns: bigint) => Number(ns / 1_000_000n) + Number(ns % 1_000_000n) / 1e6;
+    expect(got.calls).toEqual(own.map((e) => ['own', e, toMs(e.tsLocalNs)]));
+    expect(got.summary).toEqual({ events: 9, marketEvents: 0, referencedMarketEvents: 6, startMs: toMs(own[0]!.tsLocalNs), endMs: toMs(own[2]!.tsLocalNs) });
   });
 
   it('reports a block whose bytes changed as E_JOURNAL_CORRUPT naming the block', () => {

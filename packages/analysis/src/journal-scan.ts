@@ -24,8 +24,12 @@ export interface JournalScanSink {
 }
 
 export interface JournalScan {
+  /** Events the journal stands for: its records and, in format 2, the market events it references. */
   readonly events: number;
+  /** Market events stored as records (format 1). */
   readonly marketEvents: number;
+  /** Market events referenced, not stored (format 2: regenerated from the run's datasets). */
+  readonly referencedMarketEvents: number;
   /** tsLocal of the first and last event, float ms (0 for an empty journal). */
   readonly startMs: number;
   readonly endMs: number;
@@ -209,6 +213,14 @@ class RecordScanner {
     return this.locMs + this.locRem / NS_PER_MS;
   }
 
+  /** Format 2: skips a block's market reference (first seq, digest); returns the market events it stands for. */
+  marketReference(digestBytes: number): number {
+    this.uvar();
+    const market = this.uvar();
+    this.pos += digestBytes;
+    return market;
+  }
+
   /** Reads one record; returns true when it was market data. */
   record(sink: JournalScanSink): boolean {
     const code = this.buf[this.pos++]!;
@@ -296,20 +308,32 @@ export function scanJournal(path: string, sink: JournalScanSink): JournalScan | 
     const head = new Uint8Array(want.length);
     const got = readSync(fd, head, 0, head.length, 0);
     if (got < head.length || !want.every((b, i) => i === want.length - 1 || head[i] === b)) throw new ChassisError('E_JOURNAL_CORRUPT', `${path} is not a Chassis journal`);
-    if (head[want.length - 1] !== want[want.length - 1] || !layoutsKnown) return undefined;
-    return scanBlocks(path, fd, want.length, sink);
+    const format = head[want.length - 1]!;
+    if (!KNOWN_FORMATS.includes(format) || !layoutsKnown) return undefined;
+    return scanBlocks(path, fd, want.length, format === FORMAT_BY_REFERENCE, sink);
   } finally {
     closeSync(fd);
   }
 }
 
-function scanBlocks(path: string, fd: number, from: number, sink: JournalScanSink): JournalScan {
+/**
+ * Format versions this scan reads: 1, every event a record; 2 (backtests), each block's payload
+ * starts with its market reference — varint first seq · varint market events · 8-byte digest —
+ * and holds records of the run's own events only (the block's other seqs are market events).
+ */
+const KNOWN_FORMATS: readonly number[] = [1, 2];
+const FORMAT_BY_REFERENCE = 2;
+const MARKET_DIGEST_BYTES = 8;
+
+function scanBlocks(path: string, fd: number, from: number, byReference: boolean, sink: JournalScanSink): JournalScan {
   const header = new Uint8Array(BLOCK_HEADER_BYTES);
   const view = new DataView(header.buffer);
   let payload = new Uint8Array(1 << 16);
   const sc = new RecordScanner();
   let events = 0;
+  let records = 0;
   let marketEvents = 0;
+  let referenced = 0;
   let startMs = 0;
   let pos = from;
   for (let block = 0; ; block++) {
@@ -327,19 +351,27 @@ function scanBlocks(path: string, fd: number, from: number, sink: JournalScanSin
     sc.buf = body;
     if (sc.words.buffer !== payload.buffer) sc.words = new Uint32Array(payload.buffer, 0, payload.length >> 2);
     sc.pos = 0;
-    for (let i = 0; i < count; i++) {
+    let stored = count;
+    if (byReference) {
+      const market = sc.marketReference(MARKET_DIGEST_BYTES);
+      if (market > count || sc.pos > len) throw new ChassisError('E_JOURNAL_CORRUPT', `${path}: ${where} has a market reference beyond its ${count} events`);
+      referenced += market;
+      stored = count - market;
+    }
+    events += count;
+    for (let i = 0; i < stored; i++) {
       try {
         if (sc.record(sink)) marketEvents++;
       } catch (err) {
         if (!(err instanceof ScanError)) throw err;
-        throw new ChassisError('E_JOURNAL_CORRUPT', `${path}: ${where}, event ${i} of ${count}: ${err.message}`);
+        throw new ChassisError('E_JOURNAL_CORRUPT', `${path}: ${where}, event ${i} of ${stored}: ${err.message}`);
       }
-      if (events++ === 0) startMs = sc.localMs;
+      if (records++ === 0) startMs = sc.localMs;
     }
     if (sc.pos !== len) throw new ChassisError('E_JOURNAL_CORRUPT', `${path}: ${where} has ${sc.pos < len ? 'trailing bytes' : 'a record past its end'}`);
     pos += BLOCK_HEADER_BYTES + len;
   }
-  return { events, marketEvents, startMs, endMs: events ? sc.localMs : 0 };
+  return { events, marketEvents, referencedMarketEvents: referenced, startMs, endMs: records ? sc.localMs : 0 };
 }
 
 /** Reads into `into` from file offset `at` until it is full or the file ends; returns the bytes read. */

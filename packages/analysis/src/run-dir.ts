@@ -98,7 +98,7 @@ function readRunJournal(path: string, builder: RunColumnsBuilder, market: boolea
     builder.event(e);
   }
   const ms = (e: Event | undefined) => (e ? Number(e.tsLocalNs / 1_000_000n) + Number(e.tsLocalNs % 1_000_000n) / 1e6 : 0);
-  return { events, marketEvents, startMs: ms(first), endMs: ms(last) };
+  return { events, marketEvents, referencedMarketEvents: 0, startMs: ms(first), endMs: ms(last) };
 }
 
 /**
@@ -109,13 +109,13 @@ export async function loadInstrumentSeries(run: LoadedRun, options: LoadOptions 
   const market = options.market ?? 'auto';
   const builder = new RunColumnsBuilder(runInfo(run));
   const scan = readRunJournal(join(run.dir, 'journal.bin'), builder, market !== 'datasets');
-  const fromDatasets = market === 'datasets' || (market === 'auto' && scan.marketEvents === 0 && run.manifest.events.market > 0);
+  const fromDatasets = market === 'datasets' || (market === 'auto' && scan.marketEvents === 0 && (scan.referencedMarketEvents > 0 || run.manifest.events.market > 0));
   if (fromDatasets) {
     const dataRoot = options.dataRoot ?? dataRootOfRunDir(run.dir) ?? resolveDataRoot();
     const mids = await midsFromDatasets({ dataRoot, manifest: run.manifest, run: run.run, ...(run.manifest.status === 'halted' ? { untilMs: scan.endMs } : {}) }, run.run.instruments);
     for (const [id, m] of mids) builder.mids(id, m);
-    // The run's event count, market events included, whether or not its journal holds them.
-    return builder.finish({ ...scan, events: scan.marketEvents > 0 ? scan.events : run.manifest.events.total });
+    // The run's event count, market events included, whether its journal stores or references them.
+    return builder.finish({ ...scan, events: scan.marketEvents + scan.referencedMarketEvents > 0 ? scan.events : run.manifest.events.total });
   }
   return builder.finish(scan);
 }
