@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 
 import { fileURLToPath } from 'node:url';
-import { runBacktest } from '@chassis/backtesting';
+import type { runBacktest as RunBacktest } from '@chassis/backtesting';
 
 export interface ChildRequest {
   readonly dataRoot: string;
@@ -21,6 +21,8 @@ export interface ChildRequest {
   readonly expectedEvents: number;
   /** Resolve (status 'error', diagnostic) instead of rejecting when runBacktest throws after starting. */
   readonly allowFailure?: boolean;
+  /** Run the compiled packages (default) or, when false, the sources through tsx. */
+  readonly compiled?: boolean;
 }
 
 export interface ChildReport {
@@ -47,6 +49,7 @@ function vmHwm(): number {
 }
 
 const req = JSON.parse(process.argv[2]!) as ChildRequest;
+const { runBacktest } = (await import(req.compiled === false ? '@chassis/backtesting' : '../packages/backtesting/dist/index.js')) as { runBacktest: typeof RunBacktest };
 const tenth = Math.max(1, Math.floor(req.expectedEvents / 10));
 const marks: { t: number; n: number; rss: number }[] = [];
 const t0 = performance.now();

@@ -5,13 +5,25 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { buildDist } from '../scripts/build-dist.mjs';
+import { distIsCurrent } from '../packages/cli/bin/dist-freshness.js';
 import type { ChildReport, ChildRequest } from './backtest-child.ts';
 
 export type { ChildReport, ChildRequest };
 
 const CHILD = fileURLToPath(new URL('./backtest-child.ts', import.meta.url));
+const PACKAGES = fileURLToPath(new URL('../packages/', import.meta.url));
+const STAMP = fileURLToPath(new URL('../packages/cli/dist/.build.json', import.meta.url));
+
+/** The compiled build the child runs, rebuilt when a source is newer (as `npm run build` would). */
+function ensureCompiled(): void {
+  if (distIsCurrent(PACKAGES, STAMP)) return;
+  const { files, ms } = buildDist();
+  process.stderr.write(`bench: the compiled build was stale; rebuilt ${files} modules in ${(ms / 1000).toFixed(1)} s\n`);
+}
 
 export function runBacktestInChild(req: ChildRequest): Promise<ChildReport> {
+  if (req.compiled !== false) ensureCompiled();
   return new Promise((resolve, reject) => {
     // stdout carries the report; stderr passes through (never the runner's stdout, so --json stays clean).
     const child = spawn(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(req)], { stdio: ['ignore', 'pipe', 'inherit'] });
