@@ -12,7 +12,7 @@ import { RunColumnsBuilder, type RunInfo } from './run-loader.ts';
 import { scanJournal, type JournalScan } from './journal-scan.ts';
 import { midsFromDatasets } from './run-market-data.ts';
 import type { RunSeries } from './run-series.ts';
-import { computeRunMetrics, DEFAULT_MARKOUT_HORIZONS_MS, DEFAULT_SAMPLE_MS, equityCurve, type RunMetrics } from './run-metrics.ts';
+import { computeRunMetrics, DEFAULT_MARKOUT_HORIZONS_MS, DEFAULT_SAMPLE_MS, equityCurve, type EquityCurve, type RunMetrics } from './run-metrics.ts';
 import { canonicalJsonText, writeAnalysis, type WrittenAnalysis } from './analysis-store.ts';
 
 export const RUN_FILES = ['manifest.json', 'run.json', 'metrics.json', 'journal.bin'] as const;
@@ -137,6 +137,8 @@ export function dataRootOfRunDir(dir: string): string | undefined {
 export interface InstrumentAnalysis {
   readonly series: RunSeries;
   readonly metrics: RunMetrics;
+  /** Equity, drawdown and position on the metrics' sampling grid. */
+  readonly curve: EquityCurve;
 }
 
 export interface RunAnalysis {
@@ -156,7 +158,10 @@ export interface RunAnalysis {
 export async function analyseRun(dir: string, options: LoadOptions & { readonly sampleMs?: number } = {}): Promise<RunAnalysis> {
   const loaded = openRunDir(dir);
   const sampleMs = options.sampleMs ?? DEFAULT_SAMPLE_MS;
-  const instruments = (await loadInstrumentSeries(loaded, options)).map((series) => ({ series, metrics: computeRunMetrics(series, { sampleMs, markoutHorizonsMs: DEFAULT_MARKOUT_HORIZONS_MS }) }));
+  const instruments = (await loadInstrumentSeries(loaded, options)).map((series) => {
+    const curve = equityCurve(series, sampleMs);
+    return { series, curve, metrics: computeRunMetrics(series, { sampleMs, markoutHorizonsMs: DEFAULT_MARKOUT_HORIZONS_MS, curve }) };
+  });
   const { series, metrics } = instruments[0]!;
   const root = options.dataRoot ?? dataRootOfRunDir(dir);
   const json = (v: unknown) => `${JSON.stringify(JSON.parse(canonicalJsonText(v)), null, 2)}\n`;

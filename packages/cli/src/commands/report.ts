@@ -6,7 +6,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ChassisError } from '@chassis/core';
-import { analyseRun, canonicalJsonText, equityCurve, experimentReportHtml, instrumentsReportHtml, sha256, writeAnalysis, type ComparedRun } from '@chassis/analysis';
+import { analyseRun, canonicalJsonText, experimentReportHtml, instrumentsReportHtml, sha256, writeAnalysis, type ComparedRun } from '@chassis/analysis';
 
 export interface ReportResult {
   readonly kind: 'run' | 'experiment';
@@ -48,7 +48,7 @@ export async function buildReport(target: string, metric = 'pnl', dataRoot?: str
   }
   const a = await analyseRun(dir, dataRoot ? { dataRoot } : {});
   // Every instrument of the run; a single-instrument run gives the same page as before.
-  const html = instrumentsReportHtml(a.instruments.map(({ series, metrics }) => ({ series, metrics, curve: equityCurve(series, metrics.sampleMs) })));
+  const html = instrumentsReportHtml(a.instruments);
   const stored = a.written
     ? writeAnalysis(dirname(dirname(dirname(a.written.dir))), 'run-report', { sampleMs: a.metrics.sampleMs }, [{ id: a.loaded.manifest.runId, sha256: a.loaded.manifest.outputHash ?? '' }], {
         'report.html': html,
