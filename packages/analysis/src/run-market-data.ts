@@ -74,14 +74,14 @@ function repeatShiftNs(run: ResolvedRun): bigint {
   return end - start + REPEAT_GAP_NS;
 }
 
-/** The catalog entry of a dataset the manifest names; E_RUN_DATASET when it is missing or its hash differs. */
+/** The catalog entry of a dataset the manifest names; E_RUN_DATASET_MISSING when it is not there, E_RUN_DATASET_CHANGED when its hash differs. */
 async function verifiedMeta(catalog: ReturnType<typeof openCatalog>, input: DatasetMarketInput, id: string): Promise<DatasetMeta> {
   const want = input.manifest.datasets.find((d) => d.id === id);
-  if (!want) throw new ChassisError('E_RUN_DATASET', `run ${input.manifest.runId}: dataset ${id} of run.json is not in its manifest`);
+  if (!want) throw new ChassisError('E_RUN_DATASET_MISSING', `run ${input.manifest.runId}: dataset ${id} of run.json is not in its manifest`);
   const meta = await catalog.get(id);
-  if (!meta) throw new ChassisError('E_RUN_DATASET', `run ${input.manifest.runId}: dataset ${id} is not in the catalog of ${input.dataRoot} (give the data root the run was made from with --data)`);
+  if (!meta) throw new ChassisError('E_RUN_DATASET_MISSING', `run ${input.manifest.runId}: dataset ${id} is not in the catalog of ${input.dataRoot} (give the data root the run was made from with --data)`);
   if (meta.contentHash !== want.contentHash)
-    throw new ChassisError('E_RUN_DATASET', `run ${input.manifest.runId}: dataset ${id} in ${input.dataRoot} has content hash ${meta.contentHash}, the run used ${want.contentHash}`);
+    throw new ChassisError('E_RUN_DATASET_CHANGED', `run ${input.manifest.runId}: dataset ${id} in ${input.dataRoot} has content hash ${meta.contentHash}, the run used ${want.contentHash}`);
   return meta;
 }
 
@@ -91,7 +91,7 @@ async function verifiedRows(storage: Storage, meta: DatasetMeta): Promise<Canoni
   for await (const b of readCanonical(storage, meta)) parts.push(b);
   const got = contentHash(concat(meta.kind, parts), meta.instrument);
   if (got !== meta.contentHash)
-    throw new ChassisError('E_RUN_DATASET', `dataset ${meta.id} (${meta.venue} ${meta.symbol} ${meta.kind}) in ${storage.root}: its content hashes to ${got}, not ${meta.contentHash}: the data was altered`);
+    throw new ChassisError('E_RUN_DATASET_CHANGED', `dataset ${meta.id} (${meta.venue} ${meta.symbol} ${meta.kind}) in ${storage.root}: its content hashes to ${got}, not ${meta.contentHash}: the data was altered`);
   return parts;
 }
 
