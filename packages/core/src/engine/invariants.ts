@@ -46,19 +46,16 @@ export function checkPosition(inst: InstrumentState, seq: number): InvariantViol
  */
 export function checkBalances(s: EngineState, initial: ReadonlyMap<string, bigint>, seq: number): InvariantViolation | null {
   const expected = new Map<string, bigint>(initial);
-  const add = (ccy: string, v: bigint): void => {
-    expected.set(ccy, (expected.get(ccy) ?? 0n) + v);
-  };
   for (const inst of s.instruments.values()) {
     const p = inst.position;
     if (p.fillCount === 0) continue;
     const i = inst.instrument;
     if (i.contractType === 'spot') {
-      add(i.quoteCurrency, (-p.fillValueSum - p.feesUnits) * inst.settlementToBalance);
-      add(i.baseCurrency, BigInt(p.fillQtySum) * inst.baseToBalance);
+      addUnits(expected, i.quoteCurrency, (-p.fillValueSum - p.feesUnits) * inst.settlementToBalance);
+      addUnits(expected, i.baseCurrency, BigInt(p.fillQtySum) * inst.baseToBalance);
     } else {
       // realised = cost − Σ signed values (the cost identity), independent of the balance path
-      add(p.settlementCurrency, (p.costUnits - p.fillValueSum - p.feesUnits) * inst.settlementToBalance);
+      addUnits(expected, p.settlementCurrency, (p.costUnits - p.fillValueSum - p.feesUnits) * inst.settlementToBalance);
     }
   }
   for (const [ccy, want] of expected) {
@@ -72,4 +69,9 @@ export function checkBalances(s: EngineState, initial: ReadonlyMap<string, bigin
     }
   }
   return null;
+}
+
+/** Adds `units` to the balance of `currency` in `balances` (a module function: checkBalances runs on every fill). */
+function addUnits(balances: Map<string, bigint>, currency: string, units: bigint): void {
+  balances.set(currency, (balances.get(currency) ?? 0n) + units);
 }

@@ -137,6 +137,7 @@ function expectSameSide(side: SideReads, ref: MapSide, probes: readonly number[]
     expect(side.size(k)).toBe(levels[k]![1]);
   }
   expect(side.price(levels.length)).toBeNaN();
+  expect(side.size(levels.length)).toBeNaN();
   for (const depth of [1, 3]) expect(side.depthQty(depth)).toBe(levels.slice(0, depth).reduce((a, l) => a + l[1], 0));
   for (const p of probes) expect(side.sizeAt(p)).toBe(ref.levels.get(p) ?? 0);
 }
@@ -184,6 +185,18 @@ describe('book oracle: each core book implementation equals a plain Map after ev
     }
   }
 
+  /** runSides over BookSideLevels, read by index, cursor and visitor. */
+  function runBookSides(list: Op[]): void {
+    runSides(
+      list,
+      (isBid) => new BookSideLevels(isBid),
+      (s, p, q) => s.set(p, q),
+      (s) => s.clear(),
+      (s, p) => s.removeBetterThan(p),
+      (s) => Object.assign(s, { walk: () => cursorWalk(s) }),
+    );
+  }
+
   it('SortedLevels, on both sides, with snapshot resets, removals of absent levels and zero sizes', () => {
     fc.assert(
       fc.property(ops(true), (list) =>
@@ -202,14 +215,24 @@ describe('book oracle: each core book implementation equals a plain Map after ev
   it('BookSideLevels (ladder + outer side), on both sides, by index, by cursor and by visitor', () => {
     fc.assert(
       fc.property(ops(true), (list) =>
-        runSides(
-          list,
-          (isBid) => new BookSideLevels(isBid),
-          (s, p, q) => s.set(p, q),
-          (s) => s.clear(),
-          (s, p) => s.removeBetterThan(p),
-          (s) => Object.assign(s, { walk: () => cursorWalk(s) }),
-        ),
+        runBookSides(list),
+      ),
+    );
+  });
+
+  it('BookSideLevels walks dense levels across the 32-slot words of its occupancy bitmap, both ways', () => {
+    // Every price in a band of 100 slots (four bitmap words or more, wherever the window starts):
+    // levels on word edges, whole words empty, the best removed level by level.
+    const price = fc.integer({ min: 0, max: 99 }).map((o) => HOME + o);
+    const level = fc.record({ isBid: fc.boolean(), price, size });
+    const op = fc.oneof(
+      { arbitrary: level.map((l): Op => ({ kind: 'set', ...l })), weight: 20 },
+      { arbitrary: fc.record({ isBid: fc.boolean(), price }).map((c): Op => ({ kind: 'cut', ...c })), weight: 2 },
+      { arbitrary: fc.array(level, { maxLength: 40 }).map((levels): Op => ({ kind: 'snapshot', levels })), weight: 1 },
+    );
+    fc.assert(
+      fc.property(fc.array(op, { minLength: 1, maxLength: 120 }), (list) =>
+        runBookSides(list),
       ),
     );
   });

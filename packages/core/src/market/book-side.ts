@@ -10,6 +10,9 @@
  * grows the window toward it or, beyond the span, re-anchors the window there (ladder levels
  * that no longer fit move to the outer side; outer levels inside the window move back).
  * A side that ever sees a non-integer price keeps every level in the outer side from then on.
+ * An occupancy bitmap (one bit per ladder slot) lets walks skip empty slots 32 at a time: the
+ * next level after a removed best, the cursor, and a full walk (the state hash visits every
+ * level) cost O(levels + window/32), not O(window).
  * The split is a representation, never a behaviour: the book oracle (book-oracle.test.ts)
  * checks every read against a plain Map. Nothing is allocated per update except when the
  * ladder window grows.
@@ -21,6 +24,7 @@ import { SortedLevels } from './sorted-levels.ts';
 
 /** Widest span of the ladder in price units (1 MB of sizes; 13,107 USDT at BTCUSDT's 0.1 tick). */
 const MAX_SPAN = 1 << 17;
+/** Ladder widths are multiples of 32 (one bitmap word per 32 slots). */
 const INITIAL_WIDTH = 4096;
 
 export class BookSideLevels {
@@ -30,6 +34,8 @@ export class BookSideLevels {
   private readonly sign: number;
   /** Size per ladder slot (qty units); 0 = no level. */
   private sizes = new Float64Array(0);
+  /** Bit (i & 31) of word (i >>> 5) is set exactly when slot i holds a level (sizes[i] !== 0). */
+  private occupied = new Uint32Array(0);
   /** Price of slot 0 (price units). */
   private lo = 0;
   private ladderCount = 0;
@@ -51,7 +57,10 @@ export class BookSideLevels {
   }
 
   clear(): void {
-    if (this.ladderCount > 0) this.sizes.fill(0);
+    if (this.ladderCount > 0) {
+      this.sizes.fill(0);
+      this.occupied.fill(0);
+    }
     this.ladderCount = 0;
     this.best = NaN;
     this.outer.clear();
@@ -68,14 +77,26 @@ export class BookSideLevels {
     return this.outer.count > 0 ? this.outer.sizeAt(price) : 0;
   }
 
-  /** Sets the level at `price` to `size` (qty units); size ≤ 0 removes it (absent levels are ignored). */
+  /**
+   * Sets the level at `price` to `size` (qty units); size ≤ 0 removes it (absent levels are ignored).
+   * The common row first, with the fewest branches: a price inside the ladder window whose
+   * level exists and stays (a sorted-only side has an empty ladder, so it never takes this path).
+   */
   set(price: number, size: number): void {
-    if (this.sortedOnly) {
-      this.outer.set(price, size);
+    const sizes = this.sizes;
+    const i = price - this.lo;
+    if (i >= 0 && i < sizes.length && (i | 0) === i) {
+      if (size > 0 && sizes[i] !== 0) sizes[i] = size;
+      else this.setSlot(i, price, size);
       return;
     }
-    if (this.inWindow(price)) {
-      this.setSlot(price - this.lo, price, size);
+    this.setOutsideWindow(price, size);
+  }
+
+  /** `set` for a price outside the ladder window (or any price of a sorted-only side). */
+  private setOutsideWindow(price: number, size: number): void {
+    if (this.sortedOnly) {
+      this.outer.set(price, size);
       return;
     }
     if (size <= 0) {
@@ -112,6 +133,7 @@ export class BookSideLevels {
     if (size <= 0) {
       if (old === 0) return;
       sizes[i] = 0;
+      this.occupied[i >>> 5]! &= ~(1 << (i & 31));
       if (--this.ladderCount === 0) {
         this.best = NaN;
         if (this.outer.count > 0) this.anchor(this.outer.bestPrice());
@@ -119,18 +141,30 @@ export class BookSideLevels {
       return;
     }
     sizes[i] = size;
-    if (old === 0 && (++this.ladderCount === 1 || this.sign * price > this.sign * this.best)) this.best = price;
+    if (old !== 0) return;
+    this.occupied[i >>> 5]! |= 1 << (i & 31);
+    if (++this.ladderCount === 1 || this.sign * price > this.sign * this.best) this.best = price;
   }
 
-  /** Next non-empty ladder slot worse than slot i, or -1. */
+  /** Next non-empty ladder slot worse than slot i, or -1: the highest occupied slot below i (bids), the lowest above i (asks). */
   private nextSlot(i: number): number {
-    const sizes = this.sizes;
+    const occ = this.occupied;
+    let w = i >>> 5;
     if (this.sign > 0) {
-      for (let k = i - 1; k >= 0; k--) if (sizes[k] !== 0) return k;
-    } else {
-      for (let k = i + 1; k < sizes.length; k++) if (sizes[k] !== 0) return k;
+      let bits = occ[w]! & ((1 << (i & 31)) - 1);
+      while (bits === 0) {
+        if (--w < 0) return -1;
+        bits = occ[w]!;
+      }
+      return (w << 5) + 31 - Math.clz32(bits);
     }
-    return -1;
+    // -2 << b keeps the bits above b (none when b = 31).
+    let bits = occ[w]! & (-2 << (i & 31));
+    while (bits === 0) {
+      if (++w >= occ.length) return -1;
+      bits = occ[w]!;
+    }
+    return (w << 5) + 31 - Math.clz32(bits & -bits);
   }
 
   /** Grows the window (keeping every ladder level) to include `price`; false when the span would exceed MAX_SPAN. */
@@ -140,12 +174,15 @@ export class BookSideLevels {
     const hi = Math.max(this.lo + cap - 1, price);
     const need = hi - lo + 1;
     if (need > MAX_SPAN) return false;
-    const width = Math.min(MAX_SPAN, Math.max(need + (need >> 1), cap * 2));
+    const width = Math.min(MAX_SPAN, (Math.max(need + (need >> 1), cap * 2) + 31) & ~31);
     const newLo = price < this.lo ? hi - width + 1 : lo;
     const sizes = new Float64Array(width);
     sizes.set(this.sizes, this.lo - newLo);
     this.sizes = sizes;
     this.lo = newLo;
+    // The levels moved by (old lo − new lo) slots, not a whole number of words: rebuild the bits.
+    const occ = (this.occupied = new Uint32Array(width >>> 5));
+    for (let i = 0; i < width; i++) if (sizes[i] !== 0) occ[i >>> 5]! |= 1 << (i & 31);
     this.absorb();
     return true;
   }
@@ -164,11 +201,13 @@ export class BookSideLevels {
       sizes[i] = 0;
       this.ladderCount--;
     }
+    this.occupied.fill(0);
     this.best = NaN;
     let width = sizes.length;
     if (width === 0) {
       width = INITIAL_WIDTH;
       this.sizes = new Float64Array(width);
+      this.occupied = new Uint32Array(width >>> 5);
     }
     // Room for the book below the best (bids) or above it (asks), a little on the better side.
     const headroom = width >> 3;
@@ -195,6 +234,7 @@ export class BookSideLevels {
       this.ladderCount--;
     }
     this.sizes = new Float64Array(0);
+    this.occupied = new Uint32Array(0);
     this.best = NaN;
     this.sortedOnly = true;
   }
@@ -203,7 +243,9 @@ export class BookSideLevels {
   removeBetterThan(price: number): void {
     while (this.ladderCount > 0 && this.sign * this.best > this.sign * price)
       this.setSlot(this.best - this.lo, this.best, 0);
-    if (this.outer.count > 0) this.outer.removeBetterThan(price);
+    // Outer levels are worse than the ladder's: look only when the outer best is better than `price`.
+    const outer = this.outer;
+    if (outer.count > 0 && this.sign * outer.bestPrice() > this.sign * price) outer.removeBetterThan(price);
   }
 
   /** Best price (price units), NaN when the side is empty. */
@@ -251,12 +293,19 @@ export class BookSideLevels {
 
   /** Price of the level-th best level (0 = best), NaN if absent. */
   price(level: number): number {
+    // The top is what strategies read on every trigger: no cursor for it.
+    if (level === 0) return this.bestPrice();
     const h = this.handleAt(level);
     return h === -1 ? NaN : this.priceOf(h);
   }
 
   /** Size of the level-th best level (0 = best), NaN if absent. */
   size(level: number): number {
+    if (level === 0) {
+      if (this.ladderCount > 0) return this.sizes[this.best - this.lo]!;
+      const outer = this.outer;
+      return outer.count > 0 ? outer.sizes[outer.count - 1]! : NaN;
+    }
     const h = this.handleAt(level);
     return h === -1 ? NaN : this.sizeOf(h);
   }
@@ -269,15 +318,31 @@ export class BookSideLevels {
     return sum;
   }
 
-  /** Visits levels best first (a straight scan: state hashing walks every level of every book). */
+  /** Visits levels best first (over the occupancy bits: state hashing walks every level of every book). */
   forEachLevel(visit: (price: number, size: number) => void): void {
-    const sizes = this.sizes;
     if (this.ladderCount > 0) {
+      const sizes = this.sizes;
+      const occ = this.occupied;
       const lo = this.lo;
+      // No bit is set on the better side of the best slot, so whole words can be taken.
       if (this.sign > 0) {
-        for (let i = this.best - lo; i >= 0; i--) if (sizes[i] !== 0) visit(lo + i, sizes[i]!);
+        for (let w = (this.best - lo) >>> 5; w >= 0; w--) {
+          for (let bits = occ[w]!; bits !== 0; ) {
+            const b = 31 - Math.clz32(bits);
+            const i = (w << 5) + b;
+            visit(lo + i, sizes[i]!);
+            bits ^= 1 << b;
+          }
+        }
       } else {
-        for (let i = this.best - lo; i < sizes.length; i++) if (sizes[i] !== 0) visit(lo + i, sizes[i]!);
+        for (let w = (this.best - lo) >>> 5; w < occ.length; w++) {
+          for (let bits = occ[w]!; bits !== 0; ) {
+            const low = bits & -bits;
+            const i = (w << 5) + 31 - Math.clz32(low);
+            visit(lo + i, sizes[i]!);
+            bits ^= low;
+          }
+        }
       }
     }
     const outer = this.outer;

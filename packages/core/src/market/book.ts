@@ -64,8 +64,11 @@ export class L2Book implements BookView {
     const sizes = event.sizes;
     for (let i = event.offset; i < end; i++) (sides[i] === 0 ? bids : asks).set(prices[i]!, sizes[i]!);
     this.hasDepth = true;
-    if (event.updateId >= 0n) this.lastUpdateId = event.updateId;
-    if (this.appliedUpdateId > this.lastUpdateId && event.updateId >= 0n) this.applyTop();
+    const updateId = event.updateId;
+    if (updateId >= 0n) {
+      this.lastUpdateId = updateId;
+      if (this.appliedUpdateId > updateId) this.applyTop();
+    }
   }
 
   /** Records a BBO and applies it to the levels when the rule above says it is authoritative. */

@@ -10,11 +10,31 @@ import type { Instrument } from '../instrument.ts';
 import type { PendingCommand } from '../execution/dominance.ts';
 import { KIND_INDEX, PositionRecord, type EngineState, type OrderRecord } from './engine-state.ts';
 import { instrumentSnapshots, pendingSnapshot } from './read-only-view.ts';
-import type { ExecutionCountersView, PositionView, StateView } from './view.ts';
+import type { ExecutionCountersView, OrderView, PendingView, PositionView, StateView } from './view.ts';
+
+const byOrderId = (a: OrderRecord, b: OrderRecord): number => a.orderId - b.orderId;
+const byAdmission = (a: PendingCommand, b: PendingCommand): number => a.admission - b.admission;
+
+/** The live orders (of one instrument, or all) by ascending id, as their facades: one fresh array per call. */
+function openOrderViews(s: EngineState, instrument: string | undefined): OrderView[] {
+  const out: (OrderRecord | OrderView)[] = [];
+  for (const o of s.live.values()) if (instrument === undefined || o.instrument === instrument) out.push(o);
+  if (out.length > 1) (out as OrderRecord[]).sort(byOrderId);
+  for (let i = 0; i < out.length; i++) out[i] = (out[i] as OrderRecord).view;
+  return out as OrderView[];
+}
+
+/** The queued commands (of one instrument, or all) in admission order, as frozen copies: one fresh array per call. */
+function pendingViews(s: EngineState, instrument: string | undefined): PendingView[] {
+  const out: (PendingCommand | PendingView)[] = [];
+  for (const c of s.queue.values()) if (instrument === undefined || c.instrument === instrument) out.push(c);
+  if (out.length > 1) (out as PendingCommand[]).sort(byAdmission);
+  for (let i = 0; i < out.length; i++) out[i] = pendingSnapshot(out[i] as PendingCommand);
+  return out as PendingView[];
+}
 
 export function createStateView(s: EngineState, instruments: readonly Instrument[]): StateView {
   const flat = new Map<string, PositionView>();
-  const byId = (a: { orderId: number }, b: { orderId: number }): number => a.orderId - b.orderId;
   const frozen = instrumentSnapshots(instruments);
   const byInstrument = new Map(frozen.map((i) => [i.id, i]));
   return Object.freeze({
@@ -26,16 +46,8 @@ export function createStateView(s: EngineState, instruments: readonly Instrument
     }),
     execution: Object.freeze({
       order: (orderId: number) => s.orders.get(orderId)?.view,
-      openOrders: (instrument?: string) => {
-        const out: OrderRecord[] = [];
-        for (const o of s.live.values()) if (instrument === undefined || o.instrument === instrument) out.push(o);
-        return out.sort(byId).map((o) => o.view);
-      },
-      pending: (instrument?: string) => {
-        const out: PendingCommand[] = [];
-        for (const c of s.queue.values()) if (instrument === undefined || c.instrument === instrument) out.push(c);
-        return out.sort((a, b) => a.admission - b.admission).map(pendingSnapshot);
-      },
+      openOrders: (instrument?: string) => openOrderViews(s, instrument),
+      pending: (instrument?: string) => pendingViews(s, instrument),
       position: (instrument: string): PositionView => {
         const st = s.instruments.get(instrument);
         if (st) return st.positionView;
