@@ -15,8 +15,9 @@
 // is never shadowed by a stale build.
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { dirname, join, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, dirname, join, relative, sep } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { transformSync } from 'esbuild';
 import { isCompiledSource } from '../packages/cli/bin/dist-freshness.js';
 
@@ -54,6 +55,18 @@ export function rewriteSpecifiers(code, outFile) {
     );
 }
 
+/**
+ * The run ids' source fingerprint (packages/backtesting/src/code-version.ts), computed by the
+ * compiled module itself over the sources just compiled and kept beside it, so a compiled run
+ * does not hash the sources again.
+ */
+function recordSourceFingerprint() {
+  const module = join(packagesDir, 'backtesting', 'dist', 'code-version.js');
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', `process.stdout.write((await import(${JSON.stringify(pathToFileURL(module).href)})).sourceFingerprint())`], { encoding: 'utf8' });
+  if (r.status !== 0 || !/^[0-9a-f]{12}$/.test(r.stdout)) throw new Error(`build: cannot compute the source fingerprint: ${r.stderr}`);
+  writeFileSync(join(dirname(module), 'source-fingerprint.txt'), `${r.stdout}\n`);
+}
+
 export function buildDist() {
   const started = performance.now();
   const stampPath = join(packagesDir, 'cli', 'dist', '.build.json');
@@ -74,19 +87,23 @@ export function buildDist() {
       const outFile = join(dist, relative(src, file)).replace(/\.ts$/, '.js');
       const source = readFileSync(file, 'utf8');
       newestSourceMs = Math.max(newestSourceMs, statSync(file).mtimeMs);
-      const { code } = transformSync(source, {
+      const { code, map } = transformSync(source, {
         loader: 'ts',
         format: 'esm',
         target: 'node20',
         sourcefile: file,
-        sourcemap: 'inline',
+        sourcemap: 'external',
         sourcesContent: false,
       });
       mkdirSync(dirname(outFile), { recursive: true });
-      writeFileSync(outFile, rewriteSpecifiers(code, outFile));
+      // The map in a file of its own: Node reads it only under --enable-source-maps, while an inline
+      // map (as large as the code) would be read and scanned by every start.
+      writeFileSync(outFile, `${rewriteSpecifiers(code, outFile)}//# sourceMappingURL=${basename(outFile)}.map\n`);
+      writeFileSync(`${outFile}.map`, map);
       files++;
     }
   }
+  recordSourceFingerprint();
   const stamp = { format: 'chassis-dist-v1', files, newestSourceMs, builtAt: new Date().toISOString() };
   writeFileSync(stampPath, `${JSON.stringify(stamp, null, 2)}\n`);
   return { files, ms: performance.now() - started };

@@ -10,7 +10,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { DuckDBInstance, type DuckDBAppender } from '@duckdb/node-api';
+import type { DuckDBAppender, DuckDBInstance } from '@duckdb/node-api';
 import { claimStaging, releaseStaging } from '@chassis/storage';
 import { canonicalJson, canonicalJsonPretty, sha256Hex } from './canonical-json.ts';
 
@@ -42,7 +42,8 @@ function append(a: DuckDBAppender, type: ColumnType, v: bigint | number | string
 
 /** Writes rows as a ZSTD Parquet file. */
 export async function writeParquet<R>(path: string, columns: readonly Column<R>[], rows: Iterable<R>): Promise<void> {
-  instance ??= DuckDBInstance.create(':memory:', { threads: '1' });
+  // Imported on first use: a backtest needs DuckDB only to write its series at the end.
+  instance ??= import('@duckdb/node-api').then(({ DuckDBInstance }) => DuckDBInstance.create(':memory:', { threads: '1' }));
   const con = await (await instance).connect();
   const table = `t_${sha256Hex(path).slice(0, 12)}`;
   try {

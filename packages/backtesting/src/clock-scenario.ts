@@ -281,8 +281,9 @@ export function clockOf(s: ClockScenario): ExchangeClock {
 export type VenueCall = { readonly what: 'market'; readonly atNs: bigint; readonly event: MarketEvent } | { readonly what: 'request'; readonly atNs: bigint };
 
 /** The venue behind a recorder of the exchange-side calls. */
-export function recordingVenue(venue: SimulatedVenue, calls: VenueCall[]): TimelineVenue {
-  return {
+/** The venue with every exchange-side call recorded; `withRevision` passes the venue's revision counter on (without it the timeline asks for the next times after every step). */
+export function recordingVenue(venue: SimulatedVenue, calls: VenueCall[], withRevision = false): TimelineVenue {
+  const recording: TimelineVenue = {
     submit: (r) => venue.submit(r),
     nextRequestArrivalNs: () => venue.nextRequestArrivalNs(),
     processNextRequest: () => {
@@ -296,6 +297,7 @@ export function recordingVenue(venue: SimulatedVenue, calls: VenueCall[]): Timel
     nextAnswerNs: () => venue.nextAnswerNs(),
     popAnswer: () => venue.popAnswer(),
   };
+  return withRevision ? Object.defineProperty(recording, 'revision', { get: () => venue.revision }) : recording;
 }
 
 export interface ScenarioRun {
@@ -310,14 +312,14 @@ export const END_GRACE_NS = 20_000_000n;
 export const CHECKPOINT_INTERVAL = 10;
 
 /** Runs the real timeline over the scenario with the given batch cuts. */
-export async function runScenario(s: ClockScenario, cuts: readonly number[] = s.cuts): Promise<ScenarioRun> {
+export async function runScenario(s: ClockScenario, cuts: readonly number[] = s.cuts, withRevision = false): Promise<ScenarioRun> {
   const engine = createEngine(engineConfig(), probeStrategy());
   const calls: VenueCall[] = [];
   const events: Event[] = [];
   const checkpoints: [number, string][] = [];
   const outcome = await runTimeline({
     engine,
-    venue: recordingVenue(simulatedVenue(s), calls),
+    venue: recordingVenue(simulatedVenue(s), calls, withRevision),
     feeder: await HistoricalFeeder.open(feedSources(s, cuts)),
     sink: { append: (e) => events.push(e), checkpoint: (seq, hash) => checkpoints.push([seq, hash]) },
     checkpointInterval: CHECKPOINT_INTERVAL,

@@ -3,6 +3,10 @@
  * runtime's source (core, venues, storage, quality, backtesting; tests excluded), so a change
  * of simulation code gives a new run id even before a release. Content-based, not git-based:
  * the same sources give the same fingerprint in any checkout.
+ *
+ * The compiled build (scripts/build-dist.mjs) computes it once, from the sources it compiled,
+ * into dist/source-fingerprint.txt beside this module: a compiled run reads 12 bytes instead of
+ * hashing ~200 files (~20 ms of every start).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -23,8 +27,20 @@ function sources(dir: string, out: string[]): void {
 
 let cached: string | undefined;
 
+/** The fingerprint the build recorded beside the compiled module, or undefined (sources, or none recorded). */
+function builtFingerprint(): string | undefined {
+  if (!import.meta.url.endsWith('.js')) return undefined;
+  try {
+    return readFileSync(new URL('./source-fingerprint.txt', import.meta.url), 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** 12 hex chars of SHA-256 over the sorted runtime source files (path and content). */
 export function sourceFingerprint(): string {
+  if (cached) return cached;
+  cached = builtFingerprint();
   if (cached) return cached;
   const files: string[] = [];
   for (const pkg of RUNTIME_PACKAGES) sources(join(PACKAGES_DIR, pkg, 'src'), files);

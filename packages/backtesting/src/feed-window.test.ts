@@ -83,6 +83,67 @@ describe('the feed window', () => {
     );
   });
 
+  it('keeps both orders when thousands of messages are in the window at once (the ring grows)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.bigInt({ min: -200n, max: 2000n }), { minLength: 2500, maxLength: 5000 }), async (latencies) => {
+        const rows = latencies.map((latency, i) => ({ tsLocal: 1_000_000n + BigInt(i), latency }));
+        const clock = { offsetNs: 0n, feedWindowNs: 10_000_000n };
+        const w = new FeedWindow(await feederOf(rows, 700), clock);
+        // The whole feed fits in one window: everything is admitted before the first pop.
+        while (!w.readThrough(-1n)) await w.refill();
+        const { exchange, local } = await drain(w);
+        const x = rows.map((r) => exchangeTimeNs(r.tsLocal - r.latency, r.tsLocal, clock));
+        expect(exchange).toEqual(rows.map((_, i) => i).sort((a, b) => (x[a]! < x[b]! ? -1 : x[a]! > x[b]! ? 1 : a - b)).map(String));
+        expect(local).toEqual(rows.map((_, i) => String(i)));
+      }),
+      { numRuns: 5 },
+    );
+  });
+
+  it('gives the venue the exchange time of each message as bigint ns, equal to the clamp formula', async () => {
+    const rows = [{ tsLocal: 100n, latency: -5n }, { tsLocal: 200n, latency: 20n }, { tsLocal: 300n, latency: 5n }];
+    for (const offsetNs of [0n, 3n, -4n]) {
+      const clock = { offsetNs, feedWindowNs: 10n };
+      const w = new FeedWindow(await feederOf(rows, 2), clock);
+      const got: bigint[] = [];
+      for (;;) {
+        while (!w.readThrough(-1n)) await w.refill();
+        if (w.exchangeHeadNs() === -1n) break;
+        const head = w.exchangeHeadNs();
+        const e = w.popExchange();
+        expect(w.poppedExchangeNs).toBe(head);
+        got.push(w.poppedExchangeNs);
+        expect(w.poppedExchangeNs).toBe(exchangeTimeNs(e.tsEventNs, e.tsLocalNs, clock));
+        w.popLocal();
+      }
+      expect(got).toHaveLength(3);
+    }
+  });
+
+  it('builds one event per message and hands the same object to the venue and the core, whichever side takes it first', async () => {
+    await fc.assert(
+      fc.asyncProperty(feed, fc.bigInt({ min: 1n, max: 2000n }), fc.boolean(), async (rows, windowNs, localFirst) => {
+        const w = new FeedWindow(await feederOf(rows, 3), { offsetNs: 0n, feedWindowNs: windowNs });
+        const seen = new Map<string, object>();
+        let same = 0;
+        for (;;) {
+          while (!w.readThrough(-1n)) await w.refill();
+          const ex = w.exchangeHeadNs();
+          const loc = w.localHeadNs();
+          if (ex === -1n && loc === -1n) break;
+          // Either order of the two sides, not only the timeline's.
+          const takeLocal = loc !== -1n && (ex === -1n || localFirst);
+          const e = takeLocal ? w.popLocal() : w.popExchange();
+          const id = (e as { tradeId: string }).tradeId;
+          const other = seen.get(id);
+          if (other === undefined) seen.set(id, e);
+          else if (other === e) same++;
+        }
+        expect(same).toBe(rows.length);
+      }),
+    );
+  });
+
   it('counts events clamped to their receipt and to the window', async () => {
     const w = new FeedWindow(await feederOf([{ tsLocal: 100n, latency: -5n }, { tsLocal: 200n, latency: 20n }, { tsLocal: 300n, latency: 5n }], 1), { offsetNs: 0n, feedWindowNs: 10n });
     await drain(w);

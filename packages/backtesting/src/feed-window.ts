@@ -1,63 +1,115 @@
 /**
  * The market data of a backtest seen from both clocks (README "Clock model"): the feeder yields
- * events in local-time (tsLocalNs) order; the exchange side needs them in exchange-time order.
+ * messages in local-time (tsLocalNs) order; the exchange side needs them in exchange-time order.
  * The window reads the feed ahead just far enough to know both orders up to a time t, and no
- * further: every unread event has tsLocalNs ≥ the next unread one's, and its exchange time is at
- * most `feedWindowNs` before its tsLocalNs (exchange-clock.ts), so once the next unread event's
- * tsLocalNs − feedWindowNs is > t, nothing unread can come at or before t on either clock.
- * Memory: the events of about one feed window.
+ * further: every unread message has tsLocalNs ≥ the next unread one's, and its exchange time is
+ * at most `feedWindowNs` before its tsLocalNs (exchange-clock.ts), so once the next unread
+ * message's tsLocalNs − feedWindowNs is > t, nothing unread can come at or before t on either
+ * clock. Memory: the messages of about one feed window.
  *
  * Order inside each side: exchange side by (exchange time, feed order); local side feed order
  * (tsLocalNs, then the feeder's tie rule).
+ *
+ * Representation: each admitted message is a slot of a ring of columns indexed by its feed
+ * sequence number (batch, source, row range, local and exchange time as float64 ns after the
+ * feeder's epoch), so reading ahead and merging the two sides compare numbers and allocate
+ * nothing per message. The core's MarketEvent of a message is built once, when the first side
+ * takes it (normally the exchange side: exchange time ≤ tsLocalNs), and handed to both sides.
+ * The `…Rel` methods speak numbers (Infinity = none); the `…Ns` ones bigint ns (-1n = none).
  */
+import type { CanonicalBatch } from '@chassis/storage';
 import type { MarketEvent } from '@chassis/core';
-import { TimedQueue } from '@chassis/venues';
-import type { HistoricalFeeder } from './feeder.ts';
-import { clampToFeedWindow, type ExchangeClock } from './exchange-clock.ts';
+import { clockParamNs, type HistoricalFeeder } from './feeder.ts';
+import type { ExchangeClock } from './exchange-clock.ts';
+import { ExchangeOrder } from './exchange-order.ts';
 
 const NONE = -1n;
-/** Compact the local queue once this many delivered events sit at its front. */
-const LOCAL_COMPACT_AT = 4096;
+/** How a message's exchange time came out of the clamp (exchange-clock.ts). */
+const MAPPED = 0;
+const TO_RECEIPT = 1;
+const TO_WINDOW = 2;
+const LOCAL_TAKEN = 1;
+const EXCHANGE_TAKEN = 2;
 
 export class FeedWindow {
-  private readonly exchange = new TimedQueue<MarketEvent>();
-  private readonly local: MarketEvent[] = [];
+  // Ring of admitted messages: slot = seq & (capacity − 1); seqs [base, tail) are live.
+  private capacity = 1024;
+  private batches: (CanonicalBatch | undefined)[] = new Array(1024);
+  private events: (MarketEvent | undefined)[] = new Array(1024);
+  private source = new Int32Array(1024);
+  private rowStart = new Int32Array(1024);
+  private rowEnd = new Int32Array(1024);
+  private localRel = new Float64Array(1024);
+  private exchangeRel = new Float64Array(1024);
+  private clampKind = new Uint8Array(1024);
+  /** LOCAL_TAKEN | EXCHANGE_TAKEN bits: a slot is free once both sides took it. */
+  private taken = new Uint8Array(1024);
+  private base = 0;
+  private tail = 0;
+  /** Next seq for the core (local side). */
   private localHead = 0;
-  private unread: MarketEvent | null = null;
+  private readonly exchange = new ExchangeOrder((seq) => this.exchangeRel[seq & (this.capacity - 1)]!);
+  /** Exchange time of the exchange side's next message (Infinity: none), kept as messages come and go. */
+  private exchangeHead = Infinity;
   private feedDone = false;
-  /** Events whose mapped exchange time was after their receipt (exchange time clamped to tsLocalNs). */
+  private readonly offsetRel: number;
+  private readonly windowRel: number;
+  /** Exchange time (bigint ns, local clock) of the message `popExchange` returned last. */
+  poppedExchangeNs = 0n;
+  /** Messages whose mapped exchange time was after their receipt (exchange time clamped to tsLocalNs). */
   clampedToReceipt = 0;
-  /** Events received more than the feed window after their mapped exchange time (clamped to tsLocalNs − window). */
+  /** Messages received more than the feed window after their mapped exchange time (clamped to tsLocalNs − window). */
   clampedToWindow = 0;
 
   constructor(
     private readonly feeder: HistoricalFeeder,
     private readonly clock: ExchangeClock,
-  ) {}
+  ) {
+    this.offsetRel = clockParamNs(clock.offsetNs, 'exchange clock offset');
+    this.windowRel = clockParamNs(clock.feedWindowNs, 'feed window');
+  }
+
+  /** The feeder's epoch: every `…Rel` time is ns after it. */
+  get epochNs(): bigint {
+    return this.feeder.epochNs;
+  }
+
+  /** A bigint time (-1n = none) on the number clock (Infinity = none). */
+  relOf(tNs: bigint): number {
+    return tNs === NONE ? Infinity : Number(tNs - this.feeder.epochNs);
+  }
+
+  /** A time of the number clock (Infinity = none) as bigint ns (-1n = none). */
+  nsOf(tRel: number): bigint {
+    return tRel === Infinity ? NONE : this.feeder.epochNs + BigInt(tRel);
+  }
+
+  /** readThroughRel with a bigint time (-1n = none). */
+  readThrough(tNs: bigint): boolean {
+    return this.readThroughRel(this.relOf(tNs));
+  }
 
   /**
-   * Reads events until none unread can have an exchange or local time ≤ the earliest of tNs
-   * (the next time of everything outside the window: requests, answers, obligations; -1n for
-   * none) and the window's own heads. Returns false when the feeder must be refilled first:
-   * `await refill()` and call again.
+   * Reads messages until none unread can have an exchange or local time ≤ the earliest of tRel
+   * (ns after the epoch: the next time of everything outside the window — requests, answers,
+   * obligations; Infinity for none) and the window's own heads. Returns false when the feeder
+   * must be refilled first: `await refill()` and call again.
    */
-  readThrough(tNs: bigint): boolean {
-    let t = earliest(earliest(tNs, this.exchange.peekTime()), this.localHeadNs());
-    const windowNs = this.clock.feedWindowNs;
+  readThroughRel(tRel: number): boolean {
+    let t = Math.min(tRel, this.exchangeHeadRel(), this.localHeadRel());
+    const windowRel = this.windowRel;
+    const feeder = this.feeder;
     for (;;) {
-      if (this.unread === null && !this.feedDone) {
-        this.unread = this.feeder.next();
-        if (this.unread === null) {
-          if (this.feeder.needsRefill) return false;
-          this.feedDone = true;
-        }
+      const h = feeder.peek();
+      if (h === null) {
+        if (feeder.needsRefill) return false;
+        this.feedDone = true;
+        return true;
       }
-      const e = this.unread;
-      if (e === null) return true;
-      if (t !== NONE && e.tsLocalNs - windowNs > t) return true;
-      this.unread = null;
-      const x = this.admit(e);
-      if (t === NONE || x < t) t = x;
+      if (h.headLocalRel - windowRel > t) return true;
+      const x = this.admit(h.index, h.batch!, h.row, h.end, h.headLocalRel, h.headEventRel);
+      feeder.advance();
+      if (x < t) t = x;
     }
   }
 
@@ -65,48 +117,145 @@ export class FeedWindow {
     return this.feeder.refill();
   }
 
-  private admit(e: MarketEvent): bigint {
-    // exchangeTimeNs with the mapped time computed once (BigInt arithmetic allocates; this runs per market event).
-    const mapped = e.tsEventNs + this.clock.offsetNs;
-    const x = clampToFeedWindow(mapped, e.tsLocalNs, this.clock.feedWindowNs);
-    if (x !== mapped) {
-      if (mapped > e.tsLocalNs) this.clampedToReceipt++;
-      else this.clampedToWindow++;
+  /** Adds a message to both sides; returns its exchange time (ns after the epoch). */
+  private admit(source: number, batch: CanonicalBatch, row: number, end: number, localRel: number, eventRel: number): number {
+    if (this.tail - this.base === this.capacity) this.grow();
+    const seq = this.tail++;
+    const i = seq & (this.capacity - 1);
+    const mapped = eventRel + this.offsetRel;
+    let x = mapped;
+    let clamp = MAPPED;
+    if (mapped > localRel) {
+      x = localRel;
+      clamp = TO_RECEIPT;
+      this.clampedToReceipt++;
+    } else if (mapped < localRel - this.windowRel) {
+      x = localRel - this.windowRel;
+      clamp = TO_WINDOW;
+      this.clampedToWindow++;
     }
-    this.exchange.push(x, e);
-    this.local.push(e);
+    this.batches[i] = batch;
+    this.source[i] = source;
+    this.rowStart[i] = row;
+    this.rowEnd[i] = end;
+    this.localRel[i] = localRel;
+    this.exchangeRel[i] = x;
+    this.clampKind[i] = clamp;
+    this.taken[i] = 0;
+    this.exchange.push(seq, x);
+    // The newest message has the largest seq: it is the next one only by a strictly earlier time.
+    if (x < this.exchangeHead) this.exchangeHead = x;
     return x;
+  }
+
+  /** Exchange time (ns after the epoch) of the next market message for the venue, or Infinity. */
+  exchangeHeadRel(): number {
+    return this.exchangeHead;
   }
 
   /** Exchange time (ns, local clock) of the next market event for the venue, or -1n. */
   exchangeHeadNs(): bigint {
-    return this.exchange.peekTime();
+    return this.nsOf(this.exchangeHeadRel());
   }
 
+  /** The next market event for the venue; its exchange time (bigint ns) is then `poppedExchangeNs`. */
   popExchange(): MarketEvent {
-    return this.exchange.pop()!;
+    const seq = this.exchange.pop();
+    const next = this.exchange.peek();
+    this.exchangeHead = next < 0 ? Infinity : this.exchangeRel[next & (this.capacity - 1)]!;
+    const i = seq & (this.capacity - 1);
+    const e = this.eventAt(i);
+    const clamp = this.clampKind[i];
+    // The exchange time as bigint from the event's own fields: no arithmetic (no allocation) in the common case.
+    if (clamp === MAPPED) this.poppedExchangeNs = this.clock.offsetNs === 0n ? e.tsEventNs : e.tsEventNs + this.clock.offsetNs;
+    else if (clamp === TO_RECEIPT) this.poppedExchangeNs = e.tsLocalNs;
+    else this.poppedExchangeNs = e.tsLocalNs - this.clock.feedWindowNs;
+    this.take(seq, i, EXCHANGE_TAKEN);
+    return e;
+  }
+
+  /** tsLocalNs − epoch of the next market event for the core, or Infinity. */
+  localHeadRel(): number {
+    return this.localHead < this.tail ? this.localRel[this.localHead & (this.capacity - 1)]! : Infinity;
   }
 
   /** tsLocalNs of the next market event for the core, or -1n. */
   localHeadNs(): bigint {
-    return this.localHead < this.local.length ? this.local[this.localHead]!.tsLocalNs : NONE;
+    return this.nsOf(this.localHeadRel());
   }
 
   popLocal(): MarketEvent {
-    const e = this.local[this.localHead++]!;
-    if (this.localHead === this.local.length) {
-      this.local.length = 0;
-      this.localHead = 0;
-    } else if (this.localHead > LOCAL_COMPACT_AT) {
-      this.local.splice(0, this.localHead);
-      this.localHead = 0;
-    }
+    const seq = this.localHead++;
+    const i = seq & (this.capacity - 1);
+    const e = this.eventAt(i);
+    this.take(seq, i, LOCAL_TAKEN);
     return e;
   }
 
   /** No market event is left for the core (read or unread). The exchange side is then empty too: exchange time ≤ tsLocalNs, and the exchange goes first at equal times. */
   get drained(): boolean {
-    return this.feedDone && this.unread === null && this.localHead === this.local.length;
+    return this.feedDone && this.localHead === this.tail;
+  }
+
+  private eventAt(i: number): MarketEvent {
+    let e = this.events[i];
+    if (e === undefined) {
+      e = this.feeder.eventOf(this.source[i]!, this.batches[i]!, this.rowStart[i]!, this.rowEnd[i]!);
+      this.events[i] = e;
+    }
+    return e;
+  }
+
+  /** Marks one side's take of slot i; frees the slots both sides took (no reference kept to their batch or event). */
+  private take(seq: number, i: number, side: number): void {
+    this.taken[i]! |= side;
+    if (seq !== this.base) return;
+    const mask = this.capacity - 1;
+    while (this.base < this.tail && this.taken[this.base & mask] === (LOCAL_TAKEN | EXCHANGE_TAKEN)) {
+      const k = this.base & mask;
+      this.batches[k] = undefined;
+      this.events[k] = undefined;
+      this.base++;
+    }
+  }
+
+  /** Doubles the ring, keeping every live slot at its seq's new position. */
+  private grow(): void {
+    const oldMask = this.capacity - 1;
+    const cap = this.capacity * 2;
+    const mask = cap - 1;
+    const batches: (CanonicalBatch | undefined)[] = new Array(cap);
+    const events: (MarketEvent | undefined)[] = new Array(cap);
+    const source = new Int32Array(cap);
+    const rowStart = new Int32Array(cap);
+    const rowEnd = new Int32Array(cap);
+    const localRel = new Float64Array(cap);
+    const exchangeRel = new Float64Array(cap);
+    const clampKind = new Uint8Array(cap);
+    const taken = new Uint8Array(cap);
+    for (let seq = this.base; seq < this.tail; seq++) {
+      const a = seq & oldMask;
+      const b = seq & mask;
+      batches[b] = this.batches[a];
+      events[b] = this.events[a];
+      source[b] = this.source[a]!;
+      rowStart[b] = this.rowStart[a]!;
+      rowEnd[b] = this.rowEnd[a]!;
+      localRel[b] = this.localRel[a]!;
+      exchangeRel[b] = this.exchangeRel[a]!;
+      clampKind[b] = this.clampKind[a]!;
+      taken[b] = this.taken[a]!;
+    }
+    this.capacity = cap;
+    this.batches = batches;
+    this.events = events;
+    this.source = source;
+    this.rowStart = rowStart;
+    this.rowEnd = rowEnd;
+    this.localRel = localRel;
+    this.exchangeRel = exchangeRel;
+    this.clampKind = clampKind;
+    this.taken = taken;
   }
 }
 

@@ -23,6 +23,10 @@ function bbos(ts: number[]): BboBatch {
   const f = () => Float64Array.from(ts.map(() => 1));
   return { kind: 'bbo', length: ts.length, tsEventNs: big(ts.map((t) => t - 1)), tsLocalNs: big(ts), updateId: big(ts), bidPrice: f(), bidSize: f(), askPrice: f(), askSize: f() };
 }
+/** The batch with these capture times (and exchange times 1 ns earlier). */
+function at(b: TradeBatch, tsLocalNs: bigint[]): TradeBatch {
+  return { ...b, tsLocalNs: BigInt64Array.from(tsLocalNs), tsEventNs: BigInt64Array.from(tsLocalNs.map((t) => t - 1n)) };
+}
 async function* stream(...batches: CanonicalBatch[]): AsyncIterable<CanonicalBatch> {
   for (const b of batches) yield b;
 }
@@ -86,6 +90,24 @@ describe('historical feeder', () => {
     const f = await HistoricalFeeder.open([{ instrument: 'A', batches: stream(trades([[100, 5]])), feedLatencyNs: 1000n }]);
     const [e] = await drain(f);
     expect(e!.tsLocalNs).toBe(99n + 1000n);
+  });
+
+  it('refuses a feed spanning more than its number clock holds exactly (E_FEED_SPAN), naming the message', async () => {
+    const far = 1 + 2 ** 53;
+    const f = await HistoricalFeeder.open([{ instrument: 'A', batches: stream(trades([[1, 5]]), trades([[far, 5]])) }]);
+    const first = f.next();
+    expect(first?.tsLocalNs).toBe(1n);
+    await expect(drain(f)).rejects.toMatchObject({ code: 'E_FEED_SPAN', message: expect.stringMatching(/source 0 \(A, trade\).*more than/) });
+  });
+
+  it('orders messages whose times differ by 1 ns far from the epoch (exact relative times)', async () => {
+    // 2024 in ns is beyond 2^53: as plain doubles these times would round together and tie.
+    const t0 = 1_722_000_000_000_000_000n + 80n * 2n ** 32n;
+    const f = await HistoricalFeeder.open([
+      { instrument: 'A', batches: stream(at(trades([[0, 5], [0, 6]]), [t0, t0 + 3n])) },
+      { instrument: 'B', batches: stream(at(trades([[0, 7]]), [t0 + 2n])) },
+    ]);
+    expect((await drain(f)).map((e) => `${e.instrument}:${e.tsLocalNs - t0}`)).toEqual(['A:0', 'B:2', 'A:3']);
   });
 
   it('repeats a stream with shifted timestamps', async () => {

@@ -1,21 +1,30 @@
 /**
  * Historical input feeder (SPEC.md §5): merges ordered streams of canonical columnar batches
  * (one stream per dataset: an instrument's book_delta, trade or bbo data) into one stream of
- * market events ordered by tsLocalNs.
+ * market messages ordered by tsLocalNs.
  *
  * Tie rule at equal tsLocalNs (documented, stable): kind order book_delta < trade < bbo, then
  * source order (instruments in run-definition order), then row order within the source.
  *
  * Memory: one batch per source is held (plus the tail of a venue message that spans two
- * batches). A book_delta event points at a slice of the batch columns (offset/count): the rows
- * of one venue message (same batchId) — no per-level objects.
+ * batches). A message is a slice of its batch's columns: the rows [row, end) of one venue message
+ * (book_delta rows share a batchId) — no object per row.
+ *
+ * Time as numbers: the merge compares message times as float64 ns relative to the feed's epoch
+ * (`epochNs`, the first message's tsLocalNs), read from the 32-bit words of the int64 columns, so
+ * the hot path allocates no BigInt and makes no BigInt comparison. Relative times are exact
+ * integers while they stay within ±MAX_REL_NS (about 91 days) of the epoch; a feed that spans more
+ * is refused with E_FEED_SPAN.
  *
  * Feed latency: when a dataset has no capture time, tsLocalNs = tsEventNs + feedLatencyNs.
  *
  * The API is pull-based and synchronous between refills so the run loop stays synchronous on
- * the hot path: `next()` returns null either at the end or when `needsRefill` is set, in which
- * case the caller awaits `refill()` and continues.
+ * the hot path: `peek()` returns the next message's head (null either at the end or when
+ * `needsRefill` is set, in which case the caller awaits `refill()` and continues), `advance()`
+ * moves past it, `eventOf(...)` builds the core's MarketEvent for a message when one is needed;
+ * `next()` does all three.
  */
+import { ChassisError } from '@chassis/core';
 import type { BookDeltaBatch, CanonicalBatch } from '@chassis/storage';
 import type { BookDeltaEvent, MarketEvent, TradeEvent, BboEvent, Aggressor } from '@chassis/core';
 
@@ -26,38 +35,70 @@ export interface FeedSource {
   readonly feedLatencyNs?: bigint | undefined;
 }
 
+/**
+ * Largest |time − epoch| (ns) the number clock represents: 2^53 − 2^50, so adding a clock offset,
+ * feed window or grace of at most MAX_CLOCK_PARAM_NS stays an exact integer below 2^53.
+ */
+export const MAX_REL_NS = 2 ** 53 - 2 ** 50;
+/** Largest |offset|, feed window, feed latency or end grace (ns, about 13 days) used on the number clock. */
+export const MAX_CLOCK_PARAM_NS = 2 ** 50;
+const TWO_32 = 4294967296;
+
 const KIND_RANK = { book_delta: 0, trade: 1, bbo: 2 } as const;
 const AGGRESSOR: readonly Aggressor[] = ['buy', 'sell', 'unknown'];
 
-interface SourceState {
+/** The next message of one source: rows [row, end) of `batch`, at `headLocalRel` (ns after the epoch). */
+export interface FeedHead {
+  /** Source position in the run definition (the tie rule's last key but row order). */
   readonly index: number;
   readonly instrument: string;
+  readonly batch: CanonicalBatch | null;
+  readonly row: number;
+  readonly end: number;
+  /** tsLocalNs − epochNs of the message (ns). */
+  readonly headLocalRel: number;
+  /** tsEventNs − epochNs of the message (ns). */
+  readonly headEventRel: number;
+}
+
+interface SourceState extends FeedHead {
   readonly it: AsyncIterator<CanonicalBatch>;
   readonly latencyNs: bigint;
+  /** latencyNs as a number (ns). */
+  readonly latencyRel: number;
   readonly synthLocal: boolean;
   batch: CanonicalBatch | null;
   row: number;
-  /** Exclusive end row of the current event (group of book_delta rows with one batchId). */
+  /** Exclusive end row of the current message (group of book_delta rows with one batchId). */
   end: number;
   eof: boolean;
-  /** true when the current event cannot be delimited until the next batch arrives. */
+  /** true when the current message cannot be delimited until the next batch arrives. */
   starved: boolean;
+  /** The batch to continue with (at `afterRow`) once `batch` is used up: set when a message split by a batch cut was joined into a small batch of its own. */
+  after: CanonicalBatch | null;
+  afterRow: number;
   /** The next batch, already requested so storage reads overlap with processing. */
   prefetch: Promise<IteratorResult<CanonicalBatch>> | null;
-  headLocalNs: bigint;
+  /** Whether `prefetch` has settled (a caller may then skip yielding to the event loop for it). */
+  prefetchSettled: boolean;
+  headLocalRel: number;
+  headEventRel: number;
   rank: number;
-  /** 32-bit word view of `idWordsOf.batchId` (the current book_delta batch). */
+  /** 32-bit word views of the current batch's columns (batchId for book_delta message bounds; the time columns). */
+  wordsOf: CanonicalBatch | null;
   idWords: Int32Array | null;
-  idWordsOf: CanonicalBatch | null;
+  eventWords: Uint32Array | null;
+  localWords: Uint32Array | null;
 }
 
-function concatBookDelta(a: BookDeltaBatch, from: number, b: BookDeltaBatch): BookDeltaBatch {
+/** Rows [from, end) of `a` followed by rows [0, take) of `b`: one venue message split by a batch cut. */
+function concatBookDelta(a: BookDeltaBatch, from: number, b: BookDeltaBatch, take: number): BookDeltaBatch {
   const n = a.length - from;
-  const len = n + b.length;
+  const len = n + take;
   const cat = <T extends BigInt64Array | Uint8Array | Float64Array>(x: T, y: T, ctor: new (n: number) => T): T => {
     const out = new ctor(len);
     out.set(x.subarray(from) as never);
-    out.set(y as never, n);
+    out.set(y.subarray(0, take) as never, n);
     return out;
   };
   return {
@@ -74,11 +115,35 @@ function concatBookDelta(a: BookDeltaBatch, from: number, b: BookDeltaBatch): Bo
   };
 }
 
+/** How many leading rows of `b` carry the message id whose 32-bit words are (lo, hi). */
+function leadingRowsOf(b: BookDeltaBatch, lo: number, hi: number): number {
+  const w = new Int32Array(b.batchId.buffer, b.batchId.byteOffset, b.length * 2);
+  let k = 0;
+  while (k < b.length && w[2 * k] === lo && w[2 * k + 1] === hi) k++;
+  return k;
+}
+
+const wordsOf = (a: BigInt64Array): Uint32Array => new Uint32Array(a.buffer, a.byteOffset, a.length * 2);
+
+/** A clock parameter (ns) as an exact number, or E_FEED_SPAN. */
+export function clockParamNs(valueNs: bigint, what: string): number {
+  if (valueNs > BigInt(MAX_CLOCK_PARAM_NS) || valueNs < -BigInt(MAX_CLOCK_PARAM_NS))
+    throw new ChassisError('E_FEED_SPAN', `${what} of ${valueNs} ns is beyond the backtest clock's ±${MAX_CLOCK_PARAM_NS} ns (about 13 days)`);
+  return Number(valueNs);
+}
+
 export class HistoricalFeeder {
   private readonly sources: SourceState[];
   private pending: SourceState[] = [];
-  /** Market events emitted so far. */
+  /** The head `peek()` chose, until `advance()` (null: choose again). */
+  private best: SourceState | null = null;
+  /** Messages advanced past so far. */
   emitted = 0;
+  /** The number clock's origin: tsLocalNs of the first message located (0n before any). */
+  epochNs = 0n;
+  private epochKnown = false;
+  private epochHi = 0;
+  private epochLo = 0;
 
   private constructor(sources: SourceState[]) {
     this.sources = sources;
@@ -92,17 +157,24 @@ export class HistoricalFeeder {
       instrument: s.instrument,
       it: s.batches[Symbol.asyncIterator](),
       latencyNs: s.feedLatencyNs ?? 0n,
+      latencyRel: clockParamNs(s.feedLatencyNs ?? 0n, `feed latency of source ${index} (${s.instrument})`),
       synthLocal: s.feedLatencyNs !== undefined,
       batch: null,
       row: 0,
       end: 0,
       eof: false,
       starved: true,
+      after: null,
+      afterRow: 0,
       prefetch: null,
-      headLocalNs: 0n,
+      prefetchSettled: true,
+      headLocalRel: 0,
+      headEventRel: 0,
       rank: 0,
+      wordsOf: null,
       idWords: null,
-      idWordsOf: null,
+      eventWords: null,
+      localWords: null,
     }));
     const feeder = new HistoricalFeeder(states);
     await feeder.refill();
@@ -113,10 +185,17 @@ export class HistoricalFeeder {
     return this.pending.length > 0;
   }
 
+  /** Whether a source's read-ahead is still in flight (it advances only while the event loop turns). */
+  get readAheadInFlight(): boolean {
+    for (const s of this.sources) if (!s.prefetchSettled) return true;
+    return false;
+  }
+
   /** Loads the next batch of every starved source (keeping the tail of a spanning message). */
   async refill(): Promise<void> {
     const todo = this.pending;
     this.pending = [];
+    this.best = null;
     for (const s of todo) {
       while (s.starved && !s.eof) {
         const r = await (s.prefetch ?? s.it.next());
@@ -125,17 +204,16 @@ export class HistoricalFeeder {
           s.eof = true;
           break;
         }
-        s.prefetch = s.it.next();
+        this.requestNext(s);
         const next = r.value;
         if (next.length === 0) continue;
         const cur = s.batch;
-        if (cur && cur.kind === 'book_delta' && next.kind === 'book_delta' && s.row < cur.length) {
-          s.batch = concatBookDelta(cur, s.row, next);
-        } else {
+        if (cur && cur.kind === 'book_delta' && next.kind === 'book_delta' && s.row < cur.length) this.join(s, cur, next);
+        else {
           s.batch = next;
+          s.row = 0;
+          this.locate(s);
         }
-        s.row = 0;
-        this.locate(s);
       }
       if (s.eof && s.starved) {
         // End of stream: a trailing book_delta group is complete now.
@@ -151,19 +229,58 @@ export class HistoricalFeeder {
     }
   }
 
-  /** Delimits the event starting at s.row; marks the source starved if it needs the next batch. */
+  private requestNext(s: SourceState): void {
+    s.prefetchSettled = false;
+    const p = s.it.next();
+    s.prefetch = p;
+    const settled = (): void => {
+      if (s.prefetch === p) s.prefetchSettled = true;
+    };
+    p.then(settled, settled);
+  }
+
+  /**
+   * The message at cur's rows [s.row, end) (one message id: it reached the end of cur) may go on
+   * in `next`. Only that message is copied into a small batch of its own — cur's tail plus next's
+   * leading rows with the same id — and the source goes on with `next` after them; when all of
+   * `next` is that message, the two are joined and the source stays starved.
+   */
+  private join(s: SourceState, cur: BookDeltaBatch, next: BookDeltaBatch): void {
+    const w = s.idWords!;
+    const k = leadingRowsOf(next, w[2 * s.row]!, w[2 * s.row + 1]!);
+    if (k === next.length) {
+      s.batch = concatBookDelta(cur, s.row, next, k);
+      s.row = 0;
+      this.locate(s);
+      return;
+    }
+    if (k > 0) {
+      s.batch = concatBookDelta(cur, s.row, next, k);
+      s.row = 0;
+    }
+    s.after = next;
+    s.afterRow = k;
+    s.end = s.batch!.length;
+    s.starved = false;
+    this.bindWords(s, s.batch!);
+    this.setHead(s);
+  }
+
+  /** Delimits the message starting at s.row; marks the source starved if it needs the next batch. */
   private locate(s: SourceState): void {
-    const b = s.batch;
+    let b = s.batch;
+    if (b && s.row >= b.length && s.after !== null) {
+      b = s.batch = s.after;
+      s.row = s.afterRow;
+      s.after = null;
+    }
     if (!b || s.row >= b.length) {
       s.starved = true;
       return;
     }
+    this.bindWords(s, b);
     if (b.kind === 'book_delta') {
       // Compare message ids on their 32-bit words: reading a BigInt64Array element allocates.
-      if (s.idWordsOf !== b) {
-        s.idWordsOf = b;
-        s.idWords = new Int32Array(b.batchId.buffer, b.batchId.byteOffset, b.length * 2);
-      }
       const w = s.idWords!;
       const lo = w[2 * s.row]!;
       const hi = w[2 * s.row + 1]!;
@@ -182,40 +299,90 @@ export class HistoricalFeeder {
     this.setHead(s);
   }
 
+  /** Points the source's 32-bit word views at batch b's columns. */
+  private bindWords(s: SourceState, b: CanonicalBatch): void {
+    if (s.wordsOf === b) return;
+    s.wordsOf = b;
+    s.idWords = b.kind === 'book_delta' ? new Int32Array(b.batchId.buffer, b.batchId.byteOffset, b.length * 2) : null;
+    s.eventWords = wordsOf(b.tsEventNs);
+    s.localWords = wordsOf(b.tsLocalNs);
+  }
+
   private setHead(s: SourceState): void {
     const b = s.batch!;
-    s.headLocalNs = s.synthLocal ? b.tsEventNs[s.row]! + s.latencyNs : b.tsLocalNs[s.row]!;
+    const r = s.row;
+    if (!this.epochKnown) this.setEpoch(s.synthLocal ? b.tsEventNs[r]! + s.latencyNs : b.tsLocalNs[r]!);
+    const ev = this.relNs(s.eventWords!, r);
+    const local = s.synthLocal ? ev + s.latencyRel : this.relNs(s.localWords!, r);
+    if (!(local <= MAX_REL_NS && local >= -MAX_REL_NS && ev <= MAX_REL_NS && ev >= -MAX_REL_NS)) this.spanError(s);
+    s.headEventRel = ev;
+    s.headLocalRel = local;
     s.rank = KIND_RANK[b.kind];
   }
 
-  /** The next market event (a fresh object, seq 0 until the runtime assigns it), or null at the end or when a refill is needed. */
-  next(): MarketEvent | null {
+  private setEpoch(epochNs: bigint): void {
+    this.epochKnown = true;
+    this.epochNs = epochNs;
+    this.epochLo = Number(BigInt.asUintN(32, epochNs));
+    this.epochHi = Number(BigInt.asIntN(32, epochNs >> 32n));
+  }
+
+  /** (column[i] − epochNs) as a number from the column's 32-bit words (exact while within ±MAX_REL_NS). */
+  private relNs(words: Uint32Array, i: number): number {
+    return ((words[2 * i + 1]! | 0) - this.epochHi) * TWO_32 + (words[2 * i]! - this.epochLo);
+  }
+
+  private spanError(s: SourceState): never {
+    const b = s.batch!;
+    throw new ChassisError(
+      'E_FEED_SPAN',
+      `source ${s.index} (${s.instrument}, ${b.kind}): message at tsEventNs ${b.tsEventNs[s.row]} lies more than ${MAX_REL_NS} ns (about 91 days) from the feed's first message at ${this.epochNs}; split the run into shorter windows`,
+    );
+  }
+
+  /** The next message's head (the earliest by the tie rule), or null at the end or when a refill is needed. Valid until `advance()`. */
+  peek(): FeedHead | null {
+    if (this.best !== null) return this.best;
     if (this.pending.length) return null;
     let best: SourceState | null = null;
     for (const s of this.sources) {
       if (s.starved) continue;
       if (
         best === null ||
-        s.headLocalNs < best.headLocalNs ||
-        (s.headLocalNs === best.headLocalNs && (s.rank < best.rank || (s.rank === best.rank && s.index < best.index)))
+        s.headLocalRel < best.headLocalRel ||
+        (s.headLocalRel === best.headLocalRel && (s.rank < best.rank || (s.rank === best.rank && s.index < best.index)))
       )
         best = s;
     }
-    if (best === null) return null;
-    const ev = this.materialise(best);
+    this.best = best;
+    return best;
+  }
+
+  /** Moves past the message `peek()` returned (which must not be null). */
+  advance(): void {
+    const best = this.best!;
+    this.best = null;
     best.row = best.end;
     this.emitted++;
     this.locate(best);
     if (best.starved && !best.eof) this.pending.push(best);
     else if (best.starved) best.batch = null;
+  }
+
+  /** The next market event (a fresh object, seq 0 until the runtime assigns it), or null at the end or when a refill is needed. */
+  next(): MarketEvent | null {
+    const h = this.peek();
+    if (h === null) return null;
+    const ev = this.eventOf(h.index, h.batch!, h.row, h.end);
+    this.advance();
     return ev;
   }
 
-  private materialise(s: SourceState): MarketEvent {
-    const b = s.batch!;
-    const r = s.row;
+  /** The core's event for the message at rows [row, end) of source `index`'s `batch` (a fresh object, seq 0). */
+  eventOf(index: number, b: CanonicalBatch, r: number, end: number): MarketEvent {
+    const s = this.sources[index]!;
     const tsEventNs = b.tsEventNs[r]!;
-    const tsLocalNs = s.headLocalNs;
+    const tsLocalNs = s.synthLocal ? tsEventNs + s.latencyNs : b.tsLocalNs[r]!;
     switch (b.kind) {
       case 'book_delta': {
         const ev: BookDeltaEvent = {
@@ -227,7 +394,7 @@ export class HistoricalFeeder {
           updateId: b.updateId[r]!,
           isSnapshot: b.isSnapshot[r] === 1,
           offset: r,
-          count: s.end - r,
+          count: end - r,
           sides: b.side,
           prices: b.price,
           sizes: b.size,
@@ -300,9 +467,13 @@ export async function* repeatBatches(open: () => AsyncIterable<CanonicalBatch>, 
  */
 function shiftInPlace(a: BigInt64Array, hi: number, lo: number): void {
   const w = new Uint32Array(a.buffer, a.byteOffset, a.length * 2);
+  const loU = lo >>> 0;
+  const hiU = hi >>> 0;
+  // Everything stays uint32 (`>>> 0`), so the optimiser keeps it in 32-bit registers; a carry is a wrapped low word.
   for (let i = 0, n = a.length * 2; i < n; i += 2) {
-    const low = w[i]! + lo;
+    const x = w[i]!;
+    const low = (x + loU) >>> 0;
     w[i] = low;
-    w[i + 1] = w[i + 1]! + hi + (low >= 4294967296 ? 1 : 0);
+    w[i + 1] = (w[i + 1]! + hiU + (low < x ? 1 : 0)) >>> 0;
   }
 }

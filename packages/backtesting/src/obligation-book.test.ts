@@ -16,6 +16,21 @@ describe('outstanding control scheduling obligations', () => {
     expect(book.earliestDueNs()).toBe(-1n);
   });
 
+  it('answers the earliest due time after every change: a record, a superseding record, a take', () => {
+    const book = new ObligationBook();
+    expect(book.earliestDueNs()).toBe(-1n);
+    book.record(ob('a', 300n, 1));
+    expect(book.earliestDueNs()).toBe(300n);
+    book.record(ob('b', 100n, 2));
+    expect(book.earliestDueNs()).toBe(100n);
+    book.record(ob('b', 500n, 3)); // supersedes b: a is the earliest now
+    expect(book.earliestDueNs()).toBe(300n);
+    book.takeEarliest();
+    expect(book.earliestDueNs()).toBe(500n);
+    book.takeEarliest();
+    expect(book.earliestDueNs()).toBe(-1n);
+  });
+
   it('realises the earliest due first, and the first-seen scope at equal due times', () => {
     const book = new ObligationBook();
     book.record(ob('a', 200n, 1));

@@ -11,6 +11,8 @@ export class ObligationBook {
   private readonly byScope = new Map<string, ControlSchedulingObligation>();
   /** Obligations ever derived. */
   derived = 0;
+  /** earliestDueNs() while the book is unchanged (null: recompute); the timeline asks after every event. */
+  private earliestCache: bigint | null = null;
 
   get size(): number {
     return this.byScope.size;
@@ -19,12 +21,15 @@ export class ObligationBook {
   record(obligation: ControlSchedulingObligation): void {
     this.byScope.set(obligation.scope, obligation);
     this.derived++;
+    this.earliestCache = null;
   }
 
   /** Due time (ns, local clock) of the earliest outstanding obligation, or -1n. */
   earliestDueNs(): bigint {
+    if (this.earliestCache !== null) return this.earliestCache;
     let due = NONE;
     for (const ob of this.byScope.values()) if (due === NONE || ob.dueTsLocalNs < due) due = ob.dueTsLocalNs;
+    this.earliestCache = due;
     return due;
   }
 
@@ -33,6 +38,7 @@ export class ObligationBook {
     let first: ControlSchedulingObligation | undefined;
     for (const ob of this.byScope.values()) if (first === undefined || ob.dueTsLocalNs < first.dueTsLocalNs) first = ob;
     this.byScope.delete(first!.scope);
+    this.earliestCache = null;
     return first!;
   }
 }

@@ -12,7 +12,8 @@
  * - fees: parts per million of notional (negative = rebate).
  */
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
 import { z } from 'zod';
 import { ChassisError, EXECUTION_EVENT_KINDS, MARKET_EVENT_KINDS, CONTROL_EVENT_KINDS } from '@chassis/core';
 
@@ -159,6 +160,13 @@ export function parseRunDefinition(data: unknown, where = 'run definition'): Run
   return r.data;
 }
 
+/**
+ * The YAML parser (~70 modules) is required on the first run file read, not with this module:
+ * a backtest from flags, a sweep member or a replay never parses YAML. CommonJS, so synchronous.
+ */
+let yaml: typeof Yaml | undefined;
+const yamlParser = (): typeof Yaml => (yaml ??= createRequire(import.meta.url)('yaml') as typeof Yaml);
+
 /** Reads a YAML or JSON run file (JSON is YAML) into plain data; parse errors name the file and line. */
 export function readRunFile(path: string): Record<string, unknown> {
   let text: string;
@@ -169,7 +177,7 @@ export function readRunFile(path: string): Record<string, unknown> {
   }
   let data: unknown;
   try {
-    data = parseYaml(text, { prettyErrors: true });
+    data = yamlParser().parse(text, { prettyErrors: true });
   } catch (err) {
     throw new ChassisError('E_RUN_FILE', `${path}: ${(err as Error).message}`);
   }

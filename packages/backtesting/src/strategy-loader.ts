@@ -1,14 +1,15 @@
 /**
  * Loads a strategy module by dynamic import: .js anywhere; .ts under the tsx loader the sources
- * run with, or, when this code runs compiled (the packages' dist directories), through tsx's
- * `tsImport` for that module alone. A module exports `default` with `create(params)` or a named
- * `create(params)`.
+ * run with, or, when this code runs compiled (the packages' dist directories), from its cached
+ * esbuild bundle (strategy-bundle.ts), else through tsx's `tsImport` for that module alone. A
+ * module exports `default` with `create(params)` or a named `create(params)`.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ChassisError, type Strategy, type StrategyModule } from '@chassis/core';
 import { sha256Hex } from './canonical-json.ts';
+import { importStrategyBundle } from './strategy-bundle.ts';
 
 export interface LoadedStrategy {
   readonly path: string;
@@ -38,6 +39,8 @@ const needsTranspiler = (path: string): boolean => import.meta.url.endsWith('.js
 
 async function importModule(path: string): Promise<unknown> {
   if (!needsTranspiler(path)) return import(pathToFileURL(path).href);
+  const bundled = await importStrategyBundle(path);
+  if (bundled !== null) return bundled;
   const { tsImport } = await import('tsx/esm/api');
   return tsImport(pathToFileURL(path).href, import.meta.url);
 }

@@ -115,6 +115,19 @@ describe('the timeline under any clock offset and feed jitter (clock oracle)', (
     );
   });
 
+  it('produces the same stream whether the venue reports its revision (next times kept while unchanged) or not (asked after every step)', async () => {
+    await fc.assert(
+      fc.asyncProperty(clockScenario, async (s) => {
+        const asked = await runScenario(s);
+        const kept = await runScenario(s, s.cuts, true);
+        expect(kept.events.map(eventText)).toEqual(asked.events.map(eventText));
+        expect(kept.calls.map((c) => `${c.what}@${c.atNs}`)).toEqual(asked.calls.map((c) => `${c.what}@${c.atNs}`));
+        expect(kept.finalStateHash).toBe(asked.finalStateHash);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
   it('gives the same result for any feed window that covers every feed latency: the window bounds reading ahead, not the model', async () => {
     await fc.assert(
       fc.asyncProperty(clockScenario, fc.bigInt({ min: 1n, max: 10n }), async (s, factor) => {

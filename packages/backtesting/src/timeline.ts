@@ -23,6 +23,10 @@
  * the grace period are realised as Control-Time Events. Anything due later is not simulated
  * (the order stays as the last answer left it). Then the session ends.
  *
+ * Numbers on the hot path: the loop compares times as float64 ns after the feed's epoch
+ * (feeder.ts), so merging the two sides allocates no BigInt. The venue and the obligations keep
+ * bigint times; each of their next times is converted once when it changes (RelativeTime).
+ *
  * Seq, stepping and checkpoints: event-stream.ts; obligations: obligation-book.ts.
  */
 import type {
@@ -37,9 +41,10 @@ import type {
   RequestSentEvent,
   StepResult,
 } from '@chassis/core';
-import type { HistoricalFeeder } from './feeder.ts';
+import { ChassisError } from '@chassis/core';
+import { MAX_REL_NS, type HistoricalFeeder } from './feeder.ts';
 import { checkExchangeClock, SYNCHRONISED_CLOCK, type ExchangeClock } from './exchange-clock.ts';
-import { earliest, FeedWindow } from './feed-window.ts';
+import { FeedWindow } from './feed-window.ts';
 import { ObligationBook } from './obligation-book.ts';
 import { BacktestEventStream } from './event-stream.ts';
 
@@ -53,6 +58,8 @@ export interface TimelineVenue {
   onMarketEvent(event: MarketEvent, exchangeTsNs: bigint): void;
   /** Earliest local arrival time (ns) of a pending answer, or -1n. */
   nextAnswerNs(): bigint;
+  /** Optional change counter of the requests and answers in flight: while unchanged, the timeline reuses the two times above. */
+  readonly revision?: number;
   popAnswer(): EventDraft<ExecutionEvent>;
 }
 
@@ -113,23 +120,44 @@ export interface TimelineOutcome {
 
 const NONE = -1n;
 /**
- * Yield to the event loop every 256 market events: storage reads complete on other threads,
- * but the feeder's read-ahead (its next batch) only advances when this loop yields, so without
- * it the reader would run one 2048-row engine chunk ahead and the loop would wait. Wall-clock
- * only: the stream is unaffected.
+ * Yield to the event loop every 256 market events while a source's read-ahead is in flight:
+ * storage reads complete on other threads, but the feeder's read-ahead (its next batch) only
+ * advances when this loop yields, so without it the reader would fall behind and the loop would
+ * wait. Wall-clock only: the stream is unaffected.
  */
 const READ_AHEAD_YIELD_MASK = 255;
 const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/** A bigint time of the venue or the obligations (-1n = none) on the feed window's number clock (Infinity = none), converted only when it changes. */
+class RelativeTime {
+  private lastNs = NONE;
+  private lastRel = Infinity;
+  constructor(private readonly market: FeedWindow) {}
+
+  of(tNs: bigint): number {
+    if (tNs !== this.lastNs) {
+      this.lastNs = tNs;
+      const rel = this.market.relOf(tNs);
+      if (rel !== Infinity && !(rel <= MAX_REL_NS && rel >= -MAX_REL_NS))
+        throw new ChassisError('E_FEED_SPAN', `venue or obligation time ${tNs} ns lies more than ${MAX_REL_NS} ns (about 91 days) from the feed's first message at ${this.market.epochNs}`);
+      this.lastRel = rel;
+    }
+    return this.lastRel;
+  }
+}
+
 export async function runTimeline(o: TimelineOptions): Promise<TimelineOutcome> {
-  const { engine, venue } = o;
+  const { engine, venue, feeder } = o;
   const clock = o.clock ?? SYNCHRONISED_CLOCK;
   checkExchangeClock(clock);
   const endGraceNs = o.endGraceNs ?? DEFAULT_END_GRACE_NS;
   if (endGraceNs < 0n) throw new RangeError(`timeline: endGraceNs must be >= 0, got ${endGraceNs}`);
   const obligations = new ObligationBook();
   const stream = new BacktestEventStream(engine, venue, o.sink, obligations, o.checkpointInterval);
-  const market = new FeedWindow(o.feeder, clock);
+  const market = new FeedWindow(feeder, clock);
+  const requestTime = new RelativeTime(market);
+  const answerTime = new RelativeTime(market);
+  const obligationTime = new RelativeTime(market);
   let marketEvents = 0;
   let controlTimeEvents = 0;
   const progressEvery = o.progressEvery ?? 65_536;
@@ -143,55 +171,60 @@ export async function runTimeline(o: TimelineOptions): Promise<TimelineOutcome> 
     return o.onProgress?.(marketEvents, counters);
   };
 
-  while (!market.readThrough(NONE)) await market.refill();
+  while (!market.readThroughRel(Infinity)) await market.refill();
   const firstNs = market.localHeadNs();
   if (firstNs !== NONE) stream.append({ kind: 'session', tsEventNs: firstNs, tsLocalNs: firstNs, state: 'start', sessionId: o.sessionId });
 
-  let lastMarketLocalNs = NONE;
+  let lastMarket: MarketEvent | null = null;
   // Set once the market data is exhausted: nothing due after it is simulated.
-  let graceEndNs = NONE;
+  let graceEnd = Infinity;
 
+  let venueRevision = -1;
+  let reqT = Infinity;
+  let ansT = Infinity;
   while (!stream.violation) {
-    const reqNs = venue.nextRequestArrivalNs();
-    const ansNs = venue.nextAnswerNs();
-    const cteNs = obligations.earliestDueNs();
+    const revision = venue.revision;
+    if (revision === undefined || revision !== venueRevision) {
+      venueRevision = revision ?? -1;
+      reqT = requestTime.of(venue.nextRequestArrivalNs());
+      ansT = answerTime.of(venue.nextAnswerNs());
+    }
+    const cteT = obligationTime.of(obligations.earliestDueNs());
     // Synchronous on the hot path: only a refill (a storage read) is awaited.
-    if (!market.readThrough(earliest(earliest(reqNs, ansNs), cteNs))) {
+    if (!market.readThroughRel(Math.min(reqT, ansT, cteT))) {
       await market.refill();
       continue;
     }
-    if (graceEndNs === NONE && market.drained) {
-      if (lastMarketLocalNs === NONE) break; // no market data at all
-      graceEndNs = lastMarketLocalNs + endGraceNs;
+    if (graceEnd === Infinity && market.drained) {
+      if (lastMarket === null) break; // no market data at all
+      graceEnd = market.relOf(lastMarket.tsLocalNs + endGraceNs);
     }
 
     // Exchange side: market data before a request at equal times.
-    const feedExNs = market.exchangeHeadNs();
-    let exNs = earliest(feedExNs, reqNs);
+    const feedExT = market.exchangeHeadRel();
+    let exT = feedExT < reqT ? feedExT : reqT;
     // Local side: answers, then market events, then control-time events at equal times.
-    const mktNs = market.localHeadNs();
-    let locNs = earliest(earliest(ansNs, mktNs), cteNs);
-    if (graceEndNs !== NONE) {
-      if (exNs > graceEndNs) exNs = NONE;
-      if (locNs > graceEndNs) locNs = NONE;
-    }
+    const mktT = market.localHeadRel();
+    let locT = Math.min(ansT, mktT, cteT);
+    if (exT > graceEnd) exT = Infinity;
+    if (locT > graceEnd) locT = Infinity;
 
-    if (exNs !== NONE && (locNs === NONE || exNs <= locNs)) {
-      if (exNs === feedExNs) venue.onMarketEvent(market.popExchange(), exNs);
+    if (exT !== Infinity && exT <= locT) {
+      if (exT === feedExT) venue.onMarketEvent(market.popExchange(), market.poppedExchangeNs);
       else venue.processNextRequest();
-    } else if (locNs === NONE) {
+    } else if (locT === Infinity) {
       break;
-    } else if (locNs === ansNs) {
+    } else if (locT === ansT) {
       stream.append(onVenueClock(venue.popAnswer(), clock));
-    } else if (locNs === mktNs) {
+    } else if (locT === mktT) {
       marketEvents++;
-      lastMarketLocalNs = mktNs;
-      stream.append(market.popLocal());
+      lastMarket = market.popLocal();
+      stream.append(lastMarket);
       if (marketEvents % progressEvery === 0) {
         const pending = progress();
         if (pending) await pending;
       }
-      if ((marketEvents & READ_AHEAD_YIELD_MASK) === 0) await yieldToLoop();
+      if ((marketEvents & READ_AHEAD_YIELD_MASK) === 0 && feeder.readAheadInFlight) await yieldToLoop();
     } else {
       const cte = controlTimeEvent(obligations.takeEarliest(), engine, stream.lastLocalNs);
       if (cte) {

@@ -4,10 +4,11 @@
  * Nothing is recorded between scrapes; a scrape walks the probes once per metric family.
  */
 import { statfsSync } from 'node:fs';
-import { Registry, collectDefaultMetrics } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { ChassisError } from '@chassis/core';
 import { metricCatalog, runStates, sweepRunStatuses } from './catalog.ts';
 import { emitHistogram, registerComputedMetric, type EmitSample as Emit, type MetricLabels as Labels } from './computed-metric.ts';
+import { promClient } from './prom-client-loader.ts';
 import { eventsPerSecond, type InstrumentProbe, type QualityProbe, type RunProbe, type SweepProbe } from './probes.ts';
 
 interface Sources {
@@ -151,6 +152,7 @@ export class MetricsRegistry {
   private readonly sources: Sources = { runs: new Set(), sweeps: new Set(), qualities: new Set(), dataRoots: new Map() };
 
   constructor(options: MetricsRegistryOptions = {}) {
+    const { Registry, collectDefaultMetrics } = promClient();
     this.registry = new Registry();
     for (const spec of metricCatalog) {
       if (spec.registeredBy !== undefined) continue; // its owning package registers it into this.registry

@@ -3,9 +3,9 @@
  * of the whole registry to a Prometheus Pushgateway under `/metrics/job/<job>/<k>/<v>…`.
  * PUT replaces the group, so a re-run with the same grouping never leaves stale series.
  */
-import { Pushgateway } from 'prom-client';
 import { ChassisError } from '@chassis/core';
 import type { MetricsRegistry } from './metrics-registry.ts';
+import { promClient } from './prom-client-loader.ts';
 
 export interface PushOptions {
   /** Request timeout in ms (default 5000). */
@@ -28,6 +28,7 @@ export async function pushFinalMetrics(
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     throw new ChassisError('E_PUSHGATEWAY_URL', `--pushgateway ${url} must be http:// or https://`);
   }
+  const { Pushgateway } = promClient();
   const gateway = new Pushgateway(url, { timeout: options.timeoutMs ?? 5_000 }, metrics.registry);
   try {
     await gateway.push({ jobName: job, groupings: { ...groupings } });

@@ -4,8 +4,7 @@ import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { ChassisError } from '@chassis/core';
-import { resolveDataRoot } from '@chassis/storage';
-import { formatSessionStatus, locateSession, sendControl, type ControlAction, type ControlAnswer } from '@chassis/live';
+import type { ControlAction, ControlAnswer } from '@chassis/live';
 
 interface CtlFlags {
   session?: string;
@@ -24,7 +23,7 @@ const DONE: Readonly<Record<ControlAction, string>> = {
   reconcile: 'reconciled; report',
 };
 
-function print(answer: ControlAnswer, json: boolean): void {
+function print(answer: ControlAnswer, json: boolean, formatSessionStatus: (status: ControlAnswer['status']) => string): void {
   if (json) {
     process.stdout.write(`${JSON.stringify(answer)}\n`);
     return;
@@ -36,6 +35,8 @@ function print(answer: ControlAnswer, json: boolean): void {
 }
 
 async function run(action: ControlAction, body: (flags: CtlFlags) => string, flags: CtlFlags): Promise<void> {
+  const { resolveDataRoot } = await import('@chassis/storage');
+  const { formatSessionStatus, locateSession, sendControl } = await import('@chassis/live');
   const data = resolveDataRoot(flags.data);
   if (data.startsWith('s3://'))
     throw new ChassisError(
@@ -44,7 +45,7 @@ async function run(action: ControlAction, body: (flags: CtlFlags) => string, fla
       { exitCode: 2 },
     );
   const endpoint = locateSession(data, flags.session);
-  print(await sendControl(endpoint, action, body(flags)), flags.json === true);
+  print(await sendControl(endpoint, action, body(flags)), flags.json === true, formatSessionStatus);
 }
 
 const operatorReason = (action: string) => (flags: CtlFlags) =>

@@ -5,8 +5,6 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { buildDatasetReport, parseReportTime } from '@chassis/analysis';
-import { openStorage, resolveDataRoot } from '@chassis/storage';
 
 interface ReportFlags {
   data?: string;
@@ -28,6 +26,8 @@ export function registerDataReport(data: Command): void {
     .option('--data <dir>', 'data root (default: $CHASSIS_DATA or ./data)')
     .action(async (target: string, flags: ReportFlags) => {
       const t0 = performance.now();
+      const { buildDatasetReport, parseReportTime } = await import('@chassis/analysis');
+      const { openStorage, resolveDataRoot } = await import('@chassis/storage');
       const report = await buildDatasetReport(openStorage(resolveDataRoot(flags.data)), target, {
         ...(flags.from ? { fromNs: parseReportTime(flags.from, '--from') } : {}),
         ...(flags.to ? { toNs: parseReportTime(flags.to, '--to') } : {}),

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { ChassisError } from '@chassis/core';
 import { registerDataReport } from './data-report.ts';
-import { datasetToJson, nsToIso, openCatalog, openStorage, resolveDataRoot, type DatasetMeta } from '@chassis/storage';
+import type { DatasetMeta } from '@chassis/storage';
 
-function row(d: DatasetMeta): Record<string, unknown> {
+function row(d: DatasetMeta, nsToIso: (ns: bigint) => string): Record<string, unknown> {
   return {
     id: d.id, venue: d.venue, instrument: d.symbol, kind: d.kind, day: d.day, segment: d.segment, rows: d.rows,
     start: nsToIso(d.startNs), end: nsToIso(d.endNs), startNs: d.startNs.toString(), endNs: d.endNs.toString(),
@@ -19,9 +19,10 @@ export function register(program: Command): void {
     .option('--data <dir>', 'data root (default: $CHASSIS_DATA or ./data)')
     .option('--json', 'print a JSON array')
     .action(async (opts: { data?: string; json?: boolean }) => {
+      const { nsToIso, openCatalog, openStorage, resolveDataRoot } = await import('@chassis/storage');
       const list = await openCatalog(openStorage(resolveDataRoot(opts.data))).list();
       if (opts.json) {
-        process.stdout.write(`${JSON.stringify(list.map(row), null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify(list.map((d) => row(d, nsToIso)), null, 2)}\n`);
         return;
       }
       if (list.length === 0) {
@@ -39,6 +40,7 @@ export function register(program: Command): void {
     .argument('<dataset-id>')
     .option('--data <dir>', 'data root')
     .action(async (id: string, opts: { data?: string }) => {
+      const { datasetToJson, nsToIso, openCatalog, openStorage, resolveDataRoot } = await import('@chassis/storage');
       const d = await openCatalog(openStorage(resolveDataRoot(opts.data))).get(id);
       if (!d) throw new ChassisError('E_DATASET_NOT_FOUND', `no dataset ${id} in the catalog of ${resolveDataRoot(opts.data)}`);
       process.stdout.write(`${datasetToJson({ ...d, start: nsToIso(d.startNs), end: nsToIso(d.endNs) })}\n`);

@@ -4,18 +4,11 @@
 // the artifacts are. Idempotent: a re-run reuses the imported data and
 // replaces the run directory with an identical one.
 import { existsSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ChassisError } from '@chassis/core';
-import { openCatalog, openStorage, resolveDataRoot } from '@chassis/storage';
-import { importCapture } from '@chassis/quality';
-import { codeVersion, formatSummary, runBacktest } from '@chassis/backtesting';
+import { DEMO_CAPTURE, REPO_ROOT } from '../repo-root.ts';
 import { version } from '../version.ts';
-import { buildReport } from './report.ts';
-
-export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-export const DEMO_CAPTURE = join(REPO_ROOT, 'examples/data/binance-hftbacktest/usdm_btcusdt_20240808.gz');
 
 export function register(program: Command): void {
   program
@@ -24,6 +17,10 @@ export function register(program: Command): void {
     .option('--data <dir>', 'data root (default: $CHASSIS_DATA or ./data)')
     .option('--json', 'print the backtest result as JSON')
     .action(async (flags: { data?: string; json?: boolean }) => {
+      const { openCatalog, openStorage, resolveDataRoot } = await import('@chassis/storage');
+      const { importCapture } = await import('@chassis/quality');
+      const { codeVersion, formatSummary, runBacktest } = await import('@chassis/backtesting');
+      const { buildReport } = await import('./report-action.ts');
       const root = resolveDataRoot(flags.data);
       const storage = openStorage(root);
       const say = (s: string) => {

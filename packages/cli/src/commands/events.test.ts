@@ -8,7 +8,7 @@ import type { Event } from '@chassis/core';
 import { JournalWriter } from '@chassis/backtesting';
 import { encodeEngineConfig, WriteAheadJournal, writeSessionFile } from '@chassis/live';
 import { runChassis } from '../../../../test/chassis-process.ts';
-import { parseEventsFlags, printEvents } from './events.ts';
+import { parseEventsFlags, printEvents } from './events-action.ts';
 import { BTC, baseConfig } from '../../../core/src/testing/fixtures.ts';
 
 const T = 1_764_633_600_000_000_000n;

@@ -1,66 +1,6 @@
-// `chassis events <run-or-session-dir>`: the journal of a backtest run or a session as readable
-// events, one a line (a JSON object per line with --json), filtered by kind and first seq.
+// `chassis events <dir>`: a run's or session's journal as readable events (what it does:
+// events-action.ts, imported when the command runs).
 import type { Command } from 'commander';
-import {
-  ChassisError,
-  CONTROL_EVENT_KINDS,
-  EXECUTION_EVENT_KINDS,
-  MARKET_EVENT_KINDS,
-  type Event,
-} from '@chassis/core';
-import { canonicalJson, eventJson, eventLine, readJournal } from '@chassis/backtesting';
-import { journalPathOf } from '@chassis/live';
-
-const KINDS: readonly string[] = [
-  ...MARKET_EVENT_KINDS,
-  ...EXECUTION_EVENT_KINDS,
-  'request_sent',
-  'intent_denied',
-  ...CONTROL_EVENT_KINDS,
-];
-/** Lines are written in chunks of about this many characters (one write per chunk, not per event). */
-const CHUNK_CHARS = 1 << 16;
-
-export interface EventsOptions {
-  /** Kinds to print (all when empty). */
-  readonly kinds: readonly string[];
-  readonly fromSeq: number;
-  readonly json: boolean;
-}
-
-export function parseEventsFlags(flags: { kind?: string[]; fromSeq?: string; json?: boolean }): EventsOptions {
-  const kinds = (flags.kind ?? []).flatMap((k) => k.split(',')).filter((k) => k !== '');
-  const unknown = kinds.filter((k) => !KINDS.includes(k));
-  if (unknown.length)
-    throw new ChassisError('E_USAGE', `--kind ${unknown.join(', ')}: not an event kind (kinds: ${KINDS.join(', ')})`);
-  const fromSeq = flags.fromSeq === undefined ? 1 : Number(flags.fromSeq);
-  if (!Number.isSafeInteger(fromSeq) || fromSeq < 0)
-    throw new ChassisError('E_USAGE', `--from-seq expects a non-negative integer, got "${flags.fromSeq}"`);
-  return { kinds, fromSeq, json: flags.json ?? false };
-}
-
-/** Writes the selected events of the journal of `dir` through `write`; returns how many. */
-export function printEvents(dir: string, o: EventsOptions, write: (text: string) => void): number {
-  const wanted = o.kinds.length ? new Set(o.kinds) : null;
-  const format = o.json ? (e: Event) => canonicalJson(eventJson(e)) : eventLine;
-  let out = '';
-  let n = 0;
-  try {
-    for (const e of readJournal(journalPathOf(dir))) {
-      if (e.seq < o.fromSeq || (wanted && !wanted.has(e.kind))) continue;
-      out += `${format(e)}\n`;
-      n++;
-      if (out.length >= CHUNK_CHARS) {
-        write(out);
-        out = '';
-      }
-    }
-  } finally {
-    // What was read before a damaged block is printed before the error is.
-    if (out) write(out);
-  }
-  return n;
-}
 
 export function register(program: Command): void {
   program
@@ -73,7 +13,8 @@ export function register(program: Command): void {
       '--json',
       'one JSON object a line (bigints as decimal strings, book levels as [side, priceUnits, qtyUnits])',
     )
-    .action((dir: string, flags: { kind?: string[]; fromSeq?: string; json?: boolean }) => {
+    .action(async (dir: string, flags: { kind?: string[]; fromSeq?: string; json?: boolean }) => {
+      const { parseEventsFlags, printEvents } = await import('./events-action.ts');
       const options = parseEventsFlags(flags);
       // A reader that stops early (`| head`) closes the pipe: that ends the listing, not an error.
       process.stdout.on('error', (err: NodeJS.ErrnoException) => {

@@ -2,8 +2,7 @@
 // failed runs), never a completed run or anything whose writer still runs.
 import type { Command } from 'commander';
 import { ChassisError } from '@chassis/core';
-import { applyGcItem, resolveDataRoot, storageGcItems, type GcItem } from '@chassis/storage';
-import { runGcItems } from '@chassis/backtesting';
+import type { GcItem } from '@chassis/storage';
 
 const DONE: Readonly<Record<GcItem['action'], string>> = { remove: 'removed', restore: 'restored', keep: 'kept' };
 const PLANNED: Readonly<Record<GcItem['action'], string>> = { remove: 'would remove', restore: 'would restore', keep: 'would keep' };
@@ -19,7 +18,9 @@ export function register(program: Command): void {
     .description('Remove abandoned staging directories and failed runs that killed processes left in the data root')
     .option('--data <dir>', 'data root (default: $CHASSIS_DATA or ./data)')
     .option('--dry-run', 'list what would be removed, remove nothing')
-    .action((flags: { data?: string; dryRun?: boolean }) => {
+    .action(async (flags: { data?: string; dryRun?: boolean }) => {
+      const { applyGcItem, resolveDataRoot, storageGcItems } = await import('@chassis/storage');
+      const { runGcItems } = await import('@chassis/backtesting');
       const dataRoot = resolveDataRoot(flags.data);
       if (dataRoot.startsWith('s3://')) throw new ChassisError('E_USAGE', `chassis gc works on a local data root; ${dataRoot} is an object store`, { exitCode: 2 });
       const nowMs = Date.now();

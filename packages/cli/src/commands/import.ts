@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
 import { ChassisError } from '@chassis/core';
-import { openStorage, resolveDataRoot, nsToIso } from '@chassis/storage';
-import { groupImportFiles, importCapture, type ImportResult } from '@chassis/quality';
+import type { ImportResult } from '@chassis/quality';
 import { VENUE_IDS, type VenueId } from '@chassis/venues';
 
-function describe(r: ImportResult): string {
+function describe(r: ImportResult, nsToIso: (ns: bigint) => string): string {
   const lines = [`${r.file} → ${r.rawKey}${r.rawAlreadyPresent ? ' (raw already present)' : ''}: ${r.messages} records`];
   for (const x of r.rejected) lines.push(`  REJECTED  ${x.reason}`);
   for (const d of r.datasets) {
@@ -33,6 +32,8 @@ export function register(program: Command): void {
         throw new ChassisError('E_USAGE', `unknown venue "${opts.venue}"; expected one of ${VENUE_IDS.join(', ')}`);
       }
       if (opts.gapPolicy !== 'split' && opts.gapPolicy !== 'quarantine') throw new ChassisError('E_USAGE', `--gap-policy must be split or quarantine`);
+      const { openStorage, resolveDataRoot, nsToIso } = await import('@chassis/storage');
+      const { groupImportFiles, importCapture } = await import('@chassis/quality');
       const storage = openStorage(resolveDataRoot(opts.data));
       const results: ImportResult[] = [];
       // A cryptofeed {name}.http.* file given with its {name}.ws.* file is that capture's REST snapshots.
@@ -44,7 +45,7 @@ export function register(program: Command): void {
           config: { gapPolicy: opts.gapPolicy },
         });
         results.push(r);
-        if (!opts.json) process.stdout.write(`${describe(r)}\n`);
+        if (!opts.json) process.stdout.write(`${describe(r, nsToIso)}\n`);
       }
       if (opts.json) {
         process.stdout.write(

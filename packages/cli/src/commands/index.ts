@@ -1,4 +1,8 @@
-// Every subcommand module exports `register(program)`. Add new capabilities here.
+// Every subcommand module exports `register(program)`: the command line (name, arguments,
+// options, help) and an action that imports what the command does only when it runs
+// (`<name>-action.ts`, or the packages it uses). So `chassis --help`, `chassis --version` and
+// each command load commander, these declarations and their own action's modules, nothing else
+// (test/startup-imports.test.ts). Add new capabilities here.
 import type { Command } from 'commander';
 import { register as registerMonitor } from './monitor.ts';
 import { register as registerImport } from './import.ts';

@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
 import { ChassisError } from '@chassis/core';
-import { openCatalog, openStorage, resolveDataRoot } from '@chassis/storage';
-import { pendingManifests, runPendingManifests, type ManifestRun } from '@chassis/quality';
+import type { ManifestRun } from '@chassis/quality';
 import { createQualityProbe, monitoringOptionSpecs, resolveMonitoringOptions, startMonitoring, type MonitoringOptions } from '@chassis/monitoring';
-import { observeQualityRun } from '../quality-probe-feed.ts';
 
 /** Runs the gate over pending manifests; with monitoring options, serves/pushes a QualityProbe meanwhile. */
 async function runQualityGate(root: string, monitoring: MonitoringOptions): Promise<ManifestRun[]> {
+  const { openStorage } = await import('@chassis/storage');
+  const { pendingManifests, runPendingManifests } = await import('@chassis/quality');
+  const { observeQualityRun } = await import('../quality-probe-feed.ts');
   if (monitoring.metricsPort === undefined && monitoring.pushgateway === undefined) return runPendingManifests(openStorage(root));
   const mon = await startMonitoring({ component: 'quality', ...(root.startsWith('s3://') ? {} : { dataRoot: root }), ...monitoring });
   try {
@@ -32,6 +33,7 @@ export function register(program: Command): void {
         ...(opts.metricsHost ? { metricsHost: opts.metricsHost } : {}),
         ...(opts.pushgateway ? { pushgateway: opts.pushgateway } : {}),
       });
+      const { resolveDataRoot } = await import('@chassis/storage');
       const runs = await runQualityGate(resolveDataRoot(opts.data), monitoring);
       if (runs.length === 0) process.stdout.write('no pending manifests\n');
       for (const r of runs) {
@@ -48,6 +50,7 @@ export function register(program: Command): void {
     .argument('<dataset-id>')
     .option('--data <dir>', 'data root')
     .action(async (id: string, opts: { data?: string }) => {
+      const { openCatalog, openStorage, resolveDataRoot } = await import('@chassis/storage');
       const d = await openCatalog(openStorage(resolveDataRoot(opts.data))).get(id);
       if (!d) throw new ChassisError('E_DATASET_NOT_FOUND', `no dataset ${id} in the catalog of ${resolveDataRoot(opts.data)}`);
       const out = [`${d.id}  ${d.venue} ${d.symbol} ${d.kind} ${d.day} segment ${d.segment} v${d.version}  state ${d.state}`, 'checks:'];

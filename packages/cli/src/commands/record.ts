@@ -1,12 +1,12 @@
 // `chassis record`: capture live venue feeds into raw/ until SIGINT/SIGTERM; `chassis record status`.
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { FsStorage, openStorage, resolveDataRoot } from '@chassis/storage';
 import { parseMetricsPort } from '@chassis/monitoring';
-import { createRecordingLog, formatRecordStatus, recorderConfigFromFlags, recorderParts, recordStatus, recordStatusJson, Recorder, stopOnSignals, type RecordFlags } from '@chassis/recording';
+import type { RecordFlags } from '@chassis/recording';
 
 /** Runs the recorder until a signal stops it (resolves) or a writer fails (rejects with its ChassisError). */
 export async function recordCommand(flags: RecordFlags): Promise<void> {
+  const { createRecordingLog, recorderConfigFromFlags, recorderParts, Recorder, stopOnSignals } = await import('@chassis/recording');
   const config = recorderConfigFromFlags(flags);
   const log = createRecordingLog(config.logFormat);
   const recorder = await Recorder.start({ config, parts: recorderParts(), log });
@@ -19,6 +19,8 @@ export async function recordCommand(flags: RecordFlags): Promise<void> {
 }
 
 async function statusCommand(opts: { data?: string; spool?: string; json?: boolean }): Promise<void> {
+  const { FsStorage, openStorage, resolveDataRoot } = await import('@chassis/storage');
+  const { formatRecordStatus, recordStatus, recordStatusJson } = await import('@chassis/recording');
   const root = resolveDataRoot(opts.data);
   const spool = opts.spool === undefined ? {} : { spool: new FsStorage(resolve(opts.spool)) };
   const windows = await recordStatus(openStorage(root), { nowNs: BigInt(Date.now()) * 1_000_000n, ...spool });

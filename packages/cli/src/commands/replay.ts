@@ -2,8 +2,7 @@
 // core alone and check it (state hashes at checkpoints, every RequestSent).
 import type { Command } from 'commander';
 import { ChassisError } from '@chassis/core';
-import { replayRecorded } from '@chassis/live';
-import { REPO_ROOT } from './demo.ts';
+import { REPO_ROOT } from '../repo-root.ts';
 
 export function register(program: Command): void {
   program
@@ -14,6 +13,7 @@ export function register(program: Command): void {
     .argument('<dir>', 'a run directory (experiments/<run-id>) or a session directory (execution-records/<session>)')
     .option('--json', 'print the result as JSON')
     .action(async (dir: string, flags: { json?: boolean }) => {
+      const { replayRecorded } = await import('@chassis/live');
       const r = await replayRecorded(dir, { baseDirs: [process.cwd(), REPO_ROOT] });
       if (flags.json) process.stdout.write(`${JSON.stringify(r)}\n`);
       if (r.divergence) {

@@ -2,12 +2,9 @@
 // series, the experiments' index (views built by @chassis/analysis) — one query from the
 // command line, or statements from stdin (interactive on a terminal).
 import { Option, type Command } from 'commander';
-import { openSqlSession, type SqlSession } from '@chassis/analysis';
-import { resolveDataRoot } from '@chassis/storage';
+import type { SqlSession } from '@chassis/analysis';
 import { SQL_FORMATS, writeResult, type SqlFormat } from '../sql/result-format.ts';
-import { runSqlShell } from '../sql/sql-shell.ts';
 import { OutputClosed, streamSink } from '../sql/text-sink.ts';
-import { historyFilePath } from '../sql/history-file.ts';
 
 interface SqlFlags {
   data?: string;
@@ -35,11 +32,15 @@ export function register(program: Command): void {
     )
     .option('-i, --interactive', 'prompt and go on after an error even when stdin is not a terminal')
     .action(async (query: string | undefined, flags: SqlFlags) => {
+      const { openSqlSession } = await import('@chassis/analysis');
+      const { resolveDataRoot } = await import('@chassis/storage');
       const session = await openSqlSession(resolveDataRoot(flags.data));
       try {
         for (const note of session.skipped) process.stderr.write(`warning: left out of the views: ${note}\n`);
         if (query !== undefined) return await runQuery(session, query, flags.format);
         const interactive = flags.interactive === true || process.stdin.isTTY === true;
+        const { runSqlShell } = await import('../sql/sql-shell.ts');
+        const { historyFilePath } = await import('../sql/history-file.ts');
         process.exitCode = await runSqlShell({
           session,
           format: flags.format,

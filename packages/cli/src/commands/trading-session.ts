@@ -1,10 +1,7 @@
 // The options and the run shared by `chassis paper` and `chassis live` (run-session.ts in @chassis/live).
 import type { Command } from 'commander';
 import { ChassisError } from '@chassis/core';
-import { codeVersion } from '@chassis/backtesting';
-import { resolveDataRoot } from '@chassis/storage';
-import { defaultWiring, runSession } from '@chassis/live';
-import { REPO_ROOT } from './demo.ts';
+import { REPO_ROOT } from '../repo-root.ts';
 import { version } from '../version.ts';
 
 export interface SessionFlags {
@@ -48,6 +45,9 @@ export async function runSessionCommand(
 ): Promise<void> {
   const controlPort = port(flags.controlPort, '--control-port');
   const metricsPort = port(flags.metricsPort, '--metrics-port');
+  const { codeVersion } = await import('@chassis/backtesting');
+  const { resolveDataRoot } = await import('@chassis/storage');
+  const { defaultWiring, runSession } = await import('@chassis/live');
   const r = await runSession({
     mode,
     configPath,

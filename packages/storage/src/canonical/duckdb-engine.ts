@@ -1,4 +1,11 @@
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+
+/**
+ * DuckDB (~0.3 CPU-s to load its native binding) is imported on the first connection, not with
+ * this module: a backtest whose datasets are in the columnar decode cache never decodes Parquet,
+ * and `chassis` start-up does not pay for it.
+ */
+const createInstance = async (): Promise<DuckDBInstance> => (await import('@duckdb/node-api')).DuckDBInstance.create(':memory:', { threads: '1' });
 
 let instance: Promise<DuckDBInstance> | undefined;
 
@@ -10,7 +17,7 @@ let instance: Promise<DuckDBInstance> | undefined;
  * with one thread) and did not speed up imports (import 84.5k msg/s, ratio 0.106 vs 0.089).
  */
 export async function duckConnection(): Promise<DuckDBConnection> {
-  instance ??= DuckDBInstance.create(':memory:', { threads: '1' });
+  instance ??= createInstance();
   return (await instance).connect();
 }
 
@@ -22,7 +29,7 @@ let readInstance: Promise<DuckDBInstance> | undefined;
  * (sweeps of two runs on two cores then contend) for little gain. Writers keep duckConnection().
  */
 export async function duckReadConnection(): Promise<DuckDBConnection> {
-  readInstance ??= DuckDBInstance.create(':memory:', { threads: '1' });
+  readInstance ??= createInstance();
   return (await readInstance).connect();
 }
 

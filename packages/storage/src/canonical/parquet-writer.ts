@@ -1,14 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { rename, stat } from 'node:fs/promises';
-import {
-  DuckDBDataChunk,
-  DuckDBBigIntType,
-  DuckDBUTinyIntType,
-  DuckDBVarCharType,
-  DuckDBDecimalType,
-  type DuckDBType,
-  type DuckDBVector,
-} from '@duckdb/node-api';
+import type * as DuckDB from '@duckdb/node-api';
+import type { DuckDBType, DuckDBVector } from '@duckdb/node-api';
 import type { CanonicalBatch } from './batches.ts';
 import { parquetColumns, ROW_GROUP_ROWS } from './schema.ts';
 import { duckConnection, sqlString } from './duckdb-engine.ts';
@@ -104,12 +97,12 @@ function stagedColumns(batch: CanonicalBatch, pd: number, sd: number): Record<st
   }
 }
 
-function logicalType(sqlType: string): DuckDBType {
+function logicalType(sqlType: string, duck: typeof DuckDB): DuckDBType {
   const m = /^DECIMAL\(18,(\d+)\)/.exec(sqlType);
-  if (m) return new DuckDBDecimalType(18, Number(m[1]));
-  if (sqlType === 'BIGINT') return DuckDBBigIntType.instance;
-  if (sqlType === 'UTINYINT') return DuckDBUTinyIntType.instance;
-  return DuckDBVarCharType.instance;
+  if (m) return new duck.DuckDBDecimalType(18, Number(m[1]));
+  if (sqlType === 'BIGINT') return duck.DuckDBBigIntType.instance;
+  if (sqlType === 'UTINYINT') return duck.DuckDBUTinyIntType.instance;
+  return duck.DuckDBVarCharType.instance;
 }
 
 /**
@@ -121,7 +114,9 @@ export async function writeCanonicalParquet(path: string, batch: CanonicalBatch,
   const names = parquetColumns(batch.kind, priceDecimals, sizeDecimals).map(([n]) => n);
   const staged = stagedColumns(batch, priceDecimals, sizeDecimals);
   const cols = names.map((n) => staged[n]!);
-  const types = cols.map((c) => logicalType(c.type));
+  // DuckDB loads with the first write (duckdb-engine.ts), not with @chassis/storage.
+  const duck = await import('@duckdb/node-api');
+  const types = cols.map((c) => logicalType(c.type, duck));
   const con = await duckConnection();
   const table = `w_${randomBytes(6).toString('hex')}`;
   try {
@@ -129,7 +124,7 @@ export async function writeCanonicalParquet(path: string, batch: CanonicalBatch,
     const appender = await con.createAppender(table);
     for (let start = 0; start < batch.length; start += CHUNK_ROWS) {
       const n = Math.min(CHUNK_ROWS, batch.length - start);
-      const chunk = DuckDBDataChunk.create(types, n);
+      const chunk = duck.DuckDBDataChunk.create(types, n);
       for (let c = 0; c < cols.length; c++) {
         const vector = chunk.getColumnVector(c) as DuckDBVector & { flush(): void };
         cols[c]!.fill(vector, start, n);

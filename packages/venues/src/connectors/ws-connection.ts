@@ -5,7 +5,15 @@
  * text frame over with the capture time read first thing on receipt, and reports how it ended.
  * Reconnecting and rotating are the job of feed-link.ts; one WsConnection never reconnects.
  */
-import WebSocket from 'ws';
+import { createRequire } from 'node:module';
+import type WebSocket from 'ws';
+
+/**
+ * ws is loaded with the first connection, not with @chassis/venues (whose simulated venue every
+ * backtest imports): ~0.1 CPU-s a backtest never needs. CommonJS, so `open()` stays synchronous.
+ */
+let wsClass: typeof WebSocket | undefined;
+const webSocketClass = (): typeof WebSocket => (wsClass ??= createRequire(import.meta.url)('ws') as typeof WebSocket);
 import { retryAfterMs } from './backoff.ts';
 import type { CaptureClock, RecordChannel } from './connector.ts';
 import type { TokenBucket } from './token-bucket.ts';
@@ -72,7 +80,8 @@ export class WsConnection {
   }
 
   open(): void {
-    const socket = new WebSocket(this.o.url, { handshakeTimeout: 10_000, perMessageDeflate: false });
+    const WebSocketClass = webSocketClass();
+    const socket = new WebSocketClass(this.o.url, { handshakeTimeout: 10_000, perMessageDeflate: false });
     this.socket = socket;
     socket.on('unexpected-response', (_req, res) => {
       this.refused = { status: res.statusCode ?? 0, retryAfterMs: retryAfterMs(res.headers['retry-after'], Date.now()) };
@@ -115,7 +124,7 @@ export class WsConnection {
       const socket = this.socket;
       if (this.ended || socket === null) return resolve();
       socket.once('close', () => resolve());
-      if (socket.readyState === WebSocket.CONNECTING) socket.terminate();
+      if (socket.readyState === socket.CONNECTING) socket.terminate();
       else socket.close(1000, reason.slice(0, 120));
       const cut = setTimeout(() => socket.terminate(), CLOSE_GRACE_MS);
       socket.once('close', () => clearTimeout(cut));
@@ -144,7 +153,8 @@ export class WsConnection {
   }
 
   private sendNow(text: string): void {
-    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(text);
+    const socket = this.socket;
+    if (socket !== null && socket.readyState === socket.OPEN) socket.send(text);
   }
 
   private watchSilence(): void {

@@ -21,12 +21,15 @@ export class TimedQueue<T> {
   private fHead = 0;
   private fTail = 0;
   private pushed = 0;
+  /** Pushes plus pops so far: unchanged means the queue is unchanged (callers cache peekTime by it). */
+  changes = 0;
 
   get size(): number {
     return this.items.length + this.fTail - this.fHead;
   }
 
   push(timeNs: bigint, item: T): void {
+    this.changes++;
     const t = this.fTail;
     if (t === this.fHead || timeNs >= this.fTimes[t - 1]!) {
       if (t < this.fTimes.length) {
@@ -75,6 +78,7 @@ export class TimedQueue<T> {
   }
 
   pop(): T | undefined {
+    this.changes++;
     if (this.fifoFirst()) {
       const h = this.fHead;
       const top = this.fItems[h]!;

@@ -458,3 +458,31 @@ describe('fees', () => {
     expect(() => venueWith({ feeOverrides: { 'x:Y': { makerFeePpm: 0, takerFeePpm: 0 } } })).toThrow(/E?unknown instrument x:Y/);
   });
 });
+
+describe('revision', () => {
+  it('changes whenever a request or an answer enters or leaves flight, and only then (a runtime may keep the next times while it is unchanged)', () => {
+    const venue = venueWith({ latency: constantLatency(5n, 7n) });
+    const seen: [number, bigint, bigint][] = [];
+    const look = (): void => {
+      const [rev, req, ans] = seen[seen.length - 1] ?? [-1, -2n, -2n];
+      const now: [number, bigint, bigint] = [venue.revision, venue.nextRequestArrivalNs(), venue.nextAnswerNs()];
+      if (now[0] === rev) expect([now[1], now[2]]).toEqual([req, ans]);
+      else seen.push(now);
+    };
+    look();
+    venue.submit(newOrder({ seq: 1, orderId: 1, side: 'buy', priceUnits: 100, qtyUnits: 50 }));
+    look();
+    // A market event that fills nothing leaves both queues as they were.
+    venue.onMarketEvent(trade(2n, 105, 1, 'buy'));
+    look();
+    venue.processNextRequest();
+    look();
+    venue.onMarketEvent(trade(20n, 99, 60, 'sell')); // trades through the resting bid: a fill answer
+    look();
+    while (venue.nextAnswerNs() >= 0n) {
+      venue.popAnswer();
+      look();
+    }
+    expect(seen.map(([, req, ans]) => `${req}/${ans}`)).toEqual(['-1/-1', '5/-1', '-1/12', '-1/12', '-1/27', '-1/-1']);
+  });
+});

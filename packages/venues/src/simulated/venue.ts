@@ -83,6 +83,12 @@ export interface SimulatedVenue extends ClockedVenueAdapter {
   onMarketEvent(event: MarketEvent, exchangeTsNs?: bigint): void;
   /** Earliest local arrival time of a produced answer not yet popped, or -1n. */
   nextAnswerNs(): bigint;
+  /**
+   * Changes so far to the requests in flight and the answers pending (a counter, not a time):
+   * while it is unchanged, `nextRequestArrivalNs` and `nextAnswerNs` return what they returned
+   * before, so a runtime may keep them instead of asking again after every market event.
+   */
+  readonly revision: number;
   /** Removes and returns the earliest answer (ties: production order); tsEventNs = exchange time, tsLocalNs = local arrival. */
   popAnswer(): EventDraft<ExecutionEvent>;
   /** Simulated sessions need no connection: start/stop only gate `submit` (after stop it throws). */
@@ -188,6 +194,9 @@ class SimulatedVenueImpl implements SimulatedVenue {
 
   get pendingRequests(): number {
     return this.requests.size;
+  }
+  get revision(): number {
+    return this.requests.changes + this.answers.changes;
   }
   get pendingAnswers(): number {
     return this.answers.size;
