@@ -7,32 +7,14 @@
  *   node --import tsx bench/quick/backtest-cpu.ts [repeat=20]
  *   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/quick/backtest-cpu.ts 20 && node bench/quick/self-time.mjs /tmp/prof
  */
-import { existsSync, rmSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { openStorage } from '@chassis/storage';
-import { importCapture } from '@chassis/quality';
-import { runBacktest } from '@chassis/backtesting';
+import { rmSync } from 'node:fs';
+import { quickBacktest } from './quick-run.ts';
 
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const ROOT = '/tmp/chassis-quick/data';
-if (!existsSync(ROOT)) await importCapture(openStorage(ROOT), `${REPO}examples/data/binance-hftbacktest/usdm_btcusdt_20240808.gz`, { venue: 'binance-usdm' });
 const repeat = Number(process.argv[2] ?? 20);
 const out = `/tmp/chassis-quick/run-${process.pid}`;
 const t0 = performance.now();
 const c0 = process.cpuUsage();
-const r = await runBacktest({
-  definition: {
-    data: { venue: 'binance-usdm', instrument: 'BTCUSDT' },
-    strategy: { module: 'examples/strategies/market-maker.ts', params: { spreadTicks: 2, qty: 1 } },
-    venue: { queue: { model: 'probabilistic', family: 'power', parameter: 2 } },
-    seed: 1,
-    output: { dir: out },
-  },
-  baseDir: REPO,
-  dataRoot: ROOT,
-  codeVersion: 'bench',
-  repeat,
-});
+const r = await quickBacktest(repeat, out);
 const wall = (performance.now() - t0) / 1000;
 const cu = process.cpuUsage(c0);
 const cpu = (cu.user + cu.system) / 1e6;

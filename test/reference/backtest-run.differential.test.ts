@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MARKET_EVENT_KINDS, type Event, type Instrument, type MarketEvent } from '@chassis/core';
-import { readJournal, runBacktest, type BacktestResult } from '@chassis/backtesting';
+import { readRunEvents, runBacktest, type BacktestResult } from '@chassis/backtesting';
 import { importCapture } from '@chassis/quality';
 import { openStorage } from '@chassis/storage';
 import marketMaker from '../../examples/strategies/market-maker.ts';
@@ -50,7 +50,9 @@ beforeAll(async () => {
     dataRoot,
     codeVersion: 'reference-oracle',
   });
-  journal = [...readJournal(join(result.outDir, 'journal.bin'))];
+  // The journal references its market events: the full stream regenerates them from the datasets.
+  journal = [];
+  for await (const e of readRunEvents(result.outDir)) journal.push(e);
   const run = JSON.parse(readFileSync(join(result.outDir, 'run.json'), 'utf8')) as {
     instruments: (Omit<Instrument, 'minNotionalUnits'> & { minNotionalUnits: string })[];
   };

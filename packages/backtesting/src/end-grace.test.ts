@@ -1,10 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
 import type { Event } from '@chassis/core';
 import { runBacktest } from './run.ts';
 import { replayRun } from './replay.ts';
-import { readJournal } from './journal/journal.ts';
-import { importedDataRoot, REPO_ROOT } from './test-data.ts';
+import { importedDataRoot, REPO_ROOT, runEvents } from './test-data.ts';
 
 let root = '';
 
@@ -34,7 +32,7 @@ function afterData(events: Event[]): { lastMarketNs: bigint; after: Event[] } {
 describe('end of data', () => {
   it('simulates the venue answers still in flight when the data ends, within the grace period, then ends the session', async () => {
     const r = await runBacktest({ definition: slowVenue(), baseDir: REPO_ROOT, dataRoot: root, codeVersion: 'test-grace' });
-    const events = [...readJournal(join(r.outDir, 'journal.bin'))];
+    const events = await runEvents(r.outDir);
     const { lastMarketNs, after } = afterData(events);
     const answers = after.filter((e) => e.kind.startsWith('order_') || e.kind === 'cancel_replace_rejected');
     expect(answers.length).toBeGreaterThan(0);
@@ -48,17 +46,17 @@ describe('end of data', () => {
 
   it('with endGraceMs 0 nothing after the last market event is simulated but the session end', async () => {
     const r = await runBacktest({ definition: slowVenue(0), baseDir: REPO_ROOT, dataRoot: root, codeVersion: 'test-grace' });
-    const { after } = afterData([...readJournal(join(r.outDir, 'journal.bin'))]);
+    const { after } = afterData(await runEvents(r.outDir));
     expect(after.map((e) => e.kind)).toEqual(['session']);
   });
 
   it('answers due later than the grace period are left unsimulated', async () => {
     const full = await runBacktest({ definition: slowVenue(), baseDir: REPO_ROOT, dataRoot: root, codeVersion: 'test-grace' });
-    const late = afterData([...readJournal(join(full.outDir, 'journal.bin'))]);
+    const late = afterData(await runEvents(full.outDir));
     // Precondition: with the default grace something is due later than 100 ms after the data.
     expect(late.after.some((e) => e.kind !== 'session' && e.tsLocalNs > late.lastMarketNs + 100_000_000n)).toBe(true);
     const r = await runBacktest({ definition: slowVenue(100), baseDir: REPO_ROOT, dataRoot: root, codeVersion: 'test-grace' });
-    const { lastMarketNs, after } = afterData([...readJournal(join(r.outDir, 'journal.bin'))]);
+    const { lastMarketNs, after } = afterData(await runEvents(r.outDir));
     for (const e of after) expect(e.tsLocalNs).toBeLessThanOrEqual(lastMarketNs + 100_000_000n);
   });
 });

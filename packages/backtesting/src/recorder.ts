@@ -1,7 +1,8 @@
 /**
  * The run recorder: the timeline's sink. Writes every event to the journal, records
  * checkpoints, and collects the orders / fills / positions / equity series and the counters
- * behind metrics.json. Work per market event is one journal append and two comparisons;
+ * behind metrics.json. Work per market event is its place in the journal block and the block's
+ * market digest (journal.ts format 2: market events by reference) and two comparisons;
  * series rows are collected only on our own order activity and once per second of local time.
  */
 import { contractTerms, valueAtPrice, type Engine, type Event, type Instrument, type StepResult, type StateView } from '@chassis/core';
@@ -71,7 +72,7 @@ export interface EquityRow {
 export interface Checkpoint {
   readonly seq: number;
   readonly stateHash: string;
-  /** Digest of the encoded event stream up to seq (journal.ts streamDigest). */
+  /** Digest of the encoded records up to seq (journal.ts streamDigest; format 2: the run's own events, market events are proved per block). */
   readonly streamDigest: string;
 }
 
@@ -139,12 +140,16 @@ export class RunRecorder implements TimelineSink {
   }
 
   append(e: Event): void {
-    this.journal.append(e);
     switch (e.kind) {
       case 'book_delta':
       case 'trade':
       case 'bbo':
+        this.journal.market(e);
         return;
+      default:
+        this.journal.append(e);
+    }
+    switch (e.kind) {
       case 'request_sent': {
         if (e.request === 'new') {
           this.counts.requestsNew++;

@@ -7,8 +7,13 @@
  * - each step's recomputed dispatch decisions (its RequestSent events, seqs included) must
  *   equal the RequestSent records that follow it in the journal, and the core's control-event
  *   drafts must equal the control events the runtime appended;
- * - at every recorded checkpoint the state hash must match.
+ * - at every recorded checkpoint the state hash must match, and the digest of the records so far.
  * The first difference is reported as { seq, expected, got } and replay stops there.
+ *
+ * A backtest journal stores the market events by reference (journal format 2): replayRun reads
+ * the full stream with readRunEvents (run-events.ts), which first proves the datasets (content
+ * hashes) and then each block's market events (digest) before they are stepped; those failures
+ * are thrown as ChassisErrors naming the dataset or the block and its seqs.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -22,7 +27,8 @@ import {
   type RequestSentEvent,
   type Strategy,
 } from '@chassis/core';
-import { readJournal, StreamDigest } from './journal/journal.ts';
+import { FORMAT_BY_REFERENCE, journalFormat, readJournal, StreamDigest } from './journal/journal.ts';
+import { readRunEvents } from './run-events.ts';
 import { engineConfigOf, type ResolvedRun } from './resolved-run.ts';
 import { instantiate, loadStrategy, resolveStrategyPath } from './strategy-loader.ts';
 import type { Checkpoint } from './recorder.ts';
@@ -86,8 +92,14 @@ export async function loadRecordedStrategy(
   return instantiate(loaded, recorded.params);
 }
 
-/** `baseDirs`: where a relative strategy path may resolve from, in order (default: the cwd). */
-export async function replayRun(runDir: string, options: { baseDirs?: readonly string[] } = {}): Promise<ReplayResult> {
+export interface ReplayRunOptions {
+  /** Where a relative strategy path may resolve from, in order (default: the cwd). */
+  readonly baseDirs?: readonly string[];
+  /** Data root holding the run's datasets (default: run-events.ts runDataRoot). */
+  readonly dataRoot?: string | undefined;
+}
+
+export async function replayRun(runDir: string, options: ReplayRunOptions = {}): Promise<ReplayResult> {
   let resolved: ResolvedRun;
   let checkpoints: Checkpoint[];
   try {
@@ -104,17 +116,24 @@ export async function replayRun(runDir: string, options: { baseDirs?: readonly s
     options.baseDirs ?? [process.cwd()],
     'run',
   );
-  return replayJournal({
-    journalPath: join(runDir, 'journal.bin'),
-    config: engineConfigOf(resolved),
-    strategy,
-    checkpoints,
-  });
+  const input = { journalPath: join(runDir, 'journal.bin'), config: engineConfigOf(resolved), strategy, checkpoints };
+  if (journalFormat(input.journalPath) !== FORMAT_BY_REFERENCE) return replayJournal(input);
+  const check = new JournalCheck(createEngine(input.config, input.strategy), input.checkpoints, false);
+  for await (const e of readRunEvents(runDir, { dataRoot: options.dataRoot })) {
+    const d = check.event(e);
+    if (d) return check.result(d);
+  }
+  return check.result(check.end());
 }
 
-/** Steps the journal through a fresh engine and checks it against itself (module comment). */
+/**
+ * Steps a journal holding every event (format 1: a session's, or a run's written before
+ * format 2) through a fresh engine and checks it against itself (module comment).
+ */
 export function replayJournal(input: ReplayInput): ReplayResult {
-  const check = new JournalCheck(createEngine(input.config, input.strategy), input.checkpoints);
+  if (journalFormat(input.journalPath) === FORMAT_BY_REFERENCE)
+    throw new ChassisError('E_REPLAY_INPUT', `${input.journalPath} references its market events: replay it with replayRun (chassis replay <run dir>), which reads them from the run's datasets`);
+  const check = new JournalCheck(createEngine(input.config, input.strategy), input.checkpoints, true);
   for (const e of readJournal(input.journalPath)) {
     const d = check.event(e);
     if (d) return check.result(d);
@@ -134,14 +153,16 @@ class JournalCheck {
   private lastSeq = 0;
   private readonly stream = new StreamDigest();
 
+  /** `marketStored`: whether market events are records of the journal (format 1), so part of the checkpoints' stream digest. */
   constructor(
     private readonly engine: Engine,
     private readonly checkpoints: readonly Checkpoint[],
+    private readonly marketStored: boolean,
   ) {}
 
   /** Checks one journal event (a recorded RequestSent against the core's, anything else stepped); the first difference, or null. */
   event(e: Event): Divergence | null {
-    this.stream.add(e);
+    if (this.marketStored || !isMarket(e)) this.stream.add(e);
     this.events++;
     this.lastSeq = e.seq;
     if (this.reqIdx < this.expectedRequests.length) {
@@ -222,13 +243,17 @@ class JournalCheck {
     if (digest !== cp.streamDigest)
       return divergence(
         seq,
-        `recorded event stream (an event in seq ${prev + 1}..${seq} differs from the one recorded)`,
+        `recorded event stream (a ${this.marketStored ? '' : 'non-market '}event in seq ${prev + 1}..${seq} differs from the one recorded)`,
         cp.streamDigest,
         digest,
       );
     this.checkpointsVerified++;
     return null;
   }
+}
+
+function isMarket(e: Event): boolean {
+  return e.kind === 'book_delta' || e.kind === 'trade' || e.kind === 'bbo';
 }
 
 function divergence(seq: number, what: string, expected: string, got: string): Divergence {

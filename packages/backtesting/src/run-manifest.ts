@@ -28,7 +28,23 @@ const finishedManifestSchema = z.strictObject({
   events: z.strictObject({ total: count, market: count, controlTime: count, lastSeq: count }),
   /** The clock model's settings and how many market events it clamped (backtesting README, Clock model); absent in manifests written before it. */
   clock: z.strictObject({ offsetUs: z.number(), feedWindowMs: z.number().positive(), toReceipt: count, toWindow: count }).optional(),
-  journal: z.strictObject({ file: z.string(), events: count, blocks: count, bytes: count, sha256, checkpointInterval: count, checkpoints: count }),
+  /**
+   * `events`: events the journal stands for; `format` 2 (absent: 1, written before it) stores
+   * `records` of them and references the market events (backtesting README, Journal).
+   */
+  journal: z.strictObject({
+    file: z.string(),
+    format: z.union([z.literal(1), z.literal(2)]).optional(),
+    events: count,
+    records: count.optional(),
+    blocks: count,
+    bytes: count,
+    sha256,
+    checkpointInterval: count,
+    checkpoints: count,
+  }),
+  /** Data root the run read its datasets from (absolute path): where replay looks for them unless told. Not an output. */
+  dataRoot: z.string().optional(),
   finalStateHash: z.string(),
   outputs: z.record(z.string(), sha256),
   outputHash: sha256,

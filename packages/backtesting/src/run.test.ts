@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync, mkdtempSync } from 'node:fs';
+import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { Event } from '@chassis/core';
 import { runBacktest } from './run.ts';
 import { replayRun } from './replay.ts';
-import { JournalWriter, readJournal } from './journal/journal.ts';
-import { importedDataRoot, REPO_ROOT } from './test-data.ts';
+import { BLOCK_HEADER_BYTES, journalBlocks, readJournal } from './journal/journal.ts';
+import { importedDataRoot, REPO_ROOT, rewriteRunJournal, runEvents } from './test-data.ts';
 
 const FIXTURES = join(REPO_ROOT, 'packages/backtesting/src/fixtures');
 let root = '';
@@ -51,53 +51,51 @@ describe('backtest runtime on real USD-M data', () => {
 
   it('reports the first divergence with its seq when one journal event was altered', async () => {
     const r = await runBacktest({ definition: mm({ journal: { checkpointInterval: 1000 } }), baseDir: REPO_ROOT, dataRoot: root, codeVersion: 'test-altered' });
-    const path = join(r.outDir, 'journal.bin');
-    const events = [...readJournal(path)];
-    const idx = events.findIndex((e) => e.kind === 'request_sent' && e.request === 'replace');
-    const victim = events[idx] as Extract<Event, { kind: 'request_sent' }>;
-    events[idx] = { ...victim, priceUnits: victim.priceUnits + 10 };
-    const w = new JournalWriter(path);
-    for (const e of events) w.append(e);
-    w.close();
+    const victim = (await runEvents(r.outDir)).find((e) => e.kind === 'request_sent' && e.request === 'replace') as Extract<Event, { kind: 'request_sent' }>;
+    await rewriteRunJournal(r.outDir, (e) => (e.seq === victim.seq ? { ...victim, priceUnits: victim.priceUnits + 10 } : e));
     const rep = await replayRun(r.outDir, { baseDirs: [REPO_ROOT] });
     expect(rep.divergence?.seq).toBe(victim.seq);
     expect(rep.divergence?.what).toBe('request_sent');
   });
 
-  it('reports a trade whose price was altered as a state-hash divergence at the first checkpoint after it', async () => {
-    const r = await runBacktest({ definition: mm({ journal: { checkpointInterval: 1000 } }), baseDir: REPO_ROOT, dataRoot: root, codeVersion: 'test-altered-trade-price' });
-    const path = join(r.outDir, 'journal.bin');
-    const events = [...readJournal(path)];
-    const idx = events.findIndex((e) => e.kind === 'trade' && e.seq > 5000);
-    const victim = events[idx] as Extract<Event, { kind: 'trade' }>;
-    events[idx] = { ...victim, priceUnits: victim.priceUnits + 1 };
-    const w = new JournalWriter(path);
-    for (const e of events) w.append(e);
-    w.close();
-    const checkpoints = JSON.parse(readFileSync(join(r.outDir, 'checkpoints.json'), 'utf8')) as { seq: number }[];
-    const expectedAt = checkpoints.find((c) => c.seq >= victim.seq)!.seq;
+  it('detects an altered own event even when state and dispatch are unaffected (the venue time of an answer), naming the checkpoint range', async () => {
+    const r = await runBacktest({ definition: mm({ journal: { checkpointInterval: 1000 } }), baseDir: REPO_ROOT, dataRoot: root, codeVersion: 'test-altered-accept' });
+    const victim = (await runEvents(r.outDir)).find((e) => e.kind === 'order_accepted' && e.seq > 5000) as Extract<Event, { kind: 'order_accepted' }>;
+    await rewriteRunJournal(r.outDir, (e) => (e.seq === victim.seq ? { ...victim, tsEventNs: victim.tsEventNs + 1n } : e));
     const rep = await replayRun(r.outDir, { baseDirs: [REPO_ROOT] });
-    expect(rep.divergence).toMatchObject({ seq: expectedAt, what: 'state hash' });
-  });
-
-  it('detects an altered market event even when state and dispatch are unaffected, naming the checkpoint range', async () => {
-    const r = await runBacktest({ definition: mm({ journal: { checkpointInterval: 1000 } }), baseDir: REPO_ROOT, dataRoot: root, codeVersion: 'test-altered-trade' });
-    const path = join(r.outDir, 'journal.bin');
-    const events = [...readJournal(path)];
-    const idx = events.findIndex((e) => e.kind === 'trade' && e.seq > 5000);
-    const victim = events[idx] as Extract<Event, { kind: 'trade' }>;
-    events[idx] = { ...victim, tradeId: `${victim.tradeId}x` };
-    const w = new JournalWriter(path);
-    for (const e of events) w.append(e);
-    w.close();
-    const rep = await replayRun(r.outDir, { baseDirs: [REPO_ROOT] });
-    expect(rep.divergence).not.toBeNull();
     const d = rep.divergence!;
     const m = /seq (\d+)\.\.(\d+)/.exec(d.what);
     expect(m).not.toBeNull();
     expect(victim.seq).toBeGreaterThanOrEqual(Number(m![1]));
     expect(victim.seq).toBeLessThanOrEqual(Number(m![2]));
     expect(d.seq).toBe(Number(m![2]));
+  });
+
+  it('fails with E_RUN_MARKET_DIGEST naming the block and its seqs when a block stands for other market events than the datasets give', async () => {
+    const r = await runBacktest({ definition: mm(), baseDir: REPO_ROOT, dataRoot: root, codeVersion: 'test-altered-trade-price' });
+    const victim = (await runEvents(r.outDir)).find((e) => e.kind === 'trade' && e.seq > 5000) as Extract<Event, { kind: 'trade' }>;
+    await rewriteRunJournal(r.outDir, (e) => (e.seq === victim.seq ? { ...victim, priceUnits: victim.priceUnits + 1 } : e));
+    const block = [...journalBlocks(join(r.outDir, 'journal.bin'))].find((b) => b.market!.fromSeq <= victim.seq && victim.seq <= b.market!.toSeq)!;
+    const err = await replayRun(r.outDir, { baseDirs: [REPO_ROOT] }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'E_RUN_MARKET_DIGEST', details: { block: block.index, fromSeq: block.market!.fromSeq, toSeq: block.market!.toSeq, expected: block.market!.digest } });
+    expect((err as Error).message).toContain(`block ${block.index} (seqs ${block.market!.fromSeq}..${block.market!.toSeq}`);
+  });
+
+  it('a market digest covers fields that change neither state nor dispatch (a trade id)', async () => {
+    const r = await runBacktest({ definition: mm(), baseDir: REPO_ROOT, dataRoot: root, codeVersion: 'test-altered-trade' });
+    const victim = (await runEvents(r.outDir)).find((e) => e.kind === 'trade' && e.seq > 5000) as Extract<Event, { kind: 'trade' }>;
+    await rewriteRunJournal(r.outDir, (e) => (e.seq === victim.seq ? { ...victim, tradeId: `${victim.tradeId}x` } : e));
+    await expect(replayRun(r.outDir, { baseDirs: [REPO_ROOT] })).rejects.toMatchObject({ code: 'E_RUN_MARKET_DIGEST' });
+  });
+
+  it('fails with E_JOURNAL_CORRUPT naming the block when a block of a journal by reference was altered in place', async () => {
+    const r = await runBacktest({ definition: mm(), baseDir: REPO_ROOT, dataRoot: root, codeVersion: 'test-flipped-byte' });
+    const path = join(r.outDir, 'journal.bin');
+    const second = [...journalBlocks(path)][1]!;
+    const bytes = readFileSync(path);
+    bytes[second.startByte + BLOCK_HEADER_BYTES + 3]! ^= 0x01;
+    writeFileSync(path, bytes);
+    await expect(replayRun(r.outDir, { baseDirs: [REPO_ROOT] })).rejects.toMatchObject({ code: 'E_JOURNAL_CORRUPT', block: 1, damage: 'checksum' });
   });
 
   it('realises a rate-limit obligation as control-time events at the due time, and sends the deferred requests then', async () => {

@@ -9,13 +9,13 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ChassisError, createEngine } from '@chassis/core';
-import { readCanonical, type CanonicalBatch, type DatasetMeta, type Storage } from '@chassis/storage';
 import { createSimulatedVenue } from '@chassis/venues';
 import { engineConfigOf, instrumentsOf, latencyModelOf, queueModelOf } from './resolved-run.ts';
 import { instantiate } from './strategy-loader.ts';
-import { KINDS, resolveRun } from './run-resolution.ts';
-import { HistoricalFeeder, repeatBatches, type FeedSource } from './feeder.ts';
-import { JournalWriter, type JournalSummary } from './journal/journal.ts';
+import { resolveRun } from './run-resolution.ts';
+import { HistoricalFeeder } from './feeder.ts';
+import { runFeed } from './run-feed.ts';
+import { FORMAT_BY_REFERENCE, JournalWriter, type JournalFormat, type JournalSummary } from './journal/journal.ts';
 import { RunRecorder } from './recorder.ts';
 import { runTimeline, type TimelineOutcome } from './timeline.ts';
 import { readRunManifest, type FailedRunManifest, type FinishedRunManifest } from './run-manifest.ts';
@@ -51,6 +51,11 @@ export interface BacktestOptions {
   readonly repeat?: number;
   /** Journal block size in bytes (tests). */
   readonly journalBlockBytes?: number;
+  /**
+   * Journal format (README "Journal"): 2 (default) references the market events, 1 stores every
+   * event inline — self-contained, ~45× larger (tests compare the two streams).
+   */
+  readonly journalFormat?: JournalFormat;
 }
 
 export interface BacktestResult {
@@ -68,10 +73,6 @@ export interface BacktestResult {
   readonly diagnostic: string | null;
   /** Market events whose exchange time was clamped to their receipt / to the feed window (README "Clock model"). */
   readonly exchangeTimeClamps: TimelineOutcome['exchangeTimeClamps'];
-}
-
-async function* concatDatasets(storage: Storage, datasets: readonly DatasetMeta[], fromNs: bigint | undefined, toNs: bigint | undefined): AsyncIterable<CanonicalBatch> {
-  for (const d of datasets) yield* readCanonical(storage, d, { ...(fromNs !== undefined ? { from: fromNs } : {}), ...(toNs !== undefined ? { to: toNs } : {}) });
 }
 
 function failedManifest(dir: string, runId: string, err: unknown, codeVersion: string): void {
@@ -127,24 +128,18 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     });
     venue.start();
 
-    const startNs = datasets.reduce((m, d) => (d.startNs < m ? d.startNs : m), datasets[0]!.startNs);
-    const endNs = datasets.reduce((m, d) => (d.endNs > m ? d.endNs : m), datasets[0]!.endNs);
-    const spanNs = endNs - startNs + 1_000_000_000n;
-    const sources: FeedSource[] = [];
-    for (const inst of instruments) {
-      for (const kind of KINDS) {
-        const ds = datasets.filter((d) => `${d.venue}:${d.symbol}` === inst.id && d.kind === kind);
-        if (ds.length === 0) continue;
-        const open = () => concatDatasets(storage, ds, fromNs, toNs);
-        sources.push({
-          instrument: inst.id,
-          batches: repeat > 1 ? repeatBatches(open, repeat, spanNs) : open(),
-          feedLatencyNs: ds[0]!.provenance.tsLocalFromEvent ? BigInt(Math.round(def.venue.feedLatencyUs * 1000)) : undefined,
-        });
-      }
-    }
+    const { sources, startNs, endNs, spanNs } = runFeed({
+      storage,
+      datasets,
+      instruments: instruments.map((i) => i.id),
+      fromNs,
+      toNs,
+      feedLatencyUs: def.venue.feedLatencyUs,
+      repeat,
+    });
     const feeder = await HistoricalFeeder.open(sources);
-    const journal = new JournalWriter(join(staging, 'journal.bin'), o.journalBlockBytes);
+    // Market events by reference (journal format 2): replay regenerates them from the datasets.
+    const journal = new JournalWriter(join(staging, 'journal.bin'), { ...(o.journalBlockBytes ? { blockBytes: o.journalBlockBytes } : {}), marketByReference: (o.journalFormat ?? FORMAT_BY_REFERENCE) === FORMAT_BY_REFERENCE });
     const recorder = new RunRecorder(journal, instruments);
     const windowFrom = fromNs !== undefined && fromNs > startNs ? fromNs : startNs;
     const windowTo = (toNs !== undefined && toNs < endNs ? toNs : endNs) + spanNs * BigInt(repeat - 1);
@@ -208,6 +203,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
       startedAt: startedAt.toISOString(),
       endedAt: new Date().toISOString(),
       datasets: resolved.datasets.map((d) => ({ id: d.id, contentHash: d.contentHash })),
+      dataRoot: resolve(o.dataRoot),
       events: { total: outcome.events, market: outcome.marketEvents, controlTime: outcome.controlTimeEvents, lastSeq: outcome.lastSeq },
       clock: { offsetUs: def.venue.clockOffsetUs, feedWindowMs: def.venue.feedWindowMs, ...outcome.exchangeTimeClamps },
       journal: { file: 'journal.bin', ...journalSummary, checkpointInterval: def.journal.checkpointInterval, checkpoints: recorder.checkpoints.length },

@@ -13,7 +13,7 @@ import { cryptofeedDir } from '../../../examples/data/index.ts';
 import { runBacktest } from './run.ts';
 import { replayRun } from './replay.ts';
 import { readJournal } from './journal/journal.ts';
-import { REPO_ROOT } from './test-data.ts';
+import { REPO_ROOT, runEvents } from './test-data.ts';
 
 let root = '';
 
@@ -76,7 +76,7 @@ describe('backtests on captures with other clock relations', () => {
     expect(r.status).toBe('completed');
     let early = 0;
     let late = 0;
-    for (const e of readJournal(join(r.outDir, 'journal.bin'))) {
+    for (const e of await runEvents(r.outDir)) {
       if (e.kind !== 'book_delta' && e.kind !== 'trade' && e.kind !== 'bbo') continue;
       if (e.tsEventNs > e.tsLocalNs) early++;
       else if (e.tsLocalNs - e.tsEventNs > 5_000_000_000n) late++;

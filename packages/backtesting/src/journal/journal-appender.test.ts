@@ -211,3 +211,13 @@ describe('JournalAppender', () => {
     expect([...readJournal(path)]).toEqual([eventAt(1)]);
   });
 });
+
+describe('JournalAppender and a backtest journal', () => {
+  it('refuses to recover a journal by reference (format 2) for appending', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'appender-ref-')), 'journal.bin');
+    const w = new JournalWriter(path, { marketByReference: true });
+    w.append({ kind: 'session', seq: 1, tsEventNs: 1n, tsLocalNs: 1n, state: 'start', sessionId: 's' });
+    w.close();
+    expect(() => JournalAppender.recover(path)).toThrow(expect.objectContaining({ code: 'E_JOURNAL_CORRUPT', message: expect.stringContaining('is a backtest journal (market events by reference)') }));
+  });
+});

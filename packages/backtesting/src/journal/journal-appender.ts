@@ -20,6 +20,8 @@ import {
   frameBlock,
   journalBlocks,
   journalHead,
+  journalFormat,
+  FORMAT_INLINE,
   JournalCorruptError,
   JOURNAL_HEAD_BYTES,
 } from './journal.ts';
@@ -98,6 +100,9 @@ export class JournalAppender {
     try {
       const size = fstatSync(fd).size;
       if (size < JOURNAL_HEAD_BYTES) return JournalAppender.restartTornHead(path, fd, size);
+      // A write-ahead journal stores every event; a backtest's (format 2) references market events it could not append.
+      if (journalFormat(path) !== FORMAT_INLINE)
+        throw new ChassisError('E_JOURNAL_CORRUPT', `${path} is a backtest journal (market events by reference), not a session's write-ahead journal`);
       const { events, blocks, goodBytes, damage } = readGoodBlocks(path);
       const cut = damage === null ? null : tornTail(path, fd, size, goodBytes, damage);
       if (cut) {

@@ -4,7 +4,9 @@ import { mkdtempSync, readFileSync, statSync, truncateSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Event } from '@chassis/core';
-import { JournalWriter, readJournal, fileSha256 } from './journal.ts';
+import { crc32 } from 'node:zlib';
+import { BLOCK_HEADER_BYTES, FORMAT_BY_REFERENCE, JOURNAL_HEAD_BYTES, JournalWriter, journalBlocks, journalFormat, readJournal, fileSha256 } from './journal.ts';
+import { MarketDigest } from './market-digest.ts';
 
 function sample(): Event[] {
   const t = 1_723_161_255_030_314_667n;
@@ -164,5 +166,70 @@ describe('journal', () => {
     expect(() => [...readJournal(path)]).toThrow(
       new RegExp(`^${path}: truncated header of block ${last} at byte ${blockStarts[last]} \\(after seq \\d+\\)$`),
     );
+  });
+});
+
+describe('journal format 2 (market events by reference)', () => {
+  const isMarket = (e: Event): e is Extract<Event, { kind: 'book_delta' | 'trade' | 'bbo' }> => e.kind === 'book_delta' || e.kind === 'trade' || e.kind === 'bbo';
+  function write(events: readonly Event[], options: { blockBytes?: number; marketPerBlock?: number } = {}): string {
+    const path = join(mkdtempSync(join(tmpdir(), 'journal-ref-')), 'j.bin');
+    const w = new JournalWriter(path, { ...options, marketByReference: true });
+    for (const e of events) {
+      if (isMarket(e)) w.market(e);
+      else w.append(e);
+    }
+    w.close();
+    return path;
+  }
+
+  it('stores the own events, and per block the seqs it stands for with the count and digest of the market events among them', () => {
+    const path = write(sample());
+    expect(journalFormat(path)).toBe(FORMAT_BY_REFERENCE);
+    expect([...readJournal(path)]).toEqual(sample().filter((e) => !isMarket(e)));
+    const blocks = [...journalBlocks(path)];
+    expect(blocks).toHaveLength(1);
+    const digest = new MarketDigest();
+    for (const e of sample()) if (isMarket(e)) digest.add(e);
+    expect(blocks[0]!.market).toEqual({ fromSeq: 1, toSeq: 6, events: 2, digest: digest.hex() });
+  });
+
+  it('cuts a block after marketPerBlock market events, so every block stands for a bounded seq range', () => {
+    fc.assert(
+      fc.property(fc.array(fc.boolean(), { minLength: 1, maxLength: 200 }), fc.integer({ min: 1, max: 9 }), (marketAt, perBlock) => {
+        const t = 1_000n;
+        const events: Event[] = marketAt.map((m, i) =>
+          m
+            ? { kind: 'trade', seq: i + 1, tsEventNs: t, tsLocalNs: t, instrument: 'x', tradeId: `${i}`, priceUnits: i, qtyUnits: 1, aggressor: 'buy' }
+            : { kind: 'control_time', seq: i + 1, tsEventNs: t, tsLocalNs: t, dueTsLocalNs: t, reason: 'rate_limit', scope: 'v', obligationSeq: i },
+        );
+        const blocks = [...journalBlocks(write(events, { marketPerBlock: perBlock, blockBytes: 64 }))];
+        let next = 1;
+        for (const b of blocks) {
+          expect(b.market!.fromSeq).toBe(next);
+          expect(b.market!.events).toBeLessThanOrEqual(perBlock);
+          expect(b.events.length + b.market!.events).toBe(b.market!.toSeq - b.market!.fromSeq + 1);
+          next = b.market!.toSeq + 1;
+        }
+        expect(next).toBe(events.length + 1);
+        expect(blocks.flatMap((b) => b.events.map((e) => e.seq))).toEqual(events.filter((e) => !isMarket(e)).map((e) => e.seq));
+      }),
+    );
+  });
+
+  it('refuses a gap in the stream: a block by reference stands for consecutive seqs', () => {
+    const w = new JournalWriter(join(mkdtempSync(join(tmpdir(), 'journal-ref-')), 'j.bin'), { marketByReference: true });
+    const [first, , third] = sample();
+    w.append(first!);
+    expect(() => w.market(third as Extract<Event, { kind: 'trade' }>)).toThrow(expect.objectContaining({ code: 'E_JOURNAL_WRITE', message: expect.stringContaining('seq 3 after 1') }));
+  });
+
+  it('reports a market reference claiming more events than its block as E_JOURNAL_CORRUPT naming the block', () => {
+    const path = write(sample());
+    const bytes = readFileSync(path);
+    const at = JOURNAL_HEAD_BYTES + BLOCK_HEADER_BYTES;
+    bytes[at + 1] = 100; // market events: 100 in a block of 6
+    bytes.writeUInt32LE(crc32(bytes.subarray(at, at + bytes.readUInt32LE(JOURNAL_HEAD_BYTES))), JOURNAL_HEAD_BYTES + 8);
+    writeFileSync(path, bytes);
+    expect(() => [...readJournal(path)]).toThrow(/block 0 at byte 9 \(after seq 0\): market reference of 100 events in a block of 6/);
   });
 });

@@ -8,7 +8,7 @@ import {
   MARKET_EVENT_KINDS,
   type Event,
 } from '@chassis/core';
-import { canonicalJson, eventJson, eventLine, readJournal } from '@chassis/backtesting';
+import { canonicalJson, eventJson, eventLine, FORMAT_BY_REFERENCE, journalFormat, readJournal, readRunEvents } from '@chassis/backtesting';
 import { journalPathOf } from '@chassis/live';
 
 const KINDS: readonly string[] = [
@@ -39,14 +39,20 @@ export function parseEventsFlags(flags: { kind?: string[]; fromSeq?: string; jso
   return { kinds, fromSeq, json: flags.json ?? false };
 }
 
-/** Writes the selected events of the journal of `dir` through `write`; returns how many. */
-export function printEvents(dir: string, o: EventsOptions, write: (text: string) => void): number {
+/**
+ * Writes the selected events of `dir` through `write`; returns how many. A backtest journal
+ * references its market events: they are regenerated from the run's datasets (readRunEvents,
+ * digests checked; `dataRoot` overrides where the datasets are).
+ */
+export async function printEvents(dir: string, o: EventsOptions, write: (text: string) => void, dataRoot?: string): Promise<number> {
   const wanted = o.kinds.length ? new Set(o.kinds) : null;
   const format = o.json ? (e: Event) => canonicalJson(eventJson(e)) : eventLine;
   let out = '';
   let n = 0;
   try {
-    for (const e of readJournal(journalPathOf(dir))) {
+    const path = journalPathOf(dir);
+    const events = journalFormat(path) === FORMAT_BY_REFERENCE ? readRunEvents(dir, { dataRoot, verifyDatasets: false }) : readJournal(path);
+    for await (const e of events) {
       if (e.seq < o.fromSeq || (wanted && !wanted.has(e.kind))) continue;
       out += `${format(e)}\n`;
       n++;

@@ -5,9 +5,10 @@ import { mkdtempSync, readFileSync, statSync, truncateSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Event } from '@chassis/core';
-import { JournalWriter } from '@chassis/backtesting';
+import { JournalWriter, runBacktest } from '@chassis/backtesting';
 import { encodeEngineConfig, WriteAheadJournal, writeSessionFile } from '@chassis/live';
 import { runChassis } from '../../../../test/chassis-process.ts';
+import { importedDataRoot, REPO_ROOT } from '../../../backtesting/src/test-data.ts';
 import { parseEventsFlags, printEvents } from './events-action.ts';
 import { BTC, baseConfig } from '../../../core/src/testing/fixtures.ts';
 
@@ -71,25 +72,25 @@ function runDir(events: readonly Event[]): string {
   return dir;
 }
 
-function collect(dir: string, flags: Parameters<typeof parseEventsFlags>[0]): string[] {
+async function collect(dir: string, flags: Parameters<typeof parseEventsFlags>[0]): Promise<string[]> {
   let text = '';
-  printEvents(dir, parseEventsFlags(flags), (t) => (text += t));
+  await printEvents(dir, parseEventsFlags(flags), (t) => (text += t));
   return text.split('\n').filter((l) => l !== '');
 }
 
 describe('chassis events', () => {
-  it('prints a session journal and a run journal alike, one event a line', () => {
+  it('prints a session journal and a run journal alike, one event a line', async () => {
     const events = stream(12);
-    const fromSession = collect(sessionDir(events), {});
+    const fromSession = await collect(sessionDir(events), {});
     expect(fromSession).toHaveLength(12);
-    expect(collect(runDir(events), {})).toEqual(fromSession);
+    expect(await collect(runDir(events), {})).toEqual(fromSession);
     expect(fromSession[4]).toBe(
       '5 2025-12-02T00:00:00.000005000Z feed_health instrument=binance-usdm:BTCUSDT state=degraded reason="sequence gap"',
     );
   });
 
-  it('with --json prints one JSON object a line, bigints as decimal strings', () => {
-    const lines = collect(sessionDir(stream(3)), { json: true }).map((l) => JSON.parse(l) as Record<string, unknown>);
+  it('with --json prints one JSON object a line, bigints as decimal strings', async () => {
+    const lines = (await collect(sessionDir(stream(3)), { json: true })).map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines[1]).toEqual({
       kind: 'trade',
       seq: 2,
@@ -103,13 +104,29 @@ describe('chassis events', () => {
     });
   });
 
-  it('filters by kind (repeated or comma-separated) and from a seq on', () => {
+  it('filters by kind (repeated or comma-separated) and from a seq on', async () => {
     const dir = sessionDir(stream(12));
-    expect(collect(dir, { kind: ['trade'], fromSeq: '10' }).map((l) => l.split(' ')[0])).toEqual(['10', '11', '12']);
-    expect(collect(dir, { kind: ['session,feed_health'] }).map((l) => l.split(' ')[2])).toEqual([
+    expect((await collect(dir, { kind: ['trade'], fromSeq: '10' })).map((l) => l.split(' ')[0])).toEqual(['10', '11', '12']);
+    expect((await collect(dir, { kind: ['session,feed_health'] })).map((l) => l.split(' ')[2])).toEqual([
       'session',
       'feed_health',
     ]);
+  });
+
+  it('prints every event of a backtest run, its market events regenerated from the datasets the journal references', async () => {
+    const root = await importedDataRoot({ lines: 3000 });
+    const r = await runBacktest({
+      definition: {
+        data: { venue: 'binance-usdm', instrument: 'BTCUSDT' },
+        strategy: { module: 'examples/strategies/market-maker.ts', params: { spreadTicks: 2, qty: 1 } },
+      },
+      baseDir: REPO_ROOT,
+      dataRoot: root,
+      codeVersion: 'test-events',
+    });
+    const lines = await collect(r.outDir, {});
+    expect(lines.map((l) => Number(l.split(' ')[0]))).toEqual(Array.from({ length: r.events }, (_, i) => i + 1));
+    expect(lines.filter((l) => / (book_delta|trade|bbo) /.test(l))).toHaveLength(r.marketEvents);
   });
 
   it('refuses an unknown kind, listing the kinds', () => {

@@ -13,7 +13,8 @@ export function register(program: Command): void {
       '--json',
       'one JSON object a line (bigints as decimal strings, book levels as [side, priceUnits, qtyUnits])',
     )
-    .action(async (dir: string, flags: { kind?: string[]; fromSeq?: string; json?: boolean }) => {
+    .option('--data <root>', "data root holding a backtest run's datasets (default: the one the run read)")
+    .action(async (dir: string, flags: { kind?: string[]; fromSeq?: string; json?: boolean; data?: string }) => {
       const { parseEventsFlags, printEvents } = await import('./events-action.ts');
       const options = parseEventsFlags(flags);
       // A reader that stops early (`| head`) closes the pipe: that ends the listing, not an error.
@@ -21,6 +22,6 @@ export function register(program: Command): void {
         if (err.code === 'EPIPE') process.exit(0);
         throw err;
       });
-      printEvents(dir, options, (text) => process.stdout.write(text));
+      await printEvents(dir, options, (text) => process.stdout.write(text), flags.data);
     });
 }

@@ -1,5 +1,7 @@
 // `chassis replay <dir>`: rebuild state from a backtest run's or a session's journal with the
-// core alone and check it (state hashes at checkpoints, every RequestSent).
+// core alone and check it (state hashes at checkpoints, every RequestSent). A backtest journal
+// references its market events: replay first proves the run's datasets (content hashes), then
+// each journal block's market events (digest) as it regenerates them.
 import type { Command } from 'commander';
 import { ChassisError } from '@chassis/core';
 import { REPO_ROOT } from '../repo-root.ts';
@@ -12,9 +14,10 @@ export function register(program: Command): void {
     )
     .argument('<dir>', 'a run directory (experiments/<run-id>) or a session directory (execution-records/<session>)')
     .option('--json', 'print the result as JSON')
-    .action(async (dir: string, flags: { json?: boolean }) => {
+    .option('--data <root>', "data root holding a backtest run's datasets (default: the one the run read)")
+    .action(async (dir: string, flags: { json?: boolean; data?: string }) => {
       const { replayRecorded } = await import('@chassis/live');
-      const r = await replayRecorded(dir, { baseDirs: [process.cwd(), REPO_ROOT] });
+      const r = await replayRecorded(dir, { baseDirs: [process.cwd(), REPO_ROOT], dataRoot: flags.data });
       if (flags.json) process.stdout.write(`${JSON.stringify(r)}\n`);
       if (r.divergence) {
         const d = r.divergence;

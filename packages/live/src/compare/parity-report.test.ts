@@ -7,7 +7,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readJournal, runBacktest } from '@chassis/backtesting';
+import { readJournal, readRunEvents, runBacktest } from '@chassis/backtesting';
+import type { MarketEvent } from '@chassis/core';
 import { openCatalog, openStorage } from '@chassis/storage';
 import { importedDataRoot, REPO_ROOT } from '../../../backtesting/src/test-data.ts';
 import { sessionFromRun } from '../records/session-fixture.ts';
@@ -55,9 +56,10 @@ beforeAll(async () => {
     codeVersion: 'test',
   });
   backtestDir = a.outDir;
-  const aMarket = [...readJournal(join(a.outDir, 'journal.bin'))].filter(
-    (e) => e.kind === 'bbo' || e.kind === 'trade' || e.kind === 'book_delta',
-  );
+  // The backtest journal references its market events: the full stream regenerates them.
+  const aMarket: MarketEvent[] = [];
+  for await (const e of readRunEvents(a.outDir))
+    if (e.kind === 'bbo' || e.kind === 'trade' || e.kind === 'book_delta') aMarket.push(e);
   backtestEndNs = aMarket.at(-1)!.tsLocalNs;
   sameSessionDir = join(tmp, 'same');
   slowSessionDir = join(tmp, 'slow');

@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { balanceDecimals, contractTerms, type EngineConfig, type Event } from '@chassis/core';
-import { engineConfigOf, readJournal, type ResolvedRun } from '@chassis/backtesting';
+import { engineConfigOf, readJournal, readRunEvents, type ResolvedRun } from '@chassis/backtesting';
 import { computeRunMetrics, seriesByInstrument } from '@chassis/analysis';
 import { ChassisError } from '@chassis/core';
 import { decodeEngineConfig } from '../records/engine-config-json.ts';
@@ -96,12 +96,12 @@ function readRun(dir: string): ResolvedRun {
   return JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as ResolvedRun;
 }
 
-function summarise(dir: string, config: EngineConfig, h: ExecutionHistory): SideSummary {
+function summarise(dir: string, config: EngineConfig, h: ExecutionHistory, events: Iterable<Event>): SideSummary {
   const first = config.instruments[0]!;
   const currency = contractTerms(first).settlementCurrency;
   const units = config.initialBalances?.[currency] ?? 0n;
   const initialEquity = Number(units) / 10 ** (balanceDecimals(config.instruments).get(currency) ?? 0);
-  const series = seriesByInstrument(withoutDuplicateFills(readJournal(join(dir, 'journal.bin'))), {
+  const series = seriesByInstrument(withoutDuplicateFills(events), {
     runId: dir,
     instruments: config.instruments,
     initialEquity,
@@ -168,7 +168,10 @@ export async function compareSessionWithRun(
   const run = readRun(runDir);
   const bConfig = engineConfigOf(run);
   const s = executionHistory(readJournal(join(sessionDir, 'journal.bin')));
-  const b = executionHistory(readJournal(join(runDir, 'journal.bin')));
+  // A backtest journal references its market events: the full stream regenerates them from the run's datasets.
+  const runEvents: Event[] = [];
+  for await (const e of readRunEvents(runDir, { dataRoot: options.dataRoot })) runEvents.push(e);
+  const b = executionHistory(runEvents);
   const pairs = pairOrders(s.orders, b.orders, BigInt(Math.round((options.matchWindowMs ?? 1000) * 1e6)));
   const recorded =
     s.marketFromNs === null || s.marketToNs === null
@@ -194,8 +197,8 @@ export async function compareSessionWithRun(
   };
   for (const d of differences) byAttribution[d.attribution]++;
   return {
-    session: summarise(sessionDir, sConfig, s),
-    backtest: summarise(runDir, bConfig, b),
+    session: summarise(sessionDir, sConfig, s, readJournal(join(sessionDir, 'journal.bin'))),
+    backtest: summarise(runDir, bConfig, b, runEvents),
     pairedOrders: pairs.filter((p) => p.session && p.backtest).length,
     differences,
     byAttribution,

@@ -18,7 +18,7 @@ import {
   canonicalJson,
   engineConfigOf,
   loadRecordedStrategy,
-  readJournal,
+  readRunEvents,
   type ResolvedRun,
 } from '@chassis/backtesting';
 import { CheckpointLog } from './checkpoint-log.ts';
@@ -137,7 +137,7 @@ export async function sessionFromRun(runDir: string, dir: string, o: SessionFrom
     ])
     .sort((a, b) => (a.atNs < b.atNs ? -1 : a.atNs > b.atNs ? 1 : 0));
   let checked = 0;
-  for (const e of readJournal(join(runDir, 'journal.bin'))) {
+  for await (const e of readRunEvents(runDir)) {
     const mine = loop.recomputed[checked];
     if (mine && sameDraft(mine, e)) {
       if (e.kind === 'request_sent') loop.requestSeqOf.set(e.seq, mine.seq);

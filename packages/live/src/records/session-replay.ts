@@ -15,6 +15,8 @@ import { recordedDirKind } from './recorded-dir.ts';
 export interface ReplayOptions {
   /** Where a relative strategy module path may resolve from, in order (default: the cwd). */
   readonly baseDirs?: readonly string[];
+  /** A backtest run: the data root holding its datasets (default: the one it read; backtesting runDataRoot). */
+  readonly dataRoot?: string | undefined;
 }
 
 export async function replaySession(dir: string, options: ReplayOptions = {}): Promise<ReplayResult> {
