@@ -117,6 +117,31 @@ describe('journal scan', () => {
     expect(got.summary).toEqual({ events: 9, marketEvents: 0, referencedMarketEvents: 6, startMs: toMs(own[0]!.tsLocalNs), endMs: toMs(own[2]!.tsLocalNs) });
   });
 
+  it("reads the backtest writer's journals by reference: the own events readJournal gives, the market events counted", () => {
+    fc.assert(
+      fc.property(fc.array(event, { maxLength: 60 }), fc.constantFrom(64, 1 << 16), fc.constantFrom(3, 8192), (raw, blockBytes, marketPerBlock) => {
+        const events = raw.map((e, i) => ({ ...e, seq: i + 1 }) as Event); // a journal by reference needs gap-free seqs
+        const path = join(dir, `ref${files++}.bin`);
+        const w = new JournalWriter(path, { blockBytes, marketByReference: true, marketPerBlock });
+        for (const e of events) if (e.kind === 'bbo' || e.kind === 'trade' || e.kind === 'book_delta') w.market(e);
+        else w.append(e);
+        w.close();
+        const own = [...readJournal(path)];
+        const toMs = (ns: bigint) => Number(ns / 1_000_000n) + Number(ns % 1_000_000n) / 1e6;
+        const got = scanned(path);
+        expect(got.calls).toEqual(own.map((e) => ['own', e, toMs(e.tsLocalNs)]));
+        expect(got.summary).toEqual({
+          events: events.length,
+          marketEvents: 0,
+          referencedMarketEvents: events.length - own.length,
+          startMs: own.length ? toMs(own[0]!.tsLocalNs) : 0,
+          endMs: own.length ? toMs(own.at(-1)!.tsLocalNs) : 0,
+        });
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('reports a block whose bytes changed as E_JOURNAL_CORRUPT naming the block', () => {
     const path = writeJournal([{ kind: 'session', seq: 1, tsEventNs: 5n, tsLocalNs: 5n, state: 'start', sessionId: 's' } as Event]);
     const bytes = readFileSync(path);

@@ -4,7 +4,7 @@
  * incomplete directory is an error naming every missing file; nothing is written for it.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { ChassisError, contractTerms, type Event, type Instrument } from '@chassis/core';
 import { defaultBalances, readJournal, readRunManifest, type FinishedRunManifest, type Metrics, type ResolvedRun } from '@chassis/backtesting';
 import { resolveDataRoot } from '@chassis/storage';
@@ -53,7 +53,7 @@ export function openRunDir(dirArg: string): LoadedRun {
 export type MarketSource = 'auto' | 'journal' | 'datasets';
 
 export interface LoadOptions {
-  /** Data root holding the run's datasets (default: the root of `<root>/experiments/<run-id>`, else $CHASSIS_DATA or ./data). */
+  /** Data root holding the run's datasets (default: the one the manifest records, else the root of `<root>/experiments/<run-id>`, else $CHASSIS_DATA or ./data). */
   readonly dataRoot?: string;
   /**
    * `journal`: market events of the journal, as recorded (live sessions, runs that journaled
@@ -76,6 +76,14 @@ function runInfo(run: LoadedRun): RunInfo {
     riskDenials: Object.values(m.riskDenials ?? {}).reduce((s, x) => s + x, 0),
     rateLimitDeferrals: m.rateLimit?.deferrals ?? 0,
   };
+}
+
+/** The data root the run read its datasets from, as its manifest records it, when it still exists. */
+function recordedDataRoot(run: LoadedRun): string | undefined {
+  const recorded = run.manifest.dataRoot;
+  if (recorded === undefined) return undefined;
+  const path = isAbsolute(recorded) ? recorded : resolve(run.dir, recorded);
+  return existsSync(path) ? path : undefined;
 }
 
 /** Reads the journal once into `builder`: the scan when it knows the format, else every event decoded. */
@@ -111,7 +119,7 @@ export async function loadInstrumentSeries(run: LoadedRun, options: LoadOptions 
   const scan = readRunJournal(join(run.dir, 'journal.bin'), builder, market !== 'datasets');
   const fromDatasets = market === 'datasets' || (market === 'auto' && scan.marketEvents === 0 && (scan.referencedMarketEvents > 0 || run.manifest.events.market > 0));
   if (fromDatasets) {
-    const dataRoot = options.dataRoot ?? dataRootOfRunDir(run.dir) ?? resolveDataRoot();
+    const dataRoot = options.dataRoot ?? recordedDataRoot(run) ?? dataRootOfRunDir(run.dir) ?? resolveDataRoot();
     const mids = await midsFromDatasets({ dataRoot, manifest: run.manifest, run: run.run, ...(run.manifest.status === 'halted' ? { untilMs: scan.endMs } : {}) }, run.run.instruments);
     for (const [id, m] of mids) builder.mids(id, m);
     // The run's event count, market events included, whether its journal stores or references them.

@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { contractTerms, type Instrument } from '@chassis/core';
-import { JournalWriter, readJournal, runBacktest } from '@chassis/backtesting';
+import { FORMAT_BY_REFERENCE, JournalWriter, journalFormat, readJournal, readRunEvents, runBacktest } from '@chassis/backtesting';
 import { openCatalog, openStorage, readCanonical, type BboBatch } from '@chassis/storage';
 import { importedDataRoot, REPO_ROOT } from '../../backtesting/src/test-data.ts';
 import { loadInstrumentSeries, openRunDir, type LoadedRun } from './run-dir.ts';
@@ -15,6 +15,8 @@ import type { RunSeries } from './run-series.ts';
 const REPEAT = 2;
 let root = '';
 let run: LoadedRun;
+/** The same run with every event stored in its journal (format 1, as runs were written before journals by reference). */
+let inline: LoadedRun;
 
 beforeAll(async () => {
   root = await importedDataRoot({ lines: 20_000 });
@@ -26,6 +28,12 @@ beforeAll(async () => {
     repeat: REPEAT,
   });
   run = openRunDir(r.outDir);
+  const dir = join(mkdtempSync(join(tmpdir(), 'chassis-inline-')), 'run');
+  cpSync(run.dir, dir, { recursive: true });
+  const w = new JournalWriter(join(dir, 'journal.bin'));
+  for await (const e of readRunEvents(run.dir, { dataRoot: root })) w.append(e);
+  w.close();
+  inline = openRunDir(dir);
 }, 120_000);
 
 /** Every column as plain arrays, so toEqual compares values (NaN equal to NaN). */
@@ -44,12 +52,14 @@ function runCopy(edit: (manifest: { datasets: { id: string; contentHash: string 
 const bboDataset = () => run.run.datasets.find((d) => d.kind === 'bbo')!;
 
 describe('run market data from the datasets', () => {
-  it('gives a repeated run of the bundled capture the same columns as the journal and as the event-by-event loader', async () => {
+  it('gives a repeated run of the bundled capture the same columns from its datasets as from a journal holding its market events, and as the event-by-event loader', async () => {
+    expect(journalFormat(join(run.dir, 'journal.bin'))).toBe(FORMAT_BY_REFERENCE);
     expect(run.manifest.events.market).toBeGreaterThan(0);
-    const fromJournal = await loadInstrumentSeries(run, { market: 'journal' });
-    const fromDatasets = await loadInstrumentSeries(run, { market: 'datasets' });
+    const fromDatasets = await loadInstrumentSeries(run);
+    const fromJournal = await loadInstrumentSeries(inline, { market: 'journal' });
+    const forcedDatasets = await loadInstrumentSeries(inline, { market: 'datasets', dataRoot: root });
     const m = run.backtestMetrics;
-    const byEvent = seriesByInstrument(readJournal(join(run.dir, 'journal.bin')), {
+    const byEvent = seriesByInstrument(readJournal(join(inline.dir, 'journal.bin')), {
       runId: run.manifest.runId,
       instruments: run.run.instruments,
       initialEquity: fromJournal[0]!.initialEquity,
@@ -58,21 +68,22 @@ describe('run market data from the datasets', () => {
     });
     expect(fromJournal[0]!.mid.tsMs.length).toBeGreaterThan(1000);
     expect(fromJournal[0]!.fills.tsMs.length).toBeGreaterThan(10);
-    expect(plain(fromDatasets)).toEqual(plain(byEvent));
     expect(plain(fromJournal)).toEqual(plain(byEvent));
+    expect(plain(fromDatasets)).toEqual(plain(byEvent));
+    expect(plain(forcedDatasets)).toEqual(plain(byEvent));
   });
 
-  it('takes the mids of a run whose journal holds no market events from its datasets', async () => {
+  it('takes the mids of a run whose journal holds only its own events (format 1) from its datasets', async () => {
     const copy = runCopy(() => {});
     const own = new JournalWriter(join(copy.dir, 'journal.bin'));
     for (const e of readJournal(join(run.dir, 'journal.bin'))) if (e.kind !== 'bbo' && e.kind !== 'trade' && e.kind !== 'book_delta') own.append(e);
     own.close();
     const fromDatasets = await loadInstrumentSeries(copy, { dataRoot: root });
-    expect(plain(fromDatasets)).toEqual(plain(await loadInstrumentSeries(run, { market: 'journal' })));
+    expect(plain(fromDatasets)).toEqual(plain(await loadInstrumentSeries(inline, { market: 'journal' })));
   });
 
   it('stops the mids of a run at the time its journal stops (a halted run read no further)', async () => {
-    const all = (await loadInstrumentSeries(run, { market: 'journal' }))[0]!.mid;
+    const all = (await loadInstrumentSeries(inline, { market: 'journal' }))[0]!.mid;
     const untilMs = all.tsMs[Math.floor(all.tsMs.length / 2)]!;
     const cut = (await midsFromDatasets({ dataRoot: root, manifest: run.manifest, run: run.run, untilMs }, run.run.instruments)).get(run.run.instruments[0]!.id)!;
     const kept = all.tsMs.filter((t) => t <= untilMs).length;

@@ -41,7 +41,7 @@ describe('chassis report of a run whose journal holds no market events', () => {
 
   it('names the dataset it needs when the data root does not hold it', async () => {
     const empty = join(work, 'empty-root');
-    const r = await runChassis(['report', ownOnly, '--out', join(work, 'never.html')], { CHASSIS_DATA: empty });
+    const r = await runChassis(['report', ownOnly, '--data', empty, '--out', join(work, 'never.html')]);
     expect(r.code).not.toBe(0);
     expect(r.err).toMatch(/E_RUN_DATASET\w*: .*dataset ds_\w+.* is not in the catalog of .*empty-root/);
   }, 60_000);
