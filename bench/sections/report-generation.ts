@@ -2,10 +2,9 @@
  * report-generation: `chassis report` work (journal → analysis columns → metrics → downsampled
  * self-contained HTML) for a backtest of at least 10 million venue messages (the Binance USD-M
  * capture replayed with shifted timestamps through runBacktest's `repeat`, example market maker).
- * Values: seconds to load + analyse with the mid path from the journal's market events and from
- * the run's canonical datasets (what a journal without market events needs), seconds to render
- * the HTML, and its size in MB (must stay a few MB: the charts embed downsampled series, not
- * millions of points).
+ * Values: seconds to load + analyse (the run's own events from its journal, which references its
+ * market events; the mids from its canonical datasets), seconds to render the HTML, and its size
+ * in MB (must stay a few MB: the charts embed downsampled series, not millions of points).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -38,17 +37,12 @@ export const reportGeneration: BenchSection = {
       });
       const load: number[] = [];
       const loadCpu: number[] = [];
-      const datasetsCpu: number[] = [];
       const render: number[] = [];
       let size = 0;
       for (let i = 0; i < 3; i++) {
-        const d0 = process.cpuUsage();
-        await loadRunSeries(openRunDir(bt.outDir), undefined, { market: 'datasets' });
-        const d = process.cpuUsage(d0);
-        datasetsCpu.push((d.user + d.system) / 1e6);
         const t0 = performance.now();
         const c0 = process.cpuUsage();
-        const series = await loadRunSeries(openRunDir(bt.outDir), undefined, { market: 'journal' });
+        const series = await loadRunSeries(openRunDir(bt.outDir));
         const metrics = computeRunMetrics(series);
         const t1 = performance.now();
         const c = process.cpuUsage(c0);
@@ -60,12 +54,11 @@ export const reportGeneration: BenchSection = {
         size = html.length / 1e6;
       }
       process.stderr.write(
-        `report-generation: ${bt.marketEvents} messages, ${bt.events} events, load+analyse ${load[0]!.toFixed(2)} s (CPU ${loadCpu[0]!.toFixed(2)} s, mids from the datasets ${datasetsCpu[0]!.toFixed(2)} s; load avg ${loadavg()[0]!.toFixed(2)}), render ${render[0]!.toFixed(3)} s, ${size.toFixed(2)} MB\n`,
+        `report-generation: ${bt.marketEvents} messages, ${bt.events} events, load+analyse ${load[0]!.toFixed(2)} s (CPU ${loadCpu[0]!.toFixed(2)} s; load avg ${loadavg()[0]!.toFixed(2)}), render ${render[0]!.toFixed(3)} s, ${size.toFixed(2)} MB\n`,
       );
       return [
         result('report-generation-load', 's', load, null, `load + analyse ${bt.events} events, ${bt.marketEvents} messages (wall)`),
-        result('report-generation-load-cpu', 's', loadCpu, null, `load + analyse ${bt.events} events, mids from the journal (CPU)`),
-        result('report-generation-load-datasets-cpu', 's', datasetsCpu, null, 'load the same columns with the mids from the canonical datasets (CPU)'),
+        result('report-generation-load-cpu', 's', loadCpu, null, `load + analyse ${bt.events} events, mids from the datasets (CPU)`),
         result('report-generation-render', 's', render, null, 'render the HTML'),
         result('report-generation-html-size', 'MB', [size], null, 'self-contained HTML file size'),
       ];
