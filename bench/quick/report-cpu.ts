@@ -1,6 +1,7 @@
 /**
- * `chassis report` of one run, phase by phase (not a bench section): load the columns with the
- * mids from the journal and from the run's datasets, metrics, equity curve, HTML; CPU seconds
+ * `chassis report` of one run, phase by phase (not a bench section): load the columns as the
+ * report does (auto: the journal's market events if it stores them, else the datasets) and with
+ * the mids forced from the datasets, metrics, equity curve, HTML; CPU seconds
  * (user + sys) and wall per phase, best of N passes.
  *   node --import tsx bench/quick/report-cpu.ts <run-dir> [data-root] [passes=3]
  * Make a run of USD-M × 100 (~9.4 M messages) with `chassis backtest … --repeat 100 --out <dir>`.
@@ -27,7 +28,7 @@ async function phase<T>(name: string, f: () => T | Promise<T>): Promise<T> {
 const load = (market: MarketSource) => loadInstrumentSeries(openRunDir(dir), { market, ...(dataRoot ? { dataRoot } : {}) });
 for (let i = 0; i < passes; i++) {
   await phase('load, mids from the datasets', () => load('datasets'));
-  const series: RunSeries[] = await phase('load, mids from the journal', () => load('journal'));
+  const series: RunSeries[] = await phase('load (auto, as the report)', () => load('auto'));
   const metrics = await phase('metrics', () => series.map((s) => computeRunMetrics(s)));
   const curves = await phase('equity curve', () => series.map((s, k) => equityCurve(s, metrics[k]!.sampleMs)));
   await phase('html', () => instrumentsReportHtml(series.map((s, k) => ({ series: s, metrics: metrics[k]!, curve: curves[k]! }))));
