@@ -4,7 +4,8 @@
  * process (bench/backtest-child.ts) so each peak RSS (VmHWM) belongs to one size. Memory must
  * stay flat: the RSS ratio of 16× to 1× is printed (≈ 1 when bounded by batch size).
  * Samples of events/s: throughput per tenth of each run (first tenth dropped as warm-up).
- * Then the sweep speed-up with 1 and 2 workers (sweep-scaling section).
+ * Then the sweep speed-up with 1 and 2 workers (sweep-scaling section: 8 runs of ≥ 5 s on a
+ * synthetic dataset and 8 runs of the bundled capture; the capture only under --quick).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

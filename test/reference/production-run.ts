@@ -16,12 +16,16 @@ import {
   type EngineConfig,
   type Event,
   type Instrument,
+  type BboEvent,
+  type BookDeltaEvent,
   type MarketEvent,
+  type TradeEvent,
   type OrderStatus,
   type RequestSentEvent,
   type Strategy,
 } from '@chassis/core';
-import { runTimeline, type HistoricalFeeder, type TimelineOutcome, type TimelineVenue } from '@chassis/backtesting';
+import { HistoricalFeeder, runTimeline, type FeedSource, type TimelineOutcome, type TimelineVenue } from '@chassis/backtesting';
+import type { BboBatch, BookDeltaBatch, CanonicalBatch, TradeBatch } from '@chassis/storage';
 import { constantLatency, conservativeQueue, createSimulatedVenue, type TradeThroughFill } from '@chassis/venues';
 
 export type TapeEntry =
@@ -51,7 +55,7 @@ export interface ProductionRun {
 
 export interface ProductionRunOptions {
   readonly instrument: Instrument;
-  /** Market events in capture order; copied (the timeline numbers the events it appends). */
+  /** Market events in capture order; production reads them as canonical batches through its own feeder. */
   readonly events: readonly MarketEvent[];
   readonly strategy: Strategy;
   readonly entryLatencyNs: bigint;
@@ -68,27 +72,74 @@ export interface ProductionRunOptions {
 /** The run definition's default feed window (venue.feedWindowMs 5000). */
 const FEED_WINDOW_NS = 5_000_000_000n;
 
-const KIND_RANK = { book_delta: 0, trade: 1, bbo: 2 } as const;
+const AGGRESSOR_CODE = { buy: 0, sell: 1, unknown: 2 } as const;
+const bigs = (xs: readonly bigint[]): BigInt64Array => BigInt64Array.from(xs);
+const byLocalTime = <E extends MarketEvent>(events: readonly E[]): E[] =>
+  events.map((e, i) => [e, i] as const).sort(([a, i], [b, j]) => (a.tsLocalNs < b.tsLocalNs ? -1 : a.tsLocalNs > b.tsLocalNs ? 1 : i - j)).map(([e]) => e);
 
-/** Market events in the feeder's order (tsLocal, then book_delta < trade < bbo, then capture order), as fresh objects. */
-function feedOrder(events: readonly MarketEvent[]): MarketEvent[] {
-  return events
-    .map((e, i) => [e, i] as const)
-    .sort(([a, i], [b, j]) =>
-      a.tsLocalNs < b.tsLocalNs ? -1 : a.tsLocalNs > b.tsLocalNs ? 1 : KIND_RANK[a.kind] - KIND_RANK[b.kind] || i - j,
-    )
-    .map(([e]) => ({ ...e }));
+/** Book messages as one canonical batch: every level row of a message shares its batch id (the message's index). */
+function bookDeltaBatch(events: readonly BookDeltaEvent[]): BookDeltaBatch {
+  const rows: { e: BookDeltaEvent; id: number; i: number }[] = [];
+  events.forEach((e, id) => {
+    for (let i = e.offset; i < e.offset + e.count; i++) rows.push({ e, id, i });
+  });
+  return {
+    kind: 'book_delta',
+    length: rows.length,
+    tsEventNs: bigs(rows.map((r) => r.e.tsEventNs)),
+    tsLocalNs: bigs(rows.map((r) => r.e.tsLocalNs)),
+    updateId: bigs(rows.map((r) => r.e.updateId)),
+    batchId: bigs(rows.map((r) => BigInt(r.id))),
+    isSnapshot: Uint8Array.from(rows.map((r) => (r.e.isSnapshot ? 1 : 0))),
+    side: Uint8Array.from(rows.map((r) => r.e.sides[r.i]!)),
+    price: Float64Array.from(rows.map((r) => r.e.prices[r.i]!)),
+    size: Float64Array.from(rows.map((r) => r.e.sizes[r.i]!)),
+  };
 }
 
-/** An in-memory stand-in for the canonical-data feeder: same contract (next / needsRefill / refill). */
-function memoryFeeder(events: MarketEvent[]): HistoricalFeeder {
-  let i = 0;
+function tradeBatch(events: readonly TradeEvent[]): TradeBatch {
   return {
-    next: () => events[i++] ?? null,
-    needsRefill: false,
-    refill: async () => {},
-    emitted: 0,
-  } as unknown as HistoricalFeeder;
+    kind: 'trade',
+    length: events.length,
+    tsEventNs: bigs(events.map((e) => e.tsEventNs)),
+    tsLocalNs: bigs(events.map((e) => e.tsLocalNs)),
+    tradeId: events.map((e) => e.tradeId),
+    price: Float64Array.from(events.map((e) => e.priceUnits)),
+    size: Float64Array.from(events.map((e) => e.qtyUnits)),
+    aggressor: Uint8Array.from(events.map((e) => AGGRESSOR_CODE[e.aggressor])),
+  };
+}
+
+function bboBatch(events: readonly BboEvent[]): BboBatch {
+  return {
+    kind: 'bbo',
+    length: events.length,
+    tsEventNs: bigs(events.map((e) => e.tsEventNs)),
+    tsLocalNs: bigs(events.map((e) => e.tsLocalNs)),
+    updateId: bigs(events.map((e) => e.updateId)),
+    bidPrice: Float64Array.from(events.map((e) => e.bidPriceUnits)),
+    bidSize: Float64Array.from(events.map((e) => e.bidQtyUnits)),
+    askPrice: Float64Array.from(events.map((e) => e.askPriceUnits)),
+    askSize: Float64Array.from(events.map((e) => e.askQtyUnits)),
+  };
+}
+
+async function* once(batch: CanonicalBatch): AsyncIterable<CanonicalBatch> {
+  if (batch.length > 0) yield batch;
+}
+
+/**
+ * The market events as the production feeder's input: one canonical batch per kind (each in
+ * local-time order, capture order at equal times), so production merges them with its own
+ * feeder (tsLocal, then book_delta < trade < bbo, then capture order).
+ */
+function feedSources(instrument: string, events: readonly MarketEvent[]): FeedSource[] {
+  const of = <K extends MarketEvent['kind']>(kind: K) => byLocalTime(events.filter((e): e is Extract<MarketEvent, { kind: K }> => e.kind === kind));
+  return [
+    { instrument, batches: once(bookDeltaBatch(of('book_delta'))) },
+    { instrument, batches: once(tradeBatch(of('trade'))) },
+    { instrument, batches: once(bboBatch(of('bbo'))) },
+  ];
 }
 
 export function engineConfig(instrument: Instrument, initialBalances: Readonly<Record<string, bigint>>): EngineConfig {
@@ -158,7 +209,7 @@ export async function runProduction(o: ProductionRunOptions): Promise<Production
   const outcome = await runTimeline({
     engine,
     venue: recording,
-    feeder: memoryFeeder(feedOrder(o.events)),
+    feeder: await HistoricalFeeder.open(feedSources(o.instrument.id, o.events)),
     checkpointInterval: 1_000_000,
     sessionId: 'differential',
     clock: { offsetNs: o.clockOffsetNs, feedWindowNs: FEED_WINDOW_NS },

@@ -48,6 +48,10 @@ export interface ClockScenario {
   readonly seed: number;
   /** Batch sizes (rows), used in turn for each stream. */
   readonly cuts: readonly number[];
+  /** Extra exchange time before step i (ns; days or months: runs spanning more than the number clock's exact range). */
+  readonly leapsNs?: readonly bigint[];
+  /** The feeder's rebaseAtNs (FeederOptions): small values move the epoch often. */
+  readonly rebaseAtNs?: number;
 }
 
 const step: fc.Arbitrary<MarketStep> = fc.record({
@@ -121,7 +125,7 @@ export function streamRows(s: ClockScenario): StreamRows {
   s.steps.forEach((st, i) => {
     // The first message is a depth snapshot so that both books exist.
     const kind = i === 0 ? 0 : st.kind;
-    t += BigInt(st.gapNs);
+    t += BigInt(st.gapNs) + (s.leapsNs?.[i] ?? 0n);
     mid += st.move;
     let local = t + s.dataOffsetNs + BigInt(st.feedLatencyNs);
     if (local < lastLocal[kind]!) local = lastLocal[kind]!; // one connection per stream: in order
@@ -320,7 +324,7 @@ export async function runScenario(s: ClockScenario, cuts: readonly number[] = s.
   const outcome = await runTimeline({
     engine,
     venue: recordingVenue(simulatedVenue(s), calls, withRevision),
-    feeder: await HistoricalFeeder.open(feedSources(s, cuts)),
+    feeder: await HistoricalFeeder.open(feedSources(s, cuts), s.rebaseAtNs === undefined ? {} : { rebaseAtNs: s.rebaseAtNs }),
     sink: { append: (e) => events.push(e), checkpoint: (seq, hash) => checkpoints.push([seq, hash]) },
     checkpointInterval: CHECKPOINT_INTERVAL,
     sessionId: 'clock',

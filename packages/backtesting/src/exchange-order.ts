@@ -48,6 +48,11 @@ export class ExchangeOrder {
     }
   }
 
+  /** The clock's epoch moved `deltaRel` ns forward: every time `timeOf` returns moved back by it. */
+  rebase(deltaRel: number): void {
+    this.lastFifoTime -= deltaRel;
+  }
+
   /** Feed sequence number of the next message by (exchange time, seq), or -1 when empty. */
   peek(): number {
     if (this.fSize === 0) return this.heap.length > 0 ? this.heap[0]! : -1;

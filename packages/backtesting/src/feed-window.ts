@@ -16,6 +16,13 @@
  * nothing per message. The core's MarketEvent of a message is built once, when the first side
  * takes it (normally the exchange side: exchange time ≤ tsLocalNs), and handed to both sides.
  * The `…Rel` methods speak numbers (Infinity = none); the `…Ns` ones bigint ns (-1n = none).
+ *
+ * Moving epoch: before admitting a message more than the feeder's `rebaseAtRel` after the epoch
+ * while nothing earlier is pending, the window moves the epoch up to the earliest pending time
+ * (`rebase`: one exact integer shift of the ring, the exchange order and the feeder's heads) and
+ * returns false from `readThroughRel`, so the caller re-reads its own times (`epochMoves` tells
+ * it the epoch moved). Every admitted time is then within 2^51 + 2^50 < 2^53 ns of the epoch:
+ * exact.
  */
 import type { CanonicalBatch } from '@chassis/storage';
 import type { MarketEvent } from '@chassis/core';
@@ -60,6 +67,8 @@ export class FeedWindow {
   clampedToReceipt = 0;
   /** Messages received more than the feed window after their mapped exchange time (clamped to tsLocalNs − window). */
   clampedToWindow = 0;
+  /** How many times the epoch moved (`rebase`): a caller keeping times on the number clock re-reads them when this changes. */
+  epochMoves = 0;
 
   constructor(
     private readonly feeder: HistoricalFeeder,
@@ -107,6 +116,11 @@ export class FeedWindow {
         return true;
       }
       if (h.headLocalRel - windowRel > t) return true;
+      if (h.headLocalRel > feeder.rebaseAtRel && t > feeder.rebaseAtRel) {
+        // Everything pending is at or after min(t, head): move the epoch there before the head is admitted (it may be inexact now).
+        this.rebase(Math.floor(Math.min(t, h.headLocalRel)));
+        return false;
+      }
       const x = this.admit(h.index, h.batch!, h.row, h.end, h.headLocalRel, h.headEventRel);
       feeder.advance();
       if (x < t) t = x;
@@ -115,6 +129,24 @@ export class FeedWindow {
 
   refill(): Promise<void> {
     return this.feeder.refill();
+  }
+
+  /**
+   * Moves the epoch `deltaRel` ns (an integer, at most the earliest time still pending) forward:
+   * the feeder recomputes its heads, every live slot's times and the exchange order shift by
+   * the same exact integer, so their order is unchanged.
+   */
+  rebase(deltaRel: number): void {
+    this.feeder.rebase(deltaRel);
+    const mask = this.capacity - 1;
+    for (let seq = this.base; seq < this.tail; seq++) {
+      const i = seq & mask;
+      this.localRel[i]! -= deltaRel;
+      this.exchangeRel[i]! -= deltaRel;
+    }
+    this.exchangeHead -= deltaRel;
+    this.exchange.rebase(deltaRel);
+    this.epochMoves++;
   }
 
   /** Adds a message to both sides; returns its exchange time (ns after the epoch). */

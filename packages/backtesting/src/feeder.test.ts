@@ -5,6 +5,7 @@ import type { MarketEvent } from '@chassis/core';
 import { HistoricalFeeder, repeatBatches } from './feeder.ts';
 
 const big = (xs: number[]) => BigInt64Array.from(xs.map(BigInt));
+const DAY_NS = 86_400_000_000_000n;
 
 function deltas(rows: [ts: number, batchId: number, side: number, price: number, size: number][]): BookDeltaBatch {
   return {
@@ -92,12 +93,54 @@ describe('historical feeder', () => {
     expect(e!.tsLocalNs).toBe(99n + 1000n);
   });
 
-  it('refuses a feed spanning more than its number clock holds exactly (E_FEED_SPAN), naming the message', async () => {
-    const far = 1 + 2 ** 53;
-    const f = await HistoricalFeeder.open([{ instrument: 'A', batches: stream(trades([[1, 5]]), trades([[far, 5]])) }]);
-    const first = f.next();
-    expect(first?.tsLocalNs).toBe(1n);
-    await expect(drain(f)).rejects.toMatchObject({ code: 'E_FEED_SPAN', message: expect.stringMatching(/source 0 \(A, trade\).*more than/) });
+  it('orders two messages 1 ns apart 200 days after the first by time, not by the tie rule (the epoch moves)', async () => {
+    const t0 = 1_722_000_000_000_000_000n;
+    const far = t0 + 200n * DAY_NS;
+    // Source 0 ranks first at equal times: a clock that rounded both far times together would put it first.
+    const f = await HistoricalFeeder.open([
+      { instrument: 'A', batches: stream(at(trades([[0, 5], [0, 6]]), [t0, far + 1n])) },
+      { instrument: 'B', batches: stream(at(trades([[0, 7]]), [far])) },
+    ]);
+    expect((await drain(f)).map((e) => `${e.instrument}:${e.tsLocalNs - t0}`)).toEqual(['A:0', `B:${far - t0}`, `A:${far - t0 + 1n}`]);
+  });
+
+  it('refuses a feed latency beyond the number clock\'s ±2^50 ns (E_FEED_SPAN), naming the value', async () => {
+    const latency = 2n ** 50n + 1n;
+    await expect(HistoricalFeeder.open([{ instrument: 'A', batches: stream(trades([[1, 5]])), feedLatencyNs: latency }])).rejects.toMatchObject({
+      code: 'E_FEED_SPAN',
+      message: expect.stringContaining(`feed latency of source 0 (A) of ${latency} ns`),
+    });
+  });
+
+  it('merges feeds spanning up to years with gaps of any length in the order of a bigint sort', async () => {
+    // Shared far-apart instants (up to 3 years); each source's capture times are some of them plus 0–3 ns, so messages of
+    // different sources often fall 0–3 ns apart far from the first one. The reference sorts by (tsLocal, kind, source, row) on bigints.
+    const instants = fc.uniqueArray(fc.bigInt({ min: 0n, max: 3n * 365n * DAY_NS }), { minLength: 1, maxLength: 6 });
+    const pick = fc.tuple(fc.nat(5), fc.bigInt({ min: 0n, max: 3n }));
+    const source = fc.record({ kind: fc.constantFrom('trade', 'bbo'), picks: fc.array(pick, { minLength: 1, maxLength: 10 }), cut: fc.integer({ min: 1, max: 4 }) });
+    await fc.assert(
+      fc.asyncProperty(instants, fc.array(source, { minLength: 1, maxLength: 4 }), fc.constantFrom(1, 1000, 2 ** 40, undefined), async (at0, sources, rebaseAtNs) => {
+        const t0 = 1_700_000_000_000_000_000n;
+        const rows = sources.map((src) => src.picks.map(([k, d]) => t0 + at0[k % at0.length]! + d).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0)));
+        const feed = sources.map((src, k) => {
+          const times = rows[k]!;
+          const parts: CanonicalBatch[] = [];
+          for (let i = 0; i < times.length; i += src.cut) {
+            const ts = times.slice(i, i + src.cut);
+            parts.push(src.kind === 'trade' ? at(trades(ts.map(() => [0, 5])), ts) : { ...bbos(ts.map(() => 0)), tsLocalNs: BigInt64Array.from(ts), tsEventNs: BigInt64Array.from(ts) });
+          }
+          return { instrument: `S${k}`, batches: stream(...parts) };
+        });
+        const rank = (k: number): number => (sources[k]!.kind === 'trade' ? 1 : 2);
+        const want = rows
+          .flatMap((ts, k) => ts.map((t, i) => ({ t, k, i })))
+          .sort((a, b) => (a.t !== b.t ? (a.t < b.t ? -1 : 1) : rank(a.k) - rank(b.k) || a.k - b.k || a.i - b.i))
+          .map((x) => `S${x.k}@${x.t}`);
+        const f = await HistoricalFeeder.open(feed, rebaseAtNs === undefined ? {} : { rebaseAtNs });
+        expect((await drain(f)).map((e) => `${e.instrument}@${e.tsLocalNs}`)).toEqual(want);
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it('orders messages whose times differ by 1 ns far from the epoch (exact relative times)', async () => {

@@ -13,8 +13,12 @@
  * Time as numbers: the merge compares message times as float64 ns relative to the feed's epoch
  * (`epochNs`, the first message's tsLocalNs), read from the 32-bit words of the int64 columns, so
  * the hot path allocates no BigInt and makes no BigInt comparison. Relative times are exact
- * integers while they stay within ±MAX_REL_NS (about 91 days) of the epoch; a feed that spans more
- * is refused with E_FEED_SPAN.
+ * integers within ±2^53 ns (about 104 days) of the epoch and correctly rounded beyond (rounding
+ * keeps their order, but may tie two far times). The epoch therefore moves: `rebase(deltaRel)`
+ * shifts it forward by an exact integer and recomputes every head from its columns, so a feed
+ * may span any length. A head is acted upon only while it lies within `rebaseAtRel` of the
+ * epoch: the feed window and the timeline move the epoch of the whole run before (README
+ * "Number clock"); `next()` moves the feeder's own epoch when used alone.
  *
  * Feed latency: when a dataset has no capture time, tsLocalNs = tsEventNs + feedLatencyNs.
  *
@@ -35,13 +39,19 @@ export interface FeedSource {
   readonly feedLatencyNs?: bigint | undefined;
 }
 
-/**
- * Largest |time − epoch| (ns) the number clock represents: 2^53 − 2^50, so adding a clock offset,
- * feed window or grace of at most MAX_CLOCK_PARAM_NS stays an exact integer below 2^53.
- */
-export const MAX_REL_NS = 2 ** 53 - 2 ** 50;
-/** Largest |offset|, feed window, feed latency or end grace (ns, about 13 days) used on the number clock. */
+/** Largest |offset|, feed window or feed latency (ns, about 13 days) used on the number clock. */
 export const MAX_CLOCK_PARAM_NS = 2 ** 50;
+/**
+ * Default distance (ns after the epoch, 2^51: about 26 days) beyond which the epoch is moved
+ * before a time is acted upon. Whatever is admitted then lies within 2^51 + MAX_CLOCK_PARAM_NS
+ * < 2^53 of the epoch, where every integer is exact.
+ */
+export const REBASE_AT_NS = 2 ** 51;
+
+export interface FeederOptions {
+  /** Move the epoch before acting on a time this far (ns, 1 … REBASE_AT_NS) after it; tests set it small to move it often. */
+  readonly rebaseAtNs?: number;
+}
 const TWO_32 = 4294967296;
 
 const KIND_RANK = { book_delta: 0, trade: 1, bbo: 2 } as const;
@@ -139,19 +149,24 @@ export class HistoricalFeeder {
   private best: SourceState | null = null;
   /** Messages advanced past so far. */
   emitted = 0;
-  /** The number clock's origin: tsLocalNs of the first message located (0n before any). */
+  /** The number clock's origin (ns): the first message's tsLocalNs once opened, moved forward by `rebase`. */
   epochNs = 0n;
   private epochKnown = false;
   private epochHi = 0;
   private epochLo = 0;
+  /** Times (ns after the epoch) beyond this are not acted upon before the epoch moves (FeederOptions.rebaseAtNs). */
+  readonly rebaseAtRel: number;
 
-  private constructor(sources: SourceState[]) {
+  private constructor(sources: SourceState[], options: FeederOptions) {
     this.sources = sources;
     this.pending = [...sources];
+    const at = options.rebaseAtNs ?? REBASE_AT_NS;
+    if (!(Number.isInteger(at) && at >= 1 && at <= REBASE_AT_NS)) throw new RangeError(`HistoricalFeeder: rebaseAtNs must be an integer in [1, ${REBASE_AT_NS}], got ${at}`);
+    this.rebaseAtRel = at;
   }
 
   /** Opens every source and loads its first batch. */
-  static async open(sources: readonly FeedSource[]): Promise<HistoricalFeeder> {
+  static async open(sources: readonly FeedSource[], options: FeederOptions = {}): Promise<HistoricalFeeder> {
     const states = sources.map<SourceState>((s, index) => ({
       index,
       instrument: s.instrument,
@@ -176,8 +191,10 @@ export class HistoricalFeeder {
       eventWords: null,
       localWords: null,
     }));
-    const feeder = new HistoricalFeeder(states);
+    const feeder = new HistoricalFeeder(states, options);
     await feeder.refill();
+    // The epoch is the first message's tsLocal in feed order (any source may start first, even far earlier than the one located first): every later head is then ≥ 0.
+    for (let h = feeder.peek(); h !== null && h.headLocalRel !== 0; h = feeder.peek()) feeder.rebase(Math.floor(h.headLocalRel));
     return feeder;
   }
 
@@ -313,10 +330,8 @@ export class HistoricalFeeder {
     const r = s.row;
     if (!this.epochKnown) this.setEpoch(s.synthLocal ? b.tsEventNs[r]! + s.latencyNs : b.tsLocalNs[r]!);
     const ev = this.relNs(s.eventWords!, r);
-    const local = s.synthLocal ? ev + s.latencyRel : this.relNs(s.localWords!, r);
-    if (!(local <= MAX_REL_NS && local >= -MAX_REL_NS && ev <= MAX_REL_NS && ev >= -MAX_REL_NS)) this.spanError(s);
     s.headEventRel = ev;
-    s.headLocalRel = local;
+    s.headLocalRel = s.synthLocal ? ev + s.latencyRel : this.relNs(s.localWords!, r);
     s.rank = KIND_RANK[b.kind];
   }
 
@@ -327,18 +342,21 @@ export class HistoricalFeeder {
     this.epochHi = Number(BigInt.asIntN(32, epochNs >> 32n));
   }
 
-  /** (column[i] − epochNs) as a number from the column's 32-bit words (exact while within ±MAX_REL_NS). */
+  /**
+   * Moves the epoch `deltaRel` ns (an integer) forward and recomputes every head from its columns
+   * (exact again if now within 2^53 ns). The caller shifts whatever else it keeps on this clock.
+   */
+  rebase(deltaRel: number): void {
+    this.setEpoch(this.epochNs + BigInt(deltaRel));
+    this.best = null;
+    for (const s of this.sources) if (!s.starved && s.batch !== null) this.setHead(s);
+  }
+
+  /** (column[i] − epochNs) as a number from the column's 32-bit words: exact within ±2^53, correctly rounded beyond (one rounding, in the final addition). */
   private relNs(words: Uint32Array, i: number): number {
     return ((words[2 * i + 1]! | 0) - this.epochHi) * TWO_32 + (words[2 * i]! - this.epochLo);
   }
 
-  private spanError(s: SourceState): never {
-    const b = s.batch!;
-    throw new ChassisError(
-      'E_FEED_SPAN',
-      `source ${s.index} (${s.instrument}, ${b.kind}): message at tsEventNs ${b.tsEventNs[s.row]} lies more than ${MAX_REL_NS} ns (about 91 days) from the feed's first message at ${this.epochNs}; split the run into shorter windows`,
-    );
-  }
 
   /** The next message's head (the earliest by the tie rule), or null at the end or when a refill is needed. Valid until `advance()`. */
   peek(): FeedHead | null {
@@ -371,8 +389,13 @@ export class HistoricalFeeder {
 
   /** The next market event (a fresh object, seq 0 until the runtime assigns it), or null at the end or when a refill is needed. */
   next(): MarketEvent | null {
-    const h = this.peek();
+    let h = this.peek();
     if (h === null) return null;
+    // Alone, the feeder may move its epoch whenever the next head is too far to be exact.
+    if (h.headLocalRel > this.rebaseAtRel) {
+      this.rebase(Math.floor(h.headLocalRel));
+      h = this.peek()!;
+    }
     const ev = this.eventOf(h.index, h.batch!, h.row, h.end);
     this.advance();
     return ev;

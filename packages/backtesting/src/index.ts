@@ -12,7 +12,7 @@ export type { RunEventsOptions } from './run-events.ts';
 export { openRunDatasets } from './run-feed.ts';
 export type { Checkpoint } from './recorder.ts';
 export { HistoricalFeeder, repeatBatches } from './feeder.ts';
-export type { FeedSource } from './feeder.ts';
+export type { FeedSource, FeederOptions } from './feeder.ts';
 export { runTimeline } from './timeline.ts';
 export type { TimelineVenue, TimelineSink, TimelineOptions, TimelineOutcome, TimelineCounters } from './timeline.ts';
 export type { RunStats, InstrumentStats } from './run-stats.ts';

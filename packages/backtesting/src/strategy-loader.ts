@@ -45,11 +45,30 @@ async function importModule(path: string): Promise<unknown> {
   return tsImport(pathToFileURL(path).href, import.meta.url);
 }
 
+/**
+ * Modules loaded in this process, by path and content hash: a sweep worker runs many runs of one
+ * strategy, and tsx's `tsImport` would otherwise register a fresh loader and transpile the
+ * module again for every run (a native import() is cached by URL anyway).
+ */
+const loadedModules = new Map<string, Promise<unknown>>();
+
+function importOnce(path: string, sha256: string): Promise<unknown> {
+  const key = `${sha256} ${path}`;
+  let mod = loadedModules.get(key);
+  if (!mod) {
+    mod = importModule(path);
+    loadedModules.set(key, mod);
+    // A module that failed to load is tried again next time (its error is reported each time).
+    mod.catch(() => loadedModules.delete(key));
+  }
+  return mod;
+}
+
 export async function loadStrategy(path: string): Promise<LoadedStrategy> {
   const sha256 = sha256Hex(readFileSync(path));
   let mod: Record<string, unknown>;
   try {
-    mod = (await importModule(path)) as Record<string, unknown>;
+    mod = (await importOnce(path, sha256)) as Record<string, unknown>;
   } catch (err) {
     throw new ChassisError('E_STRATEGY_LOAD', `cannot load strategy module ${path}: ${(err as Error).message}`);
   }

@@ -6,33 +6,100 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createEngine } from '@chassis/core';
-import { clockScenario, END_GRACE_NS, engineConfig, eventText, feedOrder, probeStrategy, runScenario, simulatedVenue } from './clock-scenario.ts';
+import {
+  clockScenario,
+  type ClockScenario,
+  END_GRACE_NS,
+  engineConfig,
+  eventText,
+  feedOrder,
+  probeStrategy,
+  runScenario,
+  simulatedVenue,
+} from './clock-scenario.ts';
 import { referenceMerge } from './merge-reference.ts';
+
+const DAY_NS = 86_400_000_000_000n;
+
+/** Scenarios with leaps of up to 200 days between messages (runs spanning months to years) and an epoch that moves rarely or at almost every action. */
+const spanningScenario: fc.Arbitrary<ClockScenario> = clockScenario.chain((s) =>
+  fc
+    .record({
+      leapsNs: fc.array(
+        fc.oneof(
+          { arbitrary: fc.constant(0n), weight: 6 },
+          { arbitrary: fc.bigInt({ min: 1n, max: 200n * DAY_NS }), weight: 1 },
+        ),
+        { minLength: s.steps.length, maxLength: s.steps.length },
+      ),
+      rebaseAtNs: fc.constantFrom(1, 1000, 1_000_000, undefined),
+    })
+    .map(({ leapsNs, rebaseAtNs }) => ({ ...s, leapsNs, ...(rebaseAtNs === undefined ? {} : { rebaseAtNs }) })),
+);
 
 describe('the timeline against a sort-based reference merge', () => {
   it('appends the same events in the same order, with the same state at every checkpoint', async () => {
-    let compared = 0;
-    await fc.assert(
-      fc.asyncProperty(clockScenario, async (s) => {
-        const run = await runScenario(s);
-        const engine = createEngine(engineConfig(), probeStrategy());
-        const ref = referenceMerge({
-          engine,
-          venue: simulatedVenue(s),
-          market: await feedOrder(s),
-          offsetNs: s.offsetNs,
-          feedWindowNs: s.feedWindowNs,
-          endGraceNs: END_GRACE_NS,
-          sessionId: 'clock',
-        });
-        expect(ref.halted).toBe(false);
-        expect(run.events.map(eventText)).toEqual(ref.events.map(eventText));
-        for (const [seq, hash] of run.checkpoints) expect(ref.stateHashAt.get(seq)).toBe(hash);
-        expect(engine.stateHash()).toBe(run.finalStateHash);
-        compared += run.events.length;
-      }),
-      { numRuns: 80 },
-    );
-    expect(compared).toBeGreaterThan(80 * 50);
+    await compareWithReference(clockScenario, 80);
+  });
+
+  it('appends the same events in the same order over runs spanning months to years, however often the epoch moves', async () => {
+    await compareWithReference(spanningScenario, 60);
+  });
+
+  it('keeps messages 1 ns apart in order ~200 days into a run spanning 300 days, with the default epoch moves', async () => {
+    // Quotes and trades 0–1 ns apart on both sides of a 200-day and a 100-day leap; requests and answers in flight across them.
+    const steps = Array.from({ length: 60 }, (_, i) => ({
+      kind: (i % 3) as 0 | 1 | 2,
+      gapNs: i % 4 === 0 ? 0 : 1,
+      feedLatencyNs: (i * 7) % 3,
+      move: ((i % 5) - 2) as -2 | -1 | 0 | 1 | 2,
+      size: 1 + (i % 9),
+      sellAggressor: i % 2 === 0,
+    }));
+    const leapsNs = steps.map((_, i) => (i === 20 ? 200n * DAY_NS : i === 40 ? 100n * DAY_NS + 1n : 0n));
+    const s: ClockScenario = {
+      steps,
+      leapsNs,
+      dataOffsetNs: 0n,
+      offsetNs: 0n,
+      feedWindowNs: 5_000_000n,
+      entryNs: 1n,
+      responseNs: 1n,
+      jitterNs: 0n,
+      seed: 1,
+      cuts: [2, 3],
+    };
+    expect(await checkAgainstReference(s)).toBeGreaterThan(60);
   });
 });
+
+async function compareWithReference(scenarios: fc.Arbitrary<ClockScenario>, numRuns: number): Promise<void> {
+  let compared = 0;
+  await fc.assert(
+    fc.asyncProperty(scenarios, async (s) => {
+      compared += await checkAgainstReference(s);
+    }),
+    { numRuns },
+  );
+  expect(compared).toBeGreaterThan(numRuns * 50);
+}
+
+/** Runs the timeline and the reference merge over one scenario, expects the same events and states, and returns how many events were compared. */
+async function checkAgainstReference(s: ClockScenario): Promise<number> {
+  const run = await runScenario(s);
+  const engine = createEngine(engineConfig(), probeStrategy());
+  const ref = referenceMerge({
+    engine,
+    venue: simulatedVenue(s),
+    market: await feedOrder(s),
+    offsetNs: s.offsetNs,
+    feedWindowNs: s.feedWindowNs,
+    endGraceNs: END_GRACE_NS,
+    sessionId: 'clock',
+  });
+  expect(ref.halted).toBe(false);
+  expect(run.events.map(eventText)).toEqual(ref.events.map(eventText));
+  for (const [seq, hash] of run.checkpoints) expect(ref.stateHashAt.get(seq)).toBe(hash);
+  expect(engine.stateHash()).toBe(run.finalStateHash);
+  return run.events.length;
+}

@@ -26,6 +26,9 @@
  * Numbers on the hot path: the loop compares times as float64 ns after the feed's epoch
  * (feeder.ts), so merging the two sides allocates no BigInt. The venue and the obligations keep
  * bigint times; each of their next times is converted once when it changes (RelativeTime).
+ * Before acting at a time more than `feeder.rebaseAtRel` (about 26 days) after the epoch, the
+ * loop moves the epoch there (FeedWindow.rebase) and re-reads its own times, so a run may span
+ * any length and every time it acts on is an exact integer (README "Number clock").
  *
  * Seq, stepping and checkpoints: event-stream.ts; obligations: obligation-book.ts.
  */
@@ -41,8 +44,7 @@ import type {
   RequestSentEvent,
   StepResult,
 } from '@chassis/core';
-import { ChassisError } from '@chassis/core';
-import { MAX_REL_NS, type HistoricalFeeder } from './feeder.ts';
+import type { HistoricalFeeder } from './feeder.ts';
 import { checkExchangeClock, SYNCHRONISED_CLOCK, type ExchangeClock } from './exchange-clock.ts';
 import { FeedWindow } from './feed-window.ts';
 import { ObligationBook } from './obligation-book.ts';
@@ -130,19 +132,22 @@ const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(r
 
 /** A bigint time of the venue or the obligations (-1n = none) on the feed window's number clock (Infinity = none), converted only when it changes. */
 class RelativeTime {
-  private lastNs = NONE;
+  /** null: convert the next time whatever it is (the epoch moved). */
+  private lastNs: bigint | null = null;
   private lastRel = Infinity;
   constructor(private readonly market: FeedWindow) {}
 
   of(tNs: bigint): number {
     if (tNs !== this.lastNs) {
       this.lastNs = tNs;
-      const rel = this.market.relOf(tNs);
-      if (rel !== Infinity && !(rel <= MAX_REL_NS && rel >= -MAX_REL_NS))
-        throw new ChassisError('E_FEED_SPAN', `venue or obligation time ${tNs} ns lies more than ${MAX_REL_NS} ns (about 91 days) from the feed's first message at ${this.market.epochNs}`);
-      this.lastRel = rel;
+      this.lastRel = this.market.relOf(tNs);
     }
     return this.lastRel;
+  }
+
+  /** The epoch moved: the cached number is stale. */
+  forget(): void {
+    this.lastNs = null;
   }
 }
 
@@ -178,10 +183,22 @@ export async function runTimeline(o: TimelineOptions): Promise<TimelineOutcome> 
   let lastMarket: MarketEvent | null = null;
   // Set once the market data is exhausted: nothing due after it is simulated.
   let graceEnd = Infinity;
+  let graceEndNs = NONE;
 
   let venueRevision = -1;
   let reqT = Infinity;
   let ansT = Infinity;
+  const rebaseAt = feeder.rebaseAtRel;
+  let epochMoves = market.epochMoves;
+  /** Re-reads every time kept on the number clock after the epoch moved. */
+  const afterEpochMove = (): void => {
+    epochMoves = market.epochMoves;
+    requestTime.forget();
+    answerTime.forget();
+    obligationTime.forget();
+    venueRevision = -1;
+    if (graceEndNs !== NONE) graceEnd = market.relOf(graceEndNs);
+  };
   while (!stream.violation) {
     const revision = venue.revision;
     if (revision === undefined || revision !== venueRevision) {
@@ -192,12 +209,14 @@ export async function runTimeline(o: TimelineOptions): Promise<TimelineOutcome> 
     const cteT = obligationTime.of(obligations.earliestDueNs());
     // Synchronous on the hot path: only a refill (a storage read) is awaited.
     if (!market.readThroughRel(Math.min(reqT, ansT, cteT))) {
-      await market.refill();
+      if (market.epochMoves !== epochMoves) afterEpochMove();
+      if (feeder.needsRefill) await market.refill();
       continue;
     }
     if (graceEnd === Infinity && market.drained) {
       if (lastMarket === null) break; // no market data at all
-      graceEnd = market.relOf(lastMarket.tsLocalNs + endGraceNs);
+      graceEndNs = lastMarket.tsLocalNs + endGraceNs;
+      graceEnd = market.relOf(graceEndNs);
     }
 
     // Exchange side: market data before a request at equal times.
@@ -206,6 +225,13 @@ export async function runTimeline(o: TimelineOptions): Promise<TimelineOutcome> 
     // Local side: answers, then market events, then control-time events at equal times.
     const mktT = market.localHeadRel();
     let locT = Math.min(ansT, mktT, cteT);
+    const nextT = exT < locT ? exT : locT;
+    if (nextT > rebaseAt && nextT !== Infinity) {
+      // Far from the epoch the numbers may be rounded: move the epoch to the next action first.
+      market.rebase(Math.floor(nextT));
+      afterEpochMove();
+      continue;
+    }
     if (exT > graceEnd) exT = Infinity;
     if (locT > graceEnd) locT = Infinity;
 

@@ -50,6 +50,26 @@ describe('local sweep', () => {
     expect(res.usage?.childStartMs).toHaveLength(2);
   });
 
+  it('keeps each run on one core: children run V8 single-threaded with one libuv thread', async () => {
+    const dataRoot = mkdtempSync(join(tmpdir(), 'chassis-local-'));
+    const exp = await experiment(dataRoot, { grid: { 'strategy.params.a': [1, 2], 'strategy.params.mode': ['runtime'] } });
+    const res = await runSweepLocally(exp, { dataRoot, backend, backendModule, workers: 2 });
+    expect(res.runs.map((r) => r.metrics)).toEqual(Array(2).fill({ singleThreaded: 1, uvThreadpoolSize: 1 }));
+  });
+
+  it('accounts CPU per child: start-up, then runs — a 300 ms busy run shows in its run CPU and its child total', async () => {
+    const dataRoot = mkdtempSync(join(tmpdir(), 'chassis-local-'));
+    const exp = await experiment(dataRoot, { grid: { 'strategy.params.a': [1, 2] }, base: { ...base, workMs: 300 } });
+    const res = await runSweepLocally(exp, { dataRoot, backend, backendModule, workers: 1 });
+    const u = res.usage!;
+    expect(u.runs).toBe(2);
+    expect(u.runCpuMs).toBeGreaterThanOrEqual(2 * 300 * 0.9);
+    expect(u.childStartCpuMs).toHaveLength(1);
+    expect(u.childCpuMs).toHaveLength(1);
+    expect(u.childCpuMs[0]!).toBeGreaterThanOrEqual(u.childStartCpuMs[0]! + u.runCpuMs * 0.99);
+    expect(u.parentCpuMs).toBeGreaterThan(0);
+  });
+
   it('replaces a crashed child: runs after the crash complete in a fresh process', async () => {
     const dataRoot = mkdtempSync(join(tmpdir(), 'chassis-local-'));
     const exp = await experiment(dataRoot, { grid: { 'strategy.params.a': [1, 2, 3], 'strategy.params.mode': ['crash', 'ok'] } });

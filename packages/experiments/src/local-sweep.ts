@@ -33,12 +33,23 @@ export interface SweepResult {
   readonly usage?: PoolUsage;
 }
 
-/** Runs executed in child processes: their summed wall/CPU ms, and each child's startup ms (fork → backend loaded). */
+/**
+ * Where the pool's time went: runs executed in child processes (their summed wall/CPU ms), each
+ * child's start-up (wall ms from fork until its backend had loaded, and the CPU ms that took),
+ * all CPU the children used (start-up, runs and anything between), and the CPU this process
+ * (the parent) used while the sweep ran. CPU ms count user + system time.
+ */
 export interface PoolUsage {
+  /** Each executed run in completion order: which child ran it (spawn index), its wall and CPU ms. */
+  readonly perRun: readonly { readonly runId: string; readonly child: number; readonly wallMs: number; readonly cpuMs: number }[];
   readonly runs: number;
   readonly runWallMs: number;
   readonly runCpuMs: number;
   readonly childStartMs: readonly number[];
+  readonly childStartCpuMs: readonly number[];
+  /** Each child's CPU ms in spawn order: on a machine with a core per worker and nothing else running, the largest is about the sweep's wall time. */
+  readonly childCpuMs: readonly number[];
+  readonly parentCpuMs: number;
 }
 
 export interface SweepProgress {
@@ -98,6 +109,7 @@ export async function findReusable(dir: string, member: SweepMember, backend: Ru
 }
 
 export async function runSweepLocally(experiment: Experiment, options: LocalSweepOptions): Promise<SweepResult> {
+  const parentCpu0 = process.cpuUsage();
   const ctx: RunContext = { dataRoot: options.dataRoot, baseDir: experiment.baseDir };
   const dir = openExperiment(options.dataRoot, experiment);
   const total = experiment.members.length;
@@ -118,11 +130,16 @@ export async function runSweepLocally(experiment: Experiment, options: LocalSwee
   const poolSize = Math.min(todo.length, Math.max(1, options.workers ?? defaultWorkerCount()));
   const processes: RunProcess[] = [];
   const usage = { runs: 0, runWallMs: 0, runCpuMs: 0, childStartMs: [] as number[] };
+  const perRun: PoolUsage['perRun'][number][] = [];
+  const childStartCpuMs: number[] = [];
   const spawn = () => {
     // Long-lived: the child loads the backend now and then executes run after run.
     const p = new RunProcess(options.backendModule);
     processes.push(p);
-    void p.ready.then((ms) => usage.childStartMs.push(ms));
+    void p.ready.then((ms) => {
+      usage.childStartMs.push(ms);
+      if (p.startCpuMs !== undefined) childStartCpuMs.push(p.startCpuMs);
+    });
     return p;
   };
   const onAbort = () => void Promise.all(processes.map((p) => p.stop()));
@@ -138,6 +155,7 @@ export async function runSweepLocally(experiment: Experiment, options: LocalSwee
       // A run cut short by the abort is not a failure: it stays pending and runs next time.
       if (signal?.aborted) break;
       if (reply.usage) {
+        perRun.push({ runId: member.runId, child: processes.indexOf(proc), wallMs: reply.usage.wallMs, cpuMs: reply.usage.cpuMs });
         usage.runs++;
         usage.runWallMs += reply.usage.wallMs;
         usage.runCpuMs += reply.usage.cpuMs;
@@ -153,5 +171,13 @@ export async function runSweepLocally(experiment: Experiment, options: LocalSwee
     await writeIndexParquet(dir);
   }
   const runs = experiment.members.flatMap((m) => results.get(m.runId) ?? []);
-  return { experimentId: experiment.experimentId, dir, runs, interrupted: signal?.aborted ?? false, usage };
+  const parentCpu = process.cpuUsage(parentCpu0);
+  const pool: PoolUsage = {
+    ...usage,
+    perRun,
+    childStartCpuMs,
+    childCpuMs: processes.map((p) => p.cpuMs),
+    parentCpuMs: (parentCpu.user + parentCpu.system) / 1000,
+  };
+  return { experimentId: experiment.experimentId, dir, runs, interrupted: signal?.aborted ?? false, usage: pool };
 }

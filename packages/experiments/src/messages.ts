@@ -22,7 +22,8 @@ export const runOutcomeSchema = z.strictObject({
   error: z.string().optional(),
 });
 
-const runUsageSchema = z.strictObject({ wallMs: z.number().nonnegative(), cpuMs: z.number().nonnegative() });
+/** A run's wall and CPU ms in its child, and the child's whole CPU ms so far (start-up and earlier runs included). */
+const runUsageSchema = z.strictObject({ wallMs: z.number().nonnegative(), cpuMs: z.number().nonnegative(), processCpuMs: z.number().nonnegative() });
 
 /** Parent → run child: run one definition (parsed again by the backend in the child). */
 export const runRequestSchema = z.strictObject({
@@ -35,7 +36,7 @@ export const runRequestSchema = z.strictObject({
 
 /** Run child → parent: backend loaded, a run's result, or its error. */
 export const childMessageSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('ready'), error: z.string().optional() }),
+  z.strictObject({ type: z.literal('ready'), error: z.string().optional(), processCpuMs: z.number().nonnegative().optional() }),
   z.strictObject({ type: z.literal('result'), outcome: runOutcomeSchema, usage: runUsageSchema.optional() }),
   z.strictObject({ type: z.literal('error'), message: z.string(), usage: runUsageSchema.optional() }),
 ]);

@@ -1,0 +1,33 @@
+/**
+ * Quick iteration for the sweep pool (not a bench section): one 8-run sweep per worker count on
+ * one input, printing wall and CPU (parent, children, per run, child start-up) with the load.
+ * Inputs are prepared once under /tmp/chassis-quick-sweep (capture) or by synthetic-day.ts (long).
+ *   node --import tsx bench/quick/sweep-cpu.ts capture 1 2
+ *   CHASSIS_BENCH_SWEEP_LONG_EVENTS=2000000 node --import tsx bench/quick/sweep-cpu.ts long 1 2
+ */
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { SWEEP_CODE, captureInput, checkSameOutputs, cpuBoundSpeedUp, describeSweep, longInput, measureSweep, type SweepInput, type SweepMeasurement } from '../sections/sweep-scaling.ts';
+
+const [which = 'capture', ...counts] = process.argv.slice(2);
+const workers = counts.length > 0 ? counts.map(Number) : [1, 2];
+const SEED = '/tmp/chassis-quick-sweep/capture';
+let input: SweepInput;
+if (which === 'long') {
+  input = await longInput(Number(process.env.CHASSIS_BENCH_SWEEP_LONG_EVENTS ?? 2_000_000));
+} else if (existsSync(`${SEED}/complete`)) {
+  input = { name: 'capture', root: SEED, venue: 'binance-usdm', instrument: 'BTCUSDT', describe: 'bundled USD-M BTCUSDT capture' };
+} else {
+  rmSync(SEED, { recursive: true, force: true });
+  input = await captureInput(SEED);
+  mkdirSync(`${SEED}/complete`);
+}
+const scratch = '/tmp/chassis-quick-sweep/scratch';
+mkdirSync(scratch, { recursive: true });
+const done: SweepMeasurement[] = [];
+for (const w of workers) {
+  const m = await measureSweep(input, w, scratch);
+  console.log(`${input.name} (${SWEEP_CODE}) ${describeSweep(m)}`);
+  if (done[0]) checkSameOutputs(done[0], m, input.name);
+  done.push(m);
+}
+if (done.length > 1) console.log(`speed-up ${done.slice(1).map((m) => `${m.workers}w ${(done[0]!.wallSeconds / m.wallSeconds).toFixed(2)}x (CPU-bound ${cpuBoundSpeedUp(done[0]!, m).toFixed(2)}x)`).join(', ')} (vs ${done[0]!.workers}w)`);
