@@ -1,6 +1,8 @@
 // Public API of @chassis/analysis: per-run metrics, comparisons, versioned outputs, HTML reports.
 export type { RunSeries, FillColumns, MidColumns, QuoteColumns, RequestColumns, RunCounters } from './run-series.ts';
-export { seriesFromEvents, seriesByInstrument, type RunInfo } from './run-loader.ts';
+export { seriesFromEvents, seriesByInstrument, RunColumnsBuilder, type RunInfo, type RunSpan } from './run-loader.ts';
+export { scanJournal, type JournalScan, type JournalScanSink } from './journal-scan.ts';
+export { midsFromDatasets, type DatasetMarketInput } from './run-market-data.ts';
 export { computeRunMetrics, equityCurve, headlineMetrics, DEFAULT_SAMPLE_MS, DEFAULT_MARKOUT_HORIZONS_MS } from './run-metrics.ts';
 export type { RunMetrics, EquityCurve, InventoryDistribution, MetricsOptions } from './run-metrics.ts';
 export { downsampleMinMax, strideIndices, DEFAULT_BUCKETS } from './downsample.ts';
@@ -9,7 +11,7 @@ export type { ComparedRun, ParamValue, SensitivityPoint, Heatmap, StabilityRow }
 export { writeAnalysis, analysisId, canonicalJsonText, sha256, ANALYSIS_VERSION } from './analysis-store.ts';
 export type { AnalysisInput, Provenance, WrittenAnalysis } from './analysis-store.ts';
 export { openRunDir, loadRunSeries, loadInstrumentSeries, analyseRun, dataRootOfRunDir, RUN_FILES } from './run-dir.ts';
-export type { LoadedRun, RunManifest, RunAnalysis, InstrumentAnalysis } from './run-dir.ts';
+export type { LoadedRun, RunManifest, RunAnalysis, InstrumentAnalysis, LoadOptions, MarketSource } from './run-dir.ts';
 export { openSqlSession, sqlError, SQL_VIEWS, type SqlSession, type SqlResult, type SqlColumnInfo } from './sql/sql-session.ts';
 export { CANONICAL_KINDS, DATASET_IDENTITY_COLUMNS, canonicalViewColumns } from './sql/canonical-views.ts';
 export { CATALOG_TABLE_COLUMNS, CATALOG_TABLES } from './sql/catalog-table.ts';

@@ -4,12 +4,15 @@
  * incomplete directory is an error naming every missing file; nothing is written for it.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
-import { ChassisError, contractTerms, type Instrument } from '@chassis/core';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { ChassisError, contractTerms, type Event, type Instrument } from '@chassis/core';
 import { defaultBalances, readJournal, readRunManifest, type FinishedRunManifest, type Metrics, type ResolvedRun } from '@chassis/backtesting';
-import { seriesByInstrument } from './run-loader.ts';
+import { resolveDataRoot } from '@chassis/storage';
+import { RunColumnsBuilder, type RunInfo } from './run-loader.ts';
+import { scanJournal, type JournalScan } from './journal-scan.ts';
+import { midsFromDatasets } from './run-market-data.ts';
 import type { RunSeries } from './run-series.ts';
-import { computeRunMetrics, DEFAULT_MARKOUT_HORIZONS_MS, DEFAULT_SAMPLE_MS, equityCurve, type RunMetrics } from './run-metrics.ts';
+import { computeRunMetrics, DEFAULT_MARKOUT_HORIZONS_MS, DEFAULT_SAMPLE_MS, equityCurve, type EquityCurve, type RunMetrics } from './run-metrics.ts';
 import { canonicalJsonText, writeAnalysis, type WrittenAnalysis } from './analysis-store.ts';
 
 export const RUN_FILES = ['manifest.json', 'run.json', 'metrics.json', 'journal.bin'] as const;
@@ -46,25 +49,88 @@ export function openRunDir(dirArg: string): LoadedRun {
   return { dir, manifest, run: readJson<ResolvedRun>(join(dir, 'run.json')), backtestMetrics: readJson<Metrics>(join(dir, 'metrics.json')) };
 }
 
-/** The run's columns for each of its instruments (run.json order), from one pass over the journal. */
-export function loadInstrumentSeries(run: LoadedRun): RunSeries[] {
+/** Where the market side of the columns comes from (run-market-data.ts, journal-scan.ts). */
+export type MarketSource = 'auto' | 'journal' | 'datasets';
+
+export interface LoadOptions {
+  /** Data root holding the run's datasets (default: the one the manifest records, else the root of `<root>/experiments/<run-id>`, else $CHASSIS_DATA or ./data). */
+  readonly dataRoot?: string;
+  /**
+   * `journal`: market events of the journal, as recorded (live sessions, runs that journaled
+   * them). `datasets`: the run's canonical datasets, whatever the journal holds. `auto`
+   * (default): the journal's when it holds any, else the datasets when the run replayed some.
+   */
+  readonly market?: MarketSource;
+}
+
+function runInfo(run: LoadedRun): RunInfo {
   // Equity starts from the balance of the first instrument's settlement asset (USDT for USDⓈ-M, BTC for COIN-M).
   const first = run.run.instruments[0] as Instrument | undefined;
   const balances = run.run.definition.balances ?? (first ? defaultBalances(first) : {});
   const initialEquity = first ? Number(balances[contractTerms(first).settlementCurrency] ?? 0) : 0;
   const m = run.backtestMetrics;
-  return seriesByInstrument(readJournal(join(run.dir, 'journal.bin')), {
+  return {
     runId: run.manifest.runId,
     instruments: run.run.instruments,
     initialEquity,
     riskDenials: Object.values(m.riskDenials ?? {}).reduce((s, x) => s + x, 0),
     rateLimitDeferrals: m.rateLimit?.deferrals ?? 0,
-  });
+  };
+}
+
+/** The data root the run read its datasets from, as its manifest records it, when it still exists. */
+function recordedDataRoot(run: LoadedRun): string | undefined {
+  const recorded = run.manifest.dataRoot;
+  if (recorded === undefined) return undefined;
+  const path = isAbsolute(recorded) ? recorded : resolve(run.dir, recorded);
+  return existsSync(path) ? path : undefined;
+}
+
+/** Reads the journal once into `builder`: the scan when it knows the format, else every event decoded. */
+function readRunJournal(path: string, builder: RunColumnsBuilder, market: boolean): JournalScan {
+  const sink = market ? builder : { bbo: () => {}, trade: () => {}, own: (e: Event, t: number) => builder.own(e, t) };
+  const scan = scanJournal(path, sink);
+  if (scan) return scan;
+  let events = 0;
+  let marketEvents = 0;
+  let first: Event | undefined;
+  let last: Event | undefined;
+  for (const e of readJournal(path)) {
+    events++;
+    first ??= e;
+    last = e;
+    if (e.kind === 'bbo' || e.kind === 'trade' || e.kind === 'book_delta') {
+      marketEvents++;
+      if (!market) continue;
+    }
+    builder.event(e);
+  }
+  const ms = (e: Event | undefined) => (e ? Number(e.tsLocalNs / 1_000_000n) + Number(e.tsLocalNs % 1_000_000n) / 1e6 : 0);
+  return { events, marketEvents, referencedMarketEvents: 0, startMs: ms(first), endMs: ms(last) };
+}
+
+/**
+ * The run's columns for each of its instruments (run.json order), from one pass over the
+ * journal; the mid path from the journal's market events or the run's datasets (`market`).
+ */
+export async function loadInstrumentSeries(run: LoadedRun, options: LoadOptions = {}): Promise<RunSeries[]> {
+  const market = options.market ?? 'auto';
+  const builder = new RunColumnsBuilder(runInfo(run));
+  const scan = readRunJournal(join(run.dir, 'journal.bin'), builder, market !== 'datasets');
+  const fromDatasets = market === 'datasets' || (market === 'auto' && scan.marketEvents === 0 && (scan.referencedMarketEvents > 0 || run.manifest.events.market > 0));
+  if (fromDatasets) {
+    const dataRoot = options.dataRoot ?? recordedDataRoot(run) ?? dataRootOfRunDir(run.dir) ?? resolveDataRoot();
+    const mids = await midsFromDatasets({ dataRoot, manifest: run.manifest, run: run.run, ...(run.manifest.status === 'halted' ? { untilMs: scan.endMs } : {}) }, run.run.instruments);
+    for (const [id, m] of mids) builder.mids(id, m);
+    // The run's event count, market events included, whether its journal stores or references them.
+    return builder.finish({ ...scan, events: scan.marketEvents + scan.referencedMarketEvents > 0 ? scan.events : run.manifest.events.total });
+  }
+  return builder.finish(scan);
 }
 
 /** The run's columns for its first instrument (or `instrument`). */
-export function loadRunSeries(run: LoadedRun, instrument?: string): RunSeries {
-  const all = loadInstrumentSeries(run);
+export async function loadRunSeries(run: LoadedRun, instrument?: string, options: LoadOptions = {}): Promise<RunSeries> {
+  const all = await loadInstrumentSeries(run, options);
   const s = instrument ? all.find((x) => x.instrument === instrument) : all[0];
   if (!s) throw new ChassisError('E_REPORT_INPUT', `run ${run.manifest.runId} has no instrument ${instrument ?? ''} (it has ${all.map((x) => x.instrument).join(', ')})`);
   return s;
@@ -79,6 +145,8 @@ export function dataRootOfRunDir(dir: string): string | undefined {
 export interface InstrumentAnalysis {
   readonly series: RunSeries;
   readonly metrics: RunMetrics;
+  /** Equity, drawdown and position on the metrics' sampling grid. */
+  readonly curve: EquityCurve;
 }
 
 export interface RunAnalysis {
@@ -95,10 +163,13 @@ export interface RunAnalysis {
  * Computes the run's metrics and, when a data root is known, stores them under
  * `derived/analysis/<id>/metrics.json` with provenance (input: the run id and its outputHash).
  */
-export function analyseRun(dir: string, options: { readonly dataRoot?: string; readonly sampleMs?: number } = {}): RunAnalysis {
+export async function analyseRun(dir: string, options: LoadOptions & { readonly sampleMs?: number } = {}): Promise<RunAnalysis> {
   const loaded = openRunDir(dir);
   const sampleMs = options.sampleMs ?? DEFAULT_SAMPLE_MS;
-  const instruments = loadInstrumentSeries(loaded).map((series) => ({ series, metrics: computeRunMetrics(series, { sampleMs, markoutHorizonsMs: DEFAULT_MARKOUT_HORIZONS_MS }) }));
+  const instruments = (await loadInstrumentSeries(loaded, options)).map((series) => {
+    const curve = equityCurve(series, sampleMs);
+    return { series, curve, metrics: computeRunMetrics(series, { sampleMs, markoutHorizonsMs: DEFAULT_MARKOUT_HORIZONS_MS, curve }) };
+  });
   const { series, metrics } = instruments[0]!;
   const root = options.dataRoot ?? dataRootOfRunDir(dir);
   const json = (v: unknown) => `${JSON.stringify(JSON.parse(canonicalJsonText(v)), null, 2)}\n`;

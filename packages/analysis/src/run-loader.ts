@@ -4,10 +4,11 @@
  * (one column set per instrument, dispatched on the event's instrument id). Our quotes are the best price among our
  * live orders per side (from request_sent, order_replaced and terminal events); request
  * latency is the local time from a request_sent to the execution event answering it
- * (`requestSeq`). Mid is taken from BBO events when the run has them, else from trades.
+ * (`requestSeq`). Mid is taken from BBO events when the run has them, else from trades, unless
+ * the mid path is given whole (`mids`: from the run's datasets, run-market-data.ts).
  */
 import { contractTerms, type Event, type Instrument } from '@chassis/core';
-import type { RunSeries, SeriesContract } from './run-series.ts';
+import type { MidColumns, RunSeries, SeriesContract } from './run-series.ts';
 
 /** A growable float64 column (doubling), so the pass allocates O(log n) times, not per event. */
 class F64 {
@@ -100,8 +101,9 @@ class InstrumentColumns {
     this.requestIndex.delete(requestSeq);
   }
 
-  series(info: RunInfo, startMs: number, endMs: number, events: number): RunSeries {
+  series(info: RunInfo, { startMs, endMs, events }: RunSpan, givenMid: MidColumns | undefined): RunSeries {
     const useTrades = this.midT.n === 0;
+    const mid = givenMid ?? { tsMs: useTrades ? this.tradeT.done() : this.midT.done(), mid: useTrades ? this.tradeV.done() : this.midV.done() };
     return {
       runId: info.runId,
       instrument: this.inst.id,
@@ -117,7 +119,7 @@ class InstrumentColumns {
         fee: this.fFee.done(),
         maker: Uint8Array.from(this.fMaker.done()),
       },
-      mid: { tsMs: useTrades ? this.tradeT.done() : this.midT.done(), mid: useTrades ? this.tradeV.done() : this.midV.done() },
+      mid,
       quotes: { tsMs: this.qT.done(), bid: this.qBid.done(), ask: this.qAsk.done() },
       requests: { tsMs: this.rT.done(), kind: Uint8Array.from(this.rKind.done()), latencyMs: this.rLat.done() },
       counters: { riskDenials: info.riskDenials, rateLimitDeferrals: info.rateLimitDeferrals, ordersFilled: this.filledOrders.size, events },
@@ -128,56 +130,86 @@ class InstrumentColumns {
 // ms since epoch as float; the integer ms part is exact, sub-ms kept to µs by the float.
 const toMs = (ns: bigint) => Number(ns / NS_PER_MS) + Number(ns % NS_PER_MS) / 1e6;
 
+/** The run's span and event count, shared by every instrument's columns. */
+export interface RunSpan {
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly events: number;
+}
+
 /**
- * One column set per instrument of the run (in run.json order), from one pass. Run-level
- * figures (risk denials, rate-limit deferrals, event count, start/end, initial equity) are the
- * run's, repeated in each; everything else is that instrument's alone.
+ * The pass over a run's events, fed either with Event objects (`event`) or, by a reader that
+ * decodes market records without building objects (journal-scan.ts), with their numbers
+ * (`bbo`, `trade`) and the run's own events (`own`). Times are tsLocal in float ms (toMs).
  */
-export function seriesByInstrument(stream: Iterable<Event>, info: RunInfo): RunSeries[] {
-  if (info.instruments.length === 0) throw new Error(`run ${info.runId} has no instruments`);
-  const cols = info.instruments.map((i) => new InstrumentColumns(i));
-  const byId = new Map(cols.map((c) => [c.inst.id, c]));
-  let firstNs: bigint | undefined;
-  let lastNs: bigint | undefined;
-  let events = 0;
+export class RunColumnsBuilder {
+  private readonly cols: InstrumentColumns[];
+  private readonly byId: Map<string, InstrumentColumns>;
   // Execution events carry no instrument: they reach their instrument through the order
   // (created by our request_sent) or the request they answer.
-  const byOrder = new Map<number, InstrumentColumns>();
-  const byRequest = new Map<number, InstrumentColumns>();
-  for (const e of stream) {
-    events++;
-    firstNs ??= e.tsLocalNs;
-    lastNs = e.tsLocalNs;
+  private readonly byOrder = new Map<number, InstrumentColumns>();
+  private readonly byRequest = new Map<number, InstrumentColumns>();
+  /** Mid columns given whole (from the run's datasets) instead of from the events. */
+  private readonly givenMids = new Map<string, MidColumns>();
+
+  constructor(private readonly info: RunInfo) {
+    if (info.instruments.length === 0) throw new Error(`run ${info.runId} has no instruments`);
+    this.cols = info.instruments.map((i) => new InstrumentColumns(i));
+    this.byId = new Map(this.cols.map((c) => [c.inst.id, c]));
+  }
+
+  /** One event of the stream, whatever its kind. */
+  event(e: Event): void {
     switch (e.kind) {
-      case 'bbo': {
-        const c = byId.get(e.instrument);
-        if (c && e.bidQtyUnits > 0 && e.askQtyUnits > 0) {
-          c.midT.push(toMs(e.tsLocalNs));
-          c.midV.push(((e.bidPriceUnits + e.askPriceUnits) / 2) * c.pScale);
-        }
+      case 'bbo':
+        this.bbo(e.instrument, toMs(e.tsLocalNs), e.bidPriceUnits, e.bidQtyUnits, e.askPriceUnits, e.askQtyUnits);
         break;
-      }
-      case 'trade': {
-        const c = byId.get(e.instrument);
-        if (!c) break;
-        c.tradeT.push(toMs(e.tsLocalNs));
-        c.tradeV.push(e.priceUnits * c.pScale);
+      case 'trade':
+        this.trade(e.instrument, toMs(e.tsLocalNs), e.priceUnits);
         break;
-      }
+      case 'book_delta':
+        break;
+      default:
+        this.own(e, toMs(e.tsLocalNs));
+    }
+  }
+
+  bbo(instrument: string, tMs: number, bidPriceUnits: number, bidQtyUnits: number, askPriceUnits: number, askQtyUnits: number): void {
+    const c = this.byId.get(instrument);
+    if (c && bidQtyUnits > 0 && askQtyUnits > 0) {
+      c.midT.push(tMs);
+      c.midV.push(((bidPriceUnits + askPriceUnits) / 2) * c.pScale);
+    }
+  }
+
+  trade(instrument: string, tMs: number, priceUnits: number): void {
+    const c = this.byId.get(instrument);
+    if (!c) return;
+    c.tradeT.push(tMs);
+    c.tradeV.push(priceUnits * c.pScale);
+  }
+
+  /** The mid path of `instrument` as read elsewhere (run-market-data.ts); replaces what the events gave. */
+  mids(instrument: string, mid: MidColumns): void {
+    this.givenMids.set(instrument, mid);
+  }
+
+  /** A non-market event (requests, venue answers, control): quotes, fills, request latency. */
+  own(e: Event, t: number): void {
+    switch (e.kind) {
       case 'request_sent': {
-        const c = byId.get(e.instrument);
+        const c = this.byId.get(e.instrument);
         if (!c) break;
-        const t = toMs(e.tsLocalNs);
         const kind = e.request === 'new' ? 0 : e.request === 'replace' ? 1 : 2;
         c.requestIndex.set(e.seq, c.rT.n);
-        byRequest.set(e.seq, c);
+        this.byRequest.set(e.seq, c);
         c.rT.push(t);
         c.rKind.push(kind);
         c.rLat.push(NaN);
         if (e.request === 'new') {
           const side = e.side === 'buy' ? 1 : -1;
           c.orderSide.set(e.orderId, side);
-          byOrder.set(e.orderId, c);
+          this.byOrder.set(e.orderId, c);
           if (e.orderType === 'limit') {
             c.live.set(e.orderId, { side, price: e.priceUnits * c.pScale });
             c.requote(t);
@@ -187,19 +219,18 @@ export function seriesByInstrument(stream: Iterable<Event>, info: RunInfo): RunS
       }
       case 'order_accepted':
       case 'cancel_replace_rejected': {
-        const c = byRequest.get(e.requestSeq);
+        const c = this.byRequest.get(e.requestSeq);
         if (c) {
-          c.answered(e.requestSeq, toMs(e.tsLocalNs));
-          byRequest.delete(e.requestSeq);
+          c.answered(e.requestSeq, t);
+          this.byRequest.delete(e.requestSeq);
         }
         break;
       }
       case 'order_replaced': {
-        const c = byOrder.get(e.orderId);
+        const c = this.byOrder.get(e.orderId);
         if (!c) break;
-        const t = toMs(e.tsLocalNs);
         c.answered(e.requestSeq, t);
-        byRequest.delete(e.requestSeq);
+        this.byRequest.delete(e.requestSeq);
         const o = c.live.get(e.orderId);
         if (o) {
           o.price = e.priceUnits * c.pScale;
@@ -208,11 +239,10 @@ export function seriesByInstrument(stream: Iterable<Event>, info: RunInfo): RunS
         break;
       }
       case 'order_filled': {
-        const c = byOrder.get(e.orderId);
+        const c = this.byOrder.get(e.orderId);
         if (!c) break;
-        const t = toMs(e.tsLocalNs);
         c.answered(e.requestSeq, t);
-        byRequest.delete(e.requestSeq);
+        this.byRequest.delete(e.requestSeq);
         const side = c.orderSide.get(e.orderId)!;
         c.filledOrders.add(e.orderId);
         c.fT.push(t);
@@ -227,12 +257,11 @@ export function seriesByInstrument(stream: Iterable<Event>, info: RunInfo): RunS
       case 'order_cancelled':
       case 'order_rejected':
       case 'order_expired': {
-        const c = byOrder.get(e.orderId);
+        const c = this.byOrder.get(e.orderId);
         if (!c) break;
-        const t = toMs(e.tsLocalNs);
         if ('requestSeq' in e) {
           c.answered(e.requestSeq, t);
-          byRequest.delete(e.requestSeq);
+          this.byRequest.delete(e.requestSeq);
         }
         if (c.live.delete(e.orderId)) c.requote(t);
         break;
@@ -241,9 +270,33 @@ export function seriesByInstrument(stream: Iterable<Event>, info: RunInfo): RunS
         break;
     }
   }
-  const startMs = firstNs === undefined ? 0 : toMs(firstNs);
-  const endMs = lastNs === undefined ? 0 : toMs(lastNs);
-  return cols.map((c) => c.series(info, startMs, endMs, events));
+
+  /**
+   * One column set per instrument (run.json order). Run-level figures (risk denials, rate-limit
+   * deferrals, event count, start/end, initial equity) are the run's, repeated in each.
+   */
+  finish(span: RunSpan): RunSeries[] {
+    return this.cols.map((c) => c.series(this.info, span, this.givenMids.get(c.inst.id)));
+  }
+}
+
+/**
+ * One column set per instrument of the run (in run.json order), from one pass. Run-level
+ * figures (risk denials, rate-limit deferrals, event count, start/end, initial equity) are the
+ * run's, repeated in each; everything else is that instrument's alone.
+ */
+export function seriesByInstrument(stream: Iterable<Event>, info: RunInfo): RunSeries[] {
+  const builder = new RunColumnsBuilder(info);
+  let firstNs: bigint | undefined;
+  let lastNs: bigint | undefined;
+  let events = 0;
+  for (const e of stream) {
+    events++;
+    firstNs ??= e.tsLocalNs;
+    lastNs = e.tsLocalNs;
+    builder.event(e);
+  }
+  return builder.finish({ startMs: firstNs === undefined ? 0 : toMs(firstNs), endMs: lastNs === undefined ? 0 : toMs(lastNs), events });
 }
 
 /** The columns of one instrument (default: the run's first). */

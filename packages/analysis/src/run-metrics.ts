@@ -135,6 +135,8 @@ function roundOrNull(x: number | null): number | null {
 export interface MetricsOptions {
   readonly sampleMs?: number;
   readonly markoutHorizonsMs?: readonly number[];
+  /** `equityCurve(run, sampleMs)` when the caller has it already (a report draws it too). */
+  readonly curve?: EquityCurve;
 }
 
 export function computeRunMetrics(run: RunSeries, options: MetricsOptions = {}): RunMetrics {
@@ -190,7 +192,7 @@ export function computeRunMetrics(run: RunSeries, options: MetricsOptions = {}):
     markout[String(h)] = w > 0 ? round(acc / w) : null;
   }
   // Equity on the grid: drawdown, Sharpe, Sortino, inventory distribution.
-  const curve = equityCurve(run, sampleMs);
+  const curve = options.curve ?? equityCurve(run, sampleMs);
   const n = curve.equity.length;
   let maxDd = 0;
   for (let i = 0; i < n; i++) if (curve.drawdown[i]! > maxDd) maxDd = curve.drawdown[i]!;

@@ -19,6 +19,8 @@ export type { RunStats, InstrumentStats } from './run-stats.ts';
 export { JournalWriter, readJournal, journalBlocks, journalFormat, JournalCorruptError, StreamDigest, fileSha256, FORMAT_INLINE, FORMAT_BY_REFERENCE } from './journal/journal.ts';
 export type { JournalSummary, JournalBlock, BlockDamage, BlockMarket, JournalFormat, JournalWriterOptions } from './journal/journal.ts';
 export { MarketDigest } from './journal/market-digest.ts';
+export { KIND_CODE, SCHEMAS as JOURNAL_RECORD_FIELDS } from './journal/codec.ts';
+export { journalHead, BLOCK_HEADER_BYTES } from './journal/journal.ts';
 export { JournalAppender } from './journal/journal-appender.ts';
 export { eventJson, eventLine } from './journal/event-text.ts';
 export type { RecoveredJournal, JournalCut } from './journal/journal-appender.ts';

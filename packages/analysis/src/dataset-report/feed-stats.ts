@@ -11,7 +11,8 @@
  *   DuckDB sums DECIMAL(18, s) into DECIMAL(38, s), read here as integer units at the
  *   dataset's scale and brought to the finest scale of the report as bigints.
  */
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+// Types only: the DuckDB binding loads with the first report's statistics, not with @chassis/analysis.
+import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
 import type { CanonicalKind, DatasetMeta, Storage } from '@chassis/storage';
 import type { TimeGrid } from './time-grid.ts';
 
@@ -52,7 +53,7 @@ let instance: Promise<DuckDBInstance> | undefined;
 
 /** The report's own in-memory DuckDB (two threads: aggregations over a day of data). */
 async function connection(): Promise<DuckDBConnection> {
-  instance ??= DuckDBInstance.create(':memory:', { threads: '2' });
+  instance ??= import('@duckdb/node-api').then(({ DuckDBInstance }) => DuckDBInstance.create(':memory:', { threads: '2' }));
   return (await instance).connect();
 }
 

@@ -11,13 +11,8 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  DuckDBInstance,
-  ResultReturnType,
-  type DuckDBConnection,
-  type DuckDBResult,
-  type Json,
-} from '@duckdb/node-api';
+// Types only: the DuckDB binding loads when a session opens, not with @chassis/analysis (a report needs no SQL).
+import type { DuckDBConnection, DuckDBInstance, DuckDBResult, Json } from '@duckdb/node-api';
 import { ChassisError } from '@chassis/core';
 import { openCatalog, openStorage, type Storage } from '@chassis/storage';
 import { CANONICAL_KINDS, canonicalViewSql, type LocalDataset } from './canonical-views.ts';
@@ -144,6 +139,8 @@ class DuckSqlSession implements SqlSession {
     private readonly instance: DuckDBInstance,
     private readonly con: DuckDBConnection,
     readonly skipped: readonly string[],
+    /** DuckDB's ResultReturnType.QUERY_RESULT. */
+    private readonly queryResult: number,
   ) {}
 
   async *statements(sql: string): AsyncGenerator<SqlResult> {
@@ -152,7 +149,7 @@ class DuckSqlSession implements SqlSession {
       const result = await sqlCall(async () => (await extracted.prepare(i)).stream());
       yield {
         columns: result.columnNames().map((name, c) => ({ name, type: result.columnType(c).toString() })),
-        returnsRows: result.returnType === ResultReturnType.QUERY_RESULT,
+        returnsRows: result.returnType === this.queryResult,
         rows: () => rowsOf(result),
       };
     }
@@ -177,12 +174,13 @@ class DuckSqlSession implements SqlSession {
 
 /** Opens a session over `dataRoot` (a directory or s3://bucket/prefix) with every view created. */
 export async function openSqlSession(dataRoot: string, storage: Storage = openStorage(dataRoot)): Promise<SqlSession> {
+  const { DuckDBInstance, ResultReturnType } = await import('@duckdb/node-api');
   const instance = await DuckDBInstance.create(':memory:');
   const con = await instance.connect();
   try {
     const { sql, skipped } = await viewStatements(dataRoot, storage, con);
     for (const statement of sql) await sqlCall(() => con.run(statement));
-    return new DuckSqlSession(instance, con, skipped);
+    return new DuckSqlSession(instance, con, skipped, ResultReturnType.QUERY_RESULT);
   } catch (err) {
     con.closeSync();
     instance.closeSync();

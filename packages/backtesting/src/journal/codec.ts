@@ -17,8 +17,11 @@ const EXEC: Schema = [
   ['requestSeq', 'i'],
 ];
 
-/** Field order per kind. A kind's fields are part of the file format: never reorder them. */
-const SCHEMAS: Readonly<Record<EventKind, Schema>> = {
+/**
+ * Field order per kind. A kind's fields are part of the file format: never reorder them.
+ * Exported for readers that skip records without decoding them (analysis' journal scan).
+ */
+export const SCHEMAS: Readonly<Record<EventKind, Schema>> = {
   book_delta: [
     ['instrument', 's'],
     ['updateId', 'b'],

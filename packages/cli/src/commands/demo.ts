@@ -50,7 +50,7 @@ export function register(program: Command): void {
         where: 'demo',
       });
       const report = join(result.outDir, 'report.html');
-      writeFileSync(report, buildReport(result.outDir).html);
+      writeFileSync(report, (await buildReport(result.outDir)).html);
       if (flags.json) {
         const { metrics: _m, ...rest } = result;
         process.stdout.write(`${JSON.stringify({ ...rest, report })}\n`);

@@ -9,6 +9,7 @@ export function register(program: Command): void {
     .argument('<dir>', 'a run directory (experiments/<run-id>) or an experiment directory (experiments/exp-…)')
     .option('--out <file>', 'also write the HTML here (default: report-<id>.html in the current directory when not stored under a data root)')
     .option('--metric <name>', 'metric to rank experiments by', 'pnl')
+    .option('--data <dir>', "data root with the run's datasets, where the report is also stored (default: the one the run recorded, else the root of <root>/experiments/<run-id>, else $CHASSIS_DATA or ./data)")
     .option('--open', 'open the report in the default browser')
-    .action(async (target: string, flags: { out?: string; metric: string; open?: boolean }) => (await import('./report-action.ts')).reportCommand(target, flags));
+    .action(async (target: string, flags: { out?: string; metric: string; data?: string; open?: boolean }) => (await import('./report-action.ts')).reportCommand(target, flags));
 }
