@@ -78,6 +78,16 @@ function runInfo(run: LoadedRun): RunInfo {
   };
 }
 
+/**
+ * The data root a run directory lies in (`<root>/experiments/<run-id>`) when it holds canonical
+ * data: a data root copied or moved with its runs is read (and checked) as it is now, as replay
+ * does (@chassis/backtesting runDataRoot).
+ */
+function containingDataRoot(dir: string): string | undefined {
+  const root = dataRootOfRunDir(dir);
+  return root !== undefined && existsSync(join(root, 'canonical')) ? root : undefined;
+}
+
 /** The data root the run read its datasets from, as its manifest records it, when it still exists. */
 function recordedDataRoot(run: LoadedRun): string | undefined {
   const recorded = run.manifest.dataRoot;
@@ -119,7 +129,7 @@ export async function loadInstrumentSeries(run: LoadedRun, options: LoadOptions 
   const scan = readRunJournal(join(run.dir, 'journal.bin'), builder, market !== 'datasets');
   const fromDatasets = market === 'datasets' || (market === 'auto' && scan.marketEvents === 0 && (scan.referencedMarketEvents > 0 || run.manifest.events.market > 0));
   if (fromDatasets) {
-    const dataRoot = options.dataRoot ?? recordedDataRoot(run) ?? dataRootOfRunDir(run.dir) ?? resolveDataRoot();
+    const dataRoot = options.dataRoot ?? containingDataRoot(run.dir) ?? recordedDataRoot(run) ?? dataRootOfRunDir(run.dir) ?? resolveDataRoot();
     const mids = await midsFromDatasets({ dataRoot, manifest: run.manifest, run: run.run, ...(run.manifest.status === 'halted' ? { untilMs: scan.endMs } : {}) }, run.run.instruments);
     for (const [id, m] of mids) builder.mids(id, m);
     // The run's event count, market events included, whether its journal stores or references them.
