@@ -255,6 +255,45 @@ describe('book oracle: each core book implementation equals a plain Map after ev
       }),
     );
   });
+
+  it('BookSideLevels.clear empties a side whose levels spread over the whole ladder window, which then takes levels like a new side', () => {
+    // Levels anywhere within a span of the first one (so they stay in the ladder: clear walks its
+    // bitmap from the best to the worst level), a few far beyond it (outer), then a clear.
+    const spread = fc.integer({ min: -SPAN + 1, max: SPAN - 1 }).map((o) => HOME + o);
+    const far = fc.integer({ min: 3 * SPAN, max: 40 * SPAN }).chain((d) => fc.constantFrom(HOME - d, HOME + d));
+    const level = fc.record({ isBid: fc.boolean(), price: fc.oneof({ arbitrary: spread, weight: 9 }, { arbitrary: far, weight: 1 }), size });
+    const sets = fc.array(level, { maxLength: 60 }).map((ls) => ls.map((l): Op => ({ kind: 'set', ...l })));
+    fc.assert(
+      fc.property(sets, fc.array(level, { maxLength: 12 }), sets, (before, snapshot, after) =>
+        runBookSides([...before, { kind: 'snapshot', levels: snapshot }, ...after]),
+      ),
+    );
+  });
+
+  it('BookSideLevels.removeBetterThan at a ladder price keeps every level of the outer side, however far', () => {
+    // The cut leaves a ladder level, so the outer side (all worse than the ladder) is not asked.
+    const near = fc.integer({ min: -200, max: 200 }).map((o) => HOME + o);
+    const far = fc.integer({ min: 2 * SPAN, max: 2 ** 30 });
+    fc.assert(
+      fc.property(fc.boolean(), fc.array(fc.tuple(near, size), { minLength: 1 }), fc.array(fc.tuple(far, size)), fc.nat(), (isBid, ladder, outer, pick) => {
+        const side = new BookSideLevels(isBid);
+        const ref = new MapSide(isBid);
+        const worse = (d: number) => (isBid ? HOME - d : HOME + d);
+        for (const [p, q] of ladder) {
+          side.set(p, q);
+          ref.set(p, q);
+        }
+        for (const [d, q] of outer) {
+          side.set(worse(d), q);
+          ref.set(worse(d), q);
+        }
+        const cut = ladder[pick % ladder.length]![0];
+        side.removeBetterThan(cut);
+        for (const [p] of ref.sorted()) if (isBid ? p > cut : p < cut) ref.set(p, 0);
+        expectSameSide(Object.assign(side, { walk: () => cursorWalk(side) }), ref, [cut]);
+      }),
+    );
+  });
 });
 
 // ------------------------------------------------------------------ L2Book: depth + BBO rule

@@ -87,6 +87,26 @@ describe('L2 book', () => {
     expect(levels(book)).toEqual({ bids: [[49, 4]], asks: [[52, 1]] });
   });
 
+  it('a snapshot replaces a book whose levels span the whole ladder window and far beyond: no old level is left at any price', () => {
+    // USD-M BTCUSDT-like: levels every 37 units over 2^17 units on each side of a 616,597 top, plus strays.
+    const rows: [number, number, number][] = [[0, 5_600, 7], [1, 6_213_687, 7]];
+    for (let d = 0; d < 2 ** 17; d += 37) rows.push([0, 616_597 - d, 1], [1, 616_598 + d, 1]);
+    const book = new L2Book('x');
+    book.applyDelta(delta(1n, rows, true));
+    expect([book.bidLevels, book.askLevels]).toEqual([3544, 3544]);
+    book.applyDelta(delta(2n, [[0, 600_000, 2], [1, 630_000, 3]], true));
+    expect(levels(book)).toEqual({ bids: [[600_000, 2]], asks: [[630_000, 3]] });
+    expect(rows.filter(([side, price]) => (side === 0 ? book.bids : book.asks).sizeAt(price) !== 0)).toEqual([]);
+    book.applyDelta(delta(3n, [[0, 616_597 - 37, 4], [1, 616_598 + 74, 5]]));
+    expect(levels(book)).toEqual({ bids: [[616_560, 4], [600_000, 2]], asks: [[616_672, 5], [630_000, 3]] });
+  });
+
+  it('before any depth each BBO replaces the book, wherever the top moves', () => {
+    const book = new L2Book('x');
+    for (const top of [616_597, 616_590, 700_000, 616_597, 5_600, 616_600]) book.applyBbo(bbo(-1n, top, 2, top + 1, 3));
+    expect(levels(book)).toEqual({ bids: [[616_600, 2]], asks: [[616_601, 3]] });
+  });
+
   it('a BBO not older than the depth removes the better levels and sets the top size', () => {
     const book = depthBook(100n);
     book.applyBbo(bbo(100n, 99, 7, 103, 2));
