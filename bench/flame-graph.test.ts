@@ -24,8 +24,8 @@ describe('flame graph of a cpu profile', () => {
   it('charges each sample to the innermost frame that belongs to a component', () => {
     const shares = Object.fromEntries(componentBreakdown(profile).map((c) => [c.name, c.fraction]));
     expect(shares['core: step (derive, risk, execution control)']).toBeCloseTo(0.5); // crc32 under step counts as core
-    expect(shares['journal (encode, CRC-32, SHA-256, write)']).toBeCloseTo(0.3);
-    expect(shares['timeline (two-clock merge)']).toBeCloseTo(0.1);
+    expect(shares['journal (own events, market digest, CRC-32, SHA-256, write)']).toBeCloseTo(0.3);
+    expect(shares['timeline (two-clock merge, feed window)']).toBeCloseTo(0.1);
     expect(shares['garbage collector']).toBeCloseTo(0.1);
     expect(Object.values(shares).reduce((a, b) => a + b, 0)).toBeCloseTo(1);
   });

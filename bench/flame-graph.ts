@@ -31,16 +31,16 @@ const under = (re: RegExp) => (url: string) => re.test(url);
 
 /** First match wins when a frame is classified; order from specific to general. */
 export const COMPONENTS: readonly Component[] = [
-  { name: 'journal (encode, CRC-32, SHA-256, write)', color: '#e8a33d', test: under(/packages\/backtesting\/src\/journal\//) },
-  { name: 'timeline (two-clock merge)', color: '#d9673a', test: under(/packages\/backtesting\/src\/timeline\.ts/) },
-  { name: 'feeder (batches → events, repeat shift)', color: '#c9853f', test: under(/packages\/backtesting\/src\/feeder\.ts/) },
-  { name: 'run recorder and sink', color: '#b8926a', test: under(/packages\/backtesting\/src\//) },
-  { name: 'core: state hash (checkpoints)', color: '#5b7fc7', test: under(/packages\/core\/src\/state\/state-(hash|encoding)\.ts/) },
-  { name: 'core: L2 book', color: '#4f9bd9', test: under(/packages\/core\/src\/market\//) },
-  { name: 'core: step (derive, risk, execution control)', color: '#3c6fb0', test: under(/packages\/core\/src\//) },
-  { name: 'strategy (example market maker)', color: '#8e6cc4', test: under(/examples\/strategies\//) },
-  { name: 'venue: exchange book', color: '#55b36a', test: under(/packages\/venues\/src\/simulated\/book\.ts/) },
-  { name: 'venue: matching, queue, latency', color: '#3d9450', test: under(/packages\/venues\/src\//) },
+  { name: 'journal (own events, market digest, CRC-32, SHA-256, write)', color: '#e8a33d', test: under(/packages\/backtesting\/(src|dist)\/journal\//) },
+  { name: 'timeline (two-clock merge, feed window)', color: '#d9673a', test: under(/packages\/backtesting\/(src|dist)\/(timeline|feed-window|exchange-order|event-stream|obligation-book)\.[jt]s/) },
+  { name: 'feeder (batches → events, repeat shift)', color: '#c9853f', test: under(/packages\/backtesting\/(src|dist)\/feeder\.[jt]s/) },
+  { name: 'run recorder, series and artifacts', color: '#b8926a', test: under(/packages\/backtesting\/(src|dist)\//) },
+  { name: 'core: state hash (checkpoints)', color: '#5b7fc7', test: under(/packages\/core\/(src|dist)\/state\/state-(hash|encoding)\.[jt]s/) },
+  { name: 'core: L2 book', color: '#4f9bd9', test: under(/packages\/core\/(src|dist)\/market\//) },
+  { name: 'core: step (derive, risk, execution control)', color: '#3c6fb0', test: under(/packages\/core\/(src|dist)\//) },
+  { name: 'strategy (example market maker)', color: '#8e6cc4', test: under(/examples\/strategies\/|\.cache\/chassis-strategies\//) },
+  { name: 'venue: exchange book', color: '#55b36a', test: under(/packages\/venues\/(src|dist)\/simulated\/book\.[jt]s/) },
+  { name: 'venue: matching, queue, latency', color: '#3d9450', test: under(/packages\/venues\/(src|dist)\//) },
   { name: 'storage: canonical read (columnar cache, DuckDB)', color: '#9aa53a', test: under(/packages\/storage\/|@duckdb/) },
   { name: 'start-up (module loading, TypeScript transform)', color: '#9a9a9a', test: under(/node_modules\/tsx\/|node:internal\/modules\/|cjs-module-lexer/) },
 ];

@@ -1,7 +1,8 @@
 /**
  * Where the full backtest's time goes: runs the full-backtest workload (example market maker,
- * probabilistic queue, 1 ms + 1 ms latency, the USD-M capture repeated N times) in a child
- * process under the V8 sampling profiler, then writes
+ * probabilistic queue, 1 ms + 1 ms latency, the USD-M capture repeated N times) as the user runs
+ * it — `chassis backtest` of the compiled packages (dist rebuilt first when stale) — under the
+ * V8 sampling profiler, then writes
  *   bench/profile/full-backtest.svg   flame graph (root at the bottom, coloured by component)
  *   bench/profile/full-backtest.md    time per component (each sample charged to the innermost
  *                                     Chassis frame on its stack) and the top self-time functions
@@ -16,10 +17,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStorage } from '@chassis/storage';
 import { importCapture } from '@chassis/quality';
+import { buildDist } from '../scripts/build-dist.mjs';
+import { distIsCurrent } from '../packages/cli/bin/dist-freshness.js';
 import { componentBreakdown, flameGraphSvg, selfTimeByFunction, type CpuProfile } from './flame-graph.ts';
 
 const REPO = fileURLToPath(new URL('../', import.meta.url));
-const DATA = '/tmp/chassis-quick/data'; // shared with bench/quick/backtest-cpu.ts, which the child runs
+const DATA = '/tmp/chassis-quick/data'; // shared with bench/quick/backtest-cpu.ts
 const repeat = Number(process.argv[2] ?? 20);
 if (!Number.isInteger(repeat) || repeat < 1) {
   console.error(`bench:profile: repeat must be a positive integer, got ${process.argv[2]}`);
@@ -29,16 +32,23 @@ if (!Number.isInteger(repeat) || repeat < 1) {
 // Import first, outside the profile: the profile is of the backtest alone (plus process start).
 if (!existsSync(DATA)) await importCapture(openStorage(DATA), `${REPO}examples/data/binance-hftbacktest/usdm_btcusdt_20240808.gz`, { venue: 'binance-usdm' });
 const profDir = mkdtempSync(join(tmpdir(), 'chassis-profile-'));
-const child = spawnSync(
-  process.execPath,
-  ['--cpu-prof', `--cpu-prof-dir=${profDir}`, '--cpu-prof-interval', '250', '--import', 'tsx', join(REPO, 'bench/quick/backtest-cpu.ts'), String(repeat)],
-  { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
-);
+if (!distIsCurrent(join(REPO, 'packages'), join(REPO, 'packages/cli/dist/.build.json'))) buildDist();
+const cli = [join(REPO, 'packages/cli/bin/chassis.js'), 'backtest', '--data', DATA, '--venue', 'binance-usdm', '--instrument', 'BTCUSDT'];
+const run = ['--strategy', 'examples/strategies/market-maker.ts', '--param', 'spreadTicks=2', '--param', 'qty=1', '--repeat', String(repeat), '--out', join(profDir, 'run'), '--json'];
+const t0 = performance.now();
+const child = spawnSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profDir}`, '--cpu-prof-interval', '250', ...cli, ...run], {
+  cwd: REPO,
+  encoding: 'utf8',
+  stdio: ['ignore', 'pipe', 'inherit'],
+  env: { ...process.env, CHASSIS_FROM_SOURCE: '' },
+});
+const wallS = (performance.now() - t0) / 1000;
 if (child.status !== 0) {
   console.error(`bench:profile: the profiled backtest exited with ${child.status}\n${child.stdout}`);
   process.exit(1);
 }
-const runLine = child.stdout.trim().split('\n').pop() ?? '';
+const summary = JSON.parse(child.stdout) as { marketEvents: number; eventsPerSecond: number; outputHash: string };
+const runLine = `${summary.marketEvents} market events, ${(wallS).toFixed(2)} s wall for the whole process (runner ${summary.eventsPerSecond} events/s); outputHash ${summary.outputHash.slice(0, 16)}`;
 const file = readdirSync(profDir)
   .filter((f) => f.endsWith('.cpuprofile'))
   .map((f) => join(profDir, f))
