@@ -135,6 +135,13 @@ export const fullBacktest: BenchSection = {
           rawMedian * rowsPerEvent,
           `the full-backtest run counted in rows (${rows} rows in ${n} market events, ${rowsPerEvent.toFixed(2)} rows each; the copies are identical); baseline = raw-scan in rows/s (efficiency)`,
         ),
+        result(
+          'full-backtest-rows-end-to-end',
+          'rows/s',
+          [(r.marketEvents * rowsPerEvent) / r.seconds],
+          rawMedian * rowsPerEvent,
+          'the same run end to end in rows: its rows over the whole runBacktest call in the child (resolution, strategy load, read, run, journal, series and manifest; not Node start-up); baseline = raw-scan in rows/s',
+        ),
         result('full-backtest', 'events/s', perTenth, coreMedian, `market maker, probabilistic queue, ${(r.marketEvents / 1e6).toFixed(1)}M market events, fresh child process; baseline = core-step on the same events`),
         result('full-backtest-vs-raw-scan', 'events/s', perTenth, rawMedian, 'the same figure against the physical limit: raw-scan of the same canonical columns in typed arrays (efficiency)'),
         result('full-backtest-peak-rss', 'MiB', [r.vmHwmBytes / 2 ** 20], null, 'VmHWM of the child running the full backtest'),
