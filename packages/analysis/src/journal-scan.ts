@@ -13,7 +13,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { ChassisError, type Event, type EventKind } from '@chassis/core';
-import { BLOCK_HEADER_BYTES, JOURNAL_RECORD_FIELDS, KIND_CODE, journalHead } from '@chassis/backtesting';
+import { BLOCK_HEADER_BYTES, JOURNAL_RECORD_FIELDS, KIND_CODE, journalHead, readFully, readRecordFields } from '@chassis/backtesting';
 
 /** What the scan hands out, in journal order. Times: tsLocal in float ms since the epoch. */
 export interface JournalScanSink {
@@ -86,7 +86,7 @@ class RecordScanner {
     }
   }
 
-  private ivar(): number {
+  ivar(): number {
     const z = this.uvar();
     return z % 2 === 0 ? z / 2 : -(z + 1) / 2;
   }
@@ -96,7 +96,7 @@ class RecordScanner {
     while (buf[this.pos++]! >= 128);
   }
 
-  private bvar(): bigint {
+  bvar(): bigint {
     let result = 0n;
     let shift = 0n;
     for (;;) {
@@ -150,14 +150,14 @@ class RecordScanner {
     return z % 2 === 0 ? z / 2 : -(z + 1) / 2;
   }
 
-  private str(): string {
+  str(): string {
     const n = this.uvar();
     const s = textDecoder.decode(this.buf.subarray(this.pos, this.pos + n));
     this.pos += n;
     return s;
   }
 
-  private interned(): string {
+  interned(): string {
     const idx = this.uvar();
     if (idx > 0) {
       const s = this.strings[idx - 1];
@@ -258,26 +258,7 @@ class RecordScanner {
       return true;
     }
     const rec: Record<string, unknown> = { kind: KIND_OF_CODE[code], seq, tsEventNs: this.evBase + BigInt(this.evOff), tsLocalNs: join(this.locMs, this.locRem) };
-    for (const [name, type] of fields) {
-      switch (type) {
-        case 'u':
-        case 'i':
-          rec[name] = this.ivar();
-          break;
-        case 'b':
-          rec[name] = this.bvar();
-          break;
-        case 'bool':
-          rec[name] = this.buf[this.pos++] === 1;
-          break;
-        case 's':
-          rec[name] = this.interned();
-          break;
-        case 'S':
-          rec[name] = this.str();
-          break;
-      }
-    }
+    readRecordFields(this, fields, rec);
     sink.own(rec as unknown as Event, this.localMs);
     return false;
   }
@@ -374,13 +355,3 @@ function scanBlocks(path: string, fd: number, from: number, byReference: boolean
   return { events, marketEvents, referencedMarketEvents: referenced, startMs, endMs: records ? sc.localMs : 0 };
 }
 
-/** Reads into `into` from file offset `at` until it is full or the file ends; returns the bytes read. */
-function readFully(fd: number, into: Uint8Array, at: number): number {
-  let done = 0;
-  while (done < into.length) {
-    const n = readSync(fd, into, done, into.length - done, at + done);
-    if (n === 0) break;
-    done += n;
-  }
-  return done;
-}

@@ -527,9 +527,44 @@ export class EventEncoder {
 }
 
 /** Decodes records written by EventEncoder; state (string table, timestamp bases) spans blocks. */
+/** What the decoders of journal records (EventDecoder, the analysis journal scan) give `readRecordFields`. */
+export interface RecordFieldReader {
+  readonly buf: Uint8Array;
+  pos: number;
+  ivar(): number;
+  bvar(): bigint;
+  interned(): string;
+  str(): string;
+}
+
+/** Reads a record's schema fields (SCHEMAS, after its header) into `rec`: the one field decoding of the format. */
+export function readRecordFields(r: RecordFieldReader, schema: Schema, rec: Record<string, unknown>): void {
+  for (const [name, type] of schema) {
+    switch (type) {
+      case 'u':
+      case 'i':
+        rec[name] = r.ivar();
+        break;
+      case 'b':
+        rec[name] = r.bvar();
+        break;
+      case 'bool':
+        rec[name] = r.buf[r.pos++] === 1;
+        break;
+      case 's':
+        rec[name] = r.interned();
+        break;
+      case 'S':
+        rec[name] = r.str();
+        break;
+    }
+  }
+}
+
 export class EventDecoder {
-  private buf: Uint8Array = new Uint8Array(0);
-  private pos = 0;
+  /** The block being read and the read position (RecordFieldReader). */
+  buf: Uint8Array = new Uint8Array(0);
+  pos = 0;
   private readonly strings: string[] = [];
   private prevEventNs = 0n;
   private prevLocalNs = 0n;
@@ -555,12 +590,12 @@ export class EventDecoder {
     }
   }
 
-  private ivar(): number {
+  ivar(): number {
     const z = this.uvar();
     return z % 2 === 0 ? z / 2 : -(z + 1) / 2;
   }
 
-  private bvar(): bigint {
+  bvar(): bigint {
     let result = 0n;
     let shift = 0n;
     for (;;) {
@@ -573,14 +608,14 @@ export class EventDecoder {
     return (result & 1n) === 0n ? result >> 1n : -((result + 1n) >> 1n);
   }
 
-  private str(): string {
+  str(): string {
     const n = this.uvar();
     const s = textDecoder.decode(this.buf.subarray(this.pos, this.pos + n));
     this.pos += n;
     return s;
   }
 
-  private interned(): string {
+  interned(): string {
     const idx = this.uvar();
     if (idx > 0) {
       const s = this.strings[idx - 1];
@@ -604,26 +639,7 @@ export class EventDecoder {
     this.prevLocalNs += this.bvar();
     rec.tsEventNs = this.prevEventNs;
     rec.tsLocalNs = this.prevLocalNs;
-    for (const [name, type] of schema) {
-      switch (type) {
-        case 'u':
-        case 'i':
-          rec[name] = this.ivar();
-          break;
-        case 'b':
-          rec[name] = this.bvar();
-          break;
-        case 'bool':
-          rec[name] = this.buf[this.pos++] === 1;
-          break;
-        case 's':
-          rec[name] = this.interned();
-          break;
-        case 'S':
-          rec[name] = this.str();
-          break;
-      }
-    }
+    readRecordFields(this, schema, rec);
     if (code === BOOK_DELTA) {
       const count = this.uvar();
       const sides = new Uint8Array(count);

@@ -391,7 +391,7 @@ function marketReference(body: Uint8Array, count: number): { market: BlockMarket
 }
 
 /** Reads into `into` from file offset `at` until it is full or the file ends; returns the bytes read. */
-function readFully(fd: number, into: Uint8Array, at: number): number {
+export function readFully(fd: number, into: Uint8Array, at: number): number {
   let done = 0;
   while (done < into.length) {
     const n = readSync(fd, into, done, into.length - done, at + done);
