@@ -15,18 +15,12 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { ChassisError, CONTROL_EVENT_KINDS, EXECUTION_EVENT_KINDS, MARKET_EVENT_KINDS } from '@chassis/core';
+import { ChassisError } from '@chassis/core';
 import { describeIssues, runDefinitionSchema } from '@chassis/backtesting';
 import { VENUE_IDS } from '@chassis/venues';
 import { venueRateLimits } from './session/venue-rate-limits.ts';
+import { EVENT_KINDS } from './records/engine-config-json.ts';
 
-const EVENT_KINDS = [
-  ...MARKET_EVENT_KINDS,
-  ...EXECUTION_EVENT_KINDS,
-  'request_sent',
-  'intent_denied',
-  ...CONTROL_EVENT_KINDS,
-] as const;
 
 const decimalText = z.string().regex(/^-?\d+(\.\d+)?$/, 'a decimal string, e.g. "0.10"');
 

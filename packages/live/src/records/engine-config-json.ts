@@ -16,7 +16,8 @@ import {
 } from '@chassis/core';
 import { describeIssues } from '@chassis/backtesting';
 
-const EVENT_KINDS = [
+/** Every event kind, as the zod enums of trigger kinds need them (also used by live-config.ts). */
+export const EVENT_KINDS = [
   ...MARKET_EVENT_KINDS,
   ...EXECUTION_EVENT_KINDS,
   'request_sent',
