@@ -6,6 +6,7 @@ import { createEngine, type Event, type EventDraft, type Instrument } from '@cha
 import { JournalWriter } from './journal/journal.ts';
 import { RunRecorder } from './recorder.ts';
 import { INSTRUMENT } from './clock-scenario.ts';
+import { baseConfig } from '../../core/src/testing/fixtures.ts';
 
 /** The simulated venue's small test instrument (0.1 price units, 0.001 qty units, linear). */
 const BTC: Instrument = INSTRUMENT;
@@ -13,23 +14,12 @@ const BTC: Instrument = INSTRUMENT;
 /** A recorder fed the way the backtest's event stream feeds it: append, step, append the dispatches, stepped. */
 function recorded(drafts: readonly EventDraft[]): RunRecorder {
   let placed = false;
-  const engine = createEngine(
-    {
-      instruments: [BTC],
-      triggers: { kinds: ['bbo'] },
-      risk: {},
-      executionControl: { rateBuckets: [] },
-      maxConsecutiveStrategyFailures: 3,
-      recordIntentDenials: false,
-      initialBalances: { USDT: 0n },
-    },
-    {
-      onEvent: () =>
-        placed
-          ? []
-          : ((placed = true), [{ type: 'new', instrument: BTC.id, side: 'buy', priceUnits: 600_000, qtyUnits: 5 }]),
-    },
-  );
+  const engine = createEngine(baseConfig({ instruments: [BTC] }), {
+    onEvent: () =>
+      placed
+        ? []
+        : ((placed = true), [{ type: 'new', instrument: BTC.id, side: 'buy', priceUnits: 600_000, qtyUnits: 5 }]),
+  });
   const recorder = new RunRecorder(new JournalWriter(join(mkdtempSync(join(tmpdir(), 'recorder-')), 'journal.bin')), [
     BTC,
   ]);
