@@ -9,6 +9,7 @@
  * identical runs give identical hashes wherever they are written.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { DuckDBAppender, DuckDBInstance } from '@duckdb/node-api';
 import { claimStaging, releaseStaging } from '@chassis/storage';
@@ -18,6 +19,11 @@ export type ColumnType = 'BIGINT' | 'INTEGER' | 'DOUBLE' | 'VARCHAR' | 'BOOLEAN'
 export type Column<R> = readonly [name: string, type: ColumnType, get: (row: R) => bigint | number | string | boolean];
 
 let instance: Promise<DuckDBInstance> | undefined;
+/**
+ * DuckDB loaded with require, not import(): importing this CommonJS package from ESM first scans
+ * its 1.7 MB of sources for export names (cjs-module-lexer), 0.2-0.3 CPU-s of each process's first run.
+ */
+const loadDuckDB = (): typeof import('@duckdb/node-api') => createRequire(import.meta.url)('@duckdb/node-api');
 
 function append(a: DuckDBAppender, type: ColumnType, v: bigint | number | string | boolean): void {
   switch (type) {
@@ -43,7 +49,7 @@ function append(a: DuckDBAppender, type: ColumnType, v: bigint | number | string
 /** Writes rows as a ZSTD Parquet file. */
 export async function writeParquet<R>(path: string, columns: readonly Column<R>[], rows: Iterable<R>): Promise<void> {
   // Imported on first use: a backtest needs DuckDB only to write its series at the end.
-  instance ??= import('@duckdb/node-api').then(({ DuckDBInstance }) => DuckDBInstance.create(':memory:', { threads: '1' }));
+  instance ??= Promise.resolve().then(() => loadDuckDB().DuckDBInstance.create(':memory:', { threads: '1' }));
   const con = await (await instance).connect();
   const table = `t_${sha256Hex(path).slice(0, 12)}`;
   try {

@@ -7,8 +7,8 @@
  * so recording the same run twice (a retried job, a resumed sweep) leaves exactly one record.
  */
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { ChassisError } from '@chassis/core';
 import type { Experiment } from './sweep-expansion.ts';
 import type { HeadlineMetrics } from './run-backend.ts';
@@ -159,6 +159,10 @@ export async function writeIndexParquet(dir: string): Promise<string> {
   const jsonPath = join(dir, `.index.${process.pid}.ndjson`);
   const tmpParquet = join(dir, `.index.${process.pid}.parquet`);
   writeFileSync(jsonPath, `${ndjson}\n`);
+  // Loaded here, once a sweep ends, and with require: importing this CommonJS package from ESM
+  // would scan its sources for export names (~0.2-0.3 CPU-s) whenever @chassis/experiments is
+  // imported, delaying the sweep command before it even starts its workers.
+  const { DuckDBInstance } = createRequire(import.meta.url)('@duckdb/node-api') as typeof import('@duckdb/node-api');
   const instance = await DuckDBInstance.create(':memory:');
   const con = await instance.connect();
   try {
