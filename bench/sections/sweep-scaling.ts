@@ -92,11 +92,16 @@ export async function longInput(events: number): Promise<SweepInput> {
   return { name: 'long', root: day.dataRoot, venue: day.venue, instrument: day.instrument, describe: `synthetic USD-M-like day, ${day.marketEvents} market events` };
 }
 
-/** Runs the 8-member sweep on a fresh copy of `input.root` with `workers` local workers. */
-export async function measureSweep(input: SweepInput, workers: number, scratch: string): Promise<SweepMeasurement> {
+/**
+ * Runs the 8-member sweep on a fresh copy of `input.root` with `workers` local workers. The copy
+ * carries the input's decode cache unless `decodeCache` is false (a data root no backtest has
+ * read yet: the sweep's preparation writes the cache).
+ */
+export async function measureSweep(input: SweepInput, workers: number, scratch: string, decodeCache = true): Promise<SweepMeasurement> {
   const dir = mkdtempSync(join(scratch, `${input.name}-${workers}w-`));
   const root = join(dir, 'data');
-  cpSync(input.root, root, { recursive: true, filter: (src) => !src.endsWith('/experiments') });
+  const skipped = decodeCache ? ['/experiments'] : ['/experiments', '/derived'];
+  cpSync(input.root, root, { recursive: true, filter: (src) => !skipped.some((s) => src.endsWith(s)) });
   writeFileSync(
     join(dir, 'run.yaml'),
     `data: { venue: ${input.venue}, instrument: ${input.instrument} }\nstrategy:\n  module: ${join(REPO, 'examples/strategies/market-maker.ts')}\n  params: { spreadTicks: 2, qty: 1 }\nseed: 1\n`,
@@ -126,7 +131,7 @@ export function describeSweep(m: SweepMeasurement): string {
   // shares the cores between sessions, so more workers do not get the sweep more cores.
   const cores = (u.parentCpuMs + u.childCpuMs.reduce((a, b) => a + b, 0)) / 1000 / m.wallSeconds;
   return (
-    `${m.workers} worker(s): wall ${m.wallSeconds.toFixed(2)} s on ${cores.toFixed(2)} cores on average; CPU parent ${s(u.parentCpuMs)} s + children ${u.childCpuMs.map(s).join(' + ')} s ` +
+    `${m.workers} worker(s): wall ${m.wallSeconds.toFixed(2)} s on ${cores.toFixed(2)} cores on average; CPU parent ${s(u.parentCpuMs)} s (preparing ${s(u.prepareCpuMs)} s CPU / ${s(u.prepareMs)} s wall) + children ${u.childCpuMs.map(s).join(' + ')} s ` +
     `(per run ${s(u.runCpuMs / u.runs)} s CPU / ${s(u.runWallMs / u.runs)} s wall; child start ${u.childStartMs.map(s).join('/')} s wall, ` +
     `${u.childStartCpuMs.map(s).join('/')} s CPU); load ${m.loadBefore.toFixed(2)} → ${m.loadAfter.toFixed(2)}\n` +
     `    CPU s per run, by child in run order: ${u.childCpuMs.map((_, c) => `[${u.perRun.filter((r) => r.child === c).map((r) => s(r.cpuMs)).join(' ')}]`).join(' ')}`
