@@ -46,7 +46,9 @@ function sweepModules(): Promise<Experiments> {
     const { files, ms } = buildDist();
     process.stderr.write(`bench: the compiled build was stale; rebuilt ${files} modules in ${(ms / 1000).toFixed(1)} s\n`);
   }
-  experiments ??= (fromSource ? import('@chassis/experiments') : import(COMPILED_EXPERIMENTS)) as Promise<Experiments>;
+  // The parent loads the index writer's DuckDB before either arm: a sweep loads it on first use,
+  // which would otherwise fall into the first arm only.
+  experiments ??= ((fromSource ? import('@chassis/experiments') : import(COMPILED_EXPERIMENTS)) as Promise<Experiments>).then((m) => (m.loadIndexEngine(), m));
   return experiments;
 }
 const GRID = 'grid: { strategy.params.spreadTicks: [1, 2, 3, 4], strategy.params.qty: [1, 2] }';

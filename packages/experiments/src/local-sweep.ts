@@ -116,7 +116,7 @@ export async function findReusable(dir: string, member: SweepMember, backend: Ru
  * worker) and times it. Its failure is no sweep failure: each run then meets the problem itself
  * and records it as that member's error.
  */
-async function prepare(backend: RunBackend, todo: readonly SweepMember[], ctx: RunContext): Promise<{ prepareMs: number; prepareCpuMs: number }> {
+export async function prepareMembers(backend: RunBackend, todo: readonly SweepMember[], ctx: RunContext): Promise<{ prepareMs: number; prepareCpuMs: number }> {
   const wall0 = performance.now();
   const cpu0 = process.cpuUsage();
   if (backend.prepare && todo.length > 0) await backend.prepare(todo.map((m) => m.definition), ctx).catch(() => undefined);
@@ -183,7 +183,7 @@ export async function runSweepLocally(experiment: Experiment, options: LocalSwee
     }
   };
   try {
-    prepared = await prepare(options.backend, todo, ctx);
+    prepared = await prepareMembers(options.backend, todo, ctx);
     const running = Promise.all(lanes.map(lane));
     // The index writer's engine loads while the first runs execute, not after the last one (a
     // failure to load is writeIndexParquet's to report).
