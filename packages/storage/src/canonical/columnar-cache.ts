@@ -288,7 +288,8 @@ export async function* readCacheChunks(
       yield rows;
       continue;
     }
-    const payload = new Uint8Array(new ArrayBuffer(bytes));
+    // Not zero-filled first: readExactly fills every byte or throws. byteOffset 0, so the columns are aligned views.
+    const payload = Buffer.allocUnsafeSlow(bytes);
     await readExactly(fh, payload, pos, path);
     pos += bytes;
     if (checked?.[c] !== 1) {
