@@ -46,8 +46,9 @@ function bookDelta(n: number): BookDeltaBatch {
   return b;
 }
 
-function trades(n: number): TradeBatch {
-  const ids = Array.from({ length: n }, (_, i) => (i % 3 === 0 ? `t-${i}-é€` : i % 3 === 1 ? '' : String(4_000_000_000 + i)));
+/** Trade ids of three shapes (non-ASCII, empty, digits); `ascii`: no non-ASCII ones. */
+function trades(n: number, ascii = false): TradeBatch {
+  const ids = Array.from({ length: n }, (_, i) => (i % 3 === 0 ? (ascii ? `t-${i}-long-enough-to-be-sliced` : `t-${i}-é€`) : i % 3 === 1 ? '' : String(4_000_000_000 + i)));
   return {
     kind: 'trade', length: n, tsEventNs: BigInt64Array.from(ids, (_, i) => T0 + BigInt(i)), tsLocalNs: BigInt64Array.from(ids, (_, i) => T0 + BigInt(i) + 9n),
     tradeId: ids, price: Float64Array.from(ids, (_, i) => 2 ** 52 - i), size: Float64Array.from(ids, (_, i) => i * 3), aggressor: Uint8Array.from(ids, (_, i) => i % 3),
@@ -112,6 +113,16 @@ describe('columnar decode cache', () => {
       expect(first).toEqual(parquet);
       expect(cached).toEqual(parquet);
       expect(cached.cols['tsEventNs']!.length).toBe(batch.length);
+    }
+  });
+
+  it('reads trade ids of all-ASCII chunks (one string per chunk, a substring per id) and of mixed chunks equal to the Parquet decode', async () => {
+    for (const batch of [trades(CHUNK_ROWS + 500, true), trades(CHUNK_ROWS + 500)]) {
+      const { storage, meta } = await dataset(batch);
+      await columns(storage, meta, {});
+      const cached = await columns(storage, meta, {});
+      expect(cached).toEqual(await columns(storage, meta, { cache: false }));
+      expect(cached.cols['tradeId']).toEqual(batch.tradeId);
     }
   });
 
