@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { writeParquet, type Column, type ColumnType } from './artifacts.ts';
+import { writeParquet, type Column, type ColumnType } from './parquet-writer.ts';
 
 interface Row {
   id: number;
@@ -46,7 +46,7 @@ async function readBack(path: string): Promise<Record<string, unknown>[]> {
 /** The row as written: each column's value in DuckDB's JS form, non-finite doubles as NULL. */
 const expected = (r: Row) => ({ id: r.id, big: r.big, units: BigInt(r.units), x: Number.isFinite(r.x) ? r.x : null, text: r.text, flag: r.flag });
 
-/** The plain writer: DuckDB's appender, one value at a time (what writeParquet did before it wrote data chunks). */
+/** The plain writer: DuckDB's node-api appender, one value at a time (what writeParquet did before it wrote data chunks through the binding). */
 async function rowByRowParquet(path: string, rows: readonly Row[]): Promise<void> {
   const con = await db.connect();
   try {
