@@ -426,7 +426,7 @@ export async function* readCanonical(
     }
     if (opened) {
       try {
-        for await (const c of readCacheChunks(opened.fh, opened.chunkCount, dataset, path, from, to)) {
+        for await (const c of readCacheChunks(opened, dataset, path, from, to)) {
           if (typeof c === 'number') {
             done += c;
             continue;
