@@ -14,11 +14,22 @@ export const isCompiledSource = (name) =>
  * @param {string} stampPath the build's stamp (dist/.build.json of the cli package)
  */
 export function distIsCurrent(packagesDir, stampPath) {
+  return currentBuild(packagesDir, stampPath) !== null;
+}
+
+/**
+ * The stamp of the compiled build when it may run (see distIsCurrent), else null. Its `bundle` is
+ * the content hash of the CLI bundle (scripts/build-dist.mjs bundleCli), absent in older builds.
+ * @param {string} packagesDir
+ * @param {string} stampPath
+ * @returns {{ files: number, newestSourceMs: number, bundle?: string } | null}
+ */
+export function currentBuild(packagesDir, stampPath) {
   let stamp;
   try {
     stamp = JSON.parse(readFileSync(stampPath, 'utf8'));
   } catch {
-    return false;
+    return null;
   }
   let files = 0;
   const anyNewer = (dir) => {
@@ -40,7 +51,7 @@ export function distIsCurrent(packagesDir, stampPath) {
     } catch {
       continue;
     }
-    if (anyNewer(src)) return false;
+    if (anyNewer(src)) return null;
   }
-  return files === stamp.files;
+  return files === stamp.files ? stamp : null;
 }
