@@ -284,29 +284,25 @@ function copyRange(src: CanonicalBatch, r: number, n: number, dst: CanonicalBatc
   }
 }
 
-/** Copies row `r` of src to row `at` of dst (same kind). */
-function copyRow(src: CanonicalBatch, r: number, dst: CanonicalBatch, at: number): void {
-  dst.tsEventNs[at] = src.tsEventNs[r]!;
-  dst.tsLocalNs[at] = src.tsLocalNs[r]!;
-  if (src.kind === 'book_delta' && dst.kind === 'book_delta') {
-    dst.updateId[at] = src.updateId[r]!;
-    dst.batchId[at] = src.batchId[r]!;
-    dst.isSnapshot[at] = src.isSnapshot[r]!;
-    dst.side[at] = src.side[r]!;
-    dst.price[at] = src.price[r]!;
-    dst.size[at] = src.size[r]!;
-  } else if (src.kind === 'trade' && dst.kind === 'trade') {
-    (dst.tradeId as string[])[at] = src.tradeId[r]!;
-    dst.price[at] = src.price[r]!;
-    dst.size[at] = src.size[r]!;
-    dst.aggressor[at] = src.aggressor[r]!;
-  } else if (src.kind === 'bbo' && dst.kind === 'bbo') {
-    dst.updateId[at] = src.updateId[r]!;
-    dst.bidPrice[at] = src.bidPrice[r]!;
-    dst.bidSize[at] = src.bidSize[r]!;
-    dst.askPrice[at] = src.askPrice[r]!;
-    dst.askSize[at] = src.askSize[r]!;
-  }
+/** A bigint as the two 32-bit words of its int64 (high signed, low unsigned), to compare rows without reading a BigInt per row. */
+function int64Words(v: bigint): readonly [hi: number, lo: number] {
+  return [Number(BigInt.asIntN(32, v >> 32n)), Number(BigInt.asUintN(32, v))];
+}
+
+/**
+ * Whether each row of an int64 column lies in [from, to), read as 32-bit words (little-endian:
+ * low word first) so that no BigInt is allocated per row: a partial chunk of a window is 65,536
+ * rows compared at a run's start.
+ */
+function windowTest(ts: BigInt64Array, from: bigint | undefined, to: bigint | undefined): (row: number) => boolean {
+  const words = new Int32Array(ts.buffer, ts.byteOffset, ts.length * 2);
+  const [fromHi, fromLo] = from === undefined ? [-Infinity, 0] : int64Words(from);
+  const [toHi, toLo] = to === undefined ? [Infinity, 0] : int64Words(to);
+  return (row) => {
+    const hi = words[2 * row + 1]!;
+    const lo = words[2 * row]! >>> 0;
+    return (hi > fromHi || (hi === fromHi && lo >= fromLo)) && (hi < toHi || (hi === toHi && lo < toLo));
+  };
 }
 
 /**
@@ -315,7 +311,7 @@ function copyRow(src: CanonicalBatch, r: number, dst: CanonicalBatch, at: number
  * inside the window is handed out as views when no partial batch is pending; otherwise rows are
  * copied into a fresh batch.
  */
-class Rebatcher {
+export class Rebatcher {
   private batch: CanonicalBatch | null = null;
   private filled = 0;
   /**
@@ -345,6 +341,7 @@ class Rebatcher {
       this.filled = t.length;
     }
     let r = 0;
+    let inWindow: ((row: number) => boolean) | undefined;
     while (r < n) {
       if (all && this.filled === 0) {
         if (n - r >= cap) {
@@ -365,17 +362,22 @@ class Rebatcher {
         if (this.filled === cap) this.flush();
         continue;
       }
-      {
-        const t = chunk.tsEventNs[r]!;
-        if ((from !== undefined && t < from) || (to !== undefined && t >= to)) {
-          r++;
-          continue;
-        }
+      // Partly in the window: each run of consecutive rows inside it is copied column by column.
+      inWindow ??= windowTest(chunk.tsEventNs, from, to);
+      if (!inWindow(r)) {
+        r++;
+        continue;
       }
-      this.batch ??= allocate(this.kind, cap);
-      copyRow(chunk, r, this.batch, this.filled++);
-      r++;
-      if (this.filled === cap) this.flush();
+      let end = r + 1;
+      while (end < n && inWindow(end)) end++;
+      while (r < end) {
+        const take = Math.min(end - r, cap - this.filled);
+        this.batch ??= allocate(this.kind, cap);
+        copyRange(chunk, r, take, this.batch, this.filled);
+        this.filled += take;
+        r += take;
+        if (this.filled === cap) this.flush();
+      }
     }
   }
 
