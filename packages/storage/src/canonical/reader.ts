@@ -354,12 +354,7 @@ export class Rebatcher {
         continue;
       }
       if (all) {
-        const take = Math.min(n - r, cap - this.filled);
-        this.batch ??= allocate(this.kind, cap);
-        copyRange(chunk, r, take, this.batch, this.filled);
-        this.filled += take;
-        r += take;
-        if (this.filled === cap) this.flush();
+        r = this.copyRows(chunk, r, n);
         continue;
       }
       // Partly in the window: each run of consecutive rows inside it is copied column by column.
@@ -370,15 +365,21 @@ export class Rebatcher {
       }
       let end = r + 1;
       while (end < n && inWindow(end)) end++;
-      while (r < end) {
-        const take = Math.min(end - r, cap - this.filled);
-        this.batch ??= allocate(this.kind, cap);
-        copyRange(chunk, r, take, this.batch, this.filled);
-        this.filled += take;
-        r += take;
-        if (this.filled === cap) this.flush();
-      }
+      r = this.copyRows(chunk, r, end);
     }
+  }
+
+  /** Copies rows [r, end) of chunk into the pending batch, handing out each batch that fills; returns end. */
+  private copyRows(chunk: CanonicalBatch, r: number, end: number): number {
+    while (r < end) {
+      const take = Math.min(end - r, this.cap - this.filled);
+      this.batch ??= allocate(this.kind, this.cap);
+      copyRange(chunk, r, take, this.batch, this.filled);
+      this.filled += take;
+      r += take;
+      if (this.filled === this.cap) this.flush();
+    }
+    return end;
   }
 
   flush(): void {
