@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { bundleCli, rewriteSpecifiers, withBinImport, withPerFileModuleUrl } from '../../../scripts/build-dist.mjs';
+import { asciiOnly, bundleCli, rewriteSpecifiers, withBinImport, withPerFileModuleUrl, withShakableZod } from '../../../scripts/build-dist.mjs';
 import { distIsCurrent } from '../bin/dist-freshness.js';
 
 describe('compiled output specifiers', () => {
@@ -81,6 +81,23 @@ describe('the bundled chassis command (one CommonJS file)', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it('imports zod as a namespace, whose unused members the bundler can drop; type imports stay as they are', () => {
+    expect(withShakableZod("import { z } from 'zod';\nimport type { z as Z } from 'zod';\nconst s = z.object({});")).toBe(
+      "import * as z from 'zod';\nimport type { z as Z } from 'zod';\nconst s = z.object({});",
+    );
+    expect(withShakableZod("import type { z } from 'zod';")).toBe("import type { z } from 'zod';");
+  });
+
+  it('escapes every non-ASCII character, so that the same program is one-byte text', () => {
+    const code = '/** sign × price ≥ 0 */\nconst s = "é€😀";\nconst r = /[≤]/;';
+    const out = asciiOnly(code);
+    expect([...out].every((c) => c.charCodeAt(0) < 128)).toBe(true);
+    // The same values once evaluated (the comment is gone either way).
+    const run = (c: string): unknown => new Function(`${c}\nreturn [s, r.test('≤'), r.test('<')];`)();
+    expect(run(out)).toEqual(run(code));
+    expect(run(out)).toEqual(['é€😀', true, false]);
+  });
 
   it("routes dynamic import() calls to the bin's import, and nothing else", () => {
     const code = 'const d = await import("@duckdb/node-api");\nreturn import(url);\nconst { tsImport } = x;\ntsImport(a);\nloader.import(b);\nconst $import = 1;';
