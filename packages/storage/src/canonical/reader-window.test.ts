@@ -62,4 +62,36 @@ describe('re-cutting canonical chunks to an event-time window', () => {
       { numRuns: 500 },
     );
   });
+
+  it('grows a batch filled over many row runs and chunks (batches larger than its first allocation) without losing or moving a row', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ rows: fc.integer({ min: 0, max: 3000 }), outEvery: fc.integer({ min: 2, max: 400 }) }), { minLength: 1, maxLength: 5 }),
+        fc.integer({ min: 1100, max: 5000 }),
+        (chunkSpecs, cap) => {
+          // Rows 0, 1, 2, … at event times T + row, every outEvery-th one moved far outside the window.
+          const T = 1_723_161_256_000_000_000n;
+          const from = T;
+          const to = T + 10n ** 12n;
+          const expected: bigint[] = [];
+          const re = new Rebatcher('book_delta', cap, from, to);
+          const out: BookDeltaBatch[] = [];
+          let row = 0;
+          for (const { rows, outEvery } of chunkSpecs) {
+            const ts = Array.from({ length: rows }, (_, i) => ((row + i) % outEvery === 0 ? T - 1n - BigInt(row + i) : T + BigInt(row + i)));
+            for (const t of ts) if (t >= from && t < to) expected.push(t);
+            re.push(chunkOf(ts, row), false);
+            row += rows;
+            out.push(...(re.out.splice(0) as BookDeltaBatch[]));
+          }
+          re.flush();
+          out.push(...(re.out.splice(0) as BookDeltaBatch[]));
+          expect(out.flatMap((b) => Array.from(b.tsEventNs))).toEqual(expected);
+          expect(out.flatMap((b) => Array.from(b.price))).toEqual(expected.map((t) => Number(t - T)));
+          expect(out.slice(0, -1).every((b) => b.length === cap)).toBe(true);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
 });

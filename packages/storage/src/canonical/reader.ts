@@ -289,21 +289,37 @@ function int64Words(v: bigint): readonly [hi: number, lo: number] {
   return [Number(BigInt.asIntN(32, v >> 32n)), Number(BigInt.asUintN(32, v))];
 }
 
-/**
- * Whether each row of an int64 column lies in [from, to), read as 32-bit words (little-endian:
- * low word first) so that no BigInt is allocated per row: a partial chunk of a window is 65,536
- * rows compared at a run's start.
- */
-function windowTest(ts: BigInt64Array, from: bigint | undefined, to: bigint | undefined): (row: number) => boolean {
-  const words = new Int32Array(ts.buffer, ts.byteOffset, ts.length * 2);
+/** An event-time window [from, to) as 32-bit words; an open end compares as ±Infinity. */
+interface WindowWords {
+  readonly fromHi: number;
+  readonly fromLo: number;
+  readonly toHi: number;
+  readonly toLo: number;
+}
+
+function windowWords(from: bigint | undefined, to: bigint | undefined): WindowWords {
   const [fromHi, fromLo] = from === undefined ? [-Infinity, 0] : int64Words(from);
   const [toHi, toLo] = to === undefined ? [Infinity, 0] : int64Words(to);
-  return (row) => {
-    const hi = words[2 * row + 1]!;
-    const lo = words[2 * row]! >>> 0;
-    return (hi > fromHi || (hi === fromHi && lo >= fromLo)) && (hi < toHi || (hi === toHi && lo < toLo));
-  };
+  return { fromHi, fromLo, toHi, toLo };
 }
+
+/**
+ * The first row in [r, n) whose event time is (`inside`) or is not (`!inside`) in the window, else
+ * n. `words` is the int64 column as 32-bit words (little-endian: low word first), so no BigInt is
+ * allocated per row: a window's partial chunk is up to 65,536 rows scanned at a run's start.
+ */
+function scanWindow(words: Int32Array, r: number, n: number, inside: boolean, w: WindowWords): number {
+  const { fromHi, fromLo, toHi, toLo } = w;
+  for (; r < n; r++) {
+    const hi = words[2 * r + 1]!;
+    const lo = words[2 * r]! >>> 0;
+    if (((hi > fromHi || (hi === fromHi && lo >= fromLo)) && (hi < toHi || (hi === toHi && lo < toLo))) === inside) return r;
+  }
+  return n;
+}
+
+/** Rows a pending batch starts with when it is filled row range by row range (it grows by doubling up to the batch size). */
+const FIRST_BATCH_ROWS = 1024;
 
 /**
  * Re-cuts a stream of source chunks (whole-dataset rows in stored order) into batches of exactly
@@ -336,12 +352,9 @@ export class Rebatcher {
     if (this.tail !== null && n > 0) {
       const t = this.tail;
       this.tail = null;
-      this.batch = allocate(this.kind, cap);
-      copyRange(t, 0, t.length, this.batch, 0);
-      this.filled = t.length;
+      this.copyRows(t, 0, t.length);
     }
     let r = 0;
-    let inWindow: ((row: number) => boolean) | undefined;
     while (r < n) {
       if (all && this.filled === 0) {
         if (n - r >= cap) {
@@ -358,14 +371,13 @@ export class Rebatcher {
         continue;
       }
       // Partly in the window: each run of consecutive rows inside it is copied column by column.
-      inWindow ??= windowTest(chunk.tsEventNs, from, to);
-      if (!inWindow(r)) {
-        r++;
-        continue;
+      const ts = chunk.tsEventNs;
+      const words = new Int32Array(ts.buffer, ts.byteOffset, n * 2);
+      const w = windowWords(from, to);
+      while (r < n) {
+        const start = scanWindow(words, r, n, true, w);
+        r = this.copyRows(chunk, start, scanWindow(words, start, n, false, w));
       }
-      let end = r + 1;
-      while (end < n && inWindow(end)) end++;
-      r = this.copyRows(chunk, r, end);
     }
   }
 
@@ -373,13 +385,29 @@ export class Rebatcher {
   private copyRows(chunk: CanonicalBatch, r: number, end: number): number {
     while (r < end) {
       const take = Math.min(end - r, this.cap - this.filled);
-      this.batch ??= allocate(this.kind, this.cap);
-      copyRange(chunk, r, take, this.batch, this.filled);
+      const batch = this.reserve(this.filled + take);
+      copyRange(chunk, r, take, batch, this.filled);
       this.filled += take;
       r += take;
       if (this.filled === this.cap) this.flush();
     }
     return end;
+  }
+
+  /**
+   * The pending batch, holding at least `rows` rows (≤ cap): allocated at the size first needed,
+   * rounded up to a power of two, and grown by doubling, so that a window of a few thousand rows
+   * does not allocate and zero a whole batch of `cap` rows.
+   */
+  private reserve(rows: number): CanonicalBatch {
+    const have = this.batch?.tsEventNs.length ?? 0;
+    if (this.batch !== null && rows <= have) return this.batch;
+    let size = Math.max(2 * have, FIRST_BATCH_ROWS);
+    while (size < rows) size *= 2;
+    const grown = allocate(this.kind, Math.min(size, this.cap));
+    if (this.batch !== null && this.filled > 0) copyRange(this.batch, 0, this.filled, grown, 0);
+    this.batch = grown;
+    return grown;
   }
 
   flush(): void {
