@@ -7,6 +7,7 @@
 // tsx instead, so an edit is never shadowed by a stale build. CHASSIS_BUNDLE=0 runs the per-file
 // build for every command. User strategy modules (.ts) load either way (the strategy loader
 // bundles them with esbuild, or brings tsx in).
+import { existsSync } from 'node:fs';
 import module from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { currentBuild } from './dist-freshness.js';
@@ -23,6 +24,8 @@ module.enableCompileCache?.();
  */
 const PER_FILE_COMMANDS = new Set(['sweep', 'worker']);
 
+/** The CLI bundle of the compiled build (scripts/build-dist.mjs bundleCli); without it, the per-file build runs. */
+const BUNDLE = fileURLToPath(new URL('../dist/bundle/chassis.cjs', import.meta.url));
 const build =
   process.env.CHASSIS_FROM_SOURCE === '1'
     ? null
@@ -39,12 +42,12 @@ const command = process.argv[2] ?? '';
 if (unsupported) {
   process.stderr.write(`E_NODE_VERSION: ${unsupported}\n`);
   process.exitCode = 1;
-} else if (compiled && build.bundle && process.env.CHASSIS_BUNDLE !== '0' && !PER_FILE_COMMANDS.has(command)) {
+} else if (compiled && build.bundle && process.env.CHASSIS_BUNDLE !== '0' && !PER_FILE_COMMANDS.has(command) && existsSync(BUNDLE)) {
   const { runCachedScript } = await import('./cached-script.js');
   // One code cache per command, and one for its help: each compiles different functions.
   const help = process.argv.includes('--help') || process.argv.includes('-h');
   const bundle = runCachedScript({
-    file: fileURLToPath(new URL('../dist/bundle/chassis.cjs', import.meta.url)),
+    file: BUNDLE,
     hash: build.bundle,
     name: `${/^[a-z][a-z-]*$/.test(command) ? command : 'chassis'}${help ? '-help' : ''}`,
     dynamicImport: (specifier) => import(specifier),
