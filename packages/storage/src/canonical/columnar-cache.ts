@@ -19,7 +19,6 @@
  * name and renamed once complete (the header, with the totals, is written last), so a visible
  * cache file is whole; a CRC or framing mismatch on read is reported as CorruptCache.
  */
-import { isAscii } from 'node:buffer';
 import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -317,12 +316,7 @@ function decodeChunk(kind: CanonicalKind, payload: Uint8Array, n: number, path: 
       const text = Buffer.from(buf, at, textLen);
       at += pad8(textLen);
       const tradeId = new Array<string>(n);
-      if (isAscii(text)) {
-        // One decode of the chunk's ids, then a substring each (byte offsets are character offsets
-        // in ASCII): a Buffer decode per id is a call into C++ for each of up to 65,536 rows.
-        const all = text.toString('latin1');
-        for (let i = 0; i < n; i++) tradeId[i] = all.slice(offsets[i]!, offsets[i + 1]!);
-      } else for (let i = 0; i < n; i++) tradeId[i] = text.toString('utf8', offsets[i]!, offsets[i + 1]!);
+      for (let i = 0; i < n; i++) tradeId[i] = text.toString('utf8', offsets[i]!, offsets[i + 1]!);
       const b: TradeBatch = { kind, length: n, tsEventNs, tsLocalNs, tradeId, price: f64(), size: f64(), aggressor: u8() };
       return b;
     }
