@@ -40,7 +40,9 @@ const child = spawnSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profD
   cwd: REPO,
   encoding: 'utf8',
   stdio: ['ignore', 'pipe', 'inherit'],
-  env: { ...process.env, CHASSIS_FROM_SOURCE: '' },
+  // The per-file build (CHASSIS_BUNDLE=0), not the CLI bundle: the components are told apart by
+  // the file each frame is in (flame-graph.ts), and the bundle is one file.
+  env: { ...process.env, CHASSIS_FROM_SOURCE: '', CHASSIS_BUNDLE: '0' },
 });
 const wallS = (performance.now() - t0) / 1000;
 if (child.status !== 0) {

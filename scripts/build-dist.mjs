@@ -13,12 +13,18 @@
 // The stamp dist/.build.json (in packages/cli) lists the newest source mtime it compiled; the
 // bin uses dist only when no source is newer (packages/cli/bin/chassis.js), so an edited source
 // is never shadowed by a stale build.
+//
+// The `chassis` command itself runs from one more output: the CLI bundled with its packages into
+// a single CommonJS file, packages/cli/dist/bundle/chassis.cjs (bundleCli below), that the bin
+// compiles with a V8 code cache (packages/cli/bin/cached-script.js). The per-file build stays what
+// library users, sweep workers and strategies' `@chassis/*` imports load.
+import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { transformSync } from 'esbuild';
+import { build, transformSync } from 'esbuild';
 import { isCompiledSource } from '../packages/cli/bin/dist-freshness.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -67,6 +73,115 @@ function recordSourceFingerprint() {
   writeFileSync(join(dirname(module), 'source-fingerprint.txt'), `${r.stdout}\n`);
 }
 
+/** Where the CLI bundle goes, and the name its wrapper gives `import()` (see bundleCli). */
+export const BUNDLE_FILE = join(packagesDir, 'cli', 'dist', 'bundle', 'chassis.cjs');
+const BUNDLE_IMPORT = '__chassisImport';
+const BUNDLE_MODULE_URL = '__chassisModuleUrl';
+/** Bundled into chassis.cjs; every other package stays a require()/import() of node_modules, as in the per-file build. */
+const BUNDLED_LIBRARIES = new Set(['commander', 'zod']);
+
+/**
+ * A package source (packages/<pkg>/src/…/x.ts) for the bundle written to `outDir`: its
+ * `import.meta.url` is the URL of its per-file build (packages/<pkg>/dist/…/x.js), computed from
+ * the bundle's own location when it runs (so the repository may move after the build).
+ */
+export function withPerFileModuleUrl(source, sourcePath, outDir) {
+  const parts = sourcePath.split(sep);
+  const src = parts.findLastIndex((p, i) => p === 'src' && parts[i - 2] === 'packages');
+  const perFile = [...parts.slice(0, src), 'dist', ...parts.slice(src + 1)].join(sep).replace(/\.ts$/, '.js');
+  const rel = JSON.stringify(relative(outDir, perFile).split(sep).join('/'));
+  return source.replace(/\bimport\.meta\.url\b/g, `${BUNDLE_MODULE_URL}(${rel})`);
+}
+
+/**
+ * `import { z } from 'zod'` → `import * as z from 'zod'`: the same members (zod's root module
+ * re-exports its namespace `z` and every member of it), but esbuild drops the members a namespace
+ * import never reads, while the `z` binding keeps all of zod (~750 kB of its ~1 MB, every locale
+ * and schema class evaluated at start).
+ */
+export function withShakableZod(source) {
+  return source.replace(/^import \{ z \} from 'zod';$/gm, "import * as z from 'zod';");
+}
+
+/**
+ * Non-ASCII characters as \u escapes. esbuild escapes them in code already; what is left are
+ * comments it keeps (class members' doc comments: "≥", "×"), and one such character makes V8
+ * hold the whole 1.6 MB source as a two-byte string. An escape means the same character in a
+ * string, template, regular expression or identifier, and nothing in a comment.
+ */
+export function asciiOnly(code) {
+  return code.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** The bundle's dynamic `import(…)` calls (not `x.import(…)`, not `fooImport(…)`) → the bin's `__chassisImport(…)`. */
+export function withBinImport(code) {
+  return code.replace(/(?<![\w$.])import\(/g, `${BUNDLE_IMPORT}(`);
+}
+
+/**
+ * The `chassis` command as one CommonJS file (issue 13: start-up). Node 20 resolves, reads and
+ * compiles each ES module on its own and has no compile cache: the ~300 modules a backtest loads
+ * cost ~0.2 CPU-s before any work. One file, compiled by the bin through vm.Script with a V8 code
+ * cache (packages/cli/bin/cached-script.js), costs a read and a deserialisation. CommonJS because
+ * vm.Script (the only code-cache API of Node 20) compiles scripts, not ES modules; no code
+ * splitting, so a command's action is evaluated lazily (esbuild wraps dynamically imported modules)
+ * but part of the one file.
+ *
+ * The sources run as they do per file, through three rewrites:
+ * - `import.meta.url` of a source is the URL of its per-file build (packages/<pkg>/dist/…), so
+ *   paths computed from it (the package.json, the source fingerprint, the shipped Prometheus
+ *   config, createRequire of lazily required packages) name the same files as before;
+ * - `import(x)` is `__chassisImport(x)`, the bin's own dynamic import (a vm.Script compiled from a
+ *   code cache cannot import by itself on Node 20); every dynamic import of the CLI is of a package
+ *   or an absolute URL, which resolve the same from the bin;
+ * - `@chassis/<pkg>` is bundled from packages/<pkg>/src; other packages stay external except
+ *   BUNDLED_LIBRARIES (pure JavaScript, loaded by every start); zod as a namespace import, so only
+ *   what the schemas use is bundled (withShakableZod).
+ * Resolves to the bundle's SHA-256 (hex, 16 chars), which names its code caches.
+ */
+export async function bundleCli(outFile = BUNDLE_FILE) {
+  const outDir = dirname(outFile);
+  const result = await build({
+    entryPoints: [join(packagesDir, 'cli', 'src', 'main.ts')],
+    outfile: outFile,
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    write: false,
+    logLevel: 'warning',
+    banner: { js: `const ${BUNDLE_MODULE_URL} = (path) => require('node:url').pathToFileURL(require('node:path').join(__dirname, path)).href;` },
+    plugins: [
+      {
+        name: 'chassis-cli-bundle',
+        setup(b) {
+          b.onResolve({ filter: /^[^./]/ }, (args) => {
+            const chassis = /^@chassis\/([a-z-]+)$/.exec(args.path);
+            if (chassis) return { path: join(packagesDir, chassis[1], 'src', 'index.ts') };
+            const name = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0];
+            return BUNDLED_LIBRARIES.has(name) ? undefined : { path: args.path, external: true };
+          });
+          b.onLoad({ filter: /[\\/]packages[\\/][a-z-]+[\\/]src[\\/].*\.ts$/ }, (args) => ({
+            contents: withShakableZod(withPerFileModuleUrl(readFileSync(args.path, 'utf8'), args.path, outDir)),
+            loader: 'ts',
+          }));
+        },
+      },
+    ],
+  });
+  const code = asciiOnly(withBinImport(result.outputFiles[0].text));
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(outFile, code);
+  return createHash('sha256').update(code).digest('hex').slice(0, 16);
+}
+
+/** bundleCli in a child process: esbuild runs plugins only asynchronously, and buildDist is synchronous for its callers. */
+function bundleInChild() {
+  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--bundle-cli'], { encoding: 'utf8' });
+  if (r.status !== 0 || !/^[0-9a-f]{16}$/.test(r.stdout)) throw new Error(`build: cannot bundle the CLI: ${r.stderr}`);
+  return r.stdout;
+}
+
 export function buildDist() {
   const started = performance.now();
   const stampPath = join(packagesDir, 'cli', 'dist', '.build.json');
@@ -104,12 +219,15 @@ export function buildDist() {
     }
   }
   recordSourceFingerprint();
-  const stamp = { format: 'chassis-dist-v1', files, newestSourceMs, builtAt: new Date().toISOString() };
+  const bundle = bundleInChild();
+  const stamp = { format: 'chassis-dist-v1', files, newestSourceMs, bundle, builtAt: new Date().toISOString() };
   writeFileSync(stampPath, `${JSON.stringify(stamp, null, 2)}\n`);
   return { files, ms: performance.now() - started };
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1] && process.argv[2] === '--bundle-cli') {
+  process.stdout.write(await bundleCli());
+} else if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const { files, ms } = buildDist();
   process.stdout.write(`chassis: compiled ${files} modules to packages/*/dist in ${(ms / 1000).toFixed(1)} s\n`);
 }

@@ -9,7 +9,11 @@
  *   packages/cli/src/commands/backtest-action.ts); the figure is that instant minus the spawn.
  *   Its CPU seconds at that instant are reported too (baseline: bare node's CPU at its first line);
  * - the whole tiny backtest process (its end writes the series with DuckDB);
+ * - the same first market event from the per-file build instead of the CLI bundle
+ *   (CHASSIS_BUNDLE=0; what sweep and worker run, and what ran before the bundle);
  * - `chassis --version` from the TypeScript sources through tsx (CHASSIS_FROM_SOURCE=1).
+ * The compiled command runs from its bundle with a V8 code cache per command
+ * (packages/cli/bin/cached-script.js), written by the first run of each: the warm-up runs write them.
  * Wall seconds; on a loaded machine read the ratios.
  */
 import { spawnSync } from 'node:child_process';
@@ -63,15 +67,22 @@ export const startup: BenchSection = {
     const out = `${data.root}/startup-run`;
     const tiny = [BIN, 'backtest', '--data', data.root, '--venue', 'binance-usdm', '--instrument', 'BTCUSDT', '--strategy', 'examples/strategies/market-maker.ts']
       .concat(['--param', 'spreadTicks=2', '--param', 'qty=1', '--from', String(fromNs), '--to', String(fromNs + TINY_WINDOW_NS), '--out', out, '--json']);
-    const env = { ...process.env, CHASSIS_FROM_SOURCE: '', CHASSIS_STARTUP_MARK: '1' };
+    const env = { ...process.env, CHASSIS_FROM_SOURCE: '', CHASSIS_BUNDLE: '', CHASSIS_STARTUP_MARK: '1' };
+    const perFile = { ...env, CHASSIS_BUNDLE: '0' };
     const fromSource = { ...process.env, CHASSIS_FROM_SOURCE: '1' };
     const bareCpu = ['-e', 'const c = process.cpuUsage(); process.stderr.write(`chassis-startup: first-market-event 0 cpu ${(c.user + c.system) / 1000}`)'];
     const rounds = ctx.quick ? 3 : 7;
-    const s = { bare: [] as number[], bareCpu: [] as number[], version: [] as number[], help: [] as number[], first: [] as number[], firstCpu: [] as number[], whole: [] as number[], sources: [] as number[] };
-    // Warm the file cache, tsx's transform cache and the tiny run's output directory once each.
+    const s = {
+      bare: [] as number[], bareCpu: [] as number[], version: [] as number[], help: [] as number[], first: [] as number[], firstCpu: [] as number[], whole: [] as number[],
+      perFile: [] as number[], perFileCpu: [] as number[], sources: [] as number[],
+    };
+    // Warm the file cache, the code caches of the bundle, tsx's transform cache and the tiny run's
+    // output directory once each (the first tiny run writes the backtest's code cache).
     spawnTimed([BIN, '--version'], env);
+    spawnTimed([BIN, 'backtest', '--help'], env);
     spawnTimed([BIN, '--version'], fromSource);
     firstEvent(tiny, env);
+    firstEvent(tiny, perFile);
     for (let i = 0; i < rounds; i++) {
       s.bare.push(spawnTimed(['-e', '0'], env).seconds);
       s.bareCpu.push(firstEvent(bareCpu, env).cpu);
@@ -81,6 +92,9 @@ export const startup: BenchSection = {
       s.first.push(f.wall);
       s.firstCpu.push(f.cpu);
       s.whole.push(f.total);
+      const p = firstEvent(tiny, perFile);
+      s.perFile.push(p.wall);
+      s.perFileCpu.push(p.cpu);
       s.sources.push(spawnTimed([BIN, '--version'], fromSource).seconds);
     }
     rmSync(out, { recursive: true, force: true });
@@ -93,6 +107,8 @@ export const startup: BenchSection = {
       result('startup-first-event', 's', s.first, bare, `spawn → first market event of a tiny backtest: ${window}; ${what}`),
       result('startup-first-event-cpu', 'cpu-s', s.firstCpu, median(s.bareCpu), `CPU seconds of that process at its first market event; baseline = bare node's CPU at its first line`),
       result('startup-tiny-backtest', 's', s.whole, bare, `the whole tiny backtest process (${window}; series written with DuckDB at the end); ${what}`),
+      result('startup-first-event-per-file', 's', s.perFile, bare, `spawn → first market event as above from the per-file build (CHASSIS_BUNDLE=0), not the CLI bundle; ${what}`),
+      result('startup-first-event-per-file-cpu', 'cpu-s', s.perFileCpu, median(s.bareCpu), 'CPU seconds of that process at its first market event; baseline = bare node'),
       result('startup-sources', 's', s.sources, bare, 'chassis --version from the TypeScript sources (CHASSIS_FROM_SOURCE=1, tsx); baseline = bare node -e 0'),
       result('startup-node', 's', s.bare, null, 'bare node -e 0: the floor'),
     ];

@@ -1,5 +1,5 @@
 /**
- * Run artifacts: Parquet time series (written with DuckDB, the storage package's Parquet
+ * Run artifacts: Parquet time series (parquet-writer.ts: DuckDB, the storage package's Parquet
  * engine, single-threaded so bytes are reproducible), JSON files with canonical key order,
  * the manifest, and the atomic publish (write into a staging directory, then rename).
  *
@@ -9,64 +9,11 @@
  * identical runs give identical hashes wherever they are written.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { DuckDBAppender, DuckDBInstance } from '@duckdb/node-api';
 import { claimStaging, releaseStaging } from '@chassis/storage';
 import { canonicalJson, canonicalJsonPretty, sha256Hex } from './canonical-json.ts';
 
-export type ColumnType = 'BIGINT' | 'INTEGER' | 'DOUBLE' | 'VARCHAR' | 'BOOLEAN';
-export type Column<R> = readonly [name: string, type: ColumnType, get: (row: R) => bigint | number | string | boolean];
-
-let instance: Promise<DuckDBInstance> | undefined;
-/**
- * DuckDB loaded with require, not import(): importing this CommonJS package from ESM first scans
- * its 1.7 MB of sources for export names (cjs-module-lexer), 0.2-0.3 CPU-s of each process's first run.
- */
-const loadDuckDB = (): typeof import('@duckdb/node-api') => createRequire(import.meta.url)('@duckdb/node-api');
-
-function append(a: DuckDBAppender, type: ColumnType, v: bigint | number | string | boolean): void {
-  switch (type) {
-    case 'BIGINT':
-      a.appendBigInt(BigInt(v as bigint));
-      break;
-    case 'INTEGER':
-      a.appendInteger(v as number);
-      break;
-    case 'DOUBLE':
-      if (Number.isFinite(v as number)) a.appendDouble(v as number);
-      else a.appendNull();
-      break;
-    case 'VARCHAR':
-      a.appendVarchar(String(v));
-      break;
-    case 'BOOLEAN':
-      a.appendBoolean(Boolean(v));
-      break;
-  }
-}
-
-/** Writes rows as a ZSTD Parquet file. */
-export async function writeParquet<R>(path: string, columns: readonly Column<R>[], rows: Iterable<R>): Promise<void> {
-  // Imported on first use: a backtest needs DuckDB only to write its series at the end.
-  instance ??= Promise.resolve().then(() => loadDuckDB().DuckDBInstance.create(':memory:', { threads: '1' }));
-  const con = await (await instance).connect();
-  const table = `t_${sha256Hex(path).slice(0, 12)}`;
-  try {
-    await con.run(`CREATE OR REPLACE TABLE ${table} (${columns.map(([n, t]) => `"${n}" ${t}`).join(', ')})`);
-    const a = await con.createAppender(table);
-    for (const row of rows) {
-      for (const [, type, get] of columns) append(a, type, get(row));
-      a.endRow();
-    }
-    a.flushSync();
-    a.closeSync();
-    await con.run(`COPY ${table} TO '${path.replaceAll("'", "''")}' (FORMAT parquet, COMPRESSION zstd)`);
-    await con.run(`DROP TABLE ${table}`);
-  } finally {
-    con.closeSync();
-  }
-}
+export { writeParquet, type Column, type ColumnType } from './parquet-writer.ts';
 
 export function writeJson(path: string, value: unknown): void {
   writeFileSync(path, canonicalJsonPretty(value));

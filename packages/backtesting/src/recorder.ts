@@ -119,6 +119,8 @@ export class RunRecorder implements TimelineSink {
   private readonly scale = new Map<string, Scale>();
   /** Settlement asset of the first instrument: the currency of the equity series and the headline PnL. */
   readonly currency: string;
+  /** That currency's instruments (in the given order) with the factor that brings their settlement units to its finest precision. */
+  private readonly runCurrency: { readonly decimals: number; readonly members: readonly { readonly id: string; readonly sc: Scale; readonly up: bigint }[] };
 
   constructor(
     private readonly journal: JournalWriter,
@@ -137,6 +139,9 @@ export class RunRecorder implements TimelineSink {
       });
     }
     this.currency = instruments[0] ? contractTerms(instruments[0]).settlementCurrency : '';
+    const members = [...this.scale].filter(([, sc]) => sc.currency === this.currency);
+    const decimals = Math.max(0, ...members.map(([, sc]) => sc.moneyDecimals));
+    this.runCurrency = { decimals, members: members.map(([id, sc]) => ({ id, sc, up: 10n ** BigInt(decimals - sc.moneyDecimals) })) };
   }
 
   append(e: Event): void {
@@ -286,14 +291,30 @@ export class RunRecorder implements TimelineSink {
     return [...out.values()];
   }
 
-  /** Float PnL of the run's settlement currency (the first instrument's) and the inventory in lots: the equity series. */
+  /**
+   * Float PnL of the run's settlement currency (the first instrument's) and the inventory in lots:
+   * the equity series, sampled every second and on every fill. The same sums as pnlByCurrency's
+   * entry for that currency, in the same order, over only its instruments (`runCurrency`).
+   */
   pnl(view: StateView): { realized: number; unrealized: number; fees: number; inventoryLots: number } {
     let inventoryLots = 0;
     for (const [id, sc] of this.scale) inventoryLots += view.execution.position(id).qtyUnits / sc.lot;
-    const c = this.pnlByCurrency(view).find((x) => x.currency === this.currency);
-    if (c === undefined) return { realized: 0, unrealized: 0, fees: 0, inventoryLots };
-    const unit = 10 ** c.decimals;
-    return { realized: Number(c.realizedUnits) / unit, unrealized: c.unrealized, fees: Number(c.feesUnits) / unit, inventoryLots };
+    const { decimals, members } = this.runCurrency;
+    if (members.length === 0) return { realized: 0, unrealized: 0, fees: 0, inventoryLots };
+    let realizedUnits = 0n;
+    let feesUnits = 0n;
+    let unrealized = 0;
+    for (const { id, sc, up } of members) {
+      const p = view.execution.position(id);
+      realizedUnits += up === 1n ? p.realizedPnlUnits : p.realizedPnlUnits * up;
+      feesUnits += up === 1n ? p.feesUnits : p.feesUnits * up;
+      if (p.qtyUnits !== 0) {
+        const mid = view.market.book(id)?.mid() ?? NaN;
+        if (Number.isFinite(mid)) unrealized += (valueAtPrice(sc.instrument, p.qtyUnits, mid) - Number(p.costUnits)) / sc.money;
+      }
+    }
+    const unit = 10 ** decimals;
+    return { realized: Number(realizedUnits) / unit, unrealized, fees: Number(feesUnits) / unit, inventoryLots };
   }
 
   private sampleEquity(seq: number, tsLocalNs: bigint, view: StateView): void {

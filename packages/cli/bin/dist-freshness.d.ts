@@ -1,2 +1,3 @@
 export declare const isCompiledSource: (name: string) => boolean;
 export declare function distIsCurrent(packagesDir: string, stampPath: string): boolean;
+export declare function currentBuild(packagesDir: string, stampPath: string): { files: number; newestSourceMs: number; bundle?: string } | null;

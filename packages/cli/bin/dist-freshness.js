@@ -2,7 +2,7 @@
 // when it was built from the sources as they are now. The build's stamp records how many modules
 // it compiled and the newest source mtime; a source edited, added or removed since then (a
 // developer's change, a checkout) means the sources run instead. Costs one stat per source file.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Compiled modules: what scripts/build-dist.mjs compiles. */
@@ -14,33 +14,42 @@ export const isCompiledSource = (name) =>
  * @param {string} stampPath the build's stamp (dist/.build.json of the cli package)
  */
 export function distIsCurrent(packagesDir, stampPath) {
+  return currentBuild(packagesDir, stampPath) !== null;
+}
+
+/**
+ * The stamp of the compiled build when it may run (see distIsCurrent), else null. Its `bundle` is
+ * the content hash of the CLI bundle (scripts/build-dist.mjs bundleCli), absent in older builds.
+ * @param {string} packagesDir
+ * @param {string} stampPath
+ * @returns {{ files: number, newestSourceMs: number, bundle?: string } | null}
+ */
+export function currentBuild(packagesDir, stampPath) {
   let stamp;
   try {
     stamp = JSON.parse(readFileSync(stampPath, 'utf8'));
   } catch {
-    return false;
+    return null;
   }
+  // Paths joined by hand: path.join normalises each of the ~600 names, a third of this check's
+  // cost at every start.
+  const newest = stamp.newestSourceMs;
   let files = 0;
   const anyNewer = (dir) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
+      const path = `${dir}/${entry.name}`;
       if (entry.isDirectory()) {
         if (anyNewer(path)) return true;
       } else if (isCompiledSource(entry.name)) {
         files++;
-        if (statSync(path).mtimeMs > stamp.newestSourceMs) return true;
+        if (statSync(path).mtimeMs > newest) return true;
       }
     }
     return false;
   };
-  for (const pkg of readdirSync(packagesDir)) {
-    const src = join(packagesDir, pkg, 'src');
-    try {
-      statSync(src);
-    } catch {
-      continue;
-    }
-    if (anyNewer(src)) return false;
+  for (const pkg of readdirSync(packagesDir, { withFileTypes: true })) {
+    if (!pkg.isDirectory() || !existsSync(join(packagesDir, pkg.name, 'src'))) continue;
+    if (anyNewer(join(packagesDir, pkg.name, 'src'))) return null;
   }
-  return files === stamp.files;
+  return files === stamp.files ? stamp : null;
 }

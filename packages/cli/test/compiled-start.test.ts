@@ -1,8 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { rewriteSpecifiers } from '../../../scripts/build-dist.mjs';
+import { asciiOnly, bundleCli, rewriteSpecifiers, withBinImport, withPerFileModuleUrl, withShakableZod } from '../../../scripts/build-dist.mjs';
 import { distIsCurrent } from '../bin/dist-freshness.js';
 
 describe('compiled output specifiers', () => {
@@ -29,6 +31,79 @@ describe('compiled output specifiers', () => {
     const code =
       'import { z } from "zod";\nconst strategy = "examples/strategies/market-maker.ts";\nconst url = new URL("./x.ts", import.meta.url);';
     expect(rewriteSpecifiers(code, outFile)).toBe(code);
+  });
+});
+
+describe('the bundled chassis command (one CommonJS file)', () => {
+  it("gives each source's import.meta.url the URL of its per-file build, relative to the bundle", () => {
+    const source = "const pkg = new URL('../../../package.json', import.meta.url);\nconst here = import.meta.url;";
+    expect(withPerFileModuleUrl(source, '/repo/packages/cli/src/commands/monitor.ts', '/repo/packages/cli/dist/bundle')).toBe(
+      'const pkg = new URL(\'../../../package.json\', __chassisModuleUrl("../commands/monitor.js"));\nconst here = __chassisModuleUrl("../commands/monitor.js");',
+    );
+    expect(withPerFileModuleUrl('x(import.meta.url)', '/repo/packages/backtesting/src/code-version.ts', '/repo/packages/cli/dist/bundle')).toBe(
+      'x(__chassisModuleUrl("../../../backtesting/dist/code-version.js"))',
+    );
+  });
+
+  it('maps the package source folder, not an earlier src folder of the checkout path', () => {
+    expect(withPerFileModuleUrl('import.meta.url', '/home/me/src/chassis/packages/core/src/index.ts', '/home/me/src/chassis/packages/cli/dist/bundle')).toBe(
+      '__chassisModuleUrl("../../../core/dist/index.js")',
+    );
+  });
+
+  it('runs commands from a fresh bundle, the second start compiled from the code cache the first wrote', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chassis-bundle-'));
+    try {
+      const file = join(dir, 'chassis.cjs');
+      const hash = await bundleCli(file);
+      expect(hash).toMatch(/^[0-9a-f]{16}$/);
+      const runner = `
+        import { runCachedScript } from ${JSON.stringify(fileURLToPath(new URL('../bin/cached-script.js', import.meta.url)))};
+        const run = runCachedScript({ file: ${JSON.stringify(file)}, hash: ${JSON.stringify(hash)}, name: process.argv[1], dynamicImport: (s) => import(s) });
+        process.exitCode = await run.exports.main(['node', 'chassis', ...process.argv.slice(1)]);
+        run.saveCache();
+        process.stderr.write('cache ' + run.cache);`;
+      const chassis = (...args: string[]): { out: string; cache: string } => {
+        const r = spawnSync(process.execPath, ['--input-type=module', '-e', runner, '--', ...args], { encoding: 'utf8' });
+        expect(r.status, r.stderr).toBe(0);
+        return { out: r.stdout, cache: /cache (\w+)$/.exec(r.stderr)?.[1] ?? r.stderr };
+      };
+      const version = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+      const empty = join(dir, 'data');
+      mkdirSync(empty);
+      expect(chassis('--version')).toEqual({ out: `${version}\n`, cache: 'none' });
+      // data ls: its action imported dynamically, @chassis/storage and the catalog read from the bundle.
+      const first = chassis('data', 'ls', '--data', empty, '--json');
+      expect({ rows: JSON.parse(first.out) as unknown, cache: first.cache }).toEqual({ rows: [], cache: 'none' });
+      const second = chassis('data', 'ls', '--data', empty, '--json');
+      expect({ rows: JSON.parse(second.out) as unknown, cache: second.cache }).toEqual({ rows: [], cache: 'used' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('imports zod as a namespace, whose unused members the bundler can drop; type imports stay as they are', () => {
+    expect(withShakableZod("import { z } from 'zod';\nimport type { z as Z } from 'zod';\nconst s = z.object({});")).toBe(
+      "import * as z from 'zod';\nimport type { z as Z } from 'zod';\nconst s = z.object({});",
+    );
+    expect(withShakableZod("import type { z } from 'zod';")).toBe("import type { z } from 'zod';");
+  });
+
+  it('escapes every non-ASCII character, so that the same program is one-byte text', () => {
+    const code = '/** sign × price ≥ 0 */\nconst s = "é€😀";\nconst r = /[≤]/;';
+    const out = asciiOnly(code);
+    expect([...out].every((c) => c.charCodeAt(0) < 128)).toBe(true);
+    // The same values once evaluated (the comment is gone either way).
+    const run = (c: string): unknown => new Function(`${c}\nreturn [s, r.test('≤'), r.test('<')];`)();
+    expect(run(out)).toEqual(run(code));
+    expect(run(out)).toEqual(['é€😀', true, false]);
+  });
+
+  it("routes dynamic import() calls to the bin's import, and nothing else", () => {
+    const code = 'const d = await import("@duckdb/node-api");\nreturn import(url);\nconst { tsImport } = x;\ntsImport(a);\nloader.import(b);\nconst $import = 1;';
+    expect(withBinImport(code)).toBe(
+      'const d = await __chassisImport("@duckdb/node-api");\nreturn __chassisImport(url);\nconst { tsImport } = x;\ntsImport(a);\nloader.import(b);\nconst $import = 1;',
+    );
   });
 });
 

@@ -105,6 +105,15 @@ describe('chassis sweep / worker / report / compare on real data', () => {
     expect(again.runs.map((x) => x.metrics)).toEqual(first.runs.map((x) => x.metrics));
   });
 
+  it("prints the run backend's own coded error for a base run definition it refuses (E_RUN_DEFINITION naming the file, exit 1)", async () => {
+    // The backend is loaded by module path; the command must share its error classes (bin/chassis.js PER_FILE_COMMANDS).
+    writeFileSync(join(work, 'bad-run.yaml'), 'venue: binance-usdm\n');
+    writeFileSync(join(work, 'bad-base.yaml'), 'base: bad-run.yaml\ngrid: { strategy.params.spreadTicks: [1, 2] }\n');
+    const r = await run(['sweep', join(work, 'bad-base.yaml'), '--data', root]);
+    expect(r.err).toMatch(/^E_RUN_DEFINITION: .*bad-run\.yaml/m);
+    expect(r.code).toBe(1);
+  });
+
   it('rejects bad sweeps with a clear message and writes nothing', async () => {
     const before = readdirSync(join(root, 'experiments')).sort();
     const cases: [string, RegExp][] = [

@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import * as zlib from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FsStorage } from '../backends/fs-storage.ts';
@@ -9,6 +11,15 @@ import { contentHash } from './content-hash.ts';
 import { canonicalPrefix, writeDataset } from './dataset-writer.ts';
 import type { DatasetMeta, InstrumentMeta } from './dataset.ts';
 import { readCanonical, type ReadOptions } from './reader.ts';
+import { SETTLE_MS } from './cache-checks.ts';
+
+// crc32 as it is, counted: which reads checksum the cache's chunks.
+vi.mock('node:zlib', async (original) => {
+  const z = await original<typeof import('node:zlib')>();
+  return { ...z, crc32: vi.fn(z.crc32) };
+});
+/** CRC-32s computed over more than a header's bytes (the header's own CRC is 64 bytes). */
+const chunkChecksums = (): number => vi.mocked(zlib.crc32).mock.calls.filter(([data]) => (data as Uint8Array).length > 64).length;
 
 const instrument: InstrumentMeta = {
   venue: 'binance-usdm', symbol: 'BTCUSDT', contractType: 'linear', baseCurrency: 'BTC', quoteCurrency: 'USDT',
@@ -35,8 +46,9 @@ function bookDelta(n: number): BookDeltaBatch {
   return b;
 }
 
-function trades(n: number): TradeBatch {
-  const ids = Array.from({ length: n }, (_, i) => (i % 3 === 0 ? `t-${i}-é€` : i % 3 === 1 ? '' : String(4_000_000_000 + i)));
+/** Trade ids of three shapes (non-ASCII, empty, digits); `ascii`: no non-ASCII ones. */
+function trades(n: number, ascii = false): TradeBatch {
+  const ids = Array.from({ length: n }, (_, i) => (i % 3 === 0 ? (ascii ? `t-${i}-long-enough-to-be-sliced` : `t-${i}-é€`) : i % 3 === 1 ? '' : String(4_000_000_000 + i)));
   return {
     kind: 'trade', length: n, tsEventNs: BigInt64Array.from(ids, (_, i) => T0 + BigInt(i)), tsLocalNs: BigInt64Array.from(ids, (_, i) => T0 + BigInt(i) + 9n),
     tradeId: ids, price: Float64Array.from(ids, (_, i) => 2 ** 52 - i), size: Float64Array.from(ids, (_, i) => i * 3), aggressor: Uint8Array.from(ids, (_, i) => i % 3),
@@ -81,6 +93,14 @@ async function dataset(batch: CanonicalBatch): Promise<{ storage: FsStorage; met
   return { storage, meta, path: cachePath(storage.root, meta) };
 }
 
+/** A book_delta dataset of three cache chunks, its cache written, and its rows as the Parquet decode gives them. */
+async function cachedThreeChunks(): Promise<{ storage: FsStorage; meta: DatasetMeta; path: string; parquet: Awaited<ReturnType<typeof columns>> }> {
+  const { storage, meta, path } = await dataset(bookDelta(2 * CHUNK_ROWS + 77));
+  const parquet = await columns(storage, meta, { cache: false });
+  await columns(storage, meta, {});
+  return { storage, meta, path, parquet };
+}
+
 describe('columnar decode cache', () => {
   it('serves book_delta, trade and bbo reads identical to the Parquet decode, and writes the cache on the first read', async () => {
     for (const batch of [bookDelta(2 * CHUNK_ROWS + 1234), trades(3000), bbo(5000)]) {
@@ -93,6 +113,16 @@ describe('columnar decode cache', () => {
       expect(first).toEqual(parquet);
       expect(cached).toEqual(parquet);
       expect(cached.cols['tsEventNs']!.length).toBe(batch.length);
+    }
+  });
+
+  it('reads trade ids of all-ASCII chunks (one string per chunk, a substring per id) and of mixed chunks equal to the Parquet decode', async () => {
+    for (const batch of [trades(CHUNK_ROWS + 500, true), trades(CHUNK_ROWS + 500)]) {
+      const { storage, meta } = await dataset(batch);
+      await columns(storage, meta, {});
+      const cached = await columns(storage, meta, {});
+      expect(cached).toEqual(await columns(storage, meta, { cache: false }));
+      expect(cached.cols['tradeId']).toEqual(batch.tradeId);
     }
   });
 
@@ -109,10 +139,7 @@ describe('columnar decode cache', () => {
   });
 
   it('falls back to the Parquet and rebuilds the cache when a chunk is corrupt, a file truncated or a header wrong', async () => {
-    const batch = bookDelta(2 * CHUNK_ROWS + 77);
-    const { storage, meta, path } = await dataset(batch);
-    const parquet = await columns(storage, meta, { cache: false });
-    await columns(storage, meta, {});
+    const { storage, meta, path, parquet } = await cachedThreeChunks();
     const good = readFileSync(path);
     const damage: ((p: string) => void)[] = [
       (p) => {
@@ -133,6 +160,41 @@ describe('columnar decode cache', () => {
       expect(readFileSync(path).equals(good)).toBe(true);
     }
     expect(await columns(storage, meta, {})).toEqual(parquet);
+  });
+
+  describe('once the cache file has settled (its last change SETTLE_MS or more before it is read)', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+    /** Reads as if SETTLE_MS had passed since the file was written (only Date is faked). */
+    const settle = () => vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + SETTLE_MS + 1000 });
+
+    it('checksums each chunk on the first read only, while the file stays the same', async () => {
+      const { storage, meta, parquet } = await cachedThreeChunks();
+      settle();
+      vi.mocked(zlib.crc32).mockClear();
+      expect(await columns(storage, meta, {})).toEqual(parquet);
+      expect(chunkChecksums()).toBe(3);
+      expect(await columns(storage, meta, {})).toEqual(parquet);
+      expect(await columns(storage, meta, { batchRows: 10_000 })).toEqual(await columns(storage, meta, { batchRows: 10_000, cache: false }));
+      expect(chunkChecksums()).toBe(3);
+    });
+
+    it('still catches a chunk altered in place after it was checked, and serves the Parquet rows', async () => {
+      const { storage, meta, path, parquet } = await cachedThreeChunks();
+      const good = readFileSync(path);
+      settle();
+      expect(await columns(storage, meta, {})).toEqual(parquet);
+      // Past the filesystem's timestamp tick, so the write below gets a new change time.
+      await sleep(50);
+      const fd = openSync(path, 'r+');
+      writeSync(fd, Uint8Array.of(good[good.length - 100]! ^ 0xff), 0, 1, good.length - 100); // same size, inside the last chunk
+      closeSync(fd);
+      vi.mocked(zlib.crc32).mockClear();
+      expect(await columns(storage, meta, {})).toEqual(parquet);
+      expect(chunkChecksums()).toBeGreaterThan(0);
+      expect(readFileSync(path).equals(good)).toBe(true); // rebuilt
+    });
   });
 
   it('writes nothing under derived/ when the cache is switched off', async () => {

@@ -284,30 +284,42 @@ function copyRange(src: CanonicalBatch, r: number, n: number, dst: CanonicalBatc
   }
 }
 
-/** Copies row `r` of src to row `at` of dst (same kind). */
-function copyRow(src: CanonicalBatch, r: number, dst: CanonicalBatch, at: number): void {
-  dst.tsEventNs[at] = src.tsEventNs[r]!;
-  dst.tsLocalNs[at] = src.tsLocalNs[r]!;
-  if (src.kind === 'book_delta' && dst.kind === 'book_delta') {
-    dst.updateId[at] = src.updateId[r]!;
-    dst.batchId[at] = src.batchId[r]!;
-    dst.isSnapshot[at] = src.isSnapshot[r]!;
-    dst.side[at] = src.side[r]!;
-    dst.price[at] = src.price[r]!;
-    dst.size[at] = src.size[r]!;
-  } else if (src.kind === 'trade' && dst.kind === 'trade') {
-    (dst.tradeId as string[])[at] = src.tradeId[r]!;
-    dst.price[at] = src.price[r]!;
-    dst.size[at] = src.size[r]!;
-    dst.aggressor[at] = src.aggressor[r]!;
-  } else if (src.kind === 'bbo' && dst.kind === 'bbo') {
-    dst.updateId[at] = src.updateId[r]!;
-    dst.bidPrice[at] = src.bidPrice[r]!;
-    dst.bidSize[at] = src.bidSize[r]!;
-    dst.askPrice[at] = src.askPrice[r]!;
-    dst.askSize[at] = src.askSize[r]!;
-  }
+/** A bigint as the two 32-bit words of its int64 (high signed, low unsigned), to compare rows without reading a BigInt per row. */
+function int64Words(v: bigint): readonly [hi: number, lo: number] {
+  return [Number(BigInt.asIntN(32, v >> 32n)), Number(BigInt.asUintN(32, v))];
 }
+
+/** An event-time window [from, to) as 32-bit words; an open end compares as ±Infinity. */
+interface WindowWords {
+  readonly fromHi: number;
+  readonly fromLo: number;
+  readonly toHi: number;
+  readonly toLo: number;
+}
+
+function windowWords(from: bigint | undefined, to: bigint | undefined): WindowWords {
+  const [fromHi, fromLo] = from === undefined ? [-Infinity, 0] : int64Words(from);
+  const [toHi, toLo] = to === undefined ? [Infinity, 0] : int64Words(to);
+  return { fromHi, fromLo, toHi, toLo };
+}
+
+/**
+ * The first row in [r, n) whose event time is (`inside`) or is not (`!inside`) in the window, else
+ * n. `words` is the int64 column as 32-bit words (little-endian: low word first), so no BigInt is
+ * allocated per row: a window's partial chunk is up to 65,536 rows scanned at a run's start.
+ */
+function scanWindow(words: Int32Array, r: number, n: number, inside: boolean, w: WindowWords): number {
+  const { fromHi, fromLo, toHi, toLo } = w;
+  for (; r < n; r++) {
+    const hi = words[2 * r + 1]!;
+    const lo = words[2 * r]! >>> 0;
+    if (((hi > fromHi || (hi === fromHi && lo >= fromLo)) && (hi < toHi || (hi === toHi && lo < toLo))) === inside) return r;
+  }
+  return n;
+}
+
+/** Rows a pending batch starts with when it is filled row range by row range (it grows by doubling up to the batch size). */
+const FIRST_BATCH_ROWS = 1024;
 
 /**
  * Re-cuts a stream of source chunks (whole-dataset rows in stored order) into batches of exactly
@@ -315,7 +327,7 @@ function copyRow(src: CanonicalBatch, r: number, dst: CanonicalBatch, at: number
  * inside the window is handed out as views when no partial batch is pending; otherwise rows are
  * copied into a fresh batch.
  */
-class Rebatcher {
+export class Rebatcher {
   private batch: CanonicalBatch | null = null;
   private filled = 0;
   /**
@@ -340,9 +352,7 @@ class Rebatcher {
     if (this.tail !== null && n > 0) {
       const t = this.tail;
       this.tail = null;
-      this.batch = allocate(this.kind, cap);
-      copyRange(t, 0, t.length, this.batch, 0);
-      this.filled = t.length;
+      this.copyRows(t, 0, t.length);
     }
     let r = 0;
     while (r < n) {
@@ -357,26 +367,47 @@ class Rebatcher {
         continue;
       }
       if (all) {
-        const take = Math.min(n - r, cap - this.filled);
-        this.batch ??= allocate(this.kind, cap);
-        copyRange(chunk, r, take, this.batch, this.filled);
-        this.filled += take;
-        r += take;
-        if (this.filled === cap) this.flush();
+        r = this.copyRows(chunk, r, n);
         continue;
       }
-      {
-        const t = chunk.tsEventNs[r]!;
-        if ((from !== undefined && t < from) || (to !== undefined && t >= to)) {
-          r++;
-          continue;
-        }
+      // Partly in the window: each run of consecutive rows inside it is copied column by column.
+      const ts = chunk.tsEventNs;
+      const words = new Int32Array(ts.buffer, ts.byteOffset, n * 2);
+      const w = windowWords(from, to);
+      while (r < n) {
+        const start = scanWindow(words, r, n, true, w);
+        r = this.copyRows(chunk, start, scanWindow(words, start, n, false, w));
       }
-      this.batch ??= allocate(this.kind, cap);
-      copyRow(chunk, r, this.batch, this.filled++);
-      r++;
-      if (this.filled === cap) this.flush();
     }
+  }
+
+  /** Copies rows [r, end) of chunk into the pending batch, handing out each batch that fills; returns end. */
+  private copyRows(chunk: CanonicalBatch, r: number, end: number): number {
+    while (r < end) {
+      const take = Math.min(end - r, this.cap - this.filled);
+      const batch = this.reserve(this.filled + take);
+      copyRange(chunk, r, take, batch, this.filled);
+      this.filled += take;
+      r += take;
+      if (this.filled === this.cap) this.flush();
+    }
+    return end;
+  }
+
+  /**
+   * The pending batch, holding at least `rows` rows (≤ cap): allocated at the size first needed,
+   * rounded up to a power of two, and grown by doubling, so that a window of a few thousand rows
+   * does not allocate and zero a whole batch of `cap` rows.
+   */
+  private reserve(rows: number): CanonicalBatch {
+    const have = this.batch?.tsEventNs.length ?? 0;
+    if (this.batch !== null && rows <= have) return this.batch;
+    let size = Math.max(2 * have, FIRST_BATCH_ROWS);
+    while (size < rows) size *= 2;
+    const grown = allocate(this.kind, Math.min(size, this.cap));
+    if (this.batch !== null && this.filled > 0) copyRange(this.batch, 0, this.filled, grown, 0);
+    this.batch = grown;
+    return grown;
   }
 
   flush(): void {
@@ -426,7 +457,7 @@ export async function* readCanonical(
     }
     if (opened) {
       try {
-        for await (const c of readCacheChunks(opened.fh, opened.chunkCount, dataset, path, from, to)) {
+        for await (const c of readCacheChunks(opened, dataset, path, from, to)) {
           if (typeof c === 'number') {
             done += c;
             continue;

@@ -1,0 +1,65 @@
+// Runs a CommonJS file compiled with a V8 code cache kept beside it (issue 13: start-up). Node 20
+// has no compile cache for modules (`module.enableCompileCache` arrived in 22.1); vm.Script's
+// `cachedData` is the API it does have. The cache V8 produces after a run holds the bytecode of
+// every function that run compiled, so the next run of the same command skips parsing and
+// compiling them. One cache per `name` (the command), since commands compile different functions.
+//
+// A cache only ever speeds a start up, never changes what runs:
+// - its file name carries the script's content hash (`hash`, computed by the build), so a cache
+//   of other code is never offered (V8's own check compares the source length, not its content);
+// - V8 rejects a cache made by another V8 version or with other flags, or a damaged one: the
+//   script then compiles from source and the cache is written again;
+// - it is written once the run is over, under a temporary name renamed into place (concurrent
+//   starts each write a whole file); a directory that cannot be written just means no cache.
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, dirname, join } from 'node:path';
+import vm from 'node:vm';
+
+/** The code cache file of `file` (content hash `hash`) for `name`. */
+export function cachePathOf(file, hash, name) {
+  return join(dirname(file), `${basename(file)}.${hash}.${name.replace(/[^a-z0-9-]/gi, '_')}.v8cache`);
+}
+
+/**
+ * Compiles and evaluates the CommonJS `file` (its content hash `hash`), using and then refreshing
+ * the code cache named `name`. `dynamicImport` is the script's `__chassisImport`: vm.Script code
+ * compiled from a cache has no dynamic import of its own on Node 20.
+ * @param {{ file: string, hash: string, name: string, dynamicImport: (specifier: string) => Promise<unknown> }} options
+ * @returns {{ exports: Record<string, unknown>, cache: 'used' | 'rejected' | 'none', saveCache: () => boolean }}
+ */
+export function runCachedScript({ file, hash, name, dynamicImport }) {
+  const cachePath = cachePathOf(file, hash, name);
+  let cachedData;
+  try {
+    cachedData = readFileSync(cachePath);
+  } catch {
+    cachedData = undefined;
+  }
+  const source = readFileSync(file, 'utf8');
+  // The CommonJS wrapper of Node's own loader, strict like the ES modules the bundle was made from.
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname, __chassisImport) {"use strict";${source}\n})`, {
+    filename: file,
+    cachedData,
+  });
+  const cache = cachedData === undefined ? 'none' : script.cachedDataRejected ? 'rejected' : 'used';
+  const module = { exports: {} };
+  script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file), dynamicImport);
+  const saveCache = () => {
+    if (cache === 'used') return false;
+    const tmp = `${cachePath}.${process.pid}.tmp`;
+    try {
+      writeFileSync(tmp, script.createCachedData());
+      renameSync(tmp, cachePath);
+      return true;
+    } catch {
+      try {
+        rmSync(tmp, { force: true });
+      } catch {
+        // the directory is not writable: there was no temporary file either
+      }
+      return false;
+    }
+  };
+  return { exports: module.exports, cache, saveCache };
+}

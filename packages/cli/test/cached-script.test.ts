@@ -1,0 +1,81 @@
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cachePathOf, runCachedScript } from '../bin/cached-script.js';
+
+describe('a CommonJS script run with a V8 code cache (the bundled chassis command)', () => {
+  let dir = '';
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  function script(source: string): string {
+    dir = mkdtempSync(join(tmpdir(), 'chassis-cached-script-'));
+    const file = join(dir, 'bundle.cjs');
+    writeFileSync(file, source);
+    return file;
+  }
+  const noImport = (): Promise<unknown> => Promise.reject(new Error('no dynamic import expected'));
+
+  it('returns the exports of the script, evaluated once', () => {
+    const file = script('globalThis.__cachedScriptRuns = (globalThis.__cachedScriptRuns ?? 0) + 1; exports.twice = (x) => 2 * x;');
+    const before = (globalThis as { __cachedScriptRuns?: number }).__cachedScriptRuns ?? 0;
+    const run = runCachedScript({ file, hash: 'h1', name: 'test', dynamicImport: noImport });
+    expect((run.exports.twice as (x: number) => number)(21)).toBe(42);
+    expect((globalThis as { __cachedScriptRuns?: number }).__cachedScriptRuns).toBe(before + 1);
+  });
+
+  it('compiles the next start from the code cache the first start wrote', () => {
+    const file = script('exports.f = function f(x) { return x + 1; }; exports.v = exports.f(1);');
+    const first = runCachedScript({ file, hash: 'h1', name: 'backtest', dynamicImport: noImport });
+    expect(first.cache).toBe('none');
+    expect(first.saveCache()).toBe(true);
+    expect(existsSync(cachePathOf(file, 'h1', 'backtest'))).toBe(true);
+    const second = runCachedScript({ file, hash: 'h1', name: 'backtest', dynamicImport: noImport });
+    expect(second.cache).toBe('used');
+    expect(second.exports.v).toBe(2);
+    expect(second.saveCache()).toBe(false);
+  });
+
+  it('keeps one cache per command name and per script content hash', () => {
+    const file = script('exports.v = 1;');
+    expect(cachePathOf(file, 'h1', 'backtest')).not.toBe(cachePathOf(file, 'h1', 'report'));
+    expect(cachePathOf(file, 'h1', 'backtest')).not.toBe(cachePathOf(file, 'h2', 'backtest'));
+    runCachedScript({ file, hash: 'h1', name: 'backtest', dynamicImport: noImport }).saveCache();
+    // The same file under another content hash (a rebuilt bundle) is never offered the old cache.
+    expect(runCachedScript({ file, hash: 'h2', name: 'backtest', dynamicImport: noImport }).cache).toBe('none');
+  });
+
+  it('runs a damaged cache from source, with the same result, and writes the cache again', () => {
+    const file = script('exports.v = [1, 2, 3].map((x) => x * x).join(",");');
+    writeFileSync(cachePathOf(file, 'h1', 'test'), Buffer.from('not a V8 code cache at all, just bytes'));
+    const run = runCachedScript({ file, hash: 'h1', name: 'test', dynamicImport: noImport });
+    expect(run.cache).toBe('rejected');
+    expect(run.exports.v).toBe('1,4,9');
+    expect(run.saveCache()).toBe(true);
+    expect(runCachedScript({ file, hash: 'h1', name: 'test', dynamicImport: noImport }).cache).toBe('used');
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('hands dynamic imports to the given import function, also when compiled from the cache', async () => {
+    const file = script('exports.load = () => __chassisImport("node:path");');
+    const seen: string[] = [];
+    const dynamicImport = (s: string): Promise<unknown> => (seen.push(s), import(s));
+    runCachedScript({ file, hash: 'h1', name: 'test', dynamicImport }).saveCache();
+    const run = runCachedScript({ file, hash: 'h1', name: 'test', dynamicImport });
+    expect(run.cache).toBe('used');
+    const path = (await (run.exports.load as () => Promise<typeof import('node:path')>)());
+    expect(path.join('a', 'b')).toBe(join('a', 'b'));
+    expect(seen).toEqual(['node:path']);
+  });
+
+  it('runs the script in strict mode, as the ES modules it was bundled from', () => {
+    const file = script('exports.strict = (function () { return this === undefined; })();');
+    expect(runCachedScript({ file, hash: 'h1', name: 'test', dynamicImport: noImport }).exports.strict).toBe(true);
+  });
+
+  it('gives the script require, module and its own file name', () => {
+    const file = script('exports.sep = require("node:path").sep; exports.file = __filename; exports.self = module.exports === exports;');
+    const run = runCachedScript({ file, hash: 'h1', name: 'test', dynamicImport: noImport });
+    expect(run.exports).toMatchObject({ sep: '/', file, self: true });
+  });
+});
