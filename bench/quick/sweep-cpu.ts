@@ -15,7 +15,7 @@ const workers = counts.length > 0 ? counts.map(Number) : [1, 2];
 const SEED = '/tmp/chassis-quick-sweep/capture';
 let input: SweepInput;
 if (which === 'long') {
-  input = await longInput(Number(process.env.CHASSIS_BENCH_SWEEP_LONG_EVENTS ?? 2_000_000));
+  input = await longInput(Number(process.env.CHASSIS_BENCH_SWEEP_LONG_EVENTS ?? 3_000_000));
 } else if (existsSync(`${SEED}/complete`)) {
   input = { name: 'capture', root: SEED, venue: 'binance-usdm', instrument: 'BTCUSDT', describe: 'bundled USD-M BTCUSDT capture' };
 } else {

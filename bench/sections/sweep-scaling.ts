@@ -1,11 +1,12 @@
 /**
  * sweep-scaling: the same 8-run sweep (example market maker, spreadTicks 1..4 × qty 1..2) with
  * 1 local worker and with 2, on two inputs, all in this one run:
- * - long: a synthetic USD-M-like dataset (bench/synthetic-day.ts, 2 M market events by default,
+ * - long: a synthetic USD-M-like dataset (bench/synthetic-day.ts, 3 M market events by default,
  *   CHASSIS_BENCH_SWEEP_LONG_EVENTS overrides) sized so one run takes ≥ 5 s;
  * - capture: the bundled Binance USD-M BTCUSDT capture (~94 k messages, < 1 s a run).
  * Each sweep runs into a fresh copy of its data root, so nothing is reused; the copies carry the
- * columnar decode cache (written once here, as a data root has it after its first backtest).
+ * columnar decode cache (written once here, as a data root has it after its first backtest or
+ * sweep; without one, the sweep's coordinator writes it before its workers run).
  * Value: wall seconds; the 2-worker result's baseline is the 1-worker time, `ratio` their
  * quotient; the speed-up (1-worker / 2-worker time) is its own figure. Each sweep's CPU is
  * printed (parent, children, per run, child start-up) with the load average, so a poor ratio can
@@ -187,7 +188,7 @@ export const sweepScaling: BenchSection = {
       const capture = await captureInput(join(scratch, 'capture-seed'));
       const out = await scalingOf(capture, scratch);
       if (!ctx.quick) {
-        const events = Number(process.env.CHASSIS_BENCH_SWEEP_LONG_EVENTS ?? 2_000_000);
+        const events = Number(process.env.CHASSIS_BENCH_SWEEP_LONG_EVENTS ?? 3_000_000);
         out.unshift(...(await scalingOf(await longInput(events), scratch)));
       }
       return out;
