@@ -4,6 +4,8 @@
  * Inputs are prepared once under /tmp/chassis-quick-sweep (capture) or by synthetic-day.ts (long).
  *   node --import tsx bench/quick/sweep-cpu.ts capture 1 2
  *   CHASSIS_BENCH_SWEEP_LONG_EVENTS=2000000 node --import tsx bench/quick/sweep-cpu.ts long 1 2
+ * CHASSIS_SWEEP_NO_DECODE_CACHE=1 runs each sweep on a copy without the decode cache (a data root
+ * no backtest has read yet).
  */
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { SWEEP_CODE, captureInput, checkSameOutputs, cpuBoundSpeedUp, describeSweep, longInput, measureSweep, type SweepInput, type SweepMeasurement } from '../sections/sweep-scaling.ts';
@@ -13,7 +15,7 @@ const workers = counts.length > 0 ? counts.map(Number) : [1, 2];
 const SEED = '/tmp/chassis-quick-sweep/capture';
 let input: SweepInput;
 if (which === 'long') {
-  input = await longInput(Number(process.env.CHASSIS_BENCH_SWEEP_LONG_EVENTS ?? 2_000_000));
+  input = await longInput(Number(process.env.CHASSIS_BENCH_SWEEP_LONG_EVENTS ?? 3_000_000));
 } else if (existsSync(`${SEED}/complete`)) {
   input = { name: 'capture', root: SEED, venue: 'binance-usdm', instrument: 'BTCUSDT', describe: 'bundled USD-M BTCUSDT capture' };
 } else {
@@ -25,7 +27,7 @@ const scratch = '/tmp/chassis-quick-sweep/scratch';
 mkdirSync(scratch, { recursive: true });
 const done: SweepMeasurement[] = [];
 for (const w of workers) {
-  const m = await measureSweep(input, w, scratch);
+  const m = await measureSweep(input, w, scratch, process.env.CHASSIS_SWEEP_NO_DECODE_CACHE !== '1');
   console.log(`${input.name} (${SWEEP_CODE}) ${describeSweep(m)}`);
   if (done[0]) checkSameOutputs(done[0], m, input.name);
   done.push(m);

@@ -1,11 +1,12 @@
 /**
  * sweep-scaling: the same 8-run sweep (example market maker, spreadTicks 1..4 × qty 1..2) with
  * 1 local worker and with 2, on two inputs, all in this one run:
- * - long: a synthetic USD-M-like dataset (bench/synthetic-day.ts, 2 M market events by default,
+ * - long: a synthetic USD-M-like dataset (bench/synthetic-day.ts, 3 M market events by default,
  *   CHASSIS_BENCH_SWEEP_LONG_EVENTS overrides) sized so one run takes ≥ 5 s;
  * - capture: the bundled Binance USD-M BTCUSDT capture (~94 k messages, < 1 s a run).
  * Each sweep runs into a fresh copy of its data root, so nothing is reused; the copies carry the
- * columnar decode cache (written once here, as a data root has it after its first backtest).
+ * columnar decode cache (written once here, as a data root has it after its first backtest or
+ * sweep; without one, the sweep's coordinator writes it before its workers run).
  * Value: wall seconds; the 2-worker result's baseline is the 1-worker time, `ratio` their
  * quotient; the speed-up (1-worker / 2-worker time) is its own figure. Each sweep's CPU is
  * printed (parent, children, per run, child start-up) with the load average, so a poor ratio can
@@ -46,7 +47,9 @@ function sweepModules(): Promise<Experiments> {
     const { files, ms } = buildDist();
     process.stderr.write(`bench: the compiled build was stale; rebuilt ${files} modules in ${(ms / 1000).toFixed(1)} s\n`);
   }
-  experiments ??= (fromSource ? import('@chassis/experiments') : import(COMPILED_EXPERIMENTS)) as Promise<Experiments>;
+  // The parent loads the index writer's DuckDB before either arm: a sweep loads it on first use,
+  // which would otherwise fall into the first arm only.
+  experiments ??= ((fromSource ? import('@chassis/experiments') : import(COMPILED_EXPERIMENTS)) as Promise<Experiments>).then((m) => (m.loadIndexEngine(), m));
   return experiments;
 }
 const GRID = 'grid: { strategy.params.spreadTicks: [1, 2, 3, 4], strategy.params.qty: [1, 2] }';
@@ -92,11 +95,16 @@ export async function longInput(events: number): Promise<SweepInput> {
   return { name: 'long', root: day.dataRoot, venue: day.venue, instrument: day.instrument, describe: `synthetic USD-M-like day, ${day.marketEvents} market events` };
 }
 
-/** Runs the 8-member sweep on a fresh copy of `input.root` with `workers` local workers. */
-export async function measureSweep(input: SweepInput, workers: number, scratch: string): Promise<SweepMeasurement> {
+/**
+ * Runs the 8-member sweep on a fresh copy of `input.root` with `workers` local workers. The copy
+ * carries the input's decode cache unless `decodeCache` is false (a data root no backtest has
+ * read yet: the sweep's preparation writes the cache).
+ */
+export async function measureSweep(input: SweepInput, workers: number, scratch: string, decodeCache = true): Promise<SweepMeasurement> {
   const dir = mkdtempSync(join(scratch, `${input.name}-${workers}w-`));
   const root = join(dir, 'data');
-  cpSync(input.root, root, { recursive: true, filter: (src) => !src.endsWith('/experiments') });
+  const skipped = decodeCache ? ['/experiments'] : ['/experiments', '/derived'];
+  cpSync(input.root, root, { recursive: true, filter: (src) => !skipped.some((s) => src.endsWith(s)) });
   writeFileSync(
     join(dir, 'run.yaml'),
     `data: { venue: ${input.venue}, instrument: ${input.instrument} }\nstrategy:\n  module: ${join(REPO, 'examples/strategies/market-maker.ts')}\n  params: { spreadTicks: 2, qty: 1 }\nseed: 1\n`,
@@ -126,7 +134,7 @@ export function describeSweep(m: SweepMeasurement): string {
   // shares the cores between sessions, so more workers do not get the sweep more cores.
   const cores = (u.parentCpuMs + u.childCpuMs.reduce((a, b) => a + b, 0)) / 1000 / m.wallSeconds;
   return (
-    `${m.workers} worker(s): wall ${m.wallSeconds.toFixed(2)} s on ${cores.toFixed(2)} cores on average; CPU parent ${s(u.parentCpuMs)} s + children ${u.childCpuMs.map(s).join(' + ')} s ` +
+    `${m.workers} worker(s): wall ${m.wallSeconds.toFixed(2)} s on ${cores.toFixed(2)} cores on average; CPU parent ${s(u.parentCpuMs)} s (preparing ${s(u.prepareCpuMs)} s CPU / ${s(u.prepareMs)} s wall) + children ${u.childCpuMs.map(s).join(' + ')} s ` +
     `(per run ${s(u.runCpuMs / u.runs)} s CPU / ${s(u.runWallMs / u.runs)} s wall; child start ${u.childStartMs.map(s).join('/')} s wall, ` +
     `${u.childStartCpuMs.map(s).join('/')} s CPU); load ${m.loadBefore.toFixed(2)} → ${m.loadAfter.toFixed(2)}\n` +
     `    CPU s per run, by child in run order: ${u.childCpuMs.map((_, c) => `[${u.perRun.filter((r) => r.child === c).map((r) => s(r.cpuMs)).join(' ')}]`).join(' ')}`
@@ -180,7 +188,7 @@ export const sweepScaling: BenchSection = {
       const capture = await captureInput(join(scratch, 'capture-seed'));
       const out = await scalingOf(capture, scratch);
       if (!ctx.quick) {
-        const events = Number(process.env.CHASSIS_BENCH_SWEEP_LONG_EVENTS ?? 2_000_000);
+        const events = Number(process.env.CHASSIS_BENCH_SWEEP_LONG_EVENTS ?? 3_000_000);
         out.unshift(...(await scalingOf(await longInput(events), scratch)));
       }
       return out;

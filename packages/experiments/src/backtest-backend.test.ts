@@ -1,12 +1,12 @@
 // The shipped backend on the bundled real Binance USD-M capture: a member's run id, computed
 // before running through the backtest's own resolution, is the id runBacktest gives the run.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codeVersion, parseRunDefinition } from '@chassis/backtesting';
+import { codeVersion, parseRunDefinition, resolveRun } from '@chassis/backtesting';
 import { backend, backtestRunId, CODE_VERSION } from './backtest-backend.ts';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
@@ -39,6 +39,25 @@ describe('backtest run backend', () => {
     expect(await backend.findCompleted(before, ctx)).toEqual(outcome);
     // A different parameter is a different run.
     expect(await backtestRunId(parseRunDefinition(backend.parse(raw(3), 'test', ctx)), ctx)).not.toBe(before);
+  }, 60_000);
+
+  it('prepares a sweep by writing the decode cache of every dataset its runs read, once, into the data root', async () => {
+    // A copy of the imported root without derived/: no dataset has been read there yet.
+    const root = mkdtempSync(join(tmpdir(), 'chassis-prepare-'));
+    cpSync(dataRoot, root, { recursive: true, filter: (src) => !src.startsWith(join(dataRoot, 'derived')) && !src.startsWith(join(dataRoot, 'experiments')) });
+    try {
+      const ctx = { dataRoot: root, baseDir: repo };
+      const defs = [backend.parse(raw(1), 'test', ctx), backend.parse(raw(2), 'test', ctx)];
+      const { datasets } = await resolveRun({ definition: parseRunDefinition(defs[0]), baseDir: repo, dataRoot: root, codeVersion: CODE_VERSION });
+      expect(datasets.map((d) => d.kind).sort()).toEqual(['bbo', 'book_delta', 'trade']);
+      expect(existsSync(join(root, 'derived', 'columnar'))).toBe(false);
+      await backend.prepare!(defs, ctx);
+      expect(readdirSync(join(root, 'derived', 'columnar')).sort()).toEqual(datasets.map((d) => d.contentHash).sort());
+      // Whole cache files only (a cache is written under a temporary name, then renamed).
+      for (const d of datasets) expect(readdirSync(join(root, 'derived', 'columnar', d.contentHash))).toEqual([expect.stringMatching(/^columns-v\d+\.bin$/)]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   }, 60_000);
 
   it('uses the code version of `chassis backtest` (release + runtime source fingerprint)', () => {

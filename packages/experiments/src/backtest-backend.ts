@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ChassisError } from '@chassis/core';
+import { readCanonical, type DatasetMeta, type Storage } from '@chassis/storage';
 import { codeVersion, parseRunDefinition, readRunManifest, resolveRun, runBacktest, type Metrics, type RunDefinition } from '@chassis/backtesting';
 import type { HeadlineMetrics, RunBackend, RunContext, RunOutcome } from './run-backend.ts';
 
@@ -54,6 +55,31 @@ function outcomeFromDir(runId: string, outDir: string): RunOutcome | undefined {
   }
 }
 
+/**
+ * Makes sure every dataset the definitions use has its columnar decode cache before the runs
+ * start. Storage writes a dataset's cache on its first read (`readCanonical`); without this, each
+ * worker whose first run finds none decodes the same Parquet through DuckDB and writes its own
+ * copy (~1 CPU-s for the bundled capture, paid once per worker). The read asks for no rows (the
+ * window ends where the dataset starts): with a cache in place that is a look at its chunk
+ * headers, without one a full decode that writes the whole cache. The pool's workers start
+ * meanwhile. Members differing only in parameters share their data: one resolution per distinct
+ * `data` section. A definition that does not resolve is skipped: its run reports the error.
+ */
+export async function prepareDatasets(definitions: readonly RunDefinition[], ctx: RunContext): Promise<void> {
+  const datasets = new Map<string, { storage: Storage; meta: DatasetMeta }>();
+  const dataSections = new Set<string>();
+  for (const definition of definitions) {
+    const data = JSON.stringify(definition.data);
+    if (dataSections.has(data)) continue;
+    dataSections.add(data);
+    const resolution = await resolveRun({ definition, baseDir: ctx.baseDir, dataRoot: ctx.dataRoot, codeVersion: CODE_VERSION }).catch(() => undefined);
+    for (const meta of resolution?.datasets ?? []) if (!datasets.has(meta.id)) datasets.set(meta.id, { storage: resolution!.storage, meta });
+  }
+  for (const { storage, meta } of datasets.values()) {
+    for await (const batch of readCanonical(storage, meta, { to: meta.startNs })) void batch;
+  }
+}
+
 export const backend: RunBackend = {
   windowPath: 'data',
   parse(raw, source) {
@@ -65,6 +91,9 @@ export const backend: RunBackend = {
   async findCompleted(runId, ctx) {
     const found = outcomeFromDir(runId, join(ctx.dataRoot, 'experiments', runId));
     return found?.status === 'completed' ? found : undefined;
+  },
+  prepare(definitions, ctx) {
+    return prepareDatasets(definitions as RunDefinition[], ctx);
   },
   async run(definition, ctx) {
     const def = definition as RunDefinition;

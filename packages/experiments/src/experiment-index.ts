@@ -7,8 +7,8 @@
  * so recording the same run twice (a retried job, a resumed sweep) leaves exactly one record.
  */
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { ChassisError } from '@chassis/core';
 import type { Experiment } from './sweep-expansion.ts';
 import type { HeadlineMetrics } from './run-backend.ts';
@@ -134,6 +134,19 @@ export function paramColumns(paths: readonly string[]): Map<string, string> {
   return new Map(paths.map((p) => [p, counts.get(last(p)) === 1 ? last(p) : p.replaceAll('.', '_')]));
 }
 
+let duckdb: typeof import('@duckdb/node-api') | undefined;
+/**
+ * DuckDB, which writes `index.parquet`: loaded on first use, not when @chassis/experiments is
+ * imported (that would delay the sweep command before it even starts its workers), and with
+ * require: importing this CommonJS package from ESM scans its sources for export names first
+ * (import() 0.3-0.45 CPU-s, require 0.12-0.14). A local sweep loads it while its first runs
+ * execute, so the index is not held up by it after the last one.
+ */
+export function loadIndexEngine(): typeof import('@duckdb/node-api') {
+  duckdb ??= createRequire(import.meta.url)('@duckdb/node-api') as typeof import('@duckdb/node-api');
+  return duckdb;
+}
+
 /**
  * Writes `index.parquet`: run_id, status, one column per swept parameter, dataset, out_dir,
  * error, one column per headline metric. Rows in manifest order; rewritten whole, atomically.
@@ -159,6 +172,7 @@ export async function writeIndexParquet(dir: string): Promise<string> {
   const jsonPath = join(dir, `.index.${process.pid}.ndjson`);
   const tmpParquet = join(dir, `.index.${process.pid}.parquet`);
   writeFileSync(jsonPath, `${ndjson}\n`);
+  const { DuckDBInstance } = loadIndexEngine();
   const instance = await DuckDBInstance.create(':memory:');
   const con = await instance.connect();
   try {

@@ -14,6 +14,6 @@ export { parseMessage, runOutcomeSchema, runRequestSchema, childMessageSchema, r
 export { startQueueWorker } from './queue-worker.ts';
 export type { QueueWorker, QueueWorkerOptions } from './queue-worker.ts';
 export { RUN_QUEUE, checkQueueReachable, redisConnection } from './queue-connection.ts';
-export { experimentDir, readExperimentIndex, writeIndexParquet, paramColumns } from './experiment-index.ts';
+export { experimentDir, readExperimentIndex, writeIndexParquet, loadIndexEngine, paramColumns } from './experiment-index.ts';
 export type { ExperimentIndex, ExperimentManifest, MemberRecord, MemberStatus } from './experiment-index.ts';
 export { backend as backtestBackend, backtestRunId, backtestHeadline, BACKTEST_BACKEND_MODULE, CODE_VERSION } from './backtest-backend.ts';

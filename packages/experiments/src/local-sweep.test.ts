@@ -57,6 +57,32 @@ describe('local sweep', () => {
     expect(res.runs.map((r) => r.metrics)).toEqual(Array(2).fill({ singleThreaded: 1, uvThreadpoolSize: 1 }));
   });
 
+  it('prepares the members still to run once, in the coordinator, before any child runs one', async () => {
+    const dataRoot = mkdtempSync(join(tmpdir(), 'chassis-local-'));
+    const exp = await experiment(dataRoot, { grid: { 'strategy.params.a': [1, 2, 3, 4], 'strategy.params.mode': ['prepared'] } });
+    const res = await runSweepLocally(exp, { dataRoot, backend, backendModule, workers: 2 });
+    // Every run saw exactly one prepare, written by another process than its own (the coordinator).
+    expect(res.runs.map((r) => r.metrics)).toEqual(Array(4).fill({ preparedLines: 1, preparedHere: 0 }));
+    expect(readFileSync(join(dataRoot, 'prepared.log'), 'utf8')).toBe(`${process.pid} 1,2,3,4\n`);
+    expect(res.usage!.prepareCpuMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('prepares nothing on a re-run whose members were all completed', async () => {
+    const dataRoot = mkdtempSync(join(tmpdir(), 'chassis-local-'));
+    const exp = await experiment(dataRoot, { grid: { 'strategy.params.a': [1, 2, 3] } });
+    await runSweepLocally(exp, { dataRoot, backend, backendModule, workers: 1 });
+    await runSweepLocally(exp, { dataRoot, backend, backendModule, workers: 1 });
+    expect(readFileSync(join(dataRoot, 'prepared.log'), 'utf8')).toBe(`${process.pid} 1,2,3\n`);
+  });
+
+  it('runs every member when the preparation fails: each run meets its own problem', async () => {
+    const dataRoot = mkdtempSync(join(tmpdir(), 'chassis-local-'));
+    const exp = await experiment(dataRoot, { grid: { 'strategy.params.a': [1, 2], 'strategy.params.mode': ['ok', 'unpreparable'] } });
+    const res = await runSweepLocally(exp, { dataRoot, backend, backendModule, workers: 2 });
+    expect(res.runs.map((r) => r.status)).toEqual(Array(4).fill('completed'));
+    expect(existsSync(join(dataRoot, 'prepared.log'))).toBe(false);
+  });
+
   it('accounts CPU per child: start-up, then runs — a 300 ms busy run shows in its run CPU and its child total', async () => {
     const dataRoot = mkdtempSync(join(tmpdir(), 'chassis-local-'));
     const exp = await experiment(dataRoot, { grid: { 'strategy.params.a': [1, 2] }, base: { ...base, workMs: 300 } });

@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import type { RunBackend, RunContext, RunOutcome } from './run-backend.ts';
 import { RunProcess } from './run-process.ts';
 import type { Experiment, SweepMember } from './sweep-expansion.ts';
-import { datasetLabel, openExperiment, readMemberRecord, writeIndexParquet, writeMemberRecord, type MemberRecord } from './experiment-index.ts';
+import { datasetLabel, loadIndexEngine, openExperiment, readMemberRecord, writeIndexParquet, writeMemberRecord, type MemberRecord } from './experiment-index.ts';
 import type { HeadlineMetrics } from './run-backend.ts';
 import type { Scalar } from './sweep-file.ts';
 
@@ -50,6 +50,9 @@ export interface PoolUsage {
   /** Each child's CPU ms in spawn order: on a machine with a core per worker and nothing else running, the largest is about the sweep's wall time. */
   readonly childCpuMs: readonly number[];
   readonly parentCpuMs: number;
+  /** The backend's `prepare` in this process before the first run was sent (wall and CPU ms; 0 without one). */
+  readonly prepareMs: number;
+  readonly prepareCpuMs: number;
 }
 
 export interface SweepProgress {
@@ -108,6 +111,19 @@ export async function findReusable(dir: string, member: SweepMember, backend: Ru
   return undefined;
 }
 
+/**
+ * Runs the backend's `prepare` over the members still to run (once, here, instead of in every
+ * worker) and times it. Its failure is no sweep failure: each run then meets the problem itself
+ * and records it as that member's error.
+ */
+export async function prepareMembers(backend: RunBackend, todo: readonly SweepMember[], ctx: RunContext): Promise<{ prepareMs: number; prepareCpuMs: number }> {
+  const wall0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  if (backend.prepare && todo.length > 0) await backend.prepare(todo.map((m) => m.definition), ctx).catch(() => undefined);
+  const cpu = process.cpuUsage(cpu0);
+  return { prepareMs: performance.now() - wall0, prepareCpuMs: (cpu.user + cpu.system) / 1000 };
+}
+
 export async function runSweepLocally(experiment: Experiment, options: LocalSweepOptions): Promise<SweepResult> {
   const parentCpu0 = process.cpuUsage();
   const ctx: RunContext = { dataRoot: options.dataRoot, baseDir: experiment.baseDir };
@@ -144,9 +160,12 @@ export async function runSweepLocally(experiment: Experiment, options: LocalSwee
   };
   const onAbort = () => void Promise.all(processes.map((p) => p.stop()));
   signal?.addEventListener('abort', onAbort, { once: true });
+  // The whole pool starts first, so its start-up overlaps the backend's preparation.
+  const lanes = Array.from({ length: poolSize }, spawn);
+  let prepared = { prepareMs: 0, prepareCpuMs: 0 };
   let next = 0;
-  const lane = async () => {
-    let proc = spawn();
+  const lane = async (first: RunProcess) => {
+    let proc = first;
     while (next < todo.length && !signal?.aborted) {
       const member = todo[next++]!;
       // A crashed or timed-out child is replaced; its run was recorded failed below.
@@ -164,7 +183,18 @@ export async function runSweepLocally(experiment: Experiment, options: LocalSwee
     }
   };
   try {
-    await Promise.all(Array.from({ length: poolSize }, lane));
+    prepared = await prepareMembers(options.backend, todo, ctx);
+    const running = Promise.all(lanes.map(lane));
+    // The index writer's engine loads while the first runs execute, not after the last one (a
+    // failure to load is writeIndexParquet's to report).
+    setImmediate(() => {
+      try {
+        loadIndexEngine();
+      } catch {
+        // reported when the index is written
+      }
+    });
+    await running;
   } finally {
     signal?.removeEventListener('abort', onAbort);
     await Promise.all(processes.map((p) => p.stop()));
@@ -178,6 +208,7 @@ export async function runSweepLocally(experiment: Experiment, options: LocalSwee
     childStartCpuMs,
     childCpuMs: processes.map((p) => p.cpuMs),
     parentCpuMs: (parentCpu.user + parentCpu.system) / 1000,
+    ...prepared,
   };
   return { experimentId: experiment.experimentId, dir, runs, interrupted: signal?.aborted ?? false, usage: pool };
 }

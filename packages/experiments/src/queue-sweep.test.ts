@@ -75,10 +75,13 @@ describe('distributed sweep through a real redis-server and BullMQ workers', () 
     expect(survivors.some((l) => l === `completed ${killedRun}` || l === `reused ${killedRun}`)).toBe(true);
     const executed = new Set(readFileSync(join(dataRoot, 'executions.log'), 'utf8').trim().split('\n').map((l) => l.split(' ')[0]));
     expect(executed.size).toBe(8);
+    // The backend's preparation ran once, in the coordinator, over every member (by parameter a).
+    expect(readFileSync(join(dataRoot, 'prepared.log'), 'utf8')).toBe(`${process.pid} 1,1,2,2,3,3,4,4\n`);
     // Same sweep again: every run reused, nothing enqueued or executed.
     const before = readFileSync(join(dataRoot, 'executions.log'), 'utf8');
     const again = await runSweepOnQueue(exp, { queueUrl: redis.url, dataRoot, backend, pollMs: 100 });
     expect(again.runs.map((r) => r.status)).toEqual(Array(8).fill('reused'));
     expect(readFileSync(join(dataRoot, 'executions.log'), 'utf8')).toBe(before);
+    expect(readFileSync(join(dataRoot, 'prepared.log'), 'utf8')).toBe(`${process.pid} 1,1,2,2,3,3,4,4\n`);
   });
 });

@@ -8,7 +8,7 @@ import type { Job } from 'bullmq';
 import type { RunBackend, RunContext, RunOutcome } from './run-backend.ts';
 import type { Experiment, SweepMember } from './sweep-expansion.ts';
 import { openExperiment, writeIndexParquet } from './experiment-index.ts';
-import { findReusable, recordOutcome, type SweepProgress, type SweepResult, type SweepRunResult } from './local-sweep.ts';
+import { findReusable, prepareMembers, recordOutcome, type SweepProgress, type SweepResult, type SweepRunResult } from './local-sweep.ts';
 import { RUN_QUEUE, checkQueueReachable, redisConnection } from './queue-connection.ts';
 import { parseMessage, runOutcomeSchema, type RunJobData } from './messages.ts';
 
@@ -44,6 +44,8 @@ export async function runSweepOnQueue(experiment: Experiment, options: QueueSwee
     if (reused) report(reused);
     else outstanding.set(m.runId, m);
   }
+  // Done once here for every worker on the shared data root, before any can take a job.
+  await prepareMembers(options.backend, [...outstanding.values()], ctx);
   const { Queue } = await import('bullmq');
   const queue = new Queue<RunJobData, RunOutcome>(RUN_QUEUE, { connection: redisConnection(options.queueUrl) });
   try {

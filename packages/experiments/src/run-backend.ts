@@ -29,6 +29,14 @@ export interface RunBackend {
   findCompleted(runId: string, ctx: RunContext): Promise<RunOutcome | undefined>;
   /** Executes the run. Returns a failed outcome for a run that failed on its own terms; throws for infrastructure trouble. */
   run(definition: unknown, ctx: RunContext): Promise<RunOutcome>;
+  /**
+   * Optional: work that every run of these (validated) definitions would otherwise do for itself,
+   * done once by the coordinator before any run starts — so parallel workers do not each repeat
+   * it (the backtest backend: each dataset's columnar decode cache). Must not change any result:
+   * a run that finds nothing prepared does the work itself. A failure here is not a sweep
+   * failure: the runs report their own errors.
+   */
+  prepare?(definitions: readonly unknown[], ctx: RunContext): Promise<void>;
 }
 
 /** Loads `export const backend: RunBackend` from a module path or URL. */
