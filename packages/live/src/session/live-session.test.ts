@@ -1,11 +1,23 @@
+import { statSync, truncateSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readJournal } from '@chassis/backtesting';
+import { canonicalJson, readJournal } from '@chassis/backtesting';
 import type { Event, RequestSentEvent } from '@chassis/core';
 import { sessionPaths } from '../records/session-paths.ts';
 import { readCheckpoints } from '../records/checkpoint-log.ts';
 import { readOrderRecords } from '../records/execution-records.ts';
 import { recoverSession } from './session-directory.ts';
-import { BTC, openHarness, T0, type Harness } from './session-test-doubles.ts';
+import { LiveSession } from './live-session.ts';
+import {
+  BTC,
+  ManualClock,
+  ManualScheduler,
+  openHarness,
+  ScriptedMarket,
+  ScriptedVenue,
+  silentLog,
+  T0,
+  type Harness,
+} from './session-test-doubles.ts';
 
 const MS = 1_000_000n;
 const journalOf = (h: Harness): Event[] => [...readJournal(sessionPaths(h.opened.dir).journal)];
@@ -301,5 +313,71 @@ describe('the live session loop', () => {
     h.opened.journal.sync();
     const again = await recoverSession(h.dataRoot, 's1', [h.dataRoot]);
     expect(again.recovery!.inflight.map((r) => r.seq)).toEqual(sent);
+  });
+});
+
+describe("a SIGKILL between a step's event block and its request_sent block", () => {
+  it('recovers the state after the step, then journals and submits its unsent requests once, with their seqs, before anything else', async () => {
+    const h = await started({}, { orders: 2 });
+    // Where each block ends in journal.bin, to cut the file right after the bbo's block.
+    const ends = new Map<number, number>();
+    const append = h.opened.journal.append.bind(h.opened.journal);
+    (h.opened.journal as { append: typeof append }).append = (events) => {
+      append(events);
+      ends.set(events[0]!.seq, statSync(h.opened.journal.path).size);
+    };
+    h.market.bbo(T0 + 5n);
+    const sent = h.venue.sent.map((r) => canonicalJson(r));
+    const hash = h.opened.engine.stateHash();
+    expect(kinds(h).slice(2)).toEqual(['bbo', 'request_sent', 'request_sent']);
+    h.opened.journal.close();
+    truncateSync(h.opened.journal.path, ends.get(3));
+
+    const again = await recoverSession(h.dataRoot, 's1', [h.dataRoot]);
+    const r = again.recovery!;
+    expect(r).toMatchObject({ lastSeq: 3, stateHash: hash, inflight: [] });
+    expect(r.unsent.map((u) => canonicalJson(u))).toEqual(sent);
+
+    const clock = new ManualClock(T0 + 10n * MS);
+    const scheduler = new ManualScheduler(clock);
+    const venue = new ScriptedVenue();
+    const market = new ScriptedMarket();
+    const parts = { adapter: venue, marketInput: market, clock, scheduler, log: silentLog };
+    const resumed = new LiveSession({ ...again, mode: 'paper', ...parts });
+    await resumed.start({
+      unsent: r.unsent,
+      controlDrafts: r.controlDrafts,
+      inflight: r.inflight,
+      obligations: r.obligations,
+      venueLostOrders: true,
+    });
+    const j = journalOf(h);
+    expect(j.map((e) => e.seq)).toEqual(j.map((_, i) => i + 1));
+    expect(j.slice(3, 5).map((e) => canonicalJson(e))).toEqual(sent);
+    expect(j.slice(5, 7).map((e) => e.kind)).toEqual(['session', 'reconciliation']);
+    expect(venue.sent.map((s) => canonicalJson(s))).toEqual(sent);
+    // At this process's venue: not declared lost, and their answers are awaited.
+    expect(j.some((e) => e.kind === 'order_disposition' || e.kind === 'order_cancelled')).toBe(false);
+    // The step's checkpoint (every 4 events) comes once its requests are out, with the step's state hash.
+    expect(readCheckpoints(sessionPaths(h.opened.dir).checkpoints).find((c) => c.seq === 5)?.stateHash).toBe(hash);
+    const [first, second] = venue.sent;
+    venue.answer({
+      kind: 'order_accepted',
+      tsEventNs: 1n,
+      tsLocalNs: 0n,
+      orderId: first!.orderId,
+      requestSeq: first!.seq,
+      venueOrderId: 'v1',
+    });
+    scheduler.advance(60_000n * MS);
+    expect(venue.queries).toEqual([second!.orderId]); // the one still without an answer
+
+    // The resumed session continues, and its journal replays.
+    market.bbo(clock.ns + 5n);
+    await resumed.stop('SIGTERM');
+    const hashAfter = again.engine.stateHash();
+    const third = await recoverSession(h.dataRoot, 's1', [h.dataRoot]);
+    expect(third.recovery).toMatchObject({ stateHash: hashAfter, unsent: [], cut: null });
+    expect(venue.sent.filter((s) => s.seq === 4)).toHaveLength(1);
   });
 });

@@ -84,6 +84,11 @@ type State = SessionStatus['state'];
 
 /** What a recovered session resumes (session-directory.ts Recovery). */
 export interface Resumed {
+  /**
+   * The last step's requests the kill kept from the journal (Recovery.unsent): journaled with
+   * their seqs and submitted before anything else, then the step's control drafts.
+   */
+  readonly unsent?: readonly RequestSentEvent[];
   readonly controlDrafts?: readonly EventDraft[];
   readonly inflight?: readonly RequestSentEvent[];
   readonly obligations?: readonly ControlSchedulingObligation[];
@@ -128,7 +133,9 @@ export class LiveSession implements SessionControl, MarketInputSink {
     this.seq = Math.max(0, p.engine.view.control.lastSeq);
     this.lastLocalNs = p.engine.view.control.nowNs;
     const every = p.config.journal.checkpointEvents;
-    this.nextCheckpoint = (Math.floor(this.seq / every) + 1) * every;
+    // From the journal's end, not the engine's: a recovered step whose requests are still unsent
+    // reaches its checkpoint once start() has dispatched them, as the killed process would have.
+    this.nextCheckpoint = (Math.floor(Math.max(0, p.journal.lastSeq) / every) + 1) * every;
     this.obligations = new ObligationTimers(p.scheduler, (ob) => this.realise(ob));
     this.reconciler = new Reconciler({
       adapter: p.adapter,
@@ -160,22 +167,40 @@ export class LiveSession implements SessionControl, MarketInputSink {
 
   /**
    * Starts trading: the session start event, the venue link, a reconciliation with the venue,
-   * then the market input. `resumed`: requests found in flight by recovery get their deadlines.
+   * then the market input. `resumed`: the crash's unsent requests are journaled first and
+   * submitted once the adapter runs; requests found in flight by recovery get their deadlines.
    */
   async start(resumed: Resumed = {}): Promise<void> {
     const p = this.p;
+    // Nothing is processed until the venue link is up and the crash's unsent requests are out:
+    // what arrives meanwhile (answers, timers) waits in the inbox behind the control drafts.
+    this.draining = true;
     p.adapter.onAnswer((answer) => this.enqueue(answer as Stampable, true));
     p.adapter.onLink((e) => this.onLink(e));
-    // What the crash interrupted: the last step's control drafts (as drafted), its in-flight requests and obligations.
-    for (const c of resumed.controlDrafts ?? []) this.enqueue({ ...c } as Stampable, false);
-    if (!resumed.venueLostOrders) for (const r of resumed.inflight ?? []) this.watchAnswer(r);
-    for (const ob of resumed.obligations ?? []) this.obligations.record(ob);
-    await p.adapter.start();
+    // What the crash interrupted: the last step's unsent requests (journaled now, before any other
+    // event; submitted once the adapter runs), its control drafts (as drafted), the requests in
+    // flight and the obligations.
+    const unsent = resumed.unsent ?? [];
+    try {
+      this.journalRequests(unsent);
+      if (unsent.length > 0) this.checkpointIfDue();
+      for (const c of resumed.controlDrafts ?? []) this.inbox.push({ draft: { ...c } as Stampable, stamp: false });
+      if (!resumed.venueLostOrders) for (const r of resumed.inflight ?? []) this.watchAnswer(r);
+      for (const ob of resumed.obligations ?? []) this.obligations.record(ob);
+      await p.adapter.start();
+      this.sendRequests(unsent);
+    } finally {
+      this.draining = false;
+      this.drain();
+    }
     await this.submit({ kind: 'session', tsEventNs: 0n, tsLocalNs: 0n, state: 'start', sessionId: p.sessionId });
     if (resumed.venueLostOrders) {
       // Acknowledged orders are cancelled as the venue would say; an unacknowledged one can only be lost.
       const reason = 'the paper venue holding it ended with the killed process';
+      // An order whose new request was unsent until now is at this process's venue, not the dead one.
+      const atThisVenue = new Set(unsent.filter((r) => r.request === 'new').map((r) => r.orderId));
       for (const o of p.engine.view.execution.openOrders()) {
+        if (atThisVenue.has(o.orderId)) continue;
         if (o.status === 'submitted')
           await this.submit({
             kind: 'order_disposition',
@@ -276,6 +301,10 @@ export class LiveSession implements SessionControl, MarketInputSink {
       return;
     }
     this.inbox.push({ draft, stamp, ...(done ? { done } : {}) });
+    this.drain();
+  }
+
+  private drain(): void {
     if (this.draining) return;
     this.draining = true;
     try {
@@ -316,15 +345,25 @@ export class LiveSession implements SessionControl, MarketInputSink {
     this.dispatch(result.requestsSent);
     if (result.obligation) this.obligations.record(result.obligation);
     for (const l of this.listeners) l(event);
-    if (this.seq >= this.nextCheckpoint) {
-      this.checkpoint();
-      const every = p.config.journal.checkpointEvents;
-      while (this.nextCheckpoint <= this.seq) this.nextCheckpoint += every;
-    }
+    this.checkpointIfDue();
     for (const c of result.controlEvents) this.append({ ...c } as Stampable);
   }
 
+  /** A checkpoint every `journal.checkpointEvents` events, at the end of a step's dispatch. */
+  private checkpointIfDue(): void {
+    if (this.seq < this.nextCheckpoint) return;
+    this.checkpoint();
+    const every = this.p.config.journal.checkpointEvents;
+    while (this.nextCheckpoint <= this.seq) this.nextCheckpoint += every;
+  }
+
   private dispatch(sent: readonly RequestSentEvent[]): void {
+    this.journalRequests(sent);
+    this.sendRequests(sent);
+  }
+
+  /** A step's RequestSent events as one journal block, recorded; then the step's checkpoint may follow. */
+  private journalRequests(sent: readonly RequestSentEvent[]): void {
     if (sent.length === 0) return;
     const p = this.p;
     p.journal.append(sent);
@@ -333,9 +372,13 @@ export class LiveSession implements SessionControl, MarketInputSink {
       p.records.record(r, p.engine.view);
       for (const l of this.listeners) l(r);
     }
+  }
+
+  /** Hands journaled requests to the venue, in seq order, each with its answer deadline. */
+  private sendRequests(sent: readonly RequestSentEvent[]): void {
     for (const r of sent) {
       this.watchAnswer(r);
-      p.adapter.submit(r);
+      this.p.adapter.submit(r);
     }
   }
 

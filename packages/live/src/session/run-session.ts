@@ -206,6 +206,7 @@ export async function runSession(
         checkpoint: r.checkpoint,
         cut: r.cut,
         inflight: r.inflight.length,
+        unsent: r.unsent.length,
       },
       'session recovered from its journal',
     );
@@ -238,6 +239,7 @@ export async function runSession(
     await session.start({
       ...(r
         ? {
+            unsent: r.unsent,
             controlDrafts: r.controlDrafts,
             inflight: r.inflight,
             obligations: r.obligations,

@@ -9,6 +9,11 @@
  * and the state hash must equal every checkpoint's. The execution records are rebuilt from the
  * replayed events. What was in flight (requests without an answer) and the newest obligation
  * per scope are handed back so the session resumes them. Nothing is sent while recovering.
+ *
+ * A SIGKILL between a step's two writes (its event's block, then its RequestSent block) leaves a
+ * journal ending in an event whose requests were never journaled — and so never sent, since the
+ * session submits only after journaling. Replay re-steps that event and the core drafts the same
+ * requests: they are handed back as `unsent`, for the session to journal and submit first.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
@@ -55,14 +60,20 @@ export interface Recovery {
   readonly checkpointsVerified: number;
   readonly cut: JournalCut | null;
   readonly checkpointsDropped: number;
-  /** Requests with no venue answer at the end of the journal. */
+  /** Requests with no venue answer at the end of the journal (not counting `unsent`). */
   readonly inflight: readonly RequestSentEvent[];
   /** Newest obligation per scope at the end of the journal, while work is pending. */
   readonly obligations: readonly ControlSchedulingObligation[];
   /** The journal's events (a paper venue rebuilds its account from them). */
   readonly journal: readonly Event[];
-  /** Control events the last step drafted that the crash kept from the journal: appended first on resume. */
+  /** Control events the last step drafted that the crash kept from the journal: appended first on resume (after `unsent`). */
   readonly controlDrafts: readonly EventDraft[];
+  /**
+   * The last step's RequestSent events when the kill came before their block was written: never
+   * journaled, never sent (seqs right after `lastSeq`). The session journals and submits them
+   * before anything else, as the killed process would have.
+   */
+  readonly unsent: readonly RequestSentEvent[];
 }
 
 export interface NewSession {
@@ -235,8 +246,10 @@ function replayInto(
     if (expected.length === 0) atBoundary(e.seq);
   }
   const last = events.at(-1)?.seq ?? 0;
-  if (expected.length > 0)
-    throw diverged(last + 1, `the journal ends before the step's request_sent at seq ${expected[0]!.seq}`);
+  // A step's RequestSent events are one block, so the journal holds all of them or none: none is a
+  // legitimate kill point (unsent, module comment); some of them is not.
+  if (expected.length > 0 && events.at(-1)?.kind === 'request_sent')
+    throw diverged(last + 1, `the journal ends inside the step's request_sent block, before seq ${expected[0]!.seq}`);
   const pending = engine.view.execution.pending().length > 0;
   return {
     events: events.length,
@@ -247,5 +260,6 @@ function replayInto(
     inflight: [...inflight.values()],
     obligations: pending ? [...obligations.values()] : [],
     controlDrafts: controls,
+    unsent: expected,
   };
 }
