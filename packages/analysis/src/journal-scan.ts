@@ -13,7 +13,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { ChassisError, type Event, type EventKind } from '@chassis/core';
-import { BLOCK_HEADER_BYTES, JOURNAL_RECORD_FIELDS, KIND_CODE, journalHead, readFully, readRecordFields } from '@chassis/backtesting';
+import { BLOCK_HEADER_BYTES, JOURNAL_RECORD_FIELDS, JournalRecordError, KIND_CODE, RecordReader, journalHead, readFully, readRecordFields } from '@chassis/backtesting';
 
 /** What the scan hands out, in journal order. Times: tsLocal in float ms since the epoch. */
 export interface JournalScanSink {
@@ -52,18 +52,14 @@ const layoutsKnown = Object.entries(MARKET_LAYOUTS).every(([k, text]) => JOURNAL
 const KIND_OF_CODE: (EventKind | undefined)[] = [];
 for (const [kind, code] of Object.entries(KIND_CODE)) KIND_OF_CODE[code] = kind as EventKind;
 const FIELDS_BY_CODE = KIND_OF_CODE.map((k) => (k === undefined ? undefined : JOURNAL_RECORD_FIELDS[k]));
-const textDecoder = new TextDecoder();
 
 /** A record that does not decode: the block and the byte where it starts. */
 class ScanError extends Error {}
 
 /** Decoder state over one block at a time; the string table and time bases span blocks. */
-class RecordScanner {
-  buf = new Uint8Array(0);
+class RecordScanner extends RecordReader {
   /** The block's whole 32-bit words (the block starts word-aligned), for skipping level rows four bytes at a time. */
   words = new Uint32Array(0);
-  pos = 0;
-  private readonly strings: string[] = [];
   /** The previous record's tsEvent: a base plus an offset exact in a double (rebased past 2^52 ns). */
   evBase = 0n;
   evOff = 0;
@@ -71,42 +67,9 @@ class RecordScanner {
   locMs = 0;
   locRem = 0;
 
-  private uvar(): number {
-    const buf = this.buf;
-    let b = buf[this.pos++]!;
-    if (b < 128) return b;
-    let result = b & 127;
-    let mul = 128;
-    for (;;) {
-      b = buf[this.pos++]!;
-      if (b === undefined) throw new ScanError('truncated record');
-      result += (b & 127) * mul;
-      if (b < 128) return result;
-      mul *= 128;
-    }
-  }
-
-  ivar(): number {
-    const z = this.uvar();
-    return z % 2 === 0 ? z / 2 : -(z + 1) / 2;
-  }
-
   private skipVar(): void {
     const buf = this.buf;
     while (buf[this.pos++]! >= 128);
-  }
-
-  bvar(): bigint {
-    let result = 0n;
-    let shift = 0n;
-    for (;;) {
-      const b = this.buf[this.pos++];
-      if (b === undefined) throw new ScanError('truncated record');
-      result |= BigInt(b & 127) << shift;
-      if (b < 128) break;
-      shift += 7n;
-    }
-    return (result & 1n) === 0n ? result >> 1n : -((result + 1n) >> 1n);
   }
 
   /** A zigzag varint of at most 7 bytes (|value| < 2^48) as a number; NaN, reading nothing, when it is longer. */
@@ -148,25 +111,6 @@ class RecordScanner {
     }
     this.pos = p;
     return z % 2 === 0 ? z / 2 : -(z + 1) / 2;
-  }
-
-  str(): string {
-    const n = this.uvar();
-    const s = textDecoder.decode(this.buf.subarray(this.pos, this.pos + n));
-    this.pos += n;
-    return s;
-  }
-
-  interned(): string {
-    const idx = this.uvar();
-    if (idx > 0) {
-      const s = this.strings[idx - 1];
-      if (s === undefined) throw new ScanError(`unknown string index ${idx - 1}`);
-      return s;
-    }
-    const s = this.str();
-    this.strings.push(s);
-    return s;
   }
 
   /** Advances both time bases by the record's deltas (a longer delta, as the first record's, through BigInt). */
@@ -344,7 +288,7 @@ function scanBlocks(path: string, fd: number, from: number, byReference: boolean
       try {
         if (sc.record(sink)) marketEvents++;
       } catch (err) {
-        if (!(err instanceof ScanError)) throw err;
+        if (!(err instanceof ScanError || err instanceof JournalRecordError)) throw err;
         throw new ChassisError('E_JOURNAL_CORRUPT', `${path}: ${where}, event ${i} of ${stored}: ${err.message}`);
       }
       if (records++ === 0) startMs = sc.localMs;

@@ -21,7 +21,7 @@ export type { JournalSummary, JournalBlock, BlockDamage, BlockMarket, JournalFor
 export { MarketDigest } from './journal/market-digest.ts';
 export { KIND_CODE, SCHEMAS as JOURNAL_RECORD_FIELDS } from './journal/codec.ts';
 export { journalHead, BLOCK_HEADER_BYTES, readFully } from './journal/journal.ts';
-export { readRecordFields, type RecordFieldReader } from './journal/codec.ts';
+export { readRecordFields, RecordReader, JournalRecordError } from './journal/codec.ts';
 export { JournalAppender } from './journal/journal-appender.ts';
 export { eventJson, eventLine } from './journal/event-text.ts';
 export type { RecoveredJournal, JournalCut } from './journal/journal-appender.ts';

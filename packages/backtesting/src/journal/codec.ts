@@ -167,6 +167,11 @@ export class JournalDecodeError extends RangeError {
   }
 }
 
+/** A record cut short, or naming a string the table does not hold (RecordReader). */
+export class JournalRecordError extends RangeError {
+  override name = 'JournalRecordError';
+}
+
 const TWO32 = 4294967296;
 /** 2^52: integer fields are exact from -2^52 to 2^53 - 1. */
 const ZIGZAG_MIN = 2 ** 52;
@@ -526,19 +531,72 @@ export class EventEncoder {
   }
 }
 
-/** Decodes records written by EventEncoder; state (string table, timestamp bases) spans blocks. */
-/** What the decoders of journal records (EventDecoder, the analysis journal scan) give `readRecordFields`. */
-export interface RecordFieldReader {
-  readonly buf: Uint8Array;
-  pos: number;
-  ivar(): number;
-  bvar(): bigint;
-  interned(): string;
-  str(): string;
+/**
+ * The varint, string and string-table reading of the record format over one block at a time (the
+ * string table spans blocks): what EventDecoder and the analysis journal scan share. A record cut
+ * short or naming an unknown string throws JournalRecordError.
+ */
+export class RecordReader {
+  /** The block being read and the read position. */
+  buf: Uint8Array = new Uint8Array(0);
+  pos = 0;
+  protected readonly strings: string[] = [];
+
+  uvar(): number {
+    const buf = this.buf;
+    let b = buf[this.pos++];
+    if (b !== undefined && b < 128) return b;
+    let result = 0;
+    let mul = 1;
+    for (;;) {
+      if (b === undefined) throw new JournalRecordError('journal: truncated record');
+      result += (b & 127) * mul;
+      if (b < 128) return result;
+      mul *= 128;
+      b = buf[this.pos++];
+    }
+  }
+
+  ivar(): number {
+    const z = this.uvar();
+    return z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+  }
+
+  bvar(): bigint {
+    let result = 0n;
+    let shift = 0n;
+    for (;;) {
+      const b = this.buf[this.pos++];
+      if (b === undefined) throw new JournalRecordError('journal: truncated record');
+      result |= BigInt(b & 127) << shift;
+      if (b < 128) break;
+      shift += 7n;
+    }
+    return (result & 1n) === 0n ? result >> 1n : -((result + 1n) >> 1n);
+  }
+
+  str(): string {
+    const n = this.uvar();
+    const s = textDecoder.decode(this.buf.subarray(this.pos, this.pos + n));
+    this.pos += n;
+    return s;
+  }
+
+  interned(): string {
+    const idx = this.uvar();
+    if (idx > 0) {
+      const s = this.strings[idx - 1];
+      if (s === undefined) throw new JournalRecordError(`journal: unknown string index ${idx - 1}`);
+      return s;
+    }
+    const s = this.str();
+    this.strings.push(s);
+    return s;
+  }
 }
 
 /** Reads a record's schema fields (SCHEMAS, after its header) into `rec`: the one field decoding of the format. */
-export function readRecordFields(r: RecordFieldReader, schema: Schema, rec: Record<string, unknown>): void {
+export function readRecordFields(r: RecordReader, schema: Schema, rec: Record<string, unknown>): void {
   for (const [name, type] of schema) {
     switch (type) {
       case 'u':
@@ -561,11 +619,8 @@ export function readRecordFields(r: RecordFieldReader, schema: Schema, rec: Reco
   }
 }
 
-export class EventDecoder {
-  /** The block being read and the read position (RecordFieldReader). */
-  buf: Uint8Array = new Uint8Array(0);
-  pos = 0;
-  private readonly strings: string[] = [];
+/** Decodes records written by EventEncoder; state (string table, timestamp bases) spans blocks. */
+export class EventDecoder extends RecordReader {
   private prevEventNs = 0n;
   private prevLocalNs = 0n;
 
@@ -576,55 +631,6 @@ export class EventDecoder {
 
   get done(): boolean {
     return this.pos >= this.buf.length;
-  }
-
-  private uvar(): number {
-    let result = 0;
-    let mul = 1;
-    for (;;) {
-      const b = this.buf[this.pos++];
-      if (b === undefined) throw new RangeError('journal: truncated record');
-      result += (b & 127) * mul;
-      if (b < 128) return result;
-      mul *= 128;
-    }
-  }
-
-  ivar(): number {
-    const z = this.uvar();
-    return z % 2 === 0 ? z / 2 : -(z + 1) / 2;
-  }
-
-  bvar(): bigint {
-    let result = 0n;
-    let shift = 0n;
-    for (;;) {
-      const b = this.buf[this.pos++];
-      if (b === undefined) throw new RangeError('journal: truncated record');
-      result |= BigInt(b & 127) << shift;
-      if (b < 128) break;
-      shift += 7n;
-    }
-    return (result & 1n) === 0n ? result >> 1n : -((result + 1n) >> 1n);
-  }
-
-  str(): string {
-    const n = this.uvar();
-    const s = textDecoder.decode(this.buf.subarray(this.pos, this.pos + n));
-    this.pos += n;
-    return s;
-  }
-
-  interned(): string {
-    const idx = this.uvar();
-    if (idx > 0) {
-      const s = this.strings[idx - 1];
-      if (s === undefined) throw new RangeError(`journal: unknown string index ${idx - 1}`);
-      return s;
-    }
-    const s = this.str();
-    this.strings.push(s);
-    return s;
   }
 
   /** Next event of the current block (a fresh object). */
