@@ -10,10 +10,10 @@
  * from the codec (`JOURNAL_RECORD_FIELDS`); the three market layouts are checked against the
  * ones this reader skips, so a codec change cannot make it misread silently.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { ChassisError, type Event, type EventKind } from '@chassis/core';
-import { BLOCK_HEADER_BYTES, JOURNAL_RECORD_FIELDS, JournalRecordError, KIND_CODE, RecordReader, journalHead, readFully, readRecordFields } from '@chassis/backtesting';
+import { BLOCK_HEADER_BYTES, JOURNAL_RECORD_FIELDS, JournalRecordError, KIND_CODE, RecordReader, journalHead, openJournal, readFully, readRecordFields } from '@chassis/backtesting';
 
 /** What the scan hands out, in journal order. Times: tsLocal in float ms since the epoch. */
 export interface JournalScanSink {
@@ -222,12 +222,7 @@ function split(ns: bigint): [number, number] {
  * file E_JOURNAL_MISSING, as readJournal reports them.
  */
 export function scanJournal(path: string, sink: JournalScanSink): JournalScan | undefined {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (err) {
-    throw new ChassisError('E_JOURNAL_MISSING', `${path}: cannot open the journal (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
+  const fd = openJournal(path);
   try {
     const want = journalHead();
     const head = new Uint8Array(want.length);

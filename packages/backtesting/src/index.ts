@@ -20,7 +20,7 @@ export { JournalWriter, readJournal, journalBlocks, journalFormat, JournalCorrup
 export type { JournalSummary, JournalBlock, BlockDamage, BlockMarket, JournalFormat, JournalWriterOptions } from './journal/journal.ts';
 export { MarketDigest } from './journal/market-digest.ts';
 export { KIND_CODE, SCHEMAS as JOURNAL_RECORD_FIELDS } from './journal/codec.ts';
-export { journalHead, BLOCK_HEADER_BYTES, readFully } from './journal/journal.ts';
+export { journalHead, BLOCK_HEADER_BYTES, openJournal, readFully } from './journal/journal.ts';
 export { readRecordFields, RecordReader, JournalRecordError } from './journal/codec.ts';
 export { JournalAppender } from './journal/journal-appender.ts';
 export { eventJson, eventLine } from './journal/event-text.ts';

@@ -271,17 +271,18 @@ export function* readJournal(path: string): Generator<Event> {
   for (const block of journalBlocks(path)) yield* block.events;
 }
 
+/** Opens the journal at `path` for reading (a file descriptor); a missing or unreadable file is E_JOURNAL_MISSING. */
+export function openJournal(path: string): number {
+  try {
+    return openSync(path, 'r');
+  } catch (err) {
+    throw new ChassisError('E_JOURNAL_MISSING', `${path}: cannot open the journal (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+}
+
 /** The journal's blocks in file order, each verified and decoded; damage throws JournalCorruptError. */
 export function* journalBlocks(path: string): Generator<JournalBlock> {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (err) {
-    throw new ChassisError(
-      'E_JOURNAL_MISSING',
-      `${path}: cannot open the journal (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
-    );
-  }
+  const fd = openJournal(path);
   try {
     yield* readBlocks(path, fd);
   } finally {
@@ -364,12 +365,7 @@ function readFormat(path: string, fd: number): JournalFormat {
 
 /** The journal's format: 1 (every event inline) or 2 (market events by reference). */
 export function journalFormat(path: string): JournalFormat {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (err) {
-    throw new ChassisError('E_JOURNAL_MISSING', `${path}: cannot open the journal (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
+  const fd = openJournal(path);
   try {
     return readFormat(path, fd);
   } finally {
