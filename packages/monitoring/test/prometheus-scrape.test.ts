@@ -1,6 +1,6 @@
 // A real Prometheus (Debian binary, loopback, free port) scrapes REAL Chassis commands:
 //   - `chassis backtest --metrics-port` on the bundled Binance USD-M capture imported into a temp
-//     data root, kept busy for ~20 s with the hidden `--repeat 40` (the runtime feeds the capture
+//     data root, kept busy for ~10 s with the hidden `--repeat 40` (the runtime feeds the capture
 //     40 times with shifted timestamps; see BacktestOptions.repeat),
 //   - `chassis worker --queue redis://… --metrics-port` (real redis-server started here) running
 //     the members of a `chassis sweep --queue … --metrics-port` (per-run probes, sweep probe),
@@ -107,14 +107,17 @@ beforeAll(async () => {
   );
   prom = await startLocalPrometheus({ configFile: config, port: await freePort(), dataDir: join(work, 'tsdb') });
 
+  // Two members for the worker, through the queue, with the sweep's own endpoint. A warm worker
+  // runs both in about a second, less than Prometheus may take to first scrape a new target, so
+  // the sweep starts first and its queued runs are scraped before any worker can take them.
+  writeFileSync(join(work, 'sweep.yaml'), `base: run.yaml\ngrid: { strategy.params.spreadTicks: [1, 3] }\nmonitoring: { metricsPort: ${sweepPort} }\n`);
+  sweep = cli(['sweep', join(work, 'sweep.yaml'), '--data', root, '--queue', `redis://127.0.0.1:${redisPort}`, '--json']);
+  await eventually('chassis_sweep_runs{component="sweep",status="queued"}', (v) => v === 2, 60_000);
   worker = cli(['worker', '--queue', `redis://127.0.0.1:${redisPort}`, '--data', root, '--metrics-port', String(workerPort)]);
   await waitFor('worker ready', () => worker.out.includes('worker ready'));
   backtest = cli(['backtest', join(work, 'run.yaml'), '--data', root, '--repeat', '40', '--out', join(work, 'long-run'), '--metrics-port', String(backtestPort)]);
   await waitFor('backtest metrics endpoint', () => backtest.err.includes('metrics on'));
-  // Two members for the worker, through the queue, with the sweep's own endpoint.
-  writeFileSync(join(work, 'sweep.yaml'), `base: run.yaml\ngrid: { strategy.params.spreadTicks: [1, 3] }\nmonitoring: { metricsPort: ${sweepPort} }\n`);
-  sweep = cli(['sweep', join(work, 'sweep.yaml'), '--data', root, '--queue', `redis://127.0.0.1:${redisPort}`, '--json']);
-}, 90_000);
+}, 150_000);
 
 afterAll(async () => {
   for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGTERM');
@@ -196,7 +199,7 @@ describe('a real Prometheus scraping real Chassis commands', () => {
       await eventually(`chassis_backtest_progress_ratio{component="worker",run_id="${runId}"}`, (v) => v === 1);
     }
     // The sweep process has exited; what Prometheus scraped while it ran stays queryable.
-    await eventually('max_over_time(chassis_sweep_runs{component="sweep",status="queued"}[5m])', (v) => v >= 0);
+    await eventually('max_over_time(chassis_sweep_runs{component="sweep",status="queued"}[5m])', (v) => v === 2);
     await eventually('max_over_time(chassis_sweep_workers_alive{component="sweep"}[5m])', (v) => v >= 1);
     const ready = await fetch(`http://127.0.0.1:${workerPort}/readyz`);
     expect(await ready.json()).toMatchObject({ ready: true, checks: [{ name: 'queue_connected', ok: true }] });
