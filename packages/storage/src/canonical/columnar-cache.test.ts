@@ -138,7 +138,7 @@ describe('columnar decode cache', () => {
     expect((await columns(storage, meta, { batchRows: 40_000 })).lengths).toEqual([40_000, 40_000, 40_000, 11_572]);
   });
 
-  it('falls back to the Parquet and rebuilds the cache when a chunk is corrupt, a file truncated or a header wrong', async () => {
+  it('falls back to the Parquet, rebuilds the cache and warns naming the file when a chunk is corrupt, a file truncated or a header wrong', async () => {
     const { storage, meta, path, parquet } = await cachedThreeChunks();
     const good = readFileSync(path);
     const damage: ((p: string) => void)[] = [
@@ -154,11 +154,28 @@ describe('columnar decode cache', () => {
         writeFileSync(p, bytes);
       },
     ];
-    for (const d of damage) {
-      d(path);
-      expect(await columns(storage, meta, { batchRows: 50_000 })).toEqual(await columns(storage, meta, { batchRows: 50_000, cache: false }));
-      expect(readFileSync(path).equals(good)).toBe(true);
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      for (const [i, d] of damage.entries()) {
+        d(path);
+        expect(await columns(storage, meta, { batchRows: 50_000 })).toEqual(await columns(storage, meta, { batchRows: 50_000, cache: false }));
+        expect(readFileSync(path).equals(good)).toBe(true);
+        await sleep(0); // warnings are emitted on the next tick
+        expect(warnings).toHaveLength(i + 1);
+        expect(warnings[i]).toMatchObject({ code: 'CHASSIS_DECODE_CACHE_REBUILT' });
+        expect(warnings[i]!.message).toContain(meta.id);
+        expect(warnings[i]!.message).toContain(path);
+      }
+    } finally {
+      process.off('warning', onWarning);
     }
+    expect(warnings.map((w) => w.message)).toEqual([
+      expect.stringMatching(/checksum mismatch in chunk 2\)/),
+      expect.stringMatching(/truncated at byte \d+\)/),
+      expect.stringMatching(/header does not match dataset .* \(byte 13\)\)/),
+    ]);
     expect(await columns(storage, meta, {})).toEqual(parquet);
   });
 

@@ -425,6 +425,17 @@ function cacheEnabled(storage: Storage, options: ReadOptions): storage is FsStor
 }
 
 /**
+ * Removes a decode cache that is not what its header promises (it is rebuilt from the Parquet)
+ * and says so: the rows served stay right, but a cache that went bad on disk is worth knowing.
+ */
+function discardCorruptCache(path: string, dataset: DatasetMeta, e: CorruptCache): void {
+  rmSync(path, { force: true });
+  process.emitWarning(`decode cache of dataset ${dataset.id} is corrupt (${e.message}); reading the Parquet and rebuilding it`, {
+    code: 'CHASSIS_DECODE_CACHE_REBUILT',
+  });
+}
+
+/**
  * Streams a canonical dataset as columnar batches of typed arrays, in stored (processing) order,
  * `batchRows` rows each (the last may be shorter). Prices/sizes are integer units at the
  * dataset's precision.
@@ -432,7 +443,8 @@ function cacheEnabled(storage: Storage, options: ReadOptions): storage is FsStor
  * On an fs data root the decoded columns are cached under `derived/columnar/<contentHash>/`
  * (columnar-cache.ts): the first read decodes the Parquet with DuckDB and writes the cache as
  * it goes; later reads come from the cache. A missing, stale or corrupt cache falls back to the
- * Parquet (continuing after the rows already delivered) and is rebuilt. Memory is bounded by a
+ * Parquet (continuing after the rows already delivered) and is rebuilt; a corrupt one also
+ * raises a process warning (code CHASSIS_DECODE_CACHE_REBUILT) naming the file and the damage. Memory is bounded by a
  * few 65,536-row chunks; the file is never materialised whole.
  */
 export async function* readCanonical(
@@ -453,7 +465,7 @@ export async function* readCanonical(
       opened = await openCache(path, dataset);
     } catch (e) {
       if (!(e instanceof CorruptCache)) throw e;
-      rmSync(path, { force: true });
+      discardCorruptCache(path, dataset, e);
     }
     if (opened) {
       try {
@@ -472,7 +484,7 @@ export async function* readCanonical(
         return;
       } catch (e) {
         if (!(e instanceof CorruptCache)) throw e;
-        rmSync(path, { force: true });
+        discardCorruptCache(path, dataset, e);
       } finally {
         await opened.fh.close();
       }
