@@ -140,26 +140,55 @@ export function withBinImport(code) {
  * Resolves to the bundle's SHA-256 (hex, 16 chars), which names its code caches.
  */
 export async function bundleCli(outFile = BUNDLE_FILE) {
+  const code = asciiOnly(withBinImport(await bundleSources(join(packagesDir, 'cli', 'src', 'main.ts'), outFile, 'cjs', BUNDLED_LIBRARIES)));
+  mkdirSync(dirname(outFile), { recursive: true });
+  writeFileSync(outFile, code);
+  return createHash('sha256').update(code).digest('hex').slice(0, 16);
+}
+
+/** Where the run child's bundle goes (bundleRunProcess); packages/experiments/src/run-process.ts starts it. */
+export const RUN_PROCESS_BUNDLE_FILE = join(packagesDir, 'experiments', 'dist', 'bundle', 'run-process.mjs');
+
+/**
+ * The sweep pool's run child (packages/experiments/src/run-process-entry.ts) with the backtest
+ * backend, as one ES module (issue 13: a sweep worker's start-up). Per file, the child loads
+ * ~300 modules and all of zod (~0.27 CPU-s, a third of it zod's locales and schema classes); one
+ * file with only the zod a run uses costs a fraction of that, paid once per worker. The same
+ * rewrites as the CLI bundle's, except dynamic imports: an ES module keeps its own `import()`.
+ * The child still loads any other backend by its module path (run-process-bundle.ts).
+ */
+export async function bundleRunProcess(outFile = RUN_PROCESS_BUNDLE_FILE) {
+  const code = asciiOnly(await bundleSources(join(packagesDir, 'experiments', 'src', 'run-process-bundle.ts'), outFile, 'esm', new Set(['zod'])));
+  mkdirSync(dirname(outFile), { recursive: true });
+  writeFileSync(outFile, code);
+}
+
+/** `entry` and the Chassis sources it imports as one file for `outFile` (rewritten as bundleCli describes); `libraries` bundled, other packages external. */
+async function bundleSources(entry, outFile, format, libraries) {
   const outDir = dirname(outFile);
+  const here =
+    format === 'cjs'
+      ? `require('node:url').pathToFileURL(require('node:path').join(__dirname, path)).href`
+      : `new URL(path, import.meta.url).href`;
   const result = await build({
-    entryPoints: [join(packagesDir, 'cli', 'src', 'main.ts')],
+    entryPoints: [entry],
     outfile: outFile,
     bundle: true,
-    format: 'cjs',
+    format,
     platform: 'node',
     target: 'node20',
     write: false,
     logLevel: 'warning',
-    banner: { js: `const ${BUNDLE_MODULE_URL} = (path) => require('node:url').pathToFileURL(require('node:path').join(__dirname, path)).href;` },
+    banner: { js: `const ${BUNDLE_MODULE_URL} = (path) => ${here};` },
     plugins: [
       {
-        name: 'chassis-cli-bundle',
+        name: 'chassis-bundle',
         setup(b) {
           b.onResolve({ filter: /^[^./]/ }, (args) => {
             const chassis = /^@chassis\/([a-z-]+)$/.exec(args.path);
             if (chassis) return { path: join(packagesDir, chassis[1], 'src', 'index.ts') };
             const name = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0];
-            return BUNDLED_LIBRARIES.has(name) ? undefined : { path: args.path, external: true };
+            return libraries.has(name) ? undefined : { path: args.path, external: true };
           });
           b.onLoad({ filter: /[\\/]packages[\\/][a-z-]+[\\/]src[\\/].*\.ts$/ }, (args) => ({
             contents: withShakableZod(withPerFileModuleUrl(readFileSync(args.path, 'utf8'), args.path, outDir)),
@@ -169,16 +198,13 @@ export async function bundleCli(outFile = BUNDLE_FILE) {
       },
     ],
   });
-  const code = asciiOnly(withBinImport(result.outputFiles[0].text));
-  mkdirSync(outDir, { recursive: true });
-  writeFileSync(outFile, code);
-  return createHash('sha256').update(code).digest('hex').slice(0, 16);
+  return result.outputFiles[0].text;
 }
 
-/** bundleCli in a child process: esbuild runs plugins only asynchronously, and buildDist is synchronous for its callers. */
+/** bundleCli and bundleRunProcess in a child process: esbuild runs plugins only asynchronously, and buildDist is synchronous for its callers. */
 function bundleInChild() {
   const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--bundle-cli'], { encoding: 'utf8' });
-  if (r.status !== 0 || !/^[0-9a-f]{16}$/.test(r.stdout)) throw new Error(`build: cannot bundle the CLI: ${r.stderr}`);
+  if (r.status !== 0 || !/^[0-9a-f]{16}$/.test(r.stdout)) throw new Error(`build: cannot bundle the CLI and the run child: ${r.stderr}`);
   return r.stdout;
 }
 
@@ -226,7 +252,9 @@ export function buildDist() {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1] && process.argv[2] === '--bundle-cli') {
-  process.stdout.write(await bundleCli());
+  const hash = await bundleCli();
+  await bundleRunProcess();
+  process.stdout.write(hash);
 } else if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const { files, ms } = buildDist();
   process.stdout.write(`chassis: compiled ${files} modules to packages/*/dist in ${(ms / 1000).toFixed(1)} s\n`);

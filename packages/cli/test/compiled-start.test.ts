@@ -1,10 +1,10 @@
-import { spawnSync } from 'node:child_process';
+import { fork, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { asciiOnly, bundleCli, rewriteSpecifiers, withBinImport, withPerFileModuleUrl, withShakableZod } from '../../../scripts/build-dist.mjs';
+import { asciiOnly, bundleCli, bundleRunProcess, rewriteSpecifiers, withBinImport, withPerFileModuleUrl, withShakableZod } from '../../../scripts/build-dist.mjs';
 import { distIsCurrent } from '../bin/dist-freshness.js';
 
 describe('compiled output specifiers', () => {
@@ -77,6 +77,41 @@ describe('the bundled chassis command (one CommonJS file)', () => {
       expect({ rows: JSON.parse(first.out) as unknown, cache: first.cache }).toEqual({ rows: [], cache: 'none' });
       const second = chassis('data', 'ls', '--data', empty, '--json');
       expect({ rows: JSON.parse(second.out) as unknown, cache: second.cache }).toEqual({ rows: [], cache: 'used' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it("starts a sweep's run child from one file that answers for the backtest backend without loading any per-file module", async () => {
+    // Inside the checkout, so the bundle's external packages resolve from its node_modules as they do from dist/bundle.
+    const dir = mkdtempSync(join(fileURLToPath(new URL('../../../node_modules/.cache/', import.meta.url)), 'chassis-run-bundle-'));
+    try {
+      const file = join(dir, 'bundle', 'run-process.mjs');
+      await bundleRunProcess(file);
+      // The URL a parent names the backend by: BACKTEST_BACKEND_MODULE of the per-file build.
+      const backendModule = pathToFileURL(fileURLToPath(new URL('../../experiments/dist/backtest-backend.js', import.meta.url))).href;
+      // A resolve hook reports every per-file Chassis module the child loads (there must be none).
+      const hooks = `export async function resolve(s, c, next) { const r = await next(s, c); if (/[/]packages[/][a-z-]+[/](src|dist)[/]/.test(r.url)) process.stderr.write('loaded ' + r.url + '\\n'); return r; }`;
+      const register = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hooks)}`)});`;
+      const child = fork(file, [backendModule], {
+        execArgv: ['--import', `data:text/javascript,${encodeURIComponent(register)}`],
+        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+        serialization: 'advanced',
+      });
+      let stderr = '';
+      child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+      const messages: unknown[] = [];
+      const next = (): Promise<unknown> => new Promise((resolve) => child.once('message', resolve));
+      messages.push(await next());
+      child.send({ type: 'run', runId: 'r1', definition: { seed: 'x' }, backendModule, ctx: { dataRoot: dir, baseDir: dir } });
+      messages.push(await next());
+      child.disconnect();
+      await new Promise((resolve) => child.once('exit', resolve));
+      expect(messages[0]).toMatchObject({ type: 'ready' });
+      expect(messages[0]).not.toHaveProperty('error');
+      // The backend's own validation answered, naming the field and the run.
+      expect(messages[1]).toMatchObject({ type: 'error', message: expect.stringMatching(/^E_RUN_DEFINITION: .*seed: .*\(in run r1\)$/) });
+      expect(stderr).toBe('');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

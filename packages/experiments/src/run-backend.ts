@@ -39,8 +39,23 @@ export interface RunBackend {
   prepare?(definitions: readonly unknown[], ctx: RunContext): Promise<void>;
 }
 
-/** Loads `export const backend: RunBackend` from a module path or URL. */
+/** Backends already in this process, by the module URL a parent names them with (providePreloadedBackend). */
+const preloaded = new Map<string, RunBackend>();
+
+/**
+ * Makes `backend` the answer of loadRunBackend(`modulePath`) in this process. The run child's
+ * bundle (scripts/build-dist.mjs bundleRunProcess) holds its own copy of the backtest backend and
+ * registers it under the URL of the per-file module the parent names, so the child never loads the
+ * ~300 per-file modules of that backend.
+ */
+export function providePreloadedBackend(modulePath: string, backend: RunBackend): void {
+  preloaded.set(modulePath, backend);
+}
+
+/** Loads `export const backend: RunBackend` from a module path or URL (or the backend provided for it, providePreloadedBackend). */
 export async function loadRunBackend(modulePath: string): Promise<RunBackend> {
+  const provided = preloaded.get(modulePath);
+  if (provided) return provided;
   const mod = (await import(modulePath)) as { backend?: RunBackend };
   if (!mod.backend || typeof mod.backend.run !== 'function') {
     throw new Error(`run backend module ${modulePath} does not export "backend"`);
