@@ -220,6 +220,40 @@ describe('book oracle: each core book implementation equals a plain Map after ev
     );
   });
 
+  it('BookSideLevels.applyRows takes whole book_delta messages (typed columns, runs of either side, any offset) like set row by row', () => {
+    // The ops' levels cut into messages of up to 40 rows; each message's rows go through the
+    // book's own loop (L2Book.applyDelta: one applyRows call per run of one side).
+    const rows = (list: Op[]): Level[] => list.flatMap(levelsOf);
+    fc.assert(
+      fc.property(ops(false), fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1 }), fc.nat(3), (list, cuts, pad) => {
+        const levels = rows(list);
+        const n = pad + levels.length;
+        const sides = new Uint8Array(n);
+        const prices = new Float64Array(n);
+        const sizes = new Float64Array(n);
+        levels.forEach((l, i) => {
+          sides[pad + i] = l.isBid ? 0 : 1;
+          prices[pad + i] = l.price;
+          sizes[pad + i] = l.size;
+        });
+        const book = new L2Book('x');
+        const refs = { bid: new MapSide(true), ask: new MapSide(false) };
+        for (let at = 0, c = 0; at < levels.length; c++) {
+          const count = Math.min(cuts[c % cuts.length]!, levels.length - at);
+          book.applyDelta({ ...header, kind: 'book_delta', instrument: 'x', updateId: -1n, isSnapshot: false, offset: pad + at, count, sides, prices, sizes });
+          const probes: number[] = [];
+          for (const l of levels.slice(at, at + count)) {
+            (l.isBid ? refs.bid : refs.ask).set(l.price, l.size);
+            probes.push(l.price);
+          }
+          at += count;
+          expectSameSide(Object.assign(book.bids, { walk: () => cursorWalk(book.bids) }), refs.bid, probes);
+          expectSameSide(Object.assign(book.asks, { walk: () => cursorWalk(book.asks) }), refs.ask, probes);
+        }
+      }),
+    );
+  });
+
   it('BookSideLevels walks dense levels across the 32-slot words of its occupancy bitmap, both ways', () => {
     // Every price in a band of 100 slots (four bitmap words or more, wherever the window starts):
     // levels on word edges, whole words empty, the best removed level by level.

@@ -105,6 +105,69 @@ export class BookSideLevels {
     this.setOutsideWindow(price, size);
   }
 
+  /**
+   * Applies the rows [from, to) of a book_delta's columns that are on this side, as `set` would
+   * one by one, while `sides[i] === code`; returns the index of the first row it did not apply
+   * (`to`, or a row of another side code). The book's hot loop: a row whose price is inside the
+   * ladder window with a size ≥ 0 — almost every row — is one store of its size, one toggle of
+   * its occupancy bit and a count update from the old size, with no branch on the old size (the
+   * slot is often a cache miss, and a branch on it stalls every later row until it arrives);
+   * the best moves only for a better new level or the best level's removal. Other rows take `set`.
+   */
+  applyRows(sides: ArrayLike<number>, prices: ArrayLike<number>, qtys: ArrayLike<number>, code: number, from: number, to: number): number {
+    const sign = this.sign;
+    let sizes = this.sizes;
+    let occ = this.occupied;
+    let lo = this.lo;
+    let count = this.ladderCount;
+    let best = this.best;
+    let i = from;
+    for (; i < to && sides[i] === code; i++) {
+      const price = prices[i]!;
+      const size = qtys[i]!;
+      const k = price - lo;
+      if (k >= 0 && k < sizes.length && (k | 0) === k && size >= 0) {
+        const w = k >>> 5;
+        const word = occ[w]!;
+        const had = (word >>> (k & 31)) & 1;
+        const has = +(size > 0);
+        sizes[k] = size + 0; // −0 is stored as 0 (no level)
+        occ[w] = word ^ ((had ^ has) << (k & 31));
+        count += has - had;
+        if (has === 1 ? !(sign * price <= sign * best) : price === best) {
+          // A new best (NaN best: the ladder was empty), or the best level removed.
+          if (has === 1) best = price;
+          else if (count > 0) best = lo + this.nextSlot(k);
+          else {
+            best = NaN;
+            if (this.outer.count > 0) {
+              this.ladderCount = 0;
+              this.best = best;
+              this.anchor(this.outer.bestPrice());
+              sizes = this.sizes;
+              occ = this.occupied;
+              lo = this.lo;
+              count = this.ladderCount;
+              best = this.best;
+            }
+          }
+        }
+        continue;
+      }
+      this.ladderCount = count;
+      this.best = best;
+      this.set(price, size);
+      sizes = this.sizes;
+      occ = this.occupied;
+      lo = this.lo;
+      count = this.ladderCount;
+      best = this.best;
+    }
+    this.ladderCount = count;
+    this.best = best;
+    return i;
+  }
+
   /** `set` for a price outside the ladder window (or any price of a sorted-only side). */
   private setOutsideWindow(price: number, size: number): void {
     if (this.sortedOnly) {
@@ -134,8 +197,9 @@ export class BookSideLevels {
       this.setSlot(price - this.lo, price, size);
       return;
     }
-    // Worse than the best and outside the window: grow when within the span, else outer.
-    if (this.grow(price)) this.setSlot(price - this.lo, price, size);
+    // Worse than the best and outside the window: grow when within the span, else outer (a
+    // window already MAX_SPAN wide cannot grow over a price outside it).
+    if (this.sizes.length < MAX_SPAN && this.grow(price)) this.setSlot(price - this.lo, price, size);
     else this.outer.set(price, size);
   }
 
@@ -202,20 +266,14 @@ export class BookSideLevels {
   /**
    * Re-centres the window so that `price` (the new best, or the outer best) sits near its
    * better end: every ladder level moves to the outer side, then outer levels inside the
-   * window move back. Rare: the top jumped further than the span.
+   * window move back. Rare: the top jumped further than the span. O(levels + window/32): the
+   * moves are appends and one contiguous cut of the outer side, never an insert per level (a
+   * USD-M day re-anchors a side of ~2,700 levels, which level by level cost ~50 ms).
    */
   private anchor(price: number): void {
-    const outer = this.outer;
-    const sizes = this.sizes;
-    for (let i = 0; i < sizes.length && this.ladderCount > 0; i++) {
-      if (sizes[i] === 0) continue;
-      outer.set(this.lo + i, sizes[i]!);
-      sizes[i] = 0;
-      this.ladderCount--;
-    }
-    this.occupied.fill(0);
+    if (this.ladderCount > 0) this.spill();
     this.best = NaN;
-    let width = sizes.length;
+    let width = this.sizes.length;
     if (width === 0) {
       width = INITIAL_WIDTH;
       this.sizes = new Float64Array(width);
@@ -227,24 +285,58 @@ export class BookSideLevels {
     this.absorb();
   }
 
-  /** Moves outer levels that fall inside the window into the ladder. */
+  /**
+   * Moves every ladder level to the outer side and empties the ladder. Each ladder level is
+   * better than every outer level, so they go onto the outer side's better end, worst first.
+   */
+  private spill(): void {
+    const sizes = this.sizes;
+    const occ = this.occupied;
+    const outer = this.outer;
+    const lo = this.lo;
+    if (this.sign > 0) {
+      // Bids: worst = lowest slot, lowest bit of each word first.
+      for (let w = 0; w < occ.length; w++) {
+        for (let bits = occ[w]!; bits !== 0; bits &= bits - 1) {
+          const i = (w << 5) + 31 - Math.clz32(bits & -bits);
+          outer.pushBest(lo + i, sizes[i]!);
+          sizes[i] = 0;
+        }
+      }
+    } else {
+      // Asks: worst = highest slot, highest bit of each word first.
+      for (let w = occ.length - 1; w >= 0; w--) {
+        for (let bits = occ[w]!; bits !== 0; ) {
+          const b = 31 - Math.clz32(bits);
+          const i = (w << 5) + b;
+          outer.pushBest(lo + i, sizes[i]!);
+          sizes[i] = 0;
+          bits ^= 1 << b;
+        }
+      }
+    }
+    occ.fill(0);
+    this.ladderCount = 0;
+    this.best = NaN;
+  }
+
+  /** Moves outer levels that fall inside the window into the ladder: one run of the outer side's levels, cut out at once. */
   private absorb(): void {
     const outer = this.outer;
-    for (let j = outer.count - 1; j >= 0; j--) {
+    if (outer.count === 0) return;
+    const sign = this.sign;
+    const lo = this.lo;
+    const hi = lo + this.sizes.length - 1;
+    const [from, to] = outer.indexRange(sign > 0 ? lo : -hi, sign > 0 ? hi : -lo);
+    for (let j = from; j < to; j++) {
       const p = outer.priceAt(j);
-      if (!this.inWindow(p)) continue;
-      this.setSlot(p - this.lo, p, outer.sizes[j]!);
-      outer.set(p, 0);
+      this.setSlot(p - lo, p, outer.sizes[j]!);
     }
+    outer.removeRange(from, to);
   }
 
   private toSortedOnly(): void {
-    const sizes = this.sizes;
-    for (let i = 0; i < sizes.length && this.ladderCount > 0; i++) {
-      if (sizes[i] === 0) continue;
-      this.outer.set(this.lo + i, sizes[i]!);
-      this.ladderCount--;
-    }
+    if (this.ladderCount > 0) this.spill();
     this.sizes = new Float64Array(0);
     this.occupied = new Uint32Array(0);
     this.best = NaN;

@@ -62,7 +62,11 @@ export class L2Book implements BookView {
     const sides = event.sides;
     const prices = event.prices;
     const sizes = event.sizes;
-    for (let i = event.offset; i < end; i++) (sides[i] === 0 ? bids : asks).set(prices[i]!, sizes[i]!);
+    // Row runs of one side at a time (a Binance message is its bids, then its asks).
+    for (let i = event.offset; i < end; ) {
+      const code = sides[i]!;
+      i = (code === 0 ? bids : asks).applyRows(sides, prices, sizes, code, i, end);
+    }
     this.hasDepth = true;
     const updateId = event.updateId;
     if (updateId >= 0n) {
