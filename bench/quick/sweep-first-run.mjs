@@ -1,14 +1,15 @@
 // What a sweep worker's first run pays for (not a bench section). A parent (this file) expands the
 // bench's 8-member capture sweep with the compiled packages, then starts ONE child exactly as the
-// pool does (same V8 flags and env) which loads the backend, optionally pre-loads something, then
+// pool does (same V8 flags and env; from the run child's bundle when the build has one, as the pool
+// does, unless bundle=0) which loads the backend, optionally pre-loads something, then
 // executes the runs in-process, printing wall and CPU ms per phase and per run, and a summary:
 // the CPU of runs 1-3 above three warm runs is the worker's warm-up. Build first (npm run build).
-//   node bench/quick/sweep-first-run.mjs [runs=8] [quiet=1] [prewarm=duckdb,strategy]
+//   node bench/quick/sweep-first-run.mjs [runs=8] [quiet=1] [prewarm=duckdb,strategy] [bundle=0]
 //        [flags=--v8-flag,--other] [profile=/tmp/p]      (profile: one .cpuprofile per run, for
 //                                                          node bench/quick/self-time.mjs /tmp/p/run-1.cpuprofile)
 // SWEEP_FIRST_RUN_REPO=/work/main/ measures another checkout's compiled packages (A/B).
 import { fork } from 'node:child_process';
-import { cpSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -36,9 +37,13 @@ if (process.env.SWEEP_FIRST_RUN_CHILD) {
     return r;
   };
   lines.push(`${'process start → here'.padEnd(28)} CPU ${ms(cpu())} ms (node start-up)`);
+  // As the pool starts it: from the build's bundle of the child and the backtest backend when there
+  // is one (the backend is then in that one file), else from the per-file modules (bundle=0 forces them).
+  const bundle = join(REPO, 'packages/experiments/dist/bundle/run-process.mjs');
+  const fromBundle = job.bundle !== '0' && existsSync(bundle);
   const { loadRunBackend } = await phase(
-    'import run-backend',
-    () => import(join(REPO, 'packages/experiments/dist/run-backend.js')),
+    fromBundle ? 'import bundle (+ backend)' : 'import run-backend',
+    () => import(fromBundle ? bundle : join(REPO, 'packages/experiments/dist/run-backend.js')),
   );
   const backend = await phase('load backend', () => loadRunBackend(job.backendModule));
   const prewarm = (job.prewarm ?? '').split(',').filter(Boolean);
@@ -88,8 +93,8 @@ if (process.env.SWEEP_FIRST_RUN_CHILD) {
   process.exit(0);
 }
 
-const { expandSweep, loadSweepFile, backtestBackend, BACKTEST_BACKEND_MODULE, RUN_PROCESS_FLAGS, RUN_PROCESS_ENV } =
-  await import(dist('experiments'));
+const { expandSweep, loadSweepFile, backtestBackend, BACKTEST_BACKEND_MODULE } = await import(dist('experiments'));
+const { RUN_PROCESS_FLAGS, RUN_PROCESS_ENV } = await import(join(REPO, 'packages/experiments/dist/run-process.js'));
 const dir = mkdtempSync('/tmp/chassis-quick-sweep/first-run-');
 const root = join(dir, 'data');
 cpSync(SEED, root, { recursive: true, filter: (src) => !src.endsWith('/experiments') && !src.endsWith('/complete') });
@@ -114,17 +119,18 @@ const job = {
     .map((m) => ({ runId: m.runId, definition: m.definition })),
   prewarm: args.prewarm,
   profile: args.profile,
+  bundle: args.bundle,
   strategy,
 };
 const flags = [
-  ...(RUN_PROCESS_FLAGS ?? ['--single-threaded', '--min-semi-space-size=32', '--max-semi-space-size=32']),
+  ...RUN_PROCESS_FLAGS,
   ...(args.flags ? args.flags.split(',') : []),
 ];
 const child = fork(fileURLToPath(import.meta.url), [], {
   execArgv: flags,
   env: {
     ...process.env,
-    ...(RUN_PROCESS_ENV ?? { UV_THREADPOOL_SIZE: '1' }),
+    ...RUN_PROCESS_ENV,
     SWEEP_FIRST_RUN_CHILD: JSON.stringify(job),
   },
 });

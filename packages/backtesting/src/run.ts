@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { ChassisError, createEngine } from '@chassis/core';
+import { ChassisError, createEngine, type Engine, type Event, type StepResult } from '@chassis/core';
 import { createSimulatedVenue } from '@chassis/venues';
 import { engineConfigOf, instrumentsOf, latencyModelOf, queueModelOf } from './resolved-run.ts';
 import { instantiate } from './strategy-loader.ts';
@@ -17,7 +17,7 @@ import { HistoricalFeeder } from './feeder.ts';
 import { runFeed } from './run-feed.ts';
 import { FORMAT_BY_REFERENCE, JournalWriter, type JournalFormat, type JournalSummary } from './journal/journal.ts';
 import { RunRecorder } from './recorder.ts';
-import { runTimeline, type TimelineOutcome } from './timeline.ts';
+import { runTimeline, type TimelineOutcome, type TimelineSink } from './timeline.ts';
 import { readRunManifest, type FailedRunManifest, type FinishedRunManifest } from './run-manifest.ts';
 import { discardStaging, outputHashOf, publish, stagingDirFor, writeJson, writeParquet } from './artifacts.ts';
 import { canonicalJson, sha256Hex } from './canonical-json.ts';
@@ -73,6 +73,32 @@ export interface BacktestResult {
   readonly diagnostic: string | null;
   /** Market events whose exchange time was clamped to their receipt / to the feed window (README "Clock model"). */
   readonly exchangeTimeClamps: TimelineOutcome['exchangeTimeClamps'];
+}
+
+/**
+ * The timeline's sink: the run's recorder, and the local time of the latest event (for progress).
+ * A class, not per-run closures or bound functions: its methods are the same functions in every
+ * run of a process, so the call sites a sweep worker's first run fed (and the code V8 optimised
+ * on them) stay valid in its next runs instead of failing their call-target checks once more.
+ */
+class RecordingSink implements TimelineSink {
+  constructor(
+    private readonly recorder: RunRecorder,
+    public lastTsNs: bigint,
+  ) {}
+
+  append(e: Event): void {
+    this.lastTsNs = e.tsLocalNs;
+    this.recorder.append(e);
+  }
+
+  stepped(e: Event, result: StepResult, engine: Engine): void {
+    this.recorder.stepped(e, result, engine);
+  }
+
+  checkpoint(seq: number, stateHash: string): void {
+    this.recorder.checkpoint(seq, stateHash);
+  }
 }
 
 function failedManifest(dir: string, runId: string, err: unknown, codeVersion: string): void {
@@ -143,16 +169,8 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     const recorder = new RunRecorder(journal, instruments);
     const windowFrom = fromNs !== undefined && fromNs > startNs ? fromNs : startNs;
     const windowTo = (toNs !== undefined && toNs < endNs ? toNs : endNs) + spanNs * BigInt(repeat - 1);
-    let lastTs = windowFrom;
-    const sink = {
-      append: (e: Parameters<RunRecorder['append']>[0]) => {
-        lastTs = e.tsLocalNs;
-        recorder.append(e);
-      },
-      stepped: recorder.stepped.bind(recorder),
-      checkpoint: recorder.checkpoint.bind(recorder),
-    };
-    const fraction = () => (windowTo > windowFrom ? Number(lastTs - windowFrom) / Number(windowTo - windowFrom) : 1);
+    const sink = new RecordingSink(recorder, windowFrom);
+    const fraction = () => (windowTo > windowFrom ? Number(sink.lastTsNs - windowFrom) / Number(windowTo - windowFrom) : 1);
     const tracker = onBatch ? new RunStatsTracker(recorder, engine, instruments, { runId, strategy: def.strategy.module }) : null;
     if (onBatch) await onBatch(tracker!.stats);
     tracker?.markStart();

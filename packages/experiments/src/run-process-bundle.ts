@@ -3,3 +3,6 @@
 // imports evaluate in this order, so the backend is in place before the entry loads its preload.
 import './run-process-preload.ts';
 import './run-process-entry.ts';
+
+// For bench/quick/sweep-first-run.mjs, which runs the bundle's backend in its own process.
+export { loadRunBackend } from './run-backend.ts';
