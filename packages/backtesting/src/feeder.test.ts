@@ -203,7 +203,7 @@ describe('historical feeder', () => {
               ),
             );
           const view = (e: MarketEvent) =>
-            e.kind === 'book_delta' ? [e.kind, e.tsEventNs, e.tsLocalNs, e.updateId, [...e.prices.subarray(e.offset, e.offset + e.count)]] : [e.kind, e.tsEventNs, e.tsLocalNs];
+            e.kind === 'book_delta' ? [e.kind, e.tsEventNs, e.tsLocalNs, e.updateId, Array.from({ length: e.count }, (_, i) => e.prices[e.offset + i])] : [e.kind, e.tsEventNs, e.tsLocalNs];
           const byColumns = (await feed(repeatBatches)).map(view);
           expect((await feed(repeatFeed)).map(view)).toEqual(byColumns);
           // Every repetition's messages are there, none merged at a seam.
