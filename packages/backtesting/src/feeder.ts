@@ -501,7 +501,8 @@ export class HistoricalFeeder {
  * registered with it, and the feeder adds the shift to the times it reads (one exact integer in
  * its number clock's origin per source, one bigint addition per event it builds). A repetition's
  * first book_delta message never continues the previous one's last. Other consumers see the
- * columns unshifted: they use repeatBatches.
+ * columns unshifted: they use repeatBatches. The shift is kept per batch object, so each call of
+ * `open()` must yield batch objects of its own (readCanonical does: one per decoded chunk).
  */
 export async function* repeatFeed(open: () => AsyncIterable<CanonicalBatch>, times: number, shiftNs: bigint): AsyncIterable<CanonicalBatch> {
   // The shift tells repetitions apart (message bounds at the seam): it must be positive.
