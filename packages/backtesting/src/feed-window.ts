@@ -59,7 +59,14 @@ export class FeedWindow {
   /** Exchange time of the exchange side's next message (Infinity: none), kept as messages come and go. */
   private exchangeHead = Infinity;
   private feedDone = false;
+  /**
+   * While the time read through stays below this, nothing is left to read (no feeder call): the
+   * unread head's tsLocalNs − feedWindow when reading stopped, Infinity once the feed is done,
+   * −Infinity after a refill or an epoch move (read again).
+   */
+  private readBound = -Infinity;
   private readonly offsetRel: number;
+  private readonly offsetZero: boolean;
   private readonly windowRel: number;
   /** Exchange time (bigint ns, local clock) of the message `popExchange` returned last. */
   poppedExchangeNs = 0n;
@@ -75,6 +82,7 @@ export class FeedWindow {
     private readonly clock: ExchangeClock,
   ) {
     this.offsetRel = clockParamNs(clock.offsetNs, 'exchange clock offset');
+    this.offsetZero = clock.offsetNs === 0n;
     this.windowRel = clockParamNs(clock.feedWindowNs, 'feed window');
   }
 
@@ -105,17 +113,26 @@ export class FeedWindow {
    * must be refilled first: `await refill()` and call again.
    */
   readThroughRel(tRel: number): boolean {
-    let t = Math.min(tRel, this.exchangeHeadRel(), this.localHeadRel());
+    let t = Math.min(tRel, this.exchangeHead, this.localHeadRel());
+    if (t < this.readBound) return true;
     const windowRel = this.windowRel;
     const feeder = this.feeder;
     for (;;) {
       const h = feeder.peek();
       if (h === null) {
-        if (feeder.needsRefill) return false;
+        if (feeder.needsRefill) {
+          this.readBound = -Infinity;
+          return false;
+        }
         this.feedDone = true;
+        this.readBound = Infinity;
         return true;
       }
-      if (h.headLocalRel - windowRel > t) return true;
+      const bound = h.headLocalRel - windowRel;
+      if (bound > t) {
+        this.readBound = bound;
+        return true;
+      }
       if (h.headLocalRel > feeder.rebaseAtRel && t > feeder.rebaseAtRel) {
         // Everything pending is at or after min(t, head): move the epoch there before the head is admitted (it may be inexact now).
         this.rebase(Math.floor(Math.min(t, h.headLocalRel)));
@@ -128,6 +145,7 @@ export class FeedWindow {
   }
 
   refill(): Promise<void> {
+    this.readBound = -Infinity;
     return this.feeder.refill();
   }
 
@@ -146,6 +164,7 @@ export class FeedWindow {
     }
     this.exchangeHead -= deltaRel;
     this.exchange.rebase(deltaRel);
+    this.readBound = -Infinity;
     this.epochMoves++;
   }
 
@@ -199,7 +218,7 @@ export class FeedWindow {
     const e = this.eventAt(i);
     const clamp = this.clampKind[i];
     // The exchange time as bigint from the event's own fields: no arithmetic (no allocation) in the common case.
-    if (clamp === MAPPED) this.poppedExchangeNs = this.clock.offsetNs === 0n ? e.tsEventNs : e.tsEventNs + this.clock.offsetNs;
+    if (clamp === MAPPED) this.poppedExchangeNs = this.offsetZero ? e.tsEventNs : e.tsEventNs + this.clock.offsetNs;
     else if (clamp === TO_RECEIPT) this.poppedExchangeNs = e.tsLocalNs;
     else this.poppedExchangeNs = e.tsLocalNs - this.clock.feedWindowNs;
     this.take(seq, i, EXCHANGE_TAKEN);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { BookDeltaBatch, CanonicalBatch, TradeBatch, BboBatch } from '@chassis/storage';
 import type { MarketEvent } from '@chassis/core';
-import { HistoricalFeeder, repeatBatches } from './feeder.ts';
+import { HistoricalFeeder, repeatBatches, repeatFeed } from './feeder.ts';
 
 const big = (xs: number[]) => BigInt64Array.from(xs.map(BigInt));
 const DAY_NS = 86_400_000_000_000n;
@@ -156,6 +156,62 @@ describe('historical feeder', () => {
   it('repeats a stream with shifted timestamps', async () => {
     const f = await HistoricalFeeder.open([{ instrument: 'A', batches: repeatBatches(() => stream(trades([[1, 5], [2, 5]])), 3, 10n) }]);
     expect((await drain(f)).map((e) => e.tsLocalNs)).toEqual([1n, 2n, 11n, 12n, 21n, 22n]);
+  });
+
+  it('feeds a repetition shifted per batch (repeatFeed) exactly as one shifted in its columns (repeatBatches), messages split by batch cuts and repetition seams included', async () => {
+    // Times near 2^32-word carries and far from the feed's epoch; book_delta messages (rows sharing an id) cut at random batch bounds.
+    const row = fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 2 }), fc.integer({ min: 1, max: 9 }));
+    const cuts = fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 6 });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(row, { minLength: 1, maxLength: 16 }),
+        cuts,
+        fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 1, maxLength: 6 }),
+        fc.bigInt({ min: 1n, max: 2n ** 40n }),
+        fc.bigInt({ min: 2n ** 60n - 2n ** 33n, max: 2n ** 60n }),
+        fc.constantFrom(undefined, 1_000, 2 ** 33),
+        async (rows, cutSizes, tradeGaps, shift, t0, rebaseAtNs) => {
+          // book_delta rows: time steps by the first number (0: same message id as the row before).
+          let t = 0;
+          let id = 0;
+          const dRows = rows.map(([dt, side, price]): [number, number, number, number, number] => {
+            if (dt > 0 || id === 0) id++;
+            t += dt;
+            return [t, id, side % 2, price, 1];
+          });
+          const batchesOf = (): CanonicalBatch[] => {
+            const out: CanonicalBatch[] = [];
+            for (let i = 0, c = 0; i < dRows.length; c++) {
+              const n = cutSizes[c % cutSizes.length]!;
+              const d = deltas(dRows.slice(i, i + n));
+              out.push({ ...d, tsEventNs: d.tsEventNs.map((x) => x + t0), tsLocalNs: d.tsLocalNs.map((x) => x + t0) });
+              i += n;
+            }
+            return out;
+          };
+          let tt = 0;
+          const tr = trades(tradeGaps.map((g) => [(tt += g), 5]));
+          const tradeBatch: TradeBatch = { ...tr, tsEventNs: tr.tsEventNs.map((x) => x + t0), tsLocalNs: tr.tsLocalNs.map((x) => x + t0) };
+          const feed = async (repeat: typeof repeatFeed) =>
+            drain(
+              await HistoricalFeeder.open(
+                [
+                  { instrument: 'A', batches: repeat(() => stream(...structuredClone(batchesOf())), 3, shift) },
+                  { instrument: 'A', batches: repeat(() => stream(structuredClone(tradeBatch)), 3, shift) },
+                ],
+                rebaseAtNs === undefined ? {} : { rebaseAtNs },
+              ),
+            );
+          const view = (e: MarketEvent) =>
+            e.kind === 'book_delta' ? [e.kind, e.tsEventNs, e.tsLocalNs, e.updateId, Array.from({ length: e.count }, (_, i) => e.prices[e.offset + i])] : [e.kind, e.tsEventNs, e.tsLocalNs];
+          const byColumns = (await feed(repeatBatches)).map(view);
+          expect((await feed(repeatFeed)).map(view)).toEqual(byColumns);
+          // Every repetition's messages are there, none merged at a seam.
+          expect(byColumns.filter((v) => v[0] === 'book_delta')).toHaveLength(3 * id);
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 
   it('shifts 64-bit timestamps and message ids exactly across 32-bit word carries', async () => {

@@ -96,6 +96,14 @@ interface SourceState extends FeedHead {
   rank: number;
   /** 32-bit word views of the current batch's columns (batchId for book_delta message bounds; the time columns). */
   wordsOf: CanonicalBatch | null;
+  /** Time shift of the bound batch (repeatFeed; 0n for a batch read as is). */
+  shiftNs: bigint;
+  /** 32-bit words (high signed, low unsigned) of epochNs − shiftNs: a time column's value − this is its time after the epoch. */
+  originHi: number;
+  originLo: number;
+  /** The batch whose shift `eventShiftNs` is (eventOf: a message of the previous batch may still be built after the source moved on). */
+  eventBatch: CanonicalBatch | null;
+  eventShiftNs: bigint;
   idWords: Int32Array | null;
   eventWords: Uint32Array | null;
   localWords: Uint32Array | null;
@@ -135,6 +143,19 @@ function leadingRowsOf(b: BookDeltaBatch, lo: number, hi: number): number {
 
 const wordsOf = (a: BigInt64Array): Uint32Array => new Uint32Array(a.buffer, a.byteOffset, a.length * 2);
 
+/** (column[i] + the bound batch's shift − epochNs) as a number from the column's 32-bit words: exact within ±2^53, correctly rounded beyond (one rounding, in the final addition). */
+function relNs(s: SourceState, words: Uint32Array, i: number): number {
+  return ((words[2 * i + 1]! | 0) - s.originHi) * TWO_32 + (words[2 * i]! - s.originLo);
+}
+
+/** The time shift of a batch yielded by repeatFeed (ns; registered per batch object, none for a batch read as is). */
+const batchShift = new WeakMap<CanonicalBatch, bigint>();
+const shiftOf = (b: CanonicalBatch): bigint => batchShift.get(b) ?? 0n;
+function withShift<B extends CanonicalBatch>(b: B, shiftNs: bigint): B {
+  if (shiftNs !== 0n) batchShift.set(b, shiftNs);
+  return b;
+}
+
 /** A clock parameter (ns) as an exact number, or E_FEED_SPAN. */
 export function clockParamNs(valueNs: bigint, what: string): number {
   if (valueNs > BigInt(MAX_CLOCK_PARAM_NS) || valueNs < -BigInt(MAX_CLOCK_PARAM_NS))
@@ -152,8 +173,6 @@ export class HistoricalFeeder {
   /** The number clock's origin (ns): the first message's tsLocalNs once opened, moved forward by `rebase`. */
   epochNs = 0n;
   private epochKnown = false;
-  private epochHi = 0;
-  private epochLo = 0;
   /** Times (ns after the epoch) beyond this are not acted upon before the epoch moves (FeederOptions.rebaseAtNs). */
   readonly rebaseAtRel: number;
 
@@ -183,10 +202,16 @@ export class HistoricalFeeder {
       afterRow: 0,
       prefetch: null,
       prefetchSettled: true,
-      headLocalRel: 0,
-      headEventRel: 0,
+      // Not a small integer to begin with (set before use): fields that will hold any float64 start as one, so optimised code is not thrown away when the first fraction or large value arrives.
+      headLocalRel: NaN,
+      headEventRel: NaN,
       rank: 0,
       wordsOf: null,
+      shiftNs: 0n,
+      originHi: NaN,
+      originLo: NaN,
+      eventBatch: null,
+      eventShiftNs: 0n,
       idWords: null,
       eventWords: null,
       localWords: null,
@@ -264,15 +289,17 @@ export class HistoricalFeeder {
    */
   private join(s: SourceState, cur: BookDeltaBatch, next: BookDeltaBatch): void {
     const w = s.idWords!;
-    const k = leadingRowsOf(next, w[2 * s.row]!, w[2 * s.row + 1]!);
+    const shiftNs = shiftOf(cur);
+    // A repetition's first message never continues the previous repetition's last (repeatFeed).
+    const k = shiftOf(next) === shiftNs ? leadingRowsOf(next, w[2 * s.row]!, w[2 * s.row + 1]!) : 0;
     if (k === next.length) {
-      s.batch = concatBookDelta(cur, s.row, next, k);
+      s.batch = withShift(concatBookDelta(cur, s.row, next, k), shiftNs);
       s.row = 0;
       this.locate(s);
       return;
     }
     if (k > 0) {
-      s.batch = concatBookDelta(cur, s.row, next, k);
+      s.batch = withShift(concatBookDelta(cur, s.row, next, k), shiftNs);
       s.row = 0;
     }
     s.after = next;
@@ -320,6 +347,11 @@ export class HistoricalFeeder {
   private bindWords(s: SourceState, b: CanonicalBatch): void {
     if (s.wordsOf === b) return;
     s.wordsOf = b;
+    const shiftNs = shiftOf(b);
+    if (shiftNs !== s.shiftNs) {
+      s.shiftNs = shiftNs;
+      if (this.epochKnown) this.setOrigin(s);
+    }
     s.idWords = b.kind === 'book_delta' ? new Int32Array(b.batchId.buffer, b.batchId.byteOffset, b.length * 2) : null;
     s.eventWords = wordsOf(b.tsEventNs);
     s.localWords = wordsOf(b.tsLocalNs);
@@ -328,18 +360,23 @@ export class HistoricalFeeder {
   private setHead(s: SourceState): void {
     const b = s.batch!;
     const r = s.row;
-    if (!this.epochKnown) this.setEpoch(s.synthLocal ? b.tsEventNs[r]! + s.latencyNs : b.tsLocalNs[r]!);
-    const ev = this.relNs(s.eventWords!, r);
+    if (!this.epochKnown) this.setEpoch((s.synthLocal ? b.tsEventNs[r]! + s.latencyNs : b.tsLocalNs[r]!) + s.shiftNs);
+    const ev = relNs(s, s.eventWords!, r);
     s.headEventRel = ev;
-    s.headLocalRel = s.synthLocal ? ev + s.latencyRel : this.relNs(s.localWords!, r);
+    s.headLocalRel = s.synthLocal ? ev + s.latencyRel : relNs(s, s.localWords!, r);
     s.rank = KIND_RANK[b.kind];
   }
 
   private setEpoch(epochNs: bigint): void {
     this.epochKnown = true;
     this.epochNs = epochNs;
-    this.epochLo = Number(BigInt.asUintN(32, epochNs));
-    this.epochHi = Number(BigInt.asIntN(32, epochNs >> 32n));
+    for (const s of this.sources) this.setOrigin(s);
+  }
+
+  private setOrigin(s: SourceState): void {
+    const origin = this.epochNs - s.shiftNs;
+    s.originLo = Number(BigInt.asUintN(32, origin));
+    s.originHi = Number(BigInt.asIntN(32, origin >> 32n));
   }
 
   /**
@@ -352,10 +389,6 @@ export class HistoricalFeeder {
     for (const s of this.sources) if (!s.starved && s.batch !== null) this.setHead(s);
   }
 
-  /** (column[i] − epochNs) as a number from the column's 32-bit words: exact within ±2^53, correctly rounded beyond (one rounding, in the final addition). */
-  private relNs(words: Uint32Array, i: number): number {
-    return ((words[2 * i + 1]! | 0) - this.epochHi) * TWO_32 + (words[2 * i]! - this.epochLo);
-  }
 
 
   /** The next message's head (the earliest by the tie rule), or null at the end or when a refill is needed. Valid until `advance()`. */
@@ -404,8 +437,13 @@ export class HistoricalFeeder {
   /** The core's event for the message at rows [row, end) of source `index`'s `batch` (a fresh object, seq 0). */
   eventOf(index: number, b: CanonicalBatch, r: number, end: number): MarketEvent {
     const s = this.sources[index]!;
-    const tsEventNs = b.tsEventNs[r]!;
-    const tsLocalNs = s.synthLocal ? tsEventNs + s.latencyNs : b.tsLocalNs[r]!;
+    if (b !== s.eventBatch) {
+      s.eventBatch = b;
+      s.eventShiftNs = shiftOf(b);
+    }
+    const shiftNs = s.eventShiftNs;
+    const tsEventNs = shiftNs === 0n ? b.tsEventNs[r]! : b.tsEventNs[r]! + shiftNs;
+    const tsLocalNs = s.synthLocal ? tsEventNs + s.latencyNs : shiftNs === 0n ? b.tsLocalNs[r]! : b.tsLocalNs[r]! + shiftNs;
     switch (b.kind) {
       case 'book_delta': {
         const ev: BookDeltaEvent = {
@@ -454,6 +492,24 @@ export class HistoricalFeeder {
         return ev;
       }
     }
+  }
+}
+
+/**
+ * Repeats a batch stream `times` times for the HistoricalFeeder, every time of repetition k
+ * shifted by k × shiftNs, without touching a column: each batch is yielded as read, its shift
+ * registered with it, and the feeder adds the shift to the times it reads (one exact integer in
+ * its number clock's origin per source, one bigint addition per event it builds). A repetition's
+ * first book_delta message never continues the previous one's last. Other consumers see the
+ * columns unshifted: they use repeatBatches. The shift is kept per batch object, so each call of
+ * `open()` must yield batch objects of its own (readCanonical does: one per decoded chunk).
+ */
+export async function* repeatFeed(open: () => AsyncIterable<CanonicalBatch>, times: number, shiftNs: bigint): AsyncIterable<CanonicalBatch> {
+  // The shift tells repetitions apart (message bounds at the seam): it must be positive.
+  if (shiftNs <= 0n) throw new RangeError(`repeatFeed: shiftNs must be > 0, got ${shiftNs}`);
+  for (let k = 0; k < times; k++) {
+    const shift = shiftNs * BigInt(k);
+    for await (const b of open()) yield withShift(b, shift);
   }
 }
 

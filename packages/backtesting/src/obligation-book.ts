@@ -11,6 +11,8 @@ export class ObligationBook {
   private readonly byScope = new Map<string, ControlSchedulingObligation>();
   /** Obligations ever derived. */
   derived = 0;
+  /** Change counter: while unchanged, earliestDueNs() is too (the timeline asks only when it changed). */
+  revision = 0;
   /** earliestDueNs() while the book is unchanged (null: recompute); the timeline asks after every event. */
   private earliestCache: bigint | null = null;
 
@@ -21,6 +23,7 @@ export class ObligationBook {
   record(obligation: ControlSchedulingObligation): void {
     this.byScope.set(obligation.scope, obligation);
     this.derived++;
+    this.revision++;
     this.earliestCache = null;
   }
 
@@ -38,6 +41,7 @@ export class ObligationBook {
     let first: ControlSchedulingObligation | undefined;
     for (const ob of this.byScope.values()) if (first === undefined || ob.dueTsLocalNs < first.dueTsLocalNs) first = ob;
     this.byScope.delete(first!.scope);
+    this.revision++;
     this.earliestCache = null;
     return first!;
   }

@@ -15,7 +15,7 @@ import { existsSync } from 'node:fs';
 import { ChassisError } from '@chassis/core';
 import { contentHashOfFiles, openCatalog, openStorage, readCanonical, type CanonicalBatch, type DatasetMeta, type Storage } from '@chassis/storage';
 import { KINDS } from './run-resolution.ts';
-import { repeatBatches, type FeedSource } from './feeder.ts';
+import { repeatFeed, type FeedSource } from './feeder.ts';
 import type { ResolvedRun } from './resolved-run.ts';
 
 export interface RunFeedInput {
@@ -57,7 +57,7 @@ export function runFeed(o: RunFeedInput): RunFeed {
       const open = () => concatDatasets(storage, ds, fromNs, toNs);
       sources.push({
         instrument,
-        batches: repeat > 1 ? repeatBatches(open, repeat, spanNs) : open(),
+        batches: repeat > 1 ? repeatFeed(open, repeat, spanNs) : open(),
         feedLatencyNs: ds[0]!.provenance.tsLocalFromEvent ? BigInt(Math.round(o.feedLatencyUs * 1000)) : undefined,
       });
     }

@@ -160,103 +160,30 @@ export async function runTimeline(o: TimelineOptions): Promise<TimelineOutcome> 
   const obligations = new ObligationBook();
   const stream = new BacktestEventStream(engine, venue, o.sink, obligations, o.checkpointInterval);
   const market = new FeedWindow(feeder, clock);
-  const requestTime = new RelativeTime(market);
-  const answerTime = new RelativeTime(market);
-  const obligationTime = new RelativeTime(market);
-  let marketEvents = 0;
-  let controlTimeEvents = 0;
   const progressEvery = o.progressEvery ?? 65_536;
+  const loop = new TimelineLoop(engine, venue, feeder, market, stream, obligations, clock, endGraceNs, progressEvery);
   const counters: TimelineCounters = { events: 0, marketEvents: 0, controlTimeEvents: 0, obligations: 0, obligationsOutstanding: 0 };
   const progress = (): void | Promise<void> => {
     counters.events = stream.seq;
-    counters.marketEvents = marketEvents;
-    counters.controlTimeEvents = controlTimeEvents;
+    counters.marketEvents = loop.marketEvents;
+    counters.controlTimeEvents = loop.controlTimeEvents;
     counters.obligations = obligations.derived;
     counters.obligationsOutstanding = obligations.size;
-    return o.onProgress?.(marketEvents, counters);
+    return o.onProgress?.(loop.marketEvents, counters);
   };
 
   while (!market.readThroughRel(Infinity)) await market.refill();
   const firstNs = market.localHeadNs();
   if (firstNs !== NONE) stream.append({ kind: 'session', tsEventNs: firstNs, tsLocalNs: firstNs, state: 'start', sessionId: o.sessionId });
 
-  let lastMarket: MarketEvent | null = null;
-  // Set once the market data is exhausted: nothing due after it is simulated.
-  let graceEnd = Infinity;
-  let graceEndNs = NONE;
-
-  let venueRevision = -1;
-  let reqT = Infinity;
-  let ansT = Infinity;
-  const rebaseAt = feeder.rebaseAtRel;
-  let epochMoves = market.epochMoves;
-  /** Re-reads every time kept on the number clock after the epoch moved. */
-  const afterEpochMove = (): void => {
-    epochMoves = market.epochMoves;
-    requestTime.forget();
-    answerTime.forget();
-    obligationTime.forget();
-    venueRevision = -1;
-    if (graceEndNs !== NONE) graceEnd = market.relOf(graceEndNs);
-  };
-  while (!stream.violation) {
-    const revision = venue.revision;
-    if (revision === undefined || revision !== venueRevision) {
-      venueRevision = revision ?? -1;
-      reqT = requestTime.of(venue.nextRequestArrivalNs());
-      ansT = answerTime.of(venue.nextAnswerNs());
-    }
-    const cteT = obligationTime.of(obligations.earliestDueNs());
-    // Synchronous on the hot path: only a refill (a storage read) is awaited.
-    if (!market.readThroughRel(Math.min(reqT, ansT, cteT))) {
-      if (market.epochMoves !== epochMoves) afterEpochMove();
-      if (feeder.needsRefill) await market.refill();
-      continue;
-    }
-    if (graceEnd === Infinity && market.drained) {
-      if (lastMarket === null) break; // no market data at all
-      graceEndNs = lastMarket.tsLocalNs + endGraceNs;
-      graceEnd = market.relOf(graceEndNs);
-    }
-
-    // Exchange side: market data before a request at equal times.
-    const feedExT = market.exchangeHeadRel();
-    let exT = feedExT < reqT ? feedExT : reqT;
-    // Local side: answers, then market events, then control-time events at equal times.
-    const mktT = market.localHeadRel();
-    let locT = Math.min(ansT, mktT, cteT);
-    const nextT = exT < locT ? exT : locT;
-    if (nextT > rebaseAt && nextT !== Infinity) {
-      // Far from the epoch the numbers may be rounded: move the epoch to the next action first.
-      market.rebase(Math.floor(nextT));
-      afterEpochMove();
-      continue;
-    }
-    if (exT > graceEnd) exT = Infinity;
-    if (locT > graceEnd) locT = Infinity;
-
-    if (exT !== Infinity && exT <= locT) {
-      if (exT === feedExT) venue.onMarketEvent(market.popExchange(), market.poppedExchangeNs);
-      else venue.processNextRequest();
-    } else if (locT === Infinity) {
-      break;
-    } else if (locT === ansT) {
-      stream.append(onVenueClock(venue.popAnswer(), clock));
-    } else if (locT === mktT) {
-      marketEvents++;
-      lastMarket = market.popLocal();
-      stream.append(lastMarket);
-      if (marketEvents % progressEvery === 0) {
-        const pending = progress();
-        if (pending) await pending;
-      }
-      if ((marketEvents & READ_AHEAD_YIELD_MASK) === 0 && feeder.readAheadInFlight) await yieldToLoop();
-    } else {
-      const cte = controlTimeEvent(obligations.takeEarliest(), engine, stream.lastLocalNs);
-      if (cte) {
-        controlTimeEvents++;
-        stream.append(cte);
-      }
+  // The loop runs synchronously until it must wait; only a refill (a storage read), progress and the read-ahead yield are awaited.
+  for (let why = loop.run(); why !== FINISHED; why = loop.run()) {
+    if (why === NEEDS_REFILL) await market.refill();
+    else if (why === YIELD_DUE) await yieldToLoop();
+    else {
+      const pending = progress();
+      if (pending) await pending;
+      if ((loop.marketEvents & READ_AHEAD_YIELD_MASK) === 0 && feeder.readAheadInFlight) await yieldToLoop();
     }
   }
 
@@ -270,12 +197,187 @@ export async function runTimeline(o: TimelineOptions): Promise<TimelineOutcome> 
     status: stream.violation ? 'halted' : 'completed',
     violation: stream.violation,
     events: stream.seq,
-    marketEvents,
-    controlTimeEvents,
+    marketEvents: loop.marketEvents,
+    controlTimeEvents: loop.controlTimeEvents,
     obligations: obligations.derived,
     lastSeq: stream.seq,
     exchangeTimeClamps: { toReceipt: market.clampedToReceipt, toWindow: market.clampedToWindow },
   };
+}
+
+/** Why `TimelineLoop.run` returned: the session is over, or the caller must await something first. */
+const FINISHED = 0;
+const NEEDS_REFILL = 1;
+const PROGRESS_DUE = 2;
+const YIELD_DUE = 3;
+/** What TimelineLoop's market run did when it needs no await: nothing, or something (the caller looks again). */
+const ACTED = 4;
+const IDLE = 5;
+
+/**
+ * The merge of the two sides as a synchronous loop: `run()` acts until the session is over or the
+ * caller must await (a refill, progress, the read-ahead yield), then returns why; called again, it
+ * goes on where it stopped. Its times live in locals of one function (no async frame, no closure
+ * context), and it re-asks the venue and the obligations only when their revision changed, so a
+ * run of market messages with nothing else due costs two comparisons per side and message.
+ */
+class TimelineLoop {
+  marketEvents = 0;
+  controlTimeEvents = 0;
+  private lastMarket: MarketEvent | null = null;
+  /** Set once the market data is exhausted: nothing due after it is simulated (Infinity until then). */
+  private graceEnd = Infinity;
+  private graceEndNs = NONE;
+  private readonly requestTime: RelativeTime;
+  private readonly answerTime: RelativeTime;
+  private readonly obligationTime: RelativeTime;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly venue: TimelineVenue,
+    private readonly feeder: HistoricalFeeder,
+    private readonly market: FeedWindow,
+    private readonly stream: BacktestEventStream,
+    private readonly obligations: ObligationBook,
+    private readonly clock: ExchangeClock,
+    private readonly endGraceNs: bigint,
+    private readonly progressEvery: number,
+  ) {
+    this.requestTime = new RelativeTime(market);
+    this.answerTime = new RelativeTime(market);
+    this.obligationTime = new RelativeTime(market);
+  }
+
+  run(): number {
+    const { venue, feeder, market, stream, obligations } = this;
+    const rebaseAt = feeder.rebaseAtRel;
+    // Every time kept on the number clock is read afresh on entry (the epoch may have moved before a refill).
+    let epochMoves = -1;
+    let venueRevision = -1;
+    let obligationRevision = -1;
+    let reqT = Infinity;
+    let ansT = Infinity;
+    let cteT = Infinity;
+    while (!stream.violation) {
+      if (epochMoves !== market.epochMoves) {
+        // The epoch moved (or the loop was entered): re-read every time kept on the number clock.
+        epochMoves = market.epochMoves;
+        this.requestTime.forget();
+        this.answerTime.forget();
+        this.obligationTime.forget();
+        venueRevision = -1;
+        obligationRevision = -1;
+        if (this.graceEndNs !== NONE) this.graceEnd = market.relOf(this.graceEndNs);
+      }
+      const revision = venue.revision;
+      if (revision === undefined || revision !== venueRevision) {
+        venueRevision = revision ?? -1;
+        reqT = this.requestTime.of(venue.nextRequestArrivalNs());
+        ansT = this.answerTime.of(venue.nextAnswerNs());
+      }
+      if (obligations.revision !== obligationRevision) {
+        obligationRevision = obligations.revision;
+        cteT = this.obligationTime.of(obligations.earliestDueNs());
+      }
+      if (!market.readThroughRel(Math.min(reqT, ansT, cteT))) {
+        if (feeder.needsRefill) return NEEDS_REFILL;
+        continue;
+      }
+      let graceEnd = this.graceEnd;
+      if (graceEnd === Infinity && market.drained) {
+        if (this.lastMarket === null) return FINISHED; // no market data at all
+        this.graceEndNs = this.lastMarket.tsLocalNs + this.endGraceNs;
+        graceEnd = this.graceEnd = market.relOf(this.graceEndNs);
+      }
+      if (graceEnd === Infinity) {
+        const why = this.marketRun(reqT, ansT, cteT, venueRevision, obligationRevision);
+        if (why !== IDLE) {
+          if (why === ACTED) continue;
+          return why;
+        }
+      }
+
+      // Exchange side: market data before a request at equal times.
+      const feedExT = market.exchangeHeadRel();
+      let exT = feedExT < reqT ? feedExT : reqT;
+      // Local side: answers, then market events, then control-time events at equal times.
+      const mktT = market.localHeadRel();
+      let locT = ansT < mktT ? ansT : mktT;
+      if (cteT < locT) locT = cteT;
+      const nextT = exT < locT ? exT : locT;
+      if (nextT > rebaseAt && nextT !== Infinity) {
+        // Far from the epoch the numbers may be rounded: move the epoch to the next action first.
+        market.rebase(Math.floor(nextT));
+        continue;
+      }
+      if (exT > graceEnd) exT = Infinity;
+      if (locT > graceEnd) locT = Infinity;
+
+      if (exT !== Infinity && exT <= locT) {
+        if (exT === feedExT) venue.onMarketEvent(market.popExchange(), market.poppedExchangeNs);
+        else venue.processNextRequest();
+      } else if (locT === Infinity) {
+        return FINISHED;
+      } else if (locT === ansT) {
+        stream.append(onVenueClock(venue.popAnswer(), this.clock));
+      } else if (locT === mktT) {
+        const why = this.takeLocal();
+        if (why !== ACTED) return why;
+      } else {
+        const cte = controlTimeEvent(obligations.takeEarliest(), this.engine, stream.lastLocalNs);
+        if (cte) {
+          this.controlTimeEvents++;
+          stream.append(cte);
+        }
+      }
+    }
+    return FINISHED;
+  }
+
+  /**
+   * The common case in one tight loop: hands market messages to the two sides in merge order for
+   * as long as no request, answer or obligation is due first and neither the venue's nor the
+   * obligations' revision changes (then their times are those given), without the bookkeeping of
+   * a general step. Each message goes where `run` would send it: to the venue when its exchange
+   * time is the earliest time of all (ties: market data first), to the core when its tsLocalNs
+   * is, below every answer's and request's and at or below every obligation's time. Returns IDLE
+   * when it took none, ACTED when it stopped after taking some, or what the caller must await.
+   */
+  private marketRun(reqT: number, ansT: number, cteT: number, venueRevision: number, obligationRevision: number): number {
+    const { venue, market, stream, obligations } = this;
+    const rebaseAt = this.feeder.rebaseAtRel;
+    const lim = Math.min(reqT, ansT, cteT);
+    const localLim = reqT < ansT ? reqT : ansT;
+    let why = IDLE;
+    for (;;) {
+      // Reads ahead as run does before every action (a no-op while nothing unread can come first).
+      if (!market.readThroughRel(lim)) return why;
+      const exH = market.exchangeHeadRel();
+      const locH = market.localHeadRel();
+      if (exH <= locH) {
+        if (exH > lim || exH > rebaseAt) return why;
+        venue.onMarketEvent(market.popExchange(), market.poppedExchangeNs);
+        why = ACTED;
+        if (venue.revision !== venueRevision) return why;
+      } else {
+        if (locH >= localLim || locH > cteT || locH > rebaseAt) return why;
+        why = this.takeLocal();
+        if (why !== ACTED) return why;
+        if (stream.violation || venue.revision !== venueRevision || obligations.revision !== obligationRevision) return why;
+      }
+    }
+  }
+
+  /** Steps the core's next market event; returns ACTED or what the caller must await. */
+  private takeLocal(): number {
+    const n = ++this.marketEvents;
+    const e = this.market.popLocal();
+    this.lastMarket = e;
+    this.stream.append(e);
+    if (n % this.progressEvery === 0) return PROGRESS_DUE;
+    if ((n & READ_AHEAD_YIELD_MASK) === 0 && this.feeder.readAheadInFlight) return YIELD_DUE;
+    return ACTED;
+  }
 }
 
 /** An answer's tsEventNs back on the venue's clock (the venue acts on the local clock): exchange-side time − offset. */
