@@ -4,8 +4,9 @@
  * Input: the USD-M BTCUSDT book_delta dataset (one REST snapshot of 1000 levels per side, then
  * depth@0ms diffs) imported through the quality gate and read with readCanonical, regrouped per
  * venue message before timing (bench/book-messages.ts).
- * - chassis: `L2Book` of @chassis/core, fed exactly as the engine derives a book_delta event
- *   (snapshot ⇒ clear both sides; then set(price, size) per row, size 0 removes).
+ * - chassis: `L2Book` of @chassis/core on the instrument's tick grid, fed exactly as the engine
+ *   derives a book_delta event (snapshot ⇒ clear both sides; then the message's rows through
+ *   `applyRows`, one run of a side at a time, as `applyDelta` does; size 0 removes).
  * - tardis-dev: its `OrderBook` (red-black trees), fed the same messages as normalised
  *   `book_change` objects ({ price, amount } levels in the same integer units), built before
  *   timing so only `update()` is measured.
@@ -13,7 +14,7 @@
  * (the checkpoints); any difference throws. Samples replay the whole day several times (the
  * snapshot at its start resets the book).
  */
-import { L2Book } from '@chassis/core';
+import { L2Book, parseDecimalBigUnits } from '@chassis/core';
 import { OrderBook, type BookChange, type BookPriceLevel } from 'tardis-dev';
 import { bookMessages, type BookMessages } from '../book-messages.ts';
 import { usdmCanonical } from '../usdm-canonical.ts';
@@ -25,7 +26,10 @@ function applyChassis(book: L2Book, m: BookMessages, k: number): void {
     book.asks.clear();
   }
   const { side, price, size } = m;
-  for (let i = m.start[k]!, end = m.start[k + 1]!; i < end; i++) (side[i] === 0 ? book.bids : book.asks).set(price[i]!, size[i]!);
+  for (let i = m.start[k]!, end = m.start[k + 1]!; i < end; ) {
+    const code = side[i]!;
+    i = (code === 0 ? book.bids : book.asks).applyRows(side, price, size, code, i, end);
+  }
 }
 
 function tardisChanges(m: BookMessages): BookChange[] {
@@ -41,8 +45,8 @@ function tardisChanges(m: BookMessages): BookChange[] {
 }
 
 /** Replays both books message by message; throws at the first checkpoint where their best bid/ask differ. */
-function verify(m: BookMessages, changes: readonly BookChange[]): number {
-  const ours = new L2Book('BTCUSDT');
+function verify(m: BookMessages, changes: readonly BookChange[], tickUnits: number): number {
+  const ours = new L2Book('BTCUSDT', tickUnits);
   const theirs = new OrderBook();
   for (let k = 0; k < m.count; k++) {
     applyChassis(ours, m, k);
@@ -62,13 +66,15 @@ export const bookBuild: BenchSection = {
     const data = await usdmCanonical();
     const m = bookMessages(data.bookDelta);
     const changes = tardisChanges(m);
-    const checked = verify(m, changes);
+    const spec = data.datasets.book_delta[0]!.instrument;
+    const tickUnits = Number(parseDecimalBigUnits(spec.tickSize, spec.priceDecimals));
+    const checked = verify(m, changes, tickUnits);
     process.stderr.write(`book-build: best bid/ask equal at all ${checked} message checkpoints\n`);
     const reps = ctx.quick ? 1 : 3;
     let sink = 0;
     const chassis = (): void => {
       for (let r = 0; r < reps; r++) {
-        const book = new L2Book('BTCUSDT');
+        const book = new L2Book('BTCUSDT', tickUnits);
         for (let k = 0; k < m.count; k++) applyChassis(book, m, k);
         sink += book.bidPrice(0);
       }
@@ -83,7 +89,7 @@ export const bookBuild: BenchSection = {
     const [ours, theirs] = samplePair(chassis, tardis, (ms) => (m.count * reps) / (ms / 1000), { warmup: 2, samples: ctx.quick ? 5 : 9, clock: 'cpu' });
     if (sink === -1) process.stderr.write('');
     const rows = m.start[m.count]!;
-    const inputs = `${m.count} book_delta messages (${rows} level rows, avg ${(rows / m.count).toFixed(1)} per message) of the USD-M capture via readCanonical, ×${reps} per sample, CPU time; best bid/ask equal at all ${checked} checkpoints`;
+    const inputs = `${m.count} book_delta messages (${rows} level rows, avg ${(rows / m.count).toFixed(1)} per message) of the USD-M capture via readCanonical, ×${reps} per sample, CPU time; best bid/ask equal at all ${checked} checkpoints; chassis ladder grid ${tickUnits} price units (the tick)`;
     const tardisMedian = theirs.slice().sort((a, b) => a - b)[theirs.length >> 1]!;
     return [
       result('book-build', 'events/s', ours, tardisMedian, `${inputs}; chassis L2Book; baseline = tardis-dev OrderBook (target ratio ≥ 5)`),

@@ -39,6 +39,7 @@ class MapSide {
  */
 const nearSpan = fc.integer({ min: SPAN - 20_000, max: SPAN + 3000 });
 const spans = fc.constantFrom(0.25, 0.5, 0.75, 1.5, 3).map((f) => Math.round(f * SPAN));
+/** A jump of the home price, in ticks (the ladder's span is SPAN slots = SPAN ticks). */
 const jump = fc
   .tuple(fc.oneof({ arbitrary: nearSpan, weight: 3 }, { arbitrary: spans, weight: 1 }), fc.constantFrom(-1, 1))
   .map(([d, sign]) => sign * d);
@@ -56,12 +57,14 @@ type Level = { isBid: boolean; price: number; size: number };
 type Op =
   ({ kind: 'set' } & Level) | { kind: 'snapshot'; levels: Level[] } | { kind: 'cut'; isBid: boolean; price: number };
 
-function leg(home: number, nonInteger: boolean): fc.Arbitrary<Op[]> {
-  const near = offset.map((o) => home + o);
+function leg(home: number, nonInteger: boolean, tick: number): fc.Arbitrary<Op[]> {
+  const near = offset.map((o) => home + o * tick);
   const price = fc.oneof(
     { arbitrary: near, weight: 30 },
-    { arbitrary: fc.integer({ min: 1, max: 2 ** 40 }), weight: 1 },
+    { arbitrary: fc.integer({ min: 1, max: 2 ** 40 }).map((p) => p * tick), weight: 1 },
     ...(nonInteger ? [{ arbitrary: near.map((p) => p + 0.5), weight: 1 }] : []),
+    // off the tick grid (the side's grid refines to the gcd)
+    ...(tick > 1 ? [{ arbitrary: fc.tuple(near, fc.integer({ min: 1, max: tick - 1 })).map(([p, d]) => p + d), weight: 1 }] : []),
   );
   const level = fc.record({ isBid: fc.boolean(), price, size });
   const op = fc.oneof(
@@ -72,14 +75,17 @@ function leg(home: number, nonInteger: boolean): fc.Arbitrary<Op[]> {
   return fc.array(op, { minLength: 1, maxLength: 12 });
 }
 
-/** Operations on both sides along a price path; `nonInteger` adds prices like 100.5. */
-function ops(nonInteger: boolean): fc.Arbitrary<Op[]> {
+/**
+ * Operations on both sides along a price path; `nonInteger` adds prices like 100.5; `tick` > 1
+ * puts the prices on that grid (price units), now and then one off it.
+ */
+function ops(nonInteger: boolean, tick = 1): fc.Arbitrary<Op[]> {
   return fc
     .array(jump, { minLength: 1, maxLength: 3 })
     .chain((jumps) => {
-      const homes = [HOME, ...jumps.map((j) => HOME + j)];
+      const homes = [HOME * tick, ...jumps.map((j) => (HOME + j) * tick)];
       return fc.array(
-        fc.constantFrom(...homes.keys()).chain((h) => leg(homes[h]!, nonInteger)),
+        fc.constantFrom(...homes.keys()).chain((h) => leg(homes[h]!, nonInteger, tick)),
         { minLength: 1, maxLength: 6 },
       );
     })
@@ -185,11 +191,11 @@ describe('book oracle: each core book implementation equals a plain Map after ev
     }
   }
 
-  /** runSides over BookSideLevels, read by index, cursor and visitor. */
-  function runBookSides(list: Op[]): void {
+  /** runSides over BookSideLevels (on a grid of `tick` price units), read by index, cursor and visitor. */
+  function runBookSides(list: Op[], tick = 1): void {
     runSides(
       list,
-      (isBid) => new BookSideLevels(isBid),
+      (isBid) => new BookSideLevels(isBid, tick),
       (s, p, q) => s.set(p, q),
       (s) => s.clear(),
       (s, p) => s.removeBetterThan(p),
@@ -220,12 +226,21 @@ describe('book oracle: each core book implementation equals a plain Map after ev
     );
   });
 
+  it('BookSideLevels on a tick grid (a slot per tick of 10 or 7 price units), with prices now and then off the grid, which refines it', () => {
+    for (const tick of [10, 7])
+      fc.assert(
+        fc.property(ops(true, tick), (list) =>
+          runBookSides(list, tick),
+        ),
+      );
+  });
+
   it('BookSideLevels.applyRows takes whole book_delta messages (typed columns, runs of either side, any offset) like set row by row', () => {
     // The ops' levels cut into messages of up to 40 rows; each message's rows go through the
     // book's own loop (L2Book.applyDelta: one applyRows call per run of one side).
     const rows = (list: Op[]): Level[] => list.flatMap(levelsOf);
     fc.assert(
-      fc.property(ops(false), fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1 }), fc.nat(3), (list, cuts, pad) => {
+      fc.property(fc.constantFrom(1, 10).chain((tick) => fc.tuple(fc.constant(tick), ops(false, tick))), fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1 }), fc.nat(3), ([tick, list], cuts, pad) => {
         const levels = rows(list);
         const n = pad + levels.length;
         const sides = new Uint8Array(n);
@@ -236,7 +251,7 @@ describe('book oracle: each core book implementation equals a plain Map after ev
           prices[pad + i] = l.price;
           sizes[pad + i] = l.size;
         });
-        const book = new L2Book('x');
+        const book = new L2Book('x', tick);
         const refs = { bid: new MapSide(true), ask: new MapSide(false) };
         for (let at = 0, c = 0; at < levels.length; c++) {
           const count = Math.min(cuts[c % cuts.length]!, levels.length - at);
@@ -344,8 +359,8 @@ type MarketOp =
   | { kind: 'delta'; isSnapshot: boolean; levels: Level[]; id: number | null }
   | { kind: 'bbo'; bid: number; bidQty: number; ask: number; askQty: number; id: number | null };
 
-function marketOps(): fc.Arbitrary<MarketOp[]> {
-  return ops(false).chain((list) => {
+function marketOps(tick = 1): fc.Arbitrary<MarketOp[]> {
+  return ops(false, tick).chain((list) => {
     const prices = list.flatMap(probesOf);
     const price =
       prices.length > 0
@@ -400,10 +415,10 @@ function toEvents(list: MarketOp[]): (BookDeltaEvent | BboEvent)[] {
 }
 
 describe('book oracle: L2Book combines depth and BBO by the one documented rule', () => {
-  it('equals the plainly written rule over Maps after every book_delta and BBO, on both sides', () => {
+  it('equals the plainly written rule over Maps after every book_delta and BBO, on both sides (ladder grid 1 or 10 price units)', () => {
     fc.assert(
-      fc.property(marketOps(), (list) => {
-        const book = new L2Book('x');
+      fc.property(fc.constantFrom(1, 10).chain((tick) => fc.tuple(fc.constant(tick), marketOps(tick))), ([tick, list]) => {
+        const book = new L2Book('x', tick);
         const ref = new ReferenceL2Book();
         for (const ev of toEvents(list)) {
           if (ev.kind === 'bbo') {

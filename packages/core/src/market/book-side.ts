@@ -1,15 +1,19 @@
 /**
  * One side of an L2 book: price (price units) → size (qty units), best first.
  *
- * A price-indexed ladder around the top of the book — slot i holds the level at price `lo + i`,
- * so setting a level at any depth is O(1) — plus a sorted `outer` side (SortedLevels) for the
- * few levels too far from the top to fit the ladder span (e.g. stray Binance USD-M BTCUSDT
+ * A price-indexed ladder around the top of the book — slot i holds the level at price
+ * `lo + i × step`, so setting a level at any depth is O(1) — plus a sorted `outer` side
+ * (SortedLevels) for the few levels too far from the top to fit the ladder span (e.g. stray Binance USD-M BTCUSDT
  * levels at 5,600 and 6,213,687 USDT next to a 61,000 USDT top).
  * Invariant: every outer level is worse than every ladder level, so a best-first walk is the
  * ladder, then the outer side. The ladder follows the top: a better price out of its reach
  * grows the window toward it or, beyond the span, re-anchors the window there (ladder levels
  * that no longer fit move to the outer side; outer levels inside the window move back).
- * A side that ever sees a non-integer price keeps every level in the outer side from then on.
+ * `step` is the price grid in price units (the instrument's tick: 10 for Binance USD-M BTCUSDT at
+ * two price decimals, so a slot per tick, not nine empty slots in ten); every level is on it. A
+ * safe-integer price off the grid refines it to the gcd of the two (every level moves to the
+ * outer side and the ladder re-anchors). A side that ever sees a non-integer price keeps every
+ * level in the outer side from then on.
  * An occupancy bitmap (one bit per ladder slot) lets walks skip empty slots 32 at a time: the
  * next level after a removed best, the cursor, and a full walk (the state hash visits every
  * level) cost O(levels + window/32), not O(window).
@@ -22,7 +26,7 @@
  */
 import { SortedLevels } from './sorted-levels.ts';
 
-/** Widest span of the ladder in price units (1 MB of sizes; 13,107 USDT at BTCUSDT's 0.1 tick). */
+/** Widest span of the ladder in slots (1 MB of sizes; 13,107 USDT at BTCUSDT's 0.1 tick). */
 const MAX_SPAN = 1 << 17;
 /** Ladder widths are multiples of 32 (one bitmap word per 32 slots). */
 const INITIAL_WIDTH = 4096;
@@ -36,8 +40,10 @@ export class BookSideLevels {
   private sizes = new Float64Array(0);
   /** Bit (i & 31) of word (i >>> 5) is set exactly when slot i holds a level (sizes[i] !== 0). */
   private occupied = new Uint32Array(0);
-  /** Price of slot 0 (price units). */
+  /** Price of slot 0 (price units), a multiple of `step`. */
   private lo = 0;
+  /** Price units per slot: every level's price is a multiple of it. */
+  private step: number;
   private ladderCount = 0;
   /** Best ladder price, NaN when the ladder is empty. */
   private best = NaN;
@@ -45,8 +51,10 @@ export class BookSideLevels {
   /** A non-integer price was seen: every level lives in `outer`. */
   private sortedOnly = false;
 
-  constructor(isBid: boolean) {
+  /** `tickUnits`: the instrument's price grid (price units); anything but a positive safe integer means 1. */
+  constructor(isBid: boolean, tickUnits = 1) {
     this.isBid = isBid;
+    this.step = Number.isSafeInteger(tickUnits) && tickUnits > 0 ? tickUnits : 1;
     this.sign = isBid ? 1 : -1;
     this.outer = new SortedLevels(this.sign);
   }
@@ -67,7 +75,7 @@ export class BookSideLevels {
     const occ = this.occupied;
     const step = this.sign > 0 ? -1 : 1;
     let left = this.ladderCount;
-    for (let w = (this.best - this.lo) >>> 5; left > 0; w += step) {
+    for (let w = ((this.best - this.lo) / this.step) >>> 5; left > 0; w += step) {
       let bits = occ[w]!;
       if (bits === 0) continue;
       occ[w] = 0;
@@ -79,13 +87,13 @@ export class BookSideLevels {
   }
 
   private inWindow(price: number): boolean {
-    const i = price - this.lo;
+    const i = (price - this.lo) / this.step;
     return i >= 0 && i < this.sizes.length && (i | 0) === i;
   }
 
   /** Size at `price` (qty units), 0 if no level. */
   sizeAt(price: number): number {
-    if (this.inWindow(price)) return this.sizes[price - this.lo]!;
+    if (this.inWindow(price)) return this.sizes[(price - this.lo) / this.step]!;
     return this.outer.count > 0 ? this.outer.sizeAt(price) : 0;
   }
 
@@ -96,7 +104,7 @@ export class BookSideLevels {
    */
   set(price: number, size: number): void {
     const sizes = this.sizes;
-    const i = price - this.lo;
+    const i = (price - this.lo) / this.step;
     if (i >= 0 && i < sizes.length && (i | 0) === i) {
       if (size > 0 && sizes[i] !== 0) sizes[i] = size;
       else this.setSlot(i, price, size);
@@ -116,6 +124,7 @@ export class BookSideLevels {
    */
   applyRows(sides: ArrayLike<number>, prices: ArrayLike<number>, qtys: ArrayLike<number>, code: number, from: number, to: number): number {
     const sign = this.sign;
+    let step = this.step;
     let sizes = this.sizes;
     let occ = this.occupied;
     let lo = this.lo;
@@ -125,7 +134,7 @@ export class BookSideLevels {
     for (; i < to && sides[i] === code; i++) {
       const price = prices[i]!;
       const size = qtys[i]!;
-      const k = price - lo;
+      const k = (price - lo) / step;
       if (k >= 0 && k < sizes.length && (k | 0) === k && size >= 0) {
         const w = k >>> 5;
         const word = occ[w]!;
@@ -137,13 +146,14 @@ export class BookSideLevels {
         if (has === 1 ? !(sign * price <= sign * best) : price === best) {
           // A new best (NaN best: the ladder was empty), or the best level removed.
           if (has === 1) best = price;
-          else if (count > 0) best = lo + this.nextSlot(k);
+          else if (count > 0) best = lo + this.nextSlot(k) * step;
           else {
             best = NaN;
             if (this.outer.count > 0) {
               this.ladderCount = 0;
               this.best = best;
               this.anchor(this.outer.bestPrice());
+              step = this.step;
               sizes = this.sizes;
               occ = this.occupied;
               lo = this.lo;
@@ -157,6 +167,7 @@ export class BookSideLevels {
       this.ladderCount = count;
       this.best = best;
       this.set(price, size);
+      step = this.step;
       sizes = this.sizes;
       occ = this.occupied;
       lo = this.lo;
@@ -183,23 +194,28 @@ export class BookSideLevels {
       this.outer.set(price, size);
       return;
     }
+    if (price % this.step !== 0) {
+      this.regrid(gcd(this.step, Math.abs(price)));
+      this.set(price, size);
+      return;
+    }
     if (this.ladderCount === 0) {
       // Empty ladder: anchor it at the better of this price and the outer best.
       const outerBest = this.outer.bestPrice();
       this.anchor(outerBest === outerBest && this.sign * outerBest > this.sign * price ? outerBest : price);
-      if (this.inWindow(price)) this.setSlot(price - this.lo, price, size);
+      if (this.inWindow(price)) this.setSlot((price - this.lo) / this.step, price, size);
       else this.outer.set(price, size);
       return;
     }
     if (this.sign * price > this.sign * this.best) {
       // A new best out of reach: grow toward it, or re-anchor there.
       if (!this.grow(price)) this.anchor(price);
-      this.setSlot(price - this.lo, price, size);
+      this.setSlot((price - this.lo) / this.step, price, size);
       return;
     }
     // Worse than the best and outside the window: grow when within the span, else outer (a
     // window already MAX_SPAN wide cannot grow over a price outside it).
-    if (this.sizes.length < MAX_SPAN && this.grow(price)) this.setSlot(price - this.lo, price, size);
+    if (this.sizes.length < MAX_SPAN && this.grow(price)) this.setSlot((price - this.lo) / this.step, price, size);
     else this.outer.set(price, size);
   }
 
@@ -213,7 +229,7 @@ export class BookSideLevels {
       if (--this.ladderCount === 0) {
         this.best = NaN;
         if (this.outer.count > 0) this.anchor(this.outer.bestPrice());
-      } else if (price === this.best) this.best = this.lo + this.nextSlot(i);
+      } else if (price === this.best) this.best = this.lo + this.nextSlot(i) * this.step;
       return;
     }
     sizes[i] = size;
@@ -243,19 +259,21 @@ export class BookSideLevels {
     return (w << 5) + 31 - Math.clz32(bits & -bits);
   }
 
-  /** Grows the window (keeping every ladder level) to include `price`; false when the span would exceed MAX_SPAN. */
+  /** Grows the window (keeping every ladder level) to include `price` (on the grid); false when the span would exceed MAX_SPAN. */
   private grow(price: number): boolean {
     const cap = this.sizes.length;
-    const lo = Math.min(this.lo, price);
-    const hi = Math.max(this.lo + cap - 1, price);
+    // In slots of the current window: price at slot k, the new window [lo, hi].
+    const k = (price - this.lo) / this.step;
+    const lo = Math.min(0, k);
+    const hi = Math.max(cap - 1, k);
     const need = hi - lo + 1;
     if (need > MAX_SPAN) return false;
     const width = Math.min(MAX_SPAN, (Math.max(need + (need >> 1), cap * 2) + 31) & ~31);
-    const newLo = price < this.lo ? hi - width + 1 : lo;
+    const newLo = k < 0 ? hi - width + 1 : lo;
     const sizes = new Float64Array(width);
-    sizes.set(this.sizes, this.lo - newLo);
+    sizes.set(this.sizes, -newLo);
     this.sizes = sizes;
-    this.lo = newLo;
+    this.lo += newLo * this.step;
     // The levels moved by (old lo − new lo) slots, not a whole number of words: rebuild the bits.
     const occ = (this.occupied = new Uint32Array(width >>> 5));
     for (let i = 0; i < width; i++) if (sizes[i] !== 0) occ[i >>> 5]! |= 1 << (i & 31);
@@ -281,7 +299,7 @@ export class BookSideLevels {
     }
     // Room for the book below the best (bids) or above it (asks), a little on the better side.
     const headroom = width >> 3;
-    this.lo = this.sign > 0 ? price - (width - 1 - headroom) : price - headroom;
+    this.lo = this.sign > 0 ? price - (width - 1 - headroom) * this.step : price - headroom * this.step;
     this.absorb();
   }
 
@@ -294,12 +312,13 @@ export class BookSideLevels {
     const occ = this.occupied;
     const outer = this.outer;
     const lo = this.lo;
+    const step = this.step;
     if (this.sign > 0) {
       // Bids: worst = lowest slot, lowest bit of each word first.
       for (let w = 0; w < occ.length; w++) {
         for (let bits = occ[w]!; bits !== 0; bits &= bits - 1) {
           const i = (w << 5) + 31 - Math.clz32(bits & -bits);
-          outer.pushBest(lo + i, sizes[i]!);
+          outer.pushBest(lo + i * step, sizes[i]!);
           sizes[i] = 0;
         }
       }
@@ -309,7 +328,7 @@ export class BookSideLevels {
         for (let bits = occ[w]!; bits !== 0; ) {
           const b = 31 - Math.clz32(bits);
           const i = (w << 5) + b;
-          outer.pushBest(lo + i, sizes[i]!);
+          outer.pushBest(lo + i * step, sizes[i]!);
           sizes[i] = 0;
           bits ^= 1 << b;
         }
@@ -326,13 +345,22 @@ export class BookSideLevels {
     if (outer.count === 0) return;
     const sign = this.sign;
     const lo = this.lo;
-    const hi = lo + this.sizes.length - 1;
+    const step = this.step;
+    const hi = lo + (this.sizes.length - 1) * step;
     const [from, to] = outer.indexRange(sign > 0 ? lo : -hi, sign > 0 ? hi : -lo);
     for (let j = from; j < to; j++) {
       const p = outer.priceAt(j);
-      this.setSlot(p - lo, p, outer.sizes[j]!);
+      this.setSlot((p - lo) / step, p, outer.sizes[j]!);
     }
     outer.removeRange(from, to);
+  }
+
+  /** Refines the grid to `step` (a divisor of the current one): the ladder re-anchors at the best on the finer grid. */
+  private regrid(step: number): void {
+    if (this.ladderCount > 0) this.spill();
+    // lo stays a multiple of the new step (it was one of the old).
+    this.step = step;
+    if (this.outer.count > 0) this.anchor(this.outer.bestPrice());
   }
 
   private toSortedOnly(): void {
@@ -346,7 +374,7 @@ export class BookSideLevels {
   /** Removes every level strictly better than `price` (price units). */
   removeBetterThan(price: number): void {
     while (this.ladderCount > 0 && this.sign * this.best > this.sign * price)
-      this.setSlot(this.best - this.lo, this.best, 0);
+      this.setSlot((this.best - this.lo) / this.step, this.best, 0);
     // Outer levels are worse than every ladder level: a ladder level left means the best is
     // now at or worse than `price`, so none of them is better (the applied BBO's common case).
     if (this.ladderCount > 0) return;
@@ -363,7 +391,7 @@ export class BookSideLevels {
   // Handle: a ladder slot (≥ 0), or -(j + 2) for outer index j; -1 = end.
 
   first(): number {
-    if (this.ladderCount > 0) return this.best - this.lo;
+    if (this.ladderCount > 0) return (this.best - this.lo) / this.step;
     return this.outer.count > 0 ? -(this.outer.count + 1) : -1;
   }
 
@@ -379,7 +407,7 @@ export class BookSideLevels {
 
   /** Price (price units) at a cursor handle. */
   priceOf(h: number): number {
-    return h >= 0 ? this.lo + h : this.outer.priceAt(-h - 2);
+    return h >= 0 ? this.lo + h * this.step : this.outer.priceAt(-h - 2);
   }
 
   /** Size (qty units) at a cursor handle. */
@@ -408,7 +436,7 @@ export class BookSideLevels {
   /** Size of the level-th best level (0 = best), NaN if absent. */
   size(level: number): number {
     if (level === 0) {
-      if (this.ladderCount > 0) return this.sizes[this.best - this.lo]!;
+      if (this.ladderCount > 0) return this.sizes[(this.best - this.lo) / this.step]!;
       const outer = this.outer;
       return outer.count > 0 ? outer.sizes[outer.count - 1]! : NaN;
     }
@@ -430,22 +458,24 @@ export class BookSideLevels {
       const sizes = this.sizes;
       const occ = this.occupied;
       const lo = this.lo;
+      const step = this.step;
+      const top = ((this.best - lo) / step) >>> 5;
       // No bit is set on the better side of the best slot, so whole words can be taken.
       if (this.sign > 0) {
-        for (let w = (this.best - lo) >>> 5; w >= 0; w--) {
+        for (let w = top; w >= 0; w--) {
           for (let bits = occ[w]!; bits !== 0; ) {
             const b = 31 - Math.clz32(bits);
             const i = (w << 5) + b;
-            visit(lo + i, sizes[i]!);
+            visit(lo + i * step, sizes[i]!);
             bits ^= 1 << b;
           }
         }
       } else {
-        for (let w = (this.best - lo) >>> 5; w < occ.length; w++) {
+        for (let w = top; w < occ.length; w++) {
           for (let bits = occ[w]!; bits !== 0; ) {
             const low = bits & -bits;
             const i = (w << 5) + 31 - Math.clz32(low);
-            visit(lo + i, sizes[i]!);
+            visit(lo + i * step, sizes[i]!);
             bits ^= low;
           }
         }
@@ -454,4 +484,10 @@ export class BookSideLevels {
     const outer = this.outer;
     for (let j = outer.count - 1; j >= 0; j--) visit(outer.priceAt(j), outer.sizes[j]!);
   }
+}
+
+/** Greatest common divisor of two positive safe integers. */
+function gcd(a: number, b: number): number {
+  while (b !== 0) [a, b] = [b, a % b];
+  return a;
 }

@@ -26,8 +26,8 @@ import { BookSideLevels } from './book-side.ts';
 
 export class L2Book implements BookView {
   readonly instrument: string;
-  readonly bids = new BookSideLevels(true);
-  readonly asks = new BookSideLevels(false);
+  readonly bids: BookSideLevels;
+  readonly asks: BookSideLevels;
   /** Venue update id of the last book_delta that had one (-1n = none). */
   lastUpdateId = -1n;
   /** Whether any book_delta was applied: from then on depth owns the levels. */
@@ -47,8 +47,11 @@ export class L2Book implements BookView {
   /** Venue update id of the last applied BBO (-1n = none or unsequenced). */
   appliedUpdateId = -1n;
 
-  constructor(instrument: string) {
+  /** `tickUnits`: the instrument's tick in price units, the grid of the ladder (a price off it still works: the grid refines). */
+  constructor(instrument: string, tickUnits = 1) {
     this.instrument = instrument;
+    this.bids = new BookSideLevels(true, tickUnits);
+    this.asks = new BookSideLevels(false, tickUnits);
   }
 
   /** Applies a book_delta's rows (absolute sizes; a snapshot replaces the book), then the newer BBO's top if there is one. */

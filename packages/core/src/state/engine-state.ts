@@ -161,7 +161,7 @@ export class InstrumentState {
   private tradeViewOf: TradeEvent | undefined = undefined;
 
   constructor(readonly instrument: Instrument) {
-    this.book = new L2Book(instrument.id);
+    this.book = new L2Book(instrument.id, instrument.tickUnits);
     this.position = new PositionRecord(instrument);
     this.bookView = new BookFacade(this.book);
     this.positionView = new PositionFacade(this.position);

@@ -122,8 +122,8 @@ export class ExchangeBook {
   readonly bids: ExchangeSide;
   readonly asks: ExchangeSide;
 
-  constructor(instrument: string) {
-    this.book = new L2Book(instrument);
+  constructor(instrument: string, tickUnits = 1) {
+    this.book = new L2Book(instrument, tickUnits);
     this.bids = new ExchangeSide(this.book.bids, 1);
     this.asks = new ExchangeSide(this.book.asks, -1);
   }

@@ -120,7 +120,7 @@ class InstrumentState {
     readonly takerFeePpm: number,
     readonly queueModel: QueueModel,
   ) {
-    this.book = new ExchangeBook(instrument.id);
+    this.book = new ExchangeBook(instrument.id, instrument.tickUnits);
   }
 }
 
