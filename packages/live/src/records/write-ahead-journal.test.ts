@@ -71,19 +71,25 @@ describe('WriteAheadJournal', () => {
   }, 60_000);
 
   it('after a SIGKILL inside one large write, recovery cuts the torn block, keeps every block before it and says what it cut', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'wal-kill-')), 'journal.bin');
-    const acked = await killMidWrite(path, 0, true);
-    const sizeAtKill = statSync(path).size;
-    const { journal, recovered } = WriteAheadJournal.recover(path);
-    journal.close();
-    expect(recovered.events.map((e) => e.seq)).toEqual(Array.from({ length: acked }, (_, i) => i + 1));
-    expect(recovered.cut).toMatchObject({
-      afterSeq: acked,
-      atByte: statSync(path).size,
-      bytesCut: sizeAtKill - statSync(path).size,
-    });
-    expect(recovered.cut!.bytesCut).toBeGreaterThan(0);
-  }, 120_000);
+    // On a loaded machine the ~35 MiB write can finish before the kill lands; such a try tore
+    // nothing (the journal is whole, every event acknowledged) and the kill is tried again.
+    for (let attempt = 1; ; attempt++) {
+      const path = join(mkdtempSync(join(tmpdir(), 'wal-kill-')), 'journal.bin');
+      const acked = await killMidWrite(path, 0, true);
+      const sizeAtKill = statSync(path).size;
+      const { journal, recovered } = WriteAheadJournal.recover(path);
+      journal.close();
+      expect(recovered.events.map((e) => e.seq)).toEqual(Array.from({ length: acked }, (_, i) => i + 1));
+      if (recovered.cut === null && attempt < 5) continue;
+      expect(recovered.cut).toMatchObject({
+        afterSeq: acked,
+        atByte: statSync(path).size,
+        bytesCut: sizeAtKill - statSync(path).size,
+      });
+      expect(recovered.cut!.bytesCut).toBeGreaterThan(0);
+      return;
+    }
+  }, 300_000);
 
   it('continues the journal after recovery: the next block follows the recovered events', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'wal-')), 'journal.bin');
