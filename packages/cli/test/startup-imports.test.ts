@@ -70,6 +70,13 @@ describe('what every chassis command loads at start-up', () => {
     expect(reachable).not.toContain(pkg);
   });
 
+  // Node's own modules outside its start-up snapshot cost ~1-2 ms each (child_process and net
+  // with streams and dgram): every command would pay them.
+  it.each(['node:child_process', 'node:net', 'node:http', 'node:perf_hooks'])('does not import %s statically', (builtin) => {
+    expect(reachable).toContain('node:fs');
+    expect(reachable).not.toContain(builtin);
+  });
+
   it.each(['@chassis/backtesting', '@chassis/storage', '@chassis/analysis', '@chassis/experiments', '@chassis/live', '@chassis/recording', '@chassis/quality'])(
     "does not load %s before a command's action runs",
     (pkg) => {
@@ -95,8 +102,9 @@ describe('what chassis backtest loads before its first market event', () => {
   });
 
   // Node's own modules outside its start-up snapshot cost ~1-2 ms each to load: the metrics
-  // server's HTTP stack only with --metrics-port, perf_hooks never (performance is a global).
-  it.each(['node:http', 'node:perf_hooks'])('does not import %s statically', (builtin) => {
+  // server's HTTP stack only with --metrics-port, a local Prometheus's child_process only with
+  // `monitor up`, perf_hooks never (performance is a global).
+  it.each(['node:child_process', 'node:net', 'node:http', 'node:perf_hooks'])('does not import %s statically', (builtin) => {
     expect(reachable).toContain('node:fs');
     expect(reachable).not.toContain(builtin);
   });
