@@ -5,6 +5,7 @@ export declare function withPerFileModuleUrl(source: string, sourcePath: string,
 export declare function withBinImport(code: string): string;
 export declare function bundleCli(outFile?: string): Promise<string>;
 export declare function withShakableZod(source: string): string;
+export declare function withLazyChildProcess(source: string): string;
 export declare function asciiOnly(code: string): string;
 export declare const RUN_PROCESS_BUNDLE_FILE: string;
 export declare function bundleRunProcess(outFile?: string): Promise<void>;

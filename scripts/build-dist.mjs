@@ -118,6 +118,18 @@ export function withBinImport(code) {
   return code.replace(/(?<![\w$.])import\(/g, `${BUNDLE_IMPORT}(`);
 }
 
+/** commander's load-time require of node:child_process, as it stands in commander/lib/command.js. */
+const COMMANDER_CHILD_PROCESS = "const childProcess = require('node:child_process');";
+
+/**
+ * commander requires node:child_process when it loads (~2 ms: child_process, net, dgram and
+ * streams) for one use only, spawning the executable of a stand-alone subcommand, which chassis
+ * has none of. In the bundle it is required on that first spawn instead.
+ */
+export function withLazyChildProcess(source) {
+  return source.replace(COMMANDER_CHILD_PROCESS, "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };");
+}
+
 /**
  * The `chassis` command as one CommonJS file (issue 13: start-up). Node 20 resolves, reads and
  * compiles each ES module on its own and has no compile cache: the ~300 modules a backtest loads
@@ -190,6 +202,7 @@ async function bundleSources(entry, outFile, format, libraries) {
             const name = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0];
             return libraries.has(name) ? undefined : { path: args.path, external: true };
           });
+          b.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, (args) => ({ contents: withLazyChildProcess(readFileSync(args.path, 'utf8')), loader: 'js' }));
           b.onLoad({ filter: /[\\/]packages[\\/][a-z-]+[\\/]src[\\/].*\.ts$/ }, (args) => ({
             contents: withShakableZod(withPerFileModuleUrl(readFileSync(args.path, 'utf8'), args.path, outDir)),
             loader: 'ts',

@@ -34,7 +34,7 @@ export { formatSummary, plainDecimal } from './summary.ts';
 export { codeVersion, sourceFingerprint } from './code-version.ts';
 export { runGcItems } from './run-gc.ts';
 export { RUN_SERIES_SCHEMAS, type SeriesSchema } from './series.ts';
-export { runManifestSchema, parseRunManifest, readRunManifest } from './run-manifest.ts';
+export { parseRunManifest, readRunManifest } from './run-manifest.ts';
 export type { RunManifest, FinishedRunManifest, FailedRunManifest } from './run-manifest.ts';
 export { queueModelFor, latencyModelFor, type VenueModelDefinition } from './resolved-run.ts';
 export { venueModelSchema } from './run-definition.ts';

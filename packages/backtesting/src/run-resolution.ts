@@ -55,13 +55,11 @@ async function resolveDatasets(storage: Storage, def: RunDefinition, fromNs: big
   } else {
     const venue = def.data.venue!;
     for (const instrument of instrumentsOfDefinition(def)) {
-      let found = 0;
-      for (const kind of KINDS) {
-        const ds = await catalog.find({ venue, instrument, kind, ...(fromNs !== undefined ? { from: fromNs } : {}), ...(toNs !== undefined ? { to: toNs } : {}) });
-        found += ds.length;
-        out.push(...ds);
-      }
-      if (found === 0) {
+      // One catalog read for the three kinds (a read parses the whole catalog file); find keeps
+      // each kind's versions apart and orders by start, so a kind's share is what find({ kind }) gives.
+      const all = await catalog.find({ venue, instrument, ...(fromNs !== undefined ? { from: fromNs } : {}), ...(toNs !== undefined ? { to: toNs } : {}) });
+      for (const kind of KINDS) out.push(...all.filter((d) => d.kind === kind));
+      if (all.length === 0) {
         const window = fromNs !== undefined || toNs !== undefined ? ` in the window ${def.data.from ?? '-∞'} .. ${def.data.to ?? '+∞'}` : '';
         throw new ChassisError('E_DATASET_NOT_FOUND', `no promoted canonical data for ${venue} ${instrument}${window} in ${storage.root} (import some with \`chassis import <file> --data ${storage.root}\`)`);
       }

@@ -11,6 +11,7 @@
 //   script then compiles from source and the cache is written again;
 // - it is written once the run is over, under a temporary name renamed into place (concurrent
 //   starts each write a whole file); a directory that cannot be written just means no cache.
+import { isAscii } from 'node:buffer';
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
@@ -36,7 +37,10 @@ export function runCachedScript({ file, hash, name, dynamicImport }) {
   } catch {
     cachedData = undefined;
   }
-  const source = readFileSync(file, 'utf8');
+  // The bundle is ASCII (scripts/build-dist.mjs asciiOnly): read as Latin-1, a byte-for-byte copy
+  // into a one-byte string, half the CPU of decoding 1.6 MB as UTF-8 (~2.5 ms of each start).
+  const bytes = readFileSync(file);
+  const source = bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
   // The CommonJS wrapper of Node's own loader, strict like the ES modules the bundle was made from.
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname, __chassisImport) {"use strict";${source}\n})`, {
     filename: file,

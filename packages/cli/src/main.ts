@@ -4,20 +4,26 @@ import { ChassisError } from '@chassis/core';
 import { commands } from './commands/index.ts';
 import { version } from './version.ts';
 
-export function buildProgram(): Command {
+/**
+ * The program with every command, or with only `commandName` when that names one: a command line
+ * that names its command needs no other command's declaration (~0.2 ms each, 18 of them, at every
+ * start). Help, an unknown command or anything else gets them all.
+ */
+export function buildProgram(commandName?: string): Command {
   const program = new Command('chassis')
     .description('Chassis — deterministic trading infrastructure: data, backtests, sweeps, monitoring.')
     .version(version, '-V, --version')
     // Parse errors are printed by main() as E_USAGE; subcommands inherit this when registered.
     .configureOutput({ outputError: () => {} })
     .exitOverride();
-  for (const register of commands) register(program);
+  const named = commands.filter((c) => c.name === commandName);
+  for (const { register } of named.length === 1 ? named : commands) register(program);
   return program;
 }
 
 /** Runs the CLI and returns the process exit code. Errors are printed as `E_CODE: message`, never as a bare stack. */
 export async function main(argv: readonly string[]): Promise<number> {
-  const program = buildProgram();
+  const program = buildProgram(argv[2]);
   try {
     await program.parseAsync([...argv]);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

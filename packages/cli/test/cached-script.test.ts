@@ -73,6 +73,14 @@ describe('a CommonJS script run with a V8 code cache (the bundled chassis comman
     expect(runCachedScript({ file, hash: 'h1', name: 'test', dynamicImport: noImport }).exports.strict).toBe(true);
   });
 
+  it('reads an ASCII script and a UTF-8 one (non-ASCII characters) alike', () => {
+    const ascii = script('exports.s = "caf\\u00e9 \\u2265 1";');
+    expect(runCachedScript({ file: ascii, hash: 'h1', name: 'test', dynamicImport: noImport }).exports.s).toBe('caf\u00e9 \u2265 1');
+    const utf8 = join(dir, 'utf8.cjs');
+    writeFileSync(utf8, 'exports.s = "caf\u00e9 \u2265 1";');
+    expect(runCachedScript({ file: utf8, hash: 'h1', name: 'test', dynamicImport: noImport }).exports.s).toBe('caf\u00e9 \u2265 1');
+  });
+
   it('gives the script require, module and its own file name', () => {
     const file = script('exports.sep = require("node:path").sep; exports.file = __filename; exports.self = module.exports === exports;');
     const run = runCachedScript({ file, hash: 'h1', name: 'test', dynamicImport: noImport });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { asciiOnly, bundleCli, bundleRunProcess, rewriteSpecifiers, withBinImport, withPerFileModuleUrl, withShakableZod } from '../../../scripts/build-dist.mjs';
+import { asciiOnly, bundleCli, bundleRunProcess, rewriteSpecifiers, withBinImport, withLazyChildProcess, withPerFileModuleUrl, withShakableZod } from '../../../scripts/build-dist.mjs';
 import { distIsCurrent } from '../bin/dist-freshness.js';
 
 describe('compiled output specifiers', () => {
@@ -132,6 +132,21 @@ describe('the bundled chassis command (one CommonJS file)', () => {
     const run = (c: string): unknown => new Function(`${c}\nreturn [s, r.test('≤'), r.test('<')];`)();
     expect(run(out)).toEqual(run(code));
     expect(run(out)).toEqual(['é€😀', true, false]);
+  });
+
+  it("requires node:child_process in commander on its first spawn, not when commander loads", () => {
+    const commander = readFileSync(fileURLToPath(new URL('../node_modules/commander/lib/command.js', import.meta.url)), 'utf8');
+    const lazy = withLazyChildProcess(commander);
+    expect(commander).toMatch(/^const childProcess = require\('node:child_process'\);$/m);
+    expect(lazy).not.toMatch(/^const childProcess = require\('node:child_process'\);$/m);
+    // Everything else is commander's own code; the one use it makes of the module still works.
+    expect(lazy.replace(/^const childProcess = .*$/m, '')).toBe(commander.replace(/^const childProcess = .*$/m, ''));
+    expect([...lazy.matchAll(/childProcess\.(\w+)/g)].map((m) => m[1])).toEqual(['spawn', 'spawn', 'spawn']);
+    const childProcess = new Function('require', `${/^const childProcess = .*$/m.exec(lazy)![0]}\nreturn childProcess;`)((id: string) => {
+      expect(id).toBe('node:child_process');
+      return { spawn: (...args: unknown[]) => ['spawned', ...args] };
+    }) as { spawn: (...args: unknown[]) => unknown };
+    expect(childProcess.spawn('x', ['a'])).toEqual(['spawned', 'x', ['a']]);
   });
 
   it("routes dynamic import() calls to the bin's import, and nothing else", () => {

@@ -36,7 +36,7 @@ function staticSpecifiers(source: string): string[] {
   return out;
 }
 
-/** Packages reachable from `entry` through static imports of the repository's sources (`@chassis/x` included). */
+/** Packages reachable from `entry` through static imports of the repository's sources (`@chassis/x` and `node:x` included). */
 function reachablePackages(entry: string): Set<string> {
   const seen = new Set<string>();
   const packages = new Set<string>();
@@ -49,7 +49,8 @@ function reachablePackages(entry: string): Set<string> {
         packages.add(spec);
         visit(join(root, 'packages', spec.slice('@chassis/'.length), 'src', 'index.ts'));
       }
-      else if (!spec.startsWith('node:')) packages.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
+      else if (spec.startsWith('node:')) packages.add(spec);
+      else packages.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
     }
   };
   visit(entry);
@@ -67,6 +68,13 @@ describe('what every chassis command loads at start-up', () => {
 
   it.each(NOT_AT_START)('does not import %s statically', (pkg) => {
     expect(reachable).not.toContain(pkg);
+  });
+
+  // Node's own modules outside its start-up snapshot cost ~1-2 ms each (child_process and net
+  // with streams and dgram): every command would pay them.
+  it.each(['node:child_process', 'node:net', 'node:http', 'node:perf_hooks'])('does not import %s statically', (builtin) => {
+    expect(reachable).toContain('node:fs');
+    expect(reachable).not.toContain(builtin);
   });
 
   it.each(['@chassis/backtesting', '@chassis/storage', '@chassis/analysis', '@chassis/experiments', '@chassis/live', '@chassis/recording', '@chassis/quality'])(
@@ -91,5 +99,13 @@ describe('what chassis backtest loads before its first market event', () => {
 
   it.each(['@chassis/analysis', '@chassis/experiments', '@chassis/live', '@chassis/recording', '@chassis/quality'])('does not load %s', (pkg) => {
     expect(reachable).not.toContain(pkg);
+  });
+
+  // Node's own modules outside its start-up snapshot cost ~1-2 ms each to load: the metrics
+  // server's HTTP stack only with --metrics-port, a local Prometheus's child_process only with
+  // `monitor up`, perf_hooks never (performance is a global).
+  it.each(['node:child_process', 'node:net', 'node:http', 'node:perf_hooks'])('does not import %s statically', (builtin) => {
+    expect(reachable).toContain('node:fs');
+    expect(reachable).not.toContain(builtin);
   });
 });

@@ -15,7 +15,6 @@
  * Yielding never changes results: the core sees the same events in the same order.
  */
 import { setImmediate as immediate } from 'node:timers/promises';
-import { performance } from 'node:perf_hooks';
 
 export interface EventLoopYielderOptions {
   /** Yield at least every this many batches (default 64). */

@@ -4,7 +4,7 @@
  * node:http keeps the dependency set small; a request is served whenever the event loop is
  * free, which a CPU-bound runtime guarantees by yielding (see event-loop-yielder.ts).
  */
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ChassisError } from '@chassis/core';
 import type { MetricsRegistry } from './metrics-registry.ts';
@@ -32,6 +32,9 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
   const host = options.host ?? '127.0.0.1';
   const readiness = options.readiness ?? new ReadinessChecks();
   const { metrics } = options;
+  // node:http (with net and streams, ~2 ms) loads only when a server starts, not with the package
+  // (a backtest without --metrics-port imports it too).
+  const { createServer } = await import('node:http');
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' && req.method !== 'HEAD') {

@@ -13,7 +13,9 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 
-const ownerSchema = z.strictObject({ pid: z.number().int().positive(), host: z.string() });
+/** Built on first use (by gc), not by every writer that imports this module (issue 13: start-up). */
+let ownerSchema: ReturnType<typeof buildOwnerSchema> | undefined;
+const buildOwnerSchema = () => z.strictObject({ pid: z.number().int().positive(), host: z.string() });
 
 /** What is known of a staging directory's writer. */
 export type StagingOwner =
@@ -49,7 +51,7 @@ export function stagingOwner(dir: string): StagingOwner {
   } catch {
     return { state: 'unknown' };
   }
-  const owner = ownerSchema.safeParse(parsed);
+  const owner = (ownerSchema ??= buildOwnerSchema()).safeParse(parsed);
   if (!owner.success) return { state: 'unknown' };
   const { pid, host } = owner.data;
   if (host !== hostname()) return { state: 'other_host', pid, host };

@@ -1,7 +1,6 @@
 // `chassis data report <dataset-id | venue:instrument>`: one self-contained HTML page about
 // collected data (book, rates, trades, latency, the quality record), written to --out or to
 // data-report-<target>.html in the current directory.
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -36,6 +35,6 @@ export function registerDataReport(data: Command): void {
       writeFileSync(out, report.html);
       const seconds = ((performance.now() - t0) / 1000).toFixed(2);
       process.stdout.write(`data report: ${out} (${(report.html.length / 1e6).toFixed(2)} MB, self-contained, ${report.data.scope.datasets.length} datasets, built in ${seconds} s)\n`);
-      if (flags.open) spawn('xdg-open', [out], { stdio: 'ignore', detached: true }).on('error', () => process.stderr.write(`cannot open a browser here; open ${out} yourself\n`)).unref();
+      if (flags.open) (await import('node:child_process')).spawn('xdg-open', [out], { stdio: 'ignore', detached: true }).on('error', () => process.stderr.write(`cannot open a browser here; open ${out} yourself\n`)).unref();
     });
 }

@@ -25,24 +25,30 @@ import { register as registerLive } from './live.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
-// One per line, so that adding a command is a one-line change.
-export const commands: readonly RegisterCommand[] = [
-  registerMonitor,
-  registerImport,
-  registerData,
-  registerQuality,
-  registerBacktest,
-  registerReplay,
-  registerDemo,
-  registerSweep,
-  registerWorker,
-  registerReport,
-  registerCompare,
-  registerGc,
-  registerSql,
-  registerRecord,
-  registerEvents,
-  registerCtl,
-  registerPaper,
-  registerLive,
+/** A capability's top-level command: its name and the function that declares it on the program. */
+export interface CommandDeclaration {
+  readonly name: string;
+  readonly register: RegisterCommand;
+}
+
+// One per line, so that adding a command is a one-line change; `name` is the command it declares.
+export const commands: readonly CommandDeclaration[] = [
+  { name: 'monitor', register: registerMonitor },
+  { name: 'import', register: registerImport },
+  { name: 'data', register: registerData },
+  { name: 'quality', register: registerQuality },
+  { name: 'backtest', register: registerBacktest },
+  { name: 'replay', register: registerReplay },
+  { name: 'demo', register: registerDemo },
+  { name: 'sweep', register: registerSweep },
+  { name: 'worker', register: registerWorker },
+  { name: 'report', register: registerReport },
+  { name: 'compare', register: registerCompare },
+  { name: 'gc', register: registerGc },
+  { name: 'sql', register: registerSql },
+  { name: 'record', register: registerRecord },
+  { name: 'events', register: registerEvents },
+  { name: 'ctl', register: registerCtl },
+  { name: 'paper', register: registerPaper },
+  { name: 'live', register: registerLive },
 ];

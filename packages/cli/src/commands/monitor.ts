@@ -2,7 +2,6 @@
 // (deploy/monitoring). Runs in the foreground until Ctrl-C; Grafana is not started (see
 // deploy/monitoring/README.md for provisioning it against this Prometheus).
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
@@ -11,7 +10,9 @@ import { startLocalPrometheus } from '@chassis/monitoring';
 
 const shippedConfig = fileURLToPath(new URL('../../../../deploy/monitoring/prometheus.yml', import.meta.url));
 
-function portFree(port: number, host: string): Promise<boolean> {
+/** Whether `port` can be listened on (node:net loads here, not with the command line of every command). */
+async function portFree(port: number, host: string): Promise<boolean> {
+  const { createServer } = await import('node:net');
   return new Promise((res) => {
     const srv = createServer();
     srv.once('error', () => res(false));
