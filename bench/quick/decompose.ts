@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { openStorage, readCanonical } from '@chassis/storage';
 import { importCapture } from '@chassis/quality';
-import { resolveRun, HistoricalFeeder, repeatBatches, engineConfigOf, type FeedSource } from '@chassis/backtesting';
+import { resolveRun, HistoricalFeeder, repeatFeed, engineConfigOf, type FeedSource } from '@chassis/backtesting';
 import { createEngine, type Event, type MarketEvent } from '@chassis/core';
 import { createSimulatedVenue, constantLatency, powerProbQueue } from '@chassis/venues';
 import { instrumentsOf } from '../../packages/backtesting/src/resolved-run.ts';
@@ -33,7 +33,7 @@ async function feeder(): Promise<HistoricalFeeder> {
   const sources: FeedSource[] = [];
   for (const kind of ['book_delta', 'trade', 'bbo'] as const) {
     const ds = res.datasets.filter((d) => d.kind === kind);
-    sources.push({ instrument: instruments[0]!.id, batches: repeatBatches(async function* () { for (const d of ds) yield* readCanonical(res.storage, d); }, repeat, span) });
+    sources.push({ instrument: instruments[0]!.id, batches: repeatFeed(async function* () { for (const d of ds) yield* readCanonical(res.storage, d); }, repeat, span) });
   }
   return HistoricalFeeder.open(sources);
 }

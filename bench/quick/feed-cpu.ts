@@ -8,7 +8,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { readCanonical } from '@chassis/storage';
-import { resolveRun, HistoricalFeeder, repeatBatches, runTimeline, type FeedSource } from '@chassis/backtesting';
+import { resolveRun, HistoricalFeeder, repeatFeed, runTimeline, type FeedSource } from '@chassis/backtesting';
 import type { Engine, StepResult } from '@chassis/core';
 import { createSimulatedVenue, constantLatency, powerProbQueue } from '@chassis/venues';
 import { instrumentsOf } from '../../packages/backtesting/src/resolved-run.ts';
@@ -36,7 +36,7 @@ for (let p = 0; p < passes; p++) {
   const sources: FeedSource[] = [];
   for (const kind of ['book_delta', 'trade', 'bbo'] as const) {
     const ds = res.datasets.filter((d) => d.kind === kind);
-    if (ds.length > 0) sources.push({ instrument: instruments[0]!.id, batches: repeatBatches(async function* () { for (const d of ds) yield* readCanonical(res.storage, d); }, repeat, span) });
+    if (ds.length > 0) sources.push({ instrument: instruments[0]!.id, batches: repeatFeed(async function* () { for (const d of ds) yield* readCanonical(res.storage, d); }, repeat, span) });
   }
   rows = res.datasets.reduce((n, d) => n + d.rows, 0) * repeat;
   const c0 = process.cpuUsage();

@@ -343,10 +343,11 @@ export class HistoricalFeeder {
     this.setHead(s);
   }
 
-  /** Points the source's 32-bit word views at batch b's columns. */
+  /** Points the source's 32-bit word views at batch b's columns and takes its kind's rank (tie rule). */
   private bindWords(s: SourceState, b: CanonicalBatch): void {
     if (s.wordsOf === b) return;
     s.wordsOf = b;
+    s.rank = KIND_RANK[b.kind];
     const shiftNs = shiftOf(b);
     if (shiftNs !== s.shiftNs) {
       s.shiftNs = shiftNs;
@@ -364,7 +365,6 @@ export class HistoricalFeeder {
     const ev = relNs(s, s.eventWords!, r);
     s.headEventRel = ev;
     s.headLocalRel = s.synthLocal ? ev + s.latencyRel : relNs(s, s.localWords!, r);
-    s.rank = KIND_RANK[b.kind];
   }
 
   private setEpoch(epochNs: bigint): void {

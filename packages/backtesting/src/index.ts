@@ -11,7 +11,7 @@ export { readRunEvents, runDataRoot } from './run-events.ts';
 export type { RunEventsOptions } from './run-events.ts';
 export { openRunDatasets } from './run-feed.ts';
 export type { Checkpoint } from './recorder.ts';
-export { HistoricalFeeder, repeatBatches } from './feeder.ts';
+export { HistoricalFeeder, repeatBatches, repeatFeed } from './feeder.ts';
 export type { FeedSource, FeederOptions } from './feeder.ts';
 export { runTimeline } from './timeline.ts';
 export type { TimelineVenue, TimelineSink, TimelineOptions, TimelineOutcome, TimelineCounters } from './timeline.ts';
