@@ -47,8 +47,10 @@ const loaderArgs = compiled ? [] : ['--import', pathToFileURL(join(dirname(creat
  *
  * --always-sparkplug compiles each function to V8's baseline code on its first call instead of
  * interpreting its bytecode until it is warm: a worker spends its first runs mostly below the
- * optimising tier (a first capture run ~1.1-1.3 CPU-s against ~0.3 warm). Runs 1-4 of a worker
- * took 2.41 CPU-s against 2.59 without it (mean of 6 interleaved pairs, load ~6); warm runs the same.
+ * optimising tier (a first capture run ~1.1-1.3 CPU-s against ~0.3 warm), and code that never
+ * gets hot enough for the optimising compiler runs as baseline code in every run. One worker's 8
+ * capture runs (bench/quick/sweep-first-run.mjs, 5 interleaved rounds, load ~8): runs 1-4 2.69
+ * CPU-s against 2.80 without it, runs 5-8 1.47 against 1.59.
  */
 export const RUN_PROCESS_FLAGS: readonly string[] = ['--single-threaded', '--min-semi-space-size=32', '--max-semi-space-size=32', '--always-sparkplug'];
 export const RUN_PROCESS_ENV: Readonly<Record<string, string>> = { UV_THREADPOOL_SIZE: '1' };
