@@ -132,7 +132,8 @@ describe.concurrent('drills on a live Binance USD-M recording', () => {
     expect(snapshots.filter((l) => l.tsLocalNs < frameNs).length).toBeGreaterThanOrEqual(1); // the initial sync, before the frame
     const resyncSnapshot = snapshots.find((l) => l.tsLocalNs > frameNs)!;
     const snapshotNs = BigInt((JSON.parse(resyncSnapshot.frame) as { E: number }).E) * 1_000_000n;
-    const lastDiffNs = Math.max(...rec.venue.served.filter((f) => f.text.includes('"depthUpdate"')).map((f) => (JSON.parse(f.text) as { data: { E: number } }).data.E));
+    // The malformed frame may be a cut depthUpdate: only whole data frames count.
+    const lastDiffNs = Math.max(...rec.venue.servedFrames('data').filter((f) => f.text.includes('"depthUpdate"')).map((f) => (JSON.parse(f.text) as { data: { E: number } }).data.E));
 
     const results = (await runPendingManifests(rec.storage)).flatMap((r) => r.results);
     const books = results.flatMap((r) => r.datasets).filter((d) => d.meta.kind === 'book_delta');
