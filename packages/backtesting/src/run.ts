@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { ChassisError, createEngine, type Engine, type Event, type StepResult } from '@chassis/core';
+import { ChassisError, createEngine, type Engine, type Event, type Intent, type StateView, type StepResult, type Strategy } from '@chassis/core';
 import { createSimulatedVenue } from '@chassis/venues';
 import { engineConfigOf, instrumentsOf, latencyModelOf, queueModelOf } from './resolved-run.ts';
 import { instantiate } from './strategy-loader.ts';
@@ -101,6 +101,17 @@ class RecordingSink implements TimelineSink {
   }
 }
 
+/** The strategy, counting its evaluations (monitoring); a class for the same reason as RecordingSink. */
+class CountedStrategy implements Strategy {
+  n = 0;
+  constructor(private readonly strategy: Strategy) {}
+
+  onEvent(view: StateView, event: Event): readonly Intent[] | void {
+    this.n++;
+    return this.strategy.onEvent(view, event);
+  }
+}
+
 function failedManifest(dir: string, runId: string, err: unknown, codeVersion: string): void {
   // Never clobber a published run that happens to share the id.
   if (existsSync(dir)) return;
@@ -140,11 +151,8 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
     const strategy = instantiate(loaded, def.strategy.params);
     const onBatch = o.onBatch;
     // Monitoring counts evaluations around the strategy (one add per evaluation, only when asked).
-    const evaluations = { n: 0 };
-    const engine = createEngine(
-      config,
-      onBatch ? { onEvent: (view, event) => (evaluations.n++, strategy.onEvent(view, event)) } : strategy,
-    );
+    const evaluations = onBatch ? new CountedStrategy(strategy) : null;
+    const engine = createEngine(config, evaluations ?? strategy);
     const venue = createSimulatedVenue({
       instruments,
       queueModel: queueModelOf(resolved),
@@ -191,7 +199,7 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
         o.onProgress?.(n, f);
         if (!onBatch) return undefined;
         const stats = tracker!.update(counters, f);
-        stats.strategyEvaluations = evaluations.n;
+        stats.strategyEvaluations = evaluations!.n;
         return onBatch(stats);
       },
     });

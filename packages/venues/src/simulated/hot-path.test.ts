@@ -2,8 +2,8 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { createSimulatedVenue } from './venue.ts';
-import { conservativeQueue, powerProbQueue, type QueueModel } from './queue.ts';
-import { constantLatency } from './latency.ts';
+import { conservativeQueue, logProbQueue, powerProbQueue, type QueueModel } from './queue.ts';
+import { constantLatency, jitteredLatency, recordedLatency } from './latency.ts';
 import { syntheticMarketStream } from './market-stream.ts';
 import { TEST_INSTRUMENT, newOrder } from './scenario.ts';
 
@@ -56,5 +56,26 @@ describe('the per-market-event path', () => {
   it('does not allocate with the probabilistic queue model', () => {
     const { growth } = leastHeapGrowth(() => powerProbQueue(2), 400_000);
     expect(growth).toBeLessThan(256 * 1024);
+  });
+});
+
+describe('simulated venue models across runs', () => {
+  // A sweep worker runs many backtests in one process: when each run's models brought their own
+  // closures, the venue's call sites saw a new function every run and V8 threw their optimised
+  // code away. Two models built apart must call the very same functions.
+  it('latency and queue models of two runs share their methods', () => {
+    const rows = [{ tsNs: 0n, entryNs: 1n, responseNs: 2n }];
+    const pairs: [object, object][] = [
+      [constantLatency(1n, 2n), constantLatency(3n, 4n)],
+      [jitteredLatency(1n, 2n, 3n), jitteredLatency(4n, 5n, 6n)],
+      [recordedLatency(rows), recordedLatency(rows)],
+      [conservativeQueue(), conservativeQueue()],
+      [powerProbQueue(2), powerProbQueue(3)],
+      [logProbQueue(1)(TEST_INSTRUMENT), logProbQueue(2)(TEST_INSTRUMENT)],
+    ];
+    for (const [a, b] of pairs) {
+      const methods = ['entry', 'response', 'reseed', 'newOrder', 'trade', 'depth', 'takeFilled'] as const;
+      for (const m of methods) expect((a as Record<string, unknown>)[m], m).toBe((b as Record<string, unknown>)[m]);
+    }
   });
 });

@@ -23,13 +23,56 @@ export interface LatencyModel {
   reseed?(seed: number): void;
 }
 
+/*
+ * The models are classes, not object literals of closures: their methods are the same functions
+ * in every run of a process, so the venue's call sites that a sweep worker's first run fed (and
+ * the code V8 optimised on them) stay valid in its next runs instead of failing their call-target
+ * checks and being compiled again.
+ */
+
+class ConstantLatency implements LatencyModel {
+  constructor(
+    private readonly entryNs: bigint,
+    private readonly responseNs: bigint,
+  ) {}
+
+  entry(): bigint {
+    return this.entryNs;
+  }
+
+  response(): bigint {
+    return this.responseNs;
+  }
+}
+
 /** Constant latency: every request takes `entryNs` to reach the exchange, every answer `responseNs` back. */
 export function constantLatency(entryNs: bigint, responseNs: bigint): LatencyModel {
   if (entryNs < 0n || responseNs < 0n) throw new ChassisError('E_SIM_LATENCY', `constant latency must be ≥ 0 ns (entryNs=${entryNs}, responseNs=${responseNs})`);
-  return {
-    entry: () => entryNs,
-    response: () => responseNs,
-  };
+  return new ConstantLatency(entryNs, responseNs);
+}
+
+class JitteredLatency implements LatencyModel {
+  private readonly rng = new SeededRandom(0);
+  private readonly bound: number;
+  constructor(
+    private readonly entryNs: bigint,
+    private readonly responseNs: bigint,
+    jitterNs: bigint,
+  ) {
+    this.bound = Number(jitterNs) + 1;
+  }
+
+  entry(): bigint {
+    return this.entryNs + BigInt(this.rng.nextBelow(this.bound));
+  }
+
+  response(): bigint {
+    return this.responseNs + BigInt(this.rng.nextBelow(this.bound));
+  }
+
+  reseed(seed: number): void {
+    this.rng.reseed(seed);
+  }
 }
 
 /**
@@ -40,13 +83,7 @@ export function jitteredLatency(entryNs: bigint, responseNs: bigint, jitterNs: b
   if (entryNs < 0n || responseNs < 0n || jitterNs < 0n || jitterNs >= 0x1_0000_0000n) {
     throw new ChassisError('E_SIM_LATENCY', `jittered latency needs entryNs, responseNs ≥ 0 and 0 ≤ jitterNs < 2^32 ns (got ${entryNs}, ${responseNs}, ${jitterNs})`);
   }
-  const rng = new SeededRandom(0);
-  const bound = Number(jitterNs) + 1;
-  return {
-    entry: () => entryNs + BigInt(rng.nextBelow(bound)),
-    response: () => responseNs + BigInt(rng.nextBelow(bound)),
-    reseed: (seed: number) => rng.reseed(seed),
-  };
+  return new JitteredLatency(entryNs, responseNs, jitterNs);
 }
 
 /** One recorded observation: at time `tsNs`, a request took `entryNs` to arrive and its answer `responseNs` to come back. */
@@ -76,10 +113,23 @@ export function recordedLatency(rows: readonly LatencyRow[]): LatencyModel {
     entry[i] = row.entryNs;
     response[i] = row.responseNs;
   }
-  return {
-    entry: (tsLocalNs) => interpolate(ts, entry, tsLocalNs),
-    response: (tsExchangeNs) => interpolate(ts, response, tsExchangeNs),
-  };
+  return new RecordedLatency(ts, entry, response);
+}
+
+class RecordedLatency implements LatencyModel {
+  constructor(
+    private readonly ts: BigInt64Array,
+    private readonly entryNs: BigInt64Array,
+    private readonly responseNs: BigInt64Array,
+  ) {}
+
+  entry(tsLocalNs: bigint): bigint {
+    return interpolate(this.ts, this.entryNs, tsLocalNs);
+  }
+
+  response(tsExchangeNs: bigint): bigint {
+    return interpolate(this.ts, this.responseNs, tsExchangeNs);
+  }
 }
 
 function interpolate(ts: BigInt64Array, values: BigInt64Array, t: bigint): bigint {

@@ -40,26 +40,41 @@ function takeFilled(pos: QueuePosition): number {
   return passed;
 }
 
+/*
+ * The models are classes, not object literals of closures: their methods are the same functions
+ * in every run of a process, so the venue's call sites that a sweep worker's first run fed (and
+ * the code V8 optimised on them) stay valid in its next runs instead of failing their call-target
+ * checks and being compiled again.
+ */
+
+class ConservativeQueue implements QueueModel {
+  readonly name = 'conservative';
+
+  newOrder(pos: QueuePosition, levelQty: number): void {
+    pos.ahead = levelQty;
+    pos.tradedSinceDepth = 0;
+  }
+
+  trade(pos: QueuePosition, qty: number): void {
+    pos.ahead -= qty;
+  }
+
+  depth(pos: QueuePosition, _prevQty: number, newQty: number): void {
+    if (pos.ahead > newQty) pos.ahead = newQty;
+  }
+
+  takeFilled(pos: QueuePosition): number {
+    return takeFilled(pos);
+  }
+}
+
 /**
  * Conservative (hftbacktest RiskAdverseQueueModel): only trades at our price advance us. A
  * level that shrinks below our estimate caps it (we cannot have more ahead than the level
  * holds), but cancellations are otherwise assumed to come from behind us.
  */
 export function conservativeQueue(): QueueModel {
-  return {
-    name: 'conservative',
-    newOrder(pos, levelQty) {
-      pos.ahead = levelQty;
-      pos.tradedSinceDepth = 0;
-    },
-    trade(pos, qty) {
-      pos.ahead -= qty;
-    },
-    depth(pos, _prevQty, newQty) {
-      if (pos.ahead > newQty) pos.ahead = newQty;
-    },
-    takeFilled,
-  };
+  return new ConservativeQueue();
 }
 
 /**
@@ -70,11 +85,17 @@ export type QueueProbability = (front: number, back: number) => number;
 
 /** Power family f(x) = x^n. n = 1 splits proportionally; larger n pushes decreases toward the bigger side. */
 export function powerProbability(n: number): QueueProbability {
+  checkExponent(n);
+  return (front, back) => powerShare(n, front, back);
+}
+
+function checkExponent(n: number): void {
   if (!(n > 0 && Number.isFinite(n))) throw new RangeError(`power queue exponent must be a positive finite number, got ${n}`);
-  return (front, back) => {
-    const fb = Math.pow(back, n);
-    return fb / (fb + Math.pow(front, n));
-  };
+}
+
+function powerShare(n: number, front: number, back: number): number {
+  const fb = Math.pow(back, n);
+  return fb / (fb + Math.pow(front, n));
 }
 
 /**
@@ -83,11 +104,61 @@ export function powerProbability(n: number): QueueProbability {
  * scale in base-asset units through logProbQueue, which converts it per instrument.
  */
 export function logProbability(qtyScale: number): QueueProbability {
+  checkScale(qtyScale);
+  return (front, back) => logShare(qtyScale, front, back);
+}
+
+function checkScale(qtyScale: number): void {
   if (!(qtyScale > 0 && Number.isFinite(qtyScale))) throw new RangeError(`log queue qtyScale must be a positive finite number, got ${qtyScale}`);
-  return (front, back) => {
-    const fb = Math.log1p(back / qtyScale);
-    return fb / (fb + Math.log1p(front / qtyScale));
-  };
+}
+
+function logShare(qtyScale: number, front: number, back: number): number {
+  const fb = Math.log1p(back / qtyScale);
+  return fb / (fb + Math.log1p(front / qtyScale));
+}
+
+class ProbabilisticQueue implements QueueModel {
+  constructor(
+    private readonly prob: QueueProbability | null,
+    readonly name: string,
+  ) {}
+
+  /** The share of a decrease from behind us (the built-in families override it: no closure per run). */
+  protected share(front: number, back: number): number {
+    return this.prob!(front, back);
+  }
+
+  newOrder(pos: QueuePosition, levelQty: number): void {
+    pos.ahead = levelQty;
+    pos.tradedSinceDepth = 0;
+  }
+
+  trade(pos: QueuePosition, qty: number): void {
+    pos.ahead -= qty;
+    pos.tradedSinceDepth += qty;
+  }
+
+  depth(pos: QueuePosition, prevQty: number, newQty: number): void {
+    // Decrease not yet accounted for by trades at our price (qty units).
+    const chg = prevQty - newQty - pos.tradedSinceDepth;
+    pos.tradedSinceDepth = 0;
+    if (chg <= 0) {
+      if (pos.ahead > newQty) pos.ahead = newQty;
+      return;
+    }
+    const front = pos.ahead > 0 ? pos.ahead : 0;
+    const back = prevQty - front > 0 ? prevQty - front : 0;
+    let p = this.share(front, back);
+    if (!Number.isFinite(p)) p = 1; // 0/0 when both sides are empty: nothing ahead to remove
+    const fromBehindShortfall = back - p * chg;
+    let est = front - (1 - p) * chg + (fromBehindShortfall < 0 ? fromBehindShortfall : 0);
+    if (est > newQty) est = newQty;
+    pos.ahead = est > 0 ? est : 0;
+  }
+
+  takeFilled(pos: QueuePosition): number {
+    return takeFilled(pos);
+  }
 }
 
 /**
@@ -96,40 +167,38 @@ export function logProbability(qtyScale: number): QueueProbability {
  * share from ahead (no random draw: the expected value, deterministic). Increases join behind us.
  */
 export function probabilisticQueue(prob: QueueProbability, name = 'probabilistic'): QueueModel {
-  return {
-    name,
-    newOrder(pos, levelQty) {
-      pos.ahead = levelQty;
-      pos.tradedSinceDepth = 0;
-    },
-    trade(pos, qty) {
-      pos.ahead -= qty;
-      pos.tradedSinceDepth += qty;
-    },
-    depth(pos, prevQty, newQty) {
-      // Decrease not yet accounted for by trades at our price (qty units).
-      const chg = prevQty - newQty - pos.tradedSinceDepth;
-      pos.tradedSinceDepth = 0;
-      if (chg <= 0) {
-        if (pos.ahead > newQty) pos.ahead = newQty;
-        return;
-      }
-      const front = pos.ahead > 0 ? pos.ahead : 0;
-      const back = prevQty - front > 0 ? prevQty - front : 0;
-      let p = prob(front, back);
-      if (!Number.isFinite(p)) p = 1; // 0/0 when both sides are empty: nothing ahead to remove
-      const fromBehindShortfall = back - p * chg;
-      let est = front - (1 - p) * chg + (fromBehindShortfall < 0 ? fromBehindShortfall : 0);
-      if (est > newQty) est = newQty;
-      pos.ahead = est > 0 ? est : 0;
-    },
-    takeFilled,
-  };
+  return new ProbabilisticQueue(prob, name);
+}
+
+/** The power family as a class (its share is a prototype method, the same function in every run). */
+class PowerProbQueue extends ProbabilisticQueue {
+  constructor(private readonly n: number) {
+    super(null, `power-prob(n=${n})`);
+  }
+
+  protected override share(front: number, back: number): number {
+    return powerShare(this.n, front, back);
+  }
+}
+
+/** The log family as a class (its share is a prototype method, the same function in every run). */
+class LogProbQueue extends ProbabilisticQueue {
+  constructor(
+    private readonly qtyScale: number,
+    name: string,
+  ) {
+    super(null, name);
+  }
+
+  protected override share(front: number, back: number): number {
+    return logShare(this.qtyScale, front, back);
+  }
 }
 
 /** Probabilistic queue with the power family f(x) = x^n. */
 export function powerProbQueue(n: number): QueueModel {
-  return probabilisticQueue(powerProbability(n), `power-prob(n=${n})`);
+  checkExponent(n);
+  return new PowerProbQueue(n);
 }
 
 /** A queue model built per instrument, for models whose parameter is in base-asset units. */
@@ -144,5 +213,9 @@ export type QueueModelOf = (instrument: Instrument) => QueueModel;
  */
 export function logProbQueue(scaleBaseQty: number): QueueModelOf {
   if (!(scaleBaseQty > 0 && Number.isFinite(scaleBaseQty))) throw new RangeError(`log queue scale must be a positive finite base-asset quantity, got ${scaleBaseQty}`);
-  return (instrument) => probabilisticQueue(logProbability(scaleBaseQty * 10 ** instrument.sizeDecimals), `log-prob(scale=${scaleBaseQty} base)`);
+  return (instrument) => {
+    const qtyScale = scaleBaseQty * 10 ** instrument.sizeDecimals;
+    checkScale(qtyScale);
+    return new LogProbQueue(qtyScale, `log-prob(scale=${scaleBaseQty} base)`);
+  };
 }
