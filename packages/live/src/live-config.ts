@@ -47,7 +47,7 @@ const instrumentSchema = z.union([
 ]);
 
 /** The backtest run definition's venue models: the paper venue uses the same names and defaults. */
-const backtestVenue = runDefinitionSchema.shape.venue.unwrap();
+const backtestVenue = runDefinitionSchema.shape.venue.unwrap().unwrap();
 
 const paperSchema = z.strictObject({
   queue: backtestVenue.shape.queue,
@@ -59,7 +59,7 @@ const paperSchema = z.strictObject({
 });
 
 /** The backtest's risk limits (in lots), with the audit trail on by default in live (SPEC.md §2). */
-const riskSchema = runDefinitionSchema.shape.risk.unwrap().extend({
+const riskSchema = runDefinitionSchema.shape.risk.unwrap().unwrap().extend({
   recordDenials: z.boolean().default(true),
   maxConsecutiveStrategyFailures: z.number().int().positive().default(3),
 });
