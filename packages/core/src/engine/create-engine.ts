@@ -14,7 +14,7 @@
  */
 import type { EngineConfig } from '../config.ts';
 import type { Engine } from '../engine.ts';
-import type { Event, EventDraft, RequestSentEvent } from '../events.ts';
+import type { BboEvent, BookDeltaEvent, Event, EventDraft, RequestSentEvent, TradeEvent } from '../events.ts';
 import type { Intent, IntentOrigin } from '../intents.ts';
 import type { ControlSchedulingObligation, InvariantViolation, RiskDecision, StepResult } from '../step-result.ts';
 import type { Strategy } from '../strategy.ts';
@@ -163,23 +163,24 @@ class CoreEngine implements Engine {
   /** Routes the event to its domain's reducer; returns whether it is a decision trigger. */
   private derive(event: Event): boolean {
     const s = this.s;
-    // Market kinds first by identity compare; the keyed KIND_INDEX lookup for the rest.
+    // Market kinds first, each by one compare, with no second dispatch on the kind; the keyed
+    // KIND_INDEX lookup and the switch for the rest.
     const kind = event.kind;
-    const k = kind === 'book_delta' ? 0 : kind === 'trade' ? 1 : kind === 'bbo' ? 2 : KIND_INDEX[kind];
+    if (kind === 'book_delta' || kind === 'bbo' || kind === 'trade') {
+      const k = kind === 'book_delta' ? 0 : kind === 'trade' ? 1 : 2;
+      const count = ++s.eventCounts[k]!;
+      const inst = this.instrumentState(event.instrument);
+      if (inst === undefined) return false;
+      if (k === 0) applyBookDelta(inst, event as BookDeltaEvent);
+      else if (k === 2) applyBbo(inst, event as BboEvent);
+      else applyTrade(inst, event as TradeEvent);
+      if (this.kindTriggers[k] === 1 && inst.triggers) return true;
+      const n = this.everyN[k]!;
+      return n > 0 && count % n === 0;
+    }
+    const k = KIND_INDEX[kind];
     const count = ++s.eventCounts[k]!;
-    let instrumentTriggers = true;
     switch (event.kind) {
-      case 'book_delta':
-      case 'bbo':
-      case 'trade': {
-        const inst = this.instrumentState(event.instrument);
-        if (inst === undefined) return false;
-        if (event.kind === 'book_delta') applyBookDelta(inst, event);
-        else if (event.kind === 'bbo') applyBbo(inst, event);
-        else applyTrade(inst, event);
-        instrumentTriggers = inst.triggers;
-        break;
-      }
       case 'order_accepted':
       case 'order_rejected':
       case 'order_filled':
@@ -206,7 +207,7 @@ class CoreEngine implements Engine {
       default:
         applyControl(s, this.control, event);
     }
-    if (this.kindTriggers[k] === 1 && instrumentTriggers) return true;
+    if (this.kindTriggers[k] === 1) return true;
     const n = this.everyN[k]!;
     return n > 0 && count % n === 0;
   }
@@ -234,6 +235,15 @@ class CoreEngine implements Engine {
   private decide(event: Event, triggered: boolean): StepResult {
     const s = this.s;
     const ctx = this.ctx;
+    // The common step (a market event that triggers nothing, no operator request, no queue
+    // work due) finds nothing to do.
+    if (!triggered && !s.cancelAllRequested && !s.flattenRequested && ctx.diagnostics === null) {
+      if (s.queue.size === 0) {
+        s.queueDirty = false;
+        return EMPTY_STEP_RESULT;
+      }
+      if (!s.queueDirty && !(s.wakeNs >= 0n && s.nowNs >= s.wakeNs)) return EMPTY_STEP_RESULT;
+    }
     let intents: readonly Intent[] = EMPTY;
     let decisions: RiskDecision[] | null = null;
     let operatorDecisions: RiskDecision[] | null = null;

@@ -58,10 +58,16 @@ export class Fnv1a64 {
     let c = (lo >>> 16) * PRIME_LO + (x >>> 16);
     hi = (Math.imul(hi, PRIME_LO) + (lo << 8) + (c >>> 16)) | 0;
     lo = (x & 0xffff) | (c << 16);
-    for (let word = a >>> 0, k = 0; k < 8; k++) {
-      if (k === 4) word = Math.floor(a / TWO32) >>> 0;
+    // Low word, then high word (0 without a division below 2^32: prices and sizes in units are).
+    for (let word = a >>> 0, k = 0; k < 4; k++, word >>>= 8) {
       lo ^= word & 0xff;
-      word >>>= 8;
+      x = (lo & 0xffff) * PRIME_LO;
+      c = (lo >>> 16) * PRIME_LO + (x >>> 16);
+      hi = (Math.imul(hi, PRIME_LO) + (lo << 8) + (c >>> 16)) | 0;
+      lo = (x & 0xffff) | (c << 16);
+    }
+    for (let word = a < TWO32 ? 0 : Math.floor(a / TWO32) >>> 0, k = 0; k < 4; k++, word >>>= 8) {
+      lo ^= word & 0xff;
       x = (lo & 0xffff) * PRIME_LO;
       c = (lo >>> 16) * PRIME_LO + (x >>> 16);
       hi = (Math.imul(hi, PRIME_LO) + (lo << 8) + (c >>> 16)) | 0;
