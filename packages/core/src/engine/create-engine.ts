@@ -8,8 +8,9 @@
  *   (risk, dominance) → queue pass + dispatch → StepResult (+ obligation).
  *
  * Hot path: a market event that triggers nothing and finds no queue work allocates nothing
- * and returns the shared frozen EMPTY_STEP_RESULT; so does a trigger whose strategy returns
- * no intents (create-engine.test.ts runs 300,000 such steps without a garbage collection).
+ * and returns the shared frozen EMPTY_STEP_RESULT from step itself (decide is not entered); so
+ * does a trigger whose strategy returns no intents (create-engine.test.ts runs 300,000 such
+ * steps without a garbage collection).
  * The step makes no closures: under tsx/esbuild keepNames each would also cost a `__name`.
  */
 import type { EngineConfig } from '../config.ts';
@@ -105,6 +106,16 @@ class CoreEngine implements Engine {
     if (!this.intake(event)) return ctx.violationResult!;
     const triggered = this.derive(event);
     if (ctx.violationResult !== null) return ctx.violationResult;
+    const s = this.s;
+    // The common step (a market event that triggers nothing, no operator request, no queue
+    // work due) finds nothing to do.
+    if (!triggered && !s.cancelAllRequested && !s.flattenRequested && ctx.diagnostics === null) {
+      if (s.queue.size === 0) {
+        s.queueDirty = false;
+        return EMPTY_STEP_RESULT;
+      }
+      if (!s.queueDirty && !(s.wakeNs >= 0n && s.nowNs >= s.wakeNs)) return EMPTY_STEP_RESULT;
+    }
     return this.decide(event, triggered);
   }
 
@@ -235,15 +246,6 @@ class CoreEngine implements Engine {
   private decide(event: Event, triggered: boolean): StepResult {
     const s = this.s;
     const ctx = this.ctx;
-    // The common step (a market event that triggers nothing, no operator request, no queue
-    // work due) finds nothing to do.
-    if (!triggered && !s.cancelAllRequested && !s.flattenRequested && ctx.diagnostics === null) {
-      if (s.queue.size === 0) {
-        s.queueDirty = false;
-        return EMPTY_STEP_RESULT;
-      }
-      if (!s.queueDirty && !(s.wakeNs >= 0n && s.nowNs >= s.wakeNs)) return EMPTY_STEP_RESULT;
-    }
     let intents: readonly Intent[] = EMPTY;
     let decisions: RiskDecision[] | null = null;
     let operatorDecisions: RiskDecision[] | null = null;
