@@ -58,10 +58,16 @@ export class Fnv1a64 {
     let c = (lo >>> 16) * PRIME_LO + (x >>> 16);
     hi = (Math.imul(hi, PRIME_LO) + (lo << 8) + (c >>> 16)) | 0;
     lo = (x & 0xffff) | (c << 16);
-    for (let word = a >>> 0, k = 0; k < 8; k++) {
-      if (k === 4) word = Math.floor(a / TWO32) >>> 0;
+    // Low word, then high word (0 without a division below 2^32: prices and sizes in units are).
+    for (let word = a >>> 0, k = 0; k < 4; k++, word >>>= 8) {
       lo ^= word & 0xff;
-      word >>>= 8;
+      x = (lo & 0xffff) * PRIME_LO;
+      c = (lo >>> 16) * PRIME_LO + (x >>> 16);
+      hi = (Math.imul(hi, PRIME_LO) + (lo << 8) + (c >>> 16)) | 0;
+      lo = (x & 0xffff) | (c << 16);
+    }
+    for (let word = a < TWO32 ? 0 : Math.floor(a / TWO32) >>> 0, k = 0; k < 4; k++, word >>>= 8) {
+      lo ^= word & 0xff;
       x = (lo & 0xffff) * PRIME_LO;
       c = (lo >>> 16) * PRIME_LO + (x >>> 16);
       hi = (Math.imul(hi, PRIME_LO) + (lo << 8) + (c >>> 16)) | 0;
@@ -83,11 +89,18 @@ export class Fnv1a64 {
   /** Length-prefixed UTF-16 code units, so concatenations cannot collide. */
   str(s: string): void {
     this.u32(s.length);
-    for (let i = 0; i < s.length; i++) {
-      const c = s.charCodeAt(i);
-      this.byte(c & 0xff);
-      this.byte(c >>> 8);
+    // Two bytes per code unit (low, then high), mixed in locals.
+    let lo = this.lo;
+    let hi = this.hi;
+    for (let i = 0, n = 2 * s.length; i < n; i++) {
+      lo ^= (i & 1) === 0 ? s.charCodeAt(i >> 1) & 0xff : s.charCodeAt(i >> 1) >>> 8;
+      const a = (lo & 0xffff) * PRIME_LO;
+      const c = (lo >>> 16) * PRIME_LO + (a >>> 16);
+      hi = (Math.imul(hi, PRIME_LO) + (lo << 8) + (c >>> 16)) | 0;
+      lo = (a & 0xffff) | (c << 16);
     }
+    this.lo = lo;
+    this.hi = hi;
   }
 
   /** 16 lowercase hex chars, most significant first. */
