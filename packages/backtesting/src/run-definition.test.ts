@@ -36,6 +36,16 @@ describe('run definition', () => {
     expect(() => parseRunDefinition({ ...parse(MINIMAL), risk: { maxOrderQtyLot: 3 } }, 'run.yaml')).toThrow(/risk: unknown field "maxOrderQtyLot" \(in run\.yaml\)/);
   });
 
+  it('checks each section built on first use (triggers, executionControl, venue, journal) when it is given, naming the path', () => {
+    const bad = (section: object) => () => parseRunDefinition({ ...parse(MINIMAL), ...section }, 'run.yaml');
+    expect(bad({ triggers: { kinds: ['bbo', 'nope'] } })).toThrow(/^triggers\.kinds\.1: /);
+    expect(bad({ executionControl: { rateBuckets: [{ capacity: 0, refillTokens: 1, refillIntervalMs: 1, weights: { new: 1, replace: 1, cancel: 1 } }] } })).toThrow(/^executionControl\.rateBuckets\.0\.capacity: /);
+    expect(bad({ venue: { latency: { model: 'constant', entryUs: -1, responseUs: 1 } } })).toThrow(/^venue\.latency\.entryUs: /);
+    expect(bad({ journal: { checkpointInterval: 1.5 } })).toThrow(/^journal\.checkpointInterval: .*\(in run\.yaml\)$/);
+    // and the same schema twice (built once, then reused)
+    expect(bad({ journal: { checkpointInterval: 0 } })).toThrow(/^journal\.checkpointInterval: /);
+  });
+
   it('names a missing strategy module', () => {
     expect(() => parseRunDefinition({ data: { venue: 'x', instrument: 'y' }, strategy: {} })).toThrow(/strategy\.module/);
   });
