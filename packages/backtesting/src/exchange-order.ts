@@ -55,9 +55,12 @@ export class ExchangeOrder {
 
   /** Feed sequence number of the next message by (exchange time, seq), or -1 when empty. */
   peek(): number {
-    if (this.fSize === 0) return this.heap.length > 0 ? this.heap[0]! : -1;
-    const f = this.fifo[this.fHead]!;
-    return this.heap.length > 0 && this.less(this.heap[0]!, f) ? this.heap[0]! : f;
+    // One load per side whatever is empty: an empty FIFO (rare, at the end) runs no load of its own
+    // that optimised code would lack type feedback for.
+    const f = this.fSize === 0 ? -1 : this.fifo[this.fHead]!;
+    const h = this.heap.length > 0 ? this.heap[0]! : -1;
+    if (h < 0 || f < 0) return h < 0 ? f : h;
+    return this.less(h, f) ? h : f;
   }
 
   /** Removes and returns the next message's seq (callers check `size` first). */

@@ -84,6 +84,13 @@ export class FeedWindow {
     this.offsetRel = clockParamNs(clock.offsetNs, 'exchange clock offset');
     this.offsetZero = clock.offsetNs === 0n;
     this.windowRel = clockParamNs(clock.feedWindowNs, 'feed window');
+    // Fields that change once or rarely are stored twice here so V8 tracks them as mutable from the
+    // start (obligation-book.ts): otherwise the end of the data or the first epoch move throws away
+    // the optimised code of the loop that reads them.
+    this.feedDone = true;
+    this.feedDone = false;
+    this.epochMoves = -1;
+    this.epochMoves = 0;
   }
 
   /** The feeder's epoch: every `…Rel` time is ns after it. */
@@ -119,18 +126,16 @@ export class FeedWindow {
     const feeder = this.feeder;
     for (;;) {
       const h = feeder.peek();
-      if (h === null) {
-        if (feeder.needsRefill) {
-          this.readBound = -Infinity;
-          return false;
-        }
-        this.feedDone = true;
-        this.readBound = Infinity;
-        return true;
+      if (h === null && feeder.needsRefill) {
+        this.readBound = -Infinity;
+        return false;
       }
-      const bound = h.headLocalRel - windowRel;
-      if (bound > t) {
+      // The end of the feed stops reading through the same stores as a head beyond t, so that code
+      // optimised before the end has type feedback for them (a never-run branch would deoptimise it).
+      const bound = h === null ? Infinity : h.headLocalRel - windowRel;
+      if (h === null || bound > t) {
         this.readBound = bound;
+        this.feedDone = h === null;
         return true;
       }
       if (h.headLocalRel > feeder.rebaseAtRel && t > feeder.rebaseAtRel) {
@@ -245,7 +250,11 @@ export class FeedWindow {
 
   /** No market event is left for the core (read or unread). The exchange side is then empty too: exchange time ≤ tsLocalNs, and the exchange goes first at equal times. */
   get drained(): boolean {
-    return this.feedDone && this.localHead === this.tail;
+    // Both loads on every call, so the one of feedDone has type feedback before the end (a
+    // short-circuited load that first runs there deoptimises the timeline loop).
+    const done = this.feedDone;
+    const empty = this.localHead === this.tail;
+    return done && empty;
   }
 
   private eventAt(i: number): MarketEvent {

@@ -216,6 +216,11 @@ export class HistoricalFeeder {
       eventWords: null,
       localWords: null,
     }));
+    // `eof` changes once per source, at its end: a mutable field from the start (obligation-book.ts).
+    for (const s of states) {
+      s.eof = true;
+      s.eof = false;
+    }
     const feeder = new HistoricalFeeder(states, options);
     await feeder.refill();
     // The epoch is the first message's tsLocal in feed order (any source may start first, even far earlier than the one located first): every later head is then ≥ 0.
@@ -416,8 +421,11 @@ export class HistoricalFeeder {
     best.row = best.end;
     this.emitted++;
     this.locate(best);
-    if (best.starved && !best.eof) this.pending.push(best);
-    else if (best.starved) best.batch = null;
+    if (best.starved) {
+      if (!best.eof) this.pending.push(best);
+      // One store for both outcomes: optimised code has its feedback before the source's end.
+      best.batch = best.eof ? null : best.batch;
+    }
   }
 
   /** The next market event (a fresh object, seq 0 until the runtime assigns it), or null at the end or when a refill is needed. */

@@ -177,9 +177,13 @@ export async function runTimeline(o: TimelineOptions): Promise<TimelineOutcome> 
   if (firstNs !== NONE) stream.append({ kind: 'session', tsEventNs: firstNs, tsLocalNs: firstNs, state: 'start', sessionId: o.sessionId });
 
   // The loop runs synchronously until it must wait; only a refill (a storage read), progress and the read-ahead yield are awaited.
+  // Rare once-per-run steps (the end of the data) also come back here, so the loop's optimised code never meets a branch it has not run.
   for (let why = loop.run(); why !== FINISHED; why = loop.run()) {
     if (why === NEEDS_REFILL) await market.refill();
     else if (why === YIELD_DUE) await yieldToLoop();
+    else if (why === DATA_END) {
+      if (!loop.startGrace()) break; // no market data at all
+    }
     else {
       const pending = progress();
       if (pending) await pending;
@@ -210,13 +214,15 @@ const FINISHED = 0;
 const NEEDS_REFILL = 1;
 const PROGRESS_DUE = 2;
 const YIELD_DUE = 3;
+/** The market data is exhausted: the caller starts the grace period (`startGrace`), outside the hot loop that never ran it. */
+const DATA_END = 6;
 /** What TimelineLoop's market run did when it needs no await: nothing, or something (the caller looks again). */
 const ACTED = 4;
 const IDLE = 5;
 
 /**
  * The merge of the two sides as a synchronous loop: `run()` acts until the session is over or the
- * caller must await (a refill, progress, the read-ahead yield), then returns why; called again, it
+ * caller must await (a refill, progress, the read-ahead yield) or start the grace period, then returns why; called again, it
  * goes on where it stopped. Its times live in locals of one function (no async frame, no closure
  * context), and it re-asks the venue and the obligations only when their revision changed, so a
  * run of market messages with nothing else due costs two comparisons per side and message.
@@ -246,6 +252,11 @@ class TimelineLoop {
     this.requestTime = new RelativeTime(market);
     this.answerTime = new RelativeTime(market);
     this.obligationTime = new RelativeTime(market);
+    // Set once, at the end of the data: mutable fields from the start (obligation-book.ts).
+    this.graceEnd = 0;
+    this.graceEnd = Infinity;
+    this.graceEndNs = 0n;
+    this.graceEndNs = NONE;
   }
 
   run(): number {
@@ -267,7 +278,7 @@ class TimelineLoop {
         this.obligationTime.forget();
         venueRevision = -1;
         obligationRevision = -1;
-        if (this.graceEndNs !== NONE) this.graceEnd = market.relOf(this.graceEndNs);
+        this.graceEnd = market.relOf(this.graceEndNs); // Infinity until the grace period starts; stored on every entry (type feedback before it does)
       }
       const revision = venue.revision;
       if (revision === undefined || revision !== venueRevision) {
@@ -283,12 +294,8 @@ class TimelineLoop {
         if (feeder.needsRefill) return NEEDS_REFILL;
         continue;
       }
-      let graceEnd = this.graceEnd;
-      if (graceEnd === Infinity && market.drained) {
-        if (this.lastMarket === null) return FINISHED; // no market data at all
-        this.graceEndNs = this.lastMarket.tsLocalNs + this.endGraceNs;
-        graceEnd = this.graceEnd = market.relOf(this.graceEndNs);
-      }
+      const graceEnd = this.graceEnd;
+      if (graceEnd === Infinity && market.drained) return DATA_END;
       if (graceEnd === Infinity) {
         const why = this.marketRun(reqT, ansT, cteT, venueRevision, obligationRevision);
         if (why !== IDLE) {
@@ -332,6 +339,14 @@ class TimelineLoop {
       }
     }
     return FINISHED;
+  }
+
+  /** The market data is exhausted: simulate up to `endGraceNs` past the last market event. False when there was no market data at all. */
+  startGrace(): boolean {
+    if (this.lastMarket === null) return false;
+    this.graceEndNs = this.lastMarket.tsLocalNs + this.endGraceNs;
+    this.graceEnd = this.market.relOf(this.graceEndNs);
+    return true;
   }
 
   /**
