@@ -101,6 +101,29 @@ describe('L2 book', () => {
     expect(levels(book)).toEqual({ bids: [[616_560, 4], [600_000, 2]], asks: [[616_672, 5], [630_000, 3]] });
   });
 
+  it('on a tick grid of 10, removing the best levels message by message leaves the next one best, down to a far level outside the ladder', () => {
+    // A naive price → size map per side is the reference after every message.
+    const ref = [new Map<number, number>(), new Map<number, number>()];
+    const book = new L2Book('x', 10);
+    const messages: [number, number, number][][] = [
+      [[0, 616_590, 1], [0, 616_580, 2], [0, 616_570, 3], [0, 10, 4], [1, 616_600, 5], [1, 616_610, 6], [1, 9_000_000, 7]],
+      [[0, 616_590, 0], [1, 616_600, 0]],
+      [[0, 616_580, 0], [0, 616_570, 0], [1, 616_610, 0]],
+      [[0, 616_500, 8], [1, 616_700, 9]],
+      [[0, 616_500, 0], [1, 616_700, 0], [1, 616_620, 1]],
+    ];
+    messages.forEach((rows, i) => {
+      book.applyDelta(delta(BigInt(i + 1), rows, i === 0));
+      for (const [side, price, size] of rows) {
+        if (size === 0) ref[side]!.delete(price);
+        else ref[side]!.set(price, size);
+      }
+      const sorted = (side: number) => [...ref[side]!].sort((a, b) => (side === 0 ? b[0] - a[0] : a[0] - b[0]));
+      expect(levels(book), `after message ${i}`).toEqual({ bids: sorted(0), asks: sorted(1) });
+      expect([book.bids.bestPrice(), book.asks.bestPrice()], `best after message ${i}`).toEqual([sorted(0)[0]![0], sorted(1)[0]![0]]);
+    });
+  });
+
   it('before any depth each BBO replaces the book, wherever the top moves', () => {
     const book = new L2Book('x');
     for (const top of [616_597, 616_590, 700_000, 616_597, 5_600, 616_600]) book.applyBbo(bbo(-1n, top, 2, top + 1, 3));
