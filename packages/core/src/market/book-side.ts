@@ -147,26 +147,18 @@ export class BookSideLevels {
           // A new best (NaN best: the ladder was empty), or the best level removed.
           if (has === 1) best = price;
           else if (count > 0) best = lo + this.nextSlot(k) * step;
-          else {
-            best = NaN;
-            if (this.outer.count > 0) {
-              this.ladderCount = 0;
-              this.best = best;
-              this.anchor(this.outer.bestPrice());
-              step = this.step;
-              sizes = this.sizes;
-              occ = this.occupied;
-              lo = this.lo;
-              count = this.ladderCount;
-              best = this.best;
-            }
-          }
+          else best = NaN;
         }
-        continue;
+        if (count > 0 || had === 0 || this.outer.count === 0) continue;
+        // This row removed the ladder's last level while the outer side holds levels: re-anchor at its best.
+        this.ladderCount = 0;
+        this.best = NaN;
+        this.anchor(this.outer.bestPrice());
+      } else {
+        this.ladderCount = count;
+        this.best = best;
+        this.set(price, size);
       }
-      this.ladderCount = count;
-      this.best = best;
-      this.set(price, size);
       step = this.step;
       sizes = this.sizes;
       occ = this.occupied;
