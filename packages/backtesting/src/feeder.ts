@@ -394,8 +394,6 @@ export class HistoricalFeeder {
     for (const s of this.sources) if (!s.starved && s.batch !== null) this.setHead(s);
   }
 
-
-
   /** The next message's head (the earliest by the tie rule), or null at the end or when a refill is needed. Valid until `advance()`. */
   peek(): FeedHead | null {
     if (this.best !== null) return this.best;
