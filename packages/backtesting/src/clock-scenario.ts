@@ -12,7 +12,7 @@ import type { BboBatch, BookDeltaBatch, CanonicalBatch, TradeBatch } from '@chas
 import { conservativeQueue, createSimulatedVenue, jitteredLatency, type SimulatedVenue } from '@chassis/venues';
 import { TEST_INSTRUMENT } from '../../venues/src/simulated/scenario.ts';
 import { HistoricalFeeder, type FeedSource } from './feeder.ts';
-import { runTimeline, type TimelineOutcome, type TimelineVenue } from './timeline.ts';
+import { runTimeline, type TimelineOutcome, type TimelineSink, type TimelineVenue } from './timeline.ts';
 import type { ExchangeClock } from './exchange-clock.ts';
 
 export const INSTRUMENT = TEST_INSTRUMENT;
@@ -310,28 +310,47 @@ export interface ScenarioRun {
   readonly checkpoints: [seq: number, stateHash: string][];
   readonly calls: VenueCall[];
   readonly finalStateHash: string;
+  /** The sink's calls in order: `append|market|stepped|marketStepped seq kind` (market ones only with `marketMethods`). */
+  readonly sinkCalls: string[];
 }
 
 export const END_GRACE_NS = 20_000_000n;
 export const CHECKPOINT_INTERVAL = 10;
 
-/** Runs the real timeline over the scenario with the given batch cuts. */
-export async function runScenario(s: ClockScenario, cuts: readonly number[] = s.cuts, withRevision = false): Promise<ScenarioRun> {
+/** Runs the real timeline over the scenario with the given batch cuts; `marketMethods`: a sink with TimelineSink.market / marketStepped. */
+export async function runScenario(s: ClockScenario, cuts: readonly number[] = s.cuts, withRevision = false, marketMethods = false): Promise<ScenarioRun> {
   const engine = createEngine(engineConfig(), probeStrategy());
   const calls: VenueCall[] = [];
   const events: Event[] = [];
   const checkpoints: [number, string][] = [];
+  const sinkCalls: string[] = [];
+  const call = (what: string, e: Event): void => void sinkCalls.push(`${what} ${e.seq} ${e.kind}`);
+  const sink: TimelineSink = {
+    append: (e) => {
+      call('append', e);
+      events.push(e);
+    },
+    stepped: (e) => call('stepped', e),
+    checkpoint: (seq, hash) => checkpoints.push([seq, hash]),
+  };
+  if (marketMethods) {
+    sink.market = (e) => {
+      call('market', e);
+      events.push(e);
+    };
+    sink.marketStepped = (e) => call('marketStepped', e);
+  }
   const outcome = await runTimeline({
     engine,
     venue: recordingVenue(simulatedVenue(s), calls, withRevision),
     feeder: await HistoricalFeeder.open(feedSources(s, cuts), s.rebaseAtNs === undefined ? {} : { rebaseAtNs: s.rebaseAtNs }),
-    sink: { append: (e) => events.push(e), checkpoint: (seq, hash) => checkpoints.push([seq, hash]) },
+    sink,
     checkpointInterval: CHECKPOINT_INTERVAL,
     sessionId: 'clock',
     clock: clockOf(s),
     endGraceNs: END_GRACE_NS,
   });
-  return { outcome, events, checkpoints, calls, finalStateHash: engine.stateHash() };
+  return { outcome, events, checkpoints, calls, finalStateHash: engine.stateHash(), sinkCalls };
 }
 
 /** An event as comparable text: book_delta rows materialised from its batch slice, bigints as decimals. */

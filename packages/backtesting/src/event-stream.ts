@@ -4,8 +4,13 @@
  * numbered them and hands them to the venue, records the step's obligation, writes state-hash
  * checkpoints, then appends and steps the core's control-event drafts. Stops at the first
  * invariant violation (L9): nothing is appended after it.
+ *
+ * Market events come through `appendMarket`, the same steps through the sink's market-only
+ * methods when it has them (TimelineSink.market / marketStepped): a property access there meets
+ * only the three market event shapes and stays an inline cache, where one shared by every event
+ * kind goes megamorphic (a stub-cache lookup per access, per market event).
  */
-import type { Engine, Event, EventDraft, InvariantViolation, RequestSentEvent } from '@chassis/core';
+import type { Engine, Event, EventDraft, InvariantViolation, MarketEvent, RequestSentEvent, StepResult } from '@chassis/core';
 import type { TimelineSink } from './timeline.ts';
 import type { ObligationBook } from './obligation-book.ts';
 
@@ -34,6 +39,21 @@ export class BacktestEventStream {
     this.step(draft as Event);
   }
 
+  /** A market event: numbered and stepped as `append` does, through the sink's market methods. */
+  appendMarket(e: MarketEvent): void {
+    (e as { seq: number }).seq = ++this.seq;
+    if (this.violation) return;
+    const sink = this.sink;
+    if (sink.market) sink.market(e);
+    else sink.append(e);
+    this.lastLocalNs = e.tsLocalNs;
+    const result = this.engine.step(e);
+    if (!this.requested(result)) return;
+    if (sink.marketStepped) sink.marketStepped(e, result, this.engine);
+    else sink.stepped?.(e, result, this.engine);
+    this.checkpointAndControl(result);
+  }
+
   /** A final checkpoint when events were appended since the last one (unless halted). */
   close(): void {
     if (!this.violation && this.seq > this.lastCheckpoint) this.sink.checkpoint?.(this.seq, this.engine.stateHash());
@@ -45,10 +65,18 @@ export class BacktestEventStream {
     sink.append(event);
     this.lastLocalNs = event.tsLocalNs;
     const result = this.engine.step(event);
+    if (!this.requested(result)) return;
+    sink.stepped?.(event, result, this.engine);
+    this.checkpointAndControl(result);
+  }
+
+  /** After a step: halts on its violation (false), else appends its requests, hands them to the venue and records its obligation. */
+  private requested(result: StepResult): boolean {
     if (result.violation) {
       this.violation = result.violation;
-      return;
+      return false;
     }
+    const sink = this.sink;
     const sent = result.requestsSent;
     for (let i = 0; i < sent.length; i++) {
       const r = sent[i]!;
@@ -57,10 +85,14 @@ export class BacktestEventStream {
       this.venue.submit(r);
     }
     if (result.obligation) this.obligations.record(result.obligation);
-    sink.stepped?.(event, result, this.engine);
+    return true;
+  }
+
+  /** After the sink saw the step: the checkpoint when one is due, then the step's control events. */
+  private checkpointAndControl(result: StepResult): void {
     if (this.seq >= this.nextCheckpoint) {
       this.lastCheckpoint = this.seq;
-      sink.checkpoint?.(this.seq, this.engine.stateHash());
+      this.sink.checkpoint?.(this.seq, this.engine.stateHash());
       while (this.nextCheckpoint <= this.seq) this.nextCheckpoint += this.checkpointInterval;
     }
     const ctl = result.controlEvents;

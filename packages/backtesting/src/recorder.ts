@@ -5,7 +5,7 @@
  * market digest (journal.ts format 2: market events by reference) and two comparisons;
  * series rows are collected only on our own order activity and once per second of local time.
  */
-import { contractTerms, valueAtPrice, type Engine, type Event, type Instrument, type StepResult, type StateView } from '@chassis/core';
+import { contractTerms, valueAtPrice, type Engine, type Event, type Instrument, type MarketEvent, type StepResult, type StateView } from '@chassis/core';
 import type { JournalWriter } from './journal/journal.ts';
 import type { TimelineSink } from './timeline.ts';
 
@@ -144,6 +144,11 @@ export class RunRecorder implements TimelineSink {
     this.runCurrency = { decimals, members: members.map(([id, sc]) => ({ id, sc, up: 10n ** BigInt(decimals - sc.moneyDecimals) })) };
   }
 
+  /** A market event: its place in the journal (and, by reference, the block's digest). */
+  market(e: MarketEvent): void {
+    this.journal.market(e);
+  }
+
   append(e: Event): void {
     switch (e.kind) {
       case 'book_delta':
@@ -204,6 +209,21 @@ export class RunRecorder implements TimelineSink {
   }
 
   stepped(e: Event, result: StepResult, engine: Engine): void {
+    this.counted(result);
+    // A fill the core refused (a duplicate, or one for a terminal or unknown order) is in the
+    // journal but changed nothing: the fill records, like positions, count it zero times.
+    if (e.kind === 'order_filled' && !result.diagnostics.some((d) => d.seq === e.seq && UNAPPLIED_FILL_CODES.has(d.code))) this.onFill(e, engine.view);
+    if (e.tsLocalNs >= this.nextSampleNs) this.sample(e.seq, e.tsLocalNs, engine);
+  }
+
+  /** `stepped` for a market event (never a fill). */
+  marketStepped(e: MarketEvent, result: StepResult, engine: Engine): void {
+    this.counted(result);
+    if (e.tsLocalNs >= this.nextSampleNs) this.sample(e.seq, e.tsLocalNs, engine);
+  }
+
+  /** A step's intents, risk denials and strategy errors into the counters. */
+  private counted(result: StepResult): void {
     if (result.intents.length) this.counts.intents += result.intents.length;
     const decisions = result.decisions;
     for (let i = 0; i < decisions.length; i++) {
@@ -212,13 +232,12 @@ export class RunRecorder implements TimelineSink {
     }
     const diags = result.diagnostics;
     for (let i = 0; i < diags.length; i++) if (diags[i]!.code === 'strategy_error') this.counts.strategyErrors++;
-    // A fill the core refused (a duplicate, or one for a terminal or unknown order) is in the
-    // journal but changed nothing: the fill records, like positions, count it zero times.
-    if (e.kind === 'order_filled' && !diags.some((d) => d.seq === e.seq && UNAPPLIED_FILL_CODES.has(d.code))) this.onFill(e, engine.view);
-    if (e.tsLocalNs >= this.nextSampleNs) {
-      this.sampleEquity(e.seq, e.tsLocalNs, engine.view);
-      this.nextSampleNs = (e.tsLocalNs / SAMPLE_NS + 1n) * SAMPLE_NS;
-    }
+  }
+
+  /** The once-per-second equity sample, due at tsLocalNs. */
+  private sample(seq: number, tsLocalNs: bigint, engine: Engine): void {
+    this.sampleEquity(seq, tsLocalNs, engine.view);
+    this.nextSampleNs = (tsLocalNs / SAMPLE_NS + 1n) * SAMPLE_NS;
   }
 
   checkpoint(seq: number, stateHash: string): void {

@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { ChassisError, createEngine, type Engine, type Event, type Intent, type StateView, type StepResult, type Strategy } from '@chassis/core';
+import { ChassisError, createEngine, type Engine, type Event, type Intent, type MarketEvent, type StateView, type StepResult, type Strategy } from '@chassis/core';
 import { createSimulatedVenue } from '@chassis/venues';
 import { engineConfigOf, instrumentsOf, latencyModelOf, queueModelOf } from './resolved-run.ts';
 import { instantiate } from './strategy-loader.ts';
@@ -92,8 +92,17 @@ class RecordingSink implements TimelineSink {
     this.recorder.append(e);
   }
 
+  market(e: MarketEvent): void {
+    this.lastTsNs = e.tsLocalNs;
+    this.recorder.market(e);
+  }
+
   stepped(e: Event, result: StepResult, engine: Engine): void {
     this.recorder.stepped(e, result, engine);
+  }
+
+  marketStepped(e: MarketEvent, result: StepResult, engine: Engine): void {
+    this.recorder.marketStepped(e, result, engine);
   }
 
   checkpoint(seq: number, stateHash: string): void {

@@ -128,6 +128,26 @@ describe('the timeline under any clock offset and feed jitter (clock oracle)', (
     );
   });
 
+  it('hands a sink with market methods each market event through them (market, marketStepped) and everything else as before: the same calls, events and hashes', async () => {
+    const marketKinds = new Set(['book_delta', 'trade', 'bbo']);
+    await fc.assert(
+      fc.asyncProperty(clockScenario, async (s) => {
+        const plain = await runScenario(s);
+        const split = await runScenario(s, s.cuts, false, true);
+        const market = split.sinkCalls.filter((c) => c.startsWith('market '));
+        expect(market.length).toBe(split.outcome.marketEvents);
+        expect(split.sinkCalls.filter((c) => c.startsWith('marketStepped ')).length).toBe(split.outcome.marketEvents);
+        for (const c of market) expect(marketKinds.has(c.split(' ')[2]!)).toBe(true);
+        for (const c of split.sinkCalls.filter((c) => c.startsWith('append '))) expect(marketKinds.has(c.split(' ')[2]!)).toBe(false);
+        expect(split.sinkCalls.map((c) => c.replace(/^market /, 'append ').replace(/^marketStepped /, 'stepped '))).toEqual(plain.sinkCalls);
+        expect(split.events.map(eventText)).toEqual(plain.events.map(eventText));
+        expect(split.checkpoints).toEqual(plain.checkpoints);
+        expect(split.finalStateHash).toBe(plain.finalStateHash);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
   it('gives the same result for any feed window that covers every feed latency: the window bounds reading ahead, not the model', async () => {
     await fc.assert(
       fc.asyncProperty(clockScenario, fc.bigInt({ min: 1n, max: 10n }), async (s, factor) => {

@@ -68,8 +68,12 @@ export interface TimelineVenue {
 export interface TimelineSink {
   /** Every event, in stream order, once appended (before or after it is stepped). */
   append(event: Event): void;
+  /** A market event, in place of `append` (a sink without it gets `append`): its accesses see only market event shapes. */
+  market?(event: MarketEvent): void;
   /** After an event was stepped and its requests appended. */
   stepped?(event: Event, result: StepResult, engine: Engine): void;
+  /** After a market event was stepped, in place of `stepped` (a sink without it gets `stepped`). */
+  marketStepped?(event: MarketEvent, result: StepResult, engine: Engine): void;
   checkpoint?(seq: number, stateHash: string): void;
 }
 
@@ -388,7 +392,7 @@ class TimelineLoop {
     const n = ++this.marketEvents;
     const e = this.market.popLocal();
     this.lastMarket = e;
-    this.stream.append(e);
+    this.stream.appendMarket(e);
     if (n % this.progressEvery === 0) return PROGRESS_DUE;
     if ((n & READ_AHEAD_YIELD_MASK) === 0 && this.feeder.readAheadInFlight) return YIELD_DUE;
     return ACTED;
