@@ -26,7 +26,7 @@
  */
 import type { CanonicalBatch } from '@chassis/storage';
 import type { MarketEvent } from '@chassis/core';
-import { clockParamNs, type HistoricalFeeder } from './feeder.ts';
+import { clockParamNs, type FeedHead, type HistoricalFeeder } from './feeder.ts';
 import type { ExchangeClock } from './exchange-clock.ts';
 import { ExchangeOrder } from './exchange-order.ts';
 
@@ -47,7 +47,6 @@ export class FeedWindow {
   private rowStart = new Int32Array(1024);
   private rowEnd = new Int32Array(1024);
   private localRel = new Float64Array(1024);
-  private exchangeRel = new Float64Array(1024);
   private clampKind = new Uint8Array(1024);
   /** LOCAL_TAKEN | EXCHANGE_TAKEN bits: a slot is free once both sides took it. */
   private taken = new Uint8Array(1024);
@@ -55,9 +54,8 @@ export class FeedWindow {
   private tail = 0;
   /** Next seq for the core (local side). */
   private localHead = 0;
-  private readonly exchange = new ExchangeOrder((seq) => this.exchangeRel[seq & (this.capacity - 1)]!);
-  /** Exchange time of the exchange side's next message (Infinity: none), kept as messages come and go. */
-  private exchangeHead = Infinity;
+  /** The exchange side's order; its `headTime` is the exchange time of the next message (Infinity: none). */
+  private readonly exchange = new ExchangeOrder();
   private feedDone = false;
   /**
    * While the time read through stays below this, nothing is left to read (no feeder call): the
@@ -65,6 +63,10 @@ export class FeedWindow {
    * −Infinity after a refill or an epoch move (read again).
    */
   private readBound = -Infinity;
+  /** The time readMore reads through (set by readThroughRel). */
+  private readLimit = NaN;
+  /** Exchange time of the message admitted last. */
+  private admittedRel = NaN;
   private readonly offsetRel: number;
   private readonly offsetZero: boolean;
   private readonly windowRel: number;
@@ -118,10 +120,21 @@ export class FeedWindow {
    * (ns after the epoch: the next time of everything outside the window — requests, answers,
    * obligations; Infinity for none) and the window's own heads. Returns false when the feeder
    * must be refilled first: `await refill()` and call again.
+   *
+   * Small, so that it is inlined into the caller's loop: a time (float64, not a small integer)
+   * passed to or returned from a call that is not inlined is boxed (a 16-byte HeapNumber), so the
+   * reading part gets its limit through a field and admits a message without time arguments.
    */
   readThroughRel(tRel: number): boolean {
-    let t = Math.min(tRel, this.exchangeHead, this.localHeadRel());
+    const t = Math.min(tRel, this.exchange.headTime, this.localHeadRel());
     if (t < this.readBound) return true;
+    this.readLimit = t;
+    return this.readMore();
+  }
+
+  /** readThroughRel's reading part, up to `readLimit`. */
+  private readMore(): boolean {
+    let t = this.readLimit;
     const windowRel = this.windowRel;
     const feeder = this.feeder;
     for (;;) {
@@ -143,9 +156,9 @@ export class FeedWindow {
         this.rebase(Math.floor(Math.min(t, h.headLocalRel)));
         return false;
       }
-      const x = this.admit(h.index, h.batch!, h.row, h.end, h.headLocalRel, h.headEventRel);
+      this.admit(h);
       feeder.advance();
-      if (x < t) t = x;
+      if (this.admittedRel < t) t = this.admittedRel;
     }
   }
 
@@ -165,20 +178,19 @@ export class FeedWindow {
     for (let seq = this.base; seq < this.tail; seq++) {
       const i = seq & mask;
       this.localRel[i]! -= deltaRel;
-      this.exchangeRel[i]! -= deltaRel;
     }
-    this.exchangeHead -= deltaRel;
     this.exchange.rebase(deltaRel);
     this.readBound = -Infinity;
     this.epochMoves++;
   }
 
-  /** Adds a message to both sides; returns its exchange time (ns after the epoch). */
-  private admit(source: number, batch: CanonicalBatch, row: number, end: number, localRel: number, eventRel: number): number {
+  /** Adds the feeder's head message to both sides; its exchange time is then `admittedRel`. */
+  private admit(h: FeedHead): void {
     if (this.tail - this.base === this.capacity) this.grow();
     const seq = this.tail++;
     const i = seq & (this.capacity - 1);
-    const mapped = eventRel + this.offsetRel;
+    const localRel = h.headLocalRel;
+    const mapped = h.headEventRel + this.offsetRel;
     let x = mapped;
     let clamp = MAPPED;
     if (mapped > localRel) {
@@ -190,23 +202,20 @@ export class FeedWindow {
       clamp = TO_WINDOW;
       this.clampedToWindow++;
     }
-    this.batches[i] = batch;
-    this.source[i] = source;
-    this.rowStart[i] = row;
-    this.rowEnd[i] = end;
+    this.batches[i] = h.batch!;
+    this.source[i] = h.index;
+    this.rowStart[i] = h.row;
+    this.rowEnd[i] = h.end;
     this.localRel[i] = localRel;
-    this.exchangeRel[i] = x;
     this.clampKind[i] = clamp;
     this.taken[i] = 0;
     this.exchange.push(seq, x);
-    // The newest message has the largest seq: it is the next one only by a strictly earlier time.
-    if (x < this.exchangeHead) this.exchangeHead = x;
-    return x;
+    this.admittedRel = x;
   }
 
   /** Exchange time (ns after the epoch) of the next market message for the venue, or Infinity. */
   exchangeHeadRel(): number {
-    return this.exchangeHead;
+    return this.exchange.headTime;
   }
 
   /** Exchange time (ns, local clock) of the next market event for the venue, or -1n. */
@@ -217,8 +226,6 @@ export class FeedWindow {
   /** The next market event for the venue; its exchange time (bigint ns) is then `poppedExchangeNs`. */
   popExchange(): MarketEvent {
     const seq = this.exchange.pop();
-    const next = this.exchange.peek();
-    this.exchangeHead = next < 0 ? Infinity : this.exchangeRel[next & (this.capacity - 1)]!;
     const i = seq & (this.capacity - 1);
     const e = this.eventAt(i);
     const clamp = this.clampKind[i];
@@ -290,7 +297,6 @@ export class FeedWindow {
     const rowStart = new Int32Array(cap);
     const rowEnd = new Int32Array(cap);
     const localRel = new Float64Array(cap);
-    const exchangeRel = new Float64Array(cap);
     const clampKind = new Uint8Array(cap);
     const taken = new Uint8Array(cap);
     for (let seq = this.base; seq < this.tail; seq++) {
@@ -302,7 +308,6 @@ export class FeedWindow {
       rowStart[b] = this.rowStart[a]!;
       rowEnd[b] = this.rowEnd[a]!;
       localRel[b] = this.localRel[a]!;
-      exchangeRel[b] = this.exchangeRel[a]!;
       clampKind[b] = this.clampKind[a]!;
       taken[b] = this.taken[a]!;
     }
@@ -313,7 +318,6 @@ export class FeedWindow {
     this.rowStart = rowStart;
     this.rowEnd = rowEnd;
     this.localRel = localRel;
-    this.exchangeRel = exchangeRel;
     this.clampKind = clampKind;
     this.taken = taken;
   }
