@@ -34,6 +34,26 @@ describe('Fnv1a64', () => {
     );
   });
 
+  it('equals the bigint definition after every byte of a long stream, every carry of the low word into the high one met', () => {
+    // The high word takes floor(lo · 0x1b3 / 2^32), 0..434, from a double product: check each value occurs.
+    const h = new Fnv1a64();
+    let ref = 0xcbf29ce484222325n;
+    const carries = new Set<bigint>();
+    let seed = 1;
+    let firstMismatch = -1;
+    for (let i = 0; i < 60_000; i++) {
+      seed = (Math.imul(seed, 1103515245) + 12345) | 0;
+      const b = (seed >>> 16) & 0xff;
+      ref ^= BigInt(b);
+      carries.add(((ref & 0xffffffffn) * 0x1b3n) >> 32n);
+      ref = (ref * 0x100000001b3n) & 0xffffffffffffffffn;
+      h.byte(b);
+      if (firstMismatch < 0 && h.hex() !== ref.toString(16).padStart(16, '0')) firstMismatch = i;
+    }
+    expect(firstMismatch).toBe(-1);
+    expect(carries.size).toBe(0x1b3);
+  });
+
   it('hashes numbers, strings, bigints and booleans as their documented bytes', () => {
     const value = fc.oneof(
       fc.record({ t: fc.constant('num' as const), v: fc.oneof(fc.integer(), fc.maxSafeInteger(), fc.integer({ min: -(2 ** 53) + 1, max: 2 ** 53 - 1 }), fc.double()) }),
