@@ -25,7 +25,7 @@ import { basename, dirname, join, relative, sep } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, transformSync } from 'esbuild';
-import { isCompiledSource } from '../packages/cli/bin/dist-freshness.js';
+import { isCompiledSource, sourceDirs } from '../packages/cli/bin/dist-freshness.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const packagesDir = join(root, 'packages');
@@ -226,6 +226,8 @@ export function buildDist() {
   const stampPath = join(packagesDir, 'cli', 'dist', '.build.json');
   // First: a `chassis` started while this runs must take the sources, not a half-written build.
   rmSync(stampPath, { force: true });
+  // Before any source is read: a directory changed from here on no longer matches its record.
+  const dirs = sourceDirs(packagesDir);
   let files = 0;
   let newestSourceMs = 0;
   for (const pkg of readdirSync(packagesDir)) {
@@ -259,7 +261,7 @@ export function buildDist() {
   }
   recordSourceFingerprint();
   const bundle = bundleInChild();
-  const stamp = { format: 'chassis-dist-v1', files, newestSourceMs, bundle, builtAt: new Date().toISOString() };
+  const stamp = { format: 'chassis-dist-v1', files, newestSourceMs, bundle, builtAt: new Date().toISOString(), sourceDirs: dirs };
   writeFileSync(stampPath, `${JSON.stringify(stamp, null, 2)}\n`);
   return { files, ms: performance.now() - started };
 }

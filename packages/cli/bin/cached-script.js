@@ -11,7 +11,9 @@
 //   script then compiles from source and the cache is written again;
 // - it is written once the run is over, under a temporary name renamed into place (concurrent
 //   starts each write a whole file); a directory that cannot be written just means no cache.
-import { isAscii } from 'node:buffer';
+// The default export, not the named one: the bin imports this module before it checks the Node
+// version, and a named import an older Node lacks (isAscii: 18.15) would fail to link first.
+import buffer from 'node:buffer';
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
@@ -40,7 +42,7 @@ export function runCachedScript({ file, hash, name, dynamicImport }) {
   // The bundle is ASCII (scripts/build-dist.mjs asciiOnly): read as Latin-1, a byte-for-byte copy
   // into a one-byte string, half the CPU of decoding 1.6 MB as UTF-8 (~2.5 ms of each start).
   const bytes = readFileSync(file);
-  const source = bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
+  const source = bytes.toString(buffer.isAscii(bytes) ? 'latin1' : 'utf8');
   // The CommonJS wrapper of Node's own loader, strict like the ES modules the bundle was made from.
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname, __chassisImport) {"use strict";${source}\n})`, {
     filename: file,

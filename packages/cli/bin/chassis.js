@@ -10,6 +10,7 @@
 import { existsSync } from 'node:fs';
 import module from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { runCachedScript } from './cached-script.js';
 import { currentBuild } from './dist-freshness.js';
 
 // Node >= 22.1 keeps V8's compiled code of the modules loaded from here on in an on-disk cache
@@ -43,7 +44,6 @@ if (unsupported) {
   process.stderr.write(`E_NODE_VERSION: ${unsupported}\n`);
   process.exitCode = 1;
 } else if (compiled && build.bundle && process.env.CHASSIS_BUNDLE !== '0' && !PER_FILE_COMMANDS.has(command) && existsSync(BUNDLE)) {
-  const { runCachedScript } = await import('./cached-script.js');
   // One code cache per command, and one for its help: each compiles different functions.
   const help = process.argv.includes('--help') || process.argv.includes('-h');
   const bundle = runCachedScript({

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { asciiOnly, bundleCli, bundleRunProcess, rewriteSpecifiers, withBinImport, withLazyChildProcess, withPerFileModuleUrl, withShakableZod } from '../../../scripts/build-dist.mjs';
-import { distIsCurrent } from '../bin/dist-freshness.js';
+import { distIsCurrent, sourceDirs } from '../bin/dist-freshness.js';
 
 describe('compiled output specifiers', () => {
   const outFile = '/repo/packages/cli/dist/commands/backtest.js';
@@ -201,5 +201,58 @@ describe('whether the compiled build may run', () => {
     const { packages, stamp } = fixture(1000);
     rmSync(stamp);
     expect(distIsCurrent(packages, stamp)).toBe(false);
+  });
+
+  describe('with the source directories the build recorded (sourceDirs)', () => {
+    /** The fixture plus a subdirectory in a, and the stamp recording every source directory as the build does. */
+    function recorded(): { packages: string; stamp: string } {
+      const f = fixture(1000);
+      mkdirSync(join(f.packages, 'a', 'src', 'sub'));
+      writeFileSync(join(f.packages, 'a', 'src', 'sub', 'deep.ts'), 'export {};\n');
+      utimesSync(join(f.packages, 'a', 'src', 'sub', 'deep.ts'), 1000, 1000);
+      // Whole seconds, so a test can put a directory's mtime back exactly.
+      for (const d of ['a/src', 'a/src/sub', 'b/src']) utimesSync(join(f.packages, d), 2000, 2000);
+      const dirs = sourceDirs(f.packages);
+      expect(dirs).toEqual({
+        'a/src': [2_000_000, ['index.ts'], ['sub']],
+        'a/src/sub': [2_000_000, ['deep.ts'], []],
+        'b/src': [2_000_000, ['index.ts'], []],
+      });
+      writeFileSync(f.stamp, JSON.stringify({ files: 3, newestSourceMs: 1_000_000, sourceDirs: dirs }));
+      return f;
+    }
+
+    it('runs the build, and still sees a source edited in place (its directory unchanged)', () => {
+      const { packages, stamp } = recorded();
+      expect(distIsCurrent(packages, stamp)).toBe(true);
+      utimesSync(join(packages, 'a', 'src', 'sub', 'deep.ts'), 1001, 1001);
+      expect(distIsCurrent(packages, stamp)).toBe(false);
+    });
+
+    it('lists a directory again when its mtime moved: a module added there is seen', () => {
+      const { packages, stamp } = recorded();
+      writeFileSync(join(packages, 'a', 'src', 'sub', 'new.ts'), 'export {};\n');
+      utimesSync(join(packages, 'a', 'src', 'sub', 'new.ts'), 900, 900);
+      expect(distIsCurrent(packages, stamp)).toBe(false);
+      // A test file added moves the mtime too, but the listing finds no new module: the build runs.
+      rmSync(join(packages, 'a', 'src', 'sub', 'new.ts'));
+      writeFileSync(join(packages, 'a', 'src', 'sub', 'deep.test.ts'), '\n');
+      expect(distIsCurrent(packages, stamp)).toBe(true);
+    });
+
+    it('trusts the recorded listing of a directory whose mtime is the recorded one, and takes a recorded module that is gone for a change', () => {
+      const { packages, stamp } = recorded();
+      const sub = join(packages, 'a', 'src', 'sub');
+      const mtimeS = 2000;
+      // Not listed again: a module added behind a restored mtime is not counted (the listing is what makes the check cheap).
+      writeFileSync(join(sub, 'hidden.ts'), 'export {};\n');
+      utimesSync(join(sub, 'hidden.ts'), 900, 900);
+      utimesSync(sub, mtimeS, mtimeS);
+      expect(distIsCurrent(packages, stamp)).toBe(true);
+      rmSync(join(sub, 'hidden.ts'));
+      rmSync(join(sub, 'deep.ts'));
+      utimesSync(sub, mtimeS, mtimeS);
+      expect(distIsCurrent(packages, stamp)).toBe(false);
+    });
   });
 });

@@ -138,6 +138,26 @@ describe('columnar decode cache', () => {
     expect((await columns(storage, meta, { batchRows: 40_000 })).lengths).toEqual([40_000, 40_000, 40_000, 11_572]);
   });
 
+  it('decodes only the trade ids a window keeps of a chunk partly inside it, and serves the same rows as the Parquet decode', async () => {
+    for (const ascii of [true, false]) {
+      const batch = trades(CHUNK_ROWS + 500, ascii);
+      // Event times not monotonic in row order, some a word (2^32 ns) away, so the window cuts each chunk into several runs.
+      for (let i = 0; i < batch.length; i++) (batch.tsEventNs as BigInt64Array)[i] = T0 + BigInt(i) * 1000n + (i % 97 === 0 ? 2n ** 32n : 0n) - (i % 13 === 0 ? 5_000n : 0n);
+      const { storage, meta } = await dataset(batch);
+      await columns(storage, meta, {});
+      for (const options of [{ from: T0 + 1_000_000n, to: T0 + 1_200_000n }, { from: T0 + 65_000_000n, to: T0 + 66_000_000n, batchRows: 77 }, { to: T0 + 50_000n }, { from: T0 + 65_530_000n }]) {
+        const decoded = vi.spyOn(Buffer.prototype, 'toString');
+        const cached = await columns(storage, meta, options);
+        // Mixed chunks decode id by id (a toString each): no more than the rows kept, where the whole chunks are 66,036.
+        const perId = decoded.mock.calls.filter((args) => args.length === 3).length;
+        decoded.mockRestore();
+        expect(cached).toEqual(await columns(storage, meta, { ...options, cache: false }));
+        expect(cached.cols['tradeId']!.every((id) => typeof id === 'string')).toBe(true);
+        expect(perId).toBe(ascii ? 0 : cached.cols['tradeId']!.length);
+      }
+    }
+  });
+
   it('falls back to the Parquet, rebuilds the cache and warns naming the file when a chunk is corrupt, a file truncated or a header wrong', async () => {
     const { storage, meta, path, parquet } = await cachedThreeChunks();
     const good = readFileSync(path);

@@ -6,6 +6,7 @@ import { rmSync } from 'node:fs';
 import { FsStorage } from '../backends/fs-storage.ts';
 import { CHUNK_ROWS, CacheWriter, CorruptCache, cachePath, openCache, readCacheChunks } from './columnar-cache.ts';
 import { duckReadConnection, sqlString } from './duckdb-engine.ts';
+import { scanWindow, windowWords, type WindowWords } from './event-window.ts';
 
 export interface ReadOptions {
   /** Rows per yielded batch (default 65,536). */
@@ -284,40 +285,6 @@ function copyRange(src: CanonicalBatch, r: number, n: number, dst: CanonicalBatc
   }
 }
 
-/** A bigint as the two 32-bit words of its int64 (high signed, low unsigned), to compare rows without reading a BigInt per row. */
-function int64Words(v: bigint): readonly [hi: number, lo: number] {
-  return [Number(BigInt.asIntN(32, v >> 32n)), Number(BigInt.asUintN(32, v))];
-}
-
-/** An event-time window [from, to) as 32-bit words; an open end compares as ±Infinity. */
-interface WindowWords {
-  readonly fromHi: number;
-  readonly fromLo: number;
-  readonly toHi: number;
-  readonly toLo: number;
-}
-
-function windowWords(from: bigint | undefined, to: bigint | undefined): WindowWords {
-  const [fromHi, fromLo] = from === undefined ? [-Infinity, 0] : int64Words(from);
-  const [toHi, toLo] = to === undefined ? [Infinity, 0] : int64Words(to);
-  return { fromHi, fromLo, toHi, toLo };
-}
-
-/**
- * The first row in [r, n) whose event time is (`inside`) or is not (`!inside`) in the window, else
- * n. `words` is the int64 column as 32-bit words (little-endian: low word first), so no BigInt is
- * allocated per row: a window's partial chunk is up to 65,536 rows scanned at a run's start.
- */
-function scanWindow(words: Int32Array, r: number, n: number, inside: boolean, w: WindowWords): number {
-  const { fromHi, fromLo, toHi, toLo } = w;
-  for (; r < n; r++) {
-    const hi = words[2 * r + 1]!;
-    const lo = words[2 * r]! >>> 0;
-    if (((hi > fromHi || (hi === fromHi && lo >= fromLo)) && (hi < toHi || (hi === toHi && lo < toLo))) === inside) return r;
-  }
-  return n;
-}
-
 /** Rows a pending batch starts with when it is filled row range by row range (it grows by doubling up to the batch size). */
 const FIRST_BATCH_ROWS = 1024;
 
@@ -336,13 +303,21 @@ export class Rebatcher {
    */
   private tail: CanonicalBatch | null = null;
   readonly out: CanonicalBatch[] = [];
+  /**
+   * The window as words, one object for every scan of this read (and the trade ids the cache
+   * decodes, readCacheChunks): objects made by separate calls may get separate maps, and
+   * scanWindow's optimised code was thrown away at the first one of another map.
+   */
+  readonly window: WindowWords;
 
   constructor(
     private readonly kind: CanonicalKind,
     private readonly cap: number,
     private readonly from: bigint | undefined,
     private readonly to: bigint | undefined,
-  ) {}
+  ) {
+    this.window = windowWords(from, to);
+  }
 
   /** `inside`: the caller knows every row of the chunk is in the window. */
   push(chunk: CanonicalBatch, inside: boolean): void {
@@ -373,7 +348,7 @@ export class Rebatcher {
       // Partly in the window: each run of consecutive rows inside it is copied column by column.
       const ts = chunk.tsEventNs;
       const words = new Int32Array(ts.buffer, ts.byteOffset, n * 2);
-      const w = windowWords(from, to);
+      const w = this.window;
       while (r < n) {
         const start = scanWindow(words, r, n, true, w);
         r = this.copyRows(chunk, start, scanWindow(words, start, n, false, w));
@@ -469,7 +444,7 @@ export async function* readCanonical(
     }
     if (opened) {
       try {
-        for await (const c of readCacheChunks(opened, dataset, path, from, to)) {
+        for await (const c of readCacheChunks(opened, dataset, path, from, to, re.window)) {
           if (typeof c === 'number') {
             done += c;
             continue;
