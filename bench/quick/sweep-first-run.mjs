@@ -7,9 +7,12 @@
 //   node bench/quick/sweep-first-run.mjs [runs=8] [quiet=1] [prewarm=duckdb,strategy] [bundle=0]
 //        [flags=--v8-flag,--other] [profile=/tmp/p]      (profile: one .cpuprofile per run, for
 //                                                          node bench/quick/self-time.mjs /tmp/p/run-1.cpuprofile)
+//        [threads=1] [base=0] [mark=1]                   (threads: CPU ms of each thread at the end — is a run
+//                                                          on one core?; base=0: without the pool's V8 flags; mark:
+//                                                          a line before each run, to split traces such as --trace-gc)
 // SWEEP_FIRST_RUN_REPO=/work/main/ measures another checkout's compiled packages (A/B).
 import { fork } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +28,18 @@ const cpu = () => {
   return (c.user + c.system) / 1000;
 };
 const ms = (x) => x.toFixed(0).padStart(5);
+
+/** CPU ms of each thread of this process (Linux /proc), by thread name: is a run on one core? */
+const threadCpu = () => {
+  const tick = 10; // ms per clock tick (USER_HZ 100)
+  const rows = readdirSync('/proc/self/task').map((tid) => {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { tid, name, ms: (Number(f[11]) + Number(f[12])) * tick };
+  });
+  return `threads: ${rows.map((r) => `${r.name}#${r.tid} ${r.ms}`).join(', ')} (CPU ms, user+system)`;
+};
 
 if (process.env.SWEEP_FIRST_RUN_CHILD) {
   const job = JSON.parse(process.env.SWEEP_FIRST_RUN_CHILD);
@@ -73,6 +88,7 @@ if (process.env.SWEEP_FIRST_RUN_CHILD) {
   for (let i = 0; i < job.members.length; i++) {
     const m = job.members[i];
     if (session) await session.post('Profiler.start');
+    if (job.mark) console.log(`=== run ${i + 1}`);
     const c0 = cpu();
     await phase(`run ${i + 1}`, async () => {
       const def = backend.parse(m.definition, `run ${m.runId}`, job.ctx);
@@ -87,9 +103,10 @@ if (process.env.SWEEP_FIRST_RUN_CHILD) {
   }
   const tail = runCpu.slice(3).reduce((a, b) => a + b, 0) / Math.max(1, runCpu.length - 3);
   lines.push(
-    `summary: process CPU ${ms(cpu())} ms; runs CPU ${runCpu.map((x) => x.toFixed(0)).join(' ')}; warm-up over runs 1-3 ${ms(runCpu.slice(0, 3).reduce((a, b) => a + b, 0) - 3 * tail)} ms (vs the mean of runs 4+ ${tail.toFixed(0)} ms)`,
+    `summary: process CPU ${ms(cpu())} ms; runs CPU ${runCpu.map((x) => x.toFixed(0)).join(' ')}; warm-up over runs 1-3 ${ms(runCpu.slice(0, 3).reduce((a, b) => a + b, 0) - 3 * tail)} ms (vs the mean of runs 4+ ${tail.toFixed(0)} ms); peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`,
   );
-  console.log(job.quiet ? lines.at(-1) : lines.join('\n'));
+  if (job.threads) lines.push(threadCpu());
+  console.log(job.quiet ? lines.slice(job.threads ? -2 : -1).join('\n') : lines.join('\n'));
   process.exit(0);
 }
 
@@ -120,10 +137,12 @@ const job = {
   prewarm: args.prewarm,
   profile: args.profile,
   bundle: args.bundle,
+  threads: args.threads,
+  mark: args.mark,
   strategy,
 };
 const flags = [
-  ...RUN_PROCESS_FLAGS,
+  ...(args.base === '0' ? [] : RUN_PROCESS_FLAGS),
   ...(args.flags ? args.flags.split(',') : []),
 ];
 const child = fork(fileURLToPath(import.meta.url), [], {

@@ -50,11 +50,42 @@ describe('local sweep', () => {
     expect(res.usage?.childStartMs).toHaveLength(2);
   });
 
-  it('keeps each run on one core: children run V8 single-threaded with one libuv thread', async () => {
+  it('keeps each run on one core: children run V8 single-threaded with one libuv thread, the old generation starting at 128 MiB', async () => {
     const dataRoot = mkdtempSync(join(tmpdir(), 'chassis-local-'));
     const exp = await experiment(dataRoot, { grid: { 'strategy.params.a': [1, 2], 'strategy.params.mode': ['runtime'] } });
     const res = await runSweepLocally(exp, { dataRoot, backend, backendModule, workers: 2 });
-    expect(res.runs.map((r) => r.metrics)).toEqual(Array(2).fill({ singleThreaded: 1, uvThreadpoolSize: 1 }));
+    expect(res.runs.map((r) => r.metrics)).toEqual(Array(2).fill({ singleThreaded: 1, uvThreadpoolSize: 1, initialOldSpaceMb: 128 }));
+  });
+
+  it('stops a child as soon as no run is left for it, while the other children still run', async () => {
+    const dataRoot = mkdtempSync(join(tmpdir(), 'chassis-local-'));
+    const exp = await experiment(dataRoot, { grid: { 'strategy.params.a': [1, 2, 3] }, base: { ...base, workMs: 500 } });
+    const alive = (pid: string): boolean => {
+      try {
+        return process.kill(Number(pid), 0);
+      } catch {
+        return false;
+      }
+    };
+    let atLastRun: { pid: string; alive: boolean }[] = [];
+    const res = await runSweepLocally(exp, {
+      dataRoot,
+      backend,
+      backendModule,
+      workers: 2,
+      // When the third run (500 ms of CPU) completes, the child that ran only one run has had no work since the second completed.
+      onProgress: (p) => {
+        if (p.done === 3) atLastRun = [...new Set(executionLines(dataRoot).map((l) => l[1]!))].map((pid) => ({ pid, alive: alive(pid) }));
+      },
+    });
+    expect(res.runs.map((r) => r.status)).toEqual(Array(3).fill('completed'));
+    const runsOf = (pid: string) => executionLines(dataRoot).filter((l) => l[1] === pid).length;
+    expect(atLastRun.map((c) => [runsOf(c.pid), c.alive]).sort()).toEqual([
+      [1, false],
+      [2, true],
+    ]);
+    // Every child has exited once the sweep returns.
+    expect(atLastRun.map((c) => alive(c.pid))).toEqual([false, false]);
   });
 
   it('prepares the members still to run once, in the coordinator, before any child runs one', async () => {

@@ -51,8 +51,17 @@ const loaderArgs = compiled ? [] : ['--import', pathToFileURL(join(dirname(creat
  * gets hot enough for the optimising compiler runs as baseline code in every run. One worker's 8
  * capture runs (bench/quick/sweep-first-run.mjs, 5 interleaved rounds, load ~8): runs 1-4 2.69
  * CPU-s against 2.80 without it, runs 5-8 1.47 against 1.59.
+ *
+ * --initial-old-space-size=128 (MiB) starts the old generation with room for what a worker's
+ * first runs promote. Without it V8 starts incremental marking for a full collection when the old
+ * generation holds ~15 MiB, which a worker's first capture run reaches, and marks again every few
+ * runs; single-threaded, the marking runs in steps on the run's thread and every pointer store
+ * pays the marking barrier while it lasts. With the room: one full collection in 8 capture runs
+ * instead of three (--trace-gc), and one worker's 8 capture runs (bench/quick/sweep-first-run.mjs,
+ * 4 interleaved rounds, load ~8) take 1.74 CPU-s for runs 1-4 against 2.05 (medians) and 0.84
+ * for runs 5-8 against 1.04, at the same peak RSS (235-256 MiB either way).
  */
-export const RUN_PROCESS_FLAGS: readonly string[] = ['--single-threaded', '--min-semi-space-size=32', '--max-semi-space-size=32', '--always-sparkplug'];
+export const RUN_PROCESS_FLAGS: readonly string[] = ['--single-threaded', '--min-semi-space-size=32', '--max-semi-space-size=32', '--always-sparkplug', '--initial-old-space-size=128'];
 export const RUN_PROCESS_ENV: Readonly<Record<string, string>> = { UV_THREADPOOL_SIZE: '1' };
 
 export class RunProcess {
@@ -60,6 +69,7 @@ export class RunProcess {
   private pending: { resolve: (r: RunReply) => void } | undefined;
   private exited = false;
   private exitNote = '';
+  private stopping: Promise<void> | undefined;
   private readonly forkedAt = performance.now();
   /** Resolves with the wall ms from fork until the child had loaded its backend (or died trying). */
   readonly ready: Promise<number>;
@@ -146,12 +156,13 @@ export class RunProcess {
     });
   }
 
-  /** Stops the child (an unfinished run is abandoned; its id stays pending in the index). */
+  /** Stops the child (an unfinished run is abandoned; its id stays pending in the index). Calling it again waits for the same exit. */
   stop(): Promise<void> {
     if (this.exited) return Promise.resolve();
-    return new Promise((resolve) => {
+    this.stopping ??= new Promise((resolve) => {
       this.child.once('exit', () => resolve());
       this.child.kill('SIGTERM');
     });
+    return this.stopping;
   }
 }
