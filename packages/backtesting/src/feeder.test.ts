@@ -53,6 +53,26 @@ describe('historical feeder', () => {
     expect(got).toEqual(['10:book_delta:A', '10:book_delta:B', '10:trade:B', '10:bbo:B', '20:book_delta:A', '20:bbo:B', '30:trade:B']);
   });
 
+  it('starts the first read of every source before it waits for any, and merges them as before', async () => {
+    const log: string[] = [];
+    async function* logged(name: string, ...batches: CanonicalBatch[]): AsyncIterable<CanonicalBatch> {
+      for (const b of batches) {
+        log.push(`read ${name}`);
+        await new Promise((r) => setTimeout(r, 1));
+        log.push(`got ${name}`);
+        yield b;
+      }
+    }
+    const f = await HistoricalFeeder.open([
+      { instrument: 'A', batches: logged('book', deltas([[10, 1, 0, 5, 1], [30, 2, 0, 5, 2]])) },
+      { instrument: 'A', batches: logged('trade', trades([[20, 5]])) },
+      { instrument: 'A', batches: logged('bbo', bbos([15])) },
+    ]);
+    expect(log.slice(0, 3)).toEqual(['read book', 'read trade', 'read bbo']);
+    const got = (await drain(f)).map((e) => `${e.tsLocalNs}:${e.kind}`);
+    expect(got).toEqual(['10:book_delta', '15:bbo', '20:trade', '30:book_delta']);
+  });
+
   it('emits one book_delta event per venue message pointing at the batch rows, even when the message spans two batches', async () => {
     const f = await HistoricalFeeder.open([
       { instrument: 'A', batches: stream(deltas([[1, 1, 0, 10, 1], [2, 2, 0, 11, 1], [2, 2, 1, 12, 1]]), deltas([[2, 2, 1, 13, 1], [3, 3, 0, 9, 0]])) },

@@ -222,6 +222,9 @@ export class HistoricalFeeder {
       s.eof = false;
     }
     const feeder = new HistoricalFeeder(states, options);
+    // Every source's first read starts before any is awaited: one source's file reads (the thread
+    // pool) overlap another's checksum and decode on this thread, at a run's start.
+    for (const s of states) feeder.requestNext(s);
     await feeder.refill();
     // The epoch is the first message's tsLocal in feed order (any source may start first, even far earlier than the one located first): every later head is then ≥ 0.
     for (let h = feeder.peek(); h !== null && h.headLocalRel !== 0; h = feeder.peek()) feeder.rebase(Math.floor(h.headLocalRel));
