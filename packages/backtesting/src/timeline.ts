@@ -235,6 +235,10 @@ class TimelineLoop {
   marketEvents = 0;
   controlTimeEvents = 0;
   private lastMarket: MarketEvent | null = null;
+  /** The next request's, answer's and obligation's times run hands marketRun (ns after the epoch; Infinity: none). */
+  private reqT = Infinity;
+  private ansT = Infinity;
+  private cteT = Infinity;
   /** Set once the market data is exhausted: nothing due after it is simulated (Infinity until then). */
   private graceEnd = Infinity;
   private graceEndNs = NONE;
@@ -301,7 +305,11 @@ class TimelineLoop {
       const graceEnd = this.graceEnd;
       if (graceEnd === Infinity && market.drained) return DATA_END;
       if (graceEnd === Infinity) {
-        const why = this.marketRun(reqT, ansT, cteT, venueRevision, obligationRevision);
+        // The three times go through fields: a time passed to a call that is not inlined is boxed (16 bytes).
+        this.reqT = reqT;
+        this.ansT = ansT;
+        this.cteT = cteT;
+        const why = this.marketRun(venueRevision, obligationRevision);
         if (why !== IDLE) {
           if (why === ACTED) continue;
           return why;
@@ -356,13 +364,14 @@ class TimelineLoop {
   /**
    * The common case in one tight loop: hands market messages to the two sides in merge order for
    * as long as no request, answer or obligation is due first and neither the venue's nor the
-   * obligations' revision changes (then their times are those given), without the bookkeeping of
+   * obligations' revision changes (then their times are the reqT, ansT and cteT run set), without the bookkeeping of
    * a general step. Each message goes where `run` would send it: to the venue when its exchange
    * time is the earliest time of all (ties: market data first), to the core when its tsLocalNs
    * is, below every answer's and request's and at or below every obligation's time. Returns IDLE
    * when it took none, ACTED when it stopped after taking some, or what the caller must await.
    */
-  private marketRun(reqT: number, ansT: number, cteT: number, venueRevision: number, obligationRevision: number): number {
+  private marketRun(venueRevision: number, obligationRevision: number): number {
+    const { reqT, ansT, cteT } = this;
     const { venue, market, stream, obligations } = this;
     const rebaseAt = this.feeder.rebaseAtRel;
     const lim = Math.min(reqT, ansT, cteT);
