@@ -42,6 +42,12 @@ export default tseslint.config(
   },
   ...boundaryRules,
   {
+    // The bin's CommonJS helpers (bin/*.cjs: required, not imported, at every start).
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', exports: 'writable', __dirname: 'readonly', __filename: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['packages/core/src/**/*.ts'],
     ignores: ['packages/core/src/**/*.test.ts'],
     rules: {

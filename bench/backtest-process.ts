@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { buildDist } from '../scripts/build-dist.mjs';
-import { distIsCurrent } from '../packages/cli/bin/dist-freshness.js';
+import { distIsCurrent } from '../packages/cli/bin/dist-freshness.cjs';
 import type { ChildReport, ChildRequest } from './backtest-child.ts';
 
 export type { ChildReport, ChildRequest };

@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { openStorage } from '@chassis/storage';
 import { importCapture } from '@chassis/quality';
 import { buildDist } from '../scripts/build-dist.mjs';
-import { distIsCurrent } from '../packages/cli/bin/dist-freshness.js';
+import { distIsCurrent } from '../packages/cli/bin/dist-freshness.cjs';
 import { componentBreakdown, flameGraphSvg, selfTimeByFunction, type CpuProfile } from './flame-graph.ts';
 
 const REPO = fileURLToPath(new URL('../', import.meta.url));

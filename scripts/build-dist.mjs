@@ -16,7 +16,7 @@
 //
 // The `chassis` command itself runs from one more output: the CLI bundled with its packages into
 // a single CommonJS file, packages/cli/dist/bundle/chassis.cjs (bundleCli below), that the bin
-// compiles with a V8 code cache (packages/cli/bin/cached-script.js). The per-file build stays what
+// compiles with a V8 code cache (packages/cli/bin/cached-script.cjs). The per-file build stays what
 // library users, sweep workers and strategies' `@chassis/*` imports load.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -25,7 +25,7 @@ import { basename, dirname, join, relative, sep } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, transformSync } from 'esbuild';
-import { isCompiledSource, sourceDirs } from '../packages/cli/bin/dist-freshness.js';
+import { isCompiledSource, sourceDirs } from '../packages/cli/bin/dist-freshness.cjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const packagesDir = join(root, 'packages');
@@ -134,7 +134,7 @@ export function withLazyChildProcess(source) {
  * The `chassis` command as one CommonJS file (issue 13: start-up). Node 20 resolves, reads and
  * compiles each ES module on its own and has no compile cache: the ~300 modules a backtest loads
  * cost ~0.2 CPU-s before any work. One file, compiled by the bin through vm.Script with a V8 code
- * cache (packages/cli/bin/cached-script.js), costs a read and a deserialisation. CommonJS because
+ * cache (packages/cli/bin/cached-script.cjs), costs a read and a deserialisation. CommonJS because
  * vm.Script (the only code-cache API of Node 20) compiles scripts, not ES modules; no code
  * splitting, so a command's action is evaluated lazily (esbuild wraps dynamically imported modules)
  * but part of the one file.

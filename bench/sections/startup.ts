@@ -13,14 +13,14 @@
  *   (CHASSIS_BUNDLE=0; what sweep and worker run, and what ran before the bundle);
  * - `chassis --version` from the TypeScript sources through tsx (CHASSIS_FROM_SOURCE=1).
  * The compiled command runs from its bundle with a V8 code cache per command
- * (packages/cli/bin/cached-script.js), written by the first run of each: the warm-up runs write them.
+ * (packages/cli/bin/cached-script.cjs), written by the first run of each: the warm-up runs write them.
  * Wall seconds; on a loaded machine read the ratios.
  */
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildDist } from '../../scripts/build-dist.mjs';
-import { distIsCurrent } from '../../packages/cli/bin/dist-freshness.js';
+import { distIsCurrent } from '../../packages/cli/bin/dist-freshness.cjs';
 import { median, result, type BenchContext, type BenchResult, type BenchSection } from '../types.ts';
 import { usdmCanonical } from '../usdm-canonical.ts';
 

@@ -25,7 +25,7 @@ import { openCatalog, openStorage, readCanonical } from '@chassis/storage';
 import { importCapture } from '@chassis/quality';
 import type { SweepResult } from '@chassis/experiments';
 import { buildDist } from '../../scripts/build-dist.mjs';
-import { distIsCurrent } from '../../packages/cli/bin/dist-freshness.js';
+import { distIsCurrent } from '../../packages/cli/bin/dist-freshness.cjs';
 import { syntheticDay } from '../synthetic-day.ts';
 import { result, type BenchContext, type BenchResult, type BenchSection } from '../types.ts';
 

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cachePathOf, runCachedScript } from '../bin/cached-script.js';
+import { cachePathOf, runCachedScript } from '../bin/cached-script.cjs';
 
 describe('a CommonJS script run with a V8 code cache (the bundled chassis command)', () => {
   let dir = '';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { asciiOnly, bundleCli, bundleRunProcess, rewriteSpecifiers, withBinImport, withLazyChildProcess, withPerFileModuleUrl, withShakableZod } from '../../../scripts/build-dist.mjs';
-import { distIsCurrent, sourceDirs } from '../bin/dist-freshness.js';
+import { distIsCurrent, sourceDirs } from '../bin/dist-freshness.cjs';
 
 describe('compiled output specifiers', () => {
   const outFile = '/repo/packages/cli/dist/commands/backtest.js';
@@ -58,7 +58,7 @@ describe('the bundled chassis command (one CommonJS file)', () => {
       const hash = await bundleCli(file);
       expect(hash).toMatch(/^[0-9a-f]{16}$/);
       const runner = `
-        import { runCachedScript } from ${JSON.stringify(fileURLToPath(new URL('../bin/cached-script.js', import.meta.url)))};
+        import { runCachedScript } from ${JSON.stringify(fileURLToPath(new URL('../bin/cached-script.cjs', import.meta.url)))};
         const run = runCachedScript({ file: ${JSON.stringify(file)}, hash: ${JSON.stringify(hash)}, name: process.argv[1], dynamicImport: (s) => import(s) });
         process.exitCode = await run.exports.main(['node', 'chassis', ...process.argv.slice(1)]);
         run.saveCache();

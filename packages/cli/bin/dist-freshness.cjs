@@ -4,11 +4,13 @@
 // developer's change, a checkout) means the sources run instead. Costs one stat per source file;
 // the source directories the build recorded (sourceDirs) are not listed again while their mtime
 // is the recorded one (an entry added, removed or renamed changes it).
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+// CommonJS, required by the bin (as bin/cached-script.cjs).
+'use strict';
+const { existsSync, readdirSync, readFileSync, statSync } = require('node:fs');
+const { join } = require('node:path');
 
 /** Compiled modules: what scripts/build-dist.mjs compiles. */
-export const isCompiledSource = (name) =>
+const isCompiledSource = (name) =>
   name.endsWith('.ts') && !name.endsWith('.d.ts') && !name.endsWith('.test.ts') && !name.endsWith('.bench.ts');
 
 /**
@@ -19,7 +21,7 @@ export const isCompiledSource = (name) =>
  * @param {string} packagesDir
  * @returns {Record<string, [mtimeMs: number, sources: string[], dirs: string[]]>}
  */
-export function sourceDirs(packagesDir) {
+function sourceDirs(packagesDir) {
   const out = {};
   const record = (dir, rel) => {
     const mtimeMs = statSync(dir).mtimeMs;
@@ -42,7 +44,7 @@ export function sourceDirs(packagesDir) {
  * @param {string} packagesDir the directory holding the packages
  * @param {string} stampPath the build's stamp (dist/.build.json of the cli package)
  */
-export function distIsCurrent(packagesDir, stampPath) {
+function distIsCurrent(packagesDir, stampPath) {
   return currentBuild(packagesDir, stampPath) !== null;
 }
 
@@ -53,7 +55,7 @@ export function distIsCurrent(packagesDir, stampPath) {
  * @param {string} stampPath
  * @returns {{ files: number, newestSourceMs: number, bundle?: string } | null}
  */
-export function currentBuild(packagesDir, stampPath) {
+function currentBuild(packagesDir, stampPath) {
   let stamp;
   try {
     stamp = JSON.parse(readFileSync(stampPath, 'utf8'));
@@ -95,3 +97,8 @@ export function currentBuild(packagesDir, stampPath) {
   }
   return files === stamp.files ? stamp : null;
 }
+
+exports.isCompiledSource = isCompiledSource;
+exports.sourceDirs = sourceDirs;
+exports.distIsCurrent = distIsCurrent;
+exports.currentBuild = currentBuild;
