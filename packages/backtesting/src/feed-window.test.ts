@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { TradeBatch } from '@chassis/storage';
-import { HistoricalFeeder } from './feeder.ts';
+import { HistoricalFeeder, type FeederOptions } from './feeder.ts';
 import { earliest, FeedWindow } from './feed-window.ts';
 import { exchangeTimeNs } from './exchange-clock.ts';
 
 /** Trades received in order at `tsLocal`, each `latency` after its exchange time; one batch per `cut` rows. */
-async function feederOf(rows: readonly { tsLocal: bigint; latency: bigint }[], cut: number): Promise<HistoricalFeeder> {
+async function feederOf(rows: readonly { tsLocal: bigint; latency: bigint }[], cut: number, options: FeederOptions = {}): Promise<HistoricalFeeder> {
   const batches: TradeBatch[] = [];
   for (let i = 0; i < rows.length; i += cut) {
     const r = rows.slice(i, i + cut);
@@ -21,7 +21,7 @@ async function feederOf(rows: readonly { tsLocal: bigint; latency: bigint }[], c
       aggressor: new Uint8Array(r.length),
     });
   }
-  return HistoricalFeeder.open([{ instrument: 'X', batches: (async function* () { yield* batches; })() }]);
+  return HistoricalFeeder.open([{ instrument: 'X', batches: (async function* () { yield* batches; })() }], options);
 }
 
 /** Takes every event out of the window as the timeline does: the earlier side first, the exchange side on ties. */
@@ -79,6 +79,33 @@ describe('the feed window', () => {
         expect(exchange).toEqual(byExchangeTime.map(String));
         expect(local).toEqual(rows.map((_, i) => String(i)));
         expect(w.drained).toBe(true);
+      }),
+    );
+  });
+
+  it("gives as each side's next time the time of the event it then hands out, as the window fills, empties and the epoch moves", async () => {
+    await fc.assert(
+      fc.asyncProperty(feed, fc.bigInt({ min: 1n, max: 2000n }), fc.bigInt({ min: -1000n, max: 1000n }), fc.integer({ min: 1, max: 3000 }), async (rows, windowNs, offsetNs, rebaseAtNs) => {
+        const clock = { offsetNs, feedWindowNs: windowNs };
+        const w = new FeedWindow(await feederOf(rows, 3, { rebaseAtNs }), clock);
+        const heads: string[] = [];
+        const times: string[] = [];
+        for (;;) {
+          while (!w.readThrough(-1n)) await w.refill();
+          const ex = w.exchangeHeadNs();
+          const loc = w.localHeadNs();
+          if (ex === -1n && loc === -1n) break;
+          if (ex !== -1n && (loc === -1n || ex <= loc)) {
+            w.popExchange();
+            heads.push(`x${ex}`);
+            times.push(`x${w.poppedExchangeNs}`);
+          } else {
+            heads.push(`l${loc}`);
+            times.push(`l${w.popLocal().tsLocalNs}`);
+          }
+        }
+        expect(heads).toEqual(times);
+        expect(times.filter((t) => t.startsWith('l'))).toEqual(rows.map((r) => `l${r.tsLocal}`));
       }),
     );
   });

@@ -54,6 +54,13 @@ export class FeedWindow {
   private tail = 0;
   /** Next seq for the core (local side). */
   private localHead = 0;
+  /**
+   * tsLocalNs − epoch of that message (Infinity: none), kept as messages come and go. A field, not
+   * `localHead < tail ? localRel[…] : Infinity` at every read: where the empty case had not run
+   * before optimisation, its `Infinity` (a global load without feedback) made the result a tagged
+   * value, boxing the time (16 bytes) at every read on the hot path.
+   */
+  private localHeadT = Infinity;
   /** The exchange side's order; its `headTime` is the exchange time of the next message (Infinity: none). */
   private readonly exchange = new ExchangeOrder();
   private feedDone = false;
@@ -179,6 +186,7 @@ export class FeedWindow {
       const i = seq & mask;
       this.localRel[i]! -= deltaRel;
     }
+    this.localHeadT -= deltaRel;
     this.exchange.rebase(deltaRel);
     this.readBound = -Infinity;
     this.epochMoves++;
@@ -207,6 +215,7 @@ export class FeedWindow {
     this.rowStart[i] = h.row;
     this.rowEnd[i] = h.end;
     this.localRel[i] = localRel;
+    if (seq === this.localHead) this.localHeadT = localRel;
     this.clampKind[i] = clamp;
     this.taken[i] = 0;
     this.exchange.push(seq, x);
@@ -239,7 +248,7 @@ export class FeedWindow {
 
   /** tsLocalNs − epoch of the next market event for the core, or Infinity. */
   localHeadRel(): number {
-    return this.localHead < this.tail ? this.localRel[this.localHead & (this.capacity - 1)]! : Infinity;
+    return this.localHeadT;
   }
 
   /** tsLocalNs of the next market event for the core, or -1n. */
@@ -250,6 +259,8 @@ export class FeedWindow {
   popLocal(): MarketEvent {
     const seq = this.localHead++;
     const i = seq & (this.capacity - 1);
+    if (this.localHead < this.tail) this.localHeadT = this.localRel[this.localHead & (this.capacity - 1)]!;
+    else this.localHeadT = Infinity;
     const e = this.eventAt(i);
     this.take(seq, i, LOCAL_TAKEN);
     return e;
