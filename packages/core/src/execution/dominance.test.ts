@@ -63,4 +63,16 @@ describe('dominance (SPEC.md §4 table), every cell', () => {
     const r = dominate(queued, cmd('replace', 150, 3, 2));
     expect(r.effective).toEqual({ ...queued, priceUnits: 150, qtyUnits: 3 });
   });
+  it('a command that wins over a queued one is the incoming command in full, with the queued admission number', () => {
+    const incoming: PendingCommand = { ...cmd('replace', 150, 3, 2), orderType: 'market', timeInForce: 'IOC', postOnly: true, reduceOnly: true, clientTag: 'x', origin: 'operator' };
+    for (const queued of ['new', 'replace'] as const) {
+      const r = dominate(cmd(queued, 100, 1, 1), incoming);
+      const want = queued === 'new' ? { ...cmd('new', 100, 1, 1), priceUnits: 150, qtyUnits: 3 } : { ...incoming, admission: 1 };
+      expect(r.effective).toEqual(want);
+    }
+    for (const [q, i] of [['new', 'new'], ['replace', 'cancel'], ['cancel', 'cancel']] as const) {
+      const inc: PendingCommand = { ...incoming, request: i };
+      expect(dominate(cmd(q, 100, 1, 1), inc).effective).toEqual({ ...inc, admission: 1 });
+    }
+  });
 });

@@ -51,24 +51,46 @@ export interface DominanceResult {
   readonly outcome: DominanceOutcome;
 }
 
+/**
+ * `cmd` with other price, quantity and admission: every field written out in PendingCommand's
+ * order, so all queue entries share one object shape (a spread copy does not).
+ */
+function amended(cmd: PendingCommand, priceUnits: number, qtyUnits: number, admission: number): PendingCommand {
+  return {
+    orderId: cmd.orderId,
+    request: cmd.request,
+    instrument: cmd.instrument,
+    side: cmd.side,
+    orderType: cmd.orderType,
+    priceUnits,
+    qtyUnits,
+    timeInForce: cmd.timeInForce,
+    postOnly: cmd.postOnly,
+    reduceOnly: cmd.reduceOnly,
+    clientTag: cmd.clientTag,
+    admission,
+    origin: cmd.origin,
+  };
+}
+
 export function dominate(queued: PendingCommand | null, incoming: PendingCommand): DominanceResult {
   if (queued === null) return { effective: incoming, outcome: 'entered' };
   const admission = queued.admission;
   switch (queued.request) {
     case 'new':
-      if (incoming.request === 'new') return { effective: { ...incoming, admission }, outcome: 'new_replaced_by_new' };
+      if (incoming.request === 'new') return { effective: amended(incoming, incoming.priceUnits, incoming.qtyUnits, admission), outcome: 'new_replaced_by_new' };
       if (incoming.request === 'replace')
         return {
-          effective: { ...queued, priceUnits: incoming.priceUnits, qtyUnits: incoming.qtyUnits },
+          effective: amended(queued, incoming.priceUnits, incoming.qtyUnits, admission),
           outcome: 'new_amended_by_replace',
         };
       return { effective: null, outcome: 'new_and_cancel_annihilated' };
     case 'replace':
       if (incoming.request === 'new') return { effective: queued, outcome: 'incoming_discarded' };
-      if (incoming.request === 'replace') return { effective: { ...incoming, admission }, outcome: 'replace_replaced_by_replace' };
-      return { effective: { ...incoming, admission }, outcome: 'replace_replaced_by_cancel' };
+      if (incoming.request === 'replace') return { effective: amended(incoming, incoming.priceUnits, incoming.qtyUnits, admission), outcome: 'replace_replaced_by_replace' };
+      return { effective: amended(incoming, incoming.priceUnits, incoming.qtyUnits, admission), outcome: 'replace_replaced_by_cancel' };
     case 'cancel':
-      if (incoming.request === 'cancel') return { effective: { ...incoming, admission }, outcome: 'cancel_replaced_by_cancel' };
+      if (incoming.request === 'cancel') return { effective: amended(incoming, incoming.priceUnits, incoming.qtyUnits, admission), outcome: 'cancel_replaced_by_cancel' };
       return { effective: queued, outcome: 'incoming_discarded' };
   }
 }

@@ -74,19 +74,23 @@ export class ExecutionControl {
     const selected = this.selected;
     const eligible = this.eligible;
     const blocked = this.blocked;
-    selected.length = 0;
-    eligible.length = 0;
-    blocked.length = 0;
+    // Truncating an array is a runtime call even when it is already empty; most passes find
+    // these empty (decide clears `selected` after dispatch).
+    if (selected.length !== 0) selected.length = 0;
+    if (eligible.length !== 0) eligible.length = 0;
+    if (blocked.length !== 0) blocked.length = 0;
     s.queueDirty = false;
     s.wakeNs = -1n;
 
-    for (const [key, cmd] of s.queue) {
+    // values(), not entries(): the [key, cmd] pair of an entries iteration is an allocation per
+    // queued command; the key is the command's orderId.
+    for (const cmd of s.queue.values()) {
       if (!this.isValid(cmd)) {
-        s.queue.delete(key);
+        s.queue.delete(cmd.orderId);
         s.counters.droppedInvalid++;
         continue;
       }
-      const order = s.orders.get(key);
+      const order = s.orders.get(cmd.orderId);
       if (order !== undefined && order.inflight !== null) continue;
       eligible.push(cmd);
     }
@@ -94,7 +98,7 @@ export class ExecutionControl {
     if (eligible.length > 1) eligible.sort(byRankThenAdmission);
 
     const blockedBuckets = this.blockedBuckets;
-    blockedBuckets.length = 0;
+    if (blockedBuckets.length !== 0) blockedBuckets.length = 0;
     for (let i = 0; i < eligible.length; i++) {
       const cmd = eligible[i]!;
       const bucket = s.instruments.get(cmd.instrument)!.bucket;

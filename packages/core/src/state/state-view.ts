@@ -12,14 +12,31 @@ import { KIND_INDEX, PositionRecord, type EngineState, type OrderRecord } from '
 import { instrumentSnapshots, pendingSnapshot } from './read-only-view.ts';
 import type { ExecutionCountersView, OrderView, PendingView, PositionView, StateView } from './view.ts';
 
-const byOrderId = (a: OrderRecord, b: OrderRecord): number => a.orderId - b.orderId;
-const byAdmission = (a: PendingCommand, b: PendingCommand): number => a.admission - b.admission;
+const orderIdOf = (o: OrderRecord): number => o.orderId;
+const admissionOf = (c: PendingCommand): number => c.admission;
+
+/**
+ * The entries of one instrument (or all) in ascending `rank`, appended to `out`. They usually
+ * come in that order already (orders go live, commands are admitted, in id and admission order):
+ * sorted only when the walk found them out of order.
+ */
+function collectRanked<T extends { readonly instrument: string }>(entries: Iterable<T>, instrument: string | undefined, rank: (x: T) => number, out: T[]): void {
+  let last = -Infinity;
+  let sorted = true;
+  for (const x of entries) {
+    if (instrument !== undefined && x.instrument !== instrument) continue;
+    const r = rank(x);
+    if (r < last) sorted = false;
+    last = r;
+    out.push(x);
+  }
+  if (!sorted) out.sort((a, b) => rank(a) - rank(b));
+}
 
 /** The live orders (of one instrument, or all) by ascending id, as their facades: one fresh array per call. */
 function openOrderViews(s: EngineState, instrument: string | undefined): OrderView[] {
   const out: (OrderRecord | OrderView)[] = [];
-  for (const o of s.live.values()) if (instrument === undefined || o.instrument === instrument) out.push(o);
-  if (out.length > 1) (out as OrderRecord[]).sort(byOrderId);
+  collectRanked(s.live.values(), instrument, orderIdOf, out as OrderRecord[]);
   for (let i = 0; i < out.length; i++) out[i] = (out[i] as OrderRecord).view;
   return out as OrderView[];
 }
@@ -27,8 +44,7 @@ function openOrderViews(s: EngineState, instrument: string | undefined): OrderVi
 /** The queued commands (of one instrument, or all) in admission order, as frozen copies: one fresh array per call. */
 function pendingViews(s: EngineState, instrument: string | undefined): PendingView[] {
   const out: (PendingCommand | PendingView)[] = [];
-  for (const c of s.queue.values()) if (instrument === undefined || c.instrument === instrument) out.push(c);
-  if (out.length > 1) (out as PendingCommand[]).sort(byAdmission);
+  collectRanked(s.queue.values(), instrument, admissionOf, out as PendingCommand[]);
   for (let i = 0; i < out.length; i++) out[i] = pendingSnapshot(out[i] as PendingCommand);
   return out as PendingView[];
 }
