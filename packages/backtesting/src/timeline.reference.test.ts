@@ -71,6 +71,16 @@ describe('the timeline against a sort-based reference merge', () => {
     };
     expect(await checkAgainstReference(s)).toBeGreaterThan(60);
   });
+
+  it('simulates a request that reaches the venue exactly at the end of the grace period, and its answer due then', async () => {
+    // Every message at one time T: requests sent on them arrive (entry = the grace period) and are answered (response 0) at T + grace.
+    const steps = Array.from({ length: 12 }, (_, i) => ({ kind: (i === 0 ? 0 : i % 3) as 0 | 1 | 2, gapNs: 0, feedLatencyNs: 0, move: 0 as const, size: 1 + (i % 4), sellAggressor: i % 2 === 0 }));
+    const s: ClockScenario = { steps, dataOffsetNs: 0n, offsetNs: 0n, feedWindowNs: 5_000_000n, entryNs: END_GRACE_NS, responseNs: 0n, jitterNs: 0n, seed: 3, cuts: [4] };
+    expect(await checkAgainstReference(s)).toBeGreaterThan(12);
+    const run = await runScenario(s);
+    const lastMarketNs = run.calls.filter((c) => c.what === 'market').at(-1)!.event.tsLocalNs;
+    expect(run.calls.some((c) => c.what === 'request' && c.atNs === lastMarketNs + END_GRACE_NS)).toBe(true);
+  });
 });
 
 async function compareWithReference(scenarios: fc.Arbitrary<ClockScenario>, numRuns: number): Promise<void> {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { EventDraft } from '../events.ts';
 import type { NewIntent } from '../intents.ts';
 import { BTC, ScriptedStrategy, baseConfig, engineWith } from '../testing/fixtures.ts';
 
@@ -53,6 +54,27 @@ describe('rate limit: a burst beyond the bucket', () => {
     expect(r2.requestsSent.map((x) => x.clientTag)).toEqual(['e']);
     expect(r2.obligation).toBeNull();
     expect(engine.view.execution.pending()).toEqual([]);
+  });
+
+  it('dispatches the rest at the first event at or after the due time, one that triggers the strategy or not, and after a dispatch waits for the next due time again', () => {
+    // Base config triggers on bbo only: a trade or book delta takes the step that decides nothing, a bbo the one that asks the strategy.
+    const trade = (t: bigint): EventDraft => ({ kind: 'trade', instrument: BTC.id, tradeId: `x${t}`, priceUnits: 600000, qtyUnits: 1, aggressor: 'buy', tsEventNs: t, tsLocalNs: t });
+    const delta = (t: bigint): EventDraft => ({ kind: 'book_delta', instrument: BTC.id, updateId: 1n, isSnapshot: false, offset: 0, count: 1, sides: [0], prices: [599000], sizes: [1], tsEventNs: t, tsLocalNs: t });
+    const bbo = (t: bigint): EventDraft => ({ kind: 'bbo', instrument: BTC.id, updateId: -1n, bidPriceUnits: 600000, bidQtyUnits: 10, askPriceUnits: 600001, askQtyUnits: 10, tsEventNs: t, tsLocalNs: t });
+    for (const at of [trade, delta, bbo]) {
+      const { feed, first } = burst();
+      const due = first.obligation!.dueTsLocalNs;
+      feed.nowNs = due - 1n;
+      expect(feed.push(at(due - 1n)).requestsSent).toEqual([]);
+      feed.nowNs = due;
+      expect(feed.push(at(due)).requestsSent.map((r) => r.clientTag)).toEqual(['d']);
+      // The next token is one interval later: nothing before it, 'e' at it.
+      expect(feed.push(at(due)).requestsSent).toEqual([]);
+      feed.nowNs = due + SECOND - 1n;
+      expect(feed.push(at(due + SECOND - 1n)).requestsSent).toEqual([]);
+      feed.nowNs = due + SECOND;
+      expect(feed.push(at(due + SECOND)).requestsSent.map((r) => r.clientTag)).toEqual(['e']);
+    }
   });
 
   it('cancels go before replaces before news, then admission order', () => {

@@ -89,3 +89,53 @@ describe('Fnv1a64', () => {
     );
   });
 });
+
+describe('Fnv1a64 numbers and strings at their boundaries, against a bytewise bigint hash', () => {
+  /** The documented bytes of a safe integer from bigint arithmetic: sign byte, then |v| as 8 little-endian bytes. */
+  const safeIntBytes = (v: number): number[] => {
+    const a = BigInt(Math.abs(v));
+    return [v < 0 ? 1 : 0, ...Array.from({ length: 8 }, (_, i) => Number((a >> BigInt(8 * i)) & 0xffn))];
+  };
+  const hashOf = (mix: (h: Fnv1a64) => void): string => {
+    const h = new Fnv1a64();
+    mix(h);
+    return h.hex();
+  };
+
+  it('hashes zero, ±1 and every word and byte boundary of a safe integer as sign byte and 8 bytes of its magnitude', () => {
+    const edges = [0, 1, 2 ** 8 - 1, 2 ** 8, 2 ** 16, 2 ** 24, 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 1, 2 ** 32, 2 ** 32 + 1, 2 ** 40, 2 ** 48 + 255, 2 ** 52, 2 ** 53 - 1];
+    for (const e of edges) {
+      for (const v of [e, -e]) {
+        // -0 is the integer 0: sign byte 0.
+        const bytes = v === 0 ? safeIntBytes(0) : safeIntBytes(v);
+        expect(hashOf((h) => h.num(v)), `num(${v})`).toBe(reference(bytes));
+        // After other bytes (the state words no longer the offset basis).
+        expect(hashOf((h) => (h.byte(0xa5), h.num(v))), `byte, num(${v})`).toBe(reference([0xa5, ...bytes]));
+      }
+    }
+  });
+
+  it('hashes a non-safe or non-integer number as byte 2 and its decimal text, and tells them from integers', () => {
+    for (const v of [2 ** 53, -(2 ** 53), 2 ** 64, 0.5, -0.5, 1e-7, NaN, Infinity, -Infinity]) {
+      const text = String(v);
+      const bytes = [2, ...[text.length, 0, 0, 0], ...[...text].flatMap((c) => [c.charCodeAt(0), 0])];
+      expect(hashOf((h) => h.num(v)), `num(${v})`).toBe(reference(bytes));
+    }
+    expect(hashOf((h) => h.num(2 ** 53 - 1))).not.toBe(hashOf((h) => h.num(2 ** 53)));
+  });
+
+  it('hashes strings of any code units as a 4-byte length and each unit low byte first', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 0xffff }), { maxLength: 40 }), fc.integer({ min: 0, max: 255 }), (units, lead) => {
+        const s = String.fromCharCode(...units);
+        const n = BigInt(units.length);
+        const bytes = [lead, ...Array.from({ length: 4 }, (_, i) => Number((n >> BigInt(8 * i)) & 0xffn)), ...units.flatMap((u) => [u % 256, Math.floor(u / 256)])];
+        expect(hashOf((h) => (h.byte(lead), h.str(s)))).toBe(reference(bytes));
+      }),
+    );
+    for (const s of ['', '\u0000', '\u00ff', '\u0100', '\uffff', '\ud800', 'a\uff00b']) {
+      const units = [...Array(s.length).keys()].map((i) => s.charCodeAt(i));
+      expect(hashOf((h) => h.str(s)), JSON.stringify(s)).toBe(reference([s.length, 0, 0, 0, ...units.flatMap((u) => [u % 256, Math.floor(u / 256)])]));
+    }
+  });
+});
