@@ -84,7 +84,10 @@ describe('the bundled chassis command (one CommonJS file)', () => {
 
   it("starts a sweep's run child from one file that answers for the backtest backend without loading any per-file module", async () => {
     // Inside the checkout, so the bundle's external packages resolve from its node_modules as they do from dist/bundle.
-    const dir = mkdtempSync(join(fileURLToPath(new URL('../../../node_modules/.cache/', import.meta.url)), 'chassis-run-bundle-'));
+    // node_modules/.cache exists only once something cached there: a fresh clone may run this first.
+    const cacheDir = fileURLToPath(new URL('../../../node_modules/.cache/', import.meta.url));
+    mkdirSync(cacheDir, { recursive: true });
+    const dir = mkdtempSync(join(cacheDir, 'chassis-run-bundle-'));
     try {
       const file = join(dir, 'bundle', 'run-process.mjs');
       await bundleRunProcess(file);
