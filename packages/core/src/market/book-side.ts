@@ -267,8 +267,7 @@ export class BookSideLevels {
     this.sizes = sizes;
     this.lo += newLo * this.step;
     // The levels moved by (old lo − new lo) slots, not a whole number of words: rebuild the bits.
-    const occ = (this.occupied = new Uint32Array(width >>> 5));
-    for (let i = 0; i < width; i++) if (sizes[i] !== 0) occ[i >>> 5]! |= 1 << (i & 31);
+    this.occupied = occupancyOf(sizes);
     this.absorb();
     return true;
   }
@@ -476,6 +475,19 @@ export class BookSideLevels {
     const outer = this.outer;
     for (let j = outer.count - 1; j >= 0; j--) visit(outer.priceAt(j), outer.sizes[j]!);
   }
+}
+
+/**
+ * The occupancy bitmap of a ladder (bit i set exactly when sizes[i] !== 0; length a multiple of
+ * 32). Its own function so that V8 optimises this loop on its own (on-stack replacement) instead
+ * of `grow`, which runs a few times per run: an OSR compile of `grow` had no type feedback for the
+ * code before the loop and deoptimised on every later call.
+ */
+function occupancyOf(sizes: Float64Array): Uint32Array<ArrayBuffer> {
+  const width = sizes.length;
+  const occ = new Uint32Array(width >>> 5);
+  for (let i = 0; i < width; i++) if (sizes[i] !== 0) occ[i >>> 5]! |= 1 << (i & 31);
+  return occ;
 }
 
 /** Greatest common divisor of two positive safe integers. */

@@ -136,7 +136,13 @@ export function tradeSnapshot(t: TradeEvent): TradeEvent {
   return Object.freeze({ ...t });
 }
 
-/** Frozen copies of the configured instruments (the engine keeps its own). */
+/**
+ * Frozen copies of the configured instruments (the engine keeps its own). Copied with
+ * Object.assign, not spread: this runs once per engine, so the spread had no type feedback and
+ * gave each engine's copies a map of their own — a strategy optimised in one run of a sweep
+ * worker deoptimised ("wrong map" at `inst.id`) in every later run. Object.assign builds the copy
+ * by the shared property transitions: the same map in every run.
+ */
 export function instrumentSnapshots(instruments: readonly Instrument[]): readonly Instrument[] {
-  return Object.freeze(instruments.map((i) => Object.freeze({ ...i })));
+  return Object.freeze(instruments.map((i) => Object.freeze(Object.assign({}, i))));
 }
