@@ -191,7 +191,7 @@ describe('the feeder against a naive expand-and-sort feed', () => {
       for await (const b of it) out.push(b);
       return out;
     };
-    await expect(all(repeatFeed(() => batches(s), 2, 0n))).rejects.toThrow(RangeError);
+    await expect(all(repeatFeed(() => batches(s), 2, 0n))).rejects.toThrow(new RangeError('repeatFeed: shiftNs must be > 0, got 0'));
     await expect(all(repeatFeed(() => batches(s), 2, -1n))).rejects.toThrow(RangeError);
     expect(await all(repeatFeed(() => batches(s), 0, 1n))).toHaveLength(0);
     const feeder = await HistoricalFeeder.open([{ instrument: 'A', batches: repeatFeed(() => batches(s), 2, 1n) }]);
