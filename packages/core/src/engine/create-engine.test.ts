@@ -60,6 +60,19 @@ describe('engine step', () => {
     expect(engine.step({ seq: 1, kind: 'session', state: 'end', sessionId: 's', tsEventNs: 0n, tsLocalNs: 10n })).toBe(r);
   });
 
+  it('a halted engine applies nothing more: a later contiguous market event leaves the book and the state hash as they were (L9)', () => {
+    const { engine } = engineWith(baseConfig());
+    const book = (seq: number, price: number): BookDeltaEvent => ({ seq, kind: 'book_delta', instrument: BTC.id, updateId: BigInt(seq), isSnapshot: true, offset: 0, count: 2, sides: [0, 1], prices: [price, price + 1], sizes: [5, 6], tsEventNs: 0n, tsLocalNs: 10n });
+    engine.step(book(0, 100));
+    const halted = engine.step(book(2, 200)); // seq gap
+    expect(halted.violation?.invariant).toBe('seq_contiguous');
+    const hash = engine.stateHash();
+    // seq 1 would follow the last accepted event: only the halt keeps it out.
+    expect(engine.step(book(1, 300))).toBe(halted);
+    expect(engine.view.market.book(BTC.id)!.mid()).toBe(100.5);
+    expect(engine.stateHash()).toBe(hash);
+  });
+
   it('tsLocal going backwards halts the engine', () => {
     const { engine } = engineWith(baseConfig());
     engine.step({ seq: 0, kind: 'session', state: 'start', sessionId: 's', tsEventNs: 0n, tsLocalNs: 10n });
