@@ -10,6 +10,7 @@ import { bookBuild } from './book-build.ts';
 import { matching } from './matching.ts';
 import { fullBacktest } from './full-backtest.ts';
 import { sweepScaling } from './sweep-scaling.ts';
+import { sweepQueue } from './sweep-queue.ts';
 import { scaling } from './scaling.ts';
 import { syntheticDaySection } from './synthetic-day.ts';
 import { reportGeneration } from './report-generation.ts';
@@ -28,6 +29,8 @@ export const sections: readonly BenchSection[] = [
   syntheticDaySection,
   // Also run inside `scaling`; alone only when named.
   { ...sweepScaling, optIn: true },
+  // Needs redis-server; alone only when named.
+  { ...sweepQueue, optIn: true },
   importParse,
   importSection,
   metricsOverhead,

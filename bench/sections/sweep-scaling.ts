@@ -29,7 +29,7 @@ import { distIsCurrent } from '../../packages/cli/bin/dist-freshness.cjs';
 import { syntheticDay } from '../synthetic-day.ts';
 import { result, type BenchContext, type BenchResult, type BenchSection } from '../types.ts';
 
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
+export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const CAPTURE = join(REPO, 'examples/data/binance-hftbacktest/usdm_btcusdt_20240808.gz');
 /**
  * The sweep runs the way `chassis sweep` runs it: from the compiled packages (their pool workers
@@ -42,7 +42,7 @@ const COMPILED_EXPERIMENTS: string = '../../packages/experiments/dist/index.js';
 type Experiments = typeof import('@chassis/experiments');
 let experiments: Promise<Experiments> | undefined;
 
-function sweepModules(): Promise<Experiments> {
+export function sweepModules(): Promise<Experiments> {
   if (!fromSource && !experiments && !distIsCurrent(join(REPO, 'packages'), join(REPO, 'packages/cli/dist/.build.json'))) {
     const { files, ms } = buildDist();
     process.stderr.write(`bench: the compiled build was stale; rebuilt ${files} modules in ${(ms / 1000).toFixed(1)} s\n`);
@@ -96,20 +96,34 @@ export async function longInput(events: number): Promise<SweepInput> {
 }
 
 /**
+ * A fresh copy of `input.root` under `scratch` (without its experiments; without its decode cache
+ * unless `decodeCache`), as `<dir>/data`.
+ */
+export function sweepCopy(input: SweepInput, prefix: string, scratch: string, decodeCache = true): { dir: string; root: string } {
+  const dir = mkdtempSync(join(scratch, prefix));
+  const root = join(dir, 'data');
+  const skipped = decodeCache ? ['/experiments'] : ['/experiments', '/derived'];
+  cpSync(input.root, root, { recursive: true, filter: (src) => !skipped.some((s) => src.endsWith(s)) });
+  return { dir, root };
+}
+
+/** `<dir>/run.yaml` (market maker on the input, `seed`) and `<dir>/sweep.yaml` (the 8-member grid over it). */
+export function writeSweepFiles(dir: string, input: SweepInput, seed: number): void {
+  writeFileSync(
+    join(dir, 'run.yaml'),
+    `data: { venue: ${input.venue}, instrument: ${input.instrument} }\nstrategy:\n  module: ${join(REPO, 'examples/strategies/market-maker.ts')}\n  params: { spreadTicks: 2, qty: 1 }\nseed: ${seed}\n`,
+  );
+  writeFileSync(join(dir, 'sweep.yaml'), `base: run.yaml\n${GRID}\n`);
+}
+
+/**
  * Runs the 8-member sweep on a fresh copy of `input.root` with `workers` local workers. The copy
  * carries the input's decode cache unless `decodeCache` is false (a data root no backtest has
  * read yet: the sweep's preparation writes the cache).
  */
 export async function measureSweep(input: SweepInput, workers: number, scratch: string, decodeCache = true): Promise<SweepMeasurement> {
-  const dir = mkdtempSync(join(scratch, `${input.name}-${workers}w-`));
-  const root = join(dir, 'data');
-  const skipped = decodeCache ? ['/experiments'] : ['/experiments', '/derived'];
-  cpSync(input.root, root, { recursive: true, filter: (src) => !skipped.some((s) => src.endsWith(s)) });
-  writeFileSync(
-    join(dir, 'run.yaml'),
-    `data: { venue: ${input.venue}, instrument: ${input.instrument} }\nstrategy:\n  module: ${join(REPO, 'examples/strategies/market-maker.ts')}\n  params: { spreadTicks: 2, qty: 1 }\nseed: 1\n`,
-  );
-  writeFileSync(join(dir, 'sweep.yaml'), `base: run.yaml\n${GRID}\n`);
+  const { dir, root } = sweepCopy(input, `${input.name}-${workers}w-`, scratch, decodeCache);
+  writeSweepFiles(dir, input, 1);
   const { BACKTEST_BACKEND_MODULE, backtestBackend, expandSweep, loadSweepFile, runSweepLocally } = await sweepModules();
   const sweep = loadSweepFile(join(dir, 'sweep.yaml'));
   const experiment = await expandSweep(sweep, backtestBackend, { dataRoot: root, baseDir: sweep.baseDir });
