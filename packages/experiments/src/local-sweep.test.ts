@@ -50,11 +50,11 @@ describe('local sweep', () => {
     expect(res.usage?.childStartMs).toHaveLength(2);
   });
 
-  it('keeps each run on one core: children run V8 single-threaded with one libuv thread, the old generation starting at 128 MiB', async () => {
+  it('keeps each run on one core: children run V8 single-threaded with one libuv thread', async () => {
     const dataRoot = mkdtempSync(join(tmpdir(), 'chassis-local-'));
     const exp = await experiment(dataRoot, { grid: { 'strategy.params.a': [1, 2], 'strategy.params.mode': ['runtime'] } });
     const res = await runSweepLocally(exp, { dataRoot, backend, backendModule, workers: 2 });
-    expect(res.runs.map((r) => r.metrics)).toEqual(Array(2).fill({ singleThreaded: 1, uvThreadpoolSize: 1, initialOldSpaceMb: 128 }));
+    expect(res.runs.map((r) => r.metrics)).toEqual(Array(2).fill({ singleThreaded: 1, uvThreadpoolSize: 1 }));
   });
 
   it('stops a child as soon as no run is left for it, while the other children still run', async () => {

@@ -52,16 +52,12 @@ const loaderArgs = compiled ? [] : ['--import', pathToFileURL(join(dirname(creat
  * capture runs (bench/quick/sweep-first-run.mjs, 5 interleaved rounds, load ~8): runs 1-4 2.69
  * CPU-s against 2.80 without it, runs 5-8 1.47 against 1.59.
  *
- * --initial-old-space-size=128 (MiB) starts the old generation with room for what a worker's
- * first runs promote. Without it V8 starts incremental marking for a full collection when the old
- * generation holds ~15 MiB, which a worker's first capture run reaches, and marks again every few
- * runs; single-threaded, the marking runs in steps on the run's thread and every pointer store
- * pays the marking barrier while it lasts. With the room: one full collection in 8 capture runs
- * instead of three (--trace-gc), and one worker's 8 capture runs (bench/quick/sweep-first-run.mjs,
- * 4 interleaved rounds, load ~8) take 1.74 CPU-s for runs 1-4 against 2.05 (medians) and 0.84
- * for runs 5-8 against 1.04, at the same peak RSS (235-256 MiB either way).
+ * Not --initial-old-space-size=128: it saved a worker's first runs ~10 % CPU alone (one full
+ * collection in 8 capture runs instead of three), but on the idle machine the default 2-worker
+ * sweeps were no faster (capture 2.10-2.23 s against 1.91-2.25) and the long one slower (21.1-22.0 s
+ * against 19.1-20.3; `npm run -s bench -- --json sweep-scaling`, 3 runs with, 2 without).
  */
-export const RUN_PROCESS_FLAGS: readonly string[] = ['--single-threaded', '--min-semi-space-size=32', '--max-semi-space-size=32', '--always-sparkplug', '--initial-old-space-size=128'];
+export const RUN_PROCESS_FLAGS: readonly string[] = ['--single-threaded', '--min-semi-space-size=32', '--max-semi-space-size=32', '--always-sparkplug'];
 export const RUN_PROCESS_ENV: Readonly<Record<string, string>> = { UV_THREADPOOL_SIZE: '1' };
 
 export class RunProcess {
