@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import type { MarketEvent, TradeEvent } from '@chassis/core';
 import type { TradeBatch } from '@chassis/storage';
 import { HistoricalFeeder, type FeederOptions } from './feeder.ts';
 import { earliest, FeedWindow } from './feed-window.ts';
@@ -24,18 +25,28 @@ async function feederOf(rows: readonly { tsLocal: bigint; latency: bigint }[], c
   return HistoricalFeeder.open([{ instrument: 'X', batches: (async function* () { yield* batches; })() }], options);
 }
 
-/** Takes every event out of the window as the timeline does: the earlier side first, the exchange side on ties. */
-async function drain(w: FeedWindow): Promise<{ exchange: string[]; local: string[] }> {
-  const exchange: string[] = [];
-  const local: string[] = [];
+/**
+ * Takes every event out of the window as the timeline does: the earlier side first, the exchange
+ * side on ties. `take` gets the side ('x' exchange, 'l' local), the next time that side announced
+ * before the take, and the event it then handed out.
+ */
+async function takeAll(w: FeedWindow, take: (side: 'x' | 'l', headNs: bigint, e: MarketEvent) => void): Promise<void> {
   for (;;) {
     while (!w.readThrough(-1n)) await w.refill();
     const ex = w.exchangeHeadNs();
     const loc = w.localHeadNs();
-    if (ex === -1n && loc === -1n) return { exchange, local };
-    if (ex !== -1n && (loc === -1n || ex <= loc)) exchange.push((w.popExchange() as { tradeId: string }).tradeId);
-    else local.push((w.popLocal() as { tradeId: string }).tradeId);
+    if (ex === -1n && loc === -1n) return;
+    if (ex !== -1n && (loc === -1n || ex <= loc)) take('x', ex, w.popExchange());
+    else take('l', loc, w.popLocal());
   }
+}
+
+/** The trade ids each side was handed, in order. */
+async function drain(w: FeedWindow): Promise<{ exchange: string[]; local: string[] }> {
+  const exchange: string[] = [];
+  const local: string[] = [];
+  await takeAll(w, (side, _headNs, e) => void (side === 'x' ? exchange : local).push((e as TradeEvent).tradeId));
+  return { exchange, local };
 }
 
 const feed = fc
@@ -90,20 +101,10 @@ describe('the feed window', () => {
         const w = new FeedWindow(await feederOf(rows, 3, { rebaseAtNs }), clock);
         const heads: string[] = [];
         const times: string[] = [];
-        for (;;) {
-          while (!w.readThrough(-1n)) await w.refill();
-          const ex = w.exchangeHeadNs();
-          const loc = w.localHeadNs();
-          if (ex === -1n && loc === -1n) break;
-          if (ex !== -1n && (loc === -1n || ex <= loc)) {
-            w.popExchange();
-            heads.push(`x${ex}`);
-            times.push(`x${w.poppedExchangeNs}`);
-          } else {
-            heads.push(`l${loc}`);
-            times.push(`l${w.popLocal().tsLocalNs}`);
-          }
-        }
+        await takeAll(w, (side, headNs, e) => {
+          heads.push(`${side}${headNs}`);
+          times.push(`${side}${side === 'x' ? w.poppedExchangeNs : e.tsLocalNs}`);
+        });
         expect(heads).toEqual(times);
         expect(times.filter((t) => t.startsWith('l'))).toEqual(rows.map((r) => `l${r.tsLocal}`));
       }),
