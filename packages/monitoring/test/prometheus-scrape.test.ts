@@ -107,12 +107,14 @@ beforeAll(async () => {
   );
   prom = await startLocalPrometheus({ configFile: config, port: await freePort(), dataDir: join(work, 'tsdb') });
 
-  // Two members for the worker, through the queue, with the sweep's own endpoint. A warm worker
-  // runs both in about a second, less than Prometheus may take to first scrape a new target, so
-  // the sweep starts first and its queued runs are scraped before any worker can take them.
-  writeFileSync(join(work, 'sweep.yaml'), `base: run.yaml\ngrid: { strategy.params.spreadTicks: [1, 3] }\nmonitoring: { metricsPort: ${sweepPort} }\n`);
+  // Four members for the worker, through the queue, with the sweep's own endpoint. A warm worker
+  // runs each in well under a second, less than Prometheus may take to first scrape a new target,
+  // so the sweep starts first and its queued runs are scraped before any worker can take them;
+  // four keep the sweep alive for a few scrapes once the worker is counted (with two, a fast
+  // worker finished them between the sweep's count of workers and the next scrape).
+  writeFileSync(join(work, 'sweep.yaml'), `base: run.yaml\ngrid: { strategy.params.spreadTicks: [1, 2, 3, 4] }\nmonitoring: { metricsPort: ${sweepPort} }\n`);
   sweep = cli(['sweep', join(work, 'sweep.yaml'), '--data', root, '--queue', `redis://127.0.0.1:${redisPort}`, '--json']);
-  await eventually('chassis_sweep_runs{component="sweep",status="queued"}', (v) => v === 2, 60_000);
+  await eventually('chassis_sweep_runs{component="sweep",status="queued"}', (v) => v === 4, 60_000);
   worker = cli(['worker', '--queue', `redis://127.0.0.1:${redisPort}`, '--data', root, '--metrics-port', String(workerPort)]);
   await waitFor('worker ready', () => worker.out.includes('worker ready'));
   backtest = cli(['backtest', join(work, 'run.yaml'), '--data', root, '--repeat', '40', '--out', join(work, 'long-run'), '--metrics-port', String(backtestPort)]);
@@ -190,7 +192,7 @@ describe('a real Prometheus scraping real Chassis commands', () => {
   it('shows the worker runs of the sweep as per-run series, and the sweep its runs by status', async () => {
     expect(await sweep.exited, sweep.err).toBe(0);
     const result = JSON.parse(sweep.out) as { runs: { runId: string; status: string }[] };
-    expect(result.runs.map((r) => r.status)).toEqual(['completed', 'completed']);
+    expect(result.runs.map((r) => r.status)).toEqual(['completed', 'completed', 'completed', 'completed']);
     for (const { runId } of result.runs) {
       await eventually(`chassis_run_state{component="worker",run_id="${runId}",state="completed"}`, (v) => v === 1);
       // One pass over the capture: ~95 000 events.
@@ -199,7 +201,7 @@ describe('a real Prometheus scraping real Chassis commands', () => {
       await eventually(`chassis_backtest_progress_ratio{component="worker",run_id="${runId}"}`, (v) => v === 1);
     }
     // The sweep process has exited; what Prometheus scraped while it ran stays queryable.
-    await eventually('max_over_time(chassis_sweep_runs{component="sweep",status="queued"}[5m])', (v) => v === 2);
+    await eventually('max_over_time(chassis_sweep_runs{component="sweep",status="queued"}[5m])', (v) => v === 4);
     await eventually('max_over_time(chassis_sweep_workers_alive{component="sweep"}[5m])', (v) => v >= 1);
     const ready = await fetch(`http://127.0.0.1:${workerPort}/readyz`);
     expect(await ready.json()).toMatchObject({ ready: true, checks: [{ name: 'queue_connected', ok: true }] });

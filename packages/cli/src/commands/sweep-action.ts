@@ -102,7 +102,9 @@ export async function sweepCommand(file: string, flags: SweepFlags): Promise<Swe
     probe.workersExpected = slots;
     probe.workersAlive = slots;
   }
-  // Queue sweeps: workers are separate processes; count those BullMQ sees connected.
+  // Queue sweeps: workers are separate processes; count those BullMQ sees connected, twice a
+  // second and whenever a run finishes (a warm worker runs a short member in well under a second,
+  // so a sweep can be over between two slower counts).
   const workerQueue = probe && flags.queue ? new (await import('bullmq')).Queue(RUN_QUEUE, { connection: redisConnection(flags.queue) }) : null;
   const countWorkers = async () => {
     if (!workerQueue || !probe) return;
@@ -114,7 +116,7 @@ export async function sweepCommand(file: string, flags: SweepFlags): Promise<Swe
     }
   };
   await countWorkers();
-  const workerTimer = workerQueue ? setInterval(() => void countWorkers(), 2000) : null;
+  const workerTimer = workerQueue ? setInterval(() => void countWorkers(), 500) : null;
   expanded?.pass();
   const controller = new AbortController();
   const onSigint = () => {
@@ -130,6 +132,7 @@ export async function sweepCommand(file: string, flags: SweepFlags): Promise<Swe
   bar?.start(experiment.members.length, 0, { failed: 0, last: '' });
   const onProgress = (p: SweepProgress) => {
     statuses?.done(p.last.status);
+    void countWorkers();
     if (p.last.status === 'failed') failed++;
     bar?.update(p.done, { failed, last: `${p.last.runId} ${p.last.status}` });
     if (!bar && !flags.json) process.stderr.write(`[${p.done}/${p.total}] ${p.last.runId} ${p.last.status}${p.last.error ? `: ${p.last.error}` : ''}\n`);
