@@ -90,6 +90,14 @@ describe('chassis paper end to end', () => {
     const second = startChassis(args);
     await until('the recovered session to run', () => second.err().includes('running'), 90_000);
     const resumedAt = beforeRestart.length;
+    // A request of its own means the resumed process has received (and so recorded) market frames:
+    // stopped before its first frame, its window would close without a message and publish no
+    // manifest (CI once saw one window instead of two on a loaded machine).
+    await until(
+      'the recovered session to record market data and send an order',
+      () => journalOf(dir).slice(resumedAt).some((e) => e.kind === 'request_sent'),
+      90_000,
+    );
     const killed = await runChassis(['ctl', 'kill', '--session', 'e2e', '--data', data]);
     expect(killed.code).toBe(0);
     const killSeq = journalOf(dir).find((e) => e.kind === 'kill_switch')!.seq;
