@@ -26,6 +26,23 @@ function byRankThenAdmission(a: PendingCommand, b: PendingCommand): number {
   return RANK[a.request] - RANK[b.request] || a.admission - b.admission;
 }
 
+/**
+ * Sorts `cmds` in place by byRankThenAdmission. An insertion sort: a pass sorts a handful of
+ * commands (two in the full backtest), and Array.prototype.sort allocated about 850 bytes per
+ * call for two. Stable like it, and admission numbers are unique, so the order is the same.
+ */
+function sortByRankThenAdmission(cmds: PendingCommand[]): void {
+  for (let i = 1; i < cmds.length; i++) {
+    const cmd = cmds[i]!;
+    let j = i - 1;
+    while (j >= 0 && byRankThenAdmission(cmds[j]!, cmd) > 0) {
+      cmds[j + 1] = cmds[j]!;
+      j--;
+    }
+    cmds[j + 1] = cmd;
+  }
+}
+
 export interface BlockedScope {
   scope: string;
   dueTsLocalNs: bigint;
@@ -95,7 +112,7 @@ export class ExecutionControl {
       eligible.push(cmd);
     }
     if (eligible.length === 0) return;
-    if (eligible.length > 1) eligible.sort(byRankThenAdmission);
+    if (eligible.length > 1) sortByRankThenAdmission(eligible);
 
     const blockedBuckets = this.blockedBuckets;
     if (blockedBuckets.length !== 0) blockedBuckets.length = 0;
