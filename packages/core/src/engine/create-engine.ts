@@ -274,7 +274,7 @@ class CoreEngine implements Engine {
           if (ctx.violationResult !== null) return ctx.violationResult;
           requestsSent.push(ev);
         }
-        ec.selected.length = 0;
+        ec.clearSelected();
         this.echo.expect(requestsSent);
       }
       obligation = obligationAfterPass(ctx, ec, event.seq);
