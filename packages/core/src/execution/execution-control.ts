@@ -21,6 +21,8 @@ import { isTerminal } from './order-lifecycle.ts';
 import type { RateBucket } from './rate-bucket.ts';
 
 const RANK: Readonly<Record<RequestKind, number>> = { cancel: 0, replace: 1, new: 2 };
+/** No wake-up time. A constant: a `-1n` literal is a negation evaluated anew, which allocates a BigInt (24 bytes) each pass. */
+const NO_WAKE = -1n;
 
 function byRankThenAdmission(a: PendingCommand, b: PendingCommand): number {
   return RANK[a.request] - RANK[b.request] || a.admission - b.admission;
@@ -110,7 +112,7 @@ export class ExecutionControl {
     clear(eligible);
     clear(blocked);
     s.queueDirty = false;
-    s.wakeNs = -1n;
+    s.wakeNs = NO_WAKE;
 
     // values(), not entries(): the [key, cmd] pair of an entries iteration is an allocation per
     // queued command; the key is the command's orderId.
