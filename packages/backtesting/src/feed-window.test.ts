@@ -177,4 +177,18 @@ describe('the feed window', () => {
     await drain(w);
     expect([w.clampedToReceipt, w.clampedToWindow]).toEqual([1, 1]);
   });
+
+  it('puts any bigint time on the number clock as Number(time − epoch) does, before and after the epoch moves', async () => {
+    const int64 = fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n });
+    await fc.assert(
+      fc.asyncProperty(fc.bigInt({ min: 0n, max: 2n ** 62n }), fc.array(fc.oneof(int64, fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n })), { minLength: 1, maxLength: 20 }), fc.integer({ min: 1, max: 2 ** 40 }), async (epoch, times, move) => {
+        const w = new FeedWindow(await feederOf([{ tsLocal: epoch, latency: 0n }], 1), { offsetNs: 0n, feedWindowNs: 10n });
+        while (!w.readThrough(-1n)) await w.refill();
+        for (const t of times) if (t !== -1n) expect(w.relOf(t)).toBe(Number(t - w.epochNs));
+        w.rebase(move);
+        for (const t of times) if (t !== -1n) expect(w.relOf(t)).toBe(Number(t - w.epochNs));
+        expect(w.relOf(-1n)).toBe(Infinity);
+      }),
+    );
+  });
 });

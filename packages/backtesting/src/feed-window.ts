@@ -31,6 +31,9 @@ import type { ExchangeClock } from './exchange-clock.ts';
 import { ExchangeOrder } from './exchange-order.ts';
 
 const NONE = -1n;
+const TWO_32 = 4294967296;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
 /** How a message's exchange time came out of the clamp (exchange-clock.ts). */
 const MAPPED = 0;
 const TO_RECEIPT = 1;
@@ -85,6 +88,14 @@ export class FeedWindow {
   clampedToWindow = 0;
   /** How many times the epoch moved (`rebase`): a caller keeping times on the number clock re-reads them when this changes. */
   epochMoves = 0;
+  /** relOf's scratch: a bigint time as its two 32-bit words (low, then high: little-endian, as the feeder reads its columns). */
+  private readonly timeBits = new BigInt64Array(1);
+  private readonly timeWords = new Uint32Array(this.timeBits.buffer);
+  /** The epoch whose words (high signed, low unsigned) relOf holds in epochHi / epochLo. */
+  private wordsEpochNs = 0n;
+  private wordsKnown = false;
+  private epochHi = 0;
+  private epochLo = 0;
 
   constructor(
     private readonly feeder: HistoricalFeeder,
@@ -109,7 +120,23 @@ export class FeedWindow {
 
   /** A bigint time (-1n = none) on the number clock (Infinity = none). */
   relOf(tNs: bigint): number {
-    return tNs === NONE ? Infinity : Number(tNs - this.feeder.epochNs);
+    if (tNs === NONE) return Infinity;
+    const epochNs = this.feeder.epochNs;
+    // Number(tNs − epochNs) without the BigInt difference (an allocation per call): from the
+    // 32-bit words as the feeder's relNs, the same number (exact within ±2^53, beyond it one
+    // rounding of the exact difference, in the final addition). Outside int64 the words would wrap.
+    if (tNs < INT64_MIN || tNs > INT64_MAX || epochNs < INT64_MIN || epochNs > INT64_MAX) return Number(tNs - epochNs);
+    const bits = this.timeBits;
+    const words = this.timeWords;
+    if (!this.wordsKnown || epochNs !== this.wordsEpochNs) {
+      bits[0] = epochNs;
+      this.epochLo = words[0]!;
+      this.epochHi = words[1]! | 0;
+      this.wordsEpochNs = epochNs;
+      this.wordsKnown = true;
+    }
+    bits[0] = tNs;
+    return ((words[1]! | 0) - this.epochHi) * TWO_32 + (words[0]! - this.epochLo);
   }
 
   /** A time of the number clock (Infinity = none) as bigint ns (-1n = none). */

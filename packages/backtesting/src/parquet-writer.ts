@@ -96,16 +96,24 @@ export async function writeParquet<R>(path: string, columns: readonly Column<R>[
     await duckdb.query(con, `CREATE TABLE ${table} (${columns.map(([n, t]) => `"${n}" ${t}`).join(', ')})`);
     const appender = duckdb.appender_create_ext(con, null, null, table);
     const types = columns.map(([, t]) => duckdb.create_logical_type(duckdb.Type[t]));
+    // The chunk's rows: slots reused from chunk to chunk (emptying the array by `length = 0` would
+    // free its store, and the next chunk's pushes grow a new one).
     const pending: R[] = [];
+    let n = 0;
     const flush = (): void => {
       const chunk = duckdb.create_data_chunk(types);
-      duckdb.data_chunk_set_size(chunk, pending.length);
-      for (let c = 0; c < columns.length; c++) fillColumn(duckdb, duckdb.data_chunk_get_vector(chunk, c), columns[c]!, pending, pending.length);
+      duckdb.data_chunk_set_size(chunk, n);
+      for (let c = 0; c < columns.length; c++) fillColumn(duckdb, duckdb.data_chunk_get_vector(chunk, c), columns[c]!, pending, n);
       duckdb.append_data_chunk(appender, chunk);
-      pending.length = 0;
+      n = 0;
     };
-    for (const row of rows) if (pending.push(row) === CHUNK_ROWS) flush();
-    if (pending.length > 0) flush();
+    // By index: a for-of here made an iterator result per row (this async function is not optimised).
+    const list: readonly R[] = Array.isArray(rows) ? rows : [...rows];
+    for (let i = 0; i < list.length; i++) {
+      pending[n++] = list[i]!;
+      if (n === CHUNK_ROWS) flush();
+    }
+    if (n > 0) flush();
     duckdb.appender_flush_sync(appender);
     duckdb.appender_close_sync(appender);
     await duckdb.query(con, `COPY ${table} TO '${path.replaceAll("'", "''")}' (FORMAT parquet, COMPRESSION zstd)`);

@@ -104,6 +104,15 @@ export interface CurrencyPnl {
 /** Diagnostic codes with which the core reports an execution event it recorded but did not apply. */
 const UNAPPLIED_FILL_CODES: ReadonlySet<string> = new Set(['duplicate_fill', 'late_event', 'unknown_order', 'invalid_fill', 'refused_transition']);
 
+/** Whether a step's diagnostics report the fill at `seq` as recorded but not applied (a loop: no closure per fill). */
+function unappliedFill(diagnostics: StepResult['diagnostics'], seq: number): boolean {
+  for (let i = 0; i < diagnostics.length; i++) {
+    const d = diagnostics[i]!;
+    if (d.seq === seq && UNAPPLIED_FILL_CODES.has(d.code)) return true;
+  }
+  return false;
+}
+
 export class RunRecorder implements TimelineSink {
   readonly orders = new Map<number, OrderRow>();
   readonly fills: FillRow[] = [];
@@ -117,6 +126,8 @@ export class RunRecorder implements TimelineSink {
   private peakEquity = 0;
   private nextSampleNs = -1n;
   private readonly scale = new Map<string, Scale>();
+  /** `scale`'s entries as a list: the equity sample walks them without an entry pair per instrument. */
+  private readonly scales: readonly { readonly id: string; readonly sc: Scale }[];
   /** Settlement asset of the first instrument: the currency of the equity series and the headline PnL. */
   readonly currency: string;
   /** That currency's instruments (in the given order) with the factor that brings their settlement units to its finest precision. */
@@ -138,6 +149,7 @@ export class RunRecorder implements TimelineSink {
         lot: i.lotUnits,
       });
     }
+    this.scales = [...this.scale].map(([id, sc]) => ({ id, sc }));
     this.currency = instruments[0] ? contractTerms(instruments[0]).settlementCurrency : '';
     const members = [...this.scale].filter(([, sc]) => sc.currency === this.currency);
     const decimals = Math.max(0, ...members.map(([, sc]) => sc.moneyDecimals));
@@ -212,7 +224,7 @@ export class RunRecorder implements TimelineSink {
     this.counted(result);
     // A fill the core refused (a duplicate, or one for a terminal or unknown order) is in the
     // journal but changed nothing: the fill records, like positions, count it zero times.
-    if (e.kind === 'order_filled' && !result.diagnostics.some((d) => d.seq === e.seq && UNAPPLIED_FILL_CODES.has(d.code))) this.onFill(e, engine.view);
+    if (e.kind === 'order_filled' && !unappliedFill(result.diagnostics, e.seq)) this.onFill(e, engine.view);
     if (e.tsLocalNs >= this.nextSampleNs) this.sample(e.seq, e.tsLocalNs, engine);
   }
 
@@ -317,7 +329,8 @@ export class RunRecorder implements TimelineSink {
    */
   pnl(view: StateView): { realized: number; unrealized: number; fees: number; inventoryLots: number } {
     let inventoryLots = 0;
-    for (const [id, sc] of this.scale) inventoryLots += view.execution.position(id).qtyUnits / sc.lot;
+    const scales = this.scales;
+    for (let i = 0; i < scales.length; i++) inventoryLots += view.execution.position(scales[i]!.id).qtyUnits / scales[i]!.sc.lot;
     const { decimals, members } = this.runCurrency;
     if (members.length === 0) return { realized: 0, unrealized: 0, fees: 0, inventoryLots };
     let realizedUnits = 0n;

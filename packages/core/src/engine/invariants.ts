@@ -45,7 +45,10 @@ export function checkPosition(inst: InstrumentState, seq: number): InvariantViol
  *   spot moves −Σ signed value − fees in the quote currency and +Σ signed qty in the base.
  */
 export function checkBalances(s: EngineState, initial: ReadonlyMap<string, bigint>, seq: number): InvariantViolation | null {
-  const expected = new Map<string, bigint>(initial);
+  // Copied key by key, and read back by key below: a Map built from an iterable, and a for-of
+  // over entries, make an entry pair and an iterator result per currency (this runs on every fill).
+  const expected = new Map<string, bigint>();
+  for (const ccy of initial.keys()) expected.set(ccy, initial.get(ccy)!);
   for (const inst of s.instruments.values()) {
     const p = inst.position;
     if (p.fillCount === 0) continue;
@@ -58,7 +61,8 @@ export function checkBalances(s: EngineState, initial: ReadonlyMap<string, bigin
       addUnits(expected, p.settlementCurrency, (p.costUnits - p.fillValueSum - p.feesUnits) * inst.settlementToBalance);
     }
   }
-  for (const [ccy, want] of expected) {
+  for (const ccy of expected.keys()) {
+    const want = expected.get(ccy)!;
     const have = s.balances.get(ccy) ?? 0n;
     if (have !== want) {
       return violation('balances_reconcile', seq, `balance of ${ccy} is ${have} but fills and fees imply ${want}`, {

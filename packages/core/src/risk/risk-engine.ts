@@ -43,23 +43,28 @@ function deny(reason: string): RiskVerdict {
   return v;
 }
 
-/** What a checked order would be: the intent resolved against state (replace inherits side etc.). */
-interface Candidate {
-  instrument: InstrumentState;
-  side: OrderSide;
-  isMarket: boolean;
-  priceUnits: number;
+/**
+ * What a checked order would be (on its instrument, passed beside it): the intent resolved
+ * against state (replace inherits side etc.).
+ * One per RiskEngine, refilled for each new or replace intent (an object per intent otherwise):
+ * the built-in checks that read it call no user code, and nothing keeps it.
+ */
+class Candidate {
+  side: OrderSide = 'buy';
+  isMarket = false;
+  priceUnits = 0;
   /** The order's total quantity (a replace's qty is the new total, filled part included). */
-  qtyUnits: number;
+  qtyUnits = 0;
   /** What the order can still add to the position: qtyUnits less what already filled (already in the position). */
-  openQtyUnits: number;
-  reduceOnly: boolean;
+  openQtyUnits = 0;
+  reduceOnly = false;
   /** Order key being replaced (its current exposure is not counted twice), -1 for a new. */
-  replacing: number;
+  replacing = -1;
 }
 
 export class RiskEngine {
   private allowed: ReadonlySet<string> | null;
+  private readonly candidate = new Candidate();
 
   constructor(
     private config: RiskConfig,
@@ -103,41 +108,37 @@ export class RiskEngine {
     if (!operator && (s.strategyHalted || s.haltRequested)) return deny('strategy_halted');
     if (s.lastReconciliation === 'mismatch') return deny('reconciliation_mismatch');
 
-    let c: Candidate;
+    const c = this.candidate;
+    let inst: InstrumentState;
     if (intent.type === 'new') {
-      const inst = s.instruments.get(intent.instrument);
-      if (!inst) return deny('unknown_instrument');
+      const known = s.instruments.get(intent.instrument);
+      if (!known) return deny('unknown_instrument');
       if (this.allowed && !this.allowed.has(intent.instrument)) return deny('instrument_not_allowed');
-      c = {
-        instrument: inst,
-        side: intent.side,
-        isMarket: intent.orderType === 'market',
-        priceUnits: intent.priceUnits,
-        qtyUnits: intent.qtyUnits,
-        openQtyUnits: intent.qtyUnits,
-        reduceOnly: intent.reduceOnly === true,
-        replacing: -1,
-      };
+      inst = known;
+      c.side = intent.side;
+      c.isMarket = intent.orderType === 'market';
+      c.priceUnits = intent.priceUnits;
+      c.qtyUnits = intent.qtyUnits;
+      c.openQtyUnits = intent.qtyUnits;
+      c.reduceOnly = intent.reduceOnly === true;
+      c.replacing = -1;
     } else {
       const keyState = this.orderKeyState(intent.orderId);
       if (keyState) return keyState;
       const order = s.orders.get(intent.orderId);
       const pendingNew = s.queue.get(intent.orderId);
       const base = order ?? pendingNew!;
-      const inst = s.instruments.get(base.instrument)!;
-      c = {
-        instrument: inst,
-        side: base.side,
-        isMarket: base.orderType === 'market',
-        priceUnits: intent.priceUnits,
-        qtyUnits: intent.qtyUnits,
-        openQtyUnits: intent.qtyUnits - (order?.filledQtyUnits ?? 0),
-        reduceOnly: base.reduceOnly,
-        replacing: intent.orderId,
-      };
+      inst = s.instruments.get(base.instrument)!;
+      c.side = base.side;
+      c.isMarket = base.orderType === 'market';
+      c.priceUnits = intent.priceUnits;
+      c.qtyUnits = intent.qtyUnits;
+      c.openQtyUnits = intent.qtyUnits - (order?.filledQtyUnits ?? 0);
+      c.reduceOnly = base.reduceOnly;
+      c.replacing = intent.orderId;
     }
-    if (c.instrument.feedDegraded) return deny('feed_degraded');
-    return this.orderChecks(c);
+    if (inst.feedDegraded) return deny('feed_degraded');
+    return this.orderChecks(c, inst);
   }
 
   /** Denial if the key is unknown or terminal (a cancel/replace must name a live or pending order). */
@@ -148,10 +149,11 @@ export class RiskEngine {
     return pending && pending.request === 'new' ? null : deny('unknown_order');
   }
 
-  private orderChecks(c: Candidate): RiskVerdict {
+  /** The checks of `c`, an order on `ci`. */
+  private orderChecks(c: Candidate, ci: InstrumentState): RiskVerdict {
     const cfg = this.config;
-    const inst = c.instrument.instrument;
-    const book = c.instrument.book;
+    const inst = ci.instrument;
+    const book = ci.book;
     if (!Number.isSafeInteger(c.qtyUnits) || c.qtyUnits <= 0 || c.qtyUnits % inst.lotUnits !== 0) return deny('invalid_qty');
     if (c.isMarket) {
       if (c.priceUnits !== 0) return deny('invalid_price');
@@ -173,8 +175,8 @@ export class RiskEngine {
 
     if (cfg.maxPositionQtyUnits !== undefined) {
       // Worst case: every open order on this side fills, plus this one.
-      const pos = c.instrument.position.qtyUnits;
-      const open = this.openQty(c.instrument.instrument.id, c.side, c.replacing, false);
+      const pos = ci.position.qtyUnits;
+      const open = this.openQty(ci.instrument.id, c.side, c.replacing, false);
       const worst = c.side === 'buy' ? pos + open + c.openQtyUnits : pos - open - c.openQtyUnits;
       if (Math.abs(worst) > cfg.maxPositionQtyUnits) return deny('max_position');
     }
@@ -197,10 +199,10 @@ export class RiskEngine {
     }
 
     if (c.reduceOnly) {
-      const pos = c.instrument.position.qtyUnits;
+      const pos = ci.position.qtyUnits;
       const reducing = (pos > 0 && c.side === 'sell') || (pos < 0 && c.side === 'buy');
       if (!reducing) return deny('reduce_only');
-      const open = this.openQty(c.instrument.instrument.id, c.side, c.replacing, true);
+      const open = this.openQty(ci.instrument.id, c.side, c.replacing, true);
       if (open + c.openQtyUnits > Math.abs(pos)) return deny('reduce_only');
     }
     return ALLOWED;

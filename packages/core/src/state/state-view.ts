@@ -15,38 +15,45 @@ import type { ExecutionCountersView, OrderView, PendingView, PositionView, State
 const orderIdOf = (o: OrderRecord): number => o.orderId;
 const admissionOf = (c: PendingCommand): number => c.admission;
 
+const orderView = (o: OrderRecord): OrderView => o.view;
+
 /**
- * The entries of one instrument (or all) in ascending `rank`, appended to `out`. They usually
- * come in that order already (orders go live, commands are admitted, in id and admission order):
- * sorted only when the walk found them out of order.
+ * The entries of one instrument (or all) in ascending `rank`, each as `view` of it: a fresh
+ * array of exactly their number. Counted first because an empty literal grown by push takes a
+ * 17-slot store (152 bytes) at its first entry, and a strategy may ask on every quote. They
+ * usually come in rank order already (orders go live, commands are admitted, in id and
+ * admission order): sorted only when the walk found them out of order.
  */
-function collectRanked<T extends { readonly instrument: string }>(entries: Iterable<T>, instrument: string | undefined, rank: (x: T) => number, out: T[]): void {
+function collectRanked<T extends { readonly instrument: string }, V>(entries: ReadonlyMap<number, T>, instrument: string | undefined, rank: (x: T) => number, view: (x: T) => V): V[] {
+  let n = 0;
+  if (instrument === undefined) n = entries.size;
+  else for (const x of entries.values()) if (x.instrument === instrument) n++;
+  if (n === 0) return [];
+  const out = new Array<T>(n);
+  let at = 0;
   let last = -Infinity;
   let sorted = true;
-  for (const x of entries) {
+  for (const x of entries.values()) {
     if (instrument !== undefined && x.instrument !== instrument) continue;
     const r = rank(x);
     if (r < last) sorted = false;
     last = r;
-    out.push(x);
+    out[at++] = x;
   }
   if (!sorted) out.sort((a, b) => rank(a) - rank(b));
+  const views = out as unknown as V[];
+  for (let i = 0; i < n; i++) views[i] = view(out[i]!);
+  return views;
 }
 
 /** The live orders (of one instrument, or all) by ascending id, as their facades: one fresh array per call. */
 function openOrderViews(s: EngineState, instrument: string | undefined): OrderView[] {
-  const out: (OrderRecord | OrderView)[] = [];
-  collectRanked(s.live.values(), instrument, orderIdOf, out as OrderRecord[]);
-  for (let i = 0; i < out.length; i++) out[i] = (out[i] as OrderRecord).view;
-  return out as OrderView[];
+  return collectRanked(s.live, instrument, orderIdOf, orderView);
 }
 
 /** The queued commands (of one instrument, or all) in admission order, as frozen copies: one fresh array per call. */
 function pendingViews(s: EngineState, instrument: string | undefined): PendingView[] {
-  const out: (PendingCommand | PendingView)[] = [];
-  collectRanked(s.queue.values(), instrument, admissionOf, out as PendingCommand[]);
-  for (let i = 0; i < out.length; i++) out[i] = pendingSnapshot(out[i] as PendingCommand);
-  return out as PendingView[];
+  return collectRanked(s.queue, instrument, admissionOf, pendingSnapshot);
 }
 
 export function createStateView(s: EngineState, instruments: readonly Instrument[]): StateView {

@@ -8,6 +8,12 @@
  * venue's sessions never let an arrival precede the previous one, so every push lands here in
  * O(1) with no sift), and a binary min-heap for items pushed earlier than the FIFO's last time.
  */
+/**
+ * The time of an empty queue. A constant: a `-1n` literal is a negation evaluated anew, which
+ * allocates a BigInt (24 bytes) each time even in optimised code.
+ */
+const NONE = -1n;
+
 export class TimedQueue<T> {
   // Heap part.
   private times: bigint[] = [];
@@ -70,7 +76,7 @@ export class TimedQueue<T> {
   /** Earliest time, or -1n when empty. */
   peekTime(): bigint {
     if (this.fifoFirst()) return this.fTimes[this.fHead]!;
-    return this.items.length > 0 ? this.times[0]! : -1n;
+    return this.items.length > 0 ? this.times[0]! : NONE;
   }
 
   peek(): T | undefined {

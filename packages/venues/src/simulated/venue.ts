@@ -349,11 +349,17 @@ class SimulatedVenueImpl implements SimulatedVenue {
     this.orders.delete(order.orderId);
   }
 
-  /** Leaves the resting list (cancel, or loss of priority before re-joining). */
+  /**
+   * Leaves the resting list (cancel, or loss of priority before re-joining), the others keeping
+   * their order. Shifted by hand: splice returns an array of the removed (an allocation per
+   * replace that loses priority).
+   */
   private removeResting(order: SimOrder): void {
     const resting = order.inst.resting;
     const i = resting.indexOf(order);
-    if (i >= 0) resting.splice(i, 1);
+    if (i < 0) return;
+    for (let j = i + 1; j < resting.length; j++) resting[j - 1] = resting[j]!;
+    resting.pop();
   }
 
   /** Unconsumed opposite liquidity (qty units, whole lots) up to `limit` (NaN = no limit), capped at `need`. */
