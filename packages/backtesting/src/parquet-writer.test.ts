@@ -102,6 +102,19 @@ describe('writeParquet', () => {
     );
   });
 
+  it('writes the same bytes when calls overlap on the one database', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(rowsUpTo(3000), { minLength: 2, maxLength: 4 }), async (tables) => {
+        const paths = tables.map((_, i) => [join(dir, `o${files}-${i}.parquet`), join(dir, `s${files}-${i}.parquet`)] as const);
+        files++;
+        await Promise.all(tables.map((rows, i) => writeParquet(paths[i]![0], COLUMNS, rows)));
+        for (const [i, rows] of tables.entries()) await writeParquet(paths[i]![1], COLUMNS, rows);
+        for (const [overlapped, alone] of paths) expect(readFileSync(overlapped).equals(readFileSync(alone))).toBe(true);
+      }),
+      { numRuns: 4 },
+    );
+  });
+
   it('refuses a fraction in a BIGINT column instead of rounding it', async () => {
     await expect(writeParquet(join(dir, 'bad.parquet'), COLUMNS, [{ id: 1, big: 1n, units: 1.5, x: 0, text: '', flag: false }])).rejects.toThrow(RangeError);
   });
