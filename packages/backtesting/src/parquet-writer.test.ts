@@ -28,7 +28,7 @@ const row = fc.record({
   big: fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }),
   units: fc.maxSafeInteger(),
   x: fc.oneof(fc.double(), fc.constantFrom(Number.NaN, Infinity, -Infinity, -0)),
-  text: fc.oneof(fc.string({ unit: 'grapheme' }), fc.constantFrom('', 'binance-usdm:BTCUSDT', 'buy')),
+  text: fc.oneof(fc.string({ unit: 'grapheme' }), fc.constantFrom('', 'binance-usdm:BTCUSDT', 'buy', 'twelve bytes', 'thirteen byte', 'ééééé€', 'éééééé€', '\u0000a\u0000')),
   flag: fc.boolean(),
 });
 
