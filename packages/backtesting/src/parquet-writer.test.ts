@@ -28,7 +28,7 @@ const row = fc.record({
   big: fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }),
   units: fc.maxSafeInteger(),
   x: fc.oneof(fc.double(), fc.constantFrom(Number.NaN, Infinity, -Infinity, -0)),
-  text: fc.oneof(fc.string({ unit: 'grapheme' }), fc.constantFrom('', 'binance-usdm:BTCUSDT', 'buy')),
+  text: fc.oneof(fc.string({ unit: 'grapheme' }), fc.constantFrom('', 'binance-usdm:BTCUSDT', 'buy', 'twelve bytes', 'thirteen byte', 'ééééé€', 'éééééé€', '\u0000a\u0000')),
   flag: fc.boolean(),
 });
 
@@ -99,6 +99,19 @@ describe('writeParquet', () => {
         expect(readFileSync(chunked).equals(readFileSync(plain))).toBe(true);
       }),
       { numRuns: 6 },
+    );
+  });
+
+  it('writes the same bytes when calls overlap on the one database', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(rowsUpTo(3000), { minLength: 2, maxLength: 4 }), async (tables) => {
+        const paths = tables.map((_, i) => [join(dir, `o${files}-${i}.parquet`), join(dir, `s${files}-${i}.parquet`)] as const);
+        files++;
+        await Promise.all(tables.map((rows, i) => writeParquet(paths[i]![0], COLUMNS, rows)));
+        for (const [i, rows] of tables.entries()) await writeParquet(paths[i]![1], COLUMNS, rows);
+        for (const [overlapped, alone] of paths) expect(readFileSync(overlapped).equals(readFileSync(alone))).toBe(true);
+      }),
+      { numRuns: 4 },
     );
   });
 

@@ -5,7 +5,7 @@
  * `@duckdb/node-api` is built on) directly: the binding loads in ~60 ms of CPU, the node-api layer
  * with its instance in ~300–380 ms (`node -e "import('@duckdb/node-api')…"` here), and a backtest
  * needs DuckDB only for these few files at its end. Each column is filled in a typed array and
- * copied into its vector once per chunk (strings: one binding call per value).
+ * copied into its vector once per chunk (strings of up to 12 bytes too; a longer one: one binding call).
  */
 import type * as Bindings from '@duckdb/node-bindings';
 
@@ -30,6 +30,35 @@ function database(): NonNullable<typeof opened> {
 /** Rows per data chunk: DuckDB's vector size. */
 const CHUNK_ROWS = 2048;
 const TWO_32 = 4294967296;
+
+/**
+ * A VARCHAR vector's values are `duckdb_string_t` (duckdb.h), 16 bytes each: a string of at most 12
+ * UTF-8 bytes is stored inline (uint32 length in host byte order, then the bytes, zero-padded), a
+ * longer one as a pointer into memory DuckDB owns. The series' strings (instrument, side, status,
+ * currency, ...) are short and few, so their slots are kept by value: a chunk's column is written
+ * with one copy instead of a binding call (and a UTF-8 encoding) per row.
+ */
+const STRING_BYTES = 16;
+const INLINE_BYTES = 12;
+/** Slots of the strings met so far (null: too long to inline); cleared when it grows past SLOTS_KEPT. */
+const slots = new Map<string, Uint8Array | null>();
+const SLOTS_KEPT = 4096;
+
+function inlineString(s: string): Uint8Array | null {
+  let slot = slots.get(s);
+  if (slot === undefined) {
+    const bytes = Buffer.from(s, 'utf8');
+    if (bytes.length > INLINE_BYTES) slot = null;
+    else {
+      slot = new Uint8Array(STRING_BYTES);
+      new Uint32Array(slot.buffer, 0, 1)[0] = bytes.length;
+      slot.set(bytes, 4);
+    }
+    if (slots.size >= SLOTS_KEPT) slots.clear();
+    slots.set(s, slot);
+  }
+  return slot;
+}
 
 /**
  * Column c of rows[0..n) into the chunk's vector: fixed-width values into a typed array copied in
@@ -79,9 +108,20 @@ function fillColumn<R>(duckdb: DuckDB, vector: Bindings.Vector, [, type, get]: C
       data = v;
       break;
     }
-    case 'VARCHAR':
-      for (let i = 0; i < n; i++) duckdb.vector_assign_string_element(vector, i, String(get(rows[i]!)));
+    case 'VARCHAR': {
+      // One copy for the strings stored inline, one binding call for each longer string.
+      const v = new Uint8Array(STRING_BYTES * n);
+      const long = new Map<number, string>();
+      for (let i = 0; i < n; i++) {
+        const s = String(get(rows[i]!));
+        const slot = inlineString(s);
+        if (slot !== null) v.set(slot, STRING_BYTES * i);
+        else long.set(i, s);
+      }
+      duckdb.copy_data_to_vector(vector, 0, v.buffer, 0, v.byteLength);
+      for (const [i, s] of long) duckdb.vector_assign_string_element(vector, i, s);
       return;
+    }
   }
   duckdb.copy_data_to_vector(vector, 0, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
 }
