@@ -7,6 +7,8 @@
  * needs DuckDB only for these few files at its end. Each column is filled in a typed array and
  * copied into its vector once per chunk (strings of up to 12 bytes too; a longer one: one binding call).
  */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type * as Bindings from '@duckdb/node-bindings';
 
 export type ColumnType = 'BIGINT' | 'INTEGER' | 'DOUBLE' | 'VARCHAR' | 'BOOLEAN';
@@ -16,10 +18,34 @@ type DuckDB = (typeof Bindings)['default'];
 let tables = 0;
 let opened: Promise<{ duckdb: DuckDB; database: Bindings.Database }> | undefined;
 
+/** musl's dynamic loader on x64: present on a musl system (and wherever musl is installed beside glibc). */
+const MUSL_LOADER = '/lib/ld-musl-x86_64.so.1';
+
+/**
+ * The binding's native module. The package's entry (duckdb.js) asks detect-libc whether Linux is
+ * musl-based before it requires a platform build, ~11 CPU-ms here (detect-libc loads
+ * child_process and reads the ELF interpreter). On Linux x64 without musl's loader the answer is
+ * glibc, so that build is required directly, from the entry's directory as the entry would; in
+ * every other case, or if that build is missing or fails to load, the entry decides (and names
+ * the problem).
+ */
+function loadBinding(): DuckDB {
+  const require = createRequire(import.meta.url);
+  const entry = require.resolve('@duckdb/node-bindings');
+  if (process.platform === 'linux' && process.arch === 'x64' && !existsSync(MUSL_LOADER)) {
+    try {
+      return createRequire(entry)('@duckdb/node-bindings-linux-x64/duckdb.node') as DuckDB;
+    } catch {
+      // the entry below loads the right build or throws its own error
+    }
+  }
+  return require(entry) as DuckDB;
+}
+
 /** The binding and one in-memory database, on first use. */
 function database(): NonNullable<typeof opened> {
-  opened ??= import('@duckdb/node-bindings').then(async (m) => {
-    const duckdb = m.default;
+  opened ??= Promise.resolve().then(async () => {
+    const duckdb = loadBinding();
     const config = duckdb.create_config();
     duckdb.set_config(config, 'threads', '1');
     return { duckdb, database: await duckdb.open(':memory:', config) };
