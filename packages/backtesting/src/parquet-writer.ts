@@ -42,15 +42,31 @@ function loadBinding(): DuckDB {
   return require(entry) as DuckDB;
 }
 
-/** The binding and one in-memory database, on first use. */
+/**
+ * The binding and one in-memory database, on first use. The binding loads synchronously and the
+ * database opens on a libuv thread, so a caller with work left before its first write can start
+ * the opening first (openParquetDatabase).
+ */
 function database(): NonNullable<typeof opened> {
-  opened ??= Promise.resolve().then(async () => {
-    const duckdb = loadBinding();
-    const config = duckdb.create_config();
-    duckdb.set_config(config, 'threads', '1');
-    return { duckdb, database: await duckdb.open(':memory:', config) };
-  });
+  if (opened) return opened;
+  const duckdb = loadBinding();
+  const config = duckdb.create_config();
+  duckdb.set_config(config, 'threads', '1');
+  opened = duckdb.open(':memory:', config).then((database) => ({ duckdb, database }));
   return opened;
+}
+
+/**
+ * Loads the binding now and starts opening the database (~25 ms on a libuv thread), so it is
+ * open by the time the first writeParquet needs it. Never throws: a failure surfaces from the
+ * writeParquet that needs the database.
+ */
+export function openParquetDatabase(): void {
+  try {
+    database().catch(() => undefined);
+  } catch {
+    // writeParquet calls database() again and rejects with the error
+  }
 }
 
 /** Rows per data chunk: DuckDB's vector size. */
