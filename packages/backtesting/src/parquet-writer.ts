@@ -83,18 +83,19 @@ const TWO_32 = 4294967296;
 const STRING_BYTES = 16;
 const INLINE_BYTES = 12;
 /** Slots of the strings met so far (null: too long to inline); cleared when it grows past SLOTS_KEPT. */
-const slots = new Map<string, Uint8Array | null>();
+const slots = new Map<string, Uint32Array | null>();
 const SLOTS_KEPT = 4096;
 
-function inlineString(s: string): Uint8Array | null {
+/** The slot of s as four 32-bit words (host byte order, as the vector holds them), or null. */
+function inlineString(s: string): Uint32Array | null {
   let slot = slots.get(s);
   if (slot === undefined) {
     const bytes = Buffer.from(s, 'utf8');
     if (bytes.length > INLINE_BYTES) slot = null;
     else {
-      slot = new Uint8Array(STRING_BYTES);
-      new Uint32Array(slot.buffer, 0, 1)[0] = bytes.length;
-      slot.set(bytes, 4);
+      slot = new Uint32Array(STRING_BYTES / 4);
+      slot[0] = bytes.length;
+      new Uint8Array(slot.buffer).set(bytes, 4);
     }
     if (slots.size >= SLOTS_KEPT) slots.clear();
     slots.set(s, slot);
@@ -152,13 +153,26 @@ function fillColumn<R>(duckdb: DuckDB, vector: Bindings.Vector, [, type, get]: C
     }
     case 'VARCHAR': {
       // One copy for the strings stored inline, one binding call for each longer string.
-      const v = new Uint8Array(STRING_BYTES * n);
+      const v = new Uint32Array((STRING_BYTES / 4) * n);
       const long = new Map<number, string>();
+      // A column repeats its value row after row (one instrument, side, status): the previous
+      // value's slot is reused without a map lookup.
+      let last: string | undefined;
+      let slot: Uint32Array | null = null;
       for (let i = 0; i < n; i++) {
         const s = String(get(rows[i]!));
-        const slot = inlineString(s);
-        if (slot !== null) v.set(slot, STRING_BYTES * i);
-        else long.set(i, s);
+        if (s !== last) {
+          last = s;
+          slot = inlineString(s);
+        }
+        if (slot === null) long.set(i, s);
+        else {
+          const at = 4 * i;
+          v[at] = slot[0]!;
+          v[at + 1] = slot[1]!;
+          v[at + 2] = slot[2]!;
+          v[at + 3] = slot[3]!;
+        }
       }
       duckdb.copy_data_to_vector(vector, 0, v.buffer, 0, v.byteLength);
       for (const [i, s] of long) duckdb.vector_assign_string_element(vector, i, s);
