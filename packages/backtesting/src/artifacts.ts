@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { claimStaging, releaseStaging } from '@chassis/storage';
 import { canonicalJson, canonicalJsonPretty, sha256Hex } from './canonical-json.ts';
 
-export { writeParquet, type Column, type ColumnType } from './parquet-writer.ts';
+export { openParquetDatabase, writeParquet, type Column, type ColumnType } from './parquet-writer.ts';
 
 export function writeJson(path: string, value: unknown): void {
   writeFileSync(path, canonicalJsonPretty(value));

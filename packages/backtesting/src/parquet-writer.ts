@@ -7,6 +7,8 @@
  * needs DuckDB only for these few files at its end. Each column is filled in a typed array and
  * copied into its vector once per chunk (strings of up to 12 bytes too; a longer one: one binding call).
  */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type * as Bindings from '@duckdb/node-bindings';
 
 export type ColumnType = 'BIGINT' | 'INTEGER' | 'DOUBLE' | 'VARCHAR' | 'BOOLEAN';
@@ -16,15 +18,55 @@ type DuckDB = (typeof Bindings)['default'];
 let tables = 0;
 let opened: Promise<{ duckdb: DuckDB; database: Bindings.Database }> | undefined;
 
-/** The binding and one in-memory database, on first use. */
+/** musl's dynamic loader on x64: present on a musl system (and wherever musl is installed beside glibc). */
+const MUSL_LOADER = '/lib/ld-musl-x86_64.so.1';
+
+/**
+ * The binding's native module. The package's entry (duckdb.js) asks detect-libc whether Linux is
+ * musl-based before it requires a platform build, ~11 CPU-ms here (detect-libc loads
+ * child_process and reads the ELF interpreter). On Linux x64 without musl's loader the answer is
+ * glibc, so that build is required directly, from the entry's directory as the entry would; in
+ * every other case, or if that build is missing or fails to load, the entry decides (and names
+ * the problem).
+ */
+function loadBinding(): DuckDB {
+  const require = createRequire(import.meta.url);
+  const entry = require.resolve('@duckdb/node-bindings');
+  if (process.platform === 'linux' && process.arch === 'x64' && !existsSync(MUSL_LOADER)) {
+    try {
+      return createRequire(entry)('@duckdb/node-bindings-linux-x64/duckdb.node') as DuckDB;
+    } catch {
+      // the entry below loads the right build or throws its own error
+    }
+  }
+  return require(entry) as DuckDB;
+}
+
+/**
+ * The binding and one in-memory database, on first use. The binding loads synchronously and the
+ * database opens on a libuv thread, so a caller with work left before its first write can start
+ * the opening first (openParquetDatabase).
+ */
 function database(): NonNullable<typeof opened> {
-  opened ??= import('@duckdb/node-bindings').then(async (m) => {
-    const duckdb = m.default;
-    const config = duckdb.create_config();
-    duckdb.set_config(config, 'threads', '1');
-    return { duckdb, database: await duckdb.open(':memory:', config) };
-  });
+  if (opened) return opened;
+  const duckdb = loadBinding();
+  const config = duckdb.create_config();
+  duckdb.set_config(config, 'threads', '1');
+  opened = duckdb.open(':memory:', config).then((database) => ({ duckdb, database }));
   return opened;
+}
+
+/**
+ * Loads the binding now and starts opening the database (~25 ms on a libuv thread), so it is
+ * open by the time the first writeParquet needs it. Never throws: a failure surfaces from the
+ * writeParquet that needs the database.
+ */
+export function openParquetDatabase(): void {
+  try {
+    database().catch(() => undefined);
+  } catch {
+    // writeParquet calls database() again and rejects with the error
+  }
 }
 
 /** Rows per data chunk: DuckDB's vector size. */
@@ -41,18 +83,19 @@ const TWO_32 = 4294967296;
 const STRING_BYTES = 16;
 const INLINE_BYTES = 12;
 /** Slots of the strings met so far (null: too long to inline); cleared when it grows past SLOTS_KEPT. */
-const slots = new Map<string, Uint8Array | null>();
+const slots = new Map<string, Uint32Array | null>();
 const SLOTS_KEPT = 4096;
 
-function inlineString(s: string): Uint8Array | null {
+/** The slot of s as four 32-bit words (host byte order, as the vector holds them), or null. */
+function inlineString(s: string): Uint32Array | null {
   let slot = slots.get(s);
   if (slot === undefined) {
     const bytes = Buffer.from(s, 'utf8');
     if (bytes.length > INLINE_BYTES) slot = null;
     else {
-      slot = new Uint8Array(STRING_BYTES);
-      new Uint32Array(slot.buffer, 0, 1)[0] = bytes.length;
-      slot.set(bytes, 4);
+      slot = new Uint32Array(STRING_BYTES / 4);
+      slot[0] = bytes.length;
+      new Uint8Array(slot.buffer).set(bytes, 4);
     }
     if (slots.size >= SLOTS_KEPT) slots.clear();
     slots.set(s, slot);
@@ -110,13 +153,26 @@ function fillColumn<R>(duckdb: DuckDB, vector: Bindings.Vector, [, type, get]: C
     }
     case 'VARCHAR': {
       // One copy for the strings stored inline, one binding call for each longer string.
-      const v = new Uint8Array(STRING_BYTES * n);
+      const v = new Uint32Array((STRING_BYTES / 4) * n);
       const long = new Map<number, string>();
+      // A column repeats its value row after row (one instrument, side, status): the previous
+      // value's slot is reused without a map lookup.
+      let last: string | undefined;
+      let slot: Uint32Array | null = null;
       for (let i = 0; i < n; i++) {
         const s = String(get(rows[i]!));
-        const slot = inlineString(s);
-        if (slot !== null) v.set(slot, STRING_BYTES * i);
-        else long.set(i, s);
+        if (s !== last) {
+          last = s;
+          slot = inlineString(s);
+        }
+        if (slot === null) long.set(i, s);
+        else {
+          const at = 4 * i;
+          v[at] = slot[0]!;
+          v[at + 1] = slot[1]!;
+          v[at + 2] = slot[2]!;
+          v[at + 3] = slot[3]!;
+        }
       }
       duckdb.copy_data_to_vector(vector, 0, v.buffer, 0, v.byteLength);
       for (const [i, s] of long) duckdb.vector_assign_string_element(vector, i, s);

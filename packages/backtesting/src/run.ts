@@ -19,7 +19,7 @@ import { FORMAT_BY_REFERENCE, JournalWriter, type JournalFormat, type JournalSum
 import { RunRecorder } from './recorder.ts';
 import { runTimeline, type TimelineOutcome, type TimelineSink } from './timeline.ts';
 import { readRunManifest, type FailedRunManifest, type FinishedRunManifest } from './run-manifest.ts';
-import { discardStaging, outputHashOf, publish, stagingDirFor, writeJson, writeParquet } from './artifacts.ts';
+import { discardStaging, openParquetDatabase, outputHashOf, publish, stagingDirFor, writeJson, writeParquet } from './artifacts.ts';
 import { canonicalJson, sha256Hex } from './canonical-json.ts';
 import { writeSeries } from './series.ts';
 import { buildMetrics, type Metrics } from './metrics.ts';
@@ -213,6 +213,8 @@ export async function runBacktest(o: BacktestOptions): Promise<BacktestResult> {
       },
     });
     const wallSeconds = (performance.now() - wallStart) / 1000;
+    // The series' database opens off the main thread while the journal, metrics and JSON files are written.
+    openParquetDatabase();
     venue.stop();
     const journalSummary: JournalSummary = journal.close();
     recorder.finishOrders(engine.view);

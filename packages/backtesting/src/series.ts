@@ -82,21 +82,9 @@ export const RUN_SERIES_SCHEMAS = {
   equity: schemaOf('equity.parquet', EQUITY_COLUMNS),
 } as const satisfies Record<string, SeriesSchema>;
 
-/**
- * Writes the four series files. The calls overlap: each fills its table on this thread, then
- * awaits its COPY, which DuckDB runs on a libuv worker thread, so the next table fills while the
- * previous one is compressed and written (each COPY is still one DuckDB thread: the same bytes).
- * Equity first and fills last: equity's COPY is the longest (doubles, a row a second) and fills'
- * the shortest, and only the last one is waited for alone.
- * Every write is settled before an error is thrown, so no COPY is still writing into a staging
- * directory the caller then removes.
- */
 export async function writeSeries(dir: string, rec: RunRecorder, write: typeof writeParquet): Promise<void> {
-  const settled = await Promise.allSettled([
-    write(join(dir, RUN_SERIES_SCHEMAS.equity.file), EQUITY_COLUMNS, rec.equity),
-    write(join(dir, RUN_SERIES_SCHEMAS.orders.file), ORDER_COLUMNS, rec.orders.values()),
-    write(join(dir, RUN_SERIES_SCHEMAS.positions.file), POSITION_COLUMNS, rec.positions),
-    write(join(dir, RUN_SERIES_SCHEMAS.fills.file), FILL_COLUMNS, rec.fills),
-  ]);
-  for (const s of settled) if (s.status === 'rejected') throw s.reason;
+  await write(join(dir, RUN_SERIES_SCHEMAS.orders.file), ORDER_COLUMNS, rec.orders.values());
+  await write(join(dir, RUN_SERIES_SCHEMAS.fills.file), FILL_COLUMNS, rec.fills);
+  await write(join(dir, RUN_SERIES_SCHEMAS.positions.file), POSITION_COLUMNS, rec.positions);
+  await write(join(dir, RUN_SERIES_SCHEMAS.equity.file), EQUITY_COLUMNS, rec.equity);
 }
