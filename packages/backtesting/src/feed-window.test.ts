@@ -172,6 +172,82 @@ describe('the feed window', () => {
     );
   });
 
+  it('reads exactly as far as a plain model of the bound says, as the timeline takes events and asks for later times', async () => {
+    // The model: before each read, the bound is min(t, the exchange time of every admitted event the venue has not taken, the
+    // tsLocal of the next event for the core); the next unread row is read while its tsLocal − window ≤ the bound, which then
+    // falls to that row's exchange time if it is earlier.
+    await fc.assert(
+      fc.asyncProperty(feed, fc.bigInt({ min: 1n, max: 2000n }), fc.bigInt({ min: -1000n, max: 1000n }), fc.array(fc.bigInt({ min: 0n, max: 3000n }), { minLength: 1, maxLength: 80 }), fc.integer({ min: 1, max: 60 }), async (rows, windowNs, offsetNs, steps, cut) => {
+        const clock = { offsetNs, feedWindowNs: windowNs };
+        const feeder = await feederOf(rows, cut);
+        const w = new FeedWindow(feeder, clock);
+        const x = rows.map((r) => exchangeTimeNs(r.tsLocal - r.latency, r.tsLocal, clock));
+        const exchangeTaken = rows.map(() => false);
+        let read = 0;
+        let localTaken = 0;
+        /** Reads through tNs on the model and the window; expects the same number of rows read. */
+        const readThrough = async (tNs: bigint): Promise<void> => {
+          let bound = tNs;
+          for (let i = 0; i < read; i++) if (!exchangeTaken[i] && x[i]! < bound) bound = x[i]!;
+          if (localTaken < read && rows[localTaken]!.tsLocal < bound) bound = rows[localTaken]!.tsLocal;
+          while (read < rows.length && rows[read]!.tsLocal - windowNs <= bound) {
+            if (x[read]! < bound) bound = x[read]!;
+            read++;
+          }
+          while (!w.readThrough(tNs)) await w.refill();
+          expect(feeder.emitted).toBe(read);
+        };
+        let tNs = rows[0]!.tsLocal - 2000n;
+        for (const step of steps) {
+          tNs += step;
+          // The timeline takes whatever is due by then: the earlier side first, the exchange side on ties.
+          for (;;) {
+            await readThrough(tNs);
+            const ex = w.exchangeHeadNs();
+            const loc = w.localHeadNs();
+            if (ex !== -1n && ex <= tNs && (loc === -1n || ex <= loc)) exchangeTaken[Number((w.popExchange() as TradeEvent).tradeId)] = true;
+            else if (loc !== -1n && loc <= tNs) {
+              w.popLocal();
+              localTaken++;
+            } else break;
+          }
+        }
+      }),
+    );
+  });
+
+  it('keeps both orders and every time through epoch moves while more messages than the ring first holds are in the window', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.bigInt({ min: 0n, max: 1500n }), { minLength: 3000, maxLength: 4000 }), fc.integer({ min: 1, max: 500 }), async (latencies, rebaseAtNs) => {
+        // A 1.5 µs window over messages 2 ns apart (about 750 in the window), then 1 ns apart (about 1500): the ring fills while
+        // the sides take messages (its base past 0) and grows; the epoch moves every few hundred ns.
+        const rows = latencies.map((latency, i) => ({ tsLocal: 1_000_000n + BigInt(i < 1200 ? 2 * i : 1200 + i), latency }));
+        const clock = { offsetNs: 0n, feedWindowNs: 1500n };
+        const w = new FeedWindow(await feederOf(rows, 500, { rebaseAtNs }), clock);
+        const exchange: string[] = [];
+        const local: string[] = [];
+        let moves = w.epochMoves;
+        let epoch = w.epochNs;
+        await takeAll(w, (side, headNs, e) => {
+          expect(headNs).toBe(side === 'x' ? w.poppedExchangeNs : e.tsLocalNs);
+          (side === 'x' ? exchange : local).push((e as TradeEvent).tradeId);
+          // Every number-clock time is ns after epochNs, and the epoch moves only with epochMoves.
+          const next = w.localHeadRel();
+          if (next !== Infinity) expect(w.epochNs + BigInt(next)).toBe(w.localHeadNs());
+          if (w.epochNs !== epoch) expect(w.epochMoves).toBeGreaterThan(moves);
+          expect(w.epochMoves).toBeGreaterThanOrEqual(moves);
+          moves = w.epochMoves;
+          epoch = w.epochNs;
+        });
+        expect(moves).toBeGreaterThan(0);
+        const x = rows.map((r) => exchangeTimeNs(r.tsLocal - r.latency, r.tsLocal, clock));
+        expect(exchange).toEqual(rows.map((_, i) => i).sort((a, b) => (x[a]! < x[b]! ? -1 : x[a]! > x[b]! ? 1 : a - b)).map(String));
+        expect(local).toEqual(rows.map((_, i) => String(i)));
+      }),
+      { numRuns: 5 },
+    );
+  });
+
   it('counts events clamped to their receipt and to the window', async () => {
     const w = new FeedWindow(await feederOf([{ tsLocal: 100n, latency: -5n }, { tsLocal: 200n, latency: 20n }, { tsLocal: 300n, latency: 5n }], 1), { offsetNs: 0n, feedWindowNs: 10n });
     await drain(w);

@@ -2,22 +2,32 @@
  * Differential test of the merge order: the timeline (windowed read-ahead, heaps, an event
  * stream class) against merge-reference.ts (all data up front, a sort per step), each with its
  * own engine and simulated venue, on generated markets with any clock offset and feed jitter.
+ * The second block also compares the venue's calls interleaved with the appends, and drives the
+ * timeline every way that must not change the result (revision counter, sink market methods,
+ * progress returns, a quiet strategy, a halt mid-run, grace periods of months).
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createEngine } from '@chassis/core';
+import { createEngine, type Engine, type Event, type StepResult, type Strategy } from '@chassis/core';
 import {
+  CHECKPOINT_INTERVAL,
+  clockOf,
   clockScenario,
   type ClockScenario,
   END_GRACE_NS,
   engineConfig,
   eventText,
   feedOrder,
+  feedSources,
   probeStrategy,
+  recordingVenue,
   runScenario,
   simulatedVenue,
+  type VenueCall,
 } from './clock-scenario.ts';
+import { HistoricalFeeder } from './feeder.ts';
 import { referenceMerge } from './merge-reference.ts';
+import { runTimeline, type TimelineVenue } from './timeline.ts';
 
 const DAY_NS = 86_400_000_000_000n;
 
@@ -113,3 +123,194 @@ async function checkAgainstReference(s: ClockScenario): Promise<number> {
   expect(engine.stateHash()).toBe(run.finalStateHash);
   return run.events.length;
 }
+
+/**
+ * How the timeline is driven, none of which may change what happens (the reference knows none of
+ * it): a venue that reports its revision (the loop's fast run of market messages then goes on
+ * past the venue's market events), a sink with the market methods, a strategy that sends
+ * nothing (everything goes through the fast run), progress calls every few market events (the
+ * loop returns to its caller and resumes), and an engine that reports a violation at its n-th step.
+ */
+interface Drive {
+  readonly withRevision: boolean;
+  readonly marketMethods: boolean;
+  readonly quiet: boolean;
+  readonly progressEvery: number;
+  readonly asyncProgress: boolean;
+  readonly haltAtStep: number | null;
+  /** The end grace (END_GRACE_NS unless set). */
+  readonly endGraceNs?: bigint;
+}
+
+const drive: fc.Arbitrary<Drive> = fc.record({
+  withRevision: fc.boolean(),
+  marketMethods: fc.boolean(),
+  quiet: fc.constantFrom(false, false, true),
+  progressEvery: fc.oneof(fc.constant(65_536), fc.integer({ min: 1, max: 9 })),
+  asyncProgress: fc.boolean(),
+  haltAtStep: fc.option(fc.integer({ min: 1, max: 300 }), { freq: 2 }),
+});
+
+/** The engine with `step` replaced (it gets the engine's own step). */
+function withStep(engine: Engine, step: (inner: (event: Event) => StepResult, event: Event) => StepResult): Engine {
+  const inner = (event: Event): StepResult => engine.step(event);
+  const replaced = (event: Event): StepResult => step(inner, event);
+  return new Proxy(engine, {
+    get(target, prop) {
+      if (prop === 'step') return replaced;
+      const v: unknown = Reflect.get(target, prop, target);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}
+
+/** The engine, except that its n-th step reports an invariant violation (the stream must append nothing after it). */
+function haltingAt(engine: Engine, n: number | null): Engine {
+  if (n === null) return engine;
+  let steps = 0;
+  return withStep(engine, (inner, event) => {
+    const r = inner(event);
+    return ++steps === n ? { ...r, violation: { invariant: 'test_halt', seq: event.seq, message: `halt at step ${n}`, state: {} } } : r;
+  });
+}
+
+/** The engine writing to `trace` what a timeline sink is handed: each event it steps, then (unless it halted) the requests that step sent. */
+function tracingEngine(engine: Engine, trace: string[]): Engine {
+  return withStep(engine, (inner, event) => {
+    trace.push(`append ${event.seq} ${event.kind}`);
+    const r = inner(event);
+    if (!r.violation) for (const q of r.requestsSent) trace.push(`append ${q.seq} ${q.kind}`);
+    return r;
+  });
+}
+
+const strategyOf = (d: Drive): Strategy => (d.quiet ? { onEvent: () => [] } : probeStrategy());
+
+/** A venue call as text: what, when, and for a market event the event itself (without the seq the stream gives it). */
+const callText = (c: VenueCall): string => (c.what === 'market' ? `venue market@${c.atNs} ${eventText({ ...c.event, seq: 0 })}` : `venue request@${c.atNs}`);
+
+/** The venue with every exchange-side call written to `trace` as it happens (between the appends the sink writes there). */
+function tracingVenue(s: ClockScenario, trace: string[], withRevision: boolean): TimelineVenue {
+  const calls: VenueCall[] = [];
+  const venue = recordingVenue(simulatedVenue(s), calls, withRevision);
+  const traced: TimelineVenue = {
+    submit: (r) => venue.submit(r),
+    nextRequestArrivalNs: () => venue.nextRequestArrivalNs(),
+    processNextRequest: () => {
+      venue.processNextRequest();
+      trace.push(callText(calls.at(-1)!));
+    },
+    onMarketEvent: (event, atNs) => {
+      venue.onMarketEvent(event, atNs);
+      trace.push(callText(calls.at(-1)!));
+    },
+    nextAnswerNs: () => venue.nextAnswerNs(),
+    popAnswer: () => venue.popAnswer(),
+  };
+  return withRevision ? Object.defineProperty(traced, 'revision', { get: () => venue.revision }) : traced;
+}
+
+const MARKET_KINDS = new Set(['book_delta', 'trade', 'bbo']);
+
+/**
+ * Runs the timeline driven as `d` and the reference merge over one scenario; expects the same
+ * trace (venue calls and appended events, interleaved as they happened), states and counts;
+ * returns how many events were compared and whether the run halted.
+ */
+async function checkDriven(s: ClockScenario, d: Drive): Promise<{ compared: number; halted: boolean }> {
+  const endGraceNs = d.endGraceNs ?? END_GRACE_NS;
+  const engine = haltingAt(createEngine(engineConfig(), strategyOf(d)), d.haltAtStep);
+  const trace: string[] = [];
+  const events: Event[] = [];
+  const checkpoints: [number, string][] = [];
+  const progress: number[] = [];
+  const append = (e: Event): void => {
+    events.push(e);
+    trace.push(`append ${e.seq} ${e.kind}`);
+  };
+  const checkpoint = (seq: number, hash: string): void => void checkpoints.push([seq, hash]);
+  const sink = d.marketMethods ? { append, market: append, checkpoint } : { append, checkpoint };
+  const outcome = await runTimeline({
+    engine,
+    venue: tracingVenue(s, trace, d.withRevision),
+    feeder: await HistoricalFeeder.open(feedSources(s), s.rebaseAtNs === undefined ? {} : { rebaseAtNs: s.rebaseAtNs }),
+    sink,
+    checkpointInterval: CHECKPOINT_INTERVAL,
+    sessionId: 'clock',
+    clock: clockOf(s),
+    endGraceNs,
+    progressEvery: d.progressEvery,
+    onProgress: (n) => {
+      progress.push(n);
+      return d.asyncProgress ? Promise.resolve() : undefined;
+    },
+  });
+
+  const refEngine = haltingAt(createEngine(engineConfig(), strategyOf(d)), d.haltAtStep);
+  const refTrace: string[] = [];
+  const ref = referenceMerge({
+    engine: tracingEngine(refEngine, refTrace),
+    venue: tracingVenue(s, refTrace, false),
+    market: await feedOrder(s),
+    offsetNs: s.offsetNs,
+    feedWindowNs: s.feedWindowNs,
+    endGraceNs,
+    sessionId: 'clock',
+  });
+
+  expect(events.map(eventText)).toEqual(ref.events.map(eventText));
+  expect(trace).toEqual(refTrace);
+  const lastSeq = ref.events.at(-1)?.seq ?? 0;
+  const marketEvents = ref.events.filter((e) => MARKET_KINDS.has(e.kind)).length;
+  expect(outcome).toMatchObject({
+    status: ref.halted ? 'halted' : 'completed',
+    events: lastSeq,
+    lastSeq,
+    marketEvents,
+    controlTimeEvents: ref.events.filter((e) => e.kind === 'control_time').length,
+  });
+  expect(outcome.violation?.invariant ?? null).toBe(ref.halted ? 'test_halt' : null);
+  for (const [seq, hash] of checkpoints) expect(ref.stateHashAt.get(seq)).toBe(hash);
+  expect(engine.stateHash()).toBe(refEngine.stateHash());
+  const multiples = Array.from({ length: Math.floor(marketEvents / d.progressEvery) }, (_, i) => (i + 1) * d.progressEvery);
+  expect(progress).toEqual([...multiples, marketEvents]);
+  return { compared: ref.events.length, halted: ref.halted };
+}
+
+describe('the timeline against the reference merge, however it is driven', () => {
+  it('gives the venue the same calls and appends the same events, halting where the engine halts, with the same counts', async () => {
+    let compared = 0;
+    let halted = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(clockScenario, spanningScenario), drive, async (s, d) => {
+        const r = await checkDriven(s, d);
+        compared += r.compared;
+        if (r.halted) halted++;
+      }),
+      { numRuns: 120 },
+    );
+    expect(compared).toBeGreaterThan(120 * 30);
+    expect(halted).toBeGreaterThan(20);
+  });
+
+  it('keeps times exact when requests and answers travel for weeks and the end grace runs far past the last market event', async () => {
+    // Market messages a few ns apart, requests ~120 days on the way (a few ns of jitter) and answered within a few ns: after
+    // the data, requests arrive and answers come back ns apart more than 2^53 ns (104 days) after any epoch the market data
+    // set, where times 1 ns apart would round together (and the tie rule decide their order) unless the epoch moves first.
+    const weeksAway = clockScenario.map((s) => ({
+      ...s,
+      steps: s.steps.map((st) => ({ ...st, gapNs: st.gapNs % 3, feedLatencyNs: st.feedLatencyNs % 5 })),
+      entryNs: 120n * DAY_NS + (s.entryNs % 3n),
+      responseNs: s.responseNs % 3n,
+      jitterNs: 3n,
+    }));
+    let compared = 0;
+    await fc.assert(
+      fc.asyncProperty(weeksAway, async (s) => {
+        compared += (await checkDriven(s, { withRevision: true, marketMethods: false, quiet: false, progressEvery: 65_536, asyncProgress: false, haltAtStep: null, endGraceNs: 500n * DAY_NS })).compared;
+      }),
+      { numRuns: 30 },
+    );
+    expect(compared).toBeGreaterThan(30 * 30);
+  });
+});
