@@ -235,35 +235,92 @@ describe('book oracle: each core book implementation equals a plain Map after ev
       );
   });
 
-  it('BookSideLevels.applyRows takes whole book_delta messages (typed columns, runs of either side, any offset) like set row by row', () => {
+  it('L2Book.applyDelta takes whole book_delta messages (typed columns, either side, any offset, sides in runs or interleaved) like set row by row', () => {
     // The ops' levels cut into messages of up to 40 rows; each message's rows go through the
-    // book's own loop (L2Book.applyDelta: one applyRows call per run of one side).
+    // book's own loop (L2Book.applyDelta: BookSideLevels.applyRows per run of one side while the
+    // runs are long, then applyRow per row). `grouped` puts a message's bids before its asks (a
+    // Binance message: long runs); otherwise sides alternate at random (short runs: row by row),
+    // and a leading run of one side exercises the switch from runs to rows inside a message.
     const rows = (list: Op[]): Level[] => list.flatMap(levelsOf);
     fc.assert(
-      fc.property(fc.constantFrom(1, 10).chain((tick) => fc.tuple(fc.constant(tick), ops(false, tick))), fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1 }), fc.nat(3), ([tick, list], cuts, pad) => {
-        const levels = rows(list);
-        const n = pad + levels.length;
-        const sides = new Uint8Array(n);
-        const prices = new Float64Array(n);
-        const sizes = new Float64Array(n);
-        levels.forEach((l, i) => {
-          sides[pad + i] = l.isBid ? 0 : 1;
-          prices[pad + i] = l.price;
-          sizes[pad + i] = l.size;
-        });
-        const book = new L2Book('x', tick);
-        const refs = { bid: new MapSide(true), ask: new MapSide(false) };
-        for (let at = 0, c = 0; at < levels.length; c++) {
-          const count = Math.min(cuts[c % cuts.length]!, levels.length - at);
-          book.applyDelta({ ...header, kind: 'book_delta', instrument: 'x', updateId: -1n, isSnapshot: false, offset: pad + at, count, sides, prices, sizes });
-          const probes: number[] = [];
-          for (const l of levels.slice(at, at + count)) {
-            (l.isBid ? refs.bid : refs.ask).set(l.price, l.size);
-            probes.push(l.price);
+      fc.property(
+        fc.constantFrom(1, 10).chain((tick) => fc.tuple(fc.constant(tick), ops(false, tick))),
+        fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1 }),
+        fc.nat(3),
+        fc.constantFrom('grouped', 'interleaved', 'leading-run'),
+        ([tick, list], cuts, pad, layout) => {
+          const levels = rows(list);
+          const messages: Level[][] = [];
+          for (let at = 0, c = 0; at < levels.length; c++) {
+            const count = Math.min(cuts[c % cuts.length]!, levels.length - at);
+            const m = levels.slice(at, at + count);
+            if (layout === 'grouped') m.sort((a, b) => Number(b.isBid) - Number(a.isBid)); // stable: bids, then asks, each in order
+            if (layout === 'leading-run') {
+              const run = m.filter((l) => l.isBid === m[0]!.isBid);
+              m.splice(0, m.length, ...run, ...m.filter((l) => l.isBid !== m[0]!.isBid));
+            }
+            messages.push(m);
+            at += count;
           }
-          at += count;
-          expectSameSide(Object.assign(book.bids, { walk: () => cursorWalk(book.bids) }), refs.bid, probes);
-          expectSameSide(Object.assign(book.asks, { walk: () => cursorWalk(book.asks) }), refs.ask, probes);
+          const ordered = messages.flat();
+          const n = pad + ordered.length;
+          const sides = new Uint8Array(n);
+          const prices = new Float64Array(n);
+          const sizes = new Float64Array(n);
+          ordered.forEach((l, i) => {
+            sides[pad + i] = l.isBid ? 0 : 1;
+            prices[pad + i] = l.price;
+            sizes[pad + i] = l.size;
+          });
+          const book = new L2Book('x', tick);
+          const refs = { bid: new MapSide(true), ask: new MapSide(false) };
+          let at = 0;
+          for (const m of messages) {
+            book.applyDelta({ ...header, kind: 'book_delta', instrument: 'x', updateId: -1n, isSnapshot: false, offset: pad + at, count: m.length, sides, prices, sizes });
+            const probes: number[] = [];
+            for (const l of m) {
+              (l.isBid ? refs.bid : refs.ask).set(l.price, l.size);
+              probes.push(l.price);
+            }
+            at += m.length;
+            expectSameSide(Object.assign(book.bids, { walk: () => cursorWalk(book.bids) }), refs.bid, probes);
+            expectSameSide(Object.assign(book.asks, { walk: () => cursorWalk(book.asks) }), refs.ask, probes);
+          }
+        },
+      ),
+    );
+  });
+
+  it('BookSideLevels.applyRow and applyRows change a side exactly as set does, row by row', () => {
+    // Each side alone, the rows of one side in messages: applyRows takes a message as one run,
+    // applyRow takes its rows one by one; a third side takes set. All three read the same. Rows
+    // come from the far-jumping paths or from a band of 24 slots with many removals (a side of a
+    // few levels: its best removed down to the last level and beyond, new bests on both ends).
+    const band = fc
+      .array(fc.record({ isBid: fc.boolean(), price: fc.integer({ min: 0, max: 23 }).map((o) => HOME + o), size: fc.oneof(size, fc.constant(0)) }), { minLength: 1, maxLength: 200 })
+      .map((levels): Op[] => levels.map((l) => ({ kind: 'set', ...l })));
+    fc.assert(
+      fc.property(fc.constantFrom(1, 10).chain((tick) => fc.tuple(fc.constant(tick), fc.oneof(ops(false, tick), band))), fc.boolean(), fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1 }), ([tick, list], isBid, cuts) => {
+        const levels = list.flatMap(levelsOf).filter((l) => l.isBid === isBid);
+        const prices = Float64Array.from(levels, (l) => l.price);
+        const sizes = Float64Array.from(levels, (l) => l.size);
+        const sides = new Uint8Array(levels.length).fill(isBid ? 0 : 1);
+        const byRuns = new BookSideLevels(isBid, tick);
+        const byRow = new BookSideLevels(isBid, tick);
+        const bySet = new BookSideLevels(isBid, tick);
+        const ref = new MapSide(isBid);
+        for (let at = 0, c = 0; at < levels.length; c++) {
+          const end = Math.min(at + cuts[c % cuts.length]!, levels.length);
+          expect(byRuns.applyRows(sides, prices, sizes, sides[at]!, at, end)).toBe(end);
+          const probes: number[] = [];
+          for (let i = at; i < end; i++) {
+            byRow.applyRow(prices[i]!, sizes[i]!);
+            bySet.set(prices[i]!, sizes[i]!);
+            ref.set(prices[i]!, sizes[i]!);
+            probes.push(prices[i]!);
+          }
+          at = end;
+          for (const side of [byRuns, byRow, bySet]) expectSameSide(Object.assign(side, { walk: () => cursorWalk(side) }), ref, probes);
         }
       }),
     );

@@ -116,7 +116,8 @@ export class BookSideLevels {
   /**
    * Applies the rows [from, to) of a book_delta's columns that are on this side, as `set` would
    * one by one, while `sides[i] === code`; returns the index of the first row it did not apply
-   * (`to`, or a row of another side code). The book's hot loop: a row whose price is inside the
+   * (`to`, or a row of another side code). The book's hot loop for a message whose sides come in
+   * long runs (L2Book.applyDelta; `applyRow` takes interleaved rows): a row whose price is inside the
    * ladder window with a size ≥ 0 — almost every row — is one store of its size, one toggle of
    * its occupancy bit and a count update from the old size, with no branch on the old size (the
    * slot is often a cache miss, and a branch on it stalls every later row until it arrives);
@@ -169,6 +170,47 @@ export class BookSideLevels {
     this.ladderCount = count;
     this.best = best;
     return i;
+  }
+
+  /**
+   * `set` for one book_delta row: the book's hot path for a message whose sides alternate
+   * (L2Book.applyDelta calls it for every row after a short run of one side).
+   * A row whose price is inside the ladder window with a size ≥ 0 — almost every row — is one
+   * store of its size, one toggle of its occupancy bit and a count update from the old size, and
+   * one comparison, almost always false, of its price with the best. No branch depends on the old
+   * size (the slot is often a cache miss, and a branch on it stalls every later row until it
+   * arrives) or on whether the row removes its level (about one row in five, at random: a branch
+   * on it is mispredicted too often); only a row at or better than the best (or into an empty
+   * ladder: the best is NaN) looks further, to move the best. Other rows take `set`.
+   */
+  applyRow(price: number, size: number): void {
+    const sizes = this.sizes;
+    const lo = this.lo;
+    const step = this.step;
+    const k = (price - lo) / step;
+    if (!(k >= 0 && k < sizes.length && (k | 0) === k && size >= 0)) {
+      this.set(price, size);
+      return;
+    }
+    const occ = this.occupied;
+    const w = k >>> 5;
+    const word = occ[w]!;
+    const had = (word >>> (k & 31)) & 1;
+    const has = +(size > 0);
+    sizes[k] = size + 0; // −0 is stored as 0 (no level)
+    occ[w] = word ^ ((had ^ has) << (k & 31));
+    const count = (this.ladderCount += has - had);
+    const sign = this.sign;
+    const best = this.best;
+    if (!(sign * price < sign * best)) {
+      // At or better than the best, or the ladder was empty (NaN best): a new best, or the best level removed.
+      if (has === 1) {
+        if (!(sign * price <= sign * best)) this.best = price;
+      } else if (price === best) this.best = count > 0 ? lo + this.nextSlot(k) * step : NaN;
+    }
+    if (count > 0 || had === 0 || this.outer.count === 0) return;
+    // This row removed the ladder's last level while the outer side holds levels: re-anchor at its best.
+    this.anchor(this.outer.bestPrice());
   }
 
   /** `set` for a price outside the ladder window (or any price of a sorted-only side). */

@@ -24,10 +24,15 @@ import type { BboEvent, BookDeltaEvent } from '../events.ts';
 import type { BookView } from '../state/view.ts';
 import { BookSideLevels } from './book-side.ts';
 
+/** A run of one side's rows this short (or shorter) sends the rest of its message row by row. */
+const SHORT_RUN = 4;
+
 export class L2Book implements BookView {
   readonly instrument: string;
   readonly bids: BookSideLevels;
   readonly asks: BookSideLevels;
+  /** [bids, asks]: a book_delta row's side by its code (0 bid, 1 ask: the event's contract; the low bit decides). */
+  private readonly bySide: readonly [BookSideLevels, BookSideLevels];
   /** Venue update id of the last book_delta that had one (-1n = none). */
   lastUpdateId = -1n;
   /** Whether any book_delta was applied: from then on depth owns the levels. */
@@ -52,6 +57,7 @@ export class L2Book implements BookView {
     this.instrument = instrument;
     this.bids = new BookSideLevels(true, tickUnits);
     this.asks = new BookSideLevels(false, tickUnits);
+    this.bySide = [this.bids, this.asks];
   }
 
   /** Applies a book_delta's rows (absolute sizes; a snapshot replaces the book), then the newer BBO's top if there is one. */
@@ -65,11 +71,18 @@ export class L2Book implements BookView {
     const sides = event.sides;
     const prices = event.prices;
     const sizes = event.sizes;
-    // Row runs of one side at a time (a Binance message is its bids, then its asks).
-    for (let i = event.offset; i < end; ) {
+    const bySide = this.bySide;
+    // Runs of one side at a time (a Binance message is its bids, then its asks) while the runs
+    // are long; after a short run the rest row by row, the side picked by index, not by a branch:
+    // a message whose rows alternate sides at random would mispredict the end of nearly every run.
+    let i = event.offset;
+    while (i < end) {
       const code = sides[i]!;
-      i = (code === 0 ? bids : asks).applyRows(sides, prices, sizes, code, i, end);
+      const from = i;
+      i = bySide[code & 1]!.applyRows(sides, prices, sizes, code, i, end);
+      if (i - from < SHORT_RUN) break;
     }
+    for (; i < end; i++) bySide[sides[i]! & 1]!.applyRow(prices[i]!, sizes[i]!);
     this.hasDepth = true;
     const updateId = event.updateId;
     if (updateId >= 0n) {
