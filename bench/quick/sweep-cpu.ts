@@ -5,11 +5,17 @@
  *   node --import tsx bench/quick/sweep-cpu.ts capture 1 2
  *   CHASSIS_BENCH_SWEEP_LONG_EVENTS=2000000 node --import tsx bench/quick/sweep-cpu.ts long 1 2
  * CHASSIS_SWEEP_NO_DECODE_CACHE=1 runs each sweep on a copy without the decode cache (a data root
- * no backtest has read yet).
+ * no backtest has read yet). SWEEP_WORKER_FLAGS="--a --b" adds Node/V8 flags to the pool's worker
+ * processes (RUN_PROCESS_FLAGS of the compiled run-process.js), to try a flag without a rebuild.
  */
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { SWEEP_CODE, captureInput, checkSameOutputs, cpuBoundSpeedUp, describeSweep, longInput, measureSweep, type SweepInput, type SweepMeasurement } from '../sections/sweep-scaling.ts';
 
+if (process.env.SWEEP_WORKER_FLAGS) {
+  const runProcess = (await import(new URL('../../packages/experiments/dist/run-process.js', import.meta.url).href)) as { RUN_PROCESS_FLAGS: string[] };
+  runProcess.RUN_PROCESS_FLAGS.push(...process.env.SWEEP_WORKER_FLAGS.split(' ').filter((f) => f !== ''));
+  console.log(`worker flags: ${runProcess.RUN_PROCESS_FLAGS.join(' ')}`);
+}
 const [which = 'capture', ...counts] = process.argv.slice(2);
 const workers = counts.length > 0 ? counts.map(Number) : [1, 2];
 const SEED = '/tmp/chassis-quick-sweep/capture';
