@@ -87,15 +87,19 @@ describe('chassis paper end to end', () => {
     await first.done;
     const beforeRestart = journalOf(dir);
 
+    const partsBeforeRestart = new Set(rawPartFiles(data));
     const second = startChassis(args);
     await until('the recovered session to run', () => second.err().includes('running'), 90_000);
     const resumedAt = beforeRestart.length;
-    // A request of its own means the resumed process has received (and so recorded) market frames:
-    // stopped before its first frame, its window would close without a message and publish no
-    // manifest (CI once saw one window instead of two on a loaded machine).
+    // Stopped before its first frame, the resumed process's window would close without a message
+    // and publish no manifest (CI twice saw one window instead of two on a loaded machine). A
+    // request of its own does not prove a frame: the recovered book can trigger the strategy
+    // first. A part file of its own, flushed, does.
     await until(
-      'the recovered session to record market data and send an order',
-      () => journalOf(dir).slice(resumedAt).some((e) => e.kind === 'request_sent'),
+      'the recovered session to flush recorded market data and send an order',
+      () =>
+        rawPartFiles(data).some((f) => !partsBeforeRestart.has(f)) &&
+        journalOf(dir).slice(resumedAt).some((e) => e.kind === 'request_sent'),
       90_000,
     );
     const killed = await runChassis(['ctl', 'kill', '--session', 'e2e', '--data', data]);
