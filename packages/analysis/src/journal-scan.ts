@@ -11,8 +11,8 @@
  * ones this reader skips, so a codec change cannot make it misread silently.
  */
 import { closeSync, readSync } from 'node:fs';
-import { crc32 } from 'node:zlib';
 import { ChassisError, type Event, type EventKind } from '@chassis/core';
+import { crc32 } from '@chassis/storage';
 import { BLOCK_HEADER_BYTES, JOURNAL_RECORD_FIELDS, JournalRecordError, KIND_CODE, RecordReader, journalHead, openJournal, readFully, readRecordFields } from '@chassis/backtesting';
 
 /** What the scan hands out, in journal order. Times: tsLocal in float ms since the epoch. */

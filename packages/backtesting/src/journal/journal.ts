@@ -17,8 +17,8 @@
  */
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { createHash, type Hash } from 'node:crypto';
-import { crc32 } from 'node:zlib';
 import { ChassisError, type Event, type MarketEvent } from '@chassis/core';
+import { crc32 } from '@chassis/storage';
 import { EventDecoder, EventEncoder } from './codec.ts';
 import { MarketDigest } from './market-digest.ts';
 

@@ -1,8 +1,8 @@
 /**
  * Which chunks of which decode-cache files this process has already checked (their CRC-32
  * matched), so a file read again — a run fed several times (`--repeat`), a sweep worker's next
- * run over the same dataset — is not checksummed again (~2 GB/s of CRC-32 on this machine: about
- * a third of a cached read).
+ * run over the same dataset — is not checksummed again (CRC-32 runs at ~7 GB/s with the native
+ * implementation, crc32.ts, ~1.5 GB/s with zlib's: a tenth to a third of a cached read).
  *
  * A file's checks hold only while it is the same file: same device, inode, size, modification and
  * status-change time. Any write, truncation or replacement changes one of them — except that the

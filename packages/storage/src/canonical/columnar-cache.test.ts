@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import * as zlib from 'node:zlib';
+import * as checksum from '../crc32.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FsStorage } from '../backends/fs-storage.ts';
@@ -14,12 +14,12 @@ import { readCanonical, type ReadOptions } from './reader.ts';
 import { SETTLE_MS } from './cache-checks.ts';
 
 // crc32 as it is, counted: which reads checksum the cache's chunks.
-vi.mock('node:zlib', async (original) => {
-  const z = await original<typeof import('node:zlib')>();
-  return { ...z, crc32: vi.fn(z.crc32) };
+vi.mock('../crc32.ts', async (original) => {
+  const c = await original<typeof import('../crc32.ts')>();
+  return { ...c, crc32: vi.fn(c.crc32) };
 });
 /** CRC-32s computed over more than a header's bytes (the header's own CRC is 64 bytes). */
-const chunkChecksums = (): number => vi.mocked(zlib.crc32).mock.calls.filter(([data]) => (data as Uint8Array).length > 64).length;
+const chunkChecksums = (): number => vi.mocked(checksum.crc32).mock.calls.filter(([data]) => (data as Uint8Array).length > 64).length;
 
 const instrument: InstrumentMeta = {
   venue: 'binance-usdm', symbol: 'BTCUSDT', contractType: 'linear', baseCurrency: 'BTC', quoteCurrency: 'USDT',
@@ -209,7 +209,7 @@ describe('columnar decode cache', () => {
     it('checksums each chunk on the first read only, while the file stays the same', async () => {
       const { storage, meta, parquet } = await cachedThreeChunks();
       settle();
-      vi.mocked(zlib.crc32).mockClear();
+      vi.mocked(checksum.crc32).mockClear();
       expect(await columns(storage, meta, {})).toEqual(parquet);
       expect(chunkChecksums()).toBe(3);
       expect(await columns(storage, meta, {})).toEqual(parquet);
@@ -227,7 +227,7 @@ describe('columnar decode cache', () => {
       const fd = openSync(path, 'r+');
       writeSync(fd, Uint8Array.of(good[good.length - 100]! ^ 0xff), 0, 1, good.length - 100); // same size, inside the last chunk
       closeSync(fd);
-      vi.mocked(zlib.crc32).mockClear();
+      vi.mocked(checksum.crc32).mockClear();
       expect(await columns(storage, meta, {})).toEqual(parquet);
       expect(chunkChecksums()).toBeGreaterThan(0);
       expect(readFileSync(path).equals(good)).toBe(true); // rebuilt

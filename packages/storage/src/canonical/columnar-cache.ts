@@ -23,11 +23,11 @@
 import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { crc32 } from 'node:zlib';
 import { isAscii } from 'node:buffer';
 import type { BboBatch, BookDeltaBatch, CanonicalBatch, CanonicalKind, TradeBatch } from './batches.ts';
 import type { DatasetMeta } from './dataset.ts';
 import { CacheChecks } from './cache-checks.ts';
+import { crc32 } from '../crc32.ts';
 import { scanWindow, windowWords, type WindowWords } from './event-window.ts';
 
 export const FORMAT_VERSION = 1;
