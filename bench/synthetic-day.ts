@@ -9,7 +9,8 @@
  * - price grid: the instrument's tick (tickSize 0.10 at 2 price decimals = 10 price units);
  *   every generated price (levels, trades, BBOs) is a multiple of it, as every capture price is;
  * - mid random walk: the empirical distribution of best-bid changes (ticks, clamped to ±50)
- *   between BBOs, applied once per diff message;
+ *   between BBOs, applied once per diff message (v2 clamped at ±50 price units = ±5 ticks: its
+ *   23 M-event day spanned 3,982 ticks of best bid, v3's spans 12,304, ~2 % of the price);
  * - level rows per diff message (empirical), distance of each updated level beyond its side's
  *   touch (1 … 499 ticks, empirical), share of removals (size 0), level sizes (empirical);
  * - trades: at the touch, buy-aggressor share and sizes (empirical); BBO sizes (empirical);
@@ -39,9 +40,11 @@
  * each start at a random point of the 345 s capture: a stationary block bootstrap of the
  * capture's own sequence, so its distribution per event and its spikes, never a constant. Per
  * kind (per canonical source) tsLocal is then held non-decreasing (`Math.max` with the previous
- * one: a block start, or a day denser than the capture, can step the latency down faster than
- * event time passes; counted as "held" in the log): the feeder's merge needs every source in
- * tsLocal order and the quality gate rejects a local clock that goes back. Across kinds, as in
+ * one: a block start, two events in one millisecond or a day denser than the capture can step
+ * the latency down faster than event time passes; counted as "held" in the log: 0.3 % of the
+ * events of a 2 M-event day, 3.2 % of a 23 M one, whose median stays −1269.5 ms): the feeder's
+ * merge needs every source in tsLocal order and the quality gate rejects a local clock that
+ * goes back. Across kinds, as in
  * the capture (8,035 of its events arrive after an event of another kind with a later tsEvent),
  * the local order may differ from event-time order.
  *
