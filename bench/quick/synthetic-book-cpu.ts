@@ -3,8 +3,8 @@
  * `segments` segments of a generated synthetic day (bench/synthetic-day.ts) as core events,
  * every book_delta and BBO applied to one L2Book, best of 6 passes with and 6 without the BBOs,
  * in book rows per CPU-second (ns per row, ns per applyBbo), and the book's shape at the end.
- * SORT_SIDES=1 first reorders each message's rows bids-then-asks (as Binance sends them; the
- * generator interleaves the sides at random) to compare the two layouts.
+ * SORT_SIDES=1 first stably reorders each message's rows bids-then-asks (a no-op on generator v3
+ * and later, which lays them out so; it made v2's randomly interleaved sides comparable).
  *   node --import tsx bench/quick/synthetic-book-cpu.ts [dir=/tmp/chassis-bench-synthetic-<3M hash>] [segments=1]
  */
 import { readFileSync } from 'node:fs';
