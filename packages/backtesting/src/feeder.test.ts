@@ -53,6 +53,41 @@ describe('historical feeder', () => {
     expect(got).toEqual(['10:book_delta:A', '10:book_delta:B', '10:trade:B', '10:bbo:B', '20:book_delta:A', '20:bbo:B', '30:trade:B']);
   });
 
+  it("carries every trade and BBO unit value exactly as its column holds it: small integers, then values beyond 32 bits, negative and fractional ones", async () => {
+    // Small integers first (the events' unit fields then hold them as small integers), then values
+    // that do not fit 32 bits: the same numbers must come out (Object.is: -0 and NaN too).
+    const values = [5_700_000, 1, 0, 2 ** 31 - 1, -(2 ** 31), 2 ** 31, 2 ** 40 + 5, -(2 ** 45) - 3, 0.5, -7.25, 2 ** 53 - 1, Number.NaN, -0, 42];
+    const ts = values.map((_, i) => 10 * (i + 1));
+    const trade: TradeBatch = { ...trades(ts.map((t, i) => [t, values[i]!])), size: Float64Array.from(values.slice().reverse()) };
+    const bbo: BboBatch = {
+      ...bbos(ts),
+      bidPrice: Float64Array.from(values),
+      bidSize: Float64Array.from(values.map((_, i) => values[(i + 1) % values.length]!)),
+      askPrice: Float64Array.from(values.map((_, i) => values[(i + 2) % values.length]!)),
+      askSize: Float64Array.from(values.map((_, i) => values[(i + 3) % values.length]!)),
+    };
+    const events = await drain(await HistoricalFeeder.open([{ instrument: 'A', batches: stream(trade) }, { instrument: 'A', batches: stream(bbo) }]));
+    const got = { tradePrice: [] as number[], tradeQty: [] as number[], bid: [] as number[], bidQty: [] as number[], ask: [] as number[], askQty: [] as number[] };
+    for (const e of events) {
+      if (e.kind === 'trade') {
+        got.tradePrice.push(e.priceUnits);
+        got.tradeQty.push(e.qtyUnits);
+      } else if (e.kind === 'bbo') {
+        got.bid.push(e.bidPriceUnits);
+        got.bidQty.push(e.bidQtyUnits);
+        got.ask.push(e.askPriceUnits);
+        got.askQty.push(e.askQtyUnits);
+      }
+    }
+    const same = (a: number[], b: ArrayLike<number>) => a.length === b.length && a.every((x, i) => Object.is(x, b[i]));
+    expect(same(got.tradePrice, trade.price)).toBe(true);
+    expect(same(got.tradeQty, trade.size)).toBe(true);
+    expect(same(got.bid, bbo.bidPrice)).toBe(true);
+    expect(same(got.bidQty, bbo.bidSize)).toBe(true);
+    expect(same(got.ask, bbo.askPrice)).toBe(true);
+    expect(same(got.askQty, bbo.askSize)).toBe(true);
+  });
+
   it('starts the first read of every source before it waits for any, and merges them as before', async () => {
     const log: string[] = [];
     async function* logged(name: string, ...batches: CanonicalBatch[]): AsyncIterable<CanonicalBatch> {

@@ -57,6 +57,20 @@ const TWO_32 = 4294967296;
 const KIND_RANK = { book_delta: 0, trade: 1, bbo: 2 } as const;
 const AGGRESSOR: readonly Aggressor[] = ['buy', 'sell', 'unknown'];
 
+/**
+ * A price or size in units read from a Float64Array column, as a small integer when it is one.
+ * The value is the same number either way; what differs is how V8 stores it in the event: a
+ * field that has only ever held small integers keeps them in the object, while one filled from
+ * float64 loads becomes a double field with a 16-byte heap number per event (a BBO's four:
+ * 64 of its 246 bytes, bench/quick/event-bytes.ts). A unit value beyond 32 bits turns the field
+ * back into a double field for the rest of the process: correct, as before.
+ */
+function units(v: number): number {
+  const i = v | 0;
+  // -0 stays -0 (it equals 0, but it is not the small integer 0).
+  return i === v && (i !== 0 || 1 / v > 0) ? i : v;
+}
+
 /** The next message of one source: rows [row, end) of `batch`, at `headLocalRel` (ns after the epoch). */
 export interface FeedHead {
   /** Source position in the run definition (the tie rule's last key but row order). */
@@ -479,8 +493,8 @@ export class HistoricalFeeder {
           tsLocalNs,
           instrument: s.instrument,
           tradeId: b.tradeId[r]!,
-          priceUnits: b.price[r]!,
-          qtyUnits: b.size[r]!,
+          priceUnits: units(b.price[r]!),
+          qtyUnits: units(b.size[r]!),
           aggressor: AGGRESSOR[b.aggressor[r]!] ?? 'unknown',
         };
         return ev;
@@ -493,10 +507,10 @@ export class HistoricalFeeder {
           tsLocalNs,
           instrument: s.instrument,
           updateId: b.updateId[r]!,
-          bidPriceUnits: b.bidPrice[r]!,
-          bidQtyUnits: b.bidSize[r]!,
-          askPriceUnits: b.askPrice[r]!,
-          askQtyUnits: b.askSize[r]!,
+          bidPriceUnits: units(b.bidPrice[r]!),
+          bidQtyUnits: units(b.bidSize[r]!),
+          askPriceUnits: units(b.askPrice[r]!),
+          askQtyUnits: units(b.askSize[r]!),
         };
         return ev;
       }
