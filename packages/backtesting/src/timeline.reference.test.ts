@@ -5,6 +5,16 @@
  * The second block also compares the venue's calls interleaved with the appends, and drives the
  * timeline every way that must not change the result (revision counter, sink market methods,
  * progress returns, a quiet strategy, a halt mid-run, grace periods of months).
+ *
+ * Mutation testing of timeline.ts:270-408 (run, startGrace, marketRun, takeLocal) leaves 45
+ * mutants that change no event, call or count, by kind: the loop's entry values (overwritten on
+ * entry) and re-reading times that did not change; reading the window further ahead; an extra
+ * await of a refill with nothing pending; an extra epoch move at exactly rebaseAt; a comparison
+ * whose two sides are equal at a tie (the same number either way); marketRun cut short or skipped
+ * (it is a fast path of run's general step, which orders market messages by the same rules); run's
+ * market branches with marketRun in place (it takes every market message that is next, so they
+ * never run); a market message taken past rebaseAt (admitted times are exact); and yielding to the
+ * event loop more often (wall-clock only).
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
