@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { MarketEvent, TradeEvent } from '@chassis/core';
@@ -5,6 +7,9 @@ import type { TradeBatch } from '@chassis/storage';
 import { HistoricalFeeder, type FeederOptions } from './feeder.ts';
 import { earliest, FeedWindow } from './feed-window.ts';
 import { exchangeTimeNs } from './exchange-clock.ts';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
 
 /** Trades received in order at `tsLocal`, each `latency` after its exchange time; one batch per `cut` rows. */
 async function feederOf(rows: readonly { tsLocal: bigint; latency: bigint }[], cut: number, options: FeederOptions = {}): Promise<HistoricalFeeder> {
@@ -246,6 +251,54 @@ describe('the feed window', () => {
       }),
       { numRuns: 5 },
     );
+  });
+
+  it('keeps no reference to a message both sides took once every earlier message was taken by both (memory: about one window), however long the feed', async () => {
+    // 4,000 trades 1 µs apart with up to 3 µs of feed latency in a 5 µs window, in bursts of 37 with 20 µs between them: a few
+    // messages in the window at any time, the ring's 1,024 slots reused four times, and the window emptied by the last take of
+    // each burst. The model of what may still be held: a message both sides took stays reachable only while an earlier one is
+    // still waiting on a side (slots are freed in feed order).
+    const n = 4000;
+    let seed = 7;
+    let tsLocal = 1_000_000n;
+    const rows = Array.from({ length: n }, (_, i) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      tsLocal += i % 37 === 0 ? 20_000n : 1000n;
+      return { tsLocal, latency: BigInt(seed % 3001) };
+    });
+    const w = new FeedWindow(await feederOf(rows, 300), { offsetNs: 0n, feedWindowNs: 5000n });
+    const refs: WeakRef<MarketEvent>[] = [];
+    const taken = new Uint8Array(n);
+    let bothBefore = 0; // every message below this index was taken by both sides
+    let takes = 0;
+    /** After a collection, the messages both sides took whose event is still reachable, below the first one a side still waits for. */
+    const heldTooLong = async (): Promise<number[]> => {
+      await new Promise((resolve) => setImmediate(resolve)); // WeakRef targets stay alive until the current job ends
+      gc();
+      const held: number[] = [];
+      for (let i = 0; i < bothBefore; i++) if (refs[i]!.deref() !== undefined) held.push(i);
+      return held;
+    };
+    /** Takes the next event as the timeline does (the earlier side, the exchange side on ties); false when none is left. The event is not kept. */
+    const takeNext = (): boolean => {
+      const ex = w.exchangeHeadNs();
+      const loc = w.localHeadNs();
+      if (ex === -1n && loc === -1n) return false;
+      const side = ex !== -1n && (loc === -1n || ex <= loc) ? 2 : 1;
+      const e = side === 2 ? w.popExchange() : w.popLocal();
+      const id = Number((e as TradeEvent).tradeId);
+      refs[id] ??= new WeakRef(e);
+      taken[id]! |= side;
+      while (bothBefore < n && taken[bothBefore] === 3) bothBefore++;
+      return true;
+    };
+    for (;;) {
+      while (!w.readThrough(-1n)) await w.refill();
+      if (!takeNext()) break;
+      if (++takes % 997 === 0) expect(await heldTooLong()).toEqual([]);
+    }
+    expect(bothBefore).toBe(n);
+    expect(await heldTooLong()).toEqual([]);
   });
 
   it('counts events clamped to their receipt and to the window', async () => {

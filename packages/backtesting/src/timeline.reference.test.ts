@@ -5,6 +5,16 @@
  * The second block also compares the venue's calls interleaved with the appends, and drives the
  * timeline every way that must not change the result (revision counter, sink market methods,
  * progress returns, a quiet strategy, a halt mid-run, grace periods of months).
+ *
+ * Mutation testing of timeline.ts:270-408 (run, startGrace, marketRun, takeLocal) leaves 45
+ * mutants that change no event, call or count, by kind: the loop's entry values (overwritten on
+ * entry) and re-reading times that did not change; reading the window further ahead; an extra
+ * await of a refill with nothing pending; an extra epoch move at exactly rebaseAt; a comparison
+ * whose two sides are equal at a tie (the same number either way); marketRun cut short or skipped
+ * (it is a fast path of run's general step, which orders market messages by the same rules); run's
+ * market branches with marketRun in place (it takes every market message that is next, so they
+ * never run); a market message taken past rebaseAt (admitted times are exact); and yielding to the
+ * event loop more often (wall-clock only).
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -312,5 +322,55 @@ describe('the timeline against the reference merge, however it is driven', () =>
       { numRuns: 30 },
     );
     expect(compared).toBeGreaterThan(30 * 30);
+  });
+
+  it('ends the grace period at its end when the epoch moves during it, with requests and answers due on both sides of the end', async () => {
+    // Grace periods from 0 to a few ms against entry and response latencies up to 3 ms (+ jitter): some of what is in flight
+    // when the data ends is due inside the grace period, some after it; the epoch moves at almost every action.
+    const graceScenario = fc.record({ s: clockScenario, rebaseAtNs: fc.constantFrom(1, 1000), endGraceNs: fc.constantFrom(0n, 1n, 100_000n, 1_000_000n, 3_000_000n) });
+    let compared = 0;
+    await fc.assert(
+      fc.asyncProperty(graceScenario, drive, async ({ s, rebaseAtNs, endGraceNs }, d) => {
+        compared += (await checkDriven({ ...s, rebaseAtNs }, { ...d, haltAtStep: null, endGraceNs })).compared;
+      }),
+      { numRuns: 60 },
+    );
+    expect(compared).toBeGreaterThan(60 * 30);
+  });
+
+  it('ends the grace period at its exact ns when what is due around its end lies more than 2^53 ns after the last market event', async () => {
+    // Entry or response latency of 200 days (2^53 ns is 104 days): a run with a long grace period finds the first event due
+    // that far after the data; the grace period then ends a few ns before, at or after it. A time that far from an unmoved
+    // epoch rounds to a multiple of 2 ns, so the end is exact only if the epoch moves to what is due before it is compared.
+    const farScenario = fc.record({ s: clockScenario, far: fc.constantFrom('entry', 'response'), endDeltaNs: fc.bigInt({ min: -3n, max: 3n }), oddNs: fc.bigInt({ min: 0n, max: 3n }) }).map(({ s, far, endDeltaNs, oddNs }) => {
+      const farNs = 200n * DAY_NS + oddNs;
+      return { s: { ...s, entryNs: far === 'entry' ? farNs : s.entryNs % 3n, responseNs: far === 'response' ? farNs : s.responseNs % 3n, jitterNs: 0n }, endDeltaNs };
+    });
+    let compared = 0;
+    let aroundEnd = 0;
+    await fc.assert(
+      fc.asyncProperty(farScenario, async ({ s, endDeltaNs }) => {
+        const market = await feedOrder(s);
+        const lastMarketNs = market.at(-1)!.tsLocalNs;
+        const long = referenceMerge({ engine: createEngine(engineConfig(), probeStrategy()), venue: simulatedVenue(s), market, offsetNs: s.offsetNs, feedWindowNs: s.feedWindowNs, endGraceNs: 500n * DAY_NS, sessionId: 'clock' });
+        const farNs = long.events.find((e) => e.tsLocalNs > lastMarketNs + DAY_NS)?.tsLocalNs;
+        if (farNs === undefined) return;
+        aroundEnd++;
+        const endGraceNs = farNs - lastMarketNs + endDeltaNs;
+        compared += (await checkDriven(s, { withRevision: true, marketMethods: false, quiet: false, progressEvery: 65_536, asyncProgress: false, haltAtStep: null, endGraceNs })).compared;
+      }),
+      { numRuns: 60 },
+    );
+    expect(aroundEnd).toBeGreaterThan(40);
+    expect(compared).toBeGreaterThan(40 * 30);
+  });
+
+  it('over a feed with no market data appends nothing, not even a session, and reports no market events', async () => {
+    await fc.assert(
+      fc.asyncProperty(clockScenario, drive, async (s, d) => {
+        expect(await checkDriven({ ...s, steps: [] }, d)).toEqual({ compared: 0, halted: false });
+      }),
+      { numRuns: 10 },
+    );
   });
 });
