@@ -33,6 +33,7 @@ function cachePathOf(file, hash, name) {
  * @returns {{ exports: Record<string, unknown>, cache: 'used' | 'rejected' | 'none', saveCache: () => boolean }}
  */
 function runCachedScript({ file, hash, name, dynamicImport }) {
+  keepBytecode();
   const cachePath = cachePathOf(file, hash, name);
   let cachedData;
   try {
@@ -69,6 +70,19 @@ function runCachedScript({ file, hash, name, dynamicImport }) {
     }
   };
   return { exports: module.exports, cache, saveCache };
+}
+
+/**
+ * Keeps the bytecode of every function compiled in this process (V8 flushes the bytecode of
+ * functions that have not run for a while, at garbage collections). The cache is written at the
+ * end of the first run of a command, and a code cache holds only the functions that still have
+ * bytecode then: after a long first run (a backtest of a day) the start-up's functions had been
+ * flushed, and every later start compiled them again — the first market event of a tiny backtest
+ * 0.47 CPU-s instead of 0.32-0.36 with a cache written by a tiny run. Set before the script is
+ * compiled, so the flag hash V8 checks a cache against is the same in every start.
+ */
+function keepBytecode() {
+  require('node:v8').setFlagsFromString('--no-flush-bytecode');
 }
 
 exports.cachePathOf = cachePathOf;

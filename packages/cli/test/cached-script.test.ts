@@ -1,4 +1,6 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -34,6 +36,29 @@ describe('a CommonJS script run with a V8 code cache (the bundled chassis comman
     expect(second.cache).toBe('used');
     expect(second.exports.v).toBe(2);
     expect(second.saveCache()).toBe(false);
+  });
+
+  it("writes a cache that still holds the start's functions after a long run (no bytecode flushed by its garbage collections)", () => {
+    // V8 flushes the bytecode of functions idle over several full collections (as in a day's
+    // backtest), and a cache written at the end then lacks the start-up's functions. Here every
+    // collection flushes (--stress-flush-code, this test file's own process): the cache written
+    // after them must still be as large as one written right after the start.
+    const body = Array.from({ length: 400 }, (_, i) => `acc = (acc * 31 + ${i}) | 0;`).join(' ');
+    const gcFile = script(`exports.start = function start() { let acc = 0; ${body} return acc; }; exports.v = exports.start();`);
+    const fresh = runCachedScript({ file: gcFile, hash: 'h1', name: 'fresh', dynamicImport: noImport });
+    expect(fresh.saveCache()).toBe(true);
+    const freshBytes = readFileSync(cachePathOf(gcFile, 'h1', 'fresh')).length;
+    const long = runCachedScript({ file: gcFile, hash: 'h1', name: 'long', dynamicImport: noImport });
+    setFlagsFromString('--expose-gc');
+    setFlagsFromString('--stress-flush-code');
+    try {
+      const gc = runInNewContext('gc') as () => void;
+      for (let i = 0; i < 10; i++) gc();
+      expect(long.saveCache()).toBe(true);
+    } finally {
+      setFlagsFromString('--no-stress-flush-code');
+    }
+    expect(readFileSync(cachePathOf(gcFile, 'h1', 'long')).length).toBeGreaterThanOrEqual(freshBytes);
   });
 
   it('keeps one cache per command name and per script content hash', () => {
