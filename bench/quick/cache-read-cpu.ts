@@ -6,7 +6,7 @@
  *   node --import tsx bench/quick/cache-read-cpu.ts /tmp/chassis-bench-synthetic-<hash>/data
  */
 import { execSync } from 'node:child_process';
-import { openCatalog, openStorage, readCanonical, crc32IsNative } from '@chassis/storage';
+import { openCatalog, openStorage, readCanonical, crc32Implementation } from '@chassis/storage';
 
 const root = process.argv[2] ?? '/tmp/chassis-quick/data';
 const storage = openStorage(root);
@@ -18,4 +18,4 @@ let rows = 0;
 for (const m of metas) for await (const b of readCanonical(storage, m)) rows += b.length;
 const cu = process.cpuUsage(c0);
 const cpu = (cu.user + cu.system) / 1e6;
-console.log(`${rows} rows, ${(bytes / 1e9).toFixed(2)} GB of cache: CPU ${cpu.toFixed(2)} s (${(bytes / 1e9 / cpu).toFixed(2)} GB/CPU-s), wall ${((performance.now() - t0) / 1000).toFixed(2)} s; native CRC-32 ${crc32IsNative()}`);
+console.log(`${rows} rows, ${(bytes / 1e9).toFixed(2)} GB of cache: CPU ${cpu.toFixed(2)} s (${(bytes / 1e9 / cpu).toFixed(2)} GB/CPU-s), wall ${((performance.now() - t0) / 1000).toFixed(2)} s; CRC-32 by ${crc32Implementation()} at the end`);

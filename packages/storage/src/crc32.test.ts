@@ -1,9 +1,27 @@
 import fc from 'fast-check';
 import { crc32 as zlibCrc32 } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
-import { crc32, crc32IsNative } from './crc32.ts';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 
-describe('crc32', () => {
+type Crc32Module = typeof import('./crc32.ts');
+/** A fresh copy of the module: nothing checked yet, no addon loaded. */
+async function freshModule(): Promise<Crc32Module> {
+  vi.resetModules();
+  return import('./crc32.ts');
+}
+
+/** Linux x64 here: @node-rs/crc32 ships a binary for it (and for the other platforms listed). */
+const SHIPPED = ['linux-x64', 'linux-arm64', 'darwin-x64', 'darwin-arm64', 'win32-x64'].includes(`${process.platform}-${process.arch}`);
+
+describe('crc32, the native implementation against zlib', () => {
+  let crc32: Crc32Module['crc32'];
+  beforeAll(async () => {
+    const m = await freshModule();
+    // Loaded now: every check below is of the native implementation, zlib's the reference.
+    expect(m.crc32IsNative()).toBe(SHIPPED);
+    expect(m.crc32Implementation()).toBe(SHIPPED ? 'native' : 'zlib');
+    crc32 = m.crc32;
+  });
+
   it('gives the published check value of CRC-32/ISO-HDLC ("123456789" → 0xcbf43926)', () => {
     expect(crc32(new TextEncoder().encode('123456789'))).toBe(0xcbf43926);
     expect(crc32(new Uint8Array(0))).toBe(0);
@@ -38,9 +56,25 @@ describe('crc32', () => {
     const bytes = new Uint8Array(f.buffer, 8, f.byteLength - 16);
     expect(crc32(bytes)).toBe(zlibCrc32(bytes));
   });
+});
 
-  it('runs the native implementation on the platforms @node-rs/crc32 ships a binary for (linux x64 here)', () => {
-    const shipped = ['linux-x64', 'linux-arm64', 'darwin-x64', 'darwin-arm64', 'win32-x64'];
-    expect(crc32IsNative()).toBe(shipped.includes(`${process.platform}-${process.arch}`));
+describe('crc32 in a process that checks little, then much', () => {
+  it("checks with zlib's until NATIVE_AFTER_BYTES went through, then with the native one, the same CRCs throughout", async () => {
+    const m = await freshModule();
+    const chunk = new Uint8Array(4 * 1024 * 1024);
+    for (let i = 0; i < chunk.length; i++) chunk[i] = (i * 2654435761) >>> 24;
+    const want = zlibCrc32(chunk, 7);
+    // A start-up's few checks: no addon loaded.
+    expect(m.crc32(chunk.subarray(0, 4096))).toBe(zlibCrc32(chunk.subarray(0, 4096)));
+    expect(m.crc32Implementation()).toBe('zlib');
+    let checked = 4096;
+    while (checked + chunk.length < m.NATIVE_AFTER_BYTES) {
+      expect(m.crc32(chunk, 7)).toBe(want);
+      checked += chunk.length;
+      expect(m.crc32Implementation()).toBe('zlib');
+    }
+    expect(m.crc32(chunk, 7)).toBe(want);
+    expect(m.crc32Implementation()).toBe(SHIPPED ? 'native' : 'zlib');
+    expect(m.crc32(chunk, 7)).toBe(want);
   });
 });

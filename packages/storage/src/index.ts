@@ -24,7 +24,7 @@ export { contentHash, contentHashOfFiles } from './canonical/content-hash.ts';
 export { writeCanonicalParquet, rescaleCanonicalParquet } from './canonical/parquet-writer.ts';
 export { writeDataset, canonicalPrefix, DatasetPartsWriter } from './canonical/dataset-writer.ts';
 export { readCanonical, type ReadOptions } from './canonical/reader.ts';
-export { crc32, crc32IsNative } from './crc32.ts';
+export { crc32, crc32Implementation, crc32IsNative } from './crc32.ts';
 export { openCatalog, newestCoveringVersions, CATALOG_KEY, type Catalog, type CatalogFilter, type FindQuery, type DatasetIdentity } from './catalog.ts';
 export { claimStaging, releaseStaging, stagingOwner, processExists, type StagingOwner } from './staging-owner.ts';
 export { applyGcItem, entriesOf, orphanOwnerItems, stagingItem, storageGcItems, isDirectory, UNOWNED_STAGING_AGE_MS, type GcItem } from './data-root-gc.ts';
