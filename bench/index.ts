@@ -7,7 +7,8 @@
  * inputs, library chatter) goes to stderr.
  */
 import { cpus, loadavg } from 'node:os';
-import { MIN_SAMPLES, spreadPercent, type BenchContext, type BenchResult } from './types.ts';
+import { MIN_SAMPLES, result, spreadPercent, type BenchContext, type BenchResult } from './types.ts';
+import { hostCpuTimes, stealBetween } from './host-cpu.ts';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
@@ -45,16 +46,25 @@ const failures: string[] = [];
 for (const section of selected) {
   process.stderr.write(`running ${section.name} ...\n`);
   const t0 = performance.now();
+  const host0 = hostCpuTimes();
+  let ran = false;
   try {
     for (const r of await section.run(ctx)) {
       results.push({ section: section.name, r });
       if (r.inputs) process.stderr.write(`  ${r.name}: ${r.inputs}\n`);
     }
+    ran = true;
   } catch (err) {
     failures.push(section.name);
     process.stderr.write(`bench: section ${section.name} FAILED: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   }
-  process.stderr.write(`  ${section.name} took ${((performance.now() - t0) / 1000).toFixed(1)} s, load average now ${loadavg()[0]!.toFixed(2)}\n`);
+  const steal = stealBetween(host0, hostCpuTimes());
+  const stolen = steal ? `; host steal ${steal.ofWanted.toFixed(1)} % of the CPU time wanted (${steal.ofAll.toFixed(1)} % of all)` : '';
+  process.stderr.write(`  ${section.name} took ${((performance.now() - t0) / 1000).toFixed(1)} s, load average now ${loadavg()[0]!.toFixed(2)}${stolen}\n`);
+  if (ran && steal) {
+    const what = `CPU time the hypervisor took from this VM while ${section.name} ran, % of the time the CPUs were wanted (steal / (busy + steal), Linux /proc/stat; ${steal.ofAll.toFixed(1)} % of all CPU time): wall-time figures lose about that share against cores of their own`;
+    results.push({ section: section.name, r: result(`${section.name}-host-steal`, '%', [steal.ofWanted], null, what) });
+  }
 }
 
 function fmt(x: number | null): string {
