@@ -4,7 +4,8 @@
  * every figure measured in the same run as its baseline. Without names it runs every section
  * that is not opt-in. The table goes to stdout; with --json stdout carries exactly one JSON
  * array of { name, value, unit, baseline, ratio, samples } and everything else (progress,
- * inputs, library chatter) goes to stderr.
+ * inputs, library chatter) goes to stderr. On Linux each section that ran also reports the host's
+ * steal over it (`<section>-host-steal`, %: host-cpu.ts), the figure to read the others beside.
  */
 import { cpus, loadavg } from 'node:os';
 import { MIN_SAMPLES, result, spreadPercent, type BenchContext, type BenchResult } from './types.ts';
