@@ -5,13 +5,13 @@
  * first when missing. For A/B run it alternately from two checkouts.
  *   node --import tsx bench/quick/cache-read-cpu.ts /tmp/chassis-bench-synthetic-<hash>/data
  */
-import { execSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { openCatalog, openStorage, readCanonical, crc32Implementation } from '@chassis/storage';
 
 const root = process.argv[2] ?? '/tmp/chassis-quick/data';
 const storage = openStorage(root);
 const metas = await openCatalog(storage).list();
-const bytes = Number(execSync(`du -sb ${root}/derived/columnar`, { encoding: 'utf8' }).split('\t')[0]);
+const bytes = Number(execFileSync('du', ['-sb', `${root}/derived/columnar`], { encoding: 'utf8' }).split('\t')[0]);
 const c0 = process.cpuUsage();
 const t0 = performance.now();
 let rows = 0;
